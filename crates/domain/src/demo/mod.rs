@@ -1,0 +1,1 @@
+//! Deterministic demo data: a realistic township generated from a seed.

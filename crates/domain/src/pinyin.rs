@@ -1,0 +1,1 @@
+//! Pinyin initials of Chinese names, for search (张三丰 ← `zsf`).
