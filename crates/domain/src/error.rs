@@ -24,7 +24,12 @@ impl FieldError {
         zh: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Self { field, reason, zh: zh.into(), en: en.into() }
+        Self {
+            field,
+            reason,
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -33,6 +38,8 @@ impl fmt::Display for FieldError {
         write!(f, "{}：{} ({})", self.field, self.zh, self.en)
     }
 }
+
+impl std::error::Error for FieldError {}
 
 /// Errors of the domain crate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

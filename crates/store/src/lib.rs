@@ -1,1 +1,223 @@
-//! Placeholder
+//! gridbook-store: the record engine.
+//!
+//! Automerge documents are the truth, one per (village, record kind); SQLite holds them (as
+//! chunks of change bytes and snapshots) next to projection tables that answer every query.
+//! Every write is one IMMEDIATE transaction: the change, its bytes and the projection rows of
+//! the records it touched commit together or not at all. `reindex` rebuilds the projections
+//! from the documents alone.
+//!
+//! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
+//! the CLI or tauri. Domain rules come from gridbook-domain.
+
+mod demo;
+pub mod docs;
+mod error;
+mod history;
+mod ledger;
+mod ledger_edit;
+pub mod project;
+pub mod record;
+mod reindex;
+pub mod schema;
+pub mod search;
+mod value;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use automerge::ActorId;
+use chrono::{Duration, NaiveDateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+pub use demo::DemoReport;
+pub use docs::{doc_id, Audit, DocKind};
+pub use error::{Result, StoreError};
+pub use history::{ConflictRow, DocInfo, HistoryEntry};
+pub use ledger::{
+    CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
+};
+pub use reindex::ReindexReport;
+pub use search::Hit;
+pub use value::Val;
+
+/// File name of the store inside a data directory.
+pub const DB_FILE: &str = "gridbook.sqlite";
+
+/// One device's (or one relay's) store: a SQLite file and the documents in it.
+pub struct Store {
+    dir: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) conn: Connection,
+    pub(crate) docs: docs::Docs,
+    pub(crate) device: String,
+    pub(crate) utc_offset_min: i64,
+    pub(crate) now_override: Option<NaiveDateTime>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`: runs migrations, refuses a newer
+    /// schema, and creates this device's actor id on first use.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Store> {
+        let dir = dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&dir)?;
+        let mut conn = Connection::open(dir.join(DB_FILE))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let needs_reindex = schema::migrate(&mut conn)?;
+        let actor = match get_setting(&conn, "actor")? {
+            Some(hex) => ActorId::from(decode_hex(&hex)?),
+            None => {
+                let fresh = ActorId::from(uuid::Uuid::new_v4().as_bytes().to_vec());
+                insert_setting(&conn, "actor", &fresh.to_hex_string())?;
+                let stored = get_setting(&conn, "actor")?.unwrap_or_default();
+                ActorId::from(decode_hex(&stored)?)
+            }
+        };
+        let device = match get_setting(&conn, "device_name")? {
+            Some(n) => n,
+            None => {
+                let n = format!("设备-{}", &actor.to_hex_string()[..6]);
+                insert_setting(&conn, "device_name", &n)?;
+                n
+            }
+        };
+        let utc_offset_min = get_setting(&conn, "utc_offset_min")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(480);
+        let store = Store {
+            dir,
+            inner: Mutex::new(Inner {
+                conn,
+                docs: docs::Docs::new(actor),
+                device,
+                utc_offset_min,
+                now_override: None,
+            }),
+        };
+        if needs_reindex {
+            store.reindex(false)?;
+        }
+        Ok(store)
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This device's actor id (hex).
+    pub fn actor(&self) -> String {
+        self.lock().docs.actor().to_hex_string()
+    }
+
+    /// This device's name, as written into the audit trail.
+    pub fn device_name(&self) -> String {
+        self.lock().device.clone()
+    }
+
+    /// Renames this device.
+    pub fn set_device_name(&self, name: &str) -> Result<()> {
+        let name = gridbook_domain::validate::parse_name(name).or_else(|_| {
+            let t = name.trim();
+            if t.is_empty() || t.chars().count() > 40 {
+                Err(gridbook_domain::FieldError::new(
+                    "device_name",
+                    "length",
+                    "设备名称应为1–40个字",
+                    "device name must be 1–40 characters",
+                ))
+            } else {
+                Ok(t.to_owned())
+            }
+        })?;
+        let mut g = self.lock();
+        set_setting(&g.conn, "device_name", &name)?;
+        g.device = name;
+        Ok(())
+    }
+
+    /// Reads a setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        get_setting(&self.lock().conn, key)
+    }
+
+    /// Writes a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        set_setting(&self.lock().conn, key, value)
+    }
+
+    /// Pins "now" (local time) for tests and reproducible runs.
+    pub fn set_now(&self, now: Option<NaiveDateTime>) {
+        self.lock().now_override = now;
+    }
+
+    /// Local time now (deployment offset, default UTC+8).
+    pub fn now_local(&self) -> NaiveDateTime {
+        self.lock().now_local()
+    }
+}
+
+impl Inner {
+    pub(crate) fn now_local(&self) -> NaiveDateTime {
+        self.now_override
+            .unwrap_or_else(|| (Utc::now() + Duration::minutes(self.utc_offset_min)).naive_utc())
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        Utc::now().timestamp_millis()
+    }
+
+    pub(crate) fn audit(&self, what: &str) -> Audit {
+        Audit {
+            device: self.device.clone(),
+            records: Vec::new(),
+            what: what.to_owned(),
+        }
+    }
+}
+
+pub(crate) fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+fn insert_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    // OR IGNORE: two processes opening a new directory at once keep the first actor.
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn decode_hex(s: &str) -> Result<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return Err(StoreError::Corrupt("actor id".into()));
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&s[i..i + 2], 16).map_err(|_| StoreError::Corrupt("actor id".into()))
+        })
+        .collect()
+}

@@ -9,6 +9,7 @@ pub mod name;
 pub mod phone;
 pub mod plate;
 pub mod temperature;
+mod text;
 
 pub use document::{parse_id_document, IdDocument};
 pub use id_number::{check_char, parse_mainland_id, MainlandId};

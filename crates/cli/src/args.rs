@@ -1,0 +1,265 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Language of the output meant for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// 简体中文.
+    #[value(name = "zh-CN", alias = "zh")]
+    Zh,
+    /// English.
+    #[value(name = "en")]
+    En,
+}
+
+/// gridbook: offline-first ledger for township epidemic-control grid work.
+#[derive(Debug, Parser)]
+#[command(name = "gridbook", version, about)]
+pub struct Cli {
+    /// Data directory of this device or relay (SQLite file and settings).
+    #[arg(
+        long,
+        global = true,
+        env = "GRIDBOOK_DATA",
+        default_value = "gridbook-data"
+    )]
+    pub data: PathBuf,
+    /// Print one JSON value on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages for people.
+    #[arg(long, global = true, value_enum, default_value = "zh-CN")]
+    pub lang: Lang,
+    /// What to do.
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Create a realistic demo township (idempotent per seed).
+    Demo {
+        /// Number of villages.
+        #[arg(long, default_value_t = 3)]
+        villages: usize,
+        /// Number of households in the whole township.
+        #[arg(long, default_value_t = 300)]
+        households: usize,
+        /// Seed: the same seed gives the same township.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Villages (村/社区).
+    #[command(subcommand)]
+    Village(VillageCmd),
+    /// Groups (组/网格) of a village.
+    #[command(subcommand)]
+    Group(GroupCmd),
+    /// Households (一户一档).
+    #[command(subcommand)]
+    Household(HouseholdCmd),
+    /// Persons.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Find persons by name or part, pinyin initials, ID number or tail, phone or tail, plate.
+    Search {
+        /// What to look for.
+        text: String,
+        /// Most results.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Households nobody verified in the last N days.
+    Coverage {
+        /// Days.
+        #[arg(long)]
+        days: u32,
+        /// Only this village.
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// Rebuild projections from documents.
+    Reindex {
+        /// Only compare; exit 0 iff the rebuilt projections equal the stored ones.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Field changes of a record: when, which device, old and new value.
+    History {
+        /// Record id.
+        record_id: String,
+    },
+    /// Fields set differently on several devices.
+    Conflicts,
+    /// Pick a value for a conflict.
+    Resolve {
+        /// Record id.
+        record_id: String,
+        /// Field name.
+        field: String,
+        /// The value to keep.
+        value: String,
+    },
+    /// Documents of this store.
+    #[command(subcommand)]
+    Doc(DocCmd),
+    /// This device.
+    #[command(subcommand)]
+    Device(DeviceCmd),
+}
+
+/// Village commands.
+#[derive(Debug, Subcommand)]
+pub enum VillageCmd {
+    /// List villages.
+    List,
+    /// Add a village.
+    Add {
+        /// Name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Group commands.
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// Add a group to a village.
+    Add {
+        /// Village id.
+        #[arg(long)]
+        village: String,
+        /// Name, e.g. 三组.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Household commands.
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCmd {
+    /// Add a household with its head.
+    Add {
+        /// Village id.
+        #[arg(long)]
+        village: String,
+        /// Group id.
+        #[arg(long)]
+        group: Option<String>,
+        /// Address.
+        #[arg(long)]
+        address: String,
+        /// Name of the head of household.
+        #[arg(long)]
+        head_name: String,
+        /// ID number of the head.
+        #[arg(long)]
+        head_id: String,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// List households.
+    List {
+        /// Only this village.
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// One household with its residents.
+    Show {
+        /// Household id.
+        id: String,
+    },
+    /// Record that this device checked the household today.
+    Verify {
+        /// Household id.
+        id: String,
+    },
+    /// Edit fields: address, phone, group_id, head_person_id, deleted.
+    Set {
+        /// Household id.
+        id: String,
+        /// FIELD=VALUE pairs.
+        #[arg(required = true)]
+        edits: Vec<String>,
+    },
+}
+
+/// Person commands.
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person to a household.
+    Add {
+        /// Household id.
+        #[arg(long)]
+        household: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// ID number.
+        #[arg(long)]
+        id_number: String,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Risk tags, comma-separated (密接, 次密接, 境外返乡, …).
+        #[arg(long)]
+        tags: Option<String>,
+        /// 七类人, comma-separated (独居老人, 孕产妇, …).
+        #[arg(long)]
+        vulnerable: Option<String>,
+        /// Relation to the head (配偶, 子女, …).
+        #[arg(long)]
+        relation: Option<String>,
+        /// 户籍/常住/流动/租户.
+        #[arg(long)]
+        residency: Option<String>,
+        /// Plate.
+        #[arg(long)]
+        plate: Option<String>,
+    },
+    /// Edit fields, e.g. phone=13800138000 tags=+密接 address=...
+    Set {
+        /// Person id.
+        id: String,
+        /// FIELD=VALUE pairs.
+        #[arg(required = true)]
+        edits: Vec<String>,
+    },
+    /// One person.
+    Show {
+        /// Person id.
+        id: String,
+    },
+}
+
+/// Document commands.
+#[derive(Debug, Subcommand)]
+pub enum DocCmd {
+    /// List documents.
+    List,
+    /// Write the raw Automerge bytes of one document to a file.
+    Export {
+        /// Document id.
+        doc_id: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Device commands.
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// Show this device's name and actor id.
+    Show,
+    /// Rename this device.
+    Rename {
+        /// New name.
+        name: String,
+    },
+}

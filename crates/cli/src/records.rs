@@ -1,0 +1,400 @@
+//! The "Records" commands: villages, households, persons, search, coverage, history,
+//! conflicts, documents.
+
+use chrono::NaiveDateTime;
+use gridbook_domain::{Relation, Residency, RiskTag, Vulnerable};
+use gridbook_store::{NewHousehold, NewPerson, Store};
+use serde_json::json;
+
+use crate::args::{
+    Cli, Cmd, DeviceCmd, DocCmd, GroupCmd, HouseholdCmd, Lang, PersonCmd, VillageCmd,
+};
+use crate::output::{emit, t, Failure};
+
+type R = Result<(), Failure>;
+
+/// Opens the store of `--data`, pinning the clock to `GRIDBOOK_NOW` when set.
+fn open(cli: &Cli) -> Result<Store, Failure> {
+    let store = Store::open(&cli.data)?;
+    if let Ok(now) = std::env::var("GRIDBOOK_NOW") {
+        let parsed = NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M"))
+            .map_err(|_| {
+                Failure::invalid(
+                    format!("GRIDBOOK_NOW“{now}”应为 YYYY-MM-DDTHH:MM"),
+                    format!("GRIDBOOK_NOW '{now}' must be YYYY-MM-DDTHH:MM"),
+                )
+            })?;
+        store.set_now(Some(parsed));
+    }
+    Ok(store)
+}
+
+fn edits(raw: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    raw.iter()
+        .map(|e| {
+            e.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+                .ok_or_else(|| {
+                    Failure::invalid(
+                        format!("“{e}”应写成 字段=值"),
+                        format!("'{e}' must be FIELD=VALUE"),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn list<T: Copy>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, gridbook_domain::FieldError>,
+) -> Result<Vec<T>, Failure> {
+    raw.unwrap_or_default()
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse(s).map_err(|e| Failure::from(gridbook_store::StoreError::from(e))))
+        .collect()
+}
+
+fn opt<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, gridbook_domain::FieldError>,
+) -> Result<Option<T>, Failure> {
+    raw.map(|s| parse(s).map_err(|e| Failure::from(gridbook_store::StoreError::from(e))))
+        .transpose()
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> R {
+    let store = open(&cli)?;
+    let (json, lang) = (cli.json, cli.lang);
+    match &cli.cmd {
+        Cmd::Demo {
+            villages,
+            households,
+            seed,
+        } => {
+            let today = store.now_local().date();
+            let r = store.demo(*seed, *villages, *households, today)?;
+            emit(json, &r, || {
+                format!(
+                    "{} {}: {} {}, {} {}",
+                    t(lang, "演示乡镇已就绪", "demo township ready"),
+                    r.township_id,
+                    r.households_created,
+                    t(lang, "户新建", "households created"),
+                    r.households_existing,
+                    t(lang, "户已存在", "households already there"),
+                )
+            });
+        }
+        Cmd::Village(VillageCmd::List) => {
+            let v = store.villages()?;
+            emit(json, &v, || {
+                v.iter()
+                    .map(|v| format!("{}  {}  {}户 {}人", v.id, v.name, v.households, v.persons))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Village(VillageCmd::Add { name }) => {
+            let id = store.add_village(name)?;
+            emit(json, &json!({ "id": id }), || id.clone());
+        }
+        Cmd::Group(GroupCmd::Add { village, name }) => {
+            let id = store.add_group(village, name)?;
+            emit(json, &json!({ "id": id }), || id.clone());
+        }
+        Cmd::Household(h) => household(&store, h, json, lang)?,
+        Cmd::Person(p) => person(&store, p, json, lang)?,
+        Cmd::Search { text, limit } => {
+            let hits = store.search(text, *limit)?;
+            emit(json, &hits, || {
+                if hits.is_empty() {
+                    return t(lang, "没有找到", "nothing found");
+                }
+                hits.iter()
+                    .map(|h| {
+                        format!(
+                            "{}  {}  {}  {}",
+                            h.name,
+                            h.id_number,
+                            h.phone.as_deref().unwrap_or("-"),
+                            h.address
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Coverage { days, village } => {
+            let rows = store.coverage(*days, village.as_deref())?;
+            emit(json, &rows, || {
+                let mut s = format!(
+                    "{} {} {}: {}",
+                    t(lang, "近", "not verified in"),
+                    days,
+                    t(lang, "天未核查的户", "days"),
+                    rows.len()
+                );
+                for r in rows.iter().take(50) {
+                    s.push_str(&format!(
+                        "\n{}  {}  {}",
+                        r.group_name.as_deref().unwrap_or("-"),
+                        r.address,
+                        r.last_verified
+                            .as_deref()
+                            .unwrap_or(&t(lang, "从未核查", "never"))
+                    ));
+                }
+                s
+            });
+        }
+        Cmd::Reindex { check } => {
+            let r = store.reindex(*check)?;
+            emit(json, &r, || {
+                if r.equal {
+                    t(lang, "投影与文档一致", "projections equal the documents")
+                } else {
+                    format!(
+                        "{}: {}",
+                        t(lang, "投影与文档不一致", "projections differ"),
+                        r.differing_tables.join(", ")
+                    )
+                }
+            });
+            if !r.equal && *check {
+                return Err(Failure {
+                    code: 1,
+                    kind: "reindex_differs",
+                    field: None,
+                    zh: format!(
+                        "重建的投影与现有投影不一致：{}",
+                        r.differing_tables.join("、")
+                    ),
+                    en: format!(
+                        "rebuilt projections differ: {}",
+                        r.differing_tables.join(", ")
+                    ),
+                });
+            }
+        }
+        Cmd::History { record_id } => {
+            let h = store.history(record_id)?;
+            emit(json, &h, || {
+                h.iter()
+                    .map(|e| {
+                        format!(
+                            "{}  {}  {}: {} → {}",
+                            e.at,
+                            e.device,
+                            e.field,
+                            show(&e.old),
+                            show(&e.new)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Conflicts => {
+            let c = store.conflicts()?;
+            emit(json, &c, || {
+                c.iter()
+                    .map(|c| {
+                        let vals: Vec<String> = c.values.iter().map(ToString::to_string).collect();
+                        format!("{} {}: {}", c.record_id, c.field, vals.join(" | "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Resolve {
+            record_id,
+            field,
+            value,
+        } => {
+            store.resolve(record_id, field, value)?;
+            emit(json, &json!({ "resolved": true }), || {
+                t(lang, "已选定", "resolved")
+            });
+        }
+        Cmd::Doc(DocCmd::List) => {
+            let d = store.docs()?;
+            emit(json, &d, || {
+                d.iter()
+                    .map(|d| format!("{}  {} chunks  {} bytes", d.id, d.chunks, d.bytes))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Doc(DocCmd::Export { doc_id, out }) => {
+            let bytes = store.export_doc(doc_id)?;
+            std::fs::write(out, &bytes)?;
+            emit(
+                json,
+                &json!({ "doc_id": doc_id, "bytes": bytes.len() }),
+                || {
+                    format!(
+                        "{} {} → {}",
+                        bytes.len(),
+                        t(lang, "字节", "bytes"),
+                        out.display()
+                    )
+                },
+            );
+        }
+        Cmd::Device(DeviceCmd::Show) => {
+            let v = json!({ "name": store.device_name(), "actor": store.actor() });
+            emit(json, &v, || {
+                format!("{}  {}", store.device_name(), store.actor())
+            });
+        }
+        Cmd::Device(DeviceCmd::Rename { name }) => {
+            store.set_device_name(name)?;
+            emit(json, &json!({ "name": name }), String::new);
+        }
+    }
+    Ok(())
+}
+
+fn show(v: &gridbook_store::Val) -> String {
+    match v {
+        gridbook_store::Val::Null => "∅".into(),
+        gridbook_store::Val::Str(s) => s.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+fn household(store: &Store, cmd: &HouseholdCmd, json: bool, lang: Lang) -> R {
+    match cmd {
+        HouseholdCmd::Add {
+            village,
+            group,
+            address,
+            head_name,
+            head_id,
+            phone,
+        } => {
+            let h = NewHousehold {
+                village_id: village.clone(),
+                group_id: group.clone(),
+                address: address.clone(),
+                phone: phone.clone(),
+                head: NewPerson {
+                    name: head_name.clone(),
+                    id_number: head_id.clone(),
+                    phone: phone.clone(),
+                    relation: Some(Relation::Head),
+                    ..Default::default()
+                },
+            };
+            let (hid, pid) = store.add_household(&h)?;
+            emit(
+                json,
+                &json!({ "household_id": hid, "person_id": pid }),
+                || hid.clone(),
+            );
+        }
+        HouseholdCmd::List { village } => {
+            let rows = store.households(village.as_deref())?;
+            emit(json, &rows, || {
+                rows.iter()
+                    .map(|h| {
+                        format!(
+                            "{}  {}  {}  {}人",
+                            h.id,
+                            h.address,
+                            h.head_name.as_deref().unwrap_or("-"),
+                            h.residents
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        HouseholdCmd::Show { id } => {
+            let d = store.household(id)?;
+            emit(json, &d, || {
+                let mut s = format!(
+                    "{}  {}",
+                    d.household.address,
+                    d.household.phone.as_deref().unwrap_or("-")
+                );
+                for p in &d.residents {
+                    s.push_str(&format!(
+                        "\n  {}  {}  {}",
+                        p.name,
+                        p.id_number,
+                        p.phone.as_deref().unwrap_or("-")
+                    ));
+                }
+                s
+            });
+        }
+        HouseholdCmd::Verify { id } => {
+            let vid = store.verify_household(id)?;
+            emit(json, &json!({ "verification_id": vid }), || {
+                t(lang, "今日已核查", "verified today")
+            });
+        }
+        HouseholdCmd::Set { id, edits: raw } => {
+            let changed = store.set_household(id, &edits(raw)?)?;
+            emit(json, &json!({ "changed": changed }), || changed.join(", "));
+        }
+    }
+    Ok(())
+}
+
+fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
+    match cmd {
+        PersonCmd::Add {
+            household,
+            name,
+            id_number,
+            phone,
+            tags,
+            vulnerable,
+            relation,
+            residency,
+            plate,
+        } => {
+            let p = NewPerson {
+                name: name.clone(),
+                id_number: id_number.clone(),
+                id_kind: None,
+                phone: phone.clone(),
+                relation: opt(relation.as_deref(), Relation::parse)?,
+                residency: opt(residency.as_deref(), Residency::parse)?,
+                tags: list(tags.as_deref(), RiskTag::parse)?,
+                vulnerable: list(vulnerable.as_deref(), Vulnerable::parse)?,
+                plate: plate.clone(),
+            };
+            let pid = store.add_person(household, &p)?;
+            emit(json, &json!({ "person_id": pid }), || pid.clone());
+        }
+        PersonCmd::Set { id, edits: raw } => {
+            let changed = store.set_person(id, &edits(raw)?)?;
+            emit(json, &json!({ "changed": changed }), || {
+                if changed.is_empty() {
+                    t(lang, "没有变化", "nothing changed")
+                } else {
+                    changed.join(", ")
+                }
+            });
+        }
+        PersonCmd::Show { id } => {
+            let p = store.person(id)?;
+            emit(json, &p, || {
+                format!(
+                    "{}  {}  {}",
+                    p.name,
+                    p.id_number,
+                    p.phone.as_deref().unwrap_or("-")
+                )
+            });
+        }
+    }
+    Ok(())
+}

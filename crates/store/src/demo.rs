@@ -1,0 +1,232 @@
+//! Importing the demo township of gridbook-domain's generator, one village at a time.
+
+use std::collections::BTreeSet;
+
+use automerge::transaction::CommitOptions;
+use chrono::NaiveDate;
+use gridbook_domain::demo::{self, DemoHousehold};
+use serde::Serialize;
+
+use crate::docs::{doc_id, Audit, DocKind};
+use crate::error::Result;
+use crate::record::{create_record, record_obj};
+use crate::value::Val;
+use crate::{set_setting, Inner, Store};
+
+/// What a demo import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DemoReport {
+    /// Township id.
+    pub township_id: String,
+    /// Villages in the plan.
+    pub villages: usize,
+    /// Households created now (0 when the same seed ran before).
+    pub households_created: usize,
+    /// Persons created now.
+    pub persons_created: usize,
+    /// Households that already existed.
+    pub households_existing: usize,
+}
+
+fn person_fields(p: &gridbook_domain::Person, created: &str) -> Vec<(String, Val)> {
+    let mut f: Vec<(String, Val)> = vec![
+        ("household_id".into(), p.household_id.to_string().into()),
+        ("name".into(), p.name.clone().into()),
+        ("gender".into(), p.gender.code().into()),
+        ("id_kind".into(), p.id_kind.code().into()),
+        ("id_number".into(), p.id_number.clone().into()),
+        (
+            "birth_date".into(),
+            p.birth_date.map(|d| d.to_string()).into(),
+        ),
+        ("phone".into(), p.phone.clone().into()),
+        ("relation".into(), p.relation.code().into()),
+        ("residency".into(), p.residency.code().into()),
+        ("plate".into(), p.plate.clone().into()),
+        ("address".into(), p.address.clone().into()),
+        ("created_at".into(), created.into()),
+    ];
+    if p.works_away {
+        f.push(("works_away".into(), Val::Bool(true)));
+    }
+    for t in &p.risk_tags {
+        f.push((format!("tag.{}", t.code()), Val::Bool(true)));
+    }
+    for v in &p.vulnerable {
+        f.push((format!("vuln.{}", v.code()), Val::Bool(true)));
+    }
+    f
+}
+
+fn pairs(f: &[(String, Val)]) -> Vec<(&str, Val)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()
+}
+
+impl Store {
+    /// Creates the demo township for `seed`: `villages` villages and `households` households
+    /// in all. Idempotent per seed: records that exist are left alone.
+    pub fn demo(
+        &self,
+        seed: u64,
+        villages: usize,
+        households: usize,
+        today: NaiveDate,
+    ) -> Result<DemoReport> {
+        let plan = demo::plan(seed, villages, households);
+        let mut report = DemoReport {
+            villages: plan.villages.len(),
+            ..Default::default()
+        };
+        let township = {
+            let mut g = self.lock();
+            let t = plan.township.id.to_string();
+            let t = g.ensure_township(Some(&t), &plan.township.name)?;
+            set_setting(&g.conn, "township_name", &plan.township.name)?;
+            t
+        };
+        report.township_id = township.clone();
+        self.demo_grid(&township, &plan)?;
+        for i in 0..plan.villages.len() {
+            let hh = demo::village_households(seed, &plan, i, today);
+            self.demo_village(&plan.villages[i].village.id.to_string(), &hh, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    fn demo_grid(&self, township: &str, plan: &demo::DemoPlan) -> Result<()> {
+        let mut g = self.lock();
+        let (now_ms, device) = (g.now_ms(), g.device.clone());
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.mutate(
+            conn,
+            &doc_id(DocKind::Grid, township),
+            None,
+            now_ms,
+            |doc| {
+                let mut touched = BTreeSet::new();
+                let mut tx = doc.transaction();
+                for v in &plan.villages {
+                    let vid = v.village.id.to_string();
+                    if record_obj(&tx, &vid)?.is_none() {
+                        create_record(
+                            &mut tx,
+                            &vid,
+                            "village",
+                            &[("name", v.village.name.as_str().into())],
+                        )?;
+                        touched.insert(vid.clone());
+                    }
+                    for gr in &v.groups {
+                        let gid = gr.id.to_string();
+                        if record_obj(&tx, &gid)?.is_none() {
+                            let f = [
+                                ("village_id", Val::from(vid.as_str())),
+                                ("name", gr.name.as_str().into()),
+                            ];
+                            create_record(&mut tx, &gid, "group", &f)?;
+                            touched.insert(gid);
+                        }
+                    }
+                }
+                let audit = Audit {
+                    device: device.clone(),
+                    records: touched.iter().cloned().collect(),
+                    what: "demo".into(),
+                };
+                let msg = serde_json::to_string(&audit).unwrap_or_default();
+                tx.commit_with(CommitOptions::default().with_message(msg).with_time(now_ms));
+                Ok(Some(touched))
+            },
+        )?;
+        Ok(())
+    }
+
+    fn demo_village(
+        &self,
+        village: &str,
+        hh: &[DemoHousehold],
+        report: &mut DemoReport,
+    ) -> Result<()> {
+        let mut g = self.lock();
+        let (now_ms, device) = (g.now_ms(), g.device.clone());
+        let created = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.mutate(
+            conn,
+            &doc_id(DocKind::Ledger, village),
+            Some(village),
+            now_ms,
+            |doc| {
+                let mut touched = BTreeSet::new();
+                // One change per household: small pieces keep later syncs incremental.
+                for h in hh {
+                    let hid = h.household.id.to_string();
+                    if record_obj(&*doc, &hid)?.is_some() {
+                        report.households_existing += 1;
+                        continue;
+                    }
+                    let mut tx = doc.transaction();
+                    let mut ids = vec![hid.clone()];
+                    let hf = [
+                        ("address", Val::from(h.household.address.as_str())),
+                        (
+                            "group_id",
+                            h.household.group_id.map(|g| g.to_string()).into(),
+                        ),
+                        (
+                            "head_person_id",
+                            h.household.head_person_id.map(|p| p.to_string()).into(),
+                        ),
+                        ("phone", h.household.phone.clone().into()),
+                        ("created_at", created.as_str().into()),
+                    ];
+                    create_record(&mut tx, &hid, "household", &hf)?;
+                    for p in &h.persons {
+                        let pid = p.id.to_string();
+                        create_record(
+                            &mut tx,
+                            &pid,
+                            "person",
+                            &pairs(&person_fields(p, &created)),
+                        )?;
+                        ids.push(pid);
+                    }
+                    for v in &h.vaccinations {
+                        let id = v.id.to_string();
+                        let f = [
+                            ("person_id", Val::from(v.person_id.to_string())),
+                            ("household_id", hid.as_str().into()),
+                            ("date", v.date.to_string().into()),
+                            ("vaccine", v.vaccine.clone().into()),
+                        ];
+                        create_record(&mut tx, &id, "vaccination", &f)?;
+                        ids.push(id);
+                    }
+                    for t in &h.tests {
+                        let id = t.id.to_string();
+                        let f = [
+                            ("person_id", Val::from(t.person_id.to_string())),
+                            ("household_id", hid.as_str().into()),
+                            ("date", t.date.to_string().into()),
+                            ("result", t.result.code().into()),
+                        ];
+                        create_record(&mut tx, &id, "test", &f)?;
+                        ids.push(id);
+                    }
+                    let audit = Audit {
+                        device: device.clone(),
+                        records: ids.clone(),
+                        what: "demo".into(),
+                    };
+                    let msg = serde_json::to_string(&audit).unwrap_or_default();
+                    tx.commit_with(CommitOptions::default().with_message(msg).with_time(now_ms));
+                    report.households_created += 1;
+                    report.persons_created += h.persons.len();
+                    touched.extend(ids);
+                }
+                Ok(Some(touched))
+            },
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,361 @@
+//! Documents: ids, the in-memory cache, and the write path.
+//!
+//! Every write is one SQLite IMMEDIATE transaction that first brings the cached document up to
+//! date from the `chunks` table (another process may have written), then applies one Automerge
+//! change, appends its bytes as a chunk and re-projects the records it touched. If anything
+//! fails the transaction rolls back and the cached document is dropped, so memory never holds a
+//! change that is not on disk.
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{ActorId, Automerge, ChangeHash};
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, StoreError};
+use crate::project::project_record;
+
+/// How many chunks a document may have before they are folded into one snapshot.
+const COMPACT_AFTER: i64 = 256;
+/// How many documents stay loaded in memory.
+const CACHE_DOCS: usize = 8;
+
+/// Kinds of documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// The township's grid: villages and groups. One per township.
+    Grid,
+    /// The household ledger of one village: households, persons, their events.
+    Ledger,
+}
+
+impl DocKind {
+    /// Stable name used in document ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Grid => "grid",
+            DocKind::Ledger => "ledger",
+        }
+    }
+}
+
+/// Document id of a (kind, owner) pair: `ledger:<village uuid>`, `grid:<township uuid>`.
+/// Every device derives the same id offline, and the scope can be read from the id alone.
+pub fn doc_id(kind: DocKind, owner: &str) -> String {
+    format!("{}:{owner}", kind.name())
+}
+
+/// Splits a document id into its kind name and owner id.
+pub fn parse_doc_id(id: &str) -> Option<(&str, &str)> {
+    id.split_once(':')
+}
+
+/// The audit message stored in every change: who made it and which records it touched.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Audit {
+    /// Device name.
+    #[serde(rename = "d")]
+    pub device: String,
+    /// Record ids touched by the change.
+    #[serde(rename = "k", default)]
+    pub records: Vec<String>,
+    /// What the change was (`edit`, `create`, `resolve`, `demo`, …).
+    #[serde(rename = "w", default)]
+    pub what: String,
+}
+
+struct Cached {
+    doc: Automerge,
+    seq: i64,
+    used: u64,
+}
+
+/// The documents of one store, cached, with the SQLite connection that persists them.
+pub struct Docs {
+    cache: HashMap<String, Cached>,
+    tick: u64,
+    actor: ActorId,
+}
+
+/// Handed to write closures: the Automerge transaction and the set of records touched.
+pub struct Write<'a, 'b> {
+    /// The Automerge transaction.
+    pub tx: &'a mut Transaction<'b>,
+    touched: &'a mut BTreeSet<String>,
+}
+
+impl Write<'_, '_> {
+    /// Marks a record as touched so that its projection is recomputed.
+    pub fn touch(&mut self, id: &str) {
+        self.touched.insert(id.to_owned());
+    }
+}
+
+impl Docs {
+    /// A cache whose documents write as `actor`.
+    pub fn new(actor: ActorId) -> Self {
+        Self {
+            cache: HashMap::new(),
+            tick: 0,
+            actor,
+        }
+    }
+
+    /// The actor id this device writes as.
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// Drops a document from memory (after a failed write).
+    pub fn evict(&mut self, id: &str) {
+        self.cache.remove(id);
+    }
+
+    /// The document, brought up to date with what is on disk.
+    pub fn get(&mut self, conn: &Connection, id: &str) -> Result<&mut Automerge> {
+        self.tick += 1;
+        if !self.cache.contains_key(id) {
+            if self.cache.len() >= CACHE_DOCS {
+                let oldest = self
+                    .cache
+                    .iter()
+                    .min_by_key(|(_, c)| c.used)
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    self.cache.remove(&k);
+                }
+            }
+            let doc = Automerge::new().with_actor(self.actor.clone());
+            self.cache.insert(
+                id.to_owned(),
+                Cached {
+                    doc,
+                    seq: 0,
+                    used: 0,
+                },
+            );
+        }
+        let tick = self.tick;
+        let c = self
+            .cache
+            .get_mut(id)
+            .ok_or_else(|| StoreError::not_found("document", id))?;
+        c.used = tick;
+        let mut st = conn.prepare_cached(
+            "SELECT seq, bytes FROM chunks WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let mut rows = st.query(params![id, c.seq])?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let bytes: Vec<u8> = r.get(1)?;
+            c.doc.load_incremental(&bytes)?;
+            c.seq = seq;
+        }
+        Ok(&mut c.doc)
+    }
+
+    fn set_seq(&mut self, id: &str, seq: i64) {
+        if let Some(c) = self.cache.get_mut(id) {
+            c.seq = seq;
+        }
+    }
+
+    /// Runs one local write on document `id` inside an IMMEDIATE transaction.
+    pub fn write<R>(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        mut audit: Audit,
+        now_ms: i64,
+        f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
+    ) -> Result<R> {
+        let result = self.write_inner(conn, id, village, &mut audit, now_ms, f);
+        if result.is_err() {
+            self.evict(id);
+        }
+        result
+    }
+
+    fn write_inner<R>(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        audit: &mut Audit,
+        now_ms: i64,
+        f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
+    ) -> Result<R> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let doc = self.get(&tx, id)?;
+        let mut touched = BTreeSet::new();
+        let mut atx = doc.transaction();
+        let out = {
+            let mut w = Write {
+                tx: &mut atx,
+                touched: &mut touched,
+            };
+            match f(&mut w) {
+                Ok(out) => out,
+                Err(e) => {
+                    atx.rollback();
+                    return Err(e);
+                }
+            }
+        };
+        audit.records = touched.iter().cloned().collect();
+        let message = serde_json::to_string(&audit).unwrap_or_default();
+        let (hash, _) = atx.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(now_ms),
+        );
+        if hash.is_none() {
+            tx.commit()?;
+            return Ok(out);
+        }
+        let bytes = doc
+            .get_last_local_change()
+            .map(|c| c.raw_bytes().to_vec())
+            .ok_or_else(|| StoreError::Corrupt("committed change not found".into()))?;
+        let heads = doc.get_heads();
+        let seq = append_chunk(&tx, id, village, &bytes, &heads, now_ms)?;
+        let doc = &*doc;
+        for rid in &touched {
+            project_record(&tx, id, village, doc, rid)?;
+        }
+        self.set_seq(id, seq);
+        self.maybe_compact(&tx, id)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Changes document `id` through `f` (applying bytes from elsewhere, or a bulk import),
+    /// in one transaction: persists what was new and re-projects only the records it touched.
+    /// `f` returns the records it touched, or `None` to have them computed from a diff.
+    /// Returns whether anything was new.
+    pub fn mutate(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        let result = self.mutate_inner(conn, id, village, now_ms, f);
+        if result.is_err() {
+            self.evict(id);
+        }
+        result
+    }
+
+    fn mutate_inner(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let doc = self.get(&tx, id)?;
+        let before = doc.get_heads();
+        let touched = f(doc)?;
+        let after = doc.get_heads();
+        if before == after {
+            tx.commit()?;
+            return Ok(false);
+        }
+        // A document's first chunk is a full, compressed snapshot.
+        let bytes = if before.is_empty() {
+            doc.save()
+        } else {
+            doc.save_after(&before)
+        };
+        let touched = touched.unwrap_or_else(|| touched_records(doc, &before, &after));
+        let seq = append_chunk(&tx, id, village, &bytes, &after, now_ms)?;
+        let doc = &*doc;
+        for rid in &touched {
+            project_record(&tx, id, village, doc, rid)?;
+        }
+        self.set_seq(id, seq);
+        self.maybe_compact(&tx, id)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn maybe_compact(&mut self, conn: &Connection, id: &str) -> Result<()> {
+        let count: i64 = conn
+            .prepare_cached("SELECT chunk_count FROM documents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        if count < COMPACT_AFTER {
+            return Ok(());
+        }
+        let Some(c) = self.cache.get_mut(id) else {
+            return Ok(());
+        };
+        let bytes = c.doc.save();
+        conn.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
+            .execute([id])?;
+        conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
+            .execute(params![id, bytes])?;
+        c.seq = conn.last_insert_rowid();
+        conn.prepare_cached("UPDATE documents SET chunk_count = 1 WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+}
+
+/// Root keys (record ids) whose values changed between two sets of heads.
+pub fn touched_records(
+    doc: &Automerge,
+    before: &[ChangeHash],
+    after: &[ChangeHash],
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for p in doc.diff(before, after) {
+        let key = match p.path.first() {
+            Some((_, automerge::Prop::Map(k))) => Some(k.clone()),
+            _ => match &p.action {
+                automerge::PatchAction::PutMap { key, .. }
+                | automerge::PatchAction::DeleteMap { key } => Some(key.clone()),
+                _ => None,
+            },
+        };
+        if let Some(k) = key {
+            out.insert(k);
+        }
+    }
+    out
+}
+
+/// Appends a chunk and updates the document row; returns the chunk's sequence number.
+fn append_chunk(
+    conn: &Connection,
+    id: &str,
+    village: Option<&str>,
+    bytes: &[u8],
+    heads: &[ChangeHash],
+    now_ms: i64,
+) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
+        .execute(params![id, bytes])?;
+    let seq = conn.last_insert_rowid();
+    let kind = parse_doc_id(id).map(|(k, _)| k).unwrap_or_default();
+    conn.prepare_cached(
+        "INSERT INTO documents (id, kind, village_id, heads, chunk_count, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5)
+         ON CONFLICT (id) DO UPDATE SET heads = excluded.heads,
+           chunk_count = chunk_count + 1, updated_at = excluded.updated_at",
+    )?
+    .execute(params![id, kind, village, heads_text(heads), now_ms])?;
+    Ok(seq)
+}
+
+/// Heads as sorted hex, comma-separated.
+pub fn heads_text(heads: &[ChangeHash]) -> String {
+    let mut v: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    v.sort();
+    v.join(",")
+}

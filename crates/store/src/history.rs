@@ -1,0 +1,298 @@
+//! History (the audit trail), conflicts and their resolution, and raw document access.
+
+use automerge::ReadDoc;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::docs::{doc_id, Audit, DocKind};
+use crate::error::{Result, StoreError};
+use crate::record::{field_at, fields_at, record_obj, set_fields, TYPE};
+use crate::value::Val;
+use crate::{get_setting, Inner, Store};
+
+/// One field change in a record's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// When (local time of the deployment), from the change's timestamp.
+    pub at: String,
+    /// Device that made the change.
+    pub device: String,
+    /// Actor id of that device (hex).
+    pub actor: String,
+    /// Kind of change: create, edit, resolve, verify, demo…
+    pub what: String,
+    /// Field name.
+    pub field: String,
+    /// Value before.
+    pub old: Val,
+    /// Value after.
+    pub new: Val,
+    /// Hash of the change (each change names its predecessors: the trail is hash-chained).
+    pub change: String,
+}
+
+/// A field holding concurrent values.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictRow {
+    /// Record id.
+    pub record_id: String,
+    /// Field.
+    pub field: String,
+    /// Document holding the record.
+    pub doc_id: String,
+    /// Every concurrent value.
+    pub values: Vec<serde_json::Value>,
+}
+
+/// A document as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocInfo {
+    /// Document id.
+    pub id: String,
+    /// Kind (`grid`, `ledger`).
+    pub kind: String,
+    /// Village, for village documents.
+    pub village_id: Option<String>,
+    /// Current heads.
+    pub heads: Vec<String>,
+    /// Stored chunks.
+    pub chunks: i64,
+    /// Stored bytes.
+    pub bytes: i64,
+}
+
+pub(crate) fn conflicts_of(conn: &Connection, record: &str) -> Result<Vec<ConflictRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT record_id, field, doc_id, vals FROM conflicts WHERE record_id = ?1 ORDER BY field",
+    )?;
+    let rows = st
+        .query_map([record], conflict_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
+    let vals: String = r.get(3)?;
+    Ok(ConflictRow {
+        record_id: r.get(0)?,
+        field: r.get(1)?,
+        doc_id: r.get(2)?,
+        values: serde_json::from_str(&vals).unwrap_or_default(),
+    })
+}
+
+/// The document (and village) that holds a record, from the projections.
+fn locate(g: &Inner, id: &str) -> Result<(String, Option<String>)> {
+    let village: Option<String> = g
+        .conn
+        .prepare_cached(
+            "SELECT village_id FROM persons WHERE id = ?1
+             UNION ALL SELECT village_id FROM households WHERE id = ?1
+             UNION ALL SELECT village_id FROM events WHERE id = ?1 LIMIT 1",
+        )?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(v) = village {
+        return Ok((doc_id(DocKind::Ledger, &v), Some(v)));
+    }
+    let grid: bool = g
+        .conn
+        .prepare_cached(
+            "SELECT 1 FROM villages WHERE id = ?1 UNION ALL SELECT 1 FROM groups WHERE id = ?1",
+        )?
+        .exists([id])?;
+    let township = get_setting(&g.conn, "township_id")?;
+    match township {
+        Some(t) if grid || t == id => Ok((doc_id(DocKind::Grid, &t), None)),
+        _ => Err(StoreError::not_found("record", id)),
+    }
+}
+
+impl Store {
+    /// Every field change of a record, oldest first, with device and time.
+    pub fn history(&self, record_id: &str) -> Result<Vec<HistoryEntry>> {
+        let rid = record_id.trim().to_owned();
+        let mut g = self.lock();
+        let (doc_id, _) = locate(&g, &rid)?;
+        let offset = g.utc_offset_min;
+        let Inner { conn, docs, .. } = &mut *g;
+        let doc = docs.get(conn, &doc_id)?;
+        let mut out = Vec::new();
+        for meta in doc.get_changes_meta(&[]) {
+            let Some(msg) = meta.message.as_deref() else {
+                continue;
+            };
+            let Ok(audit) = serde_json::from_str::<Audit>(msg) else {
+                continue;
+            };
+            if !audit.records.iter().any(|r| *r == rid) {
+                continue;
+            }
+            let after = [meta.hash];
+            let before = meta.deps.clone();
+            let mut fields = fields_at(doc, &rid, &after)?;
+            fields.extend(fields_at(doc, &rid, &before)?);
+            fields.sort();
+            fields.dedup();
+            let at = chrono::DateTime::from_timestamp_millis(meta.timestamp)
+                .map(|t| {
+                    (t.naive_utc() + chrono::Duration::minutes(offset))
+                        .format("%Y-%m-%dT%H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            for field in fields {
+                if field == TYPE {
+                    continue;
+                }
+                let old = field_at(doc, &rid, &field, &before)?;
+                let new = field_at(doc, &rid, &field, &after)?;
+                if old != new {
+                    out.push(HistoryEntry {
+                        at: at.clone(),
+                        device: audit.device.clone(),
+                        actor: meta.actor.to_hex_string(),
+                        what: audit.what.clone(),
+                        field,
+                        old,
+                        new,
+                        change: meta.hash.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every field that holds concurrent values.
+    pub fn conflicts(&self) -> Result<Vec<ConflictRow>> {
+        let g = self.lock();
+        let mut st = g.conn.prepare(
+            "SELECT record_id, field, doc_id, vals FROM conflicts ORDER BY record_id, field",
+        )?;
+        let rows = st
+            .query_map([], conflict_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Picks one of the concurrent values of a field; the pick is recorded as this device's
+    /// change ("resolve") in the history.
+    pub fn resolve(&self, record_id: &str, field: &str, value: &str) -> Result<()> {
+        let mut g = self.lock();
+        let row: Option<ConflictRow> = g
+            .conn
+            .prepare_cached(
+                "SELECT record_id, field, doc_id, vals FROM conflicts WHERE record_id = ?1 AND field = ?2",
+            )?
+            .query_row(params![record_id.trim(), field], conflict_row)
+            .optional()?;
+        let row =
+            row.ok_or_else(|| StoreError::not_found("conflict", format!("{record_id} {field}")))?;
+        let picked = row
+            .values
+            .iter()
+            .find(|v| match v {
+                serde_json::Value::String(s) => s == value,
+                other => other.to_string() == value,
+            })
+            .ok_or_else(|| {
+                let shown: Vec<String> = row.values.iter().map(ToString::to_string).collect();
+                StoreError::Invalid(gridbook_domain::FieldError::new(
+                    "value",
+                    "not_a_choice",
+                    format!("“{value}”不是冲突值之一：{}", shown.join("、")),
+                    format!("'{value}' is not one of the values: {}", shown.join(", ")),
+                ))
+            })?;
+        let val = json_to_val(picked);
+        let (now_ms, audit) = (g.now_ms(), g.audit("resolve"));
+        let village = crate::docs::parse_doc_id(&row.doc_id)
+            .filter(|(k, _)| *k == DocKind::Ledger.name())
+            .map(|(_, v)| v.to_owned());
+        let Inner { conn, docs, .. } = &mut *g;
+        let rid = row.record_id.clone();
+        docs.write(conn, &row.doc_id, village.as_deref(), audit, now_ms, |w| {
+            let obj =
+                record_obj(&*w.tx, &rid)?.ok_or_else(|| StoreError::not_found("record", &rid))?;
+            set_fields(w.tx, &obj, &[(row.field.clone(), val)])?;
+            w.touch(&rid);
+            Ok(())
+        })
+    }
+
+    /// Documents in this store.
+    pub fn docs(&self) -> Result<Vec<DocInfo>> {
+        let g = self.lock();
+        let mut st = g.conn.prepare(
+            "SELECT d.id, d.kind, d.village_id, d.heads, d.chunk_count,
+               (SELECT COALESCE(sum(length(bytes)), 0) FROM chunks c WHERE c.doc_id = d.id)
+             FROM documents d ORDER BY d.kind, d.id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                let heads: String = r.get(3)?;
+                Ok(DocInfo {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    village_id: r.get(2)?,
+                    heads: heads
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    chunks: r.get(4)?,
+                    bytes: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The whole document as standard Automerge bytes.
+    pub fn export_doc(&self, id: &str) -> Result<Vec<u8>> {
+        let mut g = self.lock();
+        let exists: bool = g
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+            .exists([id])?;
+        if !exists {
+            return Err(StoreError::not_found("document", id));
+        }
+        let Inner { conn, docs, .. } = &mut *g;
+        Ok(docs.get(conn, id)?.save())
+    }
+
+    /// Merges Automerge bytes (a saved document or changes) from elsewhere into document `id`;
+    /// only the records they touch are re-projected. Returns whether anything was new.
+    pub fn merge_doc_bytes(&self, id: &str, bytes: &[u8]) -> Result<bool> {
+        let village = crate::docs::parse_doc_id(id)
+            .filter(|(k, _)| *k == DocKind::Ledger.name())
+            .map(|(_, v)| v.to_owned());
+        let mut g = self.lock();
+        let now_ms = g.now_ms();
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.mutate(conn, id, village.as_deref(), now_ms, |doc| {
+            doc.load_incremental(bytes)?;
+            Ok(None)
+        })
+    }
+
+    /// Record ids at the root of a document (for tests and tools).
+    pub fn doc_record_ids(&self, id: &str) -> Result<Vec<String>> {
+        let mut g = self.lock();
+        let Inner { conn, docs, .. } = &mut *g;
+        Ok(docs.get(conn, id)?.keys(automerge::ROOT).collect())
+    }
+}
+
+fn json_to_val(v: &serde_json::Value) -> Val {
+    match v {
+        serde_json::Value::Bool(b) => Val::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Val::F64(n.as_f64().unwrap_or_default()), Val::Int),
+        serde_json::Value::String(s) => Val::Str(s.clone()),
+        _ => Val::Null,
+    }
+}

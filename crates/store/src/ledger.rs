@@ -1,0 +1,745 @@
+//! The household ledger (一户一档): villages, households, persons, verification.
+
+use chrono::NaiveDate;
+use gridbook_domain::validate::{parse_id_document, parse_name, parse_phone, parse_plate};
+use gridbook_domain::{FieldError, IdKind, Relation, Residency, RiskTag, Vulnerable};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::docs::{doc_id, DocKind};
+use crate::error::{Result, StoreError};
+use crate::record::{create_record, record_obj, set_fields};
+use crate::value::Val;
+use crate::{get_setting, set_setting, Inner, Store};
+
+/// A person to add, as typed (validated by the store).
+#[derive(Debug, Clone, Default)]
+pub struct NewPerson {
+    /// Full name.
+    pub name: String,
+    /// ID document number; its kind is detected unless `id_kind` is given.
+    pub id_number: String,
+    /// Kind of document, if known.
+    pub id_kind: Option<IdKind>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Relation to the head (defaults to head for the first person, other otherwise).
+    pub relation: Option<Relation>,
+    /// Residency (defaults to 户籍).
+    pub residency: Option<Residency>,
+    /// Risk tags.
+    pub tags: Vec<RiskTag>,
+    /// 七类人.
+    pub vulnerable: Vec<Vulnerable>,
+    /// Plate.
+    pub plate: Option<String>,
+}
+
+/// A household to add, with its head.
+#[derive(Debug, Clone, Default)]
+pub struct NewHousehold {
+    /// Village.
+    pub village_id: String,
+    /// Group, if known.
+    pub group_id: Option<String>,
+    /// Address.
+    pub address: String,
+    /// Household phone (defaults to the head's).
+    pub phone: Option<String>,
+    /// The head of household.
+    pub head: NewPerson,
+}
+
+/// A village as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct VillageRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Households not deleted.
+    pub households: i64,
+    /// Persons not deleted.
+    pub persons: i64,
+}
+
+/// A household as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdRow {
+    /// Id.
+    pub id: String,
+    /// Village.
+    pub village_id: String,
+    /// Group.
+    pub group_id: Option<String>,
+    /// Group name.
+    pub group_name: Option<String>,
+    /// Address.
+    pub address: String,
+    /// Head's person id.
+    pub head_person_id: Option<String>,
+    /// Head's name.
+    pub head_name: Option<String>,
+    /// Household phone.
+    pub phone: Option<String>,
+    /// Number of residents.
+    pub residents: i64,
+    /// Last verification (local time), if any.
+    pub last_verified: Option<String>,
+}
+
+/// A person as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRow {
+    /// Id.
+    pub id: String,
+    /// Household.
+    pub household_id: String,
+    /// Name.
+    pub name: String,
+    /// Gender code.
+    pub gender: String,
+    /// Document kind code.
+    pub id_kind: String,
+    /// Document number.
+    pub id_number: String,
+    /// Birth date.
+    pub birth_date: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Relation code.
+    pub relation: String,
+    /// Residency code.
+    pub residency: String,
+    /// Risk tag codes.
+    pub tags: Vec<String>,
+    /// 七类人 codes.
+    pub vulnerable: Vec<String>,
+    /// Works away from home.
+    pub works_away: bool,
+    /// Plate.
+    pub plate: Option<String>,
+    /// Address if different from the household's.
+    pub address: Option<String>,
+    /// Vaccination doses recorded.
+    pub doses: i64,
+    /// Latest test date and result.
+    pub last_test: Option<String>,
+}
+
+/// A household with its residents.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdDetail {
+    /// The household.
+    #[serde(flatten)]
+    pub household: HouseholdRow,
+    /// Residents (not deleted).
+    pub residents: Vec<PersonRow>,
+    /// Fields of this household or its residents holding concurrent values.
+    pub conflicts: Vec<crate::ConflictRow>,
+}
+
+/// A household nobody verified recently.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    /// Household.
+    pub household_id: String,
+    /// Village.
+    pub village_id: String,
+    /// Group name.
+    pub group_name: Option<String>,
+    /// Address.
+    pub address: String,
+    /// Head's name.
+    pub head_name: Option<String>,
+    /// Last verification, if ever.
+    pub last_verified: Option<String>,
+}
+
+fn err(field: &'static str, reason: &'static str, zh: String, en: String) -> StoreError {
+    StoreError::Invalid(FieldError::new(field, reason, zh, en))
+}
+
+fn parse_uuid(field: &'static str, s: &str) -> Result<String> {
+    Uuid::parse_str(s.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            err(
+                field,
+                "uuid",
+                format!("编号“{s}”格式不正确"),
+                format!("'{s}' is not a valid id"),
+            )
+        })
+}
+
+/// The person fields of a validated new person.
+fn person_fields(
+    p: &NewPerson,
+    household: &str,
+    relation: Relation,
+    today: NaiveDate,
+    now: &str,
+) -> Result<Vec<(String, Val)>> {
+    let name = parse_name(&p.name)?;
+    let doc = parse_id_document(&p.id_number, p.id_kind, today)?;
+    let phone = p
+        .phone
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_phone)
+        .transpose()?;
+    let plate = p
+        .plate
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_plate)
+        .transpose()?;
+    let mut f: Vec<(String, Val)> = vec![
+        ("household_id".into(), household.into()),
+        ("name".into(), name.into()),
+        (
+            "gender".into(),
+            doc.gender.map_or("unknown", |g| g.code()).into(),
+        ),
+        ("id_kind".into(), doc.kind.code().into()),
+        ("id_number".into(), doc.number.into()),
+        (
+            "birth_date".into(),
+            doc.birth_date.map(|d| d.to_string()).into(),
+        ),
+        ("phone".into(), phone.map(|p| p.number).into()),
+        ("relation".into(), relation.code().into()),
+        (
+            "residency".into(),
+            p.residency.unwrap_or(Residency::Registered).code().into(),
+        ),
+        ("plate".into(), plate.into()),
+        ("created_at".into(), now.into()),
+    ];
+    for t in &p.tags {
+        f.push((format!("tag.{}", t.code()), Val::Bool(true)));
+    }
+    for v in &p.vulnerable {
+        f.push((format!("vuln.{}", v.code()), Val::Bool(true)));
+    }
+    Ok(f)
+}
+
+fn as_pairs(f: &[(String, Val)]) -> Vec<(&str, Val)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()
+}
+
+impl Inner {
+    fn township(&self) -> Result<Option<String>> {
+        get_setting(&self.conn, "township_id")
+    }
+
+    /// The township id, created on first use.
+    pub(crate) fn ensure_township(&mut self, id: Option<&str>, name: &str) -> Result<String> {
+        if let Some(t) = self.township()? {
+            return Ok(t);
+        }
+        let id = id.map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
+        set_setting(&self.conn, "township_id", &id)?;
+        let (now_ms, audit) = (self.now_ms(), self.audit("create"));
+        let doc = doc_id(DocKind::Grid, &id);
+        let Inner { conn, docs, .. } = self;
+        docs.write(conn, &doc, None, audit, now_ms, |w| {
+            if record_obj(&*w.tx, &id)?.is_none() {
+                create_record(w.tx, &id, "township", &[("name", name.into())])?;
+                w.touch(&id);
+            }
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    pub(crate) fn village_exists(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM villages WHERE id = ?1 AND deleted = 0")?
+            .exists([id])?)
+    }
+
+    fn person_village(&self, id: &str) -> Result<(String, String)> {
+        self.conn
+            .prepare_cached(
+                "SELECT village_id, household_id FROM persons WHERE id = ?1 AND deleted = 0",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("person", id))
+    }
+
+    fn household_village(&self, id: &str) -> Result<String> {
+        self.conn
+            .prepare_cached("SELECT village_id FROM households WHERE id = ?1 AND deleted = 0")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("household", id))
+    }
+
+    fn check_unique_id(&self, number: &str, except: Option<&str>) -> Result<()> {
+        let found: Option<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT p.id, COALESCE(h.address, '') FROM persons p
+                 LEFT JOIN households h ON h.id = p.household_id
+                 WHERE p.id_number = ?1 AND p.deleted = 0",
+            )?
+            .query_map([number], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .filter_map(std::result::Result::ok)
+            .find(|(id, _)| Some(id.as_str()) != except);
+        match found {
+            Some((_, addr)) => Err(err(
+                "id_number",
+                "duplicate",
+                format!("证件号码已登记在“{addr}”"),
+                format!("this ID number is already registered at '{addr}'"),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn id_number_of(fields: &[(String, Val)]) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == "id_number")
+        .and_then(|(_, v)| v.opt_str())
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Adds a village to the township (creating the township on first use).
+    pub fn add_village(&self, name: &str) -> Result<String> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 40 {
+            return Err(err(
+                "name",
+                "length",
+                "村（社区）名称应为1–40个字".into(),
+                "village name must be 1–40 characters".into(),
+            ));
+        }
+        let mut g = self.lock();
+        let township = g.ensure_township(None, "本镇")?;
+        let id = Uuid::new_v4().to_string();
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Grid, &township),
+            None,
+            audit,
+            now_ms,
+            |w| {
+                create_record(w.tx, &id, "village", &[("name", name.into())])?;
+                w.touch(&id);
+                Ok(())
+            },
+        )?;
+        Ok(id)
+    }
+
+    /// Adds a group (组/网格) to a village.
+    pub fn add_group(&self, village_id: &str, name: &str) -> Result<String> {
+        let village_id = parse_uuid("village", village_id)?;
+        let mut g = self.lock();
+        if !g.village_exists(&village_id)? {
+            return Err(StoreError::not_found("village", village_id));
+        }
+        let township = g.ensure_township(None, "本镇")?;
+        let id = Uuid::new_v4().to_string();
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Grid, &township),
+            None,
+            audit,
+            now_ms,
+            |w| {
+                let f = [
+                    ("village_id", Val::from(village_id.as_str())),
+                    ("name", name.trim().into()),
+                ];
+                create_record(w.tx, &id, "group", &f)?;
+                w.touch(&id);
+                Ok(())
+            },
+        )?;
+        Ok(id)
+    }
+
+    /// Villages of the township with their counts.
+    pub fn villages(&self) -> Result<Vec<VillageRow>> {
+        let g = self.lock();
+        let mut st = g.conn.prepare(
+            "SELECT v.id, v.name,
+               (SELECT count(*) FROM households h WHERE h.village_id = v.id AND h.deleted = 0),
+               (SELECT count(*) FROM persons p WHERE p.village_id = v.id AND p.deleted = 0)
+             FROM villages v WHERE v.deleted = 0 ORDER BY v.name, v.id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(VillageRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    households: r.get(2)?,
+                    persons: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Adds a household with its head; returns (household id, person id).
+    pub fn add_household(&self, h: &NewHousehold) -> Result<(String, String)> {
+        let village = parse_uuid("village", &h.village_id)?;
+        let address = h.address.trim().to_owned();
+        if address.is_empty() || address.chars().count() > 100 {
+            return Err(err(
+                "address",
+                "length",
+                "地址应为1–100个字".into(),
+                "address must be 1–100 characters".into(),
+            ));
+        }
+        let hh_phone = h
+            .phone
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(parse_phone)
+            .transpose()?;
+        let mut g = self.lock();
+        if !g.village_exists(&village)? {
+            return Err(StoreError::not_found("village", village));
+        }
+        let group = h
+            .group_id
+            .as_deref()
+            .map(|s| parse_uuid("group", s))
+            .transpose()?;
+        let now = g.now_local();
+        let hid = Uuid::new_v4().to_string();
+        let pid = Uuid::new_v4().to_string();
+        let relation = h.head.relation.unwrap_or(Relation::Head);
+        let now_s = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let pf = person_fields(&h.head, &hid, relation, now.date(), &now_s)?;
+        g.check_unique_id(&id_number_of(&pf), None)?;
+        let phone = hh_phone.map(|p| p.number).or_else(|| {
+            pf.iter()
+                .find(|(k, _)| k == "phone")
+                .and_then(|(_, v)| v.opt_str())
+        });
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Ledger, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let hf = [
+                    ("address", Val::from(address.as_str())),
+                    ("group_id", group.clone().into()),
+                    ("head_person_id", pid.as_str().into()),
+                    ("phone", phone.clone().into()),
+                    ("created_at", now_s.as_str().into()),
+                ];
+                create_record(w.tx, &hid, "household", &hf)?;
+                create_record(w.tx, &pid, "person", &as_pairs(&pf))?;
+                w.touch(&hid);
+                w.touch(&pid);
+                Ok(())
+            },
+        )?;
+        Ok((hid, pid))
+    }
+
+    /// Adds a person to a household.
+    pub fn add_person(&self, household_id: &str, p: &NewPerson) -> Result<String> {
+        let hid = parse_uuid("household", household_id)?;
+        let mut g = self.lock();
+        let village = g.household_village(&hid)?;
+        let now = g.now_local();
+        let now_s = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let pf = person_fields(
+            p,
+            &hid,
+            p.relation.unwrap_or(Relation::Other),
+            now.date(),
+            &now_s,
+        )?;
+        g.check_unique_id(&id_number_of(&pf), None)?;
+        let pid = Uuid::new_v4().to_string();
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Ledger, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                create_record(w.tx, &pid, "person", &as_pairs(&pf))?;
+                w.touch(&pid);
+                Ok(())
+            },
+        )?;
+        Ok(pid)
+    }
+
+    /// Edits fields of a person: `name`, `phone`, `id_number`, `relation`, `residency`,
+    /// `tags` (`+密接`, `-密接`, or a full comma list), `vulnerable` (likewise), `works_away`,
+    /// `plate`, `address`, `deleted`. Validates everything before writing anything.
+    /// Returns the fields that changed.
+    pub fn set_person(&self, person_id: &str, edits: &[(String, String)]) -> Result<Vec<String>> {
+        let pid = parse_uuid("person", person_id)?;
+        let mut g = self.lock();
+        let (village, _) = g.person_village(&pid)?;
+        let now = g.now_local();
+        let current = self.person_row_locked(&g.conn, &pid)?;
+        let fields = crate::ledger_edit::person_edits(&current, edits, now)?;
+        if let Some((_, v)) = fields.iter().find(|(k, _)| k == "id_number") {
+            g.check_unique_id(v.as_str().unwrap_or_default(), Some(&pid))?;
+        }
+        self.write_fields(&mut g, &village, &pid, &fields, "edit")
+    }
+
+    /// Edits fields of a household: `address`, `phone`, `group_id`, `head_person_id`, `deleted`.
+    pub fn set_household(
+        &self,
+        household_id: &str,
+        edits: &[(String, String)],
+    ) -> Result<Vec<String>> {
+        let hid = parse_uuid("household", household_id)?;
+        let mut g = self.lock();
+        let village = g.household_village(&hid)?;
+        let now = g.now_local();
+        let fields = crate::ledger_edit::household_edits(edits, now)?;
+        self.write_fields(&mut g, &village, &hid, &fields, "edit")
+    }
+
+    pub(crate) fn write_fields(
+        &self,
+        g: &mut Inner,
+        village: &str,
+        rid: &str,
+        fields: &[(String, Val)],
+        what: &str,
+    ) -> Result<Vec<String>> {
+        let (now_ms, audit) = (g.now_ms(), g.audit(what));
+        let Inner { conn, docs, .. } = g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Ledger, village),
+            Some(village),
+            audit,
+            now_ms,
+            |w| {
+                let obj =
+                    record_obj(&*w.tx, rid)?.ok_or_else(|| StoreError::not_found("record", rid))?;
+                let changed = set_fields(w.tx, &obj, fields)?;
+                if !changed.is_empty() {
+                    w.touch(rid);
+                }
+                Ok(changed)
+            },
+        )
+    }
+
+    /// Records that this device checked a household now (今日已核查).
+    pub fn verify_household(&self, household_id: &str) -> Result<String> {
+        let hid = parse_uuid("household", household_id)?;
+        let mut g = self.lock();
+        let village = g.household_village(&hid)?;
+        let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let device = g.device.clone();
+        let vid = Uuid::new_v4().to_string();
+        let (now_ms, audit) = (g.now_ms(), g.audit("verify"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Ledger, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let f = [
+                    ("household_id", Val::from(hid.as_str())),
+                    ("at", at.as_str().into()),
+                    ("device", device.as_str().into()),
+                ];
+                create_record(w.tx, &vid, "verification", &f)?;
+                w.touch(&vid);
+                Ok(())
+            },
+        )?;
+        Ok(vid)
+    }
+
+    /// Households, optionally of one village, ordered by group and address.
+    pub fn households(&self, village: Option<&str>) -> Result<Vec<HouseholdRow>> {
+        let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let g = self.lock();
+        let sql = format!(
+            "{HOUSEHOLD_SELECT} WHERE h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1)
+             ORDER BY h.village_id, g.name, h.address, h.id"
+        );
+        let mut st = g.conn.prepare(&sql)?;
+        let rows = st
+            .query_map([village], household_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// One household with its residents and open conflicts.
+    pub fn household(&self, id: &str) -> Result<HouseholdDetail> {
+        let hid = parse_uuid("household", id)?;
+        let g = self.lock();
+        let sql = format!("{HOUSEHOLD_SELECT} WHERE h.id = ?1 AND h.deleted = 0");
+        let household = g
+            .conn
+            .prepare(&sql)?
+            .query_row([&hid], household_row)
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("household", &hid))?;
+        let ids: Vec<String> = g
+            .conn
+            .prepare(
+                "SELECT id FROM persons WHERE household_id = ?1 AND deleted = 0
+                 ORDER BY relation != 'head', birth_date, id",
+            )?
+            .query_map([&hid], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let residents = ids
+            .iter()
+            .map(|p| self.person_row_locked(&g.conn, p))
+            .collect::<Result<Vec<_>>>()?;
+        let mut conflicts = crate::history::conflicts_of(&g.conn, &hid)?;
+        for p in &ids {
+            conflicts.extend(crate::history::conflicts_of(&g.conn, p)?);
+        }
+        Ok(HouseholdDetail {
+            household,
+            residents,
+            conflicts,
+        })
+    }
+
+    /// One person.
+    pub fn person(&self, id: &str) -> Result<PersonRow> {
+        let pid = parse_uuid("person", id)?;
+        let g = self.lock();
+        self.person_row_locked(&g.conn, &pid)
+    }
+
+    fn person_row_locked(&self, conn: &Connection, id: &str) -> Result<PersonRow> {
+        conn.prepare_cached(
+            "SELECT id, household_id, name, gender, id_kind, id_number, birth_date, phone, relation,
+               residency, tags, vulnerable, works_away, plate, address,
+               (SELECT count(*) FROM events e WHERE e.person_id = p.id AND e.kind = 'vaccination'
+                  AND e.deleted = 0),
+               (SELECT e.at || ' ' || COALESCE(e.value, '') FROM events e WHERE e.person_id = p.id
+                  AND e.kind = 'test' AND e.deleted = 0 ORDER BY e.at DESC LIMIT 1)
+             FROM persons p WHERE id = ?1 AND deleted = 0",
+        )?
+        .query_row([id], |r| {
+            let split = |s: String| -> Vec<String> {
+                s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+            };
+            Ok(PersonRow {
+                id: r.get(0)?,
+                household_id: r.get(1)?,
+                name: r.get(2)?,
+                gender: r.get(3)?,
+                id_kind: r.get(4)?,
+                id_number: r.get(5)?,
+                birth_date: r.get(6)?,
+                phone: r.get(7)?,
+                relation: r.get(8)?,
+                residency: r.get(9)?,
+                tags: split(r.get(10)?),
+                vulnerable: split(r.get(11)?),
+                works_away: r.get(12)?,
+                plate: r.get(13)?,
+                address: r.get(14)?,
+                doses: r.get(15)?,
+                last_test: r.get(16)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("person", id))
+    }
+
+    /// Finds persons by name or part of it, pinyin initials, ID number or tail, phone or
+    /// tail, or plate.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::Hit>> {
+        crate::search::search(&self.lock().conn, query, limit)
+    }
+
+    /// Households nobody verified in the last `days` days (counting today).
+    pub fn coverage(&self, days: u32, village: Option<&str>) -> Result<Vec<CoverageRow>> {
+        let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let g = self.lock();
+        let today = g.now_local().date();
+        let cutoff = today - chrono::Duration::days(i64::from(days.saturating_sub(1)));
+        let cutoff = format!("{cutoff}T00:00:00");
+        let mut st = g.conn.prepare(
+            "SELECT h.id, h.village_id, g.name, h.address, p.name,
+               (SELECT max(e.at) FROM events e WHERE e.household_id = h.id
+                  AND e.kind = 'verification' AND e.deleted = 0) AS last
+             FROM households h
+             LEFT JOIN groups g ON g.id = h.group_id
+             LEFT JOIN persons p ON p.id = h.head_person_id
+             WHERE h.deleted = 0 AND (?2 IS NULL OR h.village_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.household_id = h.id
+                  AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)
+             ORDER BY h.village_id, g.name, h.address, h.id",
+        )?;
+        let rows = st
+            .query_map(params![cutoff, village], |r| {
+                Ok(CoverageRow {
+                    household_id: r.get(0)?,
+                    village_id: r.get(1)?,
+                    group_name: r.get(2)?,
+                    address: r.get(3)?,
+                    head_name: r.get(4)?,
+                    last_verified: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.village_id, h.group_id, g.name, h.address,
+    h.head_person_id, p.name, h.phone,
+    (SELECT count(*) FROM persons r WHERE r.household_id = h.id AND r.deleted = 0),
+    (SELECT max(e.at) FROM events e WHERE e.household_id = h.id AND e.kind = 'verification'
+       AND e.deleted = 0)
+  FROM households h
+  LEFT JOIN groups g ON g.id = h.group_id
+  LEFT JOIN persons p ON p.id = h.head_person_id";
+
+fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
+    Ok(HouseholdRow {
+        id: r.get(0)?,
+        village_id: r.get(1)?,
+        group_id: r.get(2)?,
+        group_name: r.get(3)?,
+        address: r.get(4)?,
+        head_person_id: r.get(5)?,
+        head_name: r.get(6)?,
+        phone: r.get(7)?,
+        residents: r.get(8)?,
+        last_verified: r.get(9)?,
+    })
+}

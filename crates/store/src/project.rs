@@ -1,0 +1,269 @@
+//! Projections: the SQLite rows of a record, computed from the document alone.
+//!
+//! `project_record` is the only code that writes projection rows. Local writes, remote
+//! changes and `reindex` all call it, so incremental and rebuilt projections agree by
+//! construction (and a property test checks it).
+
+use automerge::Automerge;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Result;
+use crate::record::{read_record, RecordView};
+use crate::search;
+
+/// Removes every projection row of a record.
+fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
+    let old: Option<(i64, String, String, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT rowid, name, id_number, phone, plate FROM persons WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    if let Some((rowid, name, idn, phone, plate)) = old {
+        let mut del =
+            conn.prepare_cached("DELETE FROM search_terms WHERE term = ?1 AND person = ?2")?;
+        for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
+            del.execute(params![t, rowid])?;
+        }
+        conn.prepare_cached("DELETE FROM persons WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    for sql in [
+        "DELETE FROM households WHERE id = ?1",
+        "DELETE FROM events WHERE id = ?1",
+        "DELETE FROM villages WHERE id = ?1",
+        "DELETE FROM groups WHERE id = ?1",
+        "DELETE FROM conflicts WHERE record_id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Recomputes the projection rows of one record of a document.
+pub fn project_record(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    doc: &Automerge,
+    id: &str,
+) -> Result<()> {
+    clear_rows(conn, id)?;
+    let Some(rec) = read_record(doc, id)? else {
+        return Ok(());
+    };
+    insert_rows(conn, doc_id, village, id, &rec)
+}
+
+fn deleted(rec: &RecordView) -> bool {
+    rec.str("deleted_at").is_some()
+}
+
+fn insert_rows(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    id: &str,
+    rec: &RecordView,
+) -> Result<()> {
+    let village = village.unwrap_or_default();
+    match rec.kind().unwrap_or_default() {
+        "village" => {
+            conn.prepare_cached("INSERT INTO villages (id, name, deleted) VALUES (?1, ?2, ?3)")?
+                .execute(params![
+                    id,
+                    rec.str("name").unwrap_or_default(),
+                    deleted(rec)
+                ])?;
+        }
+        "group" => {
+            conn.prepare_cached(
+                "INSERT INTO groups (id, village_id, name, deleted) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                id,
+                rec.str("village_id"),
+                rec.str("name"),
+                deleted(rec)
+            ])?;
+        }
+        "household" => {
+            conn.prepare_cached(
+                "INSERT INTO households (id, village_id, group_id, address, head_person_id, phone,
+                 created_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                id,
+                village,
+                rec.str("group_id"),
+                rec.str("address").unwrap_or_default(),
+                rec.str("head_person_id"),
+                rec.str("phone"),
+                rec.str("created_at"),
+                deleted(rec)
+            ])?;
+        }
+        "person" => insert_person(conn, village, id, rec)?,
+        kind @ ("vaccination" | "test" | "verification") => {
+            let (at, value) = match kind {
+                "verification" => (rec.str("at"), rec.str("note")),
+                "test" => (rec.str("date"), rec.str("result")),
+                _ => (rec.str("date"), rec.str("vaccine")),
+            };
+            conn.prepare_cached(
+                "INSERT INTO events (id, kind, village_id, household_id, person_id, at, value,
+                 device, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                kind,
+                village,
+                rec.str("household_id"),
+                rec.str("person_id"),
+                at.unwrap_or_default(),
+                value,
+                rec.str("device"),
+                deleted(rec)
+            ])?;
+        }
+        _ => {}
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO conflicts (record_id, field, doc_id, vals) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (field, vals) in &rec.conflicts {
+        let json = serde_json::to_string(vals).unwrap_or_default();
+        ins.execute(params![id, field, doc_id, json])?;
+    }
+    Ok(())
+}
+
+fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
+    let name = rec.str("name").unwrap_or_default();
+    let idn = rec.str("id_number").unwrap_or_default();
+    let phone = rec.str("phone");
+    let plate = rec.str("plate");
+    let del = deleted(rec);
+    conn.prepare_cached(
+        "INSERT INTO persons (id, household_id, village_id, name, gender, id_kind, id_number,
+         birth_date, phone, relation, residency, tags, vulnerable, works_away, plate, address,
+         deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        id,
+        rec.str("household_id").unwrap_or_default(),
+        village,
+        name,
+        rec.str("gender").unwrap_or_else(|| "unknown".into()),
+        rec.str("id_kind").unwrap_or_else(|| "mainland".into()),
+        idn,
+        rec.str("birth_date"),
+        phone,
+        rec.str("relation").unwrap_or_else(|| "other".into()),
+        rec.str("residency").unwrap_or_else(|| "registered".into()),
+        rec.flags("tag.").join(","),
+        rec.flags("vuln.").join(","),
+        rec.get("works_away").is_true(),
+        plate,
+        rec.str("address"),
+        del
+    ])?;
+    if !del {
+        let rowid = conn.last_insert_rowid();
+        let mut ins = conn
+            .prepare_cached("INSERT OR IGNORE INTO search_terms (term, person) VALUES (?1, ?2)")?;
+        for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
+            ins.execute(params![t, rowid])?;
+        }
+    }
+    Ok(())
+}
+
+/// The canonical queries over every projection table: ordered, with row ids replaced by
+/// record ids, so that two databases with the same projections give the same lines.
+const CANONICAL: [(&str, &str); 7] = [
+    (
+        "villages",
+        "SELECT id, name, deleted FROM villages ORDER BY id",
+    ),
+    (
+        "groups",
+        "SELECT id, village_id, name, deleted FROM groups ORDER BY id",
+    ),
+    (
+        "households",
+        "SELECT id, village_id, group_id, address, head_person_id, phone, created_at, deleted
+         FROM households ORDER BY id",
+    ),
+    (
+        "persons",
+        "SELECT id, household_id, village_id, name, gender, id_kind, id_number, birth_date,
+         phone, relation, residency, tags, vulnerable, works_away, plate, address, deleted
+         FROM persons ORDER BY id",
+    ),
+    (
+        "search_terms",
+        "SELECT t.term, p.id FROM search_terms t JOIN persons p ON p.rowid = t.person
+         ORDER BY t.term, p.id",
+    ),
+    (
+        "events",
+        "SELECT id, kind, village_id, household_id, person_id, at, value, device, deleted
+         FROM events ORDER BY id",
+    ),
+    (
+        "conflicts",
+        "SELECT record_id, field, doc_id, vals FROM conflicts ORDER BY record_id, field",
+    ),
+];
+
+/// Calls `f(table, line)` for every projection row in canonical order.
+pub fn for_each_row(conn: &Connection, mut f: impl FnMut(&str, &str)) -> Result<()> {
+    let mut line = String::new();
+    for (table, q) in CANONICAL {
+        let mut st = conn.prepare(q)?;
+        let n = st.column_count();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            line.clear();
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i)?;
+                line.push_str(&format!("{v:?}\u{1f}"));
+            }
+            f(table, &line);
+        }
+    }
+    Ok(())
+}
+
+/// Every projection row as a line (for tests on small stores).
+pub fn dump(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for_each_row(conn, |t, l| out.push(format!("{t}\u{1f}{l}")))?;
+    Ok(out)
+}
+
+/// Per table: row count and a digest of its canonical rows.
+pub fn digest(conn: &Connection) -> Result<Vec<(String, u64, u64)>> {
+    use std::hash::{Hash, Hasher};
+    let mut out: Vec<(String, u64, std::collections::hash_map::DefaultHasher)> = CANONICAL
+        .iter()
+        .map(|(t, _)| {
+            (
+                (*t).to_owned(),
+                0,
+                std::collections::hash_map::DefaultHasher::new(),
+            )
+        })
+        .collect();
+    for_each_row(conn, |t, l| {
+        if let Some(e) = out.iter_mut().find(|e| e.0 == t) {
+            e.1 += 1;
+            l.hash(&mut e.2);
+        }
+    })?;
+    Ok(out
+        .into_iter()
+        .map(|(t, n, h)| (t, n, h.finish()))
+        .collect())
+}

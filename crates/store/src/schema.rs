@@ -1,0 +1,141 @@
+//! Schema migrations: append-only, numbered by `PRAGMA user_version`, applied in one
+//! IMMEDIATE transaction; a database newer than this code is refused.
+
+use rusqlite::Connection;
+
+use crate::error::{Result, StoreError};
+
+/// Each entry moves the schema from version `i` to `i + 1`. Never edit a shipped entry:
+/// append a new one.
+/// The flag says whether the migration changes what projections hold, so that an existing
+/// database must rebuild them from its documents after upgrading.
+const MIGRATIONS: &[(&str, bool)] = &[
+    // 1: documents, chunks and the household ledger projections.
+    (
+        r#"
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        village_id TEXT,
+        heads TEXT NOT NULL DEFAULT '',
+        chunk_count INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE chunks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL,
+        bytes BLOB NOT NULL
+    );
+    CREATE INDEX chunks_doc ON chunks (doc_id, seq);
+    CREATE TABLE villages (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE groups (
+        id TEXT PRIMARY KEY,
+        village_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE households (
+        id TEXT PRIMARY KEY,
+        village_id TEXT NOT NULL,
+        group_id TEXT,
+        address TEXT NOT NULL,
+        head_person_id TEXT,
+        phone TEXT,
+        created_at TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX households_village ON households (village_id, group_id);
+    CREATE TABLE persons (
+        id TEXT NOT NULL UNIQUE,
+        household_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        gender TEXT NOT NULL,
+        id_kind TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        birth_date TEXT,
+        phone TEXT,
+        relation TEXT NOT NULL,
+        residency TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        vulnerable TEXT NOT NULL,
+        works_away INTEGER NOT NULL,
+        plate TEXT,
+        address TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX persons_household ON persons (household_id);
+    "#,
+        false,
+    ),
+    // 2: person search index and the conflicts table.
+    (
+        r#"
+    CREATE TABLE search_terms (
+        term TEXT NOT NULL,
+        person INTEGER NOT NULL,
+        PRIMARY KEY (term, person)
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        household_id TEXT,
+        person_id TEXT,
+        at TEXT NOT NULL,
+        value TEXT,
+        device TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX events_household ON events (household_id, kind, at);
+    CREATE INDEX events_person ON events (person_id, kind, at);
+    CREATE TABLE conflicts (
+        record_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        vals TEXT NOT NULL,
+        PRIMARY KEY (record_id, field)
+    );
+    "#,
+        true,
+    ),
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`], or refuses one that is newer. Returns whether
+/// the projections must be rebuilt from the documents.
+pub fn migrate(conn: &mut Connection) -> Result<bool> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Brings the database to `target` (used by tests to build older fixtures).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<bool> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let mut reproject = false;
+    for (i, (sql, changes_rows)) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found as usize)
+    {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        reproject |= *changes_rows && found > 0;
+    }
+    tx.commit()?;
+    Ok(reproject)
+}
