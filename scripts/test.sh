@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every check: formatting, clippy with warnings as errors, and
+# all tests of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
