@@ -1,1 +1,91 @@
-//! Placeholder
+//! gridbook-tests: end-to-end tests of gridbook across crates and processes.
+//!
+//! The tests live in `tests/` (one binary per area: `crash`, `cli`, `merge`); this library holds
+//! the few helpers they and the `crash-writer` binary share: valid mainland ID numbers made from
+//! a counter, and a tiny deterministic PRNG so that runs are reproducible without a rand crate.
+//! It may depend on every gridbook crate, and nothing may depend on it.
+
+use chrono::{Days, NaiveDate};
+use gridbook_domain::validate::check_char;
+
+/// A valid mainland ID number (GB 11643-1999), distinct for every `n < 20_000_000`: region
+/// 110105 (北京朝阳), a birth date `n / 1000` days after 1950-01-01, the sequence digits
+/// `n % 1000`, then the right check character.
+pub fn mainland_id(n: u64) -> String {
+    let birth = NaiveDate::from_ymd_opt(1950, 1, 1)
+        .and_then(|d| d.checked_add_days(Days::new(n / 1000)))
+        .unwrap_or(NaiveDate::MIN);
+    with_check_char(&format!("110105{}{:03}", birth.format("%Y%m%d"), n % 1000))
+}
+
+/// The first 17 characters followed by their right check character, even when the birth date
+/// they encode is invalid (to test the date rule on its own).
+pub fn with_check_char(first17: &str) -> String {
+    let check = check_char(first17).unwrap_or('?');
+    format!("{first17}{check}")
+}
+
+/// The same ID number with a wrong check character.
+pub fn with_wrong_check_char(id: &str) -> String {
+    let (first17, check) = id.split_at(17);
+    let wrong = if check == "1" { '2' } else { '1' };
+    format!("{first17}{wrong}")
+}
+
+/// SplitMix64: a tiny deterministic PRNG for choosing delays and actions.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator starting from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next_u64() % (hi - lo + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gridbook_domain::validate::parse_mainland_id;
+
+    #[test]
+    fn generated_ids_are_valid_and_distinct() {
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for n in [0, 1, 999, 1000, 59_999, 1_000_000, 19_999_999] {
+            let id = mainland_id(n);
+            assert!(parse_mainland_id(&id, today).is_ok(), "{id}");
+            assert!(seen.insert(id));
+        }
+        assert_eq!(&mainland_id(1001)[..17], "11010519500102001");
+        let wrong = with_wrong_check_char(&mainland_id(7));
+        assert_eq!(
+            parse_mainland_id(&wrong, today).unwrap_err().reason,
+            "check_char"
+        );
+    }
+
+    #[test]
+    fn prng_is_deterministic_and_in_range() {
+        let (mut a, mut b) = (SplitMix64::new(9), SplitMix64::new(9));
+        for _ in 0..100 {
+            let x = a.range(5, 80);
+            assert_eq!(x, b.range(5, 80));
+            assert!((5..=80).contains(&x));
+        }
+    }
+}

@@ -3,8 +3,10 @@
 use std::collections::BTreeSet;
 
 use automerge::transaction::CommitOptions;
+use automerge::Automerge;
 use chrono::NaiveDate;
 use gridbook_domain::demo::{self, DemoHousehold};
+use gridbook_domain::{IdKind, Residency};
 use serde::Serialize;
 
 use crate::docs::{doc_id, Audit, DocKind};
@@ -28,24 +30,29 @@ pub struct DemoReport {
     pub households_existing: usize,
 }
 
-fn person_fields(p: &gridbook_domain::Person, created: &str) -> Vec<(String, Val)> {
+fn person_fields(p: &gridbook_domain::Person, h: &DemoHousehold) -> Vec<(String, Val)> {
     let mut f: Vec<(String, Val)> = vec![
         ("household_id".into(), p.household_id.to_string().into()),
         ("name".into(), p.name.clone().into()),
-        ("gender".into(), p.gender.code().into()),
-        ("id_kind".into(), p.id_kind.code().into()),
         ("id_number".into(), p.id_number.clone().into()),
-        (
-            "birth_date".into(),
-            p.birth_date.map(|d| d.to_string()).into(),
-        ),
         ("phone".into(), p.phone.clone().into()),
         ("relation".into(), p.relation.code().into()),
-        ("residency".into(), p.residency.code().into()),
         ("plate".into(), p.plate.clone().into()),
         ("address".into(), p.address.clone().into()),
-        ("created_at".into(), created.into()),
     ];
+    // Same layout as a person added through the ledger: defaults and what the mainland
+    // number encodes are not stored.
+    if p.id_kind != IdKind::Mainland {
+        f.push(("id_kind".into(), p.id_kind.code().into()));
+        f.push(("gender".into(), p.gender.code().into()));
+        f.push((
+            "birth_date".into(),
+            p.birth_date.map(|d| d.to_string()).into(),
+        ));
+    }
+    if p.residency != Residency::Registered {
+        f.push(("residency".into(), p.residency.code().into()));
+    }
     if p.works_away {
         f.push(("works_away".into(), Val::Bool(true)));
     }
@@ -54,6 +61,16 @@ fn person_fields(p: &gridbook_domain::Person, created: &str) -> Vec<(String, Val
     }
     for v in &p.vulnerable {
         f.push((format!("vuln.{}", v.code()), Val::Bool(true)));
+    }
+    for v in h.vaccinations.iter().filter(|v| v.person_id == p.id) {
+        let value = format!("{}|{}", v.date, v.vaccine.as_deref().unwrap_or_default());
+        f.push((format!("vax.{}", v.id), value.into()));
+    }
+    for t in h.tests.iter().filter(|t| t.person_id == p.id) {
+        f.push((
+            format!("test.{}", t.id),
+            format!("{}|{}", t.date, t.result.code()).into(),
+        ));
     }
     f
 }
@@ -157,76 +174,80 @@ impl Store {
             Some(village),
             now_ms,
             |doc| {
-                let mut touched = BTreeSet::new();
-                // One change per household: small pieces keep later syncs incremental.
-                for h in hh {
-                    let hid = h.household.id.to_string();
-                    if record_obj(&*doc, &hid)?.is_some() {
-                        report.households_existing += 1;
-                        continue;
-                    }
-                    let mut tx = doc.transaction();
-                    let mut ids = vec![hid.clone()];
-                    let hf = [
-                        ("address", Val::from(h.household.address.as_str())),
-                        (
-                            "group_id",
-                            h.household.group_id.map(|g| g.to_string()).into(),
-                        ),
-                        (
-                            "head_person_id",
-                            h.household.head_person_id.map(|p| p.to_string()).into(),
-                        ),
-                        ("phone", h.household.phone.clone().into()),
-                        ("created_at", created.as_str().into()),
-                    ];
-                    create_record(&mut tx, &hid, "household", &hf)?;
-                    for p in &h.persons {
-                        let pid = p.id.to_string();
-                        create_record(
-                            &mut tx,
-                            &pid,
-                            "person",
-                            &pairs(&person_fields(p, &created)),
-                        )?;
-                        ids.push(pid);
-                    }
-                    for v in &h.vaccinations {
-                        let id = v.id.to_string();
-                        let f = [
-                            ("person_id", Val::from(v.person_id.to_string())),
-                            ("household_id", hid.as_str().into()),
-                            ("date", v.date.to_string().into()),
-                            ("vaccine", v.vaccine.clone().into()),
-                        ];
-                        create_record(&mut tx, &id, "vaccination", &f)?;
-                        ids.push(id);
-                    }
-                    for t in &h.tests {
-                        let id = t.id.to_string();
-                        let f = [
-                            ("person_id", Val::from(t.person_id.to_string())),
-                            ("household_id", hid.as_str().into()),
-                            ("date", t.date.to_string().into()),
-                            ("result", t.result.code().into()),
-                        ];
-                        create_record(&mut tx, &id, "test", &f)?;
-                        ids.push(id);
-                    }
-                    let audit = Audit {
-                        device: device.clone(),
-                        records: ids.clone(),
-                        what: "demo".into(),
-                    };
-                    let msg = serde_json::to_string(&audit).unwrap_or_default();
-                    tx.commit_with(CommitOptions::default().with_message(msg).with_time(now_ms));
-                    report.households_created += 1;
-                    report.persons_created += h.persons.len();
-                    touched.extend(ids);
-                }
-                Ok(Some(touched))
+                let stamp = Stamp {
+                    device: &device,
+                    created: &created,
+                    now_ms,
+                };
+                write_households(doc, hh, &stamp, report).map(Some)
             },
         )?;
         Ok(())
     }
+}
+
+/// Who and when, for records written by the demo import.
+pub struct Stamp<'a> {
+    /// Device name for the audit message.
+    pub device: &'a str,
+    /// Local creation time written into the records.
+    pub created: &'a str,
+    /// Change timestamp (ms since the epoch).
+    pub now_ms: i64,
+}
+
+/// Writes demo households into a village ledger document, one change per household (small
+/// pieces keep later syncs incremental), skipping households already there. Returns the ids
+/// of the records written. This is all the Automerge work of a demo import; the store adds
+/// only persistence and projections around it.
+pub fn write_households(
+    doc: &mut Automerge,
+    hh: &[DemoHousehold],
+    stamp: &Stamp<'_>,
+    report: &mut DemoReport,
+) -> Result<BTreeSet<String>> {
+    let mut touched = BTreeSet::new();
+    for h in hh {
+        let hid = h.household.id.to_string();
+        if record_obj(&*doc, &hid)?.is_some() {
+            report.households_existing += 1;
+            continue;
+        }
+        let mut tx = doc.transaction();
+        let mut ids = vec![hid.clone()];
+        let hf = [
+            ("address", Val::from(h.household.address.as_str())),
+            (
+                "group_id",
+                h.household.group_id.map(|g| g.to_string()).into(),
+            ),
+            (
+                "head_person_id",
+                h.household.head_person_id.map(|p| p.to_string()).into(),
+            ),
+            ("phone", h.household.phone.clone().into()),
+            ("created_at", stamp.created.into()),
+        ];
+        create_record(&mut tx, &hid, "household", &hf)?;
+        for p in &h.persons {
+            let pid = p.id.to_string();
+            create_record(&mut tx, &pid, "person", &pairs(&person_fields(p, h)))?;
+            ids.push(pid);
+        }
+        let audit = Audit {
+            device: stamp.device.to_owned(),
+            records: ids.clone(),
+            what: "demo".into(),
+        };
+        let msg = serde_json::to_string(&audit).unwrap_or_default();
+        tx.commit_with(
+            CommitOptions::default()
+                .with_message(msg)
+                .with_time(stamp.now_ms),
+        );
+        report.households_created += 1;
+        report.persons_created += h.persons.len();
+        touched.extend(ids);
+    }
+    Ok(touched)
 }

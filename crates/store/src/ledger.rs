@@ -174,13 +174,14 @@ fn parse_uuid(field: &'static str, s: &str) -> Result<String> {
         })
 }
 
-/// The person fields of a validated new person.
+/// The person fields of a validated new person. Defaults (mainland ID, 户籍) and what a
+/// mainland ID number encodes (birth date, gender) are not stored: fewer operations per
+/// record, and nothing that could disagree with the number.
 fn person_fields(
     p: &NewPerson,
     household: &str,
     relation: Relation,
     today: NaiveDate,
-    now: &str,
 ) -> Result<Vec<(String, Val)>> {
     let name = parse_name(&p.name)?;
     let doc = parse_id_document(&p.id_number, p.id_kind, today)?;
@@ -199,25 +200,17 @@ fn person_fields(
     let mut f: Vec<(String, Val)> = vec![
         ("household_id".into(), household.into()),
         ("name".into(), name.into()),
-        (
-            "gender".into(),
-            doc.gender.map_or("unknown", |g| g.code()).into(),
-        ),
-        ("id_kind".into(), doc.kind.code().into()),
         ("id_number".into(), doc.number.into()),
-        (
-            "birth_date".into(),
-            doc.birth_date.map(|d| d.to_string()).into(),
-        ),
         ("phone".into(), phone.map(|p| p.number).into()),
         ("relation".into(), relation.code().into()),
-        (
-            "residency".into(),
-            p.residency.unwrap_or(Residency::Registered).code().into(),
-        ),
         ("plate".into(), plate.into()),
-        ("created_at".into(), now.into()),
     ];
+    if doc.kind != IdKind::Mainland {
+        f.push(("id_kind".into(), doc.kind.code().into()));
+    }
+    if let Some(r) = p.residency.filter(|r| *r != Residency::Registered) {
+        f.push(("residency".into(), r.code().into()));
+    }
     for t in &p.tags {
         f.push((format!("tag.{}", t.code()), Val::Bool(true)));
     }
@@ -430,7 +423,7 @@ impl Store {
         let pid = Uuid::new_v4().to_string();
         let relation = h.head.relation.unwrap_or(Relation::Head);
         let now_s = now.format("%Y-%m-%dT%H:%M:%S").to_string();
-        let pf = person_fields(&h.head, &hid, relation, now.date(), &now_s)?;
+        let pf = person_fields(&h.head, &hid, relation, now.date())?;
         g.check_unique_id(&id_number_of(&pf), None)?;
         let phone = hh_phone.map(|p| p.number).or_else(|| {
             pf.iter()
@@ -469,14 +462,7 @@ impl Store {
         let mut g = self.lock();
         let village = g.household_village(&hid)?;
         let now = g.now_local();
-        let now_s = now.format("%Y-%m-%dT%H:%M:%S").to_string();
-        let pf = person_fields(
-            p,
-            &hid,
-            p.relation.unwrap_or(Relation::Other),
-            now.date(),
-            &now_s,
-        )?;
+        let pf = person_fields(p, &hid, p.relation.unwrap_or(Relation::Other), now.date())?;
         g.check_unique_id(&id_number_of(&pf), None)?;
         let pid = Uuid::new_v4().to_string();
         let (now_ms, audit) = (g.now_ms(), g.audit("create"));
@@ -555,34 +541,63 @@ impl Store {
         )
     }
 
-    /// Records that this device checked a household now (今日已核查).
+    /// Records that this device checked a household now (今日已核查). Returns the event id.
     pub fn verify_household(&self, household_id: &str) -> Result<String> {
         let hid = parse_uuid("household", household_id)?;
         let mut g = self.lock();
-        let village = g.household_village(&hid)?;
         let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
-        let device = g.device.clone();
-        let vid = Uuid::new_v4().to_string();
-        let (now_ms, audit) = (g.now_ms(), g.audit("verify"));
-        let Inner { conn, docs, .. } = &mut *g;
-        docs.write(
-            conn,
-            &doc_id(DocKind::Ledger, &village),
-            Some(&village),
-            audit,
-            now_ms,
-            |w| {
-                let f = [
-                    ("household_id", Val::from(hid.as_str())),
-                    ("at", at.as_str().into()),
-                    ("device", device.as_str().into()),
-                ];
-                create_record(w.tx, &vid, "verification", &f)?;
-                w.touch(&vid);
-                Ok(())
-            },
-        )?;
-        Ok(vid)
+        let value = format!("{at}|{}", g.device);
+        self.add_event(&mut g, &hid, "check.", value, "verify")
+    }
+
+    /// Records a vaccination dose of a person.
+    pub fn record_vaccination(
+        &self,
+        person_id: &str,
+        date: NaiveDate,
+        vaccine: Option<&str>,
+    ) -> Result<String> {
+        let pid = parse_uuid("person", person_id)?;
+        let mut g = self.lock();
+        let value = format!("{date}|{}", vaccine.unwrap_or_default().trim());
+        self.add_event(&mut g, &pid, "vax.", value, "vaccination")
+    }
+
+    /// Records a nucleic-acid test of a person.
+    pub fn record_test(
+        &self,
+        person_id: &str,
+        date: NaiveDate,
+        result: gridbook_domain::TestResult,
+    ) -> Result<String> {
+        let pid = parse_uuid("person", person_id)?;
+        let mut g = self.lock();
+        self.add_event(
+            &mut g,
+            &pid,
+            "test.",
+            format!("{date}|{}", result.code()),
+            "test",
+        )
+    }
+
+    /// Adds an event (one field keyed by a fresh UUID) to a household or person record.
+    fn add_event(
+        &self,
+        g: &mut Inner,
+        owner: &str,
+        prefix: &str,
+        value: String,
+        what: &str,
+    ) -> Result<String> {
+        let village = match prefix {
+            "check." => g.household_village(owner)?,
+            _ => g.person_village(owner)?.0,
+        };
+        let eid = Uuid::new_v4().to_string();
+        let field = format!("{prefix}{eid}");
+        self.write_fields(g, &village, owner, &[(field, value.into())], what)?;
+        Ok(eid)
     }
 
     /// Households, optionally of one village, ordered by group and address.

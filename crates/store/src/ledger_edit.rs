@@ -91,15 +91,10 @@ pub fn person_edits(
             )),
             "address" => out.push(("address".into(), optional(value).map(str::to_owned).into())),
             "id_number" => {
+                // Birth date and gender of a mainland number are derived from it.
                 let d = parse_id_document(value, None, now.date())?;
                 out.push(("id_kind".into(), d.kind.code().into()));
                 out.push(("id_number".into(), d.number.into()));
-                if let Some(b) = d.birth_date {
-                    out.push(("birth_date".into(), b.to_string().into()));
-                }
-                if let Some(g) = d.gender {
-                    out.push(("gender".into(), g.code().into()));
-                }
             }
             "gender" => out.push(("gender".into(), Gender::parse(value)?.code().into())),
             "relation" => out.push(("relation".into(), Relation::parse(value)?.code().into())),

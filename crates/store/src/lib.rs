@@ -9,7 +9,7 @@
 //! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
-mod demo;
+pub mod demo;
 pub mod docs;
 mod error;
 mod history;

@@ -30,7 +30,8 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     }
     for sql in [
         "DELETE FROM households WHERE id = ?1",
-        "DELETE FROM events WHERE id = ?1",
+        "DELETE FROM events WHERE person_id = ?1 AND kind != 'verification'",
+        "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
         "DELETE FROM villages WHERE id = ?1",
         "DELETE FROM groups WHERE id = ?1",
         "DELETE FROM conflicts WHERE record_id = ?1",
@@ -102,29 +103,23 @@ fn insert_rows(
                 rec.str("created_at"),
                 deleted(rec)
             ])?;
-        }
-        "person" => insert_person(conn, village, id, rec)?,
-        kind @ ("vaccination" | "test" | "verification") => {
-            let (at, value) = match kind {
-                "verification" => (rec.str("at"), rec.str("note")),
-                "test" => (rec.str("date"), rec.str("result")),
-                _ => (rec.str("date"), rec.str("vaccine")),
-            };
-            conn.prepare_cached(
-                "INSERT INTO events (id, kind, village_id, household_id, person_id, at, value,
-                 device, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                id,
-                kind,
+            let ev = Owner {
                 village,
-                rec.str("household_id"),
-                rec.str("person_id"),
-                at.unwrap_or_default(),
-                value,
-                rec.str("device"),
-                deleted(rec)
-            ])?;
+                household: Some(id),
+                person: None,
+            };
+            insert_events(conn, rec, "check.", "verification", &ev)?;
+        }
+        "person" => {
+            insert_person(conn, village, id, rec)?;
+            let household = rec.str("household_id");
+            let ev = Owner {
+                village,
+                household: household.as_deref(),
+                person: Some(id),
+            };
+            insert_events(conn, rec, "vax.", "vaccination", &ev)?;
+            insert_events(conn, rec, "test.", "test", &ev)?;
         }
         _ => {}
     }
@@ -138,12 +133,72 @@ fn insert_rows(
     Ok(())
 }
 
+/// The record that holds a list of events.
+struct Owner<'a> {
+    village: &'a str,
+    household: Option<&'a str>,
+    person: Option<&'a str>,
+}
+
+/// Events live inside their owner's record as fields `<prefix><event uuid>` whose value is
+/// `when|detail` (one Automerge op per event; two devices adding events add different keys).
+/// An empty value is a deleted event.
+fn insert_events(
+    conn: &Connection,
+    rec: &RecordView,
+    prefix: &str,
+    kind: &str,
+    o: &Owner<'_>,
+) -> Result<()> {
+    let mut ins = conn.prepare_cached(
+        "INSERT OR REPLACE INTO events (id, kind, village_id, household_id, person_id, at, value,
+         device, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+    )?;
+    for (key, val) in rec.fields.range(prefix.to_owned()..) {
+        let Some(event_id) = key.strip_prefix(prefix) else {
+            break;
+        };
+        let Some(v) = val.opt_str() else { continue };
+        let mut parts = v.splitn(2, '|');
+        let at = parts.next().unwrap_or_default();
+        let detail = parts.next().filter(|d| !d.is_empty());
+        let (value, device) = if kind == "verification" {
+            (None, detail)
+        } else {
+            (detail, None)
+        };
+        ins.execute(params![
+            event_id,
+            kind,
+            o.village,
+            o.household,
+            o.person,
+            at,
+            value,
+            device
+        ])?;
+    }
+    Ok(())
+}
+
 fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
     let name = rec.str("name").unwrap_or_default();
     let idn = rec.str("id_number").unwrap_or_default();
     let phone = rec.str("phone");
     let plate = rec.str("plate");
     let del = deleted(rec);
+    let id_kind = rec.str("id_kind").unwrap_or_else(|| "mainland".into());
+    // A mainland number encodes birth date and gender; derive them so they never disagree.
+    let derived = (id_kind == "mainland")
+        .then(|| gridbook_domain::validate::birth_and_gender(&idn))
+        .flatten();
+    let gender = derived
+        .map(|(_, g)| g.code().to_owned())
+        .or_else(|| rec.str("gender"))
+        .unwrap_or_else(|| "unknown".into());
+    let birth = derived
+        .map(|(d, _)| d.to_string())
+        .or_else(|| rec.str("birth_date"));
     conn.prepare_cached(
         "INSERT INTO persons (id, household_id, village_id, name, gender, id_kind, id_number,
          birth_date, phone, relation, residency, tags, vulnerable, works_away, plate, address,
@@ -154,10 +209,10 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
         rec.str("household_id").unwrap_or_default(),
         village,
         name,
-        rec.str("gender").unwrap_or_else(|| "unknown".into()),
-        rec.str("id_kind").unwrap_or_else(|| "mainland".into()),
+        gender,
+        id_kind,
         idn,
-        rec.str("birth_date"),
+        birth,
         phone,
         rec.str("relation").unwrap_or_else(|| "other".into()),
         rec.str("residency").unwrap_or_else(|| "registered".into()),

@@ -42,6 +42,22 @@ pub struct MainlandId {
     pub region: String,
 }
 
+/// Birth date and gender encoded in a stored (already normalized) mainland ID number; `None`
+/// if it is not one. Projections use this so that the two can never disagree with the number.
+pub fn birth_and_gender(number: &str) -> Option<(NaiveDate, Gender)> {
+    let b = number.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(&number[6..14], "%Y%m%d").ok()?;
+    let gender = if (b[16] - b'0') % 2 == 1 {
+        Gender::Male
+    } else {
+        Gender::Female
+    };
+    Some((date, gender))
+}
+
 /// Parses and validates a mainland ID number; `today` bounds the birth date.
 ///
 /// Spaces, lower-case `x` and full-width digits are accepted; the result is normalized.

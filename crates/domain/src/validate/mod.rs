@@ -12,7 +12,7 @@ pub mod temperature;
 mod text;
 
 pub use document::{parse_id_document, IdDocument};
-pub use id_number::{check_char, parse_mainland_id, MainlandId};
+pub use id_number::{birth_and_gender, check_char, parse_mainland_id, MainlandId};
 pub use name::parse_name;
 pub use phone::{parse_phone, Phone, PhoneKind};
 pub use plate::parse_plate;
