@@ -110,6 +110,67 @@ pub enum Cmd {
     /// This device.
     #[command(subcommand)]
     Device(DeviceCmd),
+    /// Run and administer a relay.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+    /// Store the relay address and this device's token.
+    Enroll {
+        /// Relay URL, e.g. http://127.0.0.1:7878.
+        #[arg(long)]
+        relay: String,
+        /// The device token given by `relay device add`.
+        #[arg(long)]
+        token: String,
+    },
+    /// Sync with the relay now.
+    Sync,
+}
+
+/// Relay commands.
+#[derive(Debug, Subcommand)]
+pub enum RelayCmd {
+    /// Serve the store in --data to enrolled devices.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:7878 (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: String,
+        /// TLS certificate chain (PEM).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Enrolled devices.
+    #[command(subcommand)]
+    Device(RelayDeviceCmd),
+}
+
+/// Relay device commands.
+#[derive(Debug, Subcommand)]
+pub enum RelayDeviceCmd {
+    /// Enroll a device; prints its token once.
+    Add {
+        /// The device's village.
+        #[arg(long, conflicts_with = "township", required_unless_present = "township")]
+        village: Option<String>,
+        /// The device works for the whole township.
+        #[arg(long)]
+        township: bool,
+        /// grid-worker, volunteer, doctor or township.
+        #[arg(long)]
+        role: String,
+        /// Name, e.g. 桂花村网格员手机.
+        #[arg(long)]
+        name: String,
+    },
+    /// List devices.
+    List,
+    /// Refuse a device from now on.
+    Revoke {
+        /// Device id.
+        device_id: String,
+    },
 }
 
 /// Village commands.

@@ -8,6 +8,7 @@
 mod args;
 mod output;
 mod records;
+mod sync_cmds;
 
 use std::process::ExitCode;
 

@@ -67,6 +67,10 @@ fn opt<T>(
 
 /// Runs one command.
 pub fn run(cli: Cli) -> R {
+    // The relay opens its own store and registry: don't hold the device store open.
+    if let Cmd::Relay(cmd) = &cli.cmd {
+        return crate::sync_cmds::relay(&cli, cmd);
+    }
     let store = open(&cli)?;
     let (json, lang) = (cli.json, cli.lang);
     match &cli.cmd {
@@ -251,6 +255,9 @@ pub fn run(cli: Cli) -> R {
                 format!("{}  {}", store.device_name(), store.actor())
             });
         }
+        Cmd::Relay(_) => {}
+        Cmd::Enroll { relay, token } => crate::sync_cmds::enroll(&store, relay, token, json, lang)?,
+        Cmd::Sync => crate::sync_cmds::sync(&store, json, lang)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;
             emit(json, &json!({ "name": name }), String::new);

@@ -125,7 +125,7 @@ impl Store {
             let Ok(audit) = serde_json::from_str::<Audit>(msg) else {
                 continue;
             };
-            if !audit.records.iter().any(|r| *r == rid) {
+            if !audit.records.contains(&rid) {
                 continue;
             }
             let after = [meta.hash];
@@ -194,7 +194,7 @@ impl Store {
             .iter()
             .find(|v| match v {
                 serde_json::Value::String(s) => s == value,
-                other => other.to_string() == value,
+                other => serde_json::to_string(other).is_ok_and(|s| s == value),
             })
             .ok_or_else(|| {
                 let shown: Vec<String> = row.values.iter().map(ToString::to_string).collect();

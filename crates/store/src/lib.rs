@@ -20,6 +20,7 @@ pub mod record;
 mod reindex;
 pub mod schema;
 pub mod search;
+mod sync_support;
 mod value;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ pub use ledger::{
 };
 pub use reindex::ReindexReport;
 pub use search::Hit;
+pub use sync_support::TouchCheck;
 pub use value::Val;
 
 /// File name of the store inside a data directory.
@@ -55,6 +57,8 @@ pub(crate) struct Inner {
     pub(crate) device: String,
     pub(crate) utc_offset_min: i64,
     pub(crate) now_override: Option<NaiveDateTime>,
+    /// In-session Automerge sync states, by (peer, document).
+    pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
 }
 
 impl Store {
@@ -97,6 +101,7 @@ impl Store {
                 device,
                 utc_offset_min,
                 now_override: None,
+                sync_states: std::collections::HashMap::new(),
             }),
         };
         if needs_reindex {
@@ -143,6 +148,11 @@ impl Store {
         set_setting(&g.conn, "device_name", &name)?;
         g.device = name;
         Ok(())
+    }
+
+    /// The township of this store, created (with its grid document) on first use.
+    pub fn township_id(&self) -> Result<String> {
+        self.lock().ensure_township(None, "本镇")
     }
 
     /// Reads a setting.
@@ -211,7 +221,7 @@ pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(
 }
 
 fn decode_hex(s: &str) -> Result<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(StoreError::Corrupt("actor id".into()));
     }
     (0..s.len())

@@ -13,7 +13,8 @@ use crate::search;
 
 /// Removes every projection row of a record.
 fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
-    let old: Option<(i64, String, String, Option<String>, Option<String>)> = conn
+    type OldPerson = (i64, String, String, Option<String>, Option<String>);
+    let old: Option<OldPerson> = conn
         .prepare_cached("SELECT rowid, name, id_number, phone, plate FROM persons WHERE id = ?1")?
         .query_row([id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

@@ -104,6 +104,18 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 3: per-peer sync states (the shared heads of each document with each peer).
+    (
+        r#"
+    CREATE TABLE sync_states (
+        peer TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        state BLOB NOT NULL,
+        PRIMARY KEY (peer, doc_id)
+    );
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -88,7 +88,7 @@ fn plan(query: &str) -> Vec<(&'static str, String)> {
     if q.is_empty() {
         return scans;
     }
-    let has_cjk = q.chars().any(|c| !c.is_ascii());
+    let has_cjk = !q.is_ascii();
     let upper = q.to_ascii_uppercase();
     if has_cjk {
         let first = q.chars().next().unwrap_or_default();

@@ -1,0 +1,60 @@
+//! Who may read and write which document: from the device's role and scope and the
+//! document's id alone.
+
+use gridbook_sync::Access;
+
+use crate::devices::Device;
+
+/// The rights of `device` on document `doc` of township `township`.
+pub fn access(device: &Device, township: &str, doc: &str) -> Access {
+    let Some((kind, owner)) = doc.split_once(':') else { return Access::None };
+    let whole_township = device.role == "township";
+    match kind {
+        "grid" if owner == township => {
+            if whole_township {
+                Access::ReadWrite
+            } else {
+                Access::Read
+            }
+        }
+        "ledger" => {
+            if whole_township {
+                return Access::ReadWrite;
+            }
+            if device.village() != Some(owner) {
+                return Access::None;
+            }
+            if device.role == "grid-worker" {
+                Access::ReadWrite
+            } else {
+                // Volunteers match entries against the ledger; doctors read it for follow-ups.
+                Access::Read
+            }
+        }
+        _ => Access::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev(role: &str, scope: &str) -> Device {
+        Device { device_id: "d".into(), name: "n".into(), role: role.into(), scope: scope.into(), revoked: false }
+    }
+
+    #[test]
+    fn scope_and_role_decide() {
+        let w = dev("grid-worker", "village:A");
+        assert_eq!(access(&w, "T", "ledger:A"), Access::ReadWrite);
+        assert_eq!(access(&w, "T", "ledger:B"), Access::None);
+        assert_eq!(access(&w, "T", "grid:T"), Access::Read);
+        assert_eq!(access(&w, "T", "grid:OTHER"), Access::None);
+        assert_eq!(access(&dev("volunteer", "village:A"), "T", "ledger:A"), Access::Read);
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "ledger:B"), Access::ReadWrite);
+        assert_eq!(access(&t, "T", "grid:T"), Access::ReadWrite);
+        assert_eq!(access(&t, "T", "nonsense"), Access::None);
+        assert_eq!(access(&t, "T", "other:X"), Access::None);
+    }
+}

@@ -1,0 +1,186 @@
+//! gridbook-relay: the small server devices sync with.
+//!
+//! It serves the documents of a store to enrolled devices. Each device authenticates with its
+//! own token (only a hash is kept), and every request is checked against the device's role and
+//! grid scope: a device of village A can neither read nor write village B, a volunteer only
+//! reads the ledger, a revoked device is refused. Changes are applied only from peers allowed
+//! to write that document, and only if they touch records that belong in it. Bodies are
+//! bounded and decoded without panics; a malformed request gets an error, never harms what is
+//! stored.
+//!
+//! Storage sits behind [`Storage`]; the store's SQLite file is the default. Depends on
+//! gridbook-store and gridbook-sync; must not depend on the CLI or tauri.
+
+mod access;
+pub mod devices;
+mod error;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use gridbook_store::Store;
+use gridbook_sync::client::Hello;
+use gridbook_sync::wire::Request;
+use gridbook_sync::{serve, Replica};
+
+pub use access::access;
+pub use devices::{Device, Devices};
+pub use error::{RelayError, Result};
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 64 << 20;
+
+/// What the relay keeps documents in. The SQLite store is the default; a deployment that
+/// outgrows one machine implements this over PostgreSQL (see the README).
+pub trait Storage: Replica + Send + Sync + 'static {
+    /// The township this relay serves.
+    fn township(&self) -> Result<String>;
+    /// This relay's id: devices name their sync peer after it.
+    fn relay_id(&self) -> Result<String>;
+}
+
+impl Storage for Store {
+    fn township(&self) -> Result<String> {
+        Ok(self.township_id()?)
+    }
+
+    fn relay_id(&self) -> Result<String> {
+        if let Some(id) = self.setting("relay_id")? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        self.set_setting("relay_id", &id)?;
+        Ok(id)
+    }
+}
+
+/// Shared state of the relay's handlers.
+pub struct Relay<S: Storage> {
+    storage: Arc<S>,
+    devices: Arc<Devices>,
+    township: String,
+    relay_id: String,
+}
+
+impl<S: Storage> Relay<S> {
+    /// A relay over `storage` with the device registry `devices`.
+    pub fn new(storage: Arc<S>, devices: Arc<Devices>) -> Result<Arc<Self>> {
+        let township = storage.township()?;
+        let relay_id = storage.relay_id()?;
+        Ok(Arc::new(Relay { storage, devices, township, relay_id }))
+    }
+}
+
+/// An HTTP error with a short message (never personal data).
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, self.1).into_response()
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("relay error: {e}"))
+}
+
+fn authenticate<S: Storage>(relay: &Relay<S>, headers: &HeaderMap) -> Result<Device, ApiError> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, "missing device token".into()))?;
+    let device = relay
+        .devices
+        .by_token(token)
+        .map_err(internal)?
+        .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, "unknown device token".into()))?;
+    if device.revoked {
+        return Err(ApiError(StatusCode::FORBIDDEN, "device revoked".into()));
+    }
+    Ok(device)
+}
+
+async fn hello<S: Storage>(State(relay): State<Arc<Relay<S>>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let d = authenticate(&relay, &headers)?;
+    let hello = Hello {
+        relay_id: relay.relay_id.clone(),
+        township_id: relay.township.clone(),
+        village_id: d.village().map(str::to_owned),
+        device_id: d.device_id,
+        name: d.name,
+        role: d.role,
+    };
+    let body = serde_json::to_string(&hello).map_err(internal)?;
+    Ok(([("content-type", "application/json")], body).into_response())
+}
+
+async fn sync<S: Storage>(
+    State(relay): State<Arc<Relay<S>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let device = authenticate(&relay, &headers)?;
+    let req = Request::decode(&body).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let relay2 = relay.clone();
+    let resp = tokio::task::spawn_blocking(move || {
+        let access = |doc: &str| access::access(&device, &relay2.township, doc);
+        serve(&*relay2.storage, &device.device_id, &access, req)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    Ok(([("content-type", "application/octet-stream")], resp.encode()).into_response())
+}
+
+/// The relay's routes.
+pub fn router<S: Storage>(relay: Arc<Relay<S>>) -> Router {
+    Router::new()
+        .route("/v1/hello", get(hello::<S>))
+        .route("/v1/sync", post(sync::<S>))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(relay)
+}
+
+/// TLS certificate and key (PEM files).
+#[derive(Debug, Clone)]
+pub struct Tls {
+    /// Certificate chain.
+    pub cert: PathBuf,
+    /// Private key.
+    pub key: PathBuf,
+}
+
+/// Serves the store in `dir` on `listen` until the process ends; `ready` gets the bound
+/// address (useful with port 0).
+pub fn run(dir: &Path, listen: &str, tls: Option<Tls>, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    let store = Arc::new(Store::open(dir)?);
+    let devices = Arc::new(Devices::open(dir)?);
+    let relay = Relay::new(store, devices)?;
+    let app = router(relay);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = std::net::TcpListener::bind(listen)?;
+        listener.set_nonblocking(true)?;
+        ready(listener.local_addr()?);
+        match tls {
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                axum::serve(listener, app).await?;
+            }
+            Some(t) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&t.cert, &t.key).await?;
+                axum_server::from_tcp_rustls(listener, config).serve(app.into_make_service()).await?;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,96 @@
+//! What the sync engine needs from the store: document heads without loading documents,
+//! Automerge sync messages per (document, peer), and per-peer sync states that survive
+//! reconnections (only the shared heads are persisted, as Automerge recommends; the rest of
+//! a state lives for one session).
+
+use std::collections::BTreeSet;
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::Automerge;
+use rusqlite::{params, OptionalExtension};
+
+use crate::docs::{parse_doc_id, DocKind};
+use crate::error::{Result, StoreError};
+use crate::{Inner, Store};
+
+/// Checks the records a received message touched before they are committed; an error rolls
+/// the whole message back.
+pub type TouchCheck<'a> = &'a dyn Fn(&Automerge, &BTreeSet<String>) -> Result<()>;
+
+fn village_of(doc_id: &str) -> Option<String> {
+    parse_doc_id(doc_id).filter(|(k, _)| *k == DocKind::Ledger.name()).map(|(_, v)| v.to_owned())
+}
+
+impl Inner {
+    fn sync_state(&mut self, doc_id: &str, peer: &str) -> Result<State> {
+        let key = (peer.to_owned(), doc_id.to_owned());
+        if let Some(s) = self.sync_states.remove(&key) {
+            return Ok(s);
+        }
+        let saved: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT state FROM sync_states WHERE peer = ?1 AND doc_id = ?2")?
+            .query_row(params![peer, doc_id], |r| r.get(0))
+            .optional()?;
+        Ok(saved.and_then(|b| State::decode(&b).ok()).unwrap_or_default())
+    }
+}
+
+impl Store {
+    /// Every document with its heads (sorted hex, comma-separated), from the documents table.
+    pub fn doc_heads(&self) -> Result<Vec<(String, String)>> {
+        let g = self.lock();
+        let mut st = g.conn.prepare_cached("SELECT id, heads FROM documents ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Forgets the in-session sync states of a peer: the next messages start from what was
+    /// persisted (the shared heads), so a dropped connection never leaves a message "in
+    /// flight" that nobody will answer.
+    pub fn sync_begin(&self, peer: &str) {
+        self.lock().sync_states.retain(|(p, _), _| p != peer);
+    }
+
+    /// The next Automerge sync message for `peer` about document `doc_id` (an empty document
+    /// if this store does not have it yet), or `None` when there is nothing to say.
+    pub fn sync_generate(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>> {
+        let mut g = self.lock();
+        let mut state = g.sync_state(doc_id, peer)?;
+        let Inner { conn, docs, .. } = &mut *g;
+        let msg = docs.get(conn, doc_id)?.generate_sync_message(&mut state);
+        g.sync_states.insert((peer.to_owned(), doc_id.to_owned()), state);
+        Ok(msg.map(Message::encode))
+    }
+
+    /// Applies an Automerge sync message from `peer` to document `doc_id` in one transaction:
+    /// new changes are persisted, the records they touched re-projected, the peer's shared
+    /// heads saved. `check` may refuse what the message touched; then nothing is kept.
+    /// Returns whether the document changed.
+    pub fn sync_receive(&self, doc_id: &str, peer: &str, msg: &[u8], check: Option<TouchCheck<'_>>) -> Result<bool> {
+        let message = Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
+        let mut g = self.lock();
+        let mut state = g.sync_state(doc_id, peer)?;
+        let village = village_of(doc_id);
+        let now_ms = g.now_ms();
+        let Inner { conn, docs, .. } = &mut *g;
+        let changed = docs.mutate(conn, doc_id, village.as_deref(), now_ms, |doc| {
+            let before = doc.get_heads();
+            doc.receive_sync_message(&mut state, message)?;
+            let after = doc.get_heads();
+            let touched = crate::docs::touched_records(doc, &before, &after);
+            if let Some(check) = check {
+                check(doc, &touched)?;
+            }
+            Ok(Some(touched))
+        })?; // on error the state is dropped: the next message starts from what was saved
+        g.conn
+            .prepare_cached(
+                "INSERT INTO sync_states (peer, doc_id, state) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+            )?
+            .execute(params![peer, doc_id, state.encode()])?;
+        g.sync_states.insert((peer.to_owned(), doc_id.to_owned()), state);
+        Ok(changed)
+    }
+}

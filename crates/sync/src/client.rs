@@ -1,0 +1,177 @@
+//! The device-side client: enrollment and sync over HTTP(S).
+//!
+//! A session that loses its connection is simply started again: every round the device
+//! received was committed, the relay committed every round it received, and the new session
+//! starts from the shared heads both sides persisted. So each retry makes progress.
+
+use std::time::{Duration, Instant};
+
+use gridbook_store::Store;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{DeviceSession, SyncStats};
+use crate::error::{Result, SyncError};
+use crate::wire::{Request, Response};
+
+/// What the relay says about itself and this device.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Hello {
+    /// The relay's id (its sync peer name on devices).
+    pub relay_id: String,
+    /// The township the relay serves.
+    pub township_id: String,
+    /// This device's id at the relay.
+    pub device_id: String,
+    /// This device's name at the relay.
+    pub name: String,
+    /// Role: grid-worker, volunteer, doctor, township.
+    pub role: String,
+    /// Village of the device, or `None` for the whole township.
+    pub village_id: Option<String>,
+}
+
+/// How many times a sync is attempted before giving up.
+pub const ATTEMPTS: u32 = 5;
+
+/// An HTTP connection to a relay with a device token.
+pub struct Client {
+    base: String,
+    token: String,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    /// A client for `base` (e.g. `http://127.0.0.1:7878`).
+    pub fn new(base: &str, token: &str) -> Client {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .http_status_as_error(false)
+            .build();
+        Client { base: base.trim_end_matches('/').to_owned(), token: token.trim().to_owned(), agent: config.into() }
+    }
+
+    /// The client of an enrolled store.
+    pub fn from_store(store: &Store) -> Result<Client> {
+        match (store.setting("relay_url")?, store.setting("relay_token")?) {
+            (Some(url), Some(token)) => Ok(Client::new(&url, &token)),
+            _ => Err(SyncError::NotEnrolled),
+        }
+    }
+
+    fn check(resp: &mut ureq::http::Response<ureq::Body>) -> Result<()> {
+        let status = resp.status().as_u16();
+        if status == 200 {
+            return Ok(());
+        }
+        let message = resp.body_mut().read_to_string().unwrap_or_default();
+        if status >= 500 {
+            return Err(SyncError::Network(format!("relay error {status}: {message}")));
+        }
+        Err(SyncError::Refused { status, message })
+    }
+
+    /// Asks the relay who this device is.
+    pub fn hello(&self) -> Result<Hello> {
+        let mut resp = self
+            .agent
+            .get(&format!("{}/v1/hello", self.base))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Self::check(&mut resp)?;
+        let text = resp.body_mut().read_to_string().map_err(|e| SyncError::Network(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| SyncError::Malformed(e.to_string()))
+    }
+
+    /// One round trip.
+    pub fn post(&self, req: &Request) -> Result<(Response, usize, usize)> {
+        let body = req.encode();
+        let mut resp = self
+            .agent
+            .post(&format!("{}/v1/sync", self.base))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .header("Content-Type", "application/octet-stream")
+            .send(&body[..])
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Self::check(&mut resp)?;
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(crate::wire::MAX_MESSAGE as u64 * 4)
+            .read_to_vec()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok((Response::decode(&bytes)?, body.len(), bytes.len()))
+    }
+}
+
+/// Enrolls the store with a relay: checks the token, adopts the relay's township and keeps
+/// the relay address and token for later syncs.
+pub fn enroll(store: &Store, url: &str, token: &str) -> Result<Hello> {
+    let hello = Client::new(url, token).hello()?;
+    match store.setting("township_id")? {
+        Some(t) if t != hello.township_id && !store.doc_heads()?.is_empty() => {
+            return Err(SyncError::Refused {
+                status: 409,
+                message: format!("this device holds the data of another township ({t})"),
+            });
+        }
+        _ => store.set_setting("township_id", &hello.township_id)?,
+    }
+    store.set_setting("relay_url", url.trim_end_matches('/'))?;
+    store.set_setting("relay_token", token.trim())?;
+    store.set_setting("relay_id", &hello.relay_id)?;
+    if let Some(v) = &hello.village_id {
+        store.set_setting("village_id", v)?;
+    }
+    Ok(hello)
+}
+
+/// Runs one session over `post` (any transport), starting over after network errors.
+pub fn sync_with(
+    store: &Store,
+    peer: &str,
+    mut post: impl FnMut(&Request) -> Result<(Response, usize, usize)>,
+) -> Result<SyncStats> {
+    let started = Instant::now();
+    let mut total = SyncStats::default();
+    let mut attempt = 0;
+    loop {
+        let mut session = DeviceSession::new(store, peer);
+        let result = (|| -> Result<()> {
+            let mut req = Some(session.start()?);
+            while let Some(r) = req.take() {
+                let (resp, sent, received) = post(&r)?;
+                session.stats.bytes_sent += sent;
+                session.stats.bytes_received += received;
+                req = session.handle(resp)?;
+            }
+            Ok(())
+        })();
+        let s = session.stats;
+        total.rounds += s.rounds;
+        total.docs_sent = total.docs_sent.max(s.docs_sent);
+        total.docs_received += s.docs_received;
+        total.bytes_sent += s.bytes_sent;
+        total.bytes_received += s.bytes_received;
+        total.refused = s.refused;
+        match result {
+            Ok(()) => break,
+            Err(SyncError::Network(e)) if attempt + 1 < ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(200 << attempt));
+                let _ = e;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    total.ms = started.elapsed().as_millis() as u64;
+    Ok(total)
+}
+
+/// Syncs an enrolled store with its relay.
+pub fn sync(store: &Store) -> Result<SyncStats> {
+    let client = Client::from_store(store)?;
+    let peer = format!("relay:{}", store.setting("relay_id")?.unwrap_or_default());
+    sync_with(store, &peer, |req| client.post(req))
+}

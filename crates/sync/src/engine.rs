@@ -1,0 +1,177 @@
+//! The sync engine: what to send in each round, on the device and on the relay. No I/O: it
+//! talks to a [`Replica`] (the store, or an in-memory replica in tests) and returns messages.
+//!
+//! A session starts with the device's index (document id + digest of its heads). The relay
+//! answers with the documents that differ and, for each, an Automerge sync message; from then
+//! on both sides exchange Automerge sync messages only for those documents until neither has
+//! anything to say. An unchanged scope therefore costs one round trip of a few bytes per
+//! document. Every received message is committed before the reply is made, so a connection
+//! that drops loses nothing, and the next session (which starts again from the persisted
+//! shared heads) goes on from there.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{Result, SyncError};
+use crate::wire::{digest, HeadsDigest, Request, Response};
+
+/// What a peer may do with one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Not in the peer's scope: neither read nor written, not even named.
+    None,
+    /// The peer reads it; changes from the peer are refused.
+    Read,
+    /// The peer reads and writes it.
+    ReadWrite,
+}
+
+/// A set of documents that can take part in sync.
+pub trait Replica {
+    /// Every document with its heads text (as the store lists them).
+    fn heads(&self) -> Result<Vec<(String, String)>>;
+    /// A new session with `peer` begins: forget in-flight state.
+    fn begin(&self, peer: &str);
+    /// The next Automerge sync message about `doc` for `peer`.
+    fn generate(&self, doc: &str, peer: &str) -> Result<Option<Vec<u8>>>;
+    /// Applies an Automerge sync message from `peer`; with `writable == false` a message that
+    /// would change the document is refused and nothing is kept. Returns whether it changed.
+    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<bool>;
+}
+
+/// Figures of one session, as `gridbook sync --json` prints them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SyncStats {
+    /// Round trips.
+    pub rounds: usize,
+    /// Documents this device sent at least one message about.
+    pub docs_sent: usize,
+    /// Documents that changed here.
+    pub docs_received: usize,
+    /// Request bytes.
+    pub bytes_sent: usize,
+    /// Response bytes.
+    pub bytes_received: usize,
+    /// Wall time.
+    pub ms: u64,
+    /// Documents the relay refused, with the reason.
+    pub refused: Vec<(String, String)>,
+}
+
+/// Most rounds a session may take before it is cut off (each round makes progress).
+pub const MAX_ROUNDS: usize = 64;
+
+/// The device side of one session.
+pub struct DeviceSession<'a, R: Replica> {
+    replica: &'a R,
+    peer: String,
+    sent: BTreeSet<String>,
+    received: BTreeSet<String>,
+    /// Statistics so far.
+    pub stats: SyncStats,
+}
+
+impl<'a, R: Replica> DeviceSession<'a, R> {
+    /// A session with the relay known as `peer`.
+    pub fn new(replica: &'a R, peer: &str) -> Self {
+        DeviceSession {
+            replica,
+            peer: peer.to_owned(),
+            sent: BTreeSet::new(),
+            received: BTreeSet::new(),
+            stats: SyncStats::default(),
+        }
+    }
+
+    /// The first request: this device's index.
+    pub fn start(&mut self) -> Result<Request> {
+        self.replica.begin(&self.peer);
+        let index = self.replica.heads()?.into_iter().map(|(id, h)| (id, digest(&h))).collect();
+        Ok(Request { index: Some(index), messages: Vec::new() })
+    }
+
+    /// Handles a response; returns the next request, or `None` when the session is done.
+    pub fn handle(&mut self, resp: Response) -> Result<Option<Request>> {
+        self.stats.rounds += 1;
+        if self.stats.rounds > MAX_ROUNDS {
+            return Err(SyncError::TooManyRounds(MAX_ROUNDS));
+        }
+        let mut docs: BTreeSet<String> = resp.differs.into_iter().collect();
+        for (doc, msg) in &resp.messages {
+            if self.replica.receive(doc, &self.peer, msg, true)? {
+                self.received.insert(doc.clone());
+            }
+            docs.insert(doc.clone());
+        }
+        for r in resp.refused {
+            if !self.stats.refused.contains(&r) {
+                self.stats.refused.push(r);
+            }
+        }
+        let refused: BTreeSet<&String> = self.stats.refused.iter().map(|(d, _)| d).collect();
+        let mut messages = Vec::new();
+        for doc in docs.iter().filter(|d| !refused.contains(d)) {
+            if let Some(m) = self.replica.generate(doc, &self.peer)? {
+                self.sent.insert(doc.clone());
+                messages.push((doc.clone(), m));
+            }
+        }
+        self.stats.docs_sent = self.sent.len();
+        self.stats.docs_received = self.received.len();
+        Ok((!messages.is_empty()).then_some(Request { index: None, messages }))
+    }
+}
+
+/// The relay side: answers one request of device `peer`, whose rights per document are
+/// given by `access`. Refusals are per document and reported, never fatal for the others.
+pub fn serve<R: Replica>(
+    replica: &R,
+    peer: &str,
+    access: &dyn Fn(&str) -> Access,
+    req: Request,
+) -> Result<Response> {
+    let mut resp = Response::default();
+    let mut reply_for: BTreeSet<String> = BTreeSet::new();
+    if let Some(index) = req.index {
+        replica.begin(peer);
+        let theirs: BTreeMap<String, HeadsDigest> = index.into_iter().collect();
+        let ours: BTreeMap<String, HeadsDigest> =
+            replica.heads()?.into_iter().map(|(id, h)| (id, digest(&h))).collect();
+        let names: BTreeSet<&String> = theirs.keys().chain(ours.keys()).collect();
+        for doc in names {
+            let a = access(doc);
+            if a == Access::None {
+                if theirs.contains_key(doc) {
+                    resp.refused.push((doc.clone(), "out of scope".into()));
+                }
+                continue;
+            }
+            if theirs.get(doc) == ours.get(doc) {
+                continue;
+            }
+            // A document only the device has is created here only if the device may write it.
+            if !ours.contains_key(doc) && a != Access::ReadWrite {
+                resp.refused.push((doc.clone(), "read-only".into()));
+                continue;
+            }
+            resp.differs.push(doc.clone());
+            reply_for.insert(doc.clone());
+        }
+    }
+    for (doc, msg) in req.messages {
+        match access(&doc) {
+            Access::None => resp.refused.push((doc, "out of scope".into())),
+            a => match replica.receive(&doc, peer, &msg, a == Access::ReadWrite) {
+                Ok(_) => {
+                    reply_for.insert(doc);
+                }
+                Err(e) => resp.refused.push((doc, e.to_string())),
+            },
+        }
+    }
+    for doc in reply_for {
+        if let Some(m) = replica.generate(&doc, peer)? {
+            resp.messages.push((doc, m));
+        }
+    }
+    Ok(resp)
+}

@@ -1,0 +1,15 @@
+//! gridbook-sync: keeps the documents of a device's scope in step with a relay.
+//!
+//! [`engine`] decides what to send in each round and does no I/O; [`wire`] is the versioned,
+//! bounded binary protocol; [`replica`] lets the store take part; [`client`] is the device-side
+//! HTTP client that retries over flaky links. Depends on gridbook-store; must not depend on
+//! the relay, the CLI or tauri.
+
+pub mod client;
+pub mod engine;
+mod error;
+pub mod replica;
+pub mod wire;
+
+pub use engine::{serve, Access, DeviceSession, Replica, SyncStats};
+pub use error::{Result, SyncError};

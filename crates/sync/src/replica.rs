@@ -1,0 +1,66 @@
+//! The store as a sync [`Replica`].
+
+use std::collections::BTreeSet;
+
+use automerge::{Automerge, ReadDoc};
+use gridbook_store::{Store, StoreError};
+
+use crate::engine::Replica;
+use crate::error::Result;
+
+/// Record types each kind of document may hold; a message that touches anything else is
+/// refused (a hostile or broken peer cannot plant foreign records in a document).
+fn allowed_types(doc: &str) -> &'static [&'static str] {
+    match doc.split_once(':').map(|(k, _)| k) {
+        Some("grid") => &["township", "village", "group"],
+        Some("ledger") => &["household", "person"],
+        _ => &[],
+    }
+}
+
+fn check_touched(doc_id: &str, writable: bool, doc: &Automerge, touched: &BTreeSet<String>) -> gridbook_store::Result<()> {
+    if touched.is_empty() {
+        return Ok(());
+    }
+    if !writable {
+        return Err(StoreError::Corrupt(format!("read-only: {} records changed", touched.len())));
+    }
+    let allowed = allowed_types(doc_id);
+    for id in touched {
+        let kind = match doc.get(automerge::ROOT, id.as_str())? {
+            Some((automerge::Value::Object(_), obj)) => match doc.get(&obj, "type")? {
+                Some((v, _)) => v.into_string().unwrap_or_default(),
+                None => String::new(),
+            },
+            _ => String::new(),
+        };
+        if uuid_like(id) && allowed.contains(&kind.as_str()) {
+            continue;
+        }
+        return Err(StoreError::Corrupt(format!("record {id} of type '{kind}' does not belong in {doc_id}")));
+    }
+    Ok(())
+}
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+impl Replica for Store {
+    fn heads(&self) -> Result<Vec<(String, String)>> {
+        Ok(self.doc_heads()?)
+    }
+
+    fn begin(&self, peer: &str) {
+        self.sync_begin(peer);
+    }
+
+    fn generate(&self, doc: &str, peer: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.sync_generate(doc, peer)?)
+    }
+
+    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<bool> {
+        let check = |d: &Automerge, t: &BTreeSet<String>| check_touched(doc, writable, d, t);
+        Ok(self.sync_receive(doc, peer, msg, Some(&check))?)
+    }
+}
