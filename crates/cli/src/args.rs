@@ -152,7 +152,11 @@ pub enum RelayDeviceCmd {
     /// Enroll a device; prints its token once.
     Add {
         /// The device's village.
-        #[arg(long, conflicts_with = "township", required_unless_present = "township")]
+        #[arg(
+            long,
+            conflicts_with = "township",
+            required_unless_present = "township"
+        )]
         village: Option<String>,
         /// The device works for the whole township.
         #[arg(long)]

@@ -266,11 +266,12 @@ pub fn run(cli: Cli) -> R {
     Ok(())
 }
 
-fn show(v: &gridbook_store::Val) -> String {
+fn show(v: &serde_json::Value) -> String {
     match v {
-        gridbook_store::Val::Null => "∅".into(),
-        gridbook_store::Val::Str(s) => s.clone(),
-        other => serde_json::to_string(other).unwrap_or_default(),
+        serde_json::Value::Null => "∅".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(" | "),
+        other => other.to_string(),
     }
 }
 

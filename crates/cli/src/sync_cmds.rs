@@ -12,10 +12,18 @@ impl From<RelayError> for Failure {
     fn from(e: RelayError) -> Self {
         match e {
             RelayError::Invalid(m) => Failure::invalid(format!("输入无效：{m}"), m),
-            RelayError::UnknownDevice(d) => Failure::invalid(format!("找不到设备：{d}"), format!("unknown device {d}")),
+            RelayError::UnknownDevice(d) => {
+                Failure::invalid(format!("找不到设备：{d}"), format!("unknown device {d}"))
+            }
             RelayError::Store(s) => s.into(),
             RelayError::Sync(s) => s.into(),
-            other => Failure { code: 1, kind: "relay", field: None, zh: format!("中继错误：{other}"), en: other.to_string() },
+            other => Failure {
+                code: 1,
+                kind: "relay",
+                field: None,
+                zh: format!("中继错误：{other}"),
+                en: other.to_string(),
+            },
         }
     }
 }
@@ -28,10 +36,14 @@ impl From<SyncError> for Failure {
                 code: 2,
                 kind: "not_enrolled",
                 field: None,
-                zh: "本设备尚未登记到中继：请先运行 gridbook enroll --relay URL --token TOKEN".into(),
+                zh: "本设备尚未登记到中继：请先运行 gridbook enroll --relay URL --token TOKEN"
+                    .into(),
                 en: e.to_string(),
             },
-            SyncError::Refused { status, ref message } => Failure {
+            SyncError::Refused {
+                status,
+                ref message,
+            } => Failure {
                 code: 3,
                 kind: "refused",
                 field: None,
@@ -45,7 +57,13 @@ impl From<SyncError> for Failure {
                 zh: format!("无法连接中继，数据已保存在本机，联网后再同步：{m}"),
                 en: e.to_string(),
             },
-            other => Failure { code: 1, kind: "sync", field: None, zh: format!("同步失败：{other}"), en: other.to_string() },
+            other => Failure {
+                code: 1,
+                kind: "sync",
+                field: None,
+                zh: format!("同步失败：{other}"),
+                en: other.to_string(),
+            },
         }
     }
 }
@@ -54,45 +72,84 @@ impl From<SyncError> for Failure {
 pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
     let (json, lang) = (cli.json, cli.lang);
     match cmd {
-        RelayCmd::Serve { listen, tls_cert, tls_key } => {
+        RelayCmd::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
             let tls = match (tls_cert, tls_key) {
-                (Some(cert), Some(key)) => Some(Tls { cert: cert.clone(), key: key.clone() }),
+                (Some(cert), Some(key)) => Some(Tls {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                }),
                 _ => None,
             };
             let scheme = if tls.is_some() { "https" } else { "http" };
             gridbook_relay::run(&cli.data, listen, tls, |addr| {
                 // Scripts and tests read the bound address (port 0 picks one) from this line.
-                println!("{} {scheme}://{addr}", t(lang, "中继已启动", "relay listening on"));
+                println!(
+                    "{} {scheme}://{addr}",
+                    t(lang, "中继已启动", "relay listening on")
+                );
                 let _ = std::io::Write::flush(&mut std::io::stdout());
             })?;
         }
         RelayCmd::Device(d) => {
             let devices = Devices::open(&cli.data).map_err(Failure::from)?;
             match d {
-                RelayDeviceCmd::Add { village, township: _, role, name } => {
+                RelayDeviceCmd::Add {
+                    village,
+                    township: _,
+                    role,
+                    name,
+                } => {
                     if let Some(v) = village {
                         let store = Store::open(&cli.data)?;
                         if !store.villages()?.iter().any(|x| x.id == v.trim()) {
-                            return Err(Failure::invalid(format!("找不到村（社区）：{v}"), format!("village not found: {v}")));
+                            return Err(Failure::invalid(
+                                format!("找不到村（社区）：{v}"),
+                                format!("village not found: {v}"),
+                            ));
                         }
                     }
-                    let (dev, token) = devices.add(name, role, village.as_deref().map(str::trim))?;
-                    emit(json, &json!({ "device_id": dev.device_id, "token": token }), || {
-                        format!("{}  {}\n{}: {token}", dev.device_id, dev.name, t(lang, "令牌（只显示这一次）", "token (shown once)"))
-                    });
+                    let (dev, token) =
+                        devices.add(name, role, village.as_deref().map(str::trim))?;
+                    emit(
+                        json,
+                        &json!({ "device_id": dev.device_id, "token": token }),
+                        || {
+                            format!(
+                                "{}  {}\n{}: {token}",
+                                dev.device_id,
+                                dev.name,
+                                t(lang, "令牌（只显示这一次）", "token (shown once)")
+                            )
+                        },
+                    );
                 }
                 RelayDeviceCmd::List => {
                     let list = devices.list()?;
                     emit(json, &list, || {
                         list.iter()
-                            .map(|d| format!("{}  {}  {}  {}{}", d.device_id, d.name, d.role, d.scope, if d.revoked { "  已停用" } else { "" }))
+                            .map(|d| {
+                                format!(
+                                    "{}  {}  {}  {}{}",
+                                    d.device_id,
+                                    d.name,
+                                    d.role,
+                                    d.scope,
+                                    if d.revoked { "  已停用" } else { "" }
+                                )
+                            })
                             .collect::<Vec<_>>()
                             .join("\n")
                     });
                 }
                 RelayDeviceCmd::Revoke { device_id } => {
                     devices.revoke(device_id)?;
-                    emit(json, &json!({ "revoked": device_id }), || t(lang, "已停用", "revoked"));
+                    emit(json, &json!({ "revoked": device_id }), || {
+                        t(lang, "已停用", "revoked")
+                    });
                 }
             }
         }
@@ -101,9 +158,22 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
 }
 
 /// Runs `enroll`.
-pub fn enroll(store: &Store, relay: &str, token: &str, json: bool, lang: Lang) -> Result<(), Failure> {
+pub fn enroll(
+    store: &Store,
+    relay: &str,
+    token: &str,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     let hello = gridbook_sync::client::enroll(store, relay, token)?;
-    emit(json, &hello, || format!("{} {} ({})", t(lang, "已登记为", "enrolled as"), hello.name, hello.role));
+    emit(json, &hello, || {
+        format!(
+            "{} {} ({})",
+            t(lang, "已登记为", "enrolled as"),
+            hello.name,
+            hello.role
+        )
+    });
     Ok(())
 }
 
@@ -125,8 +195,16 @@ pub fn sync(store: &Store, json: bool, lang: Lang) -> Result<(), Failure> {
         )
     });
     if !stats.refused.is_empty() {
-        let list: Vec<String> = stats.refused.iter().map(|(d, w)| format!("{d}: {w}")).collect();
-        eprintln!("{}: {}", t(lang, "中继拒收", "refused by the relay"), list.join("; "));
+        let list: Vec<String> = stats
+            .refused
+            .iter()
+            .map(|(d, w)| format!("{d}: {w}"))
+            .collect();
+        eprintln!(
+            "{}: {}",
+            t(lang, "中继拒收", "refused by the relay"),
+            list.join("; ")
+        );
     }
     Ok(())
 }

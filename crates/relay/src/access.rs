@@ -7,7 +7,9 @@ use crate::devices::Device;
 
 /// The rights of `device` on document `doc` of township `township`.
 pub fn access(device: &Device, township: &str, doc: &str) -> Access {
-    let Some((kind, owner)) = doc.split_once(':') else { return Access::None };
+    let Some((kind, owner)) = doc.split_once(':') else {
+        return Access::None;
+    };
     let whole_township = device.role == "township";
     match kind {
         "grid" if owner == township => {
@@ -40,7 +42,13 @@ mod tests {
     use super::*;
 
     fn dev(role: &str, scope: &str) -> Device {
-        Device { device_id: "d".into(), name: "n".into(), role: role.into(), scope: scope.into(), revoked: false }
+        Device {
+            device_id: "d".into(),
+            name: "n".into(),
+            role: role.into(),
+            scope: scope.into(),
+            revoked: false,
+        }
     }
 
     #[test]
@@ -50,7 +58,10 @@ mod tests {
         assert_eq!(access(&w, "T", "ledger:B"), Access::None);
         assert_eq!(access(&w, "T", "grid:T"), Access::Read);
         assert_eq!(access(&w, "T", "grid:OTHER"), Access::None);
-        assert_eq!(access(&dev("volunteer", "village:A"), "T", "ledger:A"), Access::Read);
+        assert_eq!(
+            access(&dev("volunteer", "village:A"), "T", "ledger:A"),
+            Access::Read
+        );
         let t = dev("township", "township");
         assert_eq!(access(&t, "T", "ledger:B"), Access::ReadWrite);
         assert_eq!(access(&t, "T", "grid:T"), Access::ReadWrite);

@@ -40,12 +40,19 @@ pub struct Devices {
 }
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.trim().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn random_token() -> String {
     // Two v4 UUIDs: 244 random bits from the operating system's generator.
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 impl Devices {
@@ -65,7 +72,9 @@ impl Devices {
                 created_at INTEGER NOT NULL
             );",
         )?;
-        Ok(Devices { conn: Mutex::new(conn) })
+        Ok(Devices {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -75,17 +84,30 @@ impl Devices {
     /// Adds a device; returns it and its token (shown once, only its hash is kept).
     pub fn add(&self, name: &str, role: &str, village: Option<&str>) -> Result<(Device, String)> {
         if !ROLES.contains(&role) {
-            return Err(RelayError::Invalid(format!("unknown role '{role}', expected one of {}", ROLES.join(", "))));
+            return Err(RelayError::Invalid(format!(
+                "unknown role '{role}', expected one of {}",
+                ROLES.join(", ")
+            )));
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(RelayError::Invalid("device name must be 1–60 characters".into()));
+            return Err(RelayError::Invalid(
+                "device name must be 1–60 characters".into(),
+            ));
         }
         let scope = match (role, village) {
             ("township", None) => "township".to_owned(),
-            ("township", Some(_)) => return Err(RelayError::Invalid("a township device has no village".into())),
+            ("township", Some(_)) => {
+                return Err(RelayError::Invalid(
+                    "a township device has no village".into(),
+                ))
+            }
             (_, Some(v)) => format!("village:{v}"),
-            (_, None) => return Err(RelayError::Invalid(format!("a {role} device needs --village"))),
+            (_, None) => {
+                return Err(RelayError::Invalid(format!(
+                    "a {role} device needs --village"
+                )))
+            }
         };
         let device = Device {
             device_id: uuid::Uuid::new_v4().to_string(),
@@ -101,7 +123,14 @@ impl Devices {
         self.conn().execute(
             "INSERT INTO devices (device_id, name, role, scope, token_hash, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![device.device_id, device.name, device.role, device.scope, hash(&token), now],
+            params![
+                device.device_id,
+                device.name,
+                device.role,
+                device.scope,
+                hash(&token),
+                now
+            ],
         )?;
         Ok((device, token))
     }
@@ -116,7 +145,10 @@ impl Devices {
 
     /// Revokes a device; its token is refused from now on.
     pub fn revoke(&self, device_id: &str) -> Result<()> {
-        let n = self.conn().execute("UPDATE devices SET revoked = 1 WHERE device_id = ?1", [device_id.trim()])?;
+        let n = self.conn().execute(
+            "UPDATE devices SET revoked = 1 WHERE device_id = ?1",
+            [device_id.trim()],
+        )?;
         if n == 0 {
             return Err(RelayError::UnknownDevice(device_id.to_owned()));
         }
@@ -127,12 +159,20 @@ impl Devices {
     pub fn by_token(&self, token: &str) -> Result<Option<Device>> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT device_id, name, role, scope, revoked FROM devices WHERE token_hash = ?1")?
+            .prepare_cached(
+                "SELECT device_id, name, role, scope, revoked FROM devices WHERE token_hash = ?1",
+            )?
             .query_row([hash(token)], row)
             .optional()?)
     }
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
-    Ok(Device { device_id: r.get(0)?, name: r.get(1)?, role: r.get(2)?, scope: r.get(3)?, revoked: r.get(4)? })
+    Ok(Device {
+        device_id: r.get(0)?,
+        name: r.get(1)?,
+        role: r.get(2)?,
+        scope: r.get(3)?,
+        revoked: r.get(4)?,
+    })
 }

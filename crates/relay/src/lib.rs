@@ -74,7 +74,12 @@ impl<S: Storage> Relay<S> {
     pub fn new(storage: Arc<S>, devices: Arc<Devices>) -> Result<Arc<Self>> {
         let township = storage.township()?;
         let relay_id = storage.relay_id()?;
-        Ok(Arc::new(Relay { storage, devices, township, relay_id }))
+        Ok(Arc::new(Relay {
+            storage,
+            devices,
+            township,
+            relay_id,
+        }))
     }
 }
 
@@ -88,7 +93,10 @@ impl IntoResponse for ApiError {
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("relay error: {e}"))
+    ApiError(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("relay error: {e}"),
+    )
 }
 
 fn authenticate<S: Storage>(relay: &Relay<S>, headers: &HeaderMap) -> Result<Device, ApiError> {
@@ -108,7 +116,10 @@ fn authenticate<S: Storage>(relay: &Relay<S>, headers: &HeaderMap) -> Result<Dev
     Ok(device)
 }
 
-async fn hello<S: Storage>(State(relay): State<Arc<Relay<S>>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn hello<S: Storage>(
+    State(relay): State<Arc<Relay<S>>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let d = authenticate(&relay, &headers)?;
     let hello = Hello {
         relay_id: relay.relay_id.clone(),
@@ -128,7 +139,8 @@ async fn sync<S: Storage>(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let device = authenticate(&relay, &headers)?;
-    let req = Request::decode(&body).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let req =
+        Request::decode(&body).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
     let relay2 = relay.clone();
     let resp = tokio::task::spawn_blocking(move || {
         let access = |doc: &str| access::access(&device, &relay2.township, doc);
@@ -137,7 +149,11 @@ async fn sync<S: Storage>(
     .await
     .map_err(internal)?
     .map_err(internal)?;
-    Ok(([("content-type", "application/octet-stream")], resp.encode()).into_response())
+    Ok((
+        [("content-type", "application/octet-stream")],
+        resp.encode(),
+    )
+        .into_response())
 }
 
 /// The relay's routes.
@@ -160,12 +176,19 @@ pub struct Tls {
 
 /// Serves the store in `dir` on `listen` until the process ends; `ready` gets the bound
 /// address (useful with port 0).
-pub fn run(dir: &Path, listen: &str, tls: Option<Tls>, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+pub fn run(
+    dir: &Path,
+    listen: &str,
+    tls: Option<Tls>,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
     let store = Arc::new(Store::open(dir)?);
     let devices = Arc::new(Devices::open(dir)?);
     let relay = Relay::new(store, devices)?;
     let app = router(relay);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let listener = std::net::TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
@@ -177,8 +200,11 @@ pub fn run(dir: &Path, listen: &str, tls: Option<Tls>, ready: impl FnOnce(Socket
             }
             Some(t) => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&t.cert, &t.key).await?;
-                axum_server::from_tcp_rustls(listener, config).serve(app.into_make_service()).await?;
+                let config =
+                    axum_server::tls_rustls::RustlsConfig::from_pem_file(&t.cert, &t.key).await?;
+                axum_server::from_tcp_rustls(listener, config)
+                    .serve(app.into_make_service())
+                    .await?;
             }
         }
         Ok(())

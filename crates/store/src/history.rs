@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::docs::{doc_id, Audit, DocKind};
 use crate::error::{Result, StoreError};
-use crate::record::{field_at, fields_at, record_obj, set_fields, TYPE};
+use crate::record::{fields_at, record_obj, set_fields, values_at, TYPE};
 use crate::value::Val;
 use crate::{get_setting, Inner, Store};
 
@@ -23,10 +23,10 @@ pub struct HistoryEntry {
     pub what: String,
     /// Field name.
     pub field: String,
-    /// Value before.
-    pub old: Val,
-    /// Value after.
-    pub new: Val,
+    /// Value before (a list when the field was in conflict).
+    pub old: serde_json::Value,
+    /// Value after (a list when the change left a conflict).
+    pub new: serde_json::Value,
     /// Hash of the change (each change names its predecessors: the trail is hash-chained).
     pub change: String,
 }
@@ -145,9 +145,10 @@ impl Store {
                 if field == TYPE {
                     continue;
                 }
-                let old = field_at(doc, &rid, &field, &before)?;
-                let new = field_at(doc, &rid, &field, &after)?;
+                let old = values_at(doc, &rid, &field, &before)?;
+                let new = values_at(doc, &rid, &field, &after)?;
                 if old != new {
+                    let (old, new) = (history_value(old), history_value(new));
                     out.push(HistoryEntry {
                         at: at.clone(),
                         device: audit.device.clone(),
@@ -283,6 +284,14 @@ impl Store {
         let mut g = self.lock();
         let Inner { conn, docs, .. } = &mut *g;
         Ok(docs.get(conn, id)?.keys(automerge::ROOT).collect())
+    }
+}
+
+fn history_value(mut v: Vec<Val>) -> serde_json::Value {
+    match v.len() {
+        0 => serde_json::Value::Null,
+        1 => serde_json::to_value(v.remove(0)).unwrap_or_default(),
+        _ => serde_json::to_value(v).unwrap_or_default(),
     }
 }
 

@@ -83,16 +83,17 @@ pub fn read_record(doc: &Automerge, id: &str) -> Result<Option<RecordView>> {
     Ok(Some(view))
 }
 
-/// Reads one field of a record as it was at `heads`.
-pub fn field_at(doc: &Automerge, id: &str, field: &str, heads: &[ChangeHash]) -> Result<Val> {
+/// Every value one field of a record held at `heads` (more than one: a conflict).
+pub fn values_at(doc: &Automerge, id: &str, field: &str, heads: &[ChangeHash]) -> Result<Vec<Val>> {
     let obj = match doc.get_at(ROOT, id, heads)? {
         Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
-        _ => return Ok(Val::Null),
+        _ => return Ok(Vec::new()),
     };
-    Ok(match doc.get_at(&obj, field, heads)? {
-        Some((automerge::Value::Scalar(s), _)) => Val::from_scalar(&s),
-        _ => Val::Null,
-    })
+    Ok(doc
+        .get_all_at(&obj, field, heads)?
+        .into_iter()
+        .filter_map(|(v, _)| v.into_scalar().ok().map(|s| Val::from_scalar(&s)))
+        .collect())
 }
 
 /// Field names a record had at `heads`.

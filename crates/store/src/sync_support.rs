@@ -18,7 +18,9 @@ use crate::{Inner, Store};
 pub type TouchCheck<'a> = &'a dyn Fn(&Automerge, &BTreeSet<String>) -> Result<()>;
 
 fn village_of(doc_id: &str) -> Option<String> {
-    parse_doc_id(doc_id).filter(|(k, _)| *k == DocKind::Ledger.name()).map(|(_, v)| v.to_owned())
+    parse_doc_id(doc_id)
+        .filter(|(k, _)| *k == DocKind::Ledger.name())
+        .map(|(_, v)| v.to_owned())
 }
 
 impl Inner {
@@ -32,7 +34,9 @@ impl Inner {
             .prepare_cached("SELECT state FROM sync_states WHERE peer = ?1 AND doc_id = ?2")?
             .query_row(params![peer, doc_id], |r| r.get(0))
             .optional()?;
-        Ok(saved.and_then(|b| State::decode(&b).ok()).unwrap_or_default())
+        Ok(saved
+            .and_then(|b| State::decode(&b).ok())
+            .unwrap_or_default())
     }
 }
 
@@ -40,8 +44,12 @@ impl Store {
     /// Every document with its heads (sorted hex, comma-separated), from the documents table.
     pub fn doc_heads(&self) -> Result<Vec<(String, String)>> {
         let g = self.lock();
-        let mut st = g.conn.prepare_cached("SELECT id, heads FROM documents ORDER BY id")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut st = g
+            .conn
+            .prepare_cached("SELECT id, heads FROM documents ORDER BY id")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -59,7 +67,8 @@ impl Store {
         let mut state = g.sync_state(doc_id, peer)?;
         let Inner { conn, docs, .. } = &mut *g;
         let msg = docs.get(conn, doc_id)?.generate_sync_message(&mut state);
-        g.sync_states.insert((peer.to_owned(), doc_id.to_owned()), state);
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(msg.map(Message::encode))
     }
 
@@ -67,8 +76,15 @@ impl Store {
     /// new changes are persisted, the records they touched re-projected, the peer's shared
     /// heads saved. `check` may refuse what the message touched; then nothing is kept.
     /// Returns whether the document changed.
-    pub fn sync_receive(&self, doc_id: &str, peer: &str, msg: &[u8], check: Option<TouchCheck<'_>>) -> Result<bool> {
-        let message = Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
+    pub fn sync_receive(
+        &self,
+        doc_id: &str,
+        peer: &str,
+        msg: &[u8],
+        check: Option<TouchCheck<'_>>,
+    ) -> Result<bool> {
+        let message =
+            Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
         let village = village_of(doc_id);
@@ -90,7 +106,8 @@ impl Store {
                  ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
             )?
             .execute(params![peer, doc_id, state.encode()])?;
-        g.sync_states.insert((peer.to_owned(), doc_id.to_owned()), state);
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(changed)
     }
 }

@@ -48,7 +48,11 @@ impl Client {
             .timeout_connect(Some(Duration::from_secs(5)))
             .http_status_as_error(false)
             .build();
-        Client { base: base.trim_end_matches('/').to_owned(), token: token.trim().to_owned(), agent: config.into() }
+        Client {
+            base: base.trim_end_matches('/').to_owned(),
+            token: token.trim().to_owned(),
+            agent: config.into(),
+        }
     }
 
     /// The client of an enrolled store.
@@ -66,7 +70,9 @@ impl Client {
         }
         let message = resp.body_mut().read_to_string().unwrap_or_default();
         if status >= 500 {
-            return Err(SyncError::Network(format!("relay error {status}: {message}")));
+            return Err(SyncError::Network(format!(
+                "relay error {status}: {message}"
+            )));
         }
         Err(SyncError::Refused { status, message })
     }
@@ -80,7 +86,10 @@ impl Client {
             .call()
             .map_err(|e| SyncError::Network(e.to_string()))?;
         Self::check(&mut resp)?;
-        let text = resp.body_mut().read_to_string().map_err(|e| SyncError::Network(e.to_string()))?;
+        let text = resp
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
         serde_json::from_str(&text).map_err(|e| SyncError::Malformed(e.to_string()))
     }
 

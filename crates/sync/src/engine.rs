@@ -85,8 +85,16 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
     /// The first request: this device's index.
     pub fn start(&mut self) -> Result<Request> {
         self.replica.begin(&self.peer);
-        let index = self.replica.heads()?.into_iter().map(|(id, h)| (id, digest(&h))).collect();
-        Ok(Request { index: Some(index), messages: Vec::new() })
+        let index = self
+            .replica
+            .heads()?
+            .into_iter()
+            .map(|(id, h)| (id, digest(&h)))
+            .collect();
+        Ok(Request {
+            index: Some(index),
+            messages: Vec::new(),
+        })
     }
 
     /// Handles a response; returns the next request, or `None` when the session is done.
@@ -117,7 +125,10 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         }
         self.stats.docs_sent = self.sent.len();
         self.stats.docs_received = self.received.len();
-        Ok((!messages.is_empty()).then_some(Request { index: None, messages }))
+        Ok((!messages.is_empty()).then_some(Request {
+            index: None,
+            messages,
+        }))
     }
 }
 
@@ -134,8 +145,11 @@ pub fn serve<R: Replica>(
     if let Some(index) = req.index {
         replica.begin(peer);
         let theirs: BTreeMap<String, HeadsDigest> = index.into_iter().collect();
-        let ours: BTreeMap<String, HeadsDigest> =
-            replica.heads()?.into_iter().map(|(id, h)| (id, digest(&h))).collect();
+        let ours: BTreeMap<String, HeadsDigest> = replica
+            .heads()?
+            .into_iter()
+            .map(|(id, h)| (id, digest(&h)))
+            .collect();
         let names: BTreeSet<&String> = theirs.keys().chain(ours.keys()).collect();
         for doc in names {
             let a = access(doc);

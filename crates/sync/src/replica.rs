@@ -18,12 +18,20 @@ fn allowed_types(doc: &str) -> &'static [&'static str] {
     }
 }
 
-fn check_touched(doc_id: &str, writable: bool, doc: &Automerge, touched: &BTreeSet<String>) -> gridbook_store::Result<()> {
+fn check_touched(
+    doc_id: &str,
+    writable: bool,
+    doc: &Automerge,
+    touched: &BTreeSet<String>,
+) -> gridbook_store::Result<()> {
     if touched.is_empty() {
         return Ok(());
     }
     if !writable {
-        return Err(StoreError::Corrupt(format!("read-only: {} records changed", touched.len())));
+        return Err(StoreError::Corrupt(format!(
+            "read-only: {} records changed",
+            touched.len()
+        )));
     }
     let allowed = allowed_types(doc_id);
     for id in touched {
@@ -37,7 +45,9 @@ fn check_touched(doc_id: &str, writable: bool, doc: &Automerge, touched: &BTreeS
         if uuid_like(id) && allowed.contains(&kind.as_str()) {
             continue;
         }
-        return Err(StoreError::Corrupt(format!("record {id} of type '{kind}' does not belong in {doc_id}")));
+        return Err(StoreError::Corrupt(format!(
+            "record {id} of type '{kind}' does not belong in {doc_id}"
+        )));
     }
     Ok(())
 }

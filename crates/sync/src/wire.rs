@@ -118,7 +118,10 @@ impl Request {
             let mut v = Vec::with_capacity(n.min(1024));
             for _ in 0..n {
                 let id = r.id()?;
-                let d: HeadsDigest = r.take(8)?.try_into().map_err(|_| SyncError::Malformed("digest".into()))?;
+                let d: HeadsDigest = r
+                    .take(8)?
+                    .try_into()
+                    .map_err(|_| SyncError::Malformed("digest".into()))?;
                 v.push((id, d));
             }
             Some(v)
@@ -165,7 +168,11 @@ impl Response {
             refused.push((id, why));
         }
         r.end()?;
-        Ok(Response { differs, messages, refused })
+        Ok(Response {
+            differs,
+            messages,
+            refused,
+        })
     }
 }
 
@@ -179,10 +186,16 @@ impl<'a> Reader<'a> {
             return Err(SyncError::Malformed("not a gridbook sync message".into()));
         }
         if b[3] != VERSION {
-            return Err(SyncError::Malformed(format!("unsupported protocol version {}", b[3])));
+            return Err(SyncError::Malformed(format!(
+                "unsupported protocol version {}",
+                b[3]
+            )));
         }
         if b[4] != kind {
-            return Err(SyncError::Malformed(format!("unexpected message kind {}", b[4])));
+            return Err(SyncError::Malformed(format!(
+                "unexpected message kind {}",
+                b[4]
+            )));
         }
         Ok(Reader { b: &b[5..] })
     }
@@ -224,14 +237,18 @@ impl<'a> Reader<'a> {
     fn bytes(&mut self, max: usize) -> Result<&'a [u8]> {
         let n = self.len()?;
         if n > max {
-            return Err(SyncError::Malformed(format!("field of {n} bytes exceeds {max}")));
+            return Err(SyncError::Malformed(format!(
+                "field of {n} bytes exceeds {max}"
+            )));
         }
         self.take(n)
     }
 
     fn text(&mut self, max: usize) -> Result<String> {
         let b = self.bytes(max)?;
-        std::str::from_utf8(b).map(str::to_owned).map_err(|_| SyncError::Malformed("not UTF-8".into()))
+        std::str::from_utf8(b)
+            .map(str::to_owned)
+            .map_err(|_| SyncError::Malformed("not UTF-8".into()))
     }
 
     fn id(&mut self) -> Result<String> {
@@ -270,7 +287,10 @@ mod tests {
     #[test]
     fn round_trips() {
         let req = Request {
-            index: Some(vec![("ledger:a".into(), digest("x")), ("grid:t".into(), digest(""))]),
+            index: Some(vec![
+                ("ledger:a".into(), digest("x")),
+                ("grid:t".into(), digest("")),
+            ]),
             messages: vec![("ledger:a".into(), vec![1, 2, 3])],
         };
         assert_eq!(Request::decode(&req.encode()).unwrap(), req);
