@@ -20,10 +20,33 @@ use output::Failure;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print(); // --help, --version
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // Bad flags are invalid input like any other: exit 2, in the requested format.
+            let args: Vec<String> = std::env::args().collect();
+            let json = args.iter().any(|a| a == "--json");
+            let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+                || args.iter().any(|a| a == "--lang=en");
+            let detail = e.render().to_string();
+            let first = detail.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned();
+            use clap::error::ErrorKind as K;
+            let what = match e.kind() {
+                K::UnknownArgument => "未知参数",
+                K::MissingRequiredArgument => "缺少必填参数",
+                K::InvalidValue | K::ValueValidation => "参数值无效",
+                K::InvalidSubcommand | K::MissingSubcommand => "未知或缺少子命令",
+                K::ArgumentConflict => "参数不能同时使用",
+                _ => "命令行参数有误",
+            };
+            let f = Failure::invalid(format!("{what}（{first}）"), first.clone());
+            report(&f, json, if en { Lang::En } else { Lang::Zh });
+            if !json {
+                eprintln!("{}", detail.trim_end());
+            }
+            return ExitCode::from(2);
         }
     };
     let (json, lang) = (cli.json, cli.lang);
