@@ -1,2 +1,1004 @@
-//! stub
-fn main() {}
+//! bench-sync: sync and relay figures, all over loopback HTTP with a real relay.
+//!
+//! 1. First sync of one village (default 1000 households, ~4k persons) onto an empty
+//!    grid-worker device: time, bytes, and the ratio to zstd-compressed JSON of the same
+//!    records (goal ≤ 3 s, ≤ 2×).
+//! 2. First sync of a township (default 20 such villages) onto a township device (goal ≤ 30 s).
+//! 3. Reconnect with nothing changed, village and township device: rounds and bytes, both as
+//!    the client counts bodies and as measured on the socket by a counting proxy (goal 1 round
+//!    trip, ≤ 2 KB).
+//! 4. One edit from device A to device B through the relay: A edits a phone and syncs, B
+//!    syncs; latency and bytes, p50/p95 over `--edits` repetitions (goal ≤ 100 ms, ≤ 2 KB).
+//! 5. Load: `--devices` devices spread over `--load-villages` villages, each making one change
+//!    per second and syncing, for `--seconds`; p50/p99 of one sync call, the relay's peak RSS
+//!    (relay as a child process `gridbook relay serve`), and a check that every change arrived
+//!    everywhere.
+//!
+//! Scenarios 1–4 run the relay in this process (its own thread and tokio runtime); 5 runs it
+//! as a child process so that its memory is its own.
+//!
+//! `bench-sync [--quick] [--seed S] [--households N] [--villages N] [--edits N] [--devices N]
+//!  [--seconds S] [--load-villages N] [--load-households N] [--relay-bin PATH]
+//!  [--in-process-relay] [--only village,township,load]`
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::error::Error;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use gridbook_bench::{arg, pct, peak_rss_mib, time, Rng};
+use gridbook_relay::{Devices, Relay};
+use gridbook_store::Store;
+use gridbook_sync::client::{enroll, sync};
+use gridbook_sync::SyncStats;
+
+type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
+
+/// Command-line parameters.
+struct Opts {
+    quick: bool,
+    seed: u64,
+    households: usize,
+    villages: usize,
+    edits: usize,
+    devices: usize,
+    seconds: u64,
+    load_villages: usize,
+    load_households: usize,
+    relay_bin: Option<PathBuf>,
+    in_process_relay: bool,
+    only: BTreeSet<String>,
+}
+
+fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
+
+impl Opts {
+    fn parse() -> Opts {
+        let quick = flag("--quick");
+        let q = |full: usize, small: usize| if quick { small } else { full };
+        let default_bin = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join("gridbook")));
+        let relay_bin = match arg::<String>("--relay-bin", String::new()) {
+            s if s.is_empty() => default_bin,
+            s => Some(PathBuf::from(s)),
+        };
+        let only: String = arg("--only", "village,township,load".to_owned());
+        Opts {
+            quick,
+            seed: arg("--seed", 7),
+            households: arg("--households", q(1000, 100)),
+            villages: arg("--villages", 20),
+            edits: arg("--edits", q(50, 20)),
+            devices: arg("--devices", q(200, 20)),
+            seconds: arg("--seconds", q(60, 10) as u64),
+            load_villages: arg("--load-villages", q(10, 2)),
+            load_households: arg("--load-households", q(1000, 100)),
+            relay_bin,
+            in_process_relay: flag("--in-process-relay"),
+            only: only.split(',').map(|s| s.trim().to_owned()).collect(),
+        }
+    }
+
+    fn runs(&self, part: &str) -> bool {
+        self.only.contains(part)
+    }
+}
+
+fn main() -> Res<()> {
+    let o = Opts::parse();
+    header(&o);
+    let tmp = tempfile::tempdir()?;
+    let mut village_devices = None;
+    if o.runs("village") {
+        village_devices = Some(village(&o, tmp.path())?);
+    }
+    let mut township_device = None;
+    if o.runs("township") {
+        township_device = Some(township(&o, tmp.path())?);
+    }
+    if village_devices.is_some() || township_device.is_some() {
+        println!("\n## 3. reconnect with nothing changed (goal: 1 round trip, ≤ 2 KB for the whole scope)");
+        if let Some(v) = &village_devices {
+            reconnect("village device (grid + 1 ledger)", &v.relay, &v.a)?;
+        }
+        if let Some(t) = &township_device {
+            let docs = t.1.doc_heads()?.len();
+            reconnect(&format!("township device ({docs} documents)"), &t.0, &t.1)?;
+        }
+    }
+    if let Some(v) = &village_devices {
+        one_edit(&o, v)?;
+    }
+    drop(township_device);
+    drop(village_devices);
+    if o.runs("load") {
+        load(&o, tmp.path())?;
+    }
+    println!("\nbench process peak RSS (devices + in-process relays of 1–4): {:.0} MiB", peak_rss_mib());
+    Ok(())
+}
+
+fn header(o: &Opts) {
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S %z");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_else(|| "?".into());
+    println!("bench-sync  {now}  commit {commit}{}", if o.quick { "  (--quick: ~1/10 scale)" } else { "" });
+    println!("machine: {cpu}, {cores} cores; everything over loopback HTTP (127.0.0.1)");
+    println!(
+        "parameters: seed {}  village {} households  township {} villages × {} households  edits {}",
+        o.seed, o.households, o.villages, o.households, o.edits
+    );
+    println!(
+        "            load: {} devices over {} villages ({} households in all), {} s, one change per device per second",
+        o.devices, o.load_villages, o.load_households, o.seconds
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relays.
+
+/// A relay served in this process, on its own thread and tokio runtime.
+struct InProcRelay {
+    addr: SocketAddr,
+    store: Arc<Store>,
+    devices: Arc<Devices>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl InProcRelay {
+    fn start(dir: &Path, store: Arc<Store>) -> Res<InProcRelay> {
+        let devices = Arc::new(Devices::open(dir)?);
+        let app = gridbook_relay::router(Relay::new(store.clone(), devices.clone())?);
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<Result<SocketAddr, String>>();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = addr_tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        let _ = addr_tx.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                let _ = addr_tx.send(listener.local_addr().map_err(|e| e.to_string()));
+                let shutdown = async {
+                    let _ = stopped.await;
+                };
+                if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                    eprintln!("relay: {e}");
+                }
+            });
+        });
+        let addr = addr_rx.recv()??;
+        Ok(InProcRelay {
+            addr,
+            store,
+            devices,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Enrolls a new device store in `dir` with a fresh token of `role`.
+    fn device(&self, dir: &Path, role: &str, village: Option<&str>) -> Res<Store> {
+        let (_, token) = self.devices.add("bench", role, village)?;
+        let store = Store::open(dir)?;
+        enroll(&store, &self.url(), &token)?;
+        Ok(store)
+    }
+}
+
+impl Drop for InProcRelay {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A relay running as a child process `gridbook --data DIR relay serve --listen 127.0.0.1:0`.
+struct ChildRelay {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ChildRelay {
+    fn spawn(bin: &Path, dir: &Path) -> Res<ChildRelay> {
+        let mut child = std::process::Command::new(bin)
+            .arg("--data")
+            .arg(dir)
+            .args(["relay", "serve", "--listen", "127.0.0.1:0"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("relay: no stdout")?;
+        let mut lines = BufReader::new(stdout);
+        let mut first = String::new();
+        lines.read_line(&mut first)?;
+        // "中继已启动 http://ADDR"
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(str::to_owned);
+        let Some(url) = url else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("relay did not start: {first:?}").into());
+        };
+        std::thread::spawn(move || {
+            let mut sink = Vec::new();
+            let _ = lines.read_to_end(&mut sink);
+        });
+        Ok(ChildRelay { child, url })
+    }
+
+    fn status(&self, key: &str) -> f64 {
+        proc_status(self.child.id(), key)
+    }
+
+    /// User + system CPU seconds of the child so far.
+    fn cpu_seconds(&self) -> f64 {
+        cpu_seconds(&format!("/proc/{}/stat", self.child.id()))
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `/proc/PID/status` figure (kB) in MiB.
+fn proc_status(pid: u32, key: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+fn cpu_seconds(stat_path: &str) -> f64 {
+    let Ok(s) = std::fs::read_to_string(stat_path) else {
+        return 0.0;
+    };
+    // Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
+    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i - 3).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(14) + ticks(15)) / clock_ticks()
+}
+
+/// A TCP proxy that counts the bytes that really cross the socket (HTTP headers included).
+struct Meter {
+    addr: SocketAddr,
+    up: Arc<AtomicU64>,
+    down: Arc<AtomicU64>,
+    conns: Arc<AtomicU64>,
+}
+
+impl Meter {
+    fn start(target: SocketAddr) -> Res<Meter> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let (up, down, conns) = (
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicU64::new(0)),
+        );
+        let (u, d, c) = (up.clone(), down.clone(), conns.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(target) else {
+                    continue;
+                };
+                c.fetch_add(1, Ordering::Relaxed);
+                let pipe = |mut from: TcpStream, mut to: TcpStream, n: Arc<AtomicU64>| {
+                    std::thread::spawn(move || {
+                        let mut buf = vec![0u8; 64 << 10];
+                        while let Ok(k) = from.read(&mut buf) {
+                            if k == 0 || to.write_all(&buf[..k]).is_err() {
+                                break;
+                            }
+                            n.fetch_add(k as u64, Ordering::Relaxed);
+                        }
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    });
+                };
+                if let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) {
+                    pipe(c2, server, u.clone());
+                    pipe(s2, client, d.clone());
+                }
+            }
+        });
+        Ok(Meter {
+            addr,
+            up,
+            down,
+            conns,
+        })
+    }
+
+    fn reset(&self) {
+        self.up.store(0, Ordering::Relaxed);
+        self.down.store(0, Ordering::Relaxed);
+        self.conns.store(0, Ordering::Relaxed);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures.
+
+fn kib(b: usize) -> String {
+    if b < 10 * 1024 {
+        format!("{b} B")
+    } else if b < 10 << 20 {
+        format!("{:.1} KiB", b as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", b as f64 / 1048576.0)
+    }
+}
+
+fn goal(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT MET"
+    }
+}
+
+fn pct_usize(v: &mut [usize], p: f64) -> usize {
+    if v.is_empty() {
+        return 0;
+    }
+    v.sort_unstable();
+    v[((p / 100.0) * (v.len() - 1) as f64).round() as usize]
+}
+
+fn print_stats(label: &str, s: &SyncStats, d: Duration) {
+    println!(
+        "{label:<34} {:>8.2} s  rounds {:>2}  received {:>10}  sent {:>9}  docs changed {}{}",
+        d.as_secs_f64(),
+        s.rounds,
+        kib(s.bytes_received),
+        kib(s.bytes_sent),
+        s.docs_received,
+        if s.refused.is_empty() {
+            String::new()
+        } else {
+            format!("  REFUSED {:?}", s.refused)
+        }
+    );
+}
+
+/// The households of `village` (or all) with their residents, as JSON, and zstd level 3 of it.
+fn json_baseline(store: &Store, village: Option<&str>) -> Res<(usize, usize, Duration)> {
+    let rows = store.households(village)?;
+    let details = rows
+        .iter()
+        .map(|h| store.household(&h.id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let json = serde_json::to_vec(&details)?;
+    let (z, dz) = time(|| zstd::encode_all(&json[..], 3));
+    Ok((json.len(), z?.len(), dz))
+}
+
+/// Builds a relay store in `dir` with the demo township.
+fn build_relay_store(dir: &Path, seed: u64, villages: usize, households: usize) -> Res<Arc<Store>> {
+    let store = Store::open(dir)?;
+    let today = store.now_local().date();
+    let (r, d) = time(|| store.demo(seed, villages, households, today));
+    let r = r?;
+    println!(
+        "(setup) relay store: {} villages, {} households, {} persons built in {:.1} s",
+        r.villages,
+        r.households_created,
+        r.persons_created,
+        d.as_secs_f64()
+    );
+    Ok(Arc::new(store))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Village.
+
+struct VillageRun {
+    relay: InProcRelay,
+    village: String,
+    a: Store,
+    persons: Vec<String>,
+    tmp: PathBuf,
+}
+
+fn village(o: &Opts, tmp: &Path) -> Res<VillageRun> {
+    println!(
+        "\n## 1. first sync of one village ({} households) onto an empty grid-worker device (goal ≤ 3 s, ≤ 2× zstd JSON)",
+        o.households
+    );
+    let rdir = tmp.join("relay-village");
+    let store = build_relay_store(&rdir, o.seed, 1, o.households)?;
+    let v = store.villages()?.first().ok_or("no village")?.clone();
+    let relay = InProcRelay::start(&rdir, store)?;
+    let a = relay.device(&tmp.join("dev-a"), "grid-worker", Some(&v.id))?;
+    let (stats, d) = time(|| sync(&a));
+    let stats = stats?;
+    print_stats("first sync", &stats, d);
+    let got = a.households(Some(&v.id))?.len();
+    println!(
+        "device now holds {got} households ({} at the relay), {} persons",
+        v.households, v.persons
+    );
+    let (json, z, dz) = json_baseline(&relay.store, Some(&v.id))?;
+    let ratio = stats.bytes_received as f64 / z as f64;
+    println!(
+        "baseline: JSON of the households with residents {}  zstd-3 {} (compressed in {:.0} ms)",
+        kib(json),
+        kib(z),
+        dz.as_secs_f64() * 1000.0
+    );
+    println!(
+        "bytes received / zstd JSON      {ratio:.2}×   (sync bytes / raw JSON {:.2}×)",
+        stats.bytes_received as f64 / json as f64
+    );
+    println!(
+        "goal ≤ 3 s: {}   goal ≤ 2×: {}",
+        goal(d.as_secs_f64() <= 3.0),
+        goal(ratio <= 2.0)
+    );
+    let persons = relay
+        .store
+        .households(Some(&v.id))?
+        .iter()
+        .map(|h| relay.store.household(&h.id).map(|d| d.residents))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .map(|p| p.id)
+        .collect();
+    Ok(VillageRun {
+        relay,
+        village: v.id,
+        a,
+        persons,
+        tmp: tmp.to_path_buf(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Township.
+
+fn township(o: &Opts, tmp: &Path) -> Res<(InProcRelay, Store)> {
+    let total = o.villages * o.households;
+    println!(
+        "\n## 2. first sync of a township ({} villages, {total} households) onto a township device (goal ≤ 30 s)",
+        o.villages
+    );
+    let rdir = tmp.join("relay-township");
+    let store = build_relay_store(&rdir, o.seed, o.villages, total)?;
+    let relay = InProcRelay::start(&rdir, store)?;
+    let t = relay.device(&tmp.join("dev-township"), "township", None)?;
+    let (stats, d) = time(|| sync(&t));
+    let stats = stats?;
+    print_stats("first sync", &stats, d);
+    let got = t.households(None)?.len();
+    let docs = t.doc_heads()?.len();
+    println!("device now holds {got} households in {docs} documents");
+    let (json, z, _) = json_baseline(&relay.store, None)?;
+    println!(
+        "baseline: JSON {}  zstd-3 {}   bytes received / zstd JSON {:.2}×",
+        kib(json),
+        kib(z),
+        stats.bytes_received as f64 / z as f64
+    );
+    println!("goal ≤ 30 s: {}", goal(d.as_secs_f64() <= 30.0));
+    Ok((relay, t))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Reconnect.
+
+fn reconnect(label: &str, relay: &InProcRelay, dev: &Store) -> Res<()> {
+    let meter = Meter::start(relay.addr)?;
+    dev.set_setting("relay_url", &format!("http://{}", meter.addr))?;
+    println!("{label}:");
+    for i in 1..=2 {
+        meter.reset();
+        let (stats, d) = time(|| sync(dev));
+        let stats = stats?;
+        let body = stats.bytes_sent + stats.bytes_received;
+        let wire = (meter.up.load(Ordering::Relaxed) + meter.down.load(Ordering::Relaxed)) as usize;
+        println!(
+            "  reconnect {i}: rounds {}  bodies {} (sent {}, received {})  on the socket {} in {} connection(s)  {:.1} ms   goal: {}",
+            stats.rounds,
+            kib(body),
+            stats.bytes_sent,
+            stats.bytes_received,
+            kib(wire),
+            meter.conns.load(Ordering::Relaxed),
+            d.as_secs_f64() * 1000.0,
+            goal(stats.rounds == 1 && wire <= 2048)
+        );
+    }
+    dev.set_setting("relay_url", &relay.url())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. One edit A → B.
+
+fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
+    println!(
+        "\n## 4. one edit from device A to device B through the relay ({} edits; goal ≤ 100 ms, ≤ 2 KB)",
+        o.edits
+    );
+    let b = v.relay.device(&v.tmp.join("dev-b"), "grid-worker", Some(&v.village))?;
+    let (s, d) = time(|| sync(&b));
+    println!("(setup) device B first sync {:.2} s", d.as_secs_f64());
+    s?;
+    sync(&v.a)?;
+    let mut rng = Rng(o.seed ^ 0x5EED);
+    let (mut t_edit, mut t_a, mut t_b, mut t_ab) = (vec![], vec![], vec![], vec![]);
+    let (mut b_a, mut b_b, mut b_ab, mut r_a, mut r_b) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut wrong = 0;
+    for i in 0..=o.edits {
+        let pid = &v.persons[rng.below(v.persons.len() as u64) as usize];
+        let phone = format!("139{:08}", rng.below(100_000_000));
+        let (r, de) = time(|| v.a.set_person(pid, &[("phone".into(), phone.clone())]));
+        r?;
+        let (sa, da) = time(|| sync(&v.a));
+        let (sb, db) = time(|| sync(&b));
+        let (sa, sb) = (sa?, sb?);
+        if b.person(pid)?.phone.as_deref() != Some(phone.as_str()) {
+            wrong += 1;
+        }
+        if i == 0 {
+            continue; // warm-up: the first edit loads the documents
+        }
+        t_edit.push(de);
+        t_a.push(da);
+        t_b.push(db);
+        t_ab.push(da + db);
+        let (ba, bb) = (sa.bytes_sent + sa.bytes_received, sb.bytes_sent + sb.bytes_received);
+        b_a.push(ba);
+        b_b.push(bb);
+        b_ab.push(ba + bb);
+        r_a.push(sa.rounds);
+        r_b.push(sb.rounds);
+    }
+    let line = |name: &str, t: &mut Vec<Duration>, b: &mut Vec<usize>, r: Option<&mut Vec<usize>>| {
+        let rounds = r.map_or(String::new(), |r| {
+            format!("  rounds p50 {} max {}", pct_usize(r, 50.0), pct_usize(r, 100.0))
+        });
+        println!(
+            "{name:<22} p50 {:>7.1} ms  p95 {:>7.1} ms   bytes p50 {:>6}  p95 {:>6}{rounds}",
+            pct(t, 50.0),
+            pct(t, 95.0),
+            pct_usize(b, 50.0),
+            pct_usize(b, 95.0)
+        );
+    };
+    println!(
+        "local edit (set_person) p50 {:>6.1} ms  p95 {:>6.1} ms",
+        pct(&mut t_edit, 50.0),
+        pct(&mut t_edit, 95.0)
+    );
+    line("A sync (push)", &mut t_a, &mut b_a, Some(&mut r_a));
+    line("B sync (pull)", &mut t_b, &mut b_b, Some(&mut r_b));
+    line("A + B", &mut t_ab, &mut b_ab, None);
+    println!(
+        "B saw the new phone after its sync: {}/{}",
+        o.edits + 1 - wrong,
+        o.edits + 1
+    );
+    let (p95t, p95b) = (pct(&mut t_ab, 95.0), pct_usize(&mut b_ab, 95.0));
+    println!(
+        "goal ≤ 100 ms (p95 {p95t:.1} ms): {}   goal ≤ 2 KB (p95 {p95b} B): {}",
+        goal(p95t <= 100.0),
+        goal(p95b <= 2048)
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Load.
+
+/// What one device did during the load.
+#[derive(Default)]
+struct DeviceLog {
+    syncs: Vec<Duration>,
+    rounds: Vec<usize>,
+    bytes: Vec<usize>,
+    errors: Vec<String>,
+    refused: usize,
+    verifications: Vec<String>,
+    phone_edits: usize,
+    change_errors: usize,
+}
+
+struct LoadDevice {
+    store: Store,
+    village: String,
+}
+
+fn load(o: &Opts, tmp: &Path) -> Res<()> {
+    println!(
+        "\n## 5. load: {} devices over {} villages, one change per device per second, {} s",
+        o.devices, o.load_villages, o.seconds
+    );
+    let rdir = tmp.join("relay-load");
+    let store = build_relay_store(&rdir, o.seed, o.load_villages, o.load_households)?;
+    let township = store.township_id()?;
+    let villages: Vec<String> = store.villages()?.into_iter().map(|v| v.id).collect();
+    // Households and persons of each village, for the devices' changes.
+    let mut ledger: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+    for v in &villages {
+        let hh = store.households(Some(v))?;
+        let mut persons = Vec::new();
+        for h in &hh {
+            persons.extend(store.household(&h.id)?.residents.into_iter().map(|p| p.id));
+        }
+        ledger.insert(v.clone(), (hh.into_iter().map(|h| h.id).collect(), persons));
+    }
+    let ledger = Arc::new(ledger);
+    let devices = Devices::open(&rdir)?;
+    let mut tokens = Vec::new();
+    for i in 0..o.devices {
+        let v = &villages[i % villages.len()];
+        tokens.push((v.clone(), devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1));
+    }
+    drop(devices);
+
+    // The relay: a child process if the gridbook binary is there, else in this process.
+    let bin = o.relay_bin.clone().filter(|b| b.is_file() && !o.in_process_relay);
+    let (child, inproc, url) = match &bin {
+        Some(b) => {
+            drop(store);
+            let c = ChildRelay::spawn(b, &rdir)?;
+            let url = c.url.clone();
+            println!("relay: child process {} (pid {}) at {url}", b.display(), c.child.id());
+            (Some(c), None, url)
+        }
+        None => {
+            let r = InProcRelay::start(&rdir, store)?;
+            let url = r.url();
+            println!(
+                "relay: IN THIS PROCESS at {url} (no gridbook binary found; build it or pass --relay-bin): its RSS below includes the devices"
+            );
+            (None, Some(r), url)
+        }
+    };
+
+    // Setup (not measured): every device enrolls and makes its first sync.
+    let (devs, d) = time(|| -> Res<Vec<LoadDevice>> {
+        let next = AtomicUsize::new(0);
+        let out: Mutex<Vec<Option<LoadDevice>>> = Mutex::new((0..o.devices).map(|_| None).collect());
+        let err: Mutex<Option<String>> = Mutex::new(None);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= o.devices {
+                        break;
+                    }
+                    let (v, token) = &tokens[i];
+                    let r = (|| -> Res<LoadDevice> {
+                        let store = Store::open(tmp.join(format!("load-dev-{i}")))?;
+                        enroll(&store, &url, token)?;
+                        sync(&store)?;
+                        Ok(LoadDevice {
+                            store,
+                            village: v.clone(),
+                        })
+                    })();
+                    match r {
+                        Ok(dev) => lock(&out)[i] = Some(dev),
+                        Err(e) => *lock(&err) = Some(format!("device {i}: {e}")),
+                    }
+                });
+            }
+        });
+        if let Some(e) = lock(&err).take() {
+            return Err(e.into());
+        }
+        let v = std::mem::take(&mut *lock(&out));
+        Ok(v.into_iter().flatten().collect())
+    });
+    let devs = devs?;
+    println!(
+        "(setup) {} devices enrolled and synced their village in {:.1} s",
+        devs.len(),
+        d.as_secs_f64()
+    );
+    let relay_cpu0 = child.as_ref().map_or(0.0, ChildRelay::cpu_seconds);
+    let self_cpu0 = cpu_seconds("/proc/self/stat");
+
+    // The measured part.
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(o.seconds);
+    let logs: Vec<DeviceLog> = std::thread::scope(|s| {
+        let handles: Vec<_> = devs
+            .iter()
+            .enumerate()
+            .map(|(i, dev)| {
+                let ledger = ledger.clone();
+                let seed = o.seed;
+                s.spawn(move || run_device(i, dev, &ledger, seed, started, deadline))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    let wall = started.elapsed();
+    let relay_cpu = child.as_ref().map_or(0.0, ChildRelay::cpu_seconds) - relay_cpu0;
+    let self_cpu = cpu_seconds("/proc/self/stat") - self_cpu0;
+
+    let mut syncs: Vec<Duration> = logs.iter().flat_map(|l| l.syncs.iter().copied()).collect();
+    let mut rounds: Vec<usize> = logs.iter().flat_map(|l| l.rounds.iter().copied()).collect();
+    let mut bytes: Vec<usize> = logs.iter().flat_map(|l| l.bytes.iter().copied()).collect();
+    let errors: Vec<&String> = logs.iter().flat_map(|l| l.errors.iter()).collect();
+    let refused: usize = logs.iter().map(|l| l.refused).sum();
+    let verifications: usize = logs.iter().map(|l| l.verifications.len()).sum();
+    let phone_edits: usize = logs.iter().map(|l| l.phone_edits).sum();
+    let change_errors: usize = logs.iter().map(|l| l.change_errors).sum();
+    let n = syncs.len();
+    println!(
+        "ran {:.1} s: {n} syncs ({:.1}/s), {} changes ({verifications} verifications, {phone_edits} phone edits, {change_errors} failed), {} sync errors, {refused} refused",
+        wall.as_secs_f64(),
+        n as f64 / wall.as_secs_f64(),
+        verifications + phone_edits,
+        errors.len()
+    );
+    if let Some(e) = errors.first() {
+        println!("  first sync error: {e}");
+    }
+    let target = o.devices as f64 * o.seconds as f64;
+    println!(
+        "changes made / offered (one per device per second): {:.0}%",
+        100.0 * (verifications + phone_edits) as f64 / target.max(1.0)
+    );
+    println!(
+        "one sync call          p50 {:>8.1} ms  p99 {:>8.1} ms  max {:>8.1} ms",
+        pct(&mut syncs, 50.0),
+        pct(&mut syncs, 99.0),
+        pct(&mut syncs, 100.0)
+    );
+    println!(
+        "rounds per sync        p50 {}  p99 {}  max {}     bytes per sync p50 {}  p99 {}",
+        pct_usize(&mut rounds, 50.0),
+        pct_usize(&mut rounds, 99.0),
+        pct_usize(&mut rounds, 100.0),
+        kib(pct_usize(&mut bytes, 50.0)),
+        kib(pct_usize(&mut bytes, 99.0))
+    );
+    println!(
+        "CPU during the load: relay {relay_cpu:.1} s, devices (this process) {self_cpu:.1} s, over {:.1} s wall on {} cores",
+        wall.as_secs_f64(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+
+    // Final syncs: twice, so that every device also gets what the others pushed after it.
+    let (r, dfin) = time(|| -> Res<usize> {
+        let mut failed = 0;
+        for _ in 0..2 {
+            for dev in &devs {
+                if sync(&dev.store).is_err() {
+                    failed += 1;
+                }
+            }
+        }
+        Ok(failed)
+    });
+    println!("final syncs (2 passes over every device): {:.1} s, {} failed", dfin.as_secs_f64(), r?);
+
+    let (rss_peak, rss_now) = match &child {
+        Some(c) => (c.status("VmHWM:"), c.status("VmRSS:")),
+        None => (peak_rss_mib(), 0.0),
+    };
+    let relay_store = match (child, inproc) {
+        (Some(c), _) => {
+            c.stop();
+            Arc::new(Store::open(&rdir)?)
+        }
+        (None, Some(r)) => {
+            let s = r.store.clone();
+            drop(r);
+            s
+        }
+        (None, None) => return Err("no relay".into()),
+    };
+    println!(
+        "relay peak RSS (VmHWM) {rss_peak:.0} MiB{}",
+        if rss_now > 0.0 {
+            format!("  (RSS at the end {rss_now:.0} MiB)")
+        } else {
+            "  (in-process: includes the devices)".into()
+        }
+    );
+    let db = std::fs::metadata(rdir.join(gridbook_store::DB_FILE)).map_or(0, |m| m.len() as usize);
+    println!("relay database file {}", kib(db));
+
+    // Every change arrived everywhere?
+    let relay_heads: BTreeMap<String, String> = relay_store.doc_heads()?.into_iter().collect();
+    let grid = format!("grid:{township}");
+    let mut same = 0;
+    let mut diverged = Vec::new();
+    for (i, dev) in devs.iter().enumerate() {
+        let mine: BTreeMap<String, String> = dev.store.doc_heads()?.into_iter().collect();
+        let ledger_id = format!("ledger:{}", dev.village);
+        let ok = [&ledger_id, &grid]
+            .iter()
+            .all(|id| mine.get(*id).is_some() && mine.get(*id) == relay_heads.get(*id));
+        if ok {
+            same += 1;
+        } else {
+            diverged.push(i);
+        }
+    }
+    println!(
+        "devices whose village ledger and grid have the relay's heads: {same}/{}{}",
+        devs.len(),
+        if diverged.is_empty() {
+            String::new()
+        } else {
+            format!("  (diverged: {:?})", &diverged[..diverged.len().min(10)])
+        }
+    );
+    // Verifications: every one made is at the relay and on every device of its village.
+    let mut made: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for (dev, log) in devs.iter().zip(&logs) {
+        made.entry(dev.village.as_str())
+            .or_default()
+            .extend(log.verifications.iter().map(String::as_str));
+    }
+    let at_relay = verification_ids(&rdir)?;
+    let missing_relay: usize = made
+        .values()
+        .flat_map(|s| s.iter())
+        .filter(|id| !at_relay.contains(**id))
+        .count();
+    let mut devices_missing = 0;
+    let mut missing_total = 0;
+    for (i, dev) in devs.iter().enumerate() {
+        let have = verification_ids(&tmp.join(format!("load-dev-{i}")))?;
+        let miss = made
+            .get(dev.village.as_str())
+            .map_or(0, |s| s.iter().filter(|id| !have.contains(**id)).count());
+        if miss > 0 {
+            devices_missing += 1;
+            missing_total += miss;
+        }
+    }
+    println!(
+        "verifications made {verifications}; present at the relay {} (missing {missing_relay}); devices missing any of their village's: {devices_missing} ({missing_total} missing in all)",
+        verifications - missing_relay
+    );
+    let all_ok = same == devs.len() && missing_relay == 0 && devices_missing == 0;
+    println!(
+        "every change arrived everywhere: {}",
+        if all_ok { "yes" } else { "NO" }
+    );
+    Ok(())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Ids of the verification events in the store of `dir` (read with a plain connection).
+fn verification_ids(dir: &Path) -> Res<BTreeSet<String>> {
+    let conn = rusqlite::Connection::open_with_flags(
+        dir.join(gridbook_store::DB_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let mut st = conn.prepare("SELECT id FROM events WHERE kind = 'verification' AND deleted = 0")?;
+    let ids = st
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<BTreeSet<String>>>()?;
+    Ok(ids)
+}
+
+/// One device of the load: a change, then a sync, once a second until the deadline.
+fn run_device(
+    i: usize,
+    dev: &LoadDevice,
+    ledger: &HashMap<String, (Vec<String>, Vec<String>)>,
+    seed: u64,
+    started: Instant,
+    deadline: Instant,
+) -> DeviceLog {
+    let mut log = DeviceLog::default();
+    let Some((households, persons)) = ledger.get(&dev.village) else {
+        return log;
+    };
+    let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x9E37_79B9));
+    // Devices are not in step: each starts at its own moment of the first second.
+    let mut next = started + Duration::from_millis(rng.below(1000));
+    let mut k = 0u64;
+    loop {
+        let now = Instant::now();
+        if next >= deadline {
+            break;
+        }
+        if next > now {
+            std::thread::sleep(next - now);
+        }
+        let change = if k % 5 == 4 && !persons.is_empty() {
+            let pid = &persons[rng.below(persons.len() as u64) as usize];
+            let phone = format!("139{:08}", rng.below(100_000_000));
+            dev.store
+                .set_person(pid, &[("phone".into(), phone)])
+                .map(|_| {
+                    log.phone_edits += 1;
+                })
+        } else {
+            let hid = &households[rng.below(households.len() as u64) as usize];
+            dev.store.verify_household(hid).map(|eid| {
+                log.verifications.push(eid);
+            })
+        };
+        if change.is_err() {
+            log.change_errors += 1;
+        }
+        let (r, d) = time(|| sync(&dev.store));
+        match r {
+            Ok(s) => {
+                log.syncs.push(d);
+                log.rounds.push(s.rounds);
+                log.bytes.push(s.bytes_sent + s.bytes_received);
+                log.refused += s.refused.len();
+            }
+            Err(e) => log.errors.push(e.to_string()),
+        }
+        k += 1;
+        // One change a second; a device that fell behind does not make up for lost seconds.
+        next = (next + Duration::from_secs(1)).max(Instant::now());
+    }
+    log
+}

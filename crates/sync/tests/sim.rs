@@ -1,0 +1,707 @@
+//! The sync engine on a simulated network (design.md §3, §6.7).
+//!
+//! Every replica is a real `Store` in a temp directory; one of them plays the relay. Devices
+//! never talk to each other: they run `DeviceSession`s against `serve` on the relay's store,
+//! passing requests and responses in memory (optionally through the wire encoding). Property
+//! tests generate edits on random devices interleaved with syncs that go wrong in the ways a
+//! mobile link does: devices offline for a while, sessions cut after k rounds (the response
+//! to the last request lost), responses delivered twice, stale requests replayed to the relay.
+//! After a final round-robin of full syncs every replica must hold the same documents and the
+//! same projections, equal to a rebuild from the documents; a village-scoped grid worker must
+//! never see another village's ledger, and its own writes must reach the relay.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use gridbook_store::{NewHousehold, NewPerson, Store};
+use gridbook_sync::wire::{Request, Response};
+use gridbook_sync::{serve, Access, DeviceSession};
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+/// The device-side peer name of the relay.
+const RELAY: &str = "relay";
+const VILLAGES: [&str; 2] = ["清水村", "石桥村"];
+const NAMES: [&str; 6] = ["张伟", "王芳", "李娜", "刘洋", "陈静", "欧阳秀英"];
+const TAGS: [&str; 4] = ["密接", "境外返乡", "黄码", "次密接"];
+/// Most recent requests of a device kept for replay.
+const HISTORY: usize = 16;
+
+// ---------------------------------------------------------------------------------------------
+// The network
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Township staff: reads and writes every document of the township.
+    Township,
+    /// A grid worker of village `i`: its ledger read-write, the grid read-only.
+    Village(usize),
+}
+
+struct Device {
+    store: Store,
+    /// A second connection to the same file, for picking records and dumping projections.
+    conn: Connection,
+    name: String,
+    scope: Scope,
+    /// Steps left before the device is back online.
+    offline: u8,
+    /// Requests sent lately (for stale replays).
+    history: Vec<Request>,
+    /// Record ids this device created.
+    created: BTreeSet<String>,
+}
+
+struct Net {
+    relay: Store,
+    relay_conn: Connection,
+    township: String,
+    villages: Vec<String>,
+    devices: Vec<Device>,
+    next_person: u64,
+    _dir: TempDir,
+}
+
+/// What one session did.
+#[derive(Debug, Default)]
+struct Outcome {
+    /// Responses the device handled.
+    rounds: usize,
+    /// Whether any Automerge message or differing document crossed the link.
+    exchanged: bool,
+    /// Encoded bytes both ways.
+    bytes: usize,
+    /// Documents the relay refused.
+    refused: Vec<(String, String)>,
+}
+
+/// How a session goes wrong.
+#[derive(Debug, Clone, Default)]
+struct Faults {
+    /// The connection drops after this many responses (the next response is lost).
+    cut_after: Option<usize>,
+    /// Requests and responses go through `encode`/`decode`.
+    wire: bool,
+    /// Every response is delivered twice.
+    duplicate: bool,
+    /// Before this round, an old request of the device is replayed to the relay.
+    replay: Option<(usize, usize)>,
+}
+
+fn temp_root() -> TempDir {
+    // tmpfs when there is one: the stores fsync on every commit and the cases are many.
+    let shm = PathBuf::from("/dev/shm");
+    let b = tempfile::Builder::new().prefix("gridbook-sim-").to_owned();
+    if shm.is_dir() {
+        if let Ok(d) = b.tempdir_in(&shm) {
+            return d;
+        }
+    }
+    b.tempdir().expect("temp dir")
+}
+
+fn open_conn(store: &Store) -> Connection {
+    Connection::open(store.dir().join(gridbook_store::DB_FILE)).expect("open projection db")
+}
+
+/// A mainland ID number (GB 11643-1999) that differs for every `n`.
+fn mainland_id(n: u64) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let birth = NaiveDate::from_ymd_opt(1950, 1, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(n / 1000)))
+        .expect("birth date");
+    let first17 = format!("110105{}{:03}", birth.format("%Y%m%d"), n % 1000);
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}
+
+fn access(township: &str, villages: &[String], scope: Scope, doc: &str) -> Access {
+    match (doc.split_once(':'), scope) {
+        (Some(("grid", t)), Scope::Township) if t == township => Access::ReadWrite,
+        (Some(("grid", t)), Scope::Village(_)) if t == township => Access::Read,
+        (Some(("ledger", _)), Scope::Township) => Access::ReadWrite,
+        (Some(("ledger", v)), Scope::Village(i)) if villages[i] == v => Access::ReadWrite,
+        _ => Access::None,
+    }
+}
+
+fn via_wire_req(r: Request, bytes: &mut usize, wire: bool) -> Request {
+    let enc = r.encode();
+    *bytes += enc.len();
+    if wire {
+        Request::decode(&enc).expect("request decodes")
+    } else {
+        r
+    }
+}
+
+fn via_wire_resp(r: Response, bytes: &mut usize, wire: bool) -> Response {
+    let enc = r.encode();
+    *bytes += enc.len();
+    if wire {
+        Response::decode(&enc).expect("response decodes")
+    } else {
+        r
+    }
+}
+
+impl Net {
+    /// A relay holding a township with two villages, and devices of the given scopes that
+    /// have each synced once (so they know the villages).
+    fn new(scopes: &[Scope]) -> Net {
+        let dir = temp_root();
+        let relay = Store::open(dir.path().join("relay")).expect("open relay");
+        let villages: Vec<String> = VILLAGES
+            .iter()
+            .map(|v| relay.add_village(v).expect("village"))
+            .collect();
+        let township = relay.township_id().expect("township");
+        let relay_conn = open_conn(&relay);
+        let devices = scopes
+            .iter()
+            .enumerate()
+            .map(|(i, &scope)| {
+                let store = Store::open(dir.path().join(format!("dev{i}"))).expect("open device");
+                // What `enroll` does: adopt the relay's township before anything is written.
+                store
+                    .set_setting("township_id", &township)
+                    .expect("township setting");
+                Device {
+                    conn: open_conn(&store),
+                    store,
+                    name: format!("dev{i}"),
+                    scope,
+                    offline: 0,
+                    history: Vec::new(),
+                    created: BTreeSet::new(),
+                }
+            })
+            .collect();
+        let mut net = Net {
+            relay,
+            relay_conn,
+            township,
+            villages,
+            devices,
+            next_person: 1,
+            _dir: dir,
+        };
+        for d in 0..net.devices.len() {
+            net.sync_until_quiet(d);
+        }
+        net
+    }
+
+    fn access(&self, scope: Scope, doc: &str) -> Access {
+        access(&self.township, &self.villages, scope, doc)
+    }
+
+    /// One session of device `d` with the relay, going wrong as `faults` says.
+    fn session(&mut self, d: usize, faults: &Faults) -> Outcome {
+        let (township, villages) = (self.township.clone(), self.villages.clone());
+        let relay = &self.relay;
+        let dev = &mut self.devices[d];
+        let scope = dev.scope;
+        let acc = move |doc: &str| access(&township, &villages, scope, doc);
+        let mut out = Outcome::default();
+        let mut s = DeviceSession::new(&dev.store, RELAY);
+        let mut next = Some(s.start().expect("session start"));
+        let mut round = 0;
+        while let Some(req) = next.take() {
+            if let Some((at, which)) = faults.replay {
+                if at == round && !dev.history.is_empty() {
+                    let stale = dev.history[which % dev.history.len()].clone();
+                    let resp = serve(relay, &dev.name, &acc, stale).expect("serve a replay");
+                    check_scope(&acc, &resp);
+                }
+            }
+            let req = via_wire_req(req, &mut out.bytes, faults.wire);
+            out.exchanged |= !req.messages.is_empty();
+            dev.history.push(req.clone());
+            if dev.history.len() > HISTORY {
+                dev.history.remove(0);
+            }
+            let resp = serve(relay, &dev.name, &acc, req).expect("serve");
+            check_scope(&acc, &resp);
+            if faults.cut_after == Some(round) {
+                // The connection drops: the relay committed this round, its answer is lost.
+                break;
+            }
+            let resp = via_wire_resp(resp, &mut out.bytes, faults.wire);
+            out.exchanged |= !resp.messages.is_empty() || !resp.differs.is_empty();
+            next = if faults.duplicate {
+                let first = s.handle(resp.clone()).expect("handle");
+                s.handle(resp).expect("handle a duplicate").or(first)
+            } else {
+                s.handle(resp).expect("handle")
+            };
+            round += 1;
+        }
+        out.rounds = round;
+        out.refused = s.stats.refused.clone();
+        out
+    }
+
+    /// Full sessions until one exchanges nothing.
+    fn sync_until_quiet(&mut self, d: usize) {
+        for _ in 0..8 {
+            let o = self.session(d, &Faults::default());
+            if !o.exchanged {
+                return;
+            }
+        }
+        panic!("device {d} still exchanging after 8 full sessions");
+    }
+
+    fn ids(&self, d: usize, sql: &str) -> Vec<String> {
+        let dev = &self.devices[d];
+        let own = match dev.scope {
+            Scope::Township => None,
+            Scope::Village(i) => Some(self.villages[i].as_str()),
+        };
+        let mut st = dev.conn.prepare(sql).expect("prepare");
+        let rows = st
+            .query_map([own], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .expect("rows");
+        rows
+    }
+
+    /// Households a device can see and may edit, by index modulo their number.
+    fn pick_household(&self, d: usize, pick: usize) -> Option<String> {
+        let v = self.ids(
+            d,
+            "SELECT id FROM households WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
+             ORDER BY id",
+        );
+        (!v.is_empty()).then(|| v[pick % v.len()].clone())
+    }
+
+    fn pick_person(&self, d: usize, pick: usize) -> Option<String> {
+        let v = self.ids(
+            d,
+            "SELECT id FROM persons WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
+             ORDER BY id",
+        );
+        (!v.is_empty()).then(|| v[pick % v.len()].clone())
+    }
+
+    fn new_person(&mut self, pick: usize) -> NewPerson {
+        let n = self.next_person;
+        self.next_person += 1;
+        NewPerson {
+            name: NAMES[pick % NAMES.len()].into(),
+            id_number: mainland_id(n),
+            phone: (n % 2 == 0).then(|| format!("1390000{:04}", n % 10_000)),
+            ..Default::default()
+        }
+    }
+
+    fn apply(&mut self, step: &Step) {
+        let n = self.devices.len();
+        for dev in &mut self.devices {
+            dev.offline = dev.offline.saturating_sub(1);
+        }
+        match *step {
+            Step::AddHousehold { dev, village, pick } => {
+                let d = dev % n;
+                let village = &self.villages[village % self.villages.len()];
+                let village = village.clone();
+                let head = self.new_person(pick);
+                let (hid, pid) = self.devices[d]
+                    .store
+                    .add_household(&NewHousehold {
+                        village_id: village,
+                        address: format!("{}{}号", VILLAGES[pick % 2], pick % 97),
+                        head,
+                        ..Default::default()
+                    })
+                    .expect("add household");
+                self.devices[d].created.extend([hid, pid]);
+            }
+            Step::AddPerson { dev, pick } => {
+                let d = dev % n;
+                if let Some(h) = self.pick_household(d, pick) {
+                    let p = self.new_person(pick);
+                    let pid = self.devices[d].store.add_person(&h, &p).expect("add person");
+                    self.devices[d].created.insert(pid);
+                }
+            }
+            Step::SetPerson { dev, pick, edit } => {
+                let d = dev % n;
+                if let Some(p) = self.pick_person(d, pick) {
+                    let (field, value) = match edit {
+                        Edit::Phone(x) => ("phone", format!("1380000{:04}", x % 10_000)),
+                        Edit::Tag(t, on) => {
+                            let sign = if on { '+' } else { '-' };
+                            ("tags", format!("{sign}{}", TAGS[t % TAGS.len()]))
+                        }
+                        Edit::Address(x) => ("address", format!("外出务工暂住{}号", x % 5)),
+                        Edit::Delete => ("deleted", "true".into()),
+                    };
+                    self.devices[d]
+                        .store
+                        .set_person(&p, &[(field.into(), value)])
+                        .expect("set person");
+                }
+            }
+            Step::Verify { dev, pick } => {
+                let d = dev % n;
+                if let Some(h) = self.pick_household(d, pick) {
+                    self.devices[d].store.verify_household(&h).expect("verify");
+                }
+            }
+            Step::Vaccinate { dev, pick, day } => {
+                let d = dev % n;
+                if let Some(p) = self.pick_person(d, pick) {
+                    let date = NaiveDate::from_ymd_opt(2021, 6, 1)
+                        .and_then(|x| x.checked_add_days(chrono::Days::new(u64::from(day))))
+                        .expect("date");
+                    self.devices[d]
+                        .store
+                        .record_vaccination(&p, date, Some("科兴"))
+                        .expect("vaccination");
+                }
+            }
+            Step::AddGroup { dev, village, pick } => {
+                let d = dev % n;
+                // Only township staff write the grid.
+                if self.devices[d].scope == Scope::Township {
+                    let v = self.villages[village % self.villages.len()].clone();
+                    let g = self.devices[d]
+                        .store
+                        .add_group(&v, &format!("{}组", pick % 9 + 1))
+                        .expect("add group");
+                    self.devices[d].created.insert(g);
+                }
+            }
+            Step::Offline { dev, steps } => self.devices[dev % n].offline = steps,
+            Step::Sync { dev, ref faults } => {
+                let d = dev % n;
+                if self.devices[d].offline == 0 {
+                    let o = self.session(d, faults);
+                    if self.devices[d].scope == Scope::Township {
+                        assert!(o.refused.is_empty(), "refused: {:?}", o.refused);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every device syncs with the relay until a session exchanges nothing, twice over.
+    fn settle(&mut self) {
+        for d in &mut self.devices {
+            d.offline = 0;
+        }
+        for _ in 0..2 {
+            for d in 0..self.devices.len() {
+                self.sync_until_quiet(d);
+            }
+        }
+    }
+}
+
+/// No response names a document outside the device's scope.
+fn check_scope(acc: &dyn Fn(&str) -> Access, resp: &Response) {
+    for doc in resp
+        .differs
+        .iter()
+        .chain(resp.messages.iter().map(|(d, _)| d))
+    {
+        assert_ne!(acc(doc), Access::None, "{doc} leaked to a device");
+    }
+}
+
+fn dump(conn: &Connection) -> Vec<String> {
+    gridbook_store::project::dump(conn).expect("dump")
+}
+
+fn assert_rebuild_equal(store: &Store, who: &str) {
+    let r = store.reindex(true).expect("reindex");
+    assert!(r.equal, "{who}: projections differ from a rebuild: {r:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    Phone(u16),
+    Tag(usize, bool),
+    Address(u8),
+    Delete,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    AddHousehold { dev: usize, village: usize, pick: usize },
+    AddPerson { dev: usize, pick: usize },
+    SetPerson { dev: usize, pick: usize, edit: Edit },
+    Verify { dev: usize, pick: usize },
+    Vaccinate { dev: usize, pick: usize, day: u8 },
+    AddGroup { dev: usize, village: usize, pick: usize },
+    Offline { dev: usize, steps: u8 },
+    Sync { dev: usize, faults: Faults },
+}
+
+fn faults() -> impl Strategy<Value = Faults> {
+    (
+        prop::option::weighted(0.3, 0..3usize),
+        any::<bool>(),
+        prop::bool::weighted(0.2),
+        prop::option::weighted(0.2, (0..3usize, any::<usize>())),
+    )
+        .prop_map(|(cut_after, wire, duplicate, replay)| Faults {
+            cut_after,
+            wire,
+            duplicate,
+            replay,
+        })
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => any::<u16>().prop_map(Edit::Phone),
+        3 => (0..TAGS.len(), any::<bool>()).prop_map(|(t, on)| Edit::Tag(t, on)),
+        2 => any::<u8>().prop_map(Edit::Address),
+        1 => Just(Edit::Delete),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let dev = 0..8usize;
+    let pick = any::<usize>();
+    prop_oneof![
+        3 => (dev.clone(), 0..2usize, pick.clone())
+            .prop_map(|(dev, village, pick)| Step::AddHousehold { dev, village, pick }),
+        2 => (dev.clone(), pick.clone()).prop_map(|(dev, pick)| Step::AddPerson { dev, pick }),
+        4 => (dev.clone(), pick.clone(), edit())
+            .prop_map(|(dev, pick, edit)| Step::SetPerson { dev, pick, edit }),
+        1 => (dev.clone(), pick.clone()).prop_map(|(dev, pick)| Step::Verify { dev, pick }),
+        1 => (dev.clone(), pick.clone(), any::<u8>())
+            .prop_map(|(dev, pick, day)| Step::Vaccinate { dev, pick, day }),
+        1 => (dev.clone(), 0..2usize, pick)
+            .prop_map(|(dev, village, pick)| Step::AddGroup { dev, village, pick }),
+        1 => (dev.clone(), 1..6u8).prop_map(|(dev, steps)| Step::Offline { dev, steps }),
+        5 => (dev, faults()).prop_map(|(dev, faults)| Step::Sync { dev, faults }),
+    ]
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        max_shrink_iters: 4096,
+        ..ProptestConfig::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+/// Township-scoped devices: whatever the network did, a final round of full syncs leaves every
+/// replica with the same documents and the same projections, equal to a rebuild.
+fn check_township_convergence(devices: usize, steps: &[Step]) {
+    let mut net = Net::new(&vec![Scope::Township; devices]);
+    for s in steps {
+        net.apply(s);
+    }
+    net.settle();
+    let heads = net.relay.doc_heads().expect("relay heads");
+    let want = dump(&net.relay_conn);
+    assert_rebuild_equal(&net.relay, "relay");
+    for d in &net.devices {
+        assert_eq!(d.store.doc_heads().expect("heads"), heads, "{}: heads", d.name);
+        let got = dump(&d.conn);
+        if got != want {
+            let only_dev: Vec<&String> = got.iter().filter(|l| !want.contains(l)).collect();
+            let only_relay: Vec<&String> = want.iter().filter(|l| !got.contains(l)).collect();
+            panic!(
+                "{}: projections differ\n only on device: {only_dev:#?}\n only on relay: {only_relay:#?}",
+                d.name
+            );
+        }
+        assert_rebuild_equal(&d.store, &d.name);
+        // Every record a device made reached the relay.
+        for id in &d.created {
+            assert!(
+                want.iter().any(|l| l.contains(id.as_str())),
+                "{}: record {id} never reached the relay",
+                d.name
+            );
+        }
+    }
+}
+
+/// A township officer (device 0) and grid workers of village 0 (and village 1): a worker never
+/// receives a ledger outside its village, its writes to its own village reach the relay, and
+/// a write it makes to another village (its app should not allow it, but the store does not
+/// know scopes) is refused by the relay and stays on the device.
+fn check_village_scope(workers: usize, steps: &[Step]) {
+    let mut scopes = vec![Scope::Township];
+    scopes.extend((0..workers).map(Scope::Village));
+    let mut net = Net::new(&scopes);
+    for s in steps {
+        net.apply(s);
+    }
+    net.settle();
+    assert_rebuild_equal(&net.relay, "relay");
+    let relay_heads = net.relay.doc_heads().expect("relay heads");
+    let officer = &net.devices[0];
+    assert_eq!(officer.store.doc_heads().expect("heads"), relay_heads);
+    assert_eq!(dump(&officer.conn), dump(&net.relay_conn));
+    for w in &net.devices[1..] {
+        let Scope::Village(own) = w.scope else {
+            unreachable!("devices after the first are workers")
+        };
+        assert_rebuild_equal(&w.store, &w.name);
+        let mine = w.store.doc_heads().expect("heads");
+        let mirror_dir = temp_root();
+        let mirror = Store::open(mirror_dir.path()).expect("open mirror");
+        for (doc, heads) in &mine {
+            let (kind, owner) = doc.split_once(':').expect("doc id");
+            let in_scope = kind == "grid" || owner == net.villages[own];
+            let relay_has = relay_heads.iter().find(|(d, _)| d == doc);
+            let ids: BTreeSet<String> = w
+                .store
+                .doc_record_ids(doc)
+                .expect("ids")
+                .into_iter()
+                .collect();
+            if in_scope {
+                // Same document as the relay: nothing lost either way.
+                assert_eq!(Some(heads), relay_has.map(|(_, h)| h), "{}: {doc}", w.name);
+                let bytes = net.relay.export_doc(doc).expect("export");
+                mirror.merge_doc_bytes(doc, &bytes).expect("merge");
+            } else {
+                // Only what this worker wrote itself, never a record from the relay...
+                assert!(
+                    ids.is_subset(&w.created),
+                    "{}: received records of {doc}: {:?}",
+                    w.name,
+                    ids.difference(&w.created).collect::<Vec<_>>()
+                );
+                // ...and none of it reached the relay.
+                if relay_has.is_some() {
+                    let theirs: BTreeSet<String> = net
+                        .relay
+                        .doc_record_ids(doc)
+                        .expect("ids")
+                        .into_iter()
+                        .collect();
+                    assert!(
+                        theirs.is_disjoint(&ids),
+                        "{}: out-of-scope writes reached the relay",
+                        w.name
+                    );
+                }
+                let bytes = w.store.export_doc(doc).expect("export");
+                mirror.merge_doc_bytes(doc, &bytes).expect("merge");
+            }
+        }
+        // It holds the grid and its own ledger whenever the relay has them.
+        for (doc, _) in &relay_heads {
+            if net.access(w.scope, doc) != Access::None {
+                assert!(mine.iter().any(|(d, _)| d == doc), "{}: lacks {doc}", w.name);
+            }
+        }
+        // Its projections are exactly those of the documents it holds.
+        assert_eq!(
+            dump(&w.conn),
+            dump(&open_conn(&mirror)),
+            "{}: projections",
+            w.name
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(700))]
+
+    #[test]
+    fn township_devices_converge(
+        devices in 2..=3usize,
+        steps in prop::collection::vec(step(), 1..20),
+    ) {
+        check_township_convergence(devices, &steps);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    #[test]
+    fn village_worker_stays_in_scope(
+        workers in 1..=2usize,
+        steps in prop::collection::vec(step(), 1..20),
+    ) {
+        check_village_scope(workers, &steps);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic costs
+
+#[test]
+fn an_edit_travels_in_few_rounds_and_an_idle_reconnect_costs_one() {
+    let mut net = Net::new(&[Scope::Township, Scope::Township]);
+    let village = net.villages[0].clone();
+    let head = net.new_person(0);
+    let (hid, _) = net.devices[0]
+        .store
+        .add_household(&NewHousehold {
+            village_id: village,
+            address: "清水村三组12号".into(),
+            head,
+            ..Default::default()
+        })
+        .expect("household");
+    let a = net.session(0, &Faults::default());
+    assert!(a.exchanged);
+    assert!(a.rounds <= 3, "A took {} rounds", a.rounds);
+    let b = net.session(1, &Faults::default());
+    assert!(b.rounds <= 3, "B took {} rounds", b.rounds);
+    let got = net.devices[1].store.household(&hid).expect("B has the household");
+    assert_eq!(got.household.address, "清水村三组12号");
+    for d in 0..2 {
+        let again = net.session(d, &Faults::default());
+        assert_eq!(again.rounds, 1, "idle reconnect of dev{d}: {again:?}");
+        assert!(!again.exchanged);
+        assert!(again.bytes < 2048, "idle reconnect cost {} bytes", again.bytes);
+    }
+}
+
+#[test]
+fn a_session_cut_at_every_round_still_converges() {
+    for cut in 0..4 {
+        let mut net = Net::new(&[Scope::Township, Scope::Township]);
+        for i in 0..5 {
+            net.apply(&Step::AddHousehold {
+                dev: 0,
+                village: i % 2,
+                pick: i,
+            });
+        }
+        let faults = Faults {
+            cut_after: Some(cut),
+            ..Faults::default()
+        };
+        net.session(0, &faults);
+        net.session(0, &faults);
+        net.settle();
+        assert_eq!(
+            dump(&net.devices[1].conn),
+            dump(&net.relay_conn),
+            "cut after {cut}"
+        );
+    }
+}
