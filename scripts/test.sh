@@ -11,3 +11,6 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== exported documents load in JavaScript Automerge"
+cargo build --locked -p gridbook
+GRIDBOOK_BIN="$PWD/target/debug/gridbook" bash tests/js/check.sh
