@@ -121,6 +121,9 @@ pub enum Cmd {
         /// The device token given by `relay device add`.
         #[arg(long)]
         token: String,
+        /// CA certificate (PEM) to trust for a relay with its own certificate.
+        #[arg(long)]
+        ca: Option<PathBuf>,
     },
     /// Sync with the relay now.
     Sync,

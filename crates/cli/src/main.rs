@@ -31,7 +31,12 @@ fn main() -> ExitCode {
             let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
                 || args.iter().any(|a| a == "--lang=en");
             let detail = e.render().to_string();
-            let first = detail.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned();
+            let first = detail
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_owned();
             use clap::error::ErrorKind as K;
             let what = match e.kind() {
                 K::UnknownArgument => "未知参数",

@@ -256,7 +256,10 @@ pub fn run(cli: Cli) -> R {
             });
         }
         Cmd::Relay(_) => {}
-        Cmd::Enroll { relay, token } => crate::sync_cmds::enroll(&store, relay, token, json, lang)?,
+        Cmd::Enroll { relay, token, ca } => {
+            let ca = ca.as_ref().map(std::fs::read_to_string).transpose()?;
+            crate::sync_cmds::enroll(&store, relay, token, ca.as_deref(), json, lang)?;
+        }
         Cmd::Sync => crate::sync_cmds::sync(&store, json, lang)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;

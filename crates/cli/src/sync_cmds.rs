@@ -162,10 +162,11 @@ pub fn enroll(
     store: &Store,
     relay: &str,
     token: &str,
+    ca: Option<&str>,
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let hello = gridbook_sync::client::enroll(store, relay, token)?;
+    let hello = gridbook_sync::client::enroll(store, relay, token, ca)?;
     emit(json, &hello, || {
         format!(
             "{} {} ({})",

@@ -41,24 +41,46 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `base` (e.g. `http://127.0.0.1:7878`).
+    /// A client for `base` (e.g. `http://127.0.0.1:7878`), trusting the system's roots.
     pub fn new(base: &str, token: &str) -> Client {
-        let config = ureq::Agent::config_builder()
+        Self::build(base, token, None)
+    }
+
+    /// A client that trusts only `ca_pem`, when given (a relay with its own certificate
+    /// authority), and the system's roots otherwise.
+    pub fn with_ca(base: &str, token: &str, ca_pem: Option<&str>) -> Result<Client> {
+        let tls = ca_pem
+            .map(|pem| {
+                let cert = ureq::tls::Certificate::from_pem(pem.as_bytes())
+                    .map_err(|e| SyncError::Malformed(format!("CA certificate: {e}")))?;
+                let roots = ureq::tls::RootCerts::Specific(std::sync::Arc::new(vec![cert]));
+                Ok::<_, SyncError>(ureq::tls::TlsConfig::builder().root_certs(roots).build())
+            })
+            .transpose()?;
+        Ok(Self::build(base, token, tls))
+    }
+
+    fn build(base: &str, token: &str, tls: Option<ureq::tls::TlsConfig>) -> Client {
+        let mut config = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(60)))
             .timeout_connect(Some(Duration::from_secs(5)))
-            .http_status_as_error(false)
-            .build();
+            .http_status_as_error(false);
+        if let Some(tls) = tls {
+            config = config.tls_config(tls);
+        }
         Client {
             base: base.trim_end_matches('/').to_owned(),
             token: token.trim().to_owned(),
-            agent: config.into(),
+            agent: config.build().into(),
         }
     }
 
     /// The client of an enrolled store.
     pub fn from_store(store: &Store) -> Result<Client> {
         match (store.setting("relay_url")?, store.setting("relay_token")?) {
-            (Some(url), Some(token)) => Ok(Client::new(&url, &token)),
+            (Some(url), Some(token)) => {
+                Client::with_ca(&url, &token, store.setting("relay_ca")?.as_deref())
+            }
             _ => Err(SyncError::NotEnrolled),
         }
     }
@@ -115,9 +137,9 @@ impl Client {
 }
 
 /// Enrolls the store with a relay: checks the token, adopts the relay's township and keeps
-/// the relay address and token for later syncs.
-pub fn enroll(store: &Store, url: &str, token: &str) -> Result<Hello> {
-    let hello = Client::new(url, token).hello()?;
+/// the relay address, the token and the relay's CA certificate (if given) for later syncs.
+pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Result<Hello> {
+    let hello = Client::with_ca(url, token, ca_pem)?.hello()?;
     match store.setting("township_id")? {
         Some(t) if t != hello.township_id && !store.doc_heads()?.is_empty() => {
             return Err(SyncError::Refused {
@@ -130,6 +152,9 @@ pub fn enroll(store: &Store, url: &str, token: &str) -> Result<Hello> {
     store.set_setting("relay_url", url.trim_end_matches('/'))?;
     store.set_setting("relay_token", token.trim())?;
     store.set_setting("relay_id", &hello.relay_id)?;
+    if let Some(pem) = ca_pem {
+        store.set_setting("relay_ca", pem)?;
+    }
     if let Some(v) = &hello.village_id {
         store.set_setting("village_id", v)?;
     }
