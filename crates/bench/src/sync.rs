@@ -121,7 +121,10 @@ fn main() -> Res<()> {
     if o.runs("load") {
         load(&o, tmp.path())?;
     }
-    println!("\nbench process peak RSS (devices + in-process relays of 1–4): {:.0} MiB", peak_rss_mib());
+    println!(
+        "\nbench process peak RSS (devices + in-process relays of 1–4): {:.0} MiB",
+        peak_rss_mib()
+    );
     Ok(())
 }
 
@@ -144,7 +147,14 @@ fn header(o: &Opts) {
         .filter(|out| out.status.success())
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
         .unwrap_or_else(|| "?".into());
-    println!("bench-sync  {now}  commit {commit}{}", if o.quick { "  (--quick: ~1/10 scale)" } else { "" });
+    println!(
+        "bench-sync  {now}  commit {commit}{}",
+        if o.quick {
+            "  (--quick: ~1/10 scale)"
+        } else {
+            ""
+        }
+    );
     println!("machine: {cpu}, {cores} cores; everything over loopback HTTP (127.0.0.1)");
     println!(
         "parameters: seed {}  village {} households  township {} villages × {} households  edits {}",
@@ -175,7 +185,10 @@ impl InProcRelay {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<Result<SocketAddr, String>>();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => {
                     let _ = addr_tx.send(Err(e.to_string()));
@@ -194,7 +207,10 @@ impl InProcRelay {
                 let shutdown = async {
                     let _ = stopped.await;
                 };
-                if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
                     eprintln!("relay: {e}");
                 }
             });
@@ -313,7 +329,11 @@ fn cpu_seconds(stat_path: &str) -> f64 {
     // Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
     let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i - 3).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        f.get(i - 3)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(14) + ticks(15)) / clock_ticks()
 }
 
@@ -579,7 +599,9 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
         "\n## 4. one edit from device A to device B through the relay ({} edits; goal ≤ 100 ms, ≤ 2 KB)",
         o.edits
     );
-    let b = v.relay.device(&v.tmp.join("dev-b"), "grid-worker", Some(&v.village))?;
+    let b = v
+        .relay
+        .device(&v.tmp.join("dev-b"), "grid-worker", Some(&v.village))?;
     let (s, d) = time(|| sync(&b));
     println!("(setup) device B first sync {:.2} s", d.as_secs_f64());
     s?;
@@ -606,25 +628,33 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
         t_a.push(da);
         t_b.push(db);
         t_ab.push(da + db);
-        let (ba, bb) = (sa.bytes_sent + sa.bytes_received, sb.bytes_sent + sb.bytes_received);
+        let (ba, bb) = (
+            sa.bytes_sent + sa.bytes_received,
+            sb.bytes_sent + sb.bytes_received,
+        );
         b_a.push(ba);
         b_b.push(bb);
         b_ab.push(ba + bb);
         r_a.push(sa.rounds);
         r_b.push(sb.rounds);
     }
-    let line = |name: &str, t: &mut Vec<Duration>, b: &mut Vec<usize>, r: Option<&mut Vec<usize>>| {
-        let rounds = r.map_or(String::new(), |r| {
-            format!("  rounds p50 {} max {}", pct_usize(r, 50.0), pct_usize(r, 100.0))
-        });
-        println!(
-            "{name:<22} p50 {:>7.1} ms  p95 {:>7.1} ms   bytes p50 {:>6}  p95 {:>6}{rounds}",
-            pct(t, 50.0),
-            pct(t, 95.0),
-            pct_usize(b, 50.0),
-            pct_usize(b, 95.0)
-        );
-    };
+    let line =
+        |name: &str, t: &mut Vec<Duration>, b: &mut Vec<usize>, r: Option<&mut Vec<usize>>| {
+            let rounds = r.map_or(String::new(), |r| {
+                format!(
+                    "  rounds p50 {} max {}",
+                    pct_usize(r, 50.0),
+                    pct_usize(r, 100.0)
+                )
+            });
+            println!(
+                "{name:<22} p50 {:>7.1} ms  p95 {:>7.1} ms   bytes p50 {:>6}  p95 {:>6}{rounds}",
+                pct(t, 50.0),
+                pct(t, 95.0),
+                pct_usize(b, 50.0),
+                pct_usize(b, 95.0)
+            );
+        };
     println!(
         "local edit (set_person) p50 {:>6.1} ms  p95 {:>6.1} ms",
         pct(&mut t_edit, 50.0),
@@ -692,18 +722,28 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
     let mut tokens = Vec::new();
     for i in 0..o.devices {
         let v = &villages[i % villages.len()];
-        tokens.push((v.clone(), devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1));
+        tokens.push((
+            v.clone(),
+            devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1,
+        ));
     }
     drop(devices);
 
     // The relay: a child process if the gridbook binary is there, else in this process.
-    let bin = o.relay_bin.clone().filter(|b| b.is_file() && !o.in_process_relay);
+    let bin = o
+        .relay_bin
+        .clone()
+        .filter(|b| b.is_file() && !o.in_process_relay);
     let (child, inproc, url) = match &bin {
         Some(b) => {
             drop(store);
             let c = ChildRelay::spawn(b, &rdir)?;
             let url = c.url.clone();
-            println!("relay: child process {} (pid {}) at {url}", b.display(), c.child.id());
+            println!(
+                "relay: child process {} (pid {}) at {url}",
+                b.display(),
+                c.child.id()
+            );
             (Some(c), None, url)
         }
         None => {
@@ -719,7 +759,8 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
     // Setup (not measured): every device enrolls and makes its first sync.
     let (devs, d) = time(|| -> Res<Vec<LoadDevice>> {
         let next = AtomicUsize::new(0);
-        let out: Mutex<Vec<Option<LoadDevice>>> = Mutex::new((0..o.devices).map(|_| None).collect());
+        let out: Mutex<Vec<Option<LoadDevice>>> =
+            Mutex::new((0..o.devices).map(|_| None).collect());
         let err: Mutex<Option<String>> = Mutex::new(None);
         std::thread::scope(|s| {
             for _ in 0..4 {
@@ -773,7 +814,10 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
                 s.spawn(move || run_device(i, dev, &ledger, seed, started, deadline))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let wall = started.elapsed();
     let relay_cpu = child.as_ref().map_or(0.0, ChildRelay::cpu_seconds) - relay_cpu0;
@@ -835,7 +879,11 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
         }
         Ok(failed)
     });
-    println!("final syncs (2 passes over every device): {:.1} s, {} failed", dfin.as_secs_f64(), r?);
+    println!(
+        "final syncs (2 passes over every device): {:.1} s, {} failed",
+        dfin.as_secs_f64(),
+        r?
+    );
 
     let (rss_peak, rss_now) = match &child {
         Some(c) => (c.status("VmHWM:"), c.status("VmRSS:")),
@@ -937,7 +985,8 @@ fn verification_ids(dir: &Path) -> Res<BTreeSet<String>> {
         dir.join(gridbook_store::DB_FILE),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
-    let mut st = conn.prepare("SELECT id FROM events WHERE kind = 'verification' AND deleted = 0")?;
+    let mut st =
+        conn.prepare("SELECT id FROM events WHERE kind = 'verification' AND deleted = 0")?;
     let ids = st
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<BTreeSet<String>>>()?;

@@ -250,10 +250,17 @@ pub fn run(cli: Cli) -> R {
             );
         }
         Cmd::Device(DeviceCmd::Show) => {
-            let v = json!({ "name": store.device_name(), "actor": store.actor() });
-            emit(json, &v, || {
-                format!("{}  {}", store.device_name(), store.actor())
+            let relay = store.setting("relay_url")?;
+            let v = json!({
+                "name": store.device_name(),
+                "actor": store.actor(),
+                "enrolled": relay.is_some(),
+                "relay_url": relay,
+                "township_id": store.setting("township_id")?,
+                "unsynced": store.unsynced()?,
+                "last_sync": store.setting("last_sync")?,
             });
+            emit(json, &v, || format!("{}  {}", store.device_name(), store.actor()));
         }
         Cmd::Relay(_) => {}
         Cmd::Enroll { relay, token, ca } => {

@@ -221,6 +221,8 @@ impl Docs {
             .ok_or_else(|| StoreError::Corrupt("committed change not found".into()))?;
         let heads = doc.get_heads();
         let seq = append_chunk(&tx, id, village, &bytes, &heads, now_ms)?;
+        tx.prepare_cached("INSERT INTO outbox (seq, doc_id, at) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, id, now_ms])?;
         let doc = &*doc;
         for rid in &touched {
             project_record(&tx, id, village, doc, rid)?;

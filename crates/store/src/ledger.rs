@@ -14,7 +14,8 @@ use crate::value::Val;
 use crate::{get_setting, set_setting, Inner, Store};
 
 /// A person to add, as typed (validated by the store).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NewPerson {
     /// Full name.
     pub name: String,
@@ -37,7 +38,8 @@ pub struct NewPerson {
 }
 
 /// A household to add, with its head.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NewHousehold {
     /// Village.
     pub village_id: String,
@@ -613,6 +615,41 @@ impl Store {
             .query_map([village], household_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// One page of households (for lists that must stay smooth with 100k of them), with the
+    /// total count.
+    pub fn households_page(&self, village: Option<&str>, offset: usize, limit: usize) -> Result<(i64, Vec<HouseholdRow>)> {
+        let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let g = self.lock();
+        let total: i64 = g.conn.query_row(
+            "SELECT count(*) FROM households WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)",
+            [&village],
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "{HOUSEHOLD_SELECT} WHERE h.rowid IN (SELECT rowid FROM households
+               WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
+               ORDER BY village_id, group_id, address LIMIT ?2 OFFSET ?3)
+             ORDER BY h.village_id, h.group_id, h.address"
+        );
+        let rows = g
+            .conn
+            .prepare(&sql)?
+            .query_map(params![village, limit.min(1000) as i64, offset as i64], household_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((total, rows))
+    }
+
+    /// Households and persons (not deleted), and persons carrying a risk tag.
+    pub fn counts(&self) -> Result<(i64, i64, i64)> {
+        let g = self.lock();
+        let h = g.conn.query_row("SELECT count(*) FROM households WHERE deleted = 0", [], |r| r.get(0))?;
+        let p = g.conn.query_row("SELECT count(*) FROM persons WHERE deleted = 0", [], |r| r.get(0))?;
+        let t = g
+            .conn
+            .query_row("SELECT count(*) FROM persons WHERE deleted = 0 AND tags != ''", [], |r| r.get(0))?;
+        Ok((h, p, t))
     }
 
     /// One household with its residents and open conflicts.

@@ -116,6 +116,18 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 4: local changes not yet acknowledged by a relay (the unsynced count).
+    (
+        r#"
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX households_order ON households (village_id, group_id, address);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.

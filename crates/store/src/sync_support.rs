@@ -53,6 +53,34 @@ impl Store {
         Ok(rows)
     }
 
+    /// Local changes not yet acknowledged by a relay.
+    pub fn unsynced(&self) -> Result<i64> {
+        Ok(self.lock().conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// The newest local change, to mark as synced once a session succeeds.
+    pub fn outbox_mark(&self) -> Result<i64> {
+        Ok(self.lock().conn.query_row("SELECT COALESCE(max(seq), 0) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// After a successful session that started at `mark`: local changes up to it reached the
+    /// relay, except those of documents the relay refused.
+    pub fn mark_synced(&self, mark: i64, refused: &[String]) -> Result<()> {
+        let g = self.lock();
+        let mut del = g.conn.prepare_cached("DELETE FROM outbox WHERE seq <= ?1 AND doc_id = ?2")?;
+        let docs: Vec<String> = g
+            .conn
+            .prepare_cached("SELECT DISTINCT doc_id FROM outbox WHERE seq <= ?1")?
+            .query_map([mark], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for d in docs.iter().filter(|d| !refused.contains(d)) {
+            del.execute(params![mark, d])?;
+        }
+        let now = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        crate::set_setting(&g.conn, "last_sync", &now)?;
+        Ok(())
+    }
+
     /// Forgets the in-session sync states of a peer: the next messages start from what was
     /// persisted (the shared heads), so a dropped connection never leaves a message "in
     /// flight" that nobody will answer.

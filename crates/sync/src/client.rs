@@ -203,9 +203,14 @@ pub fn sync_with(
     Ok(total)
 }
 
-/// Syncs an enrolled store with its relay.
+/// Syncs an enrolled store with its relay; on success the local changes made before it
+/// started count as synced (except for documents the relay refused).
 pub fn sync(store: &Store) -> Result<SyncStats> {
     let client = Client::from_store(store)?;
     let peer = format!("relay:{}", store.setting("relay_id")?.unwrap_or_default());
-    sync_with(store, &peer, |req| client.post(req))
+    let mark = store.outbox_mark()?;
+    let stats = sync_with(store, &peer, |req| client.post(req))?;
+    let refused: Vec<String> = stats.refused.iter().map(|(d, _)| d.clone()).collect();
+    store.mark_synced(mark, &refused)?;
+    Ok(stats)
 }

@@ -5,6 +5,8 @@
 //! HTTP client that retries over flaky links. Depends on gridbook-store; must not depend on
 //! the relay, the CLI or tauri.
 
+pub mod app;
+pub mod background;
 pub mod client;
 pub mod engine;
 mod error;

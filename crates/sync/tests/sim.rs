@@ -332,7 +332,10 @@ impl Net {
                 let d = dev % n;
                 if let Some(h) = self.pick_household(d, pick) {
                     let p = self.new_person(pick);
-                    let pid = self.devices[d].store.add_person(&h, &p).expect("add person");
+                    let pid = self.devices[d]
+                        .store
+                        .add_person(&h, &p)
+                        .expect("add person");
                     self.devices[d].created.insert(pid);
                 }
             }
@@ -443,14 +446,42 @@ enum Edit {
 
 #[derive(Debug, Clone)]
 enum Step {
-    AddHousehold { dev: usize, village: usize, pick: usize },
-    AddPerson { dev: usize, pick: usize },
-    SetPerson { dev: usize, pick: usize, edit: Edit },
-    Verify { dev: usize, pick: usize },
-    Vaccinate { dev: usize, pick: usize, day: u8 },
-    AddGroup { dev: usize, village: usize, pick: usize },
-    Offline { dev: usize, steps: u8 },
-    Sync { dev: usize, faults: Faults },
+    AddHousehold {
+        dev: usize,
+        village: usize,
+        pick: usize,
+    },
+    AddPerson {
+        dev: usize,
+        pick: usize,
+    },
+    SetPerson {
+        dev: usize,
+        pick: usize,
+        edit: Edit,
+    },
+    Verify {
+        dev: usize,
+        pick: usize,
+    },
+    Vaccinate {
+        dev: usize,
+        pick: usize,
+        day: u8,
+    },
+    AddGroup {
+        dev: usize,
+        village: usize,
+        pick: usize,
+    },
+    Offline {
+        dev: usize,
+        steps: u8,
+    },
+    Sync {
+        dev: usize,
+        faults: Faults,
+    },
 }
 
 fn faults() -> impl Strategy<Value = Faults> {
@@ -520,7 +551,12 @@ fn check_township_convergence(devices: usize, steps: &[Step]) {
     let want = dump(&net.relay_conn);
     assert_rebuild_equal(&net.relay, "relay");
     for d in &net.devices {
-        assert_eq!(d.store.doc_heads().expect("heads"), heads, "{}: heads", d.name);
+        assert_eq!(
+            d.store.doc_heads().expect("heads"),
+            heads,
+            "{}: heads",
+            d.name
+        );
         let got = dump(&d.conn);
         if got != want {
             let only_dev: Vec<&String> = got.iter().filter(|l| !want.contains(l)).collect();
@@ -611,7 +647,11 @@ fn check_village_scope(workers: usize, steps: &[Step]) {
         // It holds the grid and its own ledger whenever the relay has them.
         for (doc, _) in &relay_heads {
             if net.access(w.scope, doc) != Access::None {
-                assert!(mine.iter().any(|(d, _)| d == doc), "{}: lacks {doc}", w.name);
+                assert!(
+                    mine.iter().any(|(d, _)| d == doc),
+                    "{}: lacks {doc}",
+                    w.name
+                );
             }
         }
         // Its projections are exactly those of the documents it holds.
@@ -670,13 +710,20 @@ fn an_edit_travels_in_few_rounds_and_an_idle_reconnect_costs_one() {
     assert!(a.rounds <= 3, "A took {} rounds", a.rounds);
     let b = net.session(1, &Faults::default());
     assert!(b.rounds <= 3, "B took {} rounds", b.rounds);
-    let got = net.devices[1].store.household(&hid).expect("B has the household");
+    let got = net.devices[1]
+        .store
+        .household(&hid)
+        .expect("B has the household");
     assert_eq!(got.household.address, "清水村三组12号");
     for d in 0..2 {
         let again = net.session(d, &Faults::default());
         assert_eq!(again.rounds, 1, "idle reconnect of dev{d}: {again:?}");
         assert!(!again.exchanged);
-        assert!(again.bytes < 2048, "idle reconnect cost {} bytes", again.bytes);
+        assert!(
+            again.bytes < 2048,
+            "idle reconnect cost {} bytes",
+            again.bytes
+        );
     }
 }
 

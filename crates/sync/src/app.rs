@@ -1,0 +1,129 @@
+//! What the app shell needs beyond the store, kept here so it is tested without a window:
+//! the status at a glance, settings, and field checks for inline validation.
+
+use gridbook_store::Store;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::background::SyncStatus;
+use crate::error::Result;
+
+/// The home screen's figures and the sync bar's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppStatus {
+    /// This device's name.
+    pub device_name: String,
+    /// The township, once known.
+    pub township_id: Option<String>,
+    /// Whether a relay is configured.
+    pub enrolled: bool,
+    /// The relay address.
+    pub relay_url: Option<String>,
+    /// Households (not deleted).
+    pub households: i64,
+    /// Persons (not deleted).
+    pub persons: i64,
+    /// Persons carrying a risk tag (密接, 次密接, 红码, …): the people under follow-up.
+    pub under_follow_up: i64,
+    /// Local changes not yet acknowledged by the relay.
+    pub unsynced: i64,
+    /// Local time of the last successful sync.
+    pub last_sync: Option<String>,
+    /// Whether the last attempt reached the relay.
+    pub online: bool,
+    /// Whether a sync is running.
+    pub syncing: bool,
+}
+
+/// The status now, given the background loop's last report.
+pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
+    let (households, persons, under_follow_up) = store.counts()?;
+    let relay_url = store.setting("relay_url")?;
+    Ok(AppStatus {
+        device_name: store.device_name(),
+        township_id: store.setting("township_id")?,
+        enrolled: relay_url.is_some(),
+        relay_url,
+        households,
+        persons,
+        under_follow_up,
+        unsynced: store.unsynced()?,
+        last_sync: store.setting("last_sync")?,
+        online: matches!(last.state, "idle" | "syncing"),
+        syncing: last.state == "syncing",
+    })
+}
+
+/// Settings shown on the settings screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// This device's name.
+    pub device_name: String,
+    /// The relay address.
+    pub relay_url: Option<String>,
+    /// `zh-CN` (default) or `en`.
+    pub language: String,
+}
+
+/// The current settings.
+pub fn settings(store: &Store) -> Result<Settings> {
+    Ok(Settings {
+        device_name: store.device_name(),
+        relay_url: store.setting("relay_url")?,
+        language: store.setting("language")?.unwrap_or_else(|| "zh-CN".into()),
+    })
+}
+
+/// Sets the language (`zh-CN` or `en`).
+pub fn set_language(store: &Store, lang: &str) -> Result<()> {
+    let lang = match lang {
+        "en" => "en",
+        _ => "zh-CN",
+    };
+    Ok(store.set_setting("language", lang)?)
+}
+
+/// Checks one form field: `{ok, normalized}` or `{ok: false, message}` (Chinese).
+pub fn check_field(store: &Store, field: &str, value: &str) -> Value {
+    let today = store.now_local().date();
+    match gridbook_domain::validate::check_field(field, value, today) {
+        Ok(v) => json!({ "ok": true, "normalized": v }),
+        Err(e) => json!({ "ok": false, "message": e.zh, "field": e.field }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_counts_and_field_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let v = store.add_village("桂花村").unwrap();
+        let h = gridbook_store::NewHousehold {
+            village_id: v,
+            address: "一组1号".into(),
+            head: gridbook_store::NewPerson {
+                name: "张三丰".into(),
+                id_number: "11010519491231002X".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.add_household(&h).unwrap();
+        let last = crate::background::current_status(&store);
+        assert_eq!(last.state, "not_enrolled");
+        let s = status(&store, &last).unwrap();
+        // Unsynced: the township, the village and the household were three local changes.
+        assert_eq!((s.households, s.persons, s.unsynced), (1, 1, 3));
+        assert!(!s.enrolled && !s.online);
+        let bad = check_field(&store, "id_number", "110105194912310021");
+        assert_eq!(bad["ok"], false);
+        assert!(bad["message"].as_str().unwrap().contains("校验位"));
+        let good = check_field(&store, "phone", "138 0013 8000");
+        assert_eq!(good["normalized"], "13800138000");
+        set_language(&store, "en").unwrap();
+        assert_eq!(settings(&store).unwrap().language, "en");
+    }
+}
