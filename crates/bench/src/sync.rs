@@ -233,7 +233,7 @@ impl InProcRelay {
     fn device(&self, dir: &Path, role: &str, village: Option<&str>) -> Res<Store> {
         let (_, token) = self.devices.add("bench", role, village)?;
         let store = Store::open(dir)?;
-        enroll(&store, &self.url(), &token)?;
+        enroll(&store, &self.url(), &token, None)?;
         Ok(store)
     }
 }
@@ -423,9 +423,14 @@ fn pct_usize(v: &mut [usize], p: f64) -> usize {
     v[((p / 100.0) * (v.len() - 1) as f64).round() as usize]
 }
 
-fn print_stats(label: &str, s: &SyncStats, d: Duration) {
+/// CPU seconds (user + system, every thread) of this process so far.
+fn self_cpu() -> f64 {
+    cpu_seconds("/proc/self/stat")
+}
+
+fn print_stats(label: &str, s: &SyncStats, d: Duration, cpu: f64) {
     println!(
-        "{label:<34} {:>8.2} s  rounds {:>2}  received {:>10}  sent {:>9}  docs changed {}{}",
+        "{label:<12} {:>8.2} s wall ({cpu:.2} s CPU of this process: device + relay)  rounds {}  received {}  sent {}  docs changed {}{}",
         d.as_secs_f64(),
         s.rounds,
         kib(s.bytes_received),
@@ -488,9 +493,11 @@ fn village(o: &Opts, tmp: &Path) -> Res<VillageRun> {
     let v = store.villages()?.first().ok_or("no village")?.clone();
     let relay = InProcRelay::start(&rdir, store)?;
     let a = relay.device(&tmp.join("dev-a"), "grid-worker", Some(&v.id))?;
+    let cpu0 = self_cpu();
     let (stats, d) = time(|| sync(&a));
+    let cpu = self_cpu() - cpu0;
     let stats = stats?;
-    print_stats("first sync", &stats, d);
+    print_stats("first sync", &stats, d, cpu);
     let got = a.households(Some(&v.id))?.len();
     println!(
         "device now holds {got} households ({} at the relay), {} persons",
@@ -507,6 +514,27 @@ fn village(o: &Opts, tmp: &Path) -> Res<VillageRun> {
     println!(
         "bytes received / zstd JSON      {ratio:.2}×   (sync bytes / raw JSON {:.2}×)",
         stats.bytes_received as f64 / json as f64
+    );
+    let today = relay.store.now_local().date();
+    let am = automerge_sizes(o.seed, o.households, today);
+    println!(
+        "for reference, Automerge alone on the same document: save() {} ({:.2}× zstd JSON; zstd-3 of it {}); Automerge::load of it {:.0} ms",
+        kib(am.saved),
+        am.saved as f64 / z as f64,
+        kib(am.saved_zstd),
+        am.load.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  Automerge::diff on it (done by the store for every received sync message): across one one-field change {:.1} ms, heads to the same heads {:.1} ms",
+        am.diff_one.as_secs_f64() * 1000.0,
+        am.diff_none.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  its {} changes: {} raw, of which audit messages {} (zstd-3 of the messages alone {})",
+        am.changes,
+        kib(am.raw),
+        kib(am.messages),
+        kib(am.messages_zstd)
     );
     println!(
         "goal ≤ 3 s: {}   goal ≤ 2×: {}",
@@ -532,6 +560,73 @@ fn village(o: &Opts, tmp: &Path) -> Res<VillageRun> {
     })
 }
 
+/// Figures of the demo village document built by Automerge alone.
+#[derive(Default)]
+struct AmSizes {
+    saved: usize,
+    saved_zstd: usize,
+    load: Duration,
+    changes: usize,
+    raw: usize,
+    messages: usize,
+    messages_zstd: usize,
+    /// `Automerge::diff` across one one-field change, and from the heads to the same heads.
+    diff_one: Duration,
+    diff_none: Duration,
+}
+
+/// The village document of the demo built by Automerge alone (as `bench-records` does): its
+/// saved size (and zstd of that), the time to load it, the bytes of its changes and of their
+/// audit messages.
+fn automerge_sizes(seed: u64, households: usize, today: chrono::NaiveDate) -> AmSizes {
+    use gridbook_store::demo::{write_households, DemoReport, Stamp};
+    let plan = gridbook_domain::demo::plan(seed, 1, households);
+    let hh = gridbook_domain::demo::village_households(seed, &plan, 0, today);
+    let mut doc = automerge::Automerge::new();
+    let stamp = Stamp {
+        device: "设备-abcdef",
+        created: "2026-01-01T00:00:00",
+        now_ms: 0,
+    };
+    if write_households(&mut doc, &hh, &stamp, &mut DemoReport::default()).is_err() {
+        return AmSizes::default();
+    }
+    let changes = doc.get_changes(&[]);
+    let joined: String = changes.iter().filter_map(|c| c.message()).collect();
+    let saved = doc.save();
+    let (_, load) = time(|| automerge::Automerge::load(&saved));
+    // What the store does for every received sync message: diff the document across it.
+    let (diff_one, diff_none) = {
+        use automerge::transaction::Transactable;
+        use automerge::ReadDoc;
+        let before = doc.get_heads();
+        let hid = hh
+            .first()
+            .map(|h| h.household.id.to_string())
+            .unwrap_or_default();
+        if let Ok(Some((_, obj))) = doc.get(automerge::ROOT, hid.as_str()) {
+            let mut tx = doc.transaction();
+            let _ = tx.put(&obj, "phone", "13900000000");
+            tx.commit();
+        }
+        let after = doc.get_heads();
+        let (_, one) = time(|| doc.diff(&before, &after).len());
+        let (_, none) = time(|| doc.diff(&after, &after).len());
+        (one, none)
+    };
+    AmSizes {
+        diff_one,
+        diff_none,
+        saved: saved.len(),
+        saved_zstd: zstd::encode_all(&saved[..], 3).map_or(0, |z| z.len()),
+        load,
+        changes: changes.len(),
+        raw: changes.iter().map(|c| c.raw_bytes().len()).sum(),
+        messages: joined.len(),
+        messages_zstd: zstd::encode_all(joined.as_bytes(), 3).map_or(0, |z| z.len()),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. Township.
 
@@ -545,9 +640,11 @@ fn township(o: &Opts, tmp: &Path) -> Res<(InProcRelay, Store)> {
     let store = build_relay_store(&rdir, o.seed, o.villages, total)?;
     let relay = InProcRelay::start(&rdir, store)?;
     let t = relay.device(&tmp.join("dev-township"), "township", None)?;
+    let cpu0 = self_cpu();
     let (stats, d) = time(|| sync(&t));
+    let cpu = self_cpu() - cpu0;
     let stats = stats?;
-    print_stats("first sync", &stats, d);
+    print_stats("first sync", &stats, d, cpu);
     let got = t.households(None)?.len();
     let docs = t.doc_heads()?.len();
     println!("device now holds {got} households in {docs} documents");
@@ -610,13 +707,16 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
     let (mut t_edit, mut t_a, mut t_b, mut t_ab) = (vec![], vec![], vec![], vec![]);
     let (mut b_a, mut b_b, mut b_ab, mut r_a, mut r_b) = (vec![], vec![], vec![], vec![], vec![]);
     let mut wrong = 0;
+    let mut cpu_total = 0.0;
     for i in 0..=o.edits {
         let pid = &v.persons[rng.below(v.persons.len() as u64) as usize];
         let phone = format!("139{:08}", rng.below(100_000_000));
         let (r, de) = time(|| v.a.set_person(pid, &[("phone".into(), phone.clone())]));
         r?;
+        let cpu0 = self_cpu();
         let (sa, da) = time(|| sync(&v.a));
         let (sb, db) = time(|| sync(&b));
+        let cpu = self_cpu() - cpu0;
         let (sa, sb) = (sa?, sb?);
         if b.person(pid)?.phone.as_deref() != Some(phone.as_str()) {
             wrong += 1;
@@ -624,6 +724,7 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
         if i == 0 {
             continue; // warm-up: the first edit loads the documents
         }
+        cpu_total += cpu;
         t_edit.push(de);
         t_a.push(da);
         t_b.push(db);
@@ -663,6 +764,10 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
     line("A sync (push)", &mut t_a, &mut b_a, Some(&mut r_a));
     line("B sync (pull)", &mut t_b, &mut b_b, Some(&mut r_b));
     line("A + B", &mut t_ab, &mut b_ab, None);
+    println!(
+        "CPU of this process (devices + relay) per edit, A + B syncs: {:.1} ms on average",
+        cpu_total * 1000.0 / o.edits.max(1) as f64
+    );
     println!(
         "B saw the new phone after its sync: {}/{}",
         o.edits + 1 - wrong,
@@ -772,7 +877,7 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
                     let (v, token) = &tokens[i];
                     let r = (|| -> Res<LoadDevice> {
                         let store = Store::open(tmp.join(format!("load-dev-{i}")))?;
-                        enroll(&store, &url, token)?;
+                        enroll(&store, &url, token, None)?;
                         sync(&store)?;
                         Ok(LoadDevice {
                             store,
@@ -920,9 +1025,10 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
     for (i, dev) in devs.iter().enumerate() {
         let mine: BTreeMap<String, String> = dev.store.doc_heads()?.into_iter().collect();
         let ledger_id = format!("ledger:{}", dev.village);
-        let ok = [&ledger_id, &grid]
-            .iter()
-            .all(|id| mine.get(*id).is_some() && mine.get(*id) == relay_heads.get(*id));
+        let ok = [&ledger_id, &grid].iter().all(|id| {
+            mine.get(*id)
+                .is_some_and(|h| Some(h) == relay_heads.get(*id))
+        });
         if ok {
             same += 1;
         } else {

@@ -260,7 +260,9 @@ pub fn run(cli: Cli) -> R {
                 "unsynced": store.unsynced()?,
                 "last_sync": store.setting("last_sync")?,
             });
-            emit(json, &v, || format!("{}  {}", store.device_name(), store.actor()));
+            emit(json, &v, || {
+                format!("{}  {}", store.device_name(), store.actor())
+            });
         }
         Cmd::Relay(_) => {}
         Cmd::Enroll { relay, token, ca } => {

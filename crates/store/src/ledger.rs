@@ -619,7 +619,12 @@ impl Store {
 
     /// One page of households (for lists that must stay smooth with 100k of them), with the
     /// total count.
-    pub fn households_page(&self, village: Option<&str>, offset: usize, limit: usize) -> Result<(i64, Vec<HouseholdRow>)> {
+    pub fn households_page(
+        &self,
+        village: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(i64, Vec<HouseholdRow>)> {
         let village = village.map(|v| parse_uuid("village", v)).transpose()?;
         let g = self.lock();
         let total: i64 = g.conn.query_row(
@@ -636,7 +641,10 @@ impl Store {
         let rows = g
             .conn
             .prepare(&sql)?
-            .query_map(params![village, limit.min(1000) as i64, offset as i64], household_row)?
+            .query_map(
+                params![village, limit.min(1000) as i64, offset as i64],
+                household_row,
+            )?
             .collect::<rusqlite::Result<_>>()?;
         Ok((total, rows))
     }
@@ -644,11 +652,21 @@ impl Store {
     /// Households and persons (not deleted), and persons carrying a risk tag.
     pub fn counts(&self) -> Result<(i64, i64, i64)> {
         let g = self.lock();
-        let h = g.conn.query_row("SELECT count(*) FROM households WHERE deleted = 0", [], |r| r.get(0))?;
-        let p = g.conn.query_row("SELECT count(*) FROM persons WHERE deleted = 0", [], |r| r.get(0))?;
-        let t = g
+        let h = g.conn.query_row(
+            "SELECT count(*) FROM households WHERE deleted = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        let p = g
             .conn
-            .query_row("SELECT count(*) FROM persons WHERE deleted = 0 AND tags != ''", [], |r| r.get(0))?;
+            .query_row("SELECT count(*) FROM persons WHERE deleted = 0", [], |r| {
+                r.get(0)
+            })?;
+        let t = g.conn.query_row(
+            "SELECT count(*) FROM persons WHERE deleted = 0 AND tags != ''",
+            [],
+            |r| r.get(0),
+        )?;
         Ok((h, p, t))
     }
 

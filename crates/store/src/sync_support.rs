@@ -55,19 +55,27 @@ impl Store {
 
     /// Local changes not yet acknowledged by a relay.
     pub fn unsynced(&self) -> Result<i64> {
-        Ok(self.lock().conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+        Ok(self
+            .lock()
+            .conn
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
     }
 
     /// The newest local change, to mark as synced once a session succeeds.
     pub fn outbox_mark(&self) -> Result<i64> {
-        Ok(self.lock().conn.query_row("SELECT COALESCE(max(seq), 0) FROM outbox", [], |r| r.get(0))?)
+        Ok(self
+            .lock()
+            .conn
+            .query_row("SELECT COALESCE(max(seq), 0) FROM outbox", [], |r| r.get(0))?)
     }
 
     /// After a successful session that started at `mark`: local changes up to it reached the
     /// relay, except those of documents the relay refused.
     pub fn mark_synced(&self, mark: i64, refused: &[String]) -> Result<()> {
         let g = self.lock();
-        let mut del = g.conn.prepare_cached("DELETE FROM outbox WHERE seq <= ?1 AND doc_id = ?2")?;
+        let mut del = g
+            .conn
+            .prepare_cached("DELETE FROM outbox WHERE seq <= ?1 AND doc_id = ?2")?;
         let docs: Vec<String> = g
             .conn
             .prepare_cached("SELECT DISTINCT doc_id FROM outbox WHERE seq <= ?1")?

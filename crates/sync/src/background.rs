@@ -93,7 +93,11 @@ pub fn run(store: Arc<Store>, nudges: Receiver<()>, report: impl Fn(SyncStatus))
                     backoff.success()
                 }
                 Err(SyncError::Network(_)) => {
-                    report(status(&store, "offline", Some("无法连接中继，数据已保存在本机".into())));
+                    report(status(
+                        &store,
+                        "offline",
+                        Some("无法连接中继，数据已保存在本机".into()),
+                    ));
                     backoff.failure()
                 }
                 Err(e) => {
@@ -128,7 +132,9 @@ mod tests {
     fn unreachable_relay_reports_offline_and_stops_when_closed() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(dir.path()).unwrap());
-        store.set_setting("relay_url", "http://127.0.0.1:9").unwrap(); // discard port: refused
+        store
+            .set_setting("relay_url", "http://127.0.0.1:9")
+            .unwrap(); // discard port: refused
         store.set_setting("relay_token", "x").unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let seen = std::sync::Mutex::new(Vec::new());

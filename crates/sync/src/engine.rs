@@ -33,9 +33,19 @@ pub trait Replica {
     fn begin(&self, peer: &str);
     /// The next Automerge sync message about `doc` for `peer`.
     fn generate(&self, doc: &str, peer: &str) -> Result<Option<Vec<u8>>>;
-    /// Applies an Automerge sync message from `peer`; with `writable == false` a message that
-    /// would change the document is refused and nothing is kept. Returns whether it changed.
-    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<bool>;
+    /// Applies an Automerge sync message from `peer`. With `writable == false` the changes it
+    /// carries are refused (nothing of them is kept) but the rest of the message (heads,
+    /// needs, what the peer has) still counts, so a read-only peer keeps receiving updates.
+    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt>;
+}
+
+/// What receiving one message did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Receipt {
+    /// Whether the document changed.
+    pub changed: bool,
+    /// Why changes the message carried were refused, if they were.
+    pub refused: Option<String>,
 }
 
 /// Figures of one session, as `gridbook sync --json` prints them.
@@ -105,7 +115,7 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         }
         let mut docs: BTreeSet<String> = resp.differs.into_iter().collect();
         for (doc, msg) in &resp.messages {
-            if self.replica.receive(doc, &self.peer, msg, true)? {
+            if self.replica.receive(doc, &self.peer, msg, true)?.changed {
                 self.received.insert(doc.clone());
             }
             docs.insert(doc.clone());
@@ -175,7 +185,11 @@ pub fn serve<R: Replica>(
         match access(&doc) {
             Access::None => resp.refused.push((doc, "out of scope".into())),
             a => match replica.receive(&doc, peer, &msg, a == Access::ReadWrite) {
-                Ok(_) => {
+                Ok(receipt) => {
+                    if let Some(why) = receipt.refused {
+                        resp.refused.push((doc.clone(), why));
+                    }
+                    // Answer even a refused peer: it must still receive what it lacks.
                     reply_for.insert(doc);
                 }
                 Err(e) => resp.refused.push((doc, e.to_string())),

@@ -13,5 +13,5 @@ mod error;
 pub mod replica;
 pub mod wire;
 
-pub use engine::{serve, Access, DeviceSession, Replica, SyncStats};
+pub use engine::{serve, Access, DeviceSession, Receipt, Replica, SyncStats};
 pub use error::{Result, SyncError};

@@ -2,11 +2,12 @@
 
 use std::collections::BTreeSet;
 
+use automerge::sync::{ChunkList, Message};
 use automerge::{Automerge, ReadDoc};
 use gridbook_store::{Store, StoreError};
 
-use crate::engine::Replica;
-use crate::error::Result;
+use crate::engine::{Receipt, Replica};
+use crate::error::{Result, SyncError};
 
 /// Record types each kind of document may hold; a message that touches anything else is
 /// refused (a hostile or broken peer cannot plant foreign records in a document).
@@ -69,8 +70,27 @@ impl Replica for Store {
         Ok(self.sync_generate(doc, peer)?)
     }
 
-    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<bool> {
-        let check = |d: &Automerge, t: &BTreeSet<String>| check_touched(doc, writable, d, t);
-        Ok(self.sync_receive(doc, peer, msg, Some(&check))?)
+    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt> {
+        if writable {
+            let check = |d: &Automerge, t: &BTreeSet<String>| check_touched(doc, true, d, t);
+            let changed = self.sync_receive(doc, peer, msg, Some(&check))?;
+            return Ok(Receipt {
+                changed,
+                refused: None,
+            });
+        }
+        // Read-only: keep the message's heads, needs and bloom filter, drop its changes.
+        let mut m =
+            Message::decode(msg).map_err(|e| SyncError::Malformed(format!("sync message: {e}")))?;
+        let carried = !m.changes.is_empty();
+        m.changes = ChunkList::empty();
+        let check = |d: &Automerge, t: &BTreeSet<String>| check_touched(doc, false, d, t);
+        self.sync_receive(doc, peer, &m.encode(), Some(&check))?;
+        let refused =
+            carried.then(|| "read-only: changes from this device are not accepted".to_owned());
+        Ok(Receipt {
+            changed: false,
+            refused,
+        })
     }
 }

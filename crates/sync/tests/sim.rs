@@ -9,14 +9,18 @@
 //! After a final round-robin of full syncs every replica must hold the same documents and the
 //! same projections, equal to a rebuild from the documents; a village-scoped grid worker must
 //! never see another village's ledger, and its own writes must reach the relay.
+//!
+//! Failing cases are kept in `sim.proptest-regressions` next to this file (commit it) and are
+//! replayed first on every run. Record ids and actor ids are random, so a replayed case is the
+//! same steps, not the same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use gridbook_store::{NewHousehold, NewPerson, Store};
 use gridbook_sync::wire::{Request, Response};
-use gridbook_sync::{serve, Access, DeviceSession};
+use gridbook_sync::{serve, Access, DeviceSession, SyncError};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use rusqlite::Connection;
@@ -76,6 +80,8 @@ struct Outcome {
     bytes: usize,
     /// Documents the relay refused.
     refused: Vec<(String, String)>,
+    /// The error that ended the session early, if one did.
+    error: Option<SyncError>,
 }
 
 /// How a session goes wrong.
@@ -85,8 +91,8 @@ struct Faults {
     cut_after: Option<usize>,
     /// Requests and responses go through `encode`/`decode`.
     wire: bool,
-    /// Every response is delivered twice.
-    duplicate: bool,
+    /// The response of this round is delivered twice.
+    duplicate: Option<usize>,
     /// Before this round, an old request of the device is replayed to the relay.
     replay: Option<(usize, usize)>,
 }
@@ -204,7 +210,9 @@ impl Net {
         access(&self.township, &self.villages, scope, doc)
     }
 
-    /// One session of device `d` with the relay, going wrong as `faults` says.
+    /// One session of device `d` with the relay, going wrong as `faults` says. Requests wait
+    /// in a queue: a response delivered twice is handled twice, and whatever the device says
+    /// each time goes out (the link duplicated a message; it did not lose one).
     fn session(&mut self, d: usize, faults: &Faults) -> Outcome {
         let (township, villages) = (self.township.clone(), self.villages.clone());
         let relay = &self.relay;
@@ -213,11 +221,13 @@ impl Net {
         let acc = move |doc: &str| access(&township, &villages, scope, doc);
         let mut out = Outcome::default();
         let mut s = DeviceSession::new(&dev.store, RELAY);
-        let mut next = Some(s.start().expect("session start"));
+        let mut queue = VecDeque::from([s.start().expect("session start")]);
         let mut round = 0;
-        while let Some(req) = next.take() {
+        'session: while let Some(req) = queue.pop_front() {
             if let Some((at, which)) = faults.replay {
                 if at == round && !dev.history.is_empty() {
+                    // A request of an earlier round or session, held up in the network: the
+                    // relay answers it, but the answer goes nowhere.
                     let stale = dev.history[which % dev.history.len()].clone();
                     let resp = serve(relay, &dev.name, &acc, stale).expect("serve a replay");
                     check_scope(&acc, &resp);
@@ -237,13 +247,21 @@ impl Net {
             }
             let resp = via_wire_resp(resp, &mut out.bytes, faults.wire);
             out.exchanged |= !resp.messages.is_empty() || !resp.differs.is_empty();
-            next = if faults.duplicate {
-                let first = s.handle(resp.clone()).expect("handle");
-                s.handle(resp).expect("handle a duplicate").or(first)
+            let copies = if faults.duplicate == Some(round) {
+                2
             } else {
-                s.handle(resp).expect("handle")
+                1
             };
             round += 1;
+            for _ in 0..copies {
+                match s.handle(resp.clone()) {
+                    Ok(next) => queue.extend(next),
+                    Err(e) => {
+                        out.error = Some(e);
+                        break 'session;
+                    }
+                }
+            }
         }
         out.rounds = round;
         out.refused = s.stats.refused.clone();
@@ -254,6 +272,9 @@ impl Net {
     fn sync_until_quiet(&mut self, d: usize) {
         for _ in 0..8 {
             let o = self.session(d, &Faults::default());
+            if let Some(e) = o.error {
+                panic!("dev{d}: a session without faults failed: {e}");
+            }
             if !o.exchanged {
                 return;
             }
@@ -301,7 +322,9 @@ impl Net {
         NewPerson {
             name: NAMES[pick % NAMES.len()].into(),
             id_number: mainland_id(n),
-            phone: (n % 2 == 0).then(|| format!("1390000{:04}", n % 10_000)),
+            phone: n
+                .is_multiple_of(2)
+                .then(|| format!("1390000{:04}", n % 10_000)),
             ..Default::default()
         }
     }
@@ -392,6 +415,15 @@ impl Net {
                 let d = dev % n;
                 if self.devices[d].offline == 0 {
                     let o = self.session(d, faults);
+                    match o.error {
+                        None => {}
+                        // Known engine bug (see `a_stale_request_mid_session_does_not_stall_it`):
+                        // a replayed request whose answer is lost can stall the live session.
+                        // Tolerated here so that the property still checks what follows: the
+                        // next session must recover and nothing may be lost.
+                        Some(SyncError::TooManyRounds(_)) if faults.replay.is_some() => {}
+                        Some(e) => panic!("dev{d}: session failed: {e} ({faults:?})"),
+                    }
                     if self.devices[d].scope == Scope::Township {
                         assert!(o.refused.is_empty(), "refused: {:?}", o.refused);
                     }
@@ -488,7 +520,7 @@ fn faults() -> impl Strategy<Value = Faults> {
     (
         prop::option::weighted(0.3, 0..3usize),
         any::<bool>(),
-        prop::bool::weighted(0.2),
+        prop::option::weighted(0.2, 0..3usize),
         prop::option::weighted(0.2, (0..3usize, any::<usize>())),
     )
         .prop_map(|(cut_after, wire, duplicate, replay)| Faults {
@@ -512,13 +544,13 @@ fn step() -> impl Strategy<Value = Step> {
     let dev = 0..8usize;
     let pick = any::<usize>();
     prop_oneof![
-        3 => (dev.clone(), 0..2usize, pick.clone())
+        3 => (dev.clone(), 0..2usize, pick)
             .prop_map(|(dev, village, pick)| Step::AddHousehold { dev, village, pick }),
-        2 => (dev.clone(), pick.clone()).prop_map(|(dev, pick)| Step::AddPerson { dev, pick }),
-        4 => (dev.clone(), pick.clone(), edit())
+        2 => (dev.clone(), pick).prop_map(|(dev, pick)| Step::AddPerson { dev, pick }),
+        4 => (dev.clone(), pick, edit())
             .prop_map(|(dev, pick, edit)| Step::SetPerson { dev, pick, edit }),
-        1 => (dev.clone(), pick.clone()).prop_map(|(dev, pick)| Step::Verify { dev, pick }),
-        1 => (dev.clone(), pick.clone(), any::<u8>())
+        1 => (dev.clone(), pick).prop_map(|(dev, pick)| Step::Verify { dev, pick }),
+        1 => (dev.clone(), pick, any::<u8>())
             .prop_map(|(dev, pick, day)| Step::Vaccinate { dev, pick, day }),
         1 => (dev.clone(), 0..2usize, pick)
             .prop_map(|(dev, village, pick)| Step::AddGroup { dev, village, pick }),
@@ -530,7 +562,9 @@ fn step() -> impl Strategy<Value = Step> {
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
         max_shrink_iters: 4096,
         ..ProptestConfig::default()
     }
@@ -669,7 +703,7 @@ proptest! {
 
     #[test]
     fn township_devices_converge(
-        devices in 2..=3usize,
+        devices in 2..=4usize,
         steps in prop::collection::vec(step(), 1..20),
     ) {
         check_township_convergence(devices, &steps);
@@ -751,4 +785,49 @@ fn a_session_cut_at_every_round_still_converges() {
             "cut after {cut}"
         );
     }
+}
+
+/// Minimal case of a stall found by `township_devices_converge`: device A's session is under
+/// way when an old request of A (one that carried A's earlier change) reaches the relay late;
+/// the relay answers it into the void. The relay's in-session Automerge state for A now lists
+/// B's change as sent (`sent_hashes`), so it never sends it again, not even when A asks for it
+/// by hash (`need`): the two sides exchange the same ~110-byte messages until `MAX_ROUNDS`.
+/// Nothing is lost and the next session recovers, but the session fails after 64 round trips.
+/// Two processes syncing the same data directory at once (the app and the CLI) share the
+/// relay's per-peer state the same way.
+#[test]
+fn a_stale_request_mid_session_does_not_stall_it() {
+    let mut net = Net::new(&[Scope::Township, Scope::Township]);
+    net.apply(&Step::AddGroup {
+        dev: 0,
+        village: 0,
+        pick: 0,
+    });
+    net.session(0, &Faults::default());
+    let stale = net.devices[0]
+        .history
+        .iter()
+        .rposition(|r| !r.messages.is_empty())
+        .expect("A sent its change");
+    net.apply(&Step::AddGroup {
+        dev: 1,
+        village: 0,
+        pick: 1,
+    });
+    net.session(1, &Faults::default());
+    let out = net.session(
+        0,
+        &Faults {
+            replay: Some((1, stale)),
+            ..Faults::default()
+        },
+    );
+    let next = net.session(0, &Faults::default());
+    assert!(next.error.is_none(), "the next session recovers");
+    assert!(
+        out.error.is_none(),
+        "the session stalled after {} rounds: {:?}",
+        out.rounds,
+        out.error
+    );
 }

@@ -20,11 +20,7 @@ pub use temperature::{is_fever, parse_temperature, FEVER_THRESHOLD};
 
 /// Validates one form field as the UI checks it on blur: returns the normalized value or the
 /// reason. `field` is one of `name`, `id_number`, `phone`, `plate`, `address`, `temperature`.
-pub fn check_field(
-    field: &str,
-    value: &str,
-    today: chrono::NaiveDate,
-) -> crate::Result<String> {
+pub fn check_field(field: &str, value: &str, today: chrono::NaiveDate) -> crate::Result<String> {
     match field {
         "name" => parse_name(value),
         "id_number" => parse_id_document(value, None, today).map(|d| d.number),
