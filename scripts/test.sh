@@ -11,6 +11,8 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== UI: unit tests (Vitest) and browser tests (Playwright in Chromium)"
+(cd ui && npm test --silent && npm run test:browser --silent)
 echo "== exported documents load in JavaScript Automerge"
 cargo build --locked -p gridbook
 GRIDBOOK_BIN="$PWD/target/debug/gridbook" bash tests/js/check.sh

@@ -101,6 +101,13 @@ impl Store {
     pub fn sync_generate(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>> {
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
+        // A change the peer says it needs is sent again even if this session sent it before:
+        // that message may have been lost with its connection, or answered a stale request.
+        if let Some(need) = &state.their_need {
+            for h in need {
+                state.sent_hashes.remove(h);
+            }
+        }
         let Inner { conn, docs, .. } = &mut *g;
         let msg = docs.get(conn, doc_id)?.generate_sync_message(&mut state);
         g.sync_states

@@ -187,12 +187,15 @@ pub fn serve<R: Replica>(
             a => match replica.receive(&doc, peer, &msg, a == Access::ReadWrite) {
                 Ok(receipt) => {
                     if let Some(why) = receipt.refused {
-                        resp.refused.push((doc.clone(), why));
+                        resp.refused
+                            .push((doc.clone(), crate::wire::clip_reason(&why)));
                     }
                     // Answer even a refused peer: it must still receive what it lacks.
                     reply_for.insert(doc);
                 }
-                Err(e) => resp.refused.push((doc, e.to_string())),
+                Err(e) => resp
+                    .refused
+                    .push((doc, crate::wire::clip_reason(&e.to_string()))),
             },
         }
     }

@@ -23,6 +23,8 @@ const MAGIC: &[u8; 3] = b"GBS";
 pub const MAX_ID: usize = 200;
 /// Longest single Automerge sync message.
 pub const MAX_MESSAGE: usize = 64 << 20;
+/// Longest refusal reason.
+pub const MAX_REASON: usize = 1024;
 /// Most entries in any list.
 pub const MAX_ENTRIES: usize = 100_000;
 
@@ -35,6 +37,16 @@ pub fn digest(heads_text: &str) -> HeadsDigest {
     let mut d = [0u8; 8];
     d.copy_from_slice(&h[..8]);
     d
+}
+
+/// A refusal reason cut to [`MAX_REASON`] bytes (on a character boundary): error texts may
+/// quote ids a peer chose, and what is encoded must always decode.
+pub fn clip_reason(text: &str) -> String {
+    let mut end = text.len().min(MAX_REASON);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 /// Device → relay.
@@ -146,7 +158,7 @@ impl Response {
         put_len(&mut out, self.refused.len());
         for (id, why) in &self.refused {
             put_bytes(&mut out, id.as_bytes());
-            put_bytes(&mut out, why.as_bytes());
+            put_bytes(&mut out, clip_reason(why).as_bytes());
         }
         out
     }
@@ -164,7 +176,7 @@ impl Response {
         let mut refused = Vec::with_capacity(n.min(1024));
         for _ in 0..n {
             let id = r.id()?;
-            let why = r.text(1024)?;
+            let why = r.text(MAX_REASON)?;
             refused.push((id, why));
         }
         r.end()?;

@@ -704,7 +704,7 @@ proptest! {
     #[test]
     fn township_devices_converge(
         devices in 2..=4usize,
-        steps in prop::collection::vec(step(), 1..20),
+        steps in prop::collection::vec(step(), 1..32),
     ) {
         check_township_convergence(devices, &steps);
     }
@@ -716,7 +716,7 @@ proptest! {
     #[test]
     fn village_worker_stays_in_scope(
         workers in 1..=2usize,
-        steps in prop::collection::vec(step(), 1..20),
+        steps in prop::collection::vec(step(), 1..32),
     ) {
         check_village_scope(workers, &steps);
     }
@@ -830,4 +830,41 @@ fn a_stale_request_mid_session_does_not_stall_it() {
         out.rounds,
         out.error
     );
+}
+
+/// Minimal case of an encoder/decoder mismatch: the relay puts the store's error text into a
+/// refusal, and that text quotes the offending record id, which a broken or hostile device
+/// chooses. `Response::encode` writes reasons of any length but `Response::decode` refuses a
+/// reason over 1024 bytes, so the device cannot read the response at all: every session fails
+/// with "malformed message" (not the refusal) and its other documents stop syncing too.
+#[test]
+fn a_refusal_about_a_long_record_id_reaches_the_device() {
+    use automerge::transaction::Transactable;
+    let net = Net::new(&[Scope::Township]);
+    let doc_id = format!("ledger:{}", net.villages[0]);
+    let mut doc = automerge::AutoCommit::new();
+    let rec = doc
+        .put_object(automerge::ROOT, "x".repeat(1100), automerge::ObjType::Map)
+        .expect("record");
+    doc.put(&rec, "type", "household").expect("type");
+    net.devices[0]
+        .store
+        .merge_doc_bytes(&doc_id, &doc.save())
+        .expect("a record planted by a broken app");
+    let (township, villages) = (net.township.clone(), net.villages.clone());
+    let acc = move |d: &str| access(&township, &villages, Scope::Township, d);
+    let dev = &net.devices[0];
+    let mut s = DeviceSession::new(&dev.store, RELAY);
+    let mut next = Some(s.start().expect("start"));
+    let mut refused = Vec::new();
+    while let Some(req) = next.take() {
+        let resp = serve(&net.relay, &dev.name, &acc, req).expect("serve");
+        refused.extend(resp.refused.iter().map(|(d, why)| (d.clone(), why.len())));
+        let bytes = resp.encode();
+        let resp = Response::decode(&bytes).unwrap_or_else(|e| {
+            panic!("the device cannot read the relay's answer ({e}); refused: {refused:?}")
+        });
+        next = s.handle(resp).expect("handle");
+    }
+    assert!(s.stats.refused.iter().any(|(d, _)| *d == doc_id));
 }

@@ -1,0 +1,95 @@
+// The only place that talks to the Tauri backend. Every screen calls these functions, so the
+// browser tests (a fake window.__TAURI_INTERNALS__) and vitest (vi.mock of this module or of
+// @tauri-apps/api/core) can replace the backend without touching the screens.
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type {
+  ApiError,
+  AppStatus,
+  CheckableField,
+  CheckResult,
+  Conflict,
+  CoverageRow,
+  Edit,
+  Enrollment,
+  HistoryEntry,
+  HouseholdDetail,
+  HouseholdInput,
+  HouseholdPage,
+  Language,
+  PersonInput,
+  SearchHit,
+  Settings,
+  SyncReport,
+  SyncStatus,
+  Village,
+} from './types';
+
+/** Turns whatever a rejected invoke carried into the `{kind, message, field?}` shape. */
+export function toApiError(e: unknown): ApiError {
+  if (e && typeof e === 'object' && 'message' in e) {
+    const o = e as Record<string, unknown>;
+    const err: ApiError = {
+      kind: typeof o.kind === 'string' ? o.kind : 'internal',
+      message: String(o.message ?? ''),
+    };
+    if (typeof o.field === 'string' && o.field) err.field = o.field;
+    return err;
+  }
+  if (typeof e === 'string') return { kind: 'internal', message: e };
+  return { kind: 'internal', message: String(e) };
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return !!e && typeof e === 'object' && typeof (e as ApiError).kind === 'string' &&
+    typeof (e as ApiError).message === 'string';
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const api = {
+  appStatus: () => call<AppStatus>('app_status'),
+  villages: () => call<Village[]>('villages'),
+  listHouseholds: (offset: number, limit: number, villageId?: string) =>
+    call<HouseholdPage>('list_households', villageId ? { villageId, offset, limit } : { offset, limit }),
+  searchPersons: (query: string, limit: number) => call<SearchHit[]>('search_persons', { query, limit }),
+  householdDetail: (id: string) => call<HouseholdDetail>('household_detail', { id }),
+  addHousehold: (input: HouseholdInput) =>
+    call<{ household_id: string; person_id: string }>('add_household', { input }),
+  addPerson: (householdId: string, person: PersonInput) =>
+    call<{ person_id: string }>('add_person', { householdId, person }),
+  setPerson: (id: string, edits: Edit[]) => call<{ changed: string[] }>('set_person', { id, edits }),
+  setHousehold: (id: string, edits: Edit[]) => call<{ changed: string[] }>('set_household', { id, edits }),
+  verifyHousehold: (id: string) => call<{ verification_id: string }>('verify_household', { id }),
+  recordHistory: (id: string) => call<HistoryEntry[]>('record_history', { id }),
+  listConflicts: () => call<Conflict[]>('list_conflicts'),
+  resolveConflict: (recordId: string, field: string, value: string) =>
+    call<null>('resolve_conflict', { recordId, field, value }),
+  coverage: (days: number, villageId?: string) =>
+    call<CoverageRow[]>('coverage', villageId ? { days, villageId } : { days }),
+  checkField: (field: CheckableField, value: string) => call<CheckResult>('check_field', { field, value }),
+  settingsGet: () => call<Settings>('settings_get'),
+  setDeviceName: (name: string) => call<null>('set_device_name', { name }),
+  setLanguage: (lang: Language) => call<null>('set_language', { lang }),
+  enroll: (relayUrl: string, token: string) => call<Enrollment>('enroll', { relayUrl, token }),
+  syncNow: () => call<SyncReport>('sync_now'),
+};
+
+/** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */
+export async function onSyncStatus(cb: (s: SyncStatus) => void): Promise<() => void> {
+  const un = await listen<SyncStatus>('sync-status', (ev) => cb(ev.payload));
+  return () => {
+    void un();
+  };
+}
+
+/** True inside the Tauri webview (or a page where a fake backend was injected). */
+export function hasBackend(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}

@@ -1,0 +1,40 @@
+import { onBeforeUnmount, ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { codeLabel, type CodeGroup } from './logic/codes';
+import { errorText, fieldLabel, formatValue } from './logic/format';
+import { relativeTime } from './logic/time';
+
+const WIDE = '(min-width: 768px)';
+const wide = ref(typeof window !== 'undefined' && window.matchMedia ? window.matchMedia(WIDE).matches : false);
+let watching = false;
+
+/** True on laptops and tablets (≥ 768 px): list and detail side by side. */
+export function useWide() {
+  if (!watching && typeof window !== 'undefined' && window.matchMedia) {
+    watching = true;
+    window.matchMedia(WIDE).addEventListener('change', (e) => (wide.value = e.matches));
+  }
+  return wide;
+}
+
+/** Translation helpers bound to the current locale. */
+export function useText() {
+  const { t, te, locale } = useI18n();
+  const tt = (k: string, named?: Record<string, unknown>) => (named ? t(k, named) : t(k));
+  const has = (k: string) => te(k);
+  return {
+    t,
+    locale,
+    code: (group: CodeGroup, c: string) => codeLabel(tt, has, group, c),
+    field: (f: string | null | undefined) => fieldLabel(tt, has, f),
+    value: (f: string | null | undefined, v: unknown) => formatValue(tt, has, f, v),
+    ago: (s: string | null | undefined) => relativeTime(tt, s),
+    err: (e: unknown) => errorText(tt, locale.value, e),
+  };
+}
+
+/** Runs `fn` every `ms` while the component lives (e.g. to refresh "3 分钟前"). */
+export function useInterval(fn: () => void, ms: number) {
+  const id = setInterval(fn, ms);
+  onBeforeUnmount(() => clearInterval(id));
+}

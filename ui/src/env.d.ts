@@ -1,0 +1,10 @@
+/// <reference types="vite/client" />
+
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
+
+// The in-memory fake backend (plain JS, shared with the browser tests); dev mode only.
+declare module '*/fake-backend.js';

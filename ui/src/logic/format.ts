@@ -1,0 +1,73 @@
+// Rendering backend values (history entries, conflict values, errors) as text.
+import type { ApiError } from '../types';
+import { codeLabel, type CodeGroup } from './codes';
+import { fullTime } from './time';
+
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+type Translate = (key: string, named?: Record<string, unknown>) => string;
+type HasKey = (key: string) => boolean;
+
+const FIELD_GROUP: Record<string, CodeGroup> = {
+  tags: 'risk',
+  vulnerable: 'vulnerable',
+  residency: 'residency',
+  relation: 'relation',
+  gender: 'gender',
+};
+
+/** Field name → label ("id_number" → "身份证号"); unknown fields as they are. */
+export function fieldLabel(t: Translate, te: HasKey, field: string | null | undefined): string {
+  if (!field) return '';
+  const key = `fields.${field}`;
+  return te(key) ? t(key) : field;
+}
+
+/** One value of a field as text: codes become labels, booleans yes/no, empty a dash. */
+export function formatValue(t: Translate, te: HasKey, field: string | null | undefined, v: unknown): string {
+  if (v === null || v === undefined || v === '') return t('common.empty');
+  const group = field ? FIELD_GROUP[field] : undefined;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return t('common.empty');
+    return v.map((x) => formatValue(t, te, field, x)).join('、');
+  }
+  if (typeof v === 'boolean' || v === 'true' || v === 'false') {
+    return v === true || v === 'true' ? t('common.yes') : t('common.no');
+  }
+  if (typeof v === 'string' && group) {
+    // "+close-contact" / "-close-contact" edits, or a comma list of codes.
+    const m = /^([+-])(.+)$/.exec(v);
+    if (m) return `${m[1] === '+' ? '+' : '−'}${codeLabel(t, te, group, m[2])}`;
+    return v
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean)
+      .map((c) => codeLabel(t, te, group, c))
+      .join('、');
+  }
+  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'string' && ISO_DATETIME.test(v)) return fullTime(v) || v;
+  return String(v);
+}
+
+/**
+ * A history value is "a JSON value, or an array of values when in conflict". For tag fields a
+ * plain value is itself an array of codes, so only an array of arrays is a conflict there.
+ */
+export function isConflictValue(field: string | null | undefined, v: unknown): v is unknown[] {
+  if (!Array.isArray(v)) return false;
+  if (field === 'tags' || field === 'vulnerable') return v.length > 0 && v.every((x) => Array.isArray(x));
+  return v.length > 1;
+}
+
+const KNOWN_KINDS = ['not_found', 'not_enrolled', 'offline', 'forbidden', 'conflict', 'io', 'storage', 'sync', 'internal'];
+
+/** The text to show for an error: the backend's Chinese message, or an English one for known kinds. */
+export function errorText(t: Translate, locale: string, err: ApiError | unknown): string {
+  const e = err as ApiError;
+  const message = e && typeof e === 'object' && 'message' in e ? String(e.message) : String(err);
+  if (locale !== 'zh-CN' && e && typeof e.kind === 'string' && KNOWN_KINDS.includes(e.kind)) {
+    return t(`errors.${e.kind}`);
+  }
+  return message || t('errors.internal');
+}

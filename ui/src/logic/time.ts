@@ -1,0 +1,66 @@
+// Dates as grid workers read them: "3 天前", "今天 10:32", or a plain date.
+
+const DAY = 86_400_000;
+
+export function parseTime(s: string | null | undefined): Date | null {
+  if (!s) return null;
+  // A bare date ("2024-05-01") is a local day, not UTC midnight.
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  const d = m ? new Date(+m[1], +m[2] - 1, +m[3]) : new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Whole calendar days between `s` and `now` (0 = today); null when never. */
+export function daysSince(s: string | null | undefined, now: Date = new Date()): number | null {
+  const d = parseTime(s);
+  if (!d) return null;
+  return Math.max(0, Math.round((startOfDay(now) - startOfDay(d)) / DAY));
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function hhmm(d: Date): string {
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function ymd(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+type Translate = (key: string, named?: Record<string, unknown>) => string;
+
+/** Short relative time for the sync bar and lists. */
+export function relativeTime(t: Translate, s: string | null | undefined, now: Date = new Date()): string {
+  const d = parseTime(s);
+  if (!d) return t('time.never');
+  const ms = now.getTime() - d.getTime();
+  if (ms < 60_000 && ms > -60_000) return t('time.justNow');
+  if (ms > 0 && ms < 3_600_000) return t('time.minutesAgo', { n: Math.floor(ms / 60_000) });
+  const days = daysSince(s, now) ?? 0;
+  const hasClock = !/^\d{4}-\d{2}-\d{2}$/.test(s ?? '');
+  if (days === 0) return hasClock ? t('time.today', { time: hhmm(d) }) : t('time.todayDate');
+  if (days === 1) return hasClock ? t('time.yesterday', { time: hhmm(d) }) : t('time.yesterdayDate');
+  if (days < 30) return t('time.daysAgo', { n: days });
+  return ymd(d);
+}
+
+/** Full local time for history entries. */
+export function fullTime(s: string | null | undefined): string {
+  const d = parseTime(s);
+  if (!d) return '';
+  return `${ymd(d)} ${hhmm(d)}`;
+}
+
+/** Age in whole years on `now`, from "YYYY-MM-DD"; null when unknown. */
+export function ageOn(birth: string | null | undefined, now: Date = new Date()): number | null {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(birth ?? '');
+  if (!m) return null;
+  const [y, mo, d] = [+m[1], +m[2], +m[3]];
+  let age = now.getFullYear() - y;
+  if (now.getMonth() + 1 < mo || (now.getMonth() + 1 === mo && now.getDate() < d)) age--;
+  return age >= 0 && age < 150 ? age : null;
+}

@@ -1,0 +1,28 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import Home from './views/Home.vue';
+import Households from './views/Households.vue';
+
+// Hash history: the webview loads index.html from disk, there is no server to rewrite paths.
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: Home },
+  {
+    path: '/households',
+    component: Households,
+    children: [
+      { path: '', name: 'households', component: () => import('./views/SelectHint.vue') },
+      { path: 'new', name: 'household-new', component: () => import('./views/HouseholdForm.vue') },
+      { path: ':id', name: 'household', component: () => import('./views/HouseholdDetail.vue') },
+      { path: ':id/edit', name: 'household-edit', component: () => import('./views/HouseholdForm.vue') },
+      { path: ':id/person/new', name: 'person-new', component: () => import('./views/PersonForm.vue') },
+      { path: ':id/person/:pid/edit', name: 'person-edit', component: () => import('./views/PersonForm.vue') },
+      { path: ':id/history/:rid', name: 'history', component: () => import('./views/History.vue') },
+      { path: ':id/conflicts', name: 'household-conflicts', component: () => import('./views/Conflicts.vue') },
+    ],
+  },
+  { path: '/conflicts', name: 'conflicts', component: () => import('./views/Conflicts.vue') },
+  { path: '/coverage', name: 'coverage', component: () => import('./views/Coverage.vue') },
+  { path: '/settings', name: 'settings', component: () => import('./views/Settings.vue') },
+  { path: '/:rest(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({ history: createWebHashHistory(), routes });

@@ -1,0 +1,80 @@
+// App-wide state: status counters, the sync bar's state, villages, and a data version that
+// lists watch to refetch after a write or a sync that brought changes.
+import { reactive } from 'vue';
+import { api, onSyncStatus } from './api';
+import type { AppStatus, SyncStatus, Village } from './types';
+
+export const store = reactive({
+  status: null as AppStatus | null,
+  sync: { state: 'idle', unsynced: 0, last_sync: null } as SyncStatus,
+  villages: [] as Village[],
+  conflicts: 0,
+  /** Bumped after every write and every finished sync. */
+  dataVersion: 0,
+  ready: false,
+  fatal: '' as string,
+});
+
+export function syncFromStatus(s: AppStatus): SyncStatus {
+  return {
+    state: !s.enrolled ? 'not_enrolled' : s.syncing ? 'syncing' : !s.online ? 'offline' : 'idle',
+    unsynced: s.unsynced,
+    last_sync: s.last_sync,
+  };
+}
+
+export async function refreshStatus(): Promise<void> {
+  const s = await api.appStatus();
+  store.status = s;
+  // An event carries fresher sync details (an error message) than app_status: keep them.
+  const keepMessage = store.sync.state === 'error' && !s.syncing;
+  const next = syncFromStatus(s);
+  if (keepMessage && next.state !== 'not_enrolled') {
+    store.sync = { ...store.sync, unsynced: s.unsynced, last_sync: s.last_sync };
+  } else {
+    store.sync = next;
+  }
+}
+
+export async function refreshConflicts(): Promise<void> {
+  store.conflicts = (await api.listConflicts()).length;
+}
+
+export async function refreshVillages(): Promise<void> {
+  store.villages = await api.villages();
+}
+
+export function villageName(id: string | null | undefined): string {
+  if (!id) return '';
+  return store.villages.find((v) => v.id === id)?.name ?? id;
+}
+
+/** Call after any successful write. */
+export function afterWrite(): void {
+  store.dataVersion++;
+  void refreshStatus().catch(() => {});
+  void refreshConflicts().catch(() => {});
+}
+
+export function applySyncEvent(s: SyncStatus): void {
+  const finished = store.sync.state === 'syncing' && s.state !== 'syncing';
+  // A last sync time never goes back to "never": keep ours if an event leaves it out.
+  store.sync = { ...s, last_sync: s.last_sync ?? store.sync.last_sync };
+  if (store.status) {
+    store.status.unsynced = s.unsynced;
+    store.status.last_sync = store.sync.last_sync;
+    store.status.syncing = s.state === 'syncing';
+  }
+  if (finished) {
+    store.dataVersion++;
+    void refreshStatus().catch(() => {});
+    void refreshConflicts().catch(() => {});
+    void refreshVillages().catch(() => {});
+  }
+}
+
+export async function startStore(): Promise<void> {
+  await onSyncStatus(applySyncEvent);
+  await Promise.all([refreshStatus(), refreshVillages(), refreshConflicts()]);
+  store.ready = true;
+}

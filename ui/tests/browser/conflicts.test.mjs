@@ -1,0 +1,80 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VIEWPORTS, callsOf, startServer, toastText, withApp } from './helpers.mjs';
+
+let server;
+before(async () => (server = await startServer()));
+after(() => server.close());
+
+for (const viewport of VIEWPORTS) {
+  const size = `${viewport.width}x${viewport.height}`;
+  describe(`verify and conflicts (${size})`, () => {
+    test('今日已核查 records a verification, shows a toast and updates last verified', async () => {
+      await withApp(server, { viewport, hash: '#/households/h-wang' }, async (page, { shot }) => {
+        const last = page.locator('[data-test="last-verified"]');
+        await last.filter({ hasText: '9 天前' }).waitFor();
+        assert.match(await page.locator('[data-test="sync-unsynced"]').innerText(), /3 条未同步/);
+        await page.locator('[data-test="verify"]').click();
+        assert.equal(await toastText(page), '已记录核查');
+        await last.filter({ hasText: /今天|刚刚/ }).waitFor();
+        assert.deepEqual((await callsOf(page, 'verify_household')).map((c) => c.args), [{ id: 'h-wang' }]);
+        // The write counts as an unsynced change in the sync bar.
+        await page.locator('[data-test="sync-unsynced"]', { hasText: '4 条未同步' }).waitFor();
+        await shot('verified');
+      });
+    });
+
+    test('conflicts: banner, pick a value for each field, then no banner', async () => {
+      await withApp(server, { viewport, hash: '#/households/h-zhang' }, async (page, { shot }) => {
+        const banner = page.locator('[data-test="conflict-banner"]');
+        await banner.waitFor();
+        assert.match(await banner.innerText(), /2 处修改冲突/);
+        await shot('conflict-banner');
+        await banner.click();
+
+        const items = page.locator('[data-test="conflict"]');
+        await items.first().waitFor();
+        assert.equal(await items.count(), 2);
+        const phone = items.filter({ hasText: '联系电话' }).or(items.filter({ has: page.locator('.field', { hasText: '电话' }) }));
+        assert.deepEqual(
+          await phone.first().locator('[data-test="conflict-value"]').allInnerTexts(),
+          ['13900001111', '13900002222'],
+        );
+        const residency = items.filter({ hasText: '居住类型' });
+        assert.deepEqual(await residency.locator('[data-test="conflict-value"]').allInnerTexts(), ['常住', '租户']);
+        await shot('conflicts');
+
+        await phone.first().locator('[data-test="conflict-value"]', { hasText: '13900002222' }).click();
+        assert.equal(await toastText(page), '已处理');
+        await page.waitForFunction(() => document.querySelectorAll('[data-test="conflict"]').length === 1);
+        await page.locator('[data-test="conflict-value"]', { hasText: '租户' }).click();
+        await page.locator('[data-test="no-conflicts"]').waitFor();
+        assert.deepEqual(
+          (await callsOf(page, 'resolve_conflict')).map((c) => c.args),
+          [
+            { recordId: 'h-zhang', field: 'phone', value: '13900002222' },
+            { recordId: 'p-zhang', field: 'residency', value: 'tenant' },
+          ],
+        );
+        await shot('conflicts-resolved');
+
+        // Back on the household: no banner, the picked values are shown.
+        await page.locator('.van-nav-bar__left').first().click();
+        await page.locator('[data-test="household-detail"]').waitFor();
+        await page.locator('a.tel', { hasText: '13900002222' }).waitFor();
+        assert.equal(await page.locator('[data-test="conflict-banner"]').count(), 0);
+        assert.match(await page.locator('[data-test="person-card"]').first().innerText(), /租户/);
+        // The home badge is gone too.
+        assert.equal(await page.evaluate(() => window.__fake.state.conflicts.length), 0);
+      });
+    });
+
+    test('the conflicts page lists every conflict from home', async () => {
+      await withApp(server, { viewport }, async (page) => {
+        await page.locator('[data-test="home-conflicts"]').click();
+        await page.locator('[data-test="conflict"]').first().waitFor();
+        assert.equal(await page.locator('[data-test="conflict"]').count(), 2);
+      });
+    });
+  });
+}

@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+const listen = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
+vi.mock('@tauri-apps/api/event', () => ({ listen: (...a: unknown[]) => listen(...a) }));
+
+const { api, onSyncStatus, toApiError } = await import('../../src/api');
+
+describe('api wrapper', () => {
+  beforeEach(() => {
+    invoke.mockReset();
+    listen.mockReset();
+  });
+
+  it('calls the snake_case commands with camelCase args', async () => {
+    invoke.mockResolvedValue({ total: 0, rows: [] });
+    await api.listHouseholds(200, 100, 'v1');
+    expect(invoke).toHaveBeenLastCalledWith('list_households', { villageId: 'v1', offset: 200, limit: 100 });
+    await api.listHouseholds(0, 100);
+    expect(invoke).toHaveBeenLastCalledWith('list_households', { offset: 0, limit: 100 });
+    invoke.mockResolvedValue(null);
+    await api.resolveConflict('p1', 'phone', '139');
+    expect(invoke).toHaveBeenLastCalledWith('resolve_conflict', { recordId: 'p1', field: 'phone', value: '139' });
+    await api.setPerson('p1', [['tags', '+close-contact']]);
+    expect(invoke).toHaveBeenLastCalledWith('set_person', { id: 'p1', edits: [['tags', '+close-contact']] });
+    await api.addPerson('h1', { name: 'a', idNumber: 'b', tags: [], vulnerable: [] });
+    expect(invoke).toHaveBeenLastCalledWith('add_person', { householdId: 'h1', person: { name: 'a', idNumber: 'b', tags: [], vulnerable: [] } });
+    await api.coverage(7);
+    expect(invoke).toHaveBeenLastCalledWith('coverage', { days: 7 });
+    await api.enroll('https://r', 'tok');
+    expect(invoke).toHaveBeenLastCalledWith('enroll', { relayUrl: 'https://r', token: 'tok' });
+    await api.appStatus();
+    expect(invoke).toHaveBeenLastCalledWith('app_status', undefined);
+  });
+
+  it('rejects with the {kind, message, field} shape', async () => {
+    invoke.mockRejectedValue({ kind: 'invalid', field: 'id_number', message: '身份证号校验位不正确' });
+    await expect(api.checkField('id_number', '1')).rejects.toEqual({
+      kind: 'invalid',
+      field: 'id_number',
+      message: '身份证号校验位不正确',
+    });
+    invoke.mockRejectedValue('command foo not found');
+    await expect(api.appStatus()).rejects.toEqual({ kind: 'internal', message: 'command foo not found' });
+  });
+
+  it('normalizes odd errors', () => {
+    expect(toApiError({ message: 'x' })).toEqual({ kind: 'internal', message: 'x' });
+    expect(toApiError(42)).toEqual({ kind: 'internal', message: '42' });
+  });
+
+  it('delivers sync-status payloads and can unsubscribe', async () => {
+    const un = vi.fn();
+    let handler: (e: { payload: unknown }) => void = () => {};
+    listen.mockImplementation(async (event: string, h: typeof handler) => {
+      expect(event).toBe('sync-status');
+      handler = h;
+      return un;
+    });
+    const got: unknown[] = [];
+    const stop = await onSyncStatus((s) => got.push(s));
+    handler({ payload: { state: 'syncing', unsynced: 4, last_sync: null } });
+    expect(got).toEqual([{ state: 'syncing', unsynced: 4, last_sync: null }]);
+    stop();
+    expect(un).toHaveBeenCalled();
+  });
+});

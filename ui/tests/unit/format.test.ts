@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import zh from '../../src/locales/zh-CN';
+import en from '../../src/locales/en';
+import { errorText, fieldLabel, formatValue, isConflictValue } from '../../src/logic/format';
+import { maskId } from '../../src/logic/mask';
+
+function bind(messages: unknown) {
+  const get = (key: string) =>
+    key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], messages);
+  const t = (key: string, named?: Record<string, unknown>) => {
+    let s = String(get(key) ?? key);
+    for (const [k, v] of Object.entries(named ?? {})) s = s.replace(`{${k}}`, String(v));
+    return s;
+  };
+  const te = (key: string) => typeof get(key) === 'string';
+  return { t, te };
+}
+
+describe('value formatting', () => {
+  const { t, te } = bind(zh);
+  it('shows codes as labels, lists with 、, booleans as 是/否, empties as （空）', () => {
+    expect(formatValue(t, te, 'tags', ['close-contact', 'red-code'])).toBe('密接、红码');
+    expect(formatValue(t, te, 'tags', 'overseas,yellow-code')).toBe('境外返乡、黄码');
+    expect(formatValue(t, te, 'tags', '+close-contact')).toBe('+密接');
+    expect(formatValue(t, te, 'residency', 'tenant')).toBe('租户');
+    expect(formatValue(t, te, 'works_away', 'true')).toBe('是');
+    expect(formatValue(t, te, 'works_away', false)).toBe('否');
+    expect(formatValue(t, te, 'phone', null)).toBe('（空）');
+    expect(formatValue(t, te, 'phone', '13812345678')).toBe('13812345678');
+    expect(formatValue(t, te, 'last_verified', new Date(2024, 4, 1, 9, 5).toISOString())).toBe('2024-05-01 09:05');
+  });
+  it('labels fields', () => {
+    expect(fieldLabel(t, te, 'id_number')).toBe('身份证号');
+    expect(fieldLabel(t, te, 'mystery')).toBe('mystery');
+  });
+  it('tells a conflict from a list value', () => {
+    expect(isConflictValue('phone', ['1', '2'])).toBe(true);
+    expect(isConflictValue('phone', '1')).toBe(false);
+    expect(isConflictValue('tags', ['close-contact', 'red-code'])).toBe(false);
+    expect(isConflictValue('tags', [['close-contact'], []])).toBe(true);
+  });
+  it('masks ID numbers on lists', () => {
+    expect(maskId('150581195803070020')).toBe('150581********0020');
+    expect(maskId('E1234567')).toBe('E1234567');
+    expect(maskId(null)).toBe('');
+  });
+});
+
+describe('error text', () => {
+  it('shows the Chinese message in zh-CN', () => {
+    const { t } = bind(zh);
+    expect(errorText(t, 'zh-CN', { kind: 'not_found', message: '户不存在或已删除' })).toBe('户不存在或已删除');
+  });
+  it('maps known kinds in English and keeps the message otherwise', () => {
+    const { t } = bind(en);
+    expect(errorText(t, 'en', { kind: 'offline', message: '网络不通' })).toBe('No network, try again later');
+    expect(errorText(t, 'en', { kind: 'invalid', field: 'id_number', message: '身份证号校验位不正确' })).toBe('身份证号校验位不正确');
+    expect(errorText(t, 'en', 'boom')).toBe('boom');
+  });
+});

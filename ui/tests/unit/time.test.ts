@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ageOn, daysSince, fullTime, parseTime, relativeTime } from '../../src/logic/time';
+
+const t = (k: string, n?: Record<string, unknown>) => (n ? `${k}:${Object.values(n).join(',')}` : k);
+const now = new Date(2024, 4, 10, 15, 30);
+
+describe('time', () => {
+  it('parses ISO timestamps and bare local dates', () => {
+    expect(parseTime('2024-05-01')?.getDate()).toBe(1);
+    expect(parseTime('garbage')).toBeNull();
+    expect(parseTime(null)).toBeNull();
+  });
+  it('counts calendar days', () => {
+    expect(daysSince(new Date(2024, 4, 10, 1).toISOString(), now)).toBe(0);
+    expect(daysSince(new Date(2024, 4, 9, 23).toISOString(), now)).toBe(1);
+    expect(daysSince('2024-05-03', now)).toBe(7);
+    expect(daysSince(null, now)).toBeNull();
+  });
+  it('says how long ago, briefly', () => {
+    expect(relativeTime(t, null, now)).toBe('time.never');
+    expect(relativeTime(t, new Date(2024, 4, 10, 15, 29, 40).toISOString(), now)).toBe('time.justNow');
+    expect(relativeTime(t, new Date(2024, 4, 10, 15, 5).toISOString(), now)).toBe('time.minutesAgo:25');
+    expect(relativeTime(t, new Date(2024, 4, 10, 8, 5).toISOString(), now)).toBe('time.today:08:05');
+    expect(relativeTime(t, new Date(2024, 4, 9, 20, 0).toISOString(), now)).toBe('time.yesterday:20:00');
+    expect(relativeTime(t, '2024-05-09', now)).toBe('time.yesterdayDate');
+    expect(relativeTime(t, new Date(2024, 4, 1, 20, 0).toISOString(), now)).toBe('time.daysAgo:9');
+    expect(relativeTime(t, '2023-12-01', now)).toBe('2023-12-01');
+  });
+  it('formats full times and ages', () => {
+    expect(fullTime(new Date(2024, 0, 2, 3, 4).toISOString())).toBe('2024-01-02 03:04');
+    expect(ageOn('1958-03-07', now)).toBe(66);
+    expect(ageOn('1958-06-07', now)).toBe(65);
+    expect(ageOn(null, now)).toBeNull();
+  });
+});
