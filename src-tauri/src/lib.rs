@@ -1,0 +1,99 @@
+//! gridbook-app: the Tauri 2 shell.
+//!
+//! Opens the device store, runs sync in the background (whenever a relay is configured and
+//! reachable, with backoff when it is not; it never blocks the UI) and emits `sync-status`
+//! events. Its commands are one-line adapters over gridbook-store and gridbook-sync; every
+//! error reaches the UI as a kind and a Chinese message. This is the only crate that may
+//! depend on tauri, and nothing depends on it.
+
+mod commands;
+mod error;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex};
+
+use gridbook_store::Store;
+use gridbook_sync::background::{self, SyncStatus};
+use tauri::{Emitter, Manager};
+
+pub use error::AppError;
+
+/// State shared by the commands.
+pub struct App {
+    store: Arc<Store>,
+    nudge: Mutex<Sender<()>>,
+    status: Arc<Mutex<SyncStatus>>,
+}
+
+impl App {
+    /// After a write: wake background sync, pass the result on.
+    fn wrote<T, E: Into<AppError>>(&self, r: Result<T, E>) -> Result<T, AppError> {
+        if r.is_ok() {
+            let _ = self.nudge.lock().map(|n| n.send(()));
+        }
+        r.map_err(Into::into)
+    }
+
+    fn last_status(&self) -> SyncStatus {
+        self.status.lock().map(|s| s.clone()).unwrap_or_else(|_| background::current_status(&self.store))
+    }
+}
+
+/// The data directory: `GRIDBOOK_DATA`, or the platform's app data directory.
+fn data_dir(app: &tauri::App) -> PathBuf {
+    std::env::var_os("GRIDBOOK_DATA")
+        .map(PathBuf::from)
+        .or_else(|| app.path().app_data_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("gridbook-data"))
+}
+
+/// Starts the app (desktop `main` and the mobile entry point).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let store = Arc::new(Store::open(data_dir(app))?);
+            let status = Arc::new(Mutex::new(background::current_status(&store)));
+            let (tx, rx) = channel();
+            let handle = app.handle().clone();
+            let (bg_store, bg_status) = (store.clone(), status.clone());
+            std::thread::Builder::new().name("sync".into()).spawn(move || {
+                background::run(bg_store, rx, |s| {
+                    if let Ok(mut last) = bg_status.lock() {
+                        *last = s.clone();
+                    }
+                    let _ = handle.emit("sync-status", s);
+                });
+            })?;
+            app.manage(App { store, nudge: Mutex::new(tx), status });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::villages,
+            commands::list_households,
+            commands::search_persons,
+            commands::household_detail,
+            commands::add_household,
+            commands::add_person,
+            commands::set_person,
+            commands::set_household,
+            commands::verify_household,
+            commands::record_history,
+            commands::list_conflicts,
+            commands::resolve_conflict,
+            commands::coverage,
+            commands::check_field,
+            commands::settings_get,
+            commands::set_device_name,
+            commands::set_language,
+            commands::enroll,
+            commands::sync_now,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("gridbook: {e}");
+        std::process::exit(1);
+    }
+}
