@@ -15,7 +15,10 @@
 //!    everywhere.
 //!
 //! Scenarios 1–4 run the relay in this process (its own thread and tokio runtime); 5 runs it
-//! as a child process so that its memory is its own.
+//! as a child process so that its memory is its own: the `gridbook` binary next to this one
+//! (`cargo build --release -p gridbook-bench -p gridbook`), or `--relay-bin PATH`; without it
+//! the relay runs in this process and the output says so. Wall times on a busy machine are
+//! shown next to the CPU seconds they took.
 //!
 //! `bench-sync [--quick] [--seed S] [--households N] [--villages N] [--edits N] [--devices N]
 //!  [--seconds S] [--load-villages N] [--load-households N] [--relay-bin PATH]

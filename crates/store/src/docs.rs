@@ -18,8 +18,9 @@ use crate::project::project_record;
 
 /// How many chunks a document may have before they are folded into one snapshot.
 const COMPACT_AFTER: i64 = 256;
-/// How many documents stay loaded in memory.
-const CACHE_DOCS: usize = 8;
+/// How many documents stay loaded in memory: a township's ledgers (about 20) plus its grid,
+/// so that a township device or a relay does not reload a document on every session.
+const CACHE_DOCS: usize = 24;
 
 /// Kinds of documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
