@@ -2,6 +2,9 @@
 //! them in any order), the projections kept incrementally equal the ones `reindex` rebuilds
 //! from the documents alone, row for row.
 
+// Helpers outside #[test] functions: a failing unwrap is a failing test.
+#![allow(clippy::unwrap_used)]
+
 use gridbook_domain::validate::check_char;
 use gridbook_store::{project, NewHousehold, NewPerson, Store};
 use proptest::prelude::*;
