@@ -57,6 +57,40 @@ impl SplitMix64 {
     }
 }
 
+/// The `gridbook` binary the tests drive: `$GRIDBOOK_BIN`, or `cargo build -p gridbook` into
+/// the test's own target directory and profile (a no-op when it is current), so a stale
+/// binary is never tested.
+pub fn gridbook_bin() -> &'static std::path::Path {
+    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(p) = std::env::var_os("GRIDBOOK_BIN") {
+            return std::path::PathBuf::from(p);
+        }
+        let exe = std::env::current_exe().expect("current_exe");
+        let profile_dir = exe
+            .parent()
+            .and_then(std::path::Path::parent)
+            .expect("test executable in target/<profile>/deps");
+        let target_dir = profile_dir.parent().expect("target dir");
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("workspace");
+        let status = std::process::Command::new(option_env!("CARGO").unwrap_or("cargo"))
+            .args(["build", "--quiet", "-p", "gridbook", "--bin", "gridbook"])
+            .args(["--profile", profile])
+            .env("CARGO_TARGET_DIR", target_dir)
+            .current_dir(workspace)
+            .status()
+            .expect("run cargo build -p gridbook");
+        assert!(status.success(), "cargo build -p gridbook failed");
+        profile_dir.join("gridbook")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,43 +9,10 @@
 //! target/<profile>/gridbook. Building every time (a no-op when up to date) means the tests
 //! never run a stale binary left over from an older build.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-use gridbook_tests::{mainland_id, with_check_char, with_wrong_check_char};
+use gridbook_tests::{gridbook_bin, mainland_id, with_check_char, with_wrong_check_char};
 use serde_json::{json, Value};
-
-fn gridbook_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(p) = std::env::var_os("GRIDBOOK_BIN") {
-            return PathBuf::from(p);
-        }
-        let exe = std::env::current_exe().expect("current_exe");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("test executable in target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev",
-            Some(other) => other,
-        };
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("workspace");
-        let status = Command::new(option_env!("CARGO").unwrap_or("cargo"))
-            .args(["build", "--quiet", "-p", "gridbook", "--bin", "gridbook"])
-            .args(["--profile", profile])
-            .env("CARGO_TARGET_DIR", target_dir)
-            .current_dir(workspace)
-            .status()
-            .expect("run cargo build -p gridbook");
-        assert!(status.success(), "cargo build -p gridbook failed");
-        profile_dir.join("gridbook")
-    })
-}
 
 /// One data directory driven through the CLI.
 struct Device {

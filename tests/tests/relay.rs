@@ -19,46 +19,14 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use gridbook_store::Store;
 use gridbook_sync::client::Client;
 use gridbook_sync::wire::{digest, Request};
 use gridbook_sync::SyncError;
-use gridbook_tests::{mainland_id, SplitMix64};
+use gridbook_tests::{gridbook_bin, mainland_id, SplitMix64};
 use serde_json::Value;
-
-fn gridbook_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(p) = std::env::var_os("GRIDBOOK_BIN") {
-            return PathBuf::from(p);
-        }
-        let exe = std::env::current_exe().expect("current_exe");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("test executable in target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev",
-            Some(other) => other,
-        };
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("workspace");
-        let status = Command::new(option_env!("CARGO").unwrap_or("cargo"))
-            .args(["build", "--quiet", "-p", "gridbook", "--bin", "gridbook"])
-            .args(["--profile", profile])
-            .env("CARGO_TARGET_DIR", target_dir)
-            .current_dir(workspace)
-            .status()
-            .expect("run cargo build -p gridbook");
-        assert!(status.success(), "cargo build -p gridbook failed");
-        profile_dir.join("gridbook")
-    })
-}
 
 /// Splits a command line at spaces; `'…'` is one word, which may hold spaces.
 fn words(cmdline: &str) -> Vec<String> {
