@@ -91,6 +91,33 @@ pub fn gridbook_bin() -> &'static std::path::Path {
     })
 }
 
+/// Splits a command line at spaces; `'…'` is one word, which may be empty or hold spaces.
+pub fn words(cmdline: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = cmdline.trim_start();
+    while !rest.is_empty() {
+        let (word, tail) = match rest.strip_prefix('\'') {
+            Some(quoted) => quoted.split_once('\'').expect("closing quote"),
+            None => rest.split_once(' ').unwrap_or((rest, "")),
+        };
+        out.push(word.to_owned());
+        rest = tail.trim_start();
+    }
+    out
+}
+
+/// The string at `key` of a JSON object (panics with the object otherwise).
+pub fn str_of<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string {key:?} in {v}"))
+}
+
+/// A JSON array (panics with the value otherwise).
+pub fn array(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v.as_array().unwrap_or_else(|| panic!("not an array: {v}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,9 @@
 
 use std::process::{Command, Output};
 
-use gridbook_tests::{gridbook_bin, mainland_id, with_check_char, with_wrong_check_char};
+use gridbook_tests::{
+    array, gridbook_bin, mainland_id, str_of, with_check_char, with_wrong_check_char, words,
+};
 use serde_json::{json, Value};
 
 /// One data directory driven through the CLI.
@@ -63,31 +65,6 @@ impl Device {
             .map(|c| self.json(c).to_string())
             .join("\n")
     }
-}
-
-/// Splits a command line at spaces; `'…'` is one word, which may be empty or hold spaces.
-fn words(cmdline: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = cmdline.trim_start();
-    while !rest.is_empty() {
-        let (word, tail) = match rest.strip_prefix('\'') {
-            Some(quoted) => quoted.split_once('\'').expect("closing quote"),
-            None => rest.split_once(' ').unwrap_or((rest, "")),
-        };
-        out.push(word.to_owned());
-        rest = tail.trim_start();
-    }
-    out
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("no string {key:?} in {v}"))
-}
-
-fn array(v: &Value) -> &Vec<Value> {
-    v.as_array().unwrap_or_else(|| panic!("not an array: {v}"))
 }
 
 fn ids<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {

@@ -25,33 +25,8 @@ use gridbook_store::Store;
 use gridbook_sync::client::Client;
 use gridbook_sync::wire::{digest, Request};
 use gridbook_sync::SyncError;
-use gridbook_tests::{gridbook_bin, mainland_id, SplitMix64};
+use gridbook_tests::{array, gridbook_bin, mainland_id, str_of, words, SplitMix64};
 use serde_json::Value;
-
-/// Splits a command line at spaces; `'…'` is one word, which may hold spaces.
-fn words(cmdline: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = cmdline.trim_start();
-    while !rest.is_empty() {
-        let (word, tail) = match rest.strip_prefix('\'') {
-            Some(quoted) => quoted.split_once('\'').expect("closing quote"),
-            None => rest.split_once(' ').unwrap_or((rest, "")),
-        };
-        out.push(word.to_owned());
-        rest = tail.trim_start();
-    }
-    out
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("no string {key:?} in {v}"))
-}
-
-fn array(v: &Value) -> &Vec<Value> {
-    v.as_array().unwrap_or_else(|| panic!("not an array: {v}"))
-}
 
 /// Document id → heads, as `doc list --json` shows them.
 type Heads = BTreeMap<String, Vec<String>>;
