@@ -1,7 +1,8 @@
 //! Tauri commands: one-line adapters over the crates. Mutations nudge background sync.
 
 use gridbook_store::{
-    ConflictRow, CoverageRow, HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson, VillageRow,
+    ConflictRow, CoverageRow, HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson,
+    VillageRow,
 };
 use gridbook_sync::app::{AppStatus, Settings};
 use gridbook_sync::client::Hello;
@@ -25,8 +26,16 @@ pub fn villages(app: State<'_, App>) -> R<Vec<VillageRow>> {
 }
 
 #[tauri::command(async)]
-pub fn list_households(app: State<'_, App>, village_id: Option<String>, offset: usize, limit: usize) -> R<Value> {
-    Ok(app.store.households_page(village_id.as_deref(), offset, limit).map(|(total, rows)| json!({ "total": total, "rows": rows }))?)
+pub fn list_households(
+    app: State<'_, App>,
+    village_id: Option<String>,
+    offset: usize,
+    limit: usize,
+) -> R<Value> {
+    Ok(app
+        .store
+        .households_page(village_id.as_deref(), offset, limit)
+        .map(|(total, rows)| json!({ "total": total, "rows": rows }))?)
 }
 
 #[tauri::command(async)]
@@ -41,27 +50,47 @@ pub fn household_detail(app: State<'_, App>, id: String) -> R<HouseholdDetail> {
 
 #[tauri::command(async)]
 pub fn add_household(app: State<'_, App>, input: NewHousehold) -> R<Value> {
-    app.wrote(app.store.add_household(&input).map(|(h, p)| json!({ "household_id": h, "person_id": p })))
+    app.wrote(
+        app.store
+            .add_household(&input)
+            .map(|(h, p)| json!({ "household_id": h, "person_id": p })),
+    )
 }
 
 #[tauri::command(async)]
 pub fn add_person(app: State<'_, App>, household_id: String, person: NewPerson) -> R<Value> {
-    app.wrote(app.store.add_person(&household_id, &person).map(|p| json!({ "person_id": p })))
+    app.wrote(
+        app.store
+            .add_person(&household_id, &person)
+            .map(|p| json!({ "person_id": p })),
+    )
 }
 
 #[tauri::command(async)]
 pub fn set_person(app: State<'_, App>, id: String, edits: Vec<(String, String)>) -> R<Value> {
-    app.wrote(app.store.set_person(&id, &edits).map(|c| json!({ "changed": c })))
+    app.wrote(
+        app.store
+            .set_person(&id, &edits)
+            .map(|c| json!({ "changed": c })),
+    )
 }
 
 #[tauri::command(async)]
 pub fn set_household(app: State<'_, App>, id: String, edits: Vec<(String, String)>) -> R<Value> {
-    app.wrote(app.store.set_household(&id, &edits).map(|c| json!({ "changed": c })))
+    app.wrote(
+        app.store
+            .set_household(&id, &edits)
+            .map(|c| json!({ "changed": c })),
+    )
 }
 
 #[tauri::command(async)]
 pub fn verify_household(app: State<'_, App>, id: String) -> R<Value> {
-    app.wrote(app.store.verify_household(&id).map(|v| json!({ "verification_id": v })))
+    app.wrote(
+        app.store
+            .verify_household(&id)
+            .map(|v| json!({ "verification_id": v })),
+    )
 }
 
 #[tauri::command(async)]
@@ -75,7 +104,12 @@ pub fn list_conflicts(app: State<'_, App>) -> R<Vec<ConflictRow>> {
 }
 
 #[tauri::command(async)]
-pub fn resolve_conflict(app: State<'_, App>, record_id: String, field: String, value: String) -> R<()> {
+pub fn resolve_conflict(
+    app: State<'_, App>,
+    record_id: String,
+    field: String,
+    value: String,
+) -> R<()> {
     app.wrote(app.store.resolve(&record_id, &field, &value))
 }
 
@@ -106,7 +140,9 @@ pub fn set_language(app: State<'_, App>, lang: String) -> R<()> {
 
 #[tauri::command(async)]
 pub fn enroll(app: State<'_, App>, relay_url: String, token: String) -> R<Hello> {
-    app.wrote(gridbook_sync::client::enroll(&app.store, &relay_url, &token, None))
+    app.wrote(gridbook_sync::client::enroll(
+        &app.store, &relay_url, &token, None,
+    ))
 }
 
 #[tauri::command(async)]

@@ -19,24 +19,43 @@ pub struct AppError {
 
 impl AppError {
     fn new(kind: &'static str, message: impl Into<String>) -> Self {
-        AppError { kind, message: message.into(), field: None }
+        AppError {
+            kind,
+            message: message.into(),
+            field: None,
+        }
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Invalid(f) => AppError { kind: "invalid", message: f.zh, field: Some(f.field) },
-            StoreError::NotFound { what, .. } => AppError::new("not_found", format!("找不到该{}", zh_what(what))),
-            StoreError::TooNew { .. } => AppError::new("too_new", "数据由更新版本的 gridbook 创建，请升级本应用"),
-            other => AppError::new("internal", format!("内部错误（{}），数据未受影响", other.kind())),
+            StoreError::Invalid(f) => AppError {
+                kind: "invalid",
+                message: f.zh,
+                field: Some(f.field),
+            },
+            StoreError::NotFound { what, .. } => {
+                AppError::new("not_found", format!("找不到该{}", zh_what(what)))
+            }
+            StoreError::TooNew { .. } => {
+                AppError::new("too_new", "数据由更新版本的 gridbook 创建，请升级本应用")
+            }
+            other => AppError::new(
+                "internal",
+                format!("内部错误（{}），数据未受影响", other.kind()),
+            ),
         }
     }
 }
 
 impl From<gridbook_domain::FieldError> for AppError {
     fn from(f: gridbook_domain::FieldError) -> Self {
-        AppError { kind: "invalid", message: f.zh, field: Some(f.field) }
+        AppError {
+            kind: "invalid",
+            message: f.zh,
+            field: Some(f.field),
+        }
     }
 }
 
@@ -44,11 +63,21 @@ impl From<SyncError> for AppError {
     fn from(e: SyncError) -> Self {
         match e {
             SyncError::Store(s) => s.into(),
-            SyncError::NotEnrolled => AppError::new("not_enrolled", "尚未登记到中继：请在“设置”中填写中继地址和登记令牌"),
-            SyncError::Refused { status: 401, .. } => AppError::new("refused", "登记令牌无效，请向镇防控办索取新的令牌"),
-            SyncError::Refused { status: 403, .. } => AppError::new("refused", "本设备已被停用，请联系镇防控办"),
+            SyncError::NotEnrolled => AppError::new(
+                "not_enrolled",
+                "尚未登记到中继：请在“设置”中填写中继地址和登记令牌",
+            ),
+            SyncError::Refused { status: 401, .. } => {
+                AppError::new("refused", "登记令牌无效，请向镇防控办索取新的令牌")
+            }
+            SyncError::Refused { status: 403, .. } => {
+                AppError::new("refused", "本设备已被停用，请联系镇防控办")
+            }
             SyncError::Refused { .. } => AppError::new("refused", "中继拒绝了本设备的请求"),
-            SyncError::Network(_) => AppError::new("network", "无法连接中继，数据已保存在本机，联网后会自动同步"),
+            SyncError::Network(_) => AppError::new(
+                "network",
+                "无法连接中继，数据已保存在本机，联网后会自动同步",
+            ),
             other => AppError::new("sync", format!("同步失败：{other}")),
         }
     }

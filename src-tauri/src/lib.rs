@@ -36,7 +36,10 @@ impl App {
     }
 
     fn last_status(&self) -> SyncStatus {
-        self.status.lock().map(|s| s.clone()).unwrap_or_else(|_| background::current_status(&self.store))
+        self.status
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_else(|_| background::current_status(&self.store))
     }
 }
 
@@ -58,15 +61,21 @@ pub fn run() {
             let (tx, rx) = channel();
             let handle = app.handle().clone();
             let (bg_store, bg_status) = (store.clone(), status.clone());
-            std::thread::Builder::new().name("sync".into()).spawn(move || {
-                background::run(bg_store, rx, |s| {
-                    if let Ok(mut last) = bg_status.lock() {
-                        *last = s.clone();
-                    }
-                    let _ = handle.emit("sync-status", s);
-                });
-            })?;
-            app.manage(App { store, nudge: Mutex::new(tx), status });
+            std::thread::Builder::new()
+                .name("sync".into())
+                .spawn(move || {
+                    background::run(bg_store, rx, |s| {
+                        if let Ok(mut last) = bg_status.lock() {
+                            *last = s.clone();
+                        }
+                        let _ = handle.emit("sync-status", s);
+                    });
+                })?;
+            app.manage(App {
+                store,
+                nudge: Mutex::new(tx),
+                status,
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,9 +1,15 @@
 //! gridbook-tests: end-to-end tests of gridbook across crates and processes.
 //!
-//! The tests live in `tests/` (one binary per area: `crash`, `cli`, `merge`); this library holds
-//! the few helpers they and the `crash-writer` binary share: valid mainland ID numbers made from
-//! a counter, and a tiny deterministic PRNG so that runs are reproducible without a rand crate.
-//! It may depend on every gridbook crate, and nothing may depend on it.
+//! The tests live in `tests/` (one binary per area: `crash`, `cli`, `merge`, `relay`); this
+//! library holds what they, the `crash-writer` binary and the app's end-to-end test
+//! (src-tauri/tests) share: valid mainland ID numbers made from a counter, a tiny deterministic
+//! PRNG so that runs are reproducible without a rand crate, data directories and a relay in
+//! child processes ([`procs`]), and the real app under Xvfb and WebKitWebDriver
+//! ([`webdriver`]). It may depend on every gridbook crate except the app; only tests depend on
+//! it.
+
+pub mod procs;
+pub mod webdriver;
 
 use chrono::{Days, NaiveDate};
 use gridbook_domain::validate::check_char;

@@ -29,6 +29,7 @@ export function useText() {
     field: (f: string | null | undefined) => fieldLabel(tt, has, f),
     value: (f: string | null | undefined, v: unknown) => formatValue(tt, has, f, v),
     ago: (s: string | null | undefined) => relativeTime(tt, s),
+    role: (r: string) => (has(`settings.roles.${r}`) ? tt(`settings.roles.${r}`) : r),
     err: (e: unknown) => errorText(tt, locale.value, e),
   };
 }

@@ -3,6 +3,8 @@
 export interface AppStatus {
   device_name: string;
   township_id: string | null;
+  /** The township's name, once its grid document is on the device. */
+  township_name: string | null;
   enrolled: boolean;
   relay_url: string | null;
   households: number;

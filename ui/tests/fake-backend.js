@@ -133,7 +133,8 @@
     device_name: '红星村-网格员01',
     device_id: 'dev-7f3a',
     actor: '张海燕',
-    township_id: opts.enrolled ? '莫斯台街道' : null,
+    township_id: opts.enrolled ? '0b6c2f1e-5d3a-5f0e-9a51-7c2d4e8f1a90' : null,
+    township_name: opts.enrolled ? '莫斯台街道' : null,
     enrolled: !!opts.enrolled,
     relay_url: opts.enrolled ? 'https://relay.mositai.example:8443' : null,
     online: opts.online !== false,
@@ -697,6 +698,7 @@
       return {
         device_name: state.device_name,
         township_id: state.township_id,
+        township_name: state.township_name,
         enrolled: state.enrolled,
         relay_url: state.relay_url,
         households: ordered('').length,
@@ -834,9 +836,10 @@
       if (String(token || '').length < 8) throw new Invalid('token', '注册令牌无效或已过期，请向镇街管理员重新获取');
       state.enrolled = true;
       state.relay_url = relayUrl;
-      state.township_id = '莫斯台街道';
+      state.township_id = '0b6c2f1e-5d3a-5f0e-9a51-7c2d4e8f1a90';
+      state.township_name = '莫斯台街道';
       setTimeout(() => emitStatus(), 0);
-      return { relay_id: 'relay-01', township_id: state.township_id, device_id: state.device_id, name: state.device_name, role: 'grid_worker', village_id: 'v-hongxing' };
+      return { relay_id: 'relay-01', township_id: state.township_id, device_id: state.device_id, name: state.device_name, role: 'grid-worker', village_id: 'v-hongxing' };
     },
     sync_now: () => {
       if (!state.enrolled) throw { kind: 'not_enrolled', message: '本机尚未加入镇街同步，请先在“设置”中填写中继地址和注册令牌' };

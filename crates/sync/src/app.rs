@@ -15,6 +15,8 @@ pub struct AppStatus {
     pub device_name: String,
     /// The township, once known.
     pub township_id: Option<String>,
+    /// Its name, once its grid document is on this device.
+    pub township_name: Option<String>,
     /// Whether a relay is configured.
     pub enrolled: bool,
     /// The relay address.
@@ -42,6 +44,7 @@ pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
     Ok(AppStatus {
         device_name: store.device_name(),
         township_id: store.setting("township_id")?,
+        township_name: store.township_name()?,
         enrolled: relay_url.is_some(),
         relay_url,
         households,

@@ -192,6 +192,7 @@ const en: typeof zh = {
     enroll: 'Enroll',
     enrolled: 'Enrolled: {township}',
     enrolledRole: 'Role: {role}',
+    roles: { 'grid-worker': 'Grid worker', volunteer: 'Checkpoint volunteer', doctor: 'Doctor', township: 'Township staff' },
     enrollDone: 'Enrolled with the township',
     syncNow: 'Sync now',
     syncDone: 'Synced: {sent} sent, {received} received in {ms} ms',

@@ -190,6 +190,7 @@ export default {
     enroll: '加入同步',
     enrolled: '已加入：{township}',
     enrolledRole: '角色：{role}',
+    roles: { 'grid-worker': '网格员', volunteer: '卡口志愿者', doctor: '医生', township: '镇街工作人员' },
     enrollDone: '已加入镇街同步',
     syncNow: '立即同步',
     syncDone: '同步完成：发出 {sent} 份，收到 {received} 份，用时 {ms} 毫秒',

@@ -48,6 +48,12 @@ for (const viewport of VIEWPORTS) {
         // On a laptop the list stays beside the detail; on a phone the detail replaces it.
         assert.equal(await page.locator('[data-test="households-pane"]').isVisible(), wide);
         await shot('household-detail');
+        if (!wide) {
+          // Tapping 户籍台账 again, deep in a household, goes back to the list and its search.
+          await page.locator('[data-test="tabbar"] .van-tabbar-item', { hasText: '户籍台账' }).click();
+          await page.locator('[data-test="households-pane"]').waitFor();
+          assert.equal(await page.locator('[data-test="search"] input').inputValue(), 'wxy');
+        }
       });
     });
 

@@ -4,6 +4,7 @@ import type { AppStatus } from '../../src/types';
 const status: AppStatus = {
   device_name: 'd',
   township_id: 't',
+  township_name: '本镇',
   enrolled: true,
   relay_url: 'https://r',
   households: 1,
