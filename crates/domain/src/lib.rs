@@ -8,8 +8,10 @@
 //! takes it as a parameter. It must not depend on any other gridbook crate, on automerge,
 //! rusqlite or tauri.
 
+pub mod checkpoint;
 pub mod demo;
 pub mod error;
+pub mod isolation;
 pub mod model;
 pub mod pinyin;
 pub mod validate;

@@ -7,13 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::FieldError;
-
 /// Declares an enum with stable codes and zh/en labels.
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, $zh_name:literal { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal, $en:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($(#[$vmeta])* #[doc = $zh] $variant),+ }
 
@@ -27,7 +25,7 @@ macro_rules! labelled_enum {
             /// The English label.
             pub fn en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
             /// Parses a code, a Chinese label or an English label (case-insensitive).
-            pub fn parse(s: &str) -> Result<Self, FieldError> {
+            pub fn parse(s: &str) -> Result<Self, $crate::error::FieldError> {
                 let t = s.trim();
                 for v in Self::ALL {
                     if t == v.code() || t == v.zh() || t.eq_ignore_ascii_case(v.en()) {
@@ -36,7 +34,7 @@ macro_rules! labelled_enum {
                 }
                 let zh_all: Vec<&str> = Self::ALL.iter().map(|v| v.zh()).collect();
                 let en_all: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
-                Err(FieldError::new(
+                Err($crate::error::FieldError::new(
                     $field,
                     "unknown_value",
                     format!("{}“{}”无效，可选：{}", $zh_name, t, zh_all.join("、")),
@@ -46,6 +44,8 @@ macro_rules! labelled_enum {
         }
     };
 }
+
+pub(crate) use labelled_enum;
 
 labelled_enum!(
     /// Gender (性别), derived from the ID number when it is a mainland ID.
