@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Sets everything up and runs gridbook on embedded defaults: a relay serving a demo township
-# (made on first run) and a township device enrolled with it and synced, shown through the
-# command line. Data lives in ./gridbook-data (DATA=...); the relay listens on 127.0.0.1:7878
-# (PORT=...) until Ctrl+C.
+# (made on first run) and the app on a township device enrolled with it, which syncs with the
+# relay in the background. Data lives in ./gridbook-data (DATA=...); the relay listens on
+# 127.0.0.1:7878 (PORT=...). Without a display (DISPLAY/WAYLAND_DISPLAY unset) the app runs
+# on a virtual one (Xvfb) and the relay keeps serving; Ctrl+C ends both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 data="${DATA:-gridbook-data}"
 port="${PORT:-7878}"
-cargo build --release --locked -p gridbook
+cargo build --release --locked -p gridbook -p gridbook-app
 gb() { target/release/gridbook "$@"; }
 mkdir -p "$data"
 
@@ -20,7 +21,8 @@ fi
 
 gb --data "$data/relay" relay serve --listen "127.0.0.1:$port" > "$data/relay.log" 2>&1 &
 relay_pid=$!
-trap 'kill $relay_pid 2>/dev/null || true' EXIT
+app_pid=
+trap 'kill $relay_pid $app_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do grep -q "http://" "$data/relay.log" 2>/dev/null && break; sleep 0.1; done
 cat "$data/relay.log"
 
@@ -29,15 +31,16 @@ if ! gb --data "$data/device" device show --json | grep -q '"enrolled":true'; th
     | sed 's/.*"token":"\([^"]*\)".*/\1/')
   gb --data "$data/device" enroll --relay "http://127.0.0.1:$port" --token "$token"
 fi
-echo "== 同步"
-gb --data "$data/device" sync
-echo "== 村（社区）"
-gb --data "$data/device" village list
-echo "== 搜索 zh（拼音首字母）"
-gb --data "$data/device" search zh --limit 5
-echo "== 近7天未核查的户（前5户）"
-gb --data "$data/device" coverage --days 7 | head -n 6
-echo
-echo "设备数据：$data/device；中继数据：$data/relay；命令：target/release/gridbook --help"
-echo "中继运行中（http://127.0.0.1:$port），按 Ctrl+C 结束。"
+
+echo "== 启动应用（设备数据：$data/device；中继：http://127.0.0.1:$port）"
+export GRIDBOOK_DATA="$PWD/$data/device"
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+  target/release/gridbook-app &
+else
+  echo "没有图形显示：应用在虚拟显示（Xvfb）上运行，中继继续服务。命令行：target/release/gridbook --data $data/device"
+  xvfb-run -a -s "-screen 0 1280x800x24" target/release/gridbook-app &
+fi
+app_pid=$!
+wait "$app_pid" || true
+echo "应用已退出；中继仍在运行（http://127.0.0.1:$port），按 Ctrl+C 结束。"
 wait "$relay_pid"

@@ -5,8 +5,8 @@
 //! (src-tauri/tests) share: valid mainland ID numbers made from a counter, a tiny deterministic
 //! PRNG so that runs are reproducible without a rand crate, data directories and a relay in
 //! child processes ([`procs`]), and the real app under Xvfb and WebKitWebDriver
-//! ([`webdriver`]). It may depend on every gridbook crate except the app; only tests depend on
-//! it.
+//! ([`webdriver`]). It may depend on every gridbook crate except the app; only tests and the
+//! benchmarks depend on it.
 
 pub mod procs;
 pub mod webdriver;

@@ -101,7 +101,7 @@ pub struct App {
     http: ureq::Agent,
     base: String,
     session: String,
-    _driver: Reaped,
+    driver: Reaped,
 }
 
 /// An element of the app's page.
@@ -157,8 +157,13 @@ impl App {
             http,
             base,
             session,
-            _driver: driver,
+            driver,
         }
+    }
+
+    /// The process id of WebKitWebDriver (the app runs below it).
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.0.id()
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
