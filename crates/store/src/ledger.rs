@@ -710,15 +710,11 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        let p = g
-            .conn
-            .query_row("SELECT count(*) FROM persons WHERE deleted = 0", [], |r| {
-                r.get(0)
-            })?;
-        let t = g.conn.query_row(
-            "SELECT count(*) FROM persons WHERE deleted = 0 AND tags != ''",
+        // One pass over the persons_village index for both figures.
+        let (p, t) = g.conn.query_row(
+            "SELECT count(*), coalesce(sum(tags != ''), 0) FROM persons WHERE deleted = 0",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok((h, p, t))
     }

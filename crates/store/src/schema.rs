@@ -128,6 +128,14 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 5: persons by village, covering the counts the app shows at start (per village, in all,
+    // with a risk tag): without it each village's count scanned all persons.
+    (
+        r#"
+    CREATE INDEX persons_village ON persons (village_id, deleted, tags);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.
