@@ -184,7 +184,8 @@ fn a_case_runs_from_due_to_release() {
     d.now = Some("2026-03-08T12:00".into());
     assert_eq!(
         statuses(&due_of(&d, &case, "2026-03-08")),
-        [pair("check", "overdue"), pair("test", "due")]
+        [pair("test", "due"), pair("check", "overdue")],
+        "by window start: the whole-day test first"
     );
     let t = d.json(&format!(
         "test record {case} --date 2026-03-08 --result negative"
@@ -192,7 +193,7 @@ fn a_case_runs_from_due_to_release() {
     assert_eq!(t["escalated"], false, "{t}");
     assert_eq!(
         statuses(&due_of(&d, &case, "2026-03-08")),
-        [pair("check", "overdue"), pair("test", "done")]
+        [pair("test", "done"), pair("check", "overdue")]
     );
 
     // Release refused while the period runs, then for the missing day-14 test.
