@@ -56,6 +56,8 @@ fn what_zh(what: &str) -> &str {
         "group" => "组",
         "document" => "文档",
         "conflict" => "冲突",
+        "case" => "管控对象",
+        "policy" => "管控方案",
         _ => "记录",
     }
 }
@@ -76,6 +78,13 @@ impl From<StoreError> for Failure {
                 field: None,
                 zh: format!("找不到{}：{id}", what_zh(what)),
                 en: format!("{what} not found: {id}"),
+            },
+            StoreError::Refused { zh, en, .. } => Failure {
+                code: 3,
+                kind: "refused",
+                field: None,
+                zh: zh.clone(),
+                en: en.clone(),
             },
             StoreError::TooNew { .. } => Failure {
                 code: 3,

@@ -45,7 +45,8 @@ fn edits(raw: &[String]) -> Result<Vec<(String, String)>, Failure> {
         .collect()
 }
 
-fn list<T: Copy>(
+/// A comma-separated list parsed item by item (exit 2 on the first bad one).
+pub(crate) fn records_list<T: Copy>(
     raw: Option<&str>,
     parse: impl Fn(&str) -> Result<T, gridbook_domain::FieldError>,
 ) -> Result<Vec<T>, Failure> {
@@ -270,6 +271,9 @@ pub fn run(cli: Cli) -> R {
             crate::sync_cmds::enroll(&store, relay, token, ca.as_deref(), json, lang)?;
         }
         Cmd::Sync => crate::sync_cmds::sync(&store, json, lang)?,
+        Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {
+            crate::care::run(&store, &cli.cmd, json, lang)?;
+        }
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;
             emit(json, &json!({ "name": name }), String::new);
@@ -387,8 +391,8 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
                 phone: phone.clone(),
                 relation: opt(relation.as_deref(), Relation::parse)?,
                 residency: opt(residency.as_deref(), Residency::parse)?,
-                tags: list(tags.as_deref(), RiskTag::parse)?,
-                vulnerable: list(vulnerable.as_deref(), Vulnerable::parse)?,
+                tags: records_list(tags.as_deref(), RiskTag::parse)?,
+                vulnerable: records_list(vulnerable.as_deref(), Vulnerable::parse)?,
                 plate: plate.clone(),
             };
             let pid = store.add_person(household, &p)?;

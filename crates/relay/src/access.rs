@@ -33,6 +33,19 @@ pub fn access(device: &Device, township: &str, doc: &str) -> Access {
                 Access::Read
             }
         }
+        // Isolation follow-ups are personal health data: the village's grid workers and
+        // doctors (包保) keep them, the township oversees; volunteers see none of it.
+        "care" => {
+            if whole_township {
+                return Access::ReadWrite;
+            }
+            let keeps = matches!(device.role.as_str(), "grid-worker" | "doctor");
+            if keeps && device.village() == Some(owner) {
+                Access::ReadWrite
+            } else {
+                Access::None
+            }
+        }
         _ => Access::None,
     }
 }
@@ -67,5 +80,19 @@ mod tests {
         assert_eq!(access(&t, "T", "grid:T"), Access::ReadWrite);
         assert_eq!(access(&t, "T", "nonsense"), Access::None);
         assert_eq!(access(&t, "T", "other:X"), Access::None);
+    }
+
+    #[test]
+    fn care_documents_stay_with_the_village_keepers() {
+        let w = dev("grid-worker", "village:A");
+        assert_eq!(access(&w, "T", "care:A"), Access::ReadWrite);
+        assert_eq!(access(&w, "T", "care:B"), Access::None);
+        let d = dev("doctor", "village:A");
+        assert_eq!(access(&d, "T", "care:A"), Access::ReadWrite);
+        assert_eq!(access(&d, "T", "care:B"), Access::None);
+        let v = dev("volunteer", "village:A");
+        assert_eq!(access(&v, "T", "care:A"), Access::None);
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "care:B"), Access::ReadWrite);
     }
 }

@@ -29,6 +29,8 @@ pub enum DocKind {
     Grid,
     /// The household ledger of one village: households, persons, their events.
     Ledger,
+    /// The isolation follow-ups of one village: cases, their visits, tests and referrals.
+    Care,
 }
 
 impl DocKind {
@@ -37,6 +39,7 @@ impl DocKind {
         match self {
             DocKind::Grid => "grid",
             DocKind::Ledger => "ledger",
+            DocKind::Care => "care",
         }
     }
 }
@@ -50,6 +53,13 @@ pub fn doc_id(kind: DocKind, owner: &str) -> String {
 /// Splits a document id into its kind name and owner id.
 pub fn parse_doc_id(id: &str) -> Option<(&str, &str)> {
     id.split_once(':')
+}
+
+/// The village a document belongs to, for the kinds that have one (ledger, care).
+pub fn village_of(id: &str) -> Option<String> {
+    parse_doc_id(id)
+        .filter(|(k, _)| *k == DocKind::Ledger.name() || *k == DocKind::Care.name())
+        .map(|(_, v)| v.to_owned())
 }
 
 /// The audit message stored in every change: who made it and which records it touched.

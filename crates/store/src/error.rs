@@ -33,6 +33,16 @@ pub enum StoreError {
     /// Stored data that cannot be decoded.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// A rule refuses the action (e.g. a case that is not releasable); nothing was written.
+    #[error("{zh} ({en})")]
+    Refused {
+        /// Stable reason code(s), comma-separated.
+        code: String,
+        /// Chinese reason.
+        zh: String,
+        /// English reason.
+        en: String,
+    },
     /// File system error (creating the data directory).
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -48,6 +58,7 @@ impl StoreError {
             StoreError::Sqlite(_) => "database",
             StoreError::Automerge(_) => "document",
             StoreError::Corrupt(_) => "corrupt",
+            StoreError::Refused { .. } => "refused",
             StoreError::Io(_) => "io",
         }
     }

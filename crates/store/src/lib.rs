@@ -9,10 +9,13 @@
 //! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
+mod care_project;
 pub mod demo;
 pub mod docs;
 mod error;
 mod history;
+pub mod isolation;
+mod isolation_read;
 mod ledger;
 mod ledger_edit;
 pub mod project;
@@ -34,6 +37,8 @@ pub use demo::DemoReport;
 pub use docs::{doc_id, Audit, DocKind};
 pub use error::{Result, StoreError};
 pub use history::{ConflictRow, DocInfo, HistoryEntry};
+pub use isolation::{builtin_policy_id, NewCase, NewCheck, Place};
+pub use isolation_read::{DueRow, PolicyRow};
 pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };

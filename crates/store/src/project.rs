@@ -36,6 +36,11 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
         "DELETE FROM villages WHERE id = ?1",
         "DELETE FROM groups WHERE id = ?1",
         "DELETE FROM conflicts WHERE record_id = ?1",
+        "DELETE FROM policies WHERE id = ?1",
+        "DELETE FROM cases WHERE id = ?1",
+        "DELETE FROM visits WHERE id = ?1",
+        "DELETE FROM tests WHERE id = ?1",
+        "DELETE FROM referrals WHERE id = ?1",
     ] {
         conn.prepare_cached(sql)?.execute([id])?;
     }
@@ -121,6 +126,9 @@ fn insert_rows(
             };
             insert_events(conn, rec, "vax.", "vaccination", &ev)?;
             insert_events(conn, rec, "test.", "test", &ev)?;
+        }
+        kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
+            crate::care_project::insert(conn, kind, village, id, rec)?;
         }
         _ => {}
     }
@@ -237,7 +245,30 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
 
 /// The canonical queries over every projection table: ordered, with row ids replaced by
 /// record ids, so that two databases with the same projections give the same lines.
-const CANONICAL: [(&str, &str); 7] = [
+const CANONICAL: [(&str, &str); 12] = [
+    (
+        "policies",
+        "SELECT id, name, spec, deleted FROM policies ORDER BY id",
+    ),
+    (
+        "cases",
+        "SELECT id, village_id, person_id, household_id, policy_id, policy, reason, start,
+         end_date, place, site, status, released_on, visits_seen, team, certificate,
+         created_at, deleted FROM cases ORDER BY id",
+    ),
+    (
+        "visits",
+        "SELECT id, case_id, village_id, at, temp_tenths, symptoms, method, by_name, device,
+         escalated FROM visits ORDER BY id",
+    ),
+    (
+        "tests",
+        "SELECT id, case_id, village_id, date, result, device FROM tests ORDER BY id",
+    ),
+    (
+        "referrals",
+        "SELECT id, case_id, village_id, at, reason, outcome FROM referrals ORDER BY id",
+    ),
     (
         "villages",
         "SELECT id, name, deleted FROM villages ORDER BY id",

@@ -136,6 +136,74 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 6: isolation follow-ups: policies (grid document), cases, visits, tests and referrals
+    // (care documents). Status that must survive merges is derived from these rows on read.
+    (
+        r#"
+    CREATE TABLE policies (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        village_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        household_id TEXT,
+        policy_id TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        reason TEXT,
+        start TEXT NOT NULL,
+        end_date TEXT NOT NULL,
+        place TEXT NOT NULL,
+        site TEXT,
+        status TEXT NOT NULL,
+        released_on TEXT,
+        visits_seen INTEGER,
+        team TEXT NOT NULL,
+        certificate TEXT,
+        created_at TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX cases_open ON cases (status, end_date, start);
+    CREATE INDEX cases_person ON cases (person_id);
+    CREATE TABLE visits (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        temp_tenths INTEGER,
+        symptoms TEXT NOT NULL,
+        method TEXT NOT NULL,
+        by_name TEXT,
+        device TEXT,
+        escalated INTEGER NOT NULL
+    );
+    CREATE INDEX visits_case ON visits (case_id, at);
+    CREATE INDEX visits_at ON visits (at);
+    CREATE TABLE tests (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        result TEXT NOT NULL,
+        device TEXT
+    );
+    CREATE INDEX tests_case ON tests (case_id, date);
+    CREATE INDEX tests_date ON tests (date);
+    CREATE TABLE referrals (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        outcome TEXT NOT NULL
+    );
+    CREATE INDEX referrals_case ON referrals (case_id, at);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

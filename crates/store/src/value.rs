@@ -38,6 +38,14 @@ impl Val {
         self.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
     }
 
+    /// The whole number, if this is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
     /// Parses a value typed by a person: `true`/`false`, numbers stay text unless asked.
     pub fn text(s: impl Into<String>) -> Val {
         Val::Str(s.into())

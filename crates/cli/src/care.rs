@@ -1,0 +1,265 @@
+//! The "Isolation follow-ups" commands: policies, cases, the due list, checks, tests and
+//! release. Parsing and output only; the rules live in gridbook-domain and the store.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use gridbook_domain::isolation::{CheckMethod, Policy, Symptom, TeamRole};
+use gridbook_domain::validate::parse_temperature;
+use gridbook_domain::{FieldError, TestResult};
+use gridbook_store::{NewCase, NewCheck, Place, Store, StoreError};
+use serde_json::json;
+
+use crate::args::{CaseCmd, CheckCmd, Cmd, Lang, PolicyCmd, TestCmd};
+use crate::output::{emit, t, Failure};
+
+fn field(e: FieldError) -> Failure {
+    Failure::from(StoreError::from(e))
+}
+
+fn date(name: &'static str, raw: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        field(FieldError::new(
+            name,
+            "format",
+            format!("日期“{raw}”应为 YYYY-MM-DD"),
+            format!("date '{raw}' must be YYYY-MM-DD"),
+        ))
+    })
+}
+
+fn time(raw: &str) -> Result<NaiveDateTime, Failure> {
+    NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
+        field(FieldError::new(
+            "at",
+            "format",
+            format!("时间“{raw}”应为 YYYY-MM-DDTHH:MM"),
+            format!("time '{raw}' must be YYYY-MM-DDTHH:MM"),
+        ))
+    })
+}
+
+fn policy_file(path: &std::path::Path) -> Result<Policy, Failure> {
+    let text = std::fs::read_to_string(path)?;
+    let p: Policy = serde_json::from_str(&text).map_err(|e| {
+        Failure::invalid(
+            format!("方案文件不是有效的方案 JSON：{e}"),
+            format!("the file is not a policy in JSON: {e}"),
+        )
+    })?;
+    p.validate().map_err(field)?;
+    Ok(p)
+}
+
+fn team(raw: &[String]) -> Result<Vec<(TeamRole, String, Option<String>)>, Failure> {
+    raw.iter()
+        .map(|m| {
+            let (role, rest) = m.split_once('=').ok_or_else(|| {
+                Failure::invalid(
+                    format!("包保成员“{m}”应写成 角色=姓名[:电话]"),
+                    format!("team member '{m}' must be ROLE=NAME[:PHONE]"),
+                )
+            })?;
+            let role = TeamRole::parse(role.trim()).map_err(field)?;
+            let (name, phone) = match rest.split_once([':', '：']) {
+                Some((n, p)) => (n, Some(p)),
+                None => (rest, None),
+            };
+            let name = gridbook_domain::validate::parse_name(name).map_err(field)?;
+            let phone = phone
+                .map(|p| gridbook_domain::validate::parse_phone(p).map(|p| p.number))
+                .transpose()
+                .map_err(field)?;
+            Ok((role, name, phone))
+        })
+        .collect()
+}
+
+/// Runs one isolation command.
+pub fn run(store: &Store, cmd: &Cmd, json: bool, lang: Lang) -> Result<(), Failure> {
+    match cmd {
+        Cmd::Policy(PolicyCmd::List) => {
+            let rows = store.policies()?;
+            emit(json, &rows, || {
+                rows.iter()
+                    .map(|p| format!("{}  {}  {}", p.id, p.name, p.summary))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Policy(PolicyCmd::Add { file }) => {
+            let id = store.add_policy(&policy_file(file)?)?;
+            emit(json, &json!({ "id": id }), || id.clone());
+        }
+        Cmd::Policy(PolicyCmd::Set { id, file }) => {
+            let id = store.set_policy(id, &policy_file(file)?)?;
+            emit(json, &json!({ "id": id }), || id.clone());
+        }
+        Cmd::Case(c) => case(store, c, json, lang)?,
+        Cmd::Due { date: d } => {
+            let on = match d {
+                Some(d) => date("date", d)?,
+                None => store.now_local().date(),
+            };
+            let rows = store.due(on)?;
+            emit(json, &rows, || {
+                rows.iter()
+                    .map(|r| {
+                        format!(
+                            "{}–{}  {}  {}  {}  {}",
+                            &r.window_start[11..],
+                            &r.window_end[11..],
+                            r.village,
+                            r.name,
+                            r.kind,
+                            r.status
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Cmd::Check(CheckCmd::Record {
+            case_id,
+            temp,
+            symptoms,
+            method,
+            at,
+            by,
+        }) => {
+            let t_c = parse_temperature(temp).map_err(field)?;
+            let symptoms = crate::records::records_list(symptoms.as_deref(), Symptom::parse)?;
+            let check = NewCheck {
+                temp_tenths: Some((t_c * 10.0).round() as u16),
+                symptoms,
+                method: CheckMethod::parse(method).map_err(field)?,
+                at: at.as_deref().map(time).transpose()?,
+                by: by.clone(),
+            };
+            let (visit_id, esc) = store.record_check(case_id, &check)?;
+            let out = json!({
+                "visit_id": visit_id,
+                "escalated": esc.is_some(),
+                "reason": esc.as_ref().map(|e| e.zh.clone()),
+            });
+            emit(json, &out, || match &esc {
+                Some(e) => format!(
+                    "{} {visit_id}: {}",
+                    t(
+                        lang,
+                        "已记录，需转诊发热门诊",
+                        "recorded, refer to the fever clinic"
+                    ),
+                    if lang == Lang::En { &e.en } else { &e.zh }
+                ),
+                None => format!("{} {visit_id}", t(lang, "已记录", "recorded")),
+            });
+        }
+        Cmd::Test(TestCmd::Record {
+            case_id,
+            date: d,
+            result,
+        }) => {
+            let on = date("date", d)?;
+            let result = TestResult::parse(result).map_err(field)?;
+            let (test_id, esc) = store.record_case_test(case_id, on, result)?;
+            let out = json!({ "test_id": test_id, "escalated": esc.is_some() });
+            emit(json, &out, || {
+                format!("{} {test_id}", t(lang, "已记录", "recorded"))
+            });
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failure> {
+    match c {
+        CaseCmd::Start {
+            person,
+            policy,
+            start,
+            place,
+            site,
+            reason,
+            team: members,
+        } => {
+            let place = match place.trim() {
+                "home" => Place::Home,
+                "centralized" => Place::Centralized,
+                other => {
+                    return Err(field(FieldError::new(
+                        "place",
+                        "unknown",
+                        format!("隔离地点“{other}”无效，应为 home（居家）或 centralized（集中）"),
+                        format!("place '{other}' must be home or centralized"),
+                    )))
+                }
+            };
+            let new = NewCase {
+                person_id: person.clone(),
+                policy: policy.clone(),
+                start: date("start", start)?,
+                place,
+                site: site.clone().filter(|s| !s.trim().is_empty()),
+                reason: reason.clone(),
+                team: team(members)?,
+            };
+            let id = store.start_case(&new)?;
+            emit(json, &json!({ "case_id": id }), || id.clone());
+        }
+        CaseCmd::List { status } => {
+            let rows = store.cases(status.as_deref())?;
+            emit(json, &rows, || {
+                rows.iter()
+                    .map(|c| {
+                        format!(
+                            "{}  {}  {}  {}–{}",
+                            c["id"].as_str().unwrap_or_default(),
+                            c["name"].as_str().unwrap_or_default(),
+                            c["status"].as_str().unwrap_or_default(),
+                            c["start"].as_str().unwrap_or_default(),
+                            c["end"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        CaseCmd::Show { id } => {
+            let c = store.case_detail(id)?;
+            emit(json, &c, || {
+                serde_json::to_string_pretty(&c).unwrap_or_default()
+            });
+        }
+        CaseCmd::Release { id, on } => {
+            let on = on.as_deref().map(|d| date("on", d)).transpose()?;
+            let cert = store.release_case(id, on)?;
+            emit(json, &cert, || match lang {
+                Lang::En => format!(
+                    "Release certificate: {} ({}), {}, {} to {}, released {}; {}",
+                    cert.person_name,
+                    cert.id_number,
+                    cert.period_en,
+                    cert.start,
+                    cert.end,
+                    cert.released_on,
+                    cert.tests_en
+                ),
+                Lang::Zh => format!(
+                    "期满证明：{}（{}），{}，{}至{}，{}解除；{}",
+                    cert.person_name,
+                    cert.id_number,
+                    cert.period_zh,
+                    cert.start,
+                    cert.end,
+                    cert.released_on,
+                    cert.tests_zh
+                ),
+            });
+        }
+        CaseCmd::Referral { id, outcome, note } => {
+            let rid = store.close_referral(id, outcome, note)?;
+            emit(json, &json!({ "referral_id": rid }), || rid.clone());
+        }
+    }
+    Ok(())
+}
