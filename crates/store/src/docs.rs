@@ -29,6 +29,10 @@ pub enum DocKind {
     Grid,
     /// The household ledger of one village: households, persons, their events.
     Ledger,
+    /// The checkpoints of one village with their shifts and temporary passes.
+    Gate,
+    /// The entries of one checkpoint on one day: `entries:<village>:<checkpoint>:<date>`.
+    Entries,
 }
 
 impl DocKind {
@@ -37,6 +41,8 @@ impl DocKind {
         match self {
             DocKind::Grid => "grid",
             DocKind::Ledger => "ledger",
+            DocKind::Gate => "gate",
+            DocKind::Entries => "entries",
         }
     }
 }
@@ -47,9 +53,31 @@ pub fn doc_id(kind: DocKind, owner: &str) -> String {
     format!("{}:{owner}", kind.name())
 }
 
-/// Splits a document id into its kind name and owner id.
+/// Splits a document id into its kind name and owner id. The owner of an entries document
+/// is `<village>:<checkpoint>:<date>`; [`village_of`] reads the village out of any id.
 pub fn parse_doc_id(id: &str) -> Option<(&str, &str)> {
     id.split_once(':')
+}
+
+/// Document id of the entries of one checkpoint on one day. The village comes first so that
+/// the relay can check the scope from the id alone, and a day is its own document so that a
+/// finished day never grows again.
+pub fn entries_doc_id(village: &str, checkpoint: &str, day: chrono::NaiveDate) -> String {
+    format!(
+        "{}:{village}:{checkpoint}:{}",
+        DocKind::Entries.name(),
+        day.format("%Y-%m-%d")
+    )
+}
+
+/// The village a document belongs to (ledger, gate and entries documents), from its id.
+pub fn village_of(id: &str) -> Option<&str> {
+    let (kind, owner) = parse_doc_id(id)?;
+    let village_kinds = [DocKind::Ledger, DocKind::Gate, DocKind::Entries];
+    village_kinds
+        .iter()
+        .any(|k| k.name() == kind)
+        .then(|| owner.split(':').next().unwrap_or(owner))
 }
 
 /// The audit message stored in every change: who made it and which records it touched.

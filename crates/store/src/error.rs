@@ -33,6 +33,17 @@ pub enum StoreError {
     /// Stored data that cannot be decoded.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// A rule refused the action (a temporary pass that is expired, not yet valid, or already
+    /// used); nothing was written.
+    #[error("{zh} ({en})")]
+    Refused {
+        /// Stable reason code, e.g. `expired`.
+        code: &'static str,
+        /// Chinese message.
+        zh: String,
+        /// English message.
+        en: String,
+    },
     /// File system error (creating the data directory).
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -48,6 +59,7 @@ impl StoreError {
             StoreError::Sqlite(_) => "database",
             StoreError::Automerge(_) => "document",
             StoreError::Corrupt(_) => "corrupt",
+            StoreError::Refused { .. } => "refused",
             StoreError::Io(_) => "io",
         }
     }

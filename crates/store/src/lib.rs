@@ -11,11 +11,14 @@
 
 pub mod demo;
 pub mod docs;
+mod entries;
 mod error;
+mod gate;
 mod history;
 mod ledger;
 mod ledger_edit;
 pub mod project;
+mod project_gate;
 pub mod record;
 mod reindex;
 pub mod schema;
@@ -32,7 +35,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use demo::DemoReport;
 pub use docs::{doc_id, Audit, DocKind};
+pub use entries::{EntryResult, EntryRow, NewEntry};
 pub use error::{Result, StoreError};
+pub use gate::{CheckpointRow, ShiftRow};
 pub use history::{ConflictRow, DocInfo, HistoryEntry};
 pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,

@@ -3,7 +3,7 @@
 use automerge::ReadDoc;
 use serde::Serialize;
 
-use crate::docs::{parse_doc_id, DocKind};
+use crate::docs::village_of;
 use crate::error::Result;
 use crate::project::{digest, project_record};
 use crate::{Inner, Store};
@@ -23,7 +23,7 @@ pub struct ReindexReport {
     pub applied: bool,
 }
 
-const PROJECTION_TABLES: [&str; 7] = [
+const PROJECTION_TABLES: [&str; 12] = [
     "villages",
     "groups",
     "households",
@@ -31,6 +31,11 @@ const PROJECTION_TABLES: [&str; 7] = [
     "search_terms",
     "events",
     "conflicts",
+    "checkpoints",
+    "entries",
+    "passes",
+    "pass_uses",
+    "shifts",
 ];
 
 impl Store {
@@ -50,9 +55,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut records = 0;
         for id in &ids {
-            let village = parse_doc_id(id)
-                .filter(|(k, _)| *k == DocKind::Ledger.name())
-                .map(|(_, v)| v.to_owned());
+            let village = village_of(id).map(str::to_owned);
             let doc = docs.get(&tx, id)?;
             let keys: Vec<String> = doc.keys(automerge::ROOT).collect();
             for k in &keys {

@@ -9,7 +9,6 @@ use automerge::sync::{Message, State, SyncDoc};
 use automerge::Automerge;
 use rusqlite::{params, OptionalExtension};
 
-use crate::docs::{parse_doc_id, DocKind};
 use crate::error::{Result, StoreError};
 use crate::{Inner, Store};
 
@@ -18,9 +17,7 @@ use crate::{Inner, Store};
 pub type TouchCheck<'a> = &'a dyn Fn(&Automerge, &BTreeSet<String>) -> Result<()>;
 
 fn village_of(doc_id: &str) -> Option<String> {
-    parse_doc_id(doc_id)
-        .filter(|(k, _)| *k == DocKind::Ledger.name())
-        .map(|(_, v)| v.to_owned())
+    crate::docs::village_of(doc_id).map(str::to_owned)
 }
 
 impl Inner {
