@@ -6,6 +6,7 @@
 //! gridbook except the tauri shell.
 
 mod args;
+mod checkpoint;
 mod output;
 mod records;
 mod sync_cmds;

@@ -56,6 +56,9 @@ fn what_zh(what: &str) -> &str {
         "group" => "组",
         "document" => "文档",
         "conflict" => "冲突",
+        "checkpoint" => "卡口",
+        "pass" => "通行证",
+        "shift" => "班次",
         _ => "记录",
     }
 }
@@ -76,6 +79,13 @@ impl From<StoreError> for Failure {
                 field: None,
                 zh: format!("找不到{}：{id}", what_zh(what)),
                 en: format!("{what} not found: {id}"),
+            },
+            StoreError::Refused { code, zh, en } => Failure {
+                code: 3,
+                kind: code,
+                field: None,
+                zh: zh.clone(),
+                en: en.clone(),
             },
             StoreError::TooNew { .. } => Failure {
                 code: 3,
