@@ -60,7 +60,8 @@ pub(crate) fn fmt_at(at: NaiveDateTime) -> String {
 }
 
 pub(crate) fn parse_at(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+    // `%.f` also reads the fixed-width fraction of entry times (their sort key text).
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
         .ok()
