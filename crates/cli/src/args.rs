@@ -127,6 +127,32 @@ pub enum Cmd {
     },
     /// Sync with the relay now.
     Sync,
+    /// Checkpoints (卡口) of a village.
+    #[command(subcommand)]
+    Checkpoint(crate::checkpoint::CheckpointCmd),
+    /// Entries recorded at a checkpoint.
+    #[command(subcommand)]
+    Entry(crate::checkpoint::EntryCmd),
+    /// Shifts at a checkpoint: sign-in and handover.
+    #[command(subcommand)]
+    Shift(crate::checkpoint::ShiftCmd),
+    /// Temporary passes (临时通行证).
+    #[command(subcommand)]
+    Pass(crate::checkpoint::PassCmd),
+    /// The township's checkpoint decision rules and risk areas.
+    #[command(subcommand)]
+    Rules(crate::checkpoint::RulesCmd),
+    /// Residents of a checkpoint's village matching an ID tail, plate, phone tail or initials.
+    Match {
+        /// What was typed.
+        text: String,
+        /// Checkpoint id.
+        #[arg(long)]
+        checkpoint: String,
+        /// Most results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Isolation policies (township staff edit them; every device reads them).
     #[command(subcommand)]
     Policy(PolicyCmd),

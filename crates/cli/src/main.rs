@@ -7,6 +7,7 @@
 
 mod args;
 mod care;
+mod checkpoint;
 mod output;
 mod records;
 mod sync_cmds;

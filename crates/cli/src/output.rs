@@ -58,6 +58,9 @@ fn what_zh(what: &str) -> &str {
         "conflict" => "冲突",
         "case" => "管控对象",
         "policy" => "管控方案",
+        "checkpoint" => "卡口",
+        "pass" => "通行证",
+        "shift" => "班次",
         _ => "记录",
     }
 }
@@ -79,9 +82,9 @@ impl From<StoreError> for Failure {
                 zh: format!("找不到{}：{id}", what_zh(what)),
                 en: format!("{what} not found: {id}"),
             },
-            StoreError::Refused { zh, en, .. } => Failure {
+            StoreError::Refused { code, zh, en } => Failure {
                 code: 3,
-                kind: "refused",
+                kind: refusal_kind(code),
                 field: None,
                 zh: zh.clone(),
                 en: en.clone(),
@@ -137,4 +140,19 @@ pub fn t(lang: Lang, zh: &str, en: &str) -> String {
         Lang::Zh => zh.to_owned(),
         Lang::En => en.to_owned(),
     }
+}
+
+/// The error kind of a refusal: a temporary pass's reason is its own kind (a checkpoint's
+/// script tells an expired pass from a used one); every other refusal is `refused`, with
+/// its reasons in the message.
+fn refusal_kind(code: &str) -> &'static str {
+    [
+        "not-yet-valid",
+        "expired",
+        "already-used",
+        "not-out-on-pass",
+    ]
+    .into_iter()
+    .find(|k| *k == code)
+    .unwrap_or("refused")
 }

@@ -274,6 +274,16 @@ pub fn run(cli: Cli) -> R {
         Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {
             crate::care::run(&store, &cli.cmd, json, lang)?;
         }
+        Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
+        Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
+        Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,
+        Cmd::Pass(c) => crate::checkpoint::pass(&store, c, json, lang)?,
+        Cmd::Rules(c) => crate::checkpoint::rules(&store, c, json)?,
+        Cmd::Match {
+            text,
+            checkpoint,
+            limit,
+        } => crate::checkpoint::matches(&store, text, checkpoint, *limit, json)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;
             emit(json, &json!({ "name": name }), String::new);

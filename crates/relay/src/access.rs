@@ -46,6 +46,19 @@ pub fn access(device: &Device, township: &str, doc: &str) -> Access {
                 Access::None
             }
         }
+        "gate" | "entries" => {
+            // The owner of an entries document is `<village>:<checkpoint>:<day>`.
+            let village = owner.split(':').next().unwrap_or_default();
+            if whole_township {
+                return Access::ReadWrite;
+            }
+            let checkpoint_staff = matches!(device.role.as_str(), "grid-worker" | "volunteer");
+            if device.village() == Some(village) && checkpoint_staff {
+                Access::ReadWrite
+            } else {
+                Access::None
+            }
+        }
         _ => Access::None,
     }
 }
@@ -94,5 +107,27 @@ mod tests {
         assert_eq!(access(&v, "T", "care:A"), Access::None);
         let t = dev("township", "township");
         assert_eq!(access(&t, "T", "care:B"), Access::ReadWrite);
+    }
+
+    #[test]
+    fn checkpoint_documents_follow_the_village() {
+        let entries_a = "entries:A:C:2022-11-20";
+        for role in ["volunteer", "grid-worker"] {
+            let d = dev(role, "village:A");
+            assert_eq!(access(&d, "T", "gate:A"), Access::ReadWrite);
+            assert_eq!(access(&d, "T", entries_a), Access::ReadWrite);
+            assert_eq!(access(&d, "T", "gate:B"), Access::None);
+            assert_eq!(access(&d, "T", "entries:B:C:2022-11-20"), Access::None);
+        }
+        // A village id that merely starts like A is another village.
+        let v = dev("volunteer", "village:A");
+        assert_eq!(access(&v, "T", "entries:AB:C:2022-11-20"), Access::None);
+        assert_eq!(
+            access(&dev("doctor", "village:A"), "T", "gate:A"),
+            Access::None
+        );
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "gate:B"), Access::ReadWrite);
+        assert_eq!(access(&t, "T", entries_a), Access::ReadWrite);
     }
 }

@@ -31,6 +31,10 @@ pub enum DocKind {
     Ledger,
     /// The isolation follow-ups of one village: cases, their visits, tests and referrals.
     Care,
+    /// The checkpoints of one village with their shifts and temporary passes.
+    Gate,
+    /// The entries of one checkpoint on one day: `entries:<village>:<checkpoint>:<date>`.
+    Entries,
 }
 
 impl DocKind {
@@ -40,6 +44,8 @@ impl DocKind {
             DocKind::Grid => "grid",
             DocKind::Ledger => "ledger",
             DocKind::Care => "care",
+            DocKind::Gate => "gate",
+            DocKind::Entries => "entries",
         }
     }
 }
@@ -50,16 +56,36 @@ pub fn doc_id(kind: DocKind, owner: &str) -> String {
     format!("{}:{owner}", kind.name())
 }
 
-/// Splits a document id into its kind name and owner id.
+/// Splits a document id into its kind name and owner id. The owner of an entries document
+/// is `<village>:<checkpoint>:<date>`; [`village_of`] reads the village out of any id.
 pub fn parse_doc_id(id: &str) -> Option<(&str, &str)> {
     id.split_once(':')
 }
 
-/// The village a document belongs to, for the kinds that have one (ledger, care).
-pub fn village_of(id: &str) -> Option<String> {
-    parse_doc_id(id)
-        .filter(|(k, _)| *k == DocKind::Ledger.name() || *k == DocKind::Care.name())
-        .map(|(_, v)| v.to_owned())
+/// Document id of the entries of one checkpoint on one day. The village comes first so that
+/// the relay can check the scope from the id alone, and a day is its own document so that a
+/// finished day never grows again.
+pub fn entries_doc_id(village: &str, checkpoint: &str, day: chrono::NaiveDate) -> String {
+    format!(
+        "{}:{village}:{checkpoint}:{}",
+        DocKind::Entries.name(),
+        day.format("%Y-%m-%d")
+    )
+}
+
+/// The village a document belongs to (ledger, care, gate and entries documents), from its id.
+pub fn village_of(id: &str) -> Option<&str> {
+    let (kind, owner) = parse_doc_id(id)?;
+    let village_kinds = [
+        DocKind::Ledger,
+        DocKind::Care,
+        DocKind::Gate,
+        DocKind::Entries,
+    ];
+    village_kinds
+        .iter()
+        .any(|k| k.name() == kind)
+        .then(|| owner.split(':').next().unwrap_or(owner))
 }
 
 /// The audit message stored in every change: who made it and which records it touched.

@@ -208,9 +208,7 @@ impl Store {
             })?;
         let val = json_to_val(picked);
         let (now_ms, audit) = (g.now_ms(), g.audit("resolve"));
-        let village = crate::docs::parse_doc_id(&row.doc_id)
-            .filter(|(k, _)| *k == DocKind::Ledger.name())
-            .map(|(_, v)| v.to_owned());
+        let village = crate::docs::village_of(&row.doc_id).map(str::to_owned);
         let Inner { conn, docs, .. } = &mut *g;
         let rid = row.record_id.clone();
         docs.write(conn, &row.doc_id, village.as_deref(), audit, now_ms, |w| {
@@ -267,9 +265,7 @@ impl Store {
     /// Merges Automerge bytes (a saved document or changes) from elsewhere into document `id`;
     /// only the records they touch are re-projected. Returns whether anything was new.
     pub fn merge_doc_bytes(&self, id: &str, bytes: &[u8]) -> Result<bool> {
-        let village = crate::docs::parse_doc_id(id)
-            .filter(|(k, _)| *k == DocKind::Ledger.name())
-            .map(|(_, v)| v.to_owned());
+        let village = crate::docs::village_of(id).map(str::to_owned);
         let mut g = self.lock();
         let now_ms = g.now_ms();
         let Inner { conn, docs, .. } = &mut *g;

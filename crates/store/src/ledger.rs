@@ -238,7 +238,7 @@ fn as_pairs(f: &[(String, Val)]) -> Vec<(&str, Val)> {
 }
 
 impl Inner {
-    fn township(&self) -> Result<Option<String>> {
+    pub(crate) fn township(&self) -> Result<Option<String>> {
         get_setting(&self.conn, "township_id")
     }
 

@@ -12,13 +12,16 @@
 mod care_project;
 pub mod demo;
 pub mod docs;
+mod entries;
 mod error;
+mod gate;
 mod history;
 pub mod isolation;
 mod isolation_read;
 mod ledger;
 mod ledger_edit;
 pub mod project;
+mod project_gate;
 pub mod record;
 mod reindex;
 pub mod schema;
@@ -35,7 +38,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use demo::DemoReport;
 pub use docs::{doc_id, Audit, DocKind};
+pub use entries::{EntryResult, EntryRow, NewEntry};
 pub use error::{Result, StoreError};
+pub use gate::{CheckpointRow, ShiftRow};
 pub use history::{ConflictRow, DocInfo, HistoryEntry};
 pub use isolation::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation_read::{DueRow, PolicyRow};

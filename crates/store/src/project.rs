@@ -44,7 +44,7 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     ] {
         conn.prepare_cached(sql)?.execute([id])?;
     }
-    Ok(())
+    crate::project_gate::clear_rows(conn, id)
 }
 
 /// Recomputes the projection rows of one record of a document.
@@ -130,7 +130,9 @@ fn insert_rows(
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::care_project::insert(conn, kind, village, id, rec)?;
         }
-        _ => {}
+        _ => {
+            crate::project_gate::insert_rows(conn, village, id, rec)?;
+        }
     }
     let mut ins = conn.prepare_cached(
         "INSERT INTO conflicts (record_id, field, doc_id, vals) VALUES (?1, ?2, ?3, ?4)",
@@ -304,10 +306,14 @@ const CANONICAL: [(&str, &str); 12] = [
     ),
 ];
 
+fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
+    CANONICAL.into_iter().chain(crate::project_gate::CANONICAL)
+}
+
 /// Calls `f(table, line)` for every projection row in canonical order.
 pub fn for_each_row(conn: &Connection, mut f: impl FnMut(&str, &str)) -> Result<()> {
     let mut line = String::new();
-    for (table, q) in CANONICAL {
+    for (table, q) in all_canonical() {
         let mut st = conn.prepare(q)?;
         let n = st.column_count();
         let mut rows = st.query([])?;
@@ -333,11 +339,10 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
 /// Per table: row count and a digest of its canonical rows.
 pub fn digest(conn: &Connection) -> Result<Vec<(String, u64, u64)>> {
     use std::hash::{Hash, Hasher};
-    let mut out: Vec<(String, u64, std::collections::hash_map::DefaultHasher)> = CANONICAL
-        .iter()
+    let mut out: Vec<(String, u64, std::collections::hash_map::DefaultHasher)> = all_canonical()
         .map(|(t, _)| {
             (
-                (*t).to_owned(),
+                t.to_owned(),
                 0,
                 std::collections::hash_map::DefaultHasher::new(),
             )

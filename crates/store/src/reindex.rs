@@ -23,7 +23,7 @@ pub struct ReindexReport {
     pub applied: bool,
 }
 
-const PROJECTION_TABLES: [&str; 12] = [
+const PROJECTION_TABLES: [&str; 17] = [
     "policies",
     "cases",
     "visits",
@@ -36,6 +36,11 @@ const PROJECTION_TABLES: [&str; 12] = [
     "search_terms",
     "events",
     "conflicts",
+    "checkpoints",
+    "entries",
+    "passes",
+    "pass_uses",
+    "shifts",
 ];
 
 impl Store {
@@ -55,7 +60,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut records = 0;
         for id in &ids {
-            let village = village_of(id);
+            let village = village_of(id).map(str::to_owned);
             let doc = docs.get(&tx, id)?;
             let keys: Vec<String> = doc.keys(automerge::ROOT).collect();
             for k in &keys {

@@ -204,6 +204,84 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 7: checkpoints, their entries per day, shifts, temporary passes and their uses.
+    (
+        r#"
+    CREATE TABLE checkpoints (
+        id TEXT PRIMARY KEY,
+        village_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        place TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX checkpoints_village ON checkpoints (village_id, name);
+    CREATE TABLE entries (
+        id TEXT PRIMARY KEY,
+        checkpoint_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        at TEXT NOT NULL,
+        device TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        name TEXT NOT NULL,
+        id_kind TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        hukou_place TEXT,
+        residence TEXT,
+        phone TEXT,
+        plate TEXT,
+        temperature_tenths INTEGER NOT NULL,
+        health_code TEXT NOT NULL,
+        travel TEXT NOT NULL,
+        declared_areas TEXT NOT NULL,
+        purpose TEXT,
+        suggested TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        volunteer TEXT NOT NULL,
+        note TEXT,
+        overridden INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        person_id TEXT,
+        pass_number TEXT
+    );
+    CREATE INDEX entries_day ON entries (checkpoint_id, day, at, device, id);
+    CREATE TABLE passes (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        household_id TEXT NOT NULL,
+        valid_from TEXT NOT NULL,
+        valid_to TEXT NOT NULL,
+        issued_by TEXT NOT NULL
+    );
+    CREATE INDEX passes_number ON passes (number);
+    CREATE TABLE pass_uses (
+        id TEXT PRIMARY KEY,
+        pass_number TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        checkpoint_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        entry_id TEXT NOT NULL
+    );
+    CREATE INDEX pass_uses_number ON pass_uses (pass_number, at);
+    CREATE TABLE shifts (
+        id TEXT PRIMARY KEY,
+        checkpoint_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        staff TEXT NOT NULL,
+        signed_in_at TEXT,
+        signed_out_at TEXT,
+        handover_note TEXT
+    );
+    CREATE INDEX shifts_checkpoint ON shifts (checkpoint_id, date, idx);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

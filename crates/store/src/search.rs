@@ -51,6 +51,11 @@ pub fn terms(name: &str, id_number: &str, phone: Option<&str>, plate: Option<&st
     out
 }
 
+/// The search term of a whole ID number: looking it up is an exact match on the document.
+pub(crate) fn id_term(id_number: &str) -> String {
+    format!("{IDNUM}{}", reversed(id_number))
+}
+
 fn reversed(s: &str) -> String {
     s.chars().rev().collect()
 }
@@ -122,10 +127,24 @@ fn plan(query: &str) -> Vec<(&'static str, String)> {
 
 /// Finds up to `limit` persons (not deleted) matching `query`.
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Hit>> {
+    search_in(conn, query, limit, None)
+}
+
+/// Like [`search`], restricted to the persons of one village when `village` is given (a
+/// checkpoint offers only the residents of its own village).
+pub fn search_in(
+    conn: &Connection,
+    query: &str,
+    limit: usize,
+    village: Option<&str>,
+) -> Result<Vec<Hit>> {
     let mut hits: Vec<Hit> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // With a village the scan joins persons, so that the limit counts only that village's
+    // matches: a tail shared by many people elsewhere must not crowd out the resident.
     let mut scan = conn.prepare_cached(
-        "SELECT person FROM search_terms WHERE term >= ?1 AND term < ?2 LIMIT ?3",
+        "SELECT t.person FROM search_terms t JOIN persons p ON p.rowid = t.person
+         WHERE t.term >= ?1 AND t.term < ?2 AND (?4 IS NULL OR p.village_id = ?4) LIMIT ?3",
     )?;
     let mut fetch = conn.prepare_cached(
         "SELECT p.id, p.household_id, p.village_id, p.name, p.id_number, p.phone, p.plate,
@@ -140,7 +159,7 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Hit>> 
         let upper = format!("{prefix}\u{10FFFF}");
         let want = (limit - hits.len()) as i64 * 2;
         let rowids: Vec<i64> = scan
-            .query_map(params![prefix, upper, want], |r| r.get(0))?
+            .query_map(params![prefix, upper, want, village], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for rowid in rowids {
             if hits.len() >= limit || !seen.insert(rowid) {

@@ -17,7 +17,7 @@ use crate::{Inner, Store};
 pub type TouchCheck<'a> = &'a dyn Fn(&Automerge, &BTreeSet<String>) -> Result<()>;
 
 fn village_of(doc_id: &str) -> Option<String> {
-    crate::docs::village_of(doc_id)
+    crate::docs::village_of(doc_id).map(str::to_owned)
 }
 
 impl Inner {

@@ -13,9 +13,11 @@ use crate::error::{Result, SyncError};
 /// refused (a hostile or broken peer cannot plant foreign records in a document).
 fn allowed_types(doc: &str) -> &'static [&'static str] {
     match doc.split_once(':').map(|(k, _)| k) {
-        Some("grid") => &["township", "village", "group", "policy"],
+        Some("grid") => &["township", "village", "group", "policy", "rules"],
         Some("ledger") => &["household", "person"],
         Some("care") => &["case", "visit", "test", "referral"],
+        Some("gate") => &["checkpoint", "shift", "pass"],
+        Some("entries") => &["entry"],
         _ => &[],
     }
 }

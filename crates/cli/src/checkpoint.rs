@@ -1,0 +1,385 @@
+//! The "Checkpoints" commands: checkpoints, entries, shifts, passes, decision rules, and
+//! matching what a volunteer types against the village's ledger.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::Subcommand;
+use gridbook_domain::checkpoint::{Decision, DecisionRules, Direction, EntryInput};
+use gridbook_store::{NewEntry, Store};
+use serde_json::json;
+
+use crate::args::Lang;
+use crate::output::{emit, t, Failure};
+
+type R = Result<(), Failure>;
+
+/// Checkpoint commands.
+#[derive(Debug, Subcommand)]
+pub enum CheckpointCmd {
+    /// Add a checkpoint to a village.
+    Add {
+        /// Village id.
+        #[arg(long)]
+        village: String,
+        /// Name, e.g. 村口卡点.
+        #[arg(long)]
+        name: String,
+        /// Where it is.
+        #[arg(long)]
+        place: Option<String>,
+    },
+    /// List checkpoints.
+    List,
+}
+
+/// Entry commands.
+#[derive(Debug, Subcommand)]
+pub enum EntryCmd {
+    /// Record a person crossing; prints the decision and its reasons.
+    Add(Box<EntryArgs>),
+    /// Entries of a checkpoint on a day, in the same order on every device.
+    List {
+        /// Checkpoint id.
+        #[arg(long)]
+        checkpoint: String,
+        /// Day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+    },
+}
+
+/// The entry form.
+#[derive(Debug, clap::Args)]
+pub struct EntryArgs {
+    /// Checkpoint id.
+    #[arg(long)]
+    checkpoint: String,
+    /// in or out (进/出).
+    #[arg(long)]
+    direction: String,
+    /// Name.
+    #[arg(long)]
+    name: String,
+    /// ID document number.
+    #[arg(long)]
+    id_number: String,
+    /// Phone.
+    #[arg(long)]
+    phone: Option<String>,
+    /// Plate.
+    #[arg(long)]
+    plate: Option<String>,
+    /// Temperature in °C.
+    #[arg(long)]
+    temp: String,
+    /// Health code colour: green, yellow or red.
+    #[arg(long)]
+    code: String,
+    /// Travel in the last 14 days.
+    #[arg(long)]
+    travel: Option<String>,
+    /// 户口所在地.
+    #[arg(long)]
+    hukou: Option<String>,
+    /// 常住地.
+    #[arg(long)]
+    residence: Option<String>,
+    /// 事由.
+    #[arg(long)]
+    purpose: Option<String>,
+    /// Risk areas ticked from the list, comma-separated.
+    #[arg(long)]
+    areas: Option<String>,
+    /// The volunteer's decision when not the suggestion: allow, turn-back or observe.
+    #[arg(long)]
+    decision: Option<String>,
+    /// Why (required to decide less strictly than suggested).
+    #[arg(long)]
+    note: Option<String>,
+    /// Who decided (defaults to the staff signed in).
+    #[arg(long)]
+    volunteer: Option<String>,
+    /// Temporary pass number.
+    #[arg(long)]
+    pass: Option<String>,
+    /// When, YYYY-MM-DDTHH:MM (default now).
+    #[arg(long)]
+    at: Option<String>,
+}
+
+/// Shift commands.
+#[derive(Debug, Subcommand)]
+pub enum ShiftCmd {
+    /// Sign in to the shift on duty now.
+    Start {
+        /// Checkpoint id.
+        #[arg(long)]
+        checkpoint: String,
+        /// Names, comma-separated.
+        #[arg(long)]
+        staff: String,
+    },
+    /// Hand the shift on duty over with a note.
+    Handover {
+        /// Checkpoint id.
+        #[arg(long)]
+        checkpoint: String,
+        /// Handover note.
+        #[arg(long)]
+        note: String,
+    },
+}
+
+/// Pass commands.
+#[derive(Debug, Subcommand)]
+pub enum PassCmd {
+    /// Issue a pass to a household for a window.
+    Issue {
+        /// Household id.
+        #[arg(long)]
+        household: String,
+        /// Start, YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        from: String,
+        /// End, YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        to: String,
+    },
+    /// Check a pass now; exit 3 with the reason if it is refused.
+    Check {
+        /// Pass number.
+        number: String,
+        /// out (a use) or in (coming back).
+        #[arg(long, default_value = "out")]
+        direction: String,
+        /// ID number of the person (needed to come back in).
+        #[arg(long, default_value = "")]
+        id_number: String,
+    },
+}
+
+/// Rules commands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCmd {
+    /// Show the rules in force.
+    Show,
+    /// Replace the rules from a JSON file (township staff).
+    Set {
+        /// JSON file.
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
+}
+
+fn invalid_time(s: &str) -> Failure {
+    Failure::invalid(
+        format!("时间“{s}”应为 YYYY-MM-DDTHH:MM"),
+        format!("time '{s}' must be YYYY-MM-DDTHH:MM"),
+    )
+}
+
+fn parse_time(s: &str) -> Result<NaiveDateTime, Failure> {
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+        .ok_or_else(|| invalid_time(s))
+}
+
+fn store_err(e: gridbook_domain::FieldError) -> Failure {
+    Failure::from(gridbook_store::StoreError::from(e))
+}
+
+/// Runs `checkpoint …`.
+pub fn checkpoint(store: &Store, cmd: &CheckpointCmd, json: bool, lang: Lang) -> R {
+    match cmd {
+        CheckpointCmd::Add {
+            village,
+            name,
+            place,
+        } => {
+            let id = store.add_checkpoint(village, name, place.as_deref())?;
+            emit(json, &json!({ "id": id }), || id.clone());
+        }
+        CheckpointCmd::List => {
+            let rows = store.checkpoints()?;
+            emit(json, &rows, || {
+                if rows.is_empty() {
+                    return t(lang, "还没有卡口", "no checkpoints yet");
+                }
+                let line = |c: &gridbook_store::CheckpointRow| {
+                    format!("{}  {}  {}", c.id, c.name, c.place.as_deref().unwrap_or(""))
+                };
+                rows.iter().map(line).collect::<Vec<_>>().join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs `entry …`.
+pub fn entry(store: &Store, cmd: &EntryCmd, json: bool, lang: Lang) -> R {
+    match cmd {
+        EntryCmd::Add(a) => {
+            let at = a.at.as_deref().map(parse_time).transpose()?;
+            let decision = a
+                .decision
+                .as_deref()
+                .map(Decision::parse)
+                .transpose()
+                .map_err(store_err)?;
+            let areas = a.areas.as_deref().unwrap_or_default();
+            let input = EntryInput {
+                at: at.unwrap_or_default(),
+                direction: a.direction.clone(),
+                name: a.name.clone(),
+                id_kind: None,
+                id_number: a.id_number.clone(),
+                hukou_place: a.hukou.clone().unwrap_or_default(),
+                residence: a.residence.clone().unwrap_or_default(),
+                phone: a.phone.clone().unwrap_or_default(),
+                plate: a.plate.clone().unwrap_or_default(),
+                temperature: a.temp.clone(),
+                health_code: a.code.clone(),
+                travel: a.travel.clone().unwrap_or_default(),
+                declared_areas: areas
+                    .split([',', '，', '、'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                purpose: a.purpose.clone().unwrap_or_default(),
+            };
+            let r = store.add_entry(&NewEntry {
+                checkpoint: a.checkpoint.clone(),
+                input,
+                at_now: at.is_none(),
+                decision,
+                note: a.note.clone(),
+                volunteer: a.volunteer.clone(),
+                pass: a.pass.clone(),
+            })?;
+            let v = json!({
+                "entry_id": r.entry_id,
+                "decision": r.decision.code(),
+                "suggested": r.suggested.code(),
+                "reasons": r.reasons,
+                "person_id": r.person_id,
+            });
+            emit(json, &v, || {
+                let why: Vec<&str> = r.reasons.iter().map(|x| x.zh.as_str()).collect();
+                match lang {
+                    Lang::Zh => format!("{}  {}", r.decision.zh(), why.join("；")),
+                    Lang::En => format!("{}  {}", r.decision.en(), r.reasons.len()),
+                }
+            });
+        }
+        EntryCmd::List { checkpoint, date } => {
+            let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+                Failure::invalid(
+                    format!("日期“{date}”应为 YYYY-MM-DD"),
+                    format!("date '{date}' must be YYYY-MM-DD"),
+                )
+            })?;
+            let rows = store.entries(checkpoint, day)?;
+            emit(json, &rows, || {
+                let line = |e: &gridbook_store::EntryRow| {
+                    let hm = e.at.get(11..16).unwrap_or_default();
+                    format!(
+                        "{hm}  {}  {}  {}  {}",
+                        e.direction, e.name, e.temperature, e.decision
+                    )
+                };
+                rows.iter().map(line).collect::<Vec<_>>().join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs `shift …`.
+pub fn shift(store: &Store, cmd: &ShiftCmd, json: bool) -> R {
+    let row = match cmd {
+        ShiftCmd::Start { checkpoint, staff } => {
+            let names: Vec<&str> = staff
+                .split([',', '，', '、'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            store.shift_start(checkpoint, &names)?
+        }
+        ShiftCmd::Handover { checkpoint, note } => store.shift_handover(checkpoint, note)?,
+    };
+    emit(json, &row, || {
+        format!("{} {} {}", row.date, row.index + 1, row.staff)
+    });
+    Ok(())
+}
+
+/// Runs `pass …`.
+pub fn pass(store: &Store, cmd: &PassCmd, json: bool, lang: Lang) -> R {
+    match cmd {
+        PassCmd::Issue {
+            household,
+            from,
+            to,
+        } => {
+            let (id, number) = store.issue_pass(household, from, to)?;
+            emit(json, &json!({ "pass_id": id, "number": number }), || {
+                number.clone()
+            });
+        }
+        PassCmd::Check {
+            number,
+            direction,
+            id_number,
+        } => {
+            let direction = Direction::parse(direction).map_err(store_err)?;
+            match store.check_pass(number, direction, id_number.trim())? {
+                Ok(()) => emit(json, &json!({ "ok": true }), || {
+                    t(lang, "通行证有效", "pass valid")
+                }),
+                Err(refusal) => {
+                    return Err(Failure::from(gridbook_store::StoreError::Refused {
+                        code: refusal.code().to_owned(),
+                        zh: refusal.zh(),
+                        en: refusal.en(),
+                    }))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `rules …`.
+pub fn rules(store: &Store, cmd: &RulesCmd, json: bool) -> R {
+    match cmd {
+        RulesCmd::Show => {
+            let r = store.rules()?;
+            emit(json, &r, || {
+                serde_json::to_string_pretty(&r).unwrap_or_default()
+            });
+        }
+        RulesCmd::Set { file } => {
+            let text = std::fs::read_to_string(file)?;
+            let r: DecisionRules = serde_json::from_str(&text).map_err(|e| {
+                Failure::invalid(
+                    format!("规则文件格式有误：{e}"),
+                    format!("rules file is not valid: {e}"),
+                )
+            })?;
+            store.set_rules(&r)?;
+            emit(json, &json!({ "ok": true }), String::new);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `match`.
+pub fn matches(store: &Store, text: &str, checkpoint: &str, limit: usize, json: bool) -> R {
+    let hits = store.match_residents(checkpoint, text, limit)?;
+    emit(json, &hits, || {
+        let line = |h: &gridbook_store::Hit| format!("{}  {}  {}", h.person_id, h.name, h.address);
+        hits.iter().map(line).collect::<Vec<_>>().join("\n")
+    });
+    Ok(())
+}

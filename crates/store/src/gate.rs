@@ -1,0 +1,458 @@
+//! Checkpoints of a village, their shifts and temporary passes (the `gate:<village>` document),
+//! and the township's decision rules (one `rules` record in the grid document).
+
+use chrono::NaiveDateTime;
+use gridbook_domain::checkpoint::{
+    check_pass, handover, parse_pass_number, sign_in, DecisionRules, Direction, Pass, PassRefusal,
+    PassUse, ShiftPlan,
+};
+use gridbook_domain::FieldError;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::docs::{doc_id, DocKind};
+use crate::error::{Result, StoreError};
+use crate::record::{create_record, read_record, record_obj, set_fields};
+use crate::value::Val;
+use crate::{Inner, Store};
+
+/// Namespace of the rules record id: derived from the township, so every township device
+/// writes the same record instead of each creating its own.
+const RULES_NS: Uuid = Uuid::from_u128(0x6a1d_52c4_8e0b_4c1e_9d3f_2b7a_0c55_e917);
+
+/// A checkpoint as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointRow {
+    /// Id.
+    pub id: String,
+    /// Village.
+    pub village_id: String,
+    /// Name, e.g. 村口卡点.
+    pub name: String,
+    /// Where it is.
+    pub place: Option<String>,
+}
+
+/// A shift as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShiftRow {
+    /// Id.
+    pub id: String,
+    /// Checkpoint.
+    pub checkpoint_id: String,
+    /// The date the shift started.
+    pub date: String,
+    /// Index in the shift plan.
+    pub index: i64,
+    /// Staff on duty, comma-separated.
+    pub staff: String,
+    /// Sign-in time.
+    pub signed_in_at: Option<String>,
+    /// Handover time.
+    pub signed_out_at: Option<String>,
+    /// Handover note.
+    pub handover_note: Option<String>,
+}
+
+pub(crate) fn fmt_at(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+pub(crate) fn parse_at(s: &str) -> Option<NaiveDateTime> {
+    // `%.f` also reads the fixed-width fraction of entry times (their sort key text).
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .ok()
+}
+
+pub(crate) fn parse_uuid(field: &'static str, s: &str) -> Result<String> {
+    Uuid::parse_str(s.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            StoreError::Invalid(FieldError::new(
+                field,
+                "uuid",
+                format!("编号“{s}”格式不正确"),
+                format!("'{s}' is not a valid id"),
+            ))
+        })
+}
+
+impl Inner {
+    /// The village of a checkpoint that exists.
+    pub(crate) fn checkpoint_village(&self, id: &str) -> Result<String> {
+        self.conn
+            .prepare_cached("SELECT village_id FROM checkpoints WHERE id = ?1 AND deleted = 0")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("checkpoint", id))
+    }
+
+    /// The township's decision rules, or the defaults of seed 001 when none were set.
+    pub(crate) fn rules(&mut self) -> Result<DecisionRules> {
+        let Some(township) = self.township()? else {
+            return Ok(DecisionRules::default());
+        };
+        let rid = rules_id(&township);
+        let Inner { conn, docs, .. } = self;
+        let doc = docs.get(conn, &doc_id(DocKind::Grid, &township))?;
+        let json = read_record(doc, &rid)?.and_then(|r| r.str("rules"));
+        match json {
+            None => Ok(DecisionRules::default()),
+            Some(j) => serde_json::from_str(&j)
+                .map_err(|e| StoreError::Corrupt(format!("decision rules: {e}"))),
+        }
+    }
+}
+
+fn rules_id(township: &str) -> String {
+    Uuid::new_v5(&RULES_NS, township.as_bytes()).to_string()
+}
+
+impl Store {
+    /// Adds a checkpoint (卡口) to a village.
+    pub fn add_checkpoint(&self, village: &str, name: &str, place: Option<&str>) -> Result<String> {
+        let village = parse_uuid("village", village)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 40 {
+            return Err(StoreError::Invalid(FieldError::new(
+                "name",
+                "length",
+                "卡口名称应为1–40个字",
+                "checkpoint name must be 1–40 characters",
+            )));
+        }
+        let mut g = self.lock();
+        if !g.village_exists(&village)? {
+            return Err(StoreError::not_found("village", village));
+        }
+        let id = Uuid::new_v4().to_string();
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        let place = place.map(str::trim).filter(|p| !p.is_empty());
+        docs.write(
+            conn,
+            &doc_id(DocKind::Gate, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let f = [
+                    ("name", name.into()),
+                    ("place", place.map(str::to_owned).into()),
+                ];
+                create_record(w.tx, &id, "checkpoint", &f)?;
+                w.touch(&id);
+                Ok(())
+            },
+        )?;
+        Ok(id)
+    }
+
+    /// Every checkpoint, by village and name.
+    pub fn checkpoints(&self) -> Result<Vec<CheckpointRow>> {
+        let g = self.lock();
+        let mut st = g.conn.prepare_cached(
+            "SELECT id, village_id, name, place FROM checkpoints WHERE deleted = 0
+             ORDER BY village_id, name, id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(CheckpointRow {
+                    id: r.get(0)?,
+                    village_id: r.get(1)?,
+                    name: r.get(2)?,
+                    place: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Signs staff in to the shift on duty now at a checkpoint (default plan: three shifts a
+    /// day, two people each; fewer people are recorded, not refused).
+    pub fn shift_start(&self, checkpoint: &str, staff: &[&str]) -> Result<ShiftRow> {
+        let checkpoint = parse_uuid("checkpoint", checkpoint)?;
+        let mut g = self.lock();
+        let village = g.checkpoint_village(&checkpoint)?;
+        let s = sign_in(&ShiftPlan::default(), g.now_local(), staff)?;
+        let id = Uuid::new_v4().to_string();
+        let row = ShiftRow {
+            id: id.clone(),
+            checkpoint_id: checkpoint.clone(),
+            date: s.date.to_string(),
+            index: s.shift as i64,
+            staff: s.staff.join(","),
+            signed_in_at: Some(fmt_at(s.at)),
+            signed_out_at: None,
+            handover_note: None,
+        };
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Gate, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let f = [
+                    ("checkpoint_id", Val::from(checkpoint.as_str())),
+                    ("date", row.date.clone().into()),
+                    ("index", Val::Int(row.index)),
+                    ("staff", row.staff.clone().into()),
+                    ("signed_in_at", row.signed_in_at.clone().into()),
+                ];
+                create_record(w.tx, &id, "shift", &f)?;
+                w.touch(&id);
+                Ok(())
+            },
+        )?;
+        Ok(row)
+    }
+
+    /// Hands the shift on duty over with a note: signs out the latest sign-in of that shift.
+    pub fn shift_handover(&self, checkpoint: &str, note: &str) -> Result<ShiftRow> {
+        let checkpoint = parse_uuid("checkpoint", checkpoint)?;
+        let mut g = self.lock();
+        let village = g.checkpoint_village(&checkpoint)?;
+        let h = handover(&ShiftPlan::default(), g.now_local(), note)?;
+        let date = h.date.to_string();
+        let id: String = g
+            .conn
+            .prepare_cached(
+                "SELECT id FROM shifts WHERE checkpoint_id = ?1 AND date = ?2 AND idx = ?3
+                 ORDER BY signed_in_at DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![checkpoint, date, h.shift as i64], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::Invalid(FieldError::new(
+                    "shift",
+                    "not_signed_in",
+                    "本班次尚未签到，无法交班",
+                    "nobody signed in to this shift, so it cannot be handed over",
+                ))
+            })?;
+        let (now_ms, audit) = (g.now_ms(), g.audit("edit"));
+        let Inner { conn, docs, .. } = &mut *g;
+        let at = fmt_at(h.at);
+        docs.write(
+            conn,
+            &doc_id(DocKind::Gate, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let obj =
+                    record_obj(&*w.tx, &id)?.ok_or_else(|| StoreError::not_found("shift", &id))?;
+                let f = [
+                    ("signed_out_at".to_owned(), Val::from(at.as_str())),
+                    ("handover_note".to_owned(), h.note.clone().into()),
+                ];
+                set_fields(w.tx, &obj, &f)?;
+                w.touch(&id);
+                Ok(())
+            },
+        )?;
+        g.shift(&id)
+    }
+
+    /// Issues a temporary pass (临时通行证) to a household for a window.
+    pub fn issue_pass(&self, household: &str, from: &str, to: &str) -> Result<(String, String)> {
+        let household = parse_uuid("household", household)?;
+        let bad = |field: &'static str, s: &str| {
+            StoreError::Invalid(FieldError::new(
+                field,
+                "format",
+                format!("时间“{s}”应为 YYYY-MM-DDTHH:MM"),
+                format!("time '{s}' must be YYYY-MM-DDTHH:MM"),
+            ))
+        };
+        let from_t = parse_at(from).ok_or_else(|| bad("valid_from", from))?;
+        let to_t = parse_at(to).ok_or_else(|| bad("valid_to", to))?;
+        let mut g = self.lock();
+        let village: String = g
+            .conn
+            .prepare_cached("SELECT village_id FROM households WHERE id = ?1 AND deleted = 0")?
+            .query_row([&household], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("household", &household))?;
+        let issuer = g.device.clone();
+        let seed = Uuid::new_v4();
+        let hid = Uuid::parse_str(&household).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let pass = Pass::issue(seed, hid, from_t, to_t, &issuer)
+            .or_else(|_| Pass::issue(seed, hid, from_t, to_t, "镇村工作人员"))?;
+        let id = seed.to_string();
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Gate, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let f = [
+                    ("number", Val::from(pass.number.as_str())),
+                    ("household_id", household.as_str().into()),
+                    ("valid_from", fmt_at(pass.valid_from).into()),
+                    ("valid_to", fmt_at(pass.valid_to).into()),
+                    ("issued_by", pass.issued_by.as_str().into()),
+                ];
+                create_record(w.tx, &id, "pass", &f)?;
+                w.touch(&id);
+                Ok(())
+            },
+        )?;
+        Ok((id, pass.number))
+    }
+
+    /// Checks whether a person may cross on a pass now. `Ok(Err(refusal))` is a refusal.
+    pub fn check_pass(
+        &self,
+        number: &str,
+        direction: Direction,
+        id_number: &str,
+    ) -> Result<std::result::Result<(), PassRefusal>> {
+        let g = self.lock();
+        g.check_pass(number, direction, id_number, g.now_local())
+    }
+
+    /// Shows the township's decision rules (the defaults until staff set them).
+    pub fn rules(&self) -> Result<DecisionRules> {
+        self.lock().rules()
+    }
+
+    /// Replaces the township's decision rules (township staff); they sync to every device.
+    pub fn set_rules(&self, rules: &DecisionRules) -> Result<()> {
+        if let Err(errors) = rules.validate() {
+            let first = errors.into_iter().next();
+            return Err(StoreError::Invalid(first.unwrap_or_else(|| {
+                FieldError::new("rules", "invalid", "规则无效", "invalid rules")
+            })));
+        }
+        let json = serde_json::to_string(rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut g = self.lock();
+        let township = g.ensure_township(None, "本镇")?;
+        let rid = rules_id(&township);
+        let (now_ms, audit) = (g.now_ms(), g.audit("edit"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Grid, &township),
+            None,
+            audit,
+            now_ms,
+            |w| {
+                match record_obj(&*w.tx, &rid)? {
+                    Some(obj) => {
+                        set_fields(w.tx, &obj, &[("rules".to_owned(), json.as_str().into())])?;
+                    }
+                    None => {
+                        create_record(w.tx, &rid, "rules", &[("rules", json.as_str().into())])?;
+                    }
+                }
+                w.touch(&rid);
+                Ok(())
+            },
+        )
+    }
+}
+
+impl Inner {
+    fn shift(&self, id: &str) -> Result<ShiftRow> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, checkpoint_id, date, idx, staff, signed_in_at, signed_out_at,
+                 handover_note FROM shifts WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(ShiftRow {
+                    id: r.get(0)?,
+                    checkpoint_id: r.get(1)?,
+                    date: r.get(2)?,
+                    index: r.get(3)?,
+                    staff: r.get(4)?,
+                    signed_in_at: r.get(5)?,
+                    signed_out_at: r.get(6)?,
+                    handover_note: r.get(7)?,
+                })
+            })?)
+    }
+
+    /// The staff of the latest sign-in at a checkpoint, as the real name of the decision.
+    pub(crate) fn on_duty(&self, checkpoint: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT staff FROM shifts WHERE checkpoint_id = ?1 AND signed_out_at IS NULL
+                 ORDER BY signed_in_at DESC, id DESC LIMIT 1",
+            )?
+            .query_row([checkpoint], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The pass with this number, and its uses so far.
+    pub(crate) fn check_pass(
+        &self,
+        number: &str,
+        direction: Direction,
+        id_number: &str,
+        now: NaiveDateTime,
+    ) -> Result<std::result::Result<(), PassRefusal>> {
+        let number = parse_pass_number(number)?;
+        let row: Option<(String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT household_id, valid_from, valid_to, issued_by FROM passes
+                 WHERE number = ?1 ORDER BY id LIMIT 1",
+            )?
+            .query_row([&number], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let (household, from, to, issued_by) =
+            row.ok_or_else(|| StoreError::not_found("pass", &number))?;
+        let corrupt = || StoreError::Corrupt(format!("pass {number}"));
+        let pass = Pass {
+            number: number.clone(),
+            household_id: Uuid::parse_str(&household).map_err(|_| corrupt())?,
+            valid_from: parse_at(&from).ok_or_else(corrupt)?,
+            valid_to: parse_at(&to).ok_or_else(corrupt)?,
+            issued_by,
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, direction, id_number, entry_id FROM pass_uses WHERE pass_number = ?1",
+        )?;
+        let uses: Vec<PassUse> = st
+            .query_map([&number], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter_map(|(at, dir, idn, entry)| {
+                Some(PassUse {
+                    pass_number: number.clone(),
+                    at: parse_at(&at)?,
+                    direction: if dir == "in" {
+                        Direction::In
+                    } else {
+                        Direction::Out
+                    },
+                    id_number: idn,
+                    entry_id: Uuid::parse_str(&entry).ok()?,
+                })
+            })
+            .collect();
+        Ok(check_pass(&pass, now, direction, id_number, &uses))
+    }
+}

@@ -1,0 +1,373 @@
+//! Checkpoints (issue 6, shared/cli.md "Checkpoints") through the `gridbook` command line on
+//! real SQLite files, and two tablets syncing through a real relay.
+//!
+//! What must hold: the township's rules decide (red, yellow, green, fever, travel through a
+//! risk area set with `rules set`) and a volunteer's override is recorded, a less strict one
+//! only with a note; a bad ID, phone, plate or temperature exits 2 and writes nothing; a pass
+//! is refused when expired, not yet valid or used twice; the ledger offers the village's
+//! residents by ID tail, initials or phone tail; two tablets offline with 500 entries each
+//! end up with the same 1,000 entries in the same order.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use gridbook_domain::checkpoint::EntryInput;
+use gridbook_store::{NewEntry, Store};
+use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::{array, mainland_id, str_of, with_wrong_check_char};
+use serde_json::Value;
+
+const NOW: &str = "2022-11-20T09:00";
+const DAY: &str = "2022-11-20";
+
+/// A device with a village, a household whose head is 张三丰, and a checkpoint.
+struct Gate {
+    data: Data,
+    village: String,
+    household: String,
+    head: String,
+    checkpoint: String,
+}
+
+fn gate() -> Gate {
+    let mut data = Data::new();
+    data.now = Some(NOW.to_owned());
+    let village = str_of(&data.json("village add --name 桂花村"), "id").to_owned();
+    let h = data.json(&format!(
+        "household add --village {village} --address 桂花村一组1号 --head-name 张三丰 \
+         --head-id {} --phone 13800138000",
+        mainland_id(7)
+    ));
+    let household = str_of(&h, "household_id").to_owned();
+    let head = str_of(&h, "person_id").to_owned();
+    let checkpoint = str_of(
+        &data.json(&format!(
+            "checkpoint add --village {village} --name 村口卡点"
+        )),
+        "id",
+    )
+    .to_owned();
+    Gate {
+        data,
+        village,
+        household,
+        head,
+        checkpoint,
+    }
+}
+
+impl Gate {
+    fn entry_cmd(&self, extra: &str) -> String {
+        format!(
+            "entry add --checkpoint {} --direction in --name 李四 --id-number {} {extra}",
+            self.checkpoint,
+            mainland_id(900)
+        )
+    }
+
+    fn entry(&self, extra: &str) -> Value {
+        self.data.json(&self.entry_cmd(extra))
+    }
+
+    fn entries(&self) -> Vec<Value> {
+        let list = self.data.json(&format!(
+            "entry list --checkpoint {} --date {DAY}",
+            self.checkpoint
+        ));
+        array(&list).clone()
+    }
+
+    /// Runs a command that must fail with `code`; returns the JSON error.
+    fn fails(&self, cmdline: &str, code: i32) -> Value {
+        let out = self.data.run(&format!("--json {cmdline}"));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{cmdline}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{cmdline} printed on stdout");
+        let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error on stderr");
+        err["error"].clone()
+    }
+}
+
+fn codes(reasons: &Value) -> Vec<String> {
+    array(reasons)
+        .iter()
+        .map(|r| str_of(r, "code").to_owned())
+        .collect()
+}
+
+#[test]
+fn rules_decide_by_colour_fever_and_travel() {
+    let g = gate();
+    let green = g.entry("--temp 36.5 --code green");
+    assert_eq!(green["decision"], "allow", "{green}");
+    assert_eq!(codes(&green["reasons"]), vec!["all-clear"], "{green}");
+    assert_eq!(green["person_id"], Value::Null);
+    assert_eq!(
+        g.entry("--temp 36.5 --code yellow")["decision"],
+        "turn-back"
+    );
+    let red = g.entry("--temp 36.5 --code red");
+    assert_eq!(red["decision"], "observe", "{red}");
+    assert!(!array(&red["reasons"]).is_empty(), "{red}");
+    let fever = g.entry("--temp 37.6 --code green");
+    assert_eq!(fever["decision"], "observe", "{fever}");
+    assert_eq!(g.entry("--temp 37.2 --code green")["decision"], "allow");
+
+    // Travel through an area only counts once the township lists it.
+    let travel = "--temp 36.5 --code green --travel 武汉市江夏区";
+    assert_eq!(g.entry(travel)["decision"], "allow");
+    let mut rules = g.data.json("rules show");
+    rules["risk_areas"] = serde_json::json!([
+        { "name": "武汉市", "level": "high", "since": "2022-11-01" }
+    ]);
+    let file = g.data.path().join("rules.json");
+    std::fs::write(&file, rules.to_string()).expect("write rules");
+    g.data.ok(&format!("rules set --file {}", file.display()));
+    assert_eq!(g.data.json("rules show")["risk_areas"], rules["risk_areas"]);
+    let through = g.entry(travel);
+    assert_eq!(through["decision"], "observe", "{through}");
+    assert!(!codes(&through["reasons"]).is_empty());
+    assert_eq!(g.entries().len(), 7);
+    g.data.reindex_check();
+}
+
+#[test]
+fn overrides_are_recorded_and_loosening_needs_a_note() {
+    let g = gate();
+    let err = g.fails(&g.entry_cmd("--temp 36.5 --code red --decision allow"), 2);
+    assert_eq!(err["field"], "note", "{err}");
+    assert!(g.entries().is_empty(), "a refused override wrote an entry");
+
+    let ok = g.entry("--temp 36.5 --code red --decision allow --note 持48小时内核酸阴性证明");
+    assert_eq!(ok["decision"], "allow");
+    assert_eq!(ok["suggested"], "observe");
+    // Stricter than suggested needs no note.
+    let strict = g.entry("--temp 36.5 --code green --decision turn-back");
+    assert_eq!(strict["decision"], "turn-back");
+    let list = g.entries();
+    assert_eq!(list.len(), 2);
+    let overridden: Vec<&Value> = list.iter().filter(|e| e["overridden"] == true).collect();
+    assert_eq!(overridden.len(), 2, "{list:?}");
+    let loosened = list
+        .iter()
+        .find(|e| e["decision"] == "allow")
+        .expect("allowed entry");
+    assert_eq!(loosened["note"], "持48小时内核酸阴性证明");
+    assert_eq!(loosened["suggested"], "observe");
+}
+
+#[test]
+fn bad_fields_exit_2_and_write_nothing() {
+    let g = gate();
+    let docs_before = g.data.doc_ids();
+    let cases = [
+        (
+            format!(
+                "entry add --checkpoint {} --direction in --name 李四 --id-number {} \
+                 --temp 36.5 --code green",
+                g.checkpoint,
+                with_wrong_check_char(&mainland_id(900))
+            ),
+            "id_number",
+        ),
+        (
+            g.entry_cmd("--temp 36.5 --code green --phone 12345"),
+            "phone",
+        ),
+        (g.entry_cmd("--temp 36.5 --code green --plate ABC"), "plate"),
+        (g.entry_cmd("--temp 45.3 --code green"), "temperature"),
+        (g.entry_cmd("--temp 36.5 --code purple"), "health_code"),
+    ];
+    for (cmd, field) in &cases {
+        let err = g.fails(cmd, 2);
+        assert_eq!(err["field"], *field, "{cmd}: {err}");
+        let message = err["message"].as_str().unwrap_or_default();
+        assert!(!message.is_ascii(), "message should be Chinese: {message}");
+    }
+    assert!(g.entries().is_empty());
+    assert_eq!(
+        g.data.doc_ids(),
+        docs_before,
+        "an invalid entry created a document"
+    );
+}
+
+#[test]
+fn passes_valid_expired_not_yet_and_used_once() {
+    let g = gate();
+    let issue = |from: &str, to: &str| {
+        let p = g.data.json(&format!(
+            "pass issue --household {} --from {from} --to {to}",
+            g.household
+        ));
+        assert!(!str_of(&p, "pass_id").is_empty(), "{p}");
+        str_of(&p, "number").to_owned()
+    };
+    let valid = issue("2022-11-20T08:00", "2022-11-20T12:00");
+    let expired = issue("2022-11-19T08:00", "2022-11-19T12:00");
+    let later = issue("2022-11-21T08:00", "2022-11-21T12:00");
+    g.data.ok(&format!("pass check {valid}"));
+    assert_eq!(
+        g.fails(&format!("pass check {expired}"), 3)["kind"],
+        "expired"
+    );
+    assert_eq!(
+        g.fails(&format!("pass check {later}"), 3)["kind"],
+        "not-yet-valid"
+    );
+
+    let out = |pass: &str| {
+        format!(
+            "entry add --checkpoint {} --direction out --name 张三丰 --id-number {} \
+             --temp 36.4 --code green --pass {pass}",
+            g.checkpoint,
+            mainland_id(7)
+        )
+    };
+    let first = g.data.json(&out(&valid));
+    assert_eq!(first["person_id"], g.head.as_str(), "{first}");
+    let used = g.fails(&format!("pass check {valid}"), 3);
+    assert_eq!(used["kind"], "already-used", "{used}");
+    assert_eq!(g.fails(&out(&valid), 3)["kind"], "already-used");
+    assert_eq!(g.entries().len(), 1, "the refused crossing was written");
+    // The person who went out comes back in on the same pass.
+    g.data.ok(&format!(
+        "pass check {valid} --direction in --id-number {}",
+        mainland_id(7)
+    ));
+    g.data.reindex_check();
+}
+
+#[test]
+fn ledger_match_offers_the_village_residents() {
+    let g = gate();
+    // A namesake with the same phone tail in another village must not be offered.
+    let other = str_of(&g.data.json("village add --name 荷花村"), "id").to_owned();
+    g.data.json(&format!(
+        "household add --village {other} --address 荷花村1号 --head-name 张三丰 \
+         --head-id {} --phone 13900138000",
+        mainland_id(8)
+    ));
+    let id = mainland_id(7);
+    let tail = &id[id.len() - 4..];
+    for query in [tail, "zsf", "8000", "张三"] {
+        let hits = g
+            .data
+            .json(&format!("match {query} --checkpoint {}", g.checkpoint));
+        let ids: Vec<&str> = array(&hits)
+            .iter()
+            .map(|h| str_of(h, "person_id"))
+            .collect();
+        assert_eq!(ids, vec![g.head.as_str()], "match {query}: {hits}");
+    }
+    let none = g
+        .data
+        .json(&format!("match 9999 --checkpoint {}", g.checkpoint));
+    assert!(array(&none).is_empty(), "{none}");
+    assert_eq!(g.village.len(), 36);
+}
+
+#[test]
+fn shifts_sign_in_and_hand_over() {
+    let g = gate();
+    let s = g.data.json(&format!(
+        "shift start --checkpoint {} --staff 王五,赵六",
+        g.checkpoint
+    ));
+    assert_eq!(s["staff"], "王五,赵六");
+    assert_eq!(s["date"], DAY);
+    let e = g.entry("--temp 36.5 --code green");
+    assert_eq!(e["decision"], "allow");
+    assert_eq!(g.entries()[0]["volunteer"], "王五");
+    let h = g.data.json(&format!(
+        "shift handover --checkpoint {} --note 无异常",
+        g.checkpoint
+    ));
+    assert_eq!(h["handover_note"], "无异常");
+    assert_eq!(h["id"], s["id"]);
+    g.data.reindex_check();
+}
+
+fn record(dir: &std::path::Path, checkpoint: &str, n: usize, seed: u64) {
+    let store = Store::open(dir).expect("open tablet store");
+    let start = NaiveDateTime::parse_from_str(NOW, "%Y-%m-%dT%H:%M").expect("time");
+    for i in 0..n {
+        let input = EntryInput {
+            // Both tablets use the same instants: the device and id must break the ties.
+            at: start + Duration::seconds(i as i64 * 7),
+            direction: if i % 2 == 0 { "in" } else { "out" }.to_owned(),
+            name: "访客".to_owned(),
+            id_number: mainland_id(seed * 10_000 + i as u64),
+            temperature: "36.6".to_owned(),
+            health_code: "green".to_owned(),
+            ..EntryInput::default()
+        };
+        store
+            .add_entry(&NewEntry {
+                checkpoint: checkpoint.to_owned(),
+                input,
+                ..NewEntry::default()
+            })
+            .expect("add entry");
+    }
+}
+
+#[test]
+fn two_tablets_offline_then_one_list_everywhere() {
+    let relay = Data::new();
+    let village = str_of(&relay.json("village add --name 桂花村"), "id").to_owned();
+    let checkpoint = str_of(
+        &relay.json(&format!(
+            "checkpoint add --village {village} --name 村口卡点"
+        )),
+        "id",
+    )
+    .to_owned();
+    let logs = tempfile::tempdir().expect("logs");
+    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
+    let tablet = |name: &str| {
+        let added = relay.json(&format!(
+            "relay device add --village {village} --role volunteer --name {name}"
+        ));
+        let data = Data::new();
+        data.json(&format!(
+            "enroll --relay {} --token {}",
+            server.url,
+            str_of(&added, "token")
+        ));
+        data.sync();
+        data
+    };
+    let (a, b) = (tablet("平板甲"), tablet("平板乙"));
+    record(a.path(), &checkpoint, 500, 1);
+    record(b.path(), &checkpoint, 500, 2);
+    a.sync();
+    b.sync();
+    a.sync();
+    let day = NaiveDate::parse_from_str(DAY, "%Y-%m-%d").expect("day");
+    let list = |d: &Data| -> Vec<String> {
+        let v = d.json(&format!(
+            "entry list --checkpoint {checkpoint} --date {day}"
+        ));
+        array(&v)
+            .iter()
+            .map(|e| str_of(e, "id").to_owned())
+            .collect()
+    };
+    let (la, lb, lr) = (list(&a), list(&b), list(&relay));
+    assert_eq!(la.len(), 1000);
+    assert_eq!(
+        la.iter().collect::<BTreeSet<_>>().len(),
+        1000,
+        "duplicated entries"
+    );
+    assert_eq!(la, lb, "the tablets list the entries in different orders");
+    assert_eq!(la, lr, "the relay lists the entries in another order");
+    for d in [&a, &b, &relay] {
+        d.reindex_check();
+    }
+}
