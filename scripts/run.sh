@@ -33,7 +33,7 @@ if ! gb --data "$data/device" device show --json | grep -q '"enrolled":true'; th
 fi
 
 echo "== 启动应用（设备数据：$data/device；中继：http://127.0.0.1:$port）"
-export GRIDBOOK_DATA="$PWD/$data/device"
+export GRIDBOOK_DATA="$(cd "$data" && pwd)/device"
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
   target/release/gridbook-app &
 else
