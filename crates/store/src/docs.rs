@@ -8,8 +8,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use automerge::legacy::{Key, ObjectId};
 use automerge::transaction::{CommitOptions, Transaction};
-use automerge::{ActorId, Automerge, ChangeHash};
+use automerge::{ActorId, Automerge, ChangeHash, ReadDoc, ROOT};
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
@@ -346,23 +347,49 @@ impl Docs {
     }
 }
 
-/// Root keys (record ids) whose values changed between two sets of heads.
+/// Root keys (record ids) that the changes between two sets of heads wrote to.
+///
+/// Read from the changes' operations rather than from `Automerge::diff`: a diff is empty when
+/// a field's winning value stays while one of its losing values is replaced (a conflict whose
+/// values changed), and the conflict's projection must still be recomputed.
 pub fn touched_records(
     doc: &Automerge,
     before: &[ChangeHash],
     after: &[ChangeHash],
 ) -> BTreeSet<String> {
+    // A document new to this store: every record is new.
+    if before.is_empty() {
+        return doc.keys_at(ROOT, after).collect();
+    }
     let mut out = BTreeSet::new();
-    for p in doc.diff(before, after) {
-        let key = match p.path.first() {
-            Some((_, automerge::Prop::Map(k))) => Some(k.clone()),
-            _ => match &p.action {
-                automerge::PatchAction::PutMap { key, .. }
-                | automerge::PatchAction::DeleteMap { key } => Some(key.clone()),
-                _ => None,
-            },
+    let mut objects = BTreeSet::new();
+    for change in doc.get_changes(before) {
+        for op in change.decode().operations {
+            match op.obj {
+                ObjectId::Root => {
+                    if let Key::Map(k) = op.key {
+                        out.insert(k.to_string());
+                    }
+                }
+                ObjectId::Id(id) => {
+                    objects.insert(id.to_string());
+                }
+            }
+        }
+    }
+    // A record's map sits directly under the root: its path's first step names the record.
+    for obj in objects {
+        let Ok(ex) = doc.import_obj(&obj) else {
+            continue;
         };
-        if let Some(k) = key {
+        let Ok(mut path) = doc.parents(&ex) else {
+            continue;
+        };
+        if let Some(automerge::Parent {
+            prop: automerge::Prop::Map(k),
+            ..
+        }) = path.find(|p| p.obj == ROOT)
+        {
             out.insert(k);
         }
     }

@@ -194,3 +194,36 @@ proptest! {
         run(&ops);
     }
 }
+
+/// Device 1 wins a field (its edit carries the higher counter) against device 0; device 0,
+/// which has not seen that edit, replaces its own losing value. The winner does not change,
+/// so Automerge's diff is empty, yet the conflict's values did: the projection must follow.
+#[test]
+fn a_losing_value_replaced_elsewhere_updates_the_conflict() {
+    let mut ops = vec![Op::AddHousehold { dev: 0 }, Op::Merge { from: 0 }];
+    ops.extend((0..10).map(|tail| Op::SetPhone {
+        dev: 1,
+        person: 0,
+        tail,
+    }));
+    ops.extend([
+        Op::SetAddress {
+            dev: 1,
+            person: 0,
+            n: 1,
+        },
+        Op::SetAddress {
+            dev: 0,
+            person: 0,
+            n: 2,
+        },
+        Op::Merge { from: 0 },
+        Op::SetAddress {
+            dev: 0,
+            person: 0,
+            n: 3,
+        },
+        Op::Merge { from: 0 },
+    ]);
+    run(&ops);
+}
