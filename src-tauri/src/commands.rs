@@ -1,8 +1,11 @@
 //! Tauri commands: one-line adapters over the crates. Mutations nudge background sync.
 
+use gridbook_domain::checkpoint::DecisionRules;
+use gridbook_domain::isolation::{Certificate, Policy};
+use gridbook_store::forms::{CaseForm, CheckForm, EntryForm, EntryPreview, FollowUpOutcome};
 use gridbook_store::{
-    ConflictRow, CoverageRow, HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson,
-    VillageRow,
+    CheckpointDay, CheckpointRow, ConflictRow, CoverageRow, DueRow, EntryResult, EntryRow,
+    HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson, PolicyRow, ShiftRow, VillageRow,
 };
 use gridbook_sync::app::{AppStatus, Settings};
 use gridbook_sync::client::Hello;
@@ -148,4 +151,153 @@ pub fn enroll(app: State<'_, App>, relay_url: String, token: String) -> R<Hello>
 #[tauri::command(async)]
 pub fn sync_now(app: State<'_, App>) -> R<SyncStats> {
     Ok(gridbook_sync::client::sync(&app.store)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Isolation follow-ups
+
+#[tauri::command(async)]
+pub fn policies(app: State<'_, App>) -> R<Vec<PolicyRow>> {
+    Ok(app.store.policies()?)
+}
+
+#[tauri::command(async)]
+pub fn add_policy(app: State<'_, App>, policy: Policy) -> R<String> {
+    app.wrote(app.store.add_policy(&policy))
+}
+
+#[tauri::command(async)]
+pub fn set_policy(app: State<'_, App>, id: String, policy: Policy) -> R<String> {
+    app.wrote(app.store.set_policy(&id, &policy))
+}
+
+#[tauri::command(async)]
+pub fn due_list(app: State<'_, App>, date: Option<String>) -> R<Vec<DueRow>> {
+    Ok(app.store.due_on(date.as_deref())?)
+}
+
+#[tauri::command(async)]
+pub fn cases(app: State<'_, App>, status: Option<String>) -> R<Vec<Value>> {
+    Ok(app.store.cases(status.as_deref())?)
+}
+
+#[tauri::command(async)]
+pub fn case_detail(app: State<'_, App>, id: String) -> R<Value> {
+    Ok(app.store.case_detail(&id)?)
+}
+
+#[tauri::command(async)]
+pub fn start_case(app: State<'_, App>, form: CaseForm) -> R<String> {
+    app.wrote(app.store.start_case_form(&form))
+}
+
+#[tauri::command(async)]
+pub fn record_check(app: State<'_, App>, form: CheckForm) -> R<FollowUpOutcome> {
+    app.wrote(app.store.record_check_form(&form))
+}
+
+#[tauri::command(async)]
+pub fn record_test(
+    app: State<'_, App>,
+    case_id: String,
+    date: String,
+    result: String,
+) -> R<FollowUpOutcome> {
+    app.wrote(app.store.record_test_form(&case_id, &date, &result))
+}
+
+#[tauri::command(async)]
+pub fn close_referral(
+    app: State<'_, App>,
+    case_id: String,
+    outcome: String,
+    note: String,
+) -> R<String> {
+    app.wrote(app.store.close_referral(&case_id, &outcome, &note))
+}
+
+#[tauri::command(async)]
+pub fn release_case(app: State<'_, App>, id: String) -> R<Certificate> {
+    app.wrote(app.store.release_case(&id, None))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints
+
+#[tauri::command(async)]
+pub fn checkpoints(app: State<'_, App>) -> R<Vec<CheckpointRow>> {
+    Ok(app.store.checkpoints()?)
+}
+
+#[tauri::command(async)]
+pub fn add_checkpoint(
+    app: State<'_, App>,
+    village_id: String,
+    name: String,
+    place: Option<String>,
+) -> R<String> {
+    app.wrote(
+        app.store
+            .add_checkpoint(&village_id, &name, place.as_deref()),
+    )
+}
+
+#[tauri::command(async)]
+pub fn checkpoint_today(app: State<'_, App>, checkpoint: String) -> R<CheckpointDay> {
+    Ok(app.store.checkpoint_today(&checkpoint, 20)?)
+}
+
+#[tauri::command(async)]
+pub fn entries(app: State<'_, App>, checkpoint: String, date: String) -> R<Vec<EntryRow>> {
+    Ok(app.store.entries_on(&checkpoint, &date)?)
+}
+
+#[tauri::command(async)]
+pub fn match_residents(
+    app: State<'_, App>,
+    checkpoint: String,
+    query: String,
+    limit: usize,
+) -> R<Vec<Hit>> {
+    Ok(app
+        .store
+        .match_residents(&checkpoint, &query, limit.min(50))?)
+}
+
+#[tauri::command(async)]
+pub fn preview_entry(app: State<'_, App>, form: EntryForm) -> R<EntryPreview> {
+    Ok(app.store.preview_entry(&form)?)
+}
+
+#[tauri::command(async)]
+pub fn add_entry(app: State<'_, App>, form: EntryForm) -> R<EntryResult> {
+    app.wrote(app.store.add_entry_form(&form))
+}
+
+#[tauri::command(async)]
+pub fn shift_start(app: State<'_, App>, checkpoint: String, staff: Vec<String>) -> R<ShiftRow> {
+    app.wrote(app.store.shift_start(
+        &checkpoint,
+        &staff.iter().map(String::as_str).collect::<Vec<_>>(),
+    ))
+}
+
+#[tauri::command(async)]
+pub fn shift_handover(app: State<'_, App>, checkpoint: String, note: String) -> R<ShiftRow> {
+    app.wrote(app.store.shift_handover(&checkpoint, &note))
+}
+
+#[tauri::command(async)]
+pub fn check_pass(
+    app: State<'_, App>,
+    number: String,
+    direction: String,
+    id_number: String,
+) -> R<()> {
+    Ok(app.store.check_pass_form(&number, &direction, &id_number)?)
+}
+
+#[tauri::command(async)]
+pub fn rules(app: State<'_, App>) -> R<DecisionRules> {
+    Ok(app.store.rules()?)
 }

@@ -15,6 +15,8 @@ pub struct AppError {
     pub message: String,
     /// The form field at fault, for validation errors.
     pub field: Option<&'static str>,
+    /// Reason code of a refusal (e.g. `already-used` for a pass), for the screen to react.
+    pub code: Option<String>,
 }
 
 impl AppError {
@@ -23,6 +25,7 @@ impl AppError {
             kind,
             message: message.into(),
             field: None,
+            code: None,
         }
     }
 }
@@ -34,6 +37,13 @@ impl From<StoreError> for AppError {
                 kind: "invalid",
                 message: f.zh,
                 field: Some(f.field),
+                code: None,
+            },
+            StoreError::Refused { code, zh, .. } => AppError {
+                kind: "refused",
+                message: zh,
+                field: None,
+                code: Some(code),
             },
             StoreError::NotFound { what, .. } => {
                 AppError::new("not_found", format!("找不到该{}", zh_what(what)))
@@ -55,6 +65,7 @@ impl From<gridbook_domain::FieldError> for AppError {
             kind: "invalid",
             message: f.zh,
             field: Some(f.field),
+            code: None,
         }
     }
 }
@@ -89,6 +100,12 @@ fn zh_what(what: &str) -> &'static str {
         "household" => "户",
         "person" => "人员",
         "conflict" => "冲突",
+        "case" => "管控对象",
+        "policy" => "管控方案",
+        "checkpoint" => "卡口",
+        "pass" => "通行证",
+        "shift" => "班次",
+        "referral" => "转诊记录",
         _ => "记录",
     }
 }

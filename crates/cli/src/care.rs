@@ -1,11 +1,10 @@
 //! The "Isolation follow-ups" commands: policies, cases, the due list, checks, tests and
 //! release. Parsing and output only; the rules live in gridbook-domain and the store.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use gridbook_domain::isolation::{CheckMethod, Policy, Symptom, TeamRole};
-use gridbook_domain::validate::parse_temperature;
 use gridbook_domain::{FieldError, TestResult};
-use gridbook_store::{NewCase, NewCheck, Place, Store, StoreError};
+use gridbook_store::{forms, NewCase, NewCheck, Store, StoreError};
 use serde_json::json;
 
 use crate::args::{CaseCmd, CheckCmd, Cmd, Lang, PolicyCmd, TestCmd};
@@ -16,25 +15,7 @@ fn field(e: FieldError) -> Failure {
 }
 
 fn date(name: &'static str, raw: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-        field(FieldError::new(
-            name,
-            "format",
-            format!("日期“{raw}”应为 YYYY-MM-DD"),
-            format!("date '{raw}' must be YYYY-MM-DD"),
-        ))
-    })
-}
-
-fn time(raw: &str) -> Result<NaiveDateTime, Failure> {
-    NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
-        field(FieldError::new(
-            "at",
-            "format",
-            format!("时间“{raw}”应为 YYYY-MM-DDTHH:MM"),
-            format!("time '{raw}' must be YYYY-MM-DDTHH:MM"),
-        ))
-    })
+    Ok(forms::parse_date(name, raw)?)
 }
 
 fn policy_file(path: &std::path::Path) -> Result<Policy, Failure> {
@@ -58,17 +39,16 @@ fn team(raw: &[String]) -> Result<Vec<(TeamRole, String, Option<String>)>, Failu
                     format!("team member '{m}' must be ROLE=NAME[:PHONE]"),
                 )
             })?;
-            let role = TeamRole::parse(role.trim()).map_err(field)?;
             let (name, phone) = match rest.split_once([':', '：']) {
-                Some((n, p)) => (n, Some(p)),
+                Some((n, p)) => (n, Some(p.to_owned())),
                 None => (rest, None),
             };
-            let name = gridbook_domain::validate::parse_name(name).map_err(field)?;
-            let phone = phone
-                .map(|p| gridbook_domain::validate::parse_phone(p).map(|p| p.number))
-                .transpose()
-                .map_err(field)?;
-            Ok((role, name, phone))
+            let member = forms::TeamForm {
+                role: role.to_owned(),
+                name: name.to_owned(),
+                phone,
+            };
+            Ok(member.parse()?)
         })
         .collect()
 }
@@ -125,13 +105,15 @@ pub fn run(store: &Store, cmd: &Cmd, json: bool, lang: Lang) -> Result<(), Failu
             at,
             by,
         }) => {
-            let t_c = parse_temperature(temp).map_err(field)?;
             let symptoms = crate::records::records_list(symptoms.as_deref(), Symptom::parse)?;
             let check = NewCheck {
-                temp_tenths: Some((t_c * 10.0).round() as u16),
+                temp_tenths: Some(forms::parse_temp_tenths(temp)?),
                 symptoms,
                 method: CheckMethod::parse(method).map_err(field)?,
-                at: at.as_deref().map(time).transpose()?,
+                at: at
+                    .as_deref()
+                    .map(|a| forms::parse_time("at", a))
+                    .transpose()?,
                 by: by.clone(),
             };
             let (visit_id, esc) = store.record_check(case_id, &check)?;
@@ -182,18 +164,7 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
             reason,
             team: members,
         } => {
-            let place = match place.trim() {
-                "home" => Place::Home,
-                "centralized" => Place::Centralized,
-                other => {
-                    return Err(field(FieldError::new(
-                        "place",
-                        "unknown",
-                        format!("隔离地点“{other}”无效，应为 home（居家）或 centralized（集中）"),
-                        format!("place '{other}' must be home or centralized"),
-                    )))
-                }
-            };
+            let place = forms::parse_place(place)?;
             let new = NewCase {
                 person_id: person.clone(),
                 policy: policy.clone(),

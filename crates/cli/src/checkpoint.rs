@@ -170,18 +170,8 @@ pub enum RulesCmd {
     },
 }
 
-fn invalid_time(s: &str) -> Failure {
-    Failure::invalid(
-        format!("时间“{s}”应为 YYYY-MM-DDTHH:MM"),
-        format!("time '{s}' must be YYYY-MM-DDTHH:MM"),
-    )
-}
-
 fn parse_time(s: &str) -> Result<NaiveDateTime, Failure> {
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
-        .ok_or_else(|| invalid_time(s))
+    Ok(gridbook_store::forms::parse_time("at", s)?)
 }
 
 fn store_err(e: gridbook_domain::FieldError) -> Failure {

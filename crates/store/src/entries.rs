@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use gridbook_domain::checkpoint::{
-    confirm, entry_sort_key, suggest, validate_entry, Decision, EntryInput, Reason,
+    confirm, entry_sort_key, shift_at, suggest, validate_entry, Decision, EntryInput, Reason,
+    ShiftPlan,
 };
 use gridbook_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::docs::entries_doc_id;
 use crate::error::{Result, StoreError};
-use crate::gate::parse_uuid;
+use crate::gate::{parse_uuid, ShiftRow};
 use crate::record::create_record;
 use crate::search::{id_term, search_in, Hit};
 use crate::value::Val;
@@ -101,7 +102,92 @@ pub struct EntryRow {
     pub pass_number: Option<String>,
 }
 
-fn first_error(errors: Vec<FieldError>) -> StoreError {
+/// Entries in and out today, and those turned back or held for observation (counted apart
+/// from in and out).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DayCounts {
+    /// Let in.
+    #[serde(rename = "in")]
+    pub came_in: i64,
+    /// Let out.
+    #[serde(rename = "out")]
+    pub went_out: i64,
+    /// Turned back (劝返).
+    pub turned_back: i64,
+    /// Held for observation and transfer (留观转运).
+    pub observed: i64,
+    /// Every entry of the day.
+    pub total: i64,
+}
+
+/// The shift on duty now.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShiftNow {
+    /// The date the shift started.
+    pub date: String,
+    /// Index in the plan.
+    pub index: i64,
+    /// Start, `HH:MM`.
+    pub start: String,
+    /// End, `HH:MM`.
+    pub end: String,
+    /// People the plan asks for.
+    pub staff_needed: u8,
+    /// The latest sign-in to it not handed over yet.
+    pub signed_in: Option<ShiftRow>,
+}
+
+/// The checkpoint screen's data.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointDay {
+    /// Today, `YYYY-MM-DD`.
+    pub date: String,
+    /// Today's counts.
+    pub counts: DayCounts,
+    /// The shift on duty.
+    pub shift: Option<ShiftNow>,
+    /// The last shift handed over, with its note.
+    pub last_handover: Option<ShiftRow>,
+    /// The latest entries of today, newest first.
+    pub recent: Vec<EntryRow>,
+}
+
+const ENTRY_COLUMNS: &str = "id, at, device, direction, name, id_number, phone, plate,
+    temperature_tenths, health_code, travel, suggested, decision, reasons, volunteer, note,
+    overridden, recorded_by, person_id, pass_number";
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
+    let tenths: i64 = r.get(8)?;
+    let reasons: String = r.get(13)?;
+    Ok(EntryRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        device: r.get(2)?,
+        direction: r.get(3)?,
+        name: r.get(4)?,
+        id_number: r.get(5)?,
+        phone: r.get(6)?,
+        plate: r.get(7)?,
+        temperature: tenths as f64 / 10.0,
+        health_code: r.get(9)?,
+        travel: r.get(10)?,
+        suggested: r.get(11)?,
+        decision: r.get(12)?,
+        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+        volunteer: r.get(14)?,
+        note: r.get(15)?,
+        overridden: r.get(16)?,
+        recorded_by: r.get(17)?,
+        person_id: r.get(18)?,
+        pass_number: r.get(19)?,
+    })
+}
+
+pub(crate) fn first_error(errors: Vec<FieldError>) -> StoreError {
     StoreError::Invalid(
         errors.into_iter().next().unwrap_or_else(|| {
             FieldError::new("entry", "invalid", "登记信息有误", "invalid entry")
@@ -215,44 +301,76 @@ impl Store {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let g = self.lock();
         g.checkpoint_village(&checkpoint)?;
-        let mut st = g.conn.prepare_cached(
-            "SELECT id, at, device, direction, name, id_number, phone, plate, temperature_tenths,
-             health_code, travel, suggested, decision, reasons, volunteer, note, overridden,
-             recorded_by, person_id, pass_number FROM entries
-             WHERE checkpoint_id = ?1 AND day = ?2 ORDER BY at, device, id",
-        )?;
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries
+             WHERE checkpoint_id = ?1 AND day = ?2 ORDER BY at, device, id"
+        );
+        let mut st = g.conn.prepare_cached(&sql)?;
         let rows = st
-            .query_map(
-                params![checkpoint, day.format("%Y-%m-%d").to_string()],
-                |r| {
-                    let tenths: i64 = r.get(8)?;
-                    let reasons: String = r.get(13)?;
-                    Ok(EntryRow {
-                        id: r.get(0)?,
-                        at: r.get(1)?,
-                        device: r.get(2)?,
-                        direction: r.get(3)?,
-                        name: r.get(4)?,
-                        id_number: r.get(5)?,
-                        phone: r.get(6)?,
-                        plate: r.get(7)?,
-                        temperature: tenths as f64 / 10.0,
-                        health_code: r.get(9)?,
-                        travel: r.get(10)?,
-                        suggested: r.get(11)?,
-                        decision: r.get(12)?,
-                        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
-                        volunteer: r.get(14)?,
-                        note: r.get(15)?,
-                        overridden: r.get(16)?,
-                        recorded_by: r.get(17)?,
-                        person_id: r.get(18)?,
-                        pass_number: r.get(19)?,
-                    })
-                },
-            )?
+            .query_map(params![checkpoint, day_text(day)], entry_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// What the checkpoint screen shows: today's counts, the shift on duty and who signed
+    /// in, the last handover note, and the latest entries (newest first).
+    pub fn checkpoint_today(&self, checkpoint: &str, recent: usize) -> Result<CheckpointDay> {
+        let checkpoint = parse_uuid("checkpoint", checkpoint)?;
+        let g = self.lock();
+        g.checkpoint_village(&checkpoint)?;
+        let now = g.now_local();
+        let today = day_text(now.date());
+        let mut counts = DayCounts::default();
+        let mut st = g.conn.prepare_cached(
+            "SELECT direction, decision, count(*) FROM entries
+             WHERE checkpoint_id = ?1 AND day = ?2 GROUP BY direction, decision",
+        )?;
+        let mut rows = st.query(params![checkpoint, today])?;
+        while let Some(r) = rows.next()? {
+            let (direction, decision, n): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            counts.total += n;
+            match (direction.as_str(), decision.as_str()) {
+                (_, "turn-back") => counts.turned_back += n,
+                (_, "observe") => counts.observed += n,
+                ("in", _) => counts.came_in += n,
+                _ => counts.went_out += n,
+            }
+        }
+        drop(rows);
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE checkpoint_id = ?1 AND day = ?2
+             ORDER BY at DESC, device DESC, id DESC LIMIT ?3"
+        );
+        let latest = g
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params![checkpoint, today, recent as i64], entry_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let plan = ShiftPlan::default();
+        let shift = shift_at(&plan, now).and_then(|(date, i)| {
+            plan.shifts.get(i).map(|s| ShiftNow {
+                date: day_text(date),
+                index: i as i64,
+                start: s.start.format("%H:%M").to_string(),
+                end: s.end.format("%H:%M").to_string(),
+                staff_needed: plan.staff_per_shift,
+                signed_in: None,
+            })
+        });
+        let shift = match shift {
+            Some(mut s) => {
+                s.signed_in = g.signed_in(&checkpoint, &s.date, s.index)?;
+                Some(s)
+            }
+            None => None,
+        };
+        Ok(CheckpointDay {
+            date: today,
+            counts,
+            shift,
+            last_handover: g.last_handover(&checkpoint)?,
+            recent: latest,
+        })
     }
 
     /// Ledger residents of the checkpoint's village matching an ID tail, a plate, a phone tail,

@@ -384,6 +384,37 @@ impl Inner {
             })?)
     }
 
+    /// The latest sign-in to a shift that was not handed over.
+    pub(crate) fn signed_in(
+        &self,
+        checkpoint: &str,
+        date: &str,
+        index: i64,
+    ) -> Result<Option<ShiftRow>> {
+        let id: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM shifts WHERE checkpoint_id = ?1 AND date = ?2 AND idx = ?3
+                   AND signed_out_at IS NULL ORDER BY signed_in_at DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![checkpoint, date, index], |r| r.get(0))
+            .optional()?;
+        id.map(|id| self.shift(&id)).transpose()
+    }
+
+    /// The shift handed over last at a checkpoint.
+    pub(crate) fn last_handover(&self, checkpoint: &str) -> Result<Option<ShiftRow>> {
+        let id: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM shifts WHERE checkpoint_id = ?1 AND signed_out_at IS NOT NULL
+                 ORDER BY signed_out_at DESC, id DESC LIMIT 1",
+            )?
+            .query_row([checkpoint], |r| r.get(0))
+            .optional()?;
+        id.map(|id| self.shift(&id)).transpose()
+    }
+
     /// The staff of the latest sign-in at a checkpoint, as the real name of the decision.
     pub(crate) fn on_duty(&self, checkpoint: &str) -> Result<Option<String>> {
         Ok(self

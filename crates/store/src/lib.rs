@@ -14,6 +14,7 @@ pub mod demo;
 pub mod docs;
 mod entries;
 mod error;
+pub mod forms;
 mod gate;
 mod history;
 pub mod isolation;
@@ -38,7 +39,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use demo::DemoReport;
 pub use docs::{doc_id, Audit, DocKind};
-pub use entries::{EntryResult, EntryRow, NewEntry};
+pub use entries::{CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow};
 pub use error::{Result, StoreError};
 pub use gate::{CheckpointRow, ShiftRow};
 pub use history::{ConflictRow, DocInfo, HistoryEntry};
