@@ -4,6 +4,25 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
+  CaseDetail,
+  CaseForm,
+  CaseSummary,
+  Certificate,
+  CheckForm,
+  Checkpoint,
+  CheckpointDay,
+  DecisionRules,
+  DueRow,
+  EntryForm,
+  EntryPreview,
+  EntryResult,
+  EntryRow,
+  FollowUpOutcome,
+  PolicyRow,
+  PolicySpec,
+  ShiftRow,
+} from './types';
+import type {
   ApiError,
   AppStatus,
   CheckableField,
@@ -34,6 +53,7 @@ export function toApiError(e: unknown): ApiError {
       message: String(o.message ?? ''),
     };
     if (typeof o.field === 'string' && o.field) err.field = o.field;
+    if (typeof o.code === 'string' && o.code) err.code = o.code;
     return err;
   }
   if (typeof e === 'string') return { kind: 'internal', message: e };
@@ -79,6 +99,37 @@ export const api = {
   setLanguage: (lang: Language) => call<null>('set_language', { lang }),
   enroll: (relayUrl: string, token: string) => call<Enrollment>('enroll', { relayUrl, token }),
   syncNow: () => call<SyncReport>('sync_now'),
+
+  // Isolation follow-ups
+  policies: () => call<PolicyRow[]>('policies'),
+  addPolicy: (policy: PolicySpec) => call<string>('add_policy', { policy }),
+  setPolicy: (id: string, policy: PolicySpec) => call<string>('set_policy', { id, policy }),
+  dueList: (date?: string) => call<DueRow[]>('due_list', date ? { date } : {}),
+  cases: (status?: string) => call<CaseSummary[]>('cases', status ? { status } : {}),
+  caseDetail: (id: string) => call<CaseDetail>('case_detail', { id }),
+  startCase: (form: CaseForm) => call<string>('start_case', { form }),
+  recordCheck: (form: CheckForm) => call<FollowUpOutcome>('record_check', { form }),
+  recordTest: (caseId: string, date: string, result: string) =>
+    call<FollowUpOutcome>('record_test', { caseId, date, result }),
+  closeReferral: (caseId: string, outcome: string, note: string) =>
+    call<string>('close_referral', { caseId, outcome, note }),
+  releaseCase: (id: string) => call<Certificate>('release_case', { id }),
+
+  // Checkpoints
+  checkpoints: () => call<Checkpoint[]>('checkpoints'),
+  addCheckpoint: (villageId: string, name: string, place?: string) =>
+    call<string>('add_checkpoint', place ? { villageId, name, place } : { villageId, name }),
+  checkpointToday: (checkpoint: string) => call<CheckpointDay>('checkpoint_today', { checkpoint }),
+  entries: (checkpoint: string, date: string) => call<EntryRow[]>('entries', { checkpoint, date }),
+  matchResidents: (checkpoint: string, query: string, limit: number) =>
+    call<SearchHit[]>('match_residents', { checkpoint, query, limit }),
+  previewEntry: (form: EntryForm) => call<EntryPreview>('preview_entry', { form }),
+  addEntry: (form: EntryForm) => call<EntryResult>('add_entry', { form }),
+  shiftStart: (checkpoint: string, staff: string[]) => call<ShiftRow>('shift_start', { checkpoint, staff }),
+  shiftHandover: (checkpoint: string, note: string) => call<ShiftRow>('shift_handover', { checkpoint, note }),
+  checkPass: (number: string, direction: 'in' | 'out', idNumber: string) =>
+    call<null>('check_pass', { number, direction, idNumber }),
+  rules: () => call<DecisionRules>('rules'),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -186,4 +186,276 @@ export interface ApiError {
   kind: string;
   message: string;
   field?: string;
+  /** Reason code of a refusal (kind `refused`), e.g. `already-used` for a pass. */
+  code?: string;
+}
+
+// ---- Isolation follow-ups ----------------------------------------------------------------------
+
+export type SlotStatus = 'due' | 'done' | 'overdue' | 'missed';
+
+/** One check or test due on a day for one case. Times are local, `YYYY-MM-DDTHH:MM`. */
+export interface DueRow {
+  case_id: string;
+  person_id: string;
+  name: string;
+  village_id: string;
+  village: string;
+  kind: 'check' | 'test';
+  day: number;
+  window_start: string;
+  window_end: string;
+  status: SlotStatus;
+}
+
+export type CaseStatus = 'active' | 'escalated' | 'referred' | 'released' | 'transferred' | 'cancelled';
+
+export interface CaseSummary {
+  id: string;
+  status: CaseStatus;
+  escalated: boolean;
+  needs_review: boolean;
+  person_id: string;
+  name: string;
+  village_id: string;
+  household_id: string | null;
+  policy_id: string;
+  policy_name: string;
+  fever_threshold: number;
+  reason: string | null;
+  start: string;
+  end: string;
+  place: 'home' | 'centralized';
+  site: string | null;
+  released_on: string | null;
+  created_at: string | null;
+}
+
+export interface CasePhase {
+  kind: string;
+  kind_zh: string;
+  days: number;
+  start: string;
+  end: string;
+  checks: boolean;
+}
+
+export interface Visit {
+  id: string;
+  at: string;
+  temperature: number | null;
+  symptoms: string[];
+  method: string;
+  by: string | null;
+  device: string | null;
+  escalated: boolean;
+}
+
+export interface CaseTest {
+  id: string;
+  date: string;
+  result: 'negative' | 'positive' | 'pending';
+  device: string | null;
+}
+
+export interface Referral {
+  id: string;
+  at: string;
+  reason: string;
+  outcome: string;
+}
+
+export interface Certificate {
+  person_name: string;
+  id_number: string;
+  policy_id: string;
+  policy_name: string;
+  policy_name_en: string;
+  tests: { day: number; date: string; result: string }[];
+  period_zh: string;
+  period_en: string;
+  start: string;
+  end: string;
+  released_on: string;
+  tests_zh: string;
+  tests_en: string;
+}
+
+export interface TeamMember {
+  role: string;
+  name: string;
+  phone?: string | null;
+}
+
+export interface CaseDetail extends CaseSummary {
+  phases: CasePhase[];
+  visits: Visit[];
+  tests: CaseTest[];
+  referrals: Referral[];
+  certificate: Certificate | null;
+  team: TeamMember[] | Record<string, unknown>;
+}
+
+export interface PolicySpec {
+  id: string;
+  name: string;
+  name_en: string;
+  phases: { kind: string; days: number; checks: boolean }[];
+  windows: { start: string; end: string }[];
+  test_days: number[];
+  visit_days: number[];
+  fever_tenths: number;
+  release: { period_over: boolean; tests_negative: boolean; no_open_escalation: boolean };
+}
+
+export interface PolicyRow {
+  id: string;
+  code: string | null;
+  name: string;
+  builtin: boolean;
+  summary: string;
+  spec: PolicySpec;
+}
+
+export interface CaseForm {
+  person_id: string;
+  policy: string;
+  start: string;
+  place: 'home' | 'centralized';
+  site?: string | null;
+  reason?: string | null;
+  team: TeamMember[];
+}
+
+export interface CheckForm {
+  case_id: string;
+  temp: string;
+  symptoms: string[];
+  method: 'phone' | 'video' | 'visit';
+  at?: string | null;
+}
+
+export interface FollowUpOutcome {
+  id: string;
+  escalated: boolean;
+  reason: string | null;
+  reason_en: string | null;
+}
+
+// ---- Checkpoints -------------------------------------------------------------------------------
+
+export type Decision = 'allow' | 'turn-back' | 'observe';
+export type HealthCode = 'green' | 'yellow' | 'red';
+
+export interface Checkpoint {
+  id: string;
+  village_id: string;
+  name: string;
+  place: string | null;
+}
+
+export interface ShiftRow {
+  id: string;
+  checkpoint_id: string;
+  date: string;
+  index: number;
+  staff: string;
+  signed_in_at: string | null;
+  signed_out_at: string | null;
+  handover_note: string | null;
+}
+
+export interface ShiftNow {
+  date: string;
+  index: number;
+  start: string;
+  end: string;
+  staff_needed: number;
+  signed_in: ShiftRow | null;
+}
+
+export interface DecisionReason {
+  code: string;
+  zh: string;
+  en: string;
+  decision: Decision;
+}
+
+export interface EntryRow {
+  id: string;
+  at: string;
+  device: string;
+  direction: 'in' | 'out';
+  name: string;
+  id_number: string;
+  phone: string | null;
+  plate: string | null;
+  temperature: number;
+  health_code: HealthCode;
+  travel: string;
+  suggested: Decision;
+  decision: Decision;
+  reasons: DecisionReason[];
+  volunteer: string;
+  note: string | null;
+  overridden: boolean;
+  recorded_by: string;
+  person_id: string | null;
+  pass_number: string | null;
+}
+
+export interface CheckpointDay {
+  date: string;
+  counts: { in: number; out: number; turned_back: number; observed: number; total: number };
+  shift: ShiftNow | null;
+  last_handover: ShiftRow | null;
+  recent: EntryRow[];
+}
+
+export interface EntryForm {
+  checkpoint: string;
+  direction: 'in' | 'out';
+  name: string;
+  id_number: string;
+  phone: string;
+  plate: string;
+  temp: string;
+  code: HealthCode | '';
+  travel: string;
+  hukou: string;
+  residence: string;
+  purpose: string;
+  areas: string[];
+  decision?: Decision | null;
+  note?: string | null;
+  pass?: string | null;
+}
+
+export interface EntryPreview {
+  decision: Decision;
+  reasons: DecisionReason[];
+}
+
+export interface EntryResult {
+  entry_id: string;
+  decision: Decision;
+  suggested: Decision;
+  reasons: DecisionReason[];
+  person_id: string | null;
+}
+
+export interface RiskArea {
+  name: string;
+  level: 'medium' | 'high';
+  since: string;
+}
+
+export interface DecisionRules {
+  fever_tenths: number;
+  fever_decision: Decision;
+  yellow_decision: Decision;
+  red_decision: Decision;
+  medium_risk_decision: Decision;
+  high_risk_decision: Decision;
+  risk_areas: RiskArea[];
 }

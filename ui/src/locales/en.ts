@@ -1,9 +1,11 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
+import care from './care.en';
+import checkpoint from './checkpoint.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { title: 'Gridbook' },
-  nav: { home: 'Home', households: 'Households', coverage: 'Coverage', settings: 'Settings', conflicts: 'Conflicts' },
+  nav: { care: 'Follow-ups', checkpoint: 'Checkpoint', home: 'Home', households: 'Households', coverage: 'Coverage', settings: 'Settings', conflicts: 'Conflicts' },
   common: {
     back: 'Back',
     cancel: 'Cancel',
@@ -266,6 +268,8 @@ const en: typeof zh = {
     internal: 'Something went wrong',
     noBackend: 'Not connected to the app backend',
   },
+  care,
+  checkpoint,
 };
 
 export default en;

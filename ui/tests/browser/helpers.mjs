@@ -12,7 +12,8 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, '..', '..');
 const DIST = join(UI, 'dist');
-const FAKE = join(UI, 'tests', 'fake-backend.js');
+// The fake backend, then the fakes of each feature (they add their commands to it).
+const FAKES = ['fake-backend.js', 'fake-care.js', 'fake-checkpoint.js'].map((f) => join(UI, 'tests', f));
 export const SHOTS = join(UI, 'tests', 'screenshots');
 
 export const PHONE = { width: 360, height: 740 };
@@ -85,7 +86,7 @@ export async function startServer() {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-const fakeSource = readFileSync(FAKE, 'utf8');
+const fakeSource = FAKES.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n;\n');
 
 /**
  * Opens the app in a fresh Chromium profile at `viewport`, with the fake backend installed
