@@ -1,0 +1,259 @@
+// Pure helpers of the checkpoint (卡口) screens: the entry form, the decision's look, the
+// counts, the township's rules applied while the form is still incomplete, and which
+// checkpoint this device works at.
+import type {
+  CheckpointDay,
+  Checkpoint,
+  Decision,
+  DecisionRules,
+  EntryForm,
+  EntryRow,
+  HealthCode,
+  SearchHit,
+} from '../types';
+
+/** Readings a volunteer taps most: normal temperatures, all below the 37.3 fever line. */
+export const QUICK_TEMPS = ['36.0', '36.2', '36.4', '36.5', '36.6', '36.8', '37.0', '37.2'] as const;
+
+export const HEALTH_CODES: HealthCode[] = ['green', 'yellow', 'red'];
+export const DECISIONS: Decision[] = ['allow', 'turn-back', 'observe'];
+
+/** Where the device remembers its checkpoint. */
+export const CHECKPOINT_KEY = 'gridbook.checkpoint';
+
+/** An empty form for the next person; the direction carries over (a gate sees runs of one way). */
+export function emptyEntry(checkpoint: string, direction: 'in' | 'out' = 'in'): EntryForm {
+  return {
+    checkpoint,
+    direction,
+    name: '',
+    id_number: '',
+    phone: '',
+    plate: '',
+    temp: '',
+    code: '',
+    travel: '',
+    hukou: '',
+    residence: '',
+    purpose: '',
+    areas: [],
+    decision: null,
+    note: null,
+    pass: null,
+  };
+}
+
+/** Fills the identity of a ledger resident into the form; other fields stay as they are. */
+export function fillFromHit(form: EntryForm, hit: SearchHit): EntryForm {
+  return {
+    ...form,
+    name: hit.name,
+    id_number: hit.id_number ?? '',
+    phone: hit.phone ?? '',
+    plate: hit.plate ?? '',
+  };
+}
+
+/** Enough is typed for the rules to judge (the backend still validates every field). */
+export function readyToPreview(form: EntryForm): boolean {
+  return !!(form.name.trim() && form.id_number.trim() && form.temp.trim() && form.code);
+}
+
+/** The fields that change the suggestion, as one key: preview again only when it changes. */
+export function previewKey(form: EntryForm): string {
+  return JSON.stringify([
+    form.direction,
+    form.name.trim(),
+    form.id_number.trim(),
+    form.phone.trim(),
+    form.plate.trim(),
+    form.temp.trim(),
+    form.code,
+    form.travel.trim(),
+    [...form.areas].sort(),
+  ]);
+}
+
+/** How strict a decision is: allow 0, turn back 1, observe 2 (as the backend ranks them). */
+export function severity(d: Decision): number {
+  return d === 'observe' ? 2 : d === 'turn-back' ? 1 : 0;
+}
+
+/** Choosing `chosen` over the suggestion lets more risk in: the backend wants a note then. */
+export function needsNote(suggested: Decision | null | undefined, chosen: Decision | null | undefined): boolean {
+  return !!suggested && !!chosen && severity(chosen) < severity(suggested);
+}
+
+/** Vant tag type of a decision: allow green, turn back red, observe orange. */
+export function decisionTone(d: Decision): 'success' | 'danger' | 'warning' {
+  return d === 'allow' ? 'success' : d === 'turn-back' ? 'danger' : 'warning';
+}
+
+/** The form as sent: the decision only when the volunteer chose one other than suggested. */
+export function entryPayload(form: EntryForm, suggested: Decision | null, chosen: Decision | null): EntryForm {
+  const decision = chosen && chosen !== suggested ? chosen : null;
+  const note = form.note?.trim() ? form.note.trim() : null;
+  const pass = form.pass?.trim() ? form.pass.trim() : null;
+  return { ...form, areas: [...form.areas], decision, note, pass };
+}
+
+/** The backend's field names → the form's keys. */
+const FIELD_OF: Record<string, string> = {
+  temperature: 'temp',
+  health_code: 'code',
+  hukou_place: 'hukou',
+  declared_areas: 'areas',
+  pass_number: 'pass',
+  id: 'id_number',
+  idNumber: 'id_number',
+};
+
+export const ENTRY_FIELDS = [
+  'direction',
+  'name',
+  'id_number',
+  'phone',
+  'plate',
+  'temp',
+  'code',
+  'travel',
+  'hukou',
+  'residence',
+  'purpose',
+  'areas',
+  'pass',
+  'decision',
+  'note',
+] as const;
+
+/** Optional fields live in a collapsed section: an error there opens it. */
+export const OPTIONAL_FIELDS = ['travel', 'hukou', 'residence', 'purpose', 'areas', 'pass'];
+
+/** The form key an error belongs to, or null when it belongs to no field. */
+export function entryFieldOf(field: string | undefined | null): string | null {
+  if (!field) return null;
+  const f = FIELD_OF[field] ?? field;
+  return (ENTRY_FIELDS as readonly string[]).includes(f) ? f : null;
+}
+
+/** "2022-11-20T08:05:00.000000000" → "08:05". */
+export function entryTime(at: string): string {
+  const m = /T(\d{2}:\d{2})/.exec(at);
+  return m ? m[1] : at;
+}
+
+/** "08:00–16:00". */
+export function shiftLabel(shift: { start: string; end: string }): string {
+  return `${shift.start}–${shift.end === '00:00' ? '24:00' : shift.end}`;
+}
+
+/** Names as typed for a sign-in: split at spaces, commas and 、, blanks dropped. */
+export function splitStaff(text: string): string[] {
+  return text
+    .split(/[\s,，、;；]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** "王五,赵六" (as stored) → "王五、赵六". */
+export function staffText(staff: string): string {
+  return splitStaff(staff).join('、');
+}
+
+export type Counts = CheckpointDay['counts'];
+
+/** Counts of a list of entries, as the backend counts a day: turned back and observed apart. */
+export function countEntries(rows: EntryRow[]): Counts {
+  const c: Counts = { in: 0, out: 0, turned_back: 0, observed: 0, total: 0 };
+  for (const r of rows) {
+    c.total++;
+    if (r.decision === 'turn-back') c.turned_back++;
+    else if (r.decision === 'observe') c.observed++;
+    else if (r.direction === 'in') c.in++;
+    else c.out++;
+  }
+  return c;
+}
+
+/** The four tiles above the form, in order. */
+export function countTiles(c: Counts): { key: 'in' | 'out' | 'turned_back' | 'observed'; n: number; alert: boolean }[] {
+  return [
+    { key: 'in', n: c.in, alert: false },
+    { key: 'out', n: c.out, alert: false },
+    { key: 'turned_back', n: c.turned_back, alert: c.turned_back > 0 },
+    { key: 'observed', n: c.observed, alert: c.observed > 0 },
+  ];
+}
+
+/** Temperature as typed → tenths, or null when it is not a number (the backend says why). */
+export function tempTenths(raw: string): number | null {
+  const s = raw
+    .trim()
+    .replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[℃度]|°C$/i, '')
+    .replace(/[，,]/, '.')
+    .trim();
+  if (!/^\d{2}(\.\d+)?$/.test(s)) return null;
+  return Math.round(Number(s) * 10);
+}
+
+/** A reason the rules give, before the backend has judged the whole form. */
+export interface LocalReason {
+  code: 'fever' | 'health-code-yellow' | 'health-code-red' | 'risk-area-medium' | 'risk-area-high' | 'risk-area-unlisted';
+  decision: Decision;
+  /** Temperature (°C) for a fever, the area's name for an area. */
+  detail: string;
+}
+
+/**
+ * The decision the township's rules suggest from what is already known (temperature, code,
+ * ticked areas): shown while the identity is still being typed. The backend's preview, which
+ * also reads the travel text, replaces it as soon as the form is valid.
+ */
+export function localSuggestion(
+  rules: DecisionRules,
+  form: Pick<EntryForm, 'temp' | 'code' | 'areas'>,
+): { decision: Decision; reasons: LocalReason[] } | null {
+  const tenths = tempTenths(form.temp);
+  if (tenths === null && !form.code && !form.areas.length) return null;
+  const reasons: LocalReason[] = [];
+  if (tenths !== null && tenths >= rules.fever_tenths) {
+    reasons.push({ code: 'fever', decision: rules.fever_decision, detail: (tenths / 10).toFixed(1) });
+  }
+  if (form.code === 'yellow') reasons.push({ code: 'health-code-yellow', decision: rules.yellow_decision, detail: '' });
+  if (form.code === 'red') reasons.push({ code: 'health-code-red', decision: rules.red_decision, detail: '' });
+  for (const name of form.areas) {
+    const area = rules.risk_areas.find((a) => a.name === name);
+    if (!area) {
+      const d = severity(rules.high_risk_decision) >= severity(rules.medium_risk_decision)
+        ? rules.high_risk_decision
+        : rules.medium_risk_decision;
+      reasons.push({ code: 'risk-area-unlisted', decision: d, detail: name });
+    } else if (area.level === 'high') {
+      reasons.push({ code: 'risk-area-high', decision: rules.high_risk_decision, detail: name });
+    } else {
+      reasons.push({ code: 'risk-area-medium', decision: rules.medium_risk_decision, detail: name });
+    }
+  }
+  const decision = reasons.reduce<Decision>((d, r) => (severity(r.decision) > severity(d) ? r.decision : d), 'allow');
+  return { decision, reasons };
+}
+
+/** Whether a temperature as typed is a fever under the rules. */
+export function isFever(temp: number | string, feverTenths = 373): boolean {
+  const t = typeof temp === 'number' ? Math.round(temp * 10) : tempTenths(temp);
+  return t !== null && t >= feverTenths;
+}
+
+/** The checkpoint to open: the one remembered on this device if it still exists, else the first. */
+export function chooseCheckpoint(list: Checkpoint[], remembered: string | null): Checkpoint | null {
+  return list.find((c) => c.id === remembered) ?? list[0] ?? null;
+}
+
+/** Local calendar day "YYYY-MM-DD", moved by `days`. */
+export function shiftDay(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const t = new Date(y, m - 1, d + days);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+}

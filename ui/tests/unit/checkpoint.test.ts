@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import {
+  QUICK_TEMPS,
+  chooseCheckpoint,
+  countEntries,
+  countTiles,
+  decisionTone,
+  emptyEntry,
+  entryFieldOf,
+  entryPayload,
+  entryTime,
+  fillFromHit,
+  isFever,
+  localSuggestion,
+  needsNote,
+  previewKey,
+  readyToPreview,
+  shiftDay,
+  shiftLabel,
+  splitStaff,
+  staffText,
+  tempTenths,
+} from '../../src/logic/checkpoint';
+import type { DecisionRules, EntryRow, SearchHit } from '../../src/types';
+
+const RULES: DecisionRules = {
+  fever_tenths: 373,
+  fever_decision: 'observe',
+  yellow_decision: 'turn-back',
+  red_decision: 'observe',
+  medium_risk_decision: 'turn-back',
+  high_risk_decision: 'observe',
+  risk_areas: [
+    { name: '武汉市', level: 'high', since: '2022-11-01' },
+    { name: '江夏区', level: 'medium', since: '2022-11-01' },
+  ],
+};
+
+describe('quick temperatures', () => {
+  it('are normal readings in rising order, all below the fever line', () => {
+    expect(QUICK_TEMPS[0]).toBe('36.0');
+    expect(QUICK_TEMPS.at(-1)).toBe('37.2');
+    const tenths = QUICK_TEMPS.map((t) => tempTenths(t)!);
+    expect(tenths).toEqual([...tenths].sort((a, b) => a - b));
+    expect(QUICK_TEMPS.some((t) => isFever(t))).toBe(false);
+    expect(QUICK_TEMPS.length % 4).toBe(0); // whole rows of four on a phone
+  });
+
+  it('reads temperatures as volunteers type them', () => {
+    expect(tempTenths('36.5')).toBe(365);
+    expect(tempTenths(' 37.3℃ ')).toBe(373);
+    expect(tempTenths('３７．５')).toBe(375);
+    expect(tempTenths('36,8')).toBe(368);
+    expect(tempTenths('37')).toBe(370);
+    expect(tempTenths('365')).toBeNull();
+    expect(tempTenths('abc')).toBeNull();
+    expect(tempTenths('')).toBeNull();
+    expect(isFever('37.3')).toBe(true);
+    expect(isFever(37.2)).toBe(false);
+    expect(isFever(37.4, 375)).toBe(false);
+  });
+});
+
+describe('the entry form', () => {
+  const hit: SearchHit = {
+    person_id: 'p1',
+    household_id: 'h1',
+    village_id: 'v1',
+    name: '王秀英',
+    id_number: '150581195803070020',
+    phone: '13812345678',
+    plate: null,
+    address: '红星村3组18号',
+    matched: 'id',
+  };
+
+  it('starts empty, keeping the direction', () => {
+    const f = emptyEntry('cp', 'out');
+    expect(f.checkpoint).toBe('cp');
+    expect(f.direction).toBe('out');
+    expect(f.name + f.id_number + f.temp + f.code).toBe('');
+    expect(emptyEntry('cp').direction).toBe('in');
+  });
+
+  it('a match fills name, ID, phone and plate and nothing else', () => {
+    const f = { ...emptyEntry('cp'), temp: '36.5', plate: '蒙G99999' };
+    const g = fillFromHit(f, hit);
+    expect(g).toMatchObject({ name: '王秀英', id_number: '150581195803070020', phone: '13812345678', plate: '', temp: '36.5' });
+    expect(f.name).toBe(''); // not mutated
+  });
+
+  it('is ready to preview once name, ID, temperature and code are there', () => {
+    let f = fillFromHit(emptyEntry('cp'), hit);
+    expect(readyToPreview(f)).toBe(false);
+    f = { ...f, temp: '36.5' };
+    expect(readyToPreview(f)).toBe(false);
+    f = { ...f, code: 'green' };
+    expect(readyToPreview(f)).toBe(true);
+    expect(readyToPreview({ ...f, name: '  ' })).toBe(false);
+  });
+
+  it('previews again only when something the rules read changes', () => {
+    const f = { ...fillFromHit(emptyEntry('cp'), hit), temp: '36.5', code: 'green' as const };
+    expect(previewKey({ ...f, purpose: '买菜', hukou: '红星村' })).toBe(previewKey(f));
+    expect(previewKey({ ...f, areas: ['b', 'a'] })).toBe(previewKey({ ...f, areas: ['a', 'b'] }));
+    expect(previewKey({ ...f, code: 'red' })).not.toBe(previewKey(f));
+    expect(previewKey({ ...f, travel: '武汉' })).not.toBe(previewKey(f));
+  });
+
+  it('sends a decision only when it differs from the suggestion, and blanks as null', () => {
+    const f = { ...emptyEntry('cp'), note: '  ', pass: ' ' };
+    expect(entryPayload(f, 'allow', 'allow')).toMatchObject({ decision: null, note: null, pass: null });
+    expect(entryPayload(f, 'allow', null).decision).toBeNull();
+    const g = { ...f, note: ' 持阴性证明 ', pass: 'ABCD2345' };
+    expect(entryPayload(g, 'observe', 'allow')).toMatchObject({ decision: 'allow', note: '持阴性证明', pass: 'ABCD2345' });
+  });
+
+  it('maps the backend field names onto the form', () => {
+    expect(entryFieldOf('temperature')).toBe('temp');
+    expect(entryFieldOf('health_code')).toBe('code');
+    expect(entryFieldOf('pass_number')).toBe('pass');
+    expect(entryFieldOf('hukou_place')).toBe('hukou');
+    expect(entryFieldOf('declared_areas')).toBe('areas');
+    expect(entryFieldOf('id_number')).toBe('id_number');
+    expect(entryFieldOf('note')).toBe('note');
+    expect(entryFieldOf('checkpoint')).toBeNull();
+    expect(entryFieldOf(undefined)).toBeNull();
+  });
+});
+
+describe('decisions', () => {
+  it('a looser choice than suggested needs a note, a stricter one does not', () => {
+    expect(needsNote('observe', 'allow')).toBe(true);
+    expect(needsNote('observe', 'turn-back')).toBe(true);
+    expect(needsNote('turn-back', 'allow')).toBe(true);
+    expect(needsNote('allow', 'observe')).toBe(false);
+    expect(needsNote('observe', 'observe')).toBe(false);
+    expect(needsNote(null, 'allow')).toBe(false);
+  });
+
+  it('allow is green, turn back red, observe orange', () => {
+    expect(decisionTone('allow')).toBe('success');
+    expect(decisionTone('turn-back')).toBe('danger');
+    expect(decisionTone('observe')).toBe('warning');
+  });
+
+  it('the rules judge what is known before the identity is typed', () => {
+    const base = { temp: '', code: '' as const, areas: [] as string[] };
+    expect(localSuggestion(RULES, base)).toBeNull();
+    expect(localSuggestion(RULES, { ...base, temp: '36.5', code: 'green' })).toEqual({ decision: 'allow', reasons: [] });
+    const red = localSuggestion(RULES, { ...base, temp: '36.5', code: 'red' })!;
+    expect(red.decision).toBe('observe');
+    expect(red.reasons.map((r) => r.code)).toEqual(['health-code-red']);
+    expect(localSuggestion(RULES, { ...base, temp: '36.5', code: 'yellow' })!.decision).toBe('turn-back');
+    const fever = localSuggestion(RULES, { ...base, temp: '37.3', code: 'yellow' })!;
+    expect(fever.decision).toBe('observe');
+    expect(fever.reasons.map((r) => [r.code, r.detail])).toEqual([
+      ['fever', '37.3'],
+      ['health-code-yellow', ''],
+    ]);
+    const areas = localSuggestion(RULES, { ...base, temp: '36.5', code: 'green', areas: ['江夏区', '旧名单地区'] })!;
+    expect(areas.reasons.map((r) => [r.code, r.decision])).toEqual([
+      ['risk-area-medium', 'turn-back'],
+      ['risk-area-unlisted', 'observe'],
+    ]);
+    expect(areas.decision).toBe('observe');
+  });
+});
+
+describe('counts and times', () => {
+  const row = (direction: 'in' | 'out', decision: EntryRow['decision']) => ({ direction, decision }) as EntryRow;
+
+  it('counts turned back and observed apart from in and out', () => {
+    const c = countEntries([
+      row('in', 'allow'),
+      row('in', 'allow'),
+      row('out', 'allow'),
+      row('in', 'turn-back'),
+      row('out', 'observe'),
+      row('in', 'observe'),
+    ]);
+    expect(c).toEqual({ in: 2, out: 1, turned_back: 1, observed: 2, total: 6 });
+    expect(countTiles(c)).toEqual([
+      { key: 'in', n: 2, alert: false },
+      { key: 'out', n: 1, alert: false },
+      { key: 'turned_back', n: 1, alert: true },
+      { key: 'observed', n: 2, alert: true },
+    ]);
+    expect(countTiles(countEntries([])).every((t) => t.n === 0 && !t.alert)).toBe(true);
+  });
+
+  it('shows entry times, shifts and staff the short way', () => {
+    expect(entryTime('2022-11-20T08:05:00.000000000')).toBe('08:05');
+    expect(shiftLabel({ start: '08:00', end: '16:00' })).toBe('08:00–16:00');
+    expect(shiftLabel({ start: '16:00', end: '00:00' })).toBe('16:00–24:00');
+    expect(splitStaff(' 王五，赵六、 孙七 ,, ')).toEqual(['王五', '赵六', '孙七']);
+    expect(staffText('王五,赵六')).toBe('王五、赵六');
+  });
+
+  it('moves days across month ends', () => {
+    expect(shiftDay('2022-11-30', 1)).toBe('2022-12-01');
+    expect(shiftDay('2022-03-01', -1)).toBe('2022-02-28');
+  });
+});
+
+describe('the checkpoint of this device', () => {
+  const list = [
+    { id: 'a', village_id: 'v', name: '北口', place: null },
+    { id: 'b', village_id: 'v', name: '南口', place: null },
+  ];
+  it('is the remembered one while it exists, else the first', () => {
+    expect(chooseCheckpoint(list, 'b')?.id).toBe('b');
+    expect(chooseCheckpoint(list, 'gone')?.id).toBe('a');
+    expect(chooseCheckpoint(list, null)?.id).toBe('a');
+    expect(chooseCheckpoint([], 'a')).toBeNull();
+  });
+});
