@@ -1,5 +1,450 @@
 // The fake backend's checkpoint commands: added to window.__fake.commands (see fake-backend.js).
+//
+// Faithful enough for the screens: the same validation order and Chinese messages (with
+// `field`) as the store's entry form, the township's default rules of seed 001 (fever ≥ 37.3
+// and red code → 留观转运, yellow → 劝返, risk areas), the volunteer's override needing a note
+// when it is less strict, temporary passes refused when used twice, out of their window or
+// unknown, three shifts a day with sign-in and handover, and today's counts. A demo checkpoint
+// is seeded in the first village, with a few entries today and yesterday and a handover note.
+//
+// Tests reach the state and helpers through window.__fake.checkpoint.
 (function installFakeCheckpoint() {
   const g = globalThis;
-  if (!g.__fake) return;
+  if (!g.__fake || g.__fake.checkpoint) return;
+  const fake = g.__fake;
+  const { uuid, Invalid, notFound, touched, search, pick, int } = fake.lib;
+  const opts = Object.assign({ checkpointEntries: 6 }, g.__FAKE_OPTS || {});
+
+  const MINUTE = 60000;
+  const HOUR = 60 * MINUTE;
+  const DAY = 24 * HOUR;
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const hms = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  /** Local time as the store writes entry times: fixed width, sorts as text. */
+  const entryAt = (d) => `${ymd(d)}T${hms(d)}.${pad(d.getMilliseconds(), 3)}000000`;
+  const localAt = (d) => `${ymd(d)}T${hms(d)}`;
+  const hm = (s) => s.slice(0, 16).replace('T', ' ');
+
+  const LABEL = {
+    allow: '放行',
+    'turn-back': '劝返',
+    observe: '留观转运',
+    green: '绿码',
+    yellow: '黄码',
+    red: '红码',
+    in: '进',
+    out: '出',
+    medium: '中风险',
+    high: '高风险',
+  };
+  const SEVERITY = { allow: 0, 'turn-back': 1, observe: 2 };
+
+  const state = {
+    checkpoints: [
+      { id: 'cp-hongxing', village_id: 'v-hongxing', name: '红星村村口卡点', place: '红星村北路口', deleted: false },
+    ],
+    entries: [],
+    shifts: [],
+    passes: [],
+    rules: {
+      fever_tenths: 373,
+      fever_decision: 'observe',
+      yellow_decision: 'turn-back',
+      red_decision: 'observe',
+      medium_risk_decision: 'observe',
+      high_risk_decision: 'observe',
+      risk_areas: [
+        { name: '满洲里市', level: 'high', since: ymd(new Date(Date.now() - 10 * DAY)) },
+        { name: '呼和浩特市赛罕区', level: 'medium', since: ymd(new Date(Date.now() - 10 * DAY)) },
+      ],
+    },
+    device: 'a1b2c3d4e5f60718',
+  };
+
+  // ---- validation, in the order and with the messages of the store's entry form ---------------
+  function checked(field, value, errField) {
+    const r = fake.commands.check_field({ field, value });
+    if (!r.ok) throw new Invalid(errField || field, r.message);
+    return r.normalized;
+  }
+  function enumOf(field, zhName, value, values) {
+    const v = String(value ?? '').trim();
+    for (const c of values) if (v === c || v === LABEL[c]) return c;
+    throw new Invalid(field, `${zhName}“${v}”无效，可选：${values.map((c) => LABEL[c]).join('、')}`);
+  }
+  function temperature(raw) {
+    const t = String(raw ?? '')
+      .replace(/[０-９．，]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+      .trim();
+    if (!t) throw new Invalid('temperature', '请输入体温');
+    if (/[fF℉]/.test(t)) throw new Invalid('temperature', '请以摄氏度（℃）填写体温');
+    const n = t.replace(/(℃|°C|度)$/, '').replace(',', '.').trim();
+    if (!/^\d+(\.\d+)?$/.test(n)) throw new Invalid('temperature', '体温格式无效，应为数字，如36.5');
+    const tenths = Math.round(Number(n) * 10);
+    if (tenths < 350 || tenths > 420) throw new Invalid('temperature', '体温应在35.0–42.0℃之间');
+    return tenths;
+  }
+  function freeText(raw, field, zhName, max) {
+    const t = String(raw ?? '').trim();
+    if (!t) return null;
+    if ([...t].length > max) throw new Invalid(field, `${zhName}最多${max}个字`);
+    return t;
+  }
+  function validate(form) {
+    const direction = enumOf('direction', '进出方向', form.direction, ['in', 'out']);
+    const name = checked('name', form.name);
+    const idRaw = String(form.id_number ?? '').trim();
+    if (!idRaw) throw new Invalid('id_number', '请输入证件号码');
+    const id_number = checked('id_number', idRaw);
+    const phone = String(form.phone ?? '').trim() ? checked('phone', form.phone) : null;
+    const plate = String(form.plate ?? '').trim() ? checked('plate', form.plate) : null;
+    const temperature_tenths = temperature(form.temp);
+    const health_code = enumOf('health_code', '健康码', form.code, ['green', 'yellow', 'red']);
+    const hukou = freeText(form.hukou, 'hukou_place', '户口所在地', 100);
+    const residence = freeText(form.residence, 'residence', '常住地', 100);
+    const travel = freeText(form.travel, 'travel', '旅居史', 200) || '';
+    const purpose = freeText(form.purpose, 'purpose', '事由', 100);
+    const areas = [];
+    for (const a of form.areas || []) {
+      const t = freeText(a, 'declared_areas', '风险地区名称', 50);
+      if (t && !areas.includes(t)) areas.push(t);
+    }
+    return { direction, name, id_number, phone, plate, temperature_tenths, health_code, hukou, residence, travel, purpose, areas };
+  }
+
+  // ---- the township's rules ------------------------------------------------------------------
+  const SUFFIXES = ['特别行政区', '自治区', '自治州', '自治县', '街道', '社区', '省', '市', '区', '县', '州', '镇', '乡', '村'];
+  const fold = (s) => String(s).replace(/\s+/g, '').toLowerCase();
+  function stem(name) {
+    for (const s of SUFFIXES) {
+      if (name.endsWith(s) && [...name].length - [...s].length >= 2) return name.slice(0, -s.length);
+    }
+    return name;
+  }
+  function matchAreas(text, day) {
+    const t = fold(text);
+    if (!t) return [];
+    return state.rules.risk_areas.filter((a) => a.since <= day && (t.includes(fold(a.name)) || t.includes(stem(fold(a.name)))));
+  }
+  function suggest(v, day) {
+    const r = state.rules;
+    const reasons = [];
+    const reason = (code, decision, zh, en) => reasons.push({ code, zh, en, decision });
+    if (v.temperature_tenths >= r.fever_tenths) {
+      const t = (v.temperature_tenths / 10).toFixed(1), limit = (r.fever_tenths / 10).toFixed(1);
+      reason('fever', r.fever_decision, `体温${t}℃，达到发热标准${limit}℃`, `temperature ${t} °C is at or above the fever threshold ${limit} °C`);
+    }
+    if (v.health_code !== 'green') {
+      reason(`health-code-${v.health_code}`, r[`${v.health_code}_decision`], `健康码为${LABEL[v.health_code]}`, `health code is ${v.health_code}`);
+    }
+    for (const a of matchAreas([...v.areas, v.travel].join('|'), day)) {
+      reason(`risk-area-${a.level}`, r[`${a.level}_risk_decision`], `14天内到过${LABEL[a.level]}地区：${a.name}`, `visited ${a.level} risk area ${a.name} in the last 14 days`);
+    }
+    for (const name of v.areas) {
+      if (!matchAreas(name, day).length) {
+        const d = SEVERITY[r.high_risk_decision] >= SEVERITY[r.medium_risk_decision] ? r.high_risk_decision : r.medium_risk_decision;
+        reason('risk-area-unlisted', d, `申报到过风险地区“${name}”，当前名单中没有`, `declared risk area '${name}' is not on the current list`);
+      }
+    }
+    const decision = reasons.reduce((d, x) => (SEVERITY[x.decision] > SEVERITY[d] ? x.decision : d), 'allow');
+    if (!reasons.length) {
+      reason('all-clear', 'allow', '体温正常、绿码、14天内无中高风险地区旅居史', 'normal temperature, green code, no medium- or high-risk travel in 14 days');
+    }
+    return { decision, reasons };
+  }
+
+  // ---- passes --------------------------------------------------------------------------------
+  const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+  function checkValue(values) {
+    let factor = 2, sum = 0;
+    for (let i = values.length - 1; i >= 0; i--) {
+      const addend = factor * values[i];
+      sum += Math.floor(addend / 32) + (addend % 32);
+      factor = factor === 2 ? 1 : 2;
+    }
+    return (32 - (sum % 32)) % 32;
+  }
+  function passNumber(values) {
+    return values.map((v) => ALPHABET[v]).join('') + ALPHABET[checkValue(values)];
+  }
+  function parsePass(text) {
+    const n = String(text ?? '').replace(/[\s\-－—]/g, '').toUpperCase();
+    const err = (m) => new Invalid('pass_number', m);
+    if (!n) throw err('请输入通行证号');
+    if (n.length !== 8) throw err('通行证号应为8位');
+    const values = [...n].map((c) => ALPHABET.indexOf(c));
+    if (values.some((v) => v < 0)) throw err('通行证号只含数字2–9和字母（无O、I）');
+    if (checkValue(values.slice(0, 7)) !== values[7]) throw err('通行证号校验位不符，请核对');
+    return n;
+  }
+  function issuePass(householdId, fromMs, toMs) {
+    const values = Array.from({ length: 7 }, () => int(0, 31));
+    const pass = {
+      id: uuid('pass'),
+      number: passNumber(values),
+      household_id: householdId,
+      valid_from: localAt(new Date(fromMs)),
+      valid_to: localAt(new Date(toMs)),
+      uses: [],
+    };
+    state.passes.push(pass);
+    return pass.number;
+  }
+  /** Null when the person may cross, else the refusal (`{kind:'refused', code, message}`). */
+  function passRefusal(number, direction, idNumber, now) {
+    const pass = state.passes.find((p) => p.number === number);
+    if (!pass) throw { kind: 'not_found', message: '找不到该通行证' };
+    const outs = pass.uses.filter((u) => u.direction === 'out');
+    const refuse = (code, message) => ({ kind: 'refused', code, message });
+    if (direction === 'in') {
+      return outs.some((u) => u.id_number === idNumber) ? null : refuse('not-out-on-pass', '此人未凭此通行证外出，不能凭证返回');
+    }
+    const at = localAt(now);
+    if (at < pass.valid_from) return refuse('not-yet-valid', `通行证尚未生效，${hm(pass.valid_from)}起可用`);
+    if (at >= pass.valid_to) return refuse('expired', `通行证已于${hm(pass.valid_to)}过期`);
+    if (outs.length) {
+      const first = outs.map((u) => u.at).sort()[0];
+      return refuse('already-used', `本户已有一人于${hm(first)}凭此证外出，每户每时段限一人`);
+    }
+    return null;
+  }
+
+  // ---- shifts: 00–08, 08–16, 16–24, two people each ------------------------------------------
+  const SHIFTS = [['00:00', '08:00'], ['08:00', '16:00'], ['16:00', '00:00']];
+  const shiftAt = (d) => ({ date: ymd(d), index: Math.floor(d.getHours() / 8) });
+  function signedIn(cp, date, index) {
+    return state.shifts
+      .filter((s) => s.checkpoint_id === cp && s.date === date && s.index === index && !s.signed_out_at)
+      .sort((a, b) => (a.signed_in_at < b.signed_in_at ? 1 : -1))[0] || null;
+  }
+  function onDuty(cp) {
+    return state.shifts
+      .filter((s) => s.checkpoint_id === cp && !s.signed_out_at)
+      .sort((a, b) => (a.signed_in_at < b.signed_in_at ? 1 : -1))[0] || null;
+  }
+
+  function checkpointOf(id) {
+    const cp = state.checkpoints.find((c) => c.id === id && !c.deleted);
+    if (!cp) throw { kind: 'not_found', message: '找不到该卡口' };
+    return cp;
+  }
+  const publicShift = (s) => (s ? { ...s } : null);
+  const publicEntry = (e) => {
+    const { day, checkpoint_id, areas, hukou, residence, purpose, ...row } = e;
+    void day; void checkpoint_id; void areas; void hukou; void residence; void purpose;
+    return row;
+  };
+
+  function record(form, now) {
+    const cp = checkpointOf(form.checkpoint);
+    const v = validate(form);
+    const day = ymd(now);
+    const s = suggest(v, day);
+    const chosen = form.decision ? enumOf('decision', '处置', form.decision, ['allow', 'turn-back', 'observe']) : s.decision;
+    const duty = onDuty(cp.id);
+    const volunteer = duty ? duty.staff.split(',')[0] : '未签到';
+    const note = freeText(form.note, 'note', '说明', 200);
+    if (SEVERITY[chosen] < SEVERITY[s.decision] && !note) {
+      throw new Invalid('note', `建议“${LABEL[s.decision]}”，改为“${LABEL[chosen]}”须填写原因`);
+    }
+    let pass = null;
+    if (form.pass && String(form.pass).trim()) {
+      const number = parsePass(form.pass);
+      const refusal = passRefusal(number, v.direction, v.id_number, now);
+      if (refusal) throw refusal;
+      pass = state.passes.find((p) => p.number === number);
+    }
+    const person = [...fake.state.persons.values()].find((p) => {
+      const h = fake.state.households.get(p.household_id);
+      return !p.deleted && p.id_number === v.id_number && h && h.village_id === cp.village_id;
+    });
+    const entry = {
+      id: uuid('e'),
+      checkpoint_id: cp.id,
+      day,
+      at: entryAt(now),
+      device: state.device,
+      direction: v.direction,
+      name: v.name,
+      id_number: v.id_number,
+      phone: v.phone,
+      plate: v.plate,
+      temperature: v.temperature_tenths / 10,
+      health_code: v.health_code,
+      travel: v.travel,
+      suggested: s.decision,
+      decision: chosen,
+      reasons: s.reasons,
+      volunteer,
+      note,
+      overridden: chosen !== s.decision,
+      recorded_by: fake.state.device_name,
+      person_id: person ? person.id : null,
+      pass_number: pass ? pass.number : null,
+      areas: v.areas,
+      hukou: v.hukou,
+      residence: v.residence,
+      purpose: v.purpose,
+    };
+    state.entries.push(entry);
+    if (pass) pass.uses.push({ at: localAt(now), direction: v.direction, id_number: v.id_number, entry_id: entry.id });
+    return { entry, suggestion: s };
+  }
+
+  function dayEntries(cp, day) {
+    return state.entries
+      .filter((e) => e.checkpoint_id === cp && e.day === day)
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+  Object.assign(fake.commands, {
+    checkpoints: () => state.checkpoints.filter((c) => !c.deleted).map(({ deleted, ...c }) => (void deleted, c)),
+    add_checkpoint: ({ villageId, name, place }) => {
+      if (!fake.state.villages.some((v) => v.id === villageId)) throw { kind: 'not_found', message: '找不到该村（社区）' };
+      const n = String(name ?? '').trim();
+      if (!n || [...n].length > 40) throw new Invalid('name', '卡口名称应为1–40个字');
+      const id = uuid('cp');
+      state.checkpoints.push({ id, village_id: villageId, name: n, place: String(place ?? '').trim() || null, deleted: false });
+      touched();
+      return id;
+    },
+    checkpoint_today: ({ checkpoint }) => {
+      const cp = checkpointOf(checkpoint);
+      const now = new Date();
+      const today = dayEntries(cp.id, ymd(now));
+      const counts = { in: 0, out: 0, turned_back: 0, observed: 0, total: 0 };
+      for (const e of today) {
+        counts.total++;
+        if (e.decision === 'turn-back') counts.turned_back++;
+        else if (e.decision === 'observe') counts.observed++;
+        else if (e.direction === 'in') counts.in++;
+        else counts.out++;
+      }
+      const { date, index } = shiftAt(now);
+      const last = state.shifts
+        .filter((s) => s.checkpoint_id === cp.id && s.signed_out_at)
+        .sort((a, b) => (a.signed_out_at < b.signed_out_at ? 1 : -1))[0];
+      return {
+        date: ymd(now),
+        counts,
+        shift: { date, index, start: SHIFTS[index][0], end: SHIFTS[index][1], staff_needed: 2, signed_in: publicShift(signedIn(cp.id, date, index)) },
+        last_handover: publicShift(last),
+        recent: today.slice(-20).reverse().map(publicEntry),
+      };
+    },
+    entries: ({ checkpoint, date }) => {
+      const cp = checkpointOf(checkpoint);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date ?? '').trim())) throw new Invalid('date', `日期“${date}”应为 YYYY-MM-DD`);
+      return dayEntries(cp.id, String(date).trim()).map(publicEntry);
+    },
+    match_residents: ({ checkpoint, query, limit }) => {
+      const cp = checkpointOf(checkpoint);
+      return search(query, 100000).filter((h) => h.village_id === cp.village_id).slice(0, Math.min(limit || 8, 50));
+    },
+    preview_entry: ({ form }) => {
+      checkpointOf(form.checkpoint);
+      const v = validate(form);
+      return suggest(v, ymd(new Date()));
+    },
+    add_entry: ({ form }) => {
+      const { entry, suggestion } = record(form, new Date());
+      touched();
+      return { entry_id: entry.id, decision: entry.decision, suggested: suggestion.decision, reasons: suggestion.reasons, person_id: entry.person_id };
+    },
+    shift_start: ({ checkpoint, staff }) => {
+      const cp = checkpointOf(checkpoint);
+      const names = [];
+      for (const raw of staff || []) {
+        const name = checked('name', raw, 'staff');
+        if (names.includes(name)) throw new Invalid('staff', `值班人员“${name}”重复`);
+        names.push(name);
+      }
+      if (!names.length) throw new Invalid('staff', '请填写值班人员');
+      const now = new Date();
+      const { date, index } = shiftAt(now);
+      const row = { id: uuid('shift'), checkpoint_id: cp.id, date, index, staff: names.join(','), signed_in_at: localAt(now), signed_out_at: null, handover_note: null };
+      state.shifts.push(row);
+      touched();
+      return publicShift(row);
+    },
+    shift_handover: ({ checkpoint, note }) => {
+      const cp = checkpointOf(checkpoint);
+      const text = freeText(note, 'note', '交接班记录', 500);
+      if (!text) throw new Invalid('note', '请填写交接班记录，无事可写“无异常”');
+      // Written in the first 30 minutes of a shift, it belongs to the one that just ended.
+      const { date, index } = shiftAt(new Date(Date.now() - 30 * MINUTE));
+      const row = state.shifts
+        .filter((s) => s.checkpoint_id === cp.id && s.date === date && s.index === index)
+        .sort((a, b) => (a.signed_in_at < b.signed_in_at ? 1 : -1))[0];
+      if (!row) throw new Invalid('shift', '本班次尚未签到，无法交班');
+      row.signed_out_at = localAt(new Date());
+      row.handover_note = text;
+      touched();
+      return publicShift(row);
+    },
+    check_pass: ({ number, direction, idNumber }) => {
+      const dir = enumOf('direction', '进出方向', direction, ['in', 'out']);
+      const refusal = passRefusal(parsePass(number), dir, String(idNumber ?? '').trim().toUpperCase(), new Date());
+      if (refusal) throw refusal;
+      return null;
+    },
+    rules: () => state.rules,
+  });
+
+  // ---- demo data -----------------------------------------------------------------------------
+  function seed() {
+    const now = Date.now();
+    const wang = fake.state.persons.get('p-wang');
+    const liming = fake.state.persons.get('p-liming');
+    const visitor = (name, birth, male) => ({ name, id_number: fake.makeValidId(birth, male) });
+    const people = [
+      wang && { name: wang.name, id_number: wang.id_number, phone: wang.phone },
+      liming && { name: liming.name, id_number: liming.id_number, phone: liming.phone, plate: liming.plate },
+      visitor('赵志刚', '1979-04-12', true),
+      visitor('孙丽', '1992-08-30', false),
+      visitor('周海涛', '1986-01-05', true),
+      visitor('吴春梅', '1968-12-19', false),
+    ].filter(Boolean);
+    const make = (i, extra) => {
+      const p = people[i % people.length];
+      return {
+        checkpoint: 'cp-hongxing',
+        direction: i % 3 === 1 ? 'out' : 'in',
+        phone: '',
+        plate: '',
+        travel: '',
+        hukou: '',
+        residence: '',
+        purpose: '',
+        areas: [],
+        temp: pick(['36.2', '36.4', '36.5', '36.6', '36.8']),
+        code: 'green',
+        ...p,
+        ...extra,
+      };
+    };
+    // Yesterday: a day shift with its handover, and a few entries.
+    const y = new Date(now - DAY);
+    const yAt = (h, m) => new Date(y.getFullYear(), y.getMonth(), y.getDate(), h, m);
+    state.shifts.push({ id: 'shift-y1', checkpoint_id: 'cp-hongxing', date: ymd(y), index: 2, staff: '刘洋,陈静', signed_in_at: localAt(yAt(15, 55)), signed_out_at: localAt(yAt(23, 58)), handover_note: '夜间无异常，测温枪已充电' });
+    const yesterday = [[9, 12, {}], [10, 40, { code: 'yellow' }], [14, 5, {}], [18, 30, { temp: '37.6' }]];
+    yesterday.forEach(([h, m, extra], i) => {
+      record(make(i + 2, extra), yAt(h, m)).entry.volunteer = h < 16 ? '王海' : '刘洋';
+    });
+    // Today: the last hour or so, only after midnight.
+    const start = new Date(now);
+    start.setHours(0, 0, 0, 0);
+    for (let i = 0; i < opts.checkpointEntries; i++) {
+      const at = new Date(now - (opts.checkpointEntries - i) * 9 * MINUTE);
+      if (at < start) continue;
+      record(make(i, i === 2 ? { code: 'yellow' } : {}), at);
+    }
+    // A pass of the 王 household, valid from an hour ago for the next six hours.
+    return issuePass('h-wang', now - HOUR, now + 6 * HOUR);
+  }
+  const demoPass = seed();
+
+  fake.checkpoint = { state, demoPass, issuePass, passNumber, suggest, validate };
 })();

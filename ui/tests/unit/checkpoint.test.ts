@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   QUICK_TEMPS,
   chooseCheckpoint,
@@ -213,5 +213,105 @@ describe('the checkpoint of this device', () => {
     expect(chooseCheckpoint(list, 'gone')?.id).toBe('a');
     expect(chooseCheckpoint(list, null)?.id).toBe('a');
     expect(chooseCheckpoint([], 'a')).toBeNull();
+  });
+});
+
+// The browser tests lean on the fake checkpoint commands: check that they keep the backend's
+// rules, messages and fields, so a passing browser test means something.
+describe('fake checkpoint backend', () => {
+  type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let invoke: Invoke;
+  let fake: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const WANG = '150581195803070020';
+  const form = (extra: Record<string, unknown>) => ({
+    ...emptyEntry('cp-hongxing'),
+    name: '王秀英',
+    id_number: WANG,
+    temp: '36.5',
+    code: 'green',
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    const g = globalThis as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    g.window = globalThis;
+    g.__FAKE_OPTS = { households: 60, delay: 0, checkpointEntries: 0 };
+    await import('../fake-backend.js');
+    await import('../fake-checkpoint.js');
+    invoke = g.__TAURI_INTERNALS__.invoke;
+    fake = g.__fake;
+  });
+
+  it('has a demo checkpoint in the first village and matches its residents only', async () => {
+    const cps = await invoke('checkpoints');
+    expect(cps[0]).toMatchObject({ id: 'cp-hongxing', village_id: 'v-hongxing' });
+    const hits = await invoke('match_residents', { checkpoint: 'cp-hongxing', query: '0020', limit: 8 });
+    expect(hits.map((h: any) => h.name)).toContain('王秀英'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(hits.every((h: any) => h.village_id === 'v-hongxing')).toBe(true); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  it('decides by the default rules: fever and red observe, yellow turns back', async () => {
+    const d = async (extra: Record<string, unknown>) => (await invoke('preview_entry', { form: form(extra) })).decision;
+    expect(await d({})).toBe('allow');
+    expect(await d({ code: 'yellow' })).toBe('turn-back');
+    expect(await d({ code: 'red' })).toBe('observe');
+    expect(await d({ temp: '37.3' })).toBe('observe');
+    expect(await d({ temp: '37.2' })).toBe('allow');
+    expect(await d({ travel: '上周去过满洲里' })).toBe('observe');
+    expect(await d({ areas: ['呼和浩特市赛罕区'] })).toBe('observe');
+  });
+
+  it('refuses bad fields with Chinese messages on their field, and writes nothing', async () => {
+    const before = (await invoke('checkpoint_today', { checkpoint: 'cp-hongxing' })).counts.total;
+    for (const [extra, field] of [
+      [{ id_number: '150581195803070021' }, 'id_number'],
+      [{ temp: '45' }, 'temperature'],
+      [{ code: '' }, 'health_code'],
+      [{ phone: '12345' }, 'phone'],
+      [{ name: '' }, 'name'],
+      [{ code: 'red', decision: 'allow' }, 'note'],
+      [{ pass: 'ABC' }, 'pass_number'],
+    ] as const) {
+      const err = await invoke('add_entry', { form: form(extra) }).catch((e) => e);
+      expect(err, JSON.stringify(extra)).toMatchObject({ kind: 'invalid', field });
+      expect(err.message).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect((await invoke('checkpoint_today', { checkpoint: 'cp-hongxing' })).counts.total).toBe(before);
+  });
+
+  it('records overrides, counts the day and refuses a pass used twice', async () => {
+    const r = await invoke('add_entry', { form: form({ code: 'red', decision: 'allow', note: '持阴性证明' }) });
+    expect(r).toMatchObject({ decision: 'allow', suggested: 'observe', person_id: 'p-wang' });
+    const pass = fake.checkpoint.demoPass;
+    await invoke('add_entry', { form: form({ direction: 'out', pass }) });
+    const again = await invoke('add_entry', {
+      form: form({ direction: 'out', name: '李建国', id_number: '150581195511120030', pass }),
+    }).catch((e) => e);
+    expect(again).toMatchObject({ kind: 'refused', code: 'already-used' });
+    expect(again.message).toContain('每户每时段限一人');
+    await expect(invoke('check_pass', { number: pass, direction: 'in', idNumber: WANG })).resolves.toBeNull();
+    const day = await invoke('checkpoint_today', { checkpoint: 'cp-hongxing' });
+    expect(day.counts).toMatchObject({ in: 1, out: 1, total: 2 });
+    expect(day.recent[0].pass_number).toBe(pass);
+    expect(day.recent[1]).toMatchObject({ overridden: true, note: '持阴性证明' });
+  });
+
+  it('signs a shift in and hands it over', async () => {
+    // Mid-shift: a handover in a shift's first 30 minutes belongs to the shift before.
+    const at = new Date();
+    at.setHours(10, 0, 0, 0);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(at);
+    await expect(invoke('shift_start', { checkpoint: 'cp-hongxing', staff: [] })).rejects.toMatchObject({ field: 'staff' });
+    const s = await invoke('shift_start', { checkpoint: 'cp-hongxing', staff: ['王五', '赵六'] });
+    expect(s.staff).toBe('王五,赵六');
+    let day = await invoke('checkpoint_today', { checkpoint: 'cp-hongxing' });
+    expect(day.shift.signed_in.staff).toBe('王五,赵六');
+    await expect(invoke('shift_handover', { checkpoint: 'cp-hongxing', note: ' ' })).rejects.toMatchObject({ field: 'note' });
+    const h = await invoke('shift_handover', { checkpoint: 'cp-hongxing', note: '无异常' });
+    expect(h.handover_note).toBe('无异常');
+    day = await invoke('checkpoint_today', { checkpoint: 'cp-hongxing' });
+    expect(day.last_handover.handover_note).toBe('无异常');
+    vi.useRealTimers();
   });
 });
