@@ -5,7 +5,8 @@
 // and red code → 留观转运, yellow → 劝返, risk areas), the volunteer's override needing a note
 // when it is less strict, temporary passes refused when used twice, out of their window or
 // unknown, three shifts a day with sign-in and handover, and today's counts. A demo checkpoint
-// is seeded in the first village, with a few entries today and yesterday and a handover note.
+// is seeded in the first village, with a few entries today and yesterday and a handover note,
+// and a second, empty one in the next village (so the screen has a checkpoint to switch to).
 //
 // Tests reach the state and helpers through window.__fake.checkpoint.
 (function installFakeCheckpoint() {
@@ -43,6 +44,7 @@
   const state = {
     checkpoints: [
       { id: 'cp-hongxing', village_id: 'v-hongxing', name: '红星村村口卡点', place: '红星村北路口', deleted: false },
+      { id: 'cp-xinhua', village_id: 'v-xinhua', name: '新华村南口卡点', place: null, deleted: false },
     ],
     entries: [],
     shifts: [],

@@ -257,3 +257,26 @@ export function shiftDay(day: string, days: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
 }
+
+/** Locale key of a code: "turn-back" → "turn_back" (i18n paths stay simple, as in codes.ts). */
+export function codeKey(code: string): string {
+  return code.replace(/-/g, '_');
+}
+
+/**
+ * What a search that matched nobody probably was, so the volunteer can keep it as the unknown
+ * visitor's name, ID, phone or plate instead of typing it again.
+ */
+export function guessField(q: string): 'name' | 'id_number' | 'phone' | 'plate' | null {
+  const s = q.replace(/\s+/g, '');
+  if (/^\d{17}[\dxX]$/.test(s) || /^[A-Za-z]{1,2}\d{7,10}$/.test(s)) return 'id_number';
+  if (/^1[3-9]\d{9}$/.test(s) || /^0\d{2,3}-?\d{7,8}$/.test(s)) return 'phone';
+  if (/^[\u4e00-\u9fff][A-Za-z][A-Za-z0-9]{5,6}$/.test(s)) return 'plate';
+  if (/^[\u4e00-\u9fff·]{2,10}$/.test(s)) return 'name';
+  return null;
+}
+
+/** The app's own colours of the decisions (style.css --gb-ok, --gb-danger, --gb-warn). */
+export function decisionColor(d: Decision): string {
+  return d === 'allow' ? '#1f8a4c' : d === 'turn-back' ? '#d93026' : '#c27c0e';
+}

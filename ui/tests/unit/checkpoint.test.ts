@@ -2,8 +2,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   QUICK_TEMPS,
   chooseCheckpoint,
+  codeKey,
+  guessField,
   countEntries,
   countTiles,
+  decisionColor,
   decisionTone,
   emptyEntry,
   entryFieldOf,
@@ -39,7 +42,7 @@ const RULES: DecisionRules = {
 describe('quick temperatures', () => {
   it('are normal readings in rising order, all below the fever line', () => {
     expect(QUICK_TEMPS[0]).toBe('36.0');
-    expect(QUICK_TEMPS.at(-1)).toBe('37.2');
+    expect(QUICK_TEMPS[QUICK_TEMPS.length - 1]).toBe('37.2');
     const tenths = QUICK_TEMPS.map((t) => tempTenths(t)!);
     expect(tenths).toEqual([...tenths].sort((a, b) => a - b));
     expect(QUICK_TEMPS.some((t) => isFever(t))).toBe(false);
@@ -142,6 +145,9 @@ describe('decisions', () => {
     expect(decisionTone('allow')).toBe('success');
     expect(decisionTone('turn-back')).toBe('danger');
     expect(decisionTone('observe')).toBe('warning');
+    expect(decisionColor('allow')).toBe('#1f8a4c');
+    expect(decisionColor('turn-back')).toBe('#d93026');
+    expect(decisionColor('observe')).toBe('#c27c0e');
   });
 
   it('the rules judge what is known before the identity is typed', () => {
@@ -200,6 +206,22 @@ describe('counts and times', () => {
   it('moves days across month ends', () => {
     expect(shiftDay('2022-11-30', 1)).toBe('2022-12-01');
     expect(shiftDay('2022-03-01', -1)).toBe('2022-02-28');
+  });
+});
+
+describe('an unmatched search', () => {
+  it('is kept as what it looks like', () => {
+    expect(guessField('15058119900101123X')).toBe('id_number');
+    expect(guessField('E12345678')).toBe('id_number');
+    expect(guessField('139 1234 5678')).toBe('phone');
+    expect(guessField('0475-8912653')).toBe('phone');
+    expect(guessField('蒙G12345')).toBe('plate');
+    expect(guessField('蒙GD12345')).toBe('plate');
+    expect(guessField('欧阳晓燕')).toBe('name');
+    expect(guessField('0020')).toBeNull();
+    expect(guessField('wxy')).toBeNull();
+    expect(codeKey('turn-back')).toBe('turn_back');
+    expect(codeKey('health-code-red')).toBe('health_code_red');
   });
 });
 
