@@ -6,8 +6,13 @@
 //! whose head has a mistyped ID number (the Chinese message shows under the field and nothing
 //! typed is lost), fix it and save, find the household again by the head's pinyin initials,
 //! change a resident's phone, see the sync bar reach "已全部同步" — and a second device, synced
-//! through the relay, has the household with the new phone. Screenshots at 360×740 and
-//! 1280×800 go to docs/screenshots/ (shown in the README).
+//! through the relay, has the household with the new phone.
+//!
+//! Then isolation follow-ups: start a case from a resident of the ledger, record a normal check
+//! in three taps and a fever check, see the case escalated and listed in red on the home screen;
+//! a second device has the case with both checks and the referral.
+//!
+//! Screenshots at 360×740 and 1280×800 go to docs/screenshots/ (shown in the README).
 
 use std::path::{Path, PathBuf};
 
@@ -86,48 +91,93 @@ fn tab(app: &App, label: &str) {
     app.click(&item);
 }
 
-#[test]
-fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
-    // The relay: a demo township of two villages.
-    let relay = Data::new();
-    relay.ok(&format!("demo --villages 2 --households 80 --seed {SEED}"));
-    let village = array(&relay.json("village list"))[0].clone();
-    let village_name = str_of(&village, "name").to_owned();
-    let logs = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-    let add_device = |name: &str| {
-        let d = relay.json(&format!(
+/// A relay serving the demo township on 127.0.0.1, and the tokens it hands out.
+struct Township {
+    relay: Data,
+    server: Server,
+    _logs: tempfile::TempDir,
+}
+
+impl Township {
+    /// The demo township of two villages, served by a relay child process.
+    fn start() -> Township {
+        let relay = Data::new();
+        relay.ok(&format!("demo --villages 2 --households 80 --seed {SEED}"));
+        let logs = tempfile::tempdir().expect("tempdir");
+        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
+        Township {
+            relay,
+            server,
+            _logs: logs,
+        }
+    }
+
+    /// A token for a new township-scoped device.
+    fn token(&self, name: &str) -> String {
+        let d = self.relay.json(&format!(
             "relay device add --township --role township --name {name}"
         ));
         str_of(&d, "token").to_owned()
-    };
+    }
 
-    // The app, on an empty data directory.
-    let display = Display::start();
-    let data = tempfile::tempdir().expect("tempdir");
+    /// A second device of the township, synced through the relay, worked through the CLI.
+    fn second_device(&self) -> Data {
+        let second = Data::new();
+        let token = self.token("乡镇-笔记本");
+        second.ok(&format!(
+            "enroll --relay {} --token {token}",
+            self.server.url
+        ));
+        second.json("sync");
+        second
+    }
+}
+
+/// The real app on an empty data directory, joined to the township's sync in 设置 (the path a
+/// user takes); returns once the township's data has arrived.
+fn enrolled_app(display: &Display, data: &Path, township: &Township, shots: bool) -> App {
     let app = App::start(
-        &display,
+        display,
         Path::new(env!("CARGO_BIN_EXE_gridbook-app")),
-        &[("GRIDBOOK_DATA", data.path())],
+        &[("GRIDBOOK_DATA", data)],
     );
     app.resize(PHONE.0, PHONE.1);
     app.wait_text("[data-test=\"home\"]", "尚未加入");
-
-    // 设置: join the township's sync with the address and the token the township gave out.
     tab(&app, "设置");
-    fill(&app, "[data-test=\"relay-url\"] input", &server.url);
+    fill(
+        &app,
+        "[data-test=\"relay-url\"] input",
+        &township.server.url,
+    );
     fill(
         &app,
         "[data-test=\"token\"] input",
-        &add_device("网格员-平板"),
+        &township.token("网格员-平板"),
     );
     app.tap("[data-test=\"enroll\"]");
     app.wait_text("[data-test=\"enroll-status\"]", "已加入");
     // Once the township's grid document is here, its name replaces the id.
-    let township = gridbook_domain::demo::plan(SEED, 2, 80).township.name;
-    app.wait_text("[data-test=\"enroll-status\"]", &township);
+    let name = gridbook_domain::demo::plan(SEED, 2, 80).township.name;
+    app.wait_text("[data-test=\"enroll-status\"]", &name);
     app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
-    shoot(&app, "app-settings-enrolled");
+    if shots {
+        shoot(&app, "app-settings-enrolled");
+    }
+    app
+}
+
+/// The tests each drive a display, a webview and a relay: one at a time on a small machine.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let township = Township::start();
+    let village = array(&township.relay.json("village list"))[0].clone();
+    let village_name = str_of(&village, "name").to_owned();
+    let display = Display::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let app = enrolled_app(&display, data.path(), &township, true);
 
     // 户籍台账: the demo township arrived; add a household.
     tab(&app, "户籍台账");
@@ -196,10 +246,7 @@ fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
     shoot(&app, "app-household-detail");
 
     // A second device of the township receives the household with the edited phone.
-    let second = Data::new();
-    let token = add_device("乡镇-笔记本");
-    second.ok(&format!("enroll --relay {} --token {token}", server.url));
-    second.json("sync");
+    let second = township.second_device();
     let hits = second.json(&format!("search {INITIALS}"));
     let found: Vec<_> = array(&hits)
         .iter()
@@ -222,4 +269,107 @@ fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
         .clone();
     assert_eq!(str_of(&head, "id_number"), good_id);
     assert_eq!(str_of(&head, "phone"), "13700001111");
+}
+
+/// Waits until no sheet or dialog is sliding in or out and no mask covers the page.
+fn settle(app: &App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let moving = "return !!document.querySelector('[class*=\"-enter-active\"], [class*=\"-leave-active\"]');";
+    while app.script(moving, json!([])) != json!(false) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a sheet or dialog did not stop moving"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(150));
+}
+
+/// Taps `css` once the screen is still, and waits for the sheet it opens to finish sliding in
+/// (a tap during a slide lands on the mask or on the sheet's old place).
+fn open_sheet(app: &App, css: &str) {
+    settle(app);
+    app.tap(css);
+    settle(app);
+}
+
+/// The wait for what the sync bar and the background sync do after a write.
+fn synced(app: &App) {
+    app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
+}
+
+#[test]
+fn a_grid_worker_starts_a_case_records_checks_and_sees_the_escalation_at_home() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let township = Township::start();
+    let display = Display::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let app = enrolled_app(&display, data.path(), &township, false);
+
+    // From the ledger: the first household's first resident.
+    tab(&app, "户籍台账");
+    app.tap("[data-test=\"household-row\"]");
+    let card = app.wait("[data-test=\"person-card\"]");
+    let name = app.text(
+        &app.all("[data-test=\"person-card\"] .name")
+            .into_iter()
+            .next()
+            .expect("a resident"),
+    );
+    drop(card);
+    let start = app
+        .all("[data-test=\"person-start-case\"]")
+        .into_iter()
+        .find(|e| app.displayed(e))
+        .expect("a start-case link on the person card");
+    app.click(&start);
+    app.wait_text("[data-test=\"case-person\"]", &name);
+    // The defaults: the first policy (high-risk arrival), today, at home.
+    app.tap("[data-test=\"case-save\"]");
+    app.wait_text("[data-test=\"case-status\"]", "管控中");
+
+    // A normal check: 记录随访, 36.5, 保存.
+    open_sheet(&app, "[data-test=\"record-check\"]");
+    app.tap("[data-test=\"check-sheet\"] [data-temp=\"36.5\"]");
+    app.tap("[data-test=\"check-save\"]");
+    app.wait_text("[data-test=\"timeline-visit\"]", "36.5℃");
+
+    // A fever check: 37.8 typed, with a dry cough.
+    open_sheet(&app, "[data-test=\"record-check\"]");
+    fill(&app, &field("temp"), "37.8");
+    app.tap("[data-test=\"check-sheet\"] [data-symptom=\"dry-cough\"]");
+    app.tap("[data-test=\"check-save\"]");
+    app.wait_text(".van-dialog", "需转诊发热门诊");
+    app.wait_text(".van-dialog", "37.8");
+    settle(&app);
+    app.tap(".van-dialog .van-dialog__confirm");
+    app.wait_text("[data-test=\"case-status\"]", "异常待处置");
+    app.wait("[data-test=\"escalation-banner\"]");
+    synced(&app);
+    shoot(&app, "app-case-escalated");
+
+    // The home screen lists the escalated case in red, and the due list has its checks.
+    tab(&app, "首页");
+    app.wait_text("[data-test=\"escalated-case\"]", &name);
+    app.wait("[data-test=\"due-window\"]");
+    shoot(&app, "app-home-escalated");
+
+    // A second device of the township has the case, escalated, with both checks.
+    let second = township.second_device();
+    let cases = second.json("case list");
+    let case = array(&cases)
+        .iter()
+        .find(|c| str_of(c, "name") == name)
+        .unwrap_or_else(|| panic!("the case of {name} on the second device: {cases}"))
+        .clone();
+    assert_eq!(str_of(&case, "status"), "escalated");
+    let detail = second.json(&format!("case show {}", str_of(&case, "id")));
+    // Both checks (in the same minute, so in no particular order).
+    let mut temps: Vec<f64> = array(&detail["visits"])
+        .iter()
+        .filter_map(|v| v["temperature"].as_f64())
+        .collect();
+    temps.sort_by(f64::total_cmp);
+    assert_eq!(temps, vec![36.5, 37.8], "{detail}");
+    assert_eq!(array(&detail["referrals"]).len(), 1, "{detail}");
 }

@@ -44,6 +44,14 @@ export async function refreshVillages(): Promise<void> {
   store.villages = await api.villages();
 }
 
+/** Today as the backend counts it (the deployment's local time), else the device's date. */
+export function today(): string {
+  if (store.status?.today) return store.status.today;
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
 export function villageName(id: string | null | undefined): string {
   if (!id) return '';
   return store.villages.find((v) => v.id === id)?.name ?? id;

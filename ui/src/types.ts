@@ -14,6 +14,8 @@ export interface AppStatus {
   online: boolean;
   syncing: boolean;
   under_follow_up: number;
+  /** Today at the deployment's local time (YYYY-MM-DD), whatever the device's time zone. */
+  today?: string;
 }
 
 export interface Group {

@@ -708,6 +708,7 @@
         online: state.online,
         syncing: state.syncing,
         under_follow_up: c.followUp,
+        today: opts.now ? opts.now.slice(0, 10) : new Date().toLocaleDateString('sv-SE'),
       };
     },
     villages: () =>

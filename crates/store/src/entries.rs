@@ -235,7 +235,9 @@ impl Store {
         let person_id: Option<String> = g
             .conn
             .prepare_cached(
-                "SELECT p.id FROM search_terms t JOIN persons p ON p.rowid = t.person
+                // CROSS JOIN: the exact term first (a handful of rows), never a walk over
+                // the village's residents probing the terms of each.
+                "SELECT p.id FROM search_terms t CROSS JOIN persons p ON p.rowid = t.person
                  WHERE t.term = ?1 AND p.village_id = ?2 AND p.deleted = 0 ORDER BY p.id LIMIT 1",
             )?
             .query_row(params![id_term(&valid.id_number), village], |r| r.get(0))

@@ -80,6 +80,9 @@ impl Store {
         std::fs::create_dir_all(&dir)?;
         let mut conn = Connection::open(dir.join(DB_FILE))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // One write runs some 30 distinct statements (the change, its chunk, the projection
+        // rows of every table); rusqlite's default cache of 16 would parse them all again.
+        conn.set_prepared_statement_cache_capacity(96);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;

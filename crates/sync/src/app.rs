@@ -35,6 +35,9 @@ pub struct AppStatus {
     pub online: bool,
     /// Whether a sync is running.
     pub syncing: bool,
+    /// Today at the deployment's local time (`YYYY-MM-DD`): the day of due lists and forms,
+    /// whatever time zone the device's own clock is set to.
+    pub today: String,
 }
 
 /// The status now, given the background loop's last report.
@@ -54,6 +57,7 @@ pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
         last_sync: store.setting("last_sync")?,
         online: matches!(last.state, "idle" | "syncing"),
         syncing: last.state == "syncing",
+        today: store.now_local().date().to_string(),
     })
 }
 

@@ -172,12 +172,6 @@ export function openReferral(c: Pick<CaseDetail, 'referrals'>): Referral | null 
   return pending.length ? pending[pending.length - 1] : null;
 }
 
-/** Today as `YYYY-MM-DD` in local time. */
-export function localToday(now: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
-}
-
 /** `1,7,14` (also with 、，or spaces) as day numbers, sorted and unique; null if any is not a positive integer. */
 export function parseDayList(raw: string): number[] | null {
   const parts = raw
