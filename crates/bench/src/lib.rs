@@ -61,3 +61,76 @@ pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// Whether `--name` is on the command line (a flag without a value).
+pub fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
+
+/// The short commit of the working directory (`git rev-parse --short HEAD`), or `?`.
+pub fn commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_else(|| "?".into())
+}
+
+/// CPU model and core count, e.g. `Intel(R) Xeon(R) Processor @ 2.80GHz, 2 cores`.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}
+
+/// The 1, 5 and 15 minute load averages (`/proc/loadavg`), or `?`.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// Prints the header every benchmark starts with: program, UTC time, commit, machine, load.
+pub fn header(program: &str) {
+    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC");
+    println!(
+        "{program}  {now}  commit {}  machine: {}  load average at start: {}",
+        commit(),
+        machine(),
+        load_average()
+    );
+}
+
+/// Prints the closing line: the load average at the end and the peak RSS.
+pub fn footer() {
+    println!(
+        "\nload average at end: {}   peak RSS {:.0} MiB",
+        load_average(),
+        peak_rss_mib()
+    );
+}
+
+/// `p50 x ms  p95 y ms` of a set of durations.
+pub fn p50_p95(samples: &mut [Duration]) -> (f64, f64) {
+    (pct(samples, 50.0), pct(samples, 95.0))
+}
+
+/// `met` or `NOT met`.
+pub fn met(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
