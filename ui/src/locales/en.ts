@@ -53,7 +53,7 @@ const en: typeof zh = {
     title: 'Today',
     households: 'Households',
     persons: 'Persons',
-    followUp: 'Under follow-up',
+    followUp: 'Risk-tagged',
     unsynced: 'Unsynced changes',
     quick: 'Quick links',
     search: 'Find a person',

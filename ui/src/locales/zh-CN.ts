@@ -51,7 +51,7 @@ export default {
     title: '今日概览',
     households: '在册户数',
     persons: '在册人数',
-    followUp: '随访中',
+    followUp: '重点人员',
     unsynced: '未同步修改',
     quick: '快捷入口',
     search: '查找人员',
