@@ -288,6 +288,27 @@ impl App {
         self.click(&e);
     }
 
+    /// Waits for the input `css` and replaces its text with `text`, typed key by key.
+    pub fn fill(&self, css: &str, text: &str) {
+        let input = self.wait(css);
+        self.type_into(&input, text);
+    }
+
+    /// Goes to a screen through the tab bar (phone size).
+    pub fn tab(&self, label: &str) {
+        let item = self.wait_text("[data-test=\"tabbar\"] .van-tabbar-item", label);
+        self.click(&item);
+    }
+
+    /// Waits (up to 5 s) until no toast is displayed, so that a screenshot shows the screen.
+    pub fn wait_toasts_gone(&self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.all(".van-toast").iter().any(|t| self.displayed(t)) && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Replaces the text of an input: empties it the way select-all and delete would (an
     /// `input` event, which Vue's v-model listens to; WebDriver's own clear only fires
     /// `change`), then types `text` key by key.
