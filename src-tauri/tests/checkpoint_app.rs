@@ -1,0 +1,216 @@
+//! The real app at a checkpoint, end to end: a relay serving a demo township with a checkpoint
+//! on 127.0.0.1, the built app on a volunteer's tablet of that village (enrolled and synced
+//! through the command line, as `scripts/run.sh` does) driven through WebKitWebDriver under
+//! Xvfb, and a township laptop as a second device worked through the command line.
+//!
+//! The volunteer signs in for the shift, lets a resident of the village in through the quick
+//! path (four typed characters of the ID number, then the match, a temperature, 绿码 and 保存),
+//! and registers a visitor with a red code by hand: the suggestion 留观转运 shows before
+//! saving and the visitor is not let in. The entry list of the day shows both, the sync bar
+//! reaches "已全部同步", and the township laptop, synced through the relay, lists both entries
+//! with their decisions. Screenshots at 360×740 and 1280×800 go to
+//! ui/tests/screenshots/checkpoint-app-*.png.
+
+use std::path::{Path, PathBuf};
+
+use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::webdriver::{App, Display};
+use gridbook_tests::{array, mainland_id, str_of};
+use serde_json::Value;
+
+/// The demo township's seed.
+const SEED: u64 = 23;
+const PHONE: (u32, u32) = (360, 740);
+const LAPTOP: (u32, u32) = (1280, 800);
+
+/// The visitor: nobody of the demo township has this name.
+const VISITOR: &str = "欧阳晓燕";
+
+fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/tests/screenshots")
+}
+
+/// Saves the screen at phone and laptop size as `checkpoint-app-<name>-WxH.png`.
+fn shoot(app: &App, name: &str) {
+    app.wait_toasts_gone();
+    for (w, h) in [PHONE, LAPTOP] {
+        app.resize(w, h);
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        app.screenshot(&screenshots().join(format!("checkpoint-app-{name}-{w}x{h}.png")));
+    }
+    app.resize(PHONE.0, PHONE.1);
+}
+
+/// The input inside the Vant field `name`.
+fn field(name: &str) -> String {
+    format!("[data-field=\"{name}\"] input")
+}
+
+/// The number on a count tile.
+fn count(app: &App, key: &str) -> u64 {
+    let tile = app.wait(&format!("[data-test=\"count-{key}\"] .n"));
+    app.text(&tile).trim().parse().unwrap_or(u64::MAX)
+}
+
+/// A resident of `village` whose ID number's last four characters the checkpoint's match
+/// offers: (person id, name, ID number).
+fn resident(relay: &Data, village: &str, checkpoint: &str) -> (String, String, String) {
+    for h in array(&relay.json(&format!("household list --village {village}"))) {
+        let household = relay.json(&format!("household show {}", str_of(h, "id")));
+        for p in array(&household["residents"]) {
+            let Some(id_number) = p["id_number"].as_str() else {
+                continue;
+            };
+            let tail = &id_number[id_number.len() - 4..];
+            let hits = relay.json(&format!("match {tail} --checkpoint {checkpoint}"));
+            let offered = array(&hits)
+                .iter()
+                .take(8)
+                .any(|hit| hit["person_id"] == p["id"]);
+            if offered {
+                return (
+                    str_of(p, "id").to_owned(),
+                    str_of(p, "name").to_owned(),
+                    id_number.to_owned(),
+                );
+            }
+        }
+    }
+    panic!("no resident of {village} to match");
+}
+
+#[test]
+fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
+    // The relay: a demo township with a checkpoint at the gate of its first village.
+    let relay = Data::new();
+    relay.ok(&format!("demo --villages 2 --households 60 --seed {SEED}"));
+    let village = str_of(&array(&relay.json("village list"))[0], "id").to_owned();
+    let checkpoint = str_of(
+        &relay.json(&format!(
+            "checkpoint add --village {village} --name 村口卡点 --place 北路口"
+        )),
+        "id",
+    )
+    .to_owned();
+    let (person_id, name, id_number) = resident(&relay, &village, &checkpoint);
+    let logs = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
+    let token = |args: &str| {
+        let d = relay.json(&format!("relay device add {args}"));
+        str_of(&d, "token").to_owned()
+    };
+
+    // The volunteer's tablet: enrolled for the village and synced before the app opens.
+    let tablet = Data::new();
+    let volunteer = token(&format!(
+        "--village {village} --role volunteer --name 村口平板"
+    ));
+    tablet.ok(&format!(
+        "enroll --relay {} --token {volunteer}",
+        server.url
+    ));
+    tablet.sync();
+    let display = Display::start();
+    let app = App::start(
+        &display,
+        Path::new(env!("CARGO_BIN_EXE_gridbook-app")),
+        &[("GRIDBOOK_DATA", tablet.path())],
+    );
+    app.resize(PHONE.0, PHONE.1);
+    app.tab("卡口");
+    app.wait_text("[data-test=\"checkpoint-switch\"]", "村口卡点");
+
+    // 签到: the two on duty.
+    app.tap("[data-test=\"sign-in\"]");
+    app.fill(&field("staff"), "王五 赵六");
+    app.tap(".van-dialog__confirm");
+    app.wait_text("[data-test=\"shift-staff\"]", "王五、赵六");
+
+    // A resident: four characters of the ID number, then four taps.
+    app.fill(
+        "[data-test=\"match-search\"] input",
+        &id_number[id_number.len() - 4..],
+    );
+    let hit = app.wait_text("[data-test=\"match-hit\"]", &name);
+    shoot(&app, "match");
+    app.click(&hit); // 1
+    app.wait_text("[data-test=\"matched\"]", &name);
+    app.tap("[data-test=\"temp-36.5\"]"); // 2
+    app.tap("[data-test=\"code-green\"]"); // 3
+    app.wait("[data-test=\"suggestion\"][data-decision=\"allow\"]");
+    app.tap("[data-test=\"save\"]"); // 4
+    app.wait_text(".van-toast", &format!("{name} 已放行"));
+    app.wait_text("[data-test=\"recent\"] [data-test=\"entry-row\"]", &name);
+    assert_eq!(count(&app, "in"), 1);
+
+    // A visitor with a red code, typed by hand on the same screen.
+    app.fill(&field("name"), VISITOR);
+    app.fill(&field("id_number"), &mainland_id(4242));
+    app.tap("[data-test=\"temp-36.6\"]");
+    app.tap("[data-test=\"code-red\"]");
+    let suggestion = app.wait("[data-test=\"suggestion\"][data-decision=\"observe\"]");
+    assert!(app.text(&suggestion).contains("留观转运"));
+    app.wait_text("[data-test=\"reasons\"]", "红码");
+    app.wait_text("[data-test=\"save\"]", "留观转运");
+    shoot(&app, "red-code");
+    app.tap("[data-test=\"save\"]");
+    app.wait_text(".van-toast", &format!("{VISITOR} 留观转运"));
+    app.wait_text(
+        "[data-test=\"recent\"] [data-test=\"entry-row\"][data-decision=\"observe\"]",
+        VISITOR,
+    );
+    assert_eq!(count(&app, "in"), 1, "the visitor was not let in");
+    assert_eq!(count(&app, "observed"), 1);
+
+    // The entries go to the relay in the background.
+    app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
+    shoot(&app, "saved");
+
+    // The day's list shows both, in order.
+    app.tap("[data-test=\"by-day\"]");
+    app.wait_text("[data-test=\"day-total\"]", "共2人次");
+    let day = app
+        .text(&app.wait("[data-test=\"day-text\"]"))
+        .trim()
+        .to_owned();
+    let rows: Vec<String> = app
+        .all("[data-test=\"day-entries\"] [data-test=\"entry-row\"]")
+        .iter()
+        .map(|r| app.text(r))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains(&name) && rows[1].contains(VISITOR),
+        "{rows:?}"
+    );
+    shoot(&app, "entries");
+
+    // The township laptop receives both entries through the relay.
+    let laptop = Data::new();
+    let township = token("--township --role township --name 乡镇-笔记本");
+    laptop.ok(&format!("enroll --relay {} --token {township}", server.url));
+    laptop.sync();
+    let list = laptop.json(&format!(
+        "entry list --checkpoint {checkpoint} --date {day}"
+    ));
+    let entries = array(&list);
+    assert_eq!(entries.len(), 2, "{list}");
+    let of = |who: &str| -> &Value {
+        entries
+            .iter()
+            .find(|e| e["name"] == who)
+            .unwrap_or_else(|| panic!("no entry of {who}: {list}"))
+    };
+    let resident_entry = of(&name);
+    assert_eq!(resident_entry["decision"], "allow", "{list}");
+    assert_eq!(resident_entry["direction"], "in");
+    assert_eq!(resident_entry["person_id"], person_id.as_str());
+    assert_eq!(resident_entry["health_code"], "green");
+    assert_eq!(resident_entry["volunteer"], "王五");
+    let visitor_entry = of(VISITOR);
+    assert_eq!(visitor_entry["decision"], "observe", "{list}");
+    assert_eq!(visitor_entry["suggested"], "observe");
+    assert_eq!(visitor_entry["health_code"], "red");
+    assert_eq!(visitor_entry["overridden"], false);
+    assert_eq!(visitor_entry["person_id"], Value::Null);
+}
