@@ -8,13 +8,22 @@
 // is seeded in the first village, with a few entries today and yesterday and a handover note,
 // and a second, empty one in the next village (so the screen has a checkpoint to switch to).
 //
-// Tests reach the state and helpers through window.__fake.checkpoint.
+// Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
+// fake-care.js; checkpointEntries (6) is how many entries today starts with. Tests reach the
+// state and helpers through window.__fake.checkpoint.
 (function installFakeCheckpoint() {
   const g = globalThis;
   if (!g.__fake || g.__fake.checkpoint) return;
   const fake = g.__fake;
   const { uuid, Invalid, notFound, touched, search, pick, int } = fake.lib;
   const opts = Object.assign({ checkpointEntries: 6 }, g.__FAKE_OPTS || {});
+
+  // The clock: opts.now ('YYYY-MM-DDTHH:MM', local) fixes where it starts, and it runs on from
+  // there, so entries made during a test are newer than the seeded ones.
+  const started = Date.now();
+  const start = opts.now ? new Date(`${opts.now.slice(0, 16)}:00`).getTime() : started;
+  const clock = () => start + (Date.now() - started);
+  const now = () => new Date(clock());
 
   const MINUTE = 60000;
   const HOUR = 60 * MINUTE;
@@ -57,8 +66,8 @@
       medium_risk_decision: 'observe',
       high_risk_decision: 'observe',
       risk_areas: [
-        { name: '满洲里市', level: 'high', since: ymd(new Date(Date.now() - 10 * DAY)) },
-        { name: '呼和浩特市赛罕区', level: 'medium', since: ymd(new Date(Date.now() - 10 * DAY)) },
+        { name: '满洲里市', level: 'high', since: ymd(new Date(clock() - 10 * DAY)) },
+        { name: '呼和浩特市赛罕区', level: 'medium', since: ymd(new Date(clock() - 10 * DAY)) },
       ],
     },
     device: 'a1b2c3d4e5f60718',
@@ -314,8 +323,8 @@
     },
     checkpoint_today: ({ checkpoint }) => {
       const cp = checkpointOf(checkpoint);
-      const now = new Date();
-      const today = dayEntries(cp.id, ymd(now));
+      const at = now();
+      const today = dayEntries(cp.id, ymd(at));
       const counts = { in: 0, out: 0, turned_back: 0, observed: 0, total: 0 };
       for (const e of today) {
         counts.total++;
@@ -324,12 +333,12 @@
         else if (e.direction === 'in') counts.in++;
         else counts.out++;
       }
-      const { date, index } = shiftAt(now);
+      const { date, index } = shiftAt(at);
       const last = state.shifts
         .filter((s) => s.checkpoint_id === cp.id && s.signed_out_at)
         .sort((a, b) => (a.signed_out_at < b.signed_out_at ? 1 : -1))[0];
       return {
-        date: ymd(now),
+        date: ymd(at),
         counts,
         shift: { date, index, start: SHIFTS[index][0], end: SHIFTS[index][1], staff_needed: 2, signed_in: publicShift(signedIn(cp.id, date, index)) },
         last_handover: publicShift(last),
@@ -348,10 +357,10 @@
     preview_entry: ({ form }) => {
       checkpointOf(form.checkpoint);
       const v = validate(form);
-      return suggest(v, ymd(new Date()));
+      return suggest(v, ymd(now()));
     },
     add_entry: ({ form }) => {
-      const { entry, suggestion } = record(form, new Date());
+      const { entry, suggestion } = record(form, now());
       touched();
       return { entry_id: entry.id, decision: entry.decision, suggested: suggestion.decision, reasons: suggestion.reasons, person_id: entry.person_id };
     },
@@ -364,9 +373,9 @@
         names.push(name);
       }
       if (!names.length) throw new Invalid('staff', '请填写值班人员');
-      const now = new Date();
-      const { date, index } = shiftAt(now);
-      const row = { id: uuid('shift'), checkpoint_id: cp.id, date, index, staff: names.join(','), signed_in_at: localAt(now), signed_out_at: null, handover_note: null };
+      const at = now();
+      const { date, index } = shiftAt(at);
+      const row = { id: uuid('shift'), checkpoint_id: cp.id, date, index, staff: names.join(','), signed_in_at: localAt(at), signed_out_at: null, handover_note: null };
       state.shifts.push(row);
       touched();
       return publicShift(row);
@@ -376,19 +385,19 @@
       const text = freeText(note, 'note', '交接班记录', 500);
       if (!text) throw new Invalid('note', '请填写交接班记录，无事可写“无异常”');
       // Written in the first 30 minutes of a shift, it belongs to the one that just ended.
-      const { date, index } = shiftAt(new Date(Date.now() - 30 * MINUTE));
+      const { date, index } = shiftAt(new Date(clock() - 30 * MINUTE));
       const row = state.shifts
         .filter((s) => s.checkpoint_id === cp.id && s.date === date && s.index === index)
         .sort((a, b) => (a.signed_in_at < b.signed_in_at ? 1 : -1))[0];
       if (!row) throw new Invalid('shift', '本班次尚未签到，无法交班');
-      row.signed_out_at = localAt(new Date());
+      row.signed_out_at = localAt(now());
       row.handover_note = text;
       touched();
       return publicShift(row);
     },
     check_pass: ({ number, direction, idNumber }) => {
       const dir = enumOf('direction', '进出方向', direction, ['in', 'out']);
-      const refusal = passRefusal(parsePass(number), dir, String(idNumber ?? '').trim().toUpperCase(), new Date());
+      const refusal = passRefusal(parsePass(number), dir, String(idNumber ?? '').trim().toUpperCase(), now());
       if (refusal) throw refusal;
       return null;
     },
@@ -397,7 +406,7 @@
 
   // ---- demo data -----------------------------------------------------------------------------
   function seed() {
-    const now = Date.now();
+    const t0 = clock();
     const wang = fake.state.persons.get('p-wang');
     const liming = fake.state.persons.get('p-liming');
     const visitor = (name, birth, male) => ({ name, id_number: fake.makeValidId(birth, male) });
@@ -428,7 +437,7 @@
       };
     };
     // Yesterday: a day shift with its handover, and a few entries.
-    const y = new Date(now - DAY);
+    const y = new Date(t0 - DAY);
     const yAt = (h, m) => new Date(y.getFullYear(), y.getMonth(), y.getDate(), h, m);
     state.shifts.push({ id: 'shift-y1', checkpoint_id: 'cp-hongxing', date: ymd(y), index: 2, staff: '刘洋,陈静', signed_in_at: localAt(yAt(15, 55)), signed_out_at: localAt(yAt(23, 58)), handover_note: '夜间无异常，测温枪已充电' });
     const yesterday = [[9, 12, {}], [10, 40, { code: 'yellow' }], [14, 5, {}], [18, 30, { temp: '37.6' }]];
@@ -436,15 +445,15 @@
       record(make(i + 2, extra), yAt(h, m)).entry.volunteer = h < 16 ? '王海' : '刘洋';
     });
     // Today: the last hour or so, only after midnight.
-    const start = new Date(now);
-    start.setHours(0, 0, 0, 0);
+    const midnight = new Date(t0);
+    midnight.setHours(0, 0, 0, 0);
     for (let i = 0; i < opts.checkpointEntries; i++) {
-      const at = new Date(now - (opts.checkpointEntries - i) * 9 * MINUTE);
-      if (at < start) continue;
+      const at = new Date(t0 - (opts.checkpointEntries - i) * 9 * MINUTE);
+      if (at < midnight) continue;
       record(make(i, i === 2 ? { code: 'yellow' } : {}), at);
     }
     // A pass of the 王 household, valid from an hour ago for the next six hours.
-    return issuePass('h-wang', now - HOUR, now + 6 * HOUR);
+    return issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR);
   }
   const demoPass = seed();
 

@@ -12,6 +12,7 @@ after(() => server.close());
 const WANG_ID = '150581195803070020'; // 王秀英 of 红星村, in the fake ledger
 const VISITOR_ID = '150581199001011238';
 const BAD_ID = '150581199001011234'; // check character should be 8
+const TODAY = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 /** The number on a count tile. */
 async function count(page, key) {
@@ -237,12 +238,9 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('shift: sign in with names, hand over with a note', async () => {
-      await withApp(server, { viewport, hash: '#/' }, async (page, { shot }) => {
-        // Mid-morning, so the day shift is on and the handover is its own.
-        const at = await page.evaluate(() => new Date().setHours(10, 0, 0, 0));
-        await page.clock.setFixedTime(at);
-        await page.reload();
-        await page.evaluate(() => (location.hash = '#/checkpoint'));
+      // Mid-morning, so the day shift is on and the handover is its own (in a shift's first 30
+      // minutes it would belong to the shift before).
+      await withApp(server, { viewport, hash: '#/checkpoint', fake: { now: `${TODAY}T10:00` } }, async (page, { shot }) => {
         await open(page);
         const banner = page.locator('[data-test="shift-banner"]');
         assert.match(await banner.innerText(), /08:00–16:00/);
@@ -356,3 +354,22 @@ for (const viewport of VIEWPORTS) {
     });
   });
 }
+
+describe('checkpoint in English', () => {
+  for (const viewport of VIEWPORTS) {
+    test(`labels and the suggestion follow the language (${viewport.width}x${viewport.height})`, async () => {
+      await withApp(server, { viewport, hash: '#/checkpoint', fake: { language: 'en' } }, async (page, { shot }) => {
+        await open(page);
+        assert.match(await page.locator('[data-test="shift-banner"]').innerText(), /Shift/);
+        await type(page, '[data-test="match-search"] input', 'wxy');
+        await page.locator('[data-test="match-hit"]', { hasText: '王秀英' }).click();
+        await page.locator('[data-test="temp-37.2"]').click();
+        await page.locator('[data-test="code-yellow"]').click();
+        await page.locator('[data-test="suggestion"][data-decision="turn-back"]').waitFor();
+        assert.match(await page.locator('[data-test="save"]').innerText(), /Save · Turn back/);
+        assert.match(await page.locator('[data-test="reasons"]').innerText(), /yellow/i);
+        await shot('checkpoint-en');
+      });
+    });
+  }
+});
