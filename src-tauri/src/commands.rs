@@ -217,6 +217,11 @@ pub fn close_referral(
 }
 
 #[tauri::command(async)]
+pub fn close_case(app: State<'_, App>, id: String, status: String, note: String) -> R<()> {
+    app.wrote(app.store.close_case(&id, &status, &note))
+}
+
+#[tauri::command(async)]
 pub fn release_case(app: State<'_, App>, id: String) -> R<Certificate> {
     app.wrote(app.store.release_case(&id, None))
 }

@@ -110,6 +110,7 @@ pub fn run() {
             commands::record_test,
             commands::close_referral,
             commands::release_case,
+            commands::close_case,
             commands::checkpoints,
             commands::add_checkpoint,
             commands::checkpoint_today,

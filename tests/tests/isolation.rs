@@ -229,6 +229,55 @@ fn a_case_runs_from_due_to_release() {
 }
 
 #[test]
+fn a_case_is_transferred_or_cancelled_with_a_note_and_then_off_the_due_list() {
+    let d = Data::new();
+    let (_, persons) = ledger(&d, 2);
+    let policy = policy(&d, "home-isolation");
+    let moved = start(&d, &persons[0], &policy, "2026-03-02");
+    let wrong = start(&d, &persons[1], &policy, "2026-03-02");
+    assert_eq!(due_of(&d, &moved, "2026-03-03").len(), 2);
+
+    // No note, or a status that is not an ending: refused, nothing written.
+    let err = fails(&d, &format!("case close {moved} --status transferred"), 2);
+    assert!(err.contains("转出去向或撤销原因"), "{err}");
+    let err = fails(
+        &d,
+        &format!("case close {moved} --status released --note x"),
+        2,
+    );
+    assert!(err.contains("transferred"), "{err}");
+    assert_eq!(
+        str_of(&d.json(&format!("case show {moved}")), "status"),
+        "active"
+    );
+
+    d.ok(&format!(
+        "case close {moved} --status transferred --note 转至县集中隔离点"
+    ));
+    d.ok(&format!(
+        "case close {wrong} --status cancelled --note 红码系信息录入错误，已转绿码"
+    ));
+    let shown = d.json(&format!("case show {moved}"));
+    assert_eq!(str_of(&shown, "status"), "transferred");
+    assert_eq!(str_of(&shown, "close_note"), "转至县集中隔离点");
+    assert_eq!(
+        str_of(&d.json(&format!("case show {wrong}")), "status"),
+        "cancelled"
+    );
+    // Off the due list, and no second ending.
+    assert!(due_of(&d, &moved, "2026-03-03").is_empty());
+    assert!(due_of(&d, &wrong, "2026-03-03").is_empty());
+    let err = fails(
+        &d,
+        &format!("case close {moved} --status cancelled --note x"),
+        3,
+    );
+    assert!(err.contains("不能"), "{err}");
+    // The projection of the new column is what a rebuild gives.
+    d.reindex_check();
+}
+
+#[test]
 fn fever_symptoms_and_positive_tests_escalate_and_block_release() {
     let mut d = Data::new();
     d.now = Some("2026-04-02T09:00".into());

@@ -114,6 +114,8 @@ export const api = {
   closeReferral: (caseId: string, outcome: string, note: string) =>
     call<string>('close_referral', { caseId, outcome, note }),
   releaseCase: (id: string) => call<Certificate>('release_case', { id }),
+  closeCase: (id: string, status: 'transferred' | 'cancelled', note: string) =>
+    call<null>('close_case', { id, status, note }),
 
   // Checkpoints
   checkpoints: () => call<Checkpoint[]>('checkpoints'),

@@ -231,6 +231,8 @@ export interface CaseSummary {
   site: string | null;
   released_on: string | null;
   created_at: string | null;
+  /** Where a transferred case went, or why a case was cancelled. */
+  close_note?: string | null;
 }
 
 export interface CasePhase {

@@ -111,6 +111,7 @@
       released_on: c.released_on,
       visits_seen: seen,
       created_at: c.created_at,
+      close_note: c.close_note || null,
     };
   }
 
@@ -301,6 +302,16 @@
       if (outcome === 'admitted') c.status = 'referred';
       touched();
       return open[open.length - 1].id;
+    },
+    close_case: ({ id, status, note }) => {
+      const c = getCase(id);
+      if (status !== 'transferred' && status !== 'cancelled') throw new Invalid('status', `“${status}”无效，应为 transferred（转出）或 cancelled（撤销）`);
+      if (!String(note || '').trim()) throw new Invalid('note', '请填写转出去向或撤销原因');
+      if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '管控已结束，不能再转出或撤销' };
+      c.status = status;
+      c.close_note = String(note).trim();
+      touched();
+      return null;
     },
     release_case: ({ id }) => {
       const c = getCase(id);

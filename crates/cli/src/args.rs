@@ -241,6 +241,17 @@ pub enum CaseCmd {
         #[arg(long)]
         on: Option<String>,
     },
+    /// End a case without release: transferred elsewhere or cancelled (opened by mistake).
+    Close {
+        /// Case id.
+        id: String,
+        /// transferred (转出) or cancelled (撤销).
+        #[arg(long)]
+        status: String,
+        /// Where to, or why (required).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Record the fever clinic's outcome, closing the open escalation.
     Referral {
         /// Case id.

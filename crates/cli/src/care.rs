@@ -227,6 +227,14 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
                 ),
             });
         }
+        CaseCmd::Close { id, status, note } => {
+            store.close_case(id, status, note)?;
+            emit(
+                json,
+                &json!({ "case_id": id, "status": status.trim() }),
+                || t(lang, "已结束管控", "case closed"),
+            );
+        }
         CaseCmd::Referral { id, outcome, note } => {
             let rid = store.close_referral(id, outcome, note)?;
             emit(json, &json!({ "referral_id": rid }), || rid.clone());

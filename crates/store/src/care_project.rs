@@ -45,8 +45,8 @@ pub(crate) fn insert(
             conn.prepare_cached(
                 "INSERT INTO cases (id, village_id, person_id, household_id, policy_id, policy,
                  reason, start, end_date, place, site, status, released_on, visits_seen, team,
-                 certificate, created_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 certificate, created_at, deleted, close_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                 ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?
             .execute(params![
                 id,
@@ -66,7 +66,8 @@ pub(crate) fn insert(
                 team_json(rec),
                 s("certificate"),
                 s("created_at"),
-                s("deleted_at").is_some()
+                s("deleted_at").is_some(),
+                s("close_note")
             ])?;
         }
         "visit" => {

@@ -504,6 +504,56 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Ends a case without a release: `transferred` (handed to another place or team, the note
+    /// says where) or `cancelled` (opened by mistake, the note says why). The note is required.
+    pub fn close_case(&self, case_id: &str, status: &str, note: &str) -> Result<()> {
+        let next = match CaseStatus::parse(status.trim()) {
+            Ok(s @ (CaseStatus::Transferred | CaseStatus::Cancelled)) => s,
+            _ => {
+                return Err(invalid(
+                    "status",
+                    "unknown",
+                    format!("“{status}”无效，应为 transferred（转出）或 cancelled（撤销）"),
+                    format!("'{status}' must be transferred or cancelled"),
+                ))
+            }
+        };
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(invalid(
+                "note",
+                "required",
+                "请填写转出去向或撤销原因".to_owned(),
+                "say where the case goes, or why it is cancelled".to_owned(),
+            ));
+        }
+        let mut g = self.lock();
+        let (case_id, case) = g.case_ref(case_id)?;
+        let current = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Active);
+        if !current.can_become(next) {
+            return Err(refused(
+                "closed",
+                format!("{}的管控不能{}", current.zh(), next.zh()),
+                format!("a case {} cannot become {}", current.en(), next.en()),
+            ));
+        }
+        let now = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        g.write_care(&case.village, "close", |w| {
+            let obj = record_obj(&*w.tx, &case_id)?
+                .ok_or_else(|| StoreError::not_found("case", &case_id))?;
+            let f = [
+                ("status".to_owned(), Val::from(next.code())),
+                ("closed_at".to_owned(), now.as_str().into()),
+                ("close_note".to_owned(), note.into()),
+            ];
+            set_fields(w.tx, &obj, &f)?;
+            w.touch(&case_id);
+            Ok(())
+        })
+    }
+}
+
 fn add_referral(
     w: &mut crate::docs::Write<'_, '_>,
     case_id: &str,

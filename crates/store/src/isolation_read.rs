@@ -293,7 +293,7 @@ impl Store {
         let mut st = conn.prepare_cached(
             "SELECT c.person_id, COALESCE(p.name, ''), c.village_id, c.household_id,
                c.policy_id, c.policy, c.reason, c.start, c.end_date, c.place, c.site, c.status,
-               c.released_on, c.visits_seen, c.team, c.certificate, c.created_at
+               c.released_on, c.visits_seen, c.team, c.certificate, c.created_at, c.close_note
              FROM cases c LEFT JOIN persons p ON p.id = c.person_id
              WHERE c.id = ?1 AND c.deleted = 0",
         )?;
@@ -348,6 +348,7 @@ impl Store {
             "team": team,
             "certificate": certificate,
             "created_at": r.get::<_, Option<String>>(16)?,
+            "close_note": r.get::<_, Option<String>>(17)?,
             "phases": phases,
         });
         drop(rows);

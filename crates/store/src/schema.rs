@@ -282,6 +282,13 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 8: a case transferred or cancelled keeps why (and where to).
+    (
+        r#"
+    ALTER TABLE cases ADD COLUMN close_note TEXT;
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

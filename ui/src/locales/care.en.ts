@@ -71,6 +71,14 @@ const en: typeof zh = {
     note: 'Note',
     saved: 'Outcome recorded',
   },
+  close: {
+    action: 'Transfer or cancel',
+    transferred: 'Transfer',
+    cancelled: 'Cancel',
+    note: 'Where to, or why',
+    notePlaceholder: 'e.g. moved to the county site',
+    saved: 'Case closed',
+  },
   release: {
     action: 'Release',
     confirm: 'Release {name} and issue the certificate?',

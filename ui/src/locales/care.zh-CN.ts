@@ -20,7 +20,7 @@ export default {
     referred: '已转诊',
     released: '已解除',
     transferred: '已转出',
-    cancelled: '已取消',
+    cancelled: '已撤销',
   },
   filter: { open: '管控中', escalated: '异常', released: '已解除', all: '全部' },
   escalatedTitle: '异常待处置',
@@ -69,6 +69,14 @@ export default {
     outcome: '转诊结果',
     note: '备注',
     saved: '已记录转诊结果',
+  },
+  close: {
+    action: '转出或撤销',
+    transferred: '转出',
+    cancelled: '撤销',
+    note: '去向或原因',
+    notePlaceholder: '如：转至县集中隔离点',
+    saved: '已结束管控',
   },
   release: {
     action: '解除管控',

@@ -90,10 +90,22 @@ for (const viewport of VIEWPORTS) {
         assert.match(await refused.innerText(), /未处置的异常/);
         await refused.locator('button').click();
 
-        // Home lists both escalated cases.
+        // Transfer needs a note; with one, the case ends and shows where it went.
+        await page.locator('[data-test="close-case"]').click();
+        await page.locator('[data-test="close-sheet"] [data-close="transferred"]').waitFor();
+        await page.waitForTimeout(400);
+        await page.locator('[data-test="close-save"]').click();
+        assert.equal(await fieldError(page, 'note'), '请填写转出去向或撤销原因');
+        await field(page, 'note').fill('转至县集中隔离点');
+        await page.locator('[data-test="close-save"]').click();
+        await page.locator('[data-test="case-status"]', { hasText: '已转出' }).waitFor();
+        assert.equal(await page.locator('[data-test="close-note"]').innerText(), '转至县集中隔离点');
+        assert.equal(await page.locator('[data-test="record-check"]').count(), 0);
+
+        // Home lists the escalated case that is still open.
         await page.locator(viewport.width >= 768 ? '[data-test="side-nav"] a[href="#/"]' : '[data-test="tabbar"] .van-tabbar-item >> nth=0').click();
-        await page.locator('[data-test="escalated-case"]').nth(1).waitFor();
-        assert.equal(await page.locator('[data-test="escalated-case"]').count(), 2);
+        await page.locator('[data-test="escalated-case"]').first().waitFor();
+        assert.equal(await page.locator('[data-test="escalated-case"]').count(), 1);
       });
     });
 
