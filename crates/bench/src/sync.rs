@@ -133,23 +133,7 @@ fn main() -> Res<()> {
 
 fn header(o: &Opts) {
     let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S %z");
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        .unwrap_or_else(|| "?".into());
+    let commit = gridbook_bench::commit();
     println!(
         "bench-sync  {now}  commit {commit}{}",
         if o.quick {
@@ -158,7 +142,10 @@ fn header(o: &Opts) {
             ""
         }
     );
-    println!("machine: {cpu}, {cores} cores; everything over loopback HTTP (127.0.0.1)");
+    println!(
+        "machine: {}; everything over loopback HTTP (127.0.0.1)",
+        gridbook_bench::machine()
+    );
     println!(
         "parameters: seed {}  village {} households  township {} villages × {} households  edits {}",
         o.seed, o.households, o.villages, o.households, o.edits
