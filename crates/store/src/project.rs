@@ -11,8 +11,39 @@ use crate::error::Result;
 use crate::record::{read_record, RecordView};
 use crate::search;
 
-/// Removes every projection row of a record.
-fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
+/// Removes the projection rows of a record of type `kind` (its type is set once, at creation):
+/// only the tables that type writes. An unknown type, or a type in conflict, clears them all.
+fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
+    let sql: &[&str] = match kind {
+        Some("village") => &["DELETE FROM villages WHERE id = ?1"],
+        Some("group") => &["DELETE FROM groups WHERE id = ?1"],
+        Some("household") => &[
+            "DELETE FROM households WHERE id = ?1",
+            "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
+        ],
+        Some("person") => {
+            clear_person(conn, id)?;
+            &["DELETE FROM events WHERE person_id = ?1 AND kind != 'verification'"]
+        }
+        Some("policy") => &["DELETE FROM policies WHERE id = ?1"],
+        Some("case") => &["DELETE FROM cases WHERE id = ?1"],
+        Some("visit") => &["DELETE FROM visits WHERE id = ?1"],
+        Some("test") => &["DELETE FROM tests WHERE id = ?1"],
+        Some("referral") => &["DELETE FROM referrals WHERE id = ?1"],
+        Some("checkpoint" | "entry" | "pass" | "shift") => {
+            crate::project_gate::clear_rows(conn, id)?;
+            &[]
+        }
+        _ => return clear_rows(conn, id),
+    };
+    for q in sql.iter().chain(["DELETE FROM conflicts WHERE record_id = ?1"].iter()) {
+        conn.prepare_cached(q)?.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Removes a person's row and its search terms.
+fn clear_person(conn: &Connection, id: &str) -> Result<()> {
     type OldPerson = (i64, String, String, Option<String>, Option<String>);
     let old: Option<OldPerson> = conn
         .prepare_cached("SELECT rowid, name, id_number, phone, plate FROM persons WHERE id = ?1")?
@@ -29,6 +60,12 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
         conn.prepare_cached("DELETE FROM persons WHERE rowid = ?1")?
             .execute([rowid])?;
     }
+    Ok(())
+}
+
+/// Removes every projection row of a record, whatever its type.
+fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
+    clear_person(conn, id)?;
     for sql in [
         "DELETE FROM households WHERE id = ?1",
         "DELETE FROM events WHERE person_id = ?1 AND kind != 'verification'",
@@ -55,10 +92,15 @@ pub fn project_record(
     doc: &Automerge,
     id: &str,
 ) -> Result<()> {
-    clear_rows(conn, id)?;
     let Some(rec) = read_record(doc, id)? else {
-        return Ok(());
+        return clear_rows(conn, id);
     };
+    let kind = if rec.conflicts.contains_key(crate::record::TYPE) {
+        None
+    } else {
+        rec.kind()
+    };
+    clear_kind(conn, id, kind)?;
     insert_rows(conn, doc_id, village, id, &rec)
 }
 
