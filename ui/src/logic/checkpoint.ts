@@ -280,3 +280,9 @@ export function guessField(q: string): 'name' | 'id_number' | 'phone' | 'plate' 
 export function decisionColor(d: Decision): string {
   return d === 'allow' ? '#1f8a4c' : d === 'turn-back' ? '#d93026' : '#c27c0e';
 }
+
+/** A suggestion as shown: the decision and its reasons as text in the screen's language. */
+export interface Suggestion {
+  decision: Decision;
+  reasons: { code: string; text: string }[];
+}
