@@ -15,6 +15,7 @@ declare module 'vue' {
     CheckSheet: typeof import('./components/care/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']
+    DecisionPanel: typeof import('./components/checkpoint/DecisionPanel.vue')['default']
     DueToday: typeof import('./components/care/DueToday.vue')['default']
     EntryList: typeof import('./components/checkpoint/EntryList.vue')['default']
     HouseholdList: typeof import('./components/HouseholdList.vue')['default']
@@ -58,5 +59,6 @@ declare module 'vue' {
     VanTabbarItem: typeof import('vant/es')['TabbarItem']
     VanTabs: typeof import('vant/es')['Tabs']
     VanTag: typeof import('vant/es')['Tag']
+    VitalsCard: typeof import('./components/checkpoint/VitalsCard.vue')['default']
   }
 }
