@@ -36,7 +36,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
         }
         _ => return clear_rows(conn, id),
     };
-    for q in sql.iter().chain(["DELETE FROM conflicts WHERE record_id = ?1"].iter()) {
+    for q in sql
+        .iter()
+        .chain(["DELETE FROM conflicts WHERE record_id = ?1"].iter())
+    {
         conn.prepare_cached(q)?.execute([id])?;
     }
     Ok(())
