@@ -9,7 +9,7 @@
 //! saving and the visitor is not let in. The entry list of the day shows both, the sync bar
 //! reaches "已全部同步", and the township laptop, synced through the relay, lists both entries
 //! with their decisions. Screenshots at 360×740 and 1280×800 go to
-//! ui/tests/screenshots/checkpoint-app-*.png.
+//! docs/screenshots/app-checkpoint-*.png (shown in the README).
 
 use std::path::{Path, PathBuf};
 
@@ -27,16 +27,16 @@ const LAPTOP: (u32, u32) = (1280, 800);
 const VISITOR: &str = "欧阳晓燕";
 
 fn screenshots() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/tests/screenshots")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots")
 }
 
-/// Saves the screen at phone and laptop size as `checkpoint-app-<name>-WxH.png`.
+/// Saves the screen at phone and laptop size as `app-checkpoint-<name>-WxH.png`.
 fn shoot(app: &App, name: &str) {
     app.wait_toasts_gone();
     for (w, h) in [PHONE, LAPTOP] {
         app.resize(w, h);
         std::thread::sleep(std::time::Duration::from_millis(600));
-        app.screenshot(&screenshots().join(format!("checkpoint-app-{name}-{w}x{h}.png")));
+        app.screenshot(&screenshots().join(format!("app-checkpoint-{name}-{w}x{h}.png")));
     }
     app.resize(PHONE.0, PHONE.1);
 }
