@@ -289,7 +289,48 @@ fn shifts_sign_in_and_hand_over() {
     ));
     assert_eq!(h["handover_note"], "无异常");
     assert_eq!(h["id"], s["id"]);
+    // A second handover does not overwrite the first one's note: nobody is signed in now.
+    let out = g.data.run(&format!(
+        "shift handover --checkpoint {} --note 再交一次",
+        g.checkpoint
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已交班"));
     g.data.reindex_check();
+}
+
+#[test]
+fn a_sign_in_never_handed_over_does_not_sign_the_next_shift() {
+    let mut g = gate();
+    g.data.json(&format!(
+        "shift start --checkpoint {} --staff 王五,赵六",
+        g.checkpoint
+    ));
+    // The 08:00–16:00 team forgot to hand over; at 17:00 the next shift has not signed in.
+    g.data.now = Some(format!("{DAY}T17:00"));
+    g.entry("--temp 36.5 --code green");
+    assert_eq!(g.entries()[0]["volunteer"], "未签到");
+    // 15 minutes after the end of a shift (the handover grace), its team still signs.
+    g.data.now = Some(format!("{DAY}T16:15"));
+    g.entry("--temp 36.6 --code green");
+    let names: Vec<String> = g
+        .entries()
+        .iter()
+        .map(|e| str_of(e, "volunteer").to_owned())
+        .collect();
+    assert_eq!(names, vec!["王五", "未签到"]);
+    // Handing over in the grace closes the ending shift; the next team signs in for its own.
+    g.data.json(&format!(
+        "shift handover --checkpoint {} --note 无异常",
+        g.checkpoint
+    ));
+    g.data.json(&format!(
+        "shift start --checkpoint {} --staff 钱七",
+        g.checkpoint
+    ));
+    g.data.now = Some(format!("{DAY}T17:30"));
+    g.entry("--temp 36.4 --code green");
+    assert_eq!(g.entries()[2]["volunteer"], "钱七");
 }
 
 fn record(dir: &std::path::Path, checkpoint: &str, n: usize, seed: u64) {

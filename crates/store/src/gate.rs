@@ -3,8 +3,8 @@
 
 use chrono::NaiveDateTime;
 use gridbook_domain::checkpoint::{
-    check_pass, handover, parse_pass_number, sign_in, DecisionRules, Direction, Pass, PassRefusal,
-    PassUse, ShiftPlan,
+    check_pass, handover, parse_pass_number, shift_at, sign_in, DecisionRules, Direction, Pass,
+    PassRefusal, PassUse, ShiftPlan,
 };
 use gridbook_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
@@ -218,24 +218,32 @@ impl Store {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
-        let h = handover(&ShiftPlan::default(), g.now_local(), note)?;
-        let date = h.date.to_string();
-        let id: String = g
-            .conn
-            .prepare_cached(
-                "SELECT id FROM shifts WHERE checkpoint_id = ?1 AND date = ?2 AND idx = ?3
-                 ORDER BY signed_in_at DESC, id DESC LIMIT 1",
-            )?
-            .query_row(params![checkpoint, date, h.shift as i64], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| {
-                StoreError::Invalid(FieldError::new(
-                    "shift",
-                    "not_signed_in",
-                    "本班次尚未签到，无法交班",
-                    "nobody signed in to this shift, so it cannot be handed over",
-                ))
-            })?;
+        let plan = ShiftPlan::default();
+        let now = g.now_local();
+        let h = handover(&plan, now, note)?;
+        // The shift ending (within the grace after its end) or, if it was handed over already
+        // or nobody signed in to it, the shift on duty now; never a sign-in already handed over.
+        let mut shifts = vec![(h.date, h.shift)];
+        if let Some(current) = shift_at(&plan, now) {
+            if !shifts.contains(&current) {
+                shifts.push(current);
+            }
+        }
+        let mut found = None;
+        for (date, idx) in shifts {
+            if let Some(row) = g.signed_in(&checkpoint, &date.to_string(), idx as i64)? {
+                found = Some(row.id);
+                break;
+            }
+        }
+        let id = found.ok_or_else(|| {
+            StoreError::Invalid(FieldError::new(
+                "shift",
+                "not_signed_in",
+                "本班次尚未签到或已交班，无法交班",
+                "nobody is signed in to this shift (or it was handed over already)",
+            ))
+        })?;
         let (now_ms, audit) = (g.now_ms(), g.audit("edit"));
         let Inner { conn, docs, .. } = &mut *g;
         let at = fmt_at(h.at);
@@ -415,16 +423,22 @@ impl Inner {
         id.map(|id| self.shift(&id)).transpose()
     }
 
-    /// The staff of the latest sign-in at a checkpoint, as the real name of the decision.
+    /// The staff signed in to the shift on duty at a checkpoint now (or to the shift that just
+    /// ended, during its handover grace), as the real name of the decision; a sign-in of an
+    /// earlier shift that was never handed over does not sign today's entries.
     pub(crate) fn on_duty(&self, checkpoint: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT staff FROM shifts WHERE checkpoint_id = ?1 AND signed_out_at IS NULL
-                 ORDER BY signed_in_at DESC, id DESC LIMIT 1",
-            )?
-            .query_row([checkpoint], |r| r.get(0))
-            .optional()?)
+        let plan = ShiftPlan::default();
+        let now = self.now_local();
+        let grace = now - chrono::Duration::minutes(30);
+        for (date, idx) in [shift_at(&plan, now), shift_at(&plan, grace)]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(row) = self.signed_in(checkpoint, &date.to_string(), idx as i64)? {
+                return Ok(Some(row.staff));
+            }
+        }
+        Ok(None)
     }
 
     /// The pass with this number, and its uses so far.
