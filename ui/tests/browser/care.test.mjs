@@ -76,6 +76,7 @@ for (const viewport of VIEWPORTS) {
         assert.match(await dialog.innerText(), /需转诊发热门诊/);
         assert.match(await dialog.innerText(), /体温37\.6℃/);
         await dialog.locator('button').click();
+        await dialog.waitFor({ state: 'hidden' });
         await page.locator('[data-test="case-status"]', { hasText: '异常待处置' }).waitFor();
         await page.locator('[data-test="escalation-banner"]').waitFor();
         assert.match(await page.locator('[data-test="timeline-visit"].alarm').first().innerText(), /37\.6℃/);
@@ -83,12 +84,16 @@ for (const viewport of VIEWPORTS) {
 
         // Release is refused with the reasons.
         await page.locator('[data-test="release"]').click();
-        await page.locator('.van-dialog:visible .van-dialog__confirm').click();
+        const confirm = page.locator('.van-dialog:visible', { hasText: '解除管控并出具期满证明' });
+        await confirm.waitFor();
+        await confirm.locator('.van-dialog__confirm').click();
+        await confirm.waitFor({ state: 'hidden' });
         const refused = page.locator('.van-dialog:visible', { hasText: '暂不能解除管控' });
         await refused.waitFor();
         assert.match(await refused.innerText(), /尚未期满/);
         assert.match(await refused.innerText(), /未处置的异常/);
         await refused.locator('button').click();
+        await refused.waitFor({ state: 'hidden' });
 
         // Transfer needs a note; with one, the case ends and shows where it went.
         await page.locator('[data-test="close-case"]').click();
