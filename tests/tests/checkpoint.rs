@@ -131,7 +131,18 @@ fn rules_decide_by_colour_fever_and_travel() {
     let through = g.entry(travel);
     assert_eq!(through["decision"], "observe", "{through}");
     assert!(!codes(&through["reasons"]).is_empty());
-    assert_eq!(g.entries().len(), 7);
+    // The rest of the form is listed with the entry.
+    g.entry("--temp 36.5 --code green --hukou 湖北省武汉市 --residence 桂花村 --purpose 返乡 --areas 武汉市");
+    let entries = g.entries();
+    assert_eq!(entries.len(), 8);
+    let last = entries
+        .iter()
+        .find(|e| e["purpose"] == "返乡")
+        .expect("the entry with a purpose");
+    assert_eq!(last["hukou_place"], "湖北省武汉市");
+    assert_eq!(last["residence"], "桂花村");
+    assert_eq!(last["declared_areas"], serde_json::json!(["武汉市"]));
+    assert_eq!(entries[0]["purpose"], Value::Null);
     g.data.reindex_check();
 }
 

@@ -406,6 +406,10 @@ export interface EntryRow {
   recorded_by: string;
   person_id: string | null;
   pass_number: string | null;
+  hukou_place?: string | null;
+  residence?: string | null;
+  purpose?: string | null;
+  declared_areas?: string[];
 }
 
 export interface CheckpointDay {

@@ -100,6 +100,14 @@ pub struct EntryRow {
     pub person_id: Option<String>,
     /// Pass used.
     pub pass_number: Option<String>,
+    /// 户口所在地.
+    pub hukou_place: Option<String>,
+    /// 常住地.
+    pub residence: Option<String>,
+    /// 事由.
+    pub purpose: Option<String>,
+    /// Risk areas the volunteer ticked.
+    pub declared_areas: Vec<String>,
 }
 
 /// Entries in and out today, and those turned back or held for observation (counted apart
@@ -154,7 +162,8 @@ pub struct CheckpointDay {
 
 const ENTRY_COLUMNS: &str = "id, at, device, direction, name, id_number, phone, plate,
     temperature_tenths, health_code, travel, suggested, decision, reasons, volunteer, note,
-    overridden, recorded_by, person_id, pass_number";
+    overridden, recorded_by, person_id, pass_number, hukou_place, residence, purpose,
+    declared_areas";
 
 fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
@@ -184,6 +193,10 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
         recorded_by: r.get(17)?,
         person_id: r.get(18)?,
         pass_number: r.get(19)?,
+        hukou_place: r.get::<_, Option<String>>(20)?.filter(|s| !s.is_empty()),
+        residence: r.get::<_, Option<String>>(21)?.filter(|s| !s.is_empty()),
+        purpose: r.get::<_, Option<String>>(22)?.filter(|s| !s.is_empty()),
+        declared_areas: serde_json::from_str(&r.get::<_, String>(23)?).unwrap_or_default(),
     })
 }
 
