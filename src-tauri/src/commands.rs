@@ -5,7 +5,8 @@ use gridbook_domain::isolation::{Certificate, Policy};
 use gridbook_store::forms::{CaseForm, CheckForm, EntryForm, EntryPreview, FollowUpOutcome};
 use gridbook_store::{
     CheckpointDay, CheckpointRow, ConflictRow, CoverageRow, DueRow, EntryResult, EntryRow,
-    HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson, PolicyRow, ShiftRow, VillageRow,
+    HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson, PassRow, PolicyRow, ShiftRow,
+    ShiftTimes, VillageRow,
 };
 use gridbook_sync::app::{AppStatus, Settings};
 use gridbook_sync::client::Hello;
@@ -305,4 +306,37 @@ pub fn check_pass(
 #[tauri::command(async)]
 pub fn rules(app: State<'_, App>) -> R<DecisionRules> {
     Ok(app.store.rules()?)
+}
+
+#[tauri::command(async)]
+pub fn set_rules(app: State<'_, App>, rules: DecisionRules) -> R<DecisionRules> {
+    app.wrote(app.store.set_rules(&rules))
+}
+
+#[tauri::command(async)]
+pub fn set_shift_plan(
+    app: State<'_, App>,
+    checkpoint: String,
+    shifts: Vec<ShiftTimes>,
+    staff_per_shift: u32,
+) -> R<CheckpointRow> {
+    app.wrote(
+        app.store
+            .set_shift_plan_form(&checkpoint, &shifts, staff_per_shift),
+    )
+}
+
+#[tauri::command(async)]
+pub fn issue_pass(app: State<'_, App>, household: String, from: String, to: String) -> R<PassRow> {
+    app.wrote(app.store.issue_pass(&household, &from, &to))
+}
+
+#[tauri::command(async)]
+pub fn passes(app: State<'_, App>, household: String) -> R<Vec<PassRow>> {
+    Ok(app.store.passes(&household)?)
+}
+
+#[tauri::command(async)]
+pub fn pass_qr(number: String) -> R<String> {
+    Ok(gridbook_store::pass_qr(&number)?)
 }

@@ -122,6 +122,11 @@ pub fn run() {
             commands::shift_handover,
             commands::check_pass,
             commands::rules,
+            commands::set_rules,
+            commands::set_shift_plan,
+            commands::issue_pass,
+            commands::passes,
+            commands::pass_qr,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -344,6 +344,153 @@ fn a_sign_in_never_handed_over_does_not_sign_the_next_shift() {
     assert_eq!(g.entries()[2]["volunteer"], "钱七");
 }
 
+#[test]
+fn each_checkpoint_runs_its_own_shift_plan() {
+    let mut g = gate();
+    // Four 6-hour shifts of three at this checkpoint; a second one keeps the default.
+    let set = g.data.json(&format!(
+        "checkpoint shifts --checkpoint {} --shifts 06:00-12:00,12:00-18:00,18:00-00:00,00:00-06:00 \
+         --staff-per-shift 3",
+        g.checkpoint
+    ));
+    assert_eq!(set["shift_plan"]["staff_per_shift"], 3, "{set}");
+    assert_eq!(array(&set["shift_plan"]["shifts"]).len(), 4);
+    let other = str_of(
+        &g.data.json(&format!(
+            "checkpoint add --village {} --name 南口卡点 --shifts 07:00-19:00,19:00-07:00 \
+             --staff-per-shift 1",
+            g.village
+        )),
+        "id",
+    )
+    .to_owned();
+    let default = str_of(
+        &g.data.json(&format!(
+            "checkpoint add --village {} --name 北口卡点",
+            g.village
+        )),
+        "id",
+    )
+    .to_owned();
+    // At 09:00 this checkpoint is in its first shift (06–12), the default one in its second
+    // (08–16), the 12-hour one in its first (07–19).
+    let index = |cp: &str| {
+        let s = g
+            .data
+            .json(&format!("shift start --checkpoint {cp} --staff 王五"));
+        s["index"].as_i64().expect("index")
+    };
+    assert_eq!(index(&g.checkpoint), 0);
+    assert_eq!(index(&default), 1);
+    assert_eq!(index(&other), 0);
+    // At 13:00 the 06–12 team is past its grace: entries are unsigned; the 07–19 team signs.
+    g.data.now = Some(format!("{DAY}T13:00"));
+    g.entry("--temp 36.5 --code green");
+    assert_eq!(g.entries()[0]["volunteer"], "未签到");
+    let on_other = g.data.json(&format!(
+        "entry add --checkpoint {other} --direction in --name 李四 --id-number {} \
+         --temp 36.5 --code green",
+        mainland_id(900)
+    ));
+    assert_eq!(on_other["decision"], "allow");
+    let list = g
+        .data
+        .json(&format!("entry list --checkpoint {other} --date {DAY}"));
+    assert_eq!(array(&list)[0]["volunteer"], "王五");
+    // The handover at 12:10 closes the 06–12 shift (grace), not the default plan's.
+    g.data.now = Some(format!("{DAY}T12:10"));
+    let h = g.data.json(&format!(
+        "shift handover --checkpoint {} --note 无异常",
+        g.checkpoint
+    ));
+    assert_eq!(h["index"], 0, "{h}");
+    g.data.reindex_check();
+}
+
+#[test]
+fn a_bad_shift_plan_exits_2_and_changes_nothing() {
+    let g = gate();
+    let before = g.data.json("checkpoint list");
+    for (shifts, staff, field, says) in [
+        ("08:00-16:00,17:00-08:00", "2", "shifts", "连续"),
+        ("08:00-16:00,16:00-25:00", "2", "shifts", "HH:MM"),
+        (
+            "00:00-12:00,12:00-00:00",
+            "0",
+            "staff_per_shift",
+            "每班人数",
+        ),
+        (
+            "00:00-12:00,12:00-00:00",
+            "21",
+            "staff_per_shift",
+            "每班人数",
+        ),
+    ] {
+        let err = g.fails(
+            &format!(
+                "checkpoint shifts --checkpoint {} --shifts {shifts} --staff-per-shift {staff}",
+                g.checkpoint
+            ),
+            2,
+        );
+        assert_eq!(err["field"], field, "{shifts}: {err}");
+        assert!(
+            err["message"].as_str().is_some_and(|m| m.contains(says)),
+            "{err}"
+        );
+        let err = g.fails(
+            &format!(
+                "checkpoint add --village {} --name 新卡点 --shifts {shifts} \
+                 --staff-per-shift {staff}",
+                g.village
+            ),
+            2,
+        );
+        assert_eq!(err["field"], field, "{shifts}: {err}");
+    }
+    assert_eq!(g.data.json("checkpoint list"), before);
+    assert_eq!(before[0]["shift_plan"]["staff_per_shift"], 2);
+}
+
+#[test]
+fn a_pass_qr_code_is_written_and_its_scanned_text_is_accepted() {
+    let g = gate();
+    let svg = g.data.path().join("pass.svg");
+    let p = g.data.json(&format!(
+        "pass issue --household {} --from 2022-11-20T08:00 --to 2022-11-20T20:00 --qr {}",
+        g.household,
+        svg.display()
+    ));
+    let number = str_of(&p, "number").to_owned();
+    assert_eq!(p["payload"], format!("GRIDBOOK-PASS:{number}"));
+    let text = std::fs::read_to_string(&svg).expect("QR file written");
+    assert!(text.contains("<svg") && text.contains("</svg>"), "{text}");
+    // A handheld scanner types the payload; the check and the entry take it as the number.
+    g.data.ok(&format!("pass check GRIDBOOK-PASS:{number}"));
+    let out = g.data.json(&format!(
+        "entry add --checkpoint {} --direction out --name 张三丰 --id-number {} \
+         --temp 36.4 --code green --pass gridbook-pass:{}",
+        g.checkpoint,
+        mainland_id(7),
+        number.to_lowercase()
+    ));
+    assert_eq!(out["decision"], "allow", "{out}");
+    let list = g
+        .data
+        .json(&format!("pass list --household {}", g.household));
+    let passes = array(&list);
+    assert_eq!(passes.len(), 1, "{list}");
+    assert_eq!(passes[0]["number"], number.as_str());
+    let uses = array(&passes[0]["uses"]);
+    assert_eq!(uses.len(), 1, "{list}");
+    assert_eq!(uses[0]["direction"], "out");
+    assert_eq!(uses[0]["checkpoint_id"], g.checkpoint.as_str());
+    // A code that is not a pass is refused as a bad number, nothing written.
+    let err = g.fails("pass check HTTPS://EXAMPLE.COM", 2);
+    assert_eq!(err["field"], "pass_number", "{err}");
+}
+
 fn record(dir: &std::path::Path, checkpoint: &str, n: usize, seed: u64) {
     let store = Store::open(dir).expect("open tablet store");
     let start = NaiveDateTime::parse_from_str(NOW, "%Y-%m-%dT%H:%M").expect("time");

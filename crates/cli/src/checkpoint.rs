@@ -3,7 +3,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::Subcommand;
-use gridbook_domain::checkpoint::{Decision, DecisionRules, Direction, EntryInput};
+use gridbook_domain::checkpoint::{
+    pass_qr_svg, Decision, DecisionRules, Direction, EntryInput, ShiftPlan,
+};
 use gridbook_store::{NewEntry, Store};
 use serde_json::json;
 
@@ -26,9 +28,27 @@ pub enum CheckpointCmd {
         /// Where it is.
         #[arg(long)]
         place: Option<String>,
+        /// Shifts, e.g. 00:00-08:00,08:00-16:00,16:00-00:00 (default: three 8-hour shifts).
+        #[arg(long)]
+        shifts: Option<String>,
+        /// Staff per shift (default 2).
+        #[arg(long)]
+        staff_per_shift: Option<u32>,
     },
     /// List checkpoints.
     List,
+    /// Set a checkpoint's shift plan.
+    Shifts {
+        /// Checkpoint id.
+        #[arg(long)]
+        checkpoint: String,
+        /// Shifts, e.g. 06:00-12:00,12:00-18:00,18:00-00:00,00:00-06:00.
+        #[arg(long)]
+        shifts: String,
+        /// Staff per shift.
+        #[arg(long, default_value_t = 2)]
+        staff_per_shift: u32,
+    },
 }
 
 /// Entry commands.
@@ -143,6 +163,15 @@ pub enum PassCmd {
         /// End, YYYY-MM-DDTHH:MM.
         #[arg(long)]
         to: String,
+        /// Also write the pass's QR code to this SVG file.
+        #[arg(long)]
+        qr: Option<std::path::PathBuf>,
+    },
+    /// The passes of a household, with their uses.
+    List {
+        /// Household id.
+        #[arg(long)]
+        household: String,
     },
     /// Check a pass now; exit 3 with the reason if it is refused.
     Check {
@@ -174,6 +203,21 @@ fn parse_time(s: &str) -> Result<NaiveDateTime, Failure> {
     Ok(gridbook_store::forms::parse_time("at", s)?)
 }
 
+/// A shift plan from `--shifts` (default: the three 8-hour shifts) and `--staff-per-shift`.
+fn shift_plan(shifts: Option<&str>, staff: u32) -> Result<ShiftPlan, Failure> {
+    let text = shifts.unwrap_or("00:00-08:00,08:00-16:00,16:00-00:00");
+    ShiftPlan::parse_list(text, staff).map_err(|errors| {
+        store_err(errors.into_iter().next().unwrap_or_else(|| {
+            gridbook_domain::FieldError::new(
+                "shifts",
+                "invalid",
+                "班次设置无效",
+                "invalid shift plan",
+            )
+        }))
+    })
+}
+
 fn store_err(e: gridbook_domain::FieldError) -> Failure {
     Failure::from(gridbook_store::StoreError::from(e))
 }
@@ -185,9 +229,32 @@ pub fn checkpoint(store: &Store, cmd: &CheckpointCmd, json: bool, lang: Lang) ->
             village,
             name,
             place,
+            shifts,
+            staff_per_shift,
         } => {
-            let id = store.add_checkpoint(village, name, place.as_deref())?;
+            let plan = match (shifts, staff_per_shift) {
+                (None, None) => None,
+                (shifts, staff) => Some(shift_plan(shifts.as_deref(), staff.unwrap_or(2))?),
+            };
+            let id = store.add_checkpoint_with(village, name, place.as_deref(), plan.as_ref())?;
             emit(json, &json!({ "id": id }), || id.clone());
+        }
+        CheckpointCmd::Shifts {
+            checkpoint,
+            shifts,
+            staff_per_shift,
+        } => {
+            let plan = shift_plan(Some(shifts), *staff_per_shift)?;
+            let row = store.set_shift_plan(checkpoint, &plan)?;
+            emit(json, &row, || {
+                let shifts: Vec<String> = row
+                    .shift_plan
+                    .shifts
+                    .iter()
+                    .map(|s| format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M")))
+                    .collect();
+                format!("{} × {}", shifts.join(","), row.shift_plan.staff_per_shift)
+            });
         }
         CheckpointCmd::List => {
             let rows = store.checkpoints()?;
@@ -311,10 +378,37 @@ pub fn pass(store: &Store, cmd: &PassCmd, json: bool, lang: Lang) -> R {
             household,
             from,
             to,
+            qr,
         } => {
-            let (id, number) = store.issue_pass(household, from, to)?;
-            emit(json, &json!({ "pass_id": id, "number": number }), || {
-                number.clone()
+            let pass = store.issue_pass(household, from, to)?;
+            if let Some(path) = qr {
+                std::fs::write(path, pass_qr_svg(&pass.number))?;
+            }
+            let out = json!({
+                "pass_id": pass.id,
+                "number": pass.number,
+                "payload": pass.payload,
+                "valid_from": pass.valid_from,
+                "valid_to": pass.valid_to,
+            });
+            emit(json, &out, || pass.number.clone());
+        }
+        PassCmd::List { household } => {
+            let passes = store.passes(household)?;
+            emit(json, &passes, || {
+                if passes.is_empty() {
+                    return t(lang, "本户还没有通行证", "no passes for this household");
+                }
+                let line = |p: &gridbook_store::PassRow| {
+                    format!(
+                        "{}  {} – {}  {}",
+                        p.number,
+                        p.valid_from,
+                        p.valid_to,
+                        p.uses.len()
+                    )
+                };
+                passes.iter().map(line).collect::<Vec<_>>().join("\n")
             });
         }
         PassCmd::Check {

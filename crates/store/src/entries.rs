@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 use gridbook_domain::checkpoint::{
     confirm, entry_sort_key, shift_at, suggest, validate_entry, Decision, EntryInput, Reason,
-    ShiftPlan,
 };
 use gridbook_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
@@ -361,7 +360,7 @@ impl Store {
             .prepare_cached(&sql)?
             .query_map(params![checkpoint, today, recent as i64], entry_row)?
             .collect::<rusqlite::Result<_>>()?;
-        let plan = ShiftPlan::default();
+        let plan = g.shift_plan(&checkpoint)?;
         let shift = shift_at(&plan, now).and_then(|(date, i)| {
             plan.shifts.get(i).map(|s| ShiftNow {
                 date: day_text(date),

@@ -3,12 +3,12 @@
 
 use chrono::NaiveDateTime;
 use gridbook_domain::checkpoint::{
-    check_pass, handover, parse_pass_number, shift_at, sign_in, DecisionRules, Direction, Pass,
-    PassRefusal, PassUse, ShiftPlan,
+    check_pass, handover, parse_pass_number, pass_payload, pass_qr_svg, shift_at, sign_in,
+    DecisionRules, Direction, Pass, PassRefusal, PassUse, ShiftPlan,
 };
 use gridbook_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::docs::{doc_id, DocKind};
@@ -32,6 +32,56 @@ pub struct CheckpointRow {
     pub name: String,
     /// Where it is.
     pub place: Option<String>,
+    /// Its shifts and the staff each needs.
+    pub shift_plan: ShiftPlan,
+}
+
+/// One shift as typed in the app: start and end, "HH:MM".
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShiftTimes {
+    /// Start.
+    pub start: String,
+    /// End (exclusive); at or before the start means the next day.
+    pub end: String,
+}
+
+/// The QR code (SVG) of a pass number, typed or scanned.
+pub fn pass_qr(number: &str) -> Result<String> {
+    Ok(pass_qr_svg(&parse_pass_number(number)?))
+}
+
+/// A temporary pass as listed, with its uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassRow {
+    /// Id.
+    pub id: String,
+    /// Pass number (8 characters).
+    pub number: String,
+    /// Household it was issued to.
+    pub household_id: String,
+    /// Start of the window, local time.
+    pub valid_from: String,
+    /// End of the window (exclusive), local time.
+    pub valid_to: String,
+    /// Issuer.
+    pub issued_by: String,
+    /// What its QR code holds.
+    pub payload: String,
+    /// Crossings recorded on it, in time order.
+    pub uses: Vec<PassUseRow>,
+}
+
+/// One crossing on a pass. The person's document number stays with the entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassUseRow {
+    /// When.
+    pub at: String,
+    /// `in` or `out`.
+    pub direction: String,
+    /// Checkpoint.
+    pub checkpoint_id: String,
+    /// The entry that recorded it.
+    pub entry_id: String,
 }
 
 /// A shift as recorded.
@@ -90,6 +140,17 @@ impl Inner {
             .ok_or_else(|| StoreError::not_found("checkpoint", id))
     }
 
+    /// A checkpoint's shift plan: the one set for it, else the default of seed 001.
+    pub(crate) fn shift_plan(&self, checkpoint: &str) -> Result<ShiftPlan> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT shift_plan FROM checkpoints WHERE id = ?1")?
+            .query_row([checkpoint], |r| r.get(0))
+            .optional()?
+            .flatten();
+        plan_of(json.as_deref())
+    }
+
     /// The township's decision rules, or the defaults of seed 001 when none were set.
     pub(crate) fn rules(&mut self) -> Result<DecisionRules> {
         let Some(township) = self.township()? else {
@@ -107,6 +168,24 @@ impl Inner {
     }
 }
 
+/// A stored plan, or the default for none. A plan another device wrote that this build cannot
+/// read is reported, not replaced by the default: shifts would silently change.
+fn plan_of(json: Option<&str>) -> Result<ShiftPlan> {
+    match json {
+        None => Ok(ShiftPlan::default()),
+        Some(j) => {
+            serde_json::from_str(j).map_err(|e| StoreError::Corrupt(format!("shift plan: {e}")))
+        }
+    }
+}
+
+/// Turns a plan's first error into the store's error.
+fn plan_error(errors: Vec<FieldError>) -> StoreError {
+    StoreError::Invalid(errors.into_iter().next().unwrap_or_else(|| {
+        FieldError::new("shifts", "invalid", "班次设置无效", "invalid shift plan")
+    }))
+}
+
 fn rules_id(township: &str) -> String {
     Uuid::new_v5(&RULES_NS, township.as_bytes()).to_string()
 }
@@ -114,6 +193,17 @@ fn rules_id(township: &str) -> String {
 impl Store {
     /// Adds a checkpoint (卡口) to a village.
     pub fn add_checkpoint(&self, village: &str, name: &str, place: Option<&str>) -> Result<String> {
+        self.add_checkpoint_with(village, name, place, None)
+    }
+
+    /// Adds a checkpoint with its own shift plan (`None`: the default plan).
+    pub fn add_checkpoint_with(
+        &self,
+        village: &str,
+        name: &str,
+        place: Option<&str>,
+        plan: Option<&ShiftPlan>,
+    ) -> Result<String> {
         let village = parse_uuid("village", village)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 40 {
@@ -124,6 +214,22 @@ impl Store {
                 "checkpoint name must be 1–40 characters",
             )));
         }
+        let place = place.map(str::trim).filter(|p| !p.is_empty());
+        if place.is_some_and(|p| p.chars().count() > 100) {
+            return Err(StoreError::Invalid(FieldError::new(
+                "place",
+                "length",
+                "卡口位置最多100个字",
+                "checkpoint place must be at most 100 characters",
+            )));
+        }
+        let plan = match plan {
+            Some(p) => {
+                p.validate().map_err(plan_error)?;
+                Some(serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            }
+            None => None,
+        };
         let mut g = self.lock();
         if !g.village_exists(&village)? {
             return Err(StoreError::not_found("village", village));
@@ -131,7 +237,6 @@ impl Store {
         let id = Uuid::new_v4().to_string();
         let (now_ms, audit) = (g.now_ms(), g.audit("create"));
         let Inner { conn, docs, .. } = &mut *g;
-        let place = place.map(str::trim).filter(|p| !p.is_empty());
         docs.write(
             conn,
             &doc_id(DocKind::Gate, &village),
@@ -139,10 +244,13 @@ impl Store {
             audit,
             now_ms,
             |w| {
-                let f = [
+                let mut f = vec![
                     ("name", name.into()),
                     ("place", place.map(str::to_owned).into()),
                 ];
+                if let Some(plan) = &plan {
+                    f.push(("shift_plan", plan.as_str().into()));
+                }
                 create_record(w.tx, &id, "checkpoint", &f)?;
                 w.touch(&id);
                 Ok(())
@@ -155,20 +263,80 @@ impl Store {
     pub fn checkpoints(&self) -> Result<Vec<CheckpointRow>> {
         let g = self.lock();
         let mut st = g.conn.prepare_cached(
-            "SELECT id, village_id, name, place FROM checkpoints WHERE deleted = 0
+            "SELECT id, village_id, name, place, shift_plan FROM checkpoints WHERE deleted = 0
              ORDER BY village_id, name, id",
         )?;
-        let rows = st
+        let rows: Vec<(CheckpointRow, Option<String>)> = st
             .query_map([], |r| {
-                Ok(CheckpointRow {
-                    id: r.get(0)?,
-                    village_id: r.get(1)?,
-                    name: r.get(2)?,
-                    place: r.get(3)?,
-                })
+                Ok((
+                    CheckpointRow {
+                        id: r.get(0)?,
+                        village_id: r.get(1)?,
+                        name: r.get(2)?,
+                        place: r.get(3)?,
+                        shift_plan: ShiftPlan::default(),
+                    },
+                    r.get(4)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(mut row, plan)| {
+                row.shift_plan = plan_of(plan.as_deref())?;
+                Ok(row)
+            })
+            .collect()
+    }
+
+    /// Sets a checkpoint's shift plan (e.g. four 6-hour shifts of three). Sign-ins already
+    /// recorded keep the shift they were made in; the new plan counts from now on.
+    pub fn set_shift_plan(&self, checkpoint: &str, plan: &ShiftPlan) -> Result<CheckpointRow> {
+        let checkpoint = parse_uuid("checkpoint", checkpoint)?;
+        plan.validate().map_err(plan_error)?;
+        let json = serde_json::to_string(plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut g = self.lock();
+        let village = g.checkpoint_village(&checkpoint)?;
+        let (now_ms, audit) = (g.now_ms(), g.audit("edit"));
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Gate, &village),
+            Some(&village),
+            audit,
+            now_ms,
+            |w| {
+                let obj = record_obj(&*w.tx, &checkpoint)?
+                    .ok_or_else(|| StoreError::not_found("checkpoint", &checkpoint))?;
+                set_fields(
+                    w.tx,
+                    &obj,
+                    &[("shift_plan".to_owned(), json.as_str().into())],
+                )?;
+                w.touch(&checkpoint);
+                Ok(())
+            },
+        )?;
+        drop(g);
+        self.checkpoints()?
+            .into_iter()
+            .find(|c| c.id == checkpoint)
+            .ok_or_else(|| StoreError::not_found("checkpoint", &checkpoint))
+    }
+
+    /// A shift plan from the app's form: each shift's start and end as "HH:MM", and the staff
+    /// per shift.
+    pub fn set_shift_plan_form(
+        &self,
+        checkpoint: &str,
+        shifts: &[ShiftTimes],
+        staff_per_shift: u32,
+    ) -> Result<CheckpointRow> {
+        let pairs: Vec<(&str, &str)> = shifts
+            .iter()
+            .map(|s| (s.start.as_str(), s.end.as_str()))
+            .collect();
+        let plan = ShiftPlan::from_times(&pairs, staff_per_shift).map_err(plan_error)?;
+        self.set_shift_plan(checkpoint, &plan)
     }
 
     /// Signs staff in to the shift on duty now at a checkpoint (default plan: three shifts a
@@ -177,7 +345,7 @@ impl Store {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
-        let s = sign_in(&ShiftPlan::default(), g.now_local(), staff)?;
+        let s = sign_in(&g.shift_plan(&checkpoint)?, g.now_local(), staff)?;
         let id = Uuid::new_v4().to_string();
         let row = ShiftRow {
             id: id.clone(),
@@ -218,7 +386,7 @@ impl Store {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
-        let plan = ShiftPlan::default();
+        let plan = g.shift_plan(&checkpoint)?;
         let now = g.now_local();
         let h = handover(&plan, now, note)?;
         // The shift ending (within the grace after its end) or, if it was handed over already
@@ -269,7 +437,7 @@ impl Store {
     }
 
     /// Issues a temporary pass (临时通行证) to a household for a window.
-    pub fn issue_pass(&self, household: &str, from: &str, to: &str) -> Result<(String, String)> {
+    pub fn issue_pass(&self, household: &str, from: &str, to: &str) -> Result<PassRow> {
         let household = parse_uuid("household", household)?;
         let bad = |field: &'static str, s: &str| {
             StoreError::Invalid(FieldError::new(
@@ -315,7 +483,16 @@ impl Store {
                 Ok(())
             },
         )?;
-        Ok((id, pass.number))
+        Ok(PassRow {
+            id,
+            payload: pass_payload(&pass.number),
+            number: pass.number,
+            household_id: household,
+            valid_from: fmt_at(pass.valid_from),
+            valid_to: fmt_at(pass.valid_to),
+            issued_by: pass.issued_by,
+            uses: Vec::new(),
+        })
     }
 
     /// Checks whether a person may cross on a pass now. `Ok(Err(refusal))` is a refusal.
@@ -329,13 +506,63 @@ impl Store {
         g.check_pass(number, direction, id_number, g.now_local())
     }
 
+    /// The passes issued to a household, the latest window first, with their uses.
+    pub fn passes(&self, household: &str) -> Result<Vec<PassRow>> {
+        let household = parse_uuid("household", household)?;
+        let g = self.lock();
+        let exists: bool = g
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1)")?
+            .query_row([&household], |r| r.get(0))?;
+        if !exists {
+            return Err(StoreError::not_found("household", &household));
+        }
+        let mut passes: Vec<PassRow> = g
+            .conn
+            .prepare_cached(
+                "SELECT id, number, valid_from, valid_to, issued_by FROM passes
+                 WHERE household_id = ?1 ORDER BY valid_from DESC, id",
+            )?
+            .query_map([&household], |r| {
+                let number: String = r.get(1)?;
+                Ok(PassRow {
+                    id: r.get(0)?,
+                    payload: pass_payload(&number),
+                    number,
+                    household_id: household.clone(),
+                    valid_from: r.get(2)?,
+                    valid_to: r.get(3)?,
+                    issued_by: r.get(4)?,
+                    uses: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = g.conn.prepare_cached(
+            "SELECT at, direction, checkpoint_id, entry_id FROM pass_uses
+             WHERE pass_number = ?1 ORDER BY at, id",
+        )?;
+        for pass in &mut passes {
+            pass.uses = st
+                .query_map([&pass.number], |r| {
+                    Ok(PassUseRow {
+                        at: r.get(0)?,
+                        direction: r.get(1)?,
+                        checkpoint_id: r.get(2)?,
+                        entry_id: r.get(3)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(passes)
+    }
+
     /// Shows the township's decision rules (the defaults until staff set them).
     pub fn rules(&self) -> Result<DecisionRules> {
         self.lock().rules()
     }
 
     /// Replaces the township's decision rules (township staff); they sync to every device.
-    pub fn set_rules(&self, rules: &DecisionRules) -> Result<()> {
+    pub fn set_rules(&self, rules: &DecisionRules) -> Result<DecisionRules> {
         if let Err(errors) = rules.validate() {
             let first = errors.into_iter().next();
             return Err(StoreError::Invalid(first.unwrap_or_else(|| {
@@ -366,7 +593,8 @@ impl Store {
                 w.touch(&rid);
                 Ok(())
             },
-        )
+        )?;
+        Ok(rules.clone())
     }
 }
 
@@ -427,7 +655,7 @@ impl Inner {
     /// ended, during its handover grace), as the real name of the decision; a sign-in of an
     /// earlier shift that was never handed over does not sign today's entries.
     pub(crate) fn on_duty(&self, checkpoint: &str) -> Result<Option<String>> {
-        let plan = ShiftPlan::default();
+        let plan = self.shift_plan(checkpoint)?;
         let now = self.now_local();
         let grace = now - chrono::Duration::minutes(30);
         for (date, idx) in [shift_at(&plan, now), shift_at(&plan, grace)]

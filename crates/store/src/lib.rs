@@ -41,7 +41,7 @@ pub use demo::DemoReport;
 pub use docs::{doc_id, Audit, DocKind};
 pub use entries::{CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow};
 pub use error::{Result, StoreError};
-pub use gate::{CheckpointRow, ShiftRow};
+pub use gate::{pass_qr, CheckpointRow, PassRow, PassUseRow, ShiftRow, ShiftTimes};
 pub use history::{ConflictRow, DocInfo, HistoryEntry};
 pub use isolation::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation_read::{DueRow, PolicyRow};

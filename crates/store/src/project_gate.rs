@@ -43,15 +43,16 @@ pub(crate) fn insert_rows(
     match rec.kind().unwrap_or_default() {
         "checkpoint" => {
             conn.prepare_cached(
-                "INSERT INTO checkpoints (id, village_id, name, place, deleted)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO checkpoints (id, village_id, name, place, deleted, shift_plan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 id,
                 village,
                 text(rec, "name"),
                 rec.str("place"),
-                rec.str("deleted_at").is_some()
+                rec.str("deleted_at").is_some(),
+                rec.str("shift_plan")
             ])?;
         }
         "shift" => {
@@ -159,7 +160,7 @@ fn insert_entry(conn: &Connection, village: &str, id: &str, rec: &RecordView) ->
 pub(crate) const CANONICAL: [(&str, &str); 5] = [
     (
         "checkpoints",
-        "SELECT id, village_id, name, place, deleted FROM checkpoints ORDER BY id",
+        "SELECT id, village_id, name, place, deleted, shift_plan FROM checkpoints ORDER BY id",
     ),
     ("entries", "SELECT * FROM entries ORDER BY id"),
     ("passes", "SELECT * FROM passes ORDER BY id"),

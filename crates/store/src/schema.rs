@@ -289,6 +289,14 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 9: each checkpoint's shift plan (JSON; NULL is the default plan); a household's passes.
+    (
+        r#"
+    ALTER TABLE checkpoints ADD COLUMN shift_plan TEXT;
+    CREATE INDEX passes_household ON passes (household_id, valid_from);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -20,8 +20,8 @@ use uuid::Uuid;
 
 pub use entry::{validate_entry, EntryInput, ValidEntry};
 pub use pass::{
-    check_pass, parse_pass_number, pass_number, validate_pass_window, Pass, PassRefusal, PassUse,
-    MAX_PASS_WINDOW_HOURS, PASS_ALPHABET,
+    check_pass, parse_pass_number, pass_number, pass_payload, pass_qr_svg, validate_pass_window,
+    Pass, PassRefusal, PassUse, MAX_PASS_WINDOW_HOURS, PASS_ALPHABET, PASS_PAYLOAD_PREFIX,
 };
 pub use rules::{
     confirm, match_risk_areas, suggest, Confirmed, DecisionRules, Reason, RiskArea, Suggestion,

@@ -249,9 +249,41 @@ pub fn pass_number(seed: &[u8]) -> String {
     number
 }
 
-/// Normalizes a typed or scanned pass number: drops spaces and dashes, folds full-width forms,
-/// upper-cases, then checks the length, the alphabet and the check character.
+/// What a pass's QR code holds: this prefix, then the number. The prefix tells a scanned pass
+/// from any other code a handheld scanner might read (a health code, a product) and is
+/// dropped again by [`parse_pass_number`].
+pub const PASS_PAYLOAD_PREFIX: &str = "GRIDBOOK-PASS:";
+
+/// The text of a pass's QR code.
+pub fn pass_payload(number: &str) -> String {
+    format!("{PASS_PAYLOAD_PREFIX}{number}")
+}
+
+/// The QR code of a pass as a standalone SVG document: dark modules on white, with the quiet
+/// zone, sized for a phone screen or a printed slip. Error correction M survives a creased
+/// slip or a scratched screen.
+pub fn pass_qr_svg(number: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(pass_payload(number), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(240, 240)
+            .build(),
+        // Only a payload longer than a QR code holds fails; a pass payload is 22 characters.
+        Err(_) => String::new(),
+    }
+}
+
+/// Normalizes a typed or scanned pass number: drops the QR payload prefix, spaces and dashes,
+/// folds full-width forms, upper-cases, then checks the length, the alphabet and the check
+/// character.
 pub fn parse_pass_number(text: &str) -> Result<String, FieldError> {
+    let text = text.trim();
+    let text = match text.get(..PASS_PAYLOAD_PREFIX.len()) {
+        Some(head) if head.eq_ignore_ascii_case(PASS_PAYLOAD_PREFIX) => {
+            &text[PASS_PAYLOAD_PREFIX.len()..]
+        }
+        _ => text,
+    };
     let number: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '－' | '—'))

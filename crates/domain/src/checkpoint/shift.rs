@@ -24,10 +24,38 @@ const HANDOVER_GRACE_MINUTES: i64 = 30;
 /// midnight; 22:00–06:00 ends the next morning); `end == start` is a single 24-hour shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shift {
-    /// Start, local time.
+    /// Start, local time ("HH:MM" in JSON).
+    #[serde(with = "hm")]
     pub start: NaiveTime,
-    /// End, local time, exclusive.
+    /// End, local time, exclusive ("HH:MM" in JSON).
+    #[serde(with = "hm")]
     pub end: NaiveTime,
+}
+
+/// Shift times as "HH:MM", the way a plan is typed and shown; "HH:MM:SS" is read too.
+mod hm {
+    use chrono::NaiveTime;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&t.format("%H:%M"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_hm(&text).ok_or_else(|| D::Error::custom(format!("bad time '{text}'")))
+    }
+}
+
+/// Reads "HH:MM" (or "H:MM", "HH:MM:SS"; "24:00" is midnight).
+fn parse_hm(text: &str) -> Option<NaiveTime> {
+    let t = text.trim().replace('：', ":");
+    if t == "24:00" {
+        return Some(NaiveTime::MIN);
+    }
+    NaiveTime::parse_from_str(&t, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(&t, "%H:%M:%S"))
+        .ok()
 }
 
 impl Shift {
@@ -77,6 +105,46 @@ impl Default for ShiftPlan {
 }
 
 impl ShiftPlan {
+    /// A plan from typed times — each shift's start and end as "HH:MM" — and the staff per
+    /// shift, checked by [`ShiftPlan::validate`]. Every error names the field and the reason.
+    pub fn from_times(
+        shifts: &[(&str, &str)],
+        staff_per_shift: u32,
+    ) -> Result<ShiftPlan, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut parsed = Vec::with_capacity(shifts.len());
+        for (i, (start, end)) in shifts.iter().enumerate() {
+            match (parse_hm(start), parse_hm(end)) {
+                (Some(start), Some(end)) => parsed.push(Shift { start, end }),
+                _ => errors.push(FieldError::new(
+                    "shifts",
+                    "format",
+                    format!("第{}班时间“{start}–{end}”应为 HH:MM", i + 1),
+                    format!("shift {} time '{start}-{end}' must be HH:MM", i + 1),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let plan = ShiftPlan {
+            shifts: parsed,
+            staff_per_shift: u8::try_from(staff_per_shift).unwrap_or(u8::MAX),
+        };
+        plan.validate().map(|()| plan)
+    }
+
+    /// A plan from the command line's form: "00:00-08:00,08:00-16:00,16:00-00:00".
+    pub fn parse_list(text: &str, staff_per_shift: u32) -> Result<ShiftPlan, Vec<FieldError>> {
+        let pairs: Vec<(&str, &str)> = text
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once(['-', '–', '~']).unwrap_or((p, "")))
+            .collect();
+        Self::from_times(&pairs, staff_per_shift)
+    }
+
     /// Checks a plan: shifts cover the 24 hours with no gap and no overlap, and 1–20 staff.
     ///
     /// Gaps are refused: 001 requires round-the-clock duty, and in a gap no shift would be

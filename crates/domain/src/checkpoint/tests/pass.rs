@@ -2,8 +2,8 @@ use uuid::Uuid;
 
 use super::at;
 use crate::checkpoint::{
-    check_pass, parse_pass_number, pass_number, validate_pass_window, Direction, Pass, PassRefusal,
-    PassUse, PASS_ALPHABET,
+    check_pass, parse_pass_number, pass_number, pass_payload, pass_qr_svg, validate_pass_window,
+    Direction, Pass, PassRefusal, PassUse, PASS_ALPHABET,
 };
 
 const ME: &str = "11010519491231002X";
@@ -200,4 +200,37 @@ fn windows_run_forward_for_at_most_a_day() {
     let e = Pass::issue(Uuid::nil(), Uuid::nil(), at(20, 9, 0), at(20, 10, 0), "")
         .expect_err("no issuer");
     assert_eq!(e.field, "issued_by");
+}
+
+#[test]
+fn a_scanned_qr_payload_reads_as_its_pass_number() {
+    let p = pass();
+    let payload = pass_payload(&p.number);
+    assert_eq!(payload, format!("GRIDBOOK-PASS:{}", p.number));
+    assert_eq!(parse_pass_number(&payload), Ok(p.number.clone()));
+    // Scanners may lower-case, and add a line end.
+    let lower = format!("{}\r\n", payload.to_lowercase());
+    assert_eq!(parse_pass_number(&lower), Ok(p.number.clone()));
+    // Another QR code's text is not a pass.
+    let other = parse_pass_number("https://example.com/x").expect_err("not a pass");
+    assert_eq!(other.field, "pass_number");
+    // The prefix alone, or with a broken number, is refused with the number's reason.
+    assert_eq!(
+        parse_pass_number("GRIDBOOK-PASS:").map_err(|e| e.reason),
+        Err("empty")
+    );
+}
+
+#[test]
+fn the_qr_code_is_an_svg_of_the_payload() {
+    let p = pass();
+    let svg = pass_qr_svg(&p.number);
+    assert!(svg.starts_with("<?xml"), "{}", &svg[..40.min(svg.len())]);
+    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+    // Dark modules are drawn as one path; a 22-character payload at level M is version 2
+    // (25 modules) and draws hundreds of them.
+    assert!(svg.matches('M').count() > 100, "too few modules: {svg}");
+    // Different numbers give different codes.
+    let other = pass_number(&[9; 16]);
+    assert_ne!(pass_qr_svg(&other), svg);
 }

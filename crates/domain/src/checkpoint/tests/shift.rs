@@ -123,3 +123,68 @@ fn a_handover_belongs_to_the_outgoing_shift() {
     let e = handover(&p, at(20, 7, 55), "  ").expect_err("empty");
     assert_eq!((e.field, e.reason), ("note", "empty"));
 }
+
+#[test]
+fn a_plan_reads_from_typed_times() {
+    let four = ShiftPlan::parse_list("06:00-12:00, 12:00-18:00，18:00-24:00,00:00-06:00", 3)
+        .expect("four 6-hour shifts");
+    assert_eq!(four.shifts.len(), 4);
+    assert_eq!(four.staff_per_shift, 3);
+    assert_eq!(
+        four.shifts[2],
+        Shift {
+            start: t(18, 0),
+            end: t(0, 0)
+        }
+    );
+    assert_eq!(shift_at(&four, at(20, 5, 0)), Some((day(2022, 11, 20), 3)));
+    assert_eq!(shift_at(&four, at(20, 23, 0)), Some((day(2022, 11, 20), 2)));
+    assert_eq!(shift_at(&four, at(20, 6, 0)), Some((day(2022, 11, 20), 0)));
+    // Full-width colons, as a Chinese keyboard types them.
+    let typed = ShiftPlan::from_times(&[("8：00", "20：00"), ("20:00", "08:00")], 2);
+    assert_eq!(typed.map(|p| p.shifts[0].start), Ok(t(8, 0)));
+
+    let reasons = |r: Result<ShiftPlan, Vec<crate::FieldError>>| -> Vec<(&str, &str)> {
+        r.expect_err("refused")
+            .iter()
+            .map(|e| (e.field, e.reason))
+            .collect()
+    };
+    assert_eq!(
+        reasons(ShiftPlan::parse_list("08:00-16:00,16:00-25:00", 2)),
+        [("shifts", "format")]
+    );
+    assert_eq!(
+        reasons(ShiftPlan::parse_list("08:00-16:00,17:00-08:00", 2)),
+        [("shifts", "not_contiguous")]
+    );
+    assert_eq!(reasons(ShiftPlan::parse_list("", 2)), [("shifts", "empty")]);
+    assert_eq!(
+        reasons(ShiftPlan::parse_list("00:00-12:00,12:00-00:00", 0)),
+        [("staff_per_shift", "range")]
+    );
+    assert_eq!(
+        reasons(ShiftPlan::parse_list("00:00-12:00,12:00-00:00", 300)),
+        [("staff_per_shift", "range")]
+    );
+}
+
+#[test]
+fn a_plan_is_stored_as_hh_mm() {
+    let json = serde_json::to_string(&ShiftPlan::default()).expect("json");
+    assert_eq!(
+        json,
+        r#"{"shifts":[{"start":"00:00","end":"08:00"},{"start":"08:00","end":"16:00"},{"start":"16:00","end":"00:00"}],"staff_per_shift":2}"#
+    );
+    let back: ShiftPlan = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, ShiftPlan::default());
+    let seconds: ShiftPlan = serde_json::from_str(
+        r#"{"shifts":[{"start":"00:00:00","end":"00:00:00"}],"staff_per_shift":1}"#,
+    )
+    .expect("HH:MM:SS read too");
+    assert_eq!(seconds.validate(), Ok(()));
+    assert!(serde_json::from_str::<ShiftPlan>(
+        r#"{"shifts":[{"start":"8","end":"9"}],"staff_per_shift":1}"#
+    )
+    .is_err());
+}
