@@ -296,7 +296,80 @@ fn memory(display: &Display, app_bin: &Path, data: &Path) -> Res<()> {
     println!(
         "   app process: RSS {app_rss:.1} MiB (PSS {app_pss:.1}); with its WebKit processes: RSS {total_rss:.1} MiB (PSS {total_pss:.1}); goal ≤ 150 MB"
     );
+    for (pid, name) in procs.iter().filter(|(_, n)| n == "gridbook-app") {
+        let groups = rss_by_group(*pid);
+        let line: Vec<String> = groups
+            .iter()
+            .map(|(g, mib)| format!("{g} {mib:.1}"))
+            .collect();
+        println!("   {name} RSS by mapping (MiB): {}", line.join(", "));
+        let gl: f64 = groups
+            .iter()
+            .filter(|(g, _)| *g == GL_GROUP)
+            .map(|(_, m)| m)
+            .sum();
+        println!(
+            "   {name} RSS without the {GL_GROUP}: {:.1} MiB",
+            groups.iter().map(|(_, m)| m).sum::<f64>() - gl
+        );
+    }
     Ok(())
+}
+
+/// The mappings of Mesa's software OpenGL (llvmpipe): what a machine with no GPU driver maps
+/// into the UI process for WebKit's EGL display.
+const GL_GROUP: &str = "software OpenGL (Mesa llvmpipe, libLLVM)";
+
+/// Resident memory of a process by what is mapped: the software GL stack, WebKit and its
+/// JavaScript engine, the app binary, heap and anonymous memory, other libraries.
+fn rss_by_group(pid: u32) -> Vec<(&'static str, f64)> {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return Vec::new();
+    };
+    let group = |path: &str| -> &'static str {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        if path.contains("/dri/")
+            || [
+                "libLLVM",
+                "libGL",
+                "libEGL",
+                "libgbm",
+                "libdrm",
+                "libz3",
+                "libxcb-dri",
+            ]
+            .iter()
+            .any(|p| file.starts_with(p))
+        {
+            GL_GROUP
+        } else if file.starts_with("libwebkit") || file.starts_with("libjavascriptcore") {
+            "WebKit + JavaScriptCore"
+        } else if file == "gridbook-app" {
+            "gridbook-app binary"
+        } else if path.is_empty() || path.starts_with('[') {
+            "heap and anonymous"
+        } else {
+            "other libraries and files"
+        }
+    };
+    let mut totals: Vec<(&'static str, f64)> = Vec::new();
+    let mut current = "heap and anonymous";
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            // address perms offset dev inode [path]
+            current = group(words.nth(4).unwrap_or(""));
+        } else if first == "Rss:" {
+            let kib: f64 = words.next().and_then(|k| k.parse().ok()).unwrap_or(0.0);
+            match totals.iter_mut().find(|(g, _)| *g == current) {
+                Some((_, t)) => *t += kib / 1024.0,
+                None => totals.push((current, kib / 1024.0)),
+            }
+        }
+    }
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1));
+    totals
 }
 
 /// `pid` and every process below it: (pid, command name).
