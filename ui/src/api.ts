@@ -18,6 +18,8 @@ import type {
   EntryResult,
   EntryRow,
   FollowUpOutcome,
+  PassRow,
+  PlanShift,
   PolicyRow,
   PolicySpec,
   ShiftRow,
@@ -132,6 +134,13 @@ export const api = {
   checkPass: (number: string, direction: 'in' | 'out', idNumber: string) =>
     call<null>('check_pass', { number, direction, idNumber }),
   rules: () => call<DecisionRules>('rules'),
+  setRules: (rules: DecisionRules) => call<DecisionRules>('set_rules', { rules }),
+  setShiftPlan: (checkpoint: string, shifts: PlanShift[], staffPerShift: number) =>
+    call<Checkpoint>('set_shift_plan', { checkpoint, shifts, staffPerShift }),
+  issuePass: (household: string, from: string, to: string) => call<PassRow>('issue_pass', { household, from, to }),
+  passes: (household: string) => call<PassRow[]>('passes', { household }),
+  /** The pass's QR code as a standalone SVG document. */
+  passQr: (number: string) => call<string>('pass_qr', { number }),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -356,6 +356,19 @@ export interface Checkpoint {
   village_id: string;
   name: string;
   place: string | null;
+  /** The checkpoint's shifts (default 00:00–08:00, 08:00–16:00, 16:00–00:00, 2 people). */
+  shift_plan: ShiftPlan;
+}
+
+/** One shift of a plan, times 'HH:MM'; an end at or before the start is on the next day. */
+export interface PlanShift {
+  start: string;
+  end: string;
+}
+
+export interface ShiftPlan {
+  shifts: PlanShift[];
+  staff_per_shift: number;
 }
 
 export interface ShiftRow {
@@ -466,4 +479,27 @@ export interface DecisionRules {
   medium_risk_decision: Decision;
   high_risk_decision: Decision;
   risk_areas: RiskArea[];
+}
+
+/** One crossing on a pass. */
+export interface PassUse {
+  at: string;
+  direction: 'in' | 'out';
+  checkpoint_id: string;
+  entry_id: string;
+}
+
+/** A temporary pass (临时通行证) of a household. Times are local 'YYYY-MM-DDTHH:MM:SS'. */
+export interface PassRow {
+  id: string;
+  /** 8 characters of 23456789ABCDEFGHJKLMNPQRSTUVWXYZ. */
+  number: string;
+  household_id: string;
+  valid_from: string;
+  /** Exclusive. */
+  valid_to: string;
+  issued_by: string;
+  /** What the QR code holds: 'GRIDBOOK-PASS:' + number. */
+  payload: string;
+  uses: PassUse[];
 }

@@ -34,6 +34,29 @@ describe('api wrapper', () => {
     expect(invoke).toHaveBeenLastCalledWith('app_status', undefined);
   });
 
+  it('calls the pass, rules and shift plan commands with the contract args', async () => {
+    invoke.mockResolvedValue(null);
+    await api.issuePass('h1', '2024-05-01T10:00', '2024-05-02T10:00');
+    expect(invoke).toHaveBeenLastCalledWith('issue_pass', { household: 'h1', from: '2024-05-01T10:00', to: '2024-05-02T10:00' });
+    await api.passes('h1');
+    expect(invoke).toHaveBeenLastCalledWith('passes', { household: 'h1' });
+    await api.passQr('56AR2Q2T');
+    expect(invoke).toHaveBeenLastCalledWith('pass_qr', { number: '56AR2Q2T' });
+    const rules = {
+      fever_tenths: 373,
+      fever_decision: 'observe' as const,
+      yellow_decision: 'turn-back' as const,
+      red_decision: 'observe' as const,
+      medium_risk_decision: 'observe' as const,
+      high_risk_decision: 'observe' as const,
+      risk_areas: [],
+    };
+    await api.setRules(rules);
+    expect(invoke).toHaveBeenLastCalledWith('set_rules', { rules });
+    await api.setShiftPlan('cp1', [{ start: '00:00', end: '00:00' }], 2);
+    expect(invoke).toHaveBeenLastCalledWith('set_shift_plan', { checkpoint: 'cp1', shifts: [{ start: '00:00', end: '00:00' }], staffPerShift: 2 });
+  });
+
   it('rejects with the {kind, message, field} shape', async () => {
     invoke.mockRejectedValue({ kind: 'invalid', field: 'id_number', message: '身份证号校验位不正确' });
     await expect(api.checkField('id_number', '1')).rejects.toEqual({

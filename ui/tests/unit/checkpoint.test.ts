@@ -227,8 +227,8 @@ describe('an unmatched search', () => {
 
 describe('the checkpoint of this device', () => {
   const list = [
-    { id: 'a', village_id: 'v', name: '北口', place: null },
-    { id: 'b', village_id: 'v', name: '南口', place: null },
+    { id: 'a', village_id: 'v', name: '北口', place: null, shift_plan: { shifts: [], staff_per_shift: 2 } },
+    { id: 'b', village_id: 'v', name: '南口', place: null, shift_plan: { shifts: [], staff_per_shift: 2 } },
   ];
   it('is the remembered one while it exists, else the first', () => {
     expect(chooseCheckpoint(list, 'b')?.id).toBe('b');
