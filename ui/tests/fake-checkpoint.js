@@ -3,14 +3,17 @@
 // Faithful enough for the screens: the same validation order and Chinese messages (with
 // `field`) as the store's entry form, the township's default rules of seed 001 (fever ≥ 37.3
 // and red code → 留观转运, yellow → 劝返, risk areas), the volunteer's override needing a note
-// when it is less strict, temporary passes refused when used twice, out of their window or
-// unknown, three shifts a day with sign-in and handover, and today's counts. A demo checkpoint
-// is seeded in the first village, with a few entries today and yesterday and a handover note,
-// and a second, empty one in the next village (so the screen has a checkpoint to switch to).
+// when it is less strict, temporary passes issued to a household (with their QR code, an SVG
+// made here), refused when used twice, out of their window or unknown, the township's rules
+// edited by staff, each checkpoint's shift plan (three 8-hour shifts by default) with sign-in
+// and handover, and today's counts. A demo checkpoint is seeded in the first village, with a
+// few entries today and yesterday and a handover note, and a second, empty one in the next
+// village (so the screen has a checkpoint to switch to).
 //
 // Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
-// fake-care.js; checkpointEntries (6) is how many entries today starts with. Tests reach the
-// state and helpers through window.__fake.checkpoint.
+// fake-care.js; checkpointEntries (6) is how many entries today starts with; demoPass (a valid
+// pass number) numbers the seeded pass of the 王 household instead of a random one. Tests reach
+// the state and helpers through window.__fake.checkpoint.
 (function installFakeCheckpoint() {
   const g = globalThis;
   if (!g.__fake || g.__fake.checkpoint) return;
@@ -50,10 +53,20 @@
   };
   const SEVERITY = { allow: 0, 'turn-back': 1, observe: 2 };
 
+  // 00:00–08:00, 08:00–16:00, 16:00–00:00, two people each (三班倒、每班2人).
+  const defaultPlan = () => ({
+    shifts: [
+      { start: '00:00', end: '08:00' },
+      { start: '08:00', end: '16:00' },
+      { start: '16:00', end: '00:00' },
+    ],
+    staff_per_shift: 2,
+  });
+
   const state = {
     checkpoints: [
-      { id: 'cp-hongxing', village_id: 'v-hongxing', name: '红星村村口卡点', place: '红星村北路口', deleted: false },
-      { id: 'cp-xinhua', village_id: 'v-xinhua', name: '新华村南口卡点', place: null, deleted: false },
+      { id: 'cp-hongxing', village_id: 'v-hongxing', name: '红星村村口卡点', place: '红星村北路口', shift_plan: defaultPlan(), deleted: false },
+      { id: 'cp-xinhua', village_id: 'v-xinhua', name: '新华村南口卡点', place: null, shift_plan: defaultPlan(), deleted: false },
     ],
     entries: [],
     shifts: [],
@@ -179,8 +192,15 @@
   function passNumber(values) {
     return values.map((v) => ALPHABET[v]).join('') + ALPHABET[checkValue(values)];
   }
+  const PASS_PREFIX = 'GRIDBOOK-PASS:';
   function parsePass(text) {
-    const n = String(text ?? '').replace(/[\s\-－—]/g, '').toUpperCase();
+    let raw = String(text ?? '').trim();
+    // A scanned QR code holds the payload: the prefix goes, in any case.
+    if (raw.slice(0, PASS_PREFIX.length).toUpperCase() === PASS_PREFIX) raw = raw.slice(PASS_PREFIX.length);
+    const n = raw
+      .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+      .replace(/[\s\-－—]/g, '')
+      .toUpperCase();
     const err = (m) => new Invalid('pass_number', m);
     if (!n) throw err('请输入通行证号');
     if (n.length !== 8) throw err('通行证号应为8位');
@@ -189,18 +209,226 @@
     if (checkValue(values.slice(0, 7)) !== values[7]) throw err('通行证号校验位不符，请核对');
     return n;
   }
-  function issuePass(householdId, fromMs, toMs) {
-    const values = Array.from({ length: 7 }, () => int(0, 31));
+  function issuePass(householdId, fromMs, toMs, issuedBy = '王海', number = null) {
+    let n = number ? parsePass(number) : null;
+    while (!n || state.passes.some((p) => p.number === n)) n = passNumber(Array.from({ length: 7 }, () => int(0, 31)));
     const pass = {
       id: uuid('pass'),
-      number: passNumber(values),
+      number: n,
       household_id: householdId,
       valid_from: localAt(new Date(fromMs)),
       valid_to: localAt(new Date(toMs)),
+      issued_by: issuedBy,
       uses: [],
     };
     state.passes.push(pass);
     return pass.number;
+  }
+  /** A pass as the passes command lists it: the uses without the person's ID number. */
+  const publicPass = (p) => ({
+    id: p.id,
+    number: p.number,
+    household_id: p.household_id,
+    valid_from: p.valid_from,
+    valid_to: p.valid_to,
+    issued_by: p.issued_by,
+    payload: PASS_PREFIX + p.number,
+    uses: p.uses.map((u) => ({ at: u.at, direction: u.direction, checkpoint_id: u.checkpoint_id, entry_id: u.entry_id })),
+  });
+  /** Local 'YYYY-MM-DDTHH:MM' of a pass window, strictly as issue_pass takes it. */
+  function passTime(field, raw) {
+    const text = String(raw ?? '').trim();
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text);
+    const d = m && new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+    if (!m || d.getMonth() !== +m[2] - 1 || d.getDate() !== +m[3] || +m[4] > 23 || +m[5] > 59) {
+      throw new Invalid(field, `时间“${text}”应为 YYYY-MM-DDTHH:MM`);
+    }
+    return d.getTime();
+  }
+  const MAX_PASS_DAYS = 7;
+
+  // ---- QR codes (ISO 18004): byte mode, error correction M, versions 1–4 ----------------------
+  // Enough for a pass payload (22 characters, version 2); the unit tests decode it with jsQR.
+  const GF_EXP = new Array(512);
+  const GF_LOG = new Array(256);
+  for (let i = 0, x = 1; i < 255; i++) {
+    GF_EXP[i] = x;
+    GF_LOG[x] = i;
+    x <<= 1;
+    if (x & 0x100) x ^= 0x11d;
+  }
+  for (let i = 255; i < 512; i++) GF_EXP[i] = GF_EXP[i - 255];
+  const gfMul = (a, b) => (a && b ? GF_EXP[GF_LOG[a] + GF_LOG[b]] : 0);
+  function rsRemainder(data, n) {
+    let gen = [1];
+    for (let i = 0; i < n; i++) {
+      const next = new Array(gen.length + 1).fill(0);
+      for (let j = 0; j < gen.length; j++) {
+        next[j] ^= gen[j];
+        next[j + 1] ^= gfMul(gen[j], GF_EXP[i]);
+      }
+      gen = next;
+    }
+    const rem = new Array(n).fill(0);
+    for (const d of data) {
+      const f = d ^ rem.shift();
+      rem.push(0);
+      for (let j = 0; j < n; j++) rem[j] ^= gfMul(gen[j + 1], f);
+    }
+    return rem;
+  }
+  // Data codewords, EC codewords per block, blocks, alignment centre (level M).
+  const QR_M = [null, [16, 10, 1, 0], [28, 16, 1, 18], [44, 26, 1, 22], [64, 18, 2, 26]];
+  const QR_MASKS = [
+    (y, x) => (y + x) % 2 === 0,
+    (y) => y % 2 === 0,
+    (y, x) => x % 3 === 0,
+    (y, x) => (y + x) % 3 === 0,
+    (y, x) => (Math.floor(y / 2) + Math.floor(x / 3)) % 2 === 0,
+    (y, x) => ((y * x) % 2) + ((y * x) % 3) === 0,
+    (y, x) => (((y * x) % 2) + ((y * x) % 3)) % 2 === 0,
+    (y, x) => (((y + x) % 2) + ((y * x) % 3)) % 2 === 0,
+  ];
+  /** The module matrix (true = dark) of `text`, without the quiet zone. */
+  function qrMatrix(text) {
+    const bytes = [...new TextEncoder().encode(text)];
+    let version = 1;
+    while (version <= 4 && 12 + bytes.length * 8 > QR_M[version][0] * 8) version++;
+    if (version > 4) throw new Error('QR payload too long');
+    const [dataLen, ecLen, blocks, align] = QR_M[version];
+    const bits = [];
+    const put = (v, n) => {
+      for (let i = n - 1; i >= 0; i--) bits.push((v >>> i) & 1);
+    };
+    put(4, 4);
+    put(bytes.length, 8);
+    for (const b of bytes) put(b, 8);
+    put(0, Math.min(4, dataLen * 8 - bits.length));
+    while (bits.length % 8) bits.push(0);
+    const data = [];
+    for (let i = 0; i < bits.length; i += 8) data.push(parseInt(bits.slice(i, i + 8).join(''), 2));
+    for (let pad = 0xec; data.length < dataLen; pad ^= 0xec ^ 0x11) data.push(pad);
+    const per = dataLen / blocks;
+    const dataBlocks = Array.from({ length: blocks }, (_, b) => data.slice(b * per, (b + 1) * per));
+    const ecBlocks = dataBlocks.map((blk) => rsRemainder(blk, ecLen));
+    const codewords = [];
+    for (let i = 0; i < per; i++) for (const blk of dataBlocks) codewords.push(blk[i]);
+    for (let i = 0; i < ecLen; i++) for (const blk of ecBlocks) codewords.push(blk[i]);
+
+    const size = 17 + 4 * version;
+    const dark = Array.from({ length: size }, () => new Array(size).fill(false));
+    const fixed = Array.from({ length: size }, () => new Array(size).fill(false));
+    const set = (x, y, v) => {
+      dark[y][x] = v;
+      fixed[y][x] = true;
+    };
+    for (let i = 0; i < size; i++) {
+      set(6, i, i % 2 === 0);
+      set(i, 6, i % 2 === 0);
+    }
+    for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]]) {
+      for (let dy = -4; dy <= 4; dy++) {
+        for (let dx = -4; dx <= 4; dx++) {
+          const x = cx + dx, y = cy + dy;
+          if (x < 0 || y < 0 || x >= size || y >= size) continue;
+          const d = Math.max(Math.abs(dx), Math.abs(dy));
+          set(x, y, d !== 2 && d !== 4);
+        }
+      }
+    }
+    if (align) {
+      for (let dy = -2; dy <= 2; dy++) {
+        for (let dx = -2; dx <= 2; dx++) set(align + dx, align + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+      }
+    }
+    const format = (mask) => {
+      const v = (0 << 3) | mask; // level M is 00
+      let rem = v;
+      for (let i = 0; i < 10; i++) rem = (rem << 1) ^ ((rem >>> 9) * 0x537);
+      const b = ((v << 10) | rem) ^ 0x5412;
+      const bit = (i) => ((b >>> i) & 1) === 1;
+      for (let i = 0; i <= 5; i++) set(8, i, bit(i));
+      set(8, 7, bit(6));
+      set(8, 8, bit(7));
+      set(7, 8, bit(8));
+      for (let i = 9; i < 15; i++) set(14 - i, 8, bit(i));
+      for (let i = 0; i < 8; i++) set(size - 1 - i, 8, bit(i));
+      for (let i = 8; i < 15; i++) set(8, size - 15 + i, bit(i));
+      set(8, size - 8, true);
+    };
+    format(0); // reserves the format areas before the data goes in
+    const stream = codewords.flatMap((c) => Array.from({ length: 8 }, (_, i) => ((c >>> (7 - i)) & 1) === 1));
+    let k = 0;
+    for (let right = size - 1, up = true; right >= 1; right -= 2, up = !up) {
+      if (right === 6) right = 5;
+      for (let v = 0; v < size; v++) {
+        const y = up ? size - 1 - v : v;
+        for (const x of [right, right - 1]) {
+          if (fixed[y][x]) continue;
+          dark[y][x] = k < stream.length ? stream[k] : false;
+          k++;
+        }
+      }
+    }
+    const base = dark.map((row) => row.slice());
+    const applied = (mask) => {
+      const m = base.map((row, y) => row.map((d, x) => (fixed[y][x] ? d : d !== QR_MASKS[mask](y, x))));
+      for (let y = 0; y < size; y++) dark[y] = m[y];
+      format(mask);
+      return dark.map((row) => row.slice());
+    };
+    let best = null;
+    for (let mask = 0; mask < 8; mask++) {
+      const m = applied(mask);
+      const score = penalty(m);
+      if (!best || score < best.score) best = { score, m };
+    }
+    return best.m;
+  }
+  function penalty(m) {
+    const n = m.length;
+    let score = 0;
+    const lines = [];
+    for (let i = 0; i < n; i++) {
+      lines.push(m[i]);
+      lines.push(m.map((row) => row[i]));
+    }
+    for (const line of lines) {
+      let run = 1;
+      for (let i = 1; i <= n; i++) {
+        if (i < n && line[i] === line[i - 1]) run++;
+        else {
+          if (run >= 5) score += run - 2;
+          run = 1;
+        }
+      }
+      const s = line.map((d) => (d ? '1' : '0')).join('');
+      for (const pat of ['10111010000', '00001011101']) {
+        for (let i = s.indexOf(pat); i >= 0; i = s.indexOf(pat, i + 1)) score += 40;
+      }
+    }
+    let darkCount = 0;
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        if (m[y][x]) darkCount++;
+        if (y < n - 1 && x < n - 1 && m[y][x] === m[y][x + 1] && m[y][x] === m[y + 1][x] && m[y][x] === m[y + 1][x + 1]) score += 3;
+      }
+    }
+    return score + Math.floor(Math.abs(darkCount * 20 - n * n * 10) / (n * n)) * 10;
+  }
+  /** A standalone SVG document of the QR code, with the quiet zone, at least 240 px wide. */
+  function qrSvg(text) {
+    const m = qrMatrix(text);
+    const quiet = 4;
+    const cell = Math.ceil(240 / (m.length + 2 * quiet));
+    const side = (m.length + 2 * quiet) * cell;
+    let d = '';
+    m.forEach((row, y) =>
+      row.forEach((dark, x) => {
+        if (dark) d += `M${(x + quiet) * cell} ${(y + quiet) * cell}h${cell}v${cell}h-${cell}z`;
+      }),
+    );
+    return `<?xml version="1.0" standalone="yes"?><svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${side}" height="${side}" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges"><rect x="0" y="0" width="${side}" height="${side}" fill="#fff"/><path fill="#000" d="${d}"/></svg>`;
   }
   /** Null when the person may cross, else the refusal (`{kind:'refused', code, message}`). */
   function passRefusal(number, direction, idNumber, now) {
@@ -221,9 +449,48 @@
     return null;
   }
 
-  // ---- shifts: 00–08, 08–16, 16–24, two people each ------------------------------------------
-  const SHIFTS = [['00:00', '08:00'], ['08:00', '16:00'], ['16:00', '00:00']];
-  const shiftAt = (d) => ({ date: ymd(d), index: Math.floor(d.getHours() / 8) });
+  // ---- shifts: each checkpoint's plan (00–08, 08–16, 16–24 and two people by default) -------
+  const minutesOf = (t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+  const shiftLength = (s) => {
+    const d = minutesOf(s.end) - minutesOf(s.start);
+    return d <= 0 ? d + 24 * 60 : d;
+  };
+  /** The shift on at `d`: the day it started (a shift past midnight belongs to that day) and its index. */
+  function shiftAt(plan, d) {
+    for (const back of [0, 1]) {
+      const day = new Date(d.getFullYear(), d.getMonth(), d.getDate() - back);
+      for (let i = 0; i < plan.shifts.length; i++) {
+        const s = plan.shifts[i];
+        const start = new Date(day.getFullYear(), day.getMonth(), day.getDate(), 0, minutesOf(s.start));
+        if (start <= d && d < new Date(start.getTime() + shiftLength(s) * MINUTE)) return { date: ymd(day), index: i };
+      }
+    }
+    return { date: ymd(d), index: 0 };
+  }
+  /** set_shift_plan's checks, in the store's order and with its messages. */
+  function validPlan(shifts, staffPerShift) {
+    const list = Array.isArray(shifts) ? shifts : [];
+    const hm = (raw) => {
+      const t = String(raw ?? '').trim().replace('：', ':');
+      if (t === '24:00') return '00:00';
+      const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+      return m && +m[1] < 24 && +m[2] < 60 ? `${m[1].padStart(2, '0')}:${m[2]}` : null;
+    };
+    const parsed = list.map((s, i) => {
+      const start = hm(s && s.start), end = hm(s && s.end);
+      if (!start || !end) throw new Invalid('shifts', `第${i + 1}班时间“${s && s.start}–${s && s.end}”应为 HH:MM`);
+      return { start, end };
+    });
+    const staff = Number(staffPerShift);
+    if (!Number.isInteger(staff) || staff < 1 || staff > 20) throw new Invalid('staff_per_shift', '每班人数应为1–20人');
+    if (!parsed.length) throw new Invalid('shifts', '至少需要一个班次');
+    parsed.forEach((s, i) => {
+      const next = parsed[(i + 1) % parsed.length];
+      if (s.end !== next.start) throw new Invalid('shifts', `第${i + 1}班${s.end}结束，下一班${next.start}开始，班次须连续、无空档无重叠`);
+    });
+    if (parsed.reduce((sum, s) => sum + shiftLength(s), 0) !== 24 * 60) throw new Invalid('shifts', '班次合计应为24小时');
+    return { shifts: parsed, staff_per_shift: staff };
+  }
   function signedIn(cp, date, index) {
     return state.shifts
       .filter((s) => s.checkpoint_id === cp && s.date === date && s.index === index && !s.signed_out_at)
@@ -241,6 +508,7 @@
     return cp;
   }
   const publicShift = (s) => (s ? { ...s } : null);
+  const publicCheckpoint = ({ deleted, shift_plan, ...c }) => (void deleted, { ...c, shift_plan: { shifts: shift_plan.shifts.map((s) => ({ ...s })), staff_per_shift: shift_plan.staff_per_shift } });
   const publicEntry = (e) => {
     const { day, checkpoint_id, areas, hukou, residence, purpose, ...row } = e;
     void day; void checkpoint_id; void areas; void hukou; void residence; void purpose;
@@ -299,7 +567,7 @@
       purpose: v.purpose,
     };
     state.entries.push(entry);
-    if (pass) pass.uses.push({ at: localAt(now), direction: v.direction, id_number: v.id_number, entry_id: entry.id });
+    if (pass) pass.uses.push({ at: localAt(now), direction: v.direction, id_number: v.id_number, checkpoint_id: cp.id, entry_id: entry.id });
     return { entry, suggestion: s };
   }
 
@@ -311,13 +579,13 @@
 
   // ---- commands ------------------------------------------------------------------------------
   Object.assign(fake.commands, {
-    checkpoints: () => state.checkpoints.filter((c) => !c.deleted).map(({ deleted, ...c }) => (void deleted, c)),
+    checkpoints: () => state.checkpoints.filter((c) => !c.deleted).map(publicCheckpoint),
     add_checkpoint: ({ villageId, name, place }) => {
       if (!fake.state.villages.some((v) => v.id === villageId)) throw { kind: 'not_found', message: '找不到该村（社区）' };
       const n = String(name ?? '').trim();
       if (!n || [...n].length > 40) throw new Invalid('name', '卡口名称应为1–40个字');
       const id = uuid('cp');
-      state.checkpoints.push({ id, village_id: villageId, name: n, place: String(place ?? '').trim() || null, deleted: false });
+      state.checkpoints.push({ id, village_id: villageId, name: n, place: String(place ?? '').trim() || null, shift_plan: defaultPlan(), deleted: false });
       touched();
       return id;
     },
@@ -333,14 +601,22 @@
         else if (e.direction === 'in') counts.in++;
         else counts.out++;
       }
-      const { date, index } = shiftAt(at);
+      const plan = cp.shift_plan;
+      const { date, index } = shiftAt(plan, at);
       const last = state.shifts
         .filter((s) => s.checkpoint_id === cp.id && s.signed_out_at)
         .sort((a, b) => (a.signed_out_at < b.signed_out_at ? 1 : -1))[0];
       return {
         date: ymd(at),
         counts,
-        shift: { date, index, start: SHIFTS[index][0], end: SHIFTS[index][1], staff_needed: 2, signed_in: publicShift(signedIn(cp.id, date, index)) },
+        shift: {
+          date,
+          index,
+          start: plan.shifts[index].start,
+          end: plan.shifts[index].end,
+          staff_needed: plan.staff_per_shift,
+          signed_in: publicShift(signedIn(cp.id, date, index)),
+        },
         last_handover: publicShift(last),
         recent: today.slice(-20).reverse().map(publicEntry),
       };
@@ -374,7 +650,7 @@
       }
       if (!names.length) throw new Invalid('staff', '请填写值班人员');
       const at = now();
-      const { date, index } = shiftAt(at);
+      const { date, index } = shiftAt(cp.shift_plan, at);
       const row = { id: uuid('shift'), checkpoint_id: cp.id, date, index, staff: names.join(','), signed_in_at: localAt(at), signed_out_at: null, handover_note: null };
       state.shifts.push(row);
       touched();
@@ -385,7 +661,7 @@
       const text = freeText(note, 'note', '交接班记录', 500);
       if (!text) throw new Invalid('note', '请填写交接班记录，无事可写“无异常”');
       // Written in the first 30 minutes of a shift, it belongs to the one that just ended.
-      const { date, index } = shiftAt(new Date(clock() - 30 * MINUTE));
+      const { date, index } = shiftAt(cp.shift_plan, new Date(clock() - 30 * MINUTE));
       const row = state.shifts
         .filter((s) => s.checkpoint_id === cp.id && s.date === date && s.index === index)
         .sort((a, b) => (a.signed_in_at < b.signed_in_at ? 1 : -1))[0];
@@ -401,7 +677,72 @@
       if (refusal) throw refusal;
       return null;
     },
-    rules: () => state.rules,
+    rules: () => JSON.parse(JSON.stringify(state.rules)),
+    set_rules: ({ rules }) => {
+      const r = rules || {};
+      const tenths = Number(r.fever_tenths);
+      if (!Number.isInteger(tenths) || tenths < 370 || tenths > 385) throw new Invalid('fever_tenths', '发热标准应在37.0–38.5℃之间');
+      const decisions = {};
+      for (const f of ['fever_decision', 'yellow_decision', 'red_decision', 'medium_risk_decision', 'high_risk_decision']) {
+        decisions[f] = enumOf(f, '处置', r[f], ['allow', 'turn-back', 'observe']);
+      }
+      if (decisions.fever_decision === 'allow') throw new Invalid('fever_decision', '发热人员不能设为直接放行');
+      if (decisions.red_decision === 'allow') throw new Invalid('red_decision', '红码人员不能设为直接放行');
+      if (SEVERITY[decisions.high_risk_decision] < SEVERITY[decisions.medium_risk_decision]) {
+        throw new Invalid('high_risk_decision', '高风险地区的处置不能比中风险地区宽松');
+      }
+      const areas = [];
+      const seen = [];
+      (Array.isArray(r.risk_areas) ? r.risk_areas : []).forEach((a, i) => {
+        const name = String((a && a.name) ?? '').trim();
+        const key = fold(name);
+        const len = [...key].length;
+        if (len < 2 || len > 20) throw new Invalid('risk_areas', `第${i + 1}个风险地区名称应为2–20个字`);
+        if (seen.includes(key)) throw new Invalid('risk_areas', `风险地区“${name}”重复`);
+        seen.push(key);
+        const level = enumOf('risk_areas', '风险等级', a.level, ['medium', 'high']);
+        const since = String(a.since ?? '').trim();
+        const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(since);
+        const day = d && new Date(+d[1], +d[2] - 1, +d[3]);
+        if (!d || day.getMonth() !== +d[2] - 1 || day.getDate() !== +d[3]) {
+          throw new Invalid('risk_areas', `第${i + 1}个风险地区的起始日期“${since}”应为 YYYY-MM-DD`);
+        }
+        areas.push({ name, level, since });
+      });
+      state.rules = { fever_tenths: tenths, ...decisions, risk_areas: areas };
+      touched();
+      return JSON.parse(JSON.stringify(state.rules));
+    },
+    set_shift_plan: ({ checkpoint, shifts, staffPerShift }) => {
+      const cp = checkpointOf(checkpoint);
+      cp.shift_plan = validPlan(shifts, staffPerShift);
+      touched();
+      return publicCheckpoint(cp);
+    },
+    issue_pass: ({ household, from, to }) => {
+      const fromMs = passTime('valid_from', from);
+      const toMs = passTime('valid_to', to);
+      if (toMs <= fromMs) throw new Invalid('valid_to', '通行证结束时间应晚于开始时间');
+      if (toMs - fromMs > MAX_PASS_DAYS * DAY) throw new Invalid('valid_to', `通行证时段最长${MAX_PASS_DAYS}天，更长请分次发放`);
+      const h = fake.state.households.get(String(household ?? ''));
+      if (!h || h.deleted) throw notFound('户');
+      const number = issuePass(h.id, fromMs, toMs, fake.state.device_name);
+      touched();
+      return publicPass(state.passes.find((p) => p.number === number));
+    },
+    passes: ({ household }) => {
+      const h = fake.state.households.get(String(household ?? ''));
+      if (!h || h.deleted) throw notFound('户');
+      return state.passes
+        .filter((p) => p.household_id === h.id)
+        .sort((a, b) => (a.valid_from < b.valid_from ? 1 : a.valid_from > b.valid_from ? -1 : 0))
+        .map(publicPass);
+    },
+    pass_qr: ({ number }) => {
+      const n = parsePass(number);
+      if (!state.passes.some((p) => p.number === n)) throw { kind: 'not_found', message: '找不到该通行证' };
+      return qrSvg(PASS_PREFIX + n);
+    },
   });
 
   // ---- demo data -----------------------------------------------------------------------------
@@ -453,9 +794,9 @@
       record(make(i, i === 2 ? { code: 'yellow' } : {}), at);
     }
     // A pass of the 王 household, valid from an hour ago for the next six hours.
-    return issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR);
+    return issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR, '王海', opts.demoPass || null);
   }
   const demoPass = seed();
 
-  fake.checkpoint = { state, demoPass, issuePass, passNumber, suggest, validate };
+  fake.checkpoint = { state, demoPass, issuePass, passNumber, parsePass, suggest, validate, qrMatrix, qrSvg, shiftAt };
 })();
