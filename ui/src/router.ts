@@ -25,6 +25,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/care/policies/:id', name: 'policy-edit', component: () => import('./views/PolicyEdit.vue') },
   { path: '/care/:id', name: 'case', component: () => import('./views/CaseDetail.vue') },
   { path: '/checkpoint', name: 'checkpoint', component: () => import('./views/Checkpoint.vue') },
+  { path: '/checkpoint/rules', name: 'checkpoint-rules', component: () => import('./views/CheckpointRules.vue') },
   { path: '/checkpoint/:id/entries', name: 'checkpoint-entries', component: () => import('./views/CheckpointEntries.vue') },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/Conflicts.vue') },
   { path: '/coverage', name: 'coverage', component: () => import('./views/Coverage.vue') },
