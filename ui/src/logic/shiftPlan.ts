@@ -5,13 +5,22 @@ import type { PlanShift, ShiftPlan } from '../types';
 const DAY = 24 * 60;
 export const MAX_STAFF = 20;
 
-/** "H:MM", "HH:MM:SS", "24:00" → "HH:MM"; null when it is not a time. */
+/**
+ * A time as typed → "HH:MM", or null when it is not one: "8:00", "08:00:00", "16：30" (a
+ * Chinese keyboard's colon), "0800", "800", "8" (an hour), and "24:00" for midnight.
+ */
 export function hm(text: string): string | null {
-  const t = String(text ?? '').trim().replace('：', ':');
-  if (t === '24:00') return '00:00';
-  const m = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(t);
-  if (!m || +m[1] > 23 || +m[2] > 59) return null;
-  return `${m[1].padStart(2, '0')}:${m[2]}`;
+  const t = String(text ?? '')
+    .trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace('：', ':');
+  const m = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(t) ?? /^(\d{1,2})(\d{2})$/.exec(t) ?? /^(\d{1,2})()$/.exec(t);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = m[2] === '' ? 0 : Number(m[2]);
+  if (h === 24 && min === 0) return '00:00';
+  if (h > 23 || min > 59) return null;
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
 }
 
 /** Minutes after midnight, or null. */

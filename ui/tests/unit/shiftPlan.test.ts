@@ -21,7 +21,14 @@ describe('shift times', () => {
     expect(hm('08:00:00')).toBe('08:00');
     expect(hm('24:00')).toBe('00:00');
     expect(hm('16：30')).toBe('16:30');
+    expect(hm('0800')).toBe('08:00');
+    expect(hm('830')).toBe('08:30');
+    expect(hm('8')).toBe('08:00');
+    expect(hm('１６：００')).toBe('16:00');
+    expect(hm('24')).toBe('00:00');
     expect(hm('25:00')).toBeNull();
+    expect(hm('12:60')).toBeNull();
+    expect(hm('8 点')).toBeNull();
     expect(hm('')).toBeNull();
   });
   it('measures shifts that cross midnight', () => {
