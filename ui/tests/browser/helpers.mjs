@@ -91,13 +91,14 @@ const fakeSource = FAKES.filter((f) => existsSync(f)).map((f) => readFileSync(f,
 /**
  * Opens the app in a fresh Chromium profile at `viewport`, with the fake backend installed
  * (options in `fake`), runs `fn(page, ctx)` and closes everything. Fails on page errors.
+ * `args` are added to Chromium's command line (e.g. a fake camera playing a file).
  */
-export async function withApp(server, { viewport, fake = {}, hash = '#/' }, fn) {
+export async function withApp(server, { viewport, fake = {}, hash = '#/', args = [] }, fn) {
   const profile = mkdtempSync(join(tmpdir(), 'gridbook-ui-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...args],
     viewport,
     deviceScaleFactor: 1,
     locale: 'zh-CN',
