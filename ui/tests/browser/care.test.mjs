@@ -100,6 +100,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="close-sheet"] [data-close="transferred"]').waitFor();
         await page.waitForTimeout(400);
         await page.locator('[data-test="close-save"]').click();
+        await page.locator('[data-field="note"] .van-field__error-message').waitFor();
         assert.equal(await fieldError(page, 'note'), '请填写转出去向或撤销原因');
         await field(page, 'note').fill('转至县集中隔离点');
         await page.locator('[data-test="close-save"]').click();
