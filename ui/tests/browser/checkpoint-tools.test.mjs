@@ -405,6 +405,16 @@ describe('passes and rules in English', () => {
         await page.locator('[data-test="rules-save"]').waitFor();
         assert.match(await page.locator('[data-test="checkpoint-rules"]').innerText(), /Decision for each case[\s\S]*High-risk area in 14 days/);
         await shot('rules-en');
+        // Nothing changed: nothing is sent.
+        await page.locator('[data-test="rules-save"]').click();
+        assert.equal(await toastText(page), 'Nothing changed');
+        assert.equal((await callsOf(page, 'set_rules')).length, 0);
+        // An area typed but not added is saved with the rules.
+        await field(page, 'area-name').fill('锡林浩特市');
+        await page.locator('[data-test="rules-save"]').click();
+        assert.equal(await toastText(page), 'Rules saved; they sync to every checkpoint');
+        const sent = (await callsOf(page, 'set_rules'))[0].args.rules;
+        assert.deepEqual(sent.risk_areas.at(-1), { name: '锡林浩特市', level: 'medium', since: TODAY });
       });
     });
   }
