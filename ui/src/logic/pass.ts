@@ -10,14 +10,32 @@ export function isPassPayload(text: string): boolean {
   return text.trim().slice(0, PASS_PREFIX.length).toUpperCase() === PASS_PREFIX;
 }
 
+/** Where the last payload prefix starts in `text` (any case), or -1. */
+function prefixAt(text: string): number {
+  return text.toUpperCase().lastIndexOf(PASS_PREFIX);
+}
+
+/** The text holds a pass QR payload somewhere (a scan into a field that already had text). */
+export function hasPassPayload(text: string): boolean {
+  return prefixAt(text) >= 0;
+}
+
 /**
- * The pass number in a scanned or typed text: a QR payload loses its prefix (and spaces, and is
- * upper-cased, as a scanner may type in any case); anything else stays as typed, for the
- * backend to judge.
+ * The pass number in a scanned or typed text: what follows the last QR payload prefix (spaces
+ * dropped, upper-cased, as a scanner may type in any case), so a second scan into a filled field
+ * replaces the first; anything else stays as typed, for the backend to judge.
  */
 export function passFromText(text: string): string {
-  if (!isPassPayload(text)) return text;
-  return text.trim().slice(PASS_PREFIX.length).replace(/\s+/g, '').toUpperCase();
+  const at = prefixAt(text);
+  if (at < 0) return text;
+  return text.slice(at + PASS_PREFIX.length).replace(/\s+/g, '').toUpperCase();
+}
+
+/** A payload typed in full (prefix and 8 characters), e.g. into the search: its number, else null. */
+export function completePayload(text: string): string | null {
+  if (!hasPassPayload(text)) return null;
+  const n = passFromText(text);
+  return /^[2-9A-HJ-NP-Z]{8}$/.test(n) ? n : null;
 }
 
 /** A decoded QR code that can be a pass: a payload, or a bare 8-character number. */

@@ -245,6 +245,29 @@ for (const viewport of VIEWPORTS) {
       );
     });
 
+    test('a scan into the search box goes to the pass; the person picked after it is checked', async () => {
+      await withApp(server, { viewport, hash: '#/checkpoint' }, async (page) => {
+        await openCheckpoint(page);
+        const pass = await page.evaluate(() => window.__fake.checkpoint.demoPass);
+        await page.locator('[data-test="direction-out"]').click();
+        const search = page.locator('[data-test="match-search"] input');
+        await search.click();
+        await type(page, search, `GRIDBOOK-PASS:${pass}`);
+        await search.press('Enter');
+        await field(page, 'pass').waitFor();
+        assert.equal(await field(page, 'pass').inputValue(), pass);
+        assert.equal(await search.inputValue(), '');
+        assert.equal(await page.locator('[data-test="match-none"]').count(), 0);
+        assert.equal((await callsOf(page, 'match_residents')).filter((c) => /PASS/i.test(c.args.query)).length, 0);
+        // Nobody picked yet, so nothing to check; picking 王秀英 checks the pass for her.
+        assert.equal((await callsOf(page, 'check_pass')).length, 0);
+        await pickResident(page, 'wxy', '王秀英');
+        const check = await waitCall(page, 'check_pass', (c) => c.args.number === pass);
+        assert.deepEqual(check.args, { number: pass, direction: 'out', idNumber: '150581195803070020' });
+        await page.locator('[data-test="pass-ok"]').waitFor();
+      });
+    });
+
     test('no camera: the scanner says so and points to the scanner gun or typing', async () => {
       await withApp(server, { viewport, hash: '#/checkpoint' }, async (page, { shot }) => {
         await openCheckpoint(page);

@@ -4,7 +4,9 @@ import {
   addMinutes,
   appNow,
   cameraProblem,
+  completePayload,
   decodeSize,
+  hasPassPayload,
   defaultWindow,
   isPassPayload,
   joinLocal,
@@ -48,6 +50,18 @@ describe('scanner input', () => {
     expect(passFromText('GRIDBOOK-PA')).toBe('GRIDBOOK-PA');
     expect(passFromText('GRIDBOOK-PASS:')).toBe('');
     expect(passFromText('56ar-2q2t')).toBe('56ar-2q2t');
+    // A second scan into a field that already holds a number replaces it.
+    expect(passFromText('56AR2Q2TGRIDBOOK-PASS:2345678Z')).toBe('2345678Z');
+    expect(passFromText('GRIDBOOK-PASS:56AR2Q2Tgridbook-pass:23')).toBe('23');
+  });
+
+  it('knows when a payload typed into another field is complete', () => {
+    expect(hasPassPayload('王GRIDBOOK-PASS:2')).toBe(true);
+    expect(hasPassPayload('GRIDBOOK')).toBe(false);
+    expect(completePayload('GRIDBOOK-PASS:2345678')).toBeNull();
+    expect(completePayload('GRIDBOOK-PASS:2345678Z')).toBe('2345678Z');
+    expect(completePayload('gridbook-pass:2345678z')).toBe('2345678Z');
+    expect(completePayload('2345678Z')).toBeNull();
   });
 
   it('takes a decoded QR code as a pass only when it can be one', () => {
