@@ -245,7 +245,8 @@
     }
     return d.getTime();
   }
-  const MAX_PASS_DAYS = 7;
+  /** The domain's MAX_PASS_WINDOW_HOURS. */
+  const MAX_PASS_HOURS = 24;
 
   // ---- QR codes (ISO 18004): byte mode, error correction M, versions 1–4 ----------------------
   // Enough for a pass payload (22 characters, version 2); the unit tests decode it with jsQR.
@@ -697,7 +698,7 @@
         const name = String((a && a.name) ?? '').trim();
         const key = fold(name);
         const len = [...key].length;
-        if (len < 2 || len > 20) throw new Invalid('risk_areas', `第${i + 1}个风险地区名称应为2–20个字`);
+        if (len < 2 || len > 50) throw new Invalid('risk_areas', `第${i + 1}个风险地区名称应为2–50个字`);
         if (seen.includes(key)) throw new Invalid('risk_areas', `风险地区“${name}”重复`);
         seen.push(key);
         const level = enumOf('risk_areas', '风险等级', a.level, ['medium', 'high']);
@@ -723,7 +724,7 @@
       const fromMs = passTime('valid_from', from);
       const toMs = passTime('valid_to', to);
       if (toMs <= fromMs) throw new Invalid('valid_to', '通行证结束时间应晚于开始时间');
-      if (toMs - fromMs > MAX_PASS_DAYS * DAY) throw new Invalid('valid_to', `通行证时段最长${MAX_PASS_DAYS}天，更长请分次发放`);
+      if (toMs - fromMs > MAX_PASS_HOURS * 3600 * 1000) throw new Invalid('valid_to', `通行证时段最长${MAX_PASS_HOURS}小时，更长请分次发放`);
       const h = fake.state.households.get(String(household ?? ''));
       if (!h || h.deleted) throw notFound('户');
       const number = issuePass(h.id, fromMs, toMs, fake.state.device_name);

@@ -64,9 +64,10 @@ describe('fake passes', () => {
       kind: 'invalid',
       field: 'valid_to',
     });
-    await expect(invoke('issue_pass', { household: 'h-wang', from: '2024-05-01T12:00', to: '2024-05-08T12:01' })).rejects.toMatchObject({
+    await expect(invoke('issue_pass', { household: 'h-wang', from: '2024-05-01T12:00', to: '2024-05-02T12:01' })).rejects.toMatchObject({
       kind: 'invalid',
       field: 'valid_to',
+      message: '通行证时段最长24小时，更长请分次发放',
     });
     await expect(invoke('issue_pass', { household: 'h-nobody', from: `${TODAY}T12:00`, to: `${TODAY}T20:00` })).rejects.toMatchObject({
       kind: 'not_found',
@@ -112,7 +113,7 @@ describe('fake rules', () => {
       expect.objectContaining({ kind: 'invalid', field: 'risk_areas', message: '风险地区“大连市”重复' }),
     );
     const short = { ...saved, risk_areas: [{ name: '连', level: 'high', since: TODAY }] };
-    await expect(invoke('set_rules', { rules: short })).rejects.toMatchObject({ field: 'risk_areas', message: '第1个风险地区名称应为2–20个字' });
+    await expect(invoke('set_rules', { rules: short })).rejects.toMatchObject({ field: 'risk_areas', message: '第1个风险地区名称应为2–50个字' });
     // A failed save changes nothing.
     expect((await invoke('rules')).risk_areas).toEqual(saved.risk_areas);
   });
