@@ -271,28 +271,6 @@ fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
     assert_eq!(str_of(&head, "phone"), "13700001111");
 }
 
-/// Waits until no sheet or dialog is sliding in or out and no mask covers the page.
-fn settle(app: &App) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let moving = "return !!document.querySelector('[class*=\"-enter-active\"], [class*=\"-leave-active\"]');";
-    while app.script(moving, json!([])) != json!(false) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "a sheet or dialog did not stop moving"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(150));
-}
-
-/// Taps `css` once the screen is still, and waits for the sheet it opens to finish sliding in
-/// (a tap during a slide lands on the mask or on the sheet's old place).
-fn open_sheet(app: &App, css: &str) {
-    settle(app);
-    app.tap(css);
-    settle(app);
-}
-
 /// The wait for what the sync bar and the background sync do after a write.
 fn synced(app: &App) {
     app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
@@ -329,19 +307,19 @@ fn a_grid_worker_starts_a_case_records_checks_and_sees_the_escalation_at_home() 
     app.wait_text("[data-test=\"case-status\"]", "管控中");
 
     // A normal check: 记录随访, 36.5, 保存.
-    open_sheet(&app, "[data-test=\"record-check\"]");
+    app.open_sheet("[data-test=\"record-check\"]");
     app.tap("[data-test=\"check-sheet\"] [data-temp=\"36.5\"]");
     app.tap("[data-test=\"check-save\"]");
     app.wait_text("[data-test=\"timeline-visit\"]", "36.5℃");
 
     // A fever check: 37.8 typed, with a dry cough.
-    open_sheet(&app, "[data-test=\"record-check\"]");
+    app.open_sheet("[data-test=\"record-check\"]");
     fill(&app, &field("temp"), "37.8");
     app.tap("[data-test=\"check-sheet\"] [data-symptom=\"dry-cough\"]");
     app.tap("[data-test=\"check-save\"]");
     app.wait_text(".van-dialog", "需转诊发热门诊");
     app.wait_text(".van-dialog", "37.8");
-    settle(&app);
+    app.settle();
     app.tap(".van-dialog .van-dialog__confirm");
     app.wait_text("[data-test=\"case-status\"]", "异常待处置");
     app.wait("[data-test=\"escalation-banner\"]");

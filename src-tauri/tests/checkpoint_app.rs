@@ -8,7 +8,11 @@
 //! and registers a visitor with a red code by hand: the suggestion 留观转运 shows before
 //! saving and the visitor is not let in. The entry list of the day shows both, the sync bar
 //! reaches "已全部同步", and the township laptop, synced through the relay, lists both entries
-//! with their decisions. Screenshots at 360×740 and 1280×800 go to
+//! with their decisions. Then the resident's household gets a temporary pass from its page
+//! (number and QR code shown); the resident goes out on it, the pass typed as a handheld
+//! scanner types its QR text; a second outing on it is refused; a yellow-code visitor is turned
+//! back; the laptop has the outing with its pass, the turned-back visitor, and the pass used up.
+//! Screenshots at 360×740 and 1280×800 go to
 //! docs/screenshots/app-checkpoint-*.png (shown in the README).
 
 use std::path::{Path, PathBuf};
@@ -25,6 +29,8 @@ const LAPTOP: (u32, u32) = (1280, 800);
 
 /// The visitor: nobody of the demo township has this name.
 const VISITOR: &str = "欧阳晓燕";
+/// A second visitor, with a yellow code.
+const VISITOR_YELLOW: &str = "司马青云";
 
 fn screenshots() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots")
@@ -44,6 +50,17 @@ fn shoot(app: &App, name: &str) {
 /// The input inside the Vant field `name`.
 fn field(name: &str) -> String {
     format!("[data-field=\"{name}\"] input")
+}
+
+/// Types into the pass field, opening the entry's "more" section first when it is folded.
+fn fill_pass(app: &App, text: &str) {
+    let folded = "const i = document.querySelector('[data-field=\"pass\"] input');
+                  return !i || i.offsetParent === null;";
+    if app.script(folded, serde_json::json!([])) == serde_json::json!(true) {
+        app.tap("[data-test=\"more\"] .van-collapse-item__title");
+        app.settle();
+    }
+    app.fill(&field("pass"), text);
 }
 
 /// The number on a count tile.
@@ -213,4 +230,105 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
     assert_eq!(visitor_entry["health_code"], "red");
     assert_eq!(visitor_entry["overridden"], false);
     assert_eq!(visitor_entry["person_id"], Value::Null);
+
+    // The resident's household gets a temporary pass from its page in the ledger.
+    let tail = &id_number[id_number.len() - 4..];
+    app.tab("户籍台账");
+    app.fill("[data-test=\"search\"] input", tail);
+    let hit = app.wait_text("[data-test=\"search-hit\"]", &name);
+    app.click(&hit);
+    app.wait_text("[data-test=\"person-card\"]", &name);
+    app.open_sheet("[data-test=\"issue-pass\"]");
+    app.wait("[data-test=\"issue-sheet\"]");
+    app.wait_toasts_gone();
+    app.tap("[data-test=\"issue-save\"]");
+    app.settle();
+    let shown = app.wait("[data-test=\"pass-sheet\"] [data-test=\"pass-number\"]");
+    let number: String = app
+        .text(&shown)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    assert_eq!(number.len(), 8, "pass number {number:?}");
+    app.wait("[data-test=\"pass-sheet\"] [data-test=\"pass-qr-img\"]");
+    shoot(&app, "pass");
+    // The sheet re-centres after the screenshots' resize: close it once it is still.
+    app.settle();
+    let close = app.wait(".pass-popup .van-popup__close-icon");
+    app.click_through(&close);
+    app.settle();
+    app.wait_toasts_gone();
+
+    // At the gate the resident goes out on it: the QR text typed by a handheld scanner.
+    // (A toast sits in the middle of the screen, where a tapped element is scrolled to: each
+    // step waits for the last one's toast to go.)
+    let out_on_pass = |app: &App| {
+        app.wait_toasts_gone();
+        app.tab("卡口");
+        app.tap("[data-test=\"direction-out\"]");
+        app.fill("[data-test=\"match-search\"] input", tail);
+        let hit = app.wait_text("[data-test=\"match-hit\"]", &name);
+        app.click(&hit);
+        app.wait_text("[data-test=\"matched\"]", &name);
+        fill_pass(app, &format!("GRIDBOOK-PASS:{number}\u{E007}"));
+        app.tap("[data-test=\"temp-36.4\"]");
+        app.tap("[data-test=\"code-green\"]");
+        app.wait("[data-test=\"suggestion\"][data-decision=\"allow\"]");
+        app.tap("[data-test=\"save\"]");
+    };
+    out_on_pass(&app);
+    app.wait_text(".van-toast", &format!("{name} 已放行"));
+    assert_eq!(count(&app, "out"), 1);
+    // A second outing of the household in the same window is refused, and not written.
+    out_on_pass(&app);
+    app.wait_text(".van-dialog", "每户每时段限一人");
+    app.settle();
+    shoot(&app, "pass-refused");
+    app.tap(".van-dialog .van-dialog__confirm");
+    app.settle();
+    assert_eq!(count(&app, "out"), 1, "the refused outing was recorded");
+
+    // A visitor with a yellow code is turned back (劝返), as the township's rules suggest.
+    app.wait_toasts_gone();
+    app.tap("[data-test=\"unlink\"]");
+    fill_pass(&app, "");
+    app.tap("[data-test=\"direction-in\"]");
+    app.fill(&field("name"), VISITOR_YELLOW);
+    app.fill(&field("id_number"), &mainland_id(4343));
+    app.tap("[data-test=\"temp-36.6\"]");
+    app.tap("[data-test=\"code-yellow\"]");
+    app.wait("[data-test=\"suggestion\"][data-decision=\"turn-back\"]");
+    app.wait_text("[data-test=\"reasons\"]", "黄码");
+    app.tap("[data-test=\"save\"]");
+    app.wait_text(".van-toast", &format!("{VISITOR_YELLOW} 已劝返"));
+    assert_eq!(count(&app, "turned_back"), 1);
+    app.wait_toasts_gone();
+    app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
+
+    // The township laptop has the pass, its one use, and the turned-back visitor.
+    laptop.sync();
+    let list = laptop.json(&format!(
+        "entry list --checkpoint {checkpoint} --date {day}"
+    ));
+    let entries = array(&list);
+    assert_eq!(entries.len(), 4, "{list}");
+    let outing = entries
+        .iter()
+        .find(|e| e["direction"] == "out")
+        .unwrap_or_else(|| panic!("no outing: {list}"));
+    assert_eq!(outing["pass_number"], number.as_str(), "{list}");
+    assert_eq!(outing["decision"], "allow");
+    let yellow = entries
+        .iter()
+        .find(|e| e["name"] == VISITOR_YELLOW)
+        .unwrap_or_else(|| panic!("no entry of {VISITOR_YELLOW}: {list}"));
+    assert_eq!(yellow["decision"], "turn-back", "{list}");
+    assert_eq!(yellow["health_code"], "yellow");
+    let used = laptop.run(&format!("--json pass check {number}"));
+    assert_eq!(
+        used.status.code(),
+        Some(3),
+        "the pass is used up everywhere"
+    );
+    assert!(String::from_utf8_lossy(&used.stderr).contains("already-used"));
 }

@@ -60,6 +60,11 @@ impl Display {
         for n in 90..140 {
             let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
             let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+            if stale(&lock) {
+                // An Xvfb killed without a chance to clean up (SIGKILL) leaves both behind.
+                let _ = std::fs::remove_file(&lock);
+                let _ = std::fs::remove_file(&socket);
+            }
             if socket.exists() || lock.exists() {
                 continue;
             }
@@ -93,6 +98,17 @@ impl Display {
             }
         }
         panic!("could not start Xvfb on any display :90–:139");
+    }
+}
+
+/// Whether an X lock file names a process that no longer exists.
+fn stale(lock: &std::path::Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else {
+        return false;
+    };
+    match text.trim().parse::<u32>() {
+        Ok(pid) => !PathBuf::from(format!("/proc/{pid}")).exists(),
+        Err(_) => false,
     }
 }
 
@@ -282,6 +298,30 @@ impl App {
         self.script("arguments[0].click();", json!([elem(e)]));
     }
 
+    /// Waits (up to 10 s) until no sheet or dialog is sliding in or out: a tap during a
+    /// slide lands on the mask or on the sheet's old place.
+    pub fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let moving =
+            "return !!document.querySelector('[class*=\"-enter-active\"], [class*=\"-leave-active\"]');";
+        while self.script(moving, json!([])) != json!(false) {
+            assert!(
+                Instant::now() < deadline,
+                "a sheet or dialog did not stop moving"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Taps `css` once the screen is still, and waits for the sheet it opens to finish
+    /// sliding in.
+    pub fn open_sheet(&self, css: &str) {
+        self.settle();
+        self.tap(css);
+        self.settle();
+    }
+
     /// Waits for `css` and clicks it.
     pub fn tap(&self, css: &str) {
         let e = self.wait(css);
@@ -318,6 +358,9 @@ impl App {
              el.dispatchEvent(new Event('input', { bubbles: true }));",
             json!([elem(e)]),
         );
+        if text.is_empty() {
+            return; // emptied; the driver refuses an empty text
+        }
         self.ok(
             "POST",
             &format!("/element/{}/value", e.id),
