@@ -23,8 +23,36 @@ export function syncFromStatus(s: AppStatus): SyncStatus {
   };
 }
 
+/** Deployment wall time minus the device's, in ms, from the last status (0 until known). */
+let clockOffset = 0;
+
+/** 'YYYY-MM-DDTHH:MM:SS' read as a wall time, in ms on the device's own zone's scale. */
+function wallMs(at: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(at);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  return new Date(y, mo - 1, d, h, mi, s).getTime();
+}
+
+/** Keeps the offset between the deployment's clock (the backend's `now`) and the device's. */
+export function noteBackendNow(now: string | null | undefined, device: Date = new Date()): void {
+  const ms = now ? wallMs(now) : null;
+  if (ms !== null) clockOffset = ms - device.getTime();
+}
+
+/**
+ * Now at the deployment's local time, 'YYYY-MM-DDTHH:MM': what the backend would call now, even
+ * on a device whose clock is set to another time zone.
+ */
+export function nowLocal(device: Date = new Date()): string {
+  const d = new Date(device.getTime() + clockOffset);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 export async function refreshStatus(): Promise<void> {
   const s = await api.appStatus();
+  noteBackendNow(s.now);
   store.status = s;
   // An event carries fresher sync details (an error message) than app_status: keep them.
   const keepMessage = store.sync.state === 'error' && !s.syncing;

@@ -16,6 +16,8 @@ export interface AppStatus {
   under_follow_up: number;
   /** Today at the deployment's local time (YYYY-MM-DD), whatever the device's time zone. */
   today?: string;
+  /** Now at the deployment's local time, 'YYYY-MM-DDTHH:MM:SS'. */
+  now?: string;
 }
 
 export interface Group {

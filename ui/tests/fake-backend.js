@@ -709,6 +709,7 @@
         syncing: state.syncing,
         under_follow_up: c.followUp,
         today: opts.now ? opts.now.slice(0, 10) : new Date().toLocaleDateString('sv-SE'),
+        now: opts.now ? `${opts.now.slice(0, 16)}:00`.slice(0, 19) : new Date().toLocaleString('sv-SE').replace(' ', 'T'),
       };
     },
     villages: () =>

@@ -38,6 +38,9 @@ pub struct AppStatus {
     /// Today at the deployment's local time (`YYYY-MM-DD`): the day of due lists and forms,
     /// whatever time zone the device's own clock is set to.
     pub today: String,
+    /// Now at the deployment's local time (`YYYY-MM-DDTHH:MM:SS`): the UI keeps its offset from
+    /// the device's clock for the times it suggests (a new pass starts now).
+    pub now: String,
 }
 
 /// The status now, given the background loop's last report.
@@ -58,6 +61,7 @@ pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
         online: matches!(last.state, "idle" | "syncing"),
         syncing: last.state == "syncing",
         today: store.now_local().date().to_string(),
+        now: store.now_local().format("%Y-%m-%dT%H:%M:%S").to_string(),
     })
 }
 

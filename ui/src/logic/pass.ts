@@ -83,14 +83,6 @@ export function addMinutes(at: string, minutes: number): string {
   return localMinute(d);
 }
 
-/**
- * Now on the app's clock: the backend's today (the deployment's date) with the device's time of
- * day; the device's own date when the backend has not said.
- */
-export function appNow(today: string | null | undefined, d: Date = new Date()): string {
-  const own = localMinute(d);
-  return /^\d{4}-\d{2}-\d{2}$/.test(today ?? '') ? `${today}${own.slice(10)}` : own;
-}
 
 /** A new pass: from now, for a day. */
 export function defaultWindow(now: string): { from: string; to: string } {

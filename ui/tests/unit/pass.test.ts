@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   PASS_PREFIX,
   addMinutes,
-  appNow,
   cameraProblem,
   completePayload,
   decodeSize,
@@ -82,12 +81,6 @@ describe('pass status on the app clock', () => {
     expect(passStatus(p, '2024-05-02T09:59')).toBe('valid');
     expect(passStatus(p, '2024-05-02T10:00')).toBe('expired');
     expect(passStatus(p, '2024-06-01T00:00')).toBe('expired');
-  });
-  it('reads the backend date with the device time of day', () => {
-    const d = new Date(2024, 4, 1, 23, 45);
-    expect(appNow('2024-05-02', d)).toBe('2024-05-02T23:45');
-    expect(appNow(null, d)).toBe('2024-05-01T23:45');
-    expect(appNow('bad', d)).toBe('2024-05-01T23:45');
   });
 });
 

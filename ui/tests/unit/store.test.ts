@@ -20,7 +20,7 @@ vi.mock('../../src/api', () => ({
   api: { appStatus: () => appStatus(), listConflicts: async () => [], villages: async () => [] },
   onSyncStatus: async () => () => {},
 }));
-const { applySyncEvent, refreshStatus, store, syncFromStatus } = await import('../../src/store');
+const { applySyncEvent, noteBackendNow, nowLocal, refreshStatus, store, syncFromStatus } = await import('../../src/store');
 
 describe('sync state', () => {
   beforeEach(async () => {
@@ -53,5 +53,30 @@ describe('sync state', () => {
     await refreshStatus();
     expect(store.sync.state).toBe('error');
     expect(store.sync.message).toBe('中继拒绝连接');
+  });
+});
+
+describe('the deployment clock', () => {
+  it('keeps the backend now when the device clock is set to another zone', () => {
+    // The device reads 06:06 (its zone is 8 hours behind); the backend says 14:06.
+    const device = new Date(2026, 10, 23, 6, 6, 0);
+    noteBackendNow('2026-11-23T14:06:00', device);
+    expect(nowLocal(device)).toBe('2026-11-23T14:06');
+    // It runs on with the device's clock, and crosses midnight on the deployment's date.
+    expect(nowLocal(new Date(2026, 10, 23, 16, 30, 0))).toBe('2026-11-24T00:30');
+  });
+
+  it('ignores a missing or malformed now and follows the latest', () => {
+    const device = new Date(2026, 10, 23, 6, 6, 0);
+    noteBackendNow('2026-11-23T06:06:00', device);
+    noteBackendNow(undefined, device);
+    noteBackendNow('14:06', device);
+    expect(nowLocal(device)).toBe('2026-11-23T06:06');
+  });
+
+  it('is read from app_status', async () => {
+    appStatus.mockImplementationOnce(async () => ({ ...status, now: '2030-01-02T03:04:05' }));
+    await refreshStatus();
+    expect(nowLocal().slice(0, 13)).toBe('2030-01-02T03');
   });
 });
