@@ -12,16 +12,18 @@ use gridbook_sync::app::{AppStatus, Settings};
 use gridbook_sync::client::Hello;
 use gridbook_sync::SyncStats;
 use serde_json::{json, Value};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::AppError;
 use crate::App;
 
 type R<T> = Result<T, AppError>;
 
+/// The first call of the UI: fails with the reason when the store could not be opened.
 #[tauri::command(async)]
-pub fn app_status(app: State<'_, App>) -> R<AppStatus> {
-    Ok(gridbook_sync::app::status(&app.store, &app.last_status())?)
+pub fn app_status(h: AppHandle) -> R<AppStatus> {
+    crate::opened(&h)
+        .and_then(|app| Ok(gridbook_sync::app::status(&app.store, &app.last_status())?))
 }
 
 #[tauri::command(async)]

@@ -6,7 +6,7 @@ use gridbook_sync::SyncError;
 use serde::Serialize;
 
 /// An error as the UI receives it.
-#[derive(Debug, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Serialize, thiserror::Error)]
 #[error("{kind}: {message}")]
 pub struct AppError {
     /// Stable kind: invalid, not_found, refused, network, not_enrolled, internal.
@@ -27,6 +27,31 @@ impl AppError {
             field: None,
             code: None,
         }
+    }
+}
+
+impl AppError {
+    /// The store in `dir` could not be opened: what the window shows instead of the app.
+    /// Nothing was written to it.
+    pub fn unopened(dir: &std::path::Path, e: StoreError) -> Self {
+        let kind = e.kind();
+        let inner = AppError::from(e);
+        let reason = match inner.kind {
+            "too_new" => inner.message,
+            _ => format!("数据库无法读取（{kind}）"),
+        };
+        AppError::new(
+            "unopened",
+            format!(
+                "无法打开本机数据（{}）：{reason}。数据未被改动。",
+                dir.display()
+            ),
+        )
+    }
+
+    /// A command ran before the store was opened.
+    pub fn starting() -> Self {
+        AppError::new("starting", "正在打开本机数据，请稍候")
     }
 }
 

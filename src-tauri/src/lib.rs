@@ -51,12 +51,36 @@ fn data_dir(app: &tauri::App) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("gridbook-data"))
 }
 
+/// Why the device store could not be opened (a database made by a newer gridbook, an
+/// unreadable file): managed instead of [`App`], so that the window opens and says so in
+/// Chinese rather than the process dying before it shows anything.
+struct Unopened(AppError);
+
+/// The opened app, or the reason it could not open its store.
+fn opened(h: &tauri::AppHandle) -> Result<tauri::State<'_, App>, AppError> {
+    match h.try_state::<App>() {
+        Some(app) => Ok(app),
+        None => Err(h
+            .try_state::<Unopened>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(AppError::starting)),
+    }
+}
+
 /// Starts the app (desktop `main` and the mobile entry point).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let result = tauri::Builder::default()
         .setup(|app| {
-            let store = Arc::new(Store::open(data_dir(app))?);
+            let dir = data_dir(app);
+            let store = match Store::open(&dir) {
+                Ok(store) => Arc::new(store),
+                Err(e) => {
+                    eprintln!("gridbook: cannot open {}: {e}", dir.display());
+                    app.manage(Unopened(AppError::unopened(&dir, e)));
+                    return Ok(());
+                }
+            };
             let status = Arc::new(Mutex::new(background::current_status(&store)));
             let (tx, rx) = channel();
             let handle = app.handle().clone();

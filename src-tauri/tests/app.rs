@@ -12,6 +12,9 @@
 //! in three taps and a fever check, see the case escalated and listed in red on the home screen;
 //! a second device has the case with both checks and the referral.
 //!
+//! A device whose database was made by a newer gridbook gets a page saying so, in Chinese,
+//! and the file is left as it was.
+//!
 //! Screenshots at 360×740 and 1280×800 go to docs/screenshots/ (shown in the README).
 
 use std::path::{Path, PathBuf};
@@ -350,4 +353,45 @@ fn a_grid_worker_starts_a_case_records_checks_and_sees_the_escalation_at_home() 
     temps.sort_by(f64::total_cmp);
     assert_eq!(temps, vec![36.5, 37.8], "{detail}");
     assert_eq!(array(&detail["referrals"]).len(), 1, "{detail}");
+}
+
+#[test]
+fn a_database_from_a_newer_gridbook_gets_a_chinese_page_and_is_left_alone() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let data = Data::new();
+    data.ok(&format!("demo --villages 1 --households 3 --seed {SEED}"));
+    let db = data.path().join(gridbook_store::DB_FILE);
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open the store's database");
+        conn.pragma_update(None, "user_version", 999)
+            .expect("set a future schema version");
+    }
+    let before = std::fs::read(&db).expect("read the database");
+
+    let display = Display::start();
+    let app = App::start(
+        &display,
+        Path::new(env!("CARGO_BIN_EXE_gridbook-app")),
+        &[("GRIDBOOK_DATA", data.path())],
+    );
+    app.resize(PHONE.0, PHONE.1);
+    let page = app.wait_text("[data-test=\"fatal\"]", "更新版本的 gridbook");
+    let text = app.text(&page);
+    assert!(text.contains("无法打开本机数据"), "{text}");
+    assert!(text.contains("数据未被改动"), "{text}");
+    assert!(
+        text.contains(&data.path().display().to_string()),
+        "the page names the data directory: {text}"
+    );
+    shoot(&app, "app-too-new");
+    drop(app);
+
+    assert!(
+        std::fs::read(&db).expect("read the database") == before,
+        "the app changed a database it refused"
+    );
+    let version: i64 = rusqlite::Connection::open(&db)
+        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+        .expect("read the schema version");
+    assert_eq!(version, 999);
 }

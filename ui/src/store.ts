@@ -111,6 +111,12 @@ export function applySyncEvent(s: SyncStatus): void {
 
 export async function startStore(): Promise<void> {
   await onSyncStatus(applySyncEvent);
-  await Promise.all([refreshStatus(), refreshVillages(), refreshConflicts()]);
+  const status = refreshStatus();
+  // When the store could not be opened, app_status says why (in Chinese); the other calls
+  // only fail. Report that reason whichever call failed first.
+  await Promise.all([status, refreshVillages(), refreshConflicts()]).catch(async (e) => {
+    await status;
+    throw e;
+  });
   store.ready = true;
 }
