@@ -15,6 +15,11 @@ use crate::record::{create_record, record_obj};
 use crate::value::Val;
 use crate::{set_setting, Inner, Store};
 
+/// Villages written per SQLite commit. Each village adds some 50k search-index rows at
+/// random places of a large index, so one commit dirties a large share of its pages; ten
+/// villages a commit write each such page once instead of ten times.
+const VILLAGES_PER_COMMIT: usize = 10;
+
 /// What a demo import did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DemoReport {
@@ -103,9 +108,30 @@ impl Store {
         };
         report.township_id = township.clone();
         self.demo_grid(&township, &plan)?;
-        for i in 0..plan.villages.len() {
-            let hh = demo::village_households(seed, &plan, i, today);
-            self.demo_village(&plan.villages[i].village.id.to_string(), &hh, &mut report)?;
+        let villages: Vec<usize> = (0..plan.villages.len()).collect();
+        for batch in villages.chunks(VILLAGES_PER_COMMIT) {
+            let mut g = self.lock();
+            g.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let written = batch.iter().try_for_each(|&i| {
+                let hh = demo::village_households(seed, &plan, i, today);
+                demo_village(
+                    &mut g,
+                    &plan.villages[i].village.id.to_string(),
+                    &hh,
+                    &mut report,
+                )
+            });
+            match written.and_then(|()| Ok(g.conn.execute_batch("COMMIT")?)) {
+                Ok(()) => {}
+                Err(e) => {
+                    let _ = g.conn.execute_batch("ROLLBACK");
+                    for &i in batch {
+                        let id = plan.villages[i].village.id.to_string();
+                        g.docs.evict(&doc_id(DocKind::Ledger, &id));
+                    }
+                    return Err(e);
+                }
+            }
         }
         Ok(report)
     }
@@ -157,33 +183,34 @@ impl Store {
         )?;
         Ok(())
     }
+}
 
-    fn demo_village(
-        &self,
-        village: &str,
-        hh: &[DemoHousehold],
-        report: &mut DemoReport,
-    ) -> Result<()> {
-        let mut g = self.lock();
-        let (now_ms, device) = (g.now_ms(), g.device.clone());
-        let created = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
-        let Inner { conn, docs, .. } = &mut *g;
-        docs.mutate(
-            conn,
-            &doc_id(DocKind::Ledger, village),
-            Some(village),
-            now_ms,
-            |doc| {
-                let stamp = Stamp {
-                    device: &device,
-                    created: &created,
-                    now_ms,
-                };
-                write_households(doc, hh, &stamp, report).map(Some)
-            },
-        )?;
-        Ok(())
-    }
+/// Writes one village's demo households into its ledger document, inside the caller's
+/// transaction.
+fn demo_village(
+    g: &mut Inner,
+    village: &str,
+    hh: &[DemoHousehold],
+    report: &mut DemoReport,
+) -> Result<()> {
+    let (now_ms, device) = (g.now_ms(), g.device.clone());
+    let created = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let Inner { conn, docs, .. } = g;
+    docs.mutate(
+        conn,
+        &doc_id(DocKind::Ledger, village),
+        Some(village),
+        now_ms,
+        |doc| {
+            let stamp = Stamp {
+                device: &device,
+                created: &created,
+                now_ms,
+            };
+            write_households(doc, hh, &stamp, report).map(Some)
+        },
+    )?;
+    Ok(())
 }
 
 /// Who and when, for records written by the demo import.

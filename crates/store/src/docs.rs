@@ -298,13 +298,35 @@ impl Docs {
         now_ms: i64,
         f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
     ) -> Result<bool> {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let doc = self.get(&tx, id)?;
+        // Inside a caller's transaction (a bulk import of several documents), a savepoint: the
+        // import commits once. Otherwise a transaction of its own, IMMEDIATE so that another
+        // process's write waits instead of failing half-way.
+        if conn.is_autocommit() {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let changed = self.mutate_in(&tx, id, village, now_ms, f)?;
+            tx.commit()?;
+            Ok(changed)
+        } else {
+            let sp = conn.savepoint()?;
+            let changed = self.mutate_in(&sp, id, village, now_ms, f)?;
+            sp.commit()?;
+            Ok(changed)
+        }
+    }
+
+    fn mutate_in(
+        &mut self,
+        tx: &Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        let doc = self.get(tx, id)?;
         let before = doc.get_heads();
         let touched = f(doc)?;
         let after = doc.get_heads();
         if before == after {
-            tx.commit()?;
             return Ok(false);
         }
         // A document's first chunk is a full, compressed snapshot.
@@ -314,14 +336,13 @@ impl Docs {
             doc.save_after(&before)
         };
         let touched = touched.unwrap_or_else(|| touched_records(doc, &before, &after));
-        let seq = append_chunk(&tx, id, village, &bytes, &after, now_ms)?;
+        let seq = append_chunk(tx, id, village, &bytes, &after, now_ms)?;
         let doc = &*doc;
         for rid in &touched {
-            project_record(&tx, id, village, doc, rid)?;
+            project_record(tx, id, village, doc, rid)?;
         }
         self.set_seq(id, seq);
-        self.maybe_compact(&tx, id)?;
-        tx.commit()?;
+        self.maybe_compact(tx, id)?;
         Ok(true)
     }
 
