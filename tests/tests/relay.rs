@@ -693,6 +693,17 @@ fn a_clock_a_day_wrong_loses_nothing() {
 /// without answering. The body is written from its own thread while the answer is read, so a
 /// relay that answers early never deadlocks the test.
 fn raw_post(addr: &str, token: Option<&str>, len: u64, body: Box<dyn Read + Send>) -> Option<u16> {
+    raw_post_with(addr, token, "", len, body)
+}
+
+/// [`raw_post`] with extra header lines (each ending in CRLF).
+fn raw_post_with(
+    addr: &str,
+    token: Option<&str>,
+    extra: &str,
+    len: u64,
+    body: Box<dyn Read + Send>,
+) -> Option<u16> {
     let mut stream = TcpStream::connect(addr).expect("connect to the relay");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
@@ -702,7 +713,7 @@ fn raw_post(addr: &str, token: Option<&str>, len: u64, body: Box<dyn Read + Send
         .unwrap_or_default();
     let head = format!(
         "POST /v1/sync HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/octet-stream\r\n\
-         Content-Length: {len}\r\nConnection: close\r\n\r\n"
+         {extra}Content-Length: {len}\r\nConnection: close\r\n\r\n"
     );
     let mut writer = stream.try_clone().expect("clone stream");
     let sender = std::thread::spawn(move || {
@@ -804,6 +815,46 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
     ) {
         Some(413) => {}
         other => problems.push(format!("65 MiB body: status {other:?}, expected 413")),
+    }
+    // Compressed bodies: a valid request is served; one that expands past 64 MiB (a few KiB
+    // on the wire), or is no zstd at all, is refused.
+    let zstd = |bytes: &[u8]| zstd::bulk::compress(bytes, 3).expect("zstd");
+    let compressed: Vec<(&str, Vec<u8>, u16)> = vec![
+        ("compressed valid request", zstd(&valid), 200),
+        (
+            "compressed 65 MiB of zeros",
+            zstd(&vec![0u8; 65 << 20]),
+            413,
+        ),
+        (
+            "compressed 65 MiB after a valid request",
+            {
+                let mut long = valid.clone();
+                long.resize(65 << 20, 0);
+                zstd(&long)
+            },
+            413,
+        ),
+        ("not zstd", b"GBS\x01\x01\x00\x00".to_vec(), 400),
+        ("truncated zstd", zstd(&valid)[..6].to_vec(), 400),
+    ];
+    for (what, body, want) in compressed {
+        assert!(
+            body.len() < 1 << 20,
+            "{what}: {} bytes on the wire",
+            body.len()
+        );
+        let len = body.len() as u64;
+        let got = raw_post_with(
+            &addr,
+            Some(&token),
+            "Content-Encoding: zstd\r\n",
+            len,
+            Box::new(std::io::Cursor::new(body)),
+        );
+        if got != Some(want) {
+            problems.push(format!("{what}: status {got:?}, expected {want}"));
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     w.server.assert_alive();

@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use gridbook_store::Store;
+use gridbook_sync::body::{self, BodyError};
 use gridbook_sync::client::Hello;
 use gridbook_sync::wire::Request;
 use gridbook_sync::{serve, Replica};
@@ -146,21 +147,47 @@ async fn sync<S: Storage>(
             format!("body larger than {MAX_BODY} bytes"),
         )
     })?;
-    let req =
-        Request::decode(&body).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(body::names_zstd)
+    };
+    let (compressed_in, compress_out) = (header("content-encoding"), header("accept-encoding"));
     let relay2 = relay.clone();
     let resp = tokio::task::spawn_blocking(move || {
+        let plain;
+        let bytes = if compressed_in {
+            plain = body::decompress(&body, MAX_BODY).map_err(|e| match e {
+                BodyError::TooLarge(_) => ApiError(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+                BodyError::Corrupt(_) => ApiError(StatusCode::BAD_REQUEST, e.to_string()),
+            })?;
+            &plain[..]
+        } else {
+            &body[..]
+        };
+        let req =
+            Request::decode(bytes).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
         let access = |doc: &str| access::access(&device, &relay2.township, doc);
-        serve(&*relay2.storage, &device.device_id, &access, req)
+        let resp = serve(&*relay2.storage, &device.device_id, &access, req)
+            .map_err(internal)?
+            .encode();
+        Ok::<_, ApiError>(
+            match compress_out.then(|| body::compress(&resp)).flatten() {
+                Some(z) => (Some(body::ENCODING), z),
+                None => (None, resp),
+            },
+        )
     })
     .await
-    .map_err(internal)?
-    .map_err(internal)?;
-    Ok((
-        [("content-type", "application/octet-stream")],
-        resp.encode(),
-    )
-        .into_response())
+    .map_err(internal)??;
+    let (encoding, bytes) = resp;
+    let mut out = ([("content-type", "application/octet-stream")], bytes).into_response();
+    if let Some(e) = encoding {
+        out.headers_mut()
+            .insert("content-encoding", axum::http::HeaderValue::from_static(e));
+    }
+    Ok(out)
 }
 
 /// The relay's routes.

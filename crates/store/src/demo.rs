@@ -171,11 +171,12 @@ impl Store {
                         }
                     }
                 }
-                let audit = Audit {
+                let mut audit = Audit {
                     device: device.clone(),
-                    records: touched.iter().cloned().collect(),
+                    records: Vec::new(),
                     what: "demo".into(),
                 };
+                audit.set_records(&touched);
                 let msg = serde_json::to_string(&audit).unwrap_or_default();
                 tx.commit_with(CommitOptions::default().with_message(msg).with_time(now_ms));
                 Ok(Some(touched))
@@ -261,11 +262,12 @@ pub fn write_households(
             create_record(&mut tx, &pid, "person", &pairs(&person_fields(p, h)))?;
             ids.push(pid);
         }
-        let audit = Audit {
+        let mut audit = Audit {
             device: stamp.device.to_owned(),
-            records: ids.clone(),
+            records: Vec::new(),
             what: "demo".into(),
         };
+        audit.set_records(&ids);
         let msg = serde_json::to_string(&audit).unwrap_or_default();
         tx.commit_with(
             CommitOptions::default()

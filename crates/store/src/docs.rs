@@ -95,12 +95,42 @@ pub struct Audit {
     /// Device name.
     #[serde(rename = "d")]
     pub device: String,
-    /// Record ids touched by the change.
+    /// The records touched by the change, each by the first [`AUDIT_ID_CHARS`] characters of
+    /// its id (changes written before kept whole ids; both match [`Audit::mentions`]).
     #[serde(rename = "k", default)]
     pub records: Vec<String>,
     /// What the change was (`edit`, `create`, `resolve`, `demo`, …).
     #[serde(rename = "w", default)]
     pub what: String,
+}
+
+/// How many leading characters of a record id an audit message keeps. Enough to pick a
+/// record's changes for its history, which then compares the record's values before and after
+/// each change: two records sharing a prefix only cost that comparison. Whole UUIDs would
+/// repeat in every change what the document already holds as its keys (a sixth of a
+/// village's first sync).
+pub const AUDIT_ID_CHARS: usize = 8;
+
+impl Audit {
+    /// Notes the records a change touched.
+    pub fn set_records<'a>(&mut self, ids: impl IntoIterator<Item = &'a String>) {
+        self.records = ids
+            .into_iter()
+            .map(|id| match id.char_indices().nth(AUDIT_ID_CHARS) {
+                Some((end, _)) => id[..end].to_owned(),
+                None => id.clone(),
+            })
+            .collect();
+        self.records.sort();
+        self.records.dedup();
+    }
+
+    /// Whether the change may have touched record `id`.
+    pub fn mentions(&self, id: &str) -> bool {
+        self.records
+            .iter()
+            .any(|r| !r.is_empty() && id.starts_with(r.as_str()))
+    }
 }
 
 struct Cached {
@@ -242,7 +272,7 @@ impl Docs {
                 }
             }
         };
-        audit.records = touched.iter().cloned().collect();
+        audit.set_records(&touched);
         let message = serde_json::to_string(&audit).unwrap_or_default();
         let (hash, _) = atx.commit_with(
             CommitOptions::default()
@@ -445,4 +475,27 @@ pub fn heads_text(heads: &[ChangeHash]) -> String {
     let mut v: Vec<String> = heads.iter().map(ToString::to_string).collect();
     v.sort();
     v.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_keeps_id_prefixes_and_still_finds_whole_ids() {
+        let a = "3f2a9c1b-0000-4000-8000-000000000001".to_owned();
+        let b = "3f2a9c1b-ffff-4000-8000-000000000002".to_owned();
+        let c = "77aa0000-0000-4000-8000-000000000003".to_owned();
+        let mut audit = Audit::default();
+        audit.set_records([&a, &b, &"短".to_owned()]);
+        assert_eq!(audit.records, ["3f2a9c1b", "短"]);
+        assert!(audit.mentions(&a) && audit.mentions(&b) && audit.mentions("短"));
+        assert!(!audit.mentions(&c));
+        // A change written before the prefixes names whole ids; an empty entry names nothing.
+        let old = Audit {
+            records: vec![c.clone(), String::new()],
+            ..Audit::default()
+        };
+        assert!(old.mentions(&c) && !old.mentions(&a));
+    }
 }

@@ -125,7 +125,7 @@ impl Store {
             let Ok(audit) = serde_json::from_str::<Audit>(msg) else {
                 continue;
             };
-            if !audit.records.contains(&rid) {
+            if !audit.mentions(&rid) {
                 continue;
             }
             let after = [meta.hash];

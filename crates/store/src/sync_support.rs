@@ -20,6 +20,17 @@ fn village_of(doc_id: &str) -> Option<String> {
     crate::docs::village_of(doc_id).map(str::to_owned)
 }
 
+/// Whether a sync message carries the whole document (Automerge sends one to a peer that has
+/// none of it, as `save()`: its columns deflated one by one). Such a message is sent with the
+/// columns uncompressed instead, the same document: the sync wire compresses whole bodies,
+/// which finds the repetition across columns and records that per-column deflate cannot.
+fn is_whole_document(m: &Message) -> bool {
+    // A storage chunk: magic (4 bytes), checksum (4), then its type, 0 for a document.
+    const DOCUMENT_CHUNK: u8 = 0;
+    let mut chunks = m.changes.iter();
+    matches!((chunks.next(), chunks.next()), (Some(c), None) if c.get(8) == Some(&DOCUMENT_CHUNK))
+}
+
 impl Inner {
     fn sync_state(&mut self, doc_id: &str, peer: &str) -> Result<State> {
         let key = (peer.to_owned(), doc_id.to_owned());
@@ -106,7 +117,13 @@ impl Store {
             }
         }
         let Inner { conn, docs, .. } = &mut *g;
-        let msg = docs.get(conn, doc_id)?.generate_sync_message(&mut state);
+        let doc = docs.get(conn, doc_id)?;
+        let mut msg = doc.generate_sync_message(&mut state);
+        if let Some(m) = &mut msg {
+            if is_whole_document(m) {
+                m.changes = doc.save_nocompress().into();
+            }
+        }
         g.sync_states
             .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(msg.map(Message::encode))

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use gridbook_store::Store;
 use serde::{Deserialize, Serialize};
 
+use crate::body;
 use crate::engine::{DeviceSession, SyncStats};
 use crate::error::{Result, SyncError};
 use crate::wire::{Request, Response};
@@ -115,24 +116,42 @@ impl Client {
         serde_json::from_str(&text).map_err(|e| SyncError::Malformed(e.to_string()))
     }
 
-    /// One round trip.
+    /// One round trip; returns the response and the bytes of both bodies as sent.
     pub fn post(&self, req: &Request) -> Result<(Response, usize, usize)> {
-        let body = req.encode();
-        let mut resp = self
+        let plain = req.encode();
+        let compressed = body::compress(&plain);
+        let mut call = self
             .agent
             .post(&format!("{}/v1/sync", self.base))
             .header("Authorization", &format!("Bearer {}", self.token))
             .header("Content-Type", "application/octet-stream")
-            .send(&body[..])
+            .header("Accept-Encoding", body::ENCODING);
+        if compressed.is_some() {
+            call = call.header("Content-Encoding", body::ENCODING);
+        }
+        let sent = compressed.as_deref().unwrap_or(&plain);
+        let mut resp = call
+            .send(sent)
             .map_err(|e| SyncError::Network(e.to_string()))?;
         Self::check(&mut resp)?;
+        let zstd = resp
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(body::names_zstd);
+        let limit = crate::wire::MAX_MESSAGE * 4;
         let bytes = resp
             .body_mut()
             .with_config()
-            .limit(crate::wire::MAX_MESSAGE as u64 * 4)
+            .limit(limit as u64)
             .read_to_vec()
             .map_err(|e| SyncError::Network(e.to_string()))?;
-        Ok((Response::decode(&bytes)?, body.len(), bytes.len()))
+        let decoded = if zstd {
+            Response::decode(&body::decompress(&bytes, limit)?)?
+        } else {
+            Response::decode(&bytes)?
+        };
+        Ok((decoded, sent.len(), bytes.len()))
     }
 }
 

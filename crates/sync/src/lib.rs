@@ -1,12 +1,13 @@
 //! gridbook-sync: keeps the documents of a device's scope in step with a relay.
 //!
 //! [`engine`] decides what to send in each round and does no I/O; [`wire`] is the versioned,
-//! bounded binary protocol; [`replica`] lets the store take part; [`client`] is the device-side
+//! bounded binary protocol, [`body`] its compression on HTTP; [`replica`] lets the store take part; [`client`] is the device-side
 //! HTTP client that retries over flaky links. Depends on gridbook-store; must not depend on
 //! the relay, the CLI or tauri.
 
 pub mod app;
 pub mod background;
+pub mod body;
 pub mod client;
 pub mod engine;
 mod error;
