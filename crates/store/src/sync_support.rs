@@ -144,30 +144,51 @@ impl Store {
             Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
+        let shared_before = state.shared_heads.clone();
         let village = village_of(doc_id);
         let now_ms = g.now_ms();
+        // The document's new changes and the peer's shared heads commit together: one
+        // transaction, one fsync. A message that moves neither (most acknowledgements) writes
+        // nothing at all.
+        g.conn.execute_batch("BEGIN IMMEDIATE")?;
         let Inner { conn, docs, .. } = &mut *g;
-        let changed = docs.mutate(conn, doc_id, village.as_deref(), now_ms, |doc| {
-            let before = doc.get_heads();
-            doc.receive_sync_message(&mut state, message)?;
-            let after = doc.get_heads();
-            // Most messages change nothing (acknowledgements, bloom filters): no diff then.
-            let touched = if before == after {
-                BTreeSet::new()
-            } else {
-                crate::docs::touched_records(doc, &before, &after)
-            };
-            if let Some(check) = check {
-                check(doc, &touched)?;
+        let result = docs
+            .mutate(conn, doc_id, village.as_deref(), now_ms, |doc| {
+                let before = doc.get_heads();
+                doc.receive_sync_message(&mut state, message)?;
+                let after = doc.get_heads();
+                // Most messages change nothing (acknowledgements, bloom filters): no diff then.
+                let touched = if before == after {
+                    BTreeSet::new()
+                } else {
+                    crate::docs::touched_records(doc, &before, &after)
+                };
+                if let Some(check) = check {
+                    check(doc, &touched)?;
+                }
+                Ok(Some(touched))
+            })
+            .and_then(|changed| {
+                if state.shared_heads != shared_before {
+                    conn.prepare_cached(
+                        "INSERT INTO sync_states (peer, doc_id, state) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+                    )?
+                    .execute(params![peer, doc_id, state.encode()])?;
+                }
+                conn.execute_batch("COMMIT")?;
+                Ok(changed)
+            });
+        let changed = match result {
+            Ok(changed) => changed,
+            Err(e) => {
+                // Nothing of the message is kept: not its changes (the cached document goes
+                // too), not the state (the next message starts from what was saved).
+                let _ = conn.execute_batch("ROLLBACK");
+                docs.evict(doc_id);
+                return Err(e);
             }
-            Ok(Some(touched))
-        })?; // on error the state is dropped: the next message starts from what was saved
-        g.conn
-            .prepare_cached(
-                "INSERT INTO sync_states (peer, doc_id, state) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
-            )?
-            .execute(params![peer, doc_id, state.encode()])?;
+        };
         g.sync_states
             .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(changed)
