@@ -299,14 +299,14 @@ fn a_device_reads_and_writes_only_its_scope() {
     let forged = {
         let b_store = Store::open(b.path()).expect("open B");
         let hello = relay_copy
-            .sync_generate(&ledger(vb), "forger")
+            .sync_generate(&ledger(vb), "forger", true)
             .expect("generate")
             .expect("a first message");
         b_store
             .sync_receive(&ledger(vb), "copy", &hello, None)
             .expect("receive");
         b_store
-            .sync_generate(&ledger(vb), "copy")
+            .sync_generate(&ledger(vb), "copy", true)
             .expect("generate")
             .expect("a message with B's change")
     };
@@ -554,9 +554,9 @@ fn relay_killed_in_the_middle_of_a_sync_loses_nothing() {
     let d = Data::new();
     d.ok(&format!("enroll --relay {} --token {token}", w.server.url));
 
-    // Download: kill as the request after the index goes out (the relay answers it with the
-    // whole township).
-    let report = sync_and_kill_the_relay(&mut w, &d, &token, |round, _| round == 2, Duration::ZERO);
+    // Download: kill as the first request goes out (the relay answers it with the whole
+    // township).
+    let report = sync_and_kill_the_relay(&mut w, &d, &token, |round, _| round == 1, Duration::ZERO);
     eprintln!("download: {report}");
     assert_converged(&w, &d, demo);
 
@@ -909,15 +909,15 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
                 .unwrap_or_default()
         );
         let mut session = gridbook_sync::DeviceSession::new(&store, &peer);
+        // The first request carries the edit (made since the heads A last shared).
         let first = session.start().expect("start");
-        let (resp, _, _) = client.post(&first).expect("index");
-        let second = session
-            .handle(resp)
-            .expect("handle")
-            .expect("a request carrying the edit");
-        let (resp, _, _) = client.post(&second).expect("messages");
+        assert!(
+            !first.messages.is_empty(),
+            "the first request carries the edit"
+        );
+        let (resp, _, _) = client.post(&first).expect("index and edit");
         let _ = session.handle(resp).expect("handle");
-        second
+        first
     };
     let after_first = w.relay.heads();
     assert_ne!(after_first, before, "the request carried the edit");

@@ -6,7 +6,7 @@
 //! fails the transaction rolls back and the cached document is dropped, so memory never holds a
 //! change that is not on disk.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use automerge::legacy::{Key, ObjectId};
 use automerge::transaction::{CommitOptions, Transaction};
@@ -22,6 +22,11 @@ const COMPACT_AFTER: i64 = 256;
 /// How many documents stay loaded in memory: a township's ledgers (about 20) plus its grid,
 /// so that a township device or a relay does not reload a document on every session.
 const CACHE_DOCS: usize = 24;
+/// How many of a document's latest heads are remembered (in memory, per process). A relay
+/// recognises a device whose heads are one of them from the digest in its index alone, and
+/// answers its first request with what the device lacks instead of asking first. A busy
+/// village document moves its heads a few dozen times a minute; older heads cost a round trip.
+const RECENT_HEADS: usize = 128;
 
 /// Kinds of documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +149,8 @@ pub struct Docs {
     cache: HashMap<String, Cached>,
     tick: u64,
     actor: ActorId,
+    /// Heads each document had lately, newest last (see [`RECENT_HEADS`]).
+    recent: HashMap<String, VecDeque<Vec<ChangeHash>>>,
 }
 
 /// Handed to write closures: the Automerge transaction and the set of records touched.
@@ -167,7 +174,28 @@ impl Docs {
             cache: HashMap::new(),
             tick: 0,
             actor,
+            recent: HashMap::new(),
         }
+    }
+
+    /// Heads document `id` has had lately in this process, newest first. A set of heads
+    /// listed here may have been rolled back since: check the document has them before use.
+    pub fn recent_heads(&self, id: &str) -> Vec<Vec<ChangeHash>> {
+        self.recent
+            .get(id)
+            .map(|r| r.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn note_heads(&mut self, id: &str, heads: Vec<ChangeHash>) {
+        let ring = self.recent.entry(id.to_owned()).or_default();
+        if ring.back() == Some(&heads) {
+            return;
+        }
+        if ring.len() >= RECENT_HEADS {
+            ring.pop_front();
+        }
+        ring.push_back(heads);
     }
 
     /// The actor id this device writes as.
@@ -214,19 +242,30 @@ impl Docs {
             "SELECT seq, bytes FROM chunks WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq",
         )?;
         let mut rows = st.query(params![id, c.seq])?;
+        let mut loaded = false;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
             let bytes: Vec<u8> = r.get(1)?;
             c.doc.load_incremental(&bytes)?;
             c.seq = seq;
+            loaded = true;
         }
-        Ok(&mut c.doc)
+        if loaded {
+            let heads = c.doc.get_heads();
+            self.note_heads(id, heads);
+        }
+        self.cache
+            .get_mut(id)
+            .map(|c| &mut c.doc)
+            .ok_or_else(|| StoreError::not_found("document", id))
     }
 
-    fn set_seq(&mut self, id: &str, seq: i64) {
+    /// Records that document `id` is now at chunk `seq` with `heads`.
+    fn set_seq(&mut self, id: &str, seq: i64, heads: Vec<ChangeHash>) {
         if let Some(c) = self.cache.get_mut(id) {
             c.seq = seq;
         }
+        self.note_heads(id, heads);
     }
 
     /// Runs one local write on document `id` inside an IMMEDIATE transaction.
@@ -295,7 +334,7 @@ impl Docs {
         for rid in &touched {
             project_record(&tx, id, village, doc, rid)?;
         }
-        self.set_seq(id, seq);
+        self.set_seq(id, seq, heads);
         self.maybe_compact(&tx, id)?;
         tx.commit()?;
         Ok(out)
@@ -371,7 +410,7 @@ impl Docs {
         for rid in &touched {
             project_record(tx, id, village, doc, rid)?;
         }
-        self.set_seq(id, seq);
+        self.set_seq(id, seq, after);
         self.maybe_compact(tx, id)?;
         Ok(true)
     }

@@ -5,8 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use automerge::sync::{Message, State, SyncDoc};
-use automerge::Automerge;
+use automerge::sync::{
+    BloomFilter, ChunkList, Have, Message, MessageFlags, MessageVersion, State, SyncDoc,
+};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{Result, StoreError};
@@ -46,6 +48,33 @@ impl Inner {
             .and_then(|b| State::decode(&b).ok())
             .unwrap_or_default())
     }
+}
+
+/// Sets `state` as if the peer had just said that its heads are exactly `heads` (none: it
+/// lacks the document) and that it needs nothing: the next message then carries every change
+/// made since `heads` (the whole document for none), without first asking the peer what it
+/// has. Only for heads the peer is known to have, and that `doc` has.
+fn assume_peer_has(doc: &mut Automerge, state: &mut State, heads: Vec<ChangeHash>) -> Result<()> {
+    let mut flags = MessageFlags::new();
+    flags.set(MessageFlags::SUPPORTS_SYNC_RESET);
+    let said = Message {
+        heads: heads.clone(),
+        need: Vec::new(),
+        have: vec![Have {
+            last_sync: heads,
+            bloom: BloomFilter::default(),
+        }],
+        changes: ChunkList::empty(),
+        flags: Some(flags),
+        version: MessageVersion::V2,
+    };
+    doc.receive_sync_message(state, said)?;
+    Ok(())
+}
+
+/// Heads from their text (sorted hex, comma-separated); `None` if any is not a hash.
+fn parse_heads(text: &str) -> Option<Vec<ChangeHash>> {
+    text.split(',').map(|h| h.parse().ok()).collect()
 }
 
 impl Store {
@@ -105,8 +134,11 @@ impl Store {
     }
 
     /// The next Automerge sync message for `peer` about document `doc_id` (an empty document
-    /// if this store does not have it yet), or `None` when there is nothing to say.
-    pub fn sync_generate(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>> {
+    /// if this store does not have it yet), or `None` when there is nothing to say. With
+    /// `acks == false` a message that would only acknowledge (no changes, nothing needed, the
+    /// peer already at this document's heads) is not made: a device ends its session there
+    /// instead of spending a round trip on it.
+    pub fn sync_generate(&self, doc_id: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>> {
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
         // A change the peer says it needs is sent again even if this session sent it before:
@@ -116,9 +148,20 @@ impl Store {
                 state.sent_hashes.remove(h);
             }
         }
+        let before = (!acks).then(|| state.clone());
         let Inner { conn, docs, .. } = &mut *g;
         let doc = docs.get(conn, doc_id)?;
         let mut msg = doc.generate_sync_message(&mut state);
+        if let (Some(m), Some(before)) = (&msg, before) {
+            let settled = m.changes.is_empty()
+                && m.need.is_empty()
+                && state.their_heads.as_ref() == Some(&doc.get_heads());
+            if settled {
+                g.sync_states
+                    .insert((peer.to_owned(), doc_id.to_owned()), before);
+                return Ok(None);
+            }
+        }
         if let Some(m) = &mut msg {
             if is_whole_document(m) {
                 m.changes = doc.save_nocompress().into();
@@ -127,6 +170,80 @@ impl Store {
         g.sync_states
             .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(msg.map(Message::encode))
+    }
+
+    /// A device's opening message to `peer` about document `doc_id`, whose heads are
+    /// `heads` (as [`Store::doc_heads`] lists them), for the first request of a session: if
+    /// the document moved on since the heads it last shared with `peer`, the changes made
+    /// since then, sent at once (the peer has those shared heads: both sides saw them). `None`
+    /// when nothing moved here, or nothing was ever shared (the peer is asked first then).
+    pub fn sync_opening(&self, doc_id: &str, peer: &str, heads: &str) -> Result<Option<Vec<u8>>> {
+        let shared = {
+            let mut g = self.lock();
+            let state = g.sync_state(doc_id, peer)?;
+            let shared = state.shared_heads.clone();
+            g.sync_states
+                .insert((peer.to_owned(), doc_id.to_owned()), state);
+            shared
+        };
+        if shared.is_empty() || crate::docs::heads_text(&shared) == heads {
+            return Ok(None);
+        }
+        if !self.assume(doc_id, peer, shared)? {
+            return Ok(None);
+        }
+        self.sync_generate(doc_id, peer, true)
+    }
+
+    /// Heads `peer` may be at on document `doc_id`, as text: the shared heads persisted for
+    /// it, then the heads this document had lately in this process, newest first. Whoever
+    /// recognises the peer's heads among them can call [`Store::sync_assume`].
+    pub fn sync_candidate_heads(&self, doc_id: &str, peer: &str) -> Result<Vec<String>> {
+        let mut g = self.lock();
+        let state = g.sync_state(doc_id, peer)?;
+        let mut out = vec![crate::docs::heads_text(&state.shared_heads)];
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        out.extend(
+            g.docs
+                .recent_heads(doc_id)
+                .iter()
+                .map(|h| crate::docs::heads_text(h)),
+        );
+        out.retain(|h| !h.is_empty());
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Takes for this session that `peer` has exactly the heads `heads` (text, as
+    /// [`Store::doc_heads`] lists them) of document `doc_id`: the next message carries what it
+    /// lacks without asking first. Returns `false`, changing nothing, if `heads` is empty or
+    /// not heads, or this store lacks any of them.
+    pub fn sync_assume(&self, doc_id: &str, peer: &str, heads: &str) -> Result<bool> {
+        match parse_heads(heads) {
+            Some(h) if !h.is_empty() => self.assume(doc_id, peer, h),
+            _ => Ok(false),
+        }
+    }
+
+    /// Takes for this session that `peer` has none of document `doc_id` (it did not list it):
+    /// the next message is the whole document.
+    pub fn sync_assume_none(&self, doc_id: &str, peer: &str) -> Result<bool> {
+        self.assume(doc_id, peer, Vec::new())
+    }
+
+    fn assume(&self, doc_id: &str, peer: &str, heads: Vec<ChangeHash>) -> Result<bool> {
+        let mut g = self.lock();
+        let mut state = g.sync_state(doc_id, peer)?;
+        let Inner { conn, docs, .. } = &mut *g;
+        let doc = docs.get(conn, doc_id)?;
+        let known = doc.get_missing_deps(&heads).is_empty();
+        if known {
+            assume_peer_has(doc, &mut state, heads)?;
+        }
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        Ok(known)
     }
 
     /// Applies an Automerge sync message from `peer` to document `doc_id` in one transaction:

@@ -1,13 +1,19 @@
 //! The sync engine: what to send in each round, on the device and on the relay. No I/O: it
 //! talks to a [`Replica`] (the store, or an in-memory replica in tests) and returns messages.
 //!
-//! A session starts with the device's index (document id + digest of its heads). The relay
-//! answers with the documents that differ and, for each, an Automerge sync message; from then
-//! on both sides exchange Automerge sync messages only for those documents until neither has
-//! anything to say. An unchanged scope therefore costs one round trip of a few bytes per
-//! document. Every received message is committed before the reply is made, so a connection
-//! that drops loses nothing, and the next session (which starts again from the persisted
-//! shared heads) goes on from there.
+//! A session starts with the device's index (document id + digest of its heads) and, for each
+//! document the device changed since it last shared heads with the relay, the changes made
+//! since those heads (the relay has them: both sides saw them). The relay applies those, and
+//! answers with the documents that differ and, for each, an Automerge sync message. Where it
+//! recognises the device's heads from their digest (the shared heads it persisted for the
+//! device, or heads the document had lately) or the device lacks the document, that first
+//! message already carries everything the device lacks; otherwise it asks first. From then on
+//! both sides exchange Automerge sync messages for those documents until neither has anything
+//! to say but an acknowledgement, which the device does not send. So an unchanged scope costs
+//! one round trip of a few bytes per document, and pushing and pulling one village's edits
+//! usually one round trip too. Every received message is committed before the reply is made,
+//! so a connection that drops loses nothing, and the next session (which starts again from the
+//! persisted shared heads) goes on from there.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,8 +37,18 @@ pub trait Replica {
     fn heads(&self) -> Result<Vec<(String, String)>>;
     /// A new session with `peer` begins: forget in-flight state.
     fn begin(&self, peer: &str);
-    /// The next Automerge sync message about `doc` for `peer`.
-    fn generate(&self, doc: &str, peer: &str) -> Result<Option<Vec<u8>>>;
+    /// The first message of a session about `doc` (whose heads text is `heads`) for `peer`:
+    /// the changes made since the heads last shared with `peer`, or `None` if there are none
+    /// (or nothing was ever shared).
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> Result<Option<Vec<u8>>>;
+    /// Takes for this session that `peer`'s heads of `doc` are the ones whose digest is
+    /// `theirs` if this replica recognises them, or that `peer` lacks `doc` (`None`); the next
+    /// message then carries what the peer lacks. Returns whether it did.
+    fn assume(&self, doc: &str, peer: &str, theirs: Option<&HeadsDigest>) -> Result<bool>;
+    /// The next Automerge sync message about `doc` for `peer`. With `acks == false`, a
+    /// message that would only acknowledge (nothing to send or ask, the peer at our heads) is
+    /// not made.
+    fn generate(&self, doc: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>>;
     /// Applies an Automerge sync message from `peer`. With `writable == false` the changes it
     /// carries are refused (nothing of them is kept) but the rest of the message (heads,
     /// needs, what the peer has) still counts, so a read-only peer keeps receiving updates.
@@ -92,18 +108,23 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         }
     }
 
-    /// The first request: this device's index.
+    /// The first request: this device's index, and the changes it made since it last shared
+    /// heads with the relay.
     pub fn start(&mut self) -> Result<Request> {
         self.replica.begin(&self.peer);
-        let index = self
-            .replica
-            .heads()?
-            .into_iter()
-            .map(|(id, h)| (id, digest(&h)))
-            .collect();
+        let heads = self.replica.heads()?;
+        let mut messages = Vec::new();
+        for (id, h) in &heads {
+            if let Some(m) = self.replica.opening(id, &self.peer, h)? {
+                self.sent.insert(id.clone());
+                messages.push((id.clone(), m));
+            }
+        }
+        self.stats.docs_sent = self.sent.len();
+        let index = heads.into_iter().map(|(id, h)| (id, digest(&h))).collect();
         Ok(Request {
             index: Some(index),
-            messages: Vec::new(),
+            messages,
         })
     }
 
@@ -128,7 +149,7 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         let refused: BTreeSet<&String> = self.stats.refused.iter().map(|(d, _)| d).collect();
         let mut messages = Vec::new();
         for doc in docs.iter().filter(|d| !refused.contains(d)) {
-            if let Some(m) = self.replica.generate(doc, &self.peer)? {
+            if let Some(m) = self.replica.generate(doc, &self.peer, false)? {
                 self.sent.insert(doc.clone());
                 messages.push((doc.clone(), m));
             }
@@ -152,6 +173,7 @@ pub fn serve<R: Replica>(
 ) -> Result<Response> {
     let mut resp = Response::default();
     let mut reply_for: BTreeSet<String> = BTreeSet::new();
+    let with_message: BTreeSet<String> = req.messages.iter().map(|(d, _)| d.clone()).collect();
     if let Some(index) = req.index {
         replica.begin(peer);
         let theirs: BTreeMap<String, HeadsDigest> = index.into_iter().collect();
@@ -177,6 +199,11 @@ pub fn serve<R: Replica>(
                 resp.refused.push((doc.clone(), "read-only".into()));
                 continue;
             }
+            // Answer with what the device lacks right away if its heads are known here (a
+            // document it sent a message about is answered after that message instead).
+            if ours.contains_key(doc) && !with_message.contains(doc) {
+                replica.assume(doc, peer, theirs.get(doc))?;
+            }
             resp.differs.push(doc.clone());
             reply_for.insert(doc.clone());
         }
@@ -200,7 +227,7 @@ pub fn serve<R: Replica>(
         }
     }
     for doc in reply_for {
-        if let Some(m) = replica.generate(&doc, peer)? {
+        if let Some(m) = replica.generate(&doc, peer, true)? {
             resp.messages.push((doc, m));
         }
     }

@@ -8,6 +8,7 @@ use gridbook_store::{Store, StoreError};
 
 use crate::engine::{Receipt, Replica};
 use crate::error::{Result, SyncError};
+use crate::wire::{digest, HeadsDigest};
 
 /// Record types each kind of document may hold; a message that touches anything else is
 /// refused (a hostile or broken peer cannot plant foreign records in a document).
@@ -69,8 +70,24 @@ impl Replica for Store {
         self.sync_begin(peer);
     }
 
-    fn generate(&self, doc: &str, peer: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.sync_generate(doc, peer)?)
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.sync_opening(doc, peer, heads)?)
+    }
+
+    fn assume(&self, doc: &str, peer: &str, theirs: Option<&HeadsDigest>) -> Result<bool> {
+        let Some(theirs) = theirs else {
+            return Ok(self.sync_assume_none(doc, peer)?);
+        };
+        for heads in self.sync_candidate_heads(doc, peer)? {
+            if digest(&heads) == *theirs {
+                return Ok(self.sync_assume(doc, peer, &heads)?);
+            }
+        }
+        Ok(false)
+    }
+
+    fn generate(&self, doc: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>> {
+        Ok(self.sync_generate(doc, peer, acks)?)
     }
 
     fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt> {
