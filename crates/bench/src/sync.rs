@@ -22,7 +22,12 @@
 //!
 //! `bench-sync [--quick] [--seed S] [--households N] [--villages N] [--edits N] [--devices N]
 //!  [--seconds S] [--load-villages N] [--load-households N] [--relay-bin PATH]
-//!  [--in-process-relay] [--only village,township,load]`
+//!  [--in-process-relay] [--devices-on-disk] [--only village,township,load]`
+//!
+//! The load's 200 device stores are real stores (SQLite, projections, Automerge) in this
+//! process, on `/dev/shm` by default: on a deployment each writes to its own phone's storage,
+//! and here they would otherwise share one disk with the relay. `--devices-on-disk` puts them
+//! next to the relay's store instead.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::error::Error;
@@ -54,6 +59,7 @@ struct Opts {
     load_households: usize,
     relay_bin: Option<PathBuf>,
     in_process_relay: bool,
+    devices_on_disk: bool,
     only: BTreeSet<String>,
 }
 
@@ -85,6 +91,7 @@ impl Opts {
             load_households: arg("--load-households", q(1000, 100)),
             relay_bin,
             in_process_relay: flag("--in-process-relay"),
+            devices_on_disk: flag("--devices-on-disk"),
             only: only.split(',').map(|s| s.trim().to_owned()).collect(),
         }
     }
@@ -803,6 +810,11 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
         o.devices, o.load_villages, o.seconds
     );
     let rdir = tmp.join("relay-load");
+    // The devices' stores: on tmpfs when there is one (each simulated device would write to
+    // its own phone's storage, not to the relay's disk), else next to the relay's.
+    let dev_tmp = device_root(o)?;
+    let dev_root = dev_tmp.as_ref().map_or(tmp, |d| d.path());
+    println!("device stores in {}", dev_root.display());
     let store = build_relay_store(&rdir, o.seed, o.load_villages, o.load_households)?;
     let township = store.township_id()?;
     let villages: Vec<String> = store.villages()?.into_iter().map(|v| v.id).collect();
@@ -870,7 +882,7 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
                     }
                     let (v, token) = &tokens[i];
                     let r = (|| -> Res<LoadDevice> {
-                        let store = Store::open(tmp.join(format!("load-dev-{i}")))?;
+                        let store = Store::open(dev_root.join(format!("load-dev-{i}")))?;
                         enroll(&store, &url, token, None)?;
                         sync(&store)?;
                         Ok(LoadDevice {
@@ -1054,7 +1066,7 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
     let mut devices_missing = 0;
     let mut missing_total = 0;
     for (i, dev) in devs.iter().enumerate() {
-        let have = verification_ids(&tmp.join(format!("load-dev-{i}")))?;
+        let have = verification_ids(&dev_root.join(format!("load-dev-{i}")))?;
         let miss = made
             .get(dev.village.as_str())
             .map_or(0, |s| s.iter().filter(|id| !have.contains(**id)).count());
@@ -1073,6 +1085,20 @@ fn load(o: &Opts, tmp: &Path) -> Res<()> {
         if all_ok { "yes" } else { "NO" }
     );
     Ok(())
+}
+
+/// A temporary directory for the load's device stores: on `/dev/shm` unless
+/// `--devices-on-disk` is given or there is no tmpfs there; `None` means next to the relay.
+fn device_root(o: &Opts) -> Res<Option<tempfile::TempDir>> {
+    let shm = Path::new("/dev/shm");
+    if o.devices_on_disk || !shm.is_dir() {
+        return Ok(None);
+    }
+    Ok(Some(
+        tempfile::Builder::new()
+            .prefix("bench-sync-devices-")
+            .tempdir_in(shm)?,
+    ))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
