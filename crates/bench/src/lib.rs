@@ -1,6 +1,8 @@
 //! gridbook-bench: shared helpers of the benchmark programs (timing, percentiles, memory).
 //! Benchmarks print figures; they are programs, not tests. Nothing depends on this crate.
 
+pub mod light_device;
+
 use std::time::{Duration, Instant};
 
 /// Times one call.

@@ -50,7 +50,7 @@ pub use ledger::{
 };
 pub use reindex::ReindexReport;
 pub use search::Hit;
-pub use sync_support::TouchCheck;
+pub use sync_support::{assume_peer_has, next_message, TouchCheck};
 pub use value::Val;
 
 /// File name of the store inside a data directory.
@@ -91,6 +91,10 @@ impl Store {
         // reads miss (building 20k households took 1.5–1.7× Automerge alone, 1.2× with
         // 64 MiB). The cache grows only as pages are read, so a village device stays small.
         conn.pragma_update(None, "cache_size", -64 * 1024)?;
+        // Statement journals (a multi-row DELETE inside a write) and savepoint journals (a
+        // bulk import) in memory: they only ever hold what one transaction changes, and as
+        // temporary files every re-projection wrote its pages to disk twice.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         let needs_reindex = schema::migrate(&mut conn)?;
         let actor = match get_setting(&conn, "actor")? {
             Some(hex) => ActorId::from(decode_hex(&hex)?),

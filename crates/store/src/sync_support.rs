@@ -53,8 +53,16 @@ impl Inner {
 /// Sets `state` as if the peer had just said that its heads are exactly `heads` (none: it
 /// lacks the document) and that it needs nothing: the next message then carries every change
 /// made since `heads` (the whole document for none), without first asking the peer what it
-/// has. Only for heads the peer is known to have, and that `doc` has.
-fn assume_peer_has(doc: &mut Automerge, state: &mut State, heads: Vec<ChangeHash>) -> Result<()> {
+/// has. Only for heads the peer is known to have. Returns `false`, changing nothing, if `doc`
+/// lacks any of them.
+pub fn assume_peer_has(
+    doc: &mut Automerge,
+    state: &mut State,
+    heads: Vec<ChangeHash>,
+) -> Result<bool> {
+    if !doc.get_missing_deps(&heads).is_empty() {
+        return Ok(false);
+    }
     let mut flags = MessageFlags::new();
     flags.set(MessageFlags::SUPPORTS_SYNC_RESET);
     let said = Message {
@@ -69,7 +77,38 @@ fn assume_peer_has(doc: &mut Automerge, state: &mut State, heads: Vec<ChangeHash
         version: MessageVersion::V2,
     };
     doc.receive_sync_message(state, said)?;
-    Ok(())
+    Ok(true)
+}
+
+/// The next Automerge sync message (encoded) of `doc` for the peer whose session state is
+/// `state`, or `None` when there is nothing to say. With `acks == false` a message that would
+/// only acknowledge (no changes, nothing needed, the peer already at `doc`'s heads) is not
+/// made and `state` is left as it was: a device ends its session there instead of spending a
+/// round trip on it. A message carrying the whole document carries it with its columns
+/// uncompressed (see [`is_whole_document`]).
+pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Vec<u8>> {
+    // A change the peer says it needs is sent again even if this session sent it before:
+    // that message may have been lost with its connection, or answered a stale request.
+    if let Some(need) = &state.their_need {
+        for h in need {
+            state.sent_hashes.remove(h);
+        }
+    }
+    let before = (!acks).then(|| state.clone());
+    let mut msg = doc.generate_sync_message(state)?;
+    if let Some(before) = before {
+        let settled = msg.changes.is_empty()
+            && msg.need.is_empty()
+            && state.their_heads.as_ref() == Some(&doc.get_heads());
+        if settled {
+            *state = before;
+            return None;
+        }
+    }
+    if is_whole_document(&msg) {
+        msg.changes = doc.save_nocompress().into();
+    }
+    Some(msg.encode())
 }
 
 /// Heads from their text (sorted hex, comma-separated); `None` if any is not a hash.
@@ -141,35 +180,11 @@ impl Store {
     pub fn sync_generate(&self, doc_id: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>> {
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
-        // A change the peer says it needs is sent again even if this session sent it before:
-        // that message may have been lost with its connection, or answered a stale request.
-        if let Some(need) = &state.their_need {
-            for h in need {
-                state.sent_hashes.remove(h);
-            }
-        }
-        let before = (!acks).then(|| state.clone());
         let Inner { conn, docs, .. } = &mut *g;
-        let doc = docs.get(conn, doc_id)?;
-        let mut msg = doc.generate_sync_message(&mut state);
-        if let (Some(m), Some(before)) = (&msg, before) {
-            let settled = m.changes.is_empty()
-                && m.need.is_empty()
-                && state.their_heads.as_ref() == Some(&doc.get_heads());
-            if settled {
-                g.sync_states
-                    .insert((peer.to_owned(), doc_id.to_owned()), before);
-                return Ok(None);
-            }
-        }
-        if let Some(m) = &mut msg {
-            if is_whole_document(m) {
-                m.changes = doc.save_nocompress().into();
-            }
-        }
+        let msg = next_message(docs.get(conn, doc_id)?, &mut state, acks);
         g.sync_states
             .insert((peer.to_owned(), doc_id.to_owned()), state);
-        Ok(msg.map(Message::encode))
+        Ok(msg)
     }
 
     /// A device's opening message to `peer` about document `doc_id`, whose heads are
@@ -236,11 +251,7 @@ impl Store {
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
         let Inner { conn, docs, .. } = &mut *g;
-        let doc = docs.get(conn, doc_id)?;
-        let known = doc.get_missing_deps(&heads).is_empty();
-        if known {
-            assume_peer_has(doc, &mut state, heads)?;
-        }
+        let known = assume_peer_has(docs.get(conn, doc_id)?, &mut state, heads)?;
         g.sync_states
             .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(known)

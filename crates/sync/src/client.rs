@@ -10,7 +10,7 @@ use gridbook_store::Store;
 use serde::{Deserialize, Serialize};
 
 use crate::body;
-use crate::engine::{DeviceSession, SyncStats};
+use crate::engine::{DeviceSession, Replica, SyncStats};
 use crate::error::{Result, SyncError};
 use crate::wire::{Request, Response};
 
@@ -180,9 +180,10 @@ pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Re
     Ok(hello)
 }
 
-/// Runs one session over `post` (any transport), starting over after network errors.
-pub fn sync_with(
-    store: &Store,
+/// Runs one session of `replica` (a store, or any other [`Replica`]) over `post` (any
+/// transport), starting over after network errors.
+pub fn sync_with<R: Replica>(
+    replica: &R,
     peer: &str,
     mut post: impl FnMut(&Request) -> Result<(Response, usize, usize)>,
 ) -> Result<SyncStats> {
@@ -190,7 +191,7 @@ pub fn sync_with(
     let mut total = SyncStats::default();
     let mut attempt = 0;
     loop {
-        let mut session = DeviceSession::new(store, peer);
+        let mut session = DeviceSession::new(replica, peer);
         let result = (|| -> Result<()> {
             let mut req = Some(session.start()?);
             while let Some(r) = req.take() {
