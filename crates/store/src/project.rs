@@ -95,15 +95,43 @@ pub fn project_record(
     doc: &Automerge,
     id: &str,
 ) -> Result<()> {
+    project(conn, doc_id, village, doc, id, false)
+}
+
+/// Writes the projection rows of a record that has none yet: every record of a document new
+/// to this store (rows come only from the document that holds the record), or of a rebuild
+/// into empty tables. Skips looking for old rows, which for a township's import or first
+/// sync is a few hundred thousand index probes that find nothing. A record id that already
+/// has rows (a foreign copy of another document's record) fails on the tables' unique keys.
+pub fn project_new_record(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    doc: &Automerge,
+    id: &str,
+) -> Result<()> {
+    project(conn, doc_id, village, doc, id, true)
+}
+
+fn project(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    doc: &Automerge,
+    id: &str,
+    new: bool,
+) -> Result<()> {
     let Some(rec) = read_record(doc, id)? else {
-        return clear_rows(conn, id);
+        return if new { Ok(()) } else { clear_rows(conn, id) };
     };
-    let kind = if rec.conflicts.contains_key(crate::record::TYPE) {
-        None
-    } else {
-        rec.kind()
-    };
-    clear_kind(conn, id, kind)?;
+    if !new {
+        let kind = if rec.conflicts.contains_key(crate::record::TYPE) {
+            None
+        } else {
+            rec.kind()
+        };
+        clear_kind(conn, id, kind)?;
+    }
     insert_rows(conn, doc_id, village, id, &rec)
 }
 
