@@ -763,11 +763,7 @@ impl Store {
     fn person_row_locked(&self, conn: &Connection, id: &str) -> Result<PersonRow> {
         conn.prepare_cached(
             "SELECT id, household_id, name, gender, id_kind, id_number, birth_date, phone, relation,
-               residency, tags, vulnerable, works_away, plate, address,
-               (SELECT count(*) FROM events e WHERE e.person_id = p.id AND e.kind = 'vaccination'
-                  AND e.deleted = 0),
-               (SELECT e.at || ' ' || COALESCE(e.value, '') FROM events e WHERE e.person_id = p.id
-                  AND e.kind = 'test' AND e.deleted = 0 ORDER BY e.at DESC LIMIT 1)
+               residency, tags, vulnerable, works_away, plate, address, doses, last_test
              FROM persons p WHERE id = ?1 AND deleted = 0",
         )?
         .query_row([id], |r| {

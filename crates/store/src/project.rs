@@ -23,7 +23,7 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
         ],
         Some("person") => {
             clear_person(conn, id)?;
-            &["DELETE FROM events WHERE person_id = ?1 AND kind != 'verification'"]
+            &[]
         }
         Some("policy") => &["DELETE FROM policies WHERE id = ?1"],
         Some("case") => &["DELETE FROM cases WHERE id = ?1"],
@@ -71,7 +71,6 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     clear_person(conn, id)?;
     for sql in [
         "DELETE FROM households WHERE id = ?1",
-        "DELETE FROM events WHERE person_id = ?1 AND kind != 'verification'",
         "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
         "DELETE FROM villages WHERE id = ?1",
         "DELETE FROM groups WHERE id = ?1",
@@ -191,14 +190,6 @@ fn insert_rows(
         }
         "person" => {
             insert_person(conn, village, id, rec)?;
-            let household = rec.str("household_id");
-            let ev = Owner {
-                village,
-                household: household.as_deref(),
-                person: Some(id),
-            };
-            insert_events(conn, rec, "vax.", "vaccination", &ev)?;
-            insert_events(conn, rec, "test.", "test", &ev)?;
         }
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::care_project::insert(conn, kind, village, id, rec)?;
@@ -265,6 +256,25 @@ fn insert_events(
     Ok(())
 }
 
+/// The events a record holds as fields `<prefix><event id>` = `at|detail`: (at, detail).
+/// A person's vaccinations and tests are projected as what is read of them (how many doses,
+/// the latest test), not as rows: nothing asks for them one by one.
+fn events<'a>(
+    rec: &'a RecordView,
+    prefix: &'a str,
+) -> impl Iterator<Item = (String, Option<String>)> + 'a {
+    rec.fields
+        .range(prefix.to_owned()..)
+        .take_while(move |(k, _)| k.starts_with(prefix))
+        .filter_map(|(_, v)| v.opt_str())
+        .map(|v| {
+            let mut parts = v.splitn(2, '|');
+            let at = parts.next().unwrap_or_default().to_owned();
+            let detail = parts.next().filter(|d| !d.is_empty()).map(str::to_owned);
+            (at, detail)
+        })
+}
+
 fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
     let name = rec.str("name").unwrap_or_default();
     let idn = rec.str("id_number").unwrap_or_default();
@@ -286,7 +296,9 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
     conn.prepare_cached(
         "INSERT INTO persons (id, household_id, village_id, name, gender, id_kind, id_number,
          birth_date, phone, relation, residency, tags, vulnerable, works_away, plate, address,
-         deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         deleted, doses, last_test)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+         ?19)",
     )?
     .execute(params![
         id,
@@ -305,7 +317,11 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
         rec.get("works_away").is_true(),
         plate,
         rec.str("address"),
-        del
+        del,
+        events(rec, "vax.").count() as i64,
+        events(rec, "test.")
+            .max()
+            .map(|(at, result)| format!("{at} {}", result.unwrap_or_default())),
     ])?;
     if !del {
         let rowid = conn.last_insert_rowid();
@@ -360,7 +376,8 @@ const CANONICAL: [(&str, &str); 12] = [
     (
         "persons",
         "SELECT id, household_id, village_id, name, gender, id_kind, id_number, birth_date,
-         phone, relation, residency, tags, vulnerable, works_away, plate, address, deleted
+         phone, relation, residency, tags, vulnerable, works_away, plate, address, deleted,
+         doses, last_test
          FROM persons ORDER BY id",
     ),
     (

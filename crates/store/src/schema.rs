@@ -306,6 +306,18 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 11: a person's vaccinations and tests are read only as how many doses and the latest
+    // test: projected as two columns of the person (rebuilt from the documents), no longer as
+    // a dozen event rows per household. Events keep the households' checks.
+    (
+        r#"
+    ALTER TABLE persons ADD COLUMN doses INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE persons ADD COLUMN last_test TEXT;
+    DELETE FROM events WHERE kind != 'verification';
+    DROP INDEX events_person;
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

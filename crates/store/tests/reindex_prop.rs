@@ -48,6 +48,13 @@ enum Op {
         dev: usize,
         household: usize,
     },
+    /// A vaccination dose (`day` into 2022) or, with `test`, a test with that day.
+    Event {
+        dev: usize,
+        person: usize,
+        day: u8,
+        test: bool,
+    },
     Merge {
         from: usize,
     },
@@ -76,6 +83,14 @@ fn op() -> impl Strategy<Value = Op> {
         }),
         (dev.clone(), 0..16usize).prop_map(|(dev, person)| Op::Delete { dev, person }),
         (dev.clone(), 0..8usize).prop_map(|(dev, household)| Op::Verify { dev, household }),
+        (dev.clone(), 0..16usize, 0..30u8, any::<bool>()).prop_map(|(dev, person, day, test)| {
+            Op::Event {
+                dev,
+                person,
+                day,
+                test,
+            }
+        }),
         (0..2usize).prop_map(|from| Op::Merge { from }),
     ]
 }
@@ -159,6 +174,22 @@ fn run(ops: &[Op]) {
             Op::Verify { dev, household } => {
                 if let Some(h) = households.get(*household) {
                     let _ = stores[*dev].verify_household(h);
+                }
+            }
+            Op::Event {
+                dev,
+                person,
+                day,
+                test,
+            } => {
+                if let Some(p) = persons.get(*person) {
+                    let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
+                        + chrono::Days::new(u64::from(*day));
+                    let _ = if *test {
+                        stores[*dev].record_test(p, date, gridbook_domain::TestResult::Negative)
+                    } else {
+                        stores[*dev].record_vaccination(p, date, Some("科兴"))
+                    };
                 }
             }
             Op::Merge { from } => merge(&stores[*from], &stores[1 - from]),
