@@ -27,6 +27,9 @@ const CACHE_DOCS: usize = 24;
 /// answers its first request with what the device lacks instead of asking first. A busy
 /// village document moves its heads a few dozen times a minute; older heads cost a round trip.
 const RECENT_HEADS: usize = 128;
+/// How many documents keep their recent heads: a relay that runs for months has seen the
+/// entries of thousands of checkpoint-days, of which only the latest still move.
+const RECENT_DOCS: usize = 512;
 
 /// Kinds of documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,8 +152,9 @@ pub struct Docs {
     cache: HashMap<String, Cached>,
     tick: u64,
     actor: ActorId,
-    /// Heads each document had lately, newest last (see [`RECENT_HEADS`]).
-    recent: HashMap<String, VecDeque<Vec<ChangeHash>>>,
+    /// Heads each document had lately, newest last (see [`RECENT_HEADS`]), with the tick of
+    /// the last one (for keeping [`RECENT_DOCS`] documents).
+    recent: HashMap<String, (u64, VecDeque<Vec<ChangeHash>>)>,
 }
 
 /// Handed to write closures: the Automerge transaction and the set of records touched.
@@ -183,12 +187,24 @@ impl Docs {
     pub fn recent_heads(&self, id: &str) -> Vec<Vec<ChangeHash>> {
         self.recent
             .get(id)
-            .map(|r| r.iter().rev().cloned().collect())
+            .map(|(_, r)| r.iter().rev().cloned().collect())
             .unwrap_or_default()
     }
 
     fn note_heads(&mut self, id: &str, heads: Vec<ChangeHash>) {
-        let ring = self.recent.entry(id.to_owned()).or_default();
+        self.tick += 1;
+        if !self.recent.contains_key(id) && self.recent.len() >= RECENT_DOCS {
+            let stalest = self
+                .recent
+                .iter()
+                .min_by_key(|(_, (t, _))| *t)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = stalest {
+                self.recent.remove(&k);
+            }
+        }
+        let (tick, ring) = self.recent.entry(id.to_owned()).or_default();
+        *tick = self.tick;
         if ring.back() == Some(&heads) {
             return;
         }
@@ -525,6 +541,34 @@ pub fn heads_text(heads: &[ChangeHash]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hash(n: u32) -> ChangeHash {
+        let mut b = [0u8; 32];
+        b[..4].copy_from_slice(&n.to_be_bytes());
+        ChangeHash(b)
+    }
+
+    #[test]
+    fn recent_heads_are_bounded_per_document_and_in_documents() {
+        let mut docs = Docs::new(ActorId::random());
+        for n in 0..(RECENT_HEADS as u32 + 10) {
+            docs.note_heads("ledger:a", vec![hash(n)]);
+            docs.note_heads("ledger:a", vec![hash(n)]); // unchanged heads are kept once
+        }
+        let a = docs.recent_heads("ledger:a");
+        assert_eq!(a.len(), RECENT_HEADS);
+        assert_eq!(a[0], vec![hash(RECENT_HEADS as u32 + 9)], "newest first");
+        assert_eq!(a[RECENT_HEADS - 1], vec![hash(10)], "the oldest went");
+        for d in 0..RECENT_DOCS {
+            docs.note_heads(&format!("entries:{d}"), vec![hash(1)]);
+        }
+        assert!(
+            docs.recent_heads("ledger:a").is_empty(),
+            "the stalest document went"
+        );
+        assert_eq!(docs.recent.len(), RECENT_DOCS);
+        assert_eq!(docs.recent_heads("entries:0").len(), 1);
+    }
 
     #[test]
     fn audit_keeps_id_prefixes_and_still_finds_whole_ids() {
