@@ -383,6 +383,11 @@ fn a_database_from_a_newer_gridbook_gets_a_chinese_page_and_is_left_alone() {
         text.contains(&data.path().display().to_string()),
         "the page names the data directory: {text}"
     );
+    // Nothing to sync and nowhere to go without a store: no sync bar, no tabs.
+    for gone in ["sync-bar", "tabbar", "side-nav"] {
+        let found = app.all(&format!("[data-test=\"{gone}\"]"));
+        assert!(found.is_empty(), "the page without a store shows {gone}");
+    }
     drop(app);
 
     assert!(

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, field, fieldError, startServer, toastText, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -39,7 +39,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="check-sheet"] [data-temp="36.5"]').click();
         await shot('care-check-sheet');
         await page.locator('[data-test="check-save"]').click();
-        assert.equal(await toastText(page), '已记录随访');
+        await expectToast(page, '已记录随访');
         const calls = await callsOf(page, 'record_check');
         assert.equal(calls.length, 1);
         assert.deepEqual(calls[0].args.form, { case_id: caseId, temp: '36.5', symptoms: [], method: 'phone' });

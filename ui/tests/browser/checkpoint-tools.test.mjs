@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { fakeCameraArgs, writeQrY4m } from './camera.mjs';
-import { VIEWPORTS, callsOf, field, fieldError, startServer, toastText, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 let dir;
@@ -184,7 +184,7 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await field(page, 'purpose').inputValue(), '买菜');
         await shot('pass-scanned-payload');
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '王秀英 已放行');
+        await expectToast(page, '王秀英 已放行');
         assert.equal((await callsOf(page, 'add_entry'))[0].args.form.pass, number);
 
         // Her husband, the same pass, the same window: refused as soon as it is scanned.
@@ -237,7 +237,7 @@ for (const viewport of VIEWPORTS) {
           assert.equal(await page.locator('[data-test="matched"]', { hasText: '王秀英' }).count(), 1);
           await shot('pass-camera-scanned');
           await page.locator('[data-test="save"]').click();
-          assert.equal(await toastText(page), '王秀英 已放行');
+          await expectToast(page, '王秀英 已放行');
           assert.equal((await callsOf(page, 'add_entry'))[0].args.form.pass, SCAN_PASS);
           // The camera is off again.
           assert.equal(await page.evaluate(() => document.querySelector('[data-test="qr-video"]')?.srcObject ?? null), null);
@@ -324,7 +324,7 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await editor.locator('[data-test="risk-area"]').count(), 3);
         await shot('rules-edit');
         await editor.locator('[data-test="rules-save"]').click();
-        assert.equal(await toastText(page), '规则已保存，将同步到各卡口');
+        await expectToast(page, '规则已保存，将同步到各卡口');
         const sent = (await callsOf(page, 'set_rules')).at(-1).args.rules;
         assert.equal(sent.fever_tenths, 373);
         assert.equal(sent.medium_risk_decision, 'turn-back');
@@ -343,7 +343,7 @@ for (const viewport of VIEWPORTS) {
         await suggestion.waitFor();
         assert.match(await page.locator('[data-test="reasons"]').innerText(), /中风险地区：大连市/);
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '欧阳晓燕 已劝返');
+        await expectToast(page, '欧阳晓燕 已劝返');
         const add = (await callsOf(page, 'add_entry')).at(-1);
         assert.equal(add.args.form.travel, '大连');
         assert.equal(add.args.form.decision, null);
@@ -381,7 +381,7 @@ for (const viewport of VIEWPORTS) {
         assert.match(await sheet.locator('[data-test="plan-summary"]').innerText(), /共4班，合计24小时，每班3人/);
         await shot('shift-plan-four');
         await sheet.locator('[data-test="plan-save"]').click();
-        assert.equal(await toastText(page), '班次已保存');
+        await expectToast(page, '班次已保存');
         await sheet.waitFor({ state: 'hidden' });
         assert.deepEqual((await callsOf(page, 'set_shift_plan')).at(-1).args, {
           checkpoint: 'cp-hongxing',
@@ -430,12 +430,12 @@ describe('passes and rules in English', () => {
         await shot('rules-en');
         // Nothing changed: nothing is sent.
         await page.locator('[data-test="rules-save"]').click();
-        assert.equal(await toastText(page), 'Nothing changed');
+        await expectToast(page, 'Nothing changed');
         assert.equal((await callsOf(page, 'set_rules')).length, 0);
         // An area typed but not added is saved with the rules.
         await field(page, 'area-name').fill('锡林浩特市');
         await page.locator('[data-test="rules-save"]').click();
-        assert.equal(await toastText(page), 'Rules saved; they sync to every checkpoint');
+        await expectToast(page, 'Rules saved; they sync to every checkpoint');
         const sent = (await callsOf(page, 'set_rules'))[0].args.rules;
         assert.deepEqual(sent.risk_areas.at(-1), { name: '锡林浩特市', level: 'medium', since: TODAY });
       });

@@ -3,7 +3,7 @@
 // twice, shift sign-in and handover, the entry list by day, and the checkpoint picker.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, field, fieldError, pickOption, startServer, toastText, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, pickOption, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -59,7 +59,7 @@ for (const viewport of VIEWPORTS) {
         await tap(page.locator('[data-test="save"]'));
         assert.equal(taps, 4);
 
-        assert.equal(await toastText(page), '王秀英 已放行');
+        await expectToast(page, '王秀英 已放行');
         const adds = await callsOf(page, 'add_entry');
         assert.equal(adds.length, 1);
         assert.deepEqual(adds[0].args.form, {
@@ -139,7 +139,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="decision-observe"]').click();
         assert.equal(await page.locator('[data-test="chosen"]').count(), 0);
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '欧阳晓燕 留观转运');
+        await expectToast(page, '欧阳晓燕 留观转运');
         const adds = await callsOf(page, 'add_entry');
         assert.equal(adds.length, 1);
         assert.equal(adds[0].args.form.code, 'red');
@@ -167,7 +167,7 @@ for (const viewport of VIEWPORTS) {
         assert.match(await fieldError(page, 'id_number'), /身份证号校验位/);
 
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '请先改正标红的内容');
+        await expectToast(page, '请先改正标红的内容');
         assert.equal((await callsOf(page, 'add_entry')).length, 0);
         assert.equal(await field(page, 'id_number').inputValue(), BAD_ID);
         assert.equal(await field(page, 'name').inputValue(), '赵红梅');
@@ -192,7 +192,7 @@ for (const viewport of VIEWPORTS) {
         // Fixed, it saves.
         await page.locator('[data-test="temp-other"] input').fill('36.7');
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '赵红梅 已放行');
+        await expectToast(page, '赵红梅 已放行');
       });
     });
 
@@ -210,7 +210,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="more"] .van-collapse-item__title').click();
         await field(page, 'pass').fill(pass);
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '王秀英 已放行');
+        await expectToast(page, '王秀英 已放行');
         assert.equal((await callsOf(page, 'add_entry'))[0].args.form.pass, pass);
         // The direction stays "out" for the next person.
         assert.equal(await page.locator('[data-test="direction-out"]').getAttribute('aria-checked'), 'true');
@@ -255,7 +255,7 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await fieldError(page, 'staff'), '请填写值班人员');
         await field(page, 'staff').fill('王五 赵六');
         await signIn.locator('.van-dialog__confirm').click();
-        assert.equal(await toastText(page), '已签到');
+        await expectToast(page, '已签到');
         await banner.locator('[data-test="shift-staff"]', { hasText: '值班：王五、赵六' }).waitFor();
         assert.deepEqual((await callsOf(page, 'shift_start'))[0].args, { checkpoint: 'cp-hongxing', staff: ['王五', '赵六'] });
 
@@ -265,7 +265,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="temp-36.5"]').click();
         await page.locator('[data-test="code-green"]').click();
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '王秀英 已放行');
+        await expectToast(page, '王秀英 已放行');
         await page.waitForFunction(() => /王秀英/.test(document.querySelector('[data-test="recent"] [data-test="entry-row"]')?.textContent ?? ''));
         await page.locator('[data-test="recent"] [data-test="entry-row"]').first().click();
         assert.match(await page.locator('[data-test="entry-detail"]').innerText(), /王五/);
@@ -276,7 +276,7 @@ for (const viewport of VIEWPORTS) {
         await handover.waitFor();
         await page.locator('[data-field="handover-note"] textarea').fill('无异常，测温枪电量低需充电');
         await handover.locator('.van-dialog__confirm').click();
-        assert.equal(await toastText(page), '已交班');
+        await expectToast(page, '已交班');
         await banner.locator('[data-test="last-handover"]', { hasText: '测温枪电量低需充电' }).waitFor();
         assert.match(await banner.innerText(), /本班次尚未签到/);
         assert.match(await page.locator('[data-test="last-handover"]').innerText(), /王五、赵六/);

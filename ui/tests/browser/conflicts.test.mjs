@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, startServer, toastText, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -15,7 +15,7 @@ for (const viewport of VIEWPORTS) {
         await last.filter({ hasText: '9 天前' }).waitFor();
         assert.match(await page.locator('[data-test="sync-unsynced"]').innerText(), /3 条未同步/);
         await page.locator('[data-test="verify"]').click();
-        assert.equal(await toastText(page), '已记录核查');
+        await expectToast(page, '已记录核查');
         await last.filter({ hasText: /今天|刚刚/ }).waitFor();
         assert.deepEqual((await callsOf(page, 'verify_household')).map((c) => c.args), [{ id: 'h-wang' }]);
         // The write counts as an unsynced change in the sync bar.
@@ -45,7 +45,7 @@ for (const viewport of VIEWPORTS) {
         await shot('conflicts');
 
         await phone.first().locator('[data-test="conflict-value"]', { hasText: '13900002222' }).click();
-        assert.equal(await toastText(page), '已处理');
+        await expectToast(page, '已处理');
         await page.waitForFunction(() => document.querySelectorAll('[data-test="conflict"]').length === 1);
         await page.locator('[data-test="conflict-value"]', { hasText: '租户' }).click();
         await page.locator('[data-test="no-conflicts"]').waitFor();

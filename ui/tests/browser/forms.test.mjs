@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, field, fieldError, pickOption, startServer, toastText, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, pickOption, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -33,7 +33,7 @@ for (const viewport of VIEWPORTS) {
 
         // Saving with a field in red is stopped with a hint; nothing typed is lost.
         await page.locator('[data-test="save"]').click();
-        assert.equal(await toastText(page), '请先改正标红的内容');
+        await expectToast(page, '请先改正标红的内容');
         assert.equal((await callsOf(page, 'add_household')).length, 0);
         assert.match(await fieldError(page, 'head.id_number'), /身份证号校验位不正确/);
         assert.equal(await field(page, 'head.id_number').inputValue(), BAD_ID);

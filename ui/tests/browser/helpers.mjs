@@ -135,10 +135,21 @@ export async function withApp(server, { viewport, fake = {}, hash = '#/', args =
   }
 }
 
-/** The text of the visible toast. */
-export async function toastText(page) {
-  const toast = page.locator('.van-toast:visible').last();
-  await toast.waitFor();
+/**
+ * Waits for a visible toast that says `expected` (a string, matched whole, or a RegExp) and
+ * returns its text. An earlier toast may still be on screen, fading out: reading "the" toast
+ * would read that one.
+ */
+export async function expectToast(page, expected) {
+  const escaped = typeof expected === 'string' ? expected.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&') : '';
+  const whole = typeof expected === 'string' ? new RegExp('^\\s*' + escaped + '\\s*$') : expected;
+  const toast = page.locator('.van-toast:visible', { hasText: whole }).last();
+  try {
+    await toast.waitFor({ timeout: 10_000 });
+  } catch {
+    const seen = await page.locator('.van-toast:visible').allInnerTexts();
+    throw new Error(`no toast saying ${expected}; on screen: ${JSON.stringify(seen)}`);
+  }
   return (await toast.innerText()).trim();
 }
 

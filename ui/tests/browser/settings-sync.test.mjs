@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, startServer, toastText, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -80,7 +80,7 @@ for (const viewport of VIEWPORTS) {
       await withApp(server, { viewport, hash: '#/settings', fake: { syncMs: 600 } }, async (page) => {
         await page.locator('[data-test="sync-now"]').click();
         await page.locator('[data-test="sync-state"]', { hasText: '同步中' }).waitFor();
-        assert.match(await toastText(page), /同步完成/);
+        await expectToast(page, /同步完成/);
         await page.locator('[data-test="sync-unsynced"]', { hasText: '已全部同步' }).waitFor();
         // Offline: the Chinese reason is shown.
         await page.evaluate(() => window.__fake.setOnline(false));
@@ -102,7 +102,7 @@ for (const viewport of VIEWPORTS) {
         await shot('enroll-error');
         await page.locator('[data-test="token"] input').fill('gbt_7Hk2mQ9xLr4s');
         await page.locator('[data-test="enroll"]').click();
-        assert.equal(await toastText(page), '已加入镇街同步');
+        await expectToast(page, '已加入镇街同步');
         await page.locator('[data-test="enroll-status"]', { hasText: '莫斯台街道' }).waitFor();
         await page.locator('[data-test="sync-state"]', { hasText: '在线' }).waitFor();
         assert.deepEqual((await callsOf(page, 'enroll')).at(-1).args, {
@@ -112,7 +112,7 @@ for (const viewport of VIEWPORTS) {
         // Device name.
         await page.locator('[data-test="device-name"] input').fill('红星村-网格员02');
         await page.locator('[data-test="save-name"]').click();
-        assert.equal(await toastText(page), '已保存');
+        await expectToast(page, '已保存');
         assert.deepEqual((await callsOf(page, 'set_device_name')).at(-1).args, { name: '红星村-网格员02' });
         await shot('settings-enrolled');
       });
