@@ -7,6 +7,68 @@ use gridbook_store::{schema, Store, StoreError, DB_FILE};
 const FIXTURE: &[u8] = include_bytes!("fixtures/v1.sqlite");
 const PERSON: &str = "89d1ac48-897a-4969-b7f3-cd3d83fe2744";
 
+/// Made by gridbook-store at commit 4d1dd7c (schema version 10, the version before this one):
+/// village 桂花村, one household verified once, its head 张三丰 with two doses (2022-03-01,
+/// 2022-04-02) and two tests (2022-11-20 negative, 2022-11-27 positive), as event rows.
+const V10: &[u8] = include_bytes!("fixtures/v10.sqlite");
+const V10_HOUSEHOLD: &str = "b3a761cf-9b0a-4381-b9af-a1c15bb31934";
+const V10_PERSON: &str = "5e9bc996-fb79-4c48-ae45-8c965d94699b";
+
+#[test]
+fn v10_database_upgrades_its_doses_and_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(DB_FILE), V10).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let events = |conn: &rusqlite::Connection| -> Vec<(String, i64)> {
+        conn.prepare("SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let version = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        version(&conn),
+        schema::SCHEMA_VERSION - 1,
+        "the fixture is N-1"
+    );
+    assert_eq!(
+        events(&conn),
+        [
+            ("test".to_owned(), 2),
+            ("vaccination".to_owned(), 2),
+            ("verification".to_owned(), 1)
+        ]
+    );
+
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(version(&conn), schema::SCHEMA_VERSION);
+    // Doses and the latest test now sit on the person, rebuilt from the document; the
+    // households' checks stay events.
+    let p = store.person(V10_PERSON).unwrap();
+    assert_eq!(p.doses, 2);
+    assert_eq!(p.last_test.as_deref(), Some("2022-11-27 positive"));
+    assert_eq!(events(&conn), [("verification".to_owned(), 1)]);
+    let h = store.household(V10_HOUSEHOLD).unwrap();
+    assert!(h.household.last_verified.is_some(), "{h:?}");
+    assert_eq!(store.coverage(36_500, None).unwrap().len(), 0);
+    assert_eq!(store.search("zsf", 10).unwrap().len(), 1);
+    assert!(store.reindex(true).unwrap().equal);
+    // And a new dose counts.
+    store
+        .record_vaccination(
+            V10_PERSON,
+            chrono::NaiveDate::from_ymd_opt(2022, 12, 1).unwrap(),
+            None,
+        )
+        .unwrap();
+    assert_eq!(store.person(V10_PERSON).unwrap().doses, 3);
+}
+
 #[test]
 fn v1_database_upgrades_and_is_searchable() {
     let dir = tempfile::tempdir().unwrap();
