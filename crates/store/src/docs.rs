@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
-use crate::project::{project_new_record, project_record};
+use crate::project::project_record;
 
 /// How many chunks a document may have before they are folded into one snapshot.
 const COMPACT_AFTER: i64 = 256;
@@ -348,7 +348,7 @@ impl Docs {
             .execute(params![seq, id, now_ms])?;
         let doc = &*doc;
         for rid in &touched {
-            project_record(&tx, id, village, doc, rid)?;
+            project_record(&tx, id, village, doc, rid, false)?;
         }
         self.set_seq(id, seq, heads);
         self.maybe_compact(&tx, id)?;
@@ -424,13 +424,8 @@ impl Docs {
         let seq = append_chunk(tx, id, village, &bytes, &after, now_ms)?;
         let doc = &*doc;
         // A document new here (an import, a first sync) has records with no rows yet.
-        let project = if before.is_empty() {
-            project_new_record
-        } else {
-            project_record
-        };
         for rid in &touched {
-            project(tx, id, village, doc, rid)?;
+            project_record(tx, id, village, doc, rid, before.is_empty())?;
         }
         self.set_seq(id, seq, after);
         self.maybe_compact(tx, id)?;

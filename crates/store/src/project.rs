@@ -86,33 +86,13 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     crate::project_gate::clear_rows(conn, id)
 }
 
-/// Recomputes the projection rows of one record of a document.
+/// Recomputes the projection rows of one record of a document. With `new`, the record has
+/// no rows yet (every record of a document new to this store: rows come only from the document
+/// that holds the record), and looking for old rows is skipped: for a township's import or
+/// first sync that is a few hundred thousand index probes that find nothing. A record id that
+/// already has rows (a foreign copy of another document's record) then fails on the tables'
+/// unique keys.
 pub fn project_record(
-    conn: &Connection,
-    doc_id: &str,
-    village: Option<&str>,
-    doc: &Automerge,
-    id: &str,
-) -> Result<()> {
-    project(conn, doc_id, village, doc, id, false)
-}
-
-/// Writes the projection rows of a record that has none yet: every record of a document new
-/// to this store (rows come only from the document that holds the record), or of a rebuild
-/// into empty tables. Skips looking for old rows, which for a township's import or first
-/// sync is a few hundred thousand index probes that find nothing. A record id that already
-/// has rows (a foreign copy of another document's record) fails on the tables' unique keys.
-pub fn project_new_record(
-    conn: &Connection,
-    doc_id: &str,
-    village: Option<&str>,
-    doc: &Automerge,
-    id: &str,
-) -> Result<()> {
-    project(conn, doc_id, village, doc, id, true)
-}
-
-fn project(
     conn: &Connection,
     doc_id: &str,
     village: Option<&str>,

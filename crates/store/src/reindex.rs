@@ -64,7 +64,7 @@ impl Store {
             let doc = docs.get(&tx, id)?;
             let keys: Vec<String> = doc.keys(automerge::ROOT).collect();
             for k in &keys {
-                project_record(&tx, id, village.as_deref(), doc, k)?;
+                project_record(&tx, id, village.as_deref(), doc, k, false)?;
             }
             records += keys.len();
         }
