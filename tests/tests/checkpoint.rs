@@ -6,7 +6,8 @@
 //! only with a note; a bad ID, phone, plate or temperature exits 2 and writes nothing; a pass
 //! is refused when expired, not yet valid or used twice; the ledger offers the village's
 //! residents by ID tail, initials or phone tail; two tablets offline with 500 entries each
-//! end up with the same 1,000 entries in the same order.
+//! end up with the same 1,000 entries in the same order; a season of checkpoint days keeps a
+//! reconnect small, and a late entry on a finished day still reaches every tablet.
 
 use std::collections::BTreeSet;
 
@@ -573,6 +574,137 @@ fn two_tablets_offline_then_one_list_everywhere() {
     );
     assert_eq!(la, lb, "the tablets list the entries in different orders");
     assert_eq!(la, lr, "the relay lists the entries in another order");
+    for d in [&a, &b, &relay] {
+        d.reindex_check();
+    }
+}
+
+/// One entry a day at each checkpoint for `days` days ending on `NOW`'s day.
+fn record_days(dir: &std::path::Path, checkpoints: &[String], days: i64, seed: u64) {
+    let store = Store::open(dir).expect("open tablet store");
+    let end = NaiveDateTime::parse_from_str(NOW, "%Y-%m-%dT%H:%M").expect("time");
+    for d in 0..days {
+        for (k, c) in checkpoints.iter().enumerate() {
+            let input = EntryInput {
+                at: end - Duration::days(days - 1 - d),
+                direction: "in".to_owned(),
+                name: "访客".to_owned(),
+                id_number: mainland_id(seed * 100_000 + (d as u64) * 10 + k as u64),
+                temperature: "36.5".to_owned(),
+                health_code: "green".to_owned(),
+                ..EntryInput::default()
+            };
+            store
+                .add_entry(&NewEntry {
+                    checkpoint: c.clone(),
+                    input,
+                    ..NewEntry::default()
+                })
+                .expect("add entry");
+        }
+    }
+}
+
+fn num(v: &Value, key: &str) -> u64 {
+    v[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{key} is not a number in {v}"))
+}
+
+#[test]
+fn a_season_of_checkpoint_days_reconnects_small_and_late_entries_still_travel() {
+    let relay = Data::new();
+    let village = str_of(&relay.json("village add --name 桂花村"), "id").to_owned();
+    let checkpoints: Vec<String> = ["村口卡点", "桥头卡点"]
+        .iter()
+        .map(|n| {
+            let v = relay.json(&format!("checkpoint add --village {village} --name {n}"));
+            str_of(&v, "id").to_owned()
+        })
+        .collect();
+    let logs = tempfile::tempdir().expect("logs");
+    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
+    let tablet = |name: &str| {
+        let added = relay.json(&format!(
+            "relay device add --village {village} --role volunteer --name {name}"
+        ));
+        let data = Data::new();
+        data.json(&format!(
+            "enroll --relay {} --token {}",
+            server.url,
+            str_of(&added, "token")
+        ));
+        data.sync();
+        data
+    };
+
+    // Sixty days at two checkpoints, recorded offline, then synced.
+    let a = tablet("平板甲");
+    record_days(a.path(), &checkpoints, 60, 1);
+    a.sync();
+    let entries_docs = |d: &Data| {
+        d.doc_ids()
+            .into_iter()
+            .filter(|id| id.starts_with("entries:"))
+            .count()
+    };
+    assert_eq!(entries_docs(&relay), 120, "every day reached the relay");
+
+    // Nothing changed: one round trip, and the request does not list 120 documents.
+    let again = a.sync();
+    assert_eq!(num(&again, "rounds"), 1, "{again}");
+    assert_eq!(num(&again, "docs_received"), 0, "{again}");
+    let sent = num(&again, "bytes_sent");
+    assert!(sent < 1200, "a reconnect sent {sent} bytes: {again}");
+
+    // A new tablet gets the whole season.
+    let b = tablet("平板乙");
+    b.sync();
+    assert_eq!(entries_docs(&b), 120);
+
+    // A late entry on a day long finished, made on B, reaches A: A's month group differs at
+    // the relay, and A lists that month one by one in a second session.
+    let late_day = NaiveDate::parse_from_str(DAY, "%Y-%m-%d").expect("day") - Duration::days(40);
+    {
+        let store = Store::open(b.path()).expect("open B");
+        let input = EntryInput {
+            at: late_day.and_hms_opt(18, 30, 0).expect("time"),
+            direction: "out".to_owned(),
+            name: "补录".to_owned(),
+            id_number: mainland_id(999_999),
+            temperature: "36.8".to_owned(),
+            health_code: "green".to_owned(),
+            ..EntryInput::default()
+        };
+        store
+            .add_entry(&NewEntry {
+                checkpoint: checkpoints[0].clone(),
+                input,
+                ..NewEntry::default()
+            })
+            .expect("late entry");
+    }
+    let pushed = b.sync();
+    assert_eq!(
+        num(&pushed, "rounds"),
+        1,
+        "B's late entry goes out at once: {pushed}"
+    );
+    let pulled = a.sync();
+    assert!(num(&pulled, "rounds") >= 2, "{pulled}");
+    assert_eq!(num(&pulled, "docs_received"), 1, "{pulled}");
+    let on_day = |d: &Data| {
+        let v = d.json(&format!(
+            "entry list --checkpoint {} --date {late_day}",
+            checkpoints[0]
+        ));
+        array(&v).len()
+    };
+    assert_eq!((on_day(&a), on_day(&b), on_day(&relay)), (2, 2, 2));
+    let quiet = a.sync();
+    assert_eq!(num(&quiet, "rounds"), 1, "{quiet}");
+    assert_eq!(a.heads(), relay.heads());
+    assert_eq!(b.heads(), relay.heads());
     for d in [&a, &b, &relay] {
         d.reindex_check();
     }

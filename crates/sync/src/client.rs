@@ -190,8 +190,12 @@ pub fn sync_with<R: Replica>(
     let started = Instant::now();
     let mut total = SyncStats::default();
     let mut attempt = 0;
+    // Groups of finished checkpoint days the relay holds differently: listed one by one in
+    // the next session (see `index`). Each such session lists more, so two suffice.
+    let mut expand = std::collections::BTreeSet::new();
+    let mut expansions = 0;
     loop {
-        let mut session = DeviceSession::new(replica, peer);
+        let mut session = DeviceSession::new(replica, peer).expanding(expand.clone());
         let result = (|| -> Result<()> {
             let mut req = Some(session.start()?);
             while let Some(r) = req.take() {
@@ -210,7 +214,11 @@ pub fn sync_with<R: Replica>(
         total.bytes_received += s.bytes_received;
         total.refused = s.refused;
         match result {
-            Ok(()) => break,
+            Ok(()) if session.to_expand.is_subset(&expand) || expansions == 2 => break,
+            Ok(()) => {
+                expansions += 1;
+                expand.extend(session.to_expand);
+            }
             Err(SyncError::Network(e)) if attempt + 1 < ATTEMPTS => {
                 attempt += 1;
                 std::thread::sleep(Duration::from_millis(200 << attempt));

@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Result, SyncError};
+use crate::index::{device_index, is_group, RelayView};
 use crate::wire::{digest, HeadsDigest, Request, Response};
 
 /// What a peer may do with one document.
@@ -92,6 +93,10 @@ pub struct DeviceSession<'a, R: Replica> {
     peer: String,
     sent: BTreeSet<String>,
     received: BTreeSet<String>,
+    /// Groups of finished checkpoint days to list one by one (see [`crate::index`]).
+    expand: BTreeSet<String>,
+    /// Groups the relay holds differently: a next session lists them one by one.
+    pub to_expand: BTreeSet<String>,
     /// Statistics so far.
     pub stats: SyncStats,
 }
@@ -104,8 +109,17 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
             peer: peer.to_owned(),
             sent: BTreeSet::new(),
             received: BTreeSet::new(),
+            expand: BTreeSet::new(),
+            to_expand: BTreeSet::new(),
             stats: SyncStats::default(),
         }
+    }
+
+    /// The same session, listing the documents of `groups` one by one (after a session whose
+    /// relay found them different: [`DeviceSession::to_expand`]).
+    pub fn expanding(mut self, groups: BTreeSet<String>) -> Self {
+        self.expand = groups;
+        self
     }
 
     /// The first request: this device's index, and the changes it made since it last shared
@@ -121,9 +135,8 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
             }
         }
         self.stats.docs_sent = self.sent.len();
-        let index = heads.into_iter().map(|(id, h)| (id, digest(&h))).collect();
         Ok(Request {
-            index: Some(index),
+            index: Some(device_index(&heads, &self.sent, &self.expand)),
             messages,
         })
     }
@@ -134,7 +147,10 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         if self.stats.rounds > MAX_ROUNDS {
             return Err(SyncError::TooManyRounds(MAX_ROUNDS));
         }
-        let mut docs: BTreeSet<String> = resp.differs.into_iter().collect();
+        let (groups, differs): (Vec<String>, Vec<String>) =
+            resp.differs.into_iter().partition(|d| is_group(d));
+        self.to_expand.extend(groups);
+        let mut docs: BTreeSet<String> = differs.into_iter().collect();
         for (doc, msg) in &resp.messages {
             if self.replica.receive(doc, &self.peer, msg, true)?.changed {
                 self.received.insert(doc.clone());
@@ -176,12 +192,24 @@ pub fn serve<R: Replica>(
     let with_message: BTreeSet<String> = req.messages.iter().map(|(d, _)| d.clone()).collect();
     if let Some(index) = req.index {
         replica.begin(peer);
-        let theirs: BTreeMap<String, HeadsDigest> = index.into_iter().collect();
-        let ours: BTreeMap<String, HeadsDigest> = replica
-            .heads()?
-            .into_iter()
-            .map(|(id, h)| (id, digest(&h)))
+        let view = RelayView::new(index);
+        let mut ours_text: BTreeMap<String, String> = replica.heads()?.into_iter().collect();
+        ours_text.retain(|doc, _| access(doc) != Access::None);
+        // Groups of finished checkpoint days: the device lists those that differ one by one
+        // in its next session.
+        for g in view.differing_groups(&ours_text) {
+            if access(&g) == Access::None {
+                resp.refused.push((g, "out of scope".into()));
+            } else {
+                resp.differs.push(g);
+            }
+        }
+        let ours: BTreeMap<String, HeadsDigest> = ours_text
+            .iter()
+            .filter(|(doc, _)| view.covering(doc).is_none())
+            .map(|(id, h)| (id.clone(), digest(h)))
             .collect();
+        let theirs = view.singles;
         let names: BTreeSet<&String> = theirs.keys().chain(ours.keys()).collect();
         for doc in names {
             let a = access(doc);
