@@ -14,7 +14,10 @@
 //!    (relay as a child process `gridbook relay serve`), and a check that every change arrived
 //!    everywhere.
 //!
-//! Scenarios 1–4 run the relay in this process (its own thread and tokio runtime); 5 runs it
+//! 6. A season of checkpoint days (`--season-villages` × 2 checkpoints × `--season-days`):
+//!    first sync of a township and a village device, then reconnect with nothing changed.
+//!
+//! Scenarios 1–4 and 6 run the relay in this process (its own thread and tokio runtime); 5 runs it
 //! as a child process so that its memory is its own: the `gridbook` binary next to this one
 //! (`cargo build --release -p gridbook-bench -p gridbook`), or `--relay-bin PATH`; without it
 //! the relay runs in this process and the output says so. Wall times on a busy machine are
@@ -22,7 +25,8 @@
 //!
 //! `bench-sync [--quick] [--seed S] [--households N] [--villages N] [--edits N] [--devices N]
 //!  [--seconds S] [--load-villages N] [--load-households N] [--relay-bin PATH]
-//!  [--in-process-relay] [--full-devices [--devices-on-disk]] [--only village,township,load]`
+//!  [--in-process-relay] [--full-devices [--devices-on-disk]] [--season-villages N]
+//!  [--season-days N] [--only village,township,season,load]`
 //!
 //! The load's devices are light replicas by default (see `sync_load.rs`); `--full-devices`
 //! makes them full stores in this process, on `/dev/shm` unless `--devices-on-disk`.
@@ -59,6 +63,8 @@ struct Opts {
     in_process_relay: bool,
     devices_on_disk: bool,
     full_devices: bool,
+    season_villages: usize,
+    season_days: usize,
     only: BTreeSet<String>,
 }
 
@@ -77,7 +83,7 @@ impl Opts {
             s if s.is_empty() => default_bin,
             s => Some(PathBuf::from(s)),
         };
-        let only: String = arg("--only", "village,township,load".to_owned());
+        let only: String = arg("--only", "village,township,season,load".to_owned());
         Opts {
             quick,
             seed: arg("--seed", 7),
@@ -92,6 +98,8 @@ impl Opts {
             in_process_relay: flag("--in-process-relay"),
             devices_on_disk: flag("--devices-on-disk"),
             full_devices: flag("--full-devices"),
+            season_villages: arg("--season-villages", q(20, 3)),
+            season_days: arg("--season-days", q(90, 10)),
             only: only.split(',').map(|s| s.trim().to_owned()).collect(),
         }
     }
@@ -128,6 +136,9 @@ fn main() -> Res<()> {
     }
     drop(township_device);
     drop(village_devices);
+    if o.runs("season") {
+        season(&o, tmp.path())?;
+    }
     if o.runs("load") {
         load(&o, tmp.path())?;
     }
@@ -362,10 +373,12 @@ impl Meter {
                     std::thread::spawn(move || {
                         let mut buf = vec![0u8; 64 << 10];
                         while let Ok(k) = from.read(&mut buf) {
+                            // Counted before it is passed on: once the client has read an
+                            // answer, every byte of it is in the count.
+                            n.fetch_add(k as u64, Ordering::Relaxed);
                             if k == 0 || to.write_all(&buf[..k]).is_err() {
                                 break;
                             }
-                            n.fetch_add(k as u64, Ordering::Relaxed);
                         }
                         let _ = to.shutdown(std::net::Shutdown::Write);
                     });
@@ -789,3 +802,10 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
 #[path = "sync_load.rs"]
 mod load;
 use load::load;
+
+// ---------------------------------------------------------------------------------------------
+// 6. A season of checkpoint days: in its own file.
+
+#[path = "sync_season.rs"]
+mod season;
+use season::season;
