@@ -448,3 +448,24 @@ fn records_commands_answer_with_their_json_shapes() {
         "Automerge magic"
     );
 }
+
+/// `gridbook … | head`: a reader that stops early ends the output, not the command with a
+/// panic.
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    let d = Device::new();
+    d.json("demo --villages 1 --households 30 --seed 2");
+    let mut child = Command::new(gridbook_bin())
+        .arg("--data")
+        .arg(d.dir.path())
+        .args(words("--json household list"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn gridbook");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {err}", out.status);
+    assert!(err.is_empty(), "nothing on stderr: {err}");
+}

@@ -122,15 +122,27 @@ impl From<std::io::Error> for Failure {
 /// Prints `value` as JSON, or the text `human` builds.
 pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-        );
+        line(&serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
     } else {
         let text = human();
         if !text.is_empty() {
-            println!("{text}");
+            line(&text);
         }
+    }
+}
+
+/// Writes one line on stdout. A reader that went away (`gridbook … | head`) is not an error
+/// of this command: what it did is done, so the rest of the output is dropped quietly. Any
+/// other failure to write (a full disk) is reported and the command exits with 1.
+pub fn line(text: &str) {
+    use std::io::{ErrorKind, Write};
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            eprintln!("gridbook: stdout: {e}");
+            std::process::exit(1);
+        }
+        _ => {}
     }
 }
 

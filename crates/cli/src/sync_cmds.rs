@@ -6,7 +6,7 @@ use gridbook_sync::SyncError;
 use serde_json::json;
 
 use crate::args::{Cli, Lang, RelayCmd, RelayDeviceCmd};
-use crate::output::{emit, t, Failure};
+use crate::output::{emit, line, t, Failure};
 
 impl From<RelayError> for Failure {
     fn from(e: RelayError) -> Self {
@@ -87,11 +87,10 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
             let scheme = if tls.is_some() { "https" } else { "http" };
             gridbook_relay::run(&cli.data, listen, tls, |addr| {
                 // Scripts and tests read the bound address (port 0 picks one) from this line.
-                println!(
+                line(&format!(
                     "{} {scheme}://{addr}",
                     t(lang, "中继已启动", "relay listening on")
-                );
-                let _ = std::io::Write::flush(&mut std::io::stdout());
+                ));
             })?;
         }
         RelayCmd::Device(d) => {

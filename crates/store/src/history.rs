@@ -8,7 +8,7 @@ use crate::docs::{doc_id, Audit, DocKind};
 use crate::error::{Result, StoreError};
 use crate::record::{fields_at, record_obj, set_fields, values_at, TYPE};
 use crate::value::Val;
-use crate::{get_setting, Inner, Store};
+use crate::{Inner, Store};
 
 /// One field change in a record's history.
 #[derive(Debug, Clone, Serialize)]
@@ -81,31 +81,59 @@ fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
     })
 }
 
-/// The document (and village) that holds a record, from the projections.
-fn locate(g: &Inner, id: &str) -> Result<(String, Option<String>)> {
-    let village: Option<String> = g
+/// Projection tables of village records, with the kind of document that holds them.
+const VILLAGE_RECORDS: [(&str, DocKind); 9] = [
+    ("persons", DocKind::Ledger),
+    ("households", DocKind::Ledger),
+    ("cases", DocKind::Care),
+    ("visits", DocKind::Care),
+    ("tests", DocKind::Care),
+    ("referrals", DocKind::Care),
+    ("checkpoints", DocKind::Gate),
+    ("shifts", DocKind::Gate),
+    ("passes", DocKind::Gate),
+];
+
+/// The document that holds a record: a village's record from its projection row, the
+/// township's own records (villages, groups, policies, rules) from the grid document. Events
+/// (verifications, doses, tests) are fields of their household or person, whose history
+/// shows them.
+fn locate(g: &mut Inner, id: &str) -> Result<String> {
+    for (table, kind) in VILLAGE_RECORDS {
+        let village: Option<String> = g
+            .conn
+            .prepare_cached(&format!("SELECT village_id FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(v) = village {
+            return Ok(doc_id(kind, &v));
+        }
+    }
+    let entry: Option<(String, String, String)> = g
         .conn
-        .prepare_cached(
-            "SELECT village_id FROM persons WHERE id = ?1
-             UNION ALL SELECT village_id FROM households WHERE id = ?1
-             UNION ALL SELECT village_id FROM events WHERE id = ?1 LIMIT 1",
-        )?
-        .query_row([id], |r| r.get(0))
+        .prepare_cached("SELECT village_id, checkpoint_id, day FROM entries WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    if let Some(v) = village {
-        return Ok((doc_id(DocKind::Ledger, &v), Some(v)));
+    if let Some((village, checkpoint, day)) = entry {
+        return Ok(format!(
+            "{}:{village}:{checkpoint}:{day}",
+            DocKind::Entries.name()
+        ));
     }
-    let grid: bool = g
+    let docs: Vec<String> = g
         .conn
-        .prepare_cached(
-            "SELECT 1 FROM villages WHERE id = ?1 UNION ALL SELECT 1 FROM groups WHERE id = ?1",
-        )?
-        .exists([id])?;
-    let township = get_setting(&g.conn, "township_id")?;
-    match township {
-        Some(t) if grid || t == id => Ok((doc_id(DocKind::Grid, &t), None)),
-        _ => Err(StoreError::not_found("record", id)),
+        .prepare_cached("SELECT id FROM documents WHERE kind = 'grid'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Inner {
+        conn, docs: cache, ..
+    } = g;
+    for d in docs {
+        if record_obj(cache.get(conn, &d)?, id)?.is_some() {
+            return Ok(d);
+        }
     }
+    Err(StoreError::not_found("record", id))
 }
 
 impl Store {
@@ -113,7 +141,7 @@ impl Store {
     pub fn history(&self, record_id: &str) -> Result<Vec<HistoryEntry>> {
         let rid = record_id.trim().to_owned();
         let mut g = self.lock();
-        let (doc_id, _) = locate(&g, &rid)?;
+        let doc_id = locate(&mut g, &rid)?;
         let offset = g.utc_offset_min;
         let Inner { conn, docs, .. } = &mut *g;
         let doc = docs.get(conn, &doc_id)?;
