@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     }
     // The same bytes behind each valid header, so the fuzzer need not find the magic first.
     for kind in [1u8, 2] {
-        let mut framed = b"GBS\x01".to_vec();
+        let mut framed = b"GBS".to_vec();
+        framed.push(gridbook_sync::wire::VERSION);
         framed.push(kind);
         framed.extend_from_slice(data);
         if let Ok(req) = Request::decode(&framed) {

@@ -315,6 +315,7 @@ fn a_device_reads_and_writes_only_its_scope() {
     let client = Client::new(&w.server.url, &a.token);
     let forged_req = Request {
         index: Some(vec![(ledger(vb), digest("whatever"))]),
+        scope: None,
         messages: vec![(ledger(vb), forged.clone())],
     };
     let (resp, _, _) = client.post(&forged_req).expect("post forged request");
@@ -332,6 +333,7 @@ fn a_device_reads_and_writes_only_its_scope() {
     let (resp, _, _) = client
         .post(&Request {
             index: None,
+            scope: None,
             messages: vec![(ledger(vb), forged.clone())],
         })
         .expect("post forged message");
@@ -346,6 +348,29 @@ fn a_device_reads_and_writes_only_its_scope() {
         "a refused message changed the relay"
     );
     assert_ne!(w.relay.person(&pb)["phone"], "13822223333");
+    // A scope digest the relay never gave A names nothing: the relay asks for the index and
+    // says nothing else; with the forged message beside it, that is still refused.
+    let (resp, _, _) = client
+        .post(&Request {
+            index: None,
+            scope: Some(digest("not a scope the relay left A at")),
+            messages: vec![],
+        })
+        .expect("post a scope digest");
+    assert!(resp.index_wanted, "{resp:?}");
+    assert!(
+        resp.differs.is_empty() && resp.messages.is_empty(),
+        "{resp:?}"
+    );
+    let (resp, _, _) = client
+        .post(&Request {
+            index: None,
+            scope: Some(digest("another")),
+            messages: vec![(ledger(vb), forged.clone())],
+        })
+        .expect("post a scope digest with a forged message");
+    assert!(resp.index_wanted && resp.messages.is_empty(), "{resp:?}");
+    assert_eq!(w.relay.heads(), before, "nothing of it was kept");
     // The forged message was real: the relay's own copy takes the change from it.
     assert!(
         relay_copy
@@ -754,6 +779,7 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
 
     let valid = Request {
         index: Some(vec![(ledger(&village), digest("x"))]),
+        scope: None,
         messages: vec![],
     }
     .encode();
@@ -763,21 +789,23 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
     wrong_magic[..3].copy_from_slice(b"XYZ");
     let mut wrong_version = valid.clone();
     wrong_version[3] = 99;
-    let mut huge_count = b"GBS\x01\x01\x01".to_vec();
+    let mut huge_count = b"GBS\x02\x01\x01".to_vec();
     huge_count.extend([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
     // One message whose declared length is 2^62 bytes.
-    let mut huge_len = b"GBS\x01\x01\x00\x01".to_vec();
+    let mut huge_len = b"GBS\x02\x01\x00\x01".to_vec();
     let id = ledger(&village);
     huge_len.push(id.len() as u8);
     huge_len.extend(id.as_bytes());
     huge_len.extend([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);
     let control_id = Request {
         index: None,
+        scope: None,
         messages: vec![(format!("ledger:{village}\u{0}\n"), vec![0x42, 0x00])],
     }
     .encode();
     let control_index = Request {
         index: Some(vec![(format!("ledger:\u{7}{village}"), digest("x"))]),
+        scope: None,
         messages: vec![],
     }
     .encode();
@@ -835,7 +863,7 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
             },
             413,
         ),
-        ("not zstd", b"GBS\x01\x01\x00\x00".to_vec(), 400),
+        ("not zstd", b"GBS\x02\x01\x00\x00".to_vec(), 400),
         ("truncated zstd", zstd(&valid)[..6].to_vec(), 400),
     ];
     for (what, body, want) in compressed {
@@ -877,6 +905,7 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
     for g in &garbage {
         let req = Request {
             index: None,
+            scope: None,
             messages: vec![(ledger(&village), g.clone())],
         };
         match client.post(&req) {

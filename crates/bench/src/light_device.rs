@@ -14,7 +14,7 @@ use gridbook_store::docs::heads_text;
 use gridbook_store::record::{record_obj, set_fields};
 use gridbook_store::{assume_peer_has, next_message, Audit, Val};
 use gridbook_sync::wire::HeadsDigest;
-use gridbook_sync::{Receipt, Replica, SyncError};
+use gridbook_sync::{Opening, Receipt, Replica, SyncError};
 
 type Key = (String, String);
 
@@ -152,18 +152,17 @@ impl Replica for LightDevice {
         self.lock().states.retain(|(p, _), _| p != peer);
     }
 
-    fn opening(
-        &self,
-        doc: &str,
-        peer: &str,
-        heads: &str,
-    ) -> gridbook_sync::Result<Option<Vec<u8>>> {
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<Opening> {
         let mut g = self.lock();
         let mut state = g.state(doc, peer);
         let shared = state.shared_heads.clone();
         if shared.is_empty() || heads_text(&shared) == heads {
             g.put_state(doc, peer, state);
-            return Ok(None);
+            return Ok(if shared.is_empty() {
+                Opening::Unshared
+            } else {
+                Opening::Quiet
+            });
         }
         let d = g.doc(doc, &self.actor);
         let msg = if assume_peer_has(d, &mut state, shared).map_err(corrupt)? {
@@ -172,7 +171,7 @@ impl Replica for LightDevice {
             None
         };
         g.put_state(doc, peer, state);
-        Ok(msg)
+        Ok(msg.map_or(Opening::Quiet, Opening::Changes))
     }
 
     fn assume(

@@ -70,6 +70,8 @@ pub(crate) struct Inner {
     pub(crate) now_override: Option<NaiveDateTime>,
     /// In-session Automerge sync states, by (peer, document).
     pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
+    /// Heads a relay left each peer at (see [`sync_support::ScopeMemory`]).
+    pub(crate) scopes: sync_support::ScopeMemory,
 }
 
 impl Store {
@@ -125,6 +127,7 @@ impl Store {
                 utc_offset_min,
                 now_override: None,
                 sync_states: std::collections::HashMap::new(),
+                scopes: sync_support::ScopeMemory::default(),
             }),
         };
         if needs_reindex {

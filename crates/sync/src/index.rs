@@ -58,6 +58,14 @@ pub fn group_digest<'a>(members: impl IntoIterator<Item = (&'a str, &'a str)>) -
     digest(&text)
 }
 
+/// The digest of a whole scope: over the `id heads` lines of every document (`heads` as the
+/// store lists them). A device with nothing to send opens its session with this alone; a relay
+/// that remembers which heads it left the device at (see [`crate::Replica::recall_scope`])
+/// recognises it and so knows every document's heads on the device from 8 bytes.
+pub fn scope_digest(heads: &[(String, String)]) -> HeadsDigest {
+    group_digest(heads.iter().map(|(id, h)| (id.as_str(), h.as_str())))
+}
+
 /// The device's index over `heads` (every document with its heads text). Documents in
 /// `single` (changed here since the last sync) and entries documents of groups in `expand`
 /// are listed one by one, as are the device's [`OPEN_DAYS`] newest checkpoint days; the other

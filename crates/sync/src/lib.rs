@@ -15,5 +15,5 @@ pub mod index;
 pub mod replica;
 pub mod wire;
 
-pub use engine::{serve, Access, DeviceSession, Receipt, Replica, SyncStats};
+pub use engine::{serve, Access, DeviceSession, Opening, Receipt, Replica, SyncStats};
 pub use error::{Result, SyncError};

@@ -6,7 +6,7 @@ use automerge::sync::{ChunkList, Message};
 use automerge::{Automerge, ReadDoc};
 use gridbook_store::{Store, StoreError};
 
-use crate::engine::{Receipt, Replica};
+use crate::engine::{Opening, Receipt, Replica};
 use crate::error::{Result, SyncError};
 use crate::wire::{digest, HeadsDigest};
 
@@ -70,8 +70,12 @@ impl Replica for Store {
         self.sync_begin(peer);
     }
 
-    fn opening(&self, doc: &str, peer: &str, heads: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.sync_opening(doc, peer, heads)?)
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> Result<Opening> {
+        Ok(match self.sync_opening(doc, peer, heads)? {
+            Some(m) => Opening::Changes(m),
+            None if self.sync_shared_with(doc, peer)? => Opening::Quiet,
+            None => Opening::Unshared,
+        })
     }
 
     fn assume(&self, doc: &str, peer: &str, theirs: Option<&HeadsDigest>) -> Result<bool> {
@@ -112,5 +116,17 @@ impl Replica for Store {
             changed: false,
             refused,
         })
+    }
+
+    fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
+        self.sync_remember_scope(peer, scope, heads);
+    }
+
+    fn recall_scope(&self, peer: &str, scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
+        self.sync_recall_scope(peer, scope)
+    }
+
+    fn assume_heads(&self, doc: &str, peer: &str, heads: &str) -> Result<bool> {
+        Ok(self.sync_assume(doc, peer, heads)?)
     }
 }

@@ -1,13 +1,15 @@
 //! The wire protocol: a small versioned binary format with bounded sizes.
 //!
 //! ```text
-//! request  = "GBS" 1  0x01  flags  [index]  messages
-//! response = "GBS" 1  0x02  differs  messages  refused
-//! index    = count { id digest[8] }          (flags bit 0: a new session begins)
+//! request  = "GBS" 2  0x01  flags  [index | scope]  messages
+//! response = "GBS" 2  0x02  flags  differs  messages  refused
+//! index    = count { id digest[8] }          (request flags bit 0: a session begins, listed)
+//! scope    = digest[8]                       (request flags bit 1: a session begins, quiet)
 //! messages = count { id bytes }              (Automerge sync messages, per document)
 //! differs  = count { id }                    (documents whose heads differ)
 //! refused  = count { id text }               (documents the relay refused, and why)
 //! ```
+//! Response flags bit 0: the relay does not recognise the scope digest and asks for the index.
 //! Counts and lengths are LEB128; ids and texts are UTF-8. Every length is checked against
 //! the limits below and against the bytes that remain, so no input can make the decoder
 //! allocate more than the message it was given, or panic.
@@ -17,7 +19,7 @@ use sha2::{Digest as _, Sha256};
 use crate::error::{Result, SyncError};
 
 /// Protocol version.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 const MAGIC: &[u8; 3] = b"GBS";
 /// Longest document id.
 pub const MAX_ID: usize = 200;
@@ -54,6 +56,10 @@ pub fn clip_reason(text: &str) -> String {
 pub struct Request {
     /// Present on the first request of a session: every document the device has.
     pub index: Option<Vec<(String, HeadsDigest)>>,
+    /// Instead of the index, on the first request of a session of a device with nothing to
+    /// send: one digest over every document it has with its heads (see
+    /// [`crate::index::scope_digest`]).
+    pub scope: Option<HeadsDigest>,
     /// Sync messages, per document.
     pub messages: Vec<(String, Vec<u8>)>,
 }
@@ -67,6 +73,9 @@ pub struct Response {
     pub messages: Vec<(String, Vec<u8>)>,
     /// Documents the relay refused, with the reason.
     pub refused: Vec<(String, String)>,
+    /// The relay did not recognise the request's scope digest: the device lists its
+    /// documents (sends its index) in its next request.
+    pub index_wanted: bool,
 }
 
 fn put_len(out: &mut Vec<u8>, mut n: usize) {
@@ -106,13 +115,16 @@ impl Request {
     /// Encodes the request.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = header(1);
-        out.push(u8::from(self.index.is_some()));
+        out.push(u8::from(self.index.is_some()) | (u8::from(self.scope.is_some()) << 1));
         if let Some(index) = &self.index {
             put_len(&mut out, index.len());
             for (id, d) in index {
                 put_bytes(&mut out, id.as_bytes());
                 out.extend_from_slice(d);
             }
+        }
+        if let Some(d) = &self.scope {
+            out.extend_from_slice(d);
         }
         put_messages(&mut out, &self.messages);
         out
@@ -122,7 +134,8 @@ impl Request {
     pub fn decode(bytes: &[u8]) -> Result<Request> {
         let mut r = Reader::new(bytes, 1)?;
         let flags = r.byte()?;
-        if flags > 1 {
+        // An index or a scope digest, not both.
+        if flags > 2 {
             return Err(SyncError::Malformed(format!("unknown flags {flags:#x}")));
         }
         let index = if flags & 1 == 1 {
@@ -130,19 +143,24 @@ impl Request {
             let mut v = Vec::with_capacity(n.min(1024));
             for _ in 0..n {
                 let id = r.id()?;
-                let d: HeadsDigest = r
-                    .take(8)?
-                    .try_into()
-                    .map_err(|_| SyncError::Malformed("digest".into()))?;
-                v.push((id, d));
+                v.push((id, r.digest()?));
             }
             Some(v)
         } else {
             None
         };
+        let scope = if flags & 2 == 2 {
+            Some(r.digest()?)
+        } else {
+            None
+        };
         let messages = r.messages()?;
         r.end()?;
-        Ok(Request { index, messages })
+        Ok(Request {
+            index,
+            scope,
+            messages,
+        })
     }
 }
 
@@ -150,6 +168,7 @@ impl Response {
     /// Encodes the response.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = header(2);
+        out.push(u8::from(self.index_wanted));
         put_len(&mut out, self.differs.len());
         for id in &self.differs {
             put_bytes(&mut out, id.as_bytes());
@@ -166,6 +185,10 @@ impl Response {
     /// Decodes a response; never panics, whatever the input.
     pub fn decode(bytes: &[u8]) -> Result<Response> {
         let mut r = Reader::new(bytes, 2)?;
+        let flags = r.byte()?;
+        if flags > 1 {
+            return Err(SyncError::Malformed(format!("unknown flags {flags:#x}")));
+        }
         let n = r.count()?;
         let mut differs = Vec::with_capacity(n.min(1024));
         for _ in 0..n {
@@ -184,6 +207,7 @@ impl Response {
             differs,
             messages,
             refused,
+            index_wanted: flags == 1,
         })
     }
 }
@@ -223,6 +247,12 @@ impl<'a> Reader<'a> {
 
     fn byte(&mut self) -> Result<u8> {
         Ok(self.take(1)?[0])
+    }
+
+    fn digest(&mut self) -> Result<HeadsDigest> {
+        self.take(8)?
+            .try_into()
+            .map_err(|_| SyncError::Malformed("digest".into()))
     }
 
     fn len(&mut self) -> Result<usize> {
@@ -303,25 +333,41 @@ mod tests {
                 ("ledger:a".into(), digest("x")),
                 ("grid:t".into(), digest("")),
             ]),
+            scope: None,
             messages: vec![("ledger:a".into(), vec![1, 2, 3])],
         };
         assert_eq!(Request::decode(&req.encode()).unwrap(), req);
+        let quiet = Request {
+            scope: Some(digest("everything")),
+            ..Request::default()
+        };
+        assert_eq!(quiet.encode().len(), 5 + 1 + 8 + 1);
+        assert_eq!(Request::decode(&quiet.encode()).unwrap(), quiet);
         let resp = Response {
             differs: vec!["ledger:a".into()],
             messages: vec![("ledger:a".into(), vec![0; 300])],
             refused: vec![("ledger:b".into(), "out of scope".into())],
+            index_wanted: false,
         };
         assert_eq!(Response::decode(&resp.encode()).unwrap(), resp);
+        let asking = Response {
+            index_wanted: true,
+            ..Response::default()
+        };
+        assert_eq!(Response::decode(&asking.encode()).unwrap(), asking);
     }
 
     #[test]
     fn refuses_bad_input() {
         assert!(Request::decode(b"").is_err());
-        assert!(Request::decode(b"GBS\x02\x01\x00\x00").is_err()); // version
-        assert!(Request::decode(b"GBS\x01\x02\x00\x00").is_err()); // kind
-        assert!(Request::decode(b"GBS\x01\x01\x00\xff\xff\xff\xff\x0f").is_err()); // huge count
-        assert!(Request::decode(b"GBS\x01\x01\x00\x01\x05ab").is_err()); // truncated id
-        assert!(Request::decode(b"GBS\x01\x01\x00\x00\x00").is_err()); // trailing
+        assert!(Request::decode(b"GBS\x01\x01\x00\x00").is_err()); // version
+        assert!(Request::decode(b"GBS\x02\x02\x00\x00").is_err()); // kind
+        assert!(Request::decode(b"GBS\x02\x01\x00\xff\xff\xff\xff\x0f").is_err()); // huge count
+        assert!(Request::decode(b"GBS\x02\x01\x00\x01\x05ab").is_err()); // truncated id
+        assert!(Request::decode(b"GBS\x02\x01\x00\x00\x00").is_err()); // trailing
+        assert!(Request::decode(b"GBS\x02\x01\x03\x00\x00").is_err()); // index and scope
+        assert!(Request::decode(b"GBS\x02\x01\x02\x01\x02\x03\x00").is_err()); // short digest
+        assert!(Response::decode(b"GBS\x02\x02\x02\x00\x00\x00").is_err()); // flags
         let ok = Request::default().encode();
         assert!(Request::decode(&ok).is_ok());
     }
@@ -335,7 +381,7 @@ mod tests {
 
         #[test]
         fn decoder_never_panics_after_a_valid_header(tail in prop::collection::vec(any::<u8>(), 0..256)) {
-            let mut b = b"GBS\x01\x01".to_vec();
+            let mut b = b"GBS\x02\x01".to_vec();
             b.extend(&tail);
             let _ = Request::decode(&b);
             b[4] = 2;
