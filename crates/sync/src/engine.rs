@@ -17,9 +17,11 @@
 //! and answers at once with what moved since. If not (the relay restarted, the last answer
 //! was lost), it asks for the index and the session goes on as above, one round trip later.
 //! So an unchanged scope costs one round trip of some 40 bytes whatever its size, and pushing
-//! and pulling one village's edits usually one round trip too. Every received message is committed before the reply is made,
-//! so a connection that drops loses nothing, and the next session (which starts again from the
-//! persisted shared heads) goes on from there.
+//! and pulling one village's edits usually one round trip too.
+//!
+//! Every received message is committed before the reply is made, so a connection that drops
+//! loses nothing, and the next session (which starts again from the persisted shared heads)
+//! goes on from there.
 
 use std::collections::{BTreeMap, BTreeSet};
 
