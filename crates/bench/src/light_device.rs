@@ -152,14 +152,7 @@ impl Replica for LightDevice {
         self.lock().states.retain(|(p, _), _| p != peer);
     }
 
-    fn opening(
-        &self,
-        doc: &str,
-        peer: &str,
-        heads: &str,
-        _whole_under: usize,
-    ) -> gridbook_sync::Result<Opening> {
-        // Light devices only edit documents they received from the relay: none is unshared.
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<Opening> {
         let mut g = self.lock();
         let mut state = g.state(doc, peer);
         let shared = state.shared_heads.clone();

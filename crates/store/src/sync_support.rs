@@ -12,7 +12,7 @@ use automerge::{Automerge, ChangeHash, ReadDoc};
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{Result, StoreError};
-use crate::{get_setting, set_setting, Inner, Store};
+use crate::{Inner, Store};
 
 /// Checks the records a received message touched before they are committed; an error rolls
 /// the whole message back.
@@ -242,18 +242,9 @@ impl Store {
     /// A device's opening message to `peer` about document `doc_id`, whose heads are
     /// `heads` (as [`Store::doc_heads`] lists them), for the first request of a session: if
     /// the document moved on since the heads it last shared with `peer`, the changes made
-    /// since then, sent at once (the peer has those shared heads: both sides saw them). If
-    /// nothing was ever shared about it, everything of it is this device's own (whatever it
-    /// received from `peer` would have been shared), so it goes whole at once, when it takes
-    /// at most `whole_under` bytes stored; otherwise the peer is asked first. `None` when
-    /// nothing moved here, or the document is too large to send unasked.
-    pub fn sync_opening(
-        &self,
-        doc_id: &str,
-        peer: &str,
-        heads: &str,
-        whole_under: usize,
-    ) -> Result<Option<Vec<u8>>> {
+    /// since then, sent at once (the peer has those shared heads: both sides saw them). `None`
+    /// when nothing moved here, or nothing was ever shared (the peer is asked first then).
+    pub fn sync_opening(&self, doc_id: &str, peer: &str, heads: &str) -> Result<Option<Vec<u8>>> {
         let shared = {
             let mut g = self.lock();
             let state = g.sync_state(doc_id, peer)?;
@@ -262,51 +253,13 @@ impl Store {
                 .insert((peer.to_owned(), doc_id.to_owned()), state);
             shared
         };
-        if shared.is_empty() {
-            let too_large = || Ok::<_, StoreError>(self.stored_bytes(doc_id)? > whole_under);
-            if heads.is_empty() || self.sync_was_refused(doc_id, peer)? || too_large()? {
-                return Ok(None);
-            }
-        } else if crate::docs::heads_text(&shared) == heads {
+        if shared.is_empty() || crate::docs::heads_text(&shared) == heads {
             return Ok(None);
         }
         if !self.assume(doc_id, peer, shared)? {
             return Ok(None);
         }
         self.sync_generate(doc_id, peer, true)
-    }
-
-    /// Notes that `peer` refused document `doc_id` from this store: it is not sent whole
-    /// unasked again (it is listed, and `peer` asks for it if it may take it after all).
-    pub fn sync_note_refused(&self, doc_id: &str, peer: &str) -> Result<()> {
-        let g = self.lock();
-        let key = format!("sync_refused:{peer}");
-        let mut docs: BTreeSet<String> = get_setting(&g.conn, &key)?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default();
-        if docs.insert(doc_id.to_owned()) {
-            let text = serde_json::to_string(&docs).unwrap_or_default();
-            set_setting(&g.conn, &key, &text)?;
-        }
-        Ok(())
-    }
-
-    fn sync_was_refused(&self, doc_id: &str, peer: &str) -> Result<bool> {
-        let g = self.lock();
-        let docs: BTreeSet<String> = get_setting(&g.conn, &format!("sync_refused:{peer}"))?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default();
-        Ok(docs.contains(doc_id))
-    }
-
-    /// The bytes document `doc_id` takes in this store (its chunks).
-    pub fn stored_bytes(&self, doc_id: &str) -> Result<usize> {
-        let n: i64 = self
-            .lock()
-            .conn
-            .prepare_cached("SELECT COALESCE(sum(length(bytes)), 0) FROM chunks WHERE doc_id = ?1")?
-            .query_row([doc_id], |r| r.get(0))?;
-        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     /// Whether this store ever shared heads of document `doc_id` with `peer`.

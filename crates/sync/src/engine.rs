@@ -3,8 +3,7 @@
 //!
 //! A session starts with the device's index (document id + digest of its heads) and, for each
 //! document the device changed since it last shared heads with the relay, the changes made
-//! since those heads (the relay has them: both sides saw them); a document it never shared
-//! with the relay (made here) goes whole, within [`WHOLE_BUDGET`]. The relay applies those, and
+//! since those heads (the relay has them: both sides saw them). The relay applies those, and
 //! answers with the documents that differ and, for each, an Automerge sync message. Where it
 //! recognises the device's heads from their digest (the shared heads it persisted for the
 //! device, or heads the document had lately) or the device lacks the document, that first
@@ -48,10 +47,8 @@ pub trait Replica {
     /// A new session with `peer` begins: forget in-flight state.
     fn begin(&self, peer: &str);
     /// The first message of a session about `doc` (whose heads text is `heads`) for `peer`:
-    /// the changes made since the heads last shared with `peer`, if there are any. A
-    /// document never shared with `peer` is all this replica's own: it goes whole if it takes
-    /// at most `whole_under` bytes, and is [`Opening::Unshared`] otherwise.
-    fn opening(&self, doc: &str, peer: &str, heads: &str, whole_under: usize) -> Result<Opening>;
+    /// the changes made since the heads last shared with `peer`, if there are any.
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> Result<Opening>;
     /// Takes for this session that `peer`'s heads of `doc` are the ones whose digest is
     /// `theirs` if this replica recognises them, or that `peer` lacks `doc` (`None`); the next
     /// message then carries what the peer lacks. Returns whether it did.
@@ -64,12 +61,6 @@ pub trait Replica {
     /// carries are refused (nothing of them is kept) but the rest of the message (heads,
     /// needs, what the peer has) still counts, so a read-only peer keeps receiving updates.
     fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt>;
-
-    /// The relay refused `doc` from this replica (a device): it is not sent whole unasked
-    /// again. The default forgets it.
-    fn refused(&self, _peer: &str, _doc: &str) -> Result<()> {
-        Ok(())
-    }
 
     // What a replica that serves devices (the relay) keeps between sessions. The defaults
     // keep nothing: a device then always lists its documents.
@@ -94,8 +85,8 @@ pub trait Replica {
 pub enum Opening {
     /// Nothing moved here since the heads last shared with the peer.
     Quiet,
-    /// Nothing was ever shared with the peer about this document, and it is too large to
-    /// send unasked: it is listed, and the peer asks for what it lacks.
+    /// Nothing was ever shared with the peer about this document: it is listed, and the peer
+    /// asks for what it lacks.
     Unshared,
     /// The changes made here since the heads last shared with the peer (an Automerge sync
     /// message).
@@ -132,11 +123,6 @@ pub struct SyncStats {
 
 /// Most rounds a session may take before it is cut off (each round makes progress).
 pub const MAX_ROUNDS: usize = 64;
-
-/// Most bytes of documents never shared with the relay that a first request carries whole
-/// (a document new on this device reaches the relay in one round trip, and a device enrolled
-/// with a new relay does not post its whole store at once).
-pub const WHOLE_BUDGET: usize = 2 << 20;
 
 /// The device side of one session.
 pub struct DeviceSession<'a, R: Replica> {
@@ -186,13 +172,11 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         let heads = self.replica.heads()?;
         let mut messages = Vec::new();
         let mut unshared = false;
-        let mut budget = WHOLE_BUDGET;
         for (id, h) in &heads {
-            match self.replica.opening(id, &self.peer, h, budget)? {
+            match self.replica.opening(id, &self.peer, h)? {
                 Opening::Quiet => {}
                 Opening::Unshared => unshared = true,
                 Opening::Changes(m) => {
-                    budget = budget.saturating_sub(m.len());
                     self.sent.insert(id.clone());
                     messages.push((id.clone(), m));
                 }
@@ -236,7 +220,6 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         }
         for r in resp.refused {
             if !self.stats.refused.contains(&r) {
-                self.replica.refused(&self.peer, &r.0)?;
                 self.stats.refused.push(r);
             }
         }

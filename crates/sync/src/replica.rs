@@ -70,8 +70,8 @@ impl Replica for Store {
         self.sync_begin(peer);
     }
 
-    fn opening(&self, doc: &str, peer: &str, heads: &str, whole_under: usize) -> Result<Opening> {
-        Ok(match self.sync_opening(doc, peer, heads, whole_under)? {
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> Result<Opening> {
+        Ok(match self.sync_opening(doc, peer, heads)? {
             Some(m) => Opening::Changes(m),
             None if self.sync_shared_with(doc, peer)? => Opening::Quiet,
             None => Opening::Unshared,
@@ -116,10 +116,6 @@ impl Replica for Store {
             changed: false,
             refused,
         })
-    }
-
-    fn refused(&self, peer: &str, doc: &str) -> Result<()> {
-        Ok(self.sync_note_refused(doc, peer)?)
     }
 
     fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
