@@ -318,6 +318,15 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 12: households in the order people read addresses (三组2号 before 三组10号): the
+    // paging index under the `natural_order` collation that every connection registers.
+    (
+        r#"
+    DROP INDEX households_order;
+    CREATE INDEX households_order ON households (village_id, group_id, address COLLATE natural_order);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.
