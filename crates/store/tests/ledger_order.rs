@@ -10,7 +10,7 @@ fn id_number(n: u32) -> String {
     let sum: u32 = first
         .chars()
         .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .map(|(c, w)| c.to_digit(10).expect("a digit") * w)
         .sum();
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{first}{check}")

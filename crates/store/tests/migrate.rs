@@ -23,17 +23,16 @@ const FIXTURES: [(&str, i64, &[u8]); 3] = [("v1", 1, FIXTURE), ("v10", 10, V10),
 
 /// The schema as SQLite keeps it: every table, index and trigger with its SQL text.
 fn sqlite_master(path: &std::path::Path) -> Vec<(String, String, String, Option<String>)> {
-    let conn = rusqlite::Connection::open(path).unwrap();
+    let conn = rusqlite::Connection::open(path).expect("open the database");
     let mut st = conn
         .prepare(
             "SELECT type, name, tbl_name, sql FROM sqlite_master
          WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
         )
-        .unwrap();
+        .expect("query sqlite_master");
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+        .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+        .expect("read sqlite_master")
 }
 
 /// The guard against a migration edited after it shipped, or a schema reached two ways: a
