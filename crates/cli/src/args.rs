@@ -171,6 +171,8 @@ pub enum Cmd {
     /// Nucleic-acid tests of a case.
     #[command(subcommand)]
     Test(TestCmd),
+    /// Records held back instead of projected (an id used elsewhere, a type conflict).
+    Quarantine,
 }
 
 /// Policy commands.

@@ -9,6 +9,7 @@ mod args;
 mod care;
 mod checkpoint;
 mod output;
+mod quarantine;
 mod records;
 mod sync_cmds;
 

@@ -45,6 +45,11 @@ pub trait Storage: Replica + Send + Sync + 'static {
     fn township(&self) -> Result<String>;
     /// This relay's id: devices name their sync peer after it.
     fn relay_id(&self) -> Result<String>;
+    /// Remembers the name `device` was enrolled with, so that the audit trail names the
+    /// device from the registry rather than from what its changes say.
+    fn note_device(&self, _device: &Device) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl Storage for Store {
@@ -60,6 +65,10 @@ impl Storage for Store {
         self.set_setting("relay_id", &id)?;
         Ok(id)
     }
+
+    fn note_device(&self, device: &Device) -> Result<()> {
+        Ok(self.note_device_name(&device.device_id, &device.name)?)
+    }
 }
 
 /// Shared state of the relay's handlers.
@@ -68,6 +77,8 @@ pub struct Relay<S: Storage> {
     devices: Arc<Devices>,
     township: String,
     relay_id: String,
+    /// Devices (id, name) whose name the storage already has.
+    noted: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
 }
 
 impl<S: Storage> Relay<S> {
@@ -80,6 +91,7 @@ impl<S: Storage> Relay<S> {
             devices,
             township,
             relay_id,
+            noted: Default::default(),
         }))
     }
 }
@@ -114,7 +126,19 @@ fn authenticate<S: Storage>(relay: &Relay<S>, headers: &HeaderMap) -> Result<Dev
     if device.revoked {
         return Err(ApiError(StatusCode::FORBIDDEN, "device revoked".into()));
     }
+    note_device(relay, &device)?;
     Ok(device)
+}
+
+/// Tells the storage a device's name once per (device, name) and process.
+fn note_device<S: Storage>(relay: &Relay<S>, d: &Device) -> Result<(), ApiError> {
+    let key = (d.device_id.clone(), d.name.clone());
+    let mut noted = relay.noted.lock().unwrap_or_else(|p| p.into_inner());
+    if !noted.contains(&key) {
+        relay.storage.note_device(d).map_err(internal)?;
+        noted.insert(key);
+    }
+    Ok(())
 }
 
 async fn hello<S: Storage>(

@@ -17,10 +17,12 @@ mod error;
 pub mod forms;
 mod gate;
 mod history;
+mod integrity;
 pub mod isolation;
 mod isolation_read;
 mod ledger;
 mod ledger_edit;
+pub mod owner;
 pub mod project;
 mod project_gate;
 pub mod record;
@@ -48,9 +50,10 @@ pub use isolation_read::{DueRow, PolicyRow};
 pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };
+pub use owner::QuarantineRow;
 pub use reindex::ReindexReport;
 pub use search::Hit;
-pub use sync_support::{assume_peer_has, next_message, TouchCheck};
+pub use sync_support::{assume_peer_has, next_message, Received, TouchCheck};
 pub use value::Val;
 
 /// File name of the store inside a data directory.
