@@ -375,6 +375,11 @@ fn roll_up_is_the_sum_of_its_parts() {
     assert_eq!(ov.len(), villages.len());
     assert_eq!(ov[0]["report"], "submitted", "{}", ov[0]);
     assert_eq!(ov[1]["report"], "missing");
+    assert_eq!(
+        status_of(&status, vb)["state"],
+        "missing",
+        "village B did not report"
+    );
     let households: i64 = ov.iter().map(|v| v["households"].as_i64().unwrap()).sum();
     assert_eq!(o["township"]["households"].as_i64(), Some(households));
     assert_eq!(households, 90);
