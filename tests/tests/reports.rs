@@ -23,8 +23,11 @@ fn at(now: &str) -> Data {
     d
 }
 
-/// (village id, village name, [(group id, group name)]) of every village, in order.
-fn grid(d: &Data) -> Vec<(String, String, Vec<(String, String)>)> {
+/// A village: (id, name, [(group id, group name)]).
+type Village = (String, String, Vec<(String, String)>);
+
+/// Every village with its groups, in order.
+fn grid(d: &Data) -> Vec<Village> {
     let groups = d.json("group list");
     array(&d.json("village list"))
         .iter()
