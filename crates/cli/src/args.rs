@@ -142,6 +142,11 @@ pub enum Cmd {
     /// The township's checkpoint decision rules and risk areas.
     #[command(subcommand)]
     Rules(crate::checkpoint::RulesCmd),
+    /// The township's overview of a day: per village and for the township.
+    Overview(crate::reports::OverviewArgs),
+    /// Daily reports (日报告/零报告).
+    #[command(subcommand)]
+    Report(crate::reports::ReportCmd),
     /// Residents of a checkpoint's village matching an ID tail, plate, phone tail or initials.
     Match {
         /// What was typed.
@@ -383,6 +388,12 @@ pub enum GroupCmd {
         /// Name, e.g. 三组.
         #[arg(long)]
         name: String,
+    },
+    /// Groups of the township, or of one village.
+    List {
+        /// Village id.
+        #[arg(long)]
+        village: Option<String>,
     },
 }
 

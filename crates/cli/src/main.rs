@@ -11,6 +11,7 @@ mod checkpoint;
 mod output;
 mod quarantine;
 mod records;
+mod reports;
 mod sync_cmds;
 
 use std::process::ExitCode;

@@ -274,6 +274,11 @@ pub fn run(cli: Cli) -> R {
         Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {
             crate::care::run(&store, &cli.cmd, json, lang)?;
         }
+        Cmd::Group(GroupCmd::List { village }) => {
+            crate::reports::group_list(&store, village.as_deref(), json)?;
+        }
+        Cmd::Overview(a) => crate::reports::overview(&store, a, json, lang)?,
+        Cmd::Report(c) => crate::reports::report(&store, c, json, lang)?,
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
         Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,

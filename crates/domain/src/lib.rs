@@ -15,6 +15,7 @@ pub mod isolation;
 pub mod model;
 pub mod pinyin;
 pub mod sort;
+pub mod report;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};

@@ -59,8 +59,39 @@ pub fn access(device: &Device, township: &str, doc: &str) -> Access {
                 Access::None
             }
         }
+        // Daily reports (`reports:<village>:<YYYY-MM>`): the village's grid workers make
+        // them, the township reads and writes all; volunteers and doctors have no part in them.
+        "reports" => {
+            // Exactly `<village>:<YYYY-MM>`: a device cannot open documents of any other name.
+            let Some((village, month)) = owner.split_once(':') else {
+                return Access::None;
+            };
+            if !is_month(month) {
+                return Access::None;
+            }
+            if whole_township {
+                return Access::ReadWrite;
+            }
+            if device.role == "grid-worker" && device.village() == Some(village) {
+                Access::ReadWrite
+            } else {
+                Access::None
+            }
+        }
         _ => Access::None,
     }
+}
+
+/// `YYYY-MM` with a month 01–12.
+fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit)
+        && matches!(
+            &s[5..],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
 }
 
 #[cfg(test)]
@@ -129,5 +160,27 @@ mod tests {
         let t = dev("township", "township");
         assert_eq!(access(&t, "T", "gate:B"), Access::ReadWrite);
         assert_eq!(access(&t, "T", entries_a), Access::ReadWrite);
+    }
+
+    #[test]
+    fn reports_belong_to_the_village_grid_workers_and_the_township() {
+        let month = "reports:A:2026-12";
+        let w = dev("grid-worker", "village:A");
+        assert_eq!(access(&w, "T", month), Access::ReadWrite);
+        assert_eq!(access(&w, "T", "reports:B:2026-12"), Access::None);
+        assert_eq!(access(&w, "T", "reports:AB:2026-12"), Access::None);
+        for role in ["volunteer", "doctor"] {
+            assert_eq!(access(&dev(role, "village:A"), "T", month), Access::None);
+        }
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "reports:B:2026-12"), Access::ReadWrite);
+        for odd in [
+            "reports:B",
+            "reports:B:2026-13",
+            "reports:B:2026-12:x",
+            "reports:B:26-1",
+        ] {
+            assert_eq!(access(&t, "T", odd), Access::None, "{odd}");
+        }
     }
 }

@@ -44,6 +44,9 @@ pub enum DocKind {
     Gate,
     /// The entries of one checkpoint on one day: `entries:<village>:<checkpoint>:<date>`.
     Entries,
+    /// The daily reports of one village and its groups in one month:
+    /// `reports:<village>:<YYYY-MM>`.
+    Reports,
 }
 
 impl DocKind {
@@ -55,6 +58,7 @@ impl DocKind {
             DocKind::Care => "care",
             DocKind::Gate => "gate",
             DocKind::Entries => "entries",
+            DocKind::Reports => "reports",
         }
     }
 }
@@ -90,6 +94,7 @@ pub fn village_of(id: &str) -> Option<&str> {
         DocKind::Care,
         DocKind::Gate,
         DocKind::Entries,
+        DocKind::Reports,
     ];
     village_kinds
         .iter()

@@ -136,6 +136,14 @@ fn locate(g: &mut Inner, id: &str) -> Result<String> {
             DocKind::Entries.name()
         ));
     }
+    let report: Option<String> = g
+        .conn
+        .prepare_cached("SELECT doc_id FROM reports WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(doc) = report {
+        return Ok(doc);
+    }
     let docs: Vec<String> = g
         .conn
         .prepare_cached("SELECT id FROM documents WHERE kind = 'grid'")?

@@ -23,10 +23,15 @@ mod isolation_read;
 mod ledger;
 mod ledger_edit;
 pub mod owner;
+mod overview;
 pub mod project;
 mod project_gate;
 pub mod record;
 mod reindex;
+pub mod report;
+mod report_figures;
+mod report_project;
+mod report_read;
 pub mod schema;
 pub mod search;
 mod sync_support;
@@ -51,7 +56,10 @@ pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };
 pub use owner::QuarantineRow;
+pub use overview::{Overview, OverviewVillage};
 pub use reindex::ReindexReport;
+pub use report::{reports_doc_id, Submitted};
+pub use report_read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use search::Hit;
 pub use sync_support::{assume_peer_has, next_message, Received, TouchCheck};
 pub use value::Val;

@@ -35,6 +35,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             crate::project_gate::clear_rows(conn, id)?;
             &[]
         }
+        Some("report") => {
+            crate::report_project::clear_rows(conn, id)?;
+            &[]
+        }
         _ => return clear_rows(conn, id),
     };
     for q in sql
@@ -84,6 +88,7 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     ] {
         conn.prepare_cached(sql)?.execute([id])?;
     }
+    crate::report_project::clear_rows(conn, id)?;
     crate::project_gate::clear_rows(conn, id)
 }
 
@@ -219,6 +224,7 @@ fn insert_rows(
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::care_project::insert(conn, kind, village, id, rec)?;
         }
+        "report" => crate::report_project::insert(conn, doc_id, village, id, rec)?,
         _ => {
             crate::project_gate::insert_rows(conn, village, id, rec)?;
         }
@@ -426,6 +432,7 @@ fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
         .into_iter()
         .chain(crate::project_gate::CANONICAL)
         .chain(owner::CANONICAL)
+        .chain(crate::report_project::CANONICAL)
 }
 
 /// Calls `f(table, line)` for every projection row in canonical order.

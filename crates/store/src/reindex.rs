@@ -23,7 +23,7 @@ pub struct ReindexReport {
     pub applied: bool,
 }
 
-const PROJECTION_TABLES: [&str; 17] = [
+const PROJECTION_TABLES: [&str; 18] = [
     "policies",
     "cases",
     "visits",
@@ -41,6 +41,7 @@ const PROJECTION_TABLES: [&str; 17] = [
     "passes",
     "pass_uses",
     "shifts",
+    "reports",
 ];
 
 impl Store {

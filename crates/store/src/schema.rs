@@ -363,6 +363,27 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 14: daily reports (日报告/零报告), one row per unit and day (reports documents).
+    (
+        r#"
+    CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        level TEXT NOT NULL,
+        unit_id TEXT NOT NULL,
+        village_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        zero INTEGER NOT NULL,
+        figures TEXT NOT NULL,
+        note TEXT,
+        submitted_at TEXT NOT NULL,
+        updated_at TEXT,
+        device TEXT
+    );
+    CREATE INDEX reports_date ON reports (date, unit_id);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -14,11 +14,19 @@ use crate::wire::{digest, HeadsDigest};
 /// refused (a hostile or broken peer cannot plant foreign records in a document).
 fn allowed_types(doc: &str) -> &'static [&'static str] {
     match doc.split_once(':').map(|(k, _)| k) {
-        Some("grid") => &["township", "village", "group", "policy", "rules"],
+        Some("grid") => &[
+            "township",
+            "village",
+            "group",
+            "policy",
+            "rules",
+            "deadlines",
+        ],
         Some("ledger") => &["household", "person"],
         Some("care") => &["case", "visit", "test", "referral"],
         Some("gate") => &["checkpoint", "shift", "pass"],
         Some("entries") => &["entry"],
+        Some("reports") => &["report"],
         _ => &[],
     }
 }
