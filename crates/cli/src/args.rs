@@ -171,6 +171,11 @@ pub enum Cmd {
     /// Nucleic-acid tests of a case.
     #[command(subcommand)]
     Test(TestCmd),
+    /// Export the ledger, cases, checks, checkpoint registers or coverage (.xlsx or CSV).
+    Export(crate::export::ExportArgs),
+    /// Print a case's 居家隔离公示单 or 期满证明 (PDF).
+    #[command(subcommand)]
+    Print(crate::export::PrintCmd),
 }
 
 /// Policy commands.

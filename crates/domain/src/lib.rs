@@ -14,6 +14,7 @@ pub mod error;
 pub mod isolation;
 pub mod model;
 pub mod pinyin;
+pub mod privacy;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};
