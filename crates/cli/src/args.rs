@@ -178,6 +178,11 @@ pub enum Cmd {
     Test(TestCmd),
     /// Records held back instead of projected (an id used elsewhere, a type conflict).
     Quarantine,
+    /// Export the ledger, cases, checks, checkpoint registers or coverage (.xlsx or CSV).
+    Export(crate::export::ExportArgs),
+    /// Print a case's 居家隔离公示单 or 期满证明 (PDF).
+    #[command(subcommand)]
+    Print(crate::export::PrintCmd),
 }
 
 /// Policy commands.

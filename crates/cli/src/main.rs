@@ -8,6 +8,7 @@
 mod args;
 mod care;
 mod checkpoint;
+mod export;
 mod output;
 mod quarantine;
 mod records;

@@ -279,6 +279,8 @@ pub fn run(cli: Cli) -> R {
         }
         Cmd::Overview(a) => crate::reports::overview(&store, a, json, lang)?,
         Cmd::Report(c) => crate::reports::report(&store, c, json, lang)?,
+        Cmd::Export(a) => crate::export::export(&store, a, json, lang)?,
+        Cmd::Print(c) => crate::export::print(&store, c, json, lang)?,
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
         Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,

@@ -16,6 +16,7 @@ pub mod model;
 pub mod pinyin;
 pub mod sort;
 pub mod report;
+pub mod privacy;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};

@@ -159,7 +159,7 @@ pub struct CheckpointDay {
     pub recent: Vec<EntryRow>,
 }
 
-const ENTRY_COLUMNS: &str = "id, at, device, direction, name, id_number, phone, plate,
+pub(crate) const ENTRY_COLUMNS: &str = "id, at, device, direction, name, id_number, phone, plate,
     temperature_tenths, health_code, travel, suggested, decision, reasons, volunteer, note,
     overridden, recorded_by, person_id, pass_number, hukou_place, residence, purpose,
     declared_areas";
@@ -168,7 +168,7 @@ fn day_text(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
+pub(crate) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
     let tenths: i64 = r.get(8)?;
     let reasons: String = r.get(13)?;
     Ok(EntryRow {

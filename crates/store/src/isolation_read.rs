@@ -82,7 +82,7 @@ pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
 
 /// The status shown for a case: a final stored status, else escalated while an escalation
 /// is open, else the stored one.
-fn shown_status(stored: &str, open_escalation: bool) -> String {
+pub(crate) fn shown_status(stored: &str, open_escalation: bool) -> String {
     match CaseStatus::parse(stored) {
         Ok(s) if !s.is_open() => stored.to_owned(),
         _ if open_escalation => CaseStatus::Escalated.code().to_owned(),

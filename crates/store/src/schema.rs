@@ -384,6 +384,28 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 15: every export and printout this device made (who, what, when, how many rows, full ID
+    // numbers or masked): local audit rows, not a projection (reindex keeps them).
+    (
+        r#"
+    CREATE TABLE exports_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        device TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        format TEXT NOT NULL,
+        village_id TEXT,
+        date_from TEXT,
+        date_to TEXT,
+        subject TEXT,
+        rows INTEGER NOT NULL,
+        full_ids INTEGER NOT NULL,
+        path TEXT NOT NULL
+    );
+    CREATE INDEX exports_log_at ON exports_log (at);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.
