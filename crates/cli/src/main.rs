@@ -8,6 +8,7 @@
 mod args;
 mod care;
 mod checkpoint;
+mod import;
 mod output;
 mod records;
 mod sync_cmds;

@@ -274,6 +274,7 @@ pub fn run(cli: Cli) -> R {
         Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {
             crate::care::run(&store, &cli.cmd, json, lang)?;
         }
+        Cmd::Import(a) => crate::import::import(&store, a, json, lang)?,
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
         Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,
