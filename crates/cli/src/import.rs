@@ -120,13 +120,10 @@ pub fn import(store: &Store, a: &ImportArgs, json: bool, lang: Lang) -> Result<(
             summary.differences.len(),
         ));
         for r in &summary.refused {
-            out.push(format!(
-                "  {} {}: {} {}",
-                t(lang, "第", "row"),
-                r.row,
-                r.field,
-                r.reason
-            ));
+            out.push(match lang {
+                Lang::Zh => format!("  第{}行 {}：{}", r.row, r.field, r.reason),
+                Lang::En => format!("  row {} {}: {}", r.row, r.field, r.reason),
+            });
         }
         out.join("\n")
     });
