@@ -8,6 +8,7 @@
 
 mod commands;
 mod error;
+mod township;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Sender};
@@ -151,6 +152,12 @@ pub fn run() {
             commands::issue_pass,
             commands::passes,
             commands::pass_qr,
+            township::overview,
+            township::report_status,
+            township::report_rollup,
+            township::report_figures,
+            township::report_submit,
+            township::report_text,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

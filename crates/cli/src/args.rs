@@ -73,6 +73,8 @@ pub enum Cmd {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Import households and persons from a 一户一档 sheet (.xlsx, .xls, .csv).
+    Import(crate::import::ImportArgs),
     /// Households nobody verified in the last N days.
     Coverage {
         /// Days.

@@ -9,6 +9,7 @@ mod args;
 mod care;
 mod checkpoint;
 mod export;
+mod import;
 mod output;
 mod quarantine;
 mod records;

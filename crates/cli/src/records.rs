@@ -281,6 +281,7 @@ pub fn run(cli: Cli) -> R {
         Cmd::Report(c) => crate::reports::report(&store, c, json, lang)?,
         Cmd::Export(a) => crate::export::export(&store, a, json, lang)?,
         Cmd::Print(c) => crate::export::print(&store, c, json, lang)?,
+        Cmd::Import(a) => crate::import::import(&store, a, json, lang)?,
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
         Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Subcommand};
-use gridbook_domain::report::{parse_hhmm, rollup_text, Deadlines, Level, RollupRow};
+use gridbook_domain::report::{parse_hhmm, Deadlines, Level};
 use gridbook_store::{forms, Store, StoreError};
 use serde_json::json;
 
@@ -263,7 +263,7 @@ pub fn report(store: &Store, cmd: &ReportCmd, json: bool, lang: Lang) -> R {
             let text = match (group, village) {
                 (Some(g), _) => store.report_text(Level::Group, g, date)?,
                 (None, Some(v)) => store.report_text(Level::Village, v, date)?,
-                (None, None) => rollup_table(&store.report_rollup(date, date)?),
+                (None, None) => store.rollup_text(date, date)?,
             };
             emit(json, &json!({ "text": text }), || text.clone());
         }
@@ -279,31 +279,4 @@ fn deadlines_text(d: &Deadlines, lang: Lang) -> String {
         t(lang, "村报告截止", "villages by"),
         d.village.format("%H:%M")
     )
-}
-
-fn rollup_table(r: &gridbook_store::Rollup) -> String {
-    let rows: Vec<RollupRow> = r
-        .villages
-        .iter()
-        .map(|v| RollupRow {
-            name: v.name.clone(),
-            expected: v.expected,
-            actual: v.actual,
-            on_time: v.on_time,
-            figures: v.figures.clone(),
-        })
-        .collect();
-    let total = RollupRow {
-        name: "合计".into(),
-        expected: r.township.expected,
-        actual: r.township.actual,
-        on_time: r.township.on_time,
-        figures: r.township.figures.clone(),
-    };
-    let title = if r.date == r.to {
-        format!("{} 日报汇总", r.date)
-    } else {
-        format!("{}至{} 日报汇总", r.date, r.to)
-    };
-    rollup_text(&title, &rows, &total)
 }

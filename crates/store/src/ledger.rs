@@ -190,7 +190,7 @@ fn parse_uuid(field: &'static str, s: &str) -> Result<String> {
 /// The person fields of a validated new person. Defaults (mainland ID, 户籍) and what a
 /// mainland ID number encodes (birth date, gender) are not stored: fewer operations per
 /// record, and nothing that could disagree with the number.
-fn person_fields(
+pub(crate) fn person_fields(
     p: &NewPerson,
     household: &str,
     relation: Relation,
@@ -233,7 +233,7 @@ fn person_fields(
     Ok(f)
 }
 
-fn as_pairs(f: &[(String, Val)]) -> Vec<(&str, Val)> {
+pub(crate) fn as_pairs(f: &[(String, Val)]) -> Vec<(&str, Val)> {
     f.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()
 }
 
@@ -860,7 +860,7 @@ fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
 }
 
 /// The number a group's name starts with: "3组" → 3, "十一组" → 11, "二十组" → 20.
-fn group_number(name: &str) -> Option<u32> {
+pub fn group_number(name: &str) -> Option<u32> {
     let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
     if !digits.is_empty() {
         return digits.parse().ok();

@@ -20,6 +20,7 @@ pub mod forms;
 mod gate;
 mod history;
 mod integrity;
+pub mod import;
 pub mod isolation;
 mod isolation_read;
 mod ledger;
@@ -57,6 +58,7 @@ pub use gate::{pass_qr, CheckpointRow, PassRow, PassUseRow, ShiftRow, ShiftTimes
 pub use history::{ConflictRow, DocInfo, HistoryEntry};
 pub use isolation::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation_read::{DueRow, PolicyRow};
+pub use ledger::group_number;
 pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };

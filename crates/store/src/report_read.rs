@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use gridbook_domain::report::{
-    group_line, report_text, Figures, GroupLine, Level, ReportState, ReportView,
+    group_line, report_text, rollup_text, Figures, GroupLine, Level, ReportState, ReportView,
+    RollupRow,
 };
 use gridbook_domain::FieldError;
 use serde::Serialize;
@@ -311,4 +312,32 @@ pub(crate) fn village_state(status: &[ReportStatus], village: &str) -> &'static 
         .iter()
         .find(|s| s.level == "village" && s.id == village)
         .map_or("missing", |s| s.state)
+}
+
+impl Store {
+    /// The township's roll-up of the days `from` to `to` as the text table it travels as in
+    /// the township's WeChat group: one line per village, then the total.
+    pub fn rollup_text(&self, from: NaiveDate, to: NaiveDate) -> Result<String> {
+        let r = self.report_rollup(from, to)?;
+        let row = |name: &str, expected, actual, on_time, figures: &Figures| RollupRow {
+            name: name.to_owned(),
+            expected,
+            actual,
+            on_time,
+            figures: figures.clone(),
+        };
+        let rows: Vec<RollupRow> = r
+            .villages
+            .iter()
+            .map(|v| row(&v.name, v.expected, v.actual, v.on_time, &v.figures))
+            .collect();
+        let t = &r.township;
+        let total = row("合计", t.expected, t.actual, t.on_time, &t.figures);
+        let title = if r.date == r.to {
+            format!("{} 日报汇总", r.date)
+        } else {
+            format!("{}至{} 日报汇总", r.date, r.to)
+        };
+        Ok(rollup_text(&title, &rows, &total))
+    }
 }

@@ -1,0 +1,57 @@
+//! Errors of an import that stop it as a whole (a refused row is not an error: it is part of
+//! the plan).
+
+use gridbook_store::StoreError;
+
+/// Why an import could not be planned or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file cannot be read as a spreadsheet or CSV (missing, damaged, unknown extension,
+    /// no such sheet, no header row).
+    #[error("{en}")]
+    Unreadable {
+        /// Chinese message.
+        zh: String,
+        /// English message.
+        en: String,
+    },
+    /// A `--map` entry names a field gridbook does not know, or is not `HEADER=FIELD`.
+    #[error("unknown field in mapping: {0}")]
+    UnknownField(String),
+    /// The village given does not exist, or the file names none and none was given.
+    #[error("{en}")]
+    Village {
+        /// Chinese message.
+        zh: String,
+        /// English message.
+        en: String,
+    },
+    /// Writing the report sheet failed.
+    #[error("report: {0}")]
+    Report(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportError {
+    pub(crate) fn unreadable(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ImportError::Unreadable {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message for people, in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            ImportError::Unreadable { zh, .. } | ImportError::Village { zh, .. } => zh.clone(),
+            ImportError::UnknownField(f) => format!("映射中的字段无效：{f}"),
+            ImportError::Report(e) => format!("无法写出报告：{e}"),
+            ImportError::Store(e) => format!("数据库错误：{e}"),
+        }
+    }
+}
+
+/// Result of this crate.
+pub type Result<T, E = ImportError> = std::result::Result<T, E>;

@@ -1,0 +1,294 @@
+//! The header row: which column holds which field.
+//!
+//! Hand-made ledgers put a title (and sometimes a date line) above the header, merge header
+//! cells over two rows (序号 spanning both, 户主信息 over 户主姓名 and 与户主关系), and name
+//! the same field several ways. The header is the row (within the first 30) that names the
+//! most known fields; a row above or below fills the columns it leaves empty.
+
+use crate::normalize::fold_width;
+use crate::read::SheetRow;
+
+/// Rows searched for the header.
+pub const HEADER_SEARCH_ROWS: usize = 30;
+
+macro_rules! fields {
+    ($($variant:ident = ($code:literal, $zh:literal, [$($alias:literal),*])),+ $(,)?) => {
+        /// A field of the ledger a column can hold.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Field { $(#[doc = $zh] $variant),+ }
+
+        impl Field {
+            /// Every field.
+            pub const ALL: &'static [Field] = &[$(Field::$variant),+];
+            /// The name used by `--map` and in JSON.
+            pub fn code(self) -> &'static str { match self { $(Field::$variant => $code),+ } }
+            /// The Chinese column name gridbook's own ledger export writes.
+            pub fn zh(self) -> &'static str { match self { $(Field::$variant => $zh),+ } }
+            /// Header names (normalized by [`header_key`]) that mean this field.
+            fn aliases(self) -> &'static [&'static str] {
+                match self { $(Field::$variant => &[$($alias),*]),+ }
+            }
+        }
+    };
+}
+
+fields! {
+    Seq = ("seq", "序号", ["序号", "编号", "序"]),
+    Village = ("village", "村（社区）", ["村(社区)", "村", "社区", "村社区", "所属村", "所属村(社区)", "村名", "行政村", "村(居)"]),
+    Group = ("group", "组", ["组", "村民小组", "所属组", "网格", "小组", "组别", "村组", "所属网格", "网格名称", "所属小组"]),
+    HouseholdNo = ("household_no", "户号", ["户号", "户编号", "家庭编号", "户籍编号"]),
+    HeadName = ("head_name", "户主姓名", ["户主姓名", "户主", "户主名字"]),
+    Relation = ("relation", "与户主关系", ["与户主关系", "与户主的关系", "关系"]),
+    Name = ("name", "姓名", ["姓名", "人员姓名", "名字"]),
+    Gender = ("gender", "性别", ["性别"]),
+    IdKind = ("id_kind", "证件类型", ["证件类型"]),
+    IdNumber = ("id_number", "公民身份号码", ["公民身份号码", "身份证号", "证件号码", "身份证号码", "身份证", "身份证件号码", "公民身份证号码", "证件号"]),
+    BirthDate = ("birth_date", "出生日期", ["出生日期", "出生年月", "生日"]),
+    Phone = ("phone", "联系电话", ["联系电话", "手机号码", "电话", "手机号", "联系方式", "手机", "电话号码"]),
+    Address = ("address", "现住址", ["现住址", "住址", "家庭住址", "地址", "居住地址", "现居住地址", "详细地址"]),
+    Residency = ("residency", "人员类型", ["人员类型", "人员属性", "居住类型"]),
+    Tags = ("tags", "重点人员类别", ["重点人员类别", "人员类别", "标签", "风险标签", "重点人员"]),
+    Vulnerable = ("vulnerable", "七类人", ["七类人", "特殊人群", "七类人群"]),
+    Doses = ("doses", "疫苗接种剂次", ["疫苗接种剂次", "接种剂次", "疫苗剂次"]),
+    LastTestDate = ("last_test_date", "最近核酸日期", ["最近核酸日期", "核酸日期"]),
+    LastTestResult = ("last_test_result", "最近核酸结果", ["最近核酸结果", "核酸结果"]),
+    WorksAway = ("works_away", "外出务工", ["外出务工", "是否外出务工"]),
+    LastCheckDate = ("last_check_date", "最近核查日期", ["最近核查日期"]),
+    Checker = ("checker", "核查人", ["核查人"]),
+    Plate = ("plate", "车牌号", ["车牌号", "车牌", "车牌号码"]),
+    Note = ("note", "备注", ["备注"]),
+    Ignore = ("ignore", "（不导入）", []),
+}
+
+impl Field {
+    /// Parses a `--map` target: a code (`id_number`) or a Chinese column name.
+    pub fn parse(s: &str) -> Option<Field> {
+        let t = s.trim();
+        Field::ALL
+            .iter()
+            .copied()
+            .find(|f| f.code() == t || header_key(f.zh()) == header_key(t))
+    }
+}
+
+/// A header cell as compared with the aliases: widths folded, spaces, line breaks and the
+/// marks of required columns (`*`, `（必填）`) dropped, ASCII lower-cased.
+pub fn header_key(raw: &str) -> String {
+    let s: String = raw
+        .chars()
+        .map(fold_width)
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    s.replace("(必填)", "").replace("(选填)", "")
+}
+
+/// `--map` entries: header (as [`header_key`] normalizes it) → field.
+pub type Overrides = Vec<(String, Field)>;
+
+/// Parses `HEADER=FIELD,HEADER=FIELD`; the error names the bad entry.
+pub fn parse_map(spec: &str) -> Result<Overrides, String> {
+    spec.split([',', '，'])
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| {
+            let (h, f) = e.split_once('=').ok_or_else(|| e.trim().to_owned())?;
+            let field = Field::parse(f).ok_or_else(|| f.trim().to_owned())?;
+            Ok((header_key(h), field))
+        })
+        .collect()
+}
+
+fn field_of(cell: &str, overrides: &Overrides) -> Option<Field> {
+    let key = header_key(cell);
+    if key.is_empty() {
+        return None;
+    }
+    if let Some((_, f)) = overrides.iter().find(|(h, _)| *h == key) {
+        return Some(*f);
+    }
+    Field::ALL
+        .iter()
+        .copied()
+        .find(|f| f.aliases().contains(&key.as_str()))
+}
+
+/// The header found: each column's field and text, and where the data starts.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Index (in the rows read) of the first data row.
+    pub data_start: usize,
+    /// Per column: the header text and the field it maps to (`None`: not imported).
+    pub columns: Vec<(String, Option<Field>)>,
+    /// Per field (by its position in [`Field::ALL`]): its columns, left to right.
+    by_field: Vec<Vec<usize>>,
+}
+
+impl Header {
+    /// A header of these columns, with data from row index `data_start` on.
+    pub fn new(data_start: usize, columns: Vec<(String, Option<Field>)>) -> Self {
+        let by_field = Field::ALL
+            .iter()
+            .map(|field| {
+                columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, f))| *f == Some(*field))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        Header {
+            data_start,
+            columns,
+            by_field,
+        }
+    }
+
+    /// Columns holding `field`, left to right.
+    pub fn columns_of(&self, field: Field) -> &[usize] {
+        let i = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
+        self.by_field.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some column holds `field`.
+    pub fn has(&self, field: Field) -> bool {
+        !self.columns_of(field).is_empty()
+    }
+}
+
+fn row_fields(r: &SheetRow, overrides: &Overrides) -> Vec<Option<Field>> {
+    r.cells
+        .iter()
+        .map(|c| field_of(&c.text(), overrides))
+        .collect()
+}
+
+/// Finds the header: the row naming the most fields (at least the name or the ID number, and
+/// three fields in all), completed by the row below (a two-row header; data then starts after
+/// it) or above (a cell merged down from there) where it has empty or unknown cells.
+pub fn find_header(rows: &[SheetRow], overrides: &Overrides) -> Option<Header> {
+    let limit = rows.len().min(HEADER_SEARCH_ROWS);
+    let scored: Vec<Vec<Option<Field>>> = rows[..limit]
+        .iter()
+        .map(|r| row_fields(r, overrides))
+        .collect();
+    let count = |f: &[Option<Field>]| {
+        let mut v: Vec<Field> = f.iter().flatten().copied().collect();
+        v.sort();
+        v.dedup();
+        v.len()
+    };
+    let usable =
+        |f: &[Option<Field>]| f.contains(&Some(Field::Name)) || f.contains(&Some(Field::IdNumber));
+    let (best, _) = scored
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| count(f) >= 3 && usable(f))
+        .max_by_key(|(i, f)| (count(f), std::cmp::Reverse(*i)))?;
+    let width = rows[..limit]
+        .iter()
+        .map(|r| r.cells.len())
+        .max()
+        .unwrap_or(0);
+    let text = |i: usize, c: usize| rows[i].cells.get(c).map(|x| x.text()).unwrap_or_default();
+    // The row below continues the header only if every cell it fills is a header name: a
+    // data row (names, numbers) never is, so the first person is never taken for a header.
+    let below_is_header = rows.get(best + 1).is_some_and(|r| {
+        r.cells
+            .iter()
+            .zip(scored.get(best + 1).into_iter().flatten())
+            .all(|(c, f)| c.is_blank() || f.is_some())
+    });
+    let mut columns = Vec::with_capacity(width);
+    let mut below_used = false;
+    for c in 0..width {
+        let here = scored[best].get(c).copied().flatten();
+        let below = scored
+            .get(best + 1)
+            .filter(|_| below_is_header)
+            .and_then(|f| f.get(c).copied().flatten());
+        let above = best
+            .checked_sub(1)
+            .and_then(|i| scored[i].get(c).copied().flatten());
+        let col = match (here, below, above) {
+            (Some(f), _, _) => (text(best, c).trim().to_owned(), Some(f)),
+            (None, Some(f), _) => {
+                below_used = true;
+                (text(best + 1, c).trim().to_owned(), Some(f))
+            }
+            (None, None, Some(f)) => (text(best - 1, c).trim().to_owned(), Some(f)),
+            (None, None, None) => (text(best, c).trim().to_owned(), None),
+        };
+        columns.push(col);
+    }
+    Some(Header::new(best + 1 + usize::from(below_used), columns))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::Cell;
+
+    fn row(n: usize, cells: &[&str]) -> SheetRow {
+        SheetRow {
+            row: n,
+            cells: cells
+                .iter()
+                .map(|s| {
+                    if s.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text((*s).to_owned())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn header_below_a_title_and_over_two_merged_rows() {
+        let rows = [
+            row(
+                1,
+                &["红星村一户一档台账（截至2026年12月1日）", "", "", "", ""],
+            ),
+            row(
+                2,
+                &["序号", "户主信息", "", "姓 名", "公民身份号码（必填）"],
+            ),
+            row(3, &["", "户主姓名", "与户主关系", "", ""]),
+            row(4, &["1", "张三", "户主", "张三", "110101199003074477"]),
+        ];
+        let h = find_header(&rows, &Vec::new()).unwrap();
+        assert_eq!(h.data_start, 3);
+        let fields: Vec<Option<Field>> = h.columns.iter().map(|(_, f)| *f).collect();
+        assert_eq!(
+            fields,
+            [
+                Some(Field::Seq),
+                Some(Field::HeadName),
+                Some(Field::Relation),
+                Some(Field::Name),
+                Some(Field::IdNumber)
+            ]
+        );
+    }
+
+    #[test]
+    fn map_overrides_and_unknown_fields() {
+        let m = parse_map("证件=id_number,手机=ignore").unwrap();
+        let rows = [row(1, &["名字", "证件", "手机", "住址"])];
+        let h = find_header(&rows, &m).unwrap();
+        assert_eq!(h.columns[1].1, Some(Field::IdNumber));
+        assert_eq!(h.columns[2].1, Some(Field::Ignore));
+        assert_eq!(parse_map("姓名=nonsense"), Err("nonsense".to_owned()));
+        assert_eq!(parse_map("姓名"), Err("姓名".to_owned()));
+        assert_eq!(parse_map("号=公民身份号码").unwrap()[0].1, Field::IdNumber);
+    }
+
+    #[test]
+    fn no_header_without_a_name_or_id_column() {
+        let rows = [row(1, &["序号", "住址", "联系电话", "备注"])];
+        assert!(find_header(&rows, &Vec::new()).is_none());
+    }
+}

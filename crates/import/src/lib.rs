@@ -1,0 +1,35 @@
+//! gridbook-import: households and persons from a township's 一户一档 sheets (.xlsx, .xls,
+//! .csv in UTF-8 or GBK) into the ledger.
+//!
+//! Reading finds the header under title rows and merged cells and maps the usual Chinese
+//! column names (overridable); each row is cleaned (full-width forms, spaces, lower-case x,
+//! dates) and validated by gridbook-domain's validators, then matched to the ledger on its ID
+//! number. The result is one [`Plan`]: every row ok, fixed or refused (with the reason in
+//! Chinese), every person created, updated (empty fields filled) or unchanged, every
+//! disagreement listed. The dry run shows the plan; [`execute`] writes exactly it, in batches
+//! of whole households through gridbook-store, so the same file twice changes nothing.
+//!
+//! Depends on gridbook-domain and gridbook-store only; never on the sync engine, the relay,
+//! the CLI or the app.
+
+mod apply;
+mod compare;
+mod error;
+pub mod header;
+pub mod normalize;
+mod plan;
+pub mod read;
+mod report;
+mod rows;
+mod summary;
+
+pub use apply::{execute, Progress, BATCH};
+pub use error::{ImportError, Result};
+pub use header::{parse_map, Field};
+pub use plan::{plan_file, Difference, Options, PersonAction, Plan, RowPlan, RowStatus};
+pub use report::{write_report, RESULT_COLUMNS};
+pub use rows::Refusal;
+pub use summary::{RefusedRow, Summary};
+
+#[cfg(test)]
+mod tests;

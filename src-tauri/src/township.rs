@@ -1,0 +1,55 @@
+//! Tauri commands of the township's day: the overview and the daily reports. One-line
+//! adapters over the store, like `commands.rs`.
+
+use chrono::NaiveDate;
+use gridbook_domain::report::Level;
+use gridbook_store::{Overview, ReportStatus, Rollup, Submitted};
+use serde_json::{json, Value};
+use tauri::State;
+
+use crate::error::AppError;
+use crate::App;
+
+type R<T> = Result<T, AppError>;
+
+#[tauri::command(async)]
+pub fn overview(app: State<'_, App>, date: Option<NaiveDate>) -> R<Overview> {
+    Ok(app.store.overview(date.unwrap_or_else(|| app.store.now_local().date()))?)
+}
+
+#[tauri::command(async)]
+pub fn report_status(app: State<'_, App>, date: NaiveDate) -> R<Vec<ReportStatus>> {
+    Ok(app.store.report_status(date)?)
+}
+
+#[tauri::command(async)]
+pub fn report_rollup(app: State<'_, App>, date: NaiveDate, to: Option<NaiveDate>) -> R<Rollup> {
+    Ok(app.store.report_rollup(date, to.unwrap_or(date))?)
+}
+
+#[tauri::command(async)]
+pub fn report_figures(app: State<'_, App>, level: Level, unit_id: String, date: NaiveDate) -> R<Value> {
+    Ok(json!({ "figures": app.store.report_figures(level, &unit_id, date)? }))
+}
+
+#[tauri::command(async)]
+pub fn report_submit(
+    app: State<'_, App>,
+    level: Level,
+    unit_id: String,
+    date: NaiveDate,
+    zero: bool,
+    note: Option<String>,
+) -> R<Submitted> {
+    app.wrote(app.store.submit_report(level, &unit_id, date, zero, note.as_deref(), None))
+}
+
+/// The WeChat text of a group's or village's report, or (level `township`) of the township's
+/// roll-up of the day.
+#[tauri::command(async)]
+pub fn report_text(app: State<'_, App>, level: String, unit_id: String, date: NaiveDate) -> R<String> {
+    match level.as_str() {
+        "township" => Ok(app.store.rollup_text(date, date)?),
+        other => Ok(app.store.report_text(Level::parse(other)?, &unit_id, date)?),
+    }
+}
