@@ -134,6 +134,21 @@ fn main() -> Res<()> {
     }
     let (p50, p95) = p50_p95(&mut samples);
     println!("   (reference) report status of the day: p50 {p50:.1} ms  p95 {p95:.1} ms");
+    // Where the overview's time goes: the queries it reuses.
+    let mut due: Vec<Duration> = Vec::new();
+    let mut coverage: Vec<Duration> = Vec::new();
+    for _ in 0..runs.min(20) {
+        let (r, t) = time(|| store.due(date));
+        r?;
+        due.push(t);
+        let (r, t) = time(|| store.coverage(7, None));
+        r?;
+        coverage.push(t);
+    }
+    let (p50, p95) = p50_p95(&mut due);
+    println!("   (reference) due list of the day: p50 {p50:.1} ms  p95 {p95:.1} ms");
+    let (p50, p95) = p50_p95(&mut coverage);
+    println!("   (reference) coverage (7 days): p50 {p50:.1} ms  p95 {p95:.1} ms");
     footer();
     Ok(())
 }

@@ -102,6 +102,11 @@ fn v10_database_upgrades_its_doses_and_tests() {
     assert_eq!(store.coverage(36_500, None).unwrap().len(), 0);
     assert_eq!(store.search("zsf", 10).unwrap().len(), 1);
     assert!(store.reindex(true).unwrap().equal);
+    assert!(store
+        .report_status(chrono::NaiveDate::from_ymd_opt(2022, 12, 1).unwrap())
+        .unwrap()
+        .iter()
+        .all(|s| s.state == "missing"));
     // And a new dose counts.
     store
         .record_vaccination(
