@@ -164,7 +164,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="more"] .van-collapse-item__title').click();
         await field(page, 'purpose').fill('走亲戚');
         await page.locator('[data-field="id_number"] .van-field__error-message').waitFor();
-        assert.match(await fieldError(page, 'id_number'), /身份证号校验位/);
+        assert.match(await fieldError(page, 'id_number'), /身份证号校验不通过：某一位可能输错了/);
 
         await page.locator('[data-test="save"]').click();
         await expectToast(page, '请先改正标红的内容');
