@@ -131,7 +131,8 @@ fn an_isolated_resident_going_out_is_turned_back_and_an_override_shows_on_the_ca
     assert!(text.contains("居家隔离第3天，至12月18日"), "{text}");
 
     // Going out: turned back with the reason.
-    let e = w.d.json(&w.out_cmd(&w.member_id, "--purpose 买菜"));
+    let e =
+        w.d.json(&w.out_cmd(&w.member_id, "--purpose 买菜 --at 2026-12-07T14:00"));
     assert_eq!(e["decision"], "turn-back", "{e}");
     assert_eq!(
         first_reason(&e),
@@ -139,7 +140,7 @@ fn an_isolated_resident_going_out_is_turned_back_and_an_override_shows_on_the_ca
     );
     assert_eq!(e["isolation"]["label"], "居家隔离第3天，至12月18日", "{e}");
     assert_eq!(e["person_id"], w.member.as_str(), "{e}");
-    let text = w.d.ok(&w.out_cmd(&w.member_id, ""));
+    let text = w.d.ok(&w.out_cmd(&w.member_id, "--at 2026-12-07T14:01"));
     assert!(
         text.starts_with("劝返  居家隔离第3天，至12月18日"),
         "{text}"
@@ -166,8 +167,8 @@ fn an_isolated_resident_going_out_is_turned_back_and_an_override_shows_on_the_ca
     assert_eq!(
         lines,
         [
-            "14:05 村口卡点登记外出，劝返",
-            "14:05 村口卡点登记外出，劝返",
+            "14:00 村口卡点登记外出，劝返",
+            "14:01 村口卡点登记外出，劝返",
             "14:05 村口卡点登记外出，覆盖：就医",
         ],
         "{shown}"

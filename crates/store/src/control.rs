@@ -193,18 +193,23 @@ impl Inner {
 /// The checkpoint entries of a case's person from the case's first day, in the order every
 /// device agrees on, each with the line the case's day-by-day timeline shows
 /// (`14:05 村口卡点登记外出，覆盖：就医`).
+///
+/// An entry names a ledger person only at a checkpoint of the person's village, so the scan
+/// walks those checkpoints' days from the case's start (the entries' day index), not every
+/// entry of the township.
 pub(crate) fn case_entries(
     conn: &rusqlite::Connection,
     person_id: &str,
+    village: &str,
     start: NaiveDate,
 ) -> Result<serde_json::Value> {
     let mut st = conn.prepare_cached(
-        "SELECT e.id, e.at, e.checkpoint_id, COALESCE(k.name, ''), e.direction, e.suggested,
+        "SELECT e.id, e.at, e.checkpoint_id, k.name, e.direction, e.suggested,
            e.decision, e.overridden, e.note, e.purpose
-         FROM entries e LEFT JOIN checkpoints k ON k.id = e.checkpoint_id
-         WHERE e.person_id = ?1 AND e.at >= ?2 ORDER BY e.at, e.device, e.id",
+         FROM checkpoints k JOIN entries e ON e.checkpoint_id = k.id AND e.day >= ?2
+         WHERE k.village_id = ?3 AND e.person_id = ?1 ORDER BY e.at, e.device, e.id",
     )?;
-    let rows = st.query_map(params![person_id, start.to_string()], |r| {
+    let rows = st.query_map(params![person_id, start.to_string(), village], |r| {
         let at: String = r.get(1)?;
         let checkpoint: String = r.get(3)?;
         let direction: String = r.get(4)?;

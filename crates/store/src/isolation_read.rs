@@ -414,7 +414,8 @@ impl Store {
         )?;
         out["release_reason"] = out["certificate"]["reason"].clone();
         let person = out["person_id"].as_str().unwrap_or_default().to_owned();
-        out["checkpoint_entries"] = crate::control::case_entries(conn, &person, start)?;
+        let village = out["village_id"].as_str().unwrap_or_default().to_owned();
+        out["checkpoint_entries"] = crate::control::case_entries(conn, &person, &village, start)?;
         out["referrals"] = query_json(
             conn,
             "SELECT id, at, reason, outcome FROM referrals WHERE case_id = ?1 ORDER BY at, id",

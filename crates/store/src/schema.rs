@@ -318,13 +318,6 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
-    // 12: a case shows the checkpoint entries of its person on its timeline.
-    (
-        r#"
-    CREATE INDEX entries_person ON entries (person_id, at) WHERE person_id IS NOT NULL;
-    "#,
-        false,
-    ),
 ];
 
 /// The schema version this build writes.
