@@ -10,6 +10,7 @@ mod care;
 mod checkpoint;
 mod output;
 mod records;
+mod relay_ops;
 mod sync_cmds;
 
 use std::process::ExitCode;
