@@ -171,7 +171,13 @@ for family in text_string_to_metric_families(sys.stdin.read()):
         out[s.name + ("{%s}" % labels if labels else "")] = s.value
 print(json.dumps(out))
 "#;
-    let mut child = Command::new("python3")
+    // Debian's python3, where python3-prometheus-client installs (a pyenv or venv python
+    // earlier in PATH would not see it).
+    let python = ["/usr/bin/python3", "python3"]
+        .into_iter()
+        .find(|p| Path::new(p).is_file())
+        .unwrap_or("python3");
+    let mut child = Command::new(python)
         .args(["-c", SCRIPT])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
