@@ -10,6 +10,7 @@ packages=(
   xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver chromium chromium-driver
   fonts-noto-cjk nodejs npm
   python3-openpyxl poppler-utils
+  python3-prometheus-client
 )
 missing=()
 for pkg in "${packages[@]}"; do

@@ -150,10 +150,21 @@ pub struct Server {
 impl Server {
     /// Starts the relay on `listen` (e.g. `127.0.0.1:0`); the log (stderr) goes to `log`.
     pub fn try_start(data: &Path, listen: &str, log: &Path) -> Result<Server, String> {
+        Server::try_start_with(data, listen, log, &[])
+    }
+
+    /// [`Server::try_start`] with more arguments of `relay serve` (e.g. `--admin`).
+    pub fn try_start_with(
+        data: &Path,
+        listen: &str,
+        log: &Path,
+        extra: &[&str],
+    ) -> Result<Server, String> {
         let mut child = Command::new(gridbook_bin())
             .arg("--data")
             .arg(data)
             .args(["relay", "serve", "--listen", listen])
+            .args(extra)
             .env_remove("GRIDBOOK_DATA")
             .env_remove("GRIDBOOK_NOW")
             .stdin(Stdio::null())
@@ -192,6 +203,18 @@ impl Server {
     /// Starts the relay; panics if it does not come up.
     pub fn start(data: &Path, listen: &str, log: &Path) -> Server {
         Server::try_start(data, listen, log).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The next line the relay prints on stdout after its first (e.g. its admin address).
+    pub fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        let _ = self._stdout.read_line(&mut line);
+        line
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
     }
 
     /// `127.0.0.1:<port>`.

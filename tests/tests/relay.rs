@@ -420,7 +420,8 @@ fn a_device_reads_and_writes_only_its_scope() {
     assert_eq!(syncs[0]["docs_received"], 1, "{}", syncs[0]);
 }
 
-/// 4. A revoked device and an unknown token are refused (403, 401; the CLI exits 3).
+/// 4. A revoked device and an unknown token are refused (both 401, so that the answer does not
+///    tell a token that was once good; the CLI exits 3).
 #[test]
 fn revoked_devices_and_unknown_tokens_are_refused() {
     let w = World::new(1, 5);
@@ -444,8 +445,8 @@ fn revoked_devices_and_unknown_tokens_are_refused() {
     {
         let store = Store::open(d.path()).expect("open");
         match gridbook_sync::client::sync(&store) {
-            Err(SyncError::Refused { status: 403, .. }) => {}
-            other => panic!("revoked device: expected Refused 403, got {other:?}"),
+            Err(SyncError::Refused { status: 401, .. }) => {}
+            other => panic!("revoked device: expected Refused 401, got {other:?}"),
         }
     }
 

@@ -269,6 +269,12 @@ impl ChildRelay {
             .arg("--data")
             .arg(dir)
             .args(["relay", "serve", "--listen", "127.0.0.1:0"])
+            // One log line per request would flood the bench's output: warnings and errors
+            // only, unless GRIDBOOK_LOG says otherwise.
+            .env(
+                "GRIDBOOK_LOG",
+                std::env::var("GRIDBOOK_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .spawn()?;

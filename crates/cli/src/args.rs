@@ -337,10 +337,36 @@ pub enum RelayCmd {
         /// TLS private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Admin address serving /health and /metrics, e.g. 127.0.0.1:9878 (not the devices').
+        #[arg(long)]
+        admin: Option<String>,
+        /// Log lines on stderr: text or json.
+        #[arg(long, default_value = "text", env = "GRIDBOOK_LOG_FORMAT")]
+        log_format: String,
+        /// Log level or filter, e.g. info, debug, warn,gridbook_relay=debug (default: $GRIDBOOK_LOG, else info).
+        #[arg(long)]
+        log_level: Option<String>,
     },
     /// Enrolled devices.
     #[command(subcommand)]
     Device(RelayDeviceCmd),
+    /// Copy the relay in --data (serving or not) into one backup file.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup file into the empty data directory --data.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Rebuild a lost relay in the empty data directory --data from a township device's data.
+    Seed {
+        /// The township device's data directory.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 /// Relay device commands.

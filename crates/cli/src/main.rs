@@ -14,6 +14,7 @@ mod output;
 mod quarantine;
 mod records;
 mod reports;
+mod relay_ops;
 mod sync_cmds;
 
 use std::process::ExitCode;

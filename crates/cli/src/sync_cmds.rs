@@ -6,7 +6,7 @@ use gridbook_sync::SyncError;
 use serde_json::json;
 
 use crate::args::{Cli, Lang, RelayCmd, RelayDeviceCmd};
-use crate::output::{emit, line, t, Failure};
+use crate::output::{emit, t, Failure};
 
 impl From<RelayError> for Failure {
     fn from(e: RelayError) -> Self {
@@ -76,6 +76,9 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
             listen,
             tls_cert,
             tls_key,
+            admin,
+            log_format,
+            log_level,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(Tls {
@@ -84,15 +87,18 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                 }),
                 _ => None,
             };
-            let scheme = if tls.is_some() { "https" } else { "http" };
-            gridbook_relay::run(&cli.data, listen, tls, |addr| {
-                // Scripts and tests read the bound address (port 0 picks one) from this line.
-                line(&format!(
-                    "{} {scheme}://{addr}",
-                    t(lang, "中继已启动", "relay listening on")
-                ));
-            })?;
+            let serve = crate::relay_ops::Serve {
+                listen,
+                tls,
+                admin: admin.as_deref(),
+                log_format,
+                log_level: log_level.as_deref(),
+            };
+            crate::relay_ops::serve(&cli.data, serve, lang)?;
         }
+        RelayCmd::Backup { out } => crate::relay_ops::backup(&cli.data, out, json, lang)?,
+        RelayCmd::Restore { file } => crate::relay_ops::restore(file, &cli.data, json, lang)?,
+        RelayCmd::Seed { from } => crate::relay_ops::seed(from, &cli.data, json, lang)?,
         RelayCmd::Device(d) => {
             let devices = Devices::open(&cli.data).map_err(Failure::from)?;
             match d {
@@ -165,6 +171,7 @@ pub fn enroll(
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
+    crate::relay_ops::warn_plain_http(relay, lang);
     let hello = gridbook_sync::client::enroll(store, relay, token, ca)?;
     emit(json, &hello, || {
         format!(

@@ -14,13 +14,15 @@
 mod access;
 pub mod devices;
 mod error;
+pub mod ops;
+mod server;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,6 +36,9 @@ use gridbook_sync::{serve, Replica};
 pub use access::access;
 pub use devices::{Device, Devices};
 pub use error::{RelayError, Result};
+pub use ops::log::{LogFormat, Note};
+pub use ops::metrics::Metrics;
+pub use server::{run_with, Options};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 << 20;
@@ -49,6 +54,19 @@ pub trait Storage: Replica + Send + Sync + 'static {
     /// device from the registry rather than from what its changes say.
     fn note_device(&self, _device: &Device) -> Result<()> {
         Ok(())
+    }
+
+    /// Checks that the storage answers a trivial query (for `/health`).
+    fn health(&self) -> Result<()> {
+        self.relay_id().map(drop)
+    }
+    /// Documents held (for `/metrics`).
+    fn documents(&self) -> Result<u64> {
+        Ok(self.heads()?.len() as u64)
+    }
+    /// Bytes of the database on disk, if known (for `/metrics`).
+    fn database_bytes(&self) -> u64 {
+        0
     }
 }
 
@@ -69,6 +87,23 @@ impl Storage for Store {
     fn note_device(&self, device: &Device) -> Result<()> {
         Ok(self.note_device_name(&device.device_id, &device.name)?)
     }
+
+    fn health(&self) -> Result<()> {
+        self.setting("relay_id").map(drop).map_err(Into::into)
+    }
+
+    fn database_bytes(&self) -> u64 {
+        let db = self.dir().join(gridbook_store::DB_FILE);
+        ["", "-wal"]
+            .iter()
+            .filter_map(|suffix| {
+                let mut p = db.clone().into_os_string();
+                p.push(suffix);
+                std::fs::metadata(p).ok()
+            })
+            .map(|m| m.len())
+            .sum()
+    }
 }
 
 /// Shared state of the relay's handlers.
@@ -79,6 +114,7 @@ pub struct Relay<S: Storage> {
     relay_id: String,
     /// Devices (id, name) whose name the storage already has.
     noted: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
+    metrics: Arc<Metrics>,
 }
 
 impl<S: Storage> Relay<S> {
@@ -92,7 +128,13 @@ impl<S: Storage> Relay<S> {
             township,
             relay_id,
             noted: Default::default(),
+            metrics: Arc::new(Metrics::default()),
         }))
+    }
+
+    /// The relay's counters.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 }
 
@@ -112,7 +154,15 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     )
 }
 
-fn authenticate<S: Storage>(relay: &Relay<S>, headers: &HeaderMap) -> Result<Device, ApiError> {
+/// The answer to a token that is unknown or revoked: the same for both, so that it does not
+/// tell whoever holds a token whether it was ever good.
+pub const BAD_TOKEN: &str = "invalid device token";
+
+fn authenticate<S: Storage>(
+    relay: &Relay<S>,
+    headers: &HeaderMap,
+    note: &Note,
+) -> Result<Device, ApiError> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -122,10 +172,15 @@ fn authenticate<S: Storage>(relay: &Relay<S>, headers: &HeaderMap) -> Result<Dev
         .devices
         .by_token(token)
         .map_err(internal)?
-        .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, "unknown device token".into()))?;
-    if device.revoked {
-        return Err(ApiError(StatusCode::FORBIDDEN, "device revoked".into()));
-    }
+        .filter(|d| !d.revoked)
+        .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, BAD_TOKEN.into()))?;
+    note.with(|n| {
+        n.device = Some((
+            device.name.clone(),
+            device.role.clone(),
+            device.device_id.clone(),
+        ))
+    });
     note_device(relay, &device)?;
     Ok(device)
 }
@@ -141,11 +196,20 @@ fn note_device<S: Storage>(relay: &Relay<S>, d: &Device) -> Result<(), ApiError>
     Ok(())
 }
 
+/// Notes the error of a failed request for its log line.
+fn noted<T>(note: &Note, r: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(e) = &r {
+        note.with(|n| n.error = Some(e.1.clone()));
+    }
+    r
+}
+
 async fn hello<S: Storage>(
     State(relay): State<Arc<Relay<S>>>,
+    Extension(note): Extension<Note>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let d = authenticate(&relay, &headers)?;
+    let d = noted(&note, authenticate(&relay, &headers, &note))?;
     let hello = Hello {
         relay_id: relay.relay_id.clone(),
         township_id: relay.township.clone(),
@@ -160,17 +224,31 @@ async fn hello<S: Storage>(
 
 async fn sync<S: Storage>(
     State(relay): State<Arc<Relay<S>>>,
+    Extension(note): Extension<Note>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let r = sync_inner(relay, &note, headers, body).await;
+    noted(&note, r)
+}
+
+async fn sync_inner<S: Storage>(
+    relay: Arc<Relay<S>>,
+    note: &Note,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     // The token is checked before the body is read: a stranger cannot make the relay buffer.
-    let device = authenticate(&relay, &headers)?;
+    let device = authenticate(&relay, &headers, note)?;
     let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
         ApiError(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("body larger than {MAX_BODY} bytes"),
         )
     })?;
+    let started = std::time::Instant::now();
+    note.with(|n| n.bytes_in = body.len() as u64);
+    let note2 = note.clone();
     let header = |name: &str| {
         headers
             .get(name)
@@ -193,9 +271,20 @@ async fn sync<S: Storage>(
         let req =
             Request::decode(bytes).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
         let access = |doc: &str| access::access(&device, &relay2.township, doc);
-        let resp = serve(&*relay2.storage, &device.device_id, &access, req)
-            .map_err(internal)?
-            .encode();
+        let docs_in = req.messages.len() as u64;
+        let resp = serve(&*relay2.storage, &device.device_id, &access, req).map_err(internal)?;
+        let docs_out = resp.messages.len() as u64;
+        relay2.metrics.sync(started.elapsed(), docs_in, docs_out);
+        note2.with(|n| {
+            n.docs_in = docs_in;
+            n.docs_out = docs_out;
+            n.refused = resp
+                .refused
+                .iter()
+                .map(|(d, why)| (d.clone(), ops::metrics::RefusalReason::of(why)))
+                .collect();
+        });
+        let resp = resp.encode();
         Ok::<_, ApiError>(
             match compress_out.then(|| body::compress(&resp)).flatten() {
                 Some(z) => (Some(body::ENCODING), z),
@@ -214,13 +303,18 @@ async fn sync<S: Storage>(
     Ok(out)
 }
 
-/// The relay's routes.
+/// The relay's routes (the devices'), each request counted and logged.
 pub fn router<S: Storage>(relay: Arc<Relay<S>>) -> Router {
+    let metrics = relay.metrics.clone();
     Router::new()
         .route("/v1/hello", get(hello::<S>))
         .route("/v1/sync", post(sync::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(relay)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            ops::log::observe,
+        ))
 }
 
 /// TLS certificate and key (PEM files).
@@ -240,31 +334,10 @@ pub fn run(
     tls: Option<Tls>,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
-    let store = Arc::new(Store::open(dir)?);
-    let devices = Arc::new(Devices::open(dir)?);
-    let relay = Relay::new(store, devices)?;
-    let app = router(relay);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        let listener = std::net::TcpListener::bind(listen)?;
-        listener.set_nonblocking(true)?;
-        ready(listener.local_addr()?);
-        match tls {
-            None => {
-                let listener = tokio::net::TcpListener::from_std(listener)?;
-                axum::serve(listener, app).await?;
-            }
-            Some(t) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let config =
-                    axum_server::tls_rustls::RustlsConfig::from_pem_file(&t.cert, &t.key).await?;
-                axum_server::from_tcp_rustls(listener, config)
-                    .serve(app.into_make_service())
-                    .await?;
-            }
-        }
-        Ok(())
-    })
+    let options = Options {
+        listen: listen.to_owned(),
+        tls,
+        admin: None,
+    };
+    run_with(dir, &options, |addr, _| ready(addr))
 }
