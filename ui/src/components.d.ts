@@ -14,6 +14,7 @@ declare module 'vue' {
     AddCheckpoint: typeof import('./components/checkpoint/AddCheckpoint.vue')['default']
     CheckSheet: typeof import('./components/care/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
+    DayBar: typeof import('./components/reports/DayBar.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']
     DecisionPanel: typeof import('./components/checkpoint/DecisionPanel.vue')['default']
     DueToday: typeof import('./components/care/DueToday.vue')['default']
@@ -26,6 +27,8 @@ declare module 'vue' {
     PickerField: typeof import('./components/PickerField.vue')['default']
     QrScanner: typeof import('./components/checkpoint/QrScanner.vue')['default']
     QuickEntry: typeof import('./components/checkpoint/QuickEntry.vue')['default']
+    ReportChip: typeof import('./components/reports/ReportChip.vue')['default']
+    ReportSheet: typeof import('./components/reports/ReportSheet.vue')['default']
     ResidentMatch: typeof import('./components/checkpoint/ResidentMatch.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
@@ -33,6 +36,7 @@ declare module 'vue' {
     ShiftPlanSheet: typeof import('./components/checkpoint/ShiftPlanSheet.vue')['default']
     SyncBar: typeof import('./components/SyncBar.vue')['default']
     TestSheet: typeof import('./components/care/TestSheet.vue')['default']
+    TownshipReports: typeof import('./components/reports/TownshipReports.vue')['default']
     VanBadge: typeof import('vant/es')['Badge']
     VanButton: typeof import('vant/es')['Button']
     VanCell: typeof import('vant/es')['Cell']
@@ -65,5 +69,6 @@ declare module 'vue' {
     VanTabs: typeof import('vant/es')['Tabs']
     VanTag: typeof import('vant/es')['Tag']
     VitalsCard: typeof import('./components/checkpoint/VitalsCard.vue')['default']
+    WorkerReports: typeof import('./components/reports/WorkerReports.vue')['default']
   }
 }
