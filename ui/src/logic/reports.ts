@@ -123,11 +123,6 @@ export function figureLabel(t: (k: string) => string, has: (k: string) => boolea
   return has(k) ? t(k) : key;
 }
 
-/** Whether all of a report's figures are zero (a 零报告 says exactly that). */
-export function allZero(figures: Figures | null | undefined): boolean {
-  return Object.values(figures ?? {}).every((n) => !n);
-}
-
 /** A share 0..1 as a whole percentage ('87%'); '—' when not a number. */
 export function percent(share: number | null | undefined): string {
   if (typeof share !== 'number' || !Number.isFinite(share)) return '—';
