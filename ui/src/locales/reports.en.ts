@@ -39,7 +39,7 @@ export default {
     turnedBack: 'Turned back',
     observed: 'Observed',
     coverage: 'Coverage',
-    coverageHint: 'Share of households verified recently',
+    coverageHint: 'Coverage: the share of households verified recently',
     report: 'Report',
     empty: 'No villages yet',
   },

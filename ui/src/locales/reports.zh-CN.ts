@@ -40,7 +40,7 @@ export default {
     turnedBack: '劝返',
     observed: '留观',
     coverage: '覆盖率',
-    coverageHint: '近期已核查户的占比',
+    coverageHint: '覆盖率：近期已核查户的占比',
     report: '日报',
     empty: '还没有村（社区）',
   },
