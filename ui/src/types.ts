@@ -517,7 +517,7 @@ export type ReportState = 'submitted' | 'zero' | 'late' | 'missing';
 
 export type ReportLevel = 'group' | 'village';
 
-/** A report's figures: key (new_risk, checks_done, checkpoint_in, …) → count. */
+/** A report's figures: key (registered_risk, checks_done, checkpoint_in, …) → count. */
 export type Figures = Record<string, number>;
 
 export interface CheckpointFigures {

@@ -27,10 +27,10 @@
 
   const DEADLINE = { group: '17:00:00', village: '18:00:00' };
   const f = (a) => ({
-    new_risk: a[0],
-    home_isolation: a[1],
-    central_isolation: a[2],
-    home_monitoring: a[3],
+    registered_risk: a[0],
+    isolation_home_isolation: a[1],
+    isolation_centralized: a[2],
+    isolation_home_monitoring: a[3],
     cases_started: a[4],
     cases_released: a[5],
     checks_done: a[6],
@@ -40,8 +40,8 @@
     tests_positive: a[10],
     checkpoint_in: a[11],
     checkpoint_out: a[12],
-    checkpoint_turned_back: a[13],
-    checkpoint_observed: a[14],
+    turned_back: a[13],
+    observed: a[14],
     households_verified: a[15],
   });
   const GROUP_FIGURES = {
@@ -123,11 +123,11 @@
     const x = figuresOf(u);
     const lines = [
       `【${u.name} ${row.zero ? '零报告' : '日报告'}】${M(date)}`,
-      `新增登记：${x.new_risk}人`,
-      `居家隔离：${x.home_isolation}人（今日已随访${x.checks_done}次，漏访${x.checks_missed}次）；集中隔离：${x.central_isolation}人；居家健康监测：${x.home_monitoring}人`,
+      `新增登记：${x.registered_risk}人`,
+      `居家隔离：${x.isolation_home_isolation}人（今日已随访${x.checks_done}次，漏访${x.checks_missed}次）；集中隔离：${x.isolation_centralized}人；居家健康监测：${x.isolation_home_monitoring}人`,
       `新增管控：${x.cases_started}人；解除：${x.cases_released}人；转诊发热门诊：${x.referrals}人`,
       `核酸检测：${x.tests_done}人，阳性${x.tests_positive}人`,
-      `卡口：进${x.checkpoint_in}人次，出${x.checkpoint_out}人次，劝返${x.checkpoint_turned_back}人次，留观${x.checkpoint_observed}人次`,
+      `卡口：进${x.checkpoint_in}人次，出${x.checkpoint_out}人次，劝返${x.turned_back}人次，留观${x.observed}人次`,
       `入户核查：${x.households_verified}户`,
     ];
     if (u.level === 'village') {

@@ -4,21 +4,25 @@ import type { Figures, ReportState, ReportStatusRow } from '../types';
 
 /** The figures a report carries, in the order of the township's WeChat text (township-formats.md). */
 export const FIGURE_ORDER = [
-  'new_risk',
-  'home_isolation',
-  'central_isolation',
-  'home_monitoring',
+  'registered_risk',
+  'registered_tenants',
+  'isolation_home_isolation',
+  'isolation_centralized',
+  'isolation_home_monitoring',
+  'isolation_daily_monitoring',
   'cases_started',
   'cases_released',
+  'checks_due',
   'checks_done',
+  'checks_overdue',
   'checks_missed',
   'referrals',
   'tests_done',
   'tests_positive',
   'checkpoint_in',
   'checkpoint_out',
-  'checkpoint_turned_back',
-  'checkpoint_observed',
+  'turned_back',
+  'observed',
   'households_verified',
 ] as const;
 
@@ -127,4 +131,37 @@ export function figureLabel(t: (k: string) => string, has: (k: string) => boolea
 export function percent(share: number | null | undefined): string {
   if (typeof share !== 'number' || !Number.isFinite(share)) return '—';
   return `${Math.round(Math.min(1, Math.max(0, share)) * 100)}%`;
+}
+
+/**
+ * The backend's figures as one flat map. Some figures are maps themselves (persons per
+ * isolation kind, per risk tag): `isolation: {'home-isolation': 3}` becomes
+ * `isolation_home_isolation: 3`, `registered_by_tag: {'close-contact': 1}` becomes
+ * `tag_close_contact: 1`.
+ */
+export function flattenFigures(raw: unknown): Figures {
+  const out: Figures = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof v === 'number') {
+      out[k] = v;
+    } else if (v && typeof v === 'object') {
+      const prefix = k === 'registered_by_tag' ? 'tag' : k;
+      for (const [sub, n] of Object.entries(v as Record<string, unknown>)) {
+        if (typeof n === 'number') out[`${prefix}_${sub.replace(/-/g, '_')}`] = n;
+      }
+    }
+  }
+  return out;
+}
+
+/** A backend answer with every `figures` map in it flattened (see flattenFigures). */
+export function withFlatFigures<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withFlatFigures(v)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = k === 'figures' && v && typeof v === 'object' ? flattenFigures(v) : withFlatFigures(v);
+  }
+  return out as T;
 }

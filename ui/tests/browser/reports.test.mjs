@@ -162,7 +162,7 @@ for (const viewport of VIEWPORTS) {
         for (const v of rollup.villages) {
           const c = await cells(v.id);
           assert.deepEqual(c.slice(0, 4), [v.expected, v.actual, v.on_time, `${v.groups_submitted}/${v.groups_total}`].map(String), v.id);
-          assert.equal(c[4], String(v.figures.new_risk ?? 0));
+          assert.equal(c[4], String(v.figures.registered_risk ?? 0));
         }
         await shot('reports-township');
 
@@ -206,7 +206,7 @@ for (const viewport of VIEWPORTS) {
         const want = (await fakeCall(page, 'report_figures', { level: 'group', unitId: 'v-hongxing-g2', date: TODAY })).figures;
         const shown = await sheet.locator('.fig').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.key, Number(e.querySelector('dd').innerText)])));
         assert.deepEqual(shown, want);
-        assert.equal((await sheet.locator('.fig[data-key="checkpoint_turned_back"] dt').innerText()).trim(), '劝返');
+        assert.equal((await sheet.locator('.fig[data-key="turned_back"] dt').innerText()).trim(), '劝返');
         await sheet.locator('[data-field="note"] textarea').fill('5号户电话已联系');
         await shot('report-sheet');
 

@@ -9,10 +9,12 @@ import {
   clock,
   countStates,
   figureKeys,
+  flattenFigures,
   figureLabel,
   percent,
   reminderGroups,
   reportState,
+  withFlatFigures,
 } from '../../src/logic/reports';
 import type { OverviewFigures, ReportStatusRow } from '../../src/types';
 
@@ -106,8 +108,8 @@ describe('township counts', () => {
 
 describe('figures', () => {
   it('lists the known keys in the text order, then unknown ones by name, across maps', () => {
-    expect(figureKeys({ households_verified: 1, zeta: 2, new_risk: 0 }, { checks_done: 3, alpha: 1 }, null)).toEqual([
-      'new_risk',
+    expect(figureKeys({ households_verified: 1, zeta: 2, registered_risk: 0 }, { checks_done: 3, alpha: 1 }, null)).toEqual([
+      'registered_risk',
       'checks_done',
       'households_verified',
       'alpha',
@@ -123,7 +125,28 @@ describe('figures', () => {
       for (const k of FIGURE_ORDER) expect(figureLabel(t, has, k), k).not.toBe(k);
       expect(figureLabel(t, has, 'vaccinations')).toBe('vaccinations');
     }
-    expect(zh.reports.figure.checkpoint_turned_back).toBe('劝返');
+    expect(zh.reports.figure.turned_back).toBe('劝返');
+  });
+  it('flattens the backend figures whose values are maps, wherever they are in an answer', () => {
+    const raw = {
+      registered_risk: 2,
+      registered_by_tag: { 'close-contact': 1, overseas: 1 },
+      isolation: { 'home-isolation': 3, centralized: 1 },
+      checks_done: 6,
+    };
+    expect(flattenFigures(raw)).toEqual({
+      registered_risk: 2,
+      tag_close_contact: 1,
+      tag_overseas: 1,
+      isolation_home_isolation: 3,
+      isolation_centralized: 1,
+      checks_done: 6,
+    });
+    const answer = withFlatFigures({ township: { figures: raw, expected: 4 }, villages: [{ id: 'v', figures: raw }] });
+    expect(answer.township.figures.isolation_home_isolation).toBe(3);
+    expect(answer.township.expected).toBe(4);
+    expect(answer.villages[0].figures.tag_close_contact).toBe(1);
+    for (const k of Object.keys(flattenFigures(raw))) expect(zh.reports.figure, k).toHaveProperty(k);
   });
   it('shows a coverage share as a whole percentage within 0..100', () => {
     expect(percent(0.824)).toBe('82%');
