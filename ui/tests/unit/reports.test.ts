@@ -142,7 +142,11 @@ describe('figures', () => {
       isolation_centralized: 1,
       checks_done: 6,
     });
-    const answer = withFlatFigures({ township: { figures: raw, expected: 4 }, villages: [{ id: 'v', figures: raw }] });
+    type Flat = { figures: Record<string, number> };
+    const answer = withFlatFigures({ township: { figures: raw, expected: 4 }, villages: [{ id: 'v', figures: raw }] }) as unknown as {
+      township: Flat & { expected: number };
+      villages: Flat[];
+    };
     expect(answer.township.figures.isolation_home_isolation).toBe(3);
     expect(answer.township.expected).toBe(4);
     expect(answer.villages[0].figures.tag_close_contact).toBe(1);
