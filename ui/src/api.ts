@@ -45,6 +45,8 @@ import type {
   SyncStatus,
   Village,
 } from './types';
+import { withFlatFigures } from './logic/reports';
+import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 
 /** Turns whatever a rejected invoke carried into the `{kind, message, field?}` shape. */
 export function toApiError(e: unknown): ApiError {
@@ -141,6 +143,20 @@ export const api = {
   passes: (household: string) => call<PassRow[]>('passes', { household }),
   /** The pass's QR code as a standalone SVG document. */
   passQr: (number: string) => call<string>('pass_qr', { number }),
+
+  // Township: overview and daily reports (日报告 / 零报告)
+  overview: (date?: string) => call<Overview>('overview', date ? { date } : {}),
+  reportStatus: (date: string) => call<ReportStatusRow[]>('report_status', { date }).then(withFlatFigures),
+  reportRollup: (date: string, to?: string) =>
+    call<Rollup>('report_rollup', to ? { date, to } : { date }).then(withFlatFigures),
+  /** The figures a report of the unit and day would carry, for the grid worker to confirm. */
+  reportFigures: (level: ReportLevel, unitId: string, date: string) =>
+    call<{ figures: Figures }>('report_figures', { level, unitId, date }).then(withFlatFigures),
+  reportSubmit: (level: ReportLevel, unitId: string, date: string, zero: boolean, note: string | null) =>
+    call<ReportSubmitResult>('report_submit', { level, unitId, date, zero, note }).then(withFlatFigures),
+  /** The report as a ready WeChat text block; level `township` is the township's roll-up. */
+  reportText: (level: ReportLevel | 'township', unitId: string, date: string) =>
+    call<string>('report_text', { level, unitId, date }),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -10,3 +10,4 @@ declare module '*.vue' {
 declare module '*/fake-backend.js';
 declare module '*/fake-care.js';
 declare module '*/fake-checkpoint.js';
+declare module '*/fake-reports.js';

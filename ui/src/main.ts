@@ -16,6 +16,7 @@ async function boot() {
     await import('../tests/fake-backend.js');
     await import('../tests/fake-care.js');
     await import('../tests/fake-checkpoint.js');
+    await import('../tests/fake-reports.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);

@@ -1,10 +1,13 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
-import Home from './views/Home.vue';
+import Start from './views/Start.vue';
 import Households from './views/Households.vue';
 
 // Hash history: the webview loads index.html from disk, there is no server to rewrite paths.
 const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: Home },
+  // The township's overview on a township device, the grid worker's home on any other.
+  { path: '/', name: 'home', component: Start },
+  { path: '/overview', name: 'overview', component: () => import('./views/Overview.vue') },
+  { path: '/reports', name: 'reports', component: () => import('./views/Reports.vue') },
   {
     path: '/households',
     component: Households,

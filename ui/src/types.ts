@@ -7,6 +7,10 @@ export interface AppStatus {
   township_name: string | null;
   enrolled: boolean;
   relay_url: string | null;
+  /** The role the relay gave this device: grid-worker, volunteer, doctor, township (null before enrollment). */
+  role?: string | null;
+  /** The village this device serves; null for the whole township or before enrollment. */
+  village_id?: string | null;
   households: number;
   persons: number;
   unsynced: number;
@@ -522,4 +526,91 @@ export interface PassRow {
   /** What the QR code holds: 'GRIDBOOK-PASS:' + number. */
   payload: string;
   uses: PassUse[];
+}
+
+// ---- Township: overview and daily reports ------------------------------------------------------
+
+/** A day's report of a unit: made on time, a 零报告, made after the deadline, or not made. */
+export type ReportState = 'submitted' | 'zero' | 'late' | 'missing';
+
+export type ReportLevel = 'group' | 'village';
+
+/** A report's figures: key (registered_risk, checks_done, checkpoint_in, …) → count. */
+export type Figures = Record<string, number>;
+
+export interface CheckpointFigures {
+  in: number;
+  out: number;
+  turned_back: number;
+  observed: number;
+}
+
+/** One row of the township overview: a village, or the township's totals. */
+export interface OverviewFigures {
+  households: number;
+  persons: number;
+  cases_active: number;
+  escalated: number;
+  /** The day's follow-ups due, overdue and missed. */
+  due: number;
+  overdue: number;
+  missed: number;
+  /** The day's checkpoint counts. */
+  checkpoint: CheckpointFigures;
+  /** Share of households verified in the last days, 0..1. */
+  coverage: number;
+  /** The day's report status (the village's own report). */
+  report?: ReportState;
+}
+
+export interface OverviewVillage extends OverviewFigures {
+  id: string;
+  name: string;
+  report: ReportState;
+}
+
+export interface Overview {
+  date: string;
+  township: OverviewFigures;
+  villages: OverviewVillage[];
+}
+
+/** Who reported on a day: a row per group and per village. */
+export interface ReportStatusRow {
+  level: ReportLevel;
+  id: string;
+  name: string;
+  village_id: string;
+  /** The deadline (local time). */
+  due: string;
+  /** When the report that counts for the day was made; null when none. */
+  submitted_at: string | null;
+  late: boolean;
+  zero: boolean;
+}
+
+/** Reports due (expected), made (actual) and made by the deadline (on_time), with their figures. */
+export interface RollupPart {
+  figures: Figures;
+  expected: number;
+  actual: number;
+  on_time: number;
+}
+
+export interface RollupVillage extends RollupPart {
+  id: string;
+  groups_submitted: number;
+  groups_total: number;
+}
+
+export interface Rollup {
+  date: string;
+  township: RollupPart;
+  villages: RollupVillage[];
+}
+
+export interface ReportSubmitResult {
+  report_id: string;
+  late: boolean;
+  figures: Figures;
 }

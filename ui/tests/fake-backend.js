@@ -136,6 +136,10 @@
     township_id: opts.enrolled ? '0b6c2f1e-5d3a-5f0e-9a51-7c2d4e8f1a90' : null,
     township_name: opts.enrolled ? '莫斯台街道' : null,
     enrolled: !!opts.enrolled,
+    // The relay's role for this device (opts.role: 'township' for the township's laptop) and
+    // its village (none for the township).
+    role: opts.enrolled ? opts.role || 'grid-worker' : null,
+    village_id: opts.enrolled && (opts.role || 'grid-worker') !== 'township' ? opts.village || 'v-hongxing' : null,
     relay_url: opts.enrolled ? 'https://relay.mositai.example:8443' : null,
     online: opts.online !== false,
     syncing: false,
@@ -700,6 +704,8 @@
         township_id: state.township_id,
         township_name: state.township_name,
         enrolled: state.enrolled,
+        role: state.role,
+        village_id: state.village_id,
         relay_url: state.relay_url,
         households: ordered('').length,
         persons: c.persons,
@@ -840,6 +846,8 @@
       state.relay_url = relayUrl;
       state.township_id = '0b6c2f1e-5d3a-5f0e-9a51-7c2d4e8f1a90';
       state.township_name = '莫斯台街道';
+      state.role = 'grid-worker';
+      state.village_id = 'v-hongxing';
       setTimeout(() => emitStatus(), 0);
       return { relay_id: 'relay-01', township_id: state.township_id, device_id: state.device_id, name: state.device_name, role: 'grid-worker', village_id: 'v-hongxing' };
     },

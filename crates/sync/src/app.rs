@@ -19,6 +19,11 @@ pub struct AppStatus {
     pub township_name: Option<String>,
     /// Whether a relay is configured.
     pub enrolled: bool,
+    /// The role the relay gave this device at enrollment (grid-worker, volunteer, doctor,
+    /// township), `None` before enrollment.
+    pub role: Option<String>,
+    /// The village the device serves, `None` for the whole township or before enrollment.
+    pub village_id: Option<String>,
     /// The relay address.
     pub relay_url: Option<String>,
     /// Households (not deleted).
@@ -52,6 +57,8 @@ pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
         township_id: store.setting("township_id")?,
         township_name: store.township_name()?,
         enrolled: relay_url.is_some(),
+        role: store.setting("role")?.filter(|r| !r.is_empty()),
+        village_id: store.setting("village_id")?.filter(|v| !v.is_empty()),
         relay_url,
         households,
         persons,
@@ -113,7 +120,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let v = store.add_village("桂花村").unwrap();
         let h = gridbook_store::NewHousehold {
-            village_id: v,
+            village_id: v.clone(),
             address: "一组1号".into(),
             head: gridbook_store::NewPerson {
                 name: "张三丰".into(),
@@ -129,6 +136,17 @@ mod tests {
         // Unsynced: the township, the village and the household were three local changes.
         assert_eq!((s.households, s.persons, s.unsynced), (1, 1, 3));
         assert!(!s.enrolled && !s.online);
+        assert_eq!((s.role, s.village_id), (None, None));
+        // What enrollment stores: a village device, then the same device as the township's.
+        store.set_setting("role", "grid-worker").unwrap();
+        store.set_setting("village_id", &v).unwrap();
+        let s = status(&store, &last).unwrap();
+        assert_eq!(s.role.as_deref(), Some("grid-worker"));
+        assert_eq!(s.village_id.as_deref(), Some(v.as_str()));
+        store.set_setting("role", "township").unwrap();
+        store.set_setting("village_id", "").unwrap();
+        let s = status(&store, &last).unwrap();
+        assert_eq!((s.role.as_deref(), s.village_id), (Some("township"), None));
         let bad = check_field(&store, "id_number", "110105194912310021");
         assert_eq!(bad["ok"], false);
         assert!(bad["message"]

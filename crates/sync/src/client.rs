@@ -156,7 +156,8 @@ impl Client {
 }
 
 /// Enrolls the store with a relay: checks the token, adopts the relay's township and keeps
-/// the relay address, the token and the relay's CA certificate (if given) for later syncs.
+/// the relay address, the token and the relay's CA certificate (if given) for later syncs, and
+/// this device's role and village.
 pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Result<Hello> {
     let hello = Client::with_ca(url, token, ca_pem)?.hello()?;
     match store.setting("township_id")? {
@@ -174,9 +175,10 @@ pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Re
     if let Some(pem) = ca_pem {
         store.set_setting("relay_ca", pem)?;
     }
-    if let Some(v) = &hello.village_id {
-        store.set_setting("village_id", v)?;
-    }
+    // The role and scope decide the app's first screen; an empty village is the whole township
+    // (it replaces the village of an earlier enrollment).
+    store.set_setting("role", &hello.role)?;
+    store.set_setting("village_id", hello.village_id.as_deref().unwrap_or(""))?;
     Ok(hello)
 }
 

@@ -1,6 +1,7 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
 import care from './care.en';
 import checkpoint from './checkpoint.en';
+import reports from './reports.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
@@ -270,6 +271,7 @@ const en: typeof zh = {
   },
   care,
   checkpoint,
+  reports,
 };
 
 export default en;

@@ -1,6 +1,7 @@
 // 简体中文 — the default language. en.ts must have the same keys (a unit test checks).
 import care from './care.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
+import reports from './reports.zh-CN';
 export default {
   app: { title: '网格台账' },
   nav: { care: '随访', checkpoint: '卡口', home: '首页', households: '户籍台账', coverage: '覆盖', settings: '设置', conflicts: '冲突' },
@@ -268,4 +269,5 @@ export default {
   },
   care,
   checkpoint,
+  reports,
 };

@@ -1,0 +1,91 @@
+// The township overview's columns, and the list each figure opens.
+import type { OverviewFigures } from '../types';
+
+/** A column of the overview: its figure, its label key, the header group it sits under. */
+export interface OverviewColumn {
+  key: OverviewKey;
+  label: string;
+  group?: 'followUps' | 'checkpoint';
+  /** How a non-zero value is coloured: warn (orange) or alert (red). */
+  tone?: 'warn' | 'alert';
+  /** The label on a phone's card, where no group header says what it is part of. */
+  cardLabel?: string;
+}
+
+export type OverviewKey =
+  | 'households'
+  | 'persons'
+  | 'cases_active'
+  | 'escalated'
+  | 'due'
+  | 'overdue'
+  | 'missed'
+  | 'in'
+  | 'out'
+  | 'turned_back'
+  | 'observed'
+  | 'coverage';
+
+export const OVERVIEW_COLUMNS: OverviewColumn[] = [
+  { key: 'households', label: 'reports.overview.households' },
+  { key: 'persons', label: 'reports.overview.persons' },
+  { key: 'cases_active', label: 'reports.overview.casesActive' },
+  { key: 'escalated', label: 'reports.overview.escalated', tone: 'alert' },
+  { key: 'due', label: 'reports.overview.due', group: 'followUps' },
+  { key: 'overdue', label: 'reports.overview.overdue', group: 'followUps', tone: 'warn' },
+  { key: 'missed', label: 'reports.overview.missed', group: 'followUps', tone: 'alert' },
+  { key: 'in', label: 'reports.overview.in', group: 'checkpoint', cardLabel: 'reports.figure.checkpoint_in' },
+  { key: 'out', label: 'reports.overview.out', group: 'checkpoint', cardLabel: 'reports.figure.checkpoint_out' },
+  { key: 'turned_back', label: 'reports.overview.turnedBack', group: 'checkpoint', tone: 'warn' },
+  { key: 'observed', label: 'reports.overview.observed', group: 'checkpoint', tone: 'alert' },
+  { key: 'coverage', label: 'reports.overview.coverage' },
+];
+
+/** The number of a row under a column (coverage as its share 0..1). */
+export function figureOf(row: OverviewFigures, key: OverviewKey): number {
+  switch (key) {
+    case 'in':
+    case 'out':
+    case 'turned_back':
+    case 'observed':
+      return Number(row.checkpoint?.[key] ?? 0);
+    default:
+      return Number(row[key] ?? 0);
+  }
+}
+
+/** A route the app has: a path and its query. */
+export interface Link {
+  path: string;
+  query?: Record<string, string>;
+}
+
+/**
+ * The list behind a figure of the village `villageId` (null: the township's totals) on `date`.
+ * `checkpoints` are the village's checkpoints: with exactly one, its entries of the day open;
+ * with several (or for the township) the checkpoint screen, where one picks.
+ */
+export function figureLink(key: OverviewKey, villageId: string | null, date: string, checkpoints: string[]): Link {
+  const village: Record<string, string> = villageId ? { village: villageId } : {};
+  switch (key) {
+    case 'households':
+    case 'persons':
+      return { path: '/households', query: village };
+    case 'escalated':
+      return { path: '/care', query: { ...village, filter: 'escalated' } };
+    case 'cases_active':
+    case 'due':
+    case 'overdue':
+    case 'missed':
+      return { path: '/care', query: village };
+    case 'in':
+    case 'out':
+    case 'turned_back':
+    case 'observed':
+      return villageId && checkpoints.length === 1
+        ? { path: `/checkpoint/${encodeURIComponent(checkpoints[0])}/entries`, query: { date } }
+        : { path: '/checkpoint' };
+    case 'coverage':
+      return { path: '/coverage', query: village };
+  }
+}

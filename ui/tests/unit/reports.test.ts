@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import zh from '../../src/locales/zh-CN';
+import en from '../../src/locales/en';
+import { OVERVIEW_COLUMNS, figureLink, figureOf } from '../../src/logic/overview';
+import {
+  FIGURE_ORDER,
+  byVillage,
+  chipType,
+  clock,
+  countStates,
+  figureKeys,
+  flattenFigures,
+  figureLabel,
+  percent,
+  reminderGroups,
+  reportState,
+  withFlatFigures,
+} from '../../src/logic/reports';
+import type { OverviewFigures, ReportStatusRow } from '../../src/types';
+
+const row = (over: Partial<ReportStatusRow>): ReportStatusRow => ({
+  level: 'group',
+  id: 'g1',
+  name: '1组',
+  village_id: 'v1',
+  due: '2026-12-04T17:00:00',
+  submitted_at: null,
+  late: false,
+  zero: false,
+  ...over,
+});
+
+describe('report state and chips', () => {
+  it('reads a status row as missing, late, zero or in', () => {
+    expect(reportState(row({}))).toBe('missing');
+    // A row that says late without a report is still missing: nothing came in.
+    expect(reportState(row({ late: true }))).toBe('missing');
+    expect(reportState(row({ submitted_at: '2026-12-04T16:32:00' }))).toBe('submitted');
+    expect(reportState(row({ submitted_at: '2026-12-04T16:32:00', zero: true }))).toBe('zero');
+    expect(reportState(row({ submitted_at: '2026-12-04T17:20:00', late: true }))).toBe('late');
+    // A late zero report is late first: the township chases lateness.
+    expect(reportState(row({ submitted_at: '2026-12-04T17:20:00', late: true, zero: true }))).toBe('late');
+  });
+
+  it('gives each state its own colour', () => {
+    const types = (['submitted', 'zero', 'late', 'missing'] as const).map(chipType);
+    expect(types).toEqual(['success', 'primary', 'warning', 'danger']);
+  });
+
+  it('reads the clock of a local time in the shapes the backend writes', () => {
+    expect(clock('2026-12-04T16:32:05')).toBe('16:32');
+    expect(clock('2026-12-04T17:00')).toBe('17:00');
+    expect(clock('2026-12-04 09:05')).toBe('09:05');
+    expect(clock('18:00')).toBe('18:00');
+    expect(clock('2026-12-04T17:24:00.123456789')).toBe('17:24');
+    expect(clock(null)).toBe('');
+    expect(clock('2026-12-04')).toBe('');
+  });
+});
+
+describe('the grid worker reminder', () => {
+  const rows = [
+    row({ id: 'g1', submitted_at: '2026-12-04T15:10:00' }),
+    row({ id: 'g2', name: '2组' }),
+    row({ id: 'g3', name: '3组', village_id: 'v2' }),
+    row({ level: 'village', id: 'v1', name: '红星村', due: '2026-12-04T18:00:00' }),
+  ];
+  it('starts at 16:00, for the worker village groups not reported only', () => {
+    expect(reminderGroups('2026-12-04T15:59:59', '2026-12-04', 'v1', rows)).toEqual([]);
+    expect(reminderGroups('2026-12-04T16:00:00', '2026-12-04', 'v1', rows).map((r) => r.id)).toEqual(['g2']);
+    expect(reminderGroups('2026-12-04T23:30', '2026-12-04', 'v1', rows).map((r) => r.id)).toEqual(['g2']);
+    expect(reminderGroups('2026-12-04T16:30', '2026-12-04', 'v2', rows).map((r) => r.id)).toEqual(['g3']);
+  });
+  it('stops once every group is in, and says nothing without a village, a time or on another day', () => {
+    const allIn = rows.map((r) => ({ ...r, submitted_at: '2026-12-04T16:40:00' }));
+    expect(reminderGroups('2026-12-04T16:45', '2026-12-04', 'v1', allIn)).toEqual([]);
+    expect(reminderGroups('2026-12-04T16:45', '2026-12-04', null, rows)).toEqual([]);
+    expect(reminderGroups(null, '2026-12-04', 'v1', rows)).toEqual([]);
+    expect(reminderGroups('2026-12-05T16:45', '2026-12-04', 'v1', rows)).toEqual([]);
+  });
+});
+
+describe('township counts', () => {
+  const rows = [
+    row({ id: 'a1', submitted_at: '2026-12-04T16:00:00' }),
+    row({ id: 'a2', submitted_at: '2026-12-04T16:10:00', zero: true }),
+    row({ id: 'b1', village_id: 'v2', submitted_at: '2026-12-04T17:10:00', late: true }),
+    row({ id: 'b2', village_id: 'v2' }),
+    row({ level: 'village', id: 'v2', village_id: 'v2', name: '新华村' }),
+    row({ level: 'village', id: 'v1', village_id: 'v1', name: '红星村', submitted_at: '2026-12-04T17:50:00' }),
+  ];
+  it('counts each level on its own', () => {
+    expect(countStates(rows, 'group')).toEqual({ submitted: 1, zero: 1, late: 1, missing: 1 });
+    expect(countStates(rows, 'village')).toEqual({ submitted: 1, zero: 0, late: 0, missing: 1 });
+  });
+  it('puts rows under their village, in the villages order, each village with its own row', () => {
+    const by = byVillage(rows, ['v1', 'v2', 'v-empty']);
+    expect(by.map((v) => v.village_id)).toEqual(['v1', 'v2']);
+    expect(by[0].village?.name).toBe('红星村');
+    expect(by[0].groups.map((g) => g.id)).toEqual(['a1', 'a2']);
+    expect(by[1].groups.map((g) => g.id)).toEqual(['b1', 'b2']);
+    // A village the order does not know still shows, after the known ones.
+    const extra = byVillage([...rows, row({ id: 'c1', village_id: 'v9' })], ['v2']);
+    expect(extra.map((v) => v.village_id)).toEqual(['v2', 'v1', 'v9']);
+    expect(extra[2].village).toBeNull();
+  });
+});
+
+describe('figures', () => {
+  it('lists the known keys in the text order, then unknown ones by name, across maps', () => {
+    expect(figureKeys({ households_verified: 1, zeta: 2, registered_risk: 0 }, { checks_done: 3, alpha: 1 }, null)).toEqual([
+      'registered_risk',
+      'checks_done',
+      'households_verified',
+      'alpha',
+      'zeta',
+    ]);
+    expect(figureKeys()).toEqual([]);
+  });
+  it('labels every known key in both languages and falls back to the raw key', () => {
+    for (const messages of [zh, en]) {
+      const figure = (messages as { reports: { figure: Record<string, string> } }).reports.figure;
+      const t = (k: string) => figure[k.replace('reports.figure.', '')];
+      const has = (k: string) => k.startsWith('reports.figure.') && k.slice(15) in figure;
+      for (const k of FIGURE_ORDER) expect(figureLabel(t, has, k), k).not.toBe(k);
+      expect(figureLabel(t, has, 'vaccinations')).toBe('vaccinations');
+    }
+    expect(zh.reports.figure.turned_back).toBe('劝返');
+  });
+  it('flattens the backend figures whose values are maps, wherever they are in an answer', () => {
+    const raw = {
+      registered_risk: 2,
+      registered_by_tag: { 'close-contact': 1, overseas: 1 },
+      isolation: { 'home-isolation': 3, centralized: 1 },
+      checks_done: 6,
+    };
+    expect(flattenFigures(raw)).toEqual({
+      registered_risk: 2,
+      tag_close_contact: 1,
+      tag_overseas: 1,
+      isolation_home_isolation: 3,
+      isolation_centralized: 1,
+      checks_done: 6,
+    });
+    type Flat = { figures: Record<string, number> };
+    const answer = withFlatFigures({ township: { figures: raw, expected: 4 }, villages: [{ id: 'v', figures: raw }] }) as unknown as {
+      township: Flat & { expected: number };
+      villages: Flat[];
+    };
+    expect(answer.township.figures.isolation_home_isolation).toBe(3);
+    expect(answer.township.expected).toBe(4);
+    expect(answer.villages[0].figures.tag_close_contact).toBe(1);
+    for (const k of Object.keys(flattenFigures(raw))) expect(zh.reports.figure, k).toHaveProperty(k);
+  });
+  it('shows a coverage share as a whole percentage within 0..100', () => {
+    expect(percent(0.824)).toBe('82%');
+    expect(percent(1)).toBe('100%');
+    expect(percent(0)).toBe('0%');
+    expect(percent(1.2)).toBe('100%');
+    expect(percent(Number.NaN)).toBe('—');
+    expect(percent(undefined)).toBe('—');
+  });
+});
+
+describe('overview figures and their lists', () => {
+  const v: OverviewFigures = {
+    households: 81,
+    persons: 236,
+    cases_active: 4,
+    escalated: 1,
+    due: 8,
+    overdue: 1,
+    missed: 0,
+    checkpoint: { in: 38, out: 41, turned_back: 2, observed: 1 },
+    coverage: 0.82,
+  };
+  it('reads every column, the checkpoint ones from the checkpoint counts', () => {
+    expect(OVERVIEW_COLUMNS.map((c) => figureOf(v, c.key))).toEqual([81, 236, 4, 1, 8, 1, 0, 38, 41, 2, 1, 0.82]);
+  });
+  it('opens the list behind each figure, filtered by the village', () => {
+    expect(figureLink('households', 'v1', '2026-12-04', [])).toEqual({ path: '/households', query: { village: 'v1' } });
+    expect(figureLink('persons', null, '2026-12-04', [])).toEqual({ path: '/households', query: {} });
+    expect(figureLink('escalated', 'v1', '2026-12-04', [])).toEqual({ path: '/care', query: { village: 'v1', filter: 'escalated' } });
+    expect(figureLink('missed', 'v1', '2026-12-04', [])).toEqual({ path: '/care', query: { village: 'v1' } });
+    expect(figureLink('coverage', 'v1', '2026-12-04', [])).toEqual({ path: '/coverage', query: { village: 'v1' } });
+    // One checkpoint: its entries of the day; none, several, or the township: the checkpoint screen.
+    expect(figureLink('in', 'v1', '2026-12-04', ['cp 1'])).toEqual({ path: '/checkpoint/cp%201/entries', query: { date: '2026-12-04' } });
+    expect(figureLink('observed', 'v1', '2026-12-04', ['a', 'b'])).toEqual({ path: '/checkpoint' });
+    expect(figureLink('out', 'v1', '2026-12-04', [])).toEqual({ path: '/checkpoint' });
+    expect(figureLink('turned_back', null, '2026-12-04', ['a'])).toEqual({ path: '/checkpoint' });
+  });
+});
