@@ -9,6 +9,7 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   xvfb xauth x11-utils xdotool imagemagick webkit2gtk-driver chromium chromium-driver
   fonts-noto-cjk nodejs npm
+  python3-openpyxl
 )
 missing=()
 for pkg in "${packages[@]}"; do
