@@ -62,7 +62,7 @@ impl Town {
         array(&hits)
             .iter()
             .find(|h| str_of(h, "id_number") == id_number)
-            .map(|h| self.data.person(str_of(h, "id")))
+            .map(|h| self.data.person(str_of(h, "person_id")))
     }
 }
 
