@@ -14,7 +14,9 @@ type R<T> = Result<T, AppError>;
 
 #[tauri::command(async)]
 pub fn overview(app: State<'_, App>, date: Option<NaiveDate>) -> R<Overview> {
-    Ok(app.store.overview(date.unwrap_or_else(|| app.store.now_local().date()))?)
+    Ok(app
+        .store
+        .overview(date.unwrap_or_else(|| app.store.now_local().date()))?)
 }
 
 #[tauri::command(async)]
@@ -28,7 +30,12 @@ pub fn report_rollup(app: State<'_, App>, date: NaiveDate, to: Option<NaiveDate>
 }
 
 #[tauri::command(async)]
-pub fn report_figures(app: State<'_, App>, level: Level, unit_id: String, date: NaiveDate) -> R<Value> {
+pub fn report_figures(
+    app: State<'_, App>,
+    level: Level,
+    unit_id: String,
+    date: NaiveDate,
+) -> R<Value> {
     Ok(json!({ "figures": app.store.report_figures(level, &unit_id, date)? }))
 }
 
@@ -41,15 +48,25 @@ pub fn report_submit(
     zero: bool,
     note: Option<String>,
 ) -> R<Submitted> {
-    app.wrote(app.store.submit_report(level, &unit_id, date, zero, note.as_deref(), None))
+    app.wrote(
+        app.store
+            .submit_report(level, &unit_id, date, zero, note.as_deref(), None),
+    )
 }
 
 /// The WeChat text of a group's or village's report, or (level `township`) of the township's
 /// roll-up of the day.
 #[tauri::command(async)]
-pub fn report_text(app: State<'_, App>, level: String, unit_id: String, date: NaiveDate) -> R<String> {
+pub fn report_text(
+    app: State<'_, App>,
+    level: String,
+    unit_id: String,
+    date: NaiveDate,
+) -> R<String> {
     match level.as_str() {
         "township" => Ok(app.store.rollup_text(date, date)?),
-        other => Ok(app.store.report_text(Level::parse(other)?, &unit_id, date)?),
+        other => Ok(app
+            .store
+            .report_text(Level::parse(other)?, &unit_id, date)?),
     }
 }

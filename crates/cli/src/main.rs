@@ -13,8 +13,8 @@ mod import;
 mod output;
 mod quarantine;
 mod records;
-mod reports;
 mod relay_ops;
+mod reports;
 mod sync_cmds;
 
 use std::process::ExitCode;

@@ -239,7 +239,7 @@ pub fn report(store: &Store, cmd: &ReportCmd, json: bool, lang: Lang) -> R {
                 None => from,
             };
             let r = store.report_rollup(from, to)?;
-            emit(json, &r, || rollup_table(&r));
+            emit(json, &r, || r.text());
         }
         ReportCmd::Deadlines { group, village } => {
             let mut d = store.report_deadlines()?;

@@ -14,9 +14,9 @@ pub mod error;
 pub mod isolation;
 pub mod model;
 pub mod pinyin;
-pub mod sort;
-pub mod report;
 pub mod privacy;
+pub mod report;
+pub mod sort;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};

@@ -20,14 +20,14 @@ mod export_rows;
 pub mod forms;
 mod gate;
 mod history;
-mod integrity;
 pub mod import;
+mod integrity;
 pub mod isolation;
 mod isolation_read;
 mod ledger;
 mod ledger_edit;
-pub mod owner;
 mod overview;
+pub mod owner;
 mod papers;
 pub mod project;
 mod project_gate;
@@ -64,8 +64,8 @@ pub use ledger::group_number;
 pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };
-pub use owner::QuarantineRow;
 pub use overview::{Overview, OverviewVillage};
+pub use owner::QuarantineRow;
 pub use papers::{CasePaper, TeamMember};
 pub use reindex::ReindexReport;
 pub use report::{reports_doc_id, Submitted};

@@ -315,10 +315,16 @@ pub(crate) fn village_state(status: &[ReportStatus], village: &str) -> &'static 
 }
 
 impl Store {
-    /// The township's roll-up of the days `from` to `to` as the text table it travels as in
-    /// the township's WeChat group: one line per village, then the total.
+    /// The township's roll-up of the days `from` to `to` as the text it travels as in the
+    /// township's WeChat group (see [`Rollup::text`]).
     pub fn rollup_text(&self, from: NaiveDate, to: NaiveDate) -> Result<String> {
-        let r = self.report_rollup(from, to)?;
+        Ok(self.report_rollup(from, to)?.text())
+    }
+}
+
+impl Rollup {
+    /// The roll-up as a text table: one line per village, then the total.
+    pub fn text(&self) -> String {
         let row = |name: &str, expected, actual, on_time, figures: &Figures| RollupRow {
             name: name.to_owned(),
             expected,
@@ -326,18 +332,18 @@ impl Store {
             on_time,
             figures: figures.clone(),
         };
-        let rows: Vec<RollupRow> = r
+        let rows: Vec<RollupRow> = self
             .villages
             .iter()
             .map(|v| row(&v.name, v.expected, v.actual, v.on_time, &v.figures))
             .collect();
-        let t = &r.township;
+        let t = &self.township;
         let total = row("合计", t.expected, t.actual, t.on_time, &t.figures);
-        let title = if r.date == r.to {
-            format!("{} 日报汇总", r.date)
+        let title = if self.date == self.to {
+            format!("{} 日报汇总", self.date)
         } else {
-            format!("{}至{} 日报汇总", r.date, r.to)
+            format!("{}至{} 日报汇总", self.date, self.to)
         };
-        Ok(rollup_text(&title, &rows, &total))
+        rollup_text(&title, &rows, &total)
     }
 }
