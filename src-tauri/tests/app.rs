@@ -115,6 +115,17 @@ impl Township {
         }
     }
 
+    /// A token for a new grid worker's device of the township's first village (the one the
+    /// tests add to), as the township hands it out.
+    fn grid_worker_token(&self, name: &str) -> String {
+        let village = array(&self.relay.json("village list"))[0].clone();
+        let d = self.relay.json(&format!(
+            "relay device add --village {} --role grid-worker --name {name}",
+            str_of(&village, "id")
+        ));
+        str_of(&d, "token").to_owned()
+    }
+
     /// A token for a new township-scoped device.
     fn token(&self, name: &str) -> String {
         let d = self.relay.json(&format!(
@@ -155,7 +166,7 @@ fn enrolled_app(display: &Display, data: &Path, township: &Township, shots: bool
     fill(
         &app,
         "[data-test=\"token\"] input",
-        &township.token("网格员-平板"),
+        &township.grid_worker_token("网格员-平板"),
     );
     app.tap("[data-test=\"enroll\"]");
     app.wait_text("[data-test=\"enroll-status\"]", "已加入");
