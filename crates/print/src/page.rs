@@ -97,16 +97,19 @@ impl<'a> Page<'a> {
         let mut lines: Vec<String> = Vec::new();
         let mut line = String::new();
         let mut room = WIDTH - MARGIN - x - indent;
-        for c in text.chars() {
-            let mut candidate = line.clone();
-            candidate.push(c);
+        for unit in units(text) {
+            let candidate = format!("{line}{unit}");
             let fits = self.width(&candidate, size) <= room;
-            if fits || line.is_empty() || NO_LINE_START.contains(c) {
+            let starts_badly = unit
+                .chars()
+                .next()
+                .is_some_and(|c| NO_LINE_START.contains(c));
+            if fits || line.is_empty() || starts_badly {
                 line = candidate;
             } else {
                 lines.push(std::mem::take(&mut line));
                 room = WIDTH - MARGIN - x;
-                line.push(c);
+                line.push_str(unit);
             }
         }
         if !line.is_empty() {
@@ -197,5 +200,65 @@ impl<'a> Page<'a> {
         surface.finish();
         page.finish();
         doc.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+    }
+}
+
+/// The pieces a line may not be broken inside: a run of Latin letters, digits and the signs
+/// inside numbers, dates and masked ID numbers (2026, 110101********3931, D10B668A) stays
+/// whole; every other character is a piece of its own.
+fn units(text: &str) -> Vec<&str> {
+    let joins = |c: char| c.is_ascii_alphanumeric() || matches!(c, '*' | '.' | '-' | '/' | ':');
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_run = false;
+    for (i, c) in text.char_indices() {
+        if joins(c) {
+            if !in_run {
+                if i > start {
+                    out.push(&text[start..i]);
+                }
+                start = i;
+                in_run = true;
+            }
+        } else {
+            if i > start {
+                out.push(&text[start..i]);
+            }
+            start = i;
+            in_run = false;
+            out.push(&text[i..i + c.len_utf8()]);
+            start += c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::units;
+
+    #[test]
+    fn numbers_and_masked_ids_stay_whole() {
+        assert_eq!(
+            units("自2026年3月2日，110101********3931。"),
+            [
+                "自",
+                "2026",
+                "年",
+                "3",
+                "月",
+                "2",
+                "日",
+                "，",
+                "110101********3931",
+                "。"
+            ]
+        );
+        assert_eq!(units("第D10B668A号"), ["第", "D10B668A", "号"]);
+        assert_eq!(units(""), Vec::<&str>::new());
+        assert_eq!(units("ab"), ["ab"]);
     }
 }
