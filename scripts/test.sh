@@ -10,7 +10,7 @@ cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast
 echo "== UI: unit tests (Vitest) and browser tests (Playwright in Chromium)"
 (cd ui && npm test --silent && npm run test:browser --silent)
 echo "== exported documents load in JavaScript Automerge"
