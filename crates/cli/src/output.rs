@@ -163,7 +163,6 @@ fn refusal_kind(code: &str) -> &'static str {
         "expired",
         "already-used",
         "not-out-on-pass",
-        "under-control",
     ]
     .into_iter()
     .find(|k| *k == code)

@@ -1,6 +1,5 @@
 //! Tests of the checkpoint module, one file per area.
 
-mod control;
 mod entry;
 mod order;
 mod pass;

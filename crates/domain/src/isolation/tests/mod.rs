@@ -1,6 +1,5 @@
 //! Tests of the isolation module, one file per area.
 
-mod control;
 mod policy;
 mod release;
 mod rules;
