@@ -16,7 +16,6 @@ pub mod model;
 pub mod pinyin;
 pub mod privacy;
 pub mod report;
-pub mod sort;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};

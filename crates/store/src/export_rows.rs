@@ -122,17 +122,16 @@ pub(crate) fn datetime(s: &str) -> Option<NaiveDateTime> {
 impl Store {
     /// Whether this device may write full ID numbers into an export when asked to.
     ///
-    /// The rule: a device whose `role` setting is known may iff that role is `township`;
-    /// without a role setting (enrollment does not store one yet), a device enrolled to a relay
-    /// for one village (enrollment stores `village_id`) may not, and any other (a township
-    /// laptop enrolled for the whole township, or a store never enrolled, which is the
-    /// township's own) may.
+    /// The rule: a device whose `role` setting is known (enrollment stores it) may iff that
+    /// role is `township`; without one (enrolled by an older version), a device enrolled for
+    /// one village (a non-empty `village_id`) may not, and any other (a township laptop, or a
+    /// store never enrolled, which is the township's own) may.
     pub fn may_export_full_ids(&self) -> Result<bool> {
         let g = self.lock();
         if let Some(role) = get_setting(&g.conn, "role")? {
             return Ok(role == "township");
         }
-        Ok(get_setting(&g.conn, "village_id")?.is_none())
+        Ok(get_setting(&g.conn, "village_id")?.is_none_or(|v| v.is_empty()))
     }
 
     /// Streams the ledger: villages by name, groups in their natural order (households of no

@@ -661,7 +661,7 @@ impl Store {
         let g = self.lock();
         let sql = format!(
             "{HOUSEHOLD_SELECT} WHERE h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1)
-             ORDER BY h.village_id, g.name, h.address COLLATE natural_order, h.id"
+             ORDER BY h.village_id, g.name, h.address, h.id"
         );
         let mut st = g.conn.prepare(&sql)?;
         let rows = st
@@ -688,8 +688,8 @@ impl Store {
         let sql = format!(
             "{HOUSEHOLD_SELECT} WHERE h.rowid IN (SELECT rowid FROM households
                WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
-               ORDER BY village_id, group_id, address COLLATE natural_order LIMIT ?2 OFFSET ?3)
-             ORDER BY h.village_id, h.group_id, h.address COLLATE natural_order"
+               ORDER BY village_id, group_id, address LIMIT ?2 OFFSET ?3)
+             ORDER BY h.village_id, h.group_id, h.address"
         );
         let rows = g
             .conn
@@ -817,7 +817,7 @@ impl Store {
              WHERE h.deleted = 0 AND (?2 IS NULL OR h.village_id = ?2)
                AND NOT EXISTS (SELECT 1 FROM events e WHERE e.household_id = h.id
                   AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)
-             ORDER BY h.village_id, g.name, h.address COLLATE natural_order, h.id",
+             ORDER BY h.village_id, g.name, h.address, h.id",
         )?;
         let rows = st
             .query_map(params![cutoff, village], |r| {

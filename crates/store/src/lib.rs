@@ -116,9 +116,6 @@ impl Store {
         // bulk import) in memory: they only ever hold what one transaction changes, and as
         // temporary files every re-projection wrote its pages to disk twice.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Addresses sort as people read them; the households' paging index uses it too, so
-        // it is registered before the schema is touched.
-        conn.create_collation("natural_order", gridbook_domain::sort::natural_cmp)?;
         let needs_reindex = schema::migrate(&mut conn)?;
         let actor = match get_setting(&conn, "actor")? {
             Some(hex) => ActorId::from(decode_hex(&hex)?),

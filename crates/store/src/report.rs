@@ -61,15 +61,43 @@ fn deadlines_id(township: &str) -> String {
 
 /// The genesis change of a report record: its map and its type, made by an actor derived
 /// from the record id at time zero, so every device makes the same bytes.
+/// Whether `hash` is the genesis change of the report whose id is the actor `actor` (hex):
+/// the same bytes on every device, so any device in scope may deliver it first.
+pub(crate) fn is_genesis(actor: &str, hash: &automerge::ChangeHash) -> bool {
+    let Ok(bytes) = (0..actor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(actor.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<std::result::Result<Vec<u8>, _>>()
+    else {
+        return false;
+    };
+    let Ok(uuid) = Uuid::from_slice(&bytes) else {
+        return false;
+    };
+    genesis_change(&uuid.to_string()).is_ok_and(|c| c.hash() == *hash)
+}
+
 fn genesis(rid: &str) -> Result<Vec<u8>> {
+    Ok(genesis_change(rid)?.raw_bytes().to_vec())
+}
+
+fn genesis_change(rid: &str) -> Result<automerge::Change> {
     let uuid = Uuid::parse_str(rid).map_err(|_| StoreError::Corrupt(format!("report id {rid}")))?;
     let mut doc = Automerge::new().with_actor(ActorId::from(uuid.as_bytes().to_vec()));
     let mut tx = doc.transaction();
     let obj = tx.put_object(ROOT, rid, ObjType::Map)?;
     tx.put(&obj, TYPE, "report")?;
-    tx.commit_with(CommitOptions::default().with_time(0));
+    // Like every change, it carries an audit message (a relay refuses changes without one);
+    // it names no device, so that it is the same bytes on every device.
+    let mut audit = crate::docs::Audit {
+        what: "genesis".into(),
+        ..Default::default()
+    };
+    audit.set_records([&rid.to_owned()]);
+    let message = serde_json::to_string(&audit)
+        .map_err(|e| StoreError::Corrupt(format!("report genesis: {e}")))?;
+    tx.commit_with(CommitOptions::default().with_message(message).with_time(0));
     doc.get_last_local_change()
-        .map(|c| c.raw_bytes().to_vec())
         .ok_or_else(|| StoreError::Corrupt("report genesis".into()))
 }
 

@@ -318,16 +318,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
-    // 12: households in the order people read addresses (三组2号 before 三组10号): the
-    // paging index under the `natural_order` collation that every connection registers.
-    (
-        r#"
-    DROP INDEX households_order;
-    CREATE INDEX households_order ON households (village_id, group_id, address COLLATE natural_order);
-    "#,
-        false,
-    ),
-    // 13: which document each projected record id came from (rows are cleared only for it),
+    // 12: which document each projected record id came from (rows are cleared only for it),
     // records held back instead of projected, and on a relay: the actors each device writes
     // as, when each change was received and from which device, and the devices' names.
     (
@@ -363,7 +354,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
-    // 14: daily reports (日报告/零报告), one row per unit and day (reports documents).
+    // 13: daily reports (日报告/零报告), one row per unit and day (reports documents).
     (
         r#"
     CREATE TABLE reports (
@@ -384,7 +375,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
-    // 15: every export and printout this device made (who, what, when, how many rows, full ID
+    // 14: every export and printout this device made (who, what, when, how many rows, full ID
     // numbers or masked): local audit rows, not a projection (reindex keeps them).
     (
         r#"

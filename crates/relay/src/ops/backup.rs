@@ -201,7 +201,7 @@ pub fn seed(from: &Path, dir: &Path) -> Result<SeedReport> {
     let township = device.setting("township_id")?.ok_or_else(|| {
         RelayError::Invalid("the device belongs to no township (never enrolled)".into())
     })?;
-    if let Some(v) = device.setting("village_id")? {
+    if let Some(v) = device.setting("village_id")?.filter(|v| !v.is_empty()) {
         return Err(RelayError::Invalid(format!(
             "the device holds only village {v}: seed from a township device, which holds the whole township"
         )));
