@@ -178,8 +178,6 @@ pub enum Cmd {
     /// Nucleic-acid tests of a case.
     #[command(subcommand)]
     Test(TestCmd),
-    /// Records held back instead of projected (an id used elsewhere, a type conflict).
-    Quarantine,
     /// Export the ledger, cases, checks, checkpoint registers or coverage (.xlsx or CSV).
     Export(crate::export::ExportArgs),
     /// Print a case's 居家隔离公示单 or 期满证明 (PDF).

@@ -11,7 +11,6 @@ mod checkpoint;
 mod export;
 mod import;
 mod output;
-mod quarantine;
 mod records;
 mod relay_ops;
 mod reports;

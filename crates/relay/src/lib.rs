@@ -50,12 +50,6 @@ pub trait Storage: Replica + Send + Sync + 'static {
     fn township(&self) -> Result<String>;
     /// This relay's id: devices name their sync peer after it.
     fn relay_id(&self) -> Result<String>;
-    /// Remembers the name `device` was enrolled with, so that the audit trail names the
-    /// device from the registry rather than from what its changes say.
-    fn note_device(&self, _device: &Device) -> Result<()> {
-        Ok(())
-    }
-
     /// Checks that the storage answers a trivial query (for `/health`).
     fn health(&self) -> Result<()> {
         self.relay_id().map(drop)
@@ -84,10 +78,6 @@ impl Storage for Store {
         Ok(id)
     }
 
-    fn note_device(&self, device: &Device) -> Result<()> {
-        Ok(self.note_device_name(&device.device_id, &device.name)?)
-    }
-
     fn health(&self) -> Result<()> {
         self.setting("relay_id").map(drop).map_err(Into::into)
     }
@@ -112,8 +102,6 @@ pub struct Relay<S: Storage> {
     devices: Arc<Devices>,
     township: String,
     relay_id: String,
-    /// Devices (id, name) whose name the storage already has.
-    noted: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
     metrics: Arc<Metrics>,
 }
 
@@ -127,7 +115,6 @@ impl<S: Storage> Relay<S> {
             devices,
             township,
             relay_id,
-            noted: Default::default(),
             metrics: Arc::new(Metrics::default()),
         }))
     }
@@ -181,19 +168,7 @@ fn authenticate<S: Storage>(
             device.device_id.clone(),
         ))
     });
-    note_device(relay, &device)?;
     Ok(device)
-}
-
-/// Tells the storage a device's name once per (device, name) and process.
-fn note_device<S: Storage>(relay: &Relay<S>, d: &Device) -> Result<(), ApiError> {
-    let key = (d.device_id.clone(), d.name.clone());
-    let mut noted = relay.noted.lock().unwrap_or_else(|p| p.into_inner());
-    if !noted.contains(&key) {
-        relay.storage.note_device(d).map_err(internal)?;
-        noted.insert(key);
-    }
-    Ok(())
 }
 
 /// Notes the error of a failed request for its log line.

@@ -20,13 +20,11 @@ pub mod forms;
 mod gate;
 mod history;
 pub mod import;
-mod integrity;
 pub mod isolation;
 mod isolation_read;
 mod ledger;
 mod ledger_edit;
 mod overview;
-pub mod owner;
 mod papers;
 pub mod project;
 mod project_gate;
@@ -63,13 +61,12 @@ pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };
 pub use overview::{Overview, OverviewVillage};
-pub use owner::QuarantineRow;
 pub use papers::{CasePaper, TeamMember};
 pub use reindex::ReindexReport;
 pub use report::{reports_doc_id, Submitted};
 pub use report_read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use search::Hit;
-pub use sync_support::{assume_peer_has, next_message, Received, TouchCheck};
+pub use sync_support::{assume_peer_has, next_message, TouchCheck};
 pub use value::Val;
 
 /// File name of the store inside a data directory.

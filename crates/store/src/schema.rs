@@ -318,43 +318,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
-    // 12: which document each projected record id came from (rows are cleared only for it),
-    // records held back instead of projected, and on a relay: the actors each device writes
-    // as, when each change was received and from which device, and the devices' names.
-    (
-        r#"
-    CREATE TABLE record_owner (
-        record_id TEXT PRIMARY KEY,
-        doc_id TEXT NOT NULL,
-        kind TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE quarantine (
-        doc_id TEXT NOT NULL,
-        record_id TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        at TEXT NOT NULL,
-        PRIMARY KEY (doc_id, record_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX quarantine_record ON quarantine (record_id);
-    CREATE TABLE actor_devices (
-        actor TEXT PRIMARY KEY,
-        device_id TEXT NOT NULL,
-        bound_at INTEGER NOT NULL
-    );
-    CREATE INDEX actor_devices_device ON actor_devices (device_id);
-    CREATE TABLE change_receipts (
-        hash TEXT PRIMARY KEY,
-        device_id TEXT NOT NULL,
-        at INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE device_names (
-        device_id TEXT PRIMARY KEY,
-        name TEXT NOT NULL
-    );
-    "#,
-        true,
-    ),
-    // 13: daily reports (日报告/零报告), one row per unit and day (reports documents).
+    // 12: daily reports (日报告/零报告), one row per unit and day (reports documents).
     (
         r#"
     CREATE TABLE reports (
@@ -375,7 +339,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
-    // 14: every export and printout this device made (who, what, when, how many rows, full ID
+    // 13: every export and printout this device made (who, what, when, how many rows, full ID
     // numbers or masked): local audit rows, not a projection (reindex keeps them).
     (
         r#"
