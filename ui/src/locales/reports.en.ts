@@ -4,7 +4,7 @@ export default {
   day: { prev: 'Previous day', next: 'Next day', pick: 'Pick a date', today: 'Today' },
   state: { submitted: 'In', zero: 'Zero report', late: 'Late', missing: 'Missing' },
   figure: {
-    registered_risk: 'Registered with a risk tag',
+    registered_risk: 'Newly registered',
     registered_tenants: 'Tenants registered',
     isolation_home_isolation: 'Home isolation',
     isolation_centralized: 'Central isolation',

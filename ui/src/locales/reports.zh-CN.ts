@@ -5,7 +5,7 @@ export default {
   day: { prev: '前一天', next: '后一天', pick: '选择日期', today: '今天' },
   state: { submitted: '已报', zero: '零报告', late: '迟报', missing: '未报' },
   figure: {
-    registered_risk: '新增登记（有风险标签）',
+    registered_risk: '新增登记',
     registered_tenants: '新增租户',
     isolation_home_isolation: '居家隔离',
     isolation_centralized: '集中隔离',
