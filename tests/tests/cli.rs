@@ -193,7 +193,7 @@ fn bad_input_exits_2_with_a_clear_message_and_writes_nothing() {
         invalid(
             add(&with_wrong_check_char(&good), addr, phone),
             "id_number",
-            "校验位",
+            "某一位可能输错了",
         ),
         // 30 February, with a correct check character.
         invalid(

@@ -206,7 +206,17 @@ fn a_case_runs_from_due_to_release() {
     d.json(&format!(
         "test record {case} --date 2026-03-15 --result negative"
     ));
-    let cert = d.json(&format!("case release {case} --on 2026-03-16"));
+    // Only day 2 had a check: the other 13 days were missed, so release needs a reason.
+    let err = fails(&d, &format!("case release {case} --on 2026-03-16"), 3);
+    assert!(err.contains("未随访（共 13 天）"), "{err}");
+    let cert = d.json(&format!(
+        "case release {case} --on 2026-03-16 --reason 网格员轮换，随访记录未录入"
+    ));
+    assert_eq!(
+        cert["missed_days"].as_array().map(Vec::len),
+        Some(13),
+        "{cert}"
+    );
     assert_eq!(cert["person_name"], "李明", "{cert}");
     assert_eq!(cert["released_on"], "2026-03-16");
     assert_eq!(cert["tests"].as_array().map(Vec::len), Some(2), "{cert}");
@@ -318,7 +328,13 @@ fn fever_symptoms_and_positive_tests_escalate_and_block_release() {
         "case referral {fever} --outcome cleared --note 排除"
     ));
     assert_eq!(d.json(&format!("case show {fever}"))["status"], "active");
-    d.json(&format!("case release {fever} --on 2026-04-20"));
+    // Home isolation ends with a normal check on or after the last day (04-14).
+    d.json(&format!(
+        "check record {fever} --temp 36.4 --at 2026-04-15T09:00"
+    ));
+    d.json(&format!(
+        "case release {fever} --on 2026-04-20 --reason 转诊期间由发热门诊随访"
+    ));
     assert_eq!(d.json(&format!("case show {fever}"))["status"], "released");
     d.reindex_check();
 }
@@ -469,7 +485,9 @@ fn a_late_check_after_a_release_elsewhere_is_kept_and_flags_review() {
     w.a.json(&format!("check record {case} --temp 36.5"));
     sync_all(&w);
 
-    w.a.json(&format!("case release {case} --on 2026-06-15"));
+    w.a.json(&format!(
+        "case release {case} --on 2026-06-15 --reason 前13天由卫生院电话随访"
+    ));
     let late = w.b.json(&format!(
         "check record {case} --temp 36.8 --at 2026-06-14T17:30"
     ));

@@ -68,6 +68,22 @@ export interface SearchHit {
   plate: string | null;
   address: string | null;
   matched: MatchKind;
+  /** The control state from an open case (checkpoint match only). */
+  isolation?: IsolationState | null;
+}
+
+/** A person's control state from an open case, as the backend derives it. */
+export interface IsolationState {
+  case_id: string;
+  kind: 'home-isolation' | 'centralized' | 'home-monitoring' | 'referral';
+  kind_zh: string;
+  phase: string;
+  day: number;
+  until: string;
+  awaiting_release: boolean;
+  /** 居家隔离第3天，至12月18日 */
+  label: string;
+  label_en: string;
 }
 
 export type Gender = 'male' | 'female' | 'unknown';
@@ -461,6 +477,8 @@ export interface EntryForm {
 export interface EntryPreview {
   decision: Decision;
   reasons: DecisionReason[];
+  person_id?: string | null;
+  isolation?: IsolationState | null;
 }
 
 export interface EntryResult {

@@ -73,7 +73,7 @@
     if (y < 1900 || !validDate(y, m, d) || new Date(y, m - 1, d) > new Date()) {
       return { ok: false, message: '身份证号中的出生日期无效' };
     }
-    if (checkChar(v.slice(0, 17)) !== v[17]) return { ok: false, message: '身份证号校验位不正确，请核对后重新输入' };
+    if (checkChar(v.slice(0, 17)) !== v[17]) return { ok: false, message: '身份证号校验不通过：某一位可能输错了，请逐位核对' };
     return { ok: true, normalized: v };
   }
   function checkPhone(raw) {

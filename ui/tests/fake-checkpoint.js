@@ -115,6 +115,34 @@
     if ([...t].length > max) throw new Invalid(field, `${zhName}最多${max}个字`);
     return t;
   }
+  /** The control state of a person with an open case of the fake care backend (the store
+   * derives it from the case's policy snapshot: the phase of today, its last day). */
+  function isolationOf(personId) {
+    const care = fake.care;
+    if (!care) return null;
+    const c = [...care.cases.values()].find((x) => x.person_id === personId && !x.deleted && ['active', 'escalated', 'referred'].includes(x.status));
+    if (!c) return null;
+    const today = ymd(now());
+    const day = Math.round((Date.parse(today) - Date.parse(c.start)) / DAY) + 1;
+    if (day < 1) return null;
+    let last = 0;
+    let phase = c.spec.phases[c.spec.phases.length - 1];
+    for (const p of c.spec.phases) {
+      last += p.days;
+      if (day <= last) {
+        phase = p;
+        break;
+      }
+    }
+    const until = new Date(Date.parse(c.start) + (last - 1) * DAY);
+    const ZH = { centralized: '集中隔离', 'home-isolation': '居家隔离', 'home-monitoring': '居家健康监测', 'daily-monitoring': '居家健康监测' };
+    const referral = c.status !== 'active';
+    const kind = referral ? 'referral' : phase.kind === 'daily-monitoring' ? 'home-monitoring' : phase.kind;
+    const base = `${ZH[phase.kind]}第${day}天，至${until.getUTCMonth() + 1}月${until.getUTCDate()}日`;
+    const label = referral ? `待转诊（${base}）` : base;
+    return { case_id: c.id, kind, kind_zh: referral ? '待转诊' : ZH[phase.kind], phase: phase.kind, day, until: until.toISOString().slice(0, 10), awaiting_release: day > last, label, label_en: label };
+  }
+
   function validate(form) {
     const direction = enumOf('direction', '进出方向', form.direction, ['in', 'out']);
     const name = checked('name', form.name);
@@ -629,12 +657,16 @@
     },
     match_residents: ({ checkpoint, query, limit }) => {
       const cp = checkpointOf(checkpoint);
-      return search(query, 100000).filter((h) => h.village_id === cp.village_id).slice(0, Math.min(limit || 8, 50));
+      return search(query, 100000)
+        .filter((h) => h.village_id === cp.village_id)
+        .slice(0, Math.min(limit || 8, 50))
+        .map((h) => ({ ...h, isolation: isolationOf(h.person_id) }));
     },
     preview_entry: ({ form }) => {
       checkpointOf(form.checkpoint);
       const v = validate(form);
-      return suggest(v, ymd(now()));
+      const person = [...fake.state.persons.values()].find((p) => !p.deleted && p.id_number === v.id_number);
+      return { ...suggest(v, ymd(now())), isolation: person ? isolationOf(person.id) : null };
     },
     add_entry: ({ form }) => {
       const { entry, suggestion } = record(form, now());

@@ -8,7 +8,8 @@
 //!    one day, half of them residents of the village and half visitors (goal p95 ≤ 5 ms).
 //!    Baseline: a plain SQLite insert of an entry row (same table and index) per transaction,
 //!    with the store's durability settings (WAL, synchronous=FULL).
-//! 2. Ledger match (`Store::match_residents`, limit 10) for `--queries` queries a volunteer
+//! 2. Ledger match (`Store::match_residents`, limit 10, each hit with its isolation state from
+//!    `--cases` (1,000) active cases) for `--queries` queries a volunteer
 //!    types: 4-character ID tails, 4-digit phone tails, plate fragments, pinyin initials,
 //!    1- and 2-character name fragments of the village's residents, and names of people from
 //!    other villages (visitors): p50/p95 (goal p95 ≤ 10 ms). Baseline: a full-scan LIKE over
@@ -23,7 +24,7 @@
 //! other processes), and other waits (the disk, locks), from `/proc/thread-self/schedstat`.
 //!
 //! `bench-checkpoint [--quick] [--households N] [--villages N] [--entries N] [--queries N]
-//!  [--day-entries N] [--loads N] [--date YYYY-MM-DD] [--seed S]`
+//!  [--day-entries N] [--loads N] [--cases N] [--date YYYY-MM-DD] [--seed S]`
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -62,6 +63,7 @@ struct Opts {
     queries: usize,
     day_entries: usize,
     loads: usize,
+    cases: usize,
     date: NaiveDate,
 }
 
@@ -79,6 +81,7 @@ impl Opts {
             queries: arg("--queries", q(2000, 500)),
             day_entries: arg("--day-entries", q(20_000, 2_000)),
             loads: arg("--loads", q(10, 5)),
+            cases: arg("--cases", q(1000, 100)),
             date: date.parse()?,
         })
     }
@@ -151,6 +154,7 @@ fn main() -> Res<()> {
     );
 
     let mut rng = Rng(o.seed ^ 0xC4EC);
+    start_cases(&store, &conn, &village.id, &o, &mut rng)?;
     save_entries(&store, &checkpoint, &residents, &o, &mut rng)?;
     let ledger = Ledger {
         store: &store,
@@ -163,6 +167,58 @@ fn main() -> Res<()> {
     ledger_match(&ledger, &o, &mut rng)?;
     load_day(&store, &conn, &checkpoint, &residents, &o, &mut rng)?;
     footer();
+    Ok(())
+}
+
+/// Opens `--cases` active home-isolation cases, a tenth of them in the checkpoint's village
+/// and the rest across the township, started over the last 14 days, so that the match and the
+/// entries read control states as they would in a season.
+fn start_cases(
+    store: &Store,
+    conn: &Connection,
+    village: &str,
+    o: &Opts,
+    rng: &mut Rng,
+) -> Res<()> {
+    let pick = |sql: &str, n: usize| -> rusqlite::Result<Vec<String>> {
+        conn.prepare(sql)?
+            .query_map(params![village, n as i64], |r| r.get(0))?
+            .collect()
+    };
+    let local = o.cases / 10;
+    let mut ids = pick(
+        "SELECT id FROM persons WHERE village_id = ?1 AND deleted = 0 ORDER BY rowid % 7, rowid
+         LIMIT ?2",
+        local,
+    )?;
+    ids.extend(pick(
+        "SELECT id FROM persons WHERE village_id != ?1 AND deleted = 0 ORDER BY rowid % 13, rowid
+         LIMIT ?2",
+        o.cases - ids.len(),
+    )?);
+    let start = Instant::now();
+    for id in &ids {
+        let day1 = o.date - Days::new(rng.below(14));
+        store.start_case(&gridbook_store::NewCase {
+            person_id: id.clone(),
+            policy: "home-isolation".into(),
+            start: day1,
+            place: gridbook_store::Place::Home,
+            site: None,
+            reason: None,
+            team: Vec::new(),
+        })?;
+    }
+    let open: i64 = conn.query_row(
+        "SELECT count(*) FROM cases WHERE status = 'active'",
+        [],
+        |r| r.get(0),
+    )?;
+    println!(
+        "(setup) {open} active home-isolation cases ({} in the checkpoint's village) in {:.1} s",
+        local.min(ids.len()),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -432,11 +488,14 @@ fn ledger_match(l: &Ledger<'_>, o: &Opts, rng: &mut Rng) -> Res<()> {
     let mut by_kind: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut empty: BTreeMap<&str, usize> = BTreeMap::new();
     let mut all = Vec::with_capacity(qs.len());
+    let mut isolated = 0usize;
     for (kind, q) in &qs {
         let (hits, t) = time_sched(|| store.match_residents(checkpoint, q, MATCH_LIMIT));
-        if hits?.is_empty() {
+        let hits = hits?;
+        if hits.is_empty() {
             *empty.entry(kind).or_default() += 1;
         }
+        isolated += hits.iter().filter(|h| h.isolation.is_some()).count();
         by_kind.entry(kind).or_default().push(t.wall);
         all.push(t);
     }
@@ -463,6 +522,7 @@ fn ledger_match(l: &Ledger<'_>, o: &Opts, rng: &mut Rng) -> Res<()> {
         "all", m.max
     );
     println!("              {}", m.cpu_line());
+    println!("              {isolated} hits carried an isolation state (居家隔离第N天…)");
     let like = "SELECT count(*) FROM persons WHERE (name LIKE '%' || ?1 || '%'
                 OR id_number LIKE '%' || ?1 OR phone LIKE '%' || ?1
                 OR plate LIKE '%' || ?1 || '%')";

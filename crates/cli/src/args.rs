@@ -252,6 +252,9 @@ pub enum CaseCmd {
         /// Release date; today if absent.
         #[arg(long)]
         on: Option<String>,
+        /// Why the case is released despite missed follow-up days (kept on the certificate).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// End a case without release: transferred elsewhere or cancelled (opened by mistake).
     Close {

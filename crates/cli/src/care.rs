@@ -201,9 +201,9 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
                 serde_json::to_string_pretty(&c).unwrap_or_default()
             });
         }
-        CaseCmd::Release { id, on } => {
+        CaseCmd::Release { id, on, reason } => {
             let on = on.as_deref().map(|d| date("on", d)).transpose()?;
-            let cert = store.release_case(id, on)?;
+            let cert = store.release_case_with(id, on, reason.as_deref())?;
             emit(json, &cert, || match lang {
                 Lang::En => format!(
                     "Release certificate: {} ({}), {}, {} to {}, released {}; {}",

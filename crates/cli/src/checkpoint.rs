@@ -320,6 +320,7 @@ pub fn entry(store: &Store, cmd: &EntryCmd, json: bool, lang: Lang) -> R {
                 "suggested": r.suggested.code(),
                 "reasons": r.reasons,
                 "person_id": r.person_id,
+                "isolation": r.isolation,
             });
             emit(json, &v, || {
                 let why: Vec<&str> = r.reasons.iter().map(|x| x.zh.as_str()).collect();
@@ -390,8 +391,33 @@ pub fn pass(store: &Store, cmd: &PassCmd, json: bool, lang: Lang) -> R {
                 "payload": pass.payload,
                 "valid_from": pass.valid_from,
                 "valid_to": pass.valid_to,
+                "excluded": pass.excluded,
             });
-            emit(json, &out, || pass.number.clone());
+            emit(json, &out, || {
+                if pass.excluded.is_empty() {
+                    return pass.number.clone();
+                }
+                let who: Vec<String> = pass
+                    .excluded
+                    .iter()
+                    .map(|m| match lang {
+                        Lang::Zh => format!("{}（{}）", m.name, m.isolation.label),
+                        Lang::En => format!("{} ({})", m.name, m.isolation.label_en),
+                    })
+                    .collect();
+                match lang {
+                    Lang::Zh => format!(
+                        "{}\n本户有人在管控中，通行证不含：{}",
+                        pass.number,
+                        who.join("、")
+                    ),
+                    Lang::En => format!(
+                        "{}\nmembers under control, not covered by the pass: {}",
+                        pass.number,
+                        who.join(", ")
+                    ),
+                }
+            });
         }
         PassCmd::List { household } => {
             let passes = store.passes(household)?;
@@ -462,7 +488,13 @@ pub fn rules(store: &Store, cmd: &RulesCmd, json: bool) -> R {
 pub fn matches(store: &Store, text: &str, checkpoint: &str, limit: usize, json: bool) -> R {
     let hits = store.match_residents(checkpoint, text, limit)?;
     emit(json, &hits, || {
-        let line = |h: &gridbook_store::Hit| format!("{}  {}  {}", h.person_id, h.name, h.address);
+        let line = |h: &gridbook_store::Hit| match &h.isolation {
+            Some(i) => format!(
+                "{}  {}  {}  【{}】",
+                h.person_id, h.name, h.address, i.label
+            ),
+            None => format!("{}  {}  {}", h.person_id, h.name, h.address),
+        };
         hits.iter().map(line).collect::<Vec<_>>().join("\n")
     });
     Ok(())

@@ -163,6 +163,7 @@ fn refusal_kind(code: &str) -> &'static str {
         "expired",
         "already-used",
         "not-out-on-pass",
+        "under-control",
     ]
     .into_iter()
     .find(|k| *k == code)

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use gridbook_domain::checkpoint::{
-    confirm, entry_sort_key, shift_at, suggest, validate_entry, Decision, EntryInput, Reason,
+    confirm, entry_sort_key, shift_at, suggest_for, validate_entry, Decision, EntryInput, Reason,
 };
 use gridbook_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
@@ -54,6 +54,8 @@ pub struct EntryResult {
     pub reasons: Vec<Reason>,
     /// The ledger person with this ID document in the checkpoint's village, if any.
     pub person_id: Option<String>,
+    /// The person's control state from an open case, when under control.
+    pub isolation: Option<crate::IsolationRow>,
 }
 
 /// An entry as listed.
@@ -218,7 +220,8 @@ impl Store {
             input.at = g.now_local();
         }
         let valid = validate_entry(&input).map_err(first_error)?;
-        let suggestion = suggest(&g.rules()?, &valid);
+        let control = g.control_of_id_number(&valid.id_number, valid.at.date())?;
+        let suggestion = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.1));
         let chosen = new.decision.unwrap_or(suggestion.decision);
         let volunteer = match &new.volunteer {
             Some(v) => v.clone(),
@@ -244,16 +247,7 @@ impl Store {
                 Some(number)
             }
         };
-        let person_id: Option<String> = g
-            .conn
-            .prepare_cached(
-                // CROSS JOIN: the exact term first (a handful of rows), never a walk over
-                // the village's residents probing the terms of each.
-                "SELECT p.id FROM search_terms t CROSS JOIN persons p ON p.rowid = t.person
-                 WHERE t.term = ?1 AND p.village_id = ?2 AND p.deleted = 0 ORDER BY p.id LIMIT 1",
-            )?
-            .query_row(params![id_term(&valid.id_number), village], |r| r.get(0))
-            .optional()?;
+        let person_id = g.village_person(&village, &valid.id_number)?;
         let id = Uuid::new_v4();
         let device = g.docs.actor().to_hex_string();
         let key = entry_sort_key(valid.at, &device, id);
@@ -306,6 +300,7 @@ impl Store {
             suggested: confirmed.suggested,
             reasons: confirmed.reasons,
             person_id,
+            isolation: control.map(|(case, state)| crate::IsolationRow::new(case, &state)),
         })
     }
 
@@ -393,6 +388,28 @@ impl Store {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
-        search_in(&g.conn, query, limit, Some(&village))
+        let mut hits = search_in(&g.conn, query, limit, Some(&village))?;
+        let persons: Vec<&str> = hits.iter().map(|h| h.person_id.as_str()).collect();
+        let mut states = g.isolation_rows(&persons, g.now_local().date())?;
+        for h in &mut hits {
+            h.isolation = states.remove(&h.person_id);
+        }
+        Ok(hits)
+    }
+}
+
+impl crate::Inner {
+    /// The ledger person with this ID document in `village`, if any.
+    pub(crate) fn village_person(&self, village: &str, id_number: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                // CROSS JOIN: the exact term first (a handful of rows), never a walk over
+                // the village's residents probing the terms of each.
+                "SELECT p.id FROM search_terms t CROSS JOIN persons p ON p.rowid = t.person
+                 WHERE t.term = ?1 AND p.village_id = ?2 AND p.deleted = 0 ORDER BY p.id LIMIT 1",
+            )?
+            .query_row(params![id_term(id_number), village], |r| r.get(0))
+            .optional()?)
     }
 }

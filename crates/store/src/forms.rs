@@ -3,7 +3,7 @@
 //! the same messages. Nothing is written when a form does not parse.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use gridbook_domain::checkpoint::{suggest, validate_entry, Decision, EntryInput, Reason};
+use gridbook_domain::checkpoint::{suggest_for, validate_entry, Decision, EntryInput, Reason};
 use gridbook_domain::isolation::{CheckMethod, Symptom, TeamRole};
 use gridbook_domain::validate::{parse_name, parse_phone, parse_temperature};
 use gridbook_domain::{FieldError, TestResult};
@@ -272,6 +272,10 @@ pub struct EntryPreview {
     pub decision: Decision,
     /// Every reason found.
     pub reasons: Vec<Reason>,
+    /// The ledger person with this ID document in the checkpoint's village, if any.
+    pub person_id: Option<String>,
+    /// The person's control state from an open case, shown before saving.
+    pub isolation: Option<crate::IsolationRow>,
 }
 
 impl Store {
@@ -319,10 +323,17 @@ impl Store {
         let mut new = form.parse()?;
         new.input.at = self.now_local();
         let valid = validate_entry(&new.input).map_err(crate::entries::first_error)?;
-        let s = suggest(&self.rules()?, &valid);
+        let checkpoint = crate::isolation::parse_uuid("checkpoint", &new.checkpoint)?;
+        let mut g = self.lock();
+        let village = g.checkpoint_village(&checkpoint)?;
+        let person_id = g.village_person(&village, &valid.id_number)?;
+        let control = g.control_of_id_number(&valid.id_number, valid.at.date())?;
+        let s = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.1));
         Ok(EntryPreview {
             decision: s.decision,
             reasons: s.reasons,
+            person_id,
+            isolation: control.map(|(case, state)| crate::IsolationRow::new(case, &state)),
         })
     }
 

@@ -69,6 +69,10 @@ pub struct PassRow {
     pub payload: String,
     /// Crossings recorded on it, in time order.
     pub uses: Vec<PassUseRow>,
+    /// Members of the household under control today (an open isolation case): the pass does
+    /// not cover them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<crate::control::ExcludedMember>,
 }
 
 /// One crossing on a pass. The person's document number stays with the entry.
@@ -483,6 +487,7 @@ impl Store {
                 Ok(())
             },
         )?;
+        let excluded = g.excluded_members(&household, from_t.date())?;
         Ok(PassRow {
             id,
             payload: pass_payload(&pass.number),
@@ -492,6 +497,7 @@ impl Store {
             valid_to: fmt_at(pass.valid_to),
             issued_by: pass.issued_by,
             uses: Vec::new(),
+            excluded,
         })
     }
 
@@ -534,6 +540,7 @@ impl Store {
                     valid_to: r.get(3)?,
                     issued_by: r.get(4)?,
                     uses: Vec::new(),
+                    excluded: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -552,6 +559,13 @@ impl Store {
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
+        }
+        // Who a pass does not cover is today's state: shown on the passes still running.
+        let now = g.now_local();
+        let excluded = g.excluded_members(&household, now.date())?;
+        let now = fmt_at(now);
+        for pass in passes.iter_mut().filter(|p| p.valid_to > now) {
+            pass.excluded = excluded.clone();
         }
         Ok(passes)
     }
@@ -726,6 +740,15 @@ impl Inner {
                 })
             })
             .collect();
-        Ok(check_pass(&pass, now, direction, id_number, &uses))
+        let verdict = check_pass(&pass, now, direction, id_number, &uses);
+        if verdict.is_ok() && direction == Direction::Out && !id_number.trim().is_empty() {
+            if let Some((_, state)) = self.control_of_id_number(id_number.trim(), now.date())? {
+                return Ok(Err(PassRefusal::UnderControl {
+                    state_zh: state.zh(),
+                    state_en: state.en(),
+                }));
+            }
+        }
+        Ok(verdict)
     }
 }

@@ -6,8 +6,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use gridbook_domain::isolation::{
-    builtin_policies, issue_certificate, needs_escalation, test_escalation, CaseStatus,
-    Certificate, CheckMethod, EscalationReason, Policy, Symptom, TeamRole,
+    builtin_policies, issue_reviewed_certificate, needs_escalation, test_escalation, CaseStatus,
+    Certificate, CheckMethod, EscalationReason, Policy, ReleaseFacts, Symptom, TeamRole,
 };
 use gridbook_domain::{FieldError, TestResult};
 use rusqlite::OptionalExtension;
@@ -18,6 +18,9 @@ use crate::error::{Result, StoreError};
 use crate::record::{create_record, record_obj, set_fields};
 use crate::value::Val;
 use crate::{Inner, Store};
+
+/// Longest release reason, in characters.
+const MAX_REASON_CHARS: usize = 200;
 
 /// Namespace of the ids of built-in policies: every device derives the same id offline.
 const POLICY_NS: Uuid = Uuid::from_u128(0x6a1d_3c55_0e7b_4f0e_9d2c_51c4_0b8e_a001);
@@ -436,6 +439,26 @@ impl Store {
     /// Releases a case on `on` (today if absent) and returns the certificate data; refused
     /// with the Chinese reason(s) if the case is not releasable.
     pub fn release_case(&self, case_id: &str, on: Option<NaiveDate>) -> Result<Certificate> {
+        self.release_case_with(case_id, on, None)
+    }
+
+    /// [`Store::release_case`] with the reason for releasing despite missed follow-up days
+    /// (required then; kept on the case and on the certificate).
+    pub fn release_case_with(
+        &self,
+        case_id: &str,
+        on: Option<NaiveDate>,
+        reason: Option<&str>,
+    ) -> Result<Certificate> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
+            return Err(invalid(
+                "reason",
+                "length",
+                format!("解除原因最多{MAX_REASON_CHARS}个字"),
+                format!("the release reason must be at most {MAX_REASON_CHARS} characters"),
+            ));
+        }
         let mut g = self.lock();
         let (case_id, case) = g.case_ref(case_id)?;
         let on = on.unwrap_or_else(|| g.now_local().date());
@@ -460,16 +483,15 @@ impl Store {
             .query_row([&case.person_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .unwrap_or_default();
-        let cert = issue_certificate(
-            &case.policy,
-            case.start,
-            on,
-            &facts.tests,
-            facts.open_escalation,
-            &name,
-            &idn,
-        )
-        .map_err(|r| {
+        let checks = crate::isolation_read::check_facts(&g.conn, &case_id, &case.policy)?;
+        let review = ReleaseFacts {
+            tests: &facts.tests,
+            checks: &checks,
+            open_escalation: facts.open_escalation,
+            reason,
+        };
+        let cert = issue_reviewed_certificate(&case.policy, case.start, on, &review, &name, &idn)
+            .map_err(|r| {
             let codes: Vec<&str> = r.unmet.iter().map(|u| u.code()).collect();
             refused(&codes.join(","), r.zh(), r.en())
         })?;
@@ -495,6 +517,7 @@ impl Store {
                 ("released_at".to_owned(), now.as_str().into()),
                 ("visits_seen".to_owned(), Val::Int(seen)),
                 ("certificate".to_owned(), cert_json.as_str().into()),
+                ("release_reason".to_owned(), cert.reason.clone().into()),
             ];
             set_fields(w.tx, &obj, &f)?;
             w.touch(&case_id);

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use gridbook_domain::isolation::{
-    builtin_policies, date_of_day, due_items, end_date, slot_status, CaseStatus, DueSlot, Policy,
-    SlotKind,
+    builtin_policies, date_of_day, due_items, end_date, slot_status, CaseStatus, CheckFact,
+    DueSlot, Policy, SlotKind,
 };
 use gridbook_domain::TestResult;
 use rusqlite::{params, Connection};
@@ -78,6 +78,31 @@ pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
         tests,
         open_escalation,
     })
+}
+
+/// The checks of a case as release reads them: the local date of each, and whether it was
+/// normal (temperature taken, below the policy's fever threshold, no symptom).
+pub(crate) fn check_facts(
+    conn: &Connection,
+    case_id: &str,
+    policy: &Policy,
+) -> Result<Vec<CheckFact>> {
+    let mut out = Vec::new();
+    let mut st = conn.prepare_cached(
+        "SELECT substr(at, 1, 10), temp_tenths, symptoms FROM visits WHERE case_id = ?1",
+    )?;
+    let mut rows = st.query([case_id])?;
+    while let Some(r) = rows.next()? {
+        let (date, temp, symptoms): (String, Option<i64>, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
+        let Ok(date) = date.parse::<NaiveDate>() else {
+            continue;
+        };
+        let normal = temp.is_some_and(|t| t < i64::from(policy.fever_tenths))
+            && symptoms.split(',').all(|s| s.trim().is_empty());
+        out.push(CheckFact { date, normal });
+    }
+    Ok(out)
 }
 
 /// The status shown for a case: a final stored status, else escalated while an escalation
@@ -276,7 +301,14 @@ impl Store {
                 continue;
             }
             if let Some(o) = c.as_object_mut() {
-                for k in ["visits", "tests", "referrals", "phases", "certificate"] {
+                for k in [
+                    "visits",
+                    "tests",
+                    "referrals",
+                    "phases",
+                    "certificate",
+                    "checkpoint_entries",
+                ] {
                     o.remove(k);
                 }
             }
@@ -380,6 +412,10 @@ impl Store {
                 }))
             },
         )?;
+        out["release_reason"] = out["certificate"]["reason"].clone();
+        let person = out["person_id"].as_str().unwrap_or_default().to_owned();
+        let village = out["village_id"].as_str().unwrap_or_default().to_owned();
+        out["checkpoint_entries"] = crate::control::case_entries(conn, &person, &village, start)?;
         out["referrals"] = query_json(
             conn,
             "SELECT id, at, reason, outcome FROM referrals WHERE case_id = ?1 ORDER BY at, id",

@@ -10,6 +10,7 @@
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
 mod care_project;
+mod control;
 pub mod demo;
 pub mod docs;
 mod entries;
@@ -46,6 +47,7 @@ use automerge::ActorId;
 use chrono::{Duration, NaiveDateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
+pub use control::{ExcludedMember, IsolationRow};
 pub use demo::DemoReport;
 pub use docs::{doc_id, Audit, DocKind};
 pub use entries::{CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow};

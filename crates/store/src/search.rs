@@ -81,6 +81,9 @@ pub struct Hit {
     pub address: String,
     /// How the query matched: name, pinyin, id, phone or plate.
     pub matched: &'static str,
+    /// The person's control state from an open case (filled by the checkpoint match only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<crate::IsolationRow>,
 }
 
 /// The prefix scans a query stands for, most specific first.
@@ -177,6 +180,7 @@ pub fn search_in(
                     plate: r.get(6)?,
                     address: r.get(7)?,
                     matched,
+                    isolation: None,
                 });
             }
         }

@@ -149,7 +149,10 @@ mod tests {
         assert_eq!((s.role.as_deref(), s.village_id), (Some("township"), None));
         let bad = check_field(&store, "id_number", "110105194912310021");
         assert_eq!(bad["ok"], false);
-        assert!(bad["message"].as_str().unwrap().contains("校验位"));
+        assert!(bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("某一位可能输错了"));
         let good = check_field(&store, "phone", "138 0013 8000");
         assert_eq!(good["normalized"], "13800138000");
         set_language(&store, "en").unwrap();

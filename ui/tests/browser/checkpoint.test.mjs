@@ -103,6 +103,30 @@ for (const viewport of VIEWPORTS) {
       });
     });
 
+    test('a resident in home isolation: the match shows the state in red before saving', async () => {
+      await withApp(server, { viewport, hash: '#/checkpoint' }, async (page, { shot }) => {
+        await open(page);
+        // The fake care backend seeds case-2: home isolation that started six days ago.
+        const who = await page.evaluate(() => {
+          const f = window.__fake;
+          const c = f.care && f.care.cases.get('case-2');
+          const p = c && f.state.persons.get(c.person_id);
+          return p ? p.name : null;
+        });
+        assert.ok(who, 'the fake seeds a home-isolation case');
+        await type(page, '[data-test="match-search"] input', who);
+        const hit = page.locator('[data-test="match-hit"]', { hasText: who }).first();
+        await hit.waitFor();
+        const state = /^居家隔离第7天，至\d{1,2}月\d{1,2}日$/;
+        assert.match((await hit.locator('[data-test="match-isolation"]').innerText()).trim(), state);
+        await hit.click();
+        const tag = page.locator('[data-test="matched"] [data-test="isolation-state"]');
+        await tag.waitFor();
+        assert.match((await tag.innerText()).trim(), state);
+        await shot('checkpoint-isolated');
+      });
+    });
+
     test('a red-code visitor typed by hand is held, not let in; looser needs a reason', async () => {
       await withApp(server, { viewport, hash: '#/checkpoint' }, async (page, { shot }) => {
         await open(page);
@@ -164,7 +188,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="more"] .van-collapse-item__title').click();
         await field(page, 'purpose').fill('走亲戚');
         await page.locator('[data-field="id_number"] .van-field__error-message').waitFor();
-        assert.match(await fieldError(page, 'id_number'), /身份证号校验位/);
+        assert.match(await fieldError(page, 'id_number'), /身份证号校验不通过：某一位可能输错了/);
 
         await page.locator('[data-test="save"]').click();
         await expectToast(page, '请先改正标红的内容');

@@ -25,7 +25,7 @@ for (const viewport of VIEWPORTS) {
         // Blur: check_field answers with the Chinese message under the field.
         await field(page, 'head.phone').focus();
         await page.locator('[data-field="head.id_number"] .van-field__error-message').waitFor();
-        assert.match(await fieldError(page, 'head.id_number'), /身份证号校验位不正确/);
+        assert.match(await fieldError(page, 'head.id_number'), /身份证号校验不通过：某一位可能输错了/);
         assert.equal(await fieldError(page, 'address'), '');
         await page.locator('[data-field="head.tags"] [data-code="medium-risk"]').click();
         await page.locator('[data-field="head.vulnerable"] [data-code="chronic"]').click();
@@ -35,7 +35,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="save"]').click();
         await expectToast(page, '请先改正标红的内容');
         assert.equal((await callsOf(page, 'add_household')).length, 0);
-        assert.match(await fieldError(page, 'head.id_number'), /身份证号校验位不正确/);
+        assert.match(await fieldError(page, 'head.id_number'), /身份证号校验不通过：某一位可能输错了/);
         assert.equal(await field(page, 'head.id_number').inputValue(), BAD_ID);
         assert.equal(await field(page, 'head.name').inputValue(), '赵红梅');
         assert.equal(await field(page, 'address').inputValue(), '红星村4组66号');

@@ -6,6 +6,7 @@
 //! store keeps these values as flat fields of one Automerge document per checkpoint and day, so
 //! every type here is serde-serializable and the rules are data the township edits and syncs.
 
+mod control;
 mod entry;
 mod pass;
 mod rules;
@@ -24,7 +25,8 @@ pub use pass::{
     Pass, PassRefusal, PassUse, MAX_PASS_WINDOW_HOURS, PASS_ALPHABET, PASS_PAYLOAD_PREFIX,
 };
 pub use rules::{
-    confirm, match_risk_areas, suggest, Confirmed, DecisionRules, Reason, RiskArea, Suggestion,
+    confirm, match_risk_areas, suggest, suggest_for, Confirmed, DecisionRules, Reason, RiskArea,
+    Suggestion,
 };
 pub use shift::{handover, shift_at, sign_in, Handover, Shift, ShiftPlan, SignIn};
 

@@ -101,6 +101,13 @@ pub enum PassRefusal {
     },
     /// Coming in on a pass nobody of that identity went out on.
     NotOutOnPass,
+    /// The person is under control (an open isolation case): a pass never covers them.
+    UnderControl {
+        /// The control state, e.g. `居家隔离第3天，至12月18日`.
+        state_zh: String,
+        /// The same in English.
+        state_en: String,
+    },
 }
 
 impl PassRefusal {
@@ -111,6 +118,7 @@ impl PassRefusal {
             PassRefusal::Expired { .. } => "expired",
             PassRefusal::AlreadyUsed { .. } => "already-used",
             PassRefusal::NotOutOnPass => "not-out-on-pass",
+            PassRefusal::UnderControl { .. } => "under-control",
         }
     }
 
@@ -125,6 +133,9 @@ impl PassRefusal {
                 format!("本户已有一人于{}凭此证外出，每户每时段限一人", hm(at))
             }
             PassRefusal::NotOutOnPass => "此人未凭此通行证外出，不能凭证返回".to_owned(),
+            PassRefusal::UnderControl { state_zh, .. } => {
+                format!("此人正在管控中（{state_zh}），通行证不含此人，不能凭证外出")
+            }
         }
     }
 
@@ -141,6 +152,9 @@ impl PassRefusal {
             ),
             PassRefusal::NotOutOnPass => {
                 "this person did not go out on this pass and cannot come back in on it".to_owned()
+            }
+            PassRefusal::UnderControl { state_en, .. } => {
+                format!("this person is under control ({state_en}); the pass does not cover them")
             }
         }
     }

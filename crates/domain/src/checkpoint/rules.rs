@@ -8,9 +8,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::control::control_reason;
 use super::entry::{free_text, ValidEntry};
 use super::{Decision, HealthCode, RiskLevel};
 use crate::error::FieldError;
+use crate::isolation::ControlState;
 use crate::validate::{parse_name, FEVER_THRESHOLD};
 
 /// Longest override note, in characters.
@@ -70,7 +72,41 @@ pub struct DecisionRules {
     pub high_risk_decision: Decision,
     /// The current risk areas.
     pub risk_areas: Vec<RiskArea>,
+    /// Decision for a person in home or centralized isolation going out. Rules records
+    /// written before this field existed read the default, as do the three below.
+    #[serde(default = "turn_back")]
+    pub isolation_out_decision: Decision,
+    /// Decision for a person whose case has an open escalation (待转诊), either way.
+    #[serde(default = "observe")]
+    pub referral_decision: Decision,
+    /// Decision for a person under home health monitoring going out for a purpose that is
+    /// not allowed.
+    #[serde(default = "turn_back")]
+    pub monitoring_out_decision: Decision,
+    /// Purposes (事由) that let a person under home health monitoring out: the purpose given
+    /// at the checkpoint needs only to mention one (去卫生院就医 mentions 就医).
+    #[serde(default = "monitoring_purposes")]
+    pub monitoring_allowed_purposes: Vec<String>,
 }
+
+fn turn_back() -> Decision {
+    Decision::TurnBack
+}
+
+fn observe() -> Decision {
+    Decision::Observe
+}
+
+/// 000: 居家健康监测 "期间不聚集、不流动"; seeing a doctor and the tests the monitoring itself
+/// asks for ("每7天开展一次核酸检测") are what a monitored person goes out for.
+fn monitoring_purposes() -> Vec<String> {
+    vec!["就医".to_owned(), "核酸".to_owned()]
+}
+
+/// Longest allowed purpose, in characters.
+const MAX_PURPOSE_CHARS: usize = 20;
+/// Most allowed purposes.
+const MAX_PURPOSES: usize = 20;
 
 impl Default for DecisionRules {
     /// The rules of seed 001:
@@ -94,6 +130,10 @@ impl Default for DecisionRules {
             medium_risk_decision: Decision::Observe,
             high_risk_decision: Decision::Observe,
             risk_areas: Vec::new(),
+            isolation_out_decision: turn_back(),
+            referral_decision: observe(),
+            monitoring_out_decision: turn_back(),
+            monitoring_allowed_purposes: monitoring_purposes(),
         }
     }
 }
@@ -115,6 +155,12 @@ impl DecisionRules {
         for (field, decision, zh) in [
             ("fever_decision", self.fever_decision, "发热"),
             ("red_decision", self.red_decision, "红码"),
+            (
+                "isolation_out_decision",
+                self.isolation_out_decision,
+                "隔离期外出",
+            ),
+            ("referral_decision", self.referral_decision, "待转诊"),
         ] {
             if decision == Decision::Allow {
                 errors.push(FieldError::new(
@@ -133,6 +179,7 @@ impl DecisionRules {
                 "high-risk travel cannot be handled more leniently than medium-risk travel",
             ));
         }
+        self.validate_purposes(&mut errors);
         let mut seen: Vec<String> = Vec::new();
         for (i, area) in self.risk_areas.iter().enumerate() {
             let key = fold(&area.name);
@@ -160,13 +207,48 @@ impl DecisionRules {
             Err(errors)
         }
     }
+
+    fn validate_purposes(&self, errors: &mut Vec<FieldError>) {
+        let purposes = &self.monitoring_allowed_purposes;
+        if purposes.len() > MAX_PURPOSES {
+            errors.push(FieldError::new(
+                "monitoring_allowed_purposes",
+                "too_many",
+                format!("允许事由最多{MAX_PURPOSES}项"),
+                format!("at most {MAX_PURPOSES} allowed purposes"),
+            ));
+            return;
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for p in purposes {
+            let key = fold(p);
+            if key.is_empty() || key.chars().count() > MAX_PURPOSE_CHARS {
+                errors.push(FieldError::new(
+                    "monitoring_allowed_purposes",
+                    "length",
+                    format!("允许事由应为1–{MAX_PURPOSE_CHARS}个字"),
+                    format!("an allowed purpose must be 1–{MAX_PURPOSE_CHARS} characters"),
+                ));
+            } else if seen.contains(&key) {
+                errors.push(FieldError::new(
+                    "monitoring_allowed_purposes",
+                    "duplicate",
+                    format!("允许事由“{}”重复", p.trim()),
+                    format!("allowed purpose '{}' is listed twice", p.trim()),
+                ));
+            }
+            seen.push(key);
+        }
+    }
 }
 
 /// Why a decision was suggested.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
-    /// Stable code: `fever`, `health-code-yellow`, `health-code-red`, `risk-area-medium`,
-    /// `risk-area-high`, `risk-area-unlisted`, or `all-clear` when nothing was found.
+    /// Stable code: `isolation`, `isolation-return`, `referral`, `monitoring`,
+    /// `monitoring-allowed`, `fever`, `health-code-yellow`, `health-code-red`,
+    /// `risk-area-medium`, `risk-area-high`, `risk-area-unlisted`, or `all-clear` when
+    /// nothing was found.
     pub code: String,
     /// Message in Chinese.
     pub zh: String,
@@ -177,7 +259,7 @@ pub struct Reason {
 }
 
 impl Reason {
-    fn new(code: &str, decision: Decision, zh: String, en: String) -> Self {
+    pub(super) fn new(code: &str, decision: Decision, zh: String, en: String) -> Self {
         Self {
             code: code.to_owned(),
             zh,
@@ -198,7 +280,21 @@ pub struct Suggestion {
 
 /// Suggests a decision for an entry. All findings are listed, not only the one that decided.
 pub fn suggest(rules: &DecisionRules, entry: &ValidEntry) -> Suggestion {
+    suggest_for(rules, entry, None)
+}
+
+/// Suggests a decision for an entry of a person whose control state (from an open case) is
+/// `control`. The control state comes first among the reasons: it is what the volunteer must
+/// see before the rest.
+pub fn suggest_for(
+    rules: &DecisionRules,
+    entry: &ValidEntry,
+    control: Option<&ControlState>,
+) -> Suggestion {
     let mut reasons = Vec::new();
+    if let Some(state) = control {
+        reasons.push(control_reason(rules, entry, state));
+    }
     if entry.temperature_tenths >= rules.fever_tenths {
         let (t, limit) = (tenths(entry.temperature_tenths), tenths(rules.fever_tenths));
         reasons.push(Reason::new(
@@ -319,7 +415,7 @@ fn stem(name: &str) -> &str {
 
 /// Drops whitespace, folds full-width ASCII forms and lower-cases ASCII. The validators have
 /// the same folding, but in a module private to them.
-fn fold(s: &str) -> String {
+pub(super) fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {

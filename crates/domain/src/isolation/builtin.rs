@@ -24,12 +24,17 @@ fn policy(
         id: id.to_owned(),
         name: name.to_owned(),
         name_en: name_en.to_owned(),
-        phases,
         windows,
         test_days,
         visit_days: Vec::new(),
         fever_tenths: DEFAULT_FEVER_TENTHS,
-        release: ReleaseRule::default(),
+        // 001 line 255: home isolation ends "期满后…经体检无异常后"; the seeds ask no final
+        // check of centralized isolation or monitoring alone.
+        release: ReleaseRule {
+            final_check: Some(phases.iter().any(|p| p.kind == HomeIsolation)),
+            ..ReleaseRule::default()
+        },
+        phases,
     }
 }
 

@@ -9,6 +9,7 @@
 //! Day numbers are 1-based: day 1 is the start date.
 
 mod builtin;
+mod control;
 mod policy;
 mod release;
 mod rules;
@@ -18,10 +19,14 @@ mod schedule;
 mod tests;
 
 pub use builtin::{builtin_policies, builtin_policy};
+pub use control::{control_state, ControlKind, ControlState};
 pub use policy::{
     Phase, PhaseKind, Policy, ReleaseRule, Window, DEFAULT_FEVER_TENTHS, MAX_POLICY_DAYS,
 };
-pub use release::{issue_certificate, release_check, Certificate, ReleaseRefusal, TestLine, Unmet};
+pub use release::{
+    issue_certificate, issue_reviewed_certificate, missed_days, release_check, release_review,
+    Certificate, CheckFact, ReleaseFacts, ReleaseRefusal, TestLine, Unmet,
+};
 pub use rules::{
     needs_escalation, test_escalation, CaseStatus, CheckMethod, EscalationReason, Symptom, TeamRole,
 };

@@ -112,6 +112,12 @@ pub struct ReleaseRule {
     pub tests_negative: bool,
     /// No escalation (fever-clinic referral) is open.
     pub no_open_escalation: bool,
+    /// A final check (体检/测温无异常) on or after the last day: 001 releases home isolation
+    /// "期满后…经体检无异常后". Absent in records written before the field existed: then it
+    /// is on exactly for policies with a home-isolation phase (see
+    /// [`Policy::requires_final_check`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_check: Option<bool>,
 }
 
 impl Default for ReleaseRule {
@@ -120,6 +126,7 @@ impl Default for ReleaseRule {
             period_over: true,
             tests_negative: true,
             no_open_escalation: true,
+            final_check: None,
         }
     }
 }
@@ -168,6 +175,16 @@ impl Policy {
     /// Whether any phase isolates the person (release wording says 隔离期 rather than 监测期).
     pub fn isolates(&self) -> bool {
         self.phases.iter().any(|p| p.kind.is_isolation())
+    }
+
+    /// Whether release needs a final normal check on or after the last day: the policy's
+    /// own setting, or when it has none, whether any phase is home isolation.
+    pub fn requires_final_check(&self) -> bool {
+        self.release.final_check.unwrap_or_else(|| {
+            self.phases
+                .iter()
+                .any(|p| p.kind == PhaseKind::HomeIsolation)
+        })
     }
 
     /// The phase of a 1-based day, if the day is within the policy.

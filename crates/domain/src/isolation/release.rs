@@ -52,6 +52,17 @@ pub enum Unmet {
     },
     /// An escalation (fever-clinic referral) is still open.
     OpenEscalation,
+    /// Days with a follow-up due and none recorded (当天未随访). Release needs a reason then.
+    MissedDays {
+        /// The missed days of the case, in order.
+        days: Vec<u32>,
+    },
+    /// No normal final check (体检/测温无异常) on or after the last day, and the policy asks
+    /// for one.
+    FinalCheckMissing {
+        /// The last day of the case: the check is due from this date.
+        from: NaiveDate,
+    },
 }
 
 impl Unmet {
@@ -63,6 +74,8 @@ impl Unmet {
             Unmet::TestPending { .. } => "test-pending",
             Unmet::TestPositive { .. } => "test-positive",
             Unmet::OpenEscalation => "open-escalation",
+            Unmet::MissedDays { .. } => "missed-days",
+            Unmet::FinalCheckMissing { .. } => "final-check-missing",
         }
     }
 
@@ -87,6 +100,14 @@ impl Unmet {
             Unmet::TestPending { day } => format!("第 {day} 天核酸结果未出"),
             Unmet::TestPositive { day, date } => format!("第 {day} 天（{date}）核酸阳性"),
             Unmet::OpenEscalation => "有未关闭的发热转诊".to_owned(),
+            Unmet::MissedDays { days } => format!(
+                "第 {} 天未随访（共 {} 天），须填写解除原因",
+                join_days(days, "、"),
+                days.len()
+            ),
+            Unmet::FinalCheckMissing { from } => {
+                format!("缺少期满体检：{from} 起须有一次测温无异常的随访")
+            }
         }
     }
 
@@ -113,6 +134,14 @@ impl Unmet {
                 format!("positive nucleic-acid test on day {day} ({date})")
             }
             Unmet::OpenEscalation => "a fever or symptom referral is still open".to_owned(),
+            Unmet::MissedDays { days } => format!(
+                "no follow-up on day {} ({} days): releasing needs a reason",
+                join_days(days, ", "),
+                days.len()
+            ),
+            Unmet::FinalCheckMissing { from } => {
+                format!("no final check: a normal temperature check is needed from {from}")
+            }
         }
     }
 }
@@ -147,10 +176,95 @@ impl fmt::Display for ReleaseRefusal {
 
 impl std::error::Error for ReleaseRefusal {}
 
+fn join_days(days: &[u32], sep: &str) -> String {
+    let parts: Vec<String> = days.iter().map(u32::to_string).collect();
+    parts.join(sep)
+}
+
+/// One follow-up check of a case as release reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckFact {
+    /// Local date of the check.
+    pub date: NaiveDate,
+    /// A temperature was taken, below the policy's fever threshold, and no symptom was
+    /// reported (体检/测温无异常).
+    pub normal: bool,
+}
+
+/// What release reads of a case's follow-ups.
+#[derive(Debug, Clone, Copy)]
+pub struct ReleaseFacts<'a> {
+    /// Test samples: date and result.
+    pub tests: &'a [(NaiveDate, TestResult)],
+    /// Follow-up checks.
+    pub checks: &'a [CheckFact],
+    /// Whether an escalation is open.
+    pub open_escalation: bool,
+    /// Why the case is released despite missed follow-up days (kept on the case and the
+    /// certificate); trimmed, `None` when blank.
+    pub reason: Option<&'a str>,
+}
+
+/// The days of a case before `on` (and within the policy) that had a follow-up due and no
+/// check recorded: days of phases with daily checks, when the policy has check windows, and
+/// follow-up visit days. `on` itself is not missed yet.
+pub fn missed_days(
+    policy: &Policy,
+    start: NaiveDate,
+    on: NaiveDate,
+    checks: &[CheckFact],
+) -> Vec<u32> {
+    let mut out = Vec::new();
+    for day in 1..=policy.total_days() {
+        let Some(date) = date_of_day(start, day).filter(|d| *d < on) else {
+            break;
+        };
+        let due = policy.phase_of_day(day).is_some_and(|p| p.checks)
+            && (!policy.windows.is_empty() || policy.visit_days.contains(&day));
+        if due && !checks.iter().any(|c| c.date == date) {
+            out.push(day);
+        }
+    }
+    out
+}
+
+/// [`release_check`] with what 001 adds for release: the days without follow-up (allowed
+/// only with a reason) and, when the policy asks for it, a normal final check on or after
+/// the last day and no later than `on`.
+pub fn release_review(
+    policy: &Policy,
+    start: NaiveDate,
+    on: NaiveDate,
+    facts: &ReleaseFacts<'_>,
+) -> Result<(), ReleaseRefusal> {
+    let mut unmet = match release_check(policy, start, on, facts.tests, facts.open_escalation) {
+        Ok(()) => Vec::new(),
+        Err(r) => r.unmet,
+    };
+    let missed = missed_days(policy, start, on, facts.checks);
+    if !missed.is_empty() && facts.reason.is_none_or(|r| r.trim().is_empty()) {
+        unmet.push(Unmet::MissedDays { days: missed });
+    }
+    let end = end_date(policy, start);
+    if policy.requires_final_check()
+        && !facts
+            .checks
+            .iter()
+            .any(|c| c.normal && c.date >= end && c.date <= on)
+    {
+        unmet.push(Unmet::FinalCheckMissing { from: end });
+    }
+    if unmet.is_empty() {
+        Ok(())
+    } else {
+        Err(ReleaseRefusal { unmet })
+    }
+}
+
 /// Whether a case of `policy` started on `start` can be released on `on`, given its test
 /// samples (sample date, result) and whether an escalation is open. Samples outside the case
 /// (before day 1 or after `on`) are ignored. Test days after `on` are not asked for: the
-/// unfinished period already says so.
+/// unfinished period already says so. Follow-up checks are not read: see [`release_review`].
 pub fn release_check(
     policy: &Policy,
     start: NaiveDate,
@@ -275,6 +389,13 @@ pub struct Certificate {
     pub tests_zh: String,
     /// `4 nucleic-acid tests, all negative`.
     pub tests_en: String,
+    /// Days without follow-up, released with [`Certificate::reason`]. Absent in certificates
+    /// issued before it existed.
+    #[serde(default)]
+    pub missed_days: Vec<u32>,
+    /// Why the case was released despite missed days, as the township officer wrote it.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// Issues the certificate data if [`release_check`] allows release on `on`.
@@ -288,12 +409,51 @@ pub fn issue_certificate(
     id_number: &str,
 ) -> Result<Certificate, ReleaseRefusal> {
     release_check(policy, start, on, tests, open_escalation)?;
+    Ok(certificate(
+        policy,
+        start,
+        on,
+        tests,
+        person_name,
+        id_number,
+    ))
+}
+
+/// Issues the certificate data if [`release_review`] allows release on `on`; the missed days
+/// and the reason go on the certificate.
+pub fn issue_reviewed_certificate(
+    policy: &Policy,
+    start: NaiveDate,
+    on: NaiveDate,
+    facts: &ReleaseFacts<'_>,
+    person_name: &str,
+    id_number: &str,
+) -> Result<Certificate, ReleaseRefusal> {
+    release_review(policy, start, on, facts)?;
+    let mut cert = certificate(policy, start, on, facts.tests, person_name, id_number);
+    cert.missed_days = missed_days(policy, start, on, facts.checks);
+    cert.reason = facts
+        .reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    Ok(cert)
+}
+
+fn certificate(
+    policy: &Policy,
+    start: NaiveDate,
+    on: NaiveDate,
+    tests: &[(NaiveDate, TestResult)],
+    person_name: &str,
+    id_number: &str,
+) -> Certificate {
     let lines: Vec<TestLine> = samples(start, on, tests)
         .into_iter()
         .map(|(day, date, result)| TestLine { day, date, result })
         .collect();
     let (tests_zh, tests_en) = tests_summary(&lines);
-    Ok(Certificate {
+    Certificate {
         person_name: person_name.to_owned(),
         id_number: id_number.to_owned(),
         policy_id: policy.id.clone(),
@@ -307,7 +467,9 @@ pub fn issue_certificate(
         tests: lines,
         tests_zh,
         tests_en,
-    })
+        missed_days: Vec::new(),
+        reason: None,
+    }
 }
 
 fn tests_summary(lines: &[TestLine]) -> (String, String) {

@@ -1,5 +1,6 @@
 //! Tests of the checkpoint module, one file per area.
 
+mod control;
 mod entry;
 mod order;
 mod pass;

@@ -1,5 +1,6 @@
 //! Tests of the isolation module, one file per area.
 
+mod control;
 mod policy;
 mod release;
 mod rules;
