@@ -225,8 +225,8 @@ pub fn close_case(app: State<'_, App>, id: String, status: String, note: String)
 }
 
 #[tauri::command(async)]
-pub fn release_case(app: State<'_, App>, id: String) -> R<Certificate> {
-    app.wrote(app.store.release_case(&id, None))
+pub fn release_case(app: State<'_, App>, id: String, reason: Option<String>) -> R<Certificate> {
+    app.wrote(app.store.release_case_with(&id, None, reason.as_deref()))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -117,7 +117,8 @@ export const api = {
     call<FollowUpOutcome>('record_test', { caseId, date, result }),
   closeReferral: (caseId: string, outcome: string, note: string) =>
     call<string>('close_referral', { caseId, outcome, note }),
-  releaseCase: (id: string) => call<Certificate>('release_case', { id }),
+  /** Releases a case; `reason` is needed when follow-up days were missed (kept on the case). */
+  releaseCase: (id: string, reason?: string) => call<Certificate>('release_case', reason ? { id, reason } : { id }),
   closeCase: (id: string, status: 'transferred' | 'cancelled', note: string) =>
     call<null>('close_case', { id, status, note }),
 

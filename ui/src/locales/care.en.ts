@@ -83,6 +83,8 @@ const en: typeof zh = {
     action: 'Release',
     confirm: 'Release {name} and issue the certificate?',
     refused: 'Cannot release yet',
+    reasonTitle: 'Follow-up days were missed: give the reason',
+    reasonPlaceholder: 'e.g. unreachable by phone that day, visited the next day, no symptoms',
     done: 'Released',
     certificate: 'Release certificate',
     period: 'Period',

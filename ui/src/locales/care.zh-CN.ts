@@ -82,6 +82,8 @@ export default {
     action: '解除管控',
     confirm: '确认为{name}解除管控并出具期满证明？',
     refused: '暂不能解除管控',
+    reasonTitle: '有漏访日，需填写解除原因',
+    reasonPlaceholder: '例如：当日电话无法接通，次日上门核实无异常',
     done: '已解除管控',
     certificate: '期满证明',
     period: '管控期',
