@@ -209,7 +209,7 @@ fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
     fill(&app, &field("head.phone"), "13912345678"); // leaving the ID field checks it
     app.wait_text(
         "[data-field=\"head.id_number\"] .van-field__error-message",
-        "校验位",
+        "逐位核对",
     );
     app.tap("[data-test=\"save\"]");
     app.wait_text(".van-toast", "请先改正标红的内容");

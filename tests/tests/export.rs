@@ -305,7 +305,9 @@ fn world() -> World {
         ));
     }
     d.now = Some("2026-03-16T10:00".into());
-    d.json(&format!("case release {released} --on 2026-03-16"));
+    d.json(&format!(
+        "case release {released} --on 2026-03-16 --reason 多日电话无人接听，已上门核实"
+    ));
     let cp = str_of(
         &d.json(&format!(
             "checkpoint add --village {village} --name 村口卡点"
