@@ -943,7 +943,7 @@
     listenerCount: (event) => (listeners.get(event) ? listeners.get(event).size : 0),
     checkIdNumber,
     makeValidId: (birth, male) => makeId(birth, male),
-    // For the feature fakes (fake-care.js, fake-checkpoint.js), which add their commands to
+    // For the feature fakes (fake-isolation.js, fake-checkpoint.js), which add their commands to
     // `commands` and keep their own state next to this one.
     lib: { uuid, rand, pick, int, chance, Invalid, notFound, touched, search, checkPhone, iso, materialize, alive, residentsOf, publicPerson, pinyinOf },
   };

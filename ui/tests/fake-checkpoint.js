@@ -11,7 +11,7 @@
 // village (so the screen has a checkpoint to switch to).
 //
 // Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
-// fake-care.js; checkpointEntries (6) is how many entries today starts with; demoPass (a valid
+// fake-isolation.js; checkpointEntries (6) is how many entries today starts with; demoPass (a valid
 // pass number) numbers the seeded pass of the 王 household instead of a random one. Tests reach
 // the state and helpers through window.__fake.checkpoint.
 (function installFakeCheckpoint() {
@@ -115,12 +115,12 @@
     if ([...t].length > max) throw new Invalid(field, `${zhName}最多${max}个字`);
     return t;
   }
-  /** The control state of a person with an open case of the fake care backend (the store
+  /** The control state of a person with an open case of the fake isolation backend (the store
    * derives it from the case's policy snapshot: the phase of today, its last day). */
   function isolationOf(personId) {
-    const care = fake.care;
-    if (!care) return null;
-    const c = [...care.cases.values()].find((x) => x.person_id === personId && !x.deleted && ['active', 'escalated', 'referred'].includes(x.status));
+    const isolation = fake.isolation;
+    if (!isolation) return null;
+    const c = [...isolation.cases.values()].find((x) => x.person_id === personId && !x.deleted && ['active', 'escalated', 'referred'].includes(x.status));
     if (!c) return null;
     const today = ymd(now());
     const day = Math.round((Date.parse(today) - Date.parse(c.start)) / DAY) + 1;

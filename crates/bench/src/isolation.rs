@@ -389,7 +389,7 @@ fn record_checks(store: &Store, cases: &[Case], o: &Opts, rng: &mut Rng) -> Res<
     let per_doc = o.cases / o.villages.max(1);
     println!(
         "\n## 2. recording one check (Store::record_check; {} checks on random cases, ~{per_doc} \
-         cases per village care document; goal p95 ≤ {CHECK_GOAL_MS} ms)",
+         cases per village isolation document; goal p95 ≤ {CHECK_GOAL_MS} ms)",
         o.checks
     );
     println!("Store::record_check  {}", c.wall_line());

@@ -6,10 +6,10 @@
 //! gridbook except the tauri shell.
 
 mod args;
-mod care;
 mod checkpoint;
 mod export;
 mod import;
+mod isolation;
 mod output;
 mod records;
 mod relay_ops;

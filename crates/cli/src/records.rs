@@ -272,7 +272,7 @@ pub fn run(cli: Cli) -> R {
         }
         Cmd::Sync => crate::sync_cmds::sync(&store, json, lang)?,
         Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {
-            crate::care::run(&store, &cli.cmd, json, lang)?;
+            crate::isolation::run(&store, &cli.cmd, json, lang)?;
         }
         Cmd::Group(GroupCmd::List { village }) => {
             crate::reports::group_list(&store, village.as_deref(), json)?;

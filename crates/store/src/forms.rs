@@ -10,7 +10,7 @@ use gridbook_domain::{FieldError, TestResult};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
-use crate::isolation::{NewCase, NewCheck, Place};
+use crate::isolation::cases::{NewCase, NewCheck, Place};
 use crate::{EntryResult, NewEntry, Store};
 
 fn field(e: FieldError) -> StoreError {
@@ -322,8 +322,8 @@ impl Store {
     pub fn preview_entry(&self, form: &EntryForm) -> Result<EntryPreview> {
         let mut new = form.parse()?;
         new.input.at = self.now_local();
-        let valid = validate_entry(&new.input).map_err(crate::entries::first_error)?;
-        let checkpoint = crate::isolation::parse_uuid("checkpoint", &new.checkpoint)?;
+        let valid = validate_entry(&new.input).map_err(crate::checkpoint::entries::first_error)?;
+        let checkpoint = crate::isolation::cases::existing_id("checkpoint", &new.checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
         let person_id = g.village_person(&village, &valid.id_number)?;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use automerge::sync::{ChunkList, Message};
 use automerge::{Automerge, ReadDoc};
-use gridbook_store::{Store, StoreError};
+use gridbook_store::{DocId, Store, StoreError};
 
 use crate::engine::{Opening, Receipt, Replica};
 use crate::error::{Result, SyncError};
@@ -13,22 +13,7 @@ use crate::wire::{digest, HeadsDigest};
 /// Record types each kind of document may hold; a message that touches anything else is
 /// refused (a hostile or broken peer cannot plant foreign records in a document).
 fn allowed_types(doc: &str) -> &'static [&'static str] {
-    match doc.split_once(':').map(|(k, _)| k) {
-        Some("grid") => &[
-            "township",
-            "village",
-            "group",
-            "policy",
-            "rules",
-            "deadlines",
-        ],
-        Some("ledger") => &["household", "person"],
-        Some("care") => &["case", "visit", "test", "referral"],
-        Some("gate") => &["checkpoint", "shift", "pass"],
-        Some("entries") => &["entry"],
-        Some("reports") => &["report"],
-        _ => &[],
-    }
+    DocId::parse(doc).map_or(&[], |id| id.kind.record_types())
 }
 
 fn check_touched(

@@ -1,0 +1,7 @@
+//! The household ledger (一户一档): villages, groups, households and persons, their edits,
+//! person search and the bulk writes of a roster import.
+
+pub mod edit;
+pub mod households;
+pub mod import;
+pub mod search;
