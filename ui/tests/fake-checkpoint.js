@@ -462,7 +462,7 @@
   /** Null when the person may cross, else the refusal (`{kind:'refused', code, message}`). */
   function passRefusal(number, direction, idNumber, now) {
     const pass = state.passes.find((p) => p.number === number);
-    if (!pass) throw { kind: 'not_found', message: '找不到该通行证' };
+    if (!pass) throw { kind: 'not_found', code: 'pass', message: '找不到该通行证', message_en: 'The pass was not found' };
     const outs = pass.uses.filter((u) => u.direction === 'out');
     const refuse = (code, message) => ({ kind: 'refused', code, message });
     if (direction === 'in') {
@@ -773,7 +773,7 @@
     },
     pass_qr: ({ number }) => {
       const n = parsePass(number);
-      if (!state.passes.some((p) => p.number === n)) throw { kind: 'not_found', message: '找不到该通行证' };
+      if (!state.passes.some((p) => p.number === n)) throw { kind: 'not_found', code: 'pass', message: '找不到该通行证', message_en: 'The pass was not found' };
       return qrSvg(PASS_PREFIX + n);
     },
   });

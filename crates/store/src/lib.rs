@@ -14,6 +14,7 @@ pub mod demo;
 mod engine;
 mod error;
 pub mod forms;
+mod grid;
 mod isolation;
 mod ledger;
 mod reports;
@@ -42,14 +43,13 @@ pub use engine::history::{ConflictRow, DocInfo, HistoryEntry};
 pub use engine::reindex::ReindexReport;
 pub use engine::sync_support::{assume_peer_has, next_message, TouchCheck};
 pub use engine::value::Val;
-pub use error::{Result, StoreError};
+pub use error::{what_zh, Result, StoreError};
+pub use grid::villages::{group_number, GroupRow, VillageRow};
 pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation::control::{ExcludedMember, IsolationRow};
 pub use isolation::read::{DueRow, PolicyRow};
-pub use ledger::households::group_number;
-pub use ledger::households::{
-    CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
-};
+pub use ledger::households::{NewHousehold, NewPerson};
+pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdRow, PersonRow};
 pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use reports::submit::Submitted;
 pub use search::Hit;

@@ -26,7 +26,7 @@ pub const OPEN_DAYS: usize = 3;
 /// The day of an entries document `entries:<village>:<checkpoint>:<YYYY-MM-DD>`, with its
 /// village.
 fn entries_day(doc: &str) -> Option<(&str, &str)> {
-    let id = DocId::parse(doc).filter(|id| id.kind == DocKind::Entries)?;
+    let id = DocId::parse(doc).filter(|id| id.kind == DocKind::Entries && !id.is_group())?;
     Some((id.owner, id.bucket?))
 }
 
@@ -37,7 +37,7 @@ pub fn group_of(doc: &str) -> Option<String> {
 
 /// Whether an index entry names a group rather than a document.
 pub fn is_group(id: &str) -> bool {
-    id.starts_with("entries:") && id.contains(":*:")
+    DocId::parse(id).is_some_and(|id| id.is_group())
 }
 
 /// The digest of a group: over the `id heads` lines of its documents, sorted by id.

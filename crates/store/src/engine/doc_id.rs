@@ -6,6 +6,10 @@
 //! `reports:<village>:<YYYY-MM>`. Every device derives the same id offline, and the relay reads
 //! the scope from the id alone. The prefixes are data stored on every device and relay: the
 //! isolation documents keep `care` and the checkpoints documents `gate`.
+//!
+//! An entries id may also name a group: the days of one village's checkpoints in one month,
+//! `entries:<village>:*:<YYYY-MM>`, as a sync index lists finished days. Such an id has no
+//! checkpoint and a month as its bucket; access rules read it like any entries id.
 
 use std::fmt;
 
@@ -86,10 +90,10 @@ pub struct DocId<'a> {
     pub kind: DocKind,
     /// The township of the grid, or the village of every other kind.
     pub owner: &'a str,
-    /// The checkpoint of an entries document.
+    /// The checkpoint of an entries document (`None` for a group of entries documents).
     pub checkpoint: Option<&'a str>,
-    /// The day (`YYYY-MM-DD`) of an entries document or the month (`YYYY-MM`) of a reports
-    /// document.
+    /// The day (`YYYY-MM-DD`) of an entries document, or the month (`YYYY-MM`) of a reports
+    /// document or of a group of entries documents.
     pub bucket: Option<&'a str>,
 }
 
@@ -101,11 +105,13 @@ impl<'a> DocId<'a> {
         let mut parts = rest.split(':');
         let owner = parts.next().filter(|p| is_part(p))?;
         let (checkpoint, bucket) = match kind {
-            DocKind::Entries => {
-                let checkpoint = parts.next().filter(|p| is_part(p) && *p != "*")?;
-                let day = parts.next().filter(|d| is_day(d))?;
-                (Some(checkpoint), Some(day))
-            }
+            DocKind::Entries => match parts.next()? {
+                "*" => (None, Some(parts.next().filter(|m| is_month(m))?)),
+                checkpoint if is_part(checkpoint) => {
+                    (Some(checkpoint), Some(parts.next().filter(|d| is_day(d))?))
+                }
+                _ => return None,
+            },
             DocKind::Reports => (None, Some(parts.next().filter(|m| is_month(m))?)),
             _ => (None, None),
         };
@@ -117,6 +123,11 @@ impl<'a> DocId<'a> {
         })
     }
 
+    /// Whether the id names a group of entries documents rather than one document.
+    pub fn is_group(&self) -> bool {
+        self.kind == DocKind::Entries && self.checkpoint.is_none()
+    }
+
     /// The village the document belongs to (every kind but the grid).
     pub fn village(&self) -> Option<&'a str> {
         (self.kind != DocKind::Grid).then_some(self.owner)
@@ -126,8 +137,10 @@ impl<'a> DocId<'a> {
 impl fmt::Display for DocId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.kind.name(), self.owner)?;
-        if let Some(checkpoint) = self.checkpoint {
-            write!(f, ":{checkpoint}")?;
+        match (self.kind, self.checkpoint) {
+            (_, Some(checkpoint)) => write!(f, ":{checkpoint}")?,
+            (DocKind::Entries, None) => write!(f, ":*")?,
+            _ => {}
         }
         if let Some(bucket) = self.bucket {
             write!(f, ":{bucket}")?;
@@ -205,6 +218,13 @@ mod tests {
         assert_eq!(ids[4], "entries:A:K:2022-11-20");
         assert_eq!(ids[5], "reports:A:2022-11");
         assert_eq!(village_of(&ids[4]), Some("A"));
+        let group = DocId::parse("entries:A:*:2022-11").unwrap();
+        assert!(group.is_group() && group.checkpoint.is_none());
+        assert_eq!(
+            (group.bucket, group.to_string().as_str()),
+            (Some("2022-11"), "entries:A:*:2022-11")
+        );
+        assert!(!DocId::parse(&ids[4]).unwrap().is_group());
         assert_eq!(village_of(&ids[0]), None);
     }
 
@@ -217,7 +237,8 @@ mod tests {
             "ledger:A:B",
             "isolation:A",
             "entries:A:K",
-            "entries:A:*:2022-11",
+            "entries:A:*:2022-11-20",
+            "entries:A:*:*",
             "entries:A:K:2022-13-01",
             "entries:A:K:2022-11-20:x",
             "reports:A",

@@ -6,7 +6,7 @@ use gridbook_domain::{FieldError, Gender, Relation, Residency, RiskTag, Vulnerab
 
 use crate::engine::value::Val;
 use crate::error::{Result, StoreError};
-use crate::ledger::households::PersonRow;
+use crate::ledger::read::PersonRow;
 
 fn invalid(field: &'static str, reason: &'static str, zh: String, en: String) -> StoreError {
     StoreError::Invalid(FieldError::new(field, reason, zh, en))

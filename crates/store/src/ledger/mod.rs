@@ -4,4 +4,5 @@
 pub mod edit;
 pub mod households;
 pub mod import;
+pub mod read;
 pub mod search;
