@@ -33,7 +33,8 @@ use rusqlite::{Connection, OptionalExtension};
 pub use checkpoint::entries::{
     CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow,
 };
-pub use checkpoint::sites::{pass_qr, CheckpointRow, PassRow, PassUseRow, ShiftRow, ShiftTimes};
+pub use checkpoint::passes::{pass_qr, PassRow, PassUseRow};
+pub use checkpoint::sites::{CheckpointRow, ShiftRow, ShiftTimes};
 pub use demo::DemoReport;
 pub use docs::Audit;
 pub use engine::doc_id::{

@@ -3,5 +3,7 @@
 //! shipped with.
 
 pub mod entries;
+pub mod passes;
 pub mod project;
+pub mod rules;
 pub mod sites;
