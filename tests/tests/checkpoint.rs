@@ -1,4 +1,4 @@
-//! Checkpoints (issue 6, shared/cli.md "Checkpoints") through the `gridbook` command line on
+//! Checkpoints through the `gridbook` command line on
 //! real SQLite files, and two tablets syncing through a real relay.
 //!
 //! What must hold: the township's rules decide (red, yellow, green, fever, travel through a

@@ -1,7 +1,7 @@
 // The fake backend's checkpoint commands: added to window.__fake.commands (see fake-backend.js).
 //
 // Faithful enough for the screens: the same validation order and Chinese messages (with
-// `field`) as the store's entry form, the township's default rules of seed 001 (fever ≥ 37.3
+// `field`) as the store's entry form, the default rules of the township's work plan (fever ≥ 37.3
 // and red code → 留观转运, yellow → 劝返, risk areas), the volunteer's override needing a note
 // when it is less strict, temporary passes issued to a household (with their QR code, an SVG
 // made here), refused when used twice, out of their window or unknown, the township's rules

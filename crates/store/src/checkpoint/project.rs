@@ -1,7 +1,8 @@
-//! Projection rows of the checkpoint records: checkpoints, shifts and passes (checkpoints documents)
-//! and entries with the pass uses they carry (entries documents).
+//! Projection rows of the checkpoint records: checkpoints, shifts and passes (checkpoints
+//! documents) and entries with the pass uses they carry (entries documents).
 //!
-//! Called only from [`crate::engine::project`], so local writes, received changes and `reindex` agree.
+//! Called only from [`crate::engine::project`], so local writes, received changes and `reindex`
+//! agree.
 
 use rusqlite::{params, Connection};
 

@@ -19,7 +19,8 @@ fn rules_id(township: &str) -> String {
 }
 
 impl Inner {
-    /// The township's decision rules, or the defaults of seed 001 when none were set.
+    /// The township's decision rules, or the defaults of the township's work plan when none
+    /// were set.
     pub(crate) fn rules(&mut self) -> Result<DecisionRules> {
         let Some(township) = self.township()? else {
             return Ok(DecisionRules::default());

@@ -68,7 +68,7 @@ impl Inner {
             .ok_or_else(|| StoreError::not_found("checkpoint", id))
     }
 
-    /// A checkpoint's shift plan: the one set for it, else the default of seed 001.
+    /// A checkpoint's shift plan: the one set for it, else the default of the township's work plan.
     pub(crate) fn shift_plan(&self, checkpoint: &str) -> Result<ShiftPlan> {
         let json: Option<String> = self
             .conn
