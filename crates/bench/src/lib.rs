@@ -195,7 +195,7 @@ pub struct Summary {
     pub cpu: f64,
     /// Mean time waiting for a CPU, ms.
     pub queued: f64,
-    /// Samples.
+    /// How many samples were taken.
     pub n: usize,
 }
 

@@ -113,7 +113,7 @@ impl Format {
 /// An export to make.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// What.
+    /// Which records to export (ledger, cases, checks, …).
     pub kind: Kind,
     /// As what.
     pub format: Format,

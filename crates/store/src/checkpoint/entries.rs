@@ -62,7 +62,7 @@ pub struct EntryResult {
 /// An entry as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryRow {
-    /// Id.
+    /// The entry's record id (UUID).
     pub id: String,
     /// When, local time (fixed-width, sorts as text).
     pub at: String,
@@ -70,13 +70,13 @@ pub struct EntryRow {
     pub device: String,
     /// in / out.
     pub direction: String,
-    /// Name.
+    /// The person's name as given at the checkpoint.
     pub name: String,
     /// ID document number.
     pub id_number: String,
-    /// Phone.
+    /// The phone given, if any.
     pub phone: Option<String>,
-    /// Plate.
+    /// The vehicle plate, if any.
     pub plate: Option<String>,
     /// Temperature in °C.
     pub temperature: f64,

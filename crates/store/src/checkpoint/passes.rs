@@ -23,7 +23,7 @@ pub fn pass_qr(number: &str) -> Result<String> {
 /// A temporary pass as listed, with its uses.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassRow {
-    /// Id.
+    /// The pass's record id (UUID).
     pub id: String,
     /// Pass number (8 characters).
     pub number: String,
@@ -33,7 +33,7 @@ pub struct PassRow {
     pub valid_from: String,
     /// End of the window (exclusive), local time.
     pub valid_to: String,
-    /// Issuer.
+    /// Who issued the pass (a name).
     pub issued_by: String,
     /// What its QR code holds.
     pub payload: String,
@@ -47,11 +47,11 @@ pub struct PassRow {
 /// One crossing on a pass. The person's document number stays with the entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassUseRow {
-    /// When.
+    /// When the pass was used (local time).
     pub at: String,
     /// `in` or `out`.
     pub direction: String,
-    /// Checkpoint.
+    /// The checkpoint where it was used.
     pub checkpoint_id: String,
     /// The entry that recorded it.
     pub entry_id: String,

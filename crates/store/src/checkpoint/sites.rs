@@ -16,9 +16,9 @@ use crate::{Inner, Store};
 /// A checkpoint as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckpointRow {
-    /// Id.
+    /// The checkpoint's record id (UUID).
     pub id: String,
-    /// Village.
+    /// The village that runs the checkpoint.
     pub village_id: String,
     /// Name, e.g. 村口卡点.
     pub name: String,
@@ -31,7 +31,7 @@ pub struct CheckpointRow {
 /// One shift as typed in the app: start and end, "HH:MM".
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShiftTimes {
-    /// Start.
+    /// When the shift starts (`HH:MM`, local time).
     pub start: String,
     /// End (exclusive); at or before the start means the next day.
     pub end: String,
@@ -40,9 +40,9 @@ pub struct ShiftTimes {
 /// A shift as recorded.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShiftRow {
-    /// Id.
+    /// The shift's record id (UUID).
     pub id: String,
-    /// Checkpoint.
+    /// The checkpoint the shift is at.
     pub checkpoint_id: String,
     /// The date the shift started.
     pub date: String,

@@ -37,7 +37,7 @@ pub struct HistoryEntry {
 pub struct ConflictRow {
     /// Record id.
     pub record_id: String,
-    /// Field.
+    /// The field whose values conflict.
     pub field: String,
     /// Document holding the record.
     pub doc_id: String,

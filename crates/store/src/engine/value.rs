@@ -15,7 +15,7 @@ pub enum Val {
     Int(i64),
     /// A measurement (temperatures).
     F64(f64),
-    /// Text.
+    /// A text value.
     Str(String),
 }
 

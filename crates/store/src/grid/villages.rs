@@ -14,9 +14,9 @@ use crate::{get_setting, set_setting, Inner, Store};
 /// A village as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct VillageRow {
-    /// Id.
+    /// The village's record id (UUID).
     pub id: String,
-    /// Name.
+    /// The village's name, e.g. 红星村.
     pub name: String,
     /// Households not deleted.
     pub households: i64,
@@ -29,9 +29,9 @@ pub struct VillageRow {
 /// A group (组) of a village.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupRow {
-    /// Id.
+    /// The group's record id (UUID).
     pub id: String,
-    /// Name.
+    /// The group's name, e.g. 3组.
     pub name: String,
 }
 

@@ -27,7 +27,7 @@ pub struct PolicyRow {
     pub id: String,
     /// Code of the built-in policy it is or replaces.
     pub code: Option<String>,
-    /// Name.
+    /// The policy's name, e.g. 密切接触者.
     pub name: String,
     /// Whether it is a built-in policy as shipped (not edited by the township).
     pub builtin: bool,
@@ -118,13 +118,13 @@ pub(crate) fn shown_status(stored: &str, open_escalation: bool) -> String {
 /// One due slot of one case.
 #[derive(Debug, Clone, Serialize)]
 pub struct DueRow {
-    /// Case.
+    /// The case the slot belongs to.
     pub case_id: String,
-    /// Person.
+    /// The person under follow-up.
     pub person_id: String,
     /// Person's name.
     pub name: String,
-    /// Village.
+    /// The person's village.
     pub village_id: String,
     /// Village name.
     pub village: String,

@@ -24,7 +24,7 @@ pub struct NewPerson {
     pub id_number: String,
     /// Kind of document, if known.
     pub id_kind: Option<IdKind>,
-    /// Phone.
+    /// Mobile phone, if any.
     pub phone: Option<String>,
     /// Relation to the head (defaults to head for the first person, other otherwise).
     pub relation: Option<Relation>,
@@ -34,7 +34,7 @@ pub struct NewPerson {
     pub tags: Vec<RiskTag>,
     /// 七类人.
     pub vulnerable: Vec<Vulnerable>,
-    /// Plate.
+    /// Vehicle plate, if any.
     pub plate: Option<String>,
 }
 
@@ -42,11 +42,11 @@ pub struct NewPerson {
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NewHousehold {
-    /// Village.
+    /// The village the household lives in.
     pub village_id: String,
     /// Group, if known.
     pub group_id: Option<String>,
-    /// Address.
+    /// Address within the village, e.g. 3组12号.
     pub address: String,
     /// Household phone (defaults to the head's).
     pub phone: Option<String>,

@@ -34,7 +34,7 @@ pub struct LedgerPerson {
     pub household_id: String,
     /// Village id.
     pub village_id: String,
-    /// Name.
+    /// The person's name as in the file (normalised).
     pub name: String,
     /// Normalized document number.
     pub id_number: String,
@@ -70,7 +70,7 @@ pub struct ImportPerson {
 /// A household of an import batch: a new one, or persons added to one of the ledger.
 #[derive(Debug, Clone)]
 pub struct ImportHousehold {
-    /// Village.
+    /// The village the household is imported into.
     pub village_id: String,
     /// The ledger household these persons join; `None` creates a household.
     pub existing: Option<String>,

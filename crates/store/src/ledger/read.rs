@@ -10,15 +10,15 @@ use crate::Store;
 /// A household as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct HouseholdRow {
-    /// Id.
+    /// The household's record id (UUID).
     pub id: String,
-    /// Village.
+    /// The village the household lives in.
     pub village_id: String,
-    /// Group.
+    /// Its group (组), if assigned.
     pub group_id: Option<String>,
     /// Group name.
     pub group_name: Option<String>,
-    /// Address.
+    /// Address within the village, e.g. 3组12号.
     pub address: String,
     /// Head's person id.
     pub head_person_id: Option<String>,
@@ -35,11 +35,11 @@ pub struct HouseholdRow {
 /// A person as shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonRow {
-    /// Id.
+    /// The person's record id (UUID).
     pub id: String,
-    /// Household.
+    /// The household the person belongs to.
     pub household_id: String,
-    /// Name.
+    /// The person's name as on the ID document.
     pub name: String,
     /// Gender code.
     pub gender: String,
@@ -49,7 +49,7 @@ pub struct PersonRow {
     pub id_number: String,
     /// Birth date.
     pub birth_date: Option<String>,
-    /// Phone.
+    /// Mobile phone, if known.
     pub phone: Option<String>,
     /// Relation code.
     pub relation: String,
@@ -61,7 +61,7 @@ pub struct PersonRow {
     pub vulnerable: Vec<String>,
     /// Works away from home.
     pub works_away: bool,
-    /// Plate.
+    /// Vehicle plate, if any.
     pub plate: Option<String>,
     /// Address if different from the household's.
     pub address: Option<String>,
@@ -86,13 +86,13 @@ pub struct HouseholdDetail {
 /// A household nobody verified recently.
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageRow {
-    /// Household.
+    /// The household not verified recently.
     pub household_id: String,
-    /// Village.
+    /// Its village.
     pub village_id: String,
     /// Group name.
     pub group_name: Option<String>,
-    /// Address.
+    /// Address within the village.
     pub address: String,
     /// Head's name.
     pub head_name: Option<String>,

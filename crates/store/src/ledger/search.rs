@@ -73,9 +73,9 @@ pub struct Hit {
     pub name: String,
     /// ID document number.
     pub id_number: String,
-    /// Phone.
+    /// Mobile phone, if known.
     pub phone: Option<String>,
-    /// Plate.
+    /// Vehicle plate, if any.
     pub plate: Option<String>,
     /// Household address.
     pub address: String,

@@ -58,7 +58,7 @@ pub struct ReportStatus {
 pub struct RollupVillage {
     /// Village id.
     pub id: String,
-    /// Name.
+    /// The village's name.
     pub name: String,
     /// Figures reported: each day the village's own report, or the sum of its groups'
     /// reports on a day the village did not report.

@@ -34,7 +34,7 @@ pub struct CoverageLine {
     pub village: String,
     /// Group name.
     pub group: Option<String>,
-    /// Address.
+    /// Address within the village.
     pub address: String,
     /// Head's name.
     pub head_name: Option<String>,
@@ -59,7 +59,7 @@ pub struct CheckLine {
     pub id_number: String,
     /// Policy name.
     pub policy: String,
-    /// When.
+    /// When the check was made (`None` for a missed one).
     pub at: Option<NaiveDateTime>,
     /// Temperature in tenths of a degree.
     pub temp_tenths: Option<i64>,

@@ -29,7 +29,7 @@ pub struct LedgerLine {
     pub head_name: Option<String>,
     /// Relation code.
     pub relation: String,
-    /// Name.
+    /// The person's name.
     pub name: String,
     /// Gender code.
     pub gender: String,
@@ -312,7 +312,7 @@ pub struct CaseLine {
     pub name: String,
     /// ID number (full; the exporter masks it).
     pub id_number: String,
-    /// Phone.
+    /// The person's mobile phone, if known.
     pub phone: Option<String>,
     /// Household address.
     pub address: Option<String>,

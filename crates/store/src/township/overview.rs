@@ -21,7 +21,7 @@ pub struct CheckpointCounts {
     /// In (人次).
     #[serde(rename = "in")]
     pub in_: i64,
-    /// Out.
+    /// Entries going out.
     pub out: i64,
     /// Turned back (劝返).
     pub turned_back: i64,
@@ -34,9 +34,9 @@ pub struct CheckpointCounts {
 pub struct OverviewGroup {
     /// Group id.
     pub id: String,
-    /// Name.
+    /// The group's name.
     pub name: String,
-    /// Households.
+    /// Households of the group (not deleted).
     pub households: i64,
     /// Its report of the day: submitted, zero, late or missing.
     pub report: &'static str,
@@ -47,11 +47,11 @@ pub struct OverviewGroup {
 pub struct OverviewVillage {
     /// Village id (empty for the totals).
     pub id: String,
-    /// Name.
+    /// The village's name.
     pub name: String,
-    /// Households.
+    /// Households of the village (not deleted).
     pub households: i64,
-    /// Persons.
+    /// Persons of the village (not deleted).
     pub persons: i64,
     /// Persons carrying a risk tag.
     pub persons_at_risk: i64,
@@ -61,7 +61,7 @@ pub struct OverviewVillage {
     pub escalated: i64,
     /// Follow-ups (checks and tests) of the day still due.
     pub due: i64,
-    /// Done.
+    /// Follow-ups of the day already done.
     pub done: i64,
     /// Past their window, not done.
     pub overdue: i64,

@@ -17,9 +17,9 @@ use crate::Store;
 pub struct TeamMember {
     /// Role code (cadre, grid-worker, doctor, police, volunteer).
     pub role: String,
-    /// Name.
+    /// The team member's name.
     pub name: String,
-    /// Phone.
+    /// Their phone, printed on the notice so residents can call.
     pub phone: Option<String>,
 }
 
