@@ -11,6 +11,7 @@ mod checkpoint;
 mod export;
 mod import;
 mod output;
+mod quarantine;
 mod records;
 mod relay_ops;
 mod reports;

@@ -21,12 +21,14 @@ pub mod forms;
 mod gate;
 mod history;
 pub mod import;
+mod integrity;
 pub mod isolation;
 mod isolation_read;
 mod ledger;
 mod ledger_edit;
 mod overview;
 mod papers;
+pub mod owner;
 pub mod project;
 mod project_gate;
 pub mod record;
@@ -64,11 +66,12 @@ pub use ledger::{
 };
 pub use overview::{Overview, OverviewVillage};
 pub use papers::{CasePaper, TeamMember};
+pub use owner::QuarantineRow;
 pub use reindex::ReindexReport;
 pub use report::{reports_doc_id, Submitted};
 pub use report_read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use search::Hit;
-pub use sync_support::{assume_peer_has, next_message, TouchCheck};
+pub use sync_support::{assume_peer_has, next_message, Received, TouchCheck};
 pub use value::Val;
 
 /// File name of the store inside a data directory.

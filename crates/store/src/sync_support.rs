@@ -14,9 +14,40 @@ use rusqlite::{params, OptionalExtension};
 use crate::error::{Result, StoreError};
 use crate::{Inner, Store};
 
-/// Checks the records a received message touched before they are committed; an error rolls
-/// the whole message back.
-pub type TouchCheck<'a> = &'a dyn Fn(&Automerge, &BTreeSet<String>) -> Result<()>;
+/// Checks what a received message did before it is committed; an error rolls the whole
+/// message back.
+pub type TouchCheck<'a> = &'a dyn Fn(&Received<'_>) -> Result<()>;
+
+/// A message just applied to a document, not yet committed: what a [`TouchCheck`] sees.
+pub struct Received<'a> {
+    /// The document id.
+    pub doc_id: &'a str,
+    /// The peer that sent it (on a relay: the device id).
+    pub peer: &'a str,
+    /// The document with the message applied.
+    pub doc: &'a Automerge,
+    /// The document's heads before.
+    pub before: &'a [ChangeHash],
+    /// The records the new changes touched.
+    pub touched: &'a BTreeSet<String>,
+    conn: &'a rusqlite::Connection,
+    now_ms: i64,
+}
+
+impl Received<'_> {
+    /// Refuses records the township's rules forbid: an id used by another document, a type
+    /// set again or in conflict, a record removed (see `integrity`). A relay checks every
+    /// message it keeps; a device checks its own writes the same way.
+    pub fn check_records(&self) -> Result<()> {
+        crate::integrity::check_records(self.conn, self.doc_id, self.doc, self.before, self.touched)
+    }
+
+    /// On a relay: refuses changes without an audit message or not authored by the sending
+    /// device's actors, and notes when each new change was received (see `integrity`).
+    pub fn check_authors(&self) -> Result<()> {
+        crate::integrity::check_authors(self.conn, self.peer, self.doc, self.before, self.now_ms)
+    }
+}
 
 fn village_of(doc_id: &str) -> Option<String> {
     crate::docs::village_of(doc_id).map(str::to_owned)
@@ -353,11 +384,13 @@ impl Store {
         // nothing at all.
         g.conn.execute_batch("BEGIN IMMEDIATE")?;
         let Inner { conn, docs, .. } = &mut *g;
+        let mut waiting = false;
         let result = docs
-            .mutate(conn, doc_id, village.as_deref(), now_ms, |doc| {
+            .mutate_with(conn, doc_id, village.as_deref(), now_ms, |doc, conn| {
                 let before = doc.get_heads();
                 doc.receive_sync_message(&mut state, message)?;
                 let after = doc.get_heads();
+                waiting = !doc.get_missing_deps(&[]).is_empty();
                 // Most messages change nothing (acknowledgements, bloom filters): no diff then.
                 let touched = if before == after {
                     BTreeSet::new()
@@ -365,7 +398,15 @@ impl Store {
                     crate::docs::touched_records(doc, &before, &after)
                 };
                 if let Some(check) = check {
-                    check(doc, &touched)?;
+                    check(&Received {
+                        doc_id,
+                        peer,
+                        doc,
+                        before: &before,
+                        touched: &touched,
+                        conn,
+                        now_ms,
+                    })?;
                 }
                 Ok(Some(touched))
             })
@@ -390,6 +431,13 @@ impl Store {
                 return Err(e);
             }
         };
+        // Changes whose dependencies did not come with them are not kept waiting in memory
+        // for a later message (which another peer may send: they would then be checked as
+        // that peer's). The document reloads from what was committed; the peer's next
+        // message asks again for what is missing.
+        if waiting {
+            docs.evict(doc_id);
+        }
         g.sync_states
             .insert((peer.to_owned(), doc_id.to_owned()), state);
         Ok(changed)
