@@ -10,7 +10,7 @@
 
 use automerge::sync::State;
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, Automerge, ChangeHash, ObjType, ROOT};
+use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ROOT};
 use gridbook_store::{assume_peer_has, next_message, Audit, Store};
 use gridbook_sync::client::Client;
 use gridbook_sync::wire::Request;

@@ -60,13 +60,16 @@ fn docs() -> Vec<(String, Vec<u8>)> {
         // Village B's id as a household of A's ledger.
         (format!("ledger:{VA}"), {
             let mut d = Automerge::load(&doc_with(VB, "household", "address", "甲村")).expect("l");
-            let other = Automerge::load(&doc_with(HH, "household", "address", "甲村一号"))
-                .expect("load");
+            let other =
+                Automerge::load(&doc_with(HH, "household", "address", "甲村一号")).expect("load");
             d.merge(&mut other.clone()).expect("merge");
             d.save()
         }),
         // Household HH of B also written into C's ledger; ODD with a type conflict.
-        (format!("ledger:{VB}"), doc_with(HH, "household", "address", "乙村占用")),
+        (
+            format!("ledger:{VB}"),
+            doc_with(HH, "household", "address", "乙村占用"),
+        ),
         (format!("care:{VA}"), type_conflict(ODD)),
     ]
 }
@@ -77,7 +80,9 @@ fn store_with(order: &[usize]) -> (tempfile::TempDir, Store) {
     let all = docs();
     for &i in order {
         let (id, bytes) = &all[i];
-        store.merge_doc_bytes(id, bytes).expect("merging never fails");
+        store
+            .merge_doc_bytes(id, bytes)
+            .expect("merging never fails");
     }
     (dir, store)
 }
@@ -91,7 +96,11 @@ fn dump(store: &Store) -> Vec<String> {
 fn duplicates_and_type_conflicts_are_quarantined_whatever_the_order() {
     let (_a, first) = store_with(&[0, 1, 2, 3]);
     let (_b, second) = store_with(&[3, 2, 1, 0]);
-    assert_eq!(dump(&first), dump(&second), "arrival order changed the projections");
+    assert_eq!(
+        dump(&first),
+        dump(&second),
+        "arrival order changed the projections"
+    );
     for s in [&first, &second] {
         let villages = s.villages().expect("villages");
         assert!(villages.iter().any(|v| v.id == VB), "village B went");
@@ -104,9 +113,21 @@ fn duplicates_and_type_conflicts_are_quarantined_whatever_the_order() {
         assert_eq!(
             q,
             vec![
-                (format!("care:{VA}"), ODD.to_owned(), "type_conflict".to_owned()),
-                (format!("ledger:{VA}"), VB.to_owned(), "duplicate_id".to_owned()),
-                (format!("ledger:{VB}"), HH.to_owned(), "duplicate_id".to_owned()),
+                (
+                    format!("care:{VA}"),
+                    ODD.to_owned(),
+                    "type_conflict".to_owned()
+                ),
+                (
+                    format!("ledger:{VA}"),
+                    VB.to_owned(),
+                    "duplicate_id".to_owned()
+                ),
+                (
+                    format!("ledger:{VB}"),
+                    HH.to_owned(),
+                    "duplicate_id".to_owned()
+                ),
             ]
         );
         let r = s.reindex(true).expect("reindex");
