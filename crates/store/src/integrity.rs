@@ -150,7 +150,8 @@ fn check_record(
 /// ids are random and unknowable until a change by them reaches the relay, at which point
 /// they are bound; a bound actor never moves to another device; a device may have at most
 /// [`MAX_ACTORS_PER_DEVICE`]. Changes the relay already holds are not new and pass
-/// whoever sends them back.
+/// whoever sends them back. A report's genesis change (made by a fixed actor from the report's
+/// id, the same bytes on every device) binds nobody: the relay rebuilds it to recognise it.
 pub(crate) fn check_authors(
     conn: &Connection,
     device_id: &str,
@@ -178,6 +179,11 @@ pub(crate) fn check_authors(
             ));
         }
         let actor = meta.actor.to_hex_string();
+        if crate::report::is_genesis(&actor, &meta.hash) {
+            // A report's shared first change: not this device's actor, nothing to bind.
+            receipt.execute(params![hash, device_id, now_ms])?;
+            continue;
+        }
         let bound: Option<String> = conn
             .prepare_cached("SELECT device_id FROM actor_devices WHERE actor = ?1")?
             .query_row([&actor], |r| r.get(0))

@@ -27,8 +27,8 @@ mod isolation_read;
 mod ledger;
 mod ledger_edit;
 mod overview;
-mod papers;
 pub mod owner;
+mod papers;
 pub mod project;
 mod project_gate;
 pub mod record;
@@ -65,8 +65,8 @@ pub use ledger::{
     CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
 };
 pub use overview::{Overview, OverviewVillage};
-pub use papers::{CasePaper, TeamMember};
 pub use owner::QuarantineRow;
+pub use papers::{CasePaper, TeamMember};
 pub use reindex::ReindexReport;
 pub use report::{reports_doc_id, Submitted};
 pub use report_read::{ReportStatus, Rollup, RollupTotals, RollupVillage};

@@ -360,6 +360,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     CREATE INDEX exports_log_at ON exports_log (at);
     "#,
         false,
+    ),
     // 14: which document each projected record id came from (rows are cleared only for it),
     // records held back instead of projected, and on a relay: the actors each device writes
     // as, when each change was received and from which device, and the devices' names.
