@@ -93,6 +93,9 @@ pub(crate) struct Inner {
     pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
     /// Heads a relay left each peer at (see [`sync_support::ScopeMemory`]).
     pub(crate) scopes: sync_support::ScopeMemory,
+    /// Dependencies missing from changes a peer sent, by (peer, document): asked for by hash
+    /// in the next message to it (see [`Store::sync_receive`]).
+    pub(crate) wanted: std::collections::HashMap<(String, String), Vec<automerge::ChangeHash>>,
 }
 
 impl Store {
@@ -149,6 +152,7 @@ impl Store {
                 now_override: None,
                 sync_states: std::collections::HashMap::new(),
                 scopes: sync_support::ScopeMemory::default(),
+                wanted: std::collections::HashMap::new(),
             }),
         };
         if needs_reindex {

@@ -170,6 +170,24 @@ pub fn assume_peer_has(
 /// round trip on it. A message carrying the whole document carries it with its columns
 /// uncompressed (see [`is_whole_document`]).
 pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Vec<u8>> {
+    next_message_wanting(doc, state, acks, &[])
+}
+
+/// Most hashes of missing dependencies remembered per peer and document (a message asks for
+/// at most these; the rest are asked for once those arrive).
+const WANTED_MAX: usize = 256;
+
+/// [`next_message`] that also asks the peer for the changes `wanted` by hash: dependencies of
+/// changes it sent that were not kept because those dependencies did not come with them.
+/// Automerge asks only for the peer's heads it lacks (its queue of waiting changes is what
+/// would lead it to their missing ancestors, and this store does not keep that queue); the
+/// peer's bloom filter answer would leave out the same false positive every round.
+fn next_message_wanting(
+    doc: &Automerge,
+    state: &mut State,
+    acks: bool,
+    wanted: &[ChangeHash],
+) -> Option<Vec<u8>> {
     // A change the peer says it needs is sent again even if this session sent it before:
     // that message may have been lost with its connection, or answered a stale request.
     if let Some(need) = &state.their_need {
@@ -179,6 +197,17 @@ pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Ve
     }
     let before = (!acks).then(|| state.clone());
     let mut msg = doc.generate_sync_message(state)?;
+    let more: Vec<ChangeHash> = wanted
+        .iter()
+        .filter(|h| doc.get_change_by_hash(h).is_none() && !msg.need.contains(h))
+        .copied()
+        .collect();
+    if !more.is_empty() {
+        // The encoding wants them sorted.
+        msg.need.extend(more);
+        msg.need.sort();
+        msg.need.dedup();
+    }
     if let Some(before) = before {
         let settled = msg.changes.is_empty()
             && msg.need.is_empty()
@@ -252,7 +281,9 @@ impl Store {
     /// persisted (the shared heads), so a dropped connection never leaves a message "in
     /// flight" that nobody will answer.
     pub fn sync_begin(&self, peer: &str) {
-        self.lock().sync_states.retain(|(p, _), _| p != peer);
+        let mut g = self.lock();
+        g.sync_states.retain(|(p, _), _| p != peer);
+        g.wanted.retain(|(p, _), _| p != peer);
     }
 
     /// The next Automerge sync message for `peer` about document `doc_id` (an empty document
@@ -263,10 +294,15 @@ impl Store {
     pub fn sync_generate(&self, doc_id: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>> {
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
+        let key = (peer.to_owned(), doc_id.to_owned());
+        let wanted = g.wanted.remove(&key).unwrap_or_default();
         let Inner { conn, docs, .. } = &mut *g;
-        let msg = next_message(docs.get(conn, doc_id)?, &mut state, acks);
-        g.sync_states
-            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        let msg = next_message_wanting(docs.get(conn, doc_id)?, &mut state, acks, &wanted);
+        if msg.is_none() && !wanted.is_empty() {
+            // Nothing said this time: still wanted next time.
+            g.wanted.insert(key.clone(), wanted);
+        }
+        g.sync_states.insert(key, state);
         Ok(msg)
     }
 
@@ -384,13 +420,14 @@ impl Store {
         // nothing at all.
         g.conn.execute_batch("BEGIN IMMEDIATE")?;
         let Inner { conn, docs, .. } = &mut *g;
-        let mut waiting = false;
+        let mut missing = Vec::new();
         let result = docs
             .mutate_with(conn, doc_id, village.as_deref(), now_ms, |doc, conn| {
                 let before = doc.get_heads();
                 doc.receive_sync_message(&mut state, message)?;
                 let after = doc.get_heads();
-                waiting = !doc.get_missing_deps(&[]).is_empty();
+                missing = doc.get_missing_deps(&[]);
+                missing.truncate(WANTED_MAX);
                 // Most messages change nothing (acknowledgements, bloom filters): no diff then.
                 let touched = if before == after {
                     BTreeSet::new()
@@ -433,13 +470,17 @@ impl Store {
         };
         // Changes whose dependencies did not come with them are not kept waiting in memory
         // for a later message (which another peer may send: they would then be checked as
-        // that peer's). The document reloads from what was committed; the peer's next
-        // message asks again for what is missing.
-        if waiting {
+        // that peer's). The document reloads from what was committed, and the next message
+        // to this peer asks for the missing dependencies by hash: Automerge alone would ask
+        // only for the peer's heads, and get the same incomplete changes again.
+        let key = (peer.to_owned(), doc_id.to_owned());
+        if missing.is_empty() {
+            g.wanted.remove(&key);
+        } else {
             docs.evict(doc_id);
+            g.wanted.insert(key.clone(), missing);
         }
-        g.sync_states
-            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        g.sync_states.insert(key, state);
         Ok(changed)
     }
 }
