@@ -179,7 +179,8 @@ pub(crate) fn check_authors(
             ));
         }
         let actor = meta.actor.to_hex_string();
-        if crate::report::is_genesis(&actor, &meta.hash) {
+        let maybe_genesis = meta.seq == 1 && meta.timestamp == 0 && meta.deps.is_empty();
+        if maybe_genesis && crate::report::is_genesis(&actor, &meta.hash) {
             // A report's shared first change: not this device's actor, nothing to bind.
             receipt.execute(params![hash, device_id, now_ms])?;
             continue;
