@@ -183,6 +183,8 @@ pub enum Cmd {
     /// Print a case's 居家隔离公示单 or 期满证明 (PDF).
     #[command(subcommand)]
     Print(crate::export::PrintCmd),
+    /// Records held back instead of projected (an id used elsewhere, a type conflict).
+    Quarantine,
 }
 
 /// Policy commands.

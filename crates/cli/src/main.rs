@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod isolation;
 mod output;
+mod quarantine;
 mod records;
 mod relay_ops;
 mod reports;

@@ -292,6 +292,7 @@ pub fn run(cli: Cli) -> R {
             checkpoint,
             limit,
         } => crate::checkpoint::matches(&store, text, checkpoint, *limit, json)?,
+        Cmd::Quarantine => crate::quarantine::list(&store, json, lang)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;
             emit(json, &json!({ "name": name }), String::new);

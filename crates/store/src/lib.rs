@@ -20,7 +20,7 @@ mod ledger;
 mod reports;
 mod township;
 
-pub use engine::{docs, project, record, schema};
+pub use engine::{docs, owner, project, record, schema};
 pub use ledger::{import, search};
 
 use std::path::{Path, PathBuf};
@@ -41,8 +41,9 @@ pub use engine::doc_id::{
     doc_id, entries_doc_id, is_month, reports_doc_id, village_of, DocId, DocKind,
 };
 pub use engine::history::{ConflictRow, DocInfo, HistoryEntry};
+pub use engine::owner::QuarantineRow;
 pub use engine::reindex::ReindexReport;
-pub use engine::sync_support::{assume_peer_has, next_message, TouchCheck};
+pub use engine::sync_support::{assume_peer_has, next_message, Received, TouchCheck};
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
 pub use grid::villages::{group_number, GroupRow, VillageRow};
@@ -78,6 +79,9 @@ pub(crate) struct Inner {
     pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
     /// Heads a relay left each peer at (see [`engine::sync_support::ScopeMemory`]).
     pub(crate) scopes: engine::sync_support::ScopeMemory,
+    /// Dependencies missing from changes a peer sent, by (peer, document): asked for by hash
+    /// in the next message to it (see [`Store::sync_receive`]).
+    pub(crate) wanted: std::collections::HashMap<(String, String), Vec<automerge::ChangeHash>>,
 }
 
 impl Store {
@@ -134,6 +138,7 @@ impl Store {
                 now_override: None,
                 sync_states: std::collections::HashMap::new(),
                 scopes: engine::sync_support::ScopeMemory::default(),
+                wanted: std::collections::HashMap::new(),
             }),
         };
         if needs_reindex {

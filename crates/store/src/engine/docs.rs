@@ -247,6 +247,7 @@ impl Docs {
     ) -> Result<R> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let doc = self.get(&tx, id)?;
+        let before = doc.get_heads();
         let mut touched = BTreeSet::new();
         let mut atx = doc.transaction();
         let out = {
@@ -277,6 +278,9 @@ impl Docs {
             .get_last_local_change()
             .map(|c| c.raw_bytes().to_vec())
             .ok_or_else(|| StoreError::Corrupt("committed change not found".into()))?;
+        // This device refuses to make what a relay would refuse (a record id used elsewhere,
+        // a type set again); the caller's error drops the change with the cached document.
+        crate::engine::integrity::check_records(&tx, id, doc, &before, &touched)?;
         let heads = doc.get_heads();
         let seq = append_chunk(&tx, id, village, &bytes, &heads, now_ms)?;
         tx.prepare_cached("INSERT INTO outbox (seq, doc_id, at) VALUES (?1, ?2, ?3)")?
@@ -303,6 +307,19 @@ impl Docs {
         now_ms: i64,
         f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
     ) -> Result<bool> {
+        self.mutate_with(conn, id, village, now_ms, |doc, _| f(doc))
+    }
+
+    /// [`Docs::mutate`] with `f` also given the transaction's connection (to check what it
+    /// did against the rest of the store before it is kept).
+    pub fn mutate_with(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
         let result = self.mutate_inner(conn, id, village, now_ms, f);
         if result.is_err() {
             self.evict(id);
@@ -316,7 +333,7 @@ impl Docs {
         id: &str,
         village: Option<&str>,
         now_ms: i64,
-        f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
     ) -> Result<bool> {
         // Inside a caller's transaction (a bulk import of several documents), a savepoint: the
         // import commits once. Otherwise a transaction of its own, IMMEDIATE so that another
@@ -340,11 +357,11 @@ impl Docs {
         id: &str,
         village: Option<&str>,
         now_ms: i64,
-        f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
     ) -> Result<bool> {
         let doc = self.get(tx, id)?;
         let before = doc.get_heads();
-        let touched = f(doc)?;
+        let touched = f(doc, tx)?;
         let after = doc.get_heads();
         if before == after {
             return Ok(false);

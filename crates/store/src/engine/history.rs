@@ -16,8 +16,16 @@ use crate::{Inner, Store};
 pub struct HistoryEntry {
     /// When (local time of the deployment), from the change's timestamp.
     pub at: String,
-    /// Device that made the change.
+    /// Device that made the change: on a relay, the name it was enrolled with (from the
+    /// registry, whatever the change says); elsewhere the name in the change's audit message.
     pub device: String,
+    /// The device name the change's own audit message gives (empty: the change has none).
+    pub device_claimed: String,
+    /// On a relay, the id of the device it received the change from (or whose actor wrote it).
+    pub device_id: Option<String>,
+    /// On a relay, when it received the change (local time of the deployment); `at` is the
+    /// time the device claims.
+    pub received_at: Option<String>,
     /// Actor id of that device (hex).
     pub actor: String,
     /// Kind of change: create, edit, resolve, verify, demo…
@@ -100,6 +108,14 @@ const VILLAGE_RECORDS: [(&str, DocKind); 9] = [
 /// (verifications, doses, tests) are fields of their household or person, whose history
 /// shows them.
 fn locate(g: &mut Inner, id: &str) -> Result<String> {
+    let owner: Option<String> = g
+        .conn
+        .prepare_cached("SELECT doc_id FROM record_owner WHERE record_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(doc) = owner {
+        return Ok(doc);
+    }
     for (table, kind) in VILLAGE_RECORDS {
         let village: Option<String> = g
             .conn
@@ -156,28 +172,44 @@ impl Store {
         let doc = docs.get(conn, &doc_id)?;
         let mut out = Vec::new();
         for meta in doc.get_changes_meta(&[]) {
-            let Some(msg) = meta.message.as_deref() else {
-                continue;
-            };
-            let Ok(audit) = serde_json::from_str::<Audit>(msg) else {
-                continue;
-            };
-            if !audit.mentions(&rid) {
+            // A change without its audit message (a relay refuses those; an older one may
+            // have kept some) is shown too, as touching every record: its fields tell.
+            let audit = meta
+                .message
+                .as_deref()
+                .and_then(|m| serde_json::from_str::<Audit>(m).ok());
+            if audit.as_ref().is_some_and(|a| !a.mentions(&rid)) {
                 continue;
             }
+            let audit = audit.unwrap_or_else(|| Audit {
+                what: "unaudited".into(),
+                ..Audit::default()
+            });
+            let actor = meta.actor.to_hex_string();
+            let receipt =
+                crate::engine::integrity::receipt_of(conn, &meta.hash.to_string(), &actor)?;
+            let local = |ms: i64| {
+                chrono::DateTime::from_timestamp_millis(ms)
+                    .map(|t| {
+                        (t.naive_utc() + chrono::Duration::minutes(offset))
+                            .format("%Y-%m-%dT%H:%M:%S")
+                            .to_string()
+                    })
+                    .unwrap_or_default()
+            };
+            let received_at = receipt.as_ref().and_then(|r| r.at_ms).map(local);
+            let device = receipt
+                .as_ref()
+                .and_then(|r| r.device_name.clone())
+                .unwrap_or_else(|| audit.device.clone());
+            let device_id = receipt.map(|r| r.device_id);
             let after = [meta.hash];
             let before = meta.deps.clone();
             let mut fields = fields_at(doc, &rid, &after)?;
             fields.extend(fields_at(doc, &rid, &before)?);
             fields.sort();
             fields.dedup();
-            let at = chrono::DateTime::from_timestamp_millis(meta.timestamp)
-                .map(|t| {
-                    (t.naive_utc() + chrono::Duration::minutes(offset))
-                        .format("%Y-%m-%dT%H:%M:%S")
-                        .to_string()
-                })
-                .unwrap_or_default();
+            let at = local(meta.timestamp);
             for field in fields {
                 if field == TYPE {
                     continue;
@@ -188,8 +220,11 @@ impl Store {
                     let (old, new) = (history_value(old), history_value(new));
                     out.push(HistoryEntry {
                         at: at.clone(),
-                        device: audit.device.clone(),
-                        actor: meta.actor.to_hex_string(),
+                        device: device.clone(),
+                        device_claimed: audit.device.clone(),
+                        device_id: device_id.clone(),
+                        received_at: received_at.clone(),
+                        actor: actor.clone(),
                         what: audit.what.clone(),
                         field,
                         old,

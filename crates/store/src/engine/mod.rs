@@ -6,6 +6,8 @@
 pub mod doc_id;
 pub mod docs;
 pub mod history;
+pub mod integrity;
+pub mod owner;
 pub mod project;
 pub mod record;
 pub mod reindex;

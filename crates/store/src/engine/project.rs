@@ -7,12 +7,14 @@
 use automerge::Automerge;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::engine::owner;
 use crate::engine::record::{read_record, RecordView};
 use crate::error::Result;
 use crate::ledger::search;
 
-/// Removes the projection rows of a record of type `kind` (its type is set once, at creation):
-/// only the tables that type writes. An unknown type, or a type in conflict, clears them all.
+/// Removes the projection rows of a record of type `kind` (the type its rows were written
+/// with): only the tables that type writes; an unknown type clears them all. Called only for
+/// a record id this document owns, so every row with that id is this record's.
 fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
     let sql: &[&str] = match kind {
         Some("village") => &["DELETE FROM villages WHERE id = ?1"],
@@ -91,12 +93,16 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     crate::checkpoint::project::clear_rows(conn, id)
 }
 
-/// Recomputes the projection rows of one record of a document. With `new`, the record has
-/// no rows yet (every record of a document new to this store: rows come only from the document
-/// that holds the record), and looking for old rows is skipped: for a township's import or
-/// first sync that is a few hundred thousand index probes that find nothing. A record id that
-/// already has rows (a foreign copy of another document's record) then fails on the tables'
-/// unique keys.
+/// Recomputes the projection rows of one record of a document.
+///
+/// Rows are cleared only when this document owns the record id (see [`crate::engine::owner`]), and
+/// by the type they were written with: a record never touches the rows of another document
+/// or table, whatever its id or (conflicting, changed) type. A record that cannot be
+/// projected (its id owned by another document, its type in conflict, its rows refused by a
+/// table) is quarantined instead of failing the write, message or session.
+///
+/// `new` says the document is new to this store (an import, a first sync); it is kept for
+/// callers, and costs nothing more now: every record is one indexed probe of its owner.
 pub fn project_record(
     conn: &Connection,
     doc_id: &str,
@@ -105,18 +111,58 @@ pub fn project_record(
     id: &str,
     new: bool,
 ) -> Result<()> {
-    let Some(rec) = read_record(doc, id)? else {
-        return if new { Ok(()) } else { clear_rows(conn, id) };
-    };
-    if !new {
-        let kind = if rec.conflicts.contains_key(crate::engine::record::TYPE) {
-            None
-        } else {
-            rec.kind()
-        };
-        clear_kind(conn, id, kind)?;
+    let _ = new;
+    let rec = read_record(doc, id)?;
+    let projectable = rec
+        .as_ref()
+        .is_some_and(|r| !r.conflicts.contains_key(crate::engine::record::TYPE));
+    match owner::owner_of(conn, id)? {
+        Some(o) if o.doc_id == doc_id => {
+            clear_kind(conn, id, Some(&o.kind))?;
+            owner::drop_owner(conn, id)?;
+        }
+        Some(o) => {
+            if !projectable || !owner::outranks(doc_id, &o.doc_id) {
+                return match rec {
+                    Some(_) => owner::hold(conn, doc_id, id, hold_reason(projectable)),
+                    None => owner::release(conn, doc_id, id),
+                };
+            }
+            // This document's copy wins (see `owner::outranks`): the other one is held back.
+            clear_kind(conn, id, Some(&o.kind))?;
+            owner::hold(conn, &o.doc_id, id, owner::DUPLICATE_ID)?;
+        }
+        None => {}
     }
-    insert_rows(conn, doc_id, village, id, &rec)
+    owner::release(conn, doc_id, id)?;
+    let Some(rec) = rec else {
+        return Ok(());
+    };
+    if !projectable {
+        return owner::hold(conn, doc_id, id, owner::TYPE_CONFLICT);
+    }
+    let kind = rec.kind().unwrap_or_default();
+    match insert_rows(conn, doc_id, village, id, &rec) {
+        Ok(()) => owner::set_owner(conn, id, doc_id, kind),
+        Err(e) => {
+            // Only this record's rows can be there (nobody else owns its id): undo them.
+            clear_kind(conn, id, Some(kind))?;
+            owner::hold(
+                conn,
+                doc_id,
+                id,
+                &format!("{}: {e}", owner::PROJECTION_FAILED),
+            )
+        }
+    }
+}
+
+fn hold_reason(projectable: bool) -> &'static str {
+    if projectable {
+        owner::DUPLICATE_ID
+    } else {
+        owner::TYPE_CONFLICT
+    }
 }
 
 fn deleted(rec: &RecordView) -> bool {
@@ -387,6 +433,7 @@ fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
         .into_iter()
         .chain(crate::checkpoint::project::CANONICAL)
         .chain(crate::reports::project::CANONICAL)
+        .chain(owner::CANONICAL)
 }
 
 /// Calls `f(table, line)` for every projection row in canonical order.

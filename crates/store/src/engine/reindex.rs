@@ -55,6 +55,9 @@ impl Store {
         for t in PROJECTION_TABLES {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
+        for t in crate::engine::owner::TABLES {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+        }
         let ids: Vec<String> = tx
             .prepare("SELECT id FROM documents ORDER BY id")?
             .query_map([], |r| r.get(0))?

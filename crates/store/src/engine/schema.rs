@@ -361,6 +361,42 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 14: which document each projected record id came from (rows are cleared only for it),
+    // records held back instead of projected, and on a relay: the actors each device writes
+    // as, when each change was received and from which device, and the devices' names.
+    (
+        r#"
+    CREATE TABLE record_owner (
+        record_id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        kind TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE quarantine (
+        doc_id TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, record_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX quarantine_record ON quarantine (record_id);
+    CREATE TABLE actor_devices (
+        actor TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        bound_at INTEGER NOT NULL
+    );
+    CREATE INDEX actor_devices_device ON actor_devices (device_id);
+    CREATE TABLE change_receipts (
+        hash TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE device_names (
+        device_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    );
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -14,9 +14,52 @@ use rusqlite::{params, OptionalExtension};
 use crate::error::{Result, StoreError};
 use crate::{Inner, Store};
 
-/// Checks the records a received message touched before they are committed; an error rolls
-/// the whole message back.
-pub type TouchCheck<'a> = &'a dyn Fn(&Automerge, &BTreeSet<String>) -> Result<()>;
+/// Checks what a received message did before it is committed; an error rolls the whole
+/// message back.
+pub type TouchCheck<'a> = &'a dyn Fn(&Received<'_>) -> Result<()>;
+
+/// A message just applied to a document, not yet committed: what a [`TouchCheck`] sees.
+pub struct Received<'a> {
+    /// The document id.
+    pub doc_id: &'a str,
+    /// The peer that sent it (on a relay: the device id).
+    pub peer: &'a str,
+    /// The document with the message applied.
+    pub doc: &'a Automerge,
+    /// The document's heads before.
+    pub before: &'a [ChangeHash],
+    /// The records the new changes touched.
+    pub touched: &'a BTreeSet<String>,
+    conn: &'a rusqlite::Connection,
+    now_ms: i64,
+}
+
+impl Received<'_> {
+    /// Refuses records the township's rules forbid: an id used by another document, a type
+    /// set again or in conflict, a record removed (see `integrity`). A relay checks every
+    /// message it keeps; a device checks its own writes the same way.
+    pub fn check_records(&self) -> Result<()> {
+        crate::engine::integrity::check_records(
+            self.conn,
+            self.doc_id,
+            self.doc,
+            self.before,
+            self.touched,
+        )
+    }
+
+    /// On a relay: refuses changes without an audit message or not authored by the sending
+    /// device's actors, and notes when each new change was received (see `integrity`).
+    pub fn check_authors(&self) -> Result<()> {
+        crate::engine::integrity::check_authors(
+            self.conn,
+            self.peer,
+            self.doc,
+            self.before,
+            self.now_ms,
+        )
+    }
+}
 
 fn village_of(doc_id: &str) -> Option<String> {
     crate::engine::doc_id::village_of(doc_id).map(str::to_owned)
@@ -139,6 +182,24 @@ pub fn assume_peer_has(
 /// round trip on it. A message carrying the whole document carries it with its columns
 /// uncompressed (see [`is_whole_document`]).
 pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Vec<u8>> {
+    next_message_wanting(doc, state, acks, &[])
+}
+
+/// Most hashes of missing dependencies remembered per peer and document (a message asks for
+/// at most these; the rest are asked for once those arrive).
+const WANTED_MAX: usize = 256;
+
+/// [`next_message`] that also asks the peer for the changes `wanted` by hash: dependencies of
+/// changes it sent that were not kept because those dependencies did not come with them.
+/// Automerge asks only for the peer's heads it lacks (its queue of waiting changes is what
+/// would lead it to their missing ancestors, and this store does not keep that queue); the
+/// peer's bloom filter answer would leave out the same false positive every round.
+fn next_message_wanting(
+    doc: &Automerge,
+    state: &mut State,
+    acks: bool,
+    wanted: &[ChangeHash],
+) -> Option<Vec<u8>> {
     // A change the peer says it needs is sent again even if this session sent it before:
     // that message may have been lost with its connection, or answered a stale request.
     if let Some(need) = &state.their_need {
@@ -148,6 +209,17 @@ pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Ve
     }
     let before = (!acks).then(|| state.clone());
     let mut msg = doc.generate_sync_message(state)?;
+    let more: Vec<ChangeHash> = wanted
+        .iter()
+        .filter(|h| doc.get_change_by_hash(h).is_none() && !msg.need.contains(h))
+        .copied()
+        .collect();
+    if !more.is_empty() {
+        // The encoding wants them sorted.
+        msg.need.extend(more);
+        msg.need.sort();
+        msg.need.dedup();
+    }
     if let Some(before) = before {
         let settled = msg.changes.is_empty()
             && msg.need.is_empty()
@@ -221,7 +293,9 @@ impl Store {
     /// persisted (the shared heads), so a dropped connection never leaves a message "in
     /// flight" that nobody will answer.
     pub fn sync_begin(&self, peer: &str) {
-        self.lock().sync_states.retain(|(p, _), _| p != peer);
+        let mut g = self.lock();
+        g.sync_states.retain(|(p, _), _| p != peer);
+        g.wanted.retain(|(p, _), _| p != peer);
     }
 
     /// The next Automerge sync message for `peer` about document `doc_id` (an empty document
@@ -232,10 +306,15 @@ impl Store {
     pub fn sync_generate(&self, doc_id: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>> {
         let mut g = self.lock();
         let mut state = g.sync_state(doc_id, peer)?;
+        let key = (peer.to_owned(), doc_id.to_owned());
+        let wanted = g.wanted.remove(&key).unwrap_or_default();
         let Inner { conn, docs, .. } = &mut *g;
-        let msg = next_message(docs.get(conn, doc_id)?, &mut state, acks);
-        g.sync_states
-            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        let msg = next_message_wanting(docs.get(conn, doc_id)?, &mut state, acks, &wanted);
+        if msg.is_none() && !wanted.is_empty() {
+            // Nothing said this time: still wanted next time.
+            g.wanted.insert(key.clone(), wanted);
+        }
+        g.sync_states.insert(key, state);
         Ok(msg)
     }
 
@@ -353,11 +432,14 @@ impl Store {
         // nothing at all.
         g.conn.execute_batch("BEGIN IMMEDIATE")?;
         let Inner { conn, docs, .. } = &mut *g;
+        let mut missing = Vec::new();
         let result = docs
-            .mutate(conn, doc_id, village.as_deref(), now_ms, |doc| {
+            .mutate_with(conn, doc_id, village.as_deref(), now_ms, |doc, conn| {
                 let before = doc.get_heads();
                 doc.receive_sync_message(&mut state, message)?;
                 let after = doc.get_heads();
+                missing = doc.get_missing_deps(&[]);
+                missing.truncate(WANTED_MAX);
                 // Most messages change nothing (acknowledgements, bloom filters): no diff then.
                 let touched = if before == after {
                     BTreeSet::new()
@@ -365,7 +447,15 @@ impl Store {
                     crate::engine::docs::touched_records(doc, &before, &after)
                 };
                 if let Some(check) = check {
-                    check(doc, &touched)?;
+                    check(&Received {
+                        doc_id,
+                        peer,
+                        doc,
+                        before: &before,
+                        touched: &touched,
+                        conn,
+                        now_ms,
+                    })?;
                 }
                 Ok(Some(touched))
             })
@@ -390,8 +480,19 @@ impl Store {
                 return Err(e);
             }
         };
-        g.sync_states
-            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        // Changes whose dependencies did not come with them are not kept waiting in memory
+        // for a later message (which another peer may send: they would then be checked as
+        // that peer's). The document reloads from what was committed, and the next message
+        // to this peer asks for the missing dependencies by hash: Automerge alone would ask
+        // only for the peer's heads, and get the same incomplete changes again.
+        let key = (peer.to_owned(), doc_id.to_owned());
+        if missing.is_empty() {
+            g.wanted.remove(&key);
+        } else {
+            docs.evict(doc_id);
+            g.wanted.insert(key.clone(), missing);
+        }
+        g.sync_states.insert(key, state);
         Ok(changed)
     }
 }

@@ -331,67 +331,66 @@ fn write_village(
     }
     let (now_ms, device) = (g.now_ms(), g.device.clone());
     let Inner { conn, docs, .. } = g;
-    docs.mutate(
-        conn,
-        &doc_id(DocKind::Ledger, village),
-        Some(village),
-        now_ms,
-        |doc| {
-            let mut touched = BTreeSet::new();
-            for (h, b) in &built {
-                if b.persons.is_empty() {
+    let ledger = doc_id(DocKind::Ledger, village);
+    docs.mutate_with(conn, &ledger, Some(village), now_ms, |doc, conn| {
+        let before = doc.get_heads();
+        let mut touched = BTreeSet::new();
+        for (h, b) in &built {
+            if b.persons.is_empty() {
+                continue;
+            }
+            let mut ids = Vec::new();
+            let mut tx = doc.transaction();
+            if let Some((hid, hf)) = &b.household {
+                create_record(&mut tx, hid, "household", &as_pairs(hf))?;
+                ids.push(hid.clone());
+                written.households_added += 1;
+            } else if let Some(hid) = &h.existing {
+                // Joining a ledger household: its record is re-projected (resident count).
+                ids.push(hid.clone());
+            }
+            for (pid, pf) in &b.persons {
+                create_record(&mut tx, pid, "person", &as_pairs(pf))?;
+                ids.push(pid.clone());
+            }
+            written.persons_added += b.persons.len();
+            tx.commit_with(
+                CommitOptions::default()
+                    .with_message(audit_message(&device, &ids))
+                    .with_time(now_ms),
+            );
+            touched.extend(ids);
+        }
+        if !ff.is_empty() {
+            let mut ids = Vec::new();
+            let mut tx = doc.transaction();
+            for f in ff {
+                let Some(obj) = record_obj(&tx, &f.person_id)? else {
                     continue;
+                };
+                // Only fields still empty: a value set since the plan is never overwritten.
+                let empty: Vec<(String, Val)> = f
+                    .fields
+                    .iter()
+                    .filter(|(k, _)| is_empty_field(&tx, &obj, k))
+                    .cloned()
+                    .collect();
+                if !set_fields(&mut tx, &obj, &empty)?.is_empty() {
+                    ids.push(f.person_id.clone());
+                    written.persons_updated += 1;
                 }
-                let mut ids = Vec::new();
-                let mut tx = doc.transaction();
-                if let Some((hid, hf)) = &b.household {
-                    create_record(&mut tx, hid, "household", &as_pairs(hf))?;
-                    ids.push(hid.clone());
-                    written.households_added += 1;
-                } else if let Some(hid) = &h.existing {
-                    // Joining a ledger household: its record is re-projected (resident count).
-                    ids.push(hid.clone());
-                }
-                for (pid, pf) in &b.persons {
-                    create_record(&mut tx, pid, "person", &as_pairs(pf))?;
-                    ids.push(pid.clone());
-                }
-                written.persons_added += b.persons.len();
-                tx.commit_with(
-                    CommitOptions::default()
-                        .with_message(audit_message(&device, &ids))
-                        .with_time(now_ms),
-                );
-                touched.extend(ids);
             }
-            if !ff.is_empty() {
-                let mut ids = Vec::new();
-                let mut tx = doc.transaction();
-                for f in ff {
-                    let Some(obj) = record_obj(&tx, &f.person_id)? else {
-                        continue;
-                    };
-                    // Only fields still empty: a value set since the plan is never overwritten.
-                    let empty: Vec<(String, Val)> = f
-                        .fields
-                        .iter()
-                        .filter(|(k, _)| is_empty_field(&tx, &obj, k))
-                        .cloned()
-                        .collect();
-                    if !set_fields(&mut tx, &obj, &empty)?.is_empty() {
-                        ids.push(f.person_id.clone());
-                        written.persons_updated += 1;
-                    }
-                }
-                tx.commit_with(
-                    CommitOptions::default()
-                        .with_message(audit_message(&device, &ids))
-                        .with_time(now_ms),
-                );
-                touched.extend(ids);
-            }
-            Ok(Some(touched))
-        },
-    )?;
+            tx.commit_with(
+                CommitOptions::default()
+                    .with_message(audit_message(&device, &ids))
+                    .with_time(now_ms),
+            );
+            touched.extend(ids);
+        }
+        // What a relay will check of these changes, checked before they are kept: ids
+        // unique across the township, types fixed at creation.
+        crate::engine::integrity::check_records(conn, &ledger, doc, &before, &touched)?;
+        Ok(Some(touched))
+    })?;
     Ok(())
 }

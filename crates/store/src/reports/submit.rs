@@ -54,6 +54,22 @@ fn deadlines_id(township: &str) -> String {
     Uuid::new_v5(&DEADLINES_NS, township.as_bytes()).to_string()
 }
 
+/// Whether `hash` is the genesis change of the report whose id is the actor `actor` (hex):
+/// the same bytes on every device, so any device in scope may deliver it first.
+pub(crate) fn is_genesis(actor: &str, hash: &automerge::ChangeHash) -> bool {
+    let Ok(bytes) = (0..actor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(actor.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<std::result::Result<Vec<u8>, _>>()
+    else {
+        return false;
+    };
+    let Ok(uuid) = Uuid::from_slice(&bytes) else {
+        return false;
+    };
+    genesis_change(&uuid.to_string()).is_ok_and(|c| c.hash() == *hash)
+}
+
 /// The genesis change of a report record: its map and its type, made by an actor derived
 /// from the record id at time zero, so every device makes the same bytes.
 fn genesis(rid: &str) -> Result<Vec<u8>> {
