@@ -43,6 +43,9 @@ pub enum StoreError {
         /// English reason.
         en: String,
     },
+    /// The database is encrypted and no key (or a wrong one) was given.
+    #[error("the store is locked")]
+    Locked,
     /// File system error (creating the data directory).
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -60,6 +63,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "corrupt",
             StoreError::Refused { .. } => "refused",
             StoreError::Io(_) => "io",
+            StoreError::Locked => "locked",
         }
     }
 

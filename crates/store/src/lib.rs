@@ -10,6 +10,7 @@
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
 mod care_project;
+mod cipher;
 mod control;
 pub mod demo;
 pub mod docs;
@@ -96,9 +97,16 @@ impl Store {
     /// Opens (creating if needed) the store in `dir`: runs migrations, refuses a newer
     /// schema, and creates this device's actor id on first use.
     pub fn open(dir: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with_key(dir, None)
+    }
+
+    /// Opens the store in `dir` encrypted with `key` (SQLCipher), or plain without one. A
+    /// plain database opened with a key is converted first (see [`cipher`]); an encrypted one
+    /// opened without its key is [`StoreError::Locked`].
+    pub fn open_with_key(dir: impl AsRef<Path>, key: Option<&[u8; 32]>) -> Result<Store> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&dir)?;
-        let mut conn = Connection::open(dir.join(DB_FILE))?;
+        let mut conn = cipher::connect(&dir.join(DB_FILE), key)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // One write runs some 30 distinct statements (the change, its chunk, the projection
         // rows of every table); rusqlite's default cache of 16 would parse them all again.
