@@ -10,6 +10,7 @@ mod care;
 mod checkpoint;
 mod export;
 mod import;
+mod lock;
 mod output;
 mod records;
 mod relay_ops;

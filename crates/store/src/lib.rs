@@ -10,7 +10,7 @@
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
 mod care_project;
-mod cipher;
+pub mod cipher;
 mod control;
 pub mod demo;
 pub mod docs;
