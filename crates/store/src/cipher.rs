@@ -142,6 +142,46 @@ fn convert(path: &Path, key: &[u8; 32]) -> Result<()> {
     Ok(())
 }
 
+impl crate::Store {
+    /// Encrypts this open plain store with `key` in place (the app sets a PIN on a store it
+    /// has open): the connection is closed, the file converted as on a first unlock, and an
+    /// encrypted connection takes its place; other threads wait on the store's lock. Refused
+    /// when the file is not plain.
+    pub fn encrypt(&self, key: &[u8; 32]) -> Result<()> {
+        let path = self.dir.join(crate::DB_FILE);
+        let mut g = self.lock();
+        if file_state(&path)? != FileState::Plain {
+            return Err(StoreError::Refused {
+                code: "not-plain".into(),
+                zh: "本机数据已加密".into(),
+                en: "the store is already encrypted".into(),
+            });
+        }
+        let old = std::mem::replace(&mut g.conn, Connection::open_in_memory()?);
+        if let Err((conn, e)) = old.close() {
+            g.conn = conn;
+            return Err(e.into());
+        }
+        let reopened = connect(&path, Some(key)).and_then(|mut c| {
+            crate::configure(&mut c)?;
+            Ok(c)
+        });
+        match reopened {
+            Ok(conn) => {
+                g.conn = conn;
+                Ok(())
+            }
+            Err(e) => {
+                // The rename is the last step: a failed conversion left the plain file.
+                let mut plain = Connection::open(&path)?;
+                crate::configure(&mut plain)?;
+                g.conn = plain;
+                Err(e)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +234,31 @@ mod tests {
             )
             .expect("read");
         assert_eq!((a.as_str(), v), ("李四", 9));
+    }
+
+    #[test]
+    fn an_open_store_is_encrypted_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::Store::open(dir.path()).expect("open");
+        let a = store.add_village("东风村").expect("village");
+        let key = [5u8; 32];
+        store.encrypt(&key).expect("encrypt");
+        let b = store.add_village("红旗村").expect("village");
+        assert!(store.encrypt(&key).is_err());
+        drop(store);
+        let path = dir.path().join(crate::DB_FILE);
+        assert_eq!(file_state(&path).expect("state"), FileState::Encrypted);
+        assert!(matches!(
+            crate::Store::open(dir.path()),
+            Err(StoreError::Locked)
+        ));
+        let store = crate::Store::open_with_key(dir.path(), Some(&key)).expect("reopen");
+        let ids: Vec<String> = store
+            .villages()
+            .expect("villages")
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
+        assert!(ids.contains(&a) && ids.contains(&b), "{ids:?}");
     }
 }

@@ -72,6 +72,27 @@ pub use search::Hit;
 pub use sync_support::{assume_peer_has, next_message, TouchCheck};
 pub use value::Val;
 
+/// The connection settings of every store (plain or encrypted).
+pub(crate) fn configure(conn: &mut Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    // One write runs some 30 distinct statements (the change, its chunk, the projection
+    // rows of every table); rusqlite's default cache of 16 would parse them all again.
+    conn.set_prepared_statement_cache_capacity(96);
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // SQLite's default page cache is 2 MiB. A township store is hundreds of MiB, and
+    // every write touches the search index's pages all over it: with 2 MiB most of those
+    // reads miss (building 20k households took 1.5–1.7× Automerge alone, 1.2× with
+    // 64 MiB). The cache grows only as pages are read, so a village device stays small.
+    conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    // Statement journals (a multi-row DELETE inside a write) and savepoint journals (a
+    // bulk import) in memory: they only ever hold what one transaction changes, and as
+    // temporary files every re-projection wrote its pages to disk twice.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
 /// File name of the store inside a data directory.
 pub const DB_FILE: &str = "gridbook.sqlite";
 
@@ -107,22 +128,7 @@ impl Store {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&dir)?;
         let mut conn = cipher::connect(&dir.join(DB_FILE), key)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        // One write runs some 30 distinct statements (the change, its chunk, the projection
-        // rows of every table); rusqlite's default cache of 16 would parse them all again.
-        conn.set_prepared_statement_cache_capacity(96);
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        // SQLite's default page cache is 2 MiB. A township store is hundreds of MiB, and
-        // every write touches the search index's pages all over it: with 2 MiB most of those
-        // reads miss (building 20k households took 1.5–1.7× Automerge alone, 1.2× with
-        // 64 MiB). The cache grows only as pages are read, so a village device stays small.
-        conn.pragma_update(None, "cache_size", -64 * 1024)?;
-        // Statement journals (a multi-row DELETE inside a write) and savepoint journals (a
-        // bulk import) in memory: they only ever hold what one transaction changes, and as
-        // temporary files every re-projection wrote its pages to disk twice.
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        configure(&mut conn)?;
         let needs_reindex = schema::migrate(&mut conn)?;
         let actor = match get_setting(&conn, "actor")? {
             Some(hex) => ActorId::from(decode_hex(&hex)?),
