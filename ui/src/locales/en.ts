@@ -2,6 +2,7 @@
 import care from './care.en';
 import checkpoint from './checkpoint.en';
 import reports from './reports.en';
+import lock from './lock.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
@@ -272,6 +273,7 @@ const en: typeof zh = {
   care,
   checkpoint,
   reports,
+  lock,
 };
 
 export default en;
