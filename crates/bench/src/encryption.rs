@@ -106,7 +106,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (i, (name, idn)) in all_names.iter().enumerate() {
         let q: String = match i % 3 {
             0 => name.chars().take(2).collect(),
-            1 => idn.chars().skip(idn.chars().count().saturating_sub(6)).collect(),
+            1 => idn
+                .chars()
+                .skip(idn.chars().count().saturating_sub(6))
+                .collect(),
             _ => people[i % people.len()]
                 .3
                 .clone()
