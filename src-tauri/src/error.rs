@@ -10,7 +10,7 @@ use serde::Serialize;
 #[error("{kind}: {message_en}")]
 pub struct AppError {
     /// Stable kind: invalid, not_found, refused, too_new, network, not_enrolled, sync,
-    /// internal, unopened, starting.
+    /// internal, unopened, starting, locked, wrong_pin, wait.
     pub kind: &'static str,
     /// The message for the user in Chinese.
     pub message: String,
@@ -69,7 +69,7 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         let kind = match e.kind() {
-            k @ ("invalid" | "not_found" | "refused" | "too_new") => k,
+            k @ ("invalid" | "not_found" | "refused" | "too_new" | "locked") => k,
             _ => "internal",
         };
         let mut err = AppError::new(kind, e.messages());

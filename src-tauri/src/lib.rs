@@ -8,6 +8,7 @@
 
 mod commands;
 mod error;
+mod lock;
 mod township;
 
 use std::path::PathBuf;
@@ -61,11 +62,37 @@ struct Unopened(AppError);
 fn opened(h: &tauri::AppHandle) -> Result<tauri::State<'_, App>, AppError> {
     match h.try_state::<App>() {
         Some(app) => Ok(app),
+        None if h.try_state::<lock::Locked>().is_some() => Err(AppError::locked()),
         None => Err(h
             .try_state::<Unopened>()
             .map(|u| u.0.clone())
             .unwrap_or_else(AppError::starting)),
     }
+}
+
+/// Starts background sync on the opened store and manages [`App`].
+fn start(h: &tauri::AppHandle, store: Store) -> std::io::Result<()> {
+    let store = Arc::new(store);
+    let status = Arc::new(Mutex::new(background::current_status(&store)));
+    let (tx, rx) = channel();
+    let handle = h.clone();
+    let (bg_store, bg_status) = (store.clone(), status.clone());
+    std::thread::Builder::new()
+        .name("sync".into())
+        .spawn(move || {
+            background::run(bg_store, rx, |s| {
+                if let Ok(mut last) = bg_status.lock() {
+                    *last = s.clone();
+                }
+                let _ = handle.emit("sync-status", s);
+            });
+        })?;
+    h.manage(App {
+        store,
+        nudge: Mutex::new(tx),
+        status,
+    });
+    Ok(())
 }
 
 /// Starts the app (desktop `main` and the mobile entry point).
@@ -74,33 +101,20 @@ pub fn run() {
     let result = tauri::Builder::default()
         .setup(|app| {
             let dir = data_dir(app);
+            // An encrypted store waits for its PIN (lock::unlock opens it).
+            if gridbook_keys::is_encrypted(&dir) {
+                app.manage(lock::Locked::new(dir));
+                return Ok(());
+            }
             let store = match Store::open(&dir) {
-                Ok(store) => Arc::new(store),
+                Ok(store) => store,
                 Err(e) => {
                     eprintln!("gridbook: cannot open {}: {e}", dir.display());
                     app.manage(Unopened(AppError::unopened(&dir, e)));
                     return Ok(());
                 }
             };
-            let status = Arc::new(Mutex::new(background::current_status(&store)));
-            let (tx, rx) = channel();
-            let handle = app.handle().clone();
-            let (bg_store, bg_status) = (store.clone(), status.clone());
-            std::thread::Builder::new()
-                .name("sync".into())
-                .spawn(move || {
-                    background::run(bg_store, rx, |s| {
-                        if let Ok(mut last) = bg_status.lock() {
-                            *last = s.clone();
-                        }
-                        let _ = handle.emit("sync-status", s);
-                    });
-                })?;
-            app.manage(App {
-                store,
-                nudge: Mutex::new(tx),
-                status,
-            });
+            start(app.handle(), store)?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -158,6 +172,12 @@ pub fn run() {
             township::report_figures,
             township::report_submit,
             township::report_text,
+            lock::lock_status,
+            lock::unlock,
+            lock::recover,
+            lock::set_pin,
+            lock::new_recovery_code,
+            lock::set_lock_idle,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -48,8 +48,13 @@ impl Acks {
 
 /// Runs the writer once and kills it `delay` after its first acknowledgement; returns the
 /// complete lines it printed.
-fn run_and_kill(dir: &Path, delay: Duration) -> Vec<String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crash-writer"))
+fn run_and_kill(dir: &Path, pin: Option<&str>, delay: Duration) -> Vec<String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crash-writer"));
+    cmd.env_remove("GRIDBOOK_PIN");
+    if let Some(pin) = pin {
+        cmd.env("GRIDBOOK_PIN", pin);
+    }
+    let mut child = cmd
         .arg(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -86,13 +91,36 @@ fn run_and_kill(dir: &Path, delay: Duration) -> Vec<String> {
 
 #[test]
 fn killed_writers_lose_nothing_acknowledged() {
+    killed_writers(None);
+}
+
+/// The same on a store encrypted with SQLCipher (issue 19): its WAL is encrypted too and
+/// must recover the same way.
+#[test]
+fn killed_writers_lose_nothing_acknowledged_on_an_encrypted_store() {
+    killed_writers(Some("864213"));
+}
+
+/// The SQLite file opened directly, with the data key when the store is encrypted.
+fn raw_connection(dir: &Path, pin: Option<&str>) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(dir.join(DB_FILE)).expect("open sqlite");
+    if let Some(pin) = pin {
+        let key = gridbook_keys::unlock(dir, pin, gridbook_keys::now_secs()).expect("unlock");
+        let hex: String = key.bytes().iter().map(|b| format!("{b:02x}")).collect();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))
+            .expect("key");
+    }
+    conn
+}
+
+fn killed_writers(pin: Option<&str>) {
     let started = Instant::now();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut rng = SplitMix64::new(0x6772_6964);
     let mut acks = Acks::default();
     for _ in 0..RUNS {
         let delay = Duration::from_millis(rng.range(DELAY_MS.0, DELAY_MS.1));
-        for line in run_and_kill(dir.path(), delay) {
+        for line in run_and_kill(dir.path(), pin, delay) {
             acks.record(&line);
         }
     }
@@ -101,13 +129,25 @@ fn killed_writers_lose_nothing_acknowledged() {
         "every run acknowledged a household"
     );
 
-    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).expect("open sqlite");
+    let conn = raw_connection(dir.path(), pin);
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity_check");
     assert_eq!(integrity, "ok");
 
-    let store = Store::open(dir.path()).expect("open store after 100 kills");
+    let store = match pin {
+        None => Store::open(dir.path()),
+        Some(pin) => {
+            assert_eq!(
+                gridbook_store::cipher::file_state(&dir.path().join(DB_FILE)).expect("state"),
+                gridbook_store::cipher::FileState::Encrypted
+            );
+            let key =
+                gridbook_keys::unlock(dir.path(), pin, gridbook_keys::now_secs()).expect("unlock");
+            Store::open_with_key(dir.path(), Some(key.bytes()))
+        }
+    }
+    .expect("open store after 100 kills");
     for hid in &acks.households {
         let h = store
             .household(hid)
@@ -155,8 +195,9 @@ fn killed_writers_lose_nothing_acknowledged() {
     );
 
     eprintln!(
-        "crash: {RUNS} kills, {} households, {} edits, {} verifications acknowledged; \
+        "crash (encrypted: {}): {RUNS} kills, {} households, {} edits, {} verifications acknowledged; \
          {} households stored; {:.1} s",
+        pin.is_some(),
         acks.households.len(),
         acks.edits.len(),
         acks.verifications.len(),

@@ -84,6 +84,27 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** What the lock screen shows (lock_status). */
+export interface LockInfo {
+  encrypted: boolean;
+  locked: boolean;
+  failures: number;
+  wait_secs: number;
+  has_recovery: boolean;
+  idle_minutes: number;
+}
+
+/** The app lock's commands (issue 19). */
+export const lockApi = {
+  status: () => call<LockInfo>('lock_status'),
+  unlock: (pin: string) => call<null>('unlock', { pin }),
+  recover: (code: string, newPin: string) => call<null>('recover', { code, newPin }),
+  /** Returns the recovery code (shown once) when it encrypted a plain store. */
+  setPin: (newPin: string, current?: string) => call<string | null>('set_pin', { current: current ?? null, newPin }),
+  newRecoveryCode: (pin: string) => call<string>('new_recovery_code', { pin }),
+  setIdle: (minutes: number) => call<null>('set_lock_idle', { minutes }),
+};
+
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
   villages: () => call<Village[]>('villages'),

@@ -21,6 +21,8 @@ declare module 'vue' {
     EntryList: typeof import('./components/checkpoint/EntryList.vue')['default']
     HouseholdList: typeof import('./components/HouseholdList.vue')['default']
     HouseholdPasses: typeof import('./components/checkpoint/HouseholdPasses.vue')['default']
+    LockScreen: typeof import('./components/lock/LockScreen.vue')['default']
+    LockSettings: typeof import('./components/lock/LockSettings.vue')['default']
     PassQr: typeof import('./components/checkpoint/PassQr.vue')['default']
     PersonCard: typeof import('./components/PersonCard.vue')['default']
     PersonFields: typeof import('./components/PersonFields.vue')['default']

@@ -9,6 +9,7 @@ import { router } from './router';
 import { i18n, applyLanguage, isLanguage } from './i18n';
 import { api, hasBackend } from './api';
 import { startStore, store } from './store';
+import { lock, refreshLock } from './lock';
 
 async function boot() {
   // `npm run dev` in a plain browser: use the in-memory fake backend of the browser tests.
@@ -17,6 +18,7 @@ async function boot() {
     await import('../tests/fake-isolation.js');
     await import('../tests/fake-checkpoint.js');
     await import('../tests/fake-reports.js');
+    await import('../tests/fake-lock.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);
@@ -27,10 +29,17 @@ async function boot() {
     } catch {
       applyLanguage('zh-CN');
     }
-    startStore().catch((e) => {
-      store.fatal = e?.message ?? String(e);
-      store.ready = true;
-    });
+    startStore()
+      .then(() => refreshLock().catch(() => {}))
+      .catch((e) => {
+        // An encrypted store waits for its PIN: the lock screen opens it.
+        if (e?.kind === 'locked') {
+          lock.locked = true;
+          return;
+        }
+        store.fatal = e?.message ?? String(e);
+        store.ready = true;
+      });
   } else {
     applyLanguage('zh-CN');
     store.fatal = i18n.global.t('errors.noBackend');

@@ -33,6 +33,10 @@ pub struct Cli {
     /// Language of messages for people.
     #[arg(long, global = true, value_enum, default_value = "zh-CN")]
     pub lang: Lang,
+    /// PIN of an encrypted device store; a device store opened with it and no key file yet
+    /// is encrypted with it.
+    #[arg(long, global = true, env = "GRIDBOOK_PIN", hide_env_values = true)]
+    pub pin: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub cmd: Cmd,
@@ -185,6 +189,9 @@ pub enum Cmd {
     Print(crate::export::PrintCmd),
     /// Records held back instead of projected (an id used elsewhere, a type conflict).
     Quarantine,
+    /// The device store's PIN and recovery code.
+    #[command(subcommand)]
+    Lock(crate::lock::LockCmd),
 }
 
 /// Policy commands.

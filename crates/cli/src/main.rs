@@ -10,6 +10,7 @@ mod checkpoint;
 mod export;
 mod import;
 mod isolation;
+mod lock;
 mod output;
 mod quarantine;
 mod records;

@@ -79,6 +79,13 @@ impl From<StoreError> for Failure {
                 zh: format!("数据库由更新版本的 gridbook 创建，请升级本程序（{e}）"),
                 en: e.to_string(),
             },
+            StoreError::Locked => Failure {
+                code: 3,
+                kind: "locked",
+                field: None,
+                zh: "数据已加密，需要 PIN 才能打开（GRIDBOOK_PIN 或 --pin）".into(),
+                en: "the store is encrypted: it needs its PIN (GRIDBOOK_PIN or --pin)".into(),
+            },
             _ => Failure {
                 code: 1,
                 kind: e.kind(),

@@ -15,7 +15,7 @@ type R = Result<(), Failure>;
 
 /// Opens the store of `--data`, pinning the clock to `GRIDBOOK_NOW` when set.
 fn open(cli: &Cli) -> Result<Store, Failure> {
-    let store = Store::open(&cli.data)?;
+    let store = crate::lock::open_store(cli)?;
     if let Ok(now) = std::env::var("GRIDBOOK_NOW") {
         let parsed = NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M"))
@@ -71,6 +71,9 @@ pub fn run(cli: Cli) -> R {
     // The relay opens its own store and registry: don't hold the device store open.
     if let Cmd::Relay(cmd) = &cli.cmd {
         return crate::sync_cmds::relay(&cli, cmd);
+    }
+    if let Cmd::Lock(cmd) = &cli.cmd {
+        return crate::lock::run(&cli, cmd);
     }
     let store = open(&cli)?;
     let (json, lang) = (cli.json, cli.lang);
@@ -265,7 +268,7 @@ pub fn run(cli: Cli) -> R {
                 format!("{}  {}", store.device_name(), store.actor())
             });
         }
-        Cmd::Relay(_) => {}
+        Cmd::Relay(_) | Cmd::Lock(_) => {}
         Cmd::Enroll { relay, token, ca } => {
             let ca = ca.as_ref().map(std::fs::read_to_string).transpose()?;
             crate::sync_cmds::enroll(&store, relay, token, ca.as_deref(), json, lang)?;

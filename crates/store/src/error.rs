@@ -43,6 +43,9 @@ pub enum StoreError {
         /// English reason.
         en: String,
     },
+    /// The database is encrypted and no key (or a wrong one) was given.
+    #[error("the store is locked")]
+    Locked,
     /// File system error (creating the data directory).
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -60,6 +63,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "corrupt",
             StoreError::Refused { .. } => "refused",
             StoreError::Io(_) => "io",
+            StoreError::Locked => "locked",
         }
     }
 
@@ -77,6 +81,10 @@ impl StoreError {
                 "The data was written by a newer gridbook: please update this app".into(),
             ),
             StoreError::Refused { zh, en, .. } => (zh.clone(), en.clone()),
+            StoreError::Locked => (
+                "本机数据已加密，请输入 PIN 解锁".into(),
+                "This device's data is encrypted: enter the PIN to unlock it".into(),
+            ),
             other => (
                 format!("内部错误（{}），数据未受影响", other.kind()),
                 format!("Internal error ({}); no data was changed", other.kind()),

@@ -20,7 +20,7 @@ mod ledger;
 mod reports;
 mod township;
 
-pub use engine::{docs, owner, project, record, schema};
+pub use engine::{cipher, docs, owner, project, record, schema};
 pub use ledger::{import, search};
 
 use std::path::{Path, PathBuf};
@@ -60,6 +60,27 @@ pub use township::export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine
 pub use township::overview::{Overview, OverviewVillage};
 pub use township::papers::{CasePaper, TeamMember};
 
+/// The connection settings of every store (plain or encrypted).
+pub(crate) fn configure(conn: &mut Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    // One write runs some 30 distinct statements (the change, its chunk, the projection
+    // rows of every table); rusqlite's default cache of 16 would parse them all again.
+    conn.set_prepared_statement_cache_capacity(96);
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // SQLite's default page cache is 2 MiB. A township store is hundreds of MiB, and
+    // every write touches the search index's pages all over it: with 2 MiB most of those
+    // reads miss (building 20k households took 1.5–1.7× Automerge alone, 1.2× with
+    // 64 MiB). The cache grows only as pages are read, so a village device stays small.
+    conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    // Statement journals (a multi-row DELETE inside a write) and savepoint journals (a
+    // bulk import) in memory: they only ever hold what one transaction changes, and as
+    // temporary files every re-projection wrote its pages to disk twice.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
 /// File name of the store inside a data directory.
 pub const DB_FILE: &str = "gridbook.sqlite";
 
@@ -88,25 +109,17 @@ impl Store {
     /// Opens (creating if needed) the store in `dir`: runs migrations, refuses a newer
     /// schema, and creates this device's actor id on first use.
     pub fn open(dir: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with_key(dir, None)
+    }
+
+    /// Opens the store in `dir` encrypted with `key` (SQLCipher), or plain without one. A
+    /// plain database opened with a key is converted first (see [`cipher`]); an encrypted one
+    /// opened without its key is [`StoreError::Locked`].
+    pub fn open_with_key(dir: impl AsRef<Path>, key: Option<&[u8; 32]>) -> Result<Store> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&dir)?;
-        let mut conn = Connection::open(dir.join(DB_FILE))?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        // One write runs some 30 distinct statements (the change, its chunk, the projection
-        // rows of every table); rusqlite's default cache of 16 would parse them all again.
-        conn.set_prepared_statement_cache_capacity(96);
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        // SQLite's default page cache is 2 MiB. A township store is hundreds of MiB, and
-        // every write touches the search index's pages all over it: with 2 MiB most of those
-        // reads miss (building 20k households took 1.5–1.7× Automerge alone, 1.2× with
-        // 64 MiB). The cache grows only as pages are read, so a village device stays small.
-        conn.pragma_update(None, "cache_size", -64 * 1024)?;
-        // Statement journals (a multi-row DELETE inside a write) and savepoint journals (a
-        // bulk import) in memory: they only ever hold what one transaction changes, and as
-        // temporary files every re-projection wrote its pages to disk twice.
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let mut conn = cipher::connect(&dir.join(DB_FILE), key)?;
+        configure(&mut conn)?;
         let needs_reindex = schema::migrate(&mut conn)?;
         let actor = match get_setting(&conn, "actor")? {
             Some(hex) => ActorId::from(decode_hex(&hex)?),

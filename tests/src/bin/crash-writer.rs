@@ -11,7 +11,8 @@
 //! ack-verify <household_id> <verification_id>
 //! ```
 //!
-//! so every printed line is a write the store acknowledged. Any error goes to stderr with exit
+//! so every printed line is a write the store acknowledged. With `GRIDBOOK_PIN` set the store
+//! is encrypted with it (created on the first run, unlocked on the next). Any error goes to stderr with exit
 //! code 1 (the test expects to end every run with SIGKILL, never with an exit).
 
 use std::io::Write;
@@ -32,7 +33,19 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).ok_or("usage: crash-writer DIR")?;
-    let store = Store::open(&dir)?;
+    let store = match std::env::var("GRIDBOOK_PIN") {
+        Ok(pin) => {
+            let dir = std::path::Path::new(&dir);
+            let key = if gridbook_keys::is_encrypted(dir) {
+                gridbook_keys::unlock(dir, &pin, gridbook_keys::now_secs())?
+            } else {
+                std::fs::create_dir_all(dir)?;
+                gridbook_keys::create(dir, &pin, gridbook_keys::KdfParams::DEFAULT)?
+            };
+            Store::open_with_key(dir, Some(key.bytes()))?
+        }
+        Err(_) => Store::open(&dir)?,
+    };
     let village = match store.villages()?.into_iter().next() {
         Some(v) => v.id,
         None => store.add_village("压测村")?,

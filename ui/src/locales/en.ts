@@ -2,6 +2,7 @@
 import isolation from './isolation.en';
 import checkpoint from './checkpoint.en';
 import reports from './reports.en';
+import lock from './lock.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
@@ -272,6 +273,7 @@ const en: typeof zh = {
   isolation,
   checkpoint,
   reports,
+  lock,
 };
 
 export default en;

@@ -2,6 +2,7 @@
 import isolation from './isolation.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
 import reports from './reports.zh-CN';
+import lock from './lock.zh-CN';
 export default {
   app: { title: '网格台账' },
   nav: { isolation: '随访', checkpoint: '卡口', home: '首页', households: '户籍台账', coverage: '覆盖', settings: '设置', conflicts: '冲突' },
@@ -270,4 +271,5 @@ export default {
   isolation,
   checkpoint,
   reports,
+  lock,
 };
