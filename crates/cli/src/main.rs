@@ -8,6 +8,7 @@
 mod args;
 mod care;
 mod checkpoint;
+mod enroll_code;
 mod export;
 mod import;
 mod output;
