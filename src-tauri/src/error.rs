@@ -20,7 +20,7 @@ pub struct AppError {
 }
 
 impl AppError {
-    fn new(kind: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> Self {
         AppError {
             kind,
             message: message.into(),

@@ -7,6 +7,7 @@
 //! depend on tauri, and nothing depends on it.
 
 mod commands;
+mod devices;
 mod error;
 mod township;
 
@@ -158,6 +159,10 @@ pub fn run() {
             township::report_figures,
             township::report_submit,
             township::report_text,
+            devices::enroll_code,
+            devices::devices_list,
+            devices::device_add,
+            devices::device_revoke,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

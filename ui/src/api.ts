@@ -47,6 +47,7 @@ import type {
 } from './types';
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
+import type { ListedDevice, NewDevice } from './types';
 
 /** Turns whatever a rejected invoke carried into the `{kind, message, field?}` shape. */
 export function toApiError(e: unknown): ApiError {
@@ -102,6 +103,8 @@ export const api = {
   setDeviceName: (name: string) => call<null>('set_device_name', { name }),
   setLanguage: (lang: Language) => call<null>('set_language', { lang }),
   enroll: (relayUrl: string, token: string) => call<Enrollment>('enroll', { relayUrl, token }),
+  /** Enrolls with a one-time code (typed or scanned) instead of a token. */
+  enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
 
   // Isolation follow-ups
@@ -158,6 +161,12 @@ export const api = {
   /** The report as a ready WeChat text block; level `township` is the township's roll-up. */
   reportText: (level: ReportLevel | 'township', unitId: string, date: string) =>
     call<string>('report_text', { level, unitId, date }),
+
+  // Devices, managed by a township device through the relay (设备)
+  devicesList: () => call<ListedDevice[]>('devices_list'),
+  deviceAdd: (name: string, role: string, village: string | null) =>
+    call<NewDevice>('device_add', { name, role, village }),
+  deviceRevoke: (deviceId: string) => call<null>('device_revoke', { deviceId }),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -11,3 +11,4 @@ declare module '*/fake-backend.js';
 declare module '*/fake-care.js';
 declare module '*/fake-checkpoint.js';
 declare module '*/fake-reports.js';
+declare module '*/fake-devices.js';

@@ -17,6 +17,7 @@ async function boot() {
     await import('../tests/fake-care.js');
     await import('../tests/fake-checkpoint.js');
     await import('../tests/fake-reports.js');
+    await import('../tests/fake-devices.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);

@@ -1,6 +1,7 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
 import care from './care.en';
 import checkpoint from './checkpoint.en';
+import devices from './devices.en';
 import reports from './reports.en';
 import type zh from './zh-CN';
 
@@ -272,6 +273,7 @@ const en: typeof zh = {
   care,
   checkpoint,
   reports,
+  devices,
 };
 
 export default en;

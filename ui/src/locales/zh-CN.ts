@@ -1,6 +1,7 @@
 // 简体中文 — the default language. en.ts must have the same keys (a unit test checks).
 import care from './care.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
+import devices from './devices.zh-CN';
 import reports from './reports.zh-CN';
 export default {
   app: { title: '网格台账' },
@@ -270,4 +271,5 @@ export default {
   care,
   checkpoint,
   reports,
+  devices,
 };
