@@ -9,6 +9,7 @@
 mod commands;
 mod devices;
 mod error;
+mod files;
 mod township;
 
 use std::path::PathBuf;
@@ -73,6 +74,7 @@ fn opened(h: &tauri::AppHandle) -> Result<tauri::State<'_, App>, AppError> {
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = data_dir(app);
             let store = match Store::open(&dir) {
@@ -163,6 +165,9 @@ pub fn run() {
             devices::devices_list,
             devices::device_add,
             devices::device_revoke,
+            files::export_file,
+            files::print_notice,
+            files::print_certificate,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

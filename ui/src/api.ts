@@ -3,6 +3,7 @@
 // @tauri-apps/api/core) can replace the backend without touching the screens.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { save } from '@tauri-apps/plugin-dialog';
 import type {
   CaseDetail,
   CaseForm,
@@ -48,6 +49,7 @@ import type {
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { ListedDevice, NewDevice } from './types';
+import type { ExportForm, ExportOutcome, Printed } from './types';
 
 /** Turns whatever a rejected invoke carried into the `{kind, message, field?}` shape. */
 export function toApiError(e: unknown): ApiError {
@@ -167,6 +169,19 @@ export const api = {
   deviceAdd: (name: string, role: string, village: string | null) =>
     call<NewDevice>('device_add', { name, role, village }),
   deviceRevoke: (deviceId: string) => call<null>('device_revoke', { deviceId }),
+
+  // Files: the save dialog (Tauri's dialog plugin), exports and printouts
+  /** Asks where to save; the chosen path, or null when the person cancelled. */
+  saveDialog: async (defaultPath: string, filterName: string, extensions: string[]): Promise<string | null> => {
+    try {
+      return await save({ defaultPath, filters: [{ name: filterName, extensions }] });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  exportFile: (form: ExportForm) => call<ExportOutcome>('export_file', { form }),
+  printNotice: (caseId: string, out: string) => call<Printed>('print_notice', { caseId, out }),
+  printCertificate: (caseId: string, out: string) => call<Printed>('print_certificate', { caseId, out }),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -12,3 +12,4 @@ declare module '*/fake-care.js';
 declare module '*/fake-checkpoint.js';
 declare module '*/fake-reports.js';
 declare module '*/fake-devices.js';
+declare module '*/fake-files.js';

@@ -637,3 +637,32 @@ export interface NewDevice {
   /** What the QR code holds: `gridbook:enroll?relay=…&code=…`. */
   qr_text: string;
 }
+
+/** What the export sheet asks the backend to write (crates/export). */
+export interface ExportForm {
+  /** ledger | cases | checks | entries | coverage */
+  kind: string;
+  /** xlsx | csv */
+  format: string;
+  /** The path chosen in the save dialog. */
+  out: string;
+  village?: string | null;
+  from?: string | null;
+  to?: string | null;
+  fullIds?: boolean;
+}
+
+/** What an export wrote. */
+export interface ExportOutcome {
+  rows: number;
+  path: string;
+  full_ids: boolean;
+}
+
+/** What a printout wrote (crates/print). */
+export interface Printed {
+  path: string;
+  bytes: number;
+  /** The certificate number, for a 期满证明. */
+  number: string | null;
+}

@@ -2,6 +2,7 @@
 import care from './care.en';
 import checkpoint from './checkpoint.en';
 import devices from './devices.en';
+import files from './files.en';
 import reports from './reports.en';
 import type zh from './zh-CN';
 
@@ -274,6 +275,7 @@ const en: typeof zh = {
   checkpoint,
   reports,
   devices,
+  files,
 };
 
 export default en;

@@ -2,6 +2,7 @@
 import care from './care.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
 import devices from './devices.zh-CN';
+import files from './files.zh-CN';
 import reports from './reports.zh-CN';
 export default {
   app: { title: '网格台账' },
@@ -272,4 +273,5 @@ export default {
   checkpoint,
   reports,
   devices,
+  files,
 };
