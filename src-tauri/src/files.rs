@@ -58,7 +58,7 @@ pub struct ExportForm {
     full_ids: bool,
 }
 
-fn request(f: ExportForm) -> Result<Request, ExportError> {
+fn request(f: ExportForm) -> R<Request> {
     Ok(Request {
         kind: Kind::parse(&f.kind)?,
         format: Format::parse(&f.format)?,
@@ -72,7 +72,7 @@ fn request(f: ExportForm) -> Result<Request, ExportError> {
 
 #[tauri::command(async)]
 pub fn export_file(app: State<'_, App>, form: ExportForm) -> R<Outcome> {
-    app.wrote(request(form).and_then(|req| gridbook_export::export(&app.store, &req)))
+    app.wrote(gridbook_export::export(&app.store, &request(form)?))
 }
 
 #[tauri::command(async)]
