@@ -191,11 +191,12 @@ impl Devices {
         Ok(Some((device, token)))
     }
 
-    /// Notes that `device_id` synced now.
+    /// Notes that `device_id` synced now (to the minute: the rounds of one session write once).
     pub fn seen(&self, device_id: &str) -> Result<()> {
         self.conn().execute(
             "INSERT INTO device_seen (device_id, last_sync) VALUES (?1, ?2)
-             ON CONFLICT (device_id) DO UPDATE SET last_sync = excluded.last_sync",
+             ON CONFLICT (device_id) DO UPDATE SET last_sync = excluded.last_sync
+             WHERE device_seen.last_sync < excluded.last_sync - 60",
             params![device_id, unix_now()],
         )?;
         Ok(())
@@ -375,6 +376,10 @@ mod tests {
             d.device_id
         );
         assert!(devices.redeem_code(&code.code).unwrap().is_none(), "used");
+        assert!(devices.last_syncs().unwrap().is_empty());
+        devices.seen(&d.device_id).unwrap();
+        let first = devices.last_syncs().unwrap()[&d.device_id];
+        assert!((first - unix_now()).abs() <= 1);
 
         let again = devices.issue_code(&d.device_id, DEFAULT_VALID).unwrap();
         devices.revoke(&d.device_id).unwrap();
