@@ -24,7 +24,7 @@ pub struct AppError {
 }
 
 impl AppError {
-    fn new(kind: &'static str, (message, message_en): (String, String)) -> Self {
+    pub(crate) fn new(kind: &'static str, (message, message_en): (String, String)) -> Self {
         AppError {
             kind,
             message,

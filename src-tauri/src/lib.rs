@@ -7,7 +7,9 @@
 //! depend on tauri, and nothing depends on it.
 
 mod commands;
+mod devices;
 mod error;
+mod files;
 mod lock;
 mod township;
 
@@ -99,6 +101,7 @@ fn start(h: &tauri::AppHandle, store: Store) -> std::io::Result<()> {
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = data_dir(app);
             // An encrypted store waits for its PIN (lock::unlock opens it).
@@ -178,6 +181,13 @@ pub fn run() {
             lock::set_pin,
             lock::new_recovery_code,
             lock::set_lock_idle,
+            devices::enroll_code,
+            devices::devices_list,
+            devices::device_add,
+            devices::device_revoke,
+            files::export_file,
+            files::print_notice,
+            files::print_certificate,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

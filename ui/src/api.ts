@@ -3,6 +3,7 @@
 // @tauri-apps/api/core) can replace the backend without touching the screens.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { save } from '@tauri-apps/plugin-dialog';
 import type {
   CaseDetail,
   CaseForm,
@@ -48,6 +49,8 @@ import type {
 import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
+import type { ListedDevice, NewDevice } from './types';
+import type { ExportForm, ExportOutcome, Printed } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -130,6 +133,8 @@ export const api = {
   setDeviceName: (name: string) => call<null>('set_device_name', { name }),
   setLanguage: (lang: Language) => call<null>('set_language', { lang }),
   enroll: (relayUrl: string, token: string) => call<Enrollment>('enroll', { relayUrl, token }),
+  /** Enrolls with a one-time code (typed or scanned) instead of a token. */
+  enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
 
   // Isolation follow-ups
@@ -186,6 +191,25 @@ export const api = {
   /** The report as a ready WeChat text block; level `township` is the township's roll-up. */
   reportText: (level: ReportLevel | 'township', unitId: string, date: string) =>
     call<string>('report_text', { level, unitId, date }),
+
+  // Devices, managed by a township device through the relay (设备)
+  devicesList: () => call<ListedDevice[]>('devices_list'),
+  deviceAdd: (name: string, role: string, village: string | null) =>
+    call<NewDevice>('device_add', { name, role, village }),
+  deviceRevoke: (deviceId: string) => call<null>('device_revoke', { deviceId }),
+
+  // Files: the save dialog (Tauri's dialog plugin), exports and printouts
+  /** Asks where to save; the chosen path, or null when the person cancelled. */
+  saveDialog: async (defaultPath: string, filterName: string, extensions: string[]): Promise<string | null> => {
+    try {
+      return await save({ defaultPath, filters: [{ name: filterName, extensions }] });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  exportFile: (form: ExportForm) => call<ExportOutcome>('export_file', { form }),
+  printNotice: (caseId: string, out: string) => call<Printed>('print_notice', { caseId, out }),
+  printCertificate: (caseId: string, out: string) => call<Printed>('print_certificate', { caseId, out }),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -12,3 +12,5 @@ declare module '*/fake-isolation.js';
 declare module '*/fake-checkpoint.js';
 declare module '*/fake-reports.js';
 declare module '*/fake-lock.js';
+declare module '*/fake-devices.js';
+declare module '*/fake-files.js';

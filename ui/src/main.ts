@@ -19,6 +19,8 @@ async function boot() {
     await import('../tests/fake-checkpoint.js');
     await import('../tests/fake-reports.js');
     await import('../tests/fake-lock.js');
+    await import('../tests/fake-devices.js');
+    await import('../tests/fake-files.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);

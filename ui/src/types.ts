@@ -617,3 +617,55 @@ export interface ReportSubmitResult {
   late: boolean;
   figures: Figures;
 }
+
+/** A device as the relay lists it for a township device (设备 screen). */
+export interface ListedDevice {
+  device_id: string;
+  name: string;
+  role: string;
+  /** `township`, or `village:<id>`. */
+  scope: string;
+  revoked: boolean;
+  /** Last sync, seconds since the Unix epoch; null if it never synced. */
+  last_sync: number | null;
+}
+
+/** A device just added through the relay, with its one-time enrollment code. */
+export interface NewDevice {
+  device_id: string;
+  /** `ABCD-EFGH`. */
+  code: string;
+  /** RFC 3339, UTC. */
+  expires_at: string;
+  /** What the QR code holds: `gridbook:enroll?relay=…&code=…`. */
+  qr_text: string;
+}
+
+/** What the export sheet asks the backend to write (crates/export). */
+export interface ExportForm {
+  /** ledger | cases | checks | entries | coverage */
+  kind: string;
+  /** xlsx | csv */
+  format: string;
+  /** The path chosen in the save dialog. */
+  out: string;
+  village?: string | null;
+  from?: string | null;
+  to?: string | null;
+  fullIds?: boolean;
+}
+
+/** What an export wrote. */
+export interface ExportOutcome {
+  rows: number;
+  path: string;
+  full_ids: boolean;
+}
+
+/** What a printout wrote (crates/print). */
+export interface Printed {
+  path: string;
+  bytes: number;
+  /** The certificate number, for a 期满证明. */
+  number: string | null;
+}

@@ -125,8 +125,11 @@ pub enum Cmd {
         #[arg(long)]
         relay: String,
         /// The device token given by `relay device add`.
+        #[arg(long, required_unless_present = "code", conflicts_with = "code")]
+        token: Option<String>,
+        /// The one-time enrollment code given by `relay device add --code` (instead of a token).
         #[arg(long)]
-        token: String,
+        code: Option<String>,
         /// CA certificate (PEM) to trust for a relay with its own certificate.
         #[arg(long)]
         ca: Option<PathBuf>,
@@ -397,6 +400,15 @@ pub enum RelayDeviceCmd {
         /// Name, e.g. 桂花村网格员手机.
         #[arg(long)]
         name: String,
+        /// Give a one-time enrollment code (short, expires, works once) instead of the token.
+        #[arg(long)]
+        code: bool,
+        /// How long the code works, e.g. 30m, 24h, 7d (default 24h).
+        #[arg(long, requires = "code")]
+        valid_for: Option<String>,
+        /// The relay address devices use, put in the QR text with the code.
+        #[arg(long, requires = "code")]
+        relay_url: Option<String>,
     },
     /// List devices.
     List,

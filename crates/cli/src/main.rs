@@ -7,6 +7,7 @@
 
 mod args;
 mod checkpoint;
+mod enroll_code;
 mod export;
 mod import;
 mod isolation;

@@ -269,9 +269,24 @@ pub fn run(cli: Cli) -> R {
             });
         }
         Cmd::Relay(_) | Cmd::Lock(_) => {}
-        Cmd::Enroll { relay, token, ca } => {
+        Cmd::Enroll {
+            relay,
+            token,
+            code,
+            ca,
+        } => {
             let ca = ca.as_ref().map(std::fs::read_to_string).transpose()?;
-            crate::sync_cmds::enroll(&store, relay, token, ca.as_deref(), json, lang)?;
+            let secret = match (token, code) {
+                (Some(t), _) => crate::sync_cmds::Secret::Token(t),
+                (None, Some(c)) => crate::sync_cmds::Secret::Code(c),
+                (None, None) => {
+                    return Err(Failure::invalid(
+                        "请给出 --token 或 --code".to_owned(),
+                        "give --token or --code".to_owned(),
+                    ))
+                }
+            };
+            crate::sync_cmds::enroll(&store, relay, secret, ca.as_deref(), json, lang)?;
         }
         Cmd::Sync => crate::sync_cmds::sync(&store, json, lang)?,
         Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {

@@ -107,6 +107,9 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                     township: _,
                     role,
                     name,
+                    code,
+                    valid_for,
+                    relay_url,
                 } => {
                     if let Some(v) = village {
                         let store = Store::open(&cli.data)?;
@@ -116,6 +119,20 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                                 format!("village not found: {v}"),
                             ));
                         }
+                    }
+                    if *code {
+                        return crate::enroll_code::add(
+                            &devices,
+                            crate::enroll_code::NewDevice {
+                                name,
+                                role,
+                                village: village.as_deref().map(str::trim),
+                                valid_for: valid_for.as_deref(),
+                                relay_url: relay_url.as_deref(),
+                            },
+                            json,
+                            lang,
+                        );
                     }
                     let (dev, token) =
                         devices.add(name, role, village.as_deref().map(str::trim))?;
@@ -162,17 +179,28 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What `enroll` is given: the device token, or a one-time code to exchange for it.
+pub enum Secret<'a> {
+    /// `--token`.
+    Token(&'a str),
+    /// `--code`.
+    Code(&'a str),
+}
+
 /// Runs `enroll`.
 pub fn enroll(
     store: &Store,
     relay: &str,
-    token: &str,
+    secret: Secret<'_>,
     ca: Option<&str>,
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
     crate::relay_ops::warn_plain_http(relay, lang);
-    let hello = gridbook_sync::client::enroll(store, relay, token, ca)?;
+    let hello = match secret {
+        Secret::Token(token) => gridbook_sync::client::enroll(store, relay, token, ca)?,
+        Secret::Code(code) => gridbook_sync::enrollment::enroll_with_code(store, relay, code, ca)?,
+    };
     emit(json, &hello, || {
         format!(
             "{} {} ({})",

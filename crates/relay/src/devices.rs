@@ -39,14 +39,14 @@ pub struct Devices {
     conn: Mutex<Connection>,
 }
 
-fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     Sha256::digest(token.trim().as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     // Two v4 UUIDs: 244 random bits from the operating system's generator.
     format!(
         "{}{}",
@@ -72,12 +72,13 @@ impl Devices {
                 created_at INTEGER NOT NULL
             );",
         )?;
+        crate::enroll_codes::create_tables(&conn)?;
         Ok(Devices {
             conn: Mutex::new(conn),
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -167,7 +168,7 @@ impl Devices {
     }
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     Ok(Device {
         device_id: r.get(0)?,
         name: r.get(1)?,

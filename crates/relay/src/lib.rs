@@ -12,7 +12,9 @@
 //! gridbook-store and gridbook-sync; must not depend on the CLI or tauri.
 
 mod access;
+mod device_api;
 pub mod devices;
+pub mod enroll_codes;
 mod error;
 pub mod ops;
 mod server;
@@ -67,6 +69,11 @@ pub trait Storage: Replica + Send + Sync + 'static {
     fn note_device(&self, _device: &Device) -> Result<()> {
         Ok(())
     }
+    /// Whether the township has village `id` (a township device adds devices only to those);
+    /// a storage that cannot tell accepts any well-formed id.
+    fn has_village(&self, _id: &str) -> Result<bool> {
+        Ok(true)
+    }
 }
 
 impl Storage for Store {
@@ -85,6 +92,10 @@ impl Storage for Store {
 
     fn health(&self) -> Result<()> {
         self.setting("relay_id").map(drop).map_err(Into::into)
+    }
+
+    fn has_village(&self, id: &str) -> Result<bool> {
+        Ok(self.villages()?.iter().any(|v| v.id == id))
     }
 
     fn database_bytes(&self) -> u64 {
@@ -114,6 +125,7 @@ pub struct Relay<S: Storage> {
     metrics: Arc<Metrics>,
     /// Devices (id, name) whose name the storage already has.
     noted: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
+    limiter: enroll_codes::Limiter,
 }
 
 impl<S: Storage> Relay<S> {
@@ -128,6 +140,7 @@ impl<S: Storage> Relay<S> {
             relay_id,
             metrics: Arc::new(Metrics::default()),
             noted: Default::default(),
+            limiter: enroll_codes::Limiter::default(),
         }))
     }
 
@@ -273,6 +286,9 @@ async fn sync_inner<S: Storage>(
         let docs_in = req.messages.len() as u64;
         let resp = serve(&*relay2.storage, &device.device_id, &access, req).map_err(internal)?;
         let docs_out = resp.messages.len() as u64;
+        if let Err(e) = relay2.devices.seen(&device.device_id) {
+            tracing::warn!(error = %e, "could not note the device's last sync");
+        }
         relay2.metrics.sync(started.elapsed(), docs_in, docs_out);
         note2.with(|n| {
             n.docs_in = docs_in;
@@ -308,6 +324,12 @@ pub fn router<S: Storage>(relay: Arc<Relay<S>>) -> Router {
     Router::new()
         .route("/v1/hello", get(hello::<S>))
         .route("/v1/sync", post(sync::<S>))
+        .route("/v1/enroll", post(device_api::enroll::<S>))
+        .route(
+            "/v1/devices",
+            get(device_api::list::<S>).post(device_api::add::<S>),
+        )
+        .route("/v1/devices/revoke", post(device_api::revoke::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(relay)
         .layer(axum::middleware::from_fn_with_state(

@@ -113,9 +113,12 @@ pub fn run_with(
         let served = match &options.tls {
             None => {
                 let listener = tokio::net::TcpListener::from_std(listener)?;
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(stopped())
-                    .await
+                axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(stopped())
+                .await
             }
             Some(t) => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
@@ -131,7 +134,7 @@ pub fn run_with(
                 });
                 axum_server::from_tcp_rustls(listener, config)
                     .handle(handle)
-                    .serve(app.into_make_service())
+                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
                     .await
             }
         };

@@ -116,6 +116,45 @@ impl Client {
         serde_json::from_str(&text).map_err(|e| SyncError::Malformed(e.to_string()))
     }
 
+    /// `GET` (no body) or `POST` (a JSON body) of a small JSON endpoint, with this client's
+    /// token if it has one; the answer is read up to 4 MiB.
+    pub fn call_json(
+        &self,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let url = format!("{}{path}", self.base);
+        let auth = format!("Bearer {}", self.token);
+        let sent = match body {
+            None => {
+                let mut call = self.agent.get(&url);
+                if !self.token.is_empty() {
+                    call = call.header("Authorization", &auth);
+                }
+                call.call()
+            }
+            Some(b) => {
+                let mut call = self
+                    .agent
+                    .post(&url)
+                    .header("Content-Type", "application/json");
+                if !self.token.is_empty() {
+                    call = call.header("Authorization", &auth);
+                }
+                call.send(b.to_string().as_bytes())
+            }
+        };
+        let mut resp = sent.map_err(|e| SyncError::Network(e.to_string()))?;
+        Self::check(&mut resp)?;
+        let text = resp
+            .body_mut()
+            .with_config()
+            .limit(4 << 20)
+            .read_to_string()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| SyncError::Malformed(e.to_string()))
+    }
+
     /// One round trip; returns the response and the bytes of both bodies as sent.
     pub fn post(&self, req: &Request) -> Result<(Response, usize, usize)> {
         let plain = req.encode();

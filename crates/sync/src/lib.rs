@@ -10,6 +10,7 @@ pub mod background;
 pub mod body;
 pub mod client;
 pub mod engine;
+pub mod enrollment;
 mod error;
 pub mod index;
 pub mod replica;

@@ -1,6 +1,8 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
 import isolation from './isolation.en';
 import checkpoint from './checkpoint.en';
+import devices from './devices.en';
+import files from './files.en';
 import reports from './reports.en';
 import lock from './lock.en';
 import type zh from './zh-CN';
@@ -274,6 +276,8 @@ const en: typeof zh = {
   checkpoint,
   reports,
   lock,
+  devices,
+  files,
 };
 
 export default en;

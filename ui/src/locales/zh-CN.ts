@@ -1,6 +1,8 @@
 // 简体中文 — the default language. en.ts must have the same keys (a unit test checks).
 import isolation from './isolation.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
+import devices from './devices.zh-CN';
+import files from './files.zh-CN';
 import reports from './reports.zh-CN';
 import lock from './lock.zh-CN';
 export default {
@@ -272,4 +274,6 @@ export default {
   checkpoint,
   reports,
   lock,
+  devices,
+  files,
 };

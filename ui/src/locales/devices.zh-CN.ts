@@ -1,0 +1,33 @@
+// 简体中文 strings of enrollment with a one-time code and of the township's 设备 screen;
+// devices.en.ts must have the same keys (a unit test checks).
+export default {
+  nav: '设备',
+  title: '设备管理',
+  hint: '为网格员、卡口志愿者、村医添加设备：新设备扫码或输入注册码即可加入，注册码只能用一次。',
+  add: '添加设备',
+  name: '设备名称',
+  namePlaceholder: '如：桂花村-李网格员手机',
+  role: '角色',
+  village: '所属村（社区）',
+  wholeTownship: '全镇',
+  lastSync: '上次同步',
+  never: '从未同步',
+  revoked: '已停用',
+  revoke: '停用',
+  revokeConfirm: '停用“{name}”？停用后这台设备不能再同步，需要重新添加才能使用。',
+  revokedDone: '已停用',
+  thisDevice: '本机',
+  empty: '还没有设备',
+  codeTitle: '注册码',
+  codeHint: '在新设备的“设置”中扫描二维码，或输入中继地址和下面的注册码。',
+  expires: '有效期至 {time}，只能使用一次',
+  done: '完成',
+  offline: '需要连上中继才能管理设备',
+  // Settings: joining with a code
+  secret: '注册码',
+  secretPlaceholder: '8 位注册码（如 ABCD-EFGH）或令牌',
+  scan: '扫码',
+  scanTitle: '扫描设备注册二维码',
+  notEnrollQr: '这不是设备注册二维码',
+  manage: '设备管理',
+};

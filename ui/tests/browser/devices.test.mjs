@@ -1,0 +1,179 @@
+// The township's 设备 screen and enrollment with a one-time code, on the fake backend
+// (tests/fake-devices.js), at phone and laptop sizes: the list with role, village and last sync;
+// adding a device shows a QR code that decodes (with jsQR from its pixels) to the relay address
+// and the code shown; revoking asks first; a grid worker's device is refused by the relay. On a
+// new device the code is typed (any case, with spaces) or scanned with the camera (Chromium's
+// fake camera playing the QR code); a wrong code says so and enrolls nothing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { VIEWPORTS, callsOf, expectToast, startServer, withApp } from './helpers.mjs';
+import { fakeCameraArgs, writeQrY4m } from './camera.mjs';
+
+let server;
+let dir;
+before(async () => {
+  server = await startServer();
+  dir = mkdtempSync(join(tmpdir(), 'gridbook-enroll-'));
+});
+after(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const TOWNSHIP = { role: 'township' };
+/** A device waiting in the fake relay's registry with the one-time `code`. */
+const seedCode = (page, code) =>
+  page.evaluate((c) => {
+    const reg = window.__fake.devices;
+    const id = `dev-${c}`;
+    reg.devices.push({ device_id: id, name: '红星村-李医生手机', role: 'doctor', scope: 'village:v-hongxing', revoked: false, last_sync: null });
+    reg.codes.set(c, { device_id: id, expires: Date.now() + 3600_000, used: false });
+  }, code);
+
+for (const viewport of VIEWPORTS) {
+  const size = `${viewport.width}x${viewport.height}`;
+  describe(`devices (${size})`, () => {
+    test('the township lists, adds (QR code) and revokes devices', async () => {
+      await withApp(server, { viewport, hash: '#/settings', fake: TOWNSHIP }, async (page, { shot, wide }) => {
+        await page.locator('[data-test="settings-devices"]').click();
+        const rows = page.locator('[data-test="device-row"]');
+        await rows.first().waitFor();
+        assert.equal(await rows.count(), 3);
+        const worker = rows.filter({ hasText: '红星村-王网格员手机' });
+        assert.match(await worker.innerText(), /网格员 · 红星村/);
+        assert.match(await worker.innerText(), /上次同步：3 小时前|上次同步：今天|上次同步：昨天/);
+        assert.match(await rows.filter({ hasText: '新华村卡口平板' }).innerText(), /从未同步/);
+        if (wide) assert.match(await page.locator('[data-test="side-nav"]').innerText(), /设备/);
+        await shot('devices-list');
+
+        // Add: a name is needed; then the code and its QR code.
+        await page.locator('[data-test="device-add"]').click();
+        await page.locator('[data-test="device-save"]').click();
+        await page.locator('[data-test="device-form"] .van-field__error-message', { hasText: '请填写' }).waitFor();
+        assert.equal((await callsOf(page, 'device_add')).length, 0);
+        await page.locator('[data-test="device-name"] input').fill('红星村-李医生手机');
+        await page.locator('[data-test="device-role"] [data-role="doctor"]').click();
+        await page.locator('[data-test="device-village"] .van-radio').first().click();
+        await shot('devices-add');
+        await page.locator('[data-test="device-save"]').click();
+        const code = (await page.locator('[data-test="device-code-text"]').innerText()).trim();
+        assert.match(code, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+        const args = (await callsOf(page, 'device_add')).at(-1).args;
+        assert.deepEqual(args, { name: '红星村-李医生手机', role: 'doctor', village: args.village });
+        assert.ok(args.village, 'a village was picked');
+
+        // The QR code, read back by jsQR from the image's pixels.
+        const img = page.locator('[data-test="device-qr"]');
+        await page.waitForFunction(() => document.querySelector('[data-test="device-qr"]')?.complete);
+        assert.ok(await img.isVisible());
+        const px = await page.evaluate(() => {
+          const el = document.querySelector('[data-test="device-qr"]');
+          const c = document.createElement('canvas');
+          c.width = el.naturalWidth;
+          c.height = el.naturalHeight;
+          const ctx = c.getContext('2d');
+          ctx.drawImage(el, 0, 0);
+          return { w: c.width, h: c.height, data: Array.from(ctx.getImageData(0, 0, c.width, c.height).data) };
+        });
+        const decoded = jsQR(new Uint8ClampedArray(px.data), px.w, px.h);
+        assert.equal(decoded?.data, `gridbook:enroll?relay=https://relay.mositai.example:8443&code=${code}`);
+        assert.match(await page.locator('[data-test="device-code"]').innerText(), /有效期至 .*只能使用一次/);
+        await shot('devices-code');
+        await page.locator('[data-test="device-code-done"]').click();
+        await page.locator('[data-test="device-code"]').waitFor({ state: 'hidden' });
+        assert.equal(await rows.count(), 4);
+
+        // Revoke asks first; cancelling changes nothing.
+        const doctor = rows.filter({ hasText: '红星村-李医生手机' });
+        await doctor.locator('[data-test="device-revoke"]').click();
+        const dialog = page.locator('.van-dialog:visible');
+        await dialog.filter({ hasText: '停用“红星村-李医生手机”' }).waitFor();
+        await shot('devices-revoke-confirm');
+        await dialog.locator('.van-dialog__cancel').click();
+        await dialog.waitFor({ state: 'hidden' });
+        assert.equal((await callsOf(page, 'device_revoke')).length, 0);
+        await doctor.locator('[data-test="device-revoke"]').click();
+        await page.locator('.van-dialog:visible .van-dialog__confirm').click();
+        await expectToast(page, '已停用');
+        await doctor.locator('.van-tag', { hasText: '已停用' }).waitFor();
+        assert.equal(await doctor.locator('[data-test="device-revoke"]').count(), 0);
+        const revokedId = await page.evaluate(
+          (n) => window.__fake.devices.devices.find((d) => d.name === n && d.revoked)?.device_id,
+          '红星村-李医生手机',
+        );
+        assert.ok(revokedId);
+        assert.deepEqual((await callsOf(page, 'device_revoke')).at(-1).args, { deviceId: revokedId });
+        // The code of a revoked device no longer enrolls.
+        await assert.rejects(
+          page.evaluate((c) => window.__fake.commands.enroll_code({ relayUrl: 'https://relay.mositai.example:8443', code: c }), code),
+        );
+        await shot('devices-revoked');
+      });
+    });
+
+    test('a grid worker device cannot manage devices', async () => {
+      await withApp(server, { viewport, hash: '#/devices' }, async (page, { shot }) => {
+        await page.locator('[data-test="devices-problem"]', { hasText: '只有镇街设备可以管理设备' }).waitFor();
+        assert.equal(await page.locator('[data-test="device-add"]').isDisabled(), true);
+        await page.goto(`${server.url}#/settings`);
+        await page.locator('[data-test="settings"]').waitFor();
+        assert.equal(await page.locator('[data-test="settings-devices"]').count(), 0);
+        await shot('devices-refused');
+      });
+    });
+
+    test('a new device enrolls with a typed code; a wrong one is refused', async () => {
+      await withApp(server, { viewport, hash: '#/settings', fake: { enrolled: false } }, async (page, { shot }) => {
+        await page.locator('[data-test="settings"]').waitFor();
+        await seedCode(page, 'K7MQ-4XRT');
+        await page.locator('[data-test="relay-url"] input').fill('https://relay.mositai.example:8443');
+        await page.locator('[data-test="token"] input').fill('k7mq 4xrz');
+        await page.locator('[data-test="enroll"]').click();
+        await page.locator('[data-test="token"] .van-field__error-message', { hasText: '注册码无效' }).waitFor();
+        assert.deepEqual((await callsOf(page, 'enroll_code')).at(-1).args, {
+          relayUrl: 'https://relay.mositai.example:8443',
+          code: 'K7MQ-4XRZ',
+        });
+        assert.match(await page.locator('[data-test="enroll-status"]').innerText(), /未/);
+        await shot('enroll-code-wrong');
+        await page.locator('[data-test="token"] input').fill('k7mq 4xrt');
+        await page.locator('[data-test="enroll"]').click();
+        await page.locator('[data-test="enroll-status"]', { hasText: '莫斯台街道' }).waitFor();
+        assert.deepEqual((await callsOf(page, 'enroll_code')).at(-1).args, {
+          relayUrl: 'https://relay.mositai.example:8443',
+          code: 'K7MQ-4XRT',
+        });
+        assert.equal((await callsOf(page, 'enroll')).filter((c) => c.args.token?.startsWith('k7mq')).length, 0);
+        await shot('enroll-code-done');
+      });
+    });
+
+    test('a new device enrolls by scanning the QR code with the camera', async () => {
+      const y4m = join(dir, `enroll-${size}.y4m`);
+      writeQrY4m(y4m, 'gridbook:enroll?relay=https://relay.mositai.example:8443&code=P3WV-9HNB');
+      await withApp(
+        server,
+        { viewport, hash: '#/settings', fake: { enrolled: false }, args: fakeCameraArgs(y4m) },
+        async (page, { shot }) => {
+          await page.locator('[data-test="settings"]').waitFor();
+          await seedCode(page, 'P3WV-9HNB');
+          assert.equal(await page.locator('[data-test="relay-url"] input').inputValue(), '');
+          await page.locator('[data-test="enroll-scan"]').click();
+          await page.locator('[data-test="qr-scanner"]', { hasText: '扫描设备注册二维码' }).waitFor();
+          await page.locator('[data-test="enroll-status"]', { hasText: '莫斯台街道' }).waitFor();
+          assert.deepEqual((await callsOf(page, 'enroll_code')).at(-1).args, {
+            relayUrl: 'https://relay.mositai.example:8443',
+            code: 'P3WV-9HNB',
+          });
+          assert.equal(await page.locator('[data-test="relay-url"] input').inputValue(), 'https://relay.mositai.example:8443');
+          await page.locator('[data-test="qr-scanner"]').waitFor({ state: 'hidden' });
+          await shot('enroll-code-scanned');
+        },
+      );
+    });
+  });
+}

@@ -1,0 +1,82 @@
+// The fake backend's device commands (the township's 设备 screen and enrollment with a one-time
+// code), added to window.__fake.commands (see fake-backend.js). Like the relay: only a township
+// device manages devices; a new device gets an 8-letter code from the relay's alphabet that
+// works once and expires after 24 hours; a revoked device's code no longer works; a device
+// cannot revoke itself. Codes issued here enroll the fake's own device (enroll_code) too.
+// Tests reach the registry through window.__fake.devices.
+(function installFakeDevices() {
+  const g = globalThis;
+  if (!g.__fake || g.__fake.devices) return;
+  const fake = g.__fake;
+  const { state, commands } = fake;
+  const { uuid, Invalid } = fake.lib;
+  const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  const ROLES = ['grid-worker', 'volunteer', 'doctor', 'township'];
+  const now = () => Math.floor(Date.now() / 1000);
+
+  const registry = {
+    devices: [
+      { device_id: state.device_id, name: state.device_name, role: 'township', scope: 'township', revoked: false, last_sync: now() - 25 * 60 },
+      { device_id: uuid(), name: '红星村-王网格员手机', role: 'grid-worker', scope: 'village:v-hongxing', revoked: false, last_sync: now() - 3 * 3600 },
+      { device_id: uuid(), name: '新华村卡口平板', role: 'volunteer', scope: 'village:' + (state.villages[1]?.id ?? 'v-xinhua'), revoked: false, last_sync: null },
+    ],
+    /** code → { device_id, expires, used } */
+    codes: new Map(),
+  };
+
+  const refusedForRole = () => {
+    if (state.role !== 'township') throw { kind: 'refused', message: '只有镇街设备可以管理设备' };
+    if (!state.enrolled) throw { kind: 'not_enrolled', message: '尚未登记到中继：请在“设置”中填写中继地址和登记令牌' };
+  };
+  const newCode = () => {
+    let s = '';
+    for (let i = 0; i < 8; i++) s += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+    return `${s.slice(0, 4)}-${s.slice(4)}`;
+  };
+
+  Object.assign(commands, {
+    devices_list: () => {
+      refusedForRole();
+      return registry.devices.map((d) => ({ ...d }));
+    },
+    device_add: ({ name, role, village }) => {
+      refusedForRole();
+      const n = String(name ?? '').trim();
+      if (!n || n.length > 60) throw new Invalid('name', '输入无效：device name must be 1–60 characters');
+      if (!ROLES.includes(role)) throw { kind: 'invalid', message: `输入无效：unknown role '${role}'` };
+      if (role === 'township' && village) throw { kind: 'invalid', message: '输入无效：a township device has no village' };
+      if (role !== 'township' && !state.villages.some((v) => v.id === village)) {
+        throw { kind: 'invalid', message: '找不到该村（社区），请先同步' };
+      }
+      const d = { device_id: uuid(), name: n, role, scope: role === 'township' ? 'township' : `village:${village}`, revoked: false, last_sync: null };
+      registry.devices.push(d);
+      const code = newCode();
+      const expires = new Date((now() + 24 * 3600) * 1000);
+      registry.codes.set(code, { device_id: d.device_id, expires: expires.getTime(), used: false });
+      const relay = state.relay_url ? `relay=${encodeURIComponent(state.relay_url).replace(/%3A/g, ':').replace(/%2F/g, '/')}&` : '';
+      return { device_id: d.device_id, code, expires_at: expires.toISOString().replace(/\.\d{3}Z$/, 'Z'), qr_text: `gridbook:enroll?${relay}code=${code}` };
+    },
+    device_revoke: ({ deviceId }) => {
+      refusedForRole();
+      if (deviceId === state.device_id) throw { kind: 'invalid', message: '不能停用本机' };
+      const d = registry.devices.find((x) => x.device_id === deviceId);
+      if (!d) throw { kind: 'invalid', message: `输入无效：unknown device ${deviceId}` };
+      d.revoked = true;
+      return null;
+    },
+    enroll_code: ({ relayUrl, code }) => {
+      if (!/^https?:\/\/[^\s/]+/.test(String(relayUrl || ''))) throw new Invalid('relay_url', '中继地址格式不正确，应以 http:// 或 https:// 开头');
+      const c = registry.codes.get(String(code || '').toUpperCase());
+      const d = c && registry.devices.find((x) => x.device_id === c.device_id);
+      if (!c || c.used || c.expires <= Date.now() || !d || d.revoked) {
+        throw { kind: 'refused', message: '注册码无效、已用过或已过期：请向镇防控办索取新的注册码' };
+      }
+      c.used = true;
+      const hello = commands.enroll({ relayUrl, token: `token-of-${d.device_id}` });
+      state.role = d.role;
+      state.village_id = d.role === 'township' ? null : d.scope.slice('village:'.length);
+      return { ...hello, device_id: d.device_id, name: d.name, role: d.role, village_id: state.village_id };
+    },
+  });
+  fake.devices = registry;
+})();

@@ -1,0 +1,57 @@
+// The fake backend's save dialog (Tauri's dialog plugin, `plugin:dialog|save`), exports and
+// printouts, added to window.__fake.commands (see fake-backend.js). The dialog answers
+// `<FAKE_OPTS.saveDir or /home/gridbook/文档>/<default name>`, or null with FAKE_OPTS.saveCancel;
+// an export counts the rows it would write from the fake's state (persons of the scope for the
+// ledger, cases for cases); a certificate is refused for a case that is not released. Tests
+// read what was "written" from window.__fake.files.
+(function installFakeFiles() {
+  const g = globalThis;
+  if (!g.__fake || g.__fake.files) return;
+  const fake = g.__fake;
+  const { state, commands } = fake;
+  const opts = g.__FAKE_OPTS || {};
+  const written = [];
+  const KINDS = ['ledger', 'cases', 'checks', 'entries', 'coverage'];
+
+  const checkOut = (out, ext) => {
+    if (typeof out !== 'string' || !out) throw { kind: 'invalid', message: '请选择保存位置' };
+    if (!out.toLowerCase().endsWith(`.${ext}`)) throw { kind: 'invalid', message: `文件扩展名应为 .${ext}` };
+  };
+
+  Object.assign(commands, {
+    'plugin:dialog|save': ({ options }) => {
+      if (opts.saveCancel) return null;
+      return `${opts.saveDir || '/home/gridbook/文档'}/${options?.defaultPath || 'export'}`;
+    },
+    export_file: ({ form }) => {
+      if (!KINDS.includes(form.kind)) throw { kind: 'invalid', message: `导出类型“${form.kind}”无效` };
+      if (form.format !== 'xlsx' && form.format !== 'csv') throw { kind: 'invalid', message: `文件格式“${form.format}”无效` };
+      checkOut(form.out, form.format);
+      if (form.fullIds && state.role !== 'township') throw { kind: 'refused', message: '只有镇级设备可以导出完整身份证号' };
+      let rows = 0;
+      if (form.kind === 'ledger') {
+        rows = [...state.persons.values()].filter((p) => !p.deleted && (!form.village || state.households.get(p.household_id)?.village_id === form.village)).length;
+      } else if (form.kind === 'cases') {
+        rows = fake.isolation ? [...fake.isolation.cases.values()].filter((c) => !c.deleted).length : 0;
+      }
+      written.push({ what: 'export', ...form, rows });
+      return { rows, path: form.out, full_ids: !!form.fullIds };
+    },
+    print_notice: ({ caseId, out }) => {
+      checkOut(out, 'pdf');
+      if (!fake.isolation?.cases.get(caseId)) throw { kind: 'not_found', message: '找不到管控对象' };
+      written.push({ what: 'notice', caseId, out });
+      return { path: out, bytes: 48213, number: null };
+    },
+    print_certificate: ({ caseId, out }) => {
+      checkOut(out, 'pdf');
+      const c = fake.isolation?.cases.get(caseId);
+      if (!c) throw { kind: 'not_found', message: '找不到管控对象' };
+      if (c.status !== 'released') throw { kind: 'refused', message: '管控对象尚未解除，不能开具期满证明' };
+      const number = `MST-${(c.released_on || '').replace(/-/g, '')}-${caseId.slice(-4).toUpperCase()}`;
+      written.push({ what: 'certificate', caseId, out, number });
+      return { path: out, bytes: 51377, number };
+    },
+  });
+  fake.files = written;
+})();

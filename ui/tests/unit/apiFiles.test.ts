@@ -1,0 +1,42 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
+const save = vi.fn();
+vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
+vi.mock('@tauri-apps/plugin-dialog', () => ({ save: (...a: unknown[]) => save(...a) }));
+
+const { api } = await import('../../src/api');
+
+describe('api: devices, enrollment codes, files', () => {
+  beforeEach(() => invoke.mockReset());
+
+  it('calls the device and enrollment commands with camelCase args', async () => {
+    invoke.mockResolvedValue(null);
+    await api.enrollCode('https://r.example', 'ABCD-EFGH');
+    expect(invoke).toHaveBeenLastCalledWith('enroll_code', { relayUrl: 'https://r.example', code: 'ABCD-EFGH' });
+    await api.devicesList();
+    expect(invoke).toHaveBeenLastCalledWith('devices_list', undefined);
+    await api.deviceAdd('村医手机', 'doctor', 'v1');
+    expect(invoke).toHaveBeenLastCalledWith('device_add', { name: '村医手机', role: 'doctor', village: 'v1' });
+    await api.deviceRevoke('d1');
+    expect(invoke).toHaveBeenLastCalledWith('device_revoke', { deviceId: 'd1' });
+  });
+
+  it('asks the dialog plugin for a path, then writes the file', async () => {
+    save.mockResolvedValueOnce('/home/u/台账.xlsx');
+    expect(await api.saveDialog('台账.xlsx', 'Excel', ['xlsx'])).toBe('/home/u/台账.xlsx');
+    expect(save).toHaveBeenLastCalledWith({ defaultPath: '台账.xlsx', filters: [{ name: 'Excel', extensions: ['xlsx'] }] });
+    save.mockResolvedValueOnce(null);
+    expect(await api.saveDialog('x.pdf', 'PDF', ['pdf'])).toBeNull();
+    save.mockRejectedValueOnce('dialog failed');
+    await expect(api.saveDialog('x.pdf', 'PDF', ['pdf'])).rejects.toEqual({ kind: 'internal', message: 'dialog failed' });
+    invoke.mockResolvedValue({ rows: 3, path: '/p.csv', full_ids: false });
+    await api.exportFile({ kind: 'ledger', format: 'csv', out: '/p.csv' });
+    expect(invoke).toHaveBeenLastCalledWith('export_file', { form: { kind: 'ledger', format: 'csv', out: '/p.csv' } });
+    await api.printCertificate('case-1', '/c.pdf');
+    expect(invoke).toHaveBeenLastCalledWith('print_certificate', { caseId: 'case-1', out: '/c.pdf' });
+    invoke.mockRejectedValueOnce({ kind: 'refused', message: '管控对象尚未解除' });
+    await expect(api.printNotice('case-1', '/n.pdf')).rejects.toEqual({ kind: 'refused', message: '管控对象尚未解除' });
+  });
+});
