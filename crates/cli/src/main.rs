@@ -13,6 +13,7 @@ mod import;
 mod output;
 mod records;
 mod relay_ops;
+mod relay_pg;
 mod reports;
 mod sync_cmds;
 

@@ -23,6 +23,9 @@ pub enum SyncError {
     /// The device is not enrolled with a relay.
     #[error("not enrolled: run `gridbook enroll --relay URL --token TOKEN`")]
     NotEnrolled,
+    /// A relay's storage engine other than the store (PostgreSQL) failed.
+    #[error("storage: {0}")]
+    Backend(String),
     /// The session did not converge within its round limit.
     #[error("sync did not finish within {0} rounds")]
     TooManyRounds(usize),
