@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use automerge::{Automerge, ReadDoc};
+use automerge::Automerge;
 use gridbook_tests::pg::Postgres;
 use gridbook_tests::procs::{Data, Server};
 use gridbook_tests::{array, str_of};
@@ -215,7 +215,7 @@ fn a_township_moved_in_from_sqlite_syncs_on_without_enrolling_again() {
 
     let first = relay.json(&format!("relay migrate --to-postgres {url}"));
     let docs = first["migrated"]["documents"].as_u64().expect("documents");
-    assert!(docs >= 1 + 2, "the grid and two ledgers at least: {first}");
+    assert!(docs >= 3, "the grid and two ledgers at least: {first}");
     assert_eq!(
         first["migrated"]["documents_changed"].as_u64(),
         Some(docs),

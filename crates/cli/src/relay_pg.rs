@@ -15,8 +15,8 @@ use crate::output::{emit, t, Failure};
 impl From<PgError> for Failure {
     fn from(e: PgError) -> Self {
         match e {
-            PgError::Relay(r) => r.into(),
-            PgError::Store(s) => s.into(),
+            PgError::Relay(r) => (*r).into(),
+            PgError::Store(s) => (*s).into(),
             PgError::Url(ref m) => {
                 Failure::invalid(format!("PostgreSQL 连接串无效：{m}"), e.to_string())
             }
@@ -55,6 +55,8 @@ impl From<PgError> for Failure {
 }
 
 /// Serves every township of the database at `url` (the `relay serve --postgres` path).
+/// Returns what [`gridbook_relay::run_with`] returns, so that `relay serve` treats both alike.
+#[allow(clippy::result_large_err)]
 pub fn run(
     url: &str,
     options: &Options,

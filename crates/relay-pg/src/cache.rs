@@ -25,12 +25,14 @@ pub(crate) struct Cached {
 }
 
 type Key = (String, String);
+/// A document's entry: when last used, and the document.
+type Entry = (u64, Arc<Mutex<Cached>>);
 
 /// Loaded documents by (township, id), each behind its own lock: requests on different
 /// documents do not wait for each other.
 #[derive(Default)]
 pub(crate) struct DocCache {
-    docs: Mutex<HashMap<Key, (u64, Arc<Mutex<Cached>>)>>,
+    docs: Mutex<HashMap<Key, Entry>>,
     tick: Mutex<u64>,
 }
 

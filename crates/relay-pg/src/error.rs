@@ -28,16 +28,28 @@ pub enum PgError {
     Verify(String),
     /// The relay layer (registry input, the SQLite side of a migration).
     #[error(transparent)]
-    Relay(#[from] gridbook_relay::RelayError),
-    /// The SQLite store (the source of a migration).
+    Relay(Box<gridbook_relay::RelayError>),
+    /// The SQLite store (the source of a migration), or a refused message.
     #[error(transparent)]
-    Store(#[from] gridbook_store::StoreError),
+    Store(Box<gridbook_store::StoreError>),
     /// Reading the SQLite registry (the source of a migration).
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// Starting the client's runtime failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<gridbook_relay::RelayError> for PgError {
+    fn from(e: gridbook_relay::RelayError) -> Self {
+        PgError::Relay(Box::new(e))
+    }
+}
+
+impl From<gridbook_store::StoreError> for PgError {
+    fn from(e: gridbook_store::StoreError) -> Self {
+        PgError::Store(Box::new(e))
+    }
 }
 
 impl PgError {
@@ -53,7 +65,7 @@ impl PgError {
 impl From<PgError> for gridbook_sync::SyncError {
     fn from(e: PgError) -> Self {
         match e {
-            PgError::Store(s) => gridbook_sync::SyncError::Store(s),
+            PgError::Store(s) => gridbook_sync::SyncError::Store(*s),
             other => gridbook_sync::SyncError::Backend(other.to_string()),
         }
     }

@@ -236,7 +236,7 @@ impl Storage for PgStore {
 impl From<PgError> for RelayError {
     fn from(e: PgError) -> Self {
         match e {
-            PgError::Relay(r) => r,
+            PgError::Relay(r) => *r,
             other => RelayError::Backend(other.to_string()),
         }
     }

@@ -135,7 +135,7 @@ impl<'a> PgView<'a> {
 
     fn assume_list(&self, doc: &str, peer: &str, heads: Vec<ChangeHash>) -> Result<bool> {
         self.with_doc(doc, peer, |d, s| {
-            assume_peer_has(d, s, heads).map_err(PgError::Store)
+            assume_peer_has(d, s, heads).map_err(PgError::from)
         })
     }
 
@@ -228,7 +228,7 @@ pub(crate) async fn store_changes(
                 .await?
                 .get(0);
             if kept != hash {
-                return Err(PgError::Store(StoreError::Corrupt(format!(
+                return Err(PgError::from(StoreError::Corrupt(format!(
                     "a second change with sequence number {seq} of one actor"
                 ))));
             }
