@@ -207,33 +207,36 @@ pub(crate) async fn store_changes(
     before: &[ChangeHash],
     after: &[ChangeHash],
 ) -> Result<()> {
+    // All the new changes in two statements, however many a message carries.
+    let (mut actors, mut seqs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
     for change in d.get_changes(before) {
-        let actor = change.actor_id().to_bytes().to_vec();
-        let seq = change.seq() as i64;
-        let hash = change.hash().0.to_vec();
-        let inserted = tx
-            .execute(
-                "INSERT INTO changes (township, doc_id, actor, seq, hash)
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&t, &doc, &actor, &seq, &hash],
-            )
-            .await?;
-        if inserted == 0 {
-            let kept: Vec<u8> = tx
-                .query_one(
-                    "SELECT hash FROM changes WHERE township = $1 AND doc_id = $2
-                           AND actor = $3 AND seq = $4",
-                    &[&t, &doc, &actor, &seq],
-                )
-                .await?
-                .get(0);
-            if kept != hash {
-                return Err(PgError::from(StoreError::Corrupt(format!(
-                    "a second change with sequence number {seq} of one actor"
-                ))));
-            }
-        }
+        actors.push(change.actor_id().to_bytes().to_vec());
+        seqs.push(change.seq() as i64);
+        hashes.push(change.hash().0.to_vec());
     }
+    let clash: Option<i64> = tx
+        .query_one(
+            "SELECT min(c.seq) FROM changes c
+               JOIN unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
+                 ON c.actor = n.actor AND c.seq = n.seq
+              WHERE c.township = $1 AND c.doc_id = $2 AND c.hash <> n.hash",
+            &[&t, &doc, &actors, &seqs, &hashes],
+        )
+        .await?
+        .get(0);
+    if let Some(seq) = clash {
+        return Err(PgError::from(StoreError::Corrupt(format!(
+            "a second change with sequence number {seq} of one actor"
+        ))));
+    }
+    tx.execute(
+        "INSERT INTO changes (township, doc_id, actor, seq, hash)
+         SELECT $1, $2, actor, seq, hash
+           FROM unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
+         ON CONFLICT DO NOTHING",
+        &[&t, &doc, &actors, &seqs, &hashes],
+    )
+    .await?;
     let bytes = d.save_after(before);
     tx.execute(
         "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
