@@ -440,6 +440,35 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::unwrap_used)]
+    fn heads_in_a_scope_are_those_of_its_village_and_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        store.demo(3, 3, 12, today).unwrap();
+        let all = store.doc_heads().unwrap();
+        let village = all
+            .iter()
+            .find_map(|(id, _)| id.strip_prefix("ledger:"))
+            .unwrap()
+            .to_owned();
+        let kinds = ["grid", "ledger"];
+        let want: Vec<(String, String)> = all
+            .iter()
+            .filter(|(id, _)| id.starts_with("grid:") || *id == format!("ledger:{village}"))
+            .cloned()
+            .collect();
+        assert_eq!(want.len(), 2, "{all:?}");
+        assert_eq!(store.doc_heads_in(Some(&village), &kinds).unwrap(), want);
+        let every = ["grid", "ledger", "care", "gate", "entries", "reports"];
+        assert_eq!(store.doc_heads_in(None, &every).unwrap(), all);
+        assert!(store
+            .doc_heads_in(Some("no-such-village"), &["ledger"])
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
     fn scope_memory_keeps_the_latest_per_peer_within_its_bound() {
         let mut m = ScopeMemory::default();
         m.remember("a", [1; 8], heads(3));
