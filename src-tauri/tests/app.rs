@@ -1,5 +1,5 @@
 //! The real app, end to end: a relay serving a demo township on 127.0.0.1, the built app under
-//! Xvfb driven through WebKitWebDriver (design.md §5), and a second device as a separate store
+//! Xvfb driven through WebKitWebDriver, and a second device as a separate store
 //! worked through the command line.
 //!
 //! The path of a grid worker's first morning: join the township's sync in 设置, add a household

@@ -39,30 +39,7 @@ pub fn with_wrong_check_char(id: &str) -> String {
     format!("{first17}{wrong}")
 }
 
-/// SplitMix64: a tiny deterministic PRNG for choosing delays and actions.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator starting from `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next_u64() % (hi - lo + 1)
-    }
-}
+pub use gridbook_domain::demo::SplitMix64;
 
 /// The `gridbook` binary the tests drive: `$GRIDBOOK_BIN`, or `cargo build -p gridbook` into
 /// the test's own target directory and profile (a no-op when it is current), so a stale

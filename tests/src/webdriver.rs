@@ -1,5 +1,5 @@
 //! The real app under test: a virtual display (Xvfb), WebKitWebDriver in front of the app's
-//! webview (design.md §5), and the few W3C WebDriver calls the end-to-end tests make.
+//! webview, and the few W3C WebDriver calls the end-to-end tests make.
 //!
 //! WebKitWebDriver starts the app itself (`webkitgtk:browserOptions.binary`), so the app
 //! inherits the driver's environment: `DISPLAY`, `TAURI_WEBVIEW_AUTOMATION` and whatever the

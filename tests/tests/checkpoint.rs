@@ -1,4 +1,4 @@
-//! Checkpoints (issue 6, shared/cli.md "Checkpoints") through the `gridbook` command line on
+//! Checkpoints through the `gridbook` command line on
 //! real SQLite files, and two tablets syncing through a real relay.
 //!
 //! What must hold: the township's rules decide (red, yellow, green, fever, travel through a
@@ -22,7 +22,7 @@ const NOW: &str = "2022-11-20T09:00";
 const DAY: &str = "2022-11-20";
 
 /// A device with a village, a household whose head is 张三丰, and a checkpoint.
-struct Gate {
+struct Site {
     data: Data,
     village: String,
     household: String,
@@ -30,7 +30,7 @@ struct Gate {
     checkpoint: String,
 }
 
-fn gate() -> Gate {
+fn site() -> Site {
     let mut data = Data::new();
     data.now = Some(NOW.to_owned());
     let village = str_of(&data.json("village add --name 桂花村"), "id").to_owned();
@@ -48,7 +48,7 @@ fn gate() -> Gate {
         "id",
     )
     .to_owned();
-    Gate {
+    Site {
         data,
         village,
         household,
@@ -57,7 +57,7 @@ fn gate() -> Gate {
     }
 }
 
-impl Gate {
+impl Site {
     fn entry_cmd(&self, extra: &str) -> String {
         format!(
             "entry add --checkpoint {} --direction in --name 李四 --id-number {} {extra}",
@@ -102,7 +102,7 @@ fn codes(reasons: &Value) -> Vec<String> {
 
 #[test]
 fn rules_decide_by_colour_fever_and_travel() {
-    let g = gate();
+    let g = site();
     let green = g.entry("--temp 36.5 --code green");
     assert_eq!(green["decision"], "allow", "{green}");
     assert_eq!(codes(&green["reasons"]), vec!["all-clear"], "{green}");
@@ -156,7 +156,7 @@ fn rules_decide_by_colour_fever_and_travel() {
 
 #[test]
 fn overrides_are_recorded_and_loosening_needs_a_note() {
-    let g = gate();
+    let g = site();
     let err = g.fails(&g.entry_cmd("--temp 36.5 --code red --decision allow"), 2);
     assert_eq!(err["field"], "note", "{err}");
     assert!(g.entries().is_empty(), "a refused override wrote an entry");
@@ -181,7 +181,7 @@ fn overrides_are_recorded_and_loosening_needs_a_note() {
 
 #[test]
 fn bad_fields_exit_2_and_write_nothing() {
-    let g = gate();
+    let g = site();
     let docs_before = g.data.doc_ids();
     let cases = [
         (
@@ -217,7 +217,7 @@ fn bad_fields_exit_2_and_write_nothing() {
 
 #[test]
 fn passes_valid_expired_not_yet_and_used_once() {
-    let g = gate();
+    let g = site();
     let issue = |from: &str, to: &str| {
         let p = g.data.json(&format!(
             "pass issue --household {} --from {from} --to {to}",
@@ -263,7 +263,7 @@ fn passes_valid_expired_not_yet_and_used_once() {
 
 #[test]
 fn ledger_match_offers_the_village_residents() {
-    let g = gate();
+    let g = site();
     // A namesake with the same phone tail in another village must not be offered.
     let other = str_of(&g.data.json("village add --name 荷花村"), "id").to_owned();
     g.data.json(&format!(
@@ -292,7 +292,7 @@ fn ledger_match_offers_the_village_residents() {
 
 #[test]
 fn shifts_sign_in_and_hand_over() {
-    let g = gate();
+    let g = site();
     let s = g.data.json(&format!(
         "shift start --checkpoint {} --staff 王五,赵六",
         g.checkpoint
@@ -320,7 +320,7 @@ fn shifts_sign_in_and_hand_over() {
 
 #[test]
 fn a_sign_in_never_handed_over_does_not_sign_the_next_shift() {
-    let mut g = gate();
+    let mut g = site();
     g.data.json(&format!(
         "shift start --checkpoint {} --staff 王五,赵六",
         g.checkpoint
@@ -354,7 +354,7 @@ fn a_sign_in_never_handed_over_does_not_sign_the_next_shift() {
 
 #[test]
 fn each_checkpoint_runs_its_own_shift_plan() {
-    let mut g = gate();
+    let mut g = site();
     // Four 6-hour shifts of three at this checkpoint; a second one keeps the default.
     let set = g.data.json(&format!(
         "checkpoint shifts --checkpoint {} --shifts 06:00-12:00,12:00-18:00,18:00-00:00,00:00-06:00 \
@@ -417,7 +417,7 @@ fn each_checkpoint_runs_its_own_shift_plan() {
 
 #[test]
 fn a_bad_shift_plan_exits_2_and_changes_nothing() {
-    let g = gate();
+    let g = site();
     let before = g.data.json("checkpoint list");
     for (shifts, staff, field, says) in [
         ("08:00-16:00,17:00-08:00", "2", "shifts", "连续"),
@@ -463,7 +463,7 @@ fn a_bad_shift_plan_exits_2_and_changes_nothing() {
 
 #[test]
 fn a_pass_qr_code_is_written_and_its_scanned_text_is_accepted() {
-    let g = gate();
+    let g = site();
     let svg = g.data.path().join("pass.svg");
     let p = g.data.json(&format!(
         "pass issue --household {} --from 2022-11-20T08:00 --to 2022-11-20T20:00 --qr {}",
@@ -728,7 +728,7 @@ fn a_season_of_checkpoint_days_reconnects_small_and_late_entries_still_travel() 
 }
 
 /// The `(field, new value)` of each change `history` lists for `id`.
-fn changes(g: &Gate, id: &str) -> Vec<(String, Value)> {
+fn changes(g: &Site, id: &str) -> Vec<(String, Value)> {
     array(&g.data.json(&format!("history {id}")))
         .iter()
         .map(|h| (str_of(h, "field").to_owned(), h["new"].clone()))
@@ -737,7 +737,7 @@ fn changes(g: &Gate, id: &str) -> Vec<(String, Value)> {
 
 #[test]
 fn history_reaches_checkpoints_shifts_entries_cases_and_checks() {
-    let g = gate();
+    let g = site();
     let has = |id: &str, field: &str, new: Value| {
         let list = changes(&g, id);
         assert!(

@@ -1,4 +1,4 @@
-//! The records know each other (issue 16): isolation at the checkpoint, passes and release,
+//! The records know each other: isolation at the checkpoint, passes and release,
 //! through the `gridbook` command line on real SQLite files.
 //!
 //! What must hold: the ledger match and the entry carry the person's control state

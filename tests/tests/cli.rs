@@ -1,4 +1,4 @@
-//! The `gridbook` command line as scripts use it (shared/cli.md, "Records"): the real binary in
+//! The `gridbook` command line as scripts use it: the real binary in
 //! child processes on real data directories. Bad input must exit 2 with a clear message and
 //! write nothing; every Records command must answer with its documented JSON shape.
 //!

@@ -1,7 +1,7 @@
 //! Crash safety of the record engine: a real writer process is killed with SIGKILL at random
 //! moments, 100 times, on the same data directory. Whatever it acknowledged must be on disk,
 //! the SQLite file must be intact, nothing half-written may appear, and the projections must
-//! still be exactly what the documents say (design.md §2: "Kill the process at any moment").
+//! still be exactly what the documents say.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};

@@ -1,4 +1,4 @@
-//! Exports and printouts end to end (issue 17, items 3 and 4), through the `gridbook` binary
+//! Exports and printouts end to end, through the `gridbook` binary
 //! on real SQLite files, read back by programs that are not ours: Python's openpyxl and csv
 //! modules for the .xlsx and CSV files, poppler (pdftotext, pdffonts, pdftoppm) for the PDFs.
 //!

@@ -1,4 +1,4 @@
-//! `gridbook import` (shared/cli.md, "Data in"): a township's 一户一档 sheets into the ledger.
+//! `gridbook import`: a township's 一户一档 sheets into the ledger.
 //!
 //! The fixtures are made here: workbooks with rust_xlsxwriter (a title row, merged header
 //! cells over two rows, an ID number stored as a number), CSV by hand (UTF-8 with BOM, GBK
@@ -438,7 +438,7 @@ fn xlsx_with_title_merged_header_and_a_float_id_cell() {
 fn every_column_of_the_ledger_format_is_read_and_map_overrides_a_header() {
     let town = Town::new();
     let ids: Vec<String> = (400..402).map(mainland_id).collect();
-    // The columns of township-formats.md, in its order, as gridbook's own export writes them.
+    // The ledger's columns, in order, as gridbook's own export writes them.
     let header =
         "序号,村（社区）,组,户号,户主姓名,与户主关系,姓名,性别,公民身份号码,联系电话,现住址,\
                   人员类型,重点人员类别,七类人,疫苗接种剂次,最近核酸日期,最近核酸结果,外出务工,\

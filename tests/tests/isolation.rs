@@ -1,4 +1,4 @@
-//! Isolation follow-ups end to end (shared/cli.md "Isolation follow-ups", issue 5): cases
+//! Isolation follow-ups end to end: cases
 //! driven through the `gridbook` binary on real SQLite files, with `GRIDBOOK_NOW` moving the
 //! device clock through a day, and two devices syncing through a real relay process.
 //!

@@ -1,5 +1,5 @@
 //! Two devices editing one household ledger offline and exchanging whole documents
-//! (design.md §2): edits of different fields both survive, the same field edited on both sides
+//! edits of different fields both survive, the same field edited on both sides
 //! is shown as a conflict until someone resolves it, a soft delete neither loses a concurrent
 //! edit nor is undone by it, and in the end both devices hold the same projections, equal to a
 //! rebuild from their documents.

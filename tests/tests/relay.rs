@@ -1,4 +1,4 @@
-//! Devices and a real relay (design.md §3, shared/cli.md "Relay and sync"): the `gridbook`
+//! Devices and a real relay: the `gridbook`
 //! binary serves a store on 127.0.0.1:0 in a child process, devices are separate data
 //! directories driven through the CLI (and, where a test needs to forge requests, in-process
 //! through the store and the sync client).

@@ -1,4 +1,4 @@
-//! Running a relay (issue 21), through the `gridbook` binary serving on 127.0.0.1 in a child
+//! Running a relay, through the `gridbook` binary serving on 127.0.0.1 in a child
 //! process: its JSON log has one line per sync request with the figures the device saw and no
 //! personal data; `/metrics` on the admin address, read by Prometheus' own Python parser, moves
 //! as syncs happen; `/health` answers; a backup taken while devices sync restores to a relay
@@ -376,7 +376,7 @@ fn each_sync_is_logged_and_counted_without_personal_data() {
     w.server.assert_alive();
 }
 
-/// Issue 15 item 5: a revoked token and one that never existed get the same status and body.
+/// A revoked token and one that never existed get the same status and body.
 #[test]
 fn revoked_and_unknown_tokens_get_the_same_answer() {
     let w = World::new(1, 4);

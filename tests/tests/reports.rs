@@ -1,4 +1,4 @@
-//! Daily reports (日报告 / 零报告) and the township's overview (shared/cli.md "Township"),
+//! Daily reports (日报告 / 零报告) and the township's overview,
 //! through the `gridbook` binary and a real relay on 127.0.0.1.
 //!
 //! What must hold: lateness is judged against the township's deadlines in local time, and a

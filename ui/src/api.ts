@@ -45,8 +45,15 @@ import type {
   SyncStatus,
   Village,
 } from './types';
+import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
+
+/** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
+export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
+  const en = i18n.global.locale.value === 'en' && typeof o.message_en === 'string' && o.message_en;
+  return en || String(o.message ?? '');
+}
 
 /** Turns whatever a rejected invoke carried into the `{kind, message, field?}` shape. */
 export function toApiError(e: unknown): ApiError {
@@ -54,7 +61,7 @@ export function toApiError(e: unknown): ApiError {
     const o = e as Record<string, unknown>;
     const err: ApiError = {
       kind: typeof o.kind === 'string' ? o.kind : 'internal',
-      message: String(o.message ?? ''),
+      message: inLanguage(o),
     };
     if (typeof o.field === 'string' && o.field) err.field = o.field;
     if (typeof o.code === 'string' && o.code) err.code = o.code;

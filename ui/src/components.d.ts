@@ -12,12 +12,12 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AddCheckpoint: typeof import('./components/checkpoint/AddCheckpoint.vue')['default']
-    CheckSheet: typeof import('./components/care/CheckSheet.vue')['default']
+    CheckSheet: typeof import('./components/isolation/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
     DayBar: typeof import('./components/reports/DayBar.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']
     DecisionPanel: typeof import('./components/checkpoint/DecisionPanel.vue')['default']
-    DueToday: typeof import('./components/care/DueToday.vue')['default']
+    DueToday: typeof import('./components/isolation/DueToday.vue')['default']
     EntryList: typeof import('./components/checkpoint/EntryList.vue')['default']
     HouseholdList: typeof import('./components/HouseholdList.vue')['default']
     HouseholdPasses: typeof import('./components/checkpoint/HouseholdPasses.vue')['default']
@@ -35,7 +35,7 @@ declare module 'vue' {
     ShiftBanner: typeof import('./components/checkpoint/ShiftBanner.vue')['default']
     ShiftPlanSheet: typeof import('./components/checkpoint/ShiftPlanSheet.vue')['default']
     SyncBar: typeof import('./components/SyncBar.vue')['default']
-    TestSheet: typeof import('./components/care/TestSheet.vue')['default']
+    TestSheet: typeof import('./components/isolation/TestSheet.vue')['default']
     TownshipReports: typeof import('./components/reports/TownshipReports.vue')['default']
     VanBadge: typeof import('vant/es')['Badge']
     VanButton: typeof import('vant/es')['Button']

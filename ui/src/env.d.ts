@@ -8,6 +8,6 @@ declare module '*.vue' {
 
 // The in-memory fake backend (plain JS, shared with the browser tests); dev mode only.
 declare module '*/fake-backend.js';
-declare module '*/fake-care.js';
+declare module '*/fake-isolation.js';
 declare module '*/fake-checkpoint.js';
 declare module '*/fake-reports.js';

@@ -14,7 +14,7 @@ async function boot() {
   // `npm run dev` in a plain browser: use the in-memory fake backend of the browser tests.
   if (import.meta.env.DEV && !hasBackend()) {
     await import('../tests/fake-backend.js');
-    await import('../tests/fake-care.js');
+    await import('../tests/fake-isolation.js');
     await import('../tests/fake-checkpoint.js');
     await import('../tests/fake-reports.js');
   }

@@ -202,15 +202,18 @@ export interface SyncStatus {
   state: SyncState;
   unsynced: number;
   last_sync: string | null;
-  message?: string;
+  /** What to tell the user for `offline` and `error`, in Chinese; `message_en` in English. */
+  message?: string | null;
+  message_en?: string | null;
 }
 
 /** The one error shape at the Tauri boundary. */
 export interface ApiError {
   kind: string;
+  /** The message in the UI's language (the backend sends both; `toApiError` picks one). */
   message: string;
   field?: string;
-  /** Reason code of a refusal (kind `refused`), e.g. `already-used` for a pass. */
+  /** A reason code: a refusal's (`already-used` for a pass) or what was not found (`pass`). */
   code?: string;
 }
 

@@ -48,7 +48,7 @@
     return { full: syl.join(''), initials: syl.map((s) => s[0] || '').join('') };
   }
 
-  // ---- validation: the domain rules of design.md §4, with the backend's Chinese messages -------
+  // ---- validation: the domain's rules, with the backend's Chinese messages -------
   const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const CHECK = '10X98765432';
   const PROVINCES = new Set([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82]);
@@ -943,7 +943,7 @@
     listenerCount: (event) => (listeners.get(event) ? listeners.get(event).size : 0),
     checkIdNumber,
     makeValidId: (birth, male) => makeId(birth, male),
-    // For the feature fakes (fake-care.js, fake-checkpoint.js), which add their commands to
+    // For the feature fakes (fake-isolation.js, fake-checkpoint.js), which add their commands to
     // `commands` and keep their own state next to this one.
     lib: { uuid, rand, pick, int, chance, Invalid, notFound, touched, search, checkPhone, iso, materialize, alive, residentsOf, publicPerson, pinyinOf },
   };

@@ -1,7 +1,7 @@
 // The fake backend's checkpoint commands: added to window.__fake.commands (see fake-backend.js).
 //
 // Faithful enough for the screens: the same validation order and Chinese messages (with
-// `field`) as the store's entry form, the township's default rules of seed 001 (fever ≥ 37.3
+// `field`) as the store's entry form, the default rules of the township's work plan (fever ≥ 37.3
 // and red code → 留观转运, yellow → 劝返, risk areas), the volunteer's override needing a note
 // when it is less strict, temporary passes issued to a household (with their QR code, an SVG
 // made here), refused when used twice, out of their window or unknown, the township's rules
@@ -11,7 +11,7 @@
 // village (so the screen has a checkpoint to switch to).
 //
 // Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
-// fake-care.js; checkpointEntries (6) is how many entries today starts with; demoPass (a valid
+// fake-isolation.js; checkpointEntries (6) is how many entries today starts with; demoPass (a valid
 // pass number) numbers the seeded pass of the 王 household instead of a random one. Tests reach
 // the state and helpers through window.__fake.checkpoint.
 (function installFakeCheckpoint() {
@@ -115,12 +115,12 @@
     if ([...t].length > max) throw new Invalid(field, `${zhName}最多${max}个字`);
     return t;
   }
-  /** The control state of a person with an open case of the fake care backend (the store
+  /** The control state of a person with an open case of the fake isolation backend (the store
    * derives it from the case's policy snapshot: the phase of today, its last day). */
   function isolationOf(personId) {
-    const care = fake.care;
-    if (!care) return null;
-    const c = [...care.cases.values()].find((x) => x.person_id === personId && !x.deleted && ['active', 'escalated', 'referred'].includes(x.status));
+    const isolation = fake.isolation;
+    if (!isolation) return null;
+    const c = [...isolation.cases.values()].find((x) => x.person_id === personId && !x.deleted && ['active', 'escalated', 'referred'].includes(x.status));
     if (!c) return null;
     const today = ymd(now());
     const day = Math.round((Date.parse(today) - Date.parse(c.start)) / DAY) + 1;
@@ -462,7 +462,7 @@
   /** Null when the person may cross, else the refusal (`{kind:'refused', code, message}`). */
   function passRefusal(number, direction, idNumber, now) {
     const pass = state.passes.find((p) => p.number === number);
-    if (!pass) throw { kind: 'not_found', message: '找不到该通行证' };
+    if (!pass) throw { kind: 'not_found', code: 'pass', message: '找不到该通行证', message_en: 'The pass was not found' };
     const outs = pass.uses.filter((u) => u.direction === 'out');
     const refuse = (code, message) => ({ kind: 'refused', code, message });
     if (direction === 'in') {
@@ -773,7 +773,7 @@
     },
     pass_qr: ({ number }) => {
       const n = parsePass(number);
-      if (!state.passes.some((p) => p.number === n)) throw { kind: 'not_found', message: '找不到该通行证' };
+      if (!state.passes.some((p) => p.number === n)) throw { kind: 'not_found', code: 'pass', message: '找不到该通行证', message_en: 'The pass was not found' };
       return qrSvg(PASS_PREFIX + n);
     },
   });

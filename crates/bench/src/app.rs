@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::Local;
-use gridbook_bench::{arg, pct, time, Rng};
+use gridbook_bench::{arg, pct, time, SplitMix64};
 use gridbook_store::Store;
 use gridbook_tests::webdriver::{App, Display};
 use serde_json::{json, Value};
@@ -159,7 +159,7 @@ fn sample_queries(data: &Path) -> Res<Vec<(&'static str, String)>> {
     let rows: Vec<(String, String, String)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64(7);
     let mut out = Vec::new();
     for _ in 0..6 {
         let (name, id, phone) = &rows[rng.below(rows.len() as u64) as usize];

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use gridbook_bench::{
-    arg, flag, footer, header, met, p50_p95, pct, time, time_sched, Rng, Summary,
+    arg, flag, footer, header, met, p50_p95, pct, time, time_sched, SplitMix64, Summary,
 };
 use gridbook_domain::checkpoint::EntryInput;
 use gridbook_store::{NewEntry, Store};
@@ -153,7 +153,7 @@ fn main() -> Res<()> {
         residents.len()
     );
 
-    let mut rng = Rng(o.seed ^ 0xC4EC);
+    let mut rng = SplitMix64(o.seed ^ 0xC4EC);
     start_cases(&store, &conn, &village.id, &o, &mut rng)?;
     save_entries(&store, &checkpoint, &residents, &o, &mut rng)?;
     let ledger = Ledger {
@@ -178,7 +178,7 @@ fn start_cases(
     conn: &Connection,
     village: &str,
     o: &Opts,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
 ) -> Res<()> {
     let pick = |sql: &str, n: usize| -> rusqlite::Result<Vec<String>> {
         conn.prepare(sql)?
@@ -242,7 +242,7 @@ fn persons(conn: &Connection, sql: &str, village: &str) -> rusqlite::Result<Vec<
 
 /// One entry form at `when`: a resident of the village (every other entry) or a visitor with a
 /// fresh ID number; mostly green codes and normal temperatures, as at a real checkpoint.
-fn form(i: usize, when: NaiveDateTime, residents: &[Person], rng: &mut Rng) -> EntryInput {
+fn form(i: usize, when: NaiveDateTime, residents: &[Person], rng: &mut SplitMix64) -> EntryInput {
     let resident = i
         .is_multiple_of(2)
         .then(|| &residents[rng.below(residents.len() as u64) as usize]);
@@ -309,7 +309,7 @@ fn save_entries(
     checkpoint: &str,
     residents: &[Person],
     o: &Opts,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
 ) -> Res<()> {
     let mut plain = PlainEntries::new()?;
     let mut samples = Vec::with_capacity(o.entries);
@@ -359,7 +359,7 @@ fn save_entries(
 struct PlainEntries {
     _dir: tempfile::TempDir,
     conn: Connection,
-    rng: Rng,
+    rng: SplitMix64,
     n: usize,
 }
 
@@ -384,7 +384,7 @@ impl PlainEntries {
         Ok(PlainEntries {
             _dir: dir,
             conn,
-            rng: Rng(0xE17),
+            rng: SplitMix64(0xE17),
             n: 0,
         })
     }
@@ -412,7 +412,7 @@ fn samples(
     residents: &[Person],
     others: &[Person],
     n: usize,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
 ) -> Vec<(&'static str, String)> {
     // Few residents have a car: plate queries are drawn from those who do.
     let plated: Vec<&Person> = residents.iter().filter(|p| p.plate.is_some()).collect();
@@ -482,7 +482,7 @@ struct Ledger<'a> {
 }
 
 /// Figure 2: the ledger match, and the full-scan LIKE baseline.
-fn ledger_match(l: &Ledger<'_>, o: &Opts, rng: &mut Rng) -> Res<()> {
+fn ledger_match(l: &Ledger<'_>, o: &Opts, rng: &mut SplitMix64) -> Res<()> {
     let (store, conn, checkpoint, village) = (l.store, l.conn, l.checkpoint, l.village);
     let qs = samples(l.residents, l.others, o.queries, rng);
     let mut by_kind: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
@@ -574,7 +574,7 @@ fn load_day(
     checkpoint: &str,
     residents: &[Person],
     o: &Opts,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
 ) -> Res<()> {
     let day = o
         .date

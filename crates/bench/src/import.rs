@@ -1,4 +1,4 @@
-//! bench-import: importing a township's 一户一档 roster (issue 18's benchmark).
+//! bench-import: importing a township's 一户一档 roster.
 //!
 //! Writes a file of `--households` households of four persons (default 100k, 400k persons)
 //! spread over `--villages` villages, then times planning and importing it into an empty

@@ -30,7 +30,9 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
-use gridbook_bench::{arg, flag, footer, header, met, p50_p95, time, time_sched, Rng, Summary};
+use gridbook_bench::{
+    arg, flag, footer, header, met, p50_p95, time, time_sched, SplitMix64, Summary,
+};
 use gridbook_domain::isolation::{builtin_policies, due_items, CheckMethod, Policy, SlotKind};
 use gridbook_domain::isolation::{PhaseKind, TeamRole};
 use gridbook_domain::TestResult;
@@ -115,7 +117,7 @@ fn main() -> Res<()> {
         t.as_secs_f64()
     );
     let conn = Connection::open(dir.path().join(gridbook_store::DB_FILE))?;
-    let mut rng = Rng(o.seed ^ 0x1507);
+    let mut rng = SplitMix64(o.seed ^ 0x1507);
     let (cases, t) = time(|| open_cases(&store, &conn, &o, &mut rng));
     let cases = cases?;
     println!(
@@ -149,7 +151,7 @@ fn at(date: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
 
 /// Opens the cases: village `i % villages`, policy `i % 7`, a random day of the policy (half
 /// of the post-discharge cases on one of its visit days).
-fn open_cases(store: &Store, conn: &Connection, o: &Opts, rng: &mut Rng) -> Res<Vec<Case>> {
+fn open_cases(store: &Store, conn: &Connection, o: &Opts, rng: &mut SplitMix64) -> Res<Vec<Case>> {
     let mut by_village: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut st = conn.prepare("SELECT id, village_id FROM persons WHERE deleted = 0")?;
     let mut rows = st.query([])?;
@@ -214,7 +216,7 @@ fn open_cases(store: &Store, conn: &Connection, o: &Opts, rng: &mut Rng) -> Res<
 }
 
 /// A check at `when` with a normal temperature.
-fn check(when: NaiveDateTime, rng: &mut Rng) -> NewCheck {
+fn check(when: NaiveDateTime, rng: &mut SplitMix64) -> NewCheck {
     NewCheck {
         temp_tenths: Some(360 + rng.below(13) as u16), // 36.0–37.2 °C: no escalation
         symptoms: Vec::new(),
@@ -227,7 +229,7 @@ fn check(when: NaiveDateTime, rng: &mut Rng) -> NewCheck {
 /// Records the checks and tests of the days before the date (90 % of them) and of the
 /// morning of the date (70 % of its checks, some late; half its tests). Returns
 /// (checks, tests) recorded.
-fn history(store: &Store, cases: &[Case], o: &Opts, rng: &mut Rng) -> Res<(usize, usize)> {
+fn history(store: &Store, cases: &[Case], o: &Opts, rng: &mut SplitMix64) -> Res<(usize, usize)> {
     let (mut checks, mut tests) = (0, 0);
     for c in cases {
         for back in (0..=o.history_days).rev() {
@@ -368,7 +370,7 @@ fn raw_case_rows(conn: &Connection, date: NaiveDate) -> rusqlite::Result<usize> 
 }
 
 /// Figure 2: recording checks, and the plain-insert baseline.
-fn record_checks(store: &Store, cases: &[Case], o: &Opts, rng: &mut Rng) -> Res<()> {
+fn record_checks(store: &Store, cases: &[Case], o: &Opts, rng: &mut SplitMix64) -> Res<()> {
     let mut plain = PlainVisits::new()?;
     let mut samples = Vec::with_capacity(o.checks);
     let mut base = Vec::with_capacity(o.checks);
@@ -389,7 +391,7 @@ fn record_checks(store: &Store, cases: &[Case], o: &Opts, rng: &mut Rng) -> Res<
     let per_doc = o.cases / o.villages.max(1);
     println!(
         "\n## 2. recording one check (Store::record_check; {} checks on random cases, ~{per_doc} \
-         cases per village care document; goal p95 ≤ {CHECK_GOAL_MS} ms)",
+         cases per village isolation document; goal p95 ≤ {CHECK_GOAL_MS} ms)",
         o.checks
     );
     println!("Store::record_check  {}", c.wall_line());
@@ -418,7 +420,7 @@ fn record_checks(store: &Store, cases: &[Case], o: &Opts, rng: &mut Rng) -> Res<
 struct PlainVisits {
     _dir: tempfile::TempDir,
     conn: Connection,
-    rng: Rng,
+    rng: SplitMix64,
     n: usize,
 }
 
@@ -439,7 +441,7 @@ impl PlainVisits {
         Ok(PlainVisits {
             _dir: dir,
             conn,
-            rng: Rng(0x7157),
+            rng: SplitMix64(0x7157),
             n: 0,
         })
     }
@@ -458,7 +460,7 @@ impl PlainVisits {
 }
 
 /// For reference: the case list and one case's detail.
-fn reference(store: &Store, cases: &[Case], rng: &mut Rng) -> Res<()> {
+fn reference(store: &Store, cases: &[Case], rng: &mut SplitMix64) -> Res<()> {
     println!("\n## for reference (no goal)");
     let (list, t) = time(|| store.cases(None));
     let n = list?.len();

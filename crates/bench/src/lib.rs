@@ -35,24 +35,7 @@ pub fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// A small deterministic PRNG (SplitMix64) so that runs pick the same samples.
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number below `n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-}
+pub use gridbook_domain::demo::SplitMix64;
 
 /// Reads `--name value` from the command line, or `default`.
 pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -195,7 +178,7 @@ pub struct Summary {
     pub cpu: f64,
     /// Mean time waiting for a CPU, ms.
     pub queued: f64,
-    /// Samples.
+    /// How many samples were taken.
     pub n: usize,
 }
 

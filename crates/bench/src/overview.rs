@@ -5,7 +5,7 @@
 //! cases spread over the villages and the built-in policies, every third household verified
 //! on the measured date, and the reports of half the groups. "Now" is 16:00 of that date.
 //!
-//! Measured: the overview of that date, p50/p95 over `--runs` runs (goal from issue 17:
+//! Measured: the overview of that date, p50/p95 over `--runs` runs (goal:
 //! p95 ≤ 200 ms); for reference, the roll-up of that date and the report status.
 //!
 //! `bench-overview [--quick] [--households N] [--villages N] [--cases N] [--runs N]

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use automerge::Automerge;
-use gridbook_bench::{arg, pct, peak_rss_mib, time, Rng};
+use gridbook_bench::{arg, pct, peak_rss_mib, time, SplitMix64};
 use gridbook_domain::demo;
 use gridbook_store::demo::{write_households, DemoReport, Stamp};
 use gridbook_store::Store;
@@ -112,7 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64(seed);
     let mut edit_times = Vec::new();
     for i in 0..edits + 20 {
         let pid = &ids[rng.below(ids.len() as u64) as usize];
@@ -176,7 +176,7 @@ fn sample_persons(
     seed: u64,
 ) -> rusqlite::Result<Vec<(&'static str, String)>> {
     let max: i64 = conn.query_row("SELECT max(rowid) FROM persons", [], |r| r.get(0))?;
-    let mut rng = Rng(seed ^ 0xABCD);
+    let mut rng = SplitMix64(seed ^ 0xABCD);
     let mut out = Vec::with_capacity(n);
     let mut st = conn
         .prepare("SELECT name, id_number, phone, plate FROM persons WHERE rowid >= ?1 LIMIT 1")?;

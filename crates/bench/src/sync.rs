@@ -40,7 +40,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gridbook_bench::{arg, pct, peak_rss_mib, time, Rng};
+use gridbook_bench::{arg, pct, peak_rss_mib, time, SplitMix64};
 use gridbook_relay::{Devices, Relay};
 use gridbook_store::Store;
 use gridbook_sync::client::{enroll, sync};
@@ -723,7 +723,7 @@ fn one_edit(o: &Opts, v: &VillageRun) -> Res<()> {
     println!("(setup) device B first sync {:.2} s", d.as_secs_f64());
     s?;
     sync(&v.a)?;
-    let mut rng = Rng(o.seed ^ 0x5EED);
+    let mut rng = SplitMix64(o.seed ^ 0x5EED);
     let (mut t_edit, mut t_a, mut t_b, mut t_ab) = (vec![], vec![], vec![], vec![]);
     let (mut b_a, mut b_b, mut b_ab, mut r_a, mut r_b) = (vec![], vec![], vec![], vec![], vec![]);
     let mut wrong = 0;

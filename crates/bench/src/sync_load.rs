@@ -445,7 +445,7 @@ fn run_device(
     let Some((households, persons)) = ledger.get(&dev.village) else {
         return log;
     };
-    let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x9E37_79B9));
+    let mut rng = SplitMix64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9));
     // Devices are not in step: each starts at its own moment of the first second.
     let mut next = started + Duration::from_millis(rng.below(1000));
     let mut k = 0u64;

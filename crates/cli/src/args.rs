@@ -10,7 +10,7 @@ pub enum Lang {
     /// 简体中文.
     #[value(name = "zh-CN", alias = "zh")]
     Zh,
-    /// English.
+    /// English (`--lang en`).
     #[value(name = "en")]
     En,
 }
@@ -38,7 +38,7 @@ pub struct Cli {
     pub cmd: Cmd,
 }
 
-/// Commands.
+/// The command to run.
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Create a realistic demo township (idempotent per seed).
@@ -62,7 +62,7 @@ pub enum Cmd {
     /// Households (一户一档).
     #[command(subcommand)]
     Household(HouseholdCmd),
-    /// Persons.
+    /// Persons in the ledger: show and edit.
     #[command(subcommand)]
     Person(PersonCmd),
     /// Find persons by name or part, pinyin initials, ID number or tail, phone or tail, plate.
@@ -77,7 +77,7 @@ pub enum Cmd {
     Import(crate::import::ImportArgs),
     /// Households nobody verified in the last N days.
     Coverage {
-        /// Days.
+        /// Households count as covered if verified within this many days.
         #[arg(long)]
         days: u32,
         /// Only this village.
@@ -183,6 +183,8 @@ pub enum Cmd {
     /// Print a case's 居家隔离公示单 or 期满证明 (PDF).
     #[command(subcommand)]
     Print(crate::export::PrintCmd),
+    /// Records held back instead of projected (an id used elsewhere, a type conflict).
+    Quarantine,
 }
 
 /// Policy commands.
@@ -274,7 +276,7 @@ pub enum CaseCmd {
         /// cleared (排除) or admitted (收治).
         #[arg(long)]
         outcome: String,
-        /// Note.
+        /// What the referral is about (free text, may be empty).
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -432,7 +434,7 @@ pub enum VillageCmd {
     List,
     /// Add a village.
     Add {
-        /// Name.
+        /// Name of the new village (1–40 characters).
         #[arg(long)]
         name: String,
     },
@@ -469,7 +471,7 @@ pub enum HouseholdCmd {
         /// Group id.
         #[arg(long)]
         group: Option<String>,
-        /// Address.
+        /// Address within the village, e.g. 3组12号.
         #[arg(long)]
         address: String,
         /// Name of the head of household.
@@ -478,7 +480,7 @@ pub enum HouseholdCmd {
         /// ID number of the head.
         #[arg(long)]
         head_id: String,
-        /// Phone.
+        /// The household's contact phone.
         #[arg(long)]
         phone: Option<String>,
     },
@@ -516,13 +518,13 @@ pub enum PersonCmd {
         /// Household id.
         #[arg(long)]
         household: String,
-        /// Name.
+        /// The person's name as on the ID document.
         #[arg(long)]
         name: String,
         /// ID number.
         #[arg(long)]
         id_number: String,
-        /// Phone.
+        /// The person's mobile phone.
         #[arg(long)]
         phone: Option<String>,
         /// Risk tags, comma-separated (密接, 次密接, 境外返乡, …).
@@ -537,7 +539,7 @@ pub enum PersonCmd {
         /// 户籍/常住/流动/租户.
         #[arg(long)]
         residency: Option<String>,
-        /// Plate.
+        /// Vehicle plate, e.g. 京A12345.
         #[arg(long)]
         plate: Option<String>,
     },

@@ -76,16 +76,16 @@ pub struct EntryArgs {
     /// in or out (进/出).
     #[arg(long)]
     direction: String,
-    /// Name.
+    /// The person's name as on the ID document.
     #[arg(long)]
     name: String,
     /// ID document number.
     #[arg(long)]
     id_number: String,
-    /// Phone.
+    /// The person's mobile phone.
     #[arg(long)]
     phone: Option<String>,
-    /// Plate.
+    /// Vehicle plate, e.g. 京A12345.
     #[arg(long)]
     plate: Option<String>,
     /// Temperature in °C.

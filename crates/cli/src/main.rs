@@ -1,16 +1,17 @@
 //! gridbook: the command line of township staff and relay operators.
 //!
-//! Every feature can be exercised here without a window; `../shared/cli.md` in the project
-//! describes the contract (names, JSON shapes, exit codes: 0 ok, 2 invalid input with nothing
+//! Every feature can be exercised here without a window. Names, JSON shapes and exit codes are
+//! a contract that scripts rely on (exit codes: 0 ok, 2 invalid input with nothing
 //! written, 3 refused, 1 anything else). This binary may depend on every library crate of
 //! gridbook except the tauri shell.
 
 mod args;
-mod care;
 mod checkpoint;
 mod export;
 mod import;
+mod isolation;
 mod output;
+mod quarantine;
 mod records;
 mod relay_ops;
 mod relay_pg;

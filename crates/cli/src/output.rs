@@ -1,6 +1,6 @@
 //! Output for people and for scripts, and the mapping of errors to exit codes.
 
-use gridbook_store::StoreError;
+use gridbook_store::{what_zh, StoreError};
 use serde::Serialize;
 
 use crate::args::Lang;
@@ -45,23 +45,6 @@ impl Failure {
         serde_json::json!({
             "kind": self.kind, "field": self.field, "message": self.zh, "message_en": self.en
         })
-    }
-}
-
-fn what_zh(what: &str) -> &str {
-    match what {
-        "village" => "村（社区）",
-        "household" => "户",
-        "person" => "人员",
-        "group" => "组",
-        "document" => "文档",
-        "conflict" => "冲突",
-        "case" => "管控对象",
-        "policy" => "管控方案",
-        "checkpoint" => "卡口",
-        "pass" => "通行证",
-        "shift" => "班次",
-        _ => "记录",
     }
 }
 

@@ -272,7 +272,7 @@ pub fn run(cli: Cli) -> R {
         }
         Cmd::Sync => crate::sync_cmds::sync(&store, json, lang)?,
         Cmd::Policy(_) | Cmd::Case(_) | Cmd::Due { .. } | Cmd::Check(_) | Cmd::Test(_) => {
-            crate::care::run(&store, &cli.cmd, json, lang)?;
+            crate::isolation::run(&store, &cli.cmd, json, lang)?;
         }
         Cmd::Group(GroupCmd::List { village }) => {
             crate::reports::group_list(&store, village.as_deref(), json)?;
@@ -292,6 +292,7 @@ pub fn run(cli: Cli) -> R {
             checkpoint,
             limit,
         } => crate::checkpoint::matches(&store, text, checkpoint, *limit, json)?,
+        Cmd::Quarantine => crate::quarantine::list(&store, json, lang)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;
             emit(json, &json!({ "name": name }), String::new);

@@ -47,7 +47,7 @@ pub enum ReportCmd {
         /// A 零报告: nothing new to report (the figures are still counted).
         #[arg(long)]
         zero: bool,
-        /// Note.
+        /// A note that travels with the report (what the figures do not say).
         #[arg(long)]
         note: Option<String>,
         /// When it was made (YYYY-MM-DDTHH:MM, local time); now if absent.

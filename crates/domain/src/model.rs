@@ -185,7 +185,7 @@ pub struct Person {
     pub household_id: Uuid,
     /// Full name.
     pub name: String,
-    /// Gender.
+    /// Male or female, from the ID number or as typed for other documents.
     pub gender: Gender,
     /// Kind of ID document.
     pub id_kind: IdKind,
@@ -233,7 +233,7 @@ pub struct TestEvent {
     pub person_id: Uuid,
     /// Sample date.
     pub date: NaiveDate,
-    /// Result.
+    /// Negative, positive or pending.
     pub result: TestResult,
 }
 

@@ -15,7 +15,7 @@ const fn col(name: &'static str, width: f64) -> Column {
     Column { name, width }
 }
 
-/// The ledger's columns, exactly as township-formats.md lists them.
+/// The ledger's columns, in the order of the township's ledger sheets.
 const LEDGER: [Column; 21] = [
     col("序号", 7.0),
     col("村（社区）", 12.0),

@@ -1,14 +1,14 @@
-//! gridbook-export: the township's files out of gridbook — the 一户一档 ledger (a row per
-//! person with the household's columns, as township-formats.md lists them), isolation cases,
-//! their follow-up register (a row per check), checkpoint real-name registers and coverage,
-//! as .xlsx (one sheet, a title row, a frozen header, dates as dates, ID numbers and phones
-//! as text) or CSV (UTF-8 with a BOM, header line first).
+//! gridbook-export: the township's files out of gridbook — the 一户一档 ledger (a row per person with
+//! the household's columns, as the township's ledger sheets have them), isolation cases, their
+//! follow-up register (a row per check), checkpoint real-name registers and coverage, as .xlsx (one
+//! sheet, a title row, a frozen header, dates as dates, ID numbers and phones as text) or CSV
+//! (UTF-8 with a BOM, header line first).
 //!
-//! Rows come from the store's read queries (`Store::ledger_lines` and the like) and are
-//! streamed into the file: nothing here decides a rule of its own. ID numbers are masked
+//! Rows come from the store's read queries (`Store::ledger_lines` and the like) and are streamed
+//! into the file: nothing here decides a rule of its own. ID numbers are masked
 //! (`110101********3931`) unless full ones are asked for on a device that may write them
-//! (`Store::may_export_full_ids`). Every export is written to a temporary file that replaces
-//! the output only when complete, and is recorded in the store's local `exports_log`.
+//! (`Store::may_export_full_ids`). Every export is written to a temporary file that replaces the
+//! output only when complete, and is recorded in the store's local `exports_log`.
 //!
 //! This crate must not depend on the sync engine, the relay, the CLI or tauri.
 
@@ -113,7 +113,7 @@ impl Format {
 /// An export to make.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// What.
+    /// Which records to export (ledger, cases, checks, …).
     pub kind: Kind,
     /// As what.
     pub format: Format,

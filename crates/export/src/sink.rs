@@ -13,7 +13,7 @@ use crate::error::ExportError;
 /// One cell of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
-    /// Nothing.
+    /// An empty cell.
     Empty,
     /// Text, kept as text (ID numbers, phones: never turned into numbers).
     Text(String),

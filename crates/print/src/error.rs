@@ -18,7 +18,7 @@ pub enum PrintError {
     BadFont {
         /// The file.
         path: PathBuf,
-        /// Why.
+        /// What the font loader said.
         why: String,
     },
     /// A certificate was asked for a case that is not released.

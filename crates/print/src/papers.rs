@@ -1,4 +1,4 @@
-//! The two printouts, laid out as township-formats.md shows them: the 居家隔离公示单 posted
+//! The two printouts, laid out as the township's paper forms: the 居家隔离公示单 posted
 //! at the door (no ID numbers, no health details) and the 期满证明 (ID number masked).
 
 use chrono::NaiveDate;

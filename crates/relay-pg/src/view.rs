@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use automerge::sync::{ChunkList, Message, State, SyncDoc};
 use automerge::{Automerge, ChangeHash};
 use gridbook_relay::Selection;
-use gridbook_store::docs::{heads_text, touched_records, village_of};
-use gridbook_store::{assume_peer_has, next_message, StoreError};
+use gridbook_store::docs::{heads_text, touched_records};
+use gridbook_store::{assume_peer_has, next_message, DocId, StoreError};
 use gridbook_sync::engine::{Opening, Receipt};
 use gridbook_sync::replica::check_touched;
 use gridbook_sync::wire::{digest, HeadsDigest};
@@ -243,7 +243,9 @@ pub(crate) async fn store_changes(
         &[&t, &doc, &bytes],
     )
     .await?;
-    let kind = doc.split_once(':').map(|(k, _)| k).unwrap_or_default();
+    let id = DocId::parse(doc);
+    let kind = id.map_or("", |id| id.kind.name());
+    let village = id.and_then(|id| id.village());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
@@ -252,14 +254,7 @@ pub(crate) async fn store_changes(
              VALUES ($1, $2, $3, $4, $5, 1, $6)
              ON CONFLICT (township, id) DO UPDATE SET heads = excluded.heads,
                chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at",
-        &[
-            &t,
-            &doc,
-            &kind,
-            &village_of(doc),
-            &heads_text(after),
-            &now_ms,
-        ],
+        &[&t, &doc, &kind, &village, &heads_text(after), &now_ms],
     )
     .await?;
     Ok(())

@@ -1,97 +1,47 @@
 //! Who may read and write which document: from the device's role and scope and the
 //! document's id alone.
 
+use gridbook_store::{DocId, DocKind};
 use gridbook_sync::Access;
 
 use crate::devices::Device;
 
-/// The rights of `device` on document `doc` of township `township`.
+/// The rights of `device` on document `doc` of township `township`. A malformed id is no
+/// document at all: nobody may read or write it.
 pub fn access(device: &Device, township: &str, doc: &str) -> Access {
-    let Some((kind, owner)) = doc.split_once(':') else {
+    let Some(id) = DocId::parse(doc) else {
         return Access::None;
     };
     let whole_township = device.role == "township";
-    match kind {
-        "grid" if owner == township => {
-            if whole_township {
-                Access::ReadWrite
-            } else {
-                Access::Read
-            }
-        }
-        "ledger" => {
-            if whole_township {
-                return Access::ReadWrite;
-            }
-            if device.village() != Some(owner) {
-                return Access::None;
-            }
-            if device.role == "grid-worker" {
-                Access::ReadWrite
-            } else {
-                // Volunteers match entries against the ledger; doctors read it for follow-ups.
-                Access::Read
-            }
-        }
+    if id.kind == DocKind::Grid {
+        return match (id.owner == township, whole_township) {
+            (false, _) => Access::None,
+            (true, true) => Access::ReadWrite,
+            (true, false) => Access::Read,
+        };
+    }
+    if whole_township {
+        return Access::ReadWrite;
+    }
+    if device.village() != id.village() {
+        return Access::None;
+    }
+    let role = device.role.as_str();
+    match id.kind {
+        // Volunteers match entries against the ledger; doctors read it for follow-ups.
+        DocKind::Ledger if role == "grid-worker" => Access::ReadWrite,
+        DocKind::Ledger if matches!(role, "volunteer" | "doctor") => Access::Read,
         // Isolation follow-ups are personal health data: the village's grid workers and
         // doctors (包保) keep them, the township oversees; volunteers see none of it.
-        "care" => {
-            if whole_township {
-                return Access::ReadWrite;
-            }
-            let keeps = matches!(device.role.as_str(), "grid-worker" | "doctor");
-            if keeps && device.village() == Some(owner) {
-                Access::ReadWrite
-            } else {
-                Access::None
-            }
+        DocKind::Isolation if matches!(role, "grid-worker" | "doctor") => Access::ReadWrite,
+        DocKind::Checkpoint | DocKind::Entries if matches!(role, "grid-worker" | "volunteer") => {
+            Access::ReadWrite
         }
-        "gate" | "entries" => {
-            // The owner of an entries document is `<village>:<checkpoint>:<day>`.
-            let village = owner.split(':').next().unwrap_or_default();
-            if whole_township {
-                return Access::ReadWrite;
-            }
-            let checkpoint_staff = matches!(device.role.as_str(), "grid-worker" | "volunteer");
-            if device.village() == Some(village) && checkpoint_staff {
-                Access::ReadWrite
-            } else {
-                Access::None
-            }
-        }
-        // Daily reports (`reports:<village>:<YYYY-MM>`): the village's grid workers make
-        // them, the township reads and writes all; volunteers and doctors have no part in them.
-        "reports" => {
-            // Exactly `<village>:<YYYY-MM>`: a device cannot open documents of any other name.
-            let Some((village, month)) = owner.split_once(':') else {
-                return Access::None;
-            };
-            if !is_month(month) {
-                return Access::None;
-            }
-            if whole_township {
-                return Access::ReadWrite;
-            }
-            if device.role == "grid-worker" && device.village() == Some(village) {
-                Access::ReadWrite
-            } else {
-                Access::None
-            }
-        }
+        // Daily reports: the village's grid workers make them, the township reads and writes
+        // all; volunteers and doctors have no part in them.
+        DocKind::Reports if role == "grid-worker" => Access::ReadWrite,
         _ => Access::None,
     }
-}
-
-/// `YYYY-MM` with a month 01–12.
-fn is_month(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 7
-        && b[4] == b'-'
-        && b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit)
-        && matches!(
-            &s[5..],
-            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
-        )
 }
 
 #[cfg(test)]
@@ -127,7 +77,7 @@ mod tests {
     }
 
     #[test]
-    fn care_documents_stay_with_the_village_keepers() {
+    fn isolation_documents_stay_with_the_village_keepers() {
         let w = dev("grid-worker", "village:A");
         assert_eq!(access(&w, "T", "care:A"), Access::ReadWrite);
         assert_eq!(access(&w, "T", "care:B"), Access::None);

@@ -19,7 +19,7 @@ pub struct Device {
     pub device_id: String,
     /// Name given at enrollment.
     pub name: String,
-    /// Role.
+    /// grid-worker, volunteer, doctor or township.
     pub role: String,
     /// `township`, or `village:<id>`.
     pub scope: String,

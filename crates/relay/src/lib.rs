@@ -67,6 +67,11 @@ pub trait Storage: Send + Sync + 'static {
     fn database_bytes(&self) -> u64 {
         0
     }
+    /// Remembers the name `device` was enrolled with, so that the audit trail names the
+    /// device from the registry rather than from what its changes say.
+    fn note_device(&self, _device: &Device) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl Storage for Store {
@@ -109,6 +114,10 @@ impl Storage for Store {
             .map(|m| m.len())
             .sum()
     }
+
+    fn note_device(&self, device: &Device) -> Result<()> {
+        Ok(self.note_device_name(&device.device_id, &device.name)?)
+    }
 }
 
 /// Shared state of the relay's handlers.
@@ -118,6 +127,8 @@ pub struct Relay<S: Storage> {
     township: String,
     relay_id: String,
     metrics: Arc<Metrics>,
+    /// Devices (id, name) whose name the storage already has.
+    noted: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
 }
 
 impl<S: Storage> Relay<S> {
@@ -131,6 +142,7 @@ impl<S: Storage> Relay<S> {
             township,
             relay_id,
             metrics: Arc::new(Metrics::default()),
+            noted: Default::default(),
         }))
     }
 
@@ -185,6 +197,7 @@ fn authenticate<S: Storage>(
             device.device_id.clone(),
         ))
     });
+    note_device(relay, &device)?;
     Ok((device, township))
 }
 
@@ -194,6 +207,17 @@ fn noted<T>(note: &Note, r: Result<T, ApiError>) -> Result<T, ApiError> {
         note.with(|n| n.error = Some(e.1.clone()));
     }
     r
+}
+
+/// Tells the storage a device's name once per (device, name) and process.
+fn note_device<S: Storage>(relay: &Relay<S>, d: &Device) -> Result<(), ApiError> {
+    let key = (d.device_id.clone(), d.name.clone());
+    let mut noted = relay.noted.lock().unwrap_or_else(|p| p.into_inner());
+    if !noted.contains(&key) {
+        relay.storage.note_device(d).map_err(internal)?;
+        noted.insert(key);
+    }
+    Ok(())
 }
 
 async fn hello<S: Storage>(

@@ -9,10 +9,11 @@ use gridbook_domain::demo::{self, DemoHousehold};
 use gridbook_domain::{IdKind, Residency};
 use serde::Serialize;
 
-use crate::docs::{doc_id, Audit, DocKind};
+use crate::engine::doc_id::{doc_id, DocKind};
+use crate::engine::docs::Audit;
+use crate::engine::record::{create_record, record_obj};
+use crate::engine::value::Val;
 use crate::error::Result;
-use crate::record::{create_record, record_obj};
-use crate::value::Val;
 use crate::{set_setting, Inner, Store};
 
 /// Villages written per SQLite commit. Each village adds some 50k search-index rows at

@@ -63,11 +63,52 @@ impl StoreError {
         }
     }
 
+    /// What a person is told, in Chinese and in English: the validation or refusal reason, or
+    /// what was not found, never the ids or values involved.
+    pub fn messages(&self) -> (String, String) {
+        match self {
+            StoreError::Invalid(f) => (f.zh.clone(), f.en.clone()),
+            StoreError::NotFound { what, .. } => (
+                format!("找不到该{}", what_zh(what)),
+                format!("The {} was not found", what.replace('_', " ")),
+            ),
+            StoreError::TooNew { .. } => (
+                "数据由更新版本的 gridbook 创建，请升级本应用".into(),
+                "The data was written by a newer gridbook: please update this app".into(),
+            ),
+            StoreError::Refused { zh, en, .. } => (zh.clone(), en.clone()),
+            other => (
+                format!("内部错误（{}），数据未受影响", other.kind()),
+                format!("Internal error ({}); no data was changed", other.kind()),
+            ),
+        }
+    }
+
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
         StoreError::NotFound {
             what,
             id: id.to_string(),
         }
+    }
+}
+
+/// The Chinese name of a kind of thing that was looked up (`StoreError::NotFound::what`).
+pub fn what_zh(what: &str) -> &'static str {
+    match what {
+        "village" => "村（社区）",
+        "household" => "户",
+        "person" => "人员",
+        "group" => "组",
+        "document" => "文档",
+        "conflict" => "冲突",
+        "case" => "管控对象",
+        "policy" => "管控方案",
+        "checkpoint" => "卡口",
+        "pass" => "通行证",
+        "shift" => "班次",
+        "referral" => "转诊记录",
+        "report" => "报告",
+        _ => "记录",
     }
 }
 

@@ -10,7 +10,7 @@ use gridbook_domain::{FieldError, TestResult};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
-use crate::isolation::{NewCase, NewCheck, Place};
+use crate::isolation::cases::{NewCase, NewCheck, Place};
 use crate::{EntryResult, NewEntry, Store};
 
 fn field(e: FieldError) -> StoreError {
@@ -69,7 +69,7 @@ pub fn parse_temp_tenths(raw: &str) -> Result<u16> {
 pub struct TeamForm {
     /// Role code (cadre, grid-worker, doctor, police, volunteer).
     pub role: String,
-    /// Name.
+    /// The team member's name.
     pub name: String,
     /// Phone, optional.
     #[serde(default)]
@@ -139,7 +139,7 @@ impl CaseForm {
 /// The form of one check.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct CheckForm {
-    /// Case.
+    /// The case the check is for.
     pub case_id: String,
     /// Temperature in °C as typed.
     pub temp: String,
@@ -197,13 +197,13 @@ pub struct EntryForm {
     pub checkpoint: String,
     /// in or out.
     pub direction: String,
-    /// Name.
+    /// The person's name as typed.
     pub name: String,
     /// ID document number.
     pub id_number: String,
-    /// Phone.
+    /// The phone as typed (may be empty).
     pub phone: String,
-    /// Plate.
+    /// The vehicle plate as typed (may be empty).
     pub plate: String,
     /// Temperature in °C as typed.
     pub temp: String,
@@ -322,8 +322,8 @@ impl Store {
     pub fn preview_entry(&self, form: &EntryForm) -> Result<EntryPreview> {
         let mut new = form.parse()?;
         new.input.at = self.now_local();
-        let valid = validate_entry(&new.input).map_err(crate::entries::first_error)?;
-        let checkpoint = crate::isolation::parse_uuid("checkpoint", &new.checkpoint)?;
+        let valid = validate_entry(&new.input).map_err(crate::checkpoint::entries::first_error)?;
+        let checkpoint = crate::isolation::cases::existing_id("checkpoint", &new.checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
         let person_id = g.village_person(&village, &valid.id_number)?;

@@ -9,36 +9,19 @@
 //! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
-mod care_project;
-mod control;
+mod checkpoint;
 pub mod demo;
-pub mod docs;
-mod entries;
+mod engine;
 mod error;
-mod export_registers;
-mod export_rows;
 pub mod forms;
-mod gate;
-mod history;
-pub mod import;
-pub mod isolation;
-mod isolation_read;
+mod grid;
+mod isolation;
 mod ledger;
-mod ledger_edit;
-mod overview;
-mod papers;
-pub mod project;
-mod project_gate;
-pub mod record;
-mod reindex;
-pub mod report;
-mod report_figures;
-mod report_project;
-mod report_read;
-pub mod schema;
-pub mod search;
-mod sync_support;
-mod value;
+mod reports;
+mod township;
+
+pub use engine::{docs, owner, project, record, schema};
+pub use ledger::{import, search};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -47,29 +30,35 @@ use automerge::ActorId;
 use chrono::{Duration, NaiveDateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-pub use control::{ExcludedMember, IsolationRow};
-pub use demo::DemoReport;
-pub use docs::{doc_id, Audit, DocKind};
-pub use entries::{CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow};
-pub use error::{Result, StoreError};
-pub use export_registers::{CheckLine, CoverageLine, EntryLine};
-pub use export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine};
-pub use gate::{pass_qr, CheckpointRow, PassRow, PassUseRow, ShiftRow, ShiftTimes};
-pub use history::{ConflictRow, DocInfo, HistoryEntry};
-pub use isolation::{builtin_policy_id, NewCase, NewCheck, Place};
-pub use isolation_read::{DueRow, PolicyRow};
-pub use ledger::group_number;
-pub use ledger::{
-    CoverageRow, HouseholdDetail, HouseholdRow, NewHousehold, NewPerson, PersonRow, VillageRow,
+pub use checkpoint::entries::{
+    CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow,
 };
-pub use overview::{Overview, OverviewVillage};
-pub use papers::{CasePaper, TeamMember};
-pub use reindex::ReindexReport;
-pub use report::{reports_doc_id, Submitted};
-pub use report_read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
+pub use checkpoint::passes::{pass_qr, PassRow, PassUseRow};
+pub use checkpoint::sites::{CheckpointRow, ShiftRow, ShiftTimes};
+pub use demo::DemoReport;
+pub use docs::Audit;
+pub use engine::doc_id::{
+    doc_id, entries_doc_id, is_month, reports_doc_id, village_of, DocId, DocKind,
+};
+pub use engine::history::{ConflictRow, DocInfo, HistoryEntry};
+pub use engine::owner::QuarantineRow;
+pub use engine::reindex::ReindexReport;
+pub use engine::sync_support::{assume_peer_has, next_message, Received, TouchCheck};
+pub use engine::value::Val;
+pub use error::{what_zh, Result, StoreError};
+pub use grid::villages::{group_number, GroupRow, VillageRow};
+pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
+pub use isolation::control::{ExcludedMember, IsolationRow};
+pub use isolation::read::{DueRow, PolicyRow};
+pub use ledger::households::{NewHousehold, NewPerson};
+pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdRow, PersonRow};
+pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
+pub use reports::submit::Submitted;
 pub use search::Hit;
-pub use sync_support::{assume_peer_has, next_message, TouchCheck};
-pub use value::Val;
+pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
+pub use township::export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine};
+pub use township::overview::{Overview, OverviewVillage};
+pub use township::papers::{CasePaper, TeamMember};
 
 /// File name of the store inside a data directory.
 pub const DB_FILE: &str = "gridbook.sqlite";
@@ -82,14 +71,17 @@ pub struct Store {
 
 pub(crate) struct Inner {
     pub(crate) conn: Connection,
-    pub(crate) docs: docs::Docs,
+    pub(crate) docs: engine::docs::Docs,
     pub(crate) device: String,
     pub(crate) utc_offset_min: i64,
     pub(crate) now_override: Option<NaiveDateTime>,
     /// In-session Automerge sync states, by (peer, document).
     pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
-    /// Heads a relay left each peer at (see [`sync_support::ScopeMemory`]).
-    pub(crate) scopes: sync_support::ScopeMemory,
+    /// Heads a relay left each peer at (see [`engine::sync_support::ScopeMemory`]).
+    pub(crate) scopes: engine::sync_support::ScopeMemory,
+    /// Dependencies missing from changes a peer sent, by (peer, document): asked for by hash
+    /// in the next message to it (see [`Store::sync_receive`]).
+    pub(crate) wanted: std::collections::HashMap<(String, String), Vec<automerge::ChangeHash>>,
 }
 
 impl Store {
@@ -140,12 +132,13 @@ impl Store {
             dir,
             inner: Mutex::new(Inner {
                 conn,
-                docs: docs::Docs::new(actor),
+                docs: engine::docs::Docs::new(actor),
                 device,
                 utc_offset_min,
                 now_override: None,
                 sync_states: std::collections::HashMap::new(),
-                scopes: sync_support::ScopeMemory::default(),
+                scopes: engine::sync_support::ScopeMemory::default(),
+                wanted: std::collections::HashMap::new(),
             }),
         };
         if needs_reindex {

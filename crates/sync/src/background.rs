@@ -20,8 +20,10 @@ pub struct SyncStatus {
     pub unsynced: i64,
     /// Local time of the last successful sync.
     pub last_sync: Option<String>,
-    /// A Chinese message for `offline` and `error`.
+    /// What to tell the user for `offline` and `error`, in Chinese.
     pub message: Option<String>,
+    /// The same in English.
+    pub message_en: Option<String>,
 }
 
 /// When to try again: soon after a local change, every `interval` when all is well, and with
@@ -63,12 +65,14 @@ impl Backoff {
     }
 }
 
-fn status(store: &Store, state: &'static str, message: Option<String>) -> SyncStatus {
+fn status(store: &Store, state: &'static str, error: Option<&SyncError>) -> SyncStatus {
+    let (message, message_en) = error.map(SyncError::messages).unzip();
     SyncStatus {
         state,
         unsynced: store.unsynced().unwrap_or(0),
         last_sync: store.setting("last_sync").ok().flatten(),
         message,
+        message_en,
     }
 }
 
@@ -92,16 +96,12 @@ pub fn run(store: Arc<Store>, nudges: Receiver<()>, report: impl Fn(SyncStatus))
                     report(status(&store, "idle", None));
                     backoff.success()
                 }
-                Err(SyncError::Network(_)) => {
-                    report(status(
-                        &store,
-                        "offline",
-                        Some("无法连接中继，数据已保存在本机".into()),
-                    ));
-                    backoff.failure()
-                }
                 Err(e) => {
-                    report(status(&store, "error", Some(format!("同步失败：{e}"))));
+                    let state = match e {
+                        SyncError::Network(_) => "offline",
+                        _ => "error",
+                    };
+                    report(status(&store, state, Some(&e)));
                     backoff.failure()
                 }
             }

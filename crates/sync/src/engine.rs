@@ -61,6 +61,12 @@ pub trait Replica {
     /// carries are refused (nothing of them is kept) but the rest of the message (heads,
     /// needs, what the peer has) still counts, so a read-only peer keeps receiving updates.
     fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt>;
+    /// Applies an Automerge sync message from the relay, on a device. By default the same as
+    /// a writable [`Replica::receive`]; a store keeps everything and quarantines what it
+    /// cannot project instead of refusing the message.
+    fn accept(&self, doc: &str, peer: &str, msg: &[u8]) -> Result<Receipt> {
+        self.receive(doc, peer, msg, true)
+    }
 
     // What a replica that serves devices (the relay) keeps between sessions. The defaults
     // keep nothing: a device then always lists its documents.
@@ -213,7 +219,7 @@ impl<'a, R: Replica> DeviceSession<'a, R> {
         self.to_expand.extend(groups);
         let mut docs: BTreeSet<String> = differs.into_iter().collect();
         for (doc, msg) in &resp.messages {
-            if self.replica.receive(doc, &self.peer, msg, true)?.changed {
+            if self.replica.accept(doc, &self.peer, msg)?.changed {
                 self.received.insert(doc.clone());
             }
             docs.insert(doc.clone());

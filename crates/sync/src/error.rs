@@ -31,5 +31,74 @@ pub enum SyncError {
     TooManyRounds(usize),
 }
 
+impl SyncError {
+    /// What a person is told, in Chinese and in English. A device whose token the relay does
+    /// not accept (unknown or revoked: the relay does not say which) must be enrolled again.
+    pub fn messages(&self) -> (String, String) {
+        match self {
+            SyncError::Store(s) => s.messages(),
+            SyncError::NotEnrolled => (
+                "尚未登记到中继：请在“设置”中填写中继地址和登记码".into(),
+                "Not enrolled with a relay: enter the relay address and enrollment code in Settings"
+                    .into(),
+            ),
+            SyncError::Refused {
+                status: 401 | 403, ..
+            } => (
+                "本设备的登记已失效，请向镇防控办重新登记".into(),
+                "This device's enrollment is no longer valid: ask the township office to enroll it again"
+                    .into(),
+            ),
+            SyncError::Refused { status, .. } => (
+                format!("中继拒绝了本设备的请求（{status}）"),
+                format!("The relay refused this device's request ({status})"),
+            ),
+            SyncError::Network(_) => (
+                "无法连接中继，数据已保存在本机，联网后会自动同步".into(),
+                "Cannot reach the relay; everything is saved on this device and syncs once online"
+                    .into(),
+            ),
+            SyncError::Malformed(_) | SyncError::Backend(_) | SyncError::TooManyRounds(_) => (
+                format!("同步失败（{}），数据已保存在本机，稍后会再试", self.kind()),
+                format!(
+                    "Sync failed ({}); everything is saved on this device and it will try again",
+                    self.kind()
+                ),
+            ),
+        }
+    }
+
+    /// Short stable kind for the UI.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SyncError::Malformed(_) => "malformed",
+            SyncError::Store(s) => s.kind(),
+            SyncError::Network(_) => "network",
+            SyncError::Refused { .. } => "refused",
+            SyncError::NotEnrolled => "not_enrolled",
+            SyncError::TooManyRounds(_) => "rounds",
+            SyncError::Backend(_) => "backend",
+        }
+    }
+}
+
 /// Result of sync.
 pub type Result<T, E = SyncError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revoked_and_an_unknown_token_read_the_same() {
+        let refused = |status| SyncError::Refused {
+            status,
+            message: String::new(),
+        };
+        assert_eq!(refused(401).messages(), refused(403).messages());
+        let (zh, en) = refused(401).messages();
+        assert!(zh.contains("重新登记") && en.contains("enroll it again"));
+        let (zh, en) = SyncError::Network("timed out".into()).messages();
+        assert!(zh.contains("已保存在本机") && en.contains("saved on this device"));
+    }
+}

@@ -16,6 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use gridbook_store::{DocId, DocKind};
+
 use crate::wire::{digest, HeadsDigest};
 
 /// How many of its newest checkpoint days a device lists one by one.
@@ -24,14 +26,8 @@ pub const OPEN_DAYS: usize = 3;
 /// The day of an entries document `entries:<village>:<checkpoint>:<YYYY-MM-DD>`, with its
 /// village.
 fn entries_day(doc: &str) -> Option<(&str, &str)> {
-    let mut parts = doc.strip_prefix("entries:")?.split(':');
-    let (village, checkpoint, day) = (parts.next()?, parts.next()?, parts.next()?);
-    let well_formed = parts.next().is_none()
-        && checkpoint != "*"
-        && day.len() == 10
-        && day.is_char_boundary(7)
-        && day.as_bytes().get(4) == Some(&b'-');
-    well_formed.then_some((village, day))
+    let id = DocId::parse(doc).filter(|id| id.kind == DocKind::Entries && !id.is_group())?;
+    Some((id.owner, id.bucket?))
 }
 
 /// The group an entries document would be listed in: `entries:<village>:*:<YYYY-MM>`.
@@ -41,7 +37,7 @@ pub fn group_of(doc: &str) -> Option<String> {
 
 /// Whether an index entry names a group rather than a document.
 pub fn is_group(id: &str) -> bool {
-    id.starts_with("entries:") && id.contains(":*:")
+    DocId::parse(id).is_some_and(|id| id.is_group())
 }
 
 /// The digest of a group: over the `id heads` lines of its documents, sorted by id.

@@ -1,4 +1,4 @@
-//! The sync engine on a simulated network (design.md §3, §6.7).
+//! The sync engine on a simulated network.
 //!
 //! Every replica is a real `Store` in a temp directory; one of them plays the relay. Devices
 //! never talk to each other: they run `DeviceSession`s against `serve` on the relay's store,

@@ -1,12 +1,12 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
-import care from './care.en';
+import isolation from './isolation.en';
 import checkpoint from './checkpoint.en';
 import reports from './reports.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { title: 'Gridbook' },
-  nav: { care: 'Follow-ups', checkpoint: 'Checkpoint', home: 'Home', households: 'Households', coverage: 'Coverage', settings: 'Settings', conflicts: 'Conflicts' },
+  nav: { isolation: 'Follow-ups', checkpoint: 'Checkpoint', home: 'Home', households: 'Households', coverage: 'Coverage', settings: 'Settings', conflicts: 'Conflicts' },
   common: {
     back: 'Back',
     cancel: 'Cancel',
@@ -269,7 +269,7 @@ const en: typeof zh = {
     internal: 'Something went wrong',
     noBackend: 'Not connected to the app backend',
   },
-  care,
+  isolation,
   checkpoint,
   reports,
 };

@@ -1,10 +1,10 @@
 // 简体中文 — the default language. en.ts must have the same keys (a unit test checks).
-import care from './care.zh-CN';
+import isolation from './isolation.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
 import reports from './reports.zh-CN';
 export default {
   app: { title: '网格台账' },
-  nav: { care: '随访', checkpoint: '卡口', home: '首页', households: '户籍台账', coverage: '覆盖', settings: '设置', conflicts: '冲突' },
+  nav: { isolation: '随访', checkpoint: '卡口', home: '首页', households: '户籍台账', coverage: '覆盖', settings: '设置', conflicts: '冲突' },
   common: {
     back: '返回',
     cancel: '取消',
@@ -267,7 +267,7 @@ export default {
     internal: '出错了',
     noBackend: '未连接到应用后台',
   },
-  care,
+  isolation,
   checkpoint,
   reports,
 };

@@ -72,12 +72,12 @@ export function figureLink(key: OverviewKey, villageId: string | null, date: str
     case 'persons':
       return { path: '/households', query: village };
     case 'escalated':
-      return { path: '/care', query: { ...village, filter: 'escalated' } };
+      return { path: '/isolation', query: { ...village, filter: 'escalated' } };
     case 'cases_active':
     case 'due':
     case 'overdue':
     case 'missed':
-      return { path: '/care', query: village };
+      return { path: '/isolation', query: village };
     case 'in':
     case 'out':
     case 'turned_back':

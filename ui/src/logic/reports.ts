@@ -2,7 +2,7 @@
 // timing, figure labels and order, and the counts the township screen shows.
 import type { Figures, ReportState, ReportStatusRow } from '../types';
 
-/** The figures a report carries, in the order of the township's WeChat text (township-formats.md). */
+/** The figures a report carries, in the order of the township's WeChat text. */
 export const FIGURE_ORDER = [
   'registered_risk',
   'registered_tenants',

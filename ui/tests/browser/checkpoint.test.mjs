@@ -106,10 +106,10 @@ for (const viewport of VIEWPORTS) {
     test('a resident in home isolation: the match shows the state in red before saving', async () => {
       await withApp(server, { viewport, hash: '#/checkpoint' }, async (page, { shot }) => {
         await open(page);
-        // The fake care backend seeds case-2: home isolation that started six days ago.
+        // The fake isolation backend seeds case-2: home isolation that started six days ago.
         const who = await page.evaluate(() => {
           const f = window.__fake;
-          const c = f.care && f.care.cases.get('case-2');
+          const c = f.isolation && f.isolation.cases.get('case-2');
           const p = c && f.state.persons.get(c.person_id);
           return p ? p.name : null;
         });

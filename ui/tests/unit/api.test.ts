@@ -6,6 +6,7 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...
 vi.mock('@tauri-apps/api/event', () => ({ listen: (...a: unknown[]) => listen(...a) }));
 
 const { api, onSyncStatus, toApiError } = await import('../../src/api');
+const { i18n } = await import('../../src/i18n');
 
 describe('api wrapper', () => {
   beforeEach(() => {
@@ -87,5 +88,18 @@ describe('api wrapper', () => {
     expect(got).toEqual([{ state: 'syncing', unsynced: 4, last_sync: null }]);
     stop();
     expect(un).toHaveBeenCalled();
+  });
+
+  it('shows the backend message in the language of the screen', () => {
+    const e = { kind: 'not_found', code: 'pass', message: '找不到该通行证', message_en: 'The pass was not found' };
+    expect(toApiError(e)).toEqual({ kind: 'not_found', code: 'pass', message: '找不到该通行证' });
+    i18n.global.locale.value = 'en';
+    try {
+      expect(toApiError(e).message).toBe('The pass was not found');
+      // An error without an English text keeps the Chinese one rather than showing nothing.
+      expect(toApiError({ kind: 'internal', message: '内部错误' }).message).toBe('内部错误');
+    } finally {
+      i18n.global.locale.value = 'zh-CN';
+    }
   });
 });

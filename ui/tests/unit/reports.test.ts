@@ -180,8 +180,8 @@ describe('overview figures and their lists', () => {
   it('opens the list behind each figure, filtered by the village', () => {
     expect(figureLink('households', 'v1', '2026-12-04', [])).toEqual({ path: '/households', query: { village: 'v1' } });
     expect(figureLink('persons', null, '2026-12-04', [])).toEqual({ path: '/households', query: {} });
-    expect(figureLink('escalated', 'v1', '2026-12-04', [])).toEqual({ path: '/care', query: { village: 'v1', filter: 'escalated' } });
-    expect(figureLink('missed', 'v1', '2026-12-04', [])).toEqual({ path: '/care', query: { village: 'v1' } });
+    expect(figureLink('escalated', 'v1', '2026-12-04', [])).toEqual({ path: '/isolation', query: { village: 'v1', filter: 'escalated' } });
+    expect(figureLink('missed', 'v1', '2026-12-04', [])).toEqual({ path: '/isolation', query: { village: 'v1' } });
     expect(figureLink('coverage', 'v1', '2026-12-04', [])).toEqual({ path: '/coverage', query: { village: 'v1' } });
     // One checkpoint: its entries of the day; none, several, or the township: the checkpoint screen.
     expect(figureLink('in', 'v1', '2026-12-04', ['cp 1'])).toEqual({ path: '/checkpoint/cp%201/entries', query: { date: '2026-12-04' } });

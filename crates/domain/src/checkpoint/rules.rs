@@ -1,8 +1,8 @@
-//! Decision rules as data: the township edits and syncs them, the tablet suggests a decision
-//! from them, and the volunteer confirms or overrides it.
+//! Decision rules as data: the township edits and syncs them, the tablet suggests a decision from
+//! them, and the volunteer confirms or overrides it.
 //!
-//! Defaults come from seed 001 (see [`DecisionRules::default`]). Policies change by circular
-//! ("按照最新文件规定执行"), so nothing here hard-codes a decision except two safety floors that
+//! Defaults come from the township's work plan (see [`DecisionRules::default`]). Policies change by
+//! circular ("按照最新文件规定执行"), so nothing here hard-codes a decision except two safety floors that
 //! [`DecisionRules::validate`] keeps: a fever or a red code is never simply let through.
 
 use chrono::NaiveDate;
@@ -109,7 +109,7 @@ const MAX_PURPOSE_CHARS: usize = 20;
 const MAX_PURPOSES: usize = 20;
 
 impl Default for DecisionRules {
-    /// The rules of seed 001:
+    /// The rules of the township's work plan:
     /// - fever → observe: "对有发热、咳嗽、胸闷等症状的,政府派专人和村医负责将其送到指定的医疗发热
     ///   门诊进行诊疗" — the person is held and taken to the fever clinic, not sent away.
     /// - yellow → turn back: "测量体温、查验健康码、行程卡,结果异常的,一律禁止进入".

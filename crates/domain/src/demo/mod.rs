@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 use crate::model::{Group, Household, Person, TestEvent, Township, Vaccination, Village};
 use names::{NUMERALS, TOWNSHIPS, VILLAGE_PREFIXES};
 use rng::Rng;
+pub use rng::SplitMix64;
 
 /// Most villages a plan holds: the ID sequence numbers are split between villages, and real
 /// townships have far fewer.

@@ -1,4 +1,4 @@
-//! The policies read from the work plans in `seeds/`, as the township's starting point.
+//! The policies read from the township's work plans, as the township's starting point.
 //!
 //! "如相关政策出现调整，按照最新文件规定执行" (002, last line): these are seeds for editable
 //! data, not rules the code enforces. Seed line numbers below are those of the seed files.

@@ -356,7 +356,7 @@ pub struct TestLine {
     pub day: u32,
     /// Sample date.
     pub date: NaiveDate,
-    /// Result.
+    /// Negative, positive or pending.
     pub result: TestResult,
 }
 

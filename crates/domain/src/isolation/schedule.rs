@@ -25,7 +25,7 @@ labelled_enum!(
     SlotStatus, "status", "任务状态" {
         /// Not done, and its window has not passed (it may not have opened yet).
         Due = ("due", "待完成", "due"),
-        /// Recorded.
+        /// A check was recorded in the slot's window.
         Done = ("done", "已完成", "done"),
         /// Window passed, the day is not over: still worth doing, late.
         Overdue = ("overdue", "已超时", "overdue"),

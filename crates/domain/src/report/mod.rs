@@ -1,4 +1,4 @@
-//! Daily reports (日报告 / 零报告, seed 001): every group (level 3) reports by 17:00 and every
+//! Daily reports (日报告 / 零报告): every group (level 3) reports by 17:00 and every
 //! village (level 2) by 18:00, even when there is nothing to report.
 //!
 //! The pure part: the report's key (one record per unit and day, the same on every device),

@@ -1,4 +1,4 @@
-//! The texts a report travels as in the township's WeChat group (township-formats.md):
+//! The texts a report travels as in the township's WeChat group:
 //! one block per report, the village's block followed by its groups, the township's roll-up
 //! as a table.
 
@@ -59,7 +59,7 @@ fn md(date: NaiveDate) -> String {
     format!("{}月{}日", date.month(), date.day())
 }
 
-/// The block of one report, as in township-formats.md:
+/// The block of one report, as the township writes it:
 ///
 /// ```text
 /// 【东山村二组 日报告】12月4日

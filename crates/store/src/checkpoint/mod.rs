@@ -1,0 +1,9 @@
+//! Checkpoints (卡口): the village's checkpoints, shifts and temporary passes, and the entries
+//! of each checkpoint and day. The checkpoints document keeps the id prefix `gate:` it was first
+//! shipped with.
+
+pub mod entries;
+pub mod passes;
+pub mod project;
+pub mod rules;
+pub mod sites;

@@ -1,0 +1,537 @@
+//! Documents: ids, the in-memory cache, and the write path.
+//!
+//! Every write is one SQLite IMMEDIATE transaction that first brings the cached document up to
+//! date from the `chunks` table (another process may have written), then applies one Automerge
+//! change, appends its bytes as a chunk and re-projects the records it touched. If anything
+//! fails the transaction rolls back and the cached document is dropped, so memory never holds a
+//! change that is not on disk.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use automerge::legacy::{Key, ObjectId};
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{ActorId, Automerge, ChangeHash, ReadDoc, ROOT};
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::doc_id::DocId;
+use crate::engine::project::project_record;
+use crate::error::{Result, StoreError};
+
+/// How many chunks a document may have before they are folded into one snapshot.
+const COMPACT_AFTER: i64 = 256;
+/// How many documents stay loaded in memory: a township's ledgers (about 20) plus its grid,
+/// so that a township device or a relay does not reload a document on every session.
+const CACHE_DOCS: usize = 24;
+/// How many of a document's latest heads are remembered (in memory, per process). A relay
+/// recognises a device whose heads are one of them from the digest in its index alone, and
+/// answers its first request with what the device lacks instead of asking first. A busy
+/// village document moves its heads a few dozen times a minute; older heads cost a round trip.
+const RECENT_HEADS: usize = 128;
+/// How many documents keep their recent heads: a relay that runs for months has seen the
+/// entries of thousands of checkpoint-days, of which only the latest still move.
+const RECENT_DOCS: usize = 512;
+
+/// The audit message stored in every change: who made it and which records it touched.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Audit {
+    /// Device name.
+    #[serde(rename = "d")]
+    pub device: String,
+    /// The records touched by the change, each by the first [`AUDIT_ID_CHARS`] characters of
+    /// its id (changes written before kept whole ids; both match [`Audit::mentions`]).
+    #[serde(rename = "k", default)]
+    pub records: Vec<String>,
+    /// What the change was (`edit`, `create`, `resolve`, `demo`, …).
+    #[serde(rename = "w", default)]
+    pub what: String,
+}
+
+/// How many leading characters of a record id an audit message keeps. Enough to pick a
+/// record's changes for its history, which then compares the record's values before and after
+/// each change: two records sharing a prefix only cost that comparison. Whole UUIDs would
+/// repeat in every change what the document already holds as its keys (a sixth of a
+/// village's first sync).
+pub const AUDIT_ID_CHARS: usize = 8;
+
+impl Audit {
+    /// Notes the records a change touched.
+    pub fn set_records<'a>(&mut self, ids: impl IntoIterator<Item = &'a String>) {
+        self.records = ids
+            .into_iter()
+            .map(|id| match id.char_indices().nth(AUDIT_ID_CHARS) {
+                Some((end, _)) => id[..end].to_owned(),
+                None => id.clone(),
+            })
+            .collect();
+        self.records.sort();
+        self.records.dedup();
+    }
+
+    /// Whether the change may have touched record `id`.
+    pub fn mentions(&self, id: &str) -> bool {
+        self.records
+            .iter()
+            .any(|r| !r.is_empty() && id.starts_with(r.as_str()))
+    }
+}
+
+struct Cached {
+    doc: Automerge,
+    seq: i64,
+    used: u64,
+}
+
+/// The documents of one store, cached, with the SQLite connection that persists them.
+pub struct Docs {
+    cache: HashMap<String, Cached>,
+    tick: u64,
+    actor: ActorId,
+    /// Heads each document had lately, newest last (see [`RECENT_HEADS`]), with the tick of
+    /// the last one (for keeping [`RECENT_DOCS`] documents).
+    recent: HashMap<String, (u64, VecDeque<Vec<ChangeHash>>)>,
+}
+
+/// Handed to write closures: the Automerge transaction and the set of records touched.
+pub struct Write<'a, 'b> {
+    /// The Automerge transaction.
+    pub tx: &'a mut Transaction<'b>,
+    touched: &'a mut BTreeSet<String>,
+}
+
+impl Write<'_, '_> {
+    /// Marks a record as touched so that its projection is recomputed.
+    pub fn touch(&mut self, id: &str) {
+        self.touched.insert(id.to_owned());
+    }
+}
+
+impl Docs {
+    /// A cache whose documents write as `actor`.
+    pub fn new(actor: ActorId) -> Self {
+        Self {
+            cache: HashMap::new(),
+            tick: 0,
+            actor,
+            recent: HashMap::new(),
+        }
+    }
+
+    /// Heads document `id` has had lately in this process, newest first. A set of heads
+    /// listed here may have been rolled back since: check the document has them before use.
+    pub fn recent_heads(&self, id: &str) -> Vec<Vec<ChangeHash>> {
+        self.recent
+            .get(id)
+            .map(|(_, r)| r.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn note_heads(&mut self, id: &str, heads: Vec<ChangeHash>) {
+        self.tick += 1;
+        if !self.recent.contains_key(id) && self.recent.len() >= RECENT_DOCS {
+            let stalest = self
+                .recent
+                .iter()
+                .min_by_key(|(_, (t, _))| *t)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = stalest {
+                self.recent.remove(&k);
+            }
+        }
+        let (tick, ring) = self.recent.entry(id.to_owned()).or_default();
+        *tick = self.tick;
+        if ring.back() == Some(&heads) {
+            return;
+        }
+        if ring.len() >= RECENT_HEADS {
+            ring.pop_front();
+        }
+        ring.push_back(heads);
+    }
+
+    /// The actor id this device writes as.
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// Drops a document from memory (after a failed write).
+    pub fn evict(&mut self, id: &str) {
+        self.cache.remove(id);
+    }
+
+    /// The document, brought up to date with what is on disk.
+    pub fn get(&mut self, conn: &Connection, id: &str) -> Result<&mut Automerge> {
+        self.tick += 1;
+        if !self.cache.contains_key(id) {
+            if self.cache.len() >= CACHE_DOCS {
+                let oldest = self
+                    .cache
+                    .iter()
+                    .min_by_key(|(_, c)| c.used)
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    self.cache.remove(&k);
+                }
+            }
+            let doc = Automerge::new().with_actor(self.actor.clone());
+            self.cache.insert(
+                id.to_owned(),
+                Cached {
+                    doc,
+                    seq: 0,
+                    used: 0,
+                },
+            );
+        }
+        let tick = self.tick;
+        let c = self
+            .cache
+            .get_mut(id)
+            .ok_or_else(|| StoreError::not_found("document", id))?;
+        c.used = tick;
+        let mut st = conn.prepare_cached(
+            "SELECT seq, bytes FROM chunks WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let mut rows = st.query(params![id, c.seq])?;
+        let mut loaded = false;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let bytes: Vec<u8> = r.get(1)?;
+            c.doc.load_incremental(&bytes)?;
+            c.seq = seq;
+            loaded = true;
+        }
+        if loaded {
+            let heads = c.doc.get_heads();
+            self.note_heads(id, heads);
+        }
+        self.cache
+            .get_mut(id)
+            .map(|c| &mut c.doc)
+            .ok_or_else(|| StoreError::not_found("document", id))
+    }
+
+    /// Records that document `id` is now at chunk `seq` with `heads`.
+    fn set_seq(&mut self, id: &str, seq: i64, heads: Vec<ChangeHash>) {
+        if let Some(c) = self.cache.get_mut(id) {
+            c.seq = seq;
+        }
+        self.note_heads(id, heads);
+    }
+
+    /// Runs one local write on document `id` inside an IMMEDIATE transaction.
+    pub fn write<R>(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        mut audit: Audit,
+        now_ms: i64,
+        f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
+    ) -> Result<R> {
+        let result = self.write_inner(conn, id, village, &mut audit, now_ms, f);
+        if result.is_err() {
+            self.evict(id);
+        }
+        result
+    }
+
+    fn write_inner<R>(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        audit: &mut Audit,
+        now_ms: i64,
+        f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
+    ) -> Result<R> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let doc = self.get(&tx, id)?;
+        let before = doc.get_heads();
+        let mut touched = BTreeSet::new();
+        let mut atx = doc.transaction();
+        let out = {
+            let mut w = Write {
+                tx: &mut atx,
+                touched: &mut touched,
+            };
+            match f(&mut w) {
+                Ok(out) => out,
+                Err(e) => {
+                    atx.rollback();
+                    return Err(e);
+                }
+            }
+        };
+        audit.set_records(&touched);
+        let message = serde_json::to_string(&audit).unwrap_or_default();
+        let (hash, _) = atx.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(now_ms),
+        );
+        if hash.is_none() {
+            tx.commit()?;
+            return Ok(out);
+        }
+        let bytes = doc
+            .get_last_local_change()
+            .map(|c| c.raw_bytes().to_vec())
+            .ok_or_else(|| StoreError::Corrupt("committed change not found".into()))?;
+        // This device refuses to make what a relay would refuse (a record id used elsewhere,
+        // a type set again); the caller's error drops the change with the cached document.
+        crate::engine::integrity::check_records(&tx, id, doc, &before, &touched)?;
+        let heads = doc.get_heads();
+        let seq = append_chunk(&tx, id, village, &bytes, &heads, now_ms)?;
+        tx.prepare_cached("INSERT INTO outbox (seq, doc_id, at) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, id, now_ms])?;
+        let doc = &*doc;
+        for rid in &touched {
+            project_record(&tx, id, village, doc, rid, false)?;
+        }
+        self.set_seq(id, seq, heads);
+        self.maybe_compact(&tx, id)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Changes document `id` through `f` (applying bytes from elsewhere, or a bulk import),
+    /// in one transaction: persists what was new and re-projects only the records it touched.
+    /// `f` returns the records it touched, or `None` to have them computed from a diff.
+    /// Returns whether anything was new.
+    pub fn mutate(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        self.mutate_with(conn, id, village, now_ms, |doc, _| f(doc))
+    }
+
+    /// [`Docs::mutate`] with `f` also given the transaction's connection (to check what it
+    /// did against the rest of the store before it is kept).
+    pub fn mutate_with(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        let result = self.mutate_inner(conn, id, village, now_ms, f);
+        if result.is_err() {
+            self.evict(id);
+        }
+        result
+    }
+
+    fn mutate_inner(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        // Inside a caller's transaction (a bulk import of several documents), a savepoint: the
+        // import commits once. Otherwise a transaction of its own, IMMEDIATE so that another
+        // process's write waits instead of failing half-way.
+        if conn.is_autocommit() {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let changed = self.mutate_in(&tx, id, village, now_ms, f)?;
+            tx.commit()?;
+            Ok(changed)
+        } else {
+            let sp = conn.savepoint()?;
+            let changed = self.mutate_in(&sp, id, village, now_ms, f)?;
+            sp.commit()?;
+            Ok(changed)
+        }
+    }
+
+    fn mutate_in(
+        &mut self,
+        tx: &Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
+    ) -> Result<bool> {
+        let doc = self.get(tx, id)?;
+        let before = doc.get_heads();
+        let touched = f(doc, tx)?;
+        let after = doc.get_heads();
+        if before == after {
+            return Ok(false);
+        }
+        // A document's first chunk is a full, compressed snapshot.
+        let bytes = if before.is_empty() {
+            doc.save()
+        } else {
+            doc.save_after(&before)
+        };
+        let touched = touched.unwrap_or_else(|| touched_records(doc, &before, &after));
+        let seq = append_chunk(tx, id, village, &bytes, &after, now_ms)?;
+        let doc = &*doc;
+        // A document new here (an import, a first sync) has records with no rows yet.
+        for rid in &touched {
+            project_record(tx, id, village, doc, rid, before.is_empty())?;
+        }
+        self.set_seq(id, seq, after);
+        self.maybe_compact(tx, id)?;
+        Ok(true)
+    }
+
+    fn maybe_compact(&mut self, conn: &Connection, id: &str) -> Result<()> {
+        let count: i64 = conn
+            .prepare_cached("SELECT chunk_count FROM documents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        if count < COMPACT_AFTER {
+            return Ok(());
+        }
+        let Some(c) = self.cache.get_mut(id) else {
+            return Ok(());
+        };
+        let bytes = c.doc.save();
+        conn.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
+            .execute([id])?;
+        conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
+            .execute(params![id, bytes])?;
+        c.seq = conn.last_insert_rowid();
+        conn.prepare_cached("UPDATE documents SET chunk_count = 1 WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+}
+
+/// Root keys (record ids) that the changes between two sets of heads wrote to.
+///
+/// Read from the changes' operations rather than from `Automerge::diff`: a diff is empty when
+/// a field's winning value stays while one of its losing values is replaced (a conflict whose
+/// values changed), and the conflict's projection must still be recomputed.
+pub fn touched_records(
+    doc: &Automerge,
+    before: &[ChangeHash],
+    after: &[ChangeHash],
+) -> BTreeSet<String> {
+    // A document new to this store: every record is new.
+    if before.is_empty() {
+        return doc.keys_at(ROOT, after).collect();
+    }
+    let mut out = BTreeSet::new();
+    let mut objects = BTreeSet::new();
+    for change in doc.get_changes(before) {
+        for op in change.decode().operations {
+            match op.obj {
+                ObjectId::Root => {
+                    if let Key::Map(k) = op.key {
+                        out.insert(k.to_string());
+                    }
+                }
+                ObjectId::Id(id) => {
+                    objects.insert(id.to_string());
+                }
+            }
+        }
+    }
+    // A record's map sits directly under the root: its path's first step names the record.
+    for obj in objects {
+        let Ok(ex) = doc.import_obj(&obj) else {
+            continue;
+        };
+        let Ok(mut path) = doc.parents(&ex) else {
+            continue;
+        };
+        if let Some(automerge::Parent {
+            prop: automerge::Prop::Map(k),
+            ..
+        }) = path.find(|p| p.obj == ROOT)
+        {
+            out.insert(k);
+        }
+    }
+    out
+}
+
+/// Appends a chunk and updates the document row; returns the chunk's sequence number.
+fn append_chunk(
+    conn: &Connection,
+    id: &str,
+    village: Option<&str>,
+    bytes: &[u8],
+    heads: &[ChangeHash],
+    now_ms: i64,
+) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
+        .execute(params![id, bytes])?;
+    let seq = conn.last_insert_rowid();
+    let kind = DocId::parse(id).map(|d| d.kind.name()).unwrap_or_default();
+    conn.prepare_cached(
+        "INSERT INTO documents (id, kind, village_id, heads, chunk_count, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5)
+         ON CONFLICT (id) DO UPDATE SET heads = excluded.heads,
+           chunk_count = chunk_count + 1, updated_at = excluded.updated_at",
+    )?
+    .execute(params![id, kind, village, heads_text(heads), now_ms])?;
+    Ok(seq)
+}
+
+/// Heads as sorted hex, comma-separated.
+pub fn heads_text(heads: &[ChangeHash]) -> String {
+    let mut v: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    v.sort();
+    v.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(n: u32) -> ChangeHash {
+        let mut b = [0u8; 32];
+        b[..4].copy_from_slice(&n.to_be_bytes());
+        ChangeHash(b)
+    }
+
+    #[test]
+    fn recent_heads_are_bounded_per_document_and_in_documents() {
+        let mut docs = Docs::new(ActorId::random());
+        for n in 0..(RECENT_HEADS as u32 + 10) {
+            docs.note_heads("ledger:a", vec![hash(n)]);
+            docs.note_heads("ledger:a", vec![hash(n)]); // unchanged heads are kept once
+        }
+        let a = docs.recent_heads("ledger:a");
+        assert_eq!(a.len(), RECENT_HEADS);
+        assert_eq!(a[0], vec![hash(RECENT_HEADS as u32 + 9)], "newest first");
+        assert_eq!(a[RECENT_HEADS - 1], vec![hash(10)], "the oldest went");
+        for d in 0..RECENT_DOCS {
+            docs.note_heads(&format!("entries:{d}"), vec![hash(1)]);
+        }
+        assert!(
+            docs.recent_heads("ledger:a").is_empty(),
+            "the stalest document went"
+        );
+        assert_eq!(docs.recent.len(), RECENT_DOCS);
+        assert_eq!(docs.recent_heads("entries:0").len(), 1);
+    }
+
+    #[test]
+    fn audit_keeps_id_prefixes_and_still_finds_whole_ids() {
+        let a = "3f2a9c1b-0000-4000-8000-000000000001".to_owned();
+        let b = "3f2a9c1b-ffff-4000-8000-000000000002".to_owned();
+        let c = "77aa0000-0000-4000-8000-000000000003".to_owned();
+        let mut audit = Audit::default();
+        audit.set_records([&a, &b, &"短".to_owned()]);
+        assert_eq!(audit.records, ["3f2a9c1b", "短"]);
+        assert!(audit.mentions(&a) && audit.mentions(&b) && audit.mentions("短"));
+        assert!(!audit.mentions(&c));
+        // A change written before the prefixes names whole ids; an empty entry names nothing.
+        let old = Audit {
+            records: vec![c.clone(), String::new()],
+            ..Audit::default()
+        };
+        assert!(old.mentions(&c) && !old.mentions(&a));
+    }
+}

@@ -1,0 +1,286 @@
+//! What a change may do to records and who may have made it: checked on a device before it
+//! makes a change and on the relay before it keeps one (the same code, keyed by indexed
+//! lookups in this store, a few per touched record).
+//!
+//! - A record id is unique across the township: a change may create a record only if no
+//!   other document owns or holds that id (the grid's villages, groups and policies, the
+//!   gate's checkpoints, every other village document, every other day of entries).
+//! - A record's `type` is set once, by the change that creates it: a change that sets it
+//!   again, or concurrent creations with two types, are refused.
+//! - A record is never removed from its document (deleting is a `deleted_at` field).
+//! - On the relay, a change belongs to the device that sent it (see [`check_authors`]) and
+//!   carries its audit message.
+
+use std::collections::BTreeSet;
+
+use automerge::{Automerge, ChangeHash, ObjType, ReadDoc, ROOT};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::engine::docs::Audit;
+use crate::engine::record::TYPE;
+use crate::error::{Result, StoreError};
+
+/// Most actor ids one device may write as. An honest device has one (its store's); a few
+/// more cover a reinstalled app whose documents were kept. Bounds what a stolen token can
+/// make the relay remember.
+pub const MAX_ACTORS_PER_DEVICE: i64 = 8;
+
+fn refused(code: &str, zh: String, en: String) -> StoreError {
+    StoreError::Refused {
+        code: code.to_owned(),
+        zh,
+        en,
+    }
+}
+
+/// Checks the records `touched` of document `doc_id`, as `doc` holds them now, against the
+/// document at `before` (empty: a document new to this store) and against every other
+/// document of this store.
+pub(crate) fn check_records(
+    conn: &Connection,
+    doc_id: &str,
+    doc: &Automerge,
+    before: &[ChangeHash],
+    touched: &BTreeSet<String>,
+) -> Result<()> {
+    for id in touched {
+        check_record(conn, doc_id, doc, before, id)?;
+    }
+    Ok(())
+}
+
+fn check_record(
+    conn: &Connection,
+    doc_id: &str,
+    doc: &Automerge,
+    before: &[ChangeHash],
+    id: &str,
+) -> Result<()> {
+    let was = if before.is_empty() {
+        Vec::new()
+    } else {
+        doc.get_all_at(ROOT, id, before)?
+    };
+    let now = doc.get_all(ROOT, id)?;
+    if now.is_empty() {
+        if was.is_empty() {
+            // Touched but never created (a write that re-projects a record it did not make).
+            return Ok(());
+        }
+        return Err(refused(
+            "record_removed",
+            format!("记录 {id} 被从文档中删除（删除只能标记 deleted_at）"),
+            format!("record {id} was removed from its document (deleting sets deleted_at)"),
+        ));
+    }
+    // Each map under the id (two: created concurrently, e.g. a record with a fixed id such as
+    // the township's rules, set on two devices offline) has exactly one type, all the same.
+    let mut kind: Option<String> = None;
+    for (v, obj) in &now {
+        if !matches!(v, automerge::Value::Object(ObjType::Map)) {
+            return Err(refused(
+                "not_a_record",
+                format!("{id} 不是一条记录"),
+                format!("{id} is not a record"),
+            ));
+        }
+        let types = doc.get_all(obj, TYPE)?;
+        let this = match types.as_slice() {
+            [(t, _)] => t.as_str().unwrap_or_default().to_owned(),
+            _ => {
+                return Err(refused(
+                    "type_conflict",
+                    format!("记录 {id} 的类型不唯一（{} 个值）", types.len()),
+                    format!("record {id} has {} types", types.len()),
+                ))
+            }
+        };
+        if kind.as_ref().is_some_and(|k| *k != this) {
+            return Err(refused(
+                "type_conflict",
+                format!("记录 {id} 被同时创建为两种类型"),
+                format!("record {id} was created concurrently with two types"),
+            ));
+        }
+        kind = Some(this);
+    }
+    if was.is_empty() {
+        if let Some(other) = crate::engine::owner::held_elsewhere(conn, doc_id, id)? {
+            return Err(refused(
+                "duplicate_id",
+                format!("记录编号 {id} 已在 {other} 中使用"),
+                format!("record id {id} is already used in {other}"),
+            ));
+        }
+        return Ok(());
+    }
+    for (_, old) in &was {
+        if !now.iter().any(|(_, o)| o == old) {
+            return Err(refused(
+                "record_replaced",
+                format!("记录 {id} 被另一条同编号记录替换"),
+                format!("record {id} was replaced by another record with its id"),
+            ));
+        }
+        let types_before = doc.get_all_at(old, TYPE, before)?;
+        let types_now = doc.get_all(old, TYPE)?;
+        let same = types_before.len() == types_now.len()
+            && types_before.iter().zip(&types_now).all(|(a, b)| a.1 == b.1);
+        if !same {
+            return Err(refused(
+                "type_changed",
+                format!("记录 {id} 的类型在创建后不能再设置"),
+                format!("the type of record {id} is set once, at creation"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// On the relay: checks that every change `doc` received since `before` (empty: all, a
+/// document new here) carries an audit message and was authored by device `device_id`, and
+/// notes when it was received.
+///
+/// How the relay learns a device's actors: it binds the actor of a change to the device that
+/// first delivers a change by it (trust on first use), and from then on accepts that actor's
+/// new changes from that device only. The device could instead declare its actor in its
+/// hello; that is no stronger (a device can declare any actor, as it can author changes by
+/// any actor), needs a protocol change, and a device whose store outlived an enrollment
+/// would have to declare every actor its changes carry anyway. What makes it sound: actor
+/// ids are random and unknowable until a change by them reaches the relay, at which point
+/// they are bound; a bound actor never moves to another device; a device may have at most
+/// [`MAX_ACTORS_PER_DEVICE`]. Changes the relay already holds are not new and pass
+/// whoever sends them back. A report's genesis change (made by a fixed actor from the report's
+/// id, the same bytes on every device) binds nobody: the relay rebuilds it to recognise it.
+pub(crate) fn check_authors(
+    conn: &Connection,
+    device_id: &str,
+    doc: &Automerge,
+    before: &[ChangeHash],
+    now_ms: i64,
+) -> Result<()> {
+    let mut bind = conn.prepare_cached(
+        "INSERT INTO actor_devices (actor, device_id, bound_at) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut receipt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO change_receipts (hash, device_id, at) VALUES (?1, ?2, ?3)",
+    )?;
+    for meta in doc.get_changes_meta(before) {
+        let hash = meta.hash.to_string();
+        let audited = meta
+            .message
+            .as_deref()
+            .is_some_and(|m| serde_json::from_str::<Audit>(m).is_ok());
+        if !audited {
+            return Err(refused(
+                "no_audit",
+                format!("修改 {} 缺少审计信息", short(&hash)),
+                format!("change {} has no audit message", short(&hash)),
+            ));
+        }
+        let actor = meta.actor.to_hex_string();
+        let maybe_genesis = meta.seq == 1 && meta.timestamp == 0 && meta.deps.is_empty();
+        if maybe_genesis && crate::reports::submit::is_genesis(&actor, &meta.hash) {
+            // A report's shared first change: not this device's actor, nothing to bind.
+            receipt.execute(params![hash, device_id, now_ms])?;
+            continue;
+        }
+        let bound: Option<String> = conn
+            .prepare_cached("SELECT device_id FROM actor_devices WHERE actor = ?1")?
+            .query_row([&actor], |r| r.get(0))
+            .optional()?;
+        match bound {
+            Some(d) if d == device_id => {}
+            Some(_) => {
+                return Err(refused(
+                    "foreign_actor",
+                    format!("修改 {} 由另一台设备写入，本设备不能提交", short(&hash)),
+                    format!("change {} was authored by another device", short(&hash)),
+                ))
+            }
+            None => {
+                let n: i64 = conn
+                    .prepare_cached("SELECT count(*) FROM actor_devices WHERE device_id = ?1")?
+                    .query_row([device_id], |r| r.get(0))?;
+                if n >= MAX_ACTORS_PER_DEVICE {
+                    return Err(refused(
+                        "too_many_actors",
+                        format!("本设备的写入者编号已达上限 {MAX_ACTORS_PER_DEVICE} 个"),
+                        format!("this device already writes as {MAX_ACTORS_PER_DEVICE} actors"),
+                    ));
+                }
+                bind.execute(params![actor, device_id, now_ms])?;
+            }
+        }
+        receipt.execute(params![hash, device_id, now_ms])?;
+    }
+    Ok(())
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// Who the relay received a change from, and when (milliseconds since the epoch).
+pub(crate) struct Receipt {
+    pub device_id: String,
+    pub device_name: Option<String>,
+    pub at_ms: Option<i64>,
+}
+
+/// The device a change came from by the relay's registry: from its receipt, or else from
+/// the device its actor is bound to. `None` where this store never received it (a device,
+/// or a change made here).
+pub(crate) fn receipt_of(conn: &Connection, hash: &str, actor: &str) -> Result<Option<Receipt>> {
+    let got: Option<(String, Option<i64>)> = conn
+        .prepare_cached("SELECT device_id, at FROM change_receipts WHERE hash = ?1")?
+        .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let got = match got {
+        Some(g) => Some(g),
+        None => conn
+            .prepare_cached("SELECT device_id FROM actor_devices WHERE actor = ?1")?
+            .query_row([actor], |r| Ok((r.get(0)?, None)))
+            .optional()?,
+    };
+    let Some((device_id, at_ms)) = got else {
+        return Ok(None);
+    };
+    let device_name = conn
+        .prepare_cached("SELECT name FROM device_names WHERE device_id = ?1")?
+        .query_row([&device_id], |r| r.get(0))
+        .optional()?;
+    Ok(Some(Receipt {
+        device_id,
+        device_name,
+        at_ms,
+    }))
+}
+
+impl crate::Store {
+    /// On a relay: remembers the name device `device_id` was enrolled with, for `history`.
+    /// Writes only when the name is new or changed.
+    pub fn note_device_name(&self, device_id: &str, name: &str) -> Result<()> {
+        let g = self.lock();
+        g.conn
+            .prepare_cached(
+                "INSERT INTO device_names (device_id, name) VALUES (?1, ?2)
+                 ON CONFLICT (device_id) DO UPDATE SET name = excluded.name
+                 WHERE name != excluded.name",
+            )?
+            .execute(params![device_id, name])?;
+        Ok(())
+    }
+
+    /// The actor ids (hex) the relay has bound to device `device_id`.
+    pub fn device_actors(&self, device_id: &str) -> Result<Vec<String>> {
+        let g = self.lock();
+        let mut st = g.conn.prepare_cached(
+            "SELECT actor FROM actor_devices WHERE device_id = ?1 ORDER BY bound_at, actor",
+        )?;
+        let rows = st
+            .query_map([device_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}

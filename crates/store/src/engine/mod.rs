@@ -1,0 +1,17 @@
+//! The engine under every record kind: document ids and the write path, records inside
+//! documents, field values, projection dispatch, schema migrations, reindex, history and
+//! conflicts, and what the sync engine needs from the store. It knows the record kinds only
+//! through the projection dispatch in `project.rs`.
+
+pub mod doc_id;
+pub mod docs;
+pub mod history;
+pub mod integrity;
+pub mod owner;
+pub mod project;
+pub mod record;
+pub mod reindex;
+pub mod schema;
+pub mod sync_support;
+pub mod text;
+pub mod value;

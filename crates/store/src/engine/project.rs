@@ -1,0 +1,487 @@
+//! Projections: the SQLite rows of a record, computed from the document alone.
+//!
+//! `project_record` is the only code that writes projection rows. Local writes, remote
+//! changes and `reindex` all call it, so incremental and rebuilt projections agree by
+//! construction (and a property test checks it).
+
+use automerge::Automerge;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::engine::owner;
+use crate::engine::record::{read_record, RecordView};
+use crate::error::Result;
+use crate::ledger::search;
+
+/// Removes the projection rows of a record of type `kind` (the type its rows were written
+/// with): only the tables that type writes; an unknown type clears them all. Called only for
+/// a record id this document owns, so every row with that id is this record's.
+fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
+    let sql: &[&str] = match kind {
+        Some("village") => &["DELETE FROM villages WHERE id = ?1"],
+        Some("group") => &["DELETE FROM groups WHERE id = ?1"],
+        Some("household") => &[
+            "DELETE FROM households WHERE id = ?1",
+            "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
+        ],
+        Some("person") => {
+            clear_person(conn, id)?;
+            &[]
+        }
+        Some("policy") => &["DELETE FROM policies WHERE id = ?1"],
+        Some("case") => &["DELETE FROM cases WHERE id = ?1"],
+        Some("visit") => &["DELETE FROM visits WHERE id = ?1"],
+        Some("test") => &["DELETE FROM tests WHERE id = ?1"],
+        Some("referral") => &["DELETE FROM referrals WHERE id = ?1"],
+        Some("checkpoint" | "entry" | "pass" | "shift") => {
+            crate::checkpoint::project::clear_rows(conn, id)?;
+            &[]
+        }
+        Some("report") => {
+            crate::reports::project::clear_rows(conn, id)?;
+            &[]
+        }
+        _ => return clear_rows(conn, id),
+    };
+    for q in sql
+        .iter()
+        .chain(["DELETE FROM conflicts WHERE record_id = ?1"].iter())
+    {
+        conn.prepare_cached(q)?.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Removes a person's row and its search terms.
+fn clear_person(conn: &Connection, id: &str) -> Result<()> {
+    type OldPerson = (i64, String, String, Option<String>, Option<String>);
+    let old: Option<OldPerson> = conn
+        .prepare_cached("SELECT rowid, name, id_number, phone, plate FROM persons WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    if let Some((rowid, name, idn, phone, plate)) = old {
+        let mut del =
+            conn.prepare_cached("DELETE FROM search_terms WHERE term = ?1 AND person = ?2")?;
+        for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
+            del.execute(params![t, rowid])?;
+        }
+        conn.prepare_cached("DELETE FROM persons WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    Ok(())
+}
+
+/// Removes every projection row of a record, whatever its type.
+fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
+    clear_person(conn, id)?;
+    for sql in [
+        "DELETE FROM households WHERE id = ?1",
+        "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
+        "DELETE FROM villages WHERE id = ?1",
+        "DELETE FROM groups WHERE id = ?1",
+        "DELETE FROM conflicts WHERE record_id = ?1",
+        "DELETE FROM policies WHERE id = ?1",
+        "DELETE FROM cases WHERE id = ?1",
+        "DELETE FROM visits WHERE id = ?1",
+        "DELETE FROM tests WHERE id = ?1",
+        "DELETE FROM referrals WHERE id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([id])?;
+    }
+    crate::reports::project::clear_rows(conn, id)?;
+    crate::checkpoint::project::clear_rows(conn, id)
+}
+
+/// Recomputes the projection rows of one record of a document.
+///
+/// Rows are cleared only when this document owns the record id (see [`crate::engine::owner`]), and
+/// by the type they were written with: a record never touches the rows of another document
+/// or table, whatever its id or (conflicting, changed) type. A record that cannot be
+/// projected (its id owned by another document, its type in conflict, its rows refused by a
+/// table) is quarantined instead of failing the write, message or session.
+///
+/// `new` says the document is new to this store (an import, a first sync); it is kept for
+/// callers, and costs nothing more now: every record is one indexed probe of its owner.
+pub fn project_record(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    doc: &Automerge,
+    id: &str,
+    new: bool,
+) -> Result<()> {
+    let _ = new;
+    let rec = read_record(doc, id)?;
+    let projectable = rec
+        .as_ref()
+        .is_some_and(|r| !r.conflicts.contains_key(crate::engine::record::TYPE));
+    match owner::owner_of(conn, id)? {
+        Some(o) if o.doc_id == doc_id => {
+            clear_kind(conn, id, Some(&o.kind))?;
+            owner::drop_owner(conn, id)?;
+        }
+        Some(o) => {
+            if !projectable || !owner::outranks(doc_id, &o.doc_id) {
+                return match rec {
+                    Some(_) => owner::hold(conn, doc_id, id, hold_reason(projectable)),
+                    None => owner::release(conn, doc_id, id),
+                };
+            }
+            // This document's copy wins (see `owner::outranks`): the other one is held back.
+            clear_kind(conn, id, Some(&o.kind))?;
+            owner::hold(conn, &o.doc_id, id, owner::DUPLICATE_ID)?;
+        }
+        None => {}
+    }
+    owner::release(conn, doc_id, id)?;
+    let Some(rec) = rec else {
+        return Ok(());
+    };
+    if !projectable {
+        return owner::hold(conn, doc_id, id, owner::TYPE_CONFLICT);
+    }
+    let kind = rec.kind().unwrap_or_default();
+    match insert_rows(conn, doc_id, village, id, &rec) {
+        Ok(()) => owner::set_owner(conn, id, doc_id, kind),
+        Err(e) => {
+            // Only this record's rows can be there (nobody else owns its id): undo them.
+            clear_kind(conn, id, Some(kind))?;
+            owner::hold(
+                conn,
+                doc_id,
+                id,
+                &format!("{}: {e}", owner::PROJECTION_FAILED),
+            )
+        }
+    }
+}
+
+fn hold_reason(projectable: bool) -> &'static str {
+    if projectable {
+        owner::DUPLICATE_ID
+    } else {
+        owner::TYPE_CONFLICT
+    }
+}
+
+fn deleted(rec: &RecordView) -> bool {
+    rec.str("deleted_at").is_some()
+}
+
+fn insert_rows(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    id: &str,
+    rec: &RecordView,
+) -> Result<()> {
+    let village = village.unwrap_or_default();
+    match rec.kind().unwrap_or_default() {
+        "village" => {
+            conn.prepare_cached("INSERT INTO villages (id, name, deleted) VALUES (?1, ?2, ?3)")?
+                .execute(params![
+                    id,
+                    rec.str("name").unwrap_or_default(),
+                    deleted(rec)
+                ])?;
+        }
+        "group" => {
+            conn.prepare_cached(
+                "INSERT INTO groups (id, village_id, name, deleted) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                id,
+                rec.str("village_id"),
+                rec.str("name"),
+                deleted(rec)
+            ])?;
+        }
+        "household" => {
+            conn.prepare_cached(
+                "INSERT INTO households (id, village_id, group_id, address, head_person_id, phone,
+                 created_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                id,
+                village,
+                rec.str("group_id"),
+                rec.str("address").unwrap_or_default(),
+                rec.str("head_person_id"),
+                rec.str("phone"),
+                rec.str("created_at"),
+                deleted(rec)
+            ])?;
+            let ev = Owner {
+                village,
+                household: Some(id),
+                person: None,
+            };
+            insert_events(conn, rec, "check.", "verification", &ev)?;
+        }
+        "person" => {
+            insert_person(conn, village, id, rec)?;
+        }
+        kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
+            crate::isolation::project::insert(conn, kind, village, id, rec)?;
+        }
+        "report" => crate::reports::project::insert(conn, doc_id, village, id, rec)?,
+        _ => {
+            crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
+        }
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO conflicts (record_id, field, doc_id, vals) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (field, vals) in &rec.conflicts {
+        let json = serde_json::to_string(vals).unwrap_or_default();
+        ins.execute(params![id, field, doc_id, json])?;
+    }
+    Ok(())
+}
+
+/// The record that holds a list of events.
+struct Owner<'a> {
+    village: &'a str,
+    household: Option<&'a str>,
+    person: Option<&'a str>,
+}
+
+/// Events live inside their owner's record as fields `<prefix><event uuid>` whose value is
+/// `when|detail` (one Automerge op per event; two devices adding events add different keys).
+/// An empty value is a deleted event.
+fn insert_events(
+    conn: &Connection,
+    rec: &RecordView,
+    prefix: &str,
+    kind: &str,
+    o: &Owner<'_>,
+) -> Result<()> {
+    let mut ins = conn.prepare_cached(
+        "INSERT OR REPLACE INTO events (id, kind, village_id, household_id, person_id, at, value,
+         device, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+    )?;
+    for (key, val) in rec.fields.range(prefix.to_owned()..) {
+        let Some(event_id) = key.strip_prefix(prefix) else {
+            break;
+        };
+        let Some(v) = val.opt_str() else { continue };
+        let mut parts = v.splitn(2, '|');
+        let at = parts.next().unwrap_or_default();
+        let detail = parts.next().filter(|d| !d.is_empty());
+        let (value, device) = if kind == "verification" {
+            (None, detail)
+        } else {
+            (detail, None)
+        };
+        ins.execute(params![
+            event_id,
+            kind,
+            o.village,
+            o.household,
+            o.person,
+            at,
+            value,
+            device
+        ])?;
+    }
+    Ok(())
+}
+
+/// The events a record holds as fields `<prefix><event id>` = `at|detail`: (at, detail).
+/// A person's vaccinations and tests are projected as what is read of them (how many doses,
+/// the latest test), not as rows: nothing asks for them one by one.
+fn events<'a>(
+    rec: &'a RecordView,
+    prefix: &'a str,
+) -> impl Iterator<Item = (String, Option<String>)> + 'a {
+    rec.fields
+        .range(prefix.to_owned()..)
+        .take_while(move |(k, _)| k.starts_with(prefix))
+        .filter_map(|(_, v)| v.opt_str())
+        .map(|v| {
+            let mut parts = v.splitn(2, '|');
+            let at = parts.next().unwrap_or_default().to_owned();
+            let detail = parts.next().filter(|d| !d.is_empty()).map(str::to_owned);
+            (at, detail)
+        })
+}
+
+fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
+    let name = rec.str("name").unwrap_or_default();
+    let idn = rec.str("id_number").unwrap_or_default();
+    let phone = rec.str("phone");
+    let plate = rec.str("plate");
+    let del = deleted(rec);
+    let id_kind = rec.str("id_kind").unwrap_or_else(|| "mainland".into());
+    // A mainland number encodes birth date and gender; derive them so they never disagree.
+    let derived = (id_kind == "mainland")
+        .then(|| gridbook_domain::validate::birth_and_gender(&idn))
+        .flatten();
+    let gender = derived
+        .map(|(_, g)| g.code().to_owned())
+        .or_else(|| rec.str("gender"))
+        .unwrap_or_else(|| "unknown".into());
+    let birth = derived
+        .map(|(d, _)| d.to_string())
+        .or_else(|| rec.str("birth_date"));
+    conn.prepare_cached(
+        "INSERT INTO persons (id, household_id, village_id, name, gender, id_kind, id_number,
+         birth_date, phone, relation, residency, tags, vulnerable, works_away, plate, address,
+         deleted, doses, last_test)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+         ?19)",
+    )?
+    .execute(params![
+        id,
+        rec.str("household_id").unwrap_or_default(),
+        village,
+        name,
+        gender,
+        id_kind,
+        idn,
+        birth,
+        phone,
+        rec.str("relation").unwrap_or_else(|| "other".into()),
+        rec.str("residency").unwrap_or_else(|| "registered".into()),
+        rec.flags("tag.").join(","),
+        rec.flags("vuln.").join(","),
+        rec.get("works_away").is_true(),
+        plate,
+        rec.str("address"),
+        del,
+        events(rec, "vax.").count() as i64,
+        events(rec, "test.")
+            .max()
+            .map(|(at, result)| format!("{at} {}", result.unwrap_or_default())),
+    ])?;
+    if !del {
+        let rowid = conn.last_insert_rowid();
+        let mut ins = conn
+            .prepare_cached("INSERT OR IGNORE INTO search_terms (term, person) VALUES (?1, ?2)")?;
+        for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
+            ins.execute(params![t, rowid])?;
+        }
+    }
+    Ok(())
+}
+
+/// The canonical queries over every projection table: ordered, with row ids replaced by
+/// record ids, so that two databases with the same projections give the same lines.
+const CANONICAL: [(&str, &str); 12] = [
+    (
+        "policies",
+        "SELECT id, name, spec, deleted FROM policies ORDER BY id",
+    ),
+    (
+        "cases",
+        "SELECT id, village_id, person_id, household_id, policy_id, policy, reason, start,
+         end_date, place, site, status, released_on, visits_seen, team, certificate,
+         created_at, deleted FROM cases ORDER BY id",
+    ),
+    (
+        "visits",
+        "SELECT id, case_id, village_id, at, temp_tenths, symptoms, method, by_name, device,
+         escalated FROM visits ORDER BY id",
+    ),
+    (
+        "tests",
+        "SELECT id, case_id, village_id, date, result, device FROM tests ORDER BY id",
+    ),
+    (
+        "referrals",
+        "SELECT id, case_id, village_id, at, reason, outcome FROM referrals ORDER BY id",
+    ),
+    (
+        "villages",
+        "SELECT id, name, deleted FROM villages ORDER BY id",
+    ),
+    (
+        "groups",
+        "SELECT id, village_id, name, deleted FROM groups ORDER BY id",
+    ),
+    (
+        "households",
+        "SELECT id, village_id, group_id, address, head_person_id, phone, created_at, deleted
+         FROM households ORDER BY id",
+    ),
+    (
+        "persons",
+        "SELECT id, household_id, village_id, name, gender, id_kind, id_number, birth_date,
+         phone, relation, residency, tags, vulnerable, works_away, plate, address, deleted,
+         doses, last_test
+         FROM persons ORDER BY id",
+    ),
+    (
+        "search_terms",
+        "SELECT t.term, p.id FROM search_terms t JOIN persons p ON p.rowid = t.person
+         ORDER BY t.term, p.id",
+    ),
+    (
+        "events",
+        "SELECT id, kind, village_id, household_id, person_id, at, value, device, deleted
+         FROM events ORDER BY id",
+    ),
+    (
+        "conflicts",
+        "SELECT record_id, field, doc_id, vals FROM conflicts ORDER BY record_id, field",
+    ),
+];
+
+fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
+    CANONICAL
+        .into_iter()
+        .chain(crate::checkpoint::project::CANONICAL)
+        .chain(crate::reports::project::CANONICAL)
+        .chain(owner::CANONICAL)
+}
+
+/// Calls `f(table, line)` for every projection row in canonical order.
+pub fn for_each_row(conn: &Connection, mut f: impl FnMut(&str, &str)) -> Result<()> {
+    let mut line = String::new();
+    for (table, q) in all_canonical() {
+        let mut st = conn.prepare(q)?;
+        let n = st.column_count();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            line.clear();
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i)?;
+                line.push_str(&format!("{v:?}\u{1f}"));
+            }
+            f(table, &line);
+        }
+    }
+    Ok(())
+}
+
+/// Every projection row as a line (for tests on small stores).
+pub fn dump(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for_each_row(conn, |t, l| out.push(format!("{t}\u{1f}{l}")))?;
+    Ok(out)
+}
+
+/// Per table: row count and a digest of its canonical rows.
+pub fn digest(conn: &Connection) -> Result<Vec<(String, u64, u64)>> {
+    use std::hash::{Hash, Hasher};
+    let mut out: Vec<(String, u64, std::collections::hash_map::DefaultHasher)> = all_canonical()
+        .map(|(t, _)| {
+            (
+                t.to_owned(),
+                0,
+                std::collections::hash_map::DefaultHasher::new(),
+            )
+        })
+        .collect();
+    for_each_row(conn, |t, l| {
+        if let Some(e) = out.iter_mut().find(|e| e.0 == t) {
+            e.1 += 1;
+            l.hash(&mut e.2);
+        }
+    })?;
+    Ok(out
+        .into_iter()
+        .map(|(t, n, h)| (t, n, h.finish()))
+        .collect())
+}

@@ -1,0 +1,592 @@
+//! What the sync engine needs from the store: document heads without loading documents,
+//! Automerge sync messages per (document, peer), and per-peer sync states that survive
+//! reconnections (only the shared heads are persisted, as Automerge recommends; the rest of
+//! a state lives for one session).
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::sync::{
+    BloomFilter, ChunkList, Have, Message, MessageFlags, MessageVersion, State, SyncDoc,
+};
+use automerge::{Automerge, ChangeHash, ReadDoc};
+use rusqlite::{params, OptionalExtension};
+
+use crate::error::{Result, StoreError};
+use crate::{Inner, Store};
+
+/// Checks what a received message did before it is committed; an error rolls the whole
+/// message back.
+pub type TouchCheck<'a> = &'a dyn Fn(&Received<'_>) -> Result<()>;
+
+/// A message just applied to a document, not yet committed: what a [`TouchCheck`] sees.
+pub struct Received<'a> {
+    /// The document id.
+    pub doc_id: &'a str,
+    /// The peer that sent it (on a relay: the device id).
+    pub peer: &'a str,
+    /// The document with the message applied.
+    pub doc: &'a Automerge,
+    /// The document's heads before.
+    pub before: &'a [ChangeHash],
+    /// The records the new changes touched.
+    pub touched: &'a BTreeSet<String>,
+    conn: &'a rusqlite::Connection,
+    now_ms: i64,
+}
+
+impl Received<'_> {
+    /// Refuses records the township's rules forbid: an id used by another document, a type
+    /// set again or in conflict, a record removed (see `integrity`). A relay checks every
+    /// message it keeps; a device checks its own writes the same way.
+    pub fn check_records(&self) -> Result<()> {
+        crate::engine::integrity::check_records(
+            self.conn,
+            self.doc_id,
+            self.doc,
+            self.before,
+            self.touched,
+        )
+    }
+
+    /// On a relay: refuses changes without an audit message or not authored by the sending
+    /// device's actors, and notes when each new change was received (see `integrity`).
+    pub fn check_authors(&self) -> Result<()> {
+        crate::engine::integrity::check_authors(
+            self.conn,
+            self.peer,
+            self.doc,
+            self.before,
+            self.now_ms,
+        )
+    }
+}
+
+fn village_of(doc_id: &str) -> Option<String> {
+    crate::engine::doc_id::village_of(doc_id).map(str::to_owned)
+}
+
+/// Whether a sync message carries the whole document (Automerge sends one to a peer that has
+/// none of it, as `save()`: its columns deflated one by one). Such a message is sent with the
+/// columns uncompressed instead, the same document: the sync wire compresses whole bodies,
+/// which finds the repetition across columns and records that per-column deflate cannot.
+fn is_whole_document(m: &Message) -> bool {
+    // A storage chunk: magic (4 bytes), checksum (4), then its type, 0 for a document.
+    const DOCUMENT_CHUNK: u8 = 0;
+    let mut chunks = m.changes.iter();
+    matches!((chunks.next(), chunks.next()), (Some(c), None) if c.get(8) == Some(&DOCUMENT_CHUNK))
+}
+
+/// Documents with their heads text, as [`Store::doc_heads`] lists them.
+type DocHeads = Vec<(String, String)>;
+
+/// Most documents [`ScopeMemory`] keeps over all peers (some 200 bytes each): 200 village
+/// devices of a season take about 40,000.
+pub const SCOPE_MEMORY_DOCS: usize = 400_000;
+
+/// The heads a relay left each peer at after its latest answer, keyed by their scope digest:
+/// a device with nothing to send names them by that digest alone. In memory only (a restarted
+/// relay asks each device for its index once), the latest per peer, and bounded: past
+/// [`SCOPE_MEMORY_DOCS`] the peers heard from longest ago are forgotten.
+#[derive(Default)]
+pub struct ScopeMemory {
+    /// Peer → (when last remembered, scope digest, document → heads text).
+    peers: HashMap<String, (u64, [u8; 8], DocHeads)>,
+    tick: u64,
+    docs: usize,
+}
+
+impl ScopeMemory {
+    fn remember(&mut self, peer: &str, scope: [u8; 8], heads: Vec<(String, String)>) {
+        self.tick += 1;
+        self.docs += heads.len();
+        if let Some((_, _, old)) = self
+            .peers
+            .insert(peer.to_owned(), (self.tick, scope, heads))
+        {
+            self.docs -= old.len();
+        }
+        while self.docs > SCOPE_MEMORY_DOCS && self.peers.len() > 1 {
+            let Some(oldest) = self
+                .peers
+                .iter()
+                .min_by_key(|(_, (tick, _, _))| *tick)
+                .map(|(p, _)| p.clone())
+            else {
+                break;
+            };
+            if let Some((_, _, gone)) = self.peers.remove(&oldest) {
+                self.docs -= gone.len();
+            }
+        }
+    }
+
+    fn recall(&self, peer: &str, scope: &[u8; 8]) -> Option<Vec<(String, String)>> {
+        self.peers
+            .get(peer)
+            .filter(|(_, s, _)| s == scope)
+            .map(|(_, _, heads)| heads.clone())
+    }
+}
+
+impl Inner {
+    fn sync_state(&mut self, doc_id: &str, peer: &str) -> Result<State> {
+        let key = (peer.to_owned(), doc_id.to_owned());
+        if let Some(s) = self.sync_states.remove(&key) {
+            return Ok(s);
+        }
+        let saved: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT state FROM sync_states WHERE peer = ?1 AND doc_id = ?2")?
+            .query_row(params![peer, doc_id], |r| r.get(0))
+            .optional()?;
+        Ok(saved
+            .and_then(|b| State::decode(&b).ok())
+            .unwrap_or_default())
+    }
+}
+
+/// Sets `state` as if the peer had just said that its heads are exactly `heads` (none: it
+/// lacks the document) and that it needs nothing: the next message then carries every change
+/// made since `heads` (the whole document for none), without first asking the peer what it
+/// has. Only for heads the peer is known to have. Returns `false`, changing nothing, if `doc`
+/// lacks any of them.
+pub fn assume_peer_has(
+    doc: &mut Automerge,
+    state: &mut State,
+    heads: Vec<ChangeHash>,
+) -> Result<bool> {
+    if !doc.get_missing_deps(&heads).is_empty() {
+        return Ok(false);
+    }
+    let mut flags = MessageFlags::new();
+    flags.set(MessageFlags::SUPPORTS_SYNC_RESET);
+    let said = Message {
+        heads: heads.clone(),
+        need: Vec::new(),
+        have: vec![Have {
+            last_sync: heads,
+            bloom: BloomFilter::default(),
+        }],
+        changes: ChunkList::empty(),
+        flags: Some(flags),
+        version: MessageVersion::V2,
+    };
+    doc.receive_sync_message(state, said)?;
+    Ok(true)
+}
+
+/// The next Automerge sync message (encoded) of `doc` for the peer whose session state is
+/// `state`, or `None` when there is nothing to say. With `acks == false` a message that would
+/// only acknowledge (no changes, nothing needed, the peer already at `doc`'s heads) is not
+/// made and `state` is left as it was: a device ends its session there instead of spending a
+/// round trip on it. A message carrying the whole document carries it with its columns
+/// uncompressed (see [`is_whole_document`]).
+pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Vec<u8>> {
+    next_message_wanting(doc, state, acks, &[])
+}
+
+/// Most hashes of missing dependencies remembered per peer and document (a message asks for
+/// at most these; the rest are asked for once those arrive).
+const WANTED_MAX: usize = 256;
+
+/// [`next_message`] that also asks the peer for the changes `wanted` by hash: dependencies of
+/// changes it sent that were not kept because those dependencies did not come with them.
+/// Automerge asks only for the peer's heads it lacks (its queue of waiting changes is what
+/// would lead it to their missing ancestors, and this store does not keep that queue); the
+/// peer's bloom filter answer would leave out the same false positive every round.
+fn next_message_wanting(
+    doc: &Automerge,
+    state: &mut State,
+    acks: bool,
+    wanted: &[ChangeHash],
+) -> Option<Vec<u8>> {
+    // A change the peer says it needs is sent again even if this session sent it before:
+    // that message may have been lost with its connection, or answered a stale request.
+    if let Some(need) = &state.their_need {
+        for h in need {
+            state.sent_hashes.remove(h);
+        }
+    }
+    let before = (!acks).then(|| state.clone());
+    let mut msg = doc.generate_sync_message(state)?;
+    let more: Vec<ChangeHash> = wanted
+        .iter()
+        .filter(|h| doc.get_change_by_hash(h).is_none() && !msg.need.contains(h))
+        .copied()
+        .collect();
+    if !more.is_empty() {
+        // The encoding wants them sorted.
+        msg.need.extend(more);
+        msg.need.sort();
+        msg.need.dedup();
+    }
+    if let Some(before) = before {
+        let settled = msg.changes.is_empty()
+            && msg.need.is_empty()
+            && state.their_heads.as_ref() == Some(&doc.get_heads());
+        if settled {
+            *state = before;
+            return None;
+        }
+    }
+    if is_whole_document(&msg) {
+        msg.changes = doc.save_nocompress().into();
+    }
+    Some(msg.encode())
+}
+
+/// Heads from their text (sorted hex, comma-separated); `None` if any is not a hash.
+fn parse_heads(text: &str) -> Option<Vec<ChangeHash>> {
+    text.split(',').map(|h| h.parse().ok()).collect()
+}
+
+impl Store {
+    /// Every document with its heads (sorted hex, comma-separated), from the documents table.
+    pub fn doc_heads(&self) -> Result<Vec<(String, String)>> {
+        let g = self.lock();
+        let mut st = g
+            .conn
+            .prepare_cached("SELECT id, heads FROM documents ORDER BY id")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The documents of village `village` (every village for `None`) and of the documents
+    /// that belong to no village (the grid), of the kinds in `kinds`, with their heads as
+    /// [`Store::doc_heads`] lists them: what one device's request concerns, from the index
+    /// on (village, kind) rather than a scan of every document.
+    pub fn doc_heads_in(
+        &self,
+        village: Option<&str>,
+        kinds: &[&str],
+    ) -> Result<Vec<(String, String)>> {
+        let g = self.lock();
+        let mut out = Vec::new();
+        for kind in kinds {
+            let mut st = match village {
+                Some(_) => g.conn.prepare_cached(
+                    "SELECT id, heads FROM documents WHERE kind = ?1
+                       AND (village_id = ?2 OR village_id IS NULL)",
+                )?,
+                None => g
+                    .conn
+                    .prepare_cached("SELECT id, heads FROM documents WHERE kind = ?1")?,
+            };
+            let mut rows = match village {
+                Some(v) => st.query(params![kind, v])?,
+                None => st.query(params![kind])?,
+            };
+            while let Some(r) = rows.next()? {
+                out.push((r.get(0)?, r.get(1)?));
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    /// Local changes not yet acknowledged by a relay.
+    pub fn unsynced(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .conn
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// The newest local change, to mark as synced once a session succeeds.
+    pub fn outbox_mark(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .conn
+            .query_row("SELECT COALESCE(max(seq), 0) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// After a successful session that started at `mark`: local changes up to it reached the
+    /// relay, except those of documents the relay refused.
+    pub fn mark_synced(&self, mark: i64, refused: &[String]) -> Result<()> {
+        let g = self.lock();
+        let mut del = g
+            .conn
+            .prepare_cached("DELETE FROM outbox WHERE seq <= ?1 AND doc_id = ?2")?;
+        let docs: Vec<String> = g
+            .conn
+            .prepare_cached("SELECT DISTINCT doc_id FROM outbox WHERE seq <= ?1")?
+            .query_map([mark], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for d in docs.iter().filter(|d| !refused.contains(d)) {
+            del.execute(params![mark, d])?;
+        }
+        let now = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        crate::set_setting(&g.conn, "last_sync", &now)?;
+        Ok(())
+    }
+
+    /// Forgets the in-session sync states of a peer: the next messages start from what was
+    /// persisted (the shared heads), so a dropped connection never leaves a message "in
+    /// flight" that nobody will answer.
+    pub fn sync_begin(&self, peer: &str) {
+        let mut g = self.lock();
+        g.sync_states.retain(|(p, _), _| p != peer);
+        g.wanted.retain(|(p, _), _| p != peer);
+    }
+
+    /// The next Automerge sync message for `peer` about document `doc_id` (an empty document
+    /// if this store does not have it yet), or `None` when there is nothing to say. With
+    /// `acks == false` a message that would only acknowledge (no changes, nothing needed, the
+    /// peer already at this document's heads) is not made: a device ends its session there
+    /// instead of spending a round trip on it.
+    pub fn sync_generate(&self, doc_id: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>> {
+        let mut g = self.lock();
+        let mut state = g.sync_state(doc_id, peer)?;
+        let key = (peer.to_owned(), doc_id.to_owned());
+        let wanted = g.wanted.remove(&key).unwrap_or_default();
+        let Inner { conn, docs, .. } = &mut *g;
+        let msg = next_message_wanting(docs.get(conn, doc_id)?, &mut state, acks, &wanted);
+        if msg.is_none() && !wanted.is_empty() {
+            // Nothing said this time: still wanted next time.
+            g.wanted.insert(key.clone(), wanted);
+        }
+        g.sync_states.insert(key, state);
+        Ok(msg)
+    }
+
+    /// A device's opening message to `peer` about document `doc_id`, whose heads are
+    /// `heads` (as [`Store::doc_heads`] lists them), for the first request of a session: if
+    /// the document moved on since the heads it last shared with `peer`, the changes made
+    /// since then, sent at once (the peer has those shared heads: both sides saw them). `None`
+    /// when nothing moved here, or nothing was ever shared (the peer is asked first then).
+    pub fn sync_opening(&self, doc_id: &str, peer: &str, heads: &str) -> Result<Option<Vec<u8>>> {
+        let shared = {
+            let mut g = self.lock();
+            let state = g.sync_state(doc_id, peer)?;
+            let shared = state.shared_heads.clone();
+            g.sync_states
+                .insert((peer.to_owned(), doc_id.to_owned()), state);
+            shared
+        };
+        if shared.is_empty() || crate::engine::docs::heads_text(&shared) == heads {
+            return Ok(None);
+        }
+        if !self.assume(doc_id, peer, shared)? {
+            return Ok(None);
+        }
+        self.sync_generate(doc_id, peer, true)
+    }
+
+    /// Whether this store ever shared heads of document `doc_id` with `peer`.
+    pub fn sync_shared_with(&self, doc_id: &str, peer: &str) -> Result<bool> {
+        let mut g = self.lock();
+        let state = g.sync_state(doc_id, peer)?;
+        let shared = !state.shared_heads.is_empty();
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        Ok(shared)
+    }
+
+    /// Heads `peer` may be at on document `doc_id`, as text: the shared heads persisted for
+    /// it, then the heads this document had lately in this process, newest first. Whoever
+    /// recognises the peer's heads among them can call [`Store::sync_assume`].
+    pub fn sync_candidate_heads(&self, doc_id: &str, peer: &str) -> Result<Vec<String>> {
+        let mut g = self.lock();
+        let state = g.sync_state(doc_id, peer)?;
+        let mut out = vec![crate::engine::docs::heads_text(&state.shared_heads)];
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        out.extend(
+            g.docs
+                .recent_heads(doc_id)
+                .iter()
+                .map(|h| crate::engine::docs::heads_text(h)),
+        );
+        out.retain(|h| !h.is_empty());
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Takes for this session that `peer` has exactly the heads `heads` (text, as
+    /// [`Store::doc_heads`] lists them) of document `doc_id`: the next message carries what it
+    /// lacks without asking first. Returns `false`, changing nothing, if `heads` is empty or
+    /// not heads, or this store lacks any of them.
+    pub fn sync_assume(&self, doc_id: &str, peer: &str, heads: &str) -> Result<bool> {
+        match parse_heads(heads) {
+            Some(h) if !h.is_empty() => self.assume(doc_id, peer, h),
+            _ => Ok(false),
+        }
+    }
+
+    /// Remembers that the answer just made leaves `peer` at `heads` (document → heads text),
+    /// whose scope digest is `scope` (see [`ScopeMemory`]).
+    pub fn sync_remember_scope(&self, peer: &str, scope: [u8; 8], heads: Vec<(String, String)>) {
+        self.lock().scopes.remember(peer, scope, heads);
+    }
+
+    /// The heads remembered for `peer` under `scope`, if they are the latest remembered.
+    pub fn sync_recall_scope(&self, peer: &str, scope: &[u8; 8]) -> Option<Vec<(String, String)>> {
+        self.lock().scopes.recall(peer, scope)
+    }
+
+    /// Takes for this session that `peer` has none of document `doc_id` (it did not list it):
+    /// the next message is the whole document.
+    pub fn sync_assume_none(&self, doc_id: &str, peer: &str) -> Result<bool> {
+        self.assume(doc_id, peer, Vec::new())
+    }
+
+    fn assume(&self, doc_id: &str, peer: &str, heads: Vec<ChangeHash>) -> Result<bool> {
+        let mut g = self.lock();
+        let mut state = g.sync_state(doc_id, peer)?;
+        let Inner { conn, docs, .. } = &mut *g;
+        let known = assume_peer_has(docs.get(conn, doc_id)?, &mut state, heads)?;
+        g.sync_states
+            .insert((peer.to_owned(), doc_id.to_owned()), state);
+        Ok(known)
+    }
+
+    /// Applies an Automerge sync message from `peer` to document `doc_id` in one transaction:
+    /// new changes are persisted, the records they touched re-projected, the peer's shared
+    /// heads saved. `check` may refuse what the message touched; then nothing is kept.
+    /// Returns whether the document changed.
+    pub fn sync_receive(
+        &self,
+        doc_id: &str,
+        peer: &str,
+        msg: &[u8],
+        check: Option<TouchCheck<'_>>,
+    ) -> Result<bool> {
+        let message =
+            Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
+        let mut g = self.lock();
+        let mut state = g.sync_state(doc_id, peer)?;
+        let shared_before = state.shared_heads.clone();
+        let village = village_of(doc_id);
+        let now_ms = g.now_ms();
+        // The document's new changes and the peer's shared heads commit together: one
+        // transaction, one fsync. A message that moves neither (most acknowledgements) writes
+        // nothing at all.
+        g.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let Inner { conn, docs, .. } = &mut *g;
+        let mut missing = Vec::new();
+        let result = docs
+            .mutate_with(conn, doc_id, village.as_deref(), now_ms, |doc, conn| {
+                let before = doc.get_heads();
+                doc.receive_sync_message(&mut state, message)?;
+                let after = doc.get_heads();
+                missing = doc.get_missing_deps(&[]);
+                missing.truncate(WANTED_MAX);
+                // Most messages change nothing (acknowledgements, bloom filters): no diff then.
+                let touched = if before == after {
+                    BTreeSet::new()
+                } else {
+                    crate::engine::docs::touched_records(doc, &before, &after)
+                };
+                if let Some(check) = check {
+                    check(&Received {
+                        doc_id,
+                        peer,
+                        doc,
+                        before: &before,
+                        touched: &touched,
+                        conn,
+                        now_ms,
+                    })?;
+                }
+                Ok(Some(touched))
+            })
+            .and_then(|changed| {
+                if state.shared_heads != shared_before {
+                    conn.prepare_cached(
+                        "INSERT INTO sync_states (peer, doc_id, state) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+                    )?
+                    .execute(params![peer, doc_id, state.encode()])?;
+                }
+                conn.execute_batch("COMMIT")?;
+                Ok(changed)
+            });
+        let changed = match result {
+            Ok(changed) => changed,
+            Err(e) => {
+                // Nothing of the message is kept: not its changes (the cached document goes
+                // too), not the state (the next message starts from what was saved).
+                let _ = conn.execute_batch("ROLLBACK");
+                docs.evict(doc_id);
+                return Err(e);
+            }
+        };
+        // Changes whose dependencies did not come with them are not kept waiting in memory
+        // for a later message (which another peer may send: they would then be checked as
+        // that peer's). The document reloads from what was committed, and the next message
+        // to this peer asks for the missing dependencies by hash: Automerge alone would ask
+        // only for the peer's heads, and get the same incomplete changes again.
+        let key = (peer.to_owned(), doc_id.to_owned());
+        if missing.is_empty() {
+            g.wanted.remove(&key);
+        } else {
+            docs.evict(doc_id);
+            g.wanted.insert(key.clone(), missing);
+        }
+        g.sync_states.insert(key, state);
+        Ok(changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heads(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| (format!("entries:{i}"), "h".into()))
+            .collect()
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn heads_in_a_scope_are_those_of_its_village_and_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        store.demo(3, 3, 12, today).unwrap();
+        let all = store.doc_heads().unwrap();
+        let village = all
+            .iter()
+            .find_map(|(id, _)| id.strip_prefix("ledger:"))
+            .unwrap()
+            .to_owned();
+        let kinds = ["grid", "ledger"];
+        let want: Vec<(String, String)> = all
+            .iter()
+            .filter(|(id, _)| id.starts_with("grid:") || *id == format!("ledger:{village}"))
+            .cloned()
+            .collect();
+        assert_eq!(want.len(), 2, "{all:?}");
+        assert_eq!(store.doc_heads_in(Some(&village), &kinds).unwrap(), want);
+        let every = ["grid", "ledger", "care", "gate", "entries", "reports"];
+        assert_eq!(store.doc_heads_in(None, &every).unwrap(), all);
+        assert!(store
+            .doc_heads_in(Some("no-such-village"), &["ledger"])
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn scope_memory_keeps_the_latest_per_peer_within_its_bound() {
+        let mut m = ScopeMemory::default();
+        m.remember("a", [1; 8], heads(3));
+        m.remember("a", [2; 8], heads(5));
+        assert_eq!(m.recall("a", &[1; 8]), None, "only the latest");
+        assert_eq!(m.recall("a", &[2; 8]).map(|h| h.len()), Some(5));
+        assert_eq!(m.recall("b", &[2; 8]), None, "per peer");
+        assert_eq!(m.docs, 5);
+        m.remember("b", [3; 8], heads(SCOPE_MEMORY_DOCS - 5));
+        assert_eq!(m.docs, SCOPE_MEMORY_DOCS);
+        m.remember("c", [4; 8], heads(1));
+        assert_eq!(
+            m.recall("a", &[2; 8]),
+            None,
+            "the peer heard from longest ago goes"
+        );
+        assert!(m.recall("b", &[3; 8]).is_some() && m.recall("c", &[4; 8]).is_some());
+        assert_eq!(m.docs, SCOPE_MEMORY_DOCS - 4);
+    }
+}

@@ -1,0 +1,5 @@
+//! The township's grid document (`grid:<township>`): the township, villages and groups. The
+//! other records it holds (isolation policies, checkpoint rules, report deadlines) are written
+//! by their features' folders.
+
+pub mod villages;

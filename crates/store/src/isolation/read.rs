@@ -1,0 +1,491 @@
+//! Isolation follow-ups, the reads: policies, cases, a case's detail and the due list.
+//!
+//! Status that depends on several records is derived here from the projection rows, never
+//! stored: an escalating visit or positive test opens an escalation until a later `cleared`
+//! referral; a release that saw fewer visits and tests than now exist needs review.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use gridbook_domain::isolation::{
+    builtin_policies, date_of_day, due_items, end_date, slot_status, CaseStatus, CheckFact,
+    DueSlot, Policy, SlotKind,
+};
+use gridbook_domain::TestResult;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::isolation::cases::{builtin_policy_id, existing_id, parse_spec};
+use crate::{Store, StoreError};
+
+/// A policy as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRow {
+    /// Record id (UUID; built-ins have the same id on every device).
+    pub id: String,
+    /// Code of the built-in policy it is or replaces.
+    pub code: Option<String>,
+    /// The policy's name, e.g. 密切接触者.
+    pub name: String,
+    /// Whether it is a built-in policy as shipped (not edited by the township).
+    pub builtin: bool,
+    /// `集中隔离14天+居家隔离7天`.
+    pub summary: String,
+    /// The whole policy.
+    pub spec: Policy,
+}
+
+/// What a case's visits and tests say, as the release needs it.
+pub(crate) struct Facts {
+    pub(crate) visits: i64,
+    pub(crate) tests: Vec<(NaiveDate, TestResult)>,
+    pub(crate) open_escalation: bool,
+}
+
+pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
+    let visits: i64 = conn
+        .prepare_cached("SELECT count(*) FROM visits WHERE case_id = ?1")?
+        .query_row([case_id], |r| r.get(0))?;
+    let mut tests = Vec::new();
+    let mut st = conn.prepare_cached("SELECT date, result FROM tests WHERE case_id = ?1")?;
+    let mut rows = st.query([case_id])?;
+    while let Some(r) = rows.next()? {
+        let (d, res): (String, String) = (r.get(0)?, r.get(1)?);
+        if let (Ok(d), Ok(res)) = (d.parse(), TestResult::parse(&res)) {
+            tests.push((d, res));
+        }
+    }
+    let last_alarm: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(a) FROM (
+               SELECT at AS a FROM visits WHERE case_id = ?1 AND escalated = 1
+               UNION ALL
+               SELECT date || 'T00:00' FROM tests WHERE case_id = ?1 AND result = 'positive')",
+        )?
+        .query_row([case_id], |r| r.get(0))?;
+    let last_clear: Option<String> = conn
+        .prepare_cached("SELECT max(at) FROM referrals WHERE case_id = ?1 AND outcome = 'cleared'")?
+        .query_row([case_id], |r| r.get(0))?;
+    let open_escalation = match (last_alarm, last_clear) {
+        (Some(a), Some(c)) => a > c,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    Ok(Facts {
+        visits,
+        tests,
+        open_escalation,
+    })
+}
+
+/// The checks of a case as release reads them: the local date of each, and whether it was
+/// normal (temperature taken, below the policy's fever threshold, no symptom).
+pub(crate) fn check_facts(
+    conn: &Connection,
+    case_id: &str,
+    policy: &Policy,
+) -> Result<Vec<CheckFact>> {
+    let mut out = Vec::new();
+    let mut st = conn.prepare_cached(
+        "SELECT substr(at, 1, 10), temp_tenths, symptoms FROM visits WHERE case_id = ?1",
+    )?;
+    let mut rows = st.query([case_id])?;
+    while let Some(r) = rows.next()? {
+        let (date, temp, symptoms): (String, Option<i64>, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
+        let Ok(date) = date.parse::<NaiveDate>() else {
+            continue;
+        };
+        let normal = temp.is_some_and(|t| t < i64::from(policy.fever_tenths))
+            && symptoms.split(',').all(|s| s.trim().is_empty());
+        out.push(CheckFact { date, normal });
+    }
+    Ok(out)
+}
+
+/// The status shown for a case: a final stored status, else escalated while an escalation
+/// is open, else the stored one.
+pub(crate) fn shown_status(stored: &str, open_escalation: bool) -> String {
+    match CaseStatus::parse(stored) {
+        Ok(s) if !s.is_open() => stored.to_owned(),
+        _ if open_escalation => CaseStatus::Escalated.code().to_owned(),
+        _ => stored.to_owned(),
+    }
+}
+
+/// One due slot of one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueRow {
+    /// The case the slot belongs to.
+    pub case_id: String,
+    /// The person under follow-up.
+    pub person_id: String,
+    /// Person's name.
+    pub name: String,
+    /// The person's village.
+    pub village_id: String,
+    /// Village name.
+    pub village: String,
+    /// `check` or `test`.
+    pub kind: &'static str,
+    /// Day of the case.
+    pub day: u32,
+    /// Window start (`YYYY-MM-DDTHH:MM`).
+    pub window_start: String,
+    /// Window end, exclusive.
+    pub window_end: String,
+    /// due, done, overdue or missed, at this device's local time.
+    pub status: &'static str,
+}
+
+fn hm(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Which check slots the visits of one day fill. A visit inside a window fills that window
+/// only (a second worker in the same window does not fill the afternoon); between windows it
+/// fills the latest open one already started (done late); before the first window, the first.
+fn filled(slots: &[DueSlot], visits: &[String]) -> Vec<bool> {
+    let mut done = vec![false; slots.len()];
+    let checks: Vec<usize> = (0..slots.len())
+        .filter(|&i| slots[i].kind == SlotKind::Check)
+        .collect();
+    for at in visits {
+        let starts_by = |i: usize| hm(slots[i].window_start) <= *at;
+        let inside = checks
+            .iter()
+            .copied()
+            .find(|&i| starts_by(i) && *at < hm(slots[i].window_end));
+        let pick = match inside {
+            Some(i) => Some(i),
+            None if checks.iter().any(|&i| starts_by(i)) => checks
+                .iter()
+                .copied()
+                .rev()
+                .find(|&i| starts_by(i) && !done[i]),
+            None => checks.first().copied(),
+        };
+        if let Some(i) = pick {
+            done[i] = true;
+        }
+    }
+    done
+}
+
+impl Store {
+    /// Every policy: built-ins (as edited by the township, if they were) and added ones.
+    pub fn policies(&self) -> Result<Vec<PolicyRow>> {
+        let g = self.lock();
+        let mut stored: HashMap<String, (String, String)> = HashMap::new();
+        let mut st = g
+            .conn
+            .prepare("SELECT id, name, spec FROM policies WHERE deleted = 0 ORDER BY name, id")?;
+        let mut order = Vec::new();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            order.push(id.clone());
+            stored.insert(id, (r.get(1)?, r.get(2)?));
+        }
+        let mut out = Vec::new();
+        for p in builtin_policies() {
+            let id = builtin_policy_id(&p.id);
+            let code = Some(p.id.clone());
+            let (spec, builtin) = match stored.remove(&id) {
+                Some((_, spec)) => (parse_spec(&spec)?, false),
+                None => (p, true),
+            };
+            out.push(row(id, code, builtin, spec));
+        }
+        for id in order {
+            if let Some((_, spec)) = stored.remove(&id) {
+                out.push(row(id, None, false, parse_spec(&spec)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// What is due on `date` for every open case of this device's scope, by window then
+    /// village and name, with its status at this device's local time.
+    pub fn due(&self, date: NaiveDate) -> Result<Vec<DueRow>> {
+        let g = self.lock();
+        let now = g.now_local();
+        let day = date.to_string();
+        let next = date.succ_opt().unwrap_or(date).to_string();
+        let mut visits: HashMap<String, Vec<String>> = HashMap::new();
+        let mut st = g.conn.prepare_cached(
+            "SELECT case_id, at FROM visits WHERE at >= ?1 AND at < ?2 ORDER BY at",
+        )?;
+        let mut rows = st.query(params![day, next])?;
+        while let Some(r) = rows.next()? {
+            visits.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        let tested: std::collections::HashSet<String> = g
+            .conn
+            .prepare_cached("SELECT case_id FROM tests WHERE date = ?1")?
+            .query_map([&day], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut specs: HashMap<String, Policy> = HashMap::new();
+        let mut out = Vec::new();
+        let mut st = g.conn.prepare_cached(
+            "SELECT c.id, c.person_id, COALESCE(p.name, ''), c.village_id,
+               COALESCE(v.name, ''), c.policy, c.start
+             FROM cases c
+             LEFT JOIN persons p ON p.id = c.person_id
+             LEFT JOIN villages v ON v.id = c.village_id
+             WHERE c.status IN ('active', 'escalated', 'referred') AND c.deleted = 0
+               AND c.start <= ?1 AND c.end_date >= ?1",
+        )?;
+        let mut rows = st.query([&day])?;
+        while let Some(r) = rows.next()? {
+            let (case_id, spec, start): (String, String, String) =
+                (r.get(0)?, r.get(5)?, r.get(6)?);
+            if !specs.contains_key(&spec) {
+                specs.insert(spec.clone(), parse_spec(&spec)?);
+            }
+            let policy = &specs[&spec];
+            let start: NaiveDate = start
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("case {case_id}: start")))?;
+            let slots = due_items(policy, start, date);
+            let done = filled(&slots, visits.get(&case_id).map_or(&[][..], Vec::as_slice));
+            for (slot, checked) in slots.iter().zip(done) {
+                let done = match slot.kind {
+                    SlotKind::Check => checked,
+                    SlotKind::Test => tested.contains(&case_id),
+                };
+                out.push(DueRow {
+                    case_id: case_id.clone(),
+                    person_id: r.get(1)?,
+                    name: r.get(2)?,
+                    village_id: r.get(3)?,
+                    village: r.get(4)?,
+                    kind: slot.kind.code(),
+                    day: slot.day,
+                    window_start: hm(slot.window_start),
+                    window_end: hm(slot.window_end),
+                    status: slot_status(slot, done, now).code(),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.window_start, &a.village, &a.name, &a.case_id, a.kind).cmp(&(
+                &b.window_start,
+                &b.village,
+                &b.name,
+                &b.case_id,
+                b.kind,
+            ))
+        });
+        Ok(out)
+    }
+
+    /// Cases, newest start first, optionally only those whose shown status is `status`.
+    pub fn cases(&self, status: Option<&str>) -> Result<Vec<Value>> {
+        let ids: Vec<String> = {
+            let g = self.lock();
+            let mut st = g
+                .conn
+                .prepare("SELECT id FROM cases WHERE deleted = 0 ORDER BY start DESC, id")?;
+            let ids = st
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            ids
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            let mut c = self.case_detail(&id)?;
+            if status.is_some_and(|s| c["status"] != s) {
+                continue;
+            }
+            if let Some(o) = c.as_object_mut() {
+                for k in [
+                    "visits",
+                    "tests",
+                    "referrals",
+                    "phases",
+                    "certificate",
+                    "checkpoint_entries",
+                ] {
+                    o.remove(k);
+                }
+            }
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    /// One case with its phases, visits, tests and referrals.
+    pub fn case_detail(&self, id: &str) -> Result<Value> {
+        let id = existing_id("case", id)?;
+        let g = self.lock();
+        let conn = &g.conn;
+        let mut st = conn.prepare_cached(
+            "SELECT c.person_id, COALESCE(p.name, ''), c.village_id, c.household_id,
+               c.policy_id, c.policy, c.reason, c.start, c.end_date, c.place, c.site, c.status,
+               c.released_on, c.visits_seen, c.team, c.certificate, c.created_at, c.close_note
+             FROM cases c LEFT JOIN persons p ON p.id = c.person_id
+             WHERE c.id = ?1 AND c.deleted = 0",
+        )?;
+        let mut rows = st.query([&id])?;
+        let r = rows
+            .next()?
+            .ok_or_else(|| StoreError::not_found("case", &id))?;
+        let policy = parse_spec(&r.get::<_, String>(5)?)?;
+        let start: NaiveDate = r
+            .get::<_, String>(7)?
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("case {id}: start")))?;
+        let stored: String = r.get(11)?;
+        let seen: Option<i64> = r.get(13)?;
+        let facts = case_facts(conn, &id)?;
+        let total = facts.visits + facts.tests.len() as i64;
+        let needs_review = stored == CaseStatus::Released.code() && seen.is_some_and(|s| total > s);
+        let mut phases = Vec::new();
+        let mut first = 1u32;
+        for p in &policy.phases {
+            let from = date_of_day(start, first);
+            let to = date_of_day(start, first + p.days.saturating_sub(1));
+            phases.push(serde_json::json!({
+                "kind": p.kind.code(), "kind_zh": p.kind.zh(), "days": p.days,
+                "start": from, "end": to, "checks": p.checks,
+            }));
+            first += p.days;
+        }
+        let team: Value = serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default();
+        let certificate: Option<Value> = r
+            .get::<_, Option<String>>(15)?
+            .and_then(|c| serde_json::from_str(&c).ok());
+        let mut out = serde_json::json!({
+            "id": id,
+            "status": shown_status(&stored, facts.open_escalation),
+            "escalated": facts.open_escalation,
+            "needs_review": needs_review,
+            "person_id": r.get::<_, String>(0)?,
+            "name": r.get::<_, String>(1)?,
+            "village_id": r.get::<_, String>(2)?,
+            "household_id": r.get::<_, Option<String>>(3)?,
+            "policy_id": r.get::<_, String>(4)?,
+            "policy_name": policy.name,
+            "fever_threshold": f64::from(policy.fever_tenths) / 10.0,
+            "reason": r.get::<_, Option<String>>(6)?,
+            "start": start,
+            "end": end_date(&policy, start),
+            "place": r.get::<_, String>(9)?,
+            "site": r.get::<_, Option<String>>(10)?,
+            "released_on": r.get::<_, Option<String>>(12)?,
+            "visits_seen": seen,
+            "team": team,
+            "certificate": certificate,
+            "created_at": r.get::<_, Option<String>>(16)?,
+            "close_note": r.get::<_, Option<String>>(17)?,
+            "phases": phases,
+        });
+        drop(rows);
+        out["visits"] = query_json(
+            conn,
+            "SELECT id, at, temp_tenths, symptoms, method, by_name, device, escalated
+             FROM visits WHERE case_id = ?1 ORDER BY at, id",
+            &id,
+            |r| {
+                let t: Option<i64> = r.get(2)?;
+                let symptoms: String = r.get(3)?;
+                Ok(serde_json::json!({
+                    "id": r.get::<_, String>(0)?, "at": r.get::<_, String>(1)?,
+                    "temperature": t.map(|t| t as f64 / 10.0),
+                    "symptoms": symptoms.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+                    "method": r.get::<_, String>(4)?, "by": r.get::<_, Option<String>>(5)?,
+                    "device": r.get::<_, Option<String>>(6)?, "escalated": r.get::<_, bool>(7)?,
+                }))
+            },
+        )?;
+        out["tests"] = query_json(
+            conn,
+            "SELECT id, date, result, device FROM tests WHERE case_id = ?1 ORDER BY date, id",
+            &id,
+            |r| {
+                Ok(serde_json::json!({
+                    "id": r.get::<_, String>(0)?, "date": r.get::<_, String>(1)?,
+                    "result": r.get::<_, String>(2)?, "device": r.get::<_, Option<String>>(3)?,
+                }))
+            },
+        )?;
+        out["release_reason"] = out["certificate"]["reason"].clone();
+        let person = out["person_id"].as_str().unwrap_or_default().to_owned();
+        let village = out["village_id"].as_str().unwrap_or_default().to_owned();
+        out["checkpoint_entries"] =
+            crate::isolation::control::case_entries(conn, &person, &village, start)?;
+        out["referrals"] = query_json(
+            conn,
+            "SELECT id, at, reason, outcome FROM referrals WHERE case_id = ?1 ORDER BY at, id",
+            &id,
+            |r| {
+                Ok(serde_json::json!({
+                    "id": r.get::<_, String>(0)?, "at": r.get::<_, String>(1)?,
+                    "reason": r.get::<_, String>(2)?, "outcome": r.get::<_, String>(3)?,
+                }))
+            },
+        )?;
+        Ok(out)
+    }
+}
+
+fn row(id: String, code: Option<String>, builtin: bool, spec: Policy) -> PolicyRow {
+    PolicyRow {
+        id,
+        code,
+        name: spec.name.clone(),
+        builtin,
+        summary: spec.summary_zh(),
+        spec,
+    }
+}
+
+fn query_json(
+    conn: &Connection,
+    sql: &str,
+    id: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<Value>,
+) -> Result<Value> {
+    let mut st = conn.prepare_cached(sql)?;
+    let v = st
+        .query_map([id], f)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Value::Array(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    fn slot(h1: u32, h2: u32) -> DueSlot {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        let t = |h| d.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default());
+        DueSlot {
+            kind: SlotKind::Check,
+            day: 1,
+            phase: gridbook_domain::isolation::PhaseKind::HomeIsolation,
+            window_start: t(h1),
+            window_end: t(h2),
+        }
+    }
+
+    #[test]
+    fn visits_fill_their_window_or_the_late_one() {
+        let slots = [slot(8, 10), slot(16, 18)];
+        let v = |xs: &[&str]| xs.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(filled(&slots, &v(&["2026-03-01T09:00"])), [true, false]);
+        assert_eq!(filled(&slots, &v(&["2026-03-01T17:00"])), [false, true]);
+        assert_eq!(filled(&slots, &v(&["2026-03-01T07:30"])), [true, false]);
+        // Late for the morning: done late; the afternoon is still open.
+        assert_eq!(filled(&slots, &v(&["2026-03-01T11:00"])), [true, false]);
+        // Two workers in one window: one slot filled, not the afternoon's.
+        let two = v(&["2026-03-01T08:30", "2026-03-01T08:40"]);
+        assert_eq!(filled(&slots, &two), [true, false]);
+        let late_twice = v(&["2026-03-01T09:00", "2026-03-01T11:00"]);
+        assert_eq!(filled(&slots, &late_twice), [true, false]);
+    }
+}

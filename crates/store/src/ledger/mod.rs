@@ -1,0 +1,8 @@
+//! The household ledger (一户一档): villages, groups, households and persons, their edits,
+//! person search and the bulk writes of a roster import.
+
+pub mod edit;
+pub mod households;
+pub mod import;
+pub mod read;
+pub mod search;

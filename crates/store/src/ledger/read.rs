@@ -1,0 +1,306 @@
+//! The household ledger (一户一档), the reads: households, persons, counts, coverage.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::engine::text::parse_uuid;
+use crate::error::{Result, StoreError};
+use crate::Store;
+
+/// A household as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdRow {
+    /// The household's record id (UUID).
+    pub id: String,
+    /// The village the household lives in.
+    pub village_id: String,
+    /// Its group (组), if assigned.
+    pub group_id: Option<String>,
+    /// Group name.
+    pub group_name: Option<String>,
+    /// Address within the village, e.g. 3组12号.
+    pub address: String,
+    /// Head's person id.
+    pub head_person_id: Option<String>,
+    /// Head's name.
+    pub head_name: Option<String>,
+    /// Household phone.
+    pub phone: Option<String>,
+    /// Number of residents.
+    pub residents: i64,
+    /// Last verification (local time), if any.
+    pub last_verified: Option<String>,
+}
+
+/// A person as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRow {
+    /// The person's record id (UUID).
+    pub id: String,
+    /// The household the person belongs to.
+    pub household_id: String,
+    /// The person's name as on the ID document.
+    pub name: String,
+    /// Gender code.
+    pub gender: String,
+    /// Document kind code.
+    pub id_kind: String,
+    /// Document number.
+    pub id_number: String,
+    /// Birth date.
+    pub birth_date: Option<String>,
+    /// Mobile phone, if known.
+    pub phone: Option<String>,
+    /// Relation code.
+    pub relation: String,
+    /// Residency code.
+    pub residency: String,
+    /// Risk tag codes.
+    pub tags: Vec<String>,
+    /// 七类人 codes.
+    pub vulnerable: Vec<String>,
+    /// Works away from home.
+    pub works_away: bool,
+    /// Vehicle plate, if any.
+    pub plate: Option<String>,
+    /// Address if different from the household's.
+    pub address: Option<String>,
+    /// Vaccination doses recorded.
+    pub doses: i64,
+    /// Latest test date and result.
+    pub last_test: Option<String>,
+}
+
+/// A household with its residents.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdDetail {
+    /// The household.
+    #[serde(flatten)]
+    pub household: HouseholdRow,
+    /// Residents (not deleted).
+    pub residents: Vec<PersonRow>,
+    /// Fields of this household or its residents holding concurrent values.
+    pub conflicts: Vec<crate::ConflictRow>,
+}
+
+/// A household nobody verified recently.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    /// The household not verified recently.
+    pub household_id: String,
+    /// Its village.
+    pub village_id: String,
+    /// Group name.
+    pub group_name: Option<String>,
+    /// Address within the village.
+    pub address: String,
+    /// Head's name.
+    pub head_name: Option<String>,
+    /// Last verification, if ever.
+    pub last_verified: Option<String>,
+}
+
+impl Store {
+    /// Households, optionally of one village, ordered by group and address.
+    pub fn households(&self, village: Option<&str>) -> Result<Vec<HouseholdRow>> {
+        let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let g = self.lock();
+        let sql = format!(
+            "{HOUSEHOLD_SELECT} WHERE h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1)
+             ORDER BY h.village_id, g.name, h.address, h.id"
+        );
+        let mut st = g.conn.prepare(&sql)?;
+        let rows = st
+            .query_map([village], household_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// One page of households (for lists that must stay smooth with 100k of them), with the
+    /// total count.
+    pub fn households_page(
+        &self,
+        village: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(i64, Vec<HouseholdRow>)> {
+        let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let g = self.lock();
+        let total: i64 = g.conn.query_row(
+            "SELECT count(*) FROM households WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)",
+            [&village],
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "{HOUSEHOLD_SELECT} WHERE h.rowid IN (SELECT rowid FROM households
+               WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
+               ORDER BY village_id, group_id, address LIMIT ?2 OFFSET ?3)
+             ORDER BY h.village_id, h.group_id, h.address"
+        );
+        let rows = g
+            .conn
+            .prepare(&sql)?
+            .query_map(
+                params![village, limit.min(1000) as i64, offset as i64],
+                household_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((total, rows))
+    }
+
+    /// Households and persons (not deleted), and persons carrying a risk tag.
+    pub fn counts(&self) -> Result<(i64, i64, i64)> {
+        let g = self.lock();
+        let h = g.conn.query_row(
+            "SELECT count(*) FROM households WHERE deleted = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        // One pass over the persons_village index for both figures.
+        let (p, t) = g.conn.query_row(
+            "SELECT count(*), coalesce(sum(tags != ''), 0) FROM persons WHERE deleted = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((h, p, t))
+    }
+
+    /// One household with its residents and open conflicts.
+    pub fn household(&self, id: &str) -> Result<HouseholdDetail> {
+        let hid = parse_uuid("household", id)?;
+        let g = self.lock();
+        let sql = format!("{HOUSEHOLD_SELECT} WHERE h.id = ?1 AND h.deleted = 0");
+        let household = g
+            .conn
+            .prepare(&sql)?
+            .query_row([&hid], household_row)
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("household", &hid))?;
+        let ids: Vec<String> = g
+            .conn
+            .prepare(
+                "SELECT id FROM persons WHERE household_id = ?1 AND deleted = 0
+                 ORDER BY relation != 'head', birth_date, id",
+            )?
+            .query_map([&hid], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let residents = ids
+            .iter()
+            .map(|p| self.person_row_locked(&g.conn, p))
+            .collect::<Result<Vec<_>>>()?;
+        let mut conflicts = crate::engine::history::conflicts_of(&g.conn, &hid)?;
+        for p in &ids {
+            conflicts.extend(crate::engine::history::conflicts_of(&g.conn, p)?);
+        }
+        Ok(HouseholdDetail {
+            household,
+            residents,
+            conflicts,
+        })
+    }
+
+    /// One person.
+    pub fn person(&self, id: &str) -> Result<PersonRow> {
+        let pid = parse_uuid("person", id)?;
+        let g = self.lock();
+        self.person_row_locked(&g.conn, &pid)
+    }
+
+    pub(crate) fn person_row_locked(&self, conn: &Connection, id: &str) -> Result<PersonRow> {
+        conn.prepare_cached(
+            "SELECT id, household_id, name, gender, id_kind, id_number, birth_date, phone, relation,
+               residency, tags, vulnerable, works_away, plate, address, doses, last_test
+             FROM persons p WHERE id = ?1 AND deleted = 0",
+        )?
+        .query_row([id], |r| {
+            let split = |s: String| -> Vec<String> {
+                s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+            };
+            Ok(PersonRow {
+                id: r.get(0)?,
+                household_id: r.get(1)?,
+                name: r.get(2)?,
+                gender: r.get(3)?,
+                id_kind: r.get(4)?,
+                id_number: r.get(5)?,
+                birth_date: r.get(6)?,
+                phone: r.get(7)?,
+                relation: r.get(8)?,
+                residency: r.get(9)?,
+                tags: split(r.get(10)?),
+                vulnerable: split(r.get(11)?),
+                works_away: r.get(12)?,
+                plate: r.get(13)?,
+                address: r.get(14)?,
+                doses: r.get(15)?,
+                last_test: r.get(16)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("person", id))
+    }
+
+    /// Finds persons by name or part of it, pinyin initials, ID number or tail, phone or
+    /// tail, or plate.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<crate::Hit>> {
+        crate::ledger::search::search(&self.lock().conn, query, limit)
+    }
+
+    /// Households nobody verified in the last `days` days (counting today).
+    pub fn coverage(&self, days: u32, village: Option<&str>) -> Result<Vec<CoverageRow>> {
+        let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let g = self.lock();
+        let today = g.now_local().date();
+        let cutoff = today - chrono::Duration::days(i64::from(days.saturating_sub(1)));
+        let cutoff = format!("{cutoff}T00:00:00");
+        let mut st = g.conn.prepare(
+            "SELECT h.id, h.village_id, g.name, h.address, p.name,
+               (SELECT max(e.at) FROM events e WHERE e.household_id = h.id
+                  AND e.kind = 'verification' AND e.deleted = 0) AS last
+             FROM households h
+             LEFT JOIN groups g ON g.id = h.group_id
+             LEFT JOIN persons p ON p.id = h.head_person_id
+             WHERE h.deleted = 0 AND (?2 IS NULL OR h.village_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.household_id = h.id
+                  AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)
+             ORDER BY h.village_id, g.name, h.address, h.id",
+        )?;
+        let rows = st
+            .query_map(params![cutoff, village], |r| {
+                Ok(CoverageRow {
+                    household_id: r.get(0)?,
+                    village_id: r.get(1)?,
+                    group_name: r.get(2)?,
+                    address: r.get(3)?,
+                    head_name: r.get(4)?,
+                    last_verified: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.village_id, h.group_id, g.name, h.address,
+    h.head_person_id, p.name, h.phone,
+    (SELECT count(*) FROM persons r WHERE r.household_id = h.id AND r.deleted = 0),
+    (SELECT max(e.at) FROM events e WHERE e.household_id = h.id AND e.kind = 'verification'
+       AND e.deleted = 0)
+  FROM households h
+  LEFT JOIN groups g ON g.id = h.group_id
+  LEFT JOIN persons p ON p.id = h.head_person_id";
+
+fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
+    Ok(HouseholdRow {
+        id: r.get(0)?,
+        village_id: r.get(1)?,
+        group_id: r.get(2)?,
+        group_name: r.get(3)?,
+        address: r.get(4)?,
+        head_person_id: r.get(5)?,
+        head_name: r.get(6)?,
+        phone: r.get(7)?,
+        residents: r.get(8)?,
+        last_verified: r.get(9)?,
+    })
+}

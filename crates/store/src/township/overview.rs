@@ -1,0 +1,220 @@
+//! The township's overview: per village (and per group on drill-down) the ledger's size, the
+//! follow-ups of the day, the checkpoints, coverage and the day's report, with the township's
+//! totals. Every figure comes from the queries the other screens use (villages, due list,
+//! coverage, the report status, the day's figures), never from a second implementation.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::isolation::read::case_facts;
+use crate::Store;
+
+/// Days a household counts as covered after it was verified.
+pub const COVERAGE_DAYS: u32 = 7;
+
+/// Checkpoint crossings of the day.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CheckpointCounts {
+    /// In (人次).
+    #[serde(rename = "in")]
+    pub in_: i64,
+    /// Entries going out.
+    pub out: i64,
+    /// Turned back (劝返).
+    pub turned_back: i64,
+    /// Kept for observation (留观).
+    pub observed: i64,
+}
+
+/// One group on drill-down.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewGroup {
+    /// Group id.
+    pub id: String,
+    /// The group's name.
+    pub name: String,
+    /// Households of the group (not deleted).
+    pub households: i64,
+    /// Its report of the day: submitted, zero, late or missing.
+    pub report: &'static str,
+}
+
+/// One village of the overview (or the township's totals).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OverviewVillage {
+    /// Village id (empty for the totals).
+    pub id: String,
+    /// The village's name.
+    pub name: String,
+    /// Households of the village (not deleted).
+    pub households: i64,
+    /// Persons of the village (not deleted).
+    pub persons: i64,
+    /// Persons carrying a risk tag.
+    pub persons_at_risk: i64,
+    /// Open cases (active, escalated or referred).
+    pub cases_active: i64,
+    /// Of which with an open escalation.
+    pub escalated: i64,
+    /// Follow-ups (checks and tests) of the day still due.
+    pub due: i64,
+    /// Follow-ups of the day already done.
+    pub done: i64,
+    /// Past their window, not done.
+    pub overdue: i64,
+    /// Their day is over and they were never done.
+    pub missed: i64,
+    /// Checkpoint crossings of the day.
+    pub checkpoint: CheckpointCounts,
+    /// Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
+    pub coverage: f64,
+    /// The village's report of the day (`submitted`, `zero`, `late`, `missing`); for the
+    /// totals, how many villages reported.
+    pub report: String,
+    /// Its groups (empty for the totals).
+    pub groups: Vec<OverviewGroup>,
+}
+
+/// The overview of a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    /// The day.
+    pub date: String,
+    /// The township's totals.
+    pub township: OverviewVillage,
+    /// Each village.
+    pub villages: Vec<OverviewVillage>,
+}
+
+impl Store {
+    /// The overview of `date`.
+    pub fn overview(&self, date: NaiveDate) -> Result<Overview> {
+        let villages = self.villages()?;
+        let due = self.due(date)?;
+        let uncovered = self.coverage(COVERAGE_DAYS, None)?;
+        let status = self.report_status(date)?;
+        let g = self.lock();
+        let day = crate::reports::figures::day_figures(&g.conn, date, &due)?;
+        let mut at_risk: HashMap<String, i64> = HashMap::new();
+        let mut st = g.conn.prepare_cached(
+            "SELECT village_id, count(*) FROM persons WHERE deleted = 0 AND tags != ''
+             GROUP BY village_id",
+        )?;
+        for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (v, n): (String, i64) = r?;
+            at_risk.insert(v, n);
+        }
+        let mut group_households: HashMap<String, i64> = HashMap::new();
+        let mut st = g.conn.prepare_cached(
+            "SELECT group_id, count(*) FROM households WHERE deleted = 0 AND group_id IS NOT NULL
+             GROUP BY group_id",
+        )?;
+        for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (gid, n): (String, i64) = r?;
+            group_households.insert(gid, n);
+        }
+        let mut cases: HashMap<String, (i64, i64)> = HashMap::new();
+        let open: Vec<(String, String, String)> = g
+            .conn
+            .prepare_cached(
+                "SELECT id, village_id, status FROM cases
+                 WHERE deleted = 0 AND status IN ('active', 'escalated', 'referred')",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, village, stored) in open {
+            let facts = case_facts(&g.conn, &id)?;
+            let e = cases.entry(village).or_default();
+            e.0 += 1;
+            if stored == "escalated" || facts.open_escalation {
+                e.1 += 1;
+            }
+        }
+        drop(st);
+        let mut rows = Vec::new();
+        for v in &villages {
+            let f = day.village(&v.id);
+            let mine = due.iter().filter(|d| d.village_id == v.id);
+            let count = |s: &str| mine.clone().filter(|d| d.status == s).count() as i64;
+            let missing = uncovered.iter().filter(|u| u.village_id == v.id).count() as i64;
+            let (cases_active, escalated) = cases.get(&v.id).copied().unwrap_or_default();
+            rows.push(OverviewVillage {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                households: v.households,
+                persons: v.persons,
+                persons_at_risk: at_risk.get(&v.id).copied().unwrap_or(0),
+                cases_active,
+                escalated,
+                due: count("due"),
+                done: count("done"),
+                overdue: count("overdue"),
+                missed: count("missed"),
+                checkpoint: CheckpointCounts {
+                    in_: f.checkpoint_in,
+                    out: f.checkpoint_out,
+                    turned_back: f.turned_back,
+                    observed: f.observed,
+                },
+                coverage: share(v.households - missing, v.households),
+                report: crate::reports::read::village_state(&status, &v.id).to_owned(),
+                groups: v
+                    .groups
+                    .iter()
+                    .map(|gr| OverviewGroup {
+                        id: gr.id.clone(),
+                        name: gr.name.clone(),
+                        households: group_households.get(&gr.id).copied().unwrap_or(0),
+                        report: status
+                            .iter()
+                            .find(|s| s.level == "group" && s.id == gr.id)
+                            .map_or("missing", |s| s.state),
+                    })
+                    .collect(),
+            });
+        }
+        let township = totals(&rows, uncovered.len() as i64);
+        Ok(Overview {
+            date: date.to_string(),
+            township,
+            villages: rows,
+        })
+    }
+}
+
+fn share(part: i64, whole: i64) -> f64 {
+    if whole <= 0 {
+        return 0.0;
+    }
+    (part.max(0) as f64 / whole as f64 * 1000.0).round() / 1000.0
+}
+
+fn totals(rows: &[OverviewVillage], uncovered: i64) -> OverviewVillage {
+    let sum = |f: fn(&OverviewVillage) -> i64| rows.iter().map(f).sum::<i64>();
+    let households = sum(|r| r.households);
+    let reported = rows.iter().filter(|r| r.report != "missing").count();
+    OverviewVillage {
+        name: "合计".into(),
+        households,
+        persons: sum(|r| r.persons),
+        persons_at_risk: sum(|r| r.persons_at_risk),
+        cases_active: sum(|r| r.cases_active),
+        escalated: sum(|r| r.escalated),
+        due: sum(|r| r.due),
+        done: sum(|r| r.done),
+        overdue: sum(|r| r.overdue),
+        missed: sum(|r| r.missed),
+        checkpoint: CheckpointCounts {
+            in_: sum(|r| r.checkpoint.in_),
+            out: sum(|r| r.checkpoint.out),
+            turned_back: sum(|r| r.checkpoint.turned_back),
+            observed: sum(|r| r.checkpoint.observed),
+        },
+        coverage: share(households - uncovered, households),
+        report: format!("{reported}/{}", rows.len()),
+        ..OverviewVillage::default()
+    }
+}

@@ -1,0 +1,368 @@
+// The fake backend's isolation follow-up commands, added to window.__fake.commands (see
+// fake-backend.js): policies, cases, the due list with the same slot rules as the store
+// (a visit fills the window it falls in, else the latest window already open; status due /
+// done / overdue / missed at the fake clock), checks and tests that escalate, referrals and
+// release with its refusals. Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
+// the clock; .cases: false starts with no case.
+(function installFakeIsolation() {
+  const g = globalThis;
+  const fake = g.__fake;
+  if (!fake || fake.commands.due_list) return;
+  const { state, lib } = fake;
+  const opts = g.__FAKE_OPTS || {};
+  const { uuid, Invalid, notFound, touched } = lib;
+
+  const pad = (n) => String(n).padStart(2, '0');
+  function nowLocal() {
+    if (opts.now) return opts.now.slice(0, 16);
+    const d = new Date();
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+  const today = () => nowLocal().slice(0, 10);
+  function addDays(date, n) {
+    const [y, m, d] = date.split('-').map(Number);
+    return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  }
+  function daysBetween(a, b) {
+    const [y1, m1, d1] = a.split('-').map(Number);
+    const [y2, m2, d2] = b.split('-').map(Number);
+    return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / 86400000);
+  }
+
+  const W = [
+    { start: '08:00:00', end: '10:00:00' },
+    { start: '16:00:00', end: '18:00:00' },
+  ];
+  const R = { period_over: true, tests_negative: true, no_open_escalation: true };
+  const BUILTIN = [
+    { id: 'high-risk-arrival', name: '高风险地区来返人员', name_en: 'Arrival from a high-risk area', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-isolation', days: 7, checks: true }], test_days: [1, 7, 13, 21] },
+    { id: 'medium-risk-arrival', name: '中风险地区来返人员', name_en: 'Arrival from a medium-risk area', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-monitoring', days: 7, checks: true }], test_days: [1, 7, 13] },
+    { id: 'red-code', name: '健康码红码人员', name_en: 'Red health code', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-isolation', days: 7, checks: true }], test_days: [1, 7, 14] },
+    { id: 'home-isolation', name: '居家隔离', name_en: 'Home isolation', phases: [{ kind: 'home-isolation', days: 14, checks: true }], test_days: [1, 4, 7, 14] },
+  ].map((p) => ({ ...p, windows: W, visit_days: [], fever_tenths: 373, release: R }));
+  const SUMMARY = { centralized: '集中隔离', 'home-isolation': '居家隔离', 'home-monitoring': '居家健康监测', 'daily-monitoring': '日常健康监测' };
+  const summary = (spec) => spec.phases.map((p) => `${SUMMARY[p.kind]}${p.days}天`).join('+');
+
+  const isolation = {
+    policies: BUILTIN.map((spec, i) => ({ id: `pol-${i + 1}`, code: spec.id, builtin: true, spec })),
+    cases: new Map(),
+    visits: [],
+    tests: [],
+    referrals: [],
+  };
+  fake.isolation = isolation;
+
+  const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: summary(p.spec), spec: p.spec });
+  const findPolicy = (id) => isolation.policies.find((p) => p.id === id || p.code === id);
+  const totalDays = (spec) => spec.phases.reduce((n, p) => n + p.days, 0);
+  const endOf = (c) => addDays(c.start, totalDays(c.spec) - 1);
+
+  function validatePolicy(spec) {
+    if (!spec || typeof spec !== 'object') throw new Invalid('policy', '方案格式不正确');
+    if (!String(spec.name || '').trim()) throw new Invalid('name', '请填写方案名称');
+    if (!Array.isArray(spec.phases) || !spec.phases.length) throw new Invalid('phases', '方案至少需要一个阶段');
+    for (const p of spec.phases) {
+      if (!(Number.isInteger(p.days) && p.days >= 1 && p.days <= 365)) throw new Invalid('phases', '阶段天数应为1–365天');
+    }
+    for (const w of spec.windows || []) {
+      if (!(w.start < w.end)) throw new Invalid('windows', `随访时段${w.start.slice(0, 5)}–${w.end.slice(0, 5)}无效：结束应晚于开始`);
+    }
+    if (!(spec.fever_tenths >= 350 && spec.fever_tenths <= 420)) throw new Invalid('fever_tenths', '发热标准应在35.0–42.0℃之间');
+  }
+
+  function openEscalation(caseId) {
+    const alarms = [
+      ...isolation.visits.filter((v) => v.case_id === caseId && v.escalated).map((v) => v.at),
+      ...isolation.tests.filter((t) => t.case_id === caseId && t.result === 'positive').map((t) => `${t.date}T00:00`),
+    ].sort();
+    const clears = isolation.referrals.filter((r) => r.case_id === caseId && r.outcome === 'cleared').map((r) => r.at).sort();
+    const a = alarms[alarms.length - 1];
+    const c = clears[clears.length - 1];
+    return !!a && (!c || a > c);
+  }
+  const isOpen = (s) => s === 'active' || s === 'escalated' || s === 'referred';
+  function shownStatus(c) {
+    if (!isOpen(c.status)) return c.status;
+    return openEscalation(c.id) ? 'escalated' : c.status;
+  }
+
+  function summaryOf(c) {
+    const p = state.persons.get(c.person_id);
+    const h = p && state.households.get(p.household_id);
+    const seen = c.visits_seen;
+    const total = isolation.visits.filter((v) => v.case_id === c.id).length + isolation.tests.filter((t) => t.case_id === c.id).length;
+    return {
+      id: c.id,
+      status: shownStatus(c),
+      escalated: openEscalation(c.id),
+      needs_review: c.status === 'released' && seen !== null && total > seen,
+      person_id: c.person_id,
+      name: p ? p.name : '',
+      village_id: h ? h.village_id : '',
+      household_id: h ? h.id : null,
+      policy_id: c.policy_id,
+      policy_name: c.spec.name,
+      fever_threshold: c.spec.fever_tenths / 10,
+      reason: c.reason,
+      start: c.start,
+      end: endOf(c),
+      place: c.place,
+      site: c.site,
+      released_on: c.released_on,
+      visits_seen: seen,
+      created_at: c.created_at,
+      close_note: c.close_note || null,
+    };
+  }
+
+  function detailOf(c) {
+    let first = 1;
+    const phases = c.spec.phases.map((p) => {
+      const out = { kind: p.kind, kind_zh: SUMMARY[p.kind], days: p.days, start: addDays(c.start, first - 1), end: addDays(c.start, first + p.days - 2), checks: p.checks };
+      first += p.days;
+      return out;
+    });
+    const byAt = (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+    return {
+      ...summaryOf(c),
+      team: c.team,
+      certificate: c.certificate,
+      phases,
+      visits: isolation.visits.filter((v) => v.case_id === c.id).sort(byAt).map(({ case_id, ...v }) => v),
+      tests: isolation.tests.filter((t) => t.case_id === c.id).sort((a, b) => (a.date < b.date ? -1 : 1)).map(({ case_id, ...t }) => t),
+      referrals: isolation.referrals.filter((r) => r.case_id === c.id).sort(byAt).map(({ case_id, ...r }) => r),
+    };
+  }
+
+  function slotsOf(c, date) {
+    const n = daysBetween(c.start, date) + 1;
+    if (n < 1 || n > totalDays(c.spec)) return [];
+    let acc = 0;
+    const phase = c.spec.phases.find((p) => (acc += p.days) >= n);
+    const out = [];
+    if (phase && phase.checks) {
+      for (const w of c.spec.windows) out.push({ kind: 'check', day: n, window_start: `${date}T${w.start.slice(0, 5)}`, window_end: `${date}T${w.end.slice(0, 5)}` });
+    }
+    if (c.spec.test_days.includes(n)) out.push({ kind: 'test', day: n, window_start: `${date}T00:00`, window_end: `${addDays(date, 1)}T00:00` });
+    return out;
+  }
+
+  function filled(slots, visits) {
+    const done = slots.map(() => false);
+    const checks = slots.map((s, i) => i).filter((i) => slots[i].kind === 'check');
+    for (const at of visits) {
+      const started = (i) => slots[i].window_start <= at;
+      const inside = checks.find((i) => started(i) && at < slots[i].window_end);
+      let pick = inside;
+      if (pick === undefined) {
+        pick = checks.some(started) ? [...checks].reverse().find((i) => started(i) && !done[i]) : checks[0];
+      }
+      if (pick !== undefined) done[pick] = true;
+    }
+    return done;
+  }
+
+  function due(date) {
+    const now = nowLocal();
+    const out = [];
+    for (const c of isolation.cases.values()) {
+      if (!isOpen(c.status) || c.deleted) continue;
+      const slots = slotsOf(c, date);
+      if (!slots.length) continue;
+      const visits = isolation.visits.filter((v) => v.case_id === c.id && v.at.slice(0, 10) === date).map((v) => v.at).sort();
+      const done = filled(slots, visits);
+      const tested = isolation.tests.some((t) => t.case_id === c.id && t.date === date);
+      const s = summaryOf(c);
+      const village = state.villages.find((v) => v.id === s.village_id);
+      slots.forEach((slot, i) => {
+        const isDone = slot.kind === 'check' ? done[i] : tested;
+        const status = isDone ? 'done' : now < slot.window_end ? 'due' : now.slice(0, 10) <= date ? 'overdue' : 'missed';
+        out.push({ case_id: c.id, person_id: c.person_id, name: s.name, village_id: s.village_id, village: village ? village.name : '', kind: slot.kind, day: slot.day, window_start: slot.window_start, window_end: slot.window_end, status });
+      });
+    }
+    const key = (r) => [r.window_start, r.village, r.name, r.case_id, r.kind].join('|');
+    return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+
+  function getCase(id) {
+    const c = isolation.cases.get(id);
+    if (!c || c.deleted) throw notFound('管控对象');
+    return c;
+  }
+
+  function checkDate(field, raw) {
+    const v = String(raw || '').trim();
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new Invalid(field, `日期“${raw}”应为 YYYY-MM-DD`);
+    return v;
+  }
+
+  function checkTemp(raw) {
+    const v = String(raw || '').trim();
+    if (!v) throw new Invalid('temp', '请填写体温');
+    if (!/^\d{2}(\.\d)?$/.test(v) || Number(v) < 34 || Number(v) > 43) throw new Invalid('temp', `体温“${raw}”无效，应在34.0–43.0℃之间`);
+    return Math.round(Number(v) * 10);
+  }
+
+  const SYMPTOM_ZH = { fever: '发热', 'dry-cough': '干咳', fatigue: '乏力', 'chest-tightness': '胸闷', 'sore-throat': '咽痛', diarrhea: '腹泻', 'loss-of-smell-taste': '嗅味觉减退' };
+
+  function addVisit(c, tenths, symptoms, method, at) {
+    const reasons = [];
+    if (tenths >= c.spec.fever_tenths) reasons.push(`体温${(tenths / 10).toFixed(1)}℃，达到发热标准${(c.spec.fever_tenths / 10).toFixed(1)}℃`);
+    if (symptoms.length) reasons.push(`症状：${symptoms.map((s) => SYMPTOM_ZH[s]).join('、')}`);
+    const v = { id: uuid('visit'), case_id: c.id, at, temperature: tenths / 10, symptoms, method, by: state.device_name, device: state.device_name, escalated: reasons.length > 0 };
+    isolation.visits.push(v);
+    let reason = null;
+    if (reasons.length) {
+      reason = reasons.join('；');
+      isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at, reason, outcome: 'pending' });
+    }
+    return { v, reason };
+  }
+
+  Object.assign(fake.commands, {
+    policies: () => isolation.policies.map(policyRow),
+    add_policy: ({ policy }) => {
+      validatePolicy(policy);
+      const p = { id: uuid('pol'), code: null, builtin: false, spec: policy };
+      isolation.policies.push(p);
+      touched();
+      return p.id;
+    },
+    set_policy: ({ id, policy }) => {
+      validatePolicy(policy);
+      const p = findPolicy(id);
+      if (!p) throw notFound('管控方案');
+      p.spec = policy;
+      p.builtin = false;
+      touched();
+      return p.id;
+    },
+    due_list: ({ date }) => due(date ? checkDate('date', date) : today()),
+    cases: ({ status }) =>
+      [...isolation.cases.values()]
+        .filter((c) => !c.deleted)
+        .map(summaryOf)
+        .filter((s) => !status || s.status === status)
+        .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : 1)),
+    case_detail: ({ id }) => detailOf(getCase(id)),
+    start_case: ({ form }) => {
+      const f = form || {};
+      const p = state.persons.get(f.person_id);
+      if (!p || p.deleted) throw notFound('人员');
+      const pol = findPolicy(f.policy);
+      if (!pol) throw new Invalid('policy', '请选择管控方案');
+      const start = checkDate('start', f.start);
+      if (f.place !== 'home' && f.place !== 'centralized') throw new Invalid('place', `隔离地点“${f.place}”无效，应为 home（居家）或 centralized（集中）`);
+      for (const open of isolation.cases.values()) {
+        if (open.person_id === p.id && isOpen(open.status)) throw { kind: 'refused', code: 'already-open', message: `${p.name}已在管控中，不能重复开始` };
+      }
+      const team = (f.team || []).filter((m) => String(m.name || '').trim());
+      for (const m of team) {
+        if (m.phone && !/^1[3-9]\d{9}$/.test(String(m.phone).replace(/\s/g, ''))) throw new Invalid('phone', `包保人员电话“${m.phone}”不是有效的手机号`);
+      }
+      const c = { id: uuid('case'), person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: f.reason || p.tags[0] || null, start, place: f.place, site: f.site || null, team, status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: nowLocal() };
+      isolation.cases.set(c.id, c);
+      touched();
+      return c.id;
+    },
+    record_check: ({ form }) => {
+      const f = form || {};
+      const c = getCase(f.case_id);
+      const tenths = checkTemp(f.temp);
+      const symptoms = f.symptoms || [];
+      for (const s of symptoms) if (!SYMPTOM_ZH[s]) throw new Invalid('symptoms', `未知症状：${s}`);
+      if (!['phone', 'video', 'visit'].includes(f.method)) throw new Invalid('method', '随访方式应为电话、视频或上门');
+      const at = f.at || nowLocal();
+      const { v, reason } = addVisit(c, tenths, symptoms, f.method, at);
+      touched();
+      return { id: v.id, escalated: v.escalated, reason, reason_en: reason ? 'fever or symptoms: refer to the fever clinic' : null };
+    },
+    record_test: ({ caseId, date, result }) => {
+      const c = getCase(caseId);
+      const d = checkDate('date', date);
+      if (!['negative', 'positive', 'pending'].includes(result)) throw new Invalid('result', '结果应为阴性、阳性或待出结果');
+      const t = { id: uuid('test'), case_id: c.id, date: d, result, device: state.device_name };
+      isolation.tests.push(t);
+      let reason = null;
+      if (result === 'positive') {
+        reason = `${d}核酸检测阳性`;
+        isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at: `${d}T00:00`, reason, outcome: 'pending' });
+      }
+      touched();
+      return { id: t.id, escalated: result === 'positive', reason, reason_en: reason ? 'positive test' : null };
+    },
+    close_referral: ({ caseId, outcome }) => {
+      const c = getCase(caseId);
+      if (outcome !== 'cleared' && outcome !== 'admitted') throw new Invalid('outcome', `转诊结果“${outcome}”无效，应为 cleared（排除）或 admitted（收治）`);
+      const open = isolation.referrals.filter((r) => r.case_id === c.id && r.outcome === 'pending');
+      if (!open.length) throw { kind: 'refused', code: 'no-referral', message: '没有待反馈的转诊' };
+      const r = { id: uuid('ref'), case_id: c.id, at: nowLocal(), reason: open[open.length - 1].reason, outcome };
+      open[open.length - 1].outcome = outcome;
+      open[open.length - 1].at = r.at;
+      if (outcome === 'admitted') c.status = 'referred';
+      touched();
+      return open[open.length - 1].id;
+    },
+    close_case: ({ id, status, note }) => {
+      const c = getCase(id);
+      if (status !== 'transferred' && status !== 'cancelled') throw new Invalid('status', `“${status}”无效，应为 transferred（转出）或 cancelled（撤销）`);
+      if (!String(note || '').trim()) throw new Invalid('note', '请填写转出去向或撤销原因');
+      if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '管控已结束，不能再转出或撤销' };
+      c.status = status;
+      c.close_note = String(note).trim();
+      touched();
+      return null;
+    },
+    release_case: ({ id }) => {
+      const c = getCase(id);
+      if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '该对象已不在管控中' };
+      const end = endOf(c);
+      const on = today();
+      const why = [];
+      if (c.spec.release.period_over && on <= end) why.push(`管控期至${end}，尚未期满`);
+      if (c.spec.release.tests_negative) {
+        const missing = c.spec.test_days.filter((n) => !isolation.tests.some((t) => t.case_id === c.id && t.result === 'negative' && t.date === addDays(c.start, n - 1)));
+        if (missing.length) why.push(`第${missing.join('、')}天的核酸检测尚无阴性结果`);
+      }
+      if (c.spec.release.no_open_escalation && openEscalation(c.id)) why.push('有未处置的异常');
+      if (why.length) throw { kind: 'refused', code: 'not-releasable', message: why.join('；') };
+      const p = state.persons.get(c.person_id);
+      c.status = 'released';
+      c.released_on = on;
+      c.visits_seen = isolation.visits.filter((v) => v.case_id === c.id).length + isolation.tests.filter((t) => t.case_id === c.id).length;
+      c.certificate = { person_name: p.name, id_number: p.id_number || '', policy_id: c.policy_id, policy_name: c.spec.name, policy_name_en: c.spec.name_en, period_zh: summary(c.spec), period_en: c.spec.name_en, start: c.start, end, released_on: on, tests: [], tests_zh: `核酸检测${c.spec.test_days.length}次，均为阴性`, tests_en: 'all tests negative' };
+      touched();
+      return c.certificate;
+    },
+  });
+
+  // ---- seed: three cases in the first village, one of them escalated --------------------------
+  if (opts.cases === false) return;
+  const firstVillage = state.villages[0];
+  const people = [...state.persons.values()].filter((p) => {
+    const h = state.households.get(p.household_id);
+    return !p.deleted && h && h.village_id === (firstVillage && firstVillage.id);
+  });
+  const seed = [
+    { n: 0, policy: 'high-risk-arrival', ago: 3, place: 'centralized', site: '县城集中隔离点' },
+    { n: 5, policy: 'home-isolation', ago: 6, place: 'home' },
+    { n: 11, policy: 'medium-risk-arrival', ago: 2, place: 'home' },
+  ];
+  const t0 = today();
+  seed.forEach((s, i) => {
+    const p = people[s.n];
+    if (!p) return;
+    const pol = findPolicy(s.policy);
+    const c = { id: `case-${i + 1}`, person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: p.tags[0] || 'close-contact', start: addDays(t0, -s.ago), place: s.place, site: s.site || null, team: [{ role: 'grid-worker', name: '张海燕', phone: '13800138000' }, { role: 'doctor', name: '李医生', phone: '13900139000' }], status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: `${addDays(t0, -s.ago)}T09:00` };
+    isolation.cases.set(c.id, c);
+    // Past days: both checks, normal.
+    for (let d = s.ago; d >= 1; d--) {
+      const date = addDays(t0, -d);
+      addVisit(c, 364 + (d % 5), [], 'phone', `${date}T08:3${d % 10}`);
+      addVisit(c, 362 + (d % 4), [], 'phone', `${date}T16:2${d % 10}`);
+    }
+  });
+  // The third case had a fever at yesterday's afternoon check: escalated, referral pending.
+  const third = isolation.cases.get('case-3');
+  if (third) addVisit(third, 378, ['dry-cough'], 'phone', `${addDays(t0, -1)}T17:05`);
+})();
