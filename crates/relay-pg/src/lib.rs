@@ -26,6 +26,7 @@ mod cache;
 mod error;
 pub mod migrate;
 mod registry;
+mod rules;
 mod schema;
 mod view;
 

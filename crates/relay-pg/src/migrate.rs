@@ -96,6 +96,7 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         .prepare("SELECT peer, doc_id, state FROM sync_states")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let rules = RuleRows::read(&db)?;
     pg.block(async {
         let mut client = pg.client().await?;
         let tx = client.transaction().await?;
@@ -123,6 +124,7 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
             )
             .await?;
         }
+        rules.write(&tx, &township).await?;
         tx.commit().await?;
         Ok::<_, PgError>(())
     })?;
@@ -152,6 +154,82 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
     })?;
     verify(pg, &township, &db, &ids, devices.len() as u64)?;
     Ok(out)
+}
+
+/// What the SQLite relay looked up to enforce the township's rules (see `crate::rules`).
+struct RuleRows {
+    /// Record id → its document: the owners first, then the documents holding a record back.
+    owners: Vec<(String, String)>,
+    /// Actor → (device, when bound).
+    actors: Vec<(String, String, i64)>,
+    /// Change hash → (device, when received).
+    receipts: Vec<(String, String, i64)>,
+}
+
+impl RuleRows {
+    fn read(db: &Connection) -> Result<RuleRows> {
+        let owners = db
+            .prepare(
+                "SELECT record_id, doc_id FROM record_owner
+                 UNION ALL SELECT record_id, doc_id FROM quarantine",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let triples = |sql: &str| -> Result<Vec<(String, String, i64)>> {
+            Ok(db
+                .prepare(sql)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(RuleRows {
+            owners,
+            actors: triples("SELECT actor, device_id, bound_at FROM actor_devices")?,
+            receipts: triples("SELECT hash, device_id, at FROM change_receipts")?,
+        })
+    }
+
+    /// Adds the rows PostgreSQL lacks for township `t` (what it has wins: it may be newer).
+    async fn write(&self, tx: &tokio_postgres::Transaction<'_>, t: &str) -> Result<()> {
+        // In order: where an id is both owned and held back elsewhere, the owner is kept.
+        let (records, docs): (Vec<&str>, Vec<&str>) = self
+            .owners
+            .iter()
+            .map(|(r, d)| (r.as_str(), d.as_str()))
+            .unzip();
+        tx.execute(
+            "INSERT INTO record_owner (township, record_id, doc_id)
+             SELECT $1, r, d FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(r, d, i)
+             ORDER BY i
+             ON CONFLICT (township, record_id) DO NOTHING",
+            &[&t, &records, &docs],
+        )
+        .await?;
+        for (table, key, rows) in [
+            ("actor_devices", "actor, device_id, bound_at", &self.actors),
+            ("change_receipts", "hash, device_id, at", &self.receipts),
+        ] {
+            let (a, b, c): (Vec<&str>, Vec<&str>, Vec<i64>) = rows
+                .iter()
+                .map(|(a, b, c)| (a.as_str(), b.as_str(), *c))
+                .fold(Default::default(), |mut v, (a, b, c)| {
+                    v.0.push(a);
+                    v.1.push(b);
+                    v.2.push(c);
+                    v
+                });
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (township, {key})
+                     SELECT $1, a, b, c FROM unnest($2::text[], $3::text[], $4::bigint[])
+                       AS n(a, b, c)
+                     ON CONFLICT DO NOTHING"
+                ),
+                &[&t, &a, &b, &c],
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Applies `source` to document `id` of `township` under its write lock; returns whether the

@@ -59,6 +59,32 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX devices_township ON devices (township);
     "#,
+    // 2: what a township relay on SQLite keeps to enforce the township's rules: the document
+    // each record id was created in (ids are unique across a township), the device each actor
+    // is bound to, when each change was received and from which device.
+    r#"
+    CREATE TABLE record_owner (
+        township TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        PRIMARY KEY (township, record_id)
+    );
+    CREATE TABLE actor_devices (
+        township TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        bound_at BIGINT NOT NULL,
+        PRIMARY KEY (township, actor)
+    );
+    CREATE INDEX actor_devices_device ON actor_devices (township, device_id);
+    CREATE TABLE change_receipts (
+        township TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (township, hash)
+    );
+    "#,
 ];
 
 /// The schema version this code writes.

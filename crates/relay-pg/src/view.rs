@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use automerge::sync::{ChunkList, Message, State, SyncDoc};
-use automerge::{Automerge, ChangeHash};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use gridbook_relay::Selection;
 use gridbook_store::docs::{heads_text, touched_records};
 use gridbook_store::{assume_peer_has, next_message, DocId, StoreError};
@@ -149,6 +149,7 @@ impl<'a> PgView<'a> {
         }
         let entry = self.pg.docs.entry(&self.township, doc);
         let mut cached = lock(&entry);
+        let mut waiting = false;
         let result = self.pg.block(async {
             let mut client = self.pg.client().await?;
             let tx = client.transaction().await?;
@@ -162,9 +163,17 @@ impl<'a> PgView<'a> {
                 .map_err(StoreError::from)?;
             let after = d.get_heads();
             let changed = before != after;
+            // Changes whose dependencies did not come with them wait in the document's queue:
+            // the cached document goes once this message is committed, so that they are never
+            // kept later as part of another device's message (as the SQLite store does).
+            waiting = !d.get_missing_deps(&[]).is_empty();
             if changed {
                 let touched = touched_records(d, &before, &after);
                 check_touched(doc, writable, d, &touched)?;
+                if writable {
+                    crate::rules::check(&tx, &self.township, doc, peer, d, &before, &touched)
+                        .await?;
+                }
                 store_changes(&tx, &self.township, doc, d, &before, &after).await?;
             }
             if state.shared_heads != shared_before {
@@ -191,6 +200,8 @@ impl<'a> PgView<'a> {
             // Nothing of the message is kept: not in memory either.
             self.pg.docs.evict(&self.township, doc);
             self.states.borrow_mut().remove(doc);
+        } else if waiting {
+            self.pg.docs.evict(&self.township, doc);
         }
         result
     }
