@@ -7,16 +7,13 @@
 //! chosen by the engine's query rather than by listing every document and filtering, so the
 //! cost of a request does not grow with the size of the deployment.
 
-use gridbook_store::Store;
+use gridbook_store::{DocId, DocKind, Store};
 use gridbook_sync::engine::{Opening, Receipt};
 use gridbook_sync::wire::HeadsDigest;
 use gridbook_sync::{Access, Replica};
 
 use crate::devices::{Device, Devices};
 use crate::error::Result;
-
-/// Kinds of documents, as their ids start.
-pub const KINDS: [&str; 6] = ["grid", "ledger", "care", "gate", "entries", "reports"];
 
 /// Which documents of a township a device's requests may concern at all: its village (none
 /// for a township device: all) and the kinds its role may read. [`crate::access`] still decides
@@ -36,19 +33,24 @@ impl Selection {
     pub fn of(device: &Device, township: &str) -> Selection {
         let village = device.village().map(str::to_owned);
         let v = village.as_deref().unwrap_or("0");
-        let probes = [
-            format!("grid:{township}"),
-            format!("ledger:{v}"),
-            format!("care:{v}"),
-            format!("gate:{v}"),
-            format!("entries:{v}:0:2000-01-01"),
-            format!("reports:{v}:2000-01"),
-        ];
-        let kinds = KINDS
-            .iter()
-            .zip(&probes)
-            .filter(|(_, id)| crate::access(device, township, id) != Access::None)
-            .map(|(k, _)| *k)
+        // A document of each kind in the device's village (the grid: the township's).
+        let probe = |kind: DocKind| {
+            DocId {
+                kind,
+                owner: if kind == DocKind::Grid { township } else { v },
+                checkpoint: (kind == DocKind::Entries).then_some("0"),
+                bucket: match kind {
+                    DocKind::Entries => Some("2000-01-01"),
+                    DocKind::Reports => Some("2000-01"),
+                    _ => None,
+                },
+            }
+            .to_string()
+        };
+        let kinds = DocKind::ALL
+            .into_iter()
+            .filter(|k| crate::access(device, township, &probe(*k)) != Access::None)
+            .map(DocKind::name)
             .collect();
         Selection { village, kinds }
     }
@@ -174,7 +176,7 @@ mod tests {
     #[test]
     fn the_selection_follows_access() {
         let t = Selection::of(&dev("township", "township"), "T");
-        assert_eq!((t.village, t.kinds.len()), (None, KINDS.len()));
+        assert_eq!((t.village, t.kinds.len()), (None, DocKind::ALL.len()));
         let v = Selection::of(&dev("volunteer", "village:A"), "T");
         assert_eq!(v.village.as_deref(), Some("A"));
         assert_eq!(v.kinds, ["grid", "ledger", "gate", "entries"]);
