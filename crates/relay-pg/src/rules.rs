@@ -104,7 +104,7 @@ async fn check_authors(
     let mut locked = false;
     for c in &changes {
         let Some(actor) = &c.actor else { continue };
-        if bound.get(actor).is_none() && !locked {
+        if !bound.contains_key(actor) && !locked {
             // Binding: under the device's lock, and with what other requests bound meanwhile.
             let key = format!("actors {t} {device}");
             tx.execute(
@@ -128,12 +128,23 @@ async fn check_authors(
                 .get(0),
         };
         if must_bind(&c.hash, device, mine.as_deref(), || Ok(n))? {
-            tx.execute(
-                "INSERT INTO actor_devices (township, actor, device_id, bound_at)
-                 VALUES ($1, $2, $3, $4)",
-                &[&t, actor, &device, &now],
-            )
-            .await?;
+            let inserted = tx
+                .execute(
+                    "INSERT INTO actor_devices (township, actor, device_id, bound_at)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (township, actor) DO NOTHING",
+                    &[&t, actor, &device, &now],
+                )
+                .await?;
+            if inserted == 0 {
+                // Bound meanwhile by another device's request (its insert committed first).
+                let other = bound_devices(tx, t, &[actor.as_str()]).await?;
+                must_bind(
+                    &c.hash,
+                    device,
+                    other.get(actor).map(String::as_str),
+                    || Ok(0),
+                )?;
+            }
             bound.insert(actor.clone(), device.to_owned());
         }
     }
