@@ -11,6 +11,7 @@ packages=(
   fonts-noto-cjk nodejs npm
   python3-openpyxl poppler-utils
   python3-prometheus-client
+  postgresql
 )
 missing=()
 for pkg in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 //! ([`webdriver`]). It may depend on every gridbook crate except the app; only tests and the
 //! benchmarks depend on it.
 
+pub mod pg;
 pub mod procs;
 pub mod webdriver;
 

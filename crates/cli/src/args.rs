@@ -356,6 +356,15 @@ pub enum RelayCmd {
         /// Log level or filter, e.g. info, debug, warn,gridbook_relay=debug (default: $GRIDBOOK_LOG, else info).
         #[arg(long)]
         log_level: Option<String>,
+        /// Serve every township in this PostgreSQL database instead of the store in --data.
+        #[arg(long, env = "GRIDBOOK_RELAY_POSTGRES", hide_env_values = true)]
+        postgres: Option<String>,
+    },
+    /// Copy the relay in --data into PostgreSQL (documents, devices, sync states); safe to repeat.
+    Migrate {
+        /// The PostgreSQL database, e.g. postgres://gridbook@127.0.0.1/gridbook.
+        #[arg(long)]
+        to_postgres: String,
     },
     /// Enrolled devices.
     #[command(subcommand)]
@@ -409,14 +418,32 @@ pub enum RelayDeviceCmd {
         /// The relay address devices use, put in the QR text with the code.
         #[arg(long, requires = "code")]
         relay_url: Option<String>,
+        #[command(flatten)]
+        pg: PgTarget,
     },
     /// List devices.
-    List,
+    List {
+        #[command(flatten)]
+        pg: PgTarget,
+    },
     /// Refuse a device from now on.
     Revoke {
         /// Device id.
         device_id: String,
+        #[command(flatten)]
+        pg: PgTarget,
     },
+}
+
+/// The device registry in PostgreSQL rather than in --data.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PgTarget {
+    /// The PostgreSQL database of a relay serving many townships.
+    #[arg(long, env = "GRIDBOOK_RELAY_POSTGRES", hide_env_values = true)]
+    pub postgres: Option<String>,
+    /// The device's township in that database (default: the township of --data).
+    #[arg(long, requires = "postgres")]
+    pub township_id: Option<String>,
 }
 
 /// Village commands.

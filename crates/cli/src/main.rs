@@ -16,6 +16,7 @@ mod output;
 mod quarantine;
 mod records;
 mod relay_ops;
+mod relay_pg;
 mod reports;
 mod sync_cmds;
 

@@ -22,6 +22,8 @@ pub struct Serve<'a> {
     pub log_format: &'a str,
     /// Level or filter.
     pub log_level: Option<&'a str>,
+    /// PostgreSQL database to serve instead of --data.
+    pub postgres: Option<&'a str>,
 }
 
 /// Runs `relay serve`.
@@ -34,7 +36,7 @@ pub fn serve(dir: &Path, s: Serve<'_>, lang: Lang) -> Result<(), Failure> {
         tls: s.tls,
         admin: s.admin.map(str::to_owned),
     };
-    let result = gridbook_relay::run_with(dir, &options, |addr, admin| {
+    let ready = |addr, admin: Option<std::net::SocketAddr>| {
         // Scripts and tests read the bound address (port 0 picks one) from this line, and
         // the admin address from the next.
         line(&format!(
@@ -47,7 +49,11 @@ pub fn serve(dir: &Path, s: Serve<'_>, lang: Lang) -> Result<(), Failure> {
                 t(lang, "管理地址", "admin listening on")
             ));
         }
-    });
+    };
+    let result = match s.postgres {
+        Some(url) => crate::relay_pg::run(url, &options, ready),
+        None => gridbook_relay::run_with(dir, &options, ready),
+    };
     if let Err(e) = &result {
         tracing::error!(error = %e, "relay ended with an error");
     }

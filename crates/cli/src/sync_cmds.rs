@@ -79,6 +79,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
             admin,
             log_format,
             log_level,
+            postgres,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(Tls {
@@ -93,12 +94,17 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                 admin: admin.as_deref(),
                 log_format,
                 log_level: log_level.as_deref(),
+                postgres: postgres.as_deref(),
             };
             crate::relay_ops::serve(&cli.data, serve, lang)?;
         }
         RelayCmd::Backup { out } => crate::relay_ops::backup(&cli.data, out, json, lang)?,
         RelayCmd::Restore { file } => crate::relay_ops::restore(file, &cli.data, json, lang)?,
         RelayCmd::Seed { from } => crate::relay_ops::seed(from, &cli.data, json, lang)?,
+        RelayCmd::Migrate { to_postgres } => {
+            crate::relay_pg::migrate(&cli.data, to_postgres, json, lang)?
+        }
+        RelayCmd::Device(d) if crate::relay_pg::wanted(d) => crate::relay_pg::device(cli, d)?,
         RelayCmd::Device(d) => {
             let devices = Devices::open(&cli.data).map_err(Failure::from)?;
             match d {
@@ -110,6 +116,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                     code,
                     valid_for,
                     relay_url,
+                    pg: _,
                 } => {
                     if let Some(v) = village {
                         let store = Store::open(&cli.data)?;
@@ -149,7 +156,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                         },
                     );
                 }
-                RelayDeviceCmd::List => {
+                RelayDeviceCmd::List { pg: _ } => {
                     let list = devices.list()?;
                     emit(json, &list, || {
                         list.iter()
@@ -167,7 +174,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                             .join("\n")
                     });
                 }
-                RelayDeviceCmd::Revoke { device_id } => {
+                RelayDeviceCmd::Revoke { device_id, pg: _ } => {
                     devices.revoke(device_id)?;
                     emit(json, &json!({ "revoked": device_id }), || {
                         t(lang, "已停用", "revoked")

@@ -126,7 +126,7 @@ fn township_device<S: Storage>(
     headers: &HeaderMap,
     note: &Note,
 ) -> Result<Device, ApiError> {
-    let device = authenticate(relay, headers, note)?;
+    let (device, _township) = authenticate(relay, headers, note)?;
     if device.role != "township" {
         return Err(ApiError(
             StatusCode::FORBIDDEN,

@@ -39,7 +39,8 @@ pub struct Devices {
     conn: Mutex<Connection>,
 }
 
-pub(crate) fn hash(token: &str) -> String {
+/// The hash kept of a device token (SHA-256 hex of the trimmed token).
+pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.trim().as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -84,40 +85,7 @@ impl Devices {
 
     /// Adds a device; returns it and its token (shown once, only its hash is kept).
     pub fn add(&self, name: &str, role: &str, village: Option<&str>) -> Result<(Device, String)> {
-        if !ROLES.contains(&role) {
-            return Err(RelayError::Invalid(format!(
-                "unknown role '{role}', expected one of {}",
-                ROLES.join(", ")
-            )));
-        }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(RelayError::Invalid(
-                "device name must be 1–60 characters".into(),
-            ));
-        }
-        let scope = match (role, village) {
-            ("township", None) => "township".to_owned(),
-            ("township", Some(_)) => {
-                return Err(RelayError::Invalid(
-                    "a township device has no village".into(),
-                ))
-            }
-            (_, Some(v)) => format!("village:{v}"),
-            (_, None) => {
-                return Err(RelayError::Invalid(format!(
-                    "a {role} device needs --village"
-                )))
-            }
-        };
-        let device = Device {
-            device_id: uuid::Uuid::new_v4().to_string(),
-            name: name.to_owned(),
-            role: role.to_owned(),
-            scope,
-            revoked: false,
-        };
-        let token = random_token();
+        let (device, token) = enrollment(name, role, village)?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -129,13 +97,54 @@ impl Devices {
                 device.name,
                 device.role,
                 device.scope,
-                hash(&token),
+                token_hash(&token),
                 now
             ],
         )?;
         Ok((device, token))
     }
+}
 
+/// A new device named `name` with role `role` (and village, for a village role), checked,
+/// with its token: what [`Devices::add`] and other registries store.
+pub fn enrollment(name: &str, role: &str, village: Option<&str>) -> Result<(Device, String)> {
+    if !ROLES.contains(&role) {
+        return Err(RelayError::Invalid(format!(
+            "unknown role '{role}', expected one of {}",
+            ROLES.join(", ")
+        )));
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(RelayError::Invalid(
+            "device name must be 1–60 characters".into(),
+        ));
+    }
+    let scope = match (role, village) {
+        ("township", None) => "township".to_owned(),
+        ("township", Some(_)) => {
+            return Err(RelayError::Invalid(
+                "a township device has no village".into(),
+            ))
+        }
+        (_, Some(v)) => format!("village:{v}"),
+        (_, None) => {
+            return Err(RelayError::Invalid(format!(
+                "a {role} device needs --village"
+            )))
+        }
+    };
+    let device = Device {
+        device_id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        role: role.to_owned(),
+        scope,
+        revoked: false,
+    };
+    Ok((device, random_token()))
+}
+
+impl Devices {
     /// Every device.
     pub fn list(&self) -> Result<Vec<Device>> {
         let conn = self.conn();
@@ -163,7 +172,7 @@ impl Devices {
             .prepare_cached(
                 "SELECT device_id, name, role, scope, revoked FROM devices WHERE token_hash = ?1",
             )?
-            .query_row([hash(token)], row)
+            .query_row([token_hash(token)], row)
             .optional()?)
     }
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::devices::{hash, random_token, Device, Devices};
+use crate::devices::{random_token, token_hash, Device, Devices};
 use crate::error::{RelayError, Result};
 
 /// The letters of a code: digits and capitals without 0, 1, I, L, O.
@@ -144,7 +144,7 @@ impl Devices {
         let canonical = normalize(&code).unwrap_or_default();
         tx.execute(
             "INSERT INTO enroll_codes (code_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![hash(&canonical), device_id, expires_at],
+            params![token_hash(&canonical), device_id, expires_at],
         )?;
         tx.commit()?;
         Ok(IssuedCode {
@@ -171,7 +171,7 @@ impl Devices {
                  FROM enroll_codes c JOIN devices d ON d.device_id = c.device_id
                  WHERE c.code_hash = ?1 AND c.used_at IS NULL AND c.expires_at > ?2
                    AND d.revoked = 0",
-                params![hash(&canonical), now],
+                params![token_hash(&canonical), now],
                 crate::devices::row,
             )
             .optional()?;
@@ -181,11 +181,11 @@ impl Devices {
         let token = random_token();
         tx.execute(
             "UPDATE enroll_codes SET used_at = ?2 WHERE code_hash = ?1",
-            params![hash(&canonical), now],
+            params![token_hash(&canonical), now],
         )?;
         tx.execute(
             "UPDATE devices SET token_hash = ?2 WHERE device_id = ?1",
-            params![device.device_id, hash(&token)],
+            params![device.device_id, token_hash(&token)],
         )?;
         tx.commit()?;
         Ok(Some((device, token)))

@@ -18,6 +18,9 @@ pub enum RelayError {
     /// Sync failed.
     #[error(transparent)]
     Sync(#[from] gridbook_sync::SyncError),
+    /// A storage engine other than the store (PostgreSQL) failed.
+    #[error("storage: {0}")]
+    Backend(String),
     /// Network or TLS setup failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),

@@ -12,6 +12,7 @@
 //! gridbook-store and gridbook-sync; must not depend on the CLI or tauri.
 
 mod access;
+pub mod backend;
 mod device_api;
 pub mod devices;
 pub mod enroll_codes;
@@ -36,30 +37,34 @@ use gridbook_sync::wire::Request;
 use gridbook_sync::{serve, Replica};
 
 pub use access::access;
+pub use backend::{Enrolled, Registry, Selection, StoreView};
 pub use devices::{Device, Devices};
 pub use error::{RelayError, Result};
 pub use ops::log::{LogFormat, Note};
 pub use ops::metrics::Metrics;
-pub use server::{run_with, Options};
+pub use server::{run_with, serve_relay, Options};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 << 20;
 
-/// What the relay keeps documents in. The SQLite store is the default; a deployment that
-/// outgrows one machine implements this over PostgreSQL (see the README).
-pub trait Storage: Replica + Send + Sync + 'static {
-    /// The township this relay serves.
+/// What the relay keeps documents in. The SQLite store (one township) is the default; a
+/// deployment that outgrows one machine uses PostgreSQL (`gridbook-relay-pg`, many townships).
+pub trait Storage: Send + Sync + 'static {
+    /// What one request works on: the documents of one township that a device's selection
+    /// names (see [`backend`]).
+    type View<'a>: Replica
+    where
+        Self: 'a;
+    /// The view of township `township` for a device whose selection is `selection`.
+    fn view(&self, township: &str, selection: Selection) -> Result<Self::View<'_>>;
+    /// The township of devices whose registry names none (a township's own relay).
     fn township(&self) -> Result<String>;
-    /// This relay's id: devices name their sync peer after it.
-    fn relay_id(&self) -> Result<String>;
+    /// This relay's id for `township`: devices name their sync peer after it.
+    fn relay_id(&self, township: &str) -> Result<String>;
     /// Checks that the storage answers a trivial query (for `/health`).
-    fn health(&self) -> Result<()> {
-        self.relay_id().map(drop)
-    }
+    fn health(&self) -> Result<()>;
     /// Documents held (for `/metrics`).
-    fn documents(&self) -> Result<u64> {
-        Ok(self.heads()?.len() as u64)
-    }
+    fn documents(&self) -> Result<u64>;
     /// Bytes of the database on disk, if known (for `/metrics`).
     fn database_bytes(&self) -> u64 {
         0
@@ -77,11 +82,21 @@ pub trait Storage: Replica + Send + Sync + 'static {
 }
 
 impl Storage for Store {
+    type View<'a> = StoreView<'a>;
+
+    fn view(&self, _township: &str, selection: Selection) -> Result<StoreView<'_>> {
+        Ok(StoreView::new(self, selection))
+    }
+
     fn township(&self) -> Result<String> {
         Ok(self.township_id()?)
     }
 
-    fn relay_id(&self) -> Result<String> {
+    fn documents(&self) -> Result<u64> {
+        Ok(self.doc_heads()?.len() as u64)
+    }
+
+    fn relay_id(&self, _township: &str) -> Result<String> {
         if let Some(id) = self.setting("relay_id")? {
             return Ok(id);
         }
@@ -119,7 +134,7 @@ impl Storage for Store {
 /// Shared state of the relay's handlers.
 pub struct Relay<S: Storage> {
     storage: Arc<S>,
-    devices: Arc<Devices>,
+    devices: Arc<dyn Registry>,
     township: String,
     relay_id: String,
     metrics: Arc<Metrics>,
@@ -130,9 +145,9 @@ pub struct Relay<S: Storage> {
 
 impl<S: Storage> Relay<S> {
     /// A relay over `storage` with the device registry `devices`.
-    pub fn new(storage: Arc<S>, devices: Arc<Devices>) -> Result<Arc<Self>> {
+    pub fn new(storage: Arc<S>, devices: Arc<dyn Registry>) -> Result<Arc<Self>> {
         let township = storage.township()?;
-        let relay_id = storage.relay_id()?;
+        let relay_id = storage.relay_id(&township)?;
         Ok(Arc::new(Relay {
             storage,
             devices,
@@ -170,22 +185,24 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 /// tell whoever holds a token whether it was ever good.
 pub const BAD_TOKEN: &str = "invalid device token";
 
+/// The device a request's token names, with its township.
 fn authenticate<S: Storage>(
     relay: &Relay<S>,
     headers: &HeaderMap,
     note: &Note,
-) -> Result<Device, ApiError> {
+) -> Result<(Device, String), ApiError> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, "missing device token".into()))?;
-    let device = relay
+    let Enrolled { device, township } = relay
         .devices
         .by_token(token)
         .map_err(internal)?
-        .filter(|d| !d.revoked)
+        .filter(|e| !e.device.revoked)
         .ok_or_else(|| ApiError(StatusCode::UNAUTHORIZED, BAD_TOKEN.into()))?;
+    let township = township.unwrap_or_else(|| relay.township.clone());
     note.with(|n| {
         n.device = Some((
             device.name.clone(),
@@ -194,7 +211,7 @@ fn authenticate<S: Storage>(
         ))
     });
     note_device(relay, &device)?;
-    Ok(device)
+    Ok((device, township))
 }
 
 /// Notes the error of a failed request for its log line.
@@ -221,10 +238,20 @@ async fn hello<S: Storage>(
     Extension(note): Extension<Note>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let d = noted(&note, authenticate(&relay, &headers, &note))?;
+    let (d, township) = noted(&note, authenticate(&relay, &headers, &note))?;
+    let relay_id = if township == relay.township {
+        relay.relay_id.clone()
+    } else {
+        let r = relay.clone();
+        let t = township.clone();
+        tokio::task::spawn_blocking(move || r.storage.relay_id(&t))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?
+    };
     let hello = Hello {
-        relay_id: relay.relay_id.clone(),
-        township_id: relay.township.clone(),
+        relay_id,
+        township_id: township,
         village_id: d.village().map(str::to_owned),
         device_id: d.device_id,
         name: d.name,
@@ -251,7 +278,7 @@ async fn sync_inner<S: Storage>(
     body: Body,
 ) -> Result<Response, ApiError> {
     // The token is checked before the body is read: a stranger cannot make the relay buffer.
-    let device = authenticate(&relay, &headers, note)?;
+    let (device, township) = authenticate(&relay, &headers, note)?;
     let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
         ApiError(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -282,9 +309,13 @@ async fn sync_inner<S: Storage>(
         };
         let req =
             Request::decode(bytes).map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
-        let access = |doc: &str| access::access(&device, &relay2.township, doc);
+        let access = |doc: &str| access::access(&device, &township, doc);
         let docs_in = req.messages.len() as u64;
-        let resp = serve(&*relay2.storage, &device.device_id, &access, req).map_err(internal)?;
+        let view = relay2
+            .storage
+            .view(&township, Selection::of(&device, &township))
+            .map_err(internal)?;
+        let resp = serve(&view, &device.device_id, &access, req).map_err(internal)?;
         let docs_out = resp.messages.len() as u64;
         if let Err(e) = relay2.devices.seen(&device.device_id) {
             tracing::warn!(error = %e, "could not note the device's last sync");

@@ -56,6 +56,16 @@ pub fn run_with(
     let store = Arc::new(Store::open(dir)?);
     let devices = Arc::new(Devices::open(dir)?);
     let relay = Relay::new(store, devices)?;
+    serve_relay(relay, options, ready)
+}
+
+/// Serves `relay` (over any [`Storage`]) as `options` say until SIGTERM or Ctrl-C; `ready`
+/// gets the bound devices' and admin addresses.
+pub fn serve_relay<S: Storage>(
+    relay: Arc<Relay<S>>,
+    options: &Options,
+    ready: impl FnOnce(SocketAddr, Option<SocketAddr>),
+) -> Result<()> {
     let township = relay.township.clone();
     let relay_id = relay.relay_id.clone();
     let documents = relay.storage.documents()?;

@@ -20,7 +20,7 @@ mod ledger;
 mod reports;
 mod township;
 
-pub use engine::{cipher, docs, owner, project, record, schema};
+pub use engine::{cipher, docs, integrity, owner, project, record, schema};
 pub use ledger::{import, search};
 
 use std::path::{Path, PathBuf};

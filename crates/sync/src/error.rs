@@ -23,6 +23,9 @@ pub enum SyncError {
     /// The device is not enrolled with a relay.
     #[error("not enrolled: run `gridbook enroll --relay URL --token TOKEN`")]
     NotEnrolled,
+    /// A relay's storage engine other than the store (PostgreSQL) failed.
+    #[error("storage: {0}")]
+    Backend(String),
     /// The session did not converge within its round limit.
     #[error("sync did not finish within {0} rounds")]
     TooManyRounds(usize),
@@ -55,7 +58,7 @@ impl SyncError {
                 "Cannot reach the relay; everything is saved on this device and syncs once online"
                     .into(),
             ),
-            SyncError::Malformed(_) | SyncError::TooManyRounds(_) => (
+            SyncError::Malformed(_) | SyncError::Backend(_) | SyncError::TooManyRounds(_) => (
                 format!("同步失败（{}），数据已保存在本机，稍后会再试", self.kind()),
                 format!(
                     "Sync failed ({}); everything is saved on this device and it will try again",
@@ -74,6 +77,7 @@ impl SyncError {
             SyncError::Refused { .. } => "refused",
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::TooManyRounds(_) => "rounds",
+            SyncError::Backend(_) => "backend",
         }
     }
 }

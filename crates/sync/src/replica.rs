@@ -16,7 +16,9 @@ fn allowed_types(doc: &str) -> &'static [&'static str] {
     DocId::parse(doc).map_or(&[], |id| id.kind.record_types())
 }
 
-fn check_touched(
+/// Refuses a received message whose touched records do not belong in `doc_id` (or that a
+/// read-only peer changed at all); shared with other relay storages.
+pub fn check_touched(
     doc_id: &str,
     writable: bool,
     doc: &Automerge,

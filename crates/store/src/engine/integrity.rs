@@ -43,19 +43,44 @@ pub(crate) fn check_records(
     before: &[ChangeHash],
     touched: &BTreeSet<String>,
 ) -> Result<()> {
-    for id in touched {
-        check_record(conn, doc_id, doc, before, id)?;
+    for id in created_records(doc, before, touched)? {
+        if let Some(other) = crate::engine::owner::held_elsewhere(conn, doc_id, &id)? {
+            return Err(duplicate_id(&id, &other));
+        }
     }
     Ok(())
 }
 
-fn check_record(
-    conn: &Connection,
-    doc_id: &str,
+/// Checks what the new changes of `doc` since `before` did to the records `touched`, within
+/// the document alone: no record removed or replaced, exactly one type per record, set once
+/// at creation. Returns the ids the changes created, which the caller must check are used by
+/// no other document of the township (see [`duplicate_id`]): the SQLite store looks them up
+/// in `record_owner`, a relay on another engine in its own table.
+pub fn created_records(
     doc: &Automerge,
     before: &[ChangeHash],
-    id: &str,
-) -> Result<()> {
+    touched: &BTreeSet<String>,
+) -> Result<Vec<String>> {
+    let mut created = Vec::new();
+    for id in touched {
+        if check_record(doc, before, id)? {
+            created.push(id.clone());
+        }
+    }
+    Ok(created)
+}
+
+/// The refusal of a record created with id `id`, already used in document `other`.
+pub fn duplicate_id(id: &str, other: &str) -> StoreError {
+    refused(
+        "duplicate_id",
+        format!("记录编号 {id} 已在 {other} 中使用"),
+        format!("record id {id} is already used in {other}"),
+    )
+}
+
+/// Checks one touched record (see [`created_records`]); returns whether the changes created it.
+fn check_record(doc: &Automerge, before: &[ChangeHash], id: &str) -> Result<bool> {
     let was = if before.is_empty() {
         Vec::new()
     } else {
@@ -65,7 +90,7 @@ fn check_record(
     if now.is_empty() {
         if was.is_empty() {
             // Touched but never created (a write that re-projects a record it did not make).
-            return Ok(());
+            return Ok(false);
         }
         return Err(refused(
             "record_removed",
@@ -105,14 +130,7 @@ fn check_record(
         kind = Some(this);
     }
     if was.is_empty() {
-        if let Some(other) = crate::engine::owner::held_elsewhere(conn, doc_id, id)? {
-            return Err(refused(
-                "duplicate_id",
-                format!("记录编号 {id} 已在 {other} 中使用"),
-                format!("record id {id} is already used in {other}"),
-            ));
-        }
-        return Ok(());
+        return Ok(true);
     }
     for (_, old) in &was {
         if !now.iter().any(|(_, o)| o == old) {
@@ -134,7 +152,7 @@ fn check_record(
             ));
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// On the relay: checks that every change `doc` received since `before` (empty: all, a
@@ -165,6 +183,40 @@ pub(crate) fn check_authors(
     let mut receipt = conn.prepare_cached(
         "INSERT OR IGNORE INTO change_receipts (hash, device_id, at) VALUES (?1, ?2, ?3)",
     )?;
+    for change in new_changes(doc, before)? {
+        if let Some(actor) = &change.actor {
+            let bound: Option<String> = conn
+                .prepare_cached("SELECT device_id FROM actor_devices WHERE actor = ?1")?
+                .query_row([actor], |r| r.get(0))
+                .optional()?;
+            let count = || -> Result<i64> {
+                Ok(conn
+                    .prepare_cached("SELECT count(*) FROM actor_devices WHERE device_id = ?1")?
+                    .query_row([device_id], |r| r.get(0))?)
+            };
+            if must_bind(&change.hash, device_id, bound.as_deref(), count)? {
+                bind.execute(params![actor, device_id, now_ms])?;
+            }
+        }
+        receipt.execute(params![change.hash, device_id, now_ms])?;
+    }
+    Ok(())
+}
+
+/// A change new to the relay, audited (see [`new_changes`]).
+pub struct NewChange {
+    /// Its hash (hex).
+    pub hash: String,
+    /// Its actor (hex), to be bound to the sending device; `None` for a report's genesis
+    /// change, which binds nobody.
+    pub actor: Option<String>,
+}
+
+/// The changes of `doc` since `before` (empty: all), each checked for its audit message, with
+/// the actor each must be bound to (see [`check_authors`]; [`must_bind`] decides on a binding).
+/// Any relay engine calls it on what it is about to keep.
+pub fn new_changes(doc: &Automerge, before: &[ChangeHash]) -> Result<Vec<NewChange>> {
+    let mut out = Vec::new();
     for meta in doc.get_changes_meta(before) {
         let hash = meta.hash.to_string();
         let audited = meta
@@ -180,41 +232,43 @@ pub(crate) fn check_authors(
         }
         let actor = meta.actor.to_hex_string();
         let maybe_genesis = meta.seq == 1 && meta.timestamp == 0 && meta.deps.is_empty();
-        if maybe_genesis && crate::reports::submit::is_genesis(&actor, &meta.hash) {
-            // A report's shared first change: not this device's actor, nothing to bind.
-            receipt.execute(params![hash, device_id, now_ms])?;
-            continue;
-        }
-        let bound: Option<String> = conn
-            .prepare_cached("SELECT device_id FROM actor_devices WHERE actor = ?1")?
-            .query_row([&actor], |r| r.get(0))
-            .optional()?;
-        match bound {
-            Some(d) if d == device_id => {}
-            Some(_) => {
-                return Err(refused(
-                    "foreign_actor",
-                    format!("修改 {} 由另一台设备写入，本设备不能提交", short(&hash)),
-                    format!("change {} was authored by another device", short(&hash)),
-                ))
-            }
-            None => {
-                let n: i64 = conn
-                    .prepare_cached("SELECT count(*) FROM actor_devices WHERE device_id = ?1")?
-                    .query_row([device_id], |r| r.get(0))?;
-                if n >= MAX_ACTORS_PER_DEVICE {
-                    return Err(refused(
-                        "too_many_actors",
-                        format!("本设备的写入者编号已达上限 {MAX_ACTORS_PER_DEVICE} 个"),
-                        format!("this device already writes as {MAX_ACTORS_PER_DEVICE} actors"),
-                    ));
-                }
-                bind.execute(params![actor, device_id, now_ms])?;
-            }
-        }
-        receipt.execute(params![hash, device_id, now_ms])?;
+        let genesis = maybe_genesis && crate::reports::submit::is_genesis(&actor, &meta.hash);
+        // A report's shared first change: not this device's actor, nothing to bind.
+        out.push(NewChange {
+            hash,
+            actor: (!genesis).then_some(actor),
+        });
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Whether change `hash`, by an actor bound to device `bound` (`None`: to none yet), may be
+/// kept from device `device_id`, and if so whether its actor must now be bound to it.
+/// `bound_count` counts the actors already bound to `device_id` (asked only when needed).
+pub fn must_bind(
+    hash: &str,
+    device_id: &str,
+    bound: Option<&str>,
+    bound_count: impl FnOnce() -> Result<i64>,
+) -> Result<bool> {
+    match bound {
+        Some(d) if d == device_id => Ok(false),
+        Some(_) => Err(refused(
+            "foreign_actor",
+            format!("修改 {} 由另一台设备写入，本设备不能提交", short(hash)),
+            format!("change {} was authored by another device", short(hash)),
+        )),
+        None => {
+            if bound_count()? >= MAX_ACTORS_PER_DEVICE {
+                return Err(refused(
+                    "too_many_actors",
+                    format!("本设备的写入者编号已达上限 {MAX_ACTORS_PER_DEVICE} 个"),
+                    format!("this device already writes as {MAX_ACTORS_PER_DEVICE} actors"),
+                ));
+            }
+            Ok(true)
+        }
+    }
 }
 
 fn short(hash: &str) -> &str {

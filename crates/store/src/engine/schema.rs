@@ -397,6 +397,13 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 15: a relay picks the documents of one device's village and kinds without listing all.
+    (
+        r#"
+    CREATE INDEX documents_village_kind ON documents (village_id, kind);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -253,6 +253,39 @@ impl Store {
         Ok(rows)
     }
 
+    /// The documents of village `village` (every village for `None`) and of the documents
+    /// that belong to no village (the grid), of the kinds in `kinds`, with their heads as
+    /// [`Store::doc_heads`] lists them: what one device's request concerns, from the index
+    /// on (village, kind) rather than a scan of every document.
+    pub fn doc_heads_in(
+        &self,
+        village: Option<&str>,
+        kinds: &[&str],
+    ) -> Result<Vec<(String, String)>> {
+        let g = self.lock();
+        let mut out = Vec::new();
+        for kind in kinds {
+            let mut st = match village {
+                Some(_) => g.conn.prepare_cached(
+                    "SELECT id, heads FROM documents WHERE kind = ?1
+                       AND (village_id = ?2 OR village_id IS NULL)",
+                )?,
+                None => g
+                    .conn
+                    .prepare_cached("SELECT id, heads FROM documents WHERE kind = ?1")?,
+            };
+            let mut rows = match village {
+                Some(v) => st.query(params![kind, v])?,
+                None => st.query(params![kind])?,
+            };
+            while let Some(r) = rows.next()? {
+                out.push((r.get(0)?, r.get(1)?));
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
     /// Local changes not yet acknowledged by a relay.
     pub fn unsynced(&self) -> Result<i64> {
         Ok(self
@@ -505,6 +538,35 @@ mod tests {
         (0..n)
             .map(|i| (format!("entries:{i}"), "h".into()))
             .collect()
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn heads_in_a_scope_are_those_of_its_village_and_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        store.demo(3, 3, 12, today).unwrap();
+        let all = store.doc_heads().unwrap();
+        let village = all
+            .iter()
+            .find_map(|(id, _)| id.strip_prefix("ledger:"))
+            .unwrap()
+            .to_owned();
+        let kinds = ["grid", "ledger"];
+        let want: Vec<(String, String)> = all
+            .iter()
+            .filter(|(id, _)| id.starts_with("grid:") || *id == format!("ledger:{village}"))
+            .cloned()
+            .collect();
+        assert_eq!(want.len(), 2, "{all:?}");
+        assert_eq!(store.doc_heads_in(Some(&village), &kinds).unwrap(), want);
+        let every = ["grid", "ledger", "care", "gate", "entries", "reports"];
+        assert_eq!(store.doc_heads_in(None, &every).unwrap(), all);
+        assert!(store
+            .doc_heads_in(Some("no-such-village"), &["ledger"])
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -1,0 +1,75 @@
+//! Errors of the PostgreSQL relay storage.
+
+/// Errors of the PostgreSQL relay storage.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    /// The connection string does not parse.
+    #[error("PostgreSQL URL: {0}")]
+    Url(String),
+    /// The server could not be reached or refused the connection.
+    #[error("PostgreSQL unreachable: {0}")]
+    Unreachable(String),
+    /// The database's schema is newer than this code.
+    #[error("PostgreSQL schema version {found} is newer than this gridbook ({supported}); upgrade gridbook")]
+    TooNew {
+        /// Version found in the database.
+        found: i32,
+        /// Newest version this code knows.
+        supported: i32,
+    },
+    /// A query failed.
+    #[error("PostgreSQL: {0}")]
+    Db(#[from] tokio_postgres::Error),
+    /// Stored bytes do not load.
+    #[error("stored document {0}: {1}")]
+    Corrupt(String, String),
+    /// A copy from SQLite did not verify.
+    #[error("migration check failed: {0}")]
+    Verify(String),
+    /// The relay layer (registry input, the SQLite side of a migration).
+    #[error(transparent)]
+    Relay(Box<gridbook_relay::RelayError>),
+    /// The SQLite store (the source of a migration), or a refused message.
+    #[error(transparent)]
+    Store(Box<gridbook_store::StoreError>),
+    /// Reading the SQLite registry (the source of a migration).
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Starting the client's runtime failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<gridbook_relay::RelayError> for PgError {
+    fn from(e: gridbook_relay::RelayError) -> Self {
+        PgError::Relay(Box::new(e))
+    }
+}
+
+impl From<gridbook_store::StoreError> for PgError {
+    fn from(e: gridbook_store::StoreError) -> Self {
+        PgError::Store(Box::new(e))
+    }
+}
+
+impl PgError {
+    /// A pool error: the server is unreachable unless a query itself failed.
+    pub(crate) fn from_pool(e: deadpool_postgres::PoolError) -> PgError {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) if e.as_db_error().is_some() => PgError::Db(e),
+            other => PgError::Unreachable(other.to_string()),
+        }
+    }
+}
+
+impl From<PgError> for gridbook_sync::SyncError {
+    fn from(e: PgError) -> Self {
+        match e {
+            PgError::Store(s) => gridbook_sync::SyncError::Store(*s),
+            other => gridbook_sync::SyncError::Backend(other.to_string()),
+        }
+    }
+}
+
+/// Result of the PostgreSQL relay storage.
+pub type Result<T, E = PgError> = std::result::Result<T, E>;

@@ -1,0 +1,324 @@
+//! Moving a township in: copies a township relay's SQLite data (documents, devices, the heads
+//! shared with each device, the relay's id) into PostgreSQL, then verifies the copy.
+//!
+//! Documents are merged, not overwritten: each is loaded from SQLite and applied to what the
+//! database holds under the document's write lock, so a second run (or one while relays on
+//! PostgreSQL already serve the township) adds only what is missing. Devices keep their ids
+//! and token hashes and the township keeps its relay id, so devices sync on without enrolling
+//! again: their shared heads with the relay are copied too.
+
+use std::path::Path;
+
+use automerge::{Automerge, ReadDoc};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::error::{PgError, Result};
+use crate::view::{catch_up, compact_or_seq, lock_doc, store_changes};
+use crate::PgStore;
+
+/// What a migration copied and found.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Migrated {
+    /// The township moved.
+    pub township: String,
+    /// Documents in the SQLite relay.
+    pub documents: u64,
+    /// Of them, documents that gained changes in PostgreSQL in this run.
+    pub documents_changed: u64,
+    /// Devices in the SQLite registry (all now in PostgreSQL).
+    pub devices: u64,
+    /// Shared-heads records copied (those PostgreSQL did not have yet).
+    pub sync_states_copied: u64,
+}
+
+fn open_ro(path: &Path) -> Result<Connection> {
+    Ok(Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
+/// The whole document `id` from the SQLite chunks.
+fn sqlite_doc(conn: &Connection, id: &str) -> Result<Automerge> {
+    let mut doc = Automerge::new();
+    let mut st = conn.prepare_cached("SELECT bytes FROM chunks WHERE doc_id = ?1 ORDER BY seq")?;
+    let mut rows = st.query([id])?;
+    while let Some(r) = rows.next()? {
+        let bytes: Vec<u8> = r.get(0)?;
+        doc.load_incremental(&bytes)
+            .map_err(|e| PgError::Corrupt(id.to_owned(), e.to_string()))?;
+    }
+    Ok(doc)
+}
+
+/// Copies the township relay in `dir` into `pg` and verifies it (every document present with
+/// every head the SQLite relay has, every device present). Safe to repeat.
+pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
+    use gridbook_relay::Storage;
+    let store = gridbook_store::Store::open(dir)?;
+    let township = store.township_id()?;
+    let relay_id = Storage::relay_id(&store, &township)?;
+    drop(store);
+    let db = open_ro(&dir.join(gridbook_store::DB_FILE))?;
+    let mut out = Migrated {
+        township: township.clone(),
+        ..Migrated::default()
+    };
+    let ids: Vec<String> = db
+        .prepare("SELECT id FROM documents ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    type DeviceRow = (String, String, String, String, String, bool, i64);
+    // A relay that never enrolled a device has no registry yet.
+    let registry = dir.join("relay.sqlite");
+    let devices: Vec<DeviceRow> = if !registry.exists() {
+        Vec::new()
+    } else {
+        open_ro(&registry)?
+            .prepare(
+                "SELECT device_id, name, role, scope, token_hash, revoked, created_at FROM devices",
+            )?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let states: Vec<(String, String, Vec<u8>)> = db
+        .prepare("SELECT peer, doc_id, state FROM sync_states")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let rules = RuleRows::read(&db)?;
+    pg.block(async {
+        let mut client = pg.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "INSERT INTO relays (township, relay_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&township, &relay_id],
+        )
+        .await?;
+        let kept: String = tx
+            .query_one("SELECT relay_id FROM relays WHERE township = $1", &[&township])
+            .await?
+            .get(0);
+        if kept != relay_id {
+            return Err(PgError::Verify(format!(
+                "township {township} is already served in PostgreSQL under relay id {kept}, \
+                 not this relay's {relay_id}"
+            )));
+        }
+        for d in &devices {
+            tx.execute(
+                "INSERT INTO devices (device_id, township, name, role, scope, token_hash,
+                   revoked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (device_id) DO UPDATE SET revoked = devices.revoked OR excluded.revoked",
+                &[&d.0, &township, &d.1, &d.2, &d.3, &d.4, &d.5, &d.6],
+            )
+            .await?;
+        }
+        rules.write(&tx, &township).await?;
+        tx.commit().await?;
+        Ok::<_, PgError>(())
+    })?;
+    out.devices = devices.len() as u64;
+    for id in &ids {
+        let source = sqlite_doc(&db, id)?;
+        if merge_doc(pg, &township, id, &source)? {
+            out.documents_changed += 1;
+        }
+        out.documents += 1;
+    }
+    out.sync_states_copied = pg.block(async {
+        let mut client = pg.client().await?;
+        let tx = client.transaction().await?;
+        let mut n = 0;
+        for (peer, doc, state) in &states {
+            n += tx
+                .execute(
+                    "INSERT INTO sync_states (township, peer, doc_id, state)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    &[&township, peer, doc, state],
+                )
+                .await?;
+        }
+        tx.commit().await?;
+        Ok::<_, PgError>(n)
+    })?;
+    verify(pg, &township, &db, &ids, devices.len() as u64)?;
+    Ok(out)
+}
+
+/// What the SQLite relay looked up to enforce the township's rules (see `crate::rules`).
+struct RuleRows {
+    /// Record id → its document: the owners first, then the documents holding a record back.
+    owners: Vec<(String, String)>,
+    /// Actor → (device, when bound).
+    actors: Vec<(String, String, i64)>,
+    /// Change hash → (device, when received).
+    receipts: Vec<(String, String, i64)>,
+}
+
+impl RuleRows {
+    fn read(db: &Connection) -> Result<RuleRows> {
+        let owners = db
+            .prepare(
+                "SELECT record_id, doc_id FROM record_owner
+                 UNION ALL SELECT record_id, doc_id FROM quarantine",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let triples = |sql: &str| -> Result<Vec<(String, String, i64)>> {
+            Ok(db
+                .prepare(sql)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(RuleRows {
+            owners,
+            actors: triples("SELECT actor, device_id, bound_at FROM actor_devices")?,
+            receipts: triples("SELECT hash, device_id, at FROM change_receipts")?,
+        })
+    }
+
+    /// Adds the rows PostgreSQL lacks for township `t` (what it has wins: it may be newer).
+    async fn write(&self, tx: &tokio_postgres::Transaction<'_>, t: &str) -> Result<()> {
+        // In order: where an id is both owned and held back elsewhere, the owner is kept.
+        let (records, docs): (Vec<&str>, Vec<&str>) = self
+            .owners
+            .iter()
+            .map(|(r, d)| (r.as_str(), d.as_str()))
+            .unzip();
+        tx.execute(
+            "INSERT INTO record_owner (township, record_id, doc_id)
+             SELECT $1, r, d FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(r, d, i)
+             ORDER BY i
+             ON CONFLICT (township, record_id) DO NOTHING",
+            &[&t, &records, &docs],
+        )
+        .await?;
+        for (table, key, rows) in [
+            ("actor_devices", "actor, device_id, bound_at", &self.actors),
+            ("change_receipts", "hash, device_id, at", &self.receipts),
+        ] {
+            let (a, b, c): (Vec<&str>, Vec<&str>, Vec<i64>) = rows
+                .iter()
+                .map(|(a, b, c)| (a.as_str(), b.as_str(), *c))
+                .fold(Default::default(), |mut v, (a, b, c)| {
+                    v.0.push(a);
+                    v.1.push(b);
+                    v.2.push(c);
+                    v
+                });
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (township, {key})
+                     SELECT $1, a, b, c FROM unnest($2::text[], $3::text[], $4::bigint[])
+                       AS n(a, b, c)
+                     ON CONFLICT DO NOTHING"
+                ),
+                &[&t, &a, &b, &c],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies `source` to document `id` of `township` under its write lock; returns whether the
+/// database gained changes.
+fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Result<bool> {
+    let changed = pg.block(async {
+        let mut client = pg.client().await?;
+        let tx = client.transaction().await?;
+        lock_doc(&tx, township, id).await?;
+        let mut cached = crate::cache::Cached {
+            doc: Automerge::new(),
+            seq: 0,
+        };
+        catch_up(&*tx, township, id, &mut cached).await?;
+        let d = &mut cached.doc;
+        let before = d.get_heads();
+        let mut theirs = source.clone();
+        d.merge(&mut theirs)
+            .map_err(|e| PgError::Corrupt(id.to_owned(), e.to_string()))?;
+        let after = d.get_heads();
+        if before == after {
+            return Ok(false);
+        }
+        store_changes(&tx, township, id, d, &before, &after).await?;
+        compact_or_seq(&tx, township, id, d).await?;
+        tx.commit().await?;
+        Ok::<_, PgError>(true)
+    })?;
+    pg.docs.evict(township, id);
+    Ok(changed)
+}
+
+/// Every SQLite document is in PostgreSQL with all its heads; every device is there.
+fn verify(
+    pg: &PgStore,
+    township: &str,
+    db: &Connection,
+    ids: &[String],
+    devices: u64,
+) -> Result<()> {
+    let (docs, devs): (i64, i64) = pg.block(async {
+        let c = pg.client().await?;
+        let docs: i64 = c
+            .query_one(
+                "SELECT count(*) FROM documents WHERE township = $1 AND id = ANY($2)",
+                &[&township, &ids],
+            )
+            .await?
+            .get(0);
+        let devs: i64 = c
+            .query_one(
+                "SELECT count(*) FROM devices WHERE township = $1",
+                &[&township],
+            )
+            .await?
+            .get(0);
+        Ok::<_, PgError>((docs, devs))
+    })?;
+    if docs as usize != ids.len() {
+        return Err(PgError::Verify(format!(
+            "{} documents in SQLite, {docs} of them in PostgreSQL",
+            ids.len()
+        )));
+    }
+    if (devs as u64) < devices {
+        return Err(PgError::Verify(format!(
+            "{devices} devices in SQLite, {devs} in PostgreSQL"
+        )));
+    }
+    for id in ids {
+        let source = sqlite_doc(db, id)?;
+        let mut copy = crate::cache::Cached {
+            doc: Automerge::new(),
+            seq: 0,
+        };
+        pg.block(async {
+            let c = pg.client().await?;
+            catch_up(&**c, township, id, &mut copy).await
+        })?;
+        let missing = source
+            .get_heads()
+            .into_iter()
+            .filter(|h| copy.doc.get_change_by_hash(h).is_none())
+            .count();
+        if missing > 0 {
+            return Err(PgError::Verify(format!(
+                "document {id}: {missing} of its heads are not in PostgreSQL"
+            )));
+        }
+    }
+    Ok(())
+}

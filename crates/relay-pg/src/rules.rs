@@ -1,0 +1,177 @@
+//! The township's rules on what a device may send, enforced as the SQLite relay enforces them:
+//! the rules themselves are the store's (`gridbook_store::integrity`); this file only keeps,
+//! per township in PostgreSQL, what they look up (which document created each record id, which
+//! device each actor is bound to) and notes when each change was received.
+//!
+//! Everything runs inside the transaction that holds the document's write lock. Two documents
+//! written at once by two relay processes cannot both create one record id: the second insert
+//! of the id waits on the first one's key and then sees its owner. A device's actors are bound
+//! under a per-device lock, so its concurrent requests cannot exceed the bound on actors.
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::{Automerge, ChangeHash};
+use gridbook_store::integrity::{created_records, duplicate_id, must_bind, new_changes};
+use tokio_postgres::Transaction;
+
+use crate::error::Result;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Checks the new changes of document `doc` (of township `t`) since `before`, which touched
+/// the records `touched`, as sent by device `device`: their records (ids unique across the
+/// township, types fixed, none removed or replaced) and their authors (audited, by actors of
+/// this device). Records what the checks will look up next time. An error refuses the whole
+/// message: the caller rolls the transaction back.
+pub(crate) async fn check(
+    tx: &Transaction<'_>,
+    t: &str,
+    doc: &str,
+    device: &str,
+    d: &Automerge,
+    before: &[ChangeHash],
+    touched: &BTreeSet<String>,
+) -> Result<()> {
+    check_records(tx, t, doc, d, before, touched).await?;
+    check_authors(tx, t, device, d, before).await
+}
+
+/// Records the ids the changes created as `doc`'s, refusing any another document has.
+async fn check_records(
+    tx: &Transaction<'_>,
+    t: &str,
+    doc: &str,
+    d: &Automerge,
+    before: &[ChangeHash],
+    touched: &BTreeSet<String>,
+) -> Result<()> {
+    let created = created_records(d, before, touched)?;
+    if created.is_empty() {
+        return Ok(());
+    }
+    claim_ids(tx, t, doc, &created).await?;
+    let clash = tx
+        .query_opt(
+            "SELECT record_id, doc_id FROM record_owner
+              WHERE township = $1 AND record_id = ANY($2) AND doc_id <> $3
+              ORDER BY record_id LIMIT 1",
+            &[&t, &created, &doc],
+        )
+        .await?;
+    if let Some(row) = clash {
+        return Err(duplicate_id(row.get(0), row.get(1)).into());
+    }
+    Ok(())
+}
+
+/// Records ids `ids` as document `doc`'s where no document has them yet.
+async fn claim_ids(tx: &Transaction<'_>, t: &str, doc: &str, ids: &[String]) -> Result<()> {
+    tx.execute(
+        "INSERT INTO record_owner (township, record_id, doc_id)
+         SELECT $1, id, $3 FROM unnest($2::text[]) AS n(id)
+         ON CONFLICT (township, record_id) DO NOTHING",
+        &[&t, &ids, &doc],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Checks the audit message and the author of every new change; binds new actors to `device`
+/// and notes the receipts.
+async fn check_authors(
+    tx: &Transaction<'_>,
+    t: &str,
+    device: &str,
+    d: &Automerge,
+    before: &[ChangeHash],
+) -> Result<()> {
+    let changes = new_changes(d, before)?;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let actors: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| c.actor.as_deref())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut bound = bound_devices(tx, t, &actors).await?;
+    let now = now_ms();
+    let mut locked = false;
+    for c in &changes {
+        let Some(actor) = &c.actor else { continue };
+        if !bound.contains_key(actor) && !locked {
+            // Binding: under the device's lock, and with what other requests bound meanwhile.
+            let key = format!("actors {t} {device}");
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                &[&key],
+            )
+            .await?;
+            locked = true;
+            bound = bound_devices(tx, t, &actors).await?;
+        }
+        let mine = bound.get(actor).cloned();
+        // Counted only for an actor not bound yet (under the lock taken above).
+        let n: i64 = match mine {
+            Some(_) => 0,
+            None => tx
+                .query_one(
+                    "SELECT count(*) FROM actor_devices WHERE township = $1 AND device_id = $2",
+                    &[&t, &device],
+                )
+                .await?
+                .get(0),
+        };
+        if must_bind(&c.hash, device, mine.as_deref(), || Ok(n))? {
+            let inserted = tx
+                .execute(
+                    "INSERT INTO actor_devices (township, actor, device_id, bound_at)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (township, actor) DO NOTHING",
+                    &[&t, actor, &device, &now],
+                )
+                .await?;
+            if inserted == 0 {
+                // Bound meanwhile by another device's request (its insert committed first).
+                let other = bound_devices(tx, t, &[actor.as_str()]).await?;
+                must_bind(
+                    &c.hash,
+                    device,
+                    other.get(actor).map(String::as_str),
+                    || Ok(0),
+                )?;
+            }
+            bound.insert(actor.clone(), device.to_owned());
+        }
+    }
+    let hashes: Vec<&str> = changes.iter().map(|c| c.hash.as_str()).collect();
+    tx.execute(
+        "INSERT INTO change_receipts (township, hash, device_id, at)
+         SELECT $1, h, $3, $4 FROM unnest($2::text[]) AS n(h)
+         ON CONFLICT DO NOTHING",
+        &[&t, &hashes, &device, &now],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The devices actors `actors` of township `t` are bound to.
+async fn bound_devices(
+    tx: &Transaction<'_>,
+    t: &str,
+    actors: &[&str],
+) -> Result<HashMap<String, String>> {
+    Ok(tx
+        .query(
+            "SELECT actor, device_id FROM actor_devices WHERE township = $1 AND actor = ANY($2)",
+            &[&t, &actors],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}

@@ -1,0 +1,428 @@
+//! One request's view of a township on PostgreSQL: the sync engine's [`Replica`].
+//!
+//! Session state (what was sent, what the peer said) lives for one request only: the next
+//! request of the same device may reach another relay process. What persists between
+//! requests is what Automerge recommends persisting, the heads shared with each device, in
+//! `sync_states`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use automerge::sync::{ChunkList, Message, State, SyncDoc};
+use automerge::{Automerge, ChangeHash, ReadDoc};
+use gridbook_relay::Selection;
+use gridbook_store::docs::{heads_text, touched_records};
+use gridbook_store::{assume_peer_has, next_message, DocId, StoreError};
+use gridbook_sync::engine::{Opening, Receipt};
+use gridbook_sync::replica::check_touched;
+use gridbook_sync::wire::{digest, HeadsDigest};
+use gridbook_sync::{Replica, SyncError};
+use tokio_postgres::GenericClient;
+
+use crate::cache::{lock, Cached};
+use crate::error::{PgError, Result};
+use crate::PgStore;
+
+/// How many chunks a document may have before they are folded into one snapshot.
+const COMPACT_AFTER: i64 = 256;
+
+/// The documents of one township that one device's request concerns.
+pub struct PgView<'a> {
+    pg: &'a PgStore,
+    township: String,
+    selection: Selection,
+    /// This request's sync states, by document.
+    states: RefCell<HashMap<String, State>>,
+}
+
+/// Takes the lock that serializes writes to document `doc` of township `t` in the database,
+/// until the transaction ends.
+pub(crate) async fn lock_doc(
+    tx: &tokio_postgres::Transaction<'_>,
+    t: &str,
+    doc: &str,
+) -> Result<()> {
+    let key = format!("{t} {doc}");
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        &[&key],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Brings a cached document up to date with the chunks stored after the ones it holds.
+pub(crate) async fn catch_up(
+    c: &impl GenericClient,
+    township: &str,
+    id: &str,
+    cached: &mut Cached,
+) -> Result<()> {
+    let rows = c
+        .query(
+            "SELECT seq, bytes FROM chunks WHERE township = $1 AND doc_id = $2 AND seq > $3
+             ORDER BY seq",
+            &[&township, &id, &cached.seq],
+        )
+        .await?;
+    for r in rows {
+        let bytes: &[u8] = r.get(1);
+        cached
+            .doc
+            .load_incremental(bytes)
+            .map_err(|e| PgError::Corrupt(id.to_owned(), e.to_string()))?;
+        cached.seq = r.get(0);
+    }
+    Ok(())
+}
+
+fn parse_heads(text: &str) -> Option<Vec<ChangeHash>> {
+    text.split(',').map(|h| h.parse().ok()).collect()
+}
+
+impl<'a> PgView<'a> {
+    pub(crate) fn new(pg: &'a PgStore, township: &str, selection: Selection) -> Self {
+        PgView {
+            pg,
+            township: township.to_owned(),
+            selection,
+            states: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// This request's state with `peer` about `doc`: from earlier in the request, else the
+    /// persisted shared heads.
+    async fn state(&self, c: &impl GenericClient, doc: &str, peer: &str) -> Result<State> {
+        if let Some(s) = self.states.borrow_mut().remove(doc) {
+            return Ok(s);
+        }
+        let row = c
+            .query_opt(
+                "SELECT state FROM sync_states WHERE township = $1 AND peer = $2 AND doc_id = $3",
+                &[&self.township, &peer, &doc],
+            )
+            .await?;
+        Ok(row
+            .and_then(|r| State::decode(r.get::<_, &[u8]>(0)).ok())
+            .unwrap_or_default())
+    }
+
+    fn keep(&self, doc: &str, state: State) {
+        self.states.borrow_mut().insert(doc.to_owned(), state);
+    }
+
+    /// Runs `f` on document `doc` brought up to date, with this request's state for `peer`.
+    fn with_doc<T>(
+        &self,
+        doc: &str,
+        peer: &str,
+        f: impl FnOnce(&mut Automerge, &mut State) -> Result<T>,
+    ) -> Result<T> {
+        let entry = self.pg.docs.entry(&self.township, doc);
+        let mut cached = lock(&entry);
+        self.pg.block(async {
+            let c = self.pg.client().await?;
+            if let Err(e) = catch_up(&**c, &self.township, doc, &mut cached).await {
+                self.pg.docs.evict(&self.township, doc);
+                return Err(e);
+            }
+            let mut state = self.state(&**c, doc, peer).await?;
+            let out = f(&mut cached.doc, &mut state);
+            self.keep(doc, state);
+            out
+        })
+    }
+
+    fn assume_list(&self, doc: &str, peer: &str, heads: Vec<ChangeHash>) -> Result<bool> {
+        self.with_doc(doc, peer, |d, s| {
+            assume_peer_has(d, s, heads).map_err(PgError::from)
+        })
+    }
+
+    /// Applies a sync message in one transaction holding the document's lock (see the crate
+    /// header). A read-only peer's changes are dropped first.
+    fn apply(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<bool> {
+        let mut message =
+            Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
+        if !writable {
+            message.changes = ChunkList::empty();
+        }
+        let entry = self.pg.docs.entry(&self.township, doc);
+        let mut cached = lock(&entry);
+        let mut waiting = false;
+        let result = self.pg.block(async {
+            let mut client = self.pg.client().await?;
+            let tx = client.transaction().await?;
+            lock_doc(&tx, &self.township, doc).await?;
+            catch_up(&*tx, &self.township, doc, &mut cached).await?;
+            let mut state = self.state(&*tx, doc, peer).await?;
+            let shared_before = state.shared_heads.clone();
+            let d = &mut cached.doc;
+            let before = d.get_heads();
+            d.receive_sync_message(&mut state, message)
+                .map_err(StoreError::from)?;
+            let after = d.get_heads();
+            let changed = before != after;
+            // Changes whose dependencies did not come with them wait in the document's queue:
+            // the cached document goes once this message is committed, so that they are never
+            // kept later as part of another device's message (as the SQLite store does).
+            waiting = !d.get_missing_deps(&[]).is_empty();
+            if changed {
+                let touched = touched_records(d, &before, &after);
+                check_touched(doc, writable, d, &touched)?;
+                if writable {
+                    crate::rules::check(&tx, &self.township, doc, peer, d, &before, &touched)
+                        .await?;
+                }
+                store_changes(&tx, &self.township, doc, d, &before, &after).await?;
+            }
+            if state.shared_heads != shared_before {
+                tx.execute(
+                    "INSERT INTO sync_states (township, peer, doc_id, state) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (township, peer, doc_id) DO UPDATE SET state = excluded.state",
+                    &[&self.township, &peer, &doc, &state.encode()],
+                )
+                .await?;
+            }
+            let seq = if changed {
+                compact_or_seq(&tx, &self.township, doc, d).await?
+            } else {
+                None
+            };
+            tx.commit().await?;
+            if let Some(seq) = seq {
+                cached.seq = cached.seq.max(seq);
+            }
+            self.keep(doc, state);
+            Ok(changed)
+        });
+        if result.is_err() {
+            // Nothing of the message is kept: not in memory either.
+            self.pg.docs.evict(&self.township, doc);
+            self.states.borrow_mut().remove(doc);
+        } else if waiting {
+            self.pg.docs.evict(&self.township, doc);
+        }
+        result
+    }
+}
+
+/// Stores the changes of `d` between `before` and `after` in township `t`: one chunk, one row
+/// per change (whose key refuses a second change with an actor's sequence number), the
+/// document's heads. Inside a transaction that holds the document's lock.
+pub(crate) async fn store_changes(
+    tx: &tokio_postgres::Transaction<'_>,
+    t: &str,
+    doc: &str,
+    d: &Automerge,
+    before: &[ChangeHash],
+    after: &[ChangeHash],
+) -> Result<()> {
+    // All the new changes in two statements, however many a message carries.
+    let (mut actors, mut seqs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+    for change in d.get_changes(before) {
+        actors.push(change.actor_id().to_bytes().to_vec());
+        seqs.push(change.seq() as i64);
+        hashes.push(change.hash().0.to_vec());
+    }
+    let clash: Option<i64> = tx
+        .query_one(
+            "SELECT min(c.seq) FROM changes c
+               JOIN unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
+                 ON c.actor = n.actor AND c.seq = n.seq
+              WHERE c.township = $1 AND c.doc_id = $2 AND c.hash <> n.hash",
+            &[&t, &doc, &actors, &seqs, &hashes],
+        )
+        .await?
+        .get(0);
+    if let Some(seq) = clash {
+        return Err(PgError::from(StoreError::Corrupt(format!(
+            "a second change with sequence number {seq} of one actor"
+        ))));
+    }
+    tx.execute(
+        "INSERT INTO changes (township, doc_id, actor, seq, hash)
+         SELECT $1, $2, actor, seq, hash
+           FROM unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
+         ON CONFLICT DO NOTHING",
+        &[&t, &doc, &actors, &seqs, &hashes],
+    )
+    .await?;
+    let bytes = d.save_after(before);
+    tx.execute(
+        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
+        &[&t, &doc, &bytes],
+    )
+    .await?;
+    let id = DocId::parse(doc);
+    let kind = id.map_or("", |id| id.kind.name());
+    let village = id.and_then(|id| id.village());
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    tx.execute(
+        "INSERT INTO documents (township, id, kind, village_id, heads, chunk_count, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6)
+             ON CONFLICT (township, id) DO UPDATE SET heads = excluded.heads,
+               chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at",
+        &[&t, &doc, &kind, &village, &heads_text(after), &now_ms],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Folds a document's chunks into one snapshot past [`COMPACT_AFTER`]; returns the highest
+/// chunk sequence number of the document now stored.
+pub(crate) async fn compact_or_seq(
+    tx: &tokio_postgres::Transaction<'_>,
+    t: &str,
+    doc: &str,
+    d: &Automerge,
+) -> Result<Option<i64>> {
+    let count: i64 = tx
+        .query_one(
+            "SELECT chunk_count FROM documents WHERE township = $1 AND id = $2",
+            &[&t, &doc],
+        )
+        .await?
+        .get(0);
+    if count >= COMPACT_AFTER {
+        tx.execute(
+            "DELETE FROM chunks WHERE township = $1 AND doc_id = $2",
+            &[&t, &doc],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
+            &[&t, &doc, &d.save()],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE documents SET chunk_count = 1 WHERE township = $1 AND id = $2",
+            &[&t, &doc],
+        )
+        .await?;
+    }
+    let seq: Option<i64> = tx
+        .query_one(
+            "SELECT max(seq) FROM chunks WHERE township = $1 AND doc_id = $2",
+            &[&t, &doc],
+        )
+        .await?
+        .get(0);
+    Ok(seq)
+}
+
+impl Replica for PgView<'_> {
+    fn heads(&self) -> gridbook_sync::Result<Vec<(String, String)>> {
+        let sel = &self.selection;
+        let kinds: Vec<&str> = sel.kinds.clone();
+        let rows = self.pg.block(async {
+            let c = self.pg.client().await?;
+            let rows = match &sel.village {
+                Some(v) => {
+                    c.query(
+                        "SELECT id, heads FROM documents WHERE township = $1
+                           AND (village_id = $2 OR village_id IS NULL) AND kind = ANY($3)",
+                        &[&self.township, v, &kinds],
+                    )
+                    .await?
+                }
+                None => {
+                    c.query(
+                        "SELECT id, heads FROM documents WHERE township = $1 AND kind = ANY($2)",
+                        &[&self.township, &kinds],
+                    )
+                    .await?
+                }
+            };
+            Ok::<_, PgError>(rows)
+        })?;
+        let mut out: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    fn begin(&self, _peer: &str) {
+        self.states.borrow_mut().clear();
+    }
+
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<Opening> {
+        let shared = self.with_doc(doc, peer, |_, s| Ok(s.shared_heads.clone()))?;
+        if shared.is_empty() {
+            return Ok(Opening::Unshared);
+        }
+        if heads_text(&shared) == heads || !self.assume_list(doc, peer, shared)? {
+            return Ok(Opening::Quiet);
+        }
+        Ok(match self.generate(doc, peer, true)? {
+            Some(m) => Opening::Changes(m),
+            None => Opening::Quiet,
+        })
+    }
+
+    fn assume(
+        &self,
+        doc: &str,
+        peer: &str,
+        theirs: Option<&HeadsDigest>,
+    ) -> gridbook_sync::Result<bool> {
+        let Some(theirs) = theirs else {
+            return Ok(self.assume_list(doc, peer, Vec::new())?);
+        };
+        // The heads shared with the device, or the document's own: either may be theirs.
+        let candidates = self.with_doc(doc, peer, |d, s| {
+            Ok(vec![s.shared_heads.clone(), d.get_heads()])
+        })?;
+        for heads in candidates.into_iter().filter(|h| !h.is_empty()) {
+            if digest(&heads_text(&heads)) == *theirs {
+                return Ok(self.assume_list(doc, peer, heads)?);
+            }
+        }
+        Ok(false)
+    }
+
+    fn generate(
+        &self,
+        doc: &str,
+        peer: &str,
+        acks: bool,
+    ) -> gridbook_sync::Result<Option<Vec<u8>>> {
+        Ok(self.with_doc(doc, peer, |d, s| Ok(next_message(d, s, acks)))?)
+    }
+
+    fn receive(
+        &self,
+        doc: &str,
+        peer: &str,
+        msg: &[u8],
+        writable: bool,
+    ) -> gridbook_sync::Result<Receipt> {
+        let carried = !writable
+            && !Message::decode(msg)
+                .map_err(|e| SyncError::Malformed(format!("sync message: {e}")))?
+                .changes
+                .is_empty();
+        let changed = self.apply(doc, peer, msg, writable)?;
+        Ok(Receipt {
+            changed,
+            refused: carried
+                .then(|| "read-only: changes from this device are not accepted".to_owned()),
+        })
+    }
+
+    fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
+        self.pg.scopes.remember(&self.township, peer, scope, heads);
+    }
+
+    fn recall_scope(&self, peer: &str, scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
+        self.pg.scopes.recall(&self.township, peer, scope)
+    }
+
+    fn assume_heads(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<bool> {
+        match parse_heads(heads) {
+            Some(h) if !h.is_empty() => Ok(self.assume_list(doc, peer, h)?),
+            _ => Ok(false),
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! What a relay's storage and device registry must offer, so that the SQLite store (a
+//! township) and other engines (PostgreSQL, for a county or province: the `gridbook-relay-pg`
+//! crate) serve devices the same way.
+//!
+//! Every sync request works on a [`Storage::view`]: the documents of one township that the
+//! requesting device's [`Selection`] names (its village and the kinds its role may read),
+//! chosen by the engine's query rather than by listing every document and filtering, so the
+//! cost of a request does not grow with the size of the deployment.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use gridbook_store::{DocId, DocKind, Store};
+use gridbook_sync::engine::{Opening, Receipt};
+use gridbook_sync::wire::HeadsDigest;
+use gridbook_sync::{Access, Replica};
+
+use crate::devices::{Device, Devices};
+use crate::enroll_codes::IssuedCode;
+use crate::error::{RelayError, Result};
+
+/// Which documents of a township a device's requests may concern at all: its village (none
+/// for a township device: all) and the kinds its role may read. [`crate::access`] still decides
+/// per document; the selection only keeps the rest out of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The device's village; `None` for the whole township.
+    pub village: Option<String>,
+    /// Kinds of documents the device may read.
+    pub kinds: Vec<&'static str>,
+}
+
+impl Selection {
+    /// The selection of `device` in `township`, derived from [`crate::access`] itself (a kind
+    /// is selected if the device may read a document of that kind in its village), so that
+    /// the two never disagree.
+    pub fn of(device: &Device, township: &str) -> Selection {
+        let village = device.village().map(str::to_owned);
+        let v = village.as_deref().unwrap_or("0");
+        // A document of each kind in the device's village (the grid: the township's).
+        let probe = |kind: DocKind| {
+            DocId {
+                kind,
+                owner: if kind == DocKind::Grid { township } else { v },
+                checkpoint: (kind == DocKind::Entries).then_some("0"),
+                bucket: match kind {
+                    DocKind::Entries => Some("2000-01-01"),
+                    DocKind::Reports => Some("2000-01"),
+                    _ => None,
+                },
+            }
+            .to_string()
+        };
+        let kinds = DocKind::ALL
+            .into_iter()
+            .filter(|k| crate::access(device, township, &probe(*k)) != Access::None)
+            .map(DocKind::name)
+            .collect();
+        Selection { village, kinds }
+    }
+
+    /// Whether document `id` (of kind `kind`, village `village`) is selected.
+    pub fn selects(&self, kind: &str, village: Option<&str>) -> bool {
+        self.kinds.contains(&kind)
+            && match (&self.village, village) {
+                (None, _) | (_, None) => true,
+                (Some(mine), Some(theirs)) => mine == theirs,
+            }
+    }
+}
+
+/// A device found by its token, with the township it belongs to if the registry keeps one
+/// (a registry of one township's relay does not: its devices are the relay's township's).
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    /// The device.
+    pub device: Device,
+    /// Its township, if the registry names it.
+    pub township: Option<String>,
+}
+
+/// Where enrolled devices are kept.
+pub trait Registry: Send + Sync + 'static {
+    /// The device a token belongs to (revoked ones too: the caller refuses them).
+    fn by_token(&self, token: &str) -> Result<Option<Enrolled>>;
+    /// Every device (for `/metrics`).
+    fn list(&self) -> Result<Vec<Device>>;
+    /// Notes that `device_id` synced now, for the township's device list.
+    fn seen(&self, _device_id: &str) -> Result<()> {
+        Ok(())
+    }
+    /// The last sync (unix seconds) of each device that synced.
+    fn last_syncs(&self) -> Result<HashMap<String, i64>> {
+        Ok(HashMap::new())
+    }
+    /// Adds a device that enrolls with a one-time code valid for `valid`.
+    fn add_with_code(
+        &self,
+        _name: &str,
+        _role: &str,
+        _village: Option<&str>,
+        _valid: Duration,
+    ) -> Result<(Device, IssuedCode)> {
+        Err(unsupported("enrollment codes"))
+    }
+    /// Exchanges a one-time code for the device and a new token (`None`: no such live code).
+    fn redeem_code(&self, _code: &str) -> Result<Option<(Device, String)>> {
+        Err(unsupported("enrollment codes"))
+    }
+    /// Revokes a device.
+    fn revoke(&self, _device_id: &str) -> Result<()> {
+        Err(unsupported("revoking devices through the relay"))
+    }
+}
+
+/// What a registry does not offer yet, said as an operator's error.
+fn unsupported(what: &str) -> RelayError {
+    RelayError::Backend(format!("{what}: not available on this relay's storage"))
+}
+
+impl Registry for Devices {
+    fn by_token(&self, token: &str) -> Result<Option<Enrolled>> {
+        Ok(Devices::by_token(self, token)?.map(|device| Enrolled {
+            device,
+            township: None,
+        }))
+    }
+
+    fn list(&self) -> Result<Vec<Device>> {
+        Devices::list(self)
+    }
+
+    fn seen(&self, device_id: &str) -> Result<()> {
+        Devices::seen(self, device_id)
+    }
+
+    fn last_syncs(&self) -> Result<HashMap<String, i64>> {
+        Devices::last_syncs(self)
+    }
+
+    fn add_with_code(
+        &self,
+        name: &str,
+        role: &str,
+        village: Option<&str>,
+        valid: Duration,
+    ) -> Result<(Device, IssuedCode)> {
+        Devices::add_with_code(self, name, role, village, valid)
+    }
+
+    fn redeem_code(&self, code: &str) -> Result<Option<(Device, String)>> {
+        Devices::redeem_code(self, code)
+    }
+
+    fn revoke(&self, device_id: &str) -> Result<()> {
+        Devices::revoke(self, device_id)
+    }
+}
+
+/// The store seen by one request: every call goes to the store, except that its documents
+/// are those of the device's [`Selection`], read with one indexed query.
+pub struct StoreView<'a> {
+    store: &'a Store,
+    selection: Selection,
+}
+
+impl<'a> StoreView<'a> {
+    /// The documents of `store` that `selection` names.
+    pub fn new(store: &'a Store, selection: Selection) -> Self {
+        StoreView { store, selection }
+    }
+}
+
+impl Replica for StoreView<'_> {
+    fn heads(&self) -> gridbook_sync::Result<Vec<(String, String)>> {
+        let sel = &self.selection;
+        Ok(self
+            .store
+            .doc_heads_in(sel.village.as_deref(), &sel.kinds)?)
+    }
+    fn begin(&self, peer: &str) {
+        self.store.begin(peer)
+    }
+    fn opening(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<Opening> {
+        self.store.opening(doc, peer, heads)
+    }
+    fn assume(
+        &self,
+        doc: &str,
+        peer: &str,
+        theirs: Option<&HeadsDigest>,
+    ) -> gridbook_sync::Result<bool> {
+        self.store.assume(doc, peer, theirs)
+    }
+    fn generate(
+        &self,
+        doc: &str,
+        peer: &str,
+        acks: bool,
+    ) -> gridbook_sync::Result<Option<Vec<u8>>> {
+        self.store.generate(doc, peer, acks)
+    }
+    fn receive(
+        &self,
+        doc: &str,
+        peer: &str,
+        msg: &[u8],
+        writable: bool,
+    ) -> gridbook_sync::Result<Receipt> {
+        self.store.receive(doc, peer, msg, writable)
+    }
+    fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
+        self.store.remember_scope(peer, scope, heads)
+    }
+    fn recall_scope(&self, peer: &str, scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
+        self.store.recall_scope(peer, scope)
+    }
+    fn assume_heads(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<bool> {
+        self.store.assume_heads(doc, peer, heads)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev(role: &str, scope: &str) -> Device {
+        Device {
+            device_id: "d".into(),
+            name: "n".into(),
+            role: role.into(),
+            scope: scope.into(),
+            revoked: false,
+        }
+    }
+
+    #[test]
+    fn the_selection_follows_access() {
+        let t = Selection::of(&dev("township", "township"), "T");
+        assert_eq!((t.village, t.kinds.len()), (None, DocKind::ALL.len()));
+        let v = Selection::of(&dev("volunteer", "village:A"), "T");
+        assert_eq!(v.village.as_deref(), Some("A"));
+        assert_eq!(v.kinds, ["grid", "ledger", "gate", "entries"]);
+        let d = Selection::of(&dev("doctor", "village:A"), "T");
+        assert_eq!(d.kinds, ["grid", "ledger", "care"]);
+        assert!(d.selects("care", Some("A")) && d.selects("grid", None));
+        assert!(!d.selects("care", Some("B")) && !d.selects("gate", Some("A")));
+    }
+}
