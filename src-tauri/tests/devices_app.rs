@@ -60,7 +60,7 @@ fn the_township_joins_with_a_code_adds_a_device_and_revokes_it() {
     // 设备管理: the laptop itself is listed; add a village doctor's phone.
     app.tap("[data-test=\"settings-devices\"]");
     app.wait_text("[data-test=\"device-row\"]", "乡镇防控办电脑");
-    app.tap("[data-test=\"device-add\"]");
+    app.open_sheet("[data-test=\"device-add\"]");
     app.fill("[data-test=\"device-name\"] input", "村医手机");
     app.tap("[data-test=\"device-role\"] [data-role=\"doctor\"]");
     app.tap(&format!(
