@@ -16,7 +16,7 @@ mkdir -p "$data"
 
 if [ "$(gb --data "$data/relay" village list --json)" = "[]" ]; then
   echo "== 首次运行：生成演示乡镇（5个村、1000户）"
-  gb --data "$data/relay" demo --villages 5 --households 1000 --seed 1
+  gb --data "$data/relay" demo --villages 5 --households 1000 --seed 1 --activity
 fi
 
 gb --data "$data/relay" relay serve --listen "127.0.0.1:$port" > "$data/relay.log" 2>&1 &

@@ -1,7 +1,7 @@
 import { onBeforeUnmount, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { codeLabel, type CodeGroup } from './logic/codes';
-import { errorText, fieldLabel, formatValue } from './logic/format';
+import { errorText, fieldLabel, formatValue, type Names } from './logic/format';
 import { relativeTime } from './logic/time';
 
 const WIDE = '(min-width: 768px)';
@@ -24,10 +24,11 @@ export function useText() {
   const has = (k: string) => te(k);
   return {
     t,
+    te: has,
     locale,
     code: (group: CodeGroup, c: string) => codeLabel(tt, has, group, c),
     field: (f: string | null | undefined) => fieldLabel(tt, has, f),
-    value: (f: string | null | undefined, v: unknown) => formatValue(tt, has, f, v),
+    value: (f: string | null | undefined, v: unknown, names?: Names) => formatValue(tt, has, f, v, names),
     ago: (s: string | null | undefined) => relativeTime(tt, s),
     role: (r: string) => (has(`settings.roles.${r}`) ? tt(`settings.roles.${r}`) : r),
     err: (e: unknown) => errorText(tt, locale.value, e),

@@ -335,7 +335,7 @@
           works_away: age >= 18 && age <= 55 && chance(0.2),
           plate: age >= 20 && chance(0.12) ? plate() : null,
           doses: age < 3 ? 0 : pick([0, 1, 2, 3, 3, 3, 4]),
-          last_test: chance(0.7) ? RECENT_DAYS[int(1, 60)] : null,
+          last_test: chance(0.7) ? `${RECENT_DAYS[int(1, 60)]} negative` : null,
         },
         true,
       );
@@ -378,14 +378,17 @@
     const hx = state.villages[0];
     const g3 = hx.groups[2];
     const h = addHouseholdRecord({ id: 'h-wang', village_id: hx.id, group_id: g3.id, address: '红星村3组18号', phone: '0475-8912653', last_verified: iso(Date.now() - 9 * DAY), num: 18 });
-    const wang = addPersonRecord(h.id, { id: 'p-wang', name: '王秀英', gender: 'female', id_number: '150581195803070020', birth_date: '1958-03-07', phone: '13812345678', relation: 'head', residency: 'registered', vulnerable: ['chronic'], doses: 3, last_test: iso(Date.now() - 3 * DAY).slice(0, 10) }, true);
+    const wang = addPersonRecord(h.id, { id: 'p-wang', name: '王秀英', gender: 'female', id_number: '150581195803070020', birth_date: '1958-03-07', phone: '13812345678', relation: 'head', residency: 'registered', vulnerable: ['chronic'], doses: 3, last_test: `${iso(Date.now() - 3 * DAY).slice(0, 10)} negative` }, true);
     h.head_person_id = wang.id;
     addPersonRecord(h.id, { id: 'p-li', name: '李建国', gender: 'male', id_number: '150581195511120030', birth_date: '1955-11-12', phone: '13947501234', relation: 'spouse', residency: 'registered', vulnerable: ['limited-mobility'], doses: 2 }, true);
     addPersonRecord(h.id, { id: 'p-liming', name: '李明', gender: 'male', id_number: '15058119850615001X', birth_date: '1985-06-15', phone: '15904751234', relation: 'child', residency: 'floating', tags: ['medium-risk'], works_away: true, plate: '蒙G12345', doses: 3, last_test: iso(Date.now() - 1 * DAY).slice(0, 10) }, true);
     state.history.set('h-wang', [
-      { at: iso(Date.now() - 200 * DAY), device: '红星村-网格员01', actor: '张海燕', what: 'create', field: 'address', old: null, new: '红星村3组16号', change: 'c0ffee01' },
-      { at: iso(Date.now() - 40 * DAY), device: '莫斯台街道-办公室', actor: '陈晓芳', what: 'edit', field: 'address', old: '红星村3组16号', new: '红星村3组18号', change: 'c0ffee02' },
-      { at: iso(Date.now() - 9 * DAY), device: '红星村-网格员01', actor: '张海燕', what: 'verify', field: 'last_verified', old: null, new: iso(Date.now() - 9 * DAY), change: 'c0ffee03' },
+      // As the store reports them: actors are hex ids, a check is an event field
+      // ("check.<uuid>" = "time|device"), links hold record ids.
+      { at: iso(Date.now() - 200 * DAY), device: '红星村-网格员01', actor: '7f3a9c01d2e4b5a6', what: 'create', field: 'address', old: null, new: '红星村3组16号', change: 'c0ffee01' },
+      { at: iso(Date.now() - 200 * DAY), device: '红星村-网格员01', actor: '7f3a9c01d2e4b5a6', what: 'create', field: 'group_id', old: null, new: '8d0c3a52-4f7e-4b8e-9a51-2f6d2c1b7e90', change: 'c0ffee01' },
+      { at: iso(Date.now() - 40 * DAY), device: '莫斯台街道-办公室', actor: '0be41d77a9c3f210', what: 'edit', field: 'address', old: '红星村3组16号', new: '红星村3组18号', change: 'c0ffee02' },
+      { at: iso(Date.now() - 9 * DAY), device: '红星村-网格员01', actor: '7f3a9c01d2e4b5a6', what: 'verify', field: 'check.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b', old: null, new: `${iso(Date.now() - 9 * DAY).slice(0, 19)}|红星村-网格员01`, change: 'c0ffee03' },
     ]);
 
     const g2 = hx.groups[1];
@@ -718,8 +721,9 @@
         now: opts.now ? `${opts.now.slice(0, 16)}:00`.slice(0, 19) : new Date().toLocaleString('sv-SE').replace(' ', 'T'),
       };
     },
+    // opts.noVillages: a device whose township data has not arrived (or that is not enrolled).
     villages: () =>
-      state.villages.map((v) => {
+      (opts.noVillages ? [] : state.villages).map((v) => {
         const hs = ordered(v.id);
         return {
           id: v.id,
@@ -782,11 +786,16 @@
     verify_household: ({ id }) => {
       const h = state.households.get(id);
       if (!alive(h)) throw notFound('户');
+      // The store keeps one check a day: the same day's is returned, nothing written.
+      if (h.last_verified && new Date(h.last_verified).toDateString() === new Date().toDateString()) {
+        return { verification_id: h.verification_id };
+      }
       const old = h.last_verified;
       h.last_verified = iso(Date.now());
-      historyPush(id, { what: 'verify', field: 'last_verified', old, new: h.last_verified });
+      historyPush(id, { what: 'verify', field: `check.00000000-0000-4000-8000-${String(++idCounter).padStart(12, "0")}`, old: null, new: `${h.last_verified.slice(0, 19)}|红星村-网格员01` });
+      h.verification_id = uuid('ver');
       touched();
-      return { verification_id: uuid('ver') };
+      return { verification_id: h.verification_id };
     },
     record_history: ({ id }) => {
       const h = materialize(state.households.get(id));

@@ -56,6 +56,10 @@ pub enum Cmd {
         /// Seed: the same seed gives the same township.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write the recent weeks (once per store): households checked, isolation cases
+        /// at every stage, a checkpoint with today's entries and a pass.
+        #[arg(long)]
+        activity: bool,
     },
     /// Villages (村/社区).
     #[command(subcommand)]

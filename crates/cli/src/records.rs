@@ -82,11 +82,25 @@ pub fn run(cli: Cli) -> R {
             villages,
             households,
             seed,
+            activity,
         } => {
-            let today = store.now_local().date();
-            let r = store.demo(*seed, *villages, *households, today)?;
-            emit(json, &r, || {
-                format!(
+            let now = store.now_local();
+            let r = store.demo(*seed, *villages, *households, now.date())?;
+            let a = if *activity {
+                Some(store.demo_activity(*seed, now)?)
+            } else {
+                None
+            };
+            // The township's report as before, with what the recent weeks wrote beside it.
+            let mut out = serde_json::to_value(&r).unwrap_or_default();
+            if let (Some(a), Some(o)) = (&a, out.as_object_mut()) {
+                o.insert(
+                    "activity".into(),
+                    serde_json::to_value(a).unwrap_or_default(),
+                );
+            }
+            emit(json, &out, || {
+                let mut s = format!(
                     "{} {}: {} {}, {} {}",
                     t(lang, "演示乡镇已就绪", "demo township ready"),
                     r.township_id,
@@ -94,7 +108,26 @@ pub fn run(cli: Cli) -> R {
                     t(lang, "户新建", "households created"),
                     r.households_existing,
                     t(lang, "户已存在", "households already there"),
-                )
+                );
+                match &a {
+                    Some(a) if a.already => {
+                        s.push_str(&t(lang, "；近期记录已有", "; recent weeks already there"))
+                    }
+                    Some(a) => s.push_str(&format!(
+                        "{}{} {}, {} {}, {} {}, {} {}",
+                        t(lang, "；近期记录：", "; recent weeks: "),
+                        a.checks,
+                        t(lang, "次入户核查", "household checks"),
+                        a.cases,
+                        t(lang, "个隔离管控", "isolation cases"),
+                        a.entries,
+                        t(lang, "条卡口登记", "checkpoint entries"),
+                        a.passes,
+                        t(lang, "张通行证", "passes"),
+                    )),
+                    None => {}
+                }
+                s
             });
         }
         Cmd::Village(VillageCmd::List) => {

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod isolation;
 pub mod model;
+pub mod natural;
 pub mod pinyin;
 pub mod privacy;
 pub mod report;

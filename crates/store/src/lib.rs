@@ -11,6 +11,7 @@
 
 mod checkpoint;
 pub mod demo;
+mod demo_activity;
 mod engine;
 mod error;
 pub mod forms;
@@ -36,6 +37,7 @@ pub use checkpoint::entries::{
 pub use checkpoint::passes::{pass_qr, PassRow, PassUseRow};
 pub use checkpoint::sites::{CheckpointRow, ShiftRow, ShiftTimes};
 pub use demo::DemoReport;
+pub use demo_activity::DemoActivity;
 pub use docs::Audit;
 pub use engine::doc_id::{
     doc_id, entries_doc_id, is_month, reports_doc_id, village_of, DocId, DocKind,

@@ -16,16 +16,30 @@ const FIELD_GROUP: Record<string, CodeGroup> = {
   gender: 'gender',
 };
 
-/** Field name → label ("id_number" → "身份证号"); unknown fields as they are. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An event is one field keyed by its kind and its own id: "check.<uuid>", "vax.<uuid>". */
+const EVENT_FIELD = /^([a-z_]+)\.[0-9a-f-]{36}$/i;
+
+/** Field name → label ("id_number" → "身份证号", "check.<uuid>" → "核查"); unknown fields as they are. */
 export function fieldLabel(t: Translate, te: HasKey, field: string | null | undefined): string {
   if (!field) return '';
-  const key = `fields.${field}`;
+  const name = EVENT_FIELD.exec(field)?.[1] ?? field;
+  const key = `fields.${name}`;
   return te(key) ? t(key) : field;
 }
 
-/** One value of a field as text: codes become labels, booleans yes/no, empty a dash. */
-export function formatValue(t: Translate, te: HasKey, field: string | null | undefined, v: unknown): string {
+/** Names of the records a value may point at (persons, households, groups, villages), by id. */
+export type Names = (id: string) => string | undefined;
+
+/**
+ * One value of a field as text: codes become labels, booleans yes/no, empty a dash, events
+ * their time and detail, record ids the record's name (never the raw id).
+ */
+export function formatValue(t: Translate, te: HasKey, field: string | null | undefined, v: unknown, names?: Names): string {
   if (v === null || v === undefined || v === '') return t('common.empty');
+  const event = field ? EVENT_FIELD.exec(field)?.[1] : undefined;
+  if (event && typeof v === 'string') return eventValue(t, te, event, v);
+  if (typeof v === 'string' && UUID.test(v)) return names?.(v) ?? t('history.linked');
   const group = field ? FIELD_GROUP[field] : undefined;
   if (Array.isArray(v)) {
     if (v.length === 0) return t('common.empty');
@@ -48,6 +62,16 @@ export function formatValue(t: Translate, te: HasKey, field: string | null | und
   if (typeof v === 'object') return JSON.stringify(v);
   if (typeof v === 'string' && ISO_DATETIME.test(v)) return fullTime(v) || v;
   return String(v);
+}
+
+/** "2022-11-05T09:00:00|红星村-网格员01" → "2022-11-05 09:00 · 红星村-网格员01"; "2022-11-09|positive" → "2022-11-09 阳性". */
+function eventValue(t: Translate, te: HasKey, kind: string, v: string): string {
+  const [at, detail = ''] = v.split('|');
+  const when = ISO_DATETIME.test(at) ? fullTime(at) || at : at;
+  const resultKey = `isolation.test.${detail}`;
+  const what = kind === 'test' && te(resultKey) ? t(resultKey) : detail;
+  if (!what) return when;
+  return kind === 'check' ? `${when} · ${what}` : `${when} ${what}`;
 }
 
 /**

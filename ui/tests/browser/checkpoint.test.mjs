@@ -92,6 +92,12 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await field(page, 'name').inputValue(), '');
         assert.equal(await page.locator('[data-test="match-search"] input').inputValue(), '');
         assert.equal(await page.locator('[data-test="temp-36.5"]').getAttribute('aria-pressed'), 'false');
+        // The search box is in view with the focus, ready for the next person.
+        await page.waitForFunction(() => document.activeElement === document.querySelector('[data-test="match-search"] input'));
+        await page.waitForFunction(() => {
+          const r = document.querySelector('[data-test="match-search"]').getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= window.innerHeight;
+        });
         await shot('checkpoint-saved');
 
         // A tap on the entry shows it whole, with the reason of its decision.

@@ -13,6 +13,9 @@ for (const viewport of VIEWPORTS) {
       await withApp(server, { viewport, hash: '#/households/h-wang' }, async (page, { shot }) => {
         const last = page.locator('[data-test="last-verified"]');
         await last.filter({ hasText: '9 天前' }).waitFor();
+        // The latest test reads in Chinese: no English result word.
+        const test = await page.locator('[data-person="p-wang"] [data-test="last-test"]').innerText();
+        assert.match(test, /^核酸 \d{4}-\d{2}-\d{2} 阴性$/);
         assert.match(await page.locator('[data-test="sync-unsynced"]').innerText(), /3 条未同步/);
         await page.locator('[data-test="verify"]').click();
         await expectToast(page, '已记录核查');
@@ -20,6 +23,13 @@ for (const viewport of VIEWPORTS) {
         assert.deepEqual((await callsOf(page, 'verify_household')).map((c) => c.args), [{ id: 'h-wang' }]);
         // The write counts as an unsynced change in the sync bar.
         await page.locator('[data-test="sync-unsynced"]', { hasText: '4 条未同步' }).waitFor();
+        // Done for today: the button says so and a second tap adds nothing.
+        const button = page.locator('[data-test="verify"]');
+        await button.filter({ hasText: '今天已核查过' }).waitFor();
+        assert.equal(await button.isDisabled(), true);
+        await button.click({ force: true });
+        assert.equal((await callsOf(page, 'verify_household')).length, 1);
+        assert.match(await page.locator('[data-test="sync-unsynced"]').innerText(), /4 条未同步/);
         await shot('verified');
       });
     });

@@ -72,6 +72,25 @@ for (const viewport of VIEWPORTS) {
       });
     });
 
+    test("a new household: the device's own village is preset; with no villages the form says why", async () => {
+      await withApp(server, { viewport, fake: { village: 'v-xinhua' }, hash: '#/households/new' }, async (page) => {
+        await page.locator('[data-test="household-form"]').waitFor();
+        await page.waitForFunction(() => document.querySelector('[data-field="village_id"] input')?.value === '新华村');
+        assert.equal(await page.locator('[data-test="no-villages"]').count(), 0);
+      });
+      for (const [fake, why] of [
+        [{ noVillages: true, enrolled: false }, /还没有加入镇街[\s\S]*加入同步/],
+        [{ noVillages: true }, /还没有收到村的数据[\s\S]*立即同步/],
+      ]) {
+        await withApp(server, { viewport, fake, hash: '#/households/new' }, async (page, { shot }) => {
+          const notice = page.locator('[data-test="no-villages"]');
+          await notice.waitFor();
+          assert.match(await notice.innerText(), why);
+          await shot(`add-household-no-villages${fake.enrolled === false ? '-not-enrolled' : ''}`);
+        });
+      }
+    });
+
     test('a rejected submit puts the message under the field', async () => {
       await withApp(server, { viewport, hash: '#/households/h-wang/person/new' }, async (page) => {
         await page.locator('[data-test="person-form"]').waitFor();
@@ -119,8 +138,13 @@ for (const viewport of VIEWPORTS) {
       await withApp(server, { viewport, hash: '#/households/h-wang/history/h-wang' }, async (page, { shot }) => {
         const entries = page.locator('[data-test="history-entry"]');
         await entries.first().waitFor();
-        assert.equal(await entries.count(), 3);
+        assert.equal(await entries.count(), 4);
         const edit = entries.filter({ hasText: '红星村3组16号' }).filter({ hasText: '修改' });
+        // Labels and names only: no field keys, record ids or device hashes.
+        const all = (await entries.allInnerTexts()).join('\n');
+        assert.doesNotMatch(all, /[0-9a-f]{8}-[0-9a-f]{4}|[0-9a-f]{12}|check\.|group_id/);
+        assert.match(await entries.filter({ hasText: '所属组' }).innerText(), /关联记录/);
+        assert.match(await entries.filter({ hasText: '核查' }).first().innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} · 红星村-网格员01/);
         assert.match(await edit.innerText(), /莫斯台街道-办公室/);
         assert.match(await edit.innerText(), /地址/);
         assert.match(await edit.innerText(), /红星村3组18号/);

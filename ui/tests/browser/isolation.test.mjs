@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, field, fieldError, startServer, expectToast, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, pickOption, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -123,6 +123,15 @@ for (const viewport of VIEWPORTS) {
         const name = (await card.locator('.name').innerText()).trim();
         await card.locator('[data-test="person-start-case"]').click();
         await page.locator('[data-test="case-person"]', { hasText: name }).waitFor();
+        // The first policy begins in a centralized site: the place follows it and asks for the site.
+        await page.locator('[data-test="policy-summary"]', { hasText: '集中隔离14天' }).waitFor();
+        assert.equal(await field(page, 'policy').inputValue(), '高风险地区来返人员');
+        await page.locator('[data-field="site"]').waitFor();
+        await shot('isolation-start-centralized');
+        // A home policy: home, no site; the phases read under the name.
+        await pickOption(page, 'policy', '居家隔离');
+        await page.locator('[data-test="policy-summary"]', { hasText: '居家隔离14天' }).waitFor();
+        await page.locator('[data-field="site"]').waitFor({ state: 'detached' });
         await field(page, 'start').fill('2026-13-01');
         await page.locator('[data-test="add-member"]').click();
         await page.locator('[data-test="team-member"] [data-field="name"] input').fill('王医生');

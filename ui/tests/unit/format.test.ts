@@ -32,6 +32,22 @@ describe('value formatting', () => {
   it('labels fields', () => {
     expect(fieldLabel(t, te, 'id_number')).toBe('身份证号');
     expect(fieldLabel(t, te, 'mystery')).toBe('mystery');
+    // Events are fields keyed by kind and id: the kind is the label.
+    expect(fieldLabel(t, te, 'check.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b')).toBe('核查');
+    expect(fieldLabel(t, te, 'vax.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b')).toBe('疫苗接种');
+  });
+  it('shows events as time and detail, record ids as names', () => {
+    const ev = 'test.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b';
+    expect(formatValue(t, te, ev, '2022-11-09|positive')).toBe('2022-11-09 阳性');
+    expect(formatValue(t, te, 'vax.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b', '2021-08-16|科兴中维')).toBe('2021-08-16 科兴中维');
+    expect(formatValue(t, te, 'check.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b', '2022-11-05T09:00:00|红星村-网格员01')).toBe(
+      '2022-11-05 09:00 · 红星村-网格员01',
+    );
+    const id = 'de923a63-3fb8-4106-93e8-080cf8c938aa';
+    const names = (x: string) => (x === id ? '吴俊华' : undefined);
+    expect(formatValue(t, te, 'head_person_id', id, names)).toBe('吴俊华');
+    expect(formatValue(t, te, 'group_id', 'a6619789-518c-4dcc-8e64-864db2a624e8', names)).toBe('关联记录');
+    expect(formatValue(t, te, 'group_id', 'a6619789-518c-4dcc-8e64-864db2a624e8')).toBe('关联记录');
   });
   it('tells a conflict from a list value', () => {
     expect(isConflictValue('phone', ['1', '2'])).toBe(true);

@@ -198,19 +198,21 @@ fn insert_rows(
             ])?;
         }
         "household" => {
+            let address = rec.str("address").unwrap_or_default();
             conn.prepare_cached(
                 "INSERT INTO households (id, village_id, group_id, address, head_person_id, phone,
-                 created_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 created_at, deleted, address_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 id,
                 village,
                 rec.str("group_id"),
-                rec.str("address").unwrap_or_default(),
+                address,
                 rec.str("head_person_id"),
                 rec.str("phone"),
                 rec.str("created_at"),
-                deleted(rec)
+                deleted(rec),
+                gridbook_domain::natural::natural_key(&address)
             ])?;
             let ev = Owner {
                 village,

@@ -404,6 +404,16 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 16: households listed in natural address order (三组2号 before 三组10号): a sort key
+    // kept beside the address (see gridbook_domain::natural) and the paging index on it.
+    (
+        r#"
+    ALTER TABLE households ADD COLUMN address_key TEXT NOT NULL DEFAULT '';
+    DROP INDEX households_order;
+    CREATE INDEX households_order ON households (village_id, group_id, address_key);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

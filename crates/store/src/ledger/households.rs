@@ -311,11 +311,27 @@ impl Store {
         )
     }
 
-    /// Records that this device checked a household now (今日已核查). Returns the event id.
+    /// Records that this device checked a household now (今日已核查). Returns the event id:
+    /// the one already made today, if any.
     pub fn verify_household(&self, household_id: &str) -> Result<String> {
         let hid = parse_uuid("household", household_id)?;
         let mut g = self.lock();
-        let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let now = g.now_local();
+        // One check a day is what the ledger keeps: a second tap the same day (or a second
+        // worker) returns the check already made instead of adding another.
+        let today: Option<String> = g
+            .conn
+            .query_row(
+                "SELECT id FROM events WHERE household_id = ?1 AND kind = 'verification'
+                   AND deleted = 0 AND at >= ?2 ORDER BY at DESC LIMIT 1",
+                rusqlite::params![hid, now.format("%Y-%m-%d").to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = today {
+            return Ok(id);
+        }
+        let at = now.format("%Y-%m-%dT%H:%M:%S").to_string();
         let value = format!("{at}|{}", g.device);
         self.add_event(&mut g, &hid, "check.", value, "verify")
     }

@@ -107,7 +107,7 @@ impl Store {
         let g = self.lock();
         let sql = format!(
             "{HOUSEHOLD_SELECT} WHERE h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1)
-             ORDER BY h.village_id, g.name, h.address, h.id"
+             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id"
         );
         let mut st = g.conn.prepare(&sql)?;
         let rows = st
@@ -134,8 +134,8 @@ impl Store {
         let sql = format!(
             "{HOUSEHOLD_SELECT} WHERE h.rowid IN (SELECT rowid FROM households
                WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
-               ORDER BY village_id, group_id, address LIMIT ?2 OFFSET ?3)
-             ORDER BY h.village_id, h.group_id, h.address"
+               ORDER BY village_id, group_id, address_key LIMIT ?2 OFFSET ?3)
+             ORDER BY h.village_id, h.group_id, h.address_key"
         );
         let rows = g
             .conn
@@ -263,7 +263,7 @@ impl Store {
              WHERE h.deleted = 0 AND (?2 IS NULL OR h.village_id = ?2)
                AND NOT EXISTS (SELECT 1 FROM events e WHERE e.household_id = h.id
                   AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)
-             ORDER BY h.village_id, g.name, h.address, h.id",
+             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id",
         )?;
         let rows = st
             .query_map(params![cutoff, village], |r| {

@@ -204,7 +204,7 @@ impl Store {
                  LEFT JOIN groups gr ON gr.id = h.group_id
                  LEFT JOIN persons hp ON hp.id = h.head_person_id
                  WHERE h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1)
-                 ORDER BY v.name, gr.name, h.address, h.id",
+                 ORDER BY v.name, gr.name, h.address_key, h.address, h.id",
             )
             .map_err(StoreError::from)?;
         let mut rows = st.query([village]).map_err(StoreError::from)?;

@@ -159,7 +159,7 @@ impl Store {
                    (?2 IS NOT NULL AND h.group_id = ?2) OR (?2 IS NULL AND (h.group_id IS NULL
                    OR NOT EXISTS (SELECT 1 FROM groups gr WHERE gr.id = h.group_id
                                   AND gr.deleted = 0 AND gr.village_id = h.village_id))))
-                 ORDER BY h.address, h.id",
+                 ORDER BY h.address_key, h.address, h.id",
             )
             .map_err(StoreError::from)?;
         let mut persons = g
