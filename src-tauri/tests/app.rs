@@ -316,7 +316,10 @@ fn a_grid_worker_starts_a_case_records_checks_and_sees_the_escalation_at_home() 
         .expect("a start-case link on the person card");
     app.click(&start);
     app.wait_text("[data-test=\"case-person\"]", &name);
-    // The defaults: the first policy (high-risk arrival), today, at home.
+    // Home isolation from today (the first policy begins in a centralized site and would ask
+    // for one: the place follows the policy).
+    pick(&app, "policy", "居家隔离观察");
+    app.wait_text("[data-test=\"policy-summary\"]", "居家隔离14天");
     app.tap("[data-test=\"case-save\"]");
     app.wait_text("[data-test=\"case-status\"]", "管控中");
 
