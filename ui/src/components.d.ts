@@ -14,6 +14,7 @@ declare module 'vue' {
     AddCheckpoint: typeof import('./components/checkpoint/AddCheckpoint.vue')['default']
     CheckSheet: typeof import('./components/isolation/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
+    DateTimeField: typeof import('./components/DateTimeField.vue')['default']
     DayBar: typeof import('./components/reports/DayBar.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']
     DecisionPanel: typeof import('./components/checkpoint/DecisionPanel.vue')['default']
@@ -60,6 +61,7 @@ declare module 'vue' {
     VanNavBar: typeof import('vant/es')['NavBar']
     VanNoticeBar: typeof import('vant/es')['NoticeBar']
     VanPicker: typeof import('vant/es')['Picker']
+    VanPickerGroup: typeof import('vant/es')['PickerGroup']
     VanPopup: typeof import('vant/es')['Popup']
     VanRadio: typeof import('vant/es')['Radio']
     VanRadioGroup: typeof import('vant/es')['RadioGroup']
@@ -73,6 +75,7 @@ declare module 'vue' {
     VanTabbarItem: typeof import('vant/es')['TabbarItem']
     VanTabs: typeof import('vant/es')['Tabs']
     VanTag: typeof import('vant/es')['Tag']
+    VanTimePicker: typeof import('vant/es')['TimePicker']
     VitalsCard: typeof import('./components/checkpoint/VitalsCard.vue')['default']
     WorkerReports: typeof import('./components/reports/WorkerReports.vue')['default']
   }

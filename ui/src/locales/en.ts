@@ -52,6 +52,9 @@ const en: typeof zh = {
     yesterday: 'yesterday {time}',
     yesterdayDate: 'yesterday',
     daysAgo: '{n} days ago',
+    pickDate: 'Date',
+    pickTime: 'Time',
+    next: 'Next',
   },
   home: {
     title: 'Today',

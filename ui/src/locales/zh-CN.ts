@@ -50,6 +50,9 @@ export default {
     yesterday: '昨天 {time}',
     yesterdayDate: '昨天',
     daysAgo: '{n} 天前',
+    pickDate: '日期',
+    pickTime: '时间',
+    next: '下一步',
   },
   home: {
     title: '今日概览',

@@ -89,16 +89,6 @@ export function defaultWindow(now: string): { from: string; to: string } {
   return { from: now.slice(0, 16), to: addMinutes(now.slice(0, 16), 24 * 60) };
 }
 
-/** 'YYYY-MM-DDTHH:MM' → its date and time parts, for a date and a time input. */
-export function splitLocal(at: string): { date: string; time: string } {
-  return { date: at.slice(0, 10), time: at.slice(11, 16) };
-}
-
-/** A date and a time input → 'YYYY-MM-DDTHH:MM' (as typed: the backend says what is wrong). */
-export function joinLocal(date: string, time: string): string {
-  return `${date.trim()}T${time.trim()}`;
-}
-
 /** "05-01 10:00" of a local time. */
 function monthDayTime(at: string): string {
   return `${at.slice(5, 10)} ${at.slice(11, 16)}`;

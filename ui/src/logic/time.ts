@@ -64,3 +64,18 @@ export function ageOn(birth: string | null | undefined, now: Date = new Date()):
   if (now.getMonth() + 1 < mo || (now.getMonth() + 1 === mo && now.getDate() < d)) age--;
   return age >= 0 && age < 150 ? age : null;
 }
+
+const WEEKDAYS_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+/**
+ * A local "YYYY-MM-DDTHH:MM" as the language writes it: "2026年12月5日 周六 14:00" in Chinese,
+ * "Sat 2026-12-05 14:00" otherwise; empty when it is not such a time.
+ */
+export function formatDateTime(s: string | null | undefined, locale: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(s ?? '');
+  if (!m) return '';
+  const day = new Date(+m[1], +m[2] - 1, +m[3]).getDay();
+  if (locale === 'zh-CN') return `${+m[1]}年${+m[2]}月${+m[3]}日 ${WEEKDAYS_ZH[day]} ${m[4]}:${m[5]}`;
+  const en = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][day];
+  return `${en} ${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}`;
+}

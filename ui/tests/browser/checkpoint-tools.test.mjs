@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { fakeCameraArgs, writeQrY4m } from './camera.mjs';
-import { VIEWPORTS, callsOf, field, fieldError, startServer, expectToast, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, pickDateTime, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 let dir;
@@ -94,35 +94,34 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await passes.locator('[data-test="pass-row"]').first().getAttribute('data-status'), 'valid');
         assert.match(await passes.innerText(), /有效/);
 
-        // The sheet starts at now, for 24 hours.
+        // The sheet starts at now, for 24 hours, written in Chinese (no 12/05/2026).
         await passes.locator('[data-test="issue-pass"]').click();
         const sheet = page.locator('[data-test="issue-sheet"]');
         await sheet.waitFor();
-        const fromDate = await sheet.locator('[data-test="from-date"]').inputValue();
-        const fromTime = await sheet.locator('[data-test="from-time"]').inputValue();
-        const toDate = await sheet.locator('[data-test="to-date"]').inputValue();
-        assert.equal(fromDate, TODAY);
-        assert.match(fromTime, /^\d{2}:\d{2}$/);
-        const next = new Date(`${fromDate}T00:00:00`);
+        const value = (f) => sheet.locator(`[data-field="${f}"]`).getAttribute('data-value');
+        const from = await value('valid_from');
+        const to = await value('valid_to');
+        assert.equal(from.slice(0, 10), TODAY);
+        assert.match(from, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+        const next = new Date(`${from.slice(0, 10)}T00:00:00`);
         next.setDate(next.getDate() + 1);
-        assert.equal(toDate, next.toLocaleDateString('sv-SE'));
-        assert.equal(await sheet.locator('[data-test="to-time"]').inputValue(), fromTime);
+        assert.equal(to, `${next.toLocaleDateString('sv-SE')}T${from.slice(11)}`);
+        const label = await sheet.locator('[data-field="valid_from"] input').inputValue();
+        assert.match(label, /^\d{4}年\d{1,2}月\d{1,2}日 周[日一二三四五六] \d{2}:\d{2}$/);
 
-        // An end before the start: refused under the end, everything typed kept.
-        await sheet.locator('[data-test="to-date"]').fill(fromDate);
-        await sheet.locator('[data-test="to-time"]').fill('00:00');
+        // An end before the start: refused under the end, the window kept.
+        await pickDateTime(page, 'valid_to', `${from.slice(0, 10)}T00:00`);
+        assert.equal(await value('valid_to'), `${from.slice(0, 10)}T00:00`);
         await sheet.locator('[data-test="issue-save"]').click();
         await page.locator('[data-field="valid_to"] .van-field__error-message').waitFor();
         assert.equal(await fieldError(page, 'valid_to'), '通行证结束时间应晚于开始时间');
         assert.equal(await fieldError(page, 'valid_from'), '');
-        assert.equal(await sheet.locator('[data-test="to-date"]').inputValue(), fromDate);
-        assert.equal(await sheet.locator('[data-test="to-time"]').inputValue(), '00:00');
-        assert.equal(await sheet.locator('[data-test="from-time"]').inputValue(), fromTime);
+        assert.equal(await value('valid_to'), `${from.slice(0, 10)}T00:00`);
+        assert.equal(await value('valid_from'), from);
         await shot('pass-issue-bad-window');
 
         // Fixed: the pass, its number in large type and its QR code.
-        await sheet.locator('[data-test="to-date"]').fill(toDate);
-        await sheet.locator('[data-test="to-time"]').fill(fromTime);
+        await pickDateTime(page, 'valid_to', to);
         assert.equal(await fieldError(page, 'valid_to'), '');
         await sheet.locator('[data-test="issue-save"]').click();
         const shown = page.locator('[data-test="pass-sheet"]');
@@ -131,7 +130,7 @@ for (const viewport of VIEWPORTS) {
         assert.match(await shown.locator('[data-test="pass-sheet-title"]').innerText(), /已签发通行证/);
         assert.match(number, /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/);
         const issued = (await callsOf(page, 'issue_pass'))[1].args;
-        assert.deepEqual(issued, { household: 'h-wang', from: `${fromDate}T${fromTime}`, to: `${toDate}T${fromTime}` });
+        assert.deepEqual(issued, { household: 'h-wang', from, to });
         const img = shown.locator('[data-test="pass-qr-img"]');
         await img.waitFor();
         await page.waitForFunction(() => {

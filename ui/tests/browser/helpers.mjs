@@ -1,6 +1,7 @@
 // Shared harness for the browser tests: a static server for ui/dist, Debian's Chromium through
 // playwright-core (no browser download), the fake backend injected before the app loads, and
 // screenshots at phone and laptop sizes into tests/screenshots/.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -169,6 +170,48 @@ export async function pickOption(page, name, text) {
   await page.waitForTimeout(400);
   await popup.locator('.van-picker__confirm').click();
   await popup.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Sets the DateTimeField `name` to `at` ('YYYY-MM-DDTHH:MM') through its wheels: year, month
+ * and day, 下一步, hour and minute, 确定.
+ */
+export async function pickDateTime(page, name, at) {
+  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(at);
+  await page.locator(`[data-field="${name}"]`).click();
+  const group = page.locator(`[data-test="${name}-picker"]`);
+  await group.waitFor();
+  // Let the sheet finish sliding up before tapping its wheels.
+  await page.waitForTimeout(400);
+  // Both tabs are rendered: the date's three wheels, then the time's two.
+  // A wheel shows a few items around the chosen one; a tap on an item scrolls it to the middle.
+  // Far items are reached by tapping the edge item on their side until they are in view.
+  const wheel = async (i, text) => {
+    const column = group.locator('.van-picker-column').nth(i);
+    const items = column.locator('.van-picker-column__item');
+    const target = (await items.allInnerTexts()).findIndex((t) => t.trim() === text);
+    assert.ok(target >= 0, `no ${text} on wheel ${i}`);
+    for (let step = 0; step < 60; step++) {
+      const box = await column.boundingBox();
+      const it = await items.nth(target).boundingBox();
+      if (it.y >= box.y && it.y + it.height <= box.y + box.height) break;
+      const y = it.y < box.y ? box.y + it.height / 2 : box.y + box.height - it.height / 2;
+      await page.mouse.click(box.x + box.width / 2, y);
+      await page.waitForTimeout(300);
+    }
+    await items.nth(target).click();
+    await page.waitForTimeout(400);
+  };
+  await wheel(0, `${+y}年`);
+  await wheel(1, `${+mo}月`);
+  await wheel(2, `${+d}日`);
+  await group.locator('.van-picker__confirm', { hasText: '下一步' }).click();
+  await group.locator('.van-tab--active', { hasText: '时间' }).waitFor();
+  await page.waitForTimeout(400);
+  await wheel(3, h);
+  await wheel(4, mi);
+  await group.locator('.van-picker__confirm').click();
+  await group.waitFor({ state: 'hidden' });
 }
 
 /** The input element inside the Vant field `name`. */

@@ -8,14 +8,12 @@ import {
   hasPassPayload,
   defaultWindow,
   isPassPayload,
-  joinLocal,
   parseLocal,
   passFieldOf,
   passFromText,
   passStatus,
   scannedPass,
   sortPasses,
-  splitLocal,
   svgDataUrl,
   useLabel,
   windowLabel,
@@ -90,11 +88,6 @@ describe('pass window', () => {
     expect(defaultWindow('2024-02-29T23:30')).toEqual({ from: '2024-02-29T23:30', to: '2024-03-01T23:30' });
     expect(addMinutes('2024-12-31T23:30', 60)).toBe('2025-01-01T00:30');
     expect(addMinutes('nonsense', 60)).toBe('nonsense');
-  });
-  it('splits and joins the date and time inputs', () => {
-    expect(splitLocal('2024-05-01T10:07')).toEqual({ date: '2024-05-01', time: '10:07' });
-    expect(joinLocal(' 2024-05-01', '10:07 ')).toBe('2024-05-01T10:07');
-    expect(joinLocal('', '10:07')).toBe('T10:07');
   });
   it('parses only real local times', () => {
     expect(parseLocal('2024-05-01T10:07')?.getHours()).toBe(10);

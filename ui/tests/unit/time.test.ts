@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, daysSince, fullTime, parseTime, relativeTime } from '../../src/logic/time';
+import { ageOn, daysSince, formatDateTime, fullTime, parseTime, relativeTime } from '../../src/logic/time';
 
 const t = (k: string, n?: Record<string, unknown>) => (n ? `${k}:${Object.values(n).join(',')}` : k);
 const now = new Date(2024, 4, 10, 15, 30);
@@ -31,5 +31,11 @@ describe('time', () => {
     expect(ageOn('1958-03-07', now)).toBe(66);
     expect(ageOn('1958-06-07', now)).toBe(65);
     expect(ageOn(null, now)).toBeNull();
+  });
+  it('writes a local date and time the way the language does', () => {
+    expect(formatDateTime('2026-12-05T14:00', 'zh-CN')).toBe('2026年12月5日 周六 14:00');
+    expect(formatDateTime('2026-01-04T08:05', 'zh-CN')).toBe('2026年1月4日 周日 08:05');
+    expect(formatDateTime('2026-12-05T14:00', 'en')).toBe('Sat 2026-12-05 14:00');
+    expect(formatDateTime('12/05/2026', 'zh-CN')).toBe('');
   });
 });
