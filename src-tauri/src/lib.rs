@@ -170,6 +170,8 @@ pub fn run() {
             commands::passes,
             commands::pass_qr,
             township::overview,
+            township::township_info,
+            township::set_township_info,
             township::report_status,
             township::report_rollup,
             township::report_figures,

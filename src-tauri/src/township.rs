@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use gridbook_domain::report::Level;
-use gridbook_store::{Overview, ReportStatus, Rollup, Submitted};
+use gridbook_store::{Overview, ReportStatus, Rollup, Submitted, TownshipInfo};
 use serde_json::{json, Value};
 use tauri::State;
 
@@ -69,4 +69,21 @@ pub fn report_text(
             .store
             .report_text(Level::parse(other)?, &unit_id, date)?),
     }
+}
+
+#[tauri::command(async)]
+pub fn township_info(app: State<'_, App>) -> R<Option<TownshipInfo>> {
+    Ok(app.store.township_info()?)
+}
+
+#[tauri::command(async)]
+pub fn set_township_info(
+    app: State<'_, App>,
+    name: Option<String>,
+    hotline: Option<String>,
+) -> R<TownshipInfo> {
+    app.wrote(
+        app.store
+            .set_township_info(name.as_deref(), hotline.as_deref()),
+    )
 }

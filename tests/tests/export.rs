@@ -463,6 +463,12 @@ fn screenshot(pdf: &Path, name: &str) {
 fn the_notice_and_the_certificate_carry_the_case_in_an_embedded_subset_font() {
     let w = world();
     let d = &w.d;
+    // The township's reporting phone, set once, is on every notice; a bad one is refused.
+    let bad = d.run("township set --hotline 电话12345");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("监督举报电话"));
+    let info = d.json("township set --hotline 0818-2345678");
+    assert_eq!(info["hotline"], "0818-2345678", "{info}");
     let notice = out(d, "notice.pdf");
     let r = d.json(&format!(
         "print notice {} --out {}",
@@ -481,6 +487,7 @@ fn the_notice_and_the_certificate_carry_the_case_in_an_embedded_subset_font() {
         "李网格13800000022",
         "赵村医13700000033",
         "本镇疫情防控工作领导小组",
+        "监督举报电话：0818-2345678",
     ] {
         assert!(text.contains(want), "notice lacks {want}: {text}");
     }

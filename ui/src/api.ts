@@ -50,7 +50,7 @@ import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { ListedDevice, NewDevice } from './types';
-import type { ExportForm, ExportOutcome, Printed } from './types';
+import type { ExportForm, ExportOutcome, Printed, TownshipInfo } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -180,6 +180,8 @@ export const api = {
 
   // Township: overview and daily reports (日报告 / 零报告)
   overview: (date?: string) => call<Overview>('overview', date ? { date } : {}),
+  townshipInfo: () => call<TownshipInfo | null>('township_info'),
+  setTownshipInfo: (name: string | null, hotline: string | null) => call<TownshipInfo>('set_township_info', { name, hotline }),
   reportStatus: (date: string) => call<ReportStatusRow[]>('report_status', { date }).then(withFlatFigures),
   reportRollup: (date: string, to?: string) =>
     call<Rollup>('report_rollup', to ? { date, to } : { date }).then(withFlatFigures),

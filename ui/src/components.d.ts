@@ -41,6 +41,7 @@ declare module 'vue' {
     ShiftPlanSheet: typeof import('./components/checkpoint/ShiftPlanSheet.vue')['default']
     SyncBar: typeof import('./components/SyncBar.vue')['default']
     TestSheet: typeof import('./components/isolation/TestSheet.vue')['default']
+    TownshipPapers: typeof import('./components/files/TownshipPapers.vue')['default']
     TownshipReports: typeof import('./components/reports/TownshipReports.vue')['default']
     VanBadge: typeof import('vant/es')['Badge']
     VanButton: typeof import('vant/es')['Button']

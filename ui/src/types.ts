@@ -669,3 +669,11 @@ export interface Printed {
   /** The certificate number, for a 期满证明. */
   number: string | null;
 }
+
+/** The township as its papers name it (the store's TownshipInfo). */
+export interface TownshipInfo {
+  id: string;
+  name: string;
+  /** 监督举报电话 printed on every 公示单. */
+  hotline: string | null;
+}

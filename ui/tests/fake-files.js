@@ -18,7 +18,25 @@
     if (!out.toLowerCase().endsWith(`.${ext}`)) throw { kind: 'invalid', message: `文件扩展名应为 .${ext}` };
   };
 
+  // The township record: its name and the reporting phone printed on notices (same rule as the
+  // store: 3–15 digits with '-', '(', ')' or spaces; empty clears).
+  const township = { id: state.township_id, name: state.township_name || '本镇', hotline: null };
+
   Object.assign(commands, {
+    township_info: () => (state.township_id ? { ...township } : null),
+    set_township_info: ({ name, hotline }) => {
+      if (state.role !== 'township') throw { kind: 'forbidden', message: '只有镇街设备可以修改镇街信息' };
+      if (typeof hotline === 'string') {
+        const h = hotline.trim();
+        const digits = (h.match(/\d/g) || []).length;
+        if (h && (!/^[\d\-() ]+$/.test(h) || digits < 3 || digits > 15)) {
+          throw { kind: 'invalid', field: 'hotline', message: `监督举报电话“${h}”应为3–15位数字（可带区号和“-”）` };
+        }
+        township.hotline = h || null;
+      }
+      if (typeof name === 'string' && name.trim()) township.name = name.trim();
+      return { ...township };
+    },
     'plugin:dialog|save': ({ options }) => {
       if (opts.saveCancel) return null;
       return `${opts.saveDir || '/home/gridbook/文档'}/${options?.defaultPath || 'export'}`;

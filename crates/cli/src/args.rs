@@ -196,6 +196,9 @@ pub enum Cmd {
     Print(crate::export::PrintCmd),
     /// Records held back instead of projected (an id used elsewhere, a type conflict).
     Quarantine,
+    /// The township's name and the reporting phone printed on its notices.
+    #[command(subcommand)]
+    Township(crate::township::TownshipCmd),
     /// The device store's PIN and recovery code.
     #[command(subcommand)]
     Lock(crate::lock::LockCmd),

@@ -344,6 +344,7 @@ pub fn run(cli: Cli) -> R {
             limit,
         } => crate::checkpoint::matches(&store, text, checkpoint, *limit, json)?,
         Cmd::Quarantine => crate::quarantine::list(&store, json, lang)?,
+        Cmd::Township(cmd) => crate::township::run(&store, cmd, json, lang)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;
             emit(json, &json!({ "name": name }), String::new);

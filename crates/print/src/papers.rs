@@ -109,6 +109,9 @@ pub fn notice(p: &CasePaper, font: &CjkFont, today: NaiveDate) -> Result<Vec<u8>
         14.0,
         24.0,
     );
+    page.y += 8.0;
+    let hotline = p.hotline.as_deref().unwrap_or("—");
+    page.text_at(label_x, &format!("监督举报电话：{hotline}"), size);
     page.y = 570.0;
     page.text(
         &format!("{}疫情防控工作领导小组", p.township),

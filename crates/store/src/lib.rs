@@ -48,6 +48,7 @@ pub use engine::reindex::ReindexReport;
 pub use engine::sync_support::{assume_peer_has, next_message, Received, TouchCheck};
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
+pub use grid::township::TownshipInfo;
 pub use grid::villages::{group_number, GroupRow, VillageRow};
 pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation::control::{ExcludedMember, IsolationRow};

@@ -23,4 +23,10 @@ export default {
   certificateFile: 'release-certificate',
   sheetFile: 'Excel workbook',
   csvFile: 'CSV sheet',
+  township: 'Township',
+  townshipName: 'Name',
+  hotline: 'Reporting phone',
+  hotlinePlaceholder: 'e.g. 0818-2345678 or 12345',
+  hotlineHint: 'Printed on every home-isolation notice for residents to report to.',
+  hotlineSaved: 'Saved; it syncs to every device',
 };

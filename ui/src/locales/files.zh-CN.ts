@@ -23,4 +23,10 @@ export default {
   certificateFile: '期满证明',
   sheetFile: 'Excel 表格',
   csvFile: 'CSV 表格',
+  township: '镇街信息',
+  townshipName: '镇街名称',
+  hotline: '监督举报电话',
+  hotlinePlaceholder: '如 0818-2345678 或 12345',
+  hotlineHint: '印在每张居家隔离公示单上，供群众监督举报。',
+  hotlineSaved: '已保存，将同步到各设备',
 };

@@ -115,6 +115,27 @@ for (const viewport of VIEWPORTS) {
       });
     });
 
+    test('the township sets the reporting phone printed on notices; a bad one is refused in place', async () => {
+      await withApp(server, { viewport, hash: '#/settings', fake: TOWNSHIP }, async (page, { shot }) => {
+        const card = page.locator('[data-test="township-papers"]');
+        await card.waitFor();
+        assert.match(await card.innerText(), /莫斯台街道/);
+        const input = card.locator('[data-field="hotline"] input');
+        await input.fill('举报12345');
+        await card.locator('[data-test="save-hotline"]').click();
+        await card.locator('.van-field__error-message', { hasText: '监督举报电话“举报12345”应为3–15位数字' }).waitFor();
+        assert.equal(await input.inputValue(), '举报12345');
+        await shot('township-hotline-refused');
+        await input.fill('0818-2345678');
+        await card.locator('[data-test="save-hotline"]').click();
+        await expectToast(page, '已保存，将同步到各设备');
+        assert.deepEqual((await callsOf(page, 'set_township_info')).at(-1).args, { name: null, hotline: '0818-2345678' });
+        assert.equal(await input.inputValue(), '0818-2345678');
+        assert.equal(await card.locator('.van-field__error-message').count(), 0);
+        await shot('township-hotline');
+      });
+    });
+
     test('a grid worker device cannot manage devices', async () => {
       await withApp(server, { viewport, hash: '#/devices' }, async (page, { shot }) => {
         await page.locator('[data-test="devices-problem"]', { hasText: '只有镇街设备可以管理设备' }).waitFor();
@@ -122,6 +143,7 @@ for (const viewport of VIEWPORTS) {
         await page.goto(`${server.url}#/settings`);
         await page.locator('[data-test="settings"]').waitFor();
         assert.equal(await page.locator('[data-test="settings-devices"]').count(), 0);
+        assert.equal(await page.locator('[data-test="township-papers"]').count(), 0);
         await shot('devices-refused');
       });
     });

@@ -2,4 +2,5 @@
 //! other records it holds (isolation policies, checkpoint rules, report deadlines) are written
 //! by their features' folders.
 
+pub mod township;
 pub mod villages;

@@ -62,6 +62,8 @@ pub struct CasePaper {
     pub team: Vec<TeamMember>,
     /// Township name.
     pub township: String,
+    /// The township's reporting phone (监督举报电话), if set.
+    pub hotline: Option<String>,
     /// Persons of the household under a case (not cancelled) whose period meets this one's.
     pub people: i64,
     /// Checks (visits) recorded.
@@ -76,7 +78,13 @@ impl Store {
     /// The case `id` as its printouts need it.
     pub fn case_paper(&self, id: &str) -> Result<CasePaper> {
         let id = existing_id("case", id)?;
-        let township = self.township_name()?.unwrap_or_else(|| "本镇".to_owned());
+        let info = self.township_info()?;
+        let township = info
+            .as_ref()
+            .map(|i| i.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "本镇".to_owned());
+        let hotline = info.and_then(|i| i.hotline);
         let g = self.lock();
         let conn = &g.conn;
         let row = conn
@@ -176,6 +184,7 @@ impl Store {
             released_on: released_on.and_then(|d| d.parse().ok()),
             team: members,
             township,
+            hotline,
             people: people.max(1),
             visits: facts.visits,
             certificate,
