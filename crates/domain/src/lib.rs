@@ -16,6 +16,7 @@ pub mod model;
 pub mod pinyin;
 pub mod privacy;
 pub mod report;
+pub mod task;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};

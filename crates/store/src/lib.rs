@@ -18,6 +18,7 @@ mod grid;
 mod isolation;
 mod ledger;
 mod reports;
+mod tasks;
 mod township;
 
 pub use engine::{cipher, docs, integrity, owner, project, record, schema};
@@ -55,6 +56,9 @@ pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdRow, PersonRow};
 pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use reports::submit::Submitted;
 pub use search::Hit;
+pub use tasks::answer::Answered;
+pub use tasks::import::{task_id, ImportedRow, ListRow, MatchBy, TaskImport};
+pub use tasks::read::{TaskFilter, TaskRow};
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine};
 pub use township::overview::{Overview, OverviewVillage};
