@@ -19,6 +19,7 @@ mod relay_ops;
 mod relay_pg;
 mod reports;
 mod sync_cmds;
+mod tasks;
 
 use std::process::ExitCode;
 

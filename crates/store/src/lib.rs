@@ -57,7 +57,10 @@ pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use reports::submit::Submitted;
 pub use search::Hit;
 pub use tasks::answer::Answered;
-pub use tasks::import::{task_id, ImportedRow, ListRow, MatchBy, TaskImport};
+pub use tasks::import::{
+    parse_source as parse_task_source, task_id, ImportedRow, ListRow, MatchBy, TaskImport,
+    MAX_ROWS as MAX_LIST_ROWS,
+};
 pub use tasks::read::{TaskFilter, TaskRow};
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine};
