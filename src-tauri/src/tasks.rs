@@ -35,7 +35,11 @@ pub struct ImportedList {
 
 #[tauri::command(async)]
 pub fn tasks_list(app: State<'_, App>, village: Option<String>, open: bool) -> R<Vec<TaskRow>> {
-    Ok(app.store.tasks(&TaskFilter { village, open, ..TaskFilter::default() })?)
+    Ok(app.store.tasks(&TaskFilter {
+        village,
+        open,
+        ..TaskFilter::default()
+    })?)
 }
 
 #[tauri::command(async)]
@@ -46,7 +50,10 @@ pub fn task_close(
     note: Option<String>,
     tag: Option<RiskTag>,
 ) -> R<Answered> {
-    app.wrote(app.store.close_task(&task_id, outcome, note.as_deref(), tag))
+    app.wrote(
+        app.store
+            .close_task(&task_id, outcome, note.as_deref(), tag),
+    )
 }
 
 #[tauri::command(async)]
@@ -58,12 +65,23 @@ pub fn tasks_import(
 ) -> R<ImportedList> {
     let list = read_list(&path, None, &Vec::new(), app.store.now_local().date())?;
     let result = app.wrote(app.store.import_task_list(&source, due_hours, &list.rows))?;
-    Ok(ImportedList { columns: list.columns, result })
+    Ok(ImportedList {
+        columns: list.columns,
+        result,
+    })
 }
 
 #[tauri::command(async)]
 pub fn tasks_export(app: State<'_, App>, out: PathBuf) -> R<gridbook_export::Outcome> {
     let full_ids = app.store.may_export_full_ids()?;
-    let req = Request { kind: Kind::Feedback, format: Format::Xlsx, out, village: None, from: None, to: None, full_ids };
+    let req = Request {
+        kind: Kind::Feedback,
+        format: Format::Xlsx,
+        out,
+        village: None,
+        from: None,
+        to: None,
+        full_ids,
+    };
     app.wrote(gridbook_export::export(&app.store, &req))
 }

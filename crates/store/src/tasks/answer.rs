@@ -54,7 +54,7 @@ impl Store {
     ) -> Result<Answered> {
         let task_id = parse_uuid("task", task_id)?;
         let note = parse_note(note)?;
-        let (home, _village, person) = self
+        let crate::tasks::import::TaskHome { home, person } = self
             .task_home(&task_id)?
             .ok_or_else(|| StoreError::not_found("task", &task_id))?;
         if tag.is_some() && person.is_none() {

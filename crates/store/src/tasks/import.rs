@@ -152,6 +152,24 @@ pub fn parse_source(s: &str) -> Result<String> {
 /// A person matched: (person, village, how).
 type Matched = (String, String, MatchBy);
 
+/// A task's fields, ready to write.
+type TaskFields = Vec<(&'static str, Val)>;
+
+/// A person found by a search term: id, village, name, phone, ID number.
+struct Candidate {
+    id: String,
+    village: String,
+    name: String,
+    phone: Option<String>,
+    id_number: String,
+}
+
+/// Where a task lives: its document's owner (a village, or the township), and its person.
+pub(crate) struct TaskHome {
+    pub(crate) home: String,
+    pub(crate) person: Option<String>,
+}
+
 fn one<T>(mut v: Vec<T>) -> Option<T> {
     (v.len() == 1).then(|| v.remove(0))
 }
@@ -163,23 +181,31 @@ fn match_row(
     villages: &[(String, String)],
     r: &ListRow,
 ) -> Result<Option<Matched>> {
-    let by_term = |term: &str| -> Result<Vec<(String, String, String, Option<String>, String)>> {
+    let by_term = |term: &str| -> Result<Vec<Candidate>> {
         let mut st = conn.prepare_cached(
             "SELECT p.id, p.village_id, p.name, p.phone, p.id_number FROM search_terms s
              JOIN persons p ON p.rowid = s.person WHERE s.term = ?1 AND p.deleted = 0",
         )?;
         let rows = st
             .query_map([term], |x| {
-                Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?))
+                Ok(Candidate {
+                    id: x.get(0)?,
+                    village: x.get(1)?,
+                    name: x.get(2)?,
+                    phone: x.get(3)?,
+                    id_number: x.get(4)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     };
     if r.id_valid {
         for term in crate::search::terms("", &r.id_number, None, None) {
-            let hit = by_term(&term)?.into_iter().find(|p| p.4 == r.id_number);
+            let hit = by_term(&term)?
+                .into_iter()
+                .find(|p| p.id_number == r.id_number);
             if let Some(p) = hit {
-                return Ok(Some((p.0, p.1, MatchBy::IdNumber)));
+                return Ok(Some((p.id, p.village, MatchBy::IdNumber)));
             }
         }
     }
@@ -190,14 +216,19 @@ fn match_row(
                 let same: Vec<_> = by_term(&term)?
                     .into_iter()
                     .filter(|p| {
-                        p.3.as_deref().is_some_and(|x| {
+                        p.phone.as_deref().is_some_and(|x| {
                             x.chars().filter(char::is_ascii_digit).eq(digits.chars())
                         })
                     })
                     .collect();
-                let named: Vec<_> = same.iter().filter(|p| p.2 == r.name).cloned().collect();
-                if let Some(p) = one(same).or_else(|| one(named)) {
-                    return Ok(Some((p.0, p.1, MatchBy::Phone)));
+                // One person with that phone; or, a family's shared phone, the one of that name.
+                let only = if same.len() == 1 {
+                    one(same)
+                } else {
+                    one(same.into_iter().filter(|p| p.name == r.name).collect())
+                };
+                if let Some(p) = only {
+                    return Ok(Some((p.id, p.village, MatchBy::Phone)));
                 }
             }
         }
@@ -305,7 +336,7 @@ impl Store {
             due: due.clone(),
             rows: Vec::with_capacity(rows.len()),
         };
-        let mut per_doc: BTreeMap<String, Vec<(usize, Vec<(&'static str, Val)>)>> = BTreeMap::new();
+        let mut per_doc: BTreeMap<String, Vec<(usize, TaskFields)>> = BTreeMap::new();
         let mut seen = std::collections::HashSet::new();
         for r in rows {
             let id = task_id(&source, r);
@@ -338,7 +369,7 @@ impl Store {
             if !fresh {
                 continue;
             }
-            let fields: Vec<(&'static str, Val)> = vec![
+            let fields: TaskFields = vec![
                 ("source", source.as_str().into()),
                 ("name", r.name.as_str().into()),
                 ("id_number", Val::from(r.id_number.as_str())),
@@ -381,16 +412,18 @@ impl Store {
         Ok(out)
     }
 
-    /// The task with id `id`, if this device holds it: (its document's owner, village, person).
-    pub(crate) fn task_home(
-        &self,
-        id: &str,
-    ) -> Result<Option<(String, Option<String>, Option<String>)>> {
+    /// The task with id `id`, if this device holds it.
+    pub(crate) fn task_home(&self, id: &str) -> Result<Option<TaskHome>> {
         let g = self.lock();
-        let row: Option<(String, Option<String>, Option<String>)> = g
+        let row = g
             .conn
-            .prepare_cached("SELECT home, village_id, person_id FROM tasks WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached("SELECT home, person_id FROM tasks WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(TaskHome {
+                    home: r.get(0)?,
+                    person: r.get(1)?,
+                })
+            })
             .optional()?;
         Ok(row)
     }

@@ -17,3 +17,5 @@ pub(crate) mod answer;
 pub(crate) mod import;
 pub(crate) mod project;
 pub(crate) mod read;
+#[cfg(test)]
+mod tests;
