@@ -45,9 +45,9 @@ fn insert_task(
     rec: &RecordView,
 ) -> Result<()> {
     let village = rec.str("village_id");
-    let (Some(name), Some(source), Some(due)) =
-        (rec.str("name"), rec.str("source"), rec.str("due"))
-    else {
+    // A list may give an ID number without a name: the name is then empty, the row still a task.
+    let name = rec.str("name").unwrap_or_default();
+    let (Some(source), Some(due)) = (rec.str("source"), rec.str("due")) else {
         return Ok(());
     };
     if village.as_deref().is_some_and(|v| v != home) {

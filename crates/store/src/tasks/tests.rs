@@ -65,10 +65,26 @@ fn a_shared_phone_matches_the_one_of_that_name_or_nobody() {
             &[
                 row(2, "张小三", "13800000001"),
                 row(3, "李四", "13800000001"),
+                ListRow {
+                    row: 4,
+                    id_number: id(1),
+                    id_valid: true,
+                    ..ListRow::default()
+                },
             ],
         )
         .unwrap();
-    assert_eq!((done.matched, done.unmatched, done.by_phone), (1, 1, 1));
+    assert_eq!(
+        (
+            done.matched,
+            done.unmatched,
+            done.by_phone,
+            done.by_id_number
+        ),
+        (2, 1, 1, 1)
+    );
+    // A row with a number and no name is a task like any other.
+    assert_eq!(store.tasks(&TaskFilter::default()).unwrap().len(), 3);
     assert_eq!(done.rows[0].village_id.as_deref(), Some(village.as_str()));
     let named = store.search("张小三", 5).unwrap();
     assert_eq!(
