@@ -11,6 +11,7 @@ mod devices;
 mod error;
 mod files;
 mod lock;
+mod tasks;
 mod township;
 
 use std::path::PathBuf;
@@ -190,6 +191,10 @@ pub fn run() {
             files::export_file,
             files::print_notice,
             files::print_certificate,
+            tasks::tasks_list,
+            tasks::task_close,
+            tasks::tasks_import,
+            tasks::tasks_export,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

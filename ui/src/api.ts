@@ -3,7 +3,7 @@
 // @tauri-apps/api/core) can replace the backend without touching the screens.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { save } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import type {
   CaseDetail,
   CaseForm,
@@ -51,6 +51,7 @@ import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportOutcome, Printed, TownshipInfo } from './types';
+import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -212,6 +213,23 @@ export const api = {
   exportFile: (form: ExportForm) => call<ExportOutcome>('export_file', { form }),
   printNotice: (caseId: string, out: string) => call<Printed>('print_notice', { caseId, out }),
   printCertificate: (caseId: string, out: string) => call<Printed>('print_certificate', { caseId, out }),
+
+  // 核查任务: lists pushed from above, answered by the villages
+  /** Asks for a file to open; its path, or null when the person cancelled. */
+  openDialog: async (filterName: string, extensions: string[]): Promise<string | null> => {
+    try {
+      const chosen = await open({ multiple: false, directory: false, filters: [{ name: filterName, extensions }] });
+      return typeof chosen === 'string' ? chosen : null;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  tasksList: (village: string | null, open: boolean) => call<TaskRow[]>('tasks_list', { village, open }),
+  taskClose: (taskId: string, outcome: TaskOutcome, note: string | null, tag: string | null) =>
+    call<TaskAnswered>('task_close', { taskId, outcome, note, tag }),
+  tasksImport: (path: string, source: string, dueHours: number | null) =>
+    call<TaskImportResult>('tasks_import', { path, source, dueHours }),
+  tasksExport: (out: string) => call<ExportOutcome>('tasks_export', { out }),
 };
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */

@@ -8,6 +8,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: Start },
   { path: '/overview', name: 'overview', component: () => import('./views/Overview.vue') },
   { path: '/reports', name: 'reports', component: () => import('./views/Reports.vue') },
+  { path: '/tasks', name: 'tasks', component: () => import('./views/Tasks.vue') },
   {
     path: '/households',
     component: Households,

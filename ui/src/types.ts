@@ -676,4 +676,52 @@ export interface TownshipInfo {
   name: string;
   /** 监督举报电话 printed on every 公示单. */
   hotline: string | null;
+/** A 核查 task (`gridbook tasks list --json`). */
+export interface TaskRow {
+  task_id: string;
+  person_id: string | null;
+  name: string;
+  id_number: string;
+  village_id: string | null;
+  village_name: string | null;
+  due: string;
+  status: 'open' | 'done';
+  overdue: boolean;
+  outcome: TaskOutcome | null;
+  source: string;
+  category: string | null;
+  list_date: string | null;
+  phone: string | null;
+  place: string | null;
+  match_by: string | null;
+  answered_at: string | null;
+  answered_by: string | null;
+  answer_note: string | null;
+  tag: string | null;
+}
+
+export type TaskOutcome = 'present' | 'left' | 'unknown';
+
+/** What importing a pushed list did. */
+export interface TaskImportResult {
+  columns: { header: string; field: string | null }[];
+  result: {
+    tasks: number;
+    matched: number;
+    unmatched: number;
+    created: number;
+    by_id_number: number;
+    by_phone: number;
+    by_name: number;
+    due: string;
+  };
+}
+
+/** What a task's answer says back. */
+export interface TaskAnswered {
+  answer_id: string;
+  task_id: string;
+  outcome: TaskOutcome;
+  at: string;
+  tag: string | null;
 }

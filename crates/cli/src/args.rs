@@ -143,6 +143,9 @@ pub enum Cmd {
     /// Checkpoints (卡口) of a village.
     #[command(subcommand)]
     Checkpoint(crate::checkpoint::CheckpointCmd),
+    /// 核查任务: lists pushed from above, checked by the villages, answered back.
+    #[command(subcommand)]
+    Tasks(crate::tasks::TasksCmd),
     /// Entries recorded at a checkpoint.
     #[command(subcommand)]
     Entry(crate::checkpoint::EntryCmd),

@@ -20,6 +20,7 @@ mod relay_pg;
 mod reports;
 mod sync_cmds;
 mod township;
+mod tasks;
 
 use std::process::ExitCode;
 

@@ -334,6 +334,7 @@ pub fn run(cli: Cli) -> R {
         Cmd::Print(c) => crate::export::print(&store, c, json, lang)?,
         Cmd::Import(a) => crate::import::import(&store, a, json, lang)?,
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
+        Cmd::Tasks(c) => crate::tasks::tasks(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
         Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,
         Cmd::Pass(c) => crate::checkpoint::pass(&store, c, json, lang)?,

@@ -17,6 +17,7 @@ pub mod natural;
 pub mod pinyin;
 pub mod privacy;
 pub mod report;
+pub mod task;
 pub mod validate;
 
 pub use error::{DomainError, FieldError, Result};

@@ -358,5 +358,6 @@ pub(crate) fn write_kind(
                 ])
             })
         }
+        Kind::Feedback => crate::feedback::write(store, ctx.full, &ctx.title_place, filter, sink),
     }
 }

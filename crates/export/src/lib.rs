@@ -13,6 +13,7 @@
 //! This crate must not depend on the sync engine, the relay, the CLI or tauri.
 
 mod error;
+mod feedback;
 mod kinds;
 mod sink;
 
@@ -38,16 +39,19 @@ pub enum Kind {
     /// Coverage: a row per household with its latest verification.
     Coverage,
     // Daily reports (日报告) join here as `Reports` once the store has them.
+    /// The feedback sheet of 核查 tasks: a row per person of the pushed lists.
+    Feedback,
 }
 
 impl Kind {
     /// Every kind, in the order the CLI lists them.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Ledger,
         Kind::Cases,
         Kind::Checks,
         Kind::Entries,
         Kind::Coverage,
+        Kind::Feedback,
     ];
 
     /// Stable code (`ledger`, `cases`, …).
@@ -58,6 +62,7 @@ impl Kind {
             Kind::Checks => "checks",
             Kind::Entries => "entries",
             Kind::Coverage => "coverage",
+            Kind::Feedback => "feedback",
         }
     }
 
@@ -143,6 +148,12 @@ pub struct Outcome {
 /// Checks everything about `req` that can be checked before reading or writing anything.
 pub fn validate(req: &Request) -> Result<(), ExportError> {
     let takes_range = matches!(req.kind, Kind::Cases | Kind::Checks | Kind::Entries);
+    if req.kind == Kind::Feedback && (req.from.is_some() || req.to.is_some()) {
+        return Err(ExportError::invalid(
+            "核查反馈表列出全部名单人员，不按日期导出：请去掉 --from/--to",
+            "the feedback sheet lists every pushed person and takes no dates: drop --from/--to",
+        ));
+    }
     if req.kind == Kind::Ledger && (req.from.is_some() || req.to.is_some()) {
         return Err(ExportError::invalid(
             "一户一档台账是当前名册，不按日期导出：请去掉 --from/--to",

@@ -40,6 +40,10 @@ pub fn access(device: &Device, township: &str, doc: &str) -> Access {
         // Daily reports: the village's grid workers make them, the township reads and writes
         // all; volunteers and doctors have no part in them.
         DocKind::Reports if role == "grid-worker" => Access::ReadWrite,
+        // 核查 tasks: the township makes them (a grid worker's device can neither make nor
+        // alter one), the village's grid workers answer them in the village's answers.
+        DocKind::Tasks if role == "grid-worker" => Access::Read,
+        DocKind::Answers if role == "grid-worker" => Access::ReadWrite,
         _ => Access::None,
     }
 }
@@ -132,5 +136,25 @@ mod tests {
         ] {
             assert_eq!(access(&t, "T", odd), Access::None, "{odd}");
         }
+    }
+
+    #[test]
+    fn tasks_are_made_by_the_township_and_answered_by_the_village() {
+        let w = dev("grid-worker", "village:A");
+        assert_eq!(access(&w, "T", "tasks:A"), Access::Read);
+        assert_eq!(access(&w, "T", "answers:A"), Access::ReadWrite);
+        assert_eq!(access(&w, "T", "tasks:B"), Access::None);
+        assert_eq!(access(&w, "T", "answers:B"), Access::None);
+        // The township's own list of unmatched rows is under its id: no village's.
+        assert_eq!(access(&w, "T", "tasks:T"), Access::None);
+        for role in ["volunteer", "doctor"] {
+            let d = dev(role, "village:A");
+            assert_eq!(access(&d, "T", "tasks:A"), Access::None);
+            assert_eq!(access(&d, "T", "answers:A"), Access::None);
+        }
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "tasks:T"), Access::ReadWrite);
+        assert_eq!(access(&t, "T", "answers:B"), Access::ReadWrite);
+        assert_eq!(access(&t, "T", "tasks:B:x"), Access::None);
     }
 }

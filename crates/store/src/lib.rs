@@ -19,6 +19,7 @@ mod grid;
 mod isolation;
 mod ledger;
 mod reports;
+mod tasks;
 mod township;
 
 pub use engine::{cipher, docs, integrity, owner, project, record, schema};
@@ -58,6 +59,12 @@ pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdRow, PersonRow};
 pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use reports::submit::Submitted;
 pub use search::Hit;
+pub use tasks::answer::Answered;
+pub use tasks::import::{
+    parse_source as parse_task_source, task_id, ImportedRow, ListRow, MatchBy, TaskImport,
+    MAX_ROWS as MAX_LIST_ROWS,
+};
+pub use tasks::read::{TaskFilter, TaskRow};
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine};
 pub use township::overview::{Overview, OverviewVillage};

@@ -4,6 +4,7 @@ import checkpoint from './checkpoint.en';
 import devices from './devices.en';
 import files from './files.en';
 import reports from './reports.en';
+import tasks from './tasks.en';
 import lock from './lock.en';
 import type zh from './zh-CN';
 
@@ -295,6 +296,7 @@ const en: typeof zh = {
   lock,
   devices,
   files,
+  tasks,
 };
 
 export default en;

@@ -4,6 +4,7 @@ import checkpoint from './checkpoint.zh-CN';
 import devices from './devices.zh-CN';
 import files from './files.zh-CN';
 import reports from './reports.zh-CN';
+import tasks from './tasks.zh-CN';
 import lock from './lock.zh-CN';
 export default {
   app: { title: '网格台账' },
@@ -293,4 +294,5 @@ export default {
   lock,
   devices,
   files,
+  tasks,
 };

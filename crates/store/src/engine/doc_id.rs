@@ -3,13 +3,19 @@
 //! An id names the document's kind, its owner (the township for the grid, a village for the
 //! rest) and, for documents cut by time, the bucket: `grid:<township>`, `ledger:<village>`,
 //! `care:<village>`, `gate:<village>`, `entries:<village>:<checkpoint>:<YYYY-MM-DD>` and
-//! `reports:<village>:<YYYY-MM>`. Every device derives the same id offline, and the relay reads
+//! `reports:<village>:<YYYY-MM>`, `tasks:<village>` and `answers:<village>`. Every device derives the same id offline, and the relay reads
 //! the scope from the id alone. The prefixes are data stored on every device and relay: the
 //! isolation documents keep `care` and the checkpoints documents `gate`.
 //!
 //! An entries id may also name a group: the days of one village's checkpoints in one month,
 //! `entries:<village>:*:<YYYY-MM>`, as a sync index lists finished days. Such an id has no
 //! checkpoint and a month as its bucket; access rules read it like any entries id.
+//!
+//! 核查 tasks are split in two kinds so that the relay's per-document rules say who does what:
+//! the township writes `tasks:<village>` (the village's grid workers only read it) and the
+//! grid workers write their answers into `answers:<village>`. The rows of a pushed list that
+//! matched no village sit in `tasks:<township>` (and their answers in `answers:<township>`):
+//! no village device's scope ever names the township's id, so only the township sees them.
 
 use std::fmt;
 
@@ -31,17 +37,24 @@ pub enum DocKind {
     Entries,
     /// The daily reports of one village and its groups in one month.
     Reports,
+    /// The 核查 tasks of one village, made by the township from pushed lists; or, under the
+    /// township's id, the rows of those lists that matched no village (township only).
+    Tasks,
+    /// The answers to the 核查 tasks of one village (or of the township's own list).
+    Answers,
 }
 
 impl DocKind {
     /// Every kind, in the order documents are listed.
-    pub const ALL: [DocKind; 6] = [
+    pub const ALL: [DocKind; 8] = [
         DocKind::Grid,
         DocKind::Ledger,
         DocKind::Isolation,
         DocKind::Checkpoint,
         DocKind::Entries,
         DocKind::Reports,
+        DocKind::Tasks,
+        DocKind::Answers,
     ];
 
     /// Stable name used in document ids: data on every device and relay, never renamed.
@@ -53,6 +66,8 @@ impl DocKind {
             DocKind::Checkpoint => "gate",
             DocKind::Entries => "entries",
             DocKind::Reports => "reports",
+            DocKind::Tasks => "tasks",
+            DocKind::Answers => "answers",
         }
     }
 
@@ -77,6 +92,8 @@ impl DocKind {
             DocKind::Checkpoint => &["checkpoint", "shift", "pass"],
             DocKind::Entries => &["entry"],
             DocKind::Reports => &["report"],
+            DocKind::Tasks => &["task"],
+            DocKind::Answers => &["answer"],
         }
     }
 }
@@ -206,6 +223,8 @@ mod tests {
             doc_id(DocKind::Checkpoint, "A"),
             entries_doc_id("A", "K", day),
             reports_doc_id("A", day),
+            doc_id(DocKind::Tasks, "A"),
+            doc_id(DocKind::Answers, "A"),
         ];
         for (id, kind) in ids.iter().zip(DocKind::ALL) {
             let parsed = DocId::parse(id).unwrap();
@@ -217,6 +236,7 @@ mod tests {
         assert_eq!(ids[3], "gate:A");
         assert_eq!(ids[4], "entries:A:K:2022-11-20");
         assert_eq!(ids[5], "reports:A:2022-11");
+        assert_eq!((ids[6].as_str(), ids[7].as_str()), ("tasks:A", "answers:A"));
         assert_eq!(village_of(&ids[4]), Some("A"));
         let group = DocId::parse("entries:A:*:2022-11").unwrap();
         assert!(group.is_group() && group.checkpoint.is_none());
@@ -245,6 +265,8 @@ mod tests {
             "reports:A:2022-11-20",
             "reports:A:2022-1x",
             "grid:T:x",
+            "tasks:A:B",
+            "answers:",
         ] {
             assert_eq!(DocId::parse(bad), None, "{bad}");
         }

@@ -40,6 +40,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             crate::reports::project::clear_rows(conn, id)?;
             &[]
         }
+        Some("task" | "answer") => {
+            crate::tasks::project::clear_rows(conn, id)?;
+            &[]
+        }
         _ => return clear_rows(conn, id),
     };
     for q in sql
@@ -90,6 +94,7 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
         conn.prepare_cached(sql)?.execute([id])?;
     }
     crate::reports::project::clear_rows(conn, id)?;
+    crate::tasks::project::clear_rows(conn, id)?;
     crate::checkpoint::project::clear_rows(conn, id)
 }
 
@@ -228,6 +233,7 @@ fn insert_rows(
             crate::isolation::project::insert(conn, kind, village, id, rec)?;
         }
         "report" => crate::reports::project::insert(conn, doc_id, village, id, rec)?,
+        "task" | "answer" => crate::tasks::project::insert(conn, doc_id, village, id, rec)?,
         _ => {
             crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
         }
@@ -435,6 +441,7 @@ fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
         .into_iter()
         .chain(crate::checkpoint::project::CANONICAL)
         .chain(crate::reports::project::CANONICAL)
+        .chain(crate::tasks::project::CANONICAL)
         .chain(owner::CANONICAL)
 }
 

@@ -414,6 +414,48 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 17: 核查 tasks from pushed lists and their answers (projections of `tasks:<home>` and
+    // `answers:<home>`; home is a village, or the township for rows that matched none).
+    (
+        r#"
+    CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        home TEXT NOT NULL,
+        village_id TEXT,
+        person_id TEXT,
+        match_by TEXT,
+        source TEXT NOT NULL,
+        category TEXT,
+        list_date TEXT,
+        name TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        id_valid INTEGER NOT NULL,
+        phone TEXT,
+        place TEXT,
+        note TEXT,
+        row_no INTEGER,
+        due TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        device TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX tasks_village ON tasks (village_id, due);
+    CREATE TABLE task_answers (
+        id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        home TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        note TEXT,
+        tag TEXT,
+        at TEXT NOT NULL,
+        device TEXT
+    );
+    CREATE INDEX task_answers_task ON task_answers (task_id, at);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

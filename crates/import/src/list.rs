@@ -1,0 +1,179 @@
+//! Lists pushed from above (公安、卫健: 姓名, 身份证号, 联系电话, 类别, 日期 …), read with the same
+//! reader, header finder and clean-up as the roster, into rows for the store's 核查 tasks.
+//!
+//! A pushed list is the sender's, not ours: nothing in a row is refused for being odd. An ID
+//! number that is not valid (a wrong check character, digits Excel already lost) is kept as
+//! written for the feedback sheet and is simply not matched on; a phone that is not one is
+//! kept likewise. Only rows with neither a name nor an ID number are skipped.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use gridbook_domain::validate::{parse_id_document, parse_phone};
+use gridbook_store::ListRow;
+use serde::Serialize;
+
+use crate::error::{ImportError, Result};
+use crate::header::{find_header, header_key, Field, Overrides, HEADER_SEARCH_ROWS};
+use crate::normalize::{clean, compact, lost_id_number, parse_date};
+use crate::read::{visit_rows, Cell, SheetRow};
+
+/// Header names of the list's own columns that the roster does not have.
+const CATEGORY: &[&str] = &[
+    "类别",
+    "人员类别",
+    "推送类别",
+    "风险类别",
+    "类型",
+    "人员类型",
+];
+const DATE: &[&str] = &[
+    "日期",
+    "推送日期",
+    "发现日期",
+    "报送日期",
+    "抵达日期",
+    "返乡日期",
+    "到达日期",
+    "时间",
+    "推送时间",
+];
+
+/// What a column of the list was taken for, for the import screen's mapping.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ListColumn {
+    /// The header as the file has it.
+    pub header: String,
+    /// name, id_number, phone, category, date, place, note; `None`: not used.
+    pub field: Option<&'static str>,
+}
+
+/// A pushed list as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListFile {
+    /// The columns and what each was taken for.
+    pub columns: Vec<ListColumn>,
+    /// Rows with a name or an ID number.
+    #[serde(skip)]
+    pub rows: Vec<ListRow>,
+}
+
+/// Reads a pushed list (.xlsx, .xls, .csv in UTF-8 or GBK); `map` overrides header names as
+/// `--map` does for the roster; ID numbers are checked as of `today`.
+pub fn read_list(
+    path: &Path,
+    sheet: Option<&str>,
+    map: &Overrides,
+    today: NaiveDate,
+) -> Result<ListFile> {
+    let limit = gridbook_store::MAX_LIST_ROWS;
+    let mut rows: Vec<SheetRow> = Vec::new();
+    visit_rows(path, sheet, &mut |r| {
+        if rows.len() > limit + HEADER_SEARCH_ROWS {
+            return Err(ImportError::unreadable(
+                format!("名单超过{limit}行，请分批导入"),
+                format!("the list has more than {limit} rows: import it in parts"),
+            ));
+        }
+        rows.push(r);
+        Ok(())
+    })?;
+    let header = find_header(&rows, map).ok_or_else(|| {
+        ImportError::unreadable(
+            "找不到表头：前30行中没有一行含“姓名”“身份证号”“联系电话”等列名",
+            "no header row: none of the first 30 rows names the name, ID number and phone columns",
+        )
+    })?;
+    // Columns the roster's fields leave unmapped may be the list's category or date.
+    let mut category_col = header.columns_of(Field::Tags).first().copied();
+    let mut date_col = None;
+    let mut columns = Vec::new();
+    for (i, (text, field)) in header.columns.iter().enumerate() {
+        let key = header_key(text);
+        let mut taken = match field {
+            Some(Field::Name) => Some("name"),
+            Some(Field::IdNumber) => Some("id_number"),
+            Some(Field::Phone) => Some("phone"),
+            Some(Field::Tags) => Some("category"),
+            Some(Field::Village | Field::Address | Field::Group) => Some("place"),
+            Some(Field::Note) => Some("note"),
+            _ => None,
+        };
+        if taken.is_none() && field.is_none_or(|f| f == Field::Residency) {
+            if category_col.is_none() && CATEGORY.contains(&key.as_str()) {
+                category_col = Some(i);
+                taken = Some("category");
+            } else if date_col.is_none() && DATE.contains(&key.as_str()) {
+                date_col = Some(i);
+                taken = Some("date");
+            }
+        }
+        if !text.trim().is_empty() {
+            columns.push(ListColumn {
+                header: text.clone(),
+                field: taken,
+            });
+        }
+    }
+    let places: Vec<usize> = [Field::Village, Field::Group, Field::Address]
+        .iter()
+        .flat_map(|f| header.columns_of(*f).iter().copied())
+        .collect();
+    let mut out = Vec::new();
+    for r in &rows[header.data_start..] {
+        let cell = |c: Option<usize>| c.and_then(|c| r.cells.get(c)).unwrap_or(&Cell::Empty);
+        let first = |f: Field| {
+            header
+                .columns_of(f)
+                .iter()
+                .filter_map(|c| r.cells.get(*c))
+                .find(|c| !c.is_blank())
+                .unwrap_or(&Cell::Empty)
+        };
+        let mut fixes = Vec::new();
+        let text = |c: &Cell, fixes: &mut Vec<&'static str>| {
+            Some(clean(c, fixes)).filter(|s| !s.is_empty())
+        };
+        let name = text(first(Field::Name), &mut fixes).map(|n| {
+            if n.is_ascii() {
+                n
+            } else {
+                compact(&n, &mut fixes)
+            }
+        });
+        let id_cell = first(Field::IdNumber);
+        if name.is_none() && id_cell.is_blank() {
+            continue;
+        }
+        let (id_number, id_valid) = match lost_id_number(id_cell) {
+            Some(_) => (id_cell.text().trim().to_owned(), false),
+            None => {
+                let t = compact(&clean(id_cell, &mut fixes), &mut fixes);
+                match parse_id_document(&t, None, today) {
+                    Ok(d) => (d.number, true),
+                    Err(_) => (t.to_uppercase(), false),
+                }
+            }
+        };
+        let phone = text(first(Field::Phone), &mut fixes).map(|p| {
+            let p = compact(&p, &mut fixes);
+            parse_phone(&p).map_or(p, |x| x.number)
+        });
+        let place: Vec<String> = places
+            .iter()
+            .filter_map(|c| text(cell(Some(*c)), &mut fixes))
+            .collect();
+        out.push(ListRow {
+            row: r.row,
+            name: name.unwrap_or_default(),
+            id_number,
+            id_valid,
+            phone,
+            category: text(cell(category_col), &mut fixes),
+            list_date: parse_date(cell(date_col)),
+            place: (!place.is_empty()).then(|| place.join(" ")),
+            note: text(first(Field::Note), &mut fixes),
+        });
+    }
+    Ok(ListFile { columns, rows: out })
+}

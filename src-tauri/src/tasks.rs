@@ -1,0 +1,87 @@
+//! Tauri commands of 核查任务: the township imports a pushed list and exports the feedback
+//! sheet, grid workers answer their village's tasks. One-line adapters over gridbook-import,
+//! the store and gridbook-export.
+
+use std::path::PathBuf;
+
+use gridbook_domain::task::Outcome;
+use gridbook_domain::RiskTag;
+use gridbook_export::{Format, Kind, Request};
+use gridbook_import::{read_list, ImportError, ListColumn};
+use gridbook_store::{Answered, TaskFilter, TaskImport, TaskRow};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::AppError;
+use crate::App;
+
+type R<T> = Result<T, AppError>;
+
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Store(s) => s.into(),
+            other => AppError::new("invalid", (other.zh(), other.to_string())),
+        }
+    }
+}
+
+/// What importing a list shows: the columns as read, and what became of the rows.
+#[derive(Debug, Serialize)]
+pub struct ImportedList {
+    columns: Vec<ListColumn>,
+    result: TaskImport,
+}
+
+#[tauri::command(async)]
+pub fn tasks_list(app: State<'_, App>, village: Option<String>, open: bool) -> R<Vec<TaskRow>> {
+    Ok(app.store.tasks(&TaskFilter {
+        village,
+        open,
+        ..TaskFilter::default()
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn task_close(
+    app: State<'_, App>,
+    task_id: String,
+    outcome: Outcome,
+    note: Option<String>,
+    tag: Option<RiskTag>,
+) -> R<Answered> {
+    app.wrote(
+        app.store
+            .close_task(&task_id, outcome, note.as_deref(), tag),
+    )
+}
+
+#[tauri::command(async)]
+pub fn tasks_import(
+    app: State<'_, App>,
+    path: PathBuf,
+    source: String,
+    due_hours: Option<u32>,
+) -> R<ImportedList> {
+    let list = read_list(&path, None, &Vec::new(), app.store.now_local().date())?;
+    let result = app.wrote(app.store.import_task_list(&source, due_hours, &list.rows))?;
+    Ok(ImportedList {
+        columns: list.columns,
+        result,
+    })
+}
+
+#[tauri::command(async)]
+pub fn tasks_export(app: State<'_, App>, out: PathBuf) -> R<gridbook_export::Outcome> {
+    let full_ids = app.store.may_export_full_ids()?;
+    let req = Request {
+        kind: Kind::Feedback,
+        format: Format::Xlsx,
+        out,
+        village: None,
+        from: None,
+        to: None,
+        full_ids,
+    };
+    app.wrote(gridbook_export::export(&app.store, &req))
+}
