@@ -676,6 +676,8 @@ export interface TownshipInfo {
   name: string;
   /** 监督举报电话 printed on every 公示单. */
   hotline: string | null;
+}
+
 /** A 核查 task (`gridbook tasks list --json`). */
 export interface TaskRow {
   task_id: string;
