@@ -404,6 +404,21 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 16: duplicate persons merged (疑似重复): a person's own `merged_into`, its own deletion
+    // (`removed`), and the survivor the merge map resolves it to (`deleted` is then 1, so a
+    // merged person leaves every list); indexes for the merge map and duplicate detection.
+    (
+        r#"
+    ALTER TABLE persons ADD COLUMN merged_into TEXT;
+    ALTER TABLE persons ADD COLUMN survivor TEXT;
+    ALTER TABLE persons ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX persons_merged_into ON persons (merged_into) WHERE merged_into IS NOT NULL;
+    CREATE INDEX persons_survivor ON persons (survivor) WHERE survivor IS NOT NULL;
+    CREATE INDEX persons_id_number ON persons (id_number) WHERE deleted = 0;
+    CREATE INDEX persons_dup_name ON persons (name, birth_date, phone, id) WHERE deleted = 0;
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.
