@@ -1,7 +1,7 @@
 //! Tauri commands for duplicate persons (疑似重复): the list, two persons side by side, merge
 //! and its undoing. One-line adapters over gridbook-store.
 
-use gridbook_store::{Duplicate, MergePreview};
+use gridbook_store::{Duplicate, MergePreview, PersonRow};
 use serde_json::{json, Value};
 use tauri::State;
 
@@ -36,4 +36,9 @@ pub fn unmerge_person(app: State<'_, App>, id: String) -> R<Value> {
             .unmerge_person(&id)
             .map(|()| json!({ "unmerged": id })),
     )
+}
+
+#[tauri::command(async)]
+pub fn merged_persons(app: State<'_, App>) -> R<Vec<PersonRow>> {
+    Ok(app.store.merged_persons()?)
 }

@@ -136,6 +136,7 @@ pub fn run() {
             duplicates::merge_preview,
             duplicates::merge_person,
             duplicates::unmerge_person,
+            duplicates::merged_persons,
             commands::record_history,
             commands::list_conflicts,
             commands::resolve_conflict,

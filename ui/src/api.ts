@@ -51,6 +51,7 @@ import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportOutcome, Printed } from './types';
+import type { Duplicate, MergePreview, Person } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -126,6 +127,12 @@ export const api = {
   listConflicts: () => call<Conflict[]>('list_conflicts'),
   resolveConflict: (recordId: string, field: string, value: string) =>
     call<null>('resolve_conflict', { recordId, field, value }),
+  duplicates: () => call<Duplicate[]>('duplicates'),
+  mergePreview: (a: string, b: string) => call<MergePreview>('merge_preview', { a, b }),
+  mergePerson: (id: string, into: string, fill: string[]) =>
+    call<{ merged: string; into: string }>('merge_person', { id, into, fill }),
+  unmergePerson: (id: string) => call<{ unmerged: string }>('unmerge_person', { id }),
+  mergedPersons: () => call<Person[]>('merged_persons'),
   coverage: (days: number, villageId?: string) =>
     call<CoverageRow[]>('coverage', villageId ? { days, villageId } : { days }),
   checkField: (field: CheckableField, value: string) => call<CheckResult>('check_field', { field, value }),

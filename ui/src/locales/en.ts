@@ -1,6 +1,7 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
 import isolation from './isolation.en';
 import checkpoint from './checkpoint.en';
+import duplicates from './duplicates.en';
 import devices from './devices.en';
 import files from './files.en';
 import reports from './reports.en';
@@ -277,6 +278,7 @@ const en: typeof zh = {
   reports,
   lock,
   devices,
+  duplicates,
   files,
 };
 

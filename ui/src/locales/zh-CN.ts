@@ -1,6 +1,7 @@
 // 简体中文 — the default language. en.ts must have the same keys (a unit test checks).
 import isolation from './isolation.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
+import duplicates from './duplicates.zh-CN';
 import devices from './devices.zh-CN';
 import files from './files.zh-CN';
 import reports from './reports.zh-CN';
@@ -275,5 +276,6 @@ export default {
   reports,
   lock,
   devices,
+  duplicates,
   files,
 };

@@ -415,7 +415,8 @@ const MIGRATIONS: &[(&str, bool)] = &[
     CREATE INDEX persons_merged_into ON persons (merged_into) WHERE merged_into IS NOT NULL;
     CREATE INDEX persons_survivor ON persons (survivor) WHERE survivor IS NOT NULL;
     CREATE INDEX persons_id_number ON persons (id_number) WHERE deleted = 0;
-    CREATE INDEX persons_dup_name ON persons (name, birth_date, phone, id) WHERE deleted = 0;
+    CREATE INDEX persons_name_birth ON persons (name, birth_date) WHERE deleted = 0;
+    CREATE INDEX persons_name_phone ON persons (name, phone) WHERE deleted = 0;
     "#,
         true,
     ),

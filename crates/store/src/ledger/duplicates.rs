@@ -112,32 +112,34 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             add(&ids, Reason::SameIdNumber);
         }
-        // Persons whose name another person has, by name: pairs are found within a name.
-        let mut st = conn.prepare(
-            "SELECT name, birth_date, phone, id FROM persons WHERE deleted = 0 AND name IN
-               (SELECT name FROM persons WHERE deleted = 0 GROUP BY name HAVING count(*) > 1)
-             ORDER BY name, id",
-        )?;
-        type Row = (String, Option<String>, Option<String>, String);
-        let rows: Vec<Row> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for same_name in rows.chunk_by(|a, b| a.0 == b.0) {
-            let mut by_birth: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-            let mut by_phone: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-            for (_, birth, phone, id) in same_name {
-                if let Some(b) = birth.as_deref().filter(|b| !b.is_empty()) {
-                    by_birth.entry(b).or_default().push(id.clone());
-                }
-                if let Some(p) = phone.as_deref().filter(|p| !p.is_empty()) {
-                    by_phone.entry(p).or_default().push(id.clone());
-                }
-            }
-            for ids in by_birth.values().filter(|v| v.len() > 1) {
-                add(ids, Reason::SameNameBirth);
-            }
-            for ids in by_phone.values().filter(|v| v.len() > 1) {
-                add(ids, Reason::SameNamePhone);
+        // Same name and birth date, same name and phone: grouped scans of their indexes,
+        // then the persons of each group (a handful) by the same index.
+        for (reason, groups, members) in [
+            (
+                Reason::SameNameBirth,
+                "SELECT name, birth_date FROM persons WHERE deleted = 0 AND birth_date != ''
+                 GROUP BY name, birth_date HAVING count(*) > 1",
+                "SELECT id FROM persons WHERE name = ?1 AND birth_date = ?2 AND deleted = 0
+                 ORDER BY id",
+            ),
+            (
+                Reason::SameNamePhone,
+                "SELECT name, phone FROM persons WHERE deleted = 0 AND phone != ''
+                 GROUP BY name, phone HAVING count(*) > 1",
+                "SELECT id FROM persons WHERE name = ?1 AND phone = ?2 AND deleted = 0
+                 ORDER BY id",
+            ),
+        ] {
+            let keys: Vec<(String, String)> = conn
+                .prepare(groups)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut st = conn.prepare_cached(members)?;
+            for (name, v) in keys {
+                let ids: Vec<String> = st
+                    .query_map([name, v], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                add(&ids, reason);
             }
         }
         let mut out: Vec<Duplicate> = found

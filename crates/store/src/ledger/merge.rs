@@ -273,6 +273,21 @@ impl Store {
         Ok(())
     }
 
+    /// Persons merged into another (not deleted), newest id order: where 撤销合并 is offered.
+    pub fn merged_persons(&self) -> Result<Vec<crate::PersonRow>> {
+        let g = self.lock();
+        let ids: Vec<String> = g
+            .conn
+            .prepare(
+                "SELECT id FROM persons WHERE survivor IS NOT NULL AND removed = 0 ORDER BY id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.iter()
+            .map(|id| self.person_row_locked(&g.conn, id))
+            .collect()
+    }
+
     /// Undoes the merge of `person` (it comes back into lists with its events). A merge made
     /// the other way at the same time on another device (a cycle) is undone with it.
     pub fn unmerge_person(&self, person: &str) -> Result<()> {

@@ -198,7 +198,15 @@ fn a_merge_hides_the_person_its_events_follow_and_history_shows_it() {
         .set_person(&gone, &[("name".into(), "张叁".into())])
         .is_err());
 
+    let listed: Vec<String> = s
+        .merged_persons()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(listed, vec![gone.clone()]);
     s.unmerge_person(&gone).unwrap();
+    assert!(s.merged_persons().unwrap().is_empty());
     assert_eq!(names(&s, "张三").len(), 2);
     assert_eq!(s.person(&keep).unwrap().doses, 1);
     assert_eq!(s.person(&gone).unwrap().merged_into, None);
