@@ -166,6 +166,8 @@ const en: typeof zh = {
       delete: 'Deleted',
       verify: 'Verified',
       resolve: 'Conflict resolved',
+      merge: 'Merged',
+      unmerge: 'Merge undone',
     },
   },
   conflicts: {
@@ -227,6 +229,7 @@ const en: typeof zh = {
     head_person_id: 'Head',
     last_verified: 'Verified',
     verified_at: 'Verified',
+    merged_into: 'Merged into',
   },
   codes: {
     risk: {

@@ -164,6 +164,8 @@ export default {
       delete: '删除',
       verify: '核查',
       resolve: '处理冲突',
+      merge: '合并',
+      unmerge: '撤销合并',
     },
   },
   conflicts: {
@@ -225,6 +227,7 @@ export default {
     head_person_id: '户主',
     last_verified: '核查',
     verified_at: '核查',
+    merged_into: '合并到',
   },
   codes: {
     risk: {

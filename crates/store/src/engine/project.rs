@@ -374,7 +374,9 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
         events(rec, "test.")
             .max()
             .map(|(at, result)| format!("{at} {}", result.unwrap_or_default())),
-        rec.str("merged_into").filter(|t| t != id),
+        // A merge names another person by its id; anything else a device wrote is no merge.
+        rec.str("merged_into")
+            .filter(|t| t != id && uuid::Uuid::parse_str(t).is_ok()),
     ])?;
     if !del {
         let rowid = conn.last_insert_rowid();

@@ -151,6 +151,15 @@ fn set_terms(conn: &Connection, rowid: i64, on: bool) -> Result<()> {
     Ok(())
 }
 
+/// Whether a person merged into another has this document number.
+pub(crate) fn number_merged(conn: &Connection, number: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM persons WHERE survivor IS NOT NULL AND removed = 0 AND id_number = ?1",
+        )?
+        .exists([number])?)
+}
+
 /// A person and the persons merged into it (whose events count for it), the person first.
 pub(crate) fn group_of(conn: &Connection, id: &str) -> Result<Vec<String>> {
     let mut out = vec![id.to_owned()];

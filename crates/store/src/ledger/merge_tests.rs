@@ -198,6 +198,11 @@ fn a_merge_hides_the_person_its_events_follow_and_history_shows_it() {
         .set_person(&gone, &[("name".into(), "张叁".into())])
         .is_err());
 
+    // Its number cannot be added again while it is merged.
+    let again = person("张三", &preview.persons[1].id_number, None);
+    assert!(s
+        .add_person(&preview.persons[0].household_id, &again)
+        .is_err());
     let listed: Vec<String> = s
         .merged_persons()
         .unwrap()
