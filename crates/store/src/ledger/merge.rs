@@ -40,6 +40,13 @@ pub(crate) fn links_of(conn: &Connection, id: &str) -> Result<Option<Vec<String>
     Ok(row.map(|m| std::iter::once(id.to_owned()).chain(m).collect()))
 }
 
+/// Whether any person's row is merged into `id` (whatever its state).
+pub(crate) fn merged_into_it(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM persons WHERE merged_into = ?1")?
+        .exists([id])?)
+}
+
 /// One person of a merge component, as its row holds it.
 struct Node {
     rowid: i64,
@@ -89,9 +96,15 @@ pub(crate) fn refresh(conn: &Connection, seeds: Vec<String>) -> Result<()> {
         "SELECT rowid, merged_into, removed, survivor, deleted FROM persons WHERE id = ?1",
     )?;
     let mut into = conn.prepare_cached("SELECT id FROM persons WHERE merged_into = ?1")?;
+    let mut seen = BTreeSet::new();
     while let Some(id) = queue.pop() {
-        if nodes.contains_key(&id) || nodes.len() >= MAX_COMPONENT {
+        if nodes.len() >= MAX_COMPONENT || !seen.insert(id.clone()) {
             continue;
+        }
+        // Persons merged into this one, even when it has no row (any more): they are resolved
+        // again without it.
+        for from in into.query_map([&id], |r| r.get::<_, String>(0))? {
+            queue.push(from?);
         }
         let Some(n) = row
             .query_row([&id], |r| {
@@ -108,9 +121,6 @@ pub(crate) fn refresh(conn: &Connection, seeds: Vec<String>) -> Result<()> {
             continue;
         };
         queue.extend(n.merged_into.clone());
-        for from in into.query_map([&id], |r| r.get::<_, String>(0))? {
-            queue.push(from?);
-        }
         nodes.insert(id, n);
     }
     let links = nodes
