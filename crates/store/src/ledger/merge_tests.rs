@@ -341,3 +341,50 @@ fn a_grid_worker_device_merges_only_within_its_village() {
     s.merge_person(&b, &a, &[]).unwrap();
     assert_eq!(names(&s, "张三"), vec![a]);
 }
+
+#[test]
+fn the_same_merge_on_two_stores_gives_one_survivor() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (sa, sb) = (
+        Store::open(da.path()).unwrap(),
+        Store::open(db.path()).unwrap(),
+    );
+    let v = sa.add_village("东山村").unwrap();
+    let x = household(
+        &sa,
+        &v,
+        "1组1号",
+        person("张三", &idn("19900314", 11), None),
+    );
+    let y = household(
+        &sa,
+        &v,
+        "2组5号",
+        person("张三", &idn("19900314", 23), None),
+    );
+    let township = sa.township_id().unwrap();
+    sb.set_setting("township_id", &township).unwrap();
+    let (grid, ledger) = (
+        doc_id(DocKind::Grid, &township),
+        doc_id(DocKind::Ledger, &v),
+    );
+    for d in [&grid, &ledger] {
+        sb.merge_doc_bytes(d, &sa.export_doc(d).unwrap()).unwrap();
+    }
+    sa.merge_person(&x, &y, &[]).unwrap();
+    sb.merge_person(&x, &y, &[]).unwrap();
+    sb.merge_doc_bytes(&ledger, &sa.export_doc(&ledger).unwrap())
+        .unwrap();
+    sa.merge_doc_bytes(&ledger, &sb.export_doc(&ledger).unwrap())
+        .unwrap();
+    for s in [&sa, &sb] {
+        assert_eq!(names(s, "张三"), vec![y.clone()]);
+        assert_eq!(
+            s.person(&x).unwrap().merged_into.as_deref(),
+            Some(y.as_str())
+        );
+        assert!(s.reindex(true).unwrap().equal);
+    }
+    sb.unmerge_person(&x).unwrap();
+    assert_eq!(names(&sb, "张三").len(), 2);
+}
