@@ -43,13 +43,14 @@ pub fn duplicates(store: &Store, json: bool, lang: Lang) -> R {
         let [a, b] = &d.persons;
         let (pa, pb) = (store.person(a)?, store.person(b)?);
         lines.push(format!(
-            "{}  {} {}  ↔  {} {}  {}",
+            "{}  {} {} {}  ↔  {} {} {}",
             label(lang, d.reason),
             pa.name,
+            pa.id_number,
             a,
             pb.name,
-            b,
-            pb.id_number
+            pb.id_number,
+            b
         ));
     }
     emit(false, &found, || {

@@ -451,8 +451,11 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
         PersonCmd::Show { id } => {
             let p = store.person(id)?;
             emit(json, &p, || {
+                let merged = p.merged_into.as_deref().map_or(String::new(), |to| {
+                    format!("  {} {to}", t(lang, "已合并到", "merged into"))
+                });
                 format!(
-                    "{}  {}  {}",
+                    "{}  {}  {}{merged}",
                     p.name,
                     p.id_number,
                     p.phone.as_deref().unwrap_or("-")

@@ -191,6 +191,10 @@ fn refused(code: &str, zh: String, en: String) -> StoreError {
     }
 }
 
+fn invalid(reason: &'static str, zh: String, en: String) -> StoreError {
+    StoreError::Invalid(gridbook_domain::FieldError::new("fill", reason, zh, en))
+}
+
 /// (village, merged_into, removed, survivor) of a person, whatever its merge state.
 type MergeState = (String, Option<String>, bool, Option<String>);
 
@@ -260,7 +264,7 @@ impl Store {
                 "plate" => (&from.plate, &to.plate),
                 "address" => (&from.address, &to.address),
                 other => {
-                    return Err(refused(
+                    return Err(invalid(
                         "not_fillable",
                         format!(
                             "字段“{other}”不能从被合并人员补全，可补全：{}",
