@@ -13,6 +13,8 @@
   const { notFound, touched, materialize, addPersonRecord, historyPush, ordered } = fake.lib;
   const REASONS = ['same_id_number', 'same_name_birth', 'same_name_phone'];
   const refused = (message) => ({ kind: 'refused', message });
+  /** Ids of the persons merged now (the readers below skip them). */
+  const mergedIds = new Set();
 
   const villageOf = (p) => materialize(state.households.get(p.household_id))?.village_id ?? null;
   const live = () => [...state.persons.values()].filter((p) => !p.deleted && !p.merged_into);
@@ -97,6 +99,7 @@
         }
       }
       gone.merged_into = keep.id;
+      mergedIds.add(gone.id);
       historyPush(gone.id, { what: 'merge', field: 'merged_into', old: null, new: keep.id });
       touched();
       return { merged: id, into };
@@ -107,6 +110,7 @@
       mayMerge([p]);
       historyPush(p.id, { what: 'unmerge', field: 'merged_into', old: p.merged_into, new: null });
       p.merged_into = null;
+      mergedIds.delete(p.id);
       touched();
       return { unmerged: id };
     },
@@ -118,7 +122,7 @@
   const wrap = (name) => {
     const inner = commands[name];
     commands[name] = (args) => {
-      const hidden = [...state.persons.values()].filter((p) => p.merged_into && !p.deleted);
+      const hidden = [...mergedIds].map((id) => state.persons.get(id)).filter((p) => p && p.merged_into && !p.deleted);
       hidden.forEach((p) => (p.deleted = true));
       try {
         return inner(args);
