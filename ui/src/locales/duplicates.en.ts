@@ -26,7 +26,7 @@ const en: typeof zh = {
   },
   merge: 'Merge',
   mergeTitle: 'Confirm merge',
-  mergeConfirm: 'Merge “{gone}” into “{keep}”? “{gone}” leaves every list and its records count for “{keep}”. What “{keep}” has stays as it is.',
+  mergeConfirm: 'Merge {gone} into {keep}? The merged person leaves every list and its records count for the one kept; what the one kept has stays as it is.',
   fill: 'Fill the empty {field} from the merged person',
   mergedDone: 'Merged',
   mergedList: 'Merged persons',

@@ -25,7 +25,7 @@ export default {
   },
   merge: '合并',
   mergeTitle: '确认合并',
-  mergeConfirm: '将“{gone}”合并到“{keep}”？“{gone}”将不再出现在名单中，其记录计入“{keep}”。保留人员的信息不变。',
+  mergeConfirm: '将 {gone} 合并到 {keep}？被合并人员将不再出现在名单中，其记录计入保留的人员；保留人员的信息不变。',
   fill: '用被合并人员的{field}补全（保留人员此项为空）',
   mergedDone: '已合并',
   mergedList: '已合并的人员',
