@@ -8,6 +8,7 @@
 
 mod commands;
 mod devices;
+mod duplicates;
 mod error;
 mod files;
 mod lock;
@@ -132,6 +133,11 @@ pub fn run() {
             commands::set_person,
             commands::set_household,
             commands::verify_household,
+            duplicates::duplicates,
+            duplicates::merge_preview,
+            duplicates::merge_person,
+            duplicates::unmerge_person,
+            duplicates::merged_persons,
             commands::record_history,
             commands::list_conflicts,
             commands::resolve_conflict,

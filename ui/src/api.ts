@@ -52,6 +52,7 @@ import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResul
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportOutcome, Printed, TownshipInfo } from './types';
 import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
+import type { Duplicate, MergePreview, Person } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -127,6 +128,12 @@ export const api = {
   listConflicts: () => call<Conflict[]>('list_conflicts'),
   resolveConflict: (recordId: string, field: string, value: string) =>
     call<null>('resolve_conflict', { recordId, field, value }),
+  duplicates: () => call<Duplicate[]>('duplicates'),
+  mergePreview: (a: string, b: string) => call<MergePreview>('merge_preview', { a, b }),
+  mergePerson: (id: string, into: string, fill: string[]) =>
+    call<{ merged: string; into: string }>('merge_person', { id, into, fill }),
+  unmergePerson: (id: string) => call<{ unmerged: string }>('unmerge_person', { id }),
+  mergedPersons: () => call<Person[]>('merged_persons'),
   coverage: (days: number, villageId?: string) =>
     call<CoverageRow[]>('coverage', villageId ? { days, villageId } : { days }),
   checkField: (field: CheckableField, value: string) => call<CheckResult>('check_field', { field, value }),

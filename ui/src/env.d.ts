@@ -14,3 +14,4 @@ declare module '*/fake-reports.js';
 declare module '*/fake-lock.js';
 declare module '*/fake-devices.js';
 declare module '*/fake-files.js';
+declare module '*/fake-duplicates.js';

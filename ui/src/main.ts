@@ -21,6 +21,7 @@ async function boot() {
     await import('../tests/fake-lock.js');
     await import('../tests/fake-devices.js');
     await import('../tests/fake-files.js');
+    await import('../tests/fake-duplicates.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);

@@ -33,6 +33,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/checkpoint/:id/entries', name: 'checkpoint-entries', component: () => import('./views/CheckpointEntries.vue') },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/Conflicts.vue') },
   { path: '/coverage', name: 'coverage', component: () => import('./views/Coverage.vue') },
+  { path: '/duplicates', name: 'duplicates', component: () => import('./views/Duplicates.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/Settings.vue') },
   { path: '/devices', name: 'devices', component: () => import('./views/Devices.vue') },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -106,6 +106,10 @@ export interface Person {
   address: string | null;
   doses: number;
   last_test: string | null;
+  /** The person this one is merged into, if merged (疑似重复 → 合并). */
+  merged_into?: string | null;
+  /** Persons merged into this one. */
+  merged?: string[];
 }
 
 export interface Conflict {
@@ -726,4 +730,21 @@ export interface TaskAnswered {
   outcome: TaskOutcome;
   at: string;
   tag: string | null;
+}
+
+/** Why two persons look like one (machine words; labels in duplicates.* locales). */
+export type DuplicateReason = 'same_id_number' | 'same_name_birth' | 'same_name_phone';
+
+/** Two persons that look like one (`duplicates`). */
+export interface Duplicate {
+  persons: [string, string];
+  reason: DuplicateReason;
+}
+
+/** Two persons side by side before a merge (`merge_preview`). */
+export interface MergePreview {
+  persons: [Person, Person];
+  addresses: [string, string];
+  villages: [string, string];
+  differing: string[];
 }

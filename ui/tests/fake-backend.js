@@ -954,6 +954,6 @@
     makeValidId: (birth, male) => makeId(birth, male),
     // For the feature fakes (fake-isolation.js, fake-checkpoint.js), which add their commands to
     // `commands` and keep their own state next to this one.
-    lib: { uuid, rand, pick, int, chance, Invalid, notFound, touched, search, checkPhone, iso, materialize, alive, residentsOf, publicPerson, pinyinOf },
+    lib: { uuid, rand, pick, int, chance, Invalid, notFound, touched, search, checkPhone, iso, materialize, alive, residentsOf, publicPerson, pinyinOf, addPersonRecord, historyPush, ordered },
   };
 })();

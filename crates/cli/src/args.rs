@@ -83,6 +83,9 @@ pub enum Cmd {
     },
     /// Import households and persons from a 一户一档 sheet (.xlsx, .xls, .csv).
     Import(crate::import::ImportArgs),
+    /// Pairs of persons that look like one (疑似重复): same ID number, same name and birth
+    /// date, same name and phone.
+    Duplicates,
     /// Households nobody verified in the last N days.
     Coverage {
         /// Households count as covered if verified within this many days.
@@ -583,6 +586,13 @@ pub enum PersonCmd {
     /// One person.
     Show {
         /// Person id.
+        id: String,
+    },
+    /// Merge a duplicate person into another (it leaves lists; its events count there).
+    Merge(crate::person_merge::MergeArgs),
+    /// Undo the merge of a person.
+    Unmerge {
+        /// Person id (the merged one).
         id: String,
     },
 }

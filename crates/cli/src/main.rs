@@ -13,6 +13,7 @@ mod import;
 mod isolation;
 mod lock;
 mod output;
+mod person_merge;
 mod quarantine;
 mod records;
 mod relay_ops;

@@ -333,6 +333,7 @@ pub fn run(cli: Cli) -> R {
         Cmd::Export(a) => crate::export::export(&store, a, json, lang)?,
         Cmd::Print(c) => crate::export::print(&store, c, json, lang)?,
         Cmd::Import(a) => crate::import::import(&store, a, json, lang)?,
+        Cmd::Duplicates => crate::person_merge::duplicates(&store, json, lang)?,
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
         Cmd::Tasks(c) => crate::tasks::tasks(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
@@ -480,11 +481,16 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
                 }
             });
         }
+        PersonCmd::Merge(a) => crate::person_merge::merge(store, a, json, lang)?,
+        PersonCmd::Unmerge { id } => crate::person_merge::unmerge(store, id, json, lang)?,
         PersonCmd::Show { id } => {
             let p = store.person(id)?;
             emit(json, &p, || {
+                let merged = p.merged_into.as_deref().map_or(String::new(), |to| {
+                    format!("  {} {to}", t(lang, "已合并到", "merged into"))
+                });
                 format!(
-                    "{}  {}  {}",
+                    "{}  {}  {}{merged}",
                     p.name,
                     p.id_number,
                     p.phone.as_deref().unwrap_or("-")

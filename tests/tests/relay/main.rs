@@ -13,6 +13,7 @@
 //! Finding the binary: as in tests/cli.rs, `$GRIDBOOK_BIN` if set, otherwise `cargo build -p
 //! gridbook` into the target directory and profile this test executable was built in.
 
+mod duplicates;
 mod faults;
 mod hostile;
 mod merge;

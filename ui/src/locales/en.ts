@@ -1,6 +1,7 @@
 // English. Same keys as zh-CN.ts (a unit test checks).
 import isolation from './isolation.en';
 import checkpoint from './checkpoint.en';
+import duplicates from './duplicates.en';
 import devices from './devices.en';
 import files from './files.en';
 import reports from './reports.en';
@@ -176,6 +177,8 @@ const en: typeof zh = {
       import: 'Imported',
       vaccination: 'Vaccination',
       test: 'Test',
+      merge: 'Merged',
+      unmerge: 'Merge undone',
     },
   },
   conflicts: {
@@ -244,6 +247,7 @@ const en: typeof zh = {
     created_at: 'Registered',
     birth_date: 'Birth date',
     id_kind: 'ID type',
+    merged_into: 'Merged into',
   },
   codes: {
     risk: {
@@ -295,6 +299,7 @@ const en: typeof zh = {
   reports,
   lock,
   devices,
+  duplicates,
   files,
   tasks,
 };

@@ -1,6 +1,7 @@
 // 简体中文 — the default language. en.ts must have the same keys (a unit test checks).
 import isolation from './isolation.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
+import duplicates from './duplicates.zh-CN';
 import devices from './devices.zh-CN';
 import files from './files.zh-CN';
 import reports from './reports.zh-CN';
@@ -174,6 +175,8 @@ export default {
       import: '导入',
       vaccination: '接种',
       test: '核酸',
+      merge: '合并',
+      unmerge: '撤销合并',
     },
   },
   conflicts: {
@@ -242,6 +245,7 @@ export default {
     created_at: '建档时间',
     birth_date: '出生日期',
     id_kind: '证件类型',
+    merged_into: '合并到',
   },
   codes: {
     risk: {
@@ -293,6 +297,7 @@ export default {
   reports,
   lock,
   devices,
+  duplicates,
   files,
   tasks,
 };

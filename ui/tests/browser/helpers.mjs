@@ -14,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, '..', '..');
 const DIST = join(UI, 'dist');
 // The fake backend, then the fakes of each feature (they add their commands to it).
-const FAKES = ['fake-backend.js', 'fake-isolation.js', 'fake-checkpoint.js', 'fake-reports.js', 'fake-lock.js', 'fake-devices.js', 'fake-files.js', 'fake-tasks.js'].map((f) => join(UI, 'tests', f));
+const FAKES = ['fake-backend.js', 'fake-isolation.js', 'fake-checkpoint.js', 'fake-reports.js', 'fake-lock.js', 'fake-devices.js', 'fake-files.js', 'fake-tasks.js', 'fake-duplicates.js'].map((f) => join(UI, 'tests', f));
 export const SHOTS = join(UI, 'tests', 'screenshots');
 
 export const PHONE = { width: 360, height: 740 };

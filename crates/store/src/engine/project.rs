@@ -116,6 +116,32 @@ pub fn project_record(
     id: &str,
     new: bool,
 ) -> Result<()> {
+    // A person's rows also depend on the persons merged into it or it into (see
+    // `ledger::merge`): the merge map is resolved again around the record, before and after.
+    let before = crate::ledger::merge::links_of(conn, id)?;
+    project_one(conn, doc_id, village, doc, id, new)?;
+    let after = crate::ledger::merge::links_of(conn, id)?;
+    if before.is_none() && after.is_none() {
+        return Ok(());
+    }
+    // A person in no merge (nothing linked from it before or after, nobody linked to it) has
+    // nothing to resolve: the common case costs one probe of a nearly empty index.
+    let linked = |l: &Option<Vec<String>>| l.as_ref().is_some_and(|v| v.len() > 1);
+    if linked(&before) || linked(&after) || crate::ledger::merge::merged_into_it(conn, id)? {
+        let seeds = before.into_iter().chain(after).flatten().collect();
+        crate::ledger::merge::refresh(conn, seeds)?;
+    }
+    Ok(())
+}
+
+fn project_one(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    doc: &Automerge,
+    id: &str,
+    new: bool,
+) -> Result<()> {
     let _ = new;
     let rec = read_record(doc, id)?;
     let projectable = rec
@@ -336,9 +362,9 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
     conn.prepare_cached(
         "INSERT INTO persons (id, household_id, village_id, name, gender, id_kind, id_number,
          birth_date, phone, relation, residency, tags, vulnerable, works_away, plate, address,
-         deleted, doses, last_test)
+         deleted, doses, last_test, merged_into, removed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-         ?19)",
+         ?19, ?20, ?17)",
     )?
     .execute(params![
         id,
@@ -362,6 +388,9 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
         events(rec, "test.")
             .max()
             .map(|(at, result)| format!("{at} {}", result.unwrap_or_default())),
+        // A merge names another person by its id; anything else a device wrote is no merge.
+        rec.str("merged_into")
+            .filter(|t| t != id && uuid::Uuid::parse_str(t).is_ok()),
     ])?;
     if !del {
         let rowid = conn.last_insert_rowid();
@@ -417,7 +446,7 @@ const CANONICAL: [(&str, &str); 12] = [
         "persons",
         "SELECT id, household_id, village_id, name, gender, id_kind, id_number, birth_date,
          phone, relation, residency, tags, vulnerable, works_away, plate, address, deleted,
-         doses, last_test
+         doses, last_test, merged_into, survivor, removed
          FROM persons ORDER BY id",
     ),
     (

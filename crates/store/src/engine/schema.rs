@@ -456,6 +456,24 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 18: duplicate persons merged (疑似重复): a person's own `merged_into`, its own deletion
+    // (`removed`), and the survivor the merge map resolves it to (`deleted` is then 1, so a
+    // merged person leaves every list); indexes for the merge map and duplicate detection
+    // (`deleted` in them too: SQLite reads a partial index's own condition column from the
+    // table otherwise, one row lookup per entry of a 400k-entry scan).
+    (
+        r#"
+    ALTER TABLE persons ADD COLUMN merged_into TEXT;
+    ALTER TABLE persons ADD COLUMN survivor TEXT;
+    ALTER TABLE persons ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX persons_merged_into ON persons (merged_into) WHERE merged_into IS NOT NULL;
+    CREATE INDEX persons_survivor ON persons (survivor) WHERE survivor IS NOT NULL;
+    CREATE INDEX persons_id_number ON persons (id_number, deleted) WHERE deleted = 0;
+    CREATE INDEX persons_name_birth ON persons (name, birth_date, deleted) WHERE deleted = 0;
+    CREATE INDEX persons_name_phone ON persons (name, phone, deleted) WHERE deleted = 0;
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

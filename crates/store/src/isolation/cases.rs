@@ -260,8 +260,9 @@ impl Store {
         let open: bool = g
             .conn
             .prepare_cached(
-                "SELECT 1 FROM cases WHERE person_id = ?1 AND deleted = 0
-                 AND status IN ('active', 'escalated', 'referred')",
+                "SELECT 1 FROM cases WHERE (person_id = ?1
+                   OR person_id IN (SELECT id FROM persons WHERE survivor = ?1))
+                 AND deleted = 0 AND status IN ('active', 'escalated', 'referred')",
             )?
             .exists([&person])?;
         if open {

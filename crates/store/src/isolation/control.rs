@@ -207,7 +207,9 @@ pub(crate) fn case_entries(
         "SELECT e.id, e.at, e.checkpoint_id, k.name, e.direction, e.suggested,
            e.decision, e.overridden, e.note, e.purpose
          FROM checkpoints k JOIN entries e ON e.checkpoint_id = k.id AND e.day >= ?2
-         WHERE k.village_id = ?3 AND e.person_id = ?1 ORDER BY e.at, e.device, e.id",
+         WHERE k.village_id = ?3 AND (e.person_id = ?1
+           OR e.person_id IN (SELECT id FROM persons WHERE survivor = ?1))
+         ORDER BY e.at, e.device, e.id",
     )?;
     let rows = st.query_map(params![person_id, start.to_string(), village], |r| {
         let at: String = r.get(1)?;

@@ -147,6 +147,14 @@ impl Inner {
                 format!("证件号码已登记在“{addr}”"),
                 format!("this ID number is already registered at '{addr}'"),
             )),
+            // A person merged into another keeps its number: adding it again would bring the
+            // duplicate back.
+            None if crate::ledger::merge::number_merged(&self.conn, number)? => Err(err(
+                "id_number",
+                "duplicate",
+                "证件号码已登记（该人员已合并到他人）".into(),
+                "this ID number is registered (the person was merged into another)".into(),
+            )),
             None => Ok(()),
         }
     }

@@ -111,14 +111,17 @@ pub struct ImportWritten {
 }
 
 /// Whether a person with this exact document number exists (through the search index's
-/// exact-number term, so it is one index lookup).
+/// exact-number term, so it is one index lookup), or a person merged into another has it (a
+/// merged person has no search terms: by the number's partial index): importing the same
+/// roster again must not bring a merged duplicate back.
 fn id_number_taken(conn: &Connection, number: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT 1 FROM search_terms t JOIN persons p ON p.rowid = t.person
              WHERE t.term = ?1 AND p.id_number = ?2 AND p.deleted = 0",
         )?
-        .exists([crate::ledger::search::id_term(number), number.to_owned()])?)
+        .exists([crate::ledger::search::id_term(number), number.to_owned()])?
+        || crate::ledger::merge::number_merged(conn, number)?)
 }
 
 fn split_codes(s: String) -> Vec<String> {

@@ -69,6 +69,10 @@ pub struct PersonRow {
     pub doses: i64,
     /// Latest test date and result.
     pub last_test: Option<String>,
+    /// The person this one is merged into (its survivor), if merged (see `ledger::merge`).
+    pub merged_into: Option<String>,
+    /// Persons merged into this one: their doses and tests count here.
+    pub merged: Vec<String>,
 }
 
 /// A household with its residents.
@@ -206,11 +210,17 @@ impl Store {
         self.person_row_locked(&g.conn, &pid)
     }
 
+    /// One person, merged or not (not deleted). Its doses and latest test are those of the
+    /// persons merged into it too.
     pub(crate) fn person_row_locked(&self, conn: &Connection, id: &str) -> Result<PersonRow> {
+        let merged = crate::ledger::merge::group_of(conn, id)?.split_off(1);
         conn.prepare_cached(
             "SELECT id, household_id, name, gender, id_kind, id_number, birth_date, phone, relation,
-               residency, tags, vulnerable, works_away, plate, address, doses, last_test
-             FROM persons p WHERE id = ?1 AND deleted = 0",
+               residency, tags, vulnerable, works_away, plate, address,
+               (SELECT sum(m.doses) FROM persons m WHERE m.id = p.id OR m.survivor = p.id),
+               (SELECT max(m.last_test) FROM persons m WHERE m.id = p.id OR m.survivor = p.id),
+               survivor
+             FROM persons p WHERE id = ?1 AND removed = 0",
         )?
         .query_row([id], |r| {
             let split = |s: String| -> Vec<String> {
@@ -234,6 +244,8 @@ impl Store {
                 address: r.get(14)?,
                 doses: r.get(15)?,
                 last_test: r.get(16)?,
+                merged_into: r.get(17)?,
+                merged: merged.clone(),
             })
         })
         .optional()?

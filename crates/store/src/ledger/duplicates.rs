@@ -1,0 +1,205 @@
+//! Duplicate detection (疑似重复): pairs of persons in lists now that look like one person.
+//!
+//! Three reasons, strongest first (a pair is listed once, with its strongest): the same ID
+//! number (two households registered the same person), the same name and birth date, the
+//! same name and phone. Each is answered from the partial indexes of migration 16 over the
+//! persons in lists (`deleted = 0`): grouped index scans, never a join of the table with
+//! itself, so 400k persons take well under the 2 s the issue allows (see docs/benchmarks.md).
+//!
+//! Persons sharing a value are listed as pairs with the first of them (by id): a group of
+//! three gives two pairs, and merging them one by one leaves one person.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::ledger::read::PersonRow;
+use crate::Store;
+
+/// Why two persons look like one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The same ID number in two records.
+    SameIdNumber,
+    /// The same name and birth date.
+    SameNameBirth,
+    /// The same name and phone.
+    SameNamePhone,
+}
+
+impl Reason {
+    /// The machine word (as in JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::SameIdNumber => "same_id_number",
+            Reason::SameNameBirth => "same_name_birth",
+            Reason::SameNamePhone => "same_name_phone",
+        }
+    }
+
+    /// The label shown (zh-CN).
+    pub fn zh(self) -> &'static str {
+        match self {
+            Reason::SameIdNumber => "证件号码相同",
+            Reason::SameNameBirth => "姓名、出生日期相同",
+            Reason::SameNamePhone => "姓名、电话相同",
+        }
+    }
+
+    /// The label shown (English).
+    pub fn en(self) -> &'static str {
+        match self {
+            Reason::SameIdNumber => "same ID number",
+            Reason::SameNameBirth => "same name and birth date",
+            Reason::SameNamePhone => "same name and phone",
+        }
+    }
+}
+
+/// Two persons that look like one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duplicate {
+    /// The two persons, smaller id first.
+    pub persons: [String; 2],
+    /// The strongest reason.
+    pub reason: Reason,
+}
+
+/// Two persons side by side before a merge, with the fields whose values differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergePreview {
+    /// The two persons as shown.
+    pub persons: [PersonRow; 2],
+    /// Their households' addresses.
+    pub addresses: [String; 2],
+    /// Their villages.
+    pub villages: [String; 2],
+    /// Fields (of the person row) whose values differ.
+    pub differing: Vec<&'static str>,
+}
+
+impl Store {
+    /// Every pair of persons in lists that look like one (see the module doc), by reason then
+    /// by ids.
+    pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
+        let g = self.lock();
+        let conn = &g.conn;
+        let mut found: BTreeMap<(String, String), Reason> = BTreeMap::new();
+        let mut add = |ids: &[String], reason: Reason| {
+            if let Some((first, rest)) = ids.split_first() {
+                for other in rest {
+                    found
+                        .entry((first.clone(), other.clone()))
+                        .or_insert(reason);
+                }
+            }
+        };
+        let numbers: Vec<String> = conn
+            .prepare(
+                "SELECT id_number FROM persons WHERE deleted = 0 AND id_number != ''
+                 GROUP BY id_number HAVING count(*) > 1",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut same = conn.prepare_cached(
+            "SELECT id FROM persons WHERE id_number = ?1 AND deleted = 0 ORDER BY id",
+        )?;
+        for n in numbers {
+            let ids: Vec<String> = same
+                .query_map([n], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            add(&ids, Reason::SameIdNumber);
+        }
+        // Same name and birth date, same name and phone: grouped scans of their indexes,
+        // then the persons of each group (a handful) by the same index.
+        for (reason, groups, members) in [
+            (
+                Reason::SameNameBirth,
+                "SELECT name, birth_date FROM persons WHERE deleted = 0 AND birth_date != ''
+                 GROUP BY name, birth_date HAVING count(*) > 1",
+                "SELECT id FROM persons WHERE name = ?1 AND birth_date = ?2 AND deleted = 0
+                 ORDER BY id",
+            ),
+            (
+                Reason::SameNamePhone,
+                "SELECT name, phone FROM persons WHERE deleted = 0 AND phone != ''
+                 GROUP BY name, phone HAVING count(*) > 1",
+                "SELECT id FROM persons WHERE name = ?1 AND phone = ?2 AND deleted = 0
+                 ORDER BY id",
+            ),
+        ] {
+            let keys: Vec<(String, String)> = conn
+                .prepare(groups)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut st = conn.prepare_cached(members)?;
+            for (name, v) in keys {
+                let ids: Vec<String> = st
+                    .query_map([name, v], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                add(&ids, reason);
+            }
+        }
+        let mut out: Vec<Duplicate> = found
+            .into_iter()
+            .map(|((a, b), reason)| Duplicate {
+                persons: [a, b],
+                reason,
+            })
+            .collect();
+        out.sort_by(|x, y| (x.reason, &x.persons).cmp(&(y.reason, &y.persons)));
+        Ok(out)
+    }
+
+    /// Two persons side by side, with the fields that differ (shown before merging).
+    pub fn merge_preview(&self, a: &str, b: &str) -> Result<MergePreview> {
+        let pa = self.person(a)?;
+        let pb = self.person(b)?;
+        let place = |p: &PersonRow| -> Result<(String, String)> {
+            let g = self.lock();
+            Ok(g.conn.query_row(
+                "SELECT COALESCE(h.address, ''), p.village_id FROM persons p
+                 LEFT JOIN households h ON h.id = p.household_id WHERE p.id = ?1",
+                [&p.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        };
+        let (aa, av) = place(&pa)?;
+        let (ba, bv) = place(&pb)?;
+        let fields: [(&'static str, String, String); 12] = [
+            ("name", pa.name.clone(), pb.name.clone()),
+            ("id_number", pa.id_number.clone(), pb.id_number.clone()),
+            ("gender", pa.gender.clone(), pb.gender.clone()),
+            ("birth_date", s(&pa.birth_date), s(&pb.birth_date)),
+            ("phone", s(&pa.phone), s(&pb.phone)),
+            ("relation", pa.relation.clone(), pb.relation.clone()),
+            ("residency", pa.residency.clone(), pb.residency.clone()),
+            ("tags", pa.tags.join(","), pb.tags.join(",")),
+            (
+                "vulnerable",
+                pa.vulnerable.join(","),
+                pb.vulnerable.join(","),
+            ),
+            ("plate", s(&pa.plate), s(&pb.plate)),
+            ("address", s(&pa.address), s(&pb.address)),
+            ("household", aa.clone(), ba.clone()),
+        ];
+        let differing = fields
+            .iter()
+            .filter(|(_, x, y)| x != y)
+            .map(|(f, _, _)| *f)
+            .collect();
+        Ok(MergePreview {
+            persons: [pa, pb],
+            addresses: [aa, ba],
+            villages: [av, bv],
+            differing,
+        })
+    }
+}
+
+fn s(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}

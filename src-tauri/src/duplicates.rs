@@ -1,0 +1,44 @@
+//! Tauri commands for duplicate persons (疑似重复): the list, two persons side by side, merge
+//! and its undoing. One-line adapters over gridbook-store.
+
+use gridbook_store::{Duplicate, MergePreview, PersonRow};
+use serde_json::{json, Value};
+use tauri::State;
+
+use crate::error::AppError;
+use crate::App;
+
+type R<T> = Result<T, AppError>;
+
+#[tauri::command(async)]
+pub fn duplicates(app: State<'_, App>) -> R<Vec<Duplicate>> {
+    Ok(app.store.duplicates()?)
+}
+
+#[tauri::command(async)]
+pub fn merge_preview(app: State<'_, App>, a: String, b: String) -> R<MergePreview> {
+    Ok(app.store.merge_preview(&a, &b)?)
+}
+
+#[tauri::command(async)]
+pub fn merge_person(app: State<'_, App>, id: String, into: String, fill: Vec<String>) -> R<Value> {
+    app.wrote(
+        app.store
+            .merge_person(&id, &into, &fill)
+            .map(|()| json!({ "merged": id, "into": into })),
+    )
+}
+
+#[tauri::command(async)]
+pub fn unmerge_person(app: State<'_, App>, id: String) -> R<Value> {
+    app.wrote(
+        app.store
+            .unmerge_person(&id)
+            .map(|()| json!({ "unmerged": id })),
+    )
+}
+
+#[tauri::command(async)]
+pub fn merged_persons(app: State<'_, App>) -> R<Vec<PersonRow>> {
+    Ok(app.store.merged_persons()?)
+}

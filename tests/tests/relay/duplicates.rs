@@ -1,0 +1,100 @@
+//! Duplicate persons merged through a real relay (issue 18, item 3): two devices merge the
+//! same pair in opposite directions offline, and every replica (the relay too) ends with the
+//! same single survivor; undoing the merge replicates; a grid worker's device cannot merge a
+//! person of another village.
+
+use super::*;
+
+/// Person ids of `search TEXT --json`.
+fn found(d: &Data, text: &str) -> Vec<String> {
+    array(&d.json(&format!("search {text}")))
+        .iter()
+        .map(|h| str_of(h, "person_id").to_owned())
+        .collect()
+}
+
+#[test]
+fn opposite_merges_offline_end_in_one_survivor_everywhere() {
+    let w = World::new(2, 6);
+    let (va, vb) = (&w.villages[0], &w.villages[1]);
+    let a = w.device("grid-worker", Some(va), "甲手机");
+    let b = w.device("grid-worker", Some(va), "乙手机");
+    let t = w.device("township", None, "乡镇电脑");
+    let (_, x) = w.household_of(va, 0);
+    let (_, y) = w.household_of(va, 1);
+    // The same person registered in two households: same name and phone.
+    a.ok(&format!("person set {x} name=重复甲 phone=13700001111"));
+    a.ok(&format!("person set {y} name=重复甲 phone=13700001111"));
+    a.sync();
+    b.sync();
+    let (small, large) = if x < y { (&x, &y) } else { (&y, &x) };
+    let dup = b.json("duplicates");
+    assert!(
+        array(&dup)
+            .iter()
+            .any(|d| d["persons"] == serde_json::json!([small, large])
+                && d["reason"] == "same_name_phone"),
+        "{dup}"
+    );
+    assert!(b.ok("duplicates").contains("姓名、电话相同"));
+
+    // Offline, in opposite directions.
+    a.ok(&format!("person merge {x} --into {y}"));
+    b.ok(&format!("person merge {y} --into {x}"));
+    for d in [&a, &b, &a, &t] {
+        d.sync();
+    }
+    for d in [&a.data, &b.data, &t.data, &w.relay] {
+        assert_eq!(
+            found(d, "重复甲"),
+            vec![small.clone()],
+            "{}",
+            d.path().display()
+        );
+        assert_eq!(d.person(large)["merged_into"], small.as_str());
+        assert_eq!(d.person(small)["merged_into"], Value::Null);
+        assert_eq!(d.person(small)["merged"], serde_json::json!([large]));
+        assert!(!array(&d.json("duplicates"))
+            .iter()
+            .any(|p| p["persons"] == serde_json::json!([small, large])));
+        let history = d.json(&format!("history {large}"));
+        assert!(
+            array(&history).iter().any(|h| h["what"] == "merge"),
+            "{history}"
+        );
+        d.reindex_check();
+    }
+
+    // Undone on the township's computer: both come back everywhere.
+    t.ok(&format!("person unmerge {large}"));
+    for d in [&t, &a, &b] {
+        d.sync();
+    }
+    for d in [&a.data, &b.data, &t.data, &w.relay] {
+        assert_eq!(found(d, "重复甲").len(), 2, "{}", d.path().display());
+        assert_eq!(d.person(large)["merged_into"], Value::Null);
+        assert_eq!(d.person(small)["merged_into"], Value::Null);
+        d.reindex_check();
+    }
+
+    // A grid worker's device cannot reach a person of another village: refused locally,
+    // nothing written.
+    let (_, z) = w.household_of(vb, 0);
+    let before = a.heads();
+    let out = a.run(&format!("person merge {x} --into {z}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到人员"));
+    assert_eq!(a.heads(), before);
+
+    // The township's computer enrolled again as village A's grid worker keeps both villages'
+    // documents: the merge across villages is refused by its role, with the reason.
+    let (_, token) = w.add_device("grid-worker", Some(va), "改作网格员");
+    t.ok(&format!("enroll --relay {} --token {token}", w.server.url));
+    let before = t.heads();
+    let out = t.run(&format!("person merge {x} --into {z}"));
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("跨村合并须由乡镇操作"), "{stderr}");
+    assert_eq!(t.heads(), before);
+    t.ok(&format!("person merge {x} --into {y}"));
+}

@@ -1,0 +1,37 @@
+// 简体中文 strings of the 疑似重复 screen (duplicate persons and merging);
+// duplicates.en.ts must have the same keys (a unit test checks).
+export default {
+  nav: '疑似重复',
+  title: '疑似重复人员',
+  hint: '以下人员可能重复登记。核对后将其中一人合并到另一人：被合并人员不再出现在名单中，其检测、接种、管控和卡口记录计入保留的人员。合并可以撤销。',
+  empty: '没有疑似重复人员',
+  reasons: {
+    same_id_number: '证件号码相同',
+    same_name_birth: '姓名、出生日期相同',
+    same_name_phone: '姓名、电话相同',
+  },
+  keep: '保留此人',
+  merged: '被合并',
+  differs: '不同',
+  fields: {
+    name: '姓名',
+    id_number: '证件号码',
+    birth_date: '出生日期',
+    phone: '电话',
+    household: '所在户',
+    village: '村（社区）',
+    plate: '车牌',
+    address: '住址',
+  },
+  merge: '合并',
+  mergeTitle: '确认合并',
+  mergeConfirm: '将 {gone} 合并到 {keep}？被合并人员将不再出现在名单中，其记录计入保留的人员；保留人员的信息不变。',
+  fill: '用被合并人员的{field}补全（保留人员此项为空）',
+  mergedDone: '已合并',
+  mergedList: '已合并的人员',
+  mergedInto: '已合并到 {name}',
+  unmerge: '撤销合并',
+  unmergeConfirm: '撤销“{name}”的合并？此人将重新出现在名单中。',
+  unmergedDone: '已撤销合并',
+  crossVillage: '跨村人员须由乡镇合并',
+};

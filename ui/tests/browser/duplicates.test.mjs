@@ -1,0 +1,90 @@
+// The 疑似重复 screen on the fake backend (tests/fake-duplicates.js), at phone and laptop sizes:
+// three planted pairs with their reasons in Chinese, the two persons side by side with the
+// differing fields highlighted; 合并 asks first, keeps the chosen person (an empty phone filled
+// only when ticked), and the merged person leaves the list and search; 撤销合并 brings it back.
+// Reachable from the township's overview and from the grid worker's ledger.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VIEWPORTS, callsOf, expectToast, startServer, withApp } from './helpers.mjs';
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(() => server.close());
+
+const search = (page, q) => page.evaluate((x) => window.__fake.commands.search_persons({ query: x, limit: 50 }), q);
+
+for (const viewport of VIEWPORTS) {
+  const size = `${viewport.width}x${viewport.height}`;
+  describe(`duplicates (${size})`, () => {
+    test('a grid worker merges a pair and undoes it', async () => {
+      await withApp(server, { viewport, hash: '#/households', fake: { duplicates: true } }, async (page, { shot }) => {
+        await page.locator('[data-test="to-duplicates"]').first().click();
+        const pairs = page.locator('[data-test="dup-pair"]');
+        await pairs.first().waitFor();
+        assert.equal(await pairs.count(), 3);
+        const reasons = await page.locator('[data-test="dup-reason"]').allInnerTexts();
+        assert.deepEqual(reasons.map((r) => r.trim()), ['证件号码相同', '姓名、出生日期相同', '姓名、电话相同']);
+        // Same name and birth date: the ID numbers, phones, households differ; the names do not.
+        const second = pairs.nth(1);
+        await second.locator('[data-test="dup-side"]').first().waitFor();
+        const diff = async (f) => second.locator(`[data-test="dup-side"]`).first().locator(`[data-field="${f}"]`).getAttribute('data-diff');
+        assert.equal(await diff('name'), '0');
+        assert.equal(await diff('id_number'), '1');
+        assert.equal(await diff('household'), '1');
+        await shot('duplicates');
+
+        // Keep the second person of the pair; the first has a plate the kept one lacks.
+        const sides = second.locator('[data-test="dup-side"]');
+        const goneId = await sides.nth(0).getAttribute('data-person');
+        const keepId = await sides.nth(1).getAttribute('data-person');
+        const goneName = (await sides.nth(0).locator('[data-field="name"] dd').innerText()).trim();
+        await sides.nth(1).locator('[data-test="dup-keep"]').click();
+        const fills = second.locator('[data-test="dup-fill"]');
+        const fillFields = await fills.evaluateAll((els) => els.map((e) => e.getAttribute('data-field')));
+        await second.locator('[data-test="dup-merge"]').click();
+        await page.locator('.van-dialog', { hasText: '确认合并' }).waitFor();
+        await shot('duplicates-confirm');
+        await page.locator('.van-dialog__confirm').click();
+        await expectToast(page, '已合并');
+        const merge = (await callsOf(page, 'merge_person')).at(-1).args;
+        assert.deepEqual(merge, { id: goneId, into: keepId, fill: [] }, `nothing filled unless ticked (offered: ${fillFields})`);
+        await page.locator('[data-test="merged-row"]').first().waitFor();
+        assert.equal(await pairs.count(), 2);
+        const hits = await search(page, goneName);
+        assert.ok(!hits.some((h) => h.person_id === goneId), 'the merged person left search');
+        assert.ok(hits.some((h) => h.person_id === keepId));
+        await shot('duplicates-merged');
+
+        await page.locator(`[data-test="merged-row"][data-person="${goneId}"] [data-test="unmerge"]`).click();
+        await page.locator('.van-dialog__confirm').click();
+        await expectToast(page, '已撤销合并');
+        await page.locator('[data-test="merged-row"]').waitFor({ state: 'detached' });
+        assert.equal(await pairs.count(), 3);
+        assert.ok((await search(page, goneName)).some((h) => h.person_id === goneId));
+      });
+    });
+
+    test('the township reaches it from the overview and fills an empty phone when ticked', async () => {
+      await withApp(server, { viewport, hash: '#/overview', fake: { duplicates: true, role: 'township' } }, async (page) => {
+        await page.locator('[data-test="to-duplicates"]').first().click();
+        const first = page.locator('[data-test="dup-pair"]').first();
+        await first.locator('[data-test="dup-side"]').first().waitFor();
+        // The same ID number: one of the two has a phone, the other none.
+        const sides = first.locator('[data-test="dup-side"]');
+        const phones = await sides.locator('[data-field="phone"] dd').allInnerTexts();
+        const keep = phones[0].trim() === '—' ? 0 : 1;
+        await sides.nth(keep).locator('[data-test="dup-keep"]').click();
+        await first.locator('[data-test="dup-fill"][data-field="phone"]').click();
+        await first.locator('[data-test="dup-merge"]').click();
+        await page.locator('.van-dialog__confirm').click();
+        await expectToast(page, '已合并');
+        const args = (await callsOf(page, 'merge_person')).at(-1).args;
+        assert.deepEqual(args.fill, ['phone']);
+        const kept = await page.evaluate((id) => window.__fake.state.persons.get(id).phone, args.into);
+        assert.equal(kept, phones[1 - keep].trim());
+      });
+    });
+  });
+}

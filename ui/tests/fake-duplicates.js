@@ -1,0 +1,138 @@
+// The fake backend's duplicate persons commands (疑似重复 and merging), added to
+// window.__fake.commands (see fake-backend.js). Like the store: pairs with the same ID number,
+// the same name and birth date, or the same name and phone, strongest reason first; a merge
+// sets the merged person's `merged_into` (it leaves lists and search), can be undone, and a
+// grid worker's device merges only within its village. With __FAKE_OPTS.duplicates, three such
+// pairs are planted in the device's village (the first village on a township device).
+// Tests reach the state through window.__fake.duplicates.
+(function installFakeDuplicates() {
+  const g = globalThis;
+  if (!g.__fake || g.__fake.duplicates) return;
+  const fake = g.__fake;
+  const { state, commands } = fake;
+  const { notFound, touched, materialize, addPersonRecord, historyPush, ordered } = fake.lib;
+  const REASONS = ['same_id_number', 'same_name_birth', 'same_name_phone'];
+  const refused = (message) => ({ kind: 'refused', message });
+  /** Ids of the persons merged now (the readers below skip them). */
+  const mergedIds = new Set();
+
+  const villageOf = (p) => materialize(state.households.get(p.household_id))?.village_id ?? null;
+  const live = () => [...state.persons.values()].filter((p) => !p.deleted && !p.merged_into);
+
+  function plant() {
+    const village = state.village_id || state.villages[0]?.id;
+    const hs = ordered(village).slice(0, 6).map((h) => materialize(h));
+    if (hs.length < 6) return;
+    const head = (h) => state.persons.get(h.head_person_id);
+    const copy = (src, home, over) =>
+      addPersonRecord(home.id, { ...src, id: undefined, relation: 'other', tags: [], vulnerable: [], ...over });
+    // The same ID number in two households; same name and birth date (another number, a phone);
+    // same name and phone (another birth date).
+    const a = head(hs[0]);
+    copy(a, hs[3], { phone: a.phone ? null : '13912345678' });
+    const b = head(hs[1]);
+    copy(b, hs[4], { id_number: fake.makeValidId(b.birth_date || '1980-01-01', b.gender === 'male'), phone: '13800001111', plate: '蒙K12345' });
+    const c = head(hs[2]);
+    copy(c, hs[5], { id_number: fake.makeValidId('1961-06-01', true), birth_date: '1961-06-01', phone: c.phone || '13700002222' });
+    if (!c.phone) c.phone = '13700002222';
+    touched();
+  }
+
+  function duplicates() {
+    const found = new Map();
+    const add = (ids, reason) => {
+      ids.sort();
+      for (const other of ids.slice(1)) {
+        const key = `${ids[0]}|${other}`;
+        if (!found.has(key)) found.set(key, { persons: [ids[0], other], reason });
+      }
+    };
+    const groups = [new Map(), new Map(), new Map()];
+    for (const p of live()) {
+      const keys = [p.id_number, p.birth_date && `${p.name}|${p.birth_date}`, p.phone && `${p.name}|${p.phone}`];
+      keys.forEach((k, i) => k && groups[i].set(k, [...(groups[i].get(k) || []), p.id]));
+    }
+    groups.forEach((m, i) => m.forEach((ids) => ids.length > 1 && add(ids, REASONS[i])));
+    return [...found.values()].sort(
+      (x, y) => REASONS.indexOf(x.reason) - REASONS.indexOf(y.reason) || x.persons.join().localeCompare(y.persons.join()),
+    );
+  }
+
+  const person = (id) => {
+    const p = state.persons.get(id);
+    if (!p || p.deleted) throw notFound('人员');
+    return p;
+  };
+  const shown = (p) => {
+    const { _py, _pyi, deleted, ...rest } = p;
+    void _py; void _pyi; void deleted;
+    const merged = [...state.persons.values()].filter((m) => m.merged_into === p.id && !m.deleted).map((m) => m.id);
+    return { ...rest, merged_into: p.merged_into ?? null, merged };
+  };
+  function mayMerge(ps) {
+    if (state.role !== 'township' && ps.some((p) => villageOf(p) !== state.village_id)) {
+      throw refused('两人不在本村，跨村合并须由乡镇操作');
+    }
+  }
+
+  Object.assign(commands, {
+    duplicates: () => duplicates(),
+    merge_preview: ({ a, b }) => {
+      const ps = [person(a), person(b)];
+      const addr = ps.map((p) => materialize(state.households.get(p.household_id))?.address ?? '');
+      const f = (p, k) => (Array.isArray(p[k]) ? p[k].join(',') : p[k] ?? '');
+      const differing = ['name', 'id_number', 'gender', 'birth_date', 'phone', 'relation', 'residency', 'tags', 'vulnerable', 'plate', 'address']
+        .filter((k) => f(ps[0], k) !== f(ps[1], k));
+      if (addr[0] !== addr[1]) differing.push('household');
+      return { persons: ps.map(shown), addresses: addr, villages: ps.map(villageOf), differing };
+    },
+    merge_person: ({ id, into, fill }) => {
+      if (id === into) throw refused('不能把人员合并到其本人');
+      const gone = person(id), keep = person(into);
+      if (gone.merged_into || keep.merged_into) throw refused('其中一人已合并，请先撤销合并');
+      mayMerge([gone, keep]);
+      for (const f of fill || []) {
+        if (!['phone', 'plate', 'address'].includes(f)) throw { kind: 'invalid', message: `字段“${f}”不能从被合并人员补全` };
+        if (!keep[f] && gone[f]) {
+          historyPush(keep.id, { what: 'merge', field: f, old: null, new: gone[f] });
+          keep[f] = gone[f];
+        }
+      }
+      gone.merged_into = keep.id;
+      mergedIds.add(gone.id);
+      historyPush(gone.id, { what: 'merge', field: 'merged_into', old: null, new: keep.id });
+      touched();
+      return { merged: id, into };
+    },
+    unmerge_person: ({ id }) => {
+      const p = person(id);
+      if (!p.merged_into) throw refused('该人员未被合并');
+      mayMerge([p]);
+      historyPush(p.id, { what: 'unmerge', field: 'merged_into', old: p.merged_into, new: null });
+      p.merged_into = null;
+      mergedIds.delete(p.id);
+      touched();
+      return { unmerged: id };
+    },
+    merged_persons: () => [...state.persons.values()].filter((p) => !p.deleted && p.merged_into).map(shown),
+  });
+
+  // Merged persons leave lists and search, as the store's projection makes them: the fake's
+  // readers skip `deleted`, so a merge is seen through it and restored on unmerge.
+  const wrap = (name) => {
+    const inner = commands[name];
+    commands[name] = (args) => {
+      const hidden = [...mergedIds].map((id) => state.persons.get(id)).filter((p) => p && p.merged_into && !p.deleted);
+      hidden.forEach((p) => (p.deleted = true));
+      try {
+        return inner(args);
+      } finally {
+        hidden.forEach((p) => (p.deleted = false));
+      }
+    };
+  };
+  ['search_persons', 'household_detail', 'list_households', 'villages', 'app_status', 'coverage'].forEach((n) => commands[n] && wrap(n));
+
+  if (g.__FAKE_OPTS?.duplicates) plant();
+  fake.duplicates = { duplicates, plant };
+})();
