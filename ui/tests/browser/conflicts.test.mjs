@@ -69,7 +69,7 @@ for (const viewport of VIEWPORTS) {
         await shot('conflicts-resolved');
 
         // Back on the household: no banner, the picked values are shown.
-        await page.locator('.van-nav-bar__left').first().click();
+        await page.locator('[data-test="conflicts"] .van-nav-bar__left').click();
         await page.locator('[data-test="household-detail"]').waitFor();
         await page.locator('a.tel', { hasText: '13900002222' }).waitFor();
         assert.equal(await page.locator('[data-test="conflict-banner"]').count(), 0);
