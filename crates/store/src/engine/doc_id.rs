@@ -3,7 +3,7 @@
 //! An id names the document's kind, its owner (the township for the grid, a village for the
 //! rest) and, for documents cut by time, the bucket: `grid:<township>`, `ledger:<village>`,
 //! `care:<village>`, `gate:<village>`, `entries:<village>:<checkpoint>:<YYYY-MM-DD>` and
-//! `reports:<village>:<YYYY-MM>`. Every device derives the same id offline, and the relay reads
+//! `reports:<village>:<YYYY-MM>` and `control:<village>`. Every device derives the same id offline, and the relay reads
 //! the scope from the id alone. The prefixes are data stored on every device and relay: the
 //! isolation documents keep `care` and the checkpoints documents `gate`.
 //!
@@ -31,17 +31,22 @@ pub enum DocKind {
     Entries,
     /// The daily reports of one village and its groups in one month.
     Reports,
+    /// The village's part of the township control list (管控名单): one record per isolation
+    /// case with a keyed hash of the ID number and the dates, no name or address; read by
+    /// the checkpoints of every village of the township.
+    Control,
 }
 
 impl DocKind {
     /// Every kind, in the order documents are listed.
-    pub const ALL: [DocKind; 6] = [
+    pub const ALL: [DocKind; 7] = [
         DocKind::Grid,
         DocKind::Ledger,
         DocKind::Isolation,
         DocKind::Checkpoint,
         DocKind::Entries,
         DocKind::Reports,
+        DocKind::Control,
     ];
 
     /// Stable name used in document ids: data on every device and relay, never renamed.
@@ -53,6 +58,7 @@ impl DocKind {
             DocKind::Checkpoint => "gate",
             DocKind::Entries => "entries",
             DocKind::Reports => "reports",
+            DocKind::Control => "control",
         }
     }
 
@@ -77,6 +83,7 @@ impl DocKind {
             DocKind::Checkpoint => &["checkpoint", "shift", "pass"],
             DocKind::Entries => &["entry"],
             DocKind::Reports => &["report"],
+            DocKind::Control => &["control"],
         }
     }
 }
@@ -206,6 +213,7 @@ mod tests {
             doc_id(DocKind::Checkpoint, "A"),
             entries_doc_id("A", "K", day),
             reports_doc_id("A", day),
+            doc_id(DocKind::Control, "A"),
         ];
         for (id, kind) in ids.iter().zip(DocKind::ALL) {
             let parsed = DocId::parse(id).unwrap();
@@ -217,6 +225,8 @@ mod tests {
         assert_eq!(ids[3], "gate:A");
         assert_eq!(ids[4], "entries:A:K:2022-11-20");
         assert_eq!(ids[5], "reports:A:2022-11");
+        assert_eq!(ids[6], "control:A");
+        assert_eq!(village_of(&ids[6]), Some("A"));
         assert_eq!(village_of(&ids[4]), Some("A"));
         let group = DocId::parse("entries:A:*:2022-11").unwrap();
         assert!(group.is_group() && group.checkpoint.is_none());
@@ -245,6 +255,8 @@ mod tests {
             "reports:A:2022-11-20",
             "reports:A:2022-1x",
             "grid:T:x",
+            "control:A:B",
+            "control:",
         ] {
             assert_eq!(DocId::parse(bad), None, "{bad}");
         }

@@ -40,6 +40,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             crate::reports::project::clear_rows(conn, id)?;
             &[]
         }
+        Some("control") => {
+            crate::isolation::control_list::clear_rows(conn, id)?;
+            &[]
+        }
         _ => return clear_rows(conn, id),
     };
     for q in sql
@@ -90,6 +94,7 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
         conn.prepare_cached(sql)?.execute([id])?;
     }
     crate::reports::project::clear_rows(conn, id)?;
+    crate::isolation::control_list::clear_rows(conn, id)?;
     crate::checkpoint::project::clear_rows(conn, id)
 }
 
@@ -226,6 +231,7 @@ fn insert_rows(
             crate::isolation::project::insert(conn, kind, village, id, rec)?;
         }
         "report" => crate::reports::project::insert(conn, doc_id, village, id, rec)?,
+        "control" => crate::isolation::control_list::insert(conn, village, id, rec)?,
         _ => {
             crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
         }
@@ -433,6 +439,7 @@ fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
         .into_iter()
         .chain(crate::checkpoint::project::CANONICAL)
         .chain(crate::reports::project::CANONICAL)
+        .chain(crate::isolation::control_list::CANONICAL)
         .chain(owner::CANONICAL)
 }
 

@@ -23,7 +23,7 @@ pub struct ReindexReport {
     pub applied: bool,
 }
 
-const PROJECTION_TABLES: [&str; 18] = [
+const PROJECTION_TABLES: [&str; 19] = [
     "policies",
     "cases",
     "visits",
@@ -42,6 +42,7 @@ const PROJECTION_TABLES: [&str; 18] = [
     "pass_uses",
     "shifts",
     "reports",
+    "control_list",
 ];
 
 impl Store {
