@@ -49,6 +49,7 @@ pub use error::{what_zh, Result, StoreError};
 pub use grid::villages::{group_number, GroupRow, VillageRow};
 pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation::control::{ExcludedMember, IsolationRow};
+pub use isolation::control_list::id_hash;
 pub use isolation::read::{DueRow, PolicyRow};
 pub use ledger::households::{NewHousehold, NewPerson};
 pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdRow, PersonRow};

@@ -10,7 +10,8 @@ use gridbook_store::forms::EntryForm;
 use gridbook_store::{doc_id, DocKind, NewCase, NewCheck, NewHousehold, NewPerson, Place, Store};
 
 fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .expect("the test's setup and store calls succeed")
 }
 
 /// A valid mainland ID number with sequence `n` (birth 1980-01-01, region 110105).
@@ -38,14 +39,19 @@ fn household(store: &Store, village: &str, address: &str, name: &str, idn: &str)
             },
             ..NewHousehold::default()
         })
-        .unwrap();
+        .expect("the test's setup and store calls succeed");
     head
 }
 
 /// Copies document `id` from one store to another (what a sync through the relay gives).
 fn copy(from: &Store, to: &Store, id: &str) {
-    to.merge_doc_bytes(id, &from.export_doc(id).unwrap())
-        .unwrap();
+    to.merge_doc_bytes(
+        id,
+        &from
+            .export_doc(id)
+            .expect("the test's setup and store calls succeed"),
+    )
+    .expect("the test's setup and store calls succeed");
 }
 
 fn out_form(checkpoint: &str, name: &str, idn: &str) -> EntryForm {
@@ -63,41 +69,60 @@ fn out_form(checkpoint: &str, name: &str, idn: &str) -> EntryForm {
 
 #[test]
 fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds_nothing_else() {
-    let (db, da) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (db, da) = (
+        tempfile::tempdir().expect("the test's setup and store calls succeed"),
+        tempfile::tempdir().expect("the test's setup and store calls succeed"),
+    );
     // B's store plays the township and B's grid worker: it makes the grid and both villages.
-    let b = Store::open(db.path()).unwrap();
+    let b = Store::open(db.path()).expect("the test's setup and store calls succeed");
     b.set_now(Some(at("2026-12-07T09:00")));
-    let village_a = b.add_village("甲村").unwrap();
-    let village_b = b.add_village("乙村").unwrap();
-    let township = b.township_id().unwrap();
+    let village_a = b
+        .add_village("甲村")
+        .expect("the test's setup and store calls succeed");
+    let village_b = b
+        .add_village("乙村")
+        .expect("the test's setup and store calls succeed");
+    let township = b
+        .township_id()
+        .expect("the test's setup and store calls succeed");
     let isolated = id_number(17);
     let person = household(&b, &village_b, "乙村三组9号", "王秘密", &isolated);
     let case = b
         .start_case(&NewCase {
             person_id: person.clone(),
             policy: "home-isolation".into(),
-            start: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+            start: NaiveDate::from_ymd_opt(2026, 12, 5)
+                .expect("the test's setup and store calls succeed"),
             place: Place::Home,
             site: None,
             reason: None,
             team: Vec::new(),
         })
-        .unwrap();
+        .expect("the test's setup and store calls succeed");
     let control_b = doc_id(DocKind::Control, &village_b);
-    assert!(b.doc_heads().unwrap().iter().any(|(d, _)| *d == control_b));
+    assert!(b
+        .doc_heads()
+        .expect("the test's setup and store calls succeed")
+        .iter()
+        .any(|(d, _)| *d == control_b));
 
     // A's checkpoint store: its village's ledger, the grid and B's control list only.
-    let a = Store::open(da.path()).unwrap();
+    let a = Store::open(da.path()).expect("the test's setup and store calls succeed");
     a.set_now(Some(at("2026-12-07T14:05")));
-    a.set_setting("township_id", &township).unwrap();
+    a.set_setting("township_id", &township)
+        .expect("the test's setup and store calls succeed");
     copy(&b, &a, &doc_id(DocKind::Grid, &township));
     copy(&b, &a, &control_b);
     let own = id_number(21);
     household(&a, &village_a, "甲村一组1号", "李四", &own);
-    let checkpoint = a.add_checkpoint(&village_a, "甲村村口", None).unwrap();
+    let checkpoint = a
+        .add_checkpoint(&village_a, "甲村村口", None)
+        .expect("the test's setup and store calls succeed");
 
     // The match card: B's person by whole ID number, with B's name and the state.
-    let hits = a.match_residents(&checkpoint, &isolated, 8).unwrap();
+    let hits = a
+        .match_residents(&checkpoint, &isolated, 8)
+        .expect("the test's setup and store calls succeed");
     assert_eq!(hits.len(), 1, "{hits:?}");
     let iso = hits[0].isolation.as_ref().expect("a state");
     assert_eq!(hits[0].matched, "control");
@@ -108,10 +133,12 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     // An ID tail is no whole number: no hash, no control hit.
     assert!(a
         .match_residents(&checkpoint, &isolated[12..], 8)
-        .unwrap()
+        .expect("the test's setup and store calls succeed")
         .is_empty());
     // The own resident keeps the ledger path, with no state.
-    let mine = a.match_residents(&checkpoint, &own, 8).unwrap();
+    let mine = a
+        .match_residents(&checkpoint, &own, 8)
+        .expect("the test's setup and store calls succeed");
     assert_eq!(mine.len(), 1);
     assert_eq!(
         (mine[0].name.as_str(), mine[0].isolation.is_none()),
@@ -121,14 +148,14 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     // The entry's suggestion follows the township's isolation rule: turned back, with why.
     let preview = a
         .preview_entry(&out_form(&checkpoint, "王某", &isolated))
-        .unwrap();
+        .expect("the test's setup and store calls succeed");
     assert_eq!(preview.decision, Decision::TurnBack);
     assert_eq!(preview.reasons[0].code, "isolation");
     assert_eq!(preview.reasons[0].zh, "居家隔离第3天，至12月18日");
     assert_eq!(preview.person_id, None);
     let own_preview = a
         .preview_entry(&out_form(&checkpoint, "李四", &own))
-        .unwrap();
+        .expect("the test's setup and store calls succeed");
     assert_eq!(own_preview.decision, Decision::Allow);
 
     // A's file holds no name or address of B (the list has none; the ledger of B is not here).
@@ -153,28 +180,37 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
             by: None,
         },
     )
-    .unwrap();
+    .expect("the test's setup and store calls succeed");
     copy(&b, &a, &control_b);
     let p = a
         .preview_entry(&out_form(&checkpoint, "王某", &isolated))
-        .unwrap();
+        .expect("the test's setup and store calls succeed");
     assert_eq!(p.decision, Decision::Observe, "{p:?}");
-    assert_eq!(p.isolation.as_ref().unwrap().kind, "referral");
+    assert_eq!(
+        p.isolation
+            .as_ref()
+            .expect("the test's setup and store calls succeed")
+            .kind,
+        "referral"
+    );
 
     // Cancelling the case in B ends the state at A after the next sync.
-    b.close_case(&case, "cancelled", "登记错误").unwrap();
+    b.close_case(&case, "cancelled", "登记错误")
+        .expect("the test's setup and store calls succeed");
     copy(&b, &a, &control_b);
     assert!(a
         .match_residents(&checkpoint, &isolated, 8)
-        .unwrap()
+        .expect("the test's setup and store calls succeed")
         .is_empty());
     let after = a
         .preview_entry(&out_form(&checkpoint, "王某", &isolated))
-        .unwrap();
+        .expect("the test's setup and store calls succeed");
     assert_eq!((after.decision, after.isolation), (Decision::Allow, None));
 
     for s in [&a, &b] {
-        let r = s.reindex(true).unwrap();
+        let r = s
+            .reindex(true)
+            .expect("the test's setup and store calls succeed");
         assert!(r.equal, "{:?}", r.differing_tables);
     }
 }
@@ -182,9 +218,12 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
 /// Every byte of every file under `dir` (the store, its WAL).
 fn dir_bytes(dir: &std::path::Path) -> Vec<u8> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
+    for e in std::fs::read_dir(dir)
+        .expect("the test's setup and store calls succeed")
+        .flatten()
+    {
         if e.path().is_file() {
-            out.extend(std::fs::read(e.path()).unwrap());
+            out.extend(std::fs::read(e.path()).expect("the test's setup and store calls succeed"));
         }
     }
     out
@@ -196,26 +235,41 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn a_case_write_that_fails_leaves_neither_document_changed() {
-    let d = tempfile::tempdir().unwrap();
-    let s = Store::open(d.path()).unwrap();
+    let d = tempfile::tempdir().expect("the test's setup and store calls succeed");
+    let s = Store::open(d.path()).expect("the test's setup and store calls succeed");
     s.set_now(Some(at("2026-12-07T09:00")));
-    let v = s.add_village("乙村").unwrap();
+    let v = s
+        .add_village("乙村")
+        .expect("the test's setup and store calls succeed");
     let p = household(&s, &v, "乙村一组1号", "赵六", &id_number(31));
     let new = NewCase {
         person_id: p,
         policy: "home-isolation".into(),
-        start: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        start: NaiveDate::from_ymd_opt(2026, 12, 5)
+            .expect("the test's setup and store calls succeed"),
         place: Place::Home,
         site: None,
         reason: None,
         team: Vec::new(),
     };
-    let case = s.start_case(&new).unwrap();
-    let heads = s.doc_heads().unwrap();
+    let case = s
+        .start_case(&new)
+        .expect("the test's setup and store calls succeed");
+    let heads = s
+        .doc_heads()
+        .expect("the test's setup and store calls succeed");
     // A second open case for the same person is refused: nothing changes in either document.
     assert!(s.start_case(&new).is_err());
-    assert_eq!(s.doc_heads().unwrap(), heads);
+    assert_eq!(
+        s.doc_heads()
+            .expect("the test's setup and store calls succeed"),
+        heads
+    );
     // Releasing too early is refused: nothing changes either.
     assert!(s.release_case(&case, None).is_err());
-    assert_eq!(s.doc_heads().unwrap(), heads);
+    assert_eq!(
+        s.doc_heads()
+            .expect("the test's setup and store calls succeed"),
+        heads
+    );
 }
