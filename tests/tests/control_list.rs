@@ -10,7 +10,7 @@
 
 use automerge::sync::State;
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ROOT};
+use automerge::{ActorId, Automerge, ChangeHash, ObjType, ROOT};
 use gridbook_store::{assume_peer_has, next_message, Audit, Store};
 use gridbook_sync::client::Client;
 use gridbook_sync::wire::Request;
@@ -253,8 +253,8 @@ fn forged_record(dev: &Data, doc_id: &str, actor: &ActorId, record: &str) -> Vec
             .with_time(0),
     );
     let mut state = State::new();
-    assert!(assume_peer_has(&doc, &mut state, heads).expect("assume"));
-    next_message(&doc, &mut state, true).expect("a message")
+    assert!(assume_peer_has(&mut doc, &mut state, heads).expect("assume"));
+    next_message(&mut doc, &mut state, true).expect("a message")
 }
 
 fn post(w: &World, token: &str, doc_id: &str, msg: Vec<u8>) -> Option<String> {
