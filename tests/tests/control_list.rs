@@ -254,7 +254,7 @@ fn forged_record(dev: &Data, doc_id: &str, actor: &ActorId, record: &str) -> Vec
     );
     let mut state = State::new();
     assert!(assume_peer_has(&mut doc, &mut state, heads).expect("assume"));
-    next_message(&mut doc, &mut state, true).expect("a message")
+    next_message(&doc, &mut state, true).expect("a message")
 }
 
 fn post(w: &World, token: &str, doc_id: &str, msg: Vec<u8>) -> Option<String> {
