@@ -47,9 +47,10 @@ use crate::Inner;
 /// writes a case's entry writes the same record.
 const CONTROL_NS: Uuid = Uuid::from_u128(0x3c7e_91a2_5b04_4d6f_8e21_c0d9_7a46_b158);
 
-/// Argon2id memory in KiB. With [`HASH_PASSES`], about 2 ms per hash on one core of the
-/// test machine (release build): a checkpoint pays it once per ID number it has not seen
-/// lately; an attacker pays it for every candidate number (see `docs/benchmarks.md`).
+/// Argon2id memory in KiB. With [`HASH_PASSES`], 1.34 ms per hash on the test machine
+/// (release build, `bench-checkpoint` figure 2b): a checkpoint pays it once per whole ID
+/// number it has not seen lately; an attacker pays it for every candidate number (about
+/// 3.65 × 10⁷ per region code: 13.6 CPU-hours; see `docs/benchmarks-history.md`).
 const HASH_MEMORY_KIB: u32 = 4096;
 /// Argon2id passes.
 const HASH_PASSES: u32 = 1;
