@@ -14,8 +14,8 @@
 //!    1- and 2-character name fragments of the village's residents, and names of people from
 //!    other villages (visitors): p50/p95 (goal p95 ≤ 10 ms). Baseline: a full-scan LIKE over
 //!    the persons table (name, ID number, phone, plate).
-//! 2b. The same match with the township control list, whole ID numbers added, against the
-//!    same township with no case (see `checkpoint_control.rs`).
+//!    Figure 2b: the same match with the township control list, whole ID numbers added,
+//!    against the same township with no case (see `checkpoint_control.rs`).
 //! 3. Loading one checkpoint day holding `--day-entries` (20,000) entries (`Store::entries`):
 //!    time of `--loads` loads (goal ≤ 200 ms, every load). Baseline: a plain `SELECT *` of the
 //!    same rows in the same order. The day is written first through `add_entry`, one entry at
