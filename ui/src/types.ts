@@ -56,7 +56,8 @@ export interface HouseholdPage {
   rows: HouseholdRow[];
 }
 
-export type MatchKind = 'name' | 'pinyin' | 'id' | 'phone' | 'plate';
+/** `control`: a whole ID number only the township control list knows (another village). */
+export type MatchKind = 'name' | 'pinyin' | 'id' | 'phone' | 'plate' | 'control';
 
 export interface SearchHit {
   person_id: string;
@@ -84,6 +85,8 @@ export interface IsolationState {
   /** 居家隔离第3天，至12月18日 */
   label: string;
   label_en: string;
+  /** The village that keeps the case, when the state comes from its control list. */
+  village?: string;
 }
 
 export type Gender = 'male' | 'female' | 'unknown';
@@ -320,7 +323,21 @@ export interface TeamMember {
   phone?: string | null;
 }
 
+/** A checkpoint entry of a case's person, as the case's timeline shows it. */
+export interface CaseEntry {
+  id: string;
+  at: string;
+  checkpoint: string;
+  direction: 'in' | 'out';
+  decision: string;
+  overridden: boolean;
+  /** `14:05 村口卡点登记外出，覆盖：就医` */
+  line: string;
+}
+
 export interface CaseDetail extends CaseSummary {
+  /** The person's checkpoint entries since the case started (the 包保 team sees them). */
+  checkpoint_entries?: CaseEntry[];
   phases: CasePhase[];
   visits: Visit[];
   tests: CaseTest[];

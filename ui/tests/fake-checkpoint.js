@@ -143,6 +143,20 @@
     return { case_id: c.id, kind, kind_zh: referral ? '待转诊' : ZH[phase.kind], phase: phase.kind, day, until: until.toISOString().slice(0, 10), awaiting_release: day > last, label, label_en: label };
   }
 
+  /** The township control list (管控名单), as the store reads it: whoever another village keeps
+   * under control with this whole ID number, labelled with that village's name; the state only,
+   * never a name or an address. */
+  function listedOf(idNumber, villageId) {
+    const id = String(idNumber ?? '').replace(/\s/g, '').toUpperCase();
+    if (!/^\d{17}[\dX]$/.test(id)) return null;
+    const villageOf = (x) => fake.state.households.get(x.household_id)?.village_id;
+    const p = [...fake.state.persons.values()].find((x) => !x.deleted && x.id_number === id && villageOf(x) !== villageId);
+    const iso = p ? isolationOf(p.id) : null;
+    if (!iso) return null;
+    const village = fake.state.villages.find((v) => v.id === villageOf(p))?.name ?? '';
+    return { ...iso, label: `${village}管控：${iso.label}`, label_en: `listed by ${village}: ${iso.label_en}`, village };
+  }
+
   function validate(form) {
     const direction = enumOf('direction', '进出方向', form.direction, ['in', 'out']);
     const name = checked('name', form.name);
@@ -657,16 +671,23 @@
     },
     match_residents: ({ checkpoint, query, limit }) => {
       const cp = checkpointOf(checkpoint);
-      return search(query, 100000)
+      const hits = search(query, 100000)
         .filter((h) => h.village_id === cp.village_id)
         .slice(0, Math.min(limit || 8, 50))
         .map((h) => ({ ...h, isolation: isolationOf(h.person_id) }));
+      const id = String(query ?? '').replace(/\s/g, '').toUpperCase();
+      const listed = hits.some((h) => h.id_number === id) ? null : listedOf(id, cp.village_id);
+      if (listed) {
+        hits.unshift({ person_id: '', household_id: '', village_id: '', name: '', id_number: id, phone: null, plate: null, address: '', matched: 'control', isolation: listed });
+      }
+      return hits;
     },
     preview_entry: ({ form }) => {
-      checkpointOf(form.checkpoint);
       const v = validate(form);
       const person = [...fake.state.persons.values()].find((p) => !p.deleted && p.id_number === v.id_number);
-      return { ...suggest(v, ymd(now())), isolation: person ? isolationOf(person.id) : null };
+      const cp = checkpointOf(form.checkpoint);
+      const own = person ? isolationOf(person.id) : null;
+      return { ...suggest(v, ymd(now())), isolation: own ?? listedOf(v.id_number, cp.village_id) };
     },
     add_entry: ({ form }) => {
       const { entry, suggestion } = record(form, now());

@@ -14,6 +14,8 @@
 //!    1- and 2-character name fragments of the village's residents, and names of people from
 //!    other villages (visitors): p50/p95 (goal p95 ≤ 10 ms). Baseline: a full-scan LIKE over
 //!    the persons table (name, ID number, phone, plate).
+//!    Figure 2b: the same match with the township control list, whole ID numbers added,
+//!    against the same township with no case (see `checkpoint_control.rs`).
 //! 3. Loading one checkpoint day holding `--day-entries` (20,000) entries (`Store::entries`):
 //!    time of `--loads` loads (goal ≤ 200 ms, every load). Baseline: a plain `SELECT *` of the
 //!    same rows in the same order. The day is written first through `add_entry`, one entry at
@@ -39,6 +41,8 @@ use gridbook_store::{NewEntry, Store};
 use gridbook_tests::mainland_id;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
+
+mod checkpoint_control;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -153,6 +157,7 @@ fn main() -> Res<()> {
         residents.len()
     );
 
+    let bare = checkpoint_control::Bare::copy(&conn)?;
     let mut rng = SplitMix64(o.seed ^ 0xC4EC);
     start_cases(&store, &conn, &village.id, &o, &mut rng)?;
     save_entries(&store, &checkpoint, &residents, &o, &mut rng)?;
@@ -165,6 +170,8 @@ fn main() -> Res<()> {
         others: &others,
     };
     ledger_match(&ledger, &o, &mut rng)?;
+    checkpoint_control::figure(&ledger, &bare, &o, &mut rng)?;
+    drop(bare);
     load_day(&store, &conn, &checkpoint, &residents, &o, &mut rng)?;
     footer();
     Ok(())

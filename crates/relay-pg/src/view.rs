@@ -317,14 +317,16 @@ impl Replica for PgView<'_> {
     fn heads(&self) -> gridbook_sync::Result<Vec<(String, String)>> {
         let sel = &self.selection;
         let kinds: Vec<&str> = sel.kinds.clone();
+        let across: Vec<&str> = sel.across.clone();
         let rows = self.pg.block(async {
             let c = self.pg.client().await?;
             let rows = match &sel.village {
                 Some(v) => {
                     c.query(
                         "SELECT id, heads FROM documents WHERE township = $1
-                           AND (village_id = $2 OR village_id IS NULL) AND kind = ANY($3)",
-                        &[&self.township, v, &kinds],
+                           AND (((village_id = $2 OR village_id IS NULL) AND kind = ANY($3))
+                                OR kind = ANY($4))",
+                        &[&self.township, v, &kinds, &across],
                     )
                     .await?
                 }

@@ -23,6 +23,9 @@ pub fn access(device: &Device, township: &str, doc: &str) -> Access {
     if whole_township {
         return Access::ReadWrite;
     }
+    if id.kind == DocKind::Control {
+        return control_access(device, id.village());
+    }
     if device.village() != id.village() {
         return Access::None;
     }
@@ -44,6 +47,19 @@ pub fn access(device: &Device, township: &str, doc: &str) -> Access {
         // alter one), the village's grid workers answer them in the village's answers.
         DocKind::Tasks if role == "grid-worker" => Access::Read,
         DocKind::Answers if role == "grid-worker" => Access::ReadWrite,
+        _ => Access::None,
+    }
+}
+
+/// The control list (管控名单) of a village: written by whoever may write that village's
+/// isolation cases (its grid workers and doctors; the township), read by the checkpoints of
+/// every village of the township (volunteers and grid workers), since a person isolated in
+/// one village may turn up at another village's checkpoint. It holds no name or address.
+fn control_access(device: &Device, village: Option<&str>) -> Access {
+    let own = device.village().is_some() && device.village() == village;
+    match device.role.as_str() {
+        "grid-worker" | "doctor" if own => Access::ReadWrite,
+        "grid-worker" | "volunteer" => Access::Read,
         _ => Access::None,
     }
 }
@@ -114,6 +130,27 @@ mod tests {
         let t = dev("township", "township");
         assert_eq!(access(&t, "T", "gate:B"), Access::ReadWrite);
         assert_eq!(access(&t, "T", entries_a), Access::ReadWrite);
+    }
+
+    #[test]
+    fn control_lists_are_read_across_the_township_and_written_by_their_village() {
+        let w = dev("grid-worker", "village:A");
+        assert_eq!(access(&w, "T", "control:A"), Access::ReadWrite);
+        assert_eq!(access(&w, "T", "control:B"), Access::Read);
+        let v = dev("volunteer", "village:A");
+        assert_eq!(access(&v, "T", "control:A"), Access::Read);
+        assert_eq!(access(&v, "T", "control:B"), Access::Read);
+        let d = dev("doctor", "village:A");
+        assert_eq!(access(&d, "T", "control:A"), Access::ReadWrite);
+        assert_eq!(access(&d, "T", "control:B"), Access::None);
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "control:B"), Access::ReadWrite);
+        for odd in ["control:B:x", "control:", "control"] {
+            assert_eq!(access(&w, "T", odd), Access::None, "{odd}");
+        }
+        // A device with no village (a malformed scope) reads no village's list as its own.
+        let stray = dev("grid-worker", "nowhere");
+        assert_ne!(access(&stray, "T", "control:B"), Access::ReadWrite);
     }
 
     #[test]

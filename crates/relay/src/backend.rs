@@ -28,6 +28,9 @@ pub struct Selection {
     pub village: Option<String>,
     /// Kinds of documents the device may read.
     pub kinds: Vec<&'static str>,
+    /// Kinds of documents the device may read in every village of the township, not only
+    /// its own (the control list: a checkpoint recognises a person isolated elsewhere).
+    pub across: Vec<&'static str>,
 }
 
 impl Selection {
@@ -38,7 +41,9 @@ impl Selection {
         let village = device.village().map(str::to_owned);
         let v = village.as_deref().unwrap_or("0");
         // A document of each kind in the device's village (the grid: the township's).
-        let probe = |kind: DocKind| {
+        // Another village than the device's, to find the kinds it reads across villages.
+        let other = if v == "0" { "1" } else { "0" };
+        let probe_in = |kind: DocKind, v: &str| {
             DocId {
                 kind,
                 owner: if kind == DocKind::Grid { township } else { v },
@@ -51,21 +56,34 @@ impl Selection {
             }
             .to_string()
         };
+        let reads = |kind: DocKind, v: &str| {
+            crate::access(device, township, &probe_in(kind, v)) != Access::None
+        };
         let kinds = DocKind::ALL
             .into_iter()
-            .filter(|k| crate::access(device, township, &probe(*k)) != Access::None)
+            .filter(|k| reads(*k, v))
             .map(DocKind::name)
             .collect();
-        Selection { village, kinds }
+        let across = DocKind::ALL
+            .into_iter()
+            .filter(|k| *k != DocKind::Grid && reads(*k, other))
+            .map(DocKind::name)
+            .collect();
+        Selection {
+            village,
+            kinds,
+            across,
+        }
     }
 
     /// Whether document `id` (of kind `kind`, village `village`) is selected.
     pub fn selects(&self, kind: &str, village: Option<&str>) -> bool {
-        self.kinds.contains(&kind)
-            && match (&self.village, village) {
-                (None, _) | (_, None) => true,
-                (Some(mine), Some(theirs)) => mine == theirs,
-            }
+        self.across.contains(&kind)
+            || self.kinds.contains(&kind)
+                && match (&self.village, village) {
+                    (None, _) | (_, None) => true,
+                    (Some(mine), Some(theirs)) => mine == theirs,
+                }
     }
 }
 
@@ -174,9 +192,15 @@ impl<'a> StoreView<'a> {
 impl Replica for StoreView<'_> {
     fn heads(&self) -> gridbook_sync::Result<Vec<(String, String)>> {
         let sel = &self.selection;
-        Ok(self
+        let mut heads = self
             .store
-            .doc_heads_in(sel.village.as_deref(), &sel.kinds)?)
+            .doc_heads_in(sel.village.as_deref(), &sel.kinds)?;
+        if sel.village.is_some() && !sel.across.is_empty() {
+            heads.extend(self.store.doc_heads_in(None, &sel.across)?);
+            heads.sort_unstable();
+            heads.dedup();
+        }
+        Ok(heads)
     }
     fn begin(&self, peer: &str) {
         self.store.begin(peer)
@@ -240,9 +264,14 @@ mod tests {
         assert_eq!((t.village, t.kinds.len()), (None, DocKind::ALL.len()));
         let v = Selection::of(&dev("volunteer", "village:A"), "T");
         assert_eq!(v.village.as_deref(), Some("A"));
-        assert_eq!(v.kinds, ["grid", "ledger", "gate", "entries"]);
+        assert_eq!(v.kinds, ["grid", "ledger", "gate", "entries", "control"]);
+        assert_eq!(v.across, ["control"]);
+        assert!(v.selects("control", Some("B")) && !v.selects("gate", Some("B")));
+        let w = Selection::of(&dev("grid-worker", "village:A"), "T");
+        assert_eq!(w.across, ["control"]);
         let d = Selection::of(&dev("doctor", "village:A"), "T");
-        assert_eq!(d.kinds, ["grid", "ledger", "care"]);
+        assert_eq!(d.kinds, ["grid", "ledger", "care", "control"]);
+        assert!(d.across.is_empty() && !d.selects("control", Some("B")));
         assert!(d.selects("care", Some("A")) && d.selects("grid", None));
         assert!(!d.selects("care", Some("B")) && !d.selects("gate", Some("A")));
     }

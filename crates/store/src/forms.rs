@@ -328,12 +328,12 @@ impl Store {
         let village = g.checkpoint_village(&checkpoint)?;
         let person_id = g.village_person(&village, &valid.id_number)?;
         let control = g.control_of_id_number(&valid.id_number, valid.at.date())?;
-        let s = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.1));
+        let s = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.state));
         Ok(EntryPreview {
             decision: s.decision,
             reasons: s.reasons,
             person_id,
-            isolation: control.map(|(case, state)| crate::IsolationRow::new(case, &state)),
+            isolation: control.as_ref().map(|c| c.row()),
         })
     }
 

@@ -53,6 +53,7 @@ pub use grid::township::TownshipInfo;
 pub use grid::villages::{group_number, GroupRow, VillageRow};
 pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation::control::{ExcludedMember, IsolationRow};
+pub use isolation::control_list::id_hash;
 pub use isolation::read::{DueRow, PolicyRow};
 pub use ledger::duplicates::{Duplicate, MergePreview, Reason as DuplicateReason};
 pub use ledger::households::{NewHousehold, NewPerson};

@@ -67,7 +67,9 @@ const en: typeof zh = {
       id: 'ID tail',
       phone: 'phone',
       plate: 'plate',
+      control: 'control list',
     },
+    listed: 'Under control in another village (list only: no name, no address)',
   },
   form: {
     ledger: 'Resident',

@@ -65,7 +65,9 @@ export default {
       id: '证件尾号',
       phone: '电话',
       plate: '车牌',
+      control: '管控名单',
     },
+    listed: '外村管控人员（仅名单，无姓名住址）',
   },
   form: {
     ledger: '台账居民',

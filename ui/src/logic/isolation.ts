@@ -1,6 +1,6 @@
 // Pure helpers of the follow-up (随访) screens: the due list grouped by window, the quick
 // temperatures, a case's day-by-day timeline. No Vue, no backend: unit-tested on their own.
-import type { CaseDetail, CaseStatus, DueRow, Referral, Visit, CaseTest } from '../types';
+import type { CaseDetail, CaseEntry, CaseStatus, DueRow, Referral, Visit, CaseTest } from '../types';
 
 /** The quick temperature buttons of a check (°C): a normal check is one tap on one of them. */
 export const QUICK_TEMPS = ['36.0', '36.2', '36.4', '36.5', '36.6', '36.8', '37.0', '37.2'];
@@ -132,6 +132,8 @@ export interface TimelineDay {
   visits: Visit[];
   tests: CaseTest[];
   referrals: Referral[];
+  /** The person's checkpoint entries that day. */
+  entries: CaseEntry[];
   /** Whether this day has no check although the phase asks for them (and the day is past). */
   missing: boolean;
 }
@@ -160,6 +162,7 @@ export function timeline(c: CaseDetail, today: string): TimelineDay[] {
       visits,
       tests: c.tests.filter((t) => t.date === date),
       referrals: c.referrals.filter((r) => r.at.slice(0, 10) === date),
+      entries: (c.checkpoint_entries ?? []).filter((e) => e.at.slice(0, 10) === date),
       missing: !!phase?.checks && visits.length === 0 && date < today,
     });
   }

@@ -403,3 +403,36 @@ describe('checkpoint in English', () => {
     });
   }
 });
+
+describe('checkpoint and the township control list', () => {
+  test('a whole ID number of a person isolated in another village shows the list entry, no name', async () => {
+    const viewport = VIEWPORTS[0];
+    await withApp(server, { viewport, hash: '#/checkpoint' }, async (page, { shot }) => {
+      await open(page);
+      // A person of another village than the checkpoint's, in home isolation like case-2.
+      const other = await page.evaluate(() => {
+        const f = window.__fake;
+        const cp = f.checkpoint && f.checkpoint.state.checkpoints[0];
+        const villageOf = (p) => f.state.households.get(p.household_id)?.village_id;
+        const p = [...f.state.persons.values()].find((x) => !x.deleted && /^\d{17}[\dX]$/.test(x.id_number || '') && cp && villageOf(x) !== cp.village_id);
+        const c2 = f.isolation && f.isolation.cases.get('case-2');
+        if (!p || !c2) return null;
+        f.isolation.cases.set('case-listed', { ...c2, id: 'case-listed', person_id: p.id });
+        const village = f.state.villages.find((v) => v.id === villageOf(p));
+        return { id: p.id_number, name: p.name, village: village.name };
+      });
+      assert.ok(other, 'the fake has a person of another village and a home-isolation case');
+      await type(page, '[data-test="match-search"] input', other.id);
+      const hit = page.locator('[data-test="match-hit"]', { has: page.locator('[data-test="match-listed"]') });
+      await hit.waitFor();
+      const label = (await hit.locator('[data-test="match-isolation"]').innerText()).trim();
+      assert.equal(label.startsWith(`${other.village}管控：居家隔离第7天`), true, label);
+      assert.doesNotMatch(await hit.innerText(), new RegExp(other.name));
+      await shot('checkpoint-control-list');
+      // Choosing it keeps the number for the entry; the name stays for the volunteer to ask.
+      await hit.click();
+      assert.equal(await field(page, 'id_number').inputValue(), other.id);
+      assert.equal(await field(page, 'name').inputValue(), '');
+    });
+  });
+});

@@ -120,6 +120,18 @@ describe('case timeline', () => {
     expect(days.find((d) => d.day === 1)?.tests).toHaveLength(1);
   });
 
+  it('puts the checkpoint entries of the person on their day', () => {
+    const c = detail();
+    c.checkpoint_entries = [
+      { id: 'e1', at: '2026-11-30T14:05:00.000000000', checkpoint: '村口卡点', direction: 'out', decision: 'turn-back', overridden: false, line: '14:05 村口卡点登记外出，劝返' },
+    ];
+    const days = timeline(c, '2026-12-02');
+    expect(days.find((d) => d.day === 3)?.entries.map((e) => e.line)).toEqual(['14:05 村口卡点登记外出，劝返']);
+    expect(days.filter((d) => d.entries.length)).toHaveLength(1);
+    // A case detail from an older backend has no entries: no day has any.
+    expect(timeline(detail(), '2026-12-02').every((d) => d.entries.length === 0)).toBe(true);
+  });
+
   it('stops at the end of the period, but shows a late check after it', () => {
     const c = detail();
     expect(timeline(c, '2026-12-20')).toHaveLength(7);

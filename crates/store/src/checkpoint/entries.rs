@@ -222,7 +222,7 @@ impl Store {
         }
         let valid = validate_entry(&input).map_err(first_error)?;
         let control = g.control_of_id_number(&valid.id_number, valid.at.date())?;
-        let suggestion = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.1));
+        let suggestion = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.state));
         let chosen = new.decision.unwrap_or(suggestion.decision);
         let volunteer = match &new.volunteer {
             Some(v) => v.clone(),
@@ -301,7 +301,7 @@ impl Store {
             suggested: confirmed.suggested,
             reasons: confirmed.reasons,
             person_id,
-            isolation: control.map(|(case, state)| crate::IsolationRow::new(case, &state)),
+            isolation: control.as_ref().map(|c| c.row()),
         })
     }
 
@@ -384,17 +384,20 @@ impl Store {
     }
 
     /// Ledger residents of the checkpoint's village matching an ID tail, a plate, a phone tail,
-    /// pinyin initials or a name.
+    /// pinyin initials or a name; a whole ID number also finds a person another village of
+    /// the township lists under control (see the control list).
     pub fn match_residents(&self, checkpoint: &str, query: &str, limit: usize) -> Result<Vec<Hit>> {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
         let mut hits = search_in(&g.conn, query, limit, Some(&village))?;
         let persons: Vec<&str> = hits.iter().map(|h| h.person_id.as_str()).collect();
-        let mut states = g.isolation_rows(&persons, g.now_local().date())?;
+        let today = g.now_local().date();
+        let mut states = g.isolation_rows(&persons, today)?;
         for h in &mut hits {
             h.isolation = states.remove(&h.person_id);
         }
+        g.match_listed(query, &mut hits, today)?;
         Ok(hits)
     }
 }

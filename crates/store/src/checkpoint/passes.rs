@@ -249,7 +249,8 @@ impl Inner {
             .collect();
         let verdict = check_pass(&pass, now, direction, id_number, &uses);
         if verdict.is_ok() && direction == Direction::Out && !id_number.trim().is_empty() {
-            if let Some((_, state)) = self.control_of_id_number(id_number.trim(), now.date())? {
+            if let Some(c) = self.control_of_id_number(id_number.trim(), now.date())? {
+                let state = c.state;
                 return Ok(Err(PassRefusal::UnderControl {
                     state_zh: state.zh(),
                     state_en: state.en(),

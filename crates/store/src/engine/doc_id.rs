@@ -3,7 +3,7 @@
 //! An id names the document's kind, its owner (the township for the grid, a village for the
 //! rest) and, for documents cut by time, the bucket: `grid:<township>`, `ledger:<village>`,
 //! `care:<village>`, `gate:<village>`, `entries:<village>:<checkpoint>:<YYYY-MM-DD>` and
-//! `reports:<village>:<YYYY-MM>`, `tasks:<village>` and `answers:<village>`. Every device derives the same id offline, and the relay reads
+//! `reports:<village>:<YYYY-MM>`, `tasks:<village>`, `answers:<village>` and `control:<village>`. Every device derives the same id offline, and the relay reads
 //! the scope from the id alone. The prefixes are data stored on every device and relay: the
 //! isolation documents keep `care` and the checkpoints documents `gate`.
 //!
@@ -42,11 +42,15 @@ pub enum DocKind {
     Tasks,
     /// The answers to the 核查 tasks of one village (or of the township's own list).
     Answers,
+    /// The village's part of the township control list (管控名单): one record per isolation
+    /// case with a keyed hash of the ID number and the dates, no name or address; read by
+    /// the checkpoints of every village of the township.
+    Control,
 }
 
 impl DocKind {
     /// Every kind, in the order documents are listed.
-    pub const ALL: [DocKind; 8] = [
+    pub const ALL: [DocKind; 9] = [
         DocKind::Grid,
         DocKind::Ledger,
         DocKind::Isolation,
@@ -55,6 +59,7 @@ impl DocKind {
         DocKind::Reports,
         DocKind::Tasks,
         DocKind::Answers,
+        DocKind::Control,
     ];
 
     /// Stable name used in document ids: data on every device and relay, never renamed.
@@ -68,6 +73,7 @@ impl DocKind {
             DocKind::Reports => "reports",
             DocKind::Tasks => "tasks",
             DocKind::Answers => "answers",
+            DocKind::Control => "control",
         }
     }
 
@@ -94,6 +100,7 @@ impl DocKind {
             DocKind::Reports => &["report"],
             DocKind::Tasks => &["task"],
             DocKind::Answers => &["answer"],
+            DocKind::Control => &["control"],
         }
     }
 }
@@ -225,6 +232,7 @@ mod tests {
             reports_doc_id("A", day),
             doc_id(DocKind::Tasks, "A"),
             doc_id(DocKind::Answers, "A"),
+            doc_id(DocKind::Control, "A"),
         ];
         for (id, kind) in ids.iter().zip(DocKind::ALL) {
             let parsed = DocId::parse(id).unwrap();
@@ -237,6 +245,8 @@ mod tests {
         assert_eq!(ids[4], "entries:A:K:2022-11-20");
         assert_eq!(ids[5], "reports:A:2022-11");
         assert_eq!((ids[6].as_str(), ids[7].as_str()), ("tasks:A", "answers:A"));
+        assert_eq!(ids[8], "control:A");
+        assert_eq!(village_of(&ids[8]), Some("A"));
         assert_eq!(village_of(&ids[4]), Some("A"));
         let group = DocId::parse("entries:A:*:2022-11").unwrap();
         assert!(group.is_group() && group.checkpoint.is_none());
@@ -267,6 +277,8 @@ mod tests {
             "grid:T:x",
             "tasks:A:B",
             "answers:",
+            "control:A:B",
+            "control:",
         ] {
             assert_eq!(DocId::parse(bad), None, "{bad}");
         }

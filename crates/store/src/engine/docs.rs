@@ -245,8 +245,31 @@ impl Docs {
         now_ms: i64,
         f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
     ) -> Result<R> {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let doc = self.get(&tx, id)?;
+        // Inside a caller's transaction (one event written to two documents, e.g. a case and
+        // the township's control list), a savepoint: the caller commits both or neither.
+        if conn.is_autocommit() {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = self.write_in(&tx, id, village, audit, now_ms, f)?;
+            tx.commit()?;
+            Ok(out)
+        } else {
+            let sp = conn.savepoint()?;
+            let out = self.write_in(&sp, id, village, audit, now_ms, f)?;
+            sp.commit()?;
+            Ok(out)
+        }
+    }
+
+    fn write_in<R>(
+        &mut self,
+        tx: &Connection,
+        id: &str,
+        village: Option<&str>,
+        audit: &mut Audit,
+        now_ms: i64,
+        f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
+    ) -> Result<R> {
+        let doc = self.get(tx, id)?;
         let before = doc.get_heads();
         let mut touched = BTreeSet::new();
         let mut atx = doc.transaction();
@@ -271,7 +294,6 @@ impl Docs {
                 .with_time(now_ms),
         );
         if hash.is_none() {
-            tx.commit()?;
             return Ok(out);
         }
         let bytes = doc
@@ -280,18 +302,17 @@ impl Docs {
             .ok_or_else(|| StoreError::Corrupt("committed change not found".into()))?;
         // This device refuses to make what a relay would refuse (a record id used elsewhere,
         // a type set again); the caller's error drops the change with the cached document.
-        crate::engine::integrity::check_records(&tx, id, doc, &before, &touched)?;
+        crate::engine::integrity::check_records(tx, id, doc, &before, &touched)?;
         let heads = doc.get_heads();
-        let seq = append_chunk(&tx, id, village, &bytes, &heads, now_ms)?;
+        let seq = append_chunk(tx, id, village, &bytes, &heads, now_ms)?;
         tx.prepare_cached("INSERT INTO outbox (seq, doc_id, at) VALUES (?1, ?2, ?3)")?
             .execute(params![seq, id, now_ms])?;
         let doc = &*doc;
         for rid in &touched {
-            project_record(&tx, id, village, doc, rid, false)?;
+            project_record(tx, id, village, doc, rid, false)?;
         }
         self.set_seq(id, seq, heads);
-        self.maybe_compact(&tx, id)?;
-        tx.commit()?;
+        self.maybe_compact(tx, id)?;
         Ok(out)
     }
 

@@ -44,6 +44,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             crate::tasks::project::clear_rows(conn, id)?;
             &[]
         }
+        Some("control") => {
+            crate::isolation::control_list::clear_rows(conn, id)?;
+            &[]
+        }
         _ => return clear_rows(conn, id),
     };
     for q in sql
@@ -95,6 +99,7 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     }
     crate::reports::project::clear_rows(conn, id)?;
     crate::tasks::project::clear_rows(conn, id)?;
+    crate::isolation::control_list::clear_rows(conn, id)?;
     crate::checkpoint::project::clear_rows(conn, id)
 }
 
@@ -260,6 +265,7 @@ fn insert_rows(
         }
         "report" => crate::reports::project::insert(conn, doc_id, village, id, rec)?,
         "task" | "answer" => crate::tasks::project::insert(conn, doc_id, village, id, rec)?,
+        "control" => crate::isolation::control_list::insert(conn, village, id, rec)?,
         _ => {
             crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
         }
@@ -471,6 +477,7 @@ fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
         .chain(crate::checkpoint::project::CANONICAL)
         .chain(crate::reports::project::CANONICAL)
         .chain(crate::tasks::project::CANONICAL)
+        .chain(crate::isolation::control_list::CANONICAL)
         .chain(owner::CANONICAL)
 }
 

@@ -23,7 +23,7 @@ pub struct ReindexReport {
     pub applied: bool,
 }
 
-const PROJECTION_TABLES: [&str; 20] = [
+const PROJECTION_TABLES: [&str; 21] = [
     "policies",
     "cases",
     "visits",
@@ -44,6 +44,7 @@ const PROJECTION_TABLES: [&str; 20] = [
     "reports",
     "tasks",
     "task_answers",
+    "control_list",
 ];
 
 impl Store {

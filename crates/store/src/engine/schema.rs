@@ -474,6 +474,27 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 19: the township control list (管控名单): one row per isolation case of any village, by a
+    // keyed hash of the ID number, with what the state on a day is computed from.
+    (
+        r#"
+    CREATE TABLE control_list (
+        id TEXT PRIMARY KEY,
+        village_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        id_hash TEXT NOT NULL,
+        phases TEXT NOT NULL,
+        start TEXT NOT NULL,
+        alarm_at TEXT,
+        cleared_at TEXT,
+        ended TEXT
+    );
+    CREATE INDEX control_list_hash ON control_list (id_hash);
+    CREATE INDEX control_list_person ON control_list (person_id);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -168,7 +168,7 @@ impl Inner {
         ))
     }
 
-    fn write_isolation<R>(
+    pub(crate) fn write_isolation<R>(
         &mut self,
         village: &str,
         what: &str,
@@ -297,7 +297,7 @@ impl Store {
             fields.push((format!("team.{r}.name"), name.as_str().into()));
             fields.push((format!("team.{r}.phone"), phone.clone().into()));
         }
-        g.write_isolation(&village, "create", |w| {
+        g.write_case_event(&village, &id, "create", true, |w| {
             let pairs: Vec<(&str, Val)> = fields
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.clone()))
@@ -342,7 +342,7 @@ impl Store {
         let symptoms: Vec<&str> = check.symptoms.iter().map(|s| s.code()).collect();
         let visit_id = Uuid::new_v4().to_string();
         let esc = escalation.clone();
-        g.write_isolation(&case.village, "check", |w| {
+        g.write_case_event(&case.village, &case_id, "check", esc.is_some(), |w| {
             let f = [
                 ("case_id", Val::from(case_id.as_str())),
                 ("at", at_s.as_str().into()),
@@ -391,7 +391,7 @@ impl Store {
         let at = g.now_local().format("%Y-%m-%dT%H:%M").to_string();
         let test_id = Uuid::new_v4().to_string();
         let esc = escalation.clone();
-        g.write_isolation(&case.village, "test", |w| {
+        g.write_case_event(&case.village, &case_id, "test", esc.is_some(), |w| {
             let f = [
                 ("case_id", Val::from(case_id.as_str())),
                 ("date", date.to_string().into()),
@@ -424,7 +424,8 @@ impl Store {
         let (case_id, case) = g.case_ref(case_id)?;
         let at = g.now_local().format("%Y-%m-%dT%H:%M").to_string();
         let id = Uuid::new_v4().to_string();
-        g.write_isolation(&case.village, "referral", |w| {
+        let clears = outcome == "cleared";
+        g.write_case_event(&case.village, &case_id, "referral", clears, |w| {
             let f = [
                 ("case_id", Val::from(case_id.as_str())),
                 ("at", at.as_str().into()),
@@ -510,7 +511,7 @@ impl Store {
         // What this device knew when it released: more after a merge means someone recorded
         // a follow-up the release did not see, and the case needs review.
         let seen = facts.visits + facts.tests.len() as i64;
-        g.write_isolation(&case.village, "release", |w| {
+        g.write_case_event(&case.village, &case_id, "release", true, |w| {
             let obj = record_obj(&*w.tx, &case_id)?
                 .ok_or_else(|| StoreError::not_found("case", &case_id))?;
             let f = [
@@ -564,7 +565,7 @@ impl Store {
             ));
         }
         let now = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
-        g.write_isolation(&case.village, "close", |w| {
+        g.write_case_event(&case.village, &case_id, "close", true, |w| {
             let obj = record_obj(&*w.tx, &case_id)?
                 .ok_or_else(|| StoreError::not_found("case", &case_id))?;
             let f = [

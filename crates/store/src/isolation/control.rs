@@ -40,6 +40,10 @@ pub struct IsolationRow {
     pub label: String,
     /// The same in English.
     pub label_en: String,
+    /// The village that keeps the case, when it is not the checkpoint's own: the state
+    /// comes from the township control list (管控名单), which says no more than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub village: Option<String>,
 }
 
 impl IsolationRow {
@@ -54,6 +58,44 @@ impl IsolationRow {
             awaiting_release: s.awaiting_release,
             label: s.zh(),
             label_en: s.en(),
+            village: None,
+        }
+    }
+
+    /// The row of a person another village lists under control: its labels name the village
+    /// (`乙村管控：居家隔离第3天，至12月18日`).
+    pub(crate) fn listed(l: &crate::isolation::control_list::Listed) -> Self {
+        let mut row = Self::new(l.case_id.clone(), &l.state);
+        let name = if l.village_name.is_empty() {
+            l.village_id.as_str()
+        } else {
+            l.village_name.as_str()
+        };
+        row.label = format!("{name}管控：{}", row.label);
+        row.label_en = format!("listed by {name}: {}", row.label_en);
+        row.village = Some(name.to_owned());
+        row
+    }
+}
+
+/// A person's control state as a checkpoint finds it from an ID number: from an open case
+/// this device holds, from its own village's control list, or from another village's.
+#[derive(Debug, Clone)]
+pub(crate) struct Controlled {
+    /// The case.
+    pub case_id: String,
+    /// The state on the day asked.
+    pub state: ControlState,
+    /// The other village's list entry it came from, if any.
+    pub listed: Option<crate::isolation::control_list::Listed>,
+}
+
+impl Controlled {
+    /// The row the match card and the entry show.
+    pub(crate) fn row(&self) -> IsolationRow {
+        match &self.listed {
+            Some(l) => IsolationRow::listed(l),
+            None => IsolationRow::new(self.case_id.clone(), &self.state),
         }
     }
 }
@@ -115,7 +157,8 @@ impl Inner {
 
     /// The control state on `on` of each of `persons` that has an open case running that
     /// day, by person id. A person with two open cases (opened offline on two devices) gets
-    /// the later one's state.
+    /// the later one's state. A device that does not hold the cases (a volunteer's) finds
+    /// them in the control list of the persons' village.
     pub(crate) fn control_states(
         &self,
         persons: &[&str],
@@ -153,16 +196,24 @@ impl Inner {
                 out.insert(person, (case_id, state));
             }
         }
+        drop(rows);
+        let rest: Vec<&str> = persons
+            .iter()
+            .copied()
+            .filter(|p| !out.contains_key(*p))
+            .collect();
+        out.extend(self.listed_by_person(&rest, on)?);
         Ok(out)
     }
 
     /// The control state on `on` of whoever holds this ID document in the ledger this device
-    /// has (any village it reads), with their case id.
+    /// has (any village it reads), with their case id; else of whoever the township control
+    /// list holds under it (a person isolated in another village).
     pub(crate) fn control_of_id_number(
         &self,
         id_number: &str,
         on: NaiveDate,
-    ) -> Result<Option<(String, ControlState)>> {
+    ) -> Result<Option<Controlled>> {
         let persons: Vec<String> = self
             .conn
             .prepare_cached(
@@ -173,7 +224,20 @@ impl Inner {
             .collect::<rusqlite::Result<_>>()?;
         let refs: Vec<&str> = persons.iter().map(String::as_str).collect();
         let states = self.control_states(&refs, on)?;
-        Ok(refs.iter().find_map(|p| states.get(*p).cloned()))
+        if let Some((case_id, state)) = refs.iter().find_map(|p| states.get(*p).cloned()) {
+            return Ok(Some(Controlled {
+                case_id,
+                state,
+                listed: None,
+            }));
+        }
+        Ok(self
+            .listed_by_id_number(id_number, on)?
+            .map(|l| Controlled {
+                case_id: l.case_id.clone(),
+                state: l.state.clone(),
+                listed: Some(l),
+            }))
     }
 
     /// The control state rows of `persons` on `on`, by person id.

@@ -4,5 +4,6 @@
 
 pub mod cases;
 pub mod control;
+pub mod control_list;
 pub mod project;
 pub mod read;

@@ -79,7 +79,8 @@ pub struct Hit {
     pub plate: Option<String>,
     /// Household address.
     pub address: String,
-    /// How the query matched: name, pinyin, id, phone or plate.
+    /// How the query matched: name, pinyin, id, phone or plate; `control` for a person
+    /// only the township control list knows (no name, no address).
     pub matched: &'static str,
     /// The person's control state from an open case (filled by the checkpoint match only).
     #[serde(skip_serializing_if = "Option::is_none")]

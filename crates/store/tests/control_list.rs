@@ -1,0 +1,275 @@
+//! The township control list on real SQLite files: a case written in village B's store
+//! writes B's list in the same commit; a store of village A that receives only the grid, A's
+//! ledger and B's list (what the relay gives A's checkpoint) recognises B's person by ID
+//! number, with the state and B's name, and holds no name or address of B; ending the case
+//! ends the state; `reindex --check` stays equal on both.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use gridbook_domain::checkpoint::Decision;
+use gridbook_store::forms::EntryForm;
+use gridbook_store::{doc_id, DocKind, NewCase, NewCheck, NewHousehold, NewPerson, Place, Store};
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .expect("the test's setup and store calls succeed")
+}
+
+/// A valid mainland ID number with sequence `n` (birth 1980-01-01, region 110105).
+fn id_number(n: u32) -> String {
+    let first17 = format!("11010519800101{n:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}
+
+fn household(store: &Store, village: &str, address: &str, name: &str, idn: &str) -> String {
+    let (_, head) = store
+        .add_household(&NewHousehold {
+            village_id: village.to_owned(),
+            address: address.to_owned(),
+            head: NewPerson {
+                name: name.to_owned(),
+                id_number: idn.to_owned(),
+                ..NewPerson::default()
+            },
+            ..NewHousehold::default()
+        })
+        .expect("the test's setup and store calls succeed");
+    head
+}
+
+/// Copies document `id` from one store to another (what a sync through the relay gives).
+fn copy(from: &Store, to: &Store, id: &str) {
+    to.merge_doc_bytes(
+        id,
+        &from
+            .export_doc(id)
+            .expect("the test's setup and store calls succeed"),
+    )
+    .expect("the test's setup and store calls succeed");
+}
+
+fn out_form(checkpoint: &str, name: &str, idn: &str) -> EntryForm {
+    EntryForm {
+        checkpoint: checkpoint.to_owned(),
+        direction: "out".into(),
+        name: name.to_owned(),
+        id_number: idn.to_owned(),
+        temp: "36.5".into(),
+        code: "green".into(),
+        purpose: "买菜".into(),
+        ..EntryForm::default()
+    }
+}
+
+#[test]
+fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds_nothing_else() {
+    let (db, da) = (
+        tempfile::tempdir().expect("the test's setup and store calls succeed"),
+        tempfile::tempdir().expect("the test's setup and store calls succeed"),
+    );
+    // B's store plays the township and B's grid worker: it makes the grid and both villages.
+    let b = Store::open(db.path()).expect("the test's setup and store calls succeed");
+    b.set_now(Some(at("2026-12-07T09:00")));
+    let village_a = b
+        .add_village("甲村")
+        .expect("the test's setup and store calls succeed");
+    let village_b = b
+        .add_village("乙村")
+        .expect("the test's setup and store calls succeed");
+    let township = b
+        .township_id()
+        .expect("the test's setup and store calls succeed");
+    let isolated = id_number(17);
+    let person = household(&b, &village_b, "乙村三组9号", "王秘密", &isolated);
+    let case = b
+        .start_case(&NewCase {
+            person_id: person.clone(),
+            policy: "home-isolation".into(),
+            start: NaiveDate::from_ymd_opt(2026, 12, 5)
+                .expect("the test's setup and store calls succeed"),
+            place: Place::Home,
+            site: None,
+            reason: None,
+            team: Vec::new(),
+        })
+        .expect("the test's setup and store calls succeed");
+    let control_b = doc_id(DocKind::Control, &village_b);
+    assert!(b
+        .doc_heads()
+        .expect("the test's setup and store calls succeed")
+        .iter()
+        .any(|(d, _)| *d == control_b));
+
+    // A's checkpoint store: its village's ledger, the grid and B's control list only.
+    let a = Store::open(da.path()).expect("the test's setup and store calls succeed");
+    a.set_now(Some(at("2026-12-07T14:05")));
+    a.set_setting("township_id", &township)
+        .expect("the test's setup and store calls succeed");
+    copy(&b, &a, &doc_id(DocKind::Grid, &township));
+    copy(&b, &a, &control_b);
+    let own = id_number(21);
+    household(&a, &village_a, "甲村一组1号", "李四", &own);
+    let checkpoint = a
+        .add_checkpoint(&village_a, "甲村村口", None)
+        .expect("the test's setup and store calls succeed");
+
+    // The match card: B's person by whole ID number, with B's name and the state.
+    let hits = a
+        .match_residents(&checkpoint, &isolated, 8)
+        .expect("the test's setup and store calls succeed");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    let iso = hits[0].isolation.as_ref().expect("a state");
+    assert_eq!(hits[0].matched, "control");
+    assert_eq!((hits[0].name.as_str(), hits[0].address.as_str()), ("", ""));
+    assert_eq!(iso.label, "乙村管控：居家隔离第3天，至12月18日");
+    assert_eq!(iso.village.as_deref(), Some("乙村"));
+    assert_eq!(iso.kind, "home-isolation");
+    // An ID tail is no whole number: no hash, no control hit.
+    assert!(a
+        .match_residents(&checkpoint, &isolated[12..], 8)
+        .expect("the test's setup and store calls succeed")
+        .is_empty());
+    // The own resident keeps the ledger path, with no state.
+    let mine = a
+        .match_residents(&checkpoint, &own, 8)
+        .expect("the test's setup and store calls succeed");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (mine[0].name.as_str(), mine[0].isolation.is_none()),
+        ("李四", true)
+    );
+
+    // The entry's suggestion follows the township's isolation rule: turned back, with why.
+    let preview = a
+        .preview_entry(&out_form(&checkpoint, "王某", &isolated))
+        .expect("the test's setup and store calls succeed");
+    assert_eq!(preview.decision, Decision::TurnBack);
+    assert_eq!(preview.reasons[0].code, "isolation");
+    assert_eq!(preview.reasons[0].zh, "居家隔离第3天，至12月18日");
+    assert_eq!(preview.person_id, None);
+    let own_preview = a
+        .preview_entry(&out_form(&checkpoint, "李四", &own))
+        .expect("the test's setup and store calls succeed");
+    assert_eq!(own_preview.decision, Decision::Allow);
+
+    // A's file holds no name or address of B (the list has none; the ledger of B is not here).
+    let all = dir_bytes(da.path());
+    assert!(contains(&all, "李四".as_bytes()), "the files are readable");
+    for secret in ["王秘密", "乙村三组9号"] {
+        assert!(
+            !contains(&all, secret.as_bytes()),
+            "{secret} found in A's files"
+        );
+    }
+
+    // An escalation in B shows at A after the next sync: 留观转运.
+    b.set_now(Some(at("2026-12-07T10:00")));
+    b.record_check(
+        &case,
+        &NewCheck {
+            temp_tenths: Some(381),
+            symptoms: Vec::new(),
+            method: gridbook_domain::isolation::CheckMethod::Phone,
+            at: None,
+            by: None,
+        },
+    )
+    .expect("the test's setup and store calls succeed");
+    copy(&b, &a, &control_b);
+    let p = a
+        .preview_entry(&out_form(&checkpoint, "王某", &isolated))
+        .expect("the test's setup and store calls succeed");
+    assert_eq!(p.decision, Decision::Observe, "{p:?}");
+    assert_eq!(
+        p.isolation
+            .as_ref()
+            .expect("the test's setup and store calls succeed")
+            .kind,
+        "referral"
+    );
+
+    // Cancelling the case in B ends the state at A after the next sync.
+    b.close_case(&case, "cancelled", "登记错误")
+        .expect("the test's setup and store calls succeed");
+    copy(&b, &a, &control_b);
+    assert!(a
+        .match_residents(&checkpoint, &isolated, 8)
+        .expect("the test's setup and store calls succeed")
+        .is_empty());
+    let after = a
+        .preview_entry(&out_form(&checkpoint, "王某", &isolated))
+        .expect("the test's setup and store calls succeed");
+    assert_eq!((after.decision, after.isolation), (Decision::Allow, None));
+
+    for s in [&a, &b] {
+        let r = s
+            .reindex(true)
+            .expect("the test's setup and store calls succeed");
+        assert!(r.equal, "{:?}", r.differing_tables);
+    }
+}
+
+/// Every byte of every file under `dir` (the store, its WAL).
+fn dir_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)
+        .expect("the test's setup and store calls succeed")
+        .flatten()
+    {
+        if e.path().is_file() {
+            out.extend(std::fs::read(e.path()).expect("the test's setup and store calls succeed"));
+        }
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_case_write_that_fails_leaves_neither_document_changed() {
+    let d = tempfile::tempdir().expect("the test's setup and store calls succeed");
+    let s = Store::open(d.path()).expect("the test's setup and store calls succeed");
+    s.set_now(Some(at("2026-12-07T09:00")));
+    let v = s
+        .add_village("乙村")
+        .expect("the test's setup and store calls succeed");
+    let p = household(&s, &v, "乙村一组1号", "赵六", &id_number(31));
+    let new = NewCase {
+        person_id: p,
+        policy: "home-isolation".into(),
+        start: NaiveDate::from_ymd_opt(2026, 12, 5)
+            .expect("the test's setup and store calls succeed"),
+        place: Place::Home,
+        site: None,
+        reason: None,
+        team: Vec::new(),
+    };
+    let case = s
+        .start_case(&new)
+        .expect("the test's setup and store calls succeed");
+    let heads = s
+        .doc_heads()
+        .expect("the test's setup and store calls succeed");
+    // A second open case for the same person is refused: nothing changes in either document.
+    assert!(s.start_case(&new).is_err());
+    assert_eq!(
+        s.doc_heads()
+            .expect("the test's setup and store calls succeed"),
+        heads
+    );
+    // Releasing too early is refused: nothing changes either.
+    assert!(s.release_case(&case, None).is_err());
+    assert_eq!(
+        s.doc_heads()
+            .expect("the test's setup and store calls succeed"),
+        heads
+    );
+}
