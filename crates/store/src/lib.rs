@@ -20,6 +20,8 @@ mod ledger;
 mod reports;
 mod township;
 
+pub use engine::discard::{DiscardedRecord, Unacknowledged};
+pub use engine::rights;
 pub use engine::{cipher, docs, integrity, owner, project, record, schema};
 pub use ledger::{import, search};
 

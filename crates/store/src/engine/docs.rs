@@ -246,6 +246,8 @@ impl Docs {
         f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
     ) -> Result<R> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // This device never makes a change its relay would refuse for its role or scope.
+        crate::engine::rights::check_write(&tx, id)?;
         let doc = self.get(&tx, id)?;
         let before = doc.get_heads();
         let mut touched = BTreeSet::new();
