@@ -18,6 +18,8 @@ pub mod devices;
 pub mod enroll_codes;
 mod error;
 pub mod ops;
+#[cfg(test)]
+mod rights_agree;
 mod server;
 
 use std::net::SocketAddr;
@@ -296,6 +298,7 @@ async fn sync_inner<S: Storage>(
     };
     let (compressed_in, compress_out) = (header("content-encoding"), header("accept-encoding"));
     let relay2 = relay.clone();
+    let identity = (device.role.clone(), device.village().map(str::to_owned));
     let resp = tokio::task::spawn_blocking(move || {
         let plain;
         let bytes = if compressed_in {
@@ -346,6 +349,7 @@ async fn sync_inner<S: Storage>(
         out.headers_mut()
             .insert("content-encoding", axum::http::HeaderValue::from_static(e));
     }
+    gridbook_sync::identity::put(out.headers_mut(), &identity.0, identity.1.as_deref());
     Ok(out)
 }
 

@@ -39,6 +39,8 @@ pub struct Client {
     base: String,
     token: String,
     agent: ureq::Agent,
+    /// The role and village the latest sync answer named (see [`crate::identity`]).
+    said: std::sync::Mutex<Option<(String, Option<String>)>>,
 }
 
 impl Client {
@@ -73,6 +75,7 @@ impl Client {
             base: base.trim_end_matches('/').to_owned(),
             token: token.trim().to_owned(),
             agent: config.build().into(),
+            said: std::sync::Mutex::new(None),
         }
     }
 
@@ -173,6 +176,9 @@ impl Client {
             .send(sent)
             .map_err(|e| SyncError::Network(e.to_string()))?;
         Self::check(&mut resp)?;
+        if let Some(said) = crate::identity::read(resp.headers()) {
+            *self.said.lock().unwrap_or_else(|p| p.into_inner()) = Some(said);
+        }
         let zstd = resp
             .headers()
             .get("content-encoding")
@@ -278,8 +284,16 @@ pub fn sync(store: &Store) -> Result<SyncStats> {
     let client = Client::from_store(store)?;
     let peer = format!("relay:{}", store.setting("relay_id")?.unwrap_or_default());
     let mark = store.outbox_mark()?;
-    let stats = sync_with(store, &peer, |req| client.post(req))?;
+    let result = sync_with(store, &peer, |req| client.post(req));
+    // The relay says the device's role and scope in every answer: a role changed at the
+    // township applies from this sync on, whatever became of it.
+    let said = client.said.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some((role, village)) = said {
+        crate::identity::adopt(store, &role, village.as_deref())?;
+    }
+    let stats = result?;
     let refused: Vec<String> = stats.refused.iter().map(|(d, _)| d.clone()).collect();
     store.mark_synced(mark, &refused)?;
+    crate::refusals::note(store, &stats.refused)?;
     Ok(stats)
 }
