@@ -81,7 +81,7 @@ fn a_device_refuses_what_its_role_cannot_do_and_writes_nothing() {
     rules.fever_tenths = 380;
     let e = volunteer.set_rules(&rules).unwrap_err();
     assert_eq!(e.kind(), "refused");
-    assert!(e.messages().0.contains("卡口值守"), "{}", e.messages().0);
+    assert!(e.messages().0.contains("卡口志愿者"), "{}", e.messages().0);
     assert_eq!(volunteer.rules().unwrap().fever_tenths, 373);
     let e = volunteer.add_household(&household(a, 1)).unwrap_err();
     assert!(e.messages().0.contains("户籍台账"), "{}", e.messages().0);
@@ -141,7 +141,7 @@ fn an_edit_the_relay_refuses_is_shown_and_can_be_discarded() {
     assert_eq!(r.pending.doc_id, grid);
     assert!(r.what.contains("决策规则"), "{}", r.what);
     assert!(r.reason.contains("只能查看"), "{}", r.reason);
-    assert_eq!(r.role.as_deref(), Some("卡口值守"));
+    assert_eq!(r.role.as_deref(), Some("卡口志愿者"));
     assert_eq!(r.pending.changes, 1);
     assert!(!r.pending.whole_document);
     assert_eq!(r.pending.records.len(), 1, "{:?}", r.pending.records);

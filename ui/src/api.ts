@@ -51,6 +51,7 @@ import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportOutcome, Printed } from './types';
+import type { RefusedEdit } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -136,6 +137,10 @@ export const api = {
   /** Enrolls with a one-time code (typed or scanned) instead of a token. */
   enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
+  /** Documents whose edits from this device the relay refused. */
+  refusedEdits: () => call<RefusedEdit[]>('refused_edits'),
+  /** Discards a refused document's edits, back to the relay's version; returns how many went. */
+  discardRefused: (docId: string) => call<number>('discard_refused', { docId }),
 
   // Isolation follow-ups
   policies: () => call<PolicyRow[]>('policies'),

@@ -5,6 +5,7 @@ import devices from './devices.en';
 import files from './files.en';
 import reports from './reports.en';
 import lock from './lock.en';
+import refused from './refused.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
@@ -39,6 +40,7 @@ const en: typeof zh = {
     not_enrolled: 'Not enrolled',
     unsynced: '{n} unsynced',
     allSynced: 'All synced',
+    localOnly: 'On this device only',
     lastSync: 'Last sync {time}',
     neverSynced: 'Never synced',
     tapToSync: 'Tap to sync',
@@ -276,6 +278,7 @@ const en: typeof zh = {
   checkpoint,
   reports,
   lock,
+  refused,
   devices,
   files,
 };

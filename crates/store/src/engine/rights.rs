@@ -79,9 +79,9 @@ pub(crate) fn check_write(conn: &Connection, doc: &str) -> Result<()> {
 pub fn role_zh(role: &str) -> &'static str {
     match role {
         "grid-worker" => "网格员",
-        "volunteer" => "卡口值守",
-        "doctor" => "村医",
-        "township" => "镇防控办",
+        "volunteer" => "卡口志愿者",
+        "doctor" => "医生",
+        "township" => "镇街工作人员",
         _ => "未知角色",
     }
 }
