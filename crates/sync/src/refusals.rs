@@ -85,7 +85,7 @@ pub fn reason_text(reason: &str) -> (String, String) {
     }
     // The store's rules say why in Chinese first: "中文 (English)".
     let zh = reason.rsplit_once(" (").map_or(reason, |(zh, _)| zh).trim();
-    let zh = if zh.chars().any(|c| !c.is_ascii()) {
+    let zh = if !zh.is_ascii() {
         format!("不符合全镇的规则：{zh}")
     } else {
         "不符合全镇的规则".to_owned()
