@@ -10,6 +10,8 @@
 //!   is refused nothing, its projections equal a rebuild, and the role it holds is the
 //!   relay's again.
 
+#![allow(clippy::unwrap_used)]
+
 use gridbook_store::{NewHousehold, NewPerson, Store};
 use gridbook_sync::{client, refusals};
 use gridbook_tests::procs::{Data, Server};
