@@ -156,6 +156,16 @@ pub fn sync_now(app: State<'_, App>) -> R<SyncStats> {
     Ok(gridbook_sync::client::sync(&app.store)?)
 }
 
+#[tauri::command(async)]
+pub fn refused_edits(app: State<'_, App>) -> R<Vec<gridbook_sync::refusals::RefusedEdit>> {
+    Ok(gridbook_sync::refusals::list(&app.store)?)
+}
+
+#[tauri::command(async)]
+pub fn discard_refused(app: State<'_, App>, doc_id: String) -> R<usize> {
+    Ok(gridbook_sync::refusals::discard(&app.store, &doc_id)?)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Isolation follow-ups
 

@@ -148,6 +148,8 @@ pub fn run() {
             commands::set_language,
             commands::enroll,
             commands::sync_now,
+            commands::refused_edits,
+            commands::discard_refused,
             commands::policies,
             commands::add_policy,
             commands::set_policy,

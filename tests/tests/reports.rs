@@ -528,16 +528,21 @@ fn a_group_reported_on_two_devices_is_counted_once() {
         .collect();
     assert_eq!(notes.len(), 2, "{history}");
 
-    // A volunteer cannot report: the relay refuses the document and keeps nothing of it.
-    vol.json(&format!(
+    // A volunteer cannot report: its device refuses (as the relay would) and writes nothing.
+    let heads = vol.heads();
+    let out = vol.run(&format!(
         "report submit --group {g2} --date {DAY} --at {DAY}T16:00"
     ));
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("不能修改日报"),
+        "{out:?}"
+    );
+    assert_eq!(vol.heads(), heads, "a refused report wrote nothing");
     let before = w.relay.heads();
     let stats = vol.sync();
-    assert!(
-        refused(&stats).contains(&doc),
-        "the relay must refuse a volunteer's report: {stats}"
-    );
+    assert!(refused(&stats).is_empty(), "{stats}");
+    assert!(!vol.heads().contains_key(&doc), "{stats}");
     assert_eq!(w.relay.heads(), before, "a volunteer changed the relay");
     let status = w.relay.json(&format!("report status --date {DAY}"));
     assert_eq!(status_of(&status, g2)["state"], "missing");

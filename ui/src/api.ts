@@ -53,6 +53,7 @@ import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportOutcome, Printed, TownshipInfo } from './types';
 import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
 import type { Duplicate, MergePreview, Person } from './types';
+import type { RefusedEdit } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -144,6 +145,10 @@ export const api = {
   /** Enrolls with a one-time code (typed or scanned) instead of a token. */
   enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
+  /** Documents whose edits from this device the relay refused. */
+  refusedEdits: () => call<RefusedEdit[]>('refused_edits'),
+  /** Discards a refused document's edits, back to the relay's version; returns how many went. */
+  discardRefused: (docId: string) => call<number>('discard_refused', { docId }),
 
   // Isolation follow-ups
   policies: () => call<PolicyRow[]>('policies'),

@@ -33,6 +33,7 @@ declare module 'vue' {
     PrintButtons: typeof import('./components/files/PrintButtons.vue')['default']
     QrScanner: typeof import('./components/checkpoint/QrScanner.vue')['default']
     QuickEntry: typeof import('./components/checkpoint/QuickEntry.vue')['default']
+    RefusedEdits: typeof import('./components/RefusedEdits.vue')['default']
     ReportChip: typeof import('./components/reports/ReportChip.vue')['default']
     ReportSheet: typeof import('./components/reports/ReportSheet.vue')['default']
     ResidentMatch: typeof import('./components/checkpoint/ResidentMatch.vue')['default']

@@ -85,6 +85,15 @@ export function villageName(id: string | null | undefined): string {
   return store.villages.find((v) => v.id === id)?.name ?? id;
 }
 
+/**
+ * Whether this device may write documents of `kind` (grid, ledger, care, gate, entries,
+ * reports), as its role allows; anything before the backend says.
+ */
+export function canWrite(kind: string): boolean {
+  const w = store.status?.writes;
+  return !w || w.includes(kind);
+}
+
 /** Call after any successful write. */
 export function afterWrite(): void {
   store.dataVersion++;

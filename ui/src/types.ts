@@ -11,6 +11,10 @@ export interface AppStatus {
   role?: string | null;
   /** The village this device serves; null for the whole township or before enrollment. */
   village_id?: string | null;
+  /** Kinds of documents this device may write (grid, ledger, care, gate, entries, reports). */
+  writes?: string[];
+  /** Documents whose edits from this device the relay refused, still to be seen to. */
+  refused?: number;
   households: number;
   persons: number;
   unsynced: number;
@@ -200,7 +204,32 @@ export interface SyncReport {
   bytes_sent: number;
   bytes_received: number;
   ms: number;
-  refused: number;
+  /** Documents the relay refused, with its reason (a count in older backends). */
+  refused: [string, string][] | number;
+}
+
+/** A record that discarding refused edits changes back (or removes, if they created it). */
+export interface DiscardedRecord {
+  id: string;
+  type: string;
+  label: string;
+  created: boolean;
+}
+
+/** A document whose edits from this device the relay refused. */
+export interface RefusedEdit {
+  doc_id: string;
+  /** What the document holds, in Chinese. */
+  what: string;
+  /** Why, in Chinese; reason_en in English. */
+  reason: string;
+  reason_en: string;
+  /** This device's role now, in Chinese. */
+  role: string | null;
+  changes: number;
+  last_at: string | null;
+  records: DiscardedRecord[];
+  whole_document: boolean;
 }
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error' | 'not_enrolled';

@@ -154,6 +154,16 @@
     history: new Map(),
     conflicts: [],
     version: 0,
+    // Documents whose edits the relay refused (opts.refused: RefusedEdit objects).
+    refused: JSON.parse(JSON.stringify(opts.refused || [])),
+  };
+
+  // What each role may write in its village (the store's rights.rs, the relay's access.rs).
+  const WRITES = {
+    'grid-worker': ['ledger', 'care', 'gate', 'entries', 'reports'],
+    volunteer: ['gate', 'entries'],
+    doctor: ['care'],
+    township: ['grid', 'ledger', 'care', 'gate', 'entries', 'reports'],
   };
 
   const VILLAGES = [
@@ -710,6 +720,8 @@
         role: state.role,
         village_id: state.village_id,
         relay_url: state.relay_url,
+        writes: state.role ? WRITES[state.role] || [] : ['grid', 'ledger', 'care', 'gate', 'entries', 'reports'],
+        refused: state.refused.length,
         households: ordered('').length,
         persons: c.persons,
         unsynced: state.unsynced,
@@ -860,6 +872,15 @@
       setTimeout(() => emitStatus(), 0);
       return { relay_id: 'relay-01', township_id: state.township_id, device_id: state.device_id, name: state.device_name, role: 'grid-worker', village_id: 'v-hongxing' };
     },
+    refused_edits: () => JSON.parse(JSON.stringify(state.refused)),
+    discard_refused: ({ docId }) => {
+      const r = state.refused.find((x) => x.doc_id === docId);
+      if (!r) throw { kind: 'refused', code: 'not_refused', message: '中继没有拒收这份数据，无需放弃' };
+      state.refused = state.refused.filter((x) => x !== r);
+      state.unsynced = Math.max(0, (state.unsynced || 0) - r.changes);
+      setTimeout(() => emitStatus(), 0);
+      return r.changes;
+    },
     sync_now: () => {
       if (!state.enrolled) throw { kind: 'not_enrolled', message: '本机尚未加入镇街同步，请先在“设置”中填写中继地址和注册令牌' };
       if (!state.online) throw { kind: 'offline', message: '网络不通，无法连接中继，修改已保存在本机，联网后会自动同步' };
@@ -870,10 +891,12 @@
       return new Promise((resolve) => {
         setTimeout(() => {
           state.syncing = false;
-          state.unsynced = 0;
+          // Edits the relay refused stay unsynced until discarded.
+          state.unsynced = state.refused.reduce((n, r) => n + r.changes, 0);
           state.last_sync = iso(Date.now());
           emitStatus();
-          resolve({ rounds: 2, docs_sent: Math.min(sent, 3), docs_received: 1, bytes_sent: 1800 + sent * 310, bytes_received: 960, ms: 420, refused: 0 });
+          const refused = state.refused.map((r) => [r.doc_id, 'read-only: changes from this device are not accepted']);
+          resolve({ rounds: 2, docs_sent: Math.min(sent, 3), docs_received: 1, bytes_sent: 1800 + sent * 310, bytes_received: 960, ms: 420, refused });
         }, opts.syncMs ?? 400);
       });
     },

@@ -1,6 +1,7 @@
 //! gridbook-bench: shared helpers of the benchmark programs (timing, percentiles, memory).
 //! Benchmarks print figures; they are programs, not tests. Nothing depends on this crate.
 
+pub mod hostile;
 pub mod light_device;
 
 use std::time::{Duration, Instant};

@@ -63,6 +63,8 @@ struct Opts {
     in_process_relay: bool,
     devices_on_disk: bool,
     full_devices: bool,
+    /// Hostile connections during the load (see `gridbook_bench::hostile`).
+    hostile: usize,
     season_villages: usize,
     season_days: usize,
     only: BTreeSet<String>,
@@ -98,6 +100,7 @@ impl Opts {
             in_process_relay: flag("--in-process-relay"),
             devices_on_disk: flag("--devices-on-disk"),
             full_devices: flag("--full-devices"),
+            hostile: arg("--hostile", 0),
             season_villages: arg("--season-villages", q(20, 3)),
             season_days: arg("--season-days", q(90, 10)),
             only: only.split(',').map(|s| s.trim().to_owned()).collect(),

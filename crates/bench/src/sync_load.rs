@@ -158,6 +158,15 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
             devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1,
         ));
     }
+    let mut hostile_tokens = Vec::new();
+    for i in 0..o.hostile {
+        let v = &villages[i % villages.len()];
+        hostile_tokens.push(
+            devices
+                .add(&format!("hostile-{i}"), "grid-worker", Some(v))?
+                .1,
+        );
+    }
     drop(devices);
 
     // The relay: a child process if the gridbook binary is there, else in this process.
@@ -228,7 +237,15 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
     // The measured part.
     let started = Instant::now();
     let deadline = started + Duration::from_secs(o.seconds);
+    let hostile_logs: Mutex<Vec<gridbook_bench::hostile::HostileLog>> = Mutex::new(Vec::new());
     let logs: Vec<DeviceLog> = std::thread::scope(|s| {
+        for token in &hostile_tokens {
+            let (url, hostile_logs) = (&url, &hostile_logs);
+            s.spawn(move || {
+                let log = gridbook_bench::hostile::run(url, token, deadline);
+                lock(hostile_logs).push(log);
+            });
+        }
         let handles: Vec<_> = devs
             .iter()
             .enumerate()
@@ -244,6 +261,21 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
             .collect()
     });
     let wall = started.elapsed();
+    if o.hostile > 0 {
+        let logs = std::mem::take(&mut *lock(&hostile_logs));
+        let sent: usize = logs.iter().map(|l| l.sent).sum();
+        let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
+        for l in &logs {
+            for (k, v) in &l.statuses {
+                *statuses.entry(*k).or_default() += v;
+            }
+        }
+        println!(
+            "hostile: {} connections sent {sent} bodies of {} B expanding to 64 MiB; answers by status {statuses:?}",
+            o.hostile,
+            gridbook_bench::hostile::bomb().len()
+        );
+    }
     let relay_cpu = child.as_ref().map_or(0.0, ChildRelay::cpu_seconds) - relay_cpu0;
     let self_cpu = cpu_seconds("/proc/self/stat") - self_cpu0;
 

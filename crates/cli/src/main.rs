@@ -20,8 +20,8 @@ mod relay_ops;
 mod relay_pg;
 mod reports;
 mod sync_cmds;
-mod township;
 mod tasks;
+mod township;
 
 use std::process::ExitCode;
 

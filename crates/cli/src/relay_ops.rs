@@ -35,6 +35,7 @@ pub fn serve(dir: &Path, s: Serve<'_>, lang: Lang) -> Result<(), Failure> {
         listen: s.listen.to_owned(),
         tls: s.tls,
         admin: s.admin.map(str::to_owned),
+        ..Options::default()
     };
     let ready = |addr, admin: Option<std::net::SocketAddr>| {
         // Scripts and tests read the bound address (port 0 picks one) from this line, and

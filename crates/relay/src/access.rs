@@ -1,7 +1,8 @@
-//! Who may read and write which document: from the device's role and scope and the
-//! document's id alone.
+//! Who may read and write which document, as the relay enforces it: the store's rule
+//! ([`gridbook_store::rights`], which devices also apply to their own writes) for the device's
+//! role and scope.
 
-use gridbook_store::{DocId, DocKind};
+use gridbook_store::rights::{right, Right};
 use gridbook_sync::Access;
 
 use crate::devices::Device;
@@ -9,58 +10,10 @@ use crate::devices::Device;
 /// The rights of `device` on document `doc` of township `township`. A malformed id is no
 /// document at all: nobody may read or write it.
 pub fn access(device: &Device, township: &str, doc: &str) -> Access {
-    let Some(id) = DocId::parse(doc) else {
-        return Access::None;
-    };
-    let whole_township = device.role == "township";
-    if id.kind == DocKind::Grid {
-        return match (id.owner == township, whole_township) {
-            (false, _) => Access::None,
-            (true, true) => Access::ReadWrite,
-            (true, false) => Access::Read,
-        };
-    }
-    if whole_township {
-        return Access::ReadWrite;
-    }
-    if id.kind == DocKind::Control {
-        return control_access(device, id.village());
-    }
-    if device.village() != id.village() {
-        return Access::None;
-    }
-    let role = device.role.as_str();
-    match id.kind {
-        // Volunteers match entries against the ledger; doctors read it for follow-ups.
-        DocKind::Ledger if role == "grid-worker" => Access::ReadWrite,
-        DocKind::Ledger if matches!(role, "volunteer" | "doctor") => Access::Read,
-        // Isolation follow-ups are personal health data: the village's grid workers and
-        // doctors (包保) keep them, the township oversees; volunteers see none of it.
-        DocKind::Isolation if matches!(role, "grid-worker" | "doctor") => Access::ReadWrite,
-        DocKind::Checkpoint | DocKind::Entries if matches!(role, "grid-worker" | "volunteer") => {
-            Access::ReadWrite
-        }
-        // Daily reports: the village's grid workers make them, the township reads and writes
-        // all; volunteers and doctors have no part in them.
-        DocKind::Reports if role == "grid-worker" => Access::ReadWrite,
-        // 核查 tasks: the township makes them (a grid worker's device can neither make nor
-        // alter one), the village's grid workers answer them in the village's answers.
-        DocKind::Tasks if role == "grid-worker" => Access::Read,
-        DocKind::Answers if role == "grid-worker" => Access::ReadWrite,
-        _ => Access::None,
-    }
-}
-
-/// The control list (管控名单) of a village: written by whoever may write that village's
-/// isolation cases (its grid workers and doctors; the township), read by the checkpoints of
-/// every village of the township (volunteers and grid workers), since a person isolated in
-/// one village may turn up at another village's checkpoint. It holds no name or address.
-fn control_access(device: &Device, village: Option<&str>) -> Access {
-    let own = device.village().is_some() && device.village() == village;
-    match device.role.as_str() {
-        "grid-worker" | "doctor" if own => Access::ReadWrite,
-        "grid-worker" | "volunteer" => Access::Read,
-        _ => Access::None,
+    match right(&device.role, device.village(), Some(township), doc) {
+        Right::None => Access::None,
+        Right::Read => Access::Read,
+        Right::Write => Access::ReadWrite,
     }
 }
 

@@ -13,6 +13,8 @@
 
 mod access;
 pub mod backend;
+pub mod budget;
+pub mod conn;
 mod device_api;
 pub mod devices;
 pub mod enroll_codes;
@@ -141,6 +143,8 @@ pub struct Relay<S: Storage> {
     /// Devices (id, name) whose name the storage already has.
     noted: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
     limiter: enroll_codes::Limiter,
+    /// Bytes of request bodies in flight (see [`budget`]).
+    budget: budget::Budget,
 }
 
 impl<S: Storage> Relay<S> {
@@ -156,6 +160,7 @@ impl<S: Storage> Relay<S> {
             metrics: Arc::new(Metrics::default()),
             noted: Default::default(),
             limiter: enroll_codes::Limiter::default(),
+            budget: budget::Budget::default(),
         }))
     }
 
@@ -170,8 +175,22 @@ struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, self.1).into_response()
+        let busy = self.0 == StatusCode::SERVICE_UNAVAILABLE;
+        let mut r = (self.0, self.1).into_response();
+        if busy {
+            r.headers_mut()
+                .insert("retry-after", budget::RETRY_AFTER_SECS.into());
+        }
+        r
     }
+}
+
+/// The answer to a request the budget of bytes in flight cannot cover now.
+fn busy() -> ApiError {
+    ApiError(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "relay busy: too many large requests at once, retry later".into(),
+    )
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -279,7 +298,21 @@ async fn sync_inner<S: Storage>(
 ) -> Result<Response, ApiError> {
     // The token is checked before the body is read: a stranger cannot make the relay buffer.
     let (device, township) = authenticate(&relay, &headers, note)?;
-    let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+    // The body is reserved in the budget before it is read: its declared length, or the
+    // largest body for one that does not declare it.
+    let declared = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(ApiError(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body larger than {MAX_BODY} bytes"),
+        ));
+    }
+    let limit = declared.unwrap_or(MAX_BODY);
+    let _held_body = relay.budget.try_take(limit).ok_or_else(busy)?;
+    let body = axum::body::to_bytes(body, limit).await.map_err(|_| {
         ApiError(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("body larger than {MAX_BODY} bytes"),
@@ -296,10 +329,30 @@ async fn sync_inner<S: Storage>(
     };
     let (compressed_in, compress_out) = (header("content-encoding"), header("accept-encoding"));
     let relay2 = relay.clone();
+    let identity = (device.role.clone(), device.village().map(str::to_owned));
     let resp = tokio::task::spawn_blocking(move || {
         let plain;
+        // Decompressed, a request is held twice: its plain bytes and the messages decoded
+        // from them. Reserved before decompressing: the size its frame declares (checked by
+        // the decoder), or the largest request.
+        let size = if compressed_in {
+            body::content_size(&body).unwrap_or(MAX_BODY as u64)
+        } else {
+            body.len() as u64
+        };
+        if size > MAX_BODY as u64 {
+            return Err(ApiError(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body larger than {MAX_BODY} bytes"),
+            ));
+        }
+        let size = size as usize;
+        let _held_plain = relay2
+            .budget
+            .try_take(size.saturating_mul(2))
+            .ok_or_else(busy)?;
         let bytes = if compressed_in {
-            plain = body::decompress(&body, MAX_BODY).map_err(|e| match e {
+            plain = body::decompress(&body, size).map_err(|e| match e {
                 BodyError::TooLarge(_) => ApiError(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
                 BodyError::Corrupt(_) => ApiError(StatusCode::BAD_REQUEST, e.to_string()),
             })?;
@@ -346,6 +399,7 @@ async fn sync_inner<S: Storage>(
         out.headers_mut()
             .insert("content-encoding", axum::http::HeaderValue::from_static(e));
     }
+    gridbook_sync::identity::put(out.headers_mut(), &identity.0, identity.1.as_deref());
     Ok(out)
 }
 
@@ -390,6 +444,7 @@ pub fn run(
         listen: listen.to_owned(),
         tls,
         admin: None,
+        ..Options::default()
     };
     run_with(dir, &options, |addr, _| ready(addr))
 }

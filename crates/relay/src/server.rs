@@ -20,6 +20,8 @@ pub struct Options {
     pub tls: Option<Tls>,
     /// The admin address (`/health`, `/metrics`), if any.
     pub admin: Option<String>,
+    /// Bounds on the devices' connections (see [`crate::conn`]).
+    pub limits: crate::conn::Limits,
 }
 
 /// Longest the relay waits for requests in flight when asked to stop.
@@ -123,12 +125,7 @@ pub fn serve_relay<S: Storage>(
         let served = match &options.tls {
             None => {
                 let listener = tokio::net::TcpListener::from_std(listener)?;
-                axum::serve(
-                    listener,
-                    app.into_make_service_with_connect_info::<SocketAddr>(),
-                )
-                .with_graceful_shutdown(stopped())
-                .await
+                crate::conn::serve(listener, app, options.limits.clone(), stopped(), DRAIN).await
             }
             Some(t) => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
@@ -142,8 +139,21 @@ pub fn serve_relay<S: Storage>(
                     stop.await;
                     h.graceful_shutdown(Some(DRAIN));
                 });
-                axum_server::from_tcp_rustls(listener, config)
-                    .handle(handle)
+                let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
+                // HTTP/1.1 only, with the same deadline for headers as the plain listener.
+                let auto = std::mem::replace(
+                    server.http_builder(),
+                    hyper_util::server::conn::auto::Builder::new(
+                        hyper_util::rt::TokioExecutor::new(),
+                    ),
+                );
+                *server.http_builder() = auto.http1_only();
+                server
+                    .http_builder()
+                    .http1()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(options.limits.header_read);
+                server
                     .serve(app.into_make_service_with_connect_info::<SocketAddr>())
                     .await
             }

@@ -22,6 +22,8 @@ mod reports;
 mod tasks;
 mod township;
 
+pub use engine::discard::{DiscardedRecord, Unacknowledged};
+pub use engine::rights;
 pub use engine::{cipher, docs, integrity, owner, project, record, schema};
 pub use ledger::{import, search};
 

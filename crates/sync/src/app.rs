@@ -26,6 +26,12 @@ pub struct AppStatus {
     pub village_id: Option<String>,
     /// The relay address.
     pub relay_url: Option<String>,
+    /// Kinds of documents this device may write (`grid`, `ledger`, `care`, `gate`, `entries`,
+    /// `reports`), as its role allows: the screens hide or disable the rest.
+    pub writes: Vec<&'static str>,
+    /// Documents whose changes from this device the relay refused (see
+    /// [`crate::refusals`]), still to be seen to.
+    pub refused: usize,
     /// Households (not deleted).
     pub households: i64,
     /// Persons (not deleted).
@@ -60,6 +66,8 @@ pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
         role: store.setting("role")?.filter(|r| !r.is_empty()),
         village_id: store.setting("village_id")?.filter(|v| !v.is_empty()),
         relay_url,
+        writes: store.writable_kinds()?,
+        refused: crate::refusals::list(store)?.len(),
         households,
         persons,
         under_follow_up,

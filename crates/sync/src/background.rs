@@ -85,23 +85,30 @@ pub fn current_status(store: &Store) -> SyncStatus {
 /// Runs until `nudges` is closed: syncs, reports, waits (or wakes early on a nudge).
 pub fn run(store: Arc<Store>, nudges: Receiver<()>, report: impl Fn(SyncStatus)) {
     let mut backoff = Backoff::default();
+    let mut last = "";
     loop {
         let wait = if store.setting("relay_url").ok().flatten().is_none() {
-            report(status(&store, "not_enrolled", None));
+            last = "not_enrolled";
+            report(status(&store, last, None));
             backoff.interval
         } else {
-            report(status(&store, "syncing", None));
+            // While the relay cannot be reached, a retry in the background is not news: the
+            // bar stays "offline" until one succeeds instead of flickering to "syncing".
+            if !matches!(last, "offline" | "error") {
+                report(status(&store, "syncing", None));
+            }
             match crate::client::sync(&store) {
                 Ok(_) => {
-                    report(status(&store, "idle", None));
+                    last = "idle";
+                    report(status(&store, last, None));
                     backoff.success()
                 }
                 Err(e) => {
-                    let state = match e {
+                    last = match e {
                         SyncError::Network(_) => "offline",
                         _ => "error",
                     };
-                    report(status(&store, state, Some(&e)));
+                    report(status(&store, last, Some(&e)));
                     backoff.failure()
                 }
             }
@@ -138,9 +145,52 @@ mod tests {
         store.set_setting("relay_token", "x").unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let seen = std::sync::Mutex::new(Vec::new());
+        // A nudge waiting: a second attempt at once, which is no news while offline.
+        tx.send(()).unwrap();
         drop(tx);
         run(store, rx, |s| seen.lock().unwrap().push(s.state));
         let seen = seen.into_inner().unwrap();
-        assert_eq!(seen, vec!["syncing", "offline"]);
+        assert_eq!(seen, vec!["syncing", "offline", "offline"]);
+    }
+
+    #[test]
+    fn a_relay_address_without_its_scheme_is_an_error_not_offline() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        store.set_setting("relay_url", "192.168.1.10:7878").unwrap();
+        store.set_setting("relay_token", "x").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        drop(tx);
+        let seen = std::sync::Mutex::new(Vec::new());
+        run(store, rx, |s| seen.lock().unwrap().push(s));
+        let seen = seen.into_inner().unwrap();
+        let last = seen.last().unwrap();
+        assert_eq!(last.state, "error");
+        assert!(
+            last.message.as_deref().unwrap().contains("http://"),
+            "{last:?}"
+        );
+    }
+
+    #[test]
+    fn relay_addresses_need_their_scheme() {
+        use crate::client::relay_address as r;
+        assert_eq!(
+            r(" https://relay.example.cn:7878/ ").unwrap(),
+            "https://relay.example.cn:7878"
+        );
+        assert_eq!(r("http://127.0.0.1:7878").unwrap(), "http://127.0.0.1:7878");
+        for bad in [
+            "192.168.1.10:7878",
+            "relay.example.cn",
+            "ftp://x",
+            "http://",
+            "https:// x",
+            "",
+        ] {
+            let e = r(bad).unwrap_err();
+            assert_eq!(e.kind(), "invalid", "{bad}");
+            assert!(e.messages().0.contains("http://"), "{bad}");
+        }
     }
 }

@@ -60,7 +60,10 @@ pub fn compress(body: &[u8]) -> Option<Vec<u8>> {
 pub fn decompress(body: &[u8], limit: usize) -> Result<Vec<u8>, BodyError> {
     let decoder =
         zstd::stream::read::Decoder::new(body).map_err(|e| BodyError::Corrupt(e.to_string()))?;
-    let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
+    // A frame that declares its size gets exactly that much room (the decoder checks the
+    // declaration): no doubling of a growing buffer past what it holds.
+    let guess = content_size(body).map_or(body.len().saturating_mul(4), |n| n as usize + 1);
+    let mut out = Vec::with_capacity(guess.min(limit + 1));
     decoder
         .take(limit as u64 + 1)
         .read_to_end(&mut out)
@@ -69,6 +72,15 @@ pub fn decompress(body: &[u8], limit: usize) -> Result<Vec<u8>, BodyError> {
         return Err(BodyError::TooLarge(limit));
     }
     Ok(out)
+}
+
+/// The size a zstd body's first frame declares for its content, if it declares one (the
+/// compressor here always does). The decoder refuses a frame whose content differs from it.
+pub fn content_size(body: &[u8]) -> Option<u64> {
+    match zstd::zstd_safe::get_frame_content_size(body) {
+        Ok(Some(n)) => Some(n),
+        _ => None,
+    }
 }
 
 /// Whether a header value (`Accept-Encoding` or `Content-Encoding`) names zstd.

@@ -31,6 +31,29 @@ pub struct Hello {
     pub village_id: Option<String>,
 }
 
+/// A relay address as typed, checked: `http://` or `https://` and a host. An address without
+/// its scheme is refused with a message that says so (completing it with `http://` would send
+/// the token in clear to whatever answers; with `https://` it would fail against a plain relay
+/// with a TLS error nobody understands).
+pub fn relay_address(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
+    match host {
+        Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Ok(url.to_owned()),
+        _ => Err(SyncError::Store(gridbook_store::StoreError::Invalid(
+            gridbook_domain::FieldError::new(
+                "relay_url",
+                "scheme",
+                "中继地址应以 http:// 或 https:// 开头，例如 https://relay.example.cn:7878",
+                "The relay address must start with http:// or https://, e.g. https://relay.example.cn:7878",
+            ),
+        ))),
+    }
+}
+
 /// How many times a sync is attempted before giving up.
 pub const ATTEMPTS: u32 = 5;
 
@@ -39,6 +62,8 @@ pub struct Client {
     base: String,
     token: String,
     agent: ureq::Agent,
+    /// The role and village the latest sync answer named (see [`crate::identity`]).
+    said: std::sync::Mutex<Option<(String, Option<String>)>>,
 }
 
 impl Client {
@@ -73,15 +98,18 @@ impl Client {
             base: base.trim_end_matches('/').to_owned(),
             token: token.trim().to_owned(),
             agent: config.build().into(),
+            said: std::sync::Mutex::new(None),
         }
     }
 
     /// The client of an enrolled store.
     pub fn from_store(store: &Store) -> Result<Client> {
         match (store.setting("relay_url")?, store.setting("relay_token")?) {
-            (Some(url), Some(token)) => {
-                Client::with_ca(&url, &token, store.setting("relay_ca")?.as_deref())
-            }
+            (Some(url), Some(token)) => Client::with_ca(
+                &relay_address(&url)?,
+                &token,
+                store.setting("relay_ca")?.as_deref(),
+            ),
             _ => Err(SyncError::NotEnrolled),
         }
     }
@@ -173,6 +201,9 @@ impl Client {
             .send(sent)
             .map_err(|e| SyncError::Network(e.to_string()))?;
         Self::check(&mut resp)?;
+        if let Some(said) = crate::identity::read(resp.headers()) {
+            *self.said.lock().unwrap_or_else(|p| p.into_inner()) = Some(said);
+        }
         let zstd = resp
             .headers()
             .get("content-encoding")
@@ -198,6 +229,7 @@ impl Client {
 /// the relay address, the token and the relay's CA certificate (if given) for later syncs, and
 /// this device's role and village.
 pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Result<Hello> {
+    let url = &relay_address(url)?;
     let hello = Client::with_ca(url, token, ca_pem)?.hello()?;
     match store.setting("township_id")? {
         Some(t) if t != hello.township_id && !store.doc_heads()?.is_empty() => {
@@ -278,8 +310,16 @@ pub fn sync(store: &Store) -> Result<SyncStats> {
     let client = Client::from_store(store)?;
     let peer = format!("relay:{}", store.setting("relay_id")?.unwrap_or_default());
     let mark = store.outbox_mark()?;
-    let stats = sync_with(store, &peer, |req| client.post(req))?;
+    let result = sync_with(store, &peer, |req| client.post(req));
+    // The relay says the device's role and scope in every answer: a role changed at the
+    // township applies from this sync on, whatever became of it.
+    let said = client.said.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some((role, village)) = said {
+        crate::identity::adopt(store, &role, village.as_deref())?;
+    }
+    let stats = result?;
     let refused: Vec<String> = stats.refused.iter().map(|(d, _)| d.clone()).collect();
     store.mark_synced(mark, &refused)?;
+    crate::refusals::note(store, &stats.refused)?;
     Ok(stats)
 }

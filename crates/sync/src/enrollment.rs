@@ -19,6 +19,7 @@ pub fn enroll_with_code(
     code: &str,
     ca_pem: Option<&str>,
 ) -> Result<Hello> {
+    let url = &crate::client::relay_address(url)?;
     let answer = Client::with_ca(url, "", ca_pem)?
         .call_json("/v1/enroll", Some(&json!({ "code": code.trim() })))?;
     let token = answer["token"]

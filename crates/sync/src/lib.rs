@@ -12,7 +12,9 @@ pub mod client;
 pub mod engine;
 pub mod enrollment;
 mod error;
+pub mod identity;
 pub mod index;
+pub mod refusals;
 pub mod replica;
 pub mod wire;
 

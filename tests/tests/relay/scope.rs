@@ -138,8 +138,23 @@ fn a_device_reads_and_writes_only_its_scope() {
     let stats = vol.sync();
     assert_eq!(stats["docs_received"], 1, "{stats}");
     assert_eq!(vol.person(&pa)["address"], "甲村一组1号");
-    // …but its own changes to the ledger are refused…
+    // …but its own changes to the ledger are refused: by the device itself, which knows its
+    // role, nothing written…
     let (_, other) = w.household_of(va, 1);
+    let heads = vol.heads();
+    let out = vol.run(&format!("person set {other} phone=13633334444"));
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("不能修改户籍台账"),
+        "{out:?}"
+    );
+    assert_eq!(vol.heads(), heads, "a refused edit wrote nothing");
+    // …and by the relay, when the device still believed in an older role (a grid worker's)…
+    let stale = gridbook_store::Store::open(vol.path()).expect("the volunteer's store");
+    stale
+        .set_setting("role", "grid-worker")
+        .expect("set the stale role");
+    drop(stale);
     vol.ok(&format!("person set {other} phone=13633334444"));
     let before = w.relay.heads();
     let stats = vol.sync();
@@ -148,6 +163,13 @@ fn a_device_reads_and_writes_only_its_scope() {
         "the relay must refuse a volunteer's ledger change: {stats}"
     );
     assert_eq!(w.relay.heads(), before, "a volunteer changed the relay");
+    let told = gridbook_store::Store::open(vol.path()).expect("the volunteer's store");
+    assert_eq!(
+        told.setting("role").expect("role").as_deref(),
+        Some("volunteer"),
+        "the relay's answer gave the device its role back"
+    );
+    drop(told);
     assert_ne!(w.relay.person(&other)["phone"], "13633334444");
     a.sync();
     assert_ne!(a.person(&other)["phone"], "13633334444");

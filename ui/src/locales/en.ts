@@ -7,6 +7,7 @@ import files from './files.en';
 import reports from './reports.en';
 import tasks from './tasks.en';
 import lock from './lock.en';
+import refused from './refused.en';
 import type zh from './zh-CN';
 
 const en: typeof zh = {
@@ -41,6 +42,7 @@ const en: typeof zh = {
     not_enrolled: 'Not enrolled',
     unsynced: '{n} unsynced',
     allSynced: 'All synced',
+    localOnly: 'On this device only',
     lastSync: 'Last sync {time}',
     neverSynced: 'Never synced',
     tapToSync: 'Tap to sync',
@@ -298,6 +300,7 @@ const en: typeof zh = {
   checkpoint,
   reports,
   lock,
+  refused,
   devices,
   duplicates,
   files,

@@ -7,6 +7,7 @@ import files from './files.zh-CN';
 import reports from './reports.zh-CN';
 import tasks from './tasks.zh-CN';
 import lock from './lock.zh-CN';
+import refused from './refused.zh-CN';
 export default {
   app: { title: '网格台账' },
   nav: { isolation: '随访', checkpoint: '卡口', home: '首页', households: '户籍台账', coverage: '覆盖', settings: '设置', conflicts: '冲突' },
@@ -39,6 +40,7 @@ export default {
     not_enrolled: '未加入同步',
     unsynced: '{n} 条未同步',
     allSynced: '已全部同步',
+    localOnly: '仅存本机',
     lastSync: '上次同步 {time}',
     neverSynced: '从未同步',
     tapToSync: '点此同步',
@@ -296,6 +298,7 @@ export default {
   checkpoint,
   reports,
   lock,
+  refused,
   devices,
   duplicates,
   files,

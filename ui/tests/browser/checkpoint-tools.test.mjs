@@ -285,7 +285,7 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('rules editor: a bad threshold and a duplicate area are refused in place; a new area drives the suggestion', async () => {
-      await withApp(server, { viewport, hash: '#/checkpoint' }, async (page, { shot }) => {
+      await withApp(server, { viewport, hash: '#/checkpoint', fake: { role: 'township' } }, async (page, { shot }) => {
         await openCheckpoint(page);
         await page.locator('[data-test="rules-link"]').click();
         const editor = page.locator('[data-test="checkpoint-rules"]');
@@ -414,7 +414,7 @@ for (const viewport of VIEWPORTS) {
 describe('passes and rules in English', () => {
   for (const viewport of VIEWPORTS) {
     test(`the pass section and the rules editor follow the language (${viewport.width}x${viewport.height})`, async () => {
-      await withApp(server, { viewport, hash: '#/households/h-wang', fake: { language: 'en' } }, async (page, { shot }) => {
+      await withApp(server, { viewport, hash: '#/households/h-wang', fake: { language: 'en', role: 'township' } }, async (page, { shot }) => {
         const passes = page.locator('[data-test="passes"]');
         await passes.locator('[data-test="pass-row"]').first().waitFor();
         assert.match(await passes.innerText(), /Temporary passes[\s\S]*Valid/);

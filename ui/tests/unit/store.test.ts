@@ -20,7 +20,7 @@ vi.mock('../../src/api', () => ({
   api: { appStatus: () => appStatus(), listConflicts: async () => [], villages: async () => [] },
   onSyncStatus: async () => () => {},
 }));
-const { applySyncEvent, noteBackendNow, nowLocal, refreshStatus, store, syncFromStatus } = await import('../../src/store');
+const { applySyncEvent, canWrite, noteBackendNow, nowLocal, refreshStatus, store, syncFromStatus } = await import('../../src/store');
 
 describe('sync state', () => {
   beforeEach(async () => {
@@ -78,5 +78,16 @@ describe('the deployment clock', () => {
     appStatus.mockImplementationOnce(async () => ({ ...status, now: '2030-01-02T03:04:05' }));
     await refreshStatus();
     expect(nowLocal().slice(0, 13)).toBe('2030-01-02T03');
+  });
+});
+
+describe('what the role may write', () => {
+  it('follows the kinds the backend names, and allows all before it names any', async () => {
+    appStatus.mockResolvedValueOnce({ ...status, writes: ['gate', 'entries'] });
+    await refreshStatus();
+    expect([canWrite('gate'), canWrite('entries'), canWrite('ledger'), canWrite('grid')]).toEqual([true, true, false, false]);
+    appStatus.mockResolvedValueOnce({ ...status });
+    await refreshStatus();
+    expect(canWrite('grid')).toBe(true);
   });
 });

@@ -269,6 +269,8 @@ impl Docs {
         now_ms: i64,
         f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
     ) -> Result<R> {
+        // This device never makes a change its relay would refuse for its role or scope.
+        crate::engine::rights::check_write(tx, id)?;
         let doc = self.get(tx, id)?;
         let before = doc.get_heads();
         let mut touched = BTreeSet::new();

@@ -4,6 +4,7 @@
 //! through the projection dispatch in `project.rs`.
 
 pub mod cipher;
+pub mod discard;
 pub mod doc_id;
 pub mod docs;
 pub mod history;
@@ -12,6 +13,7 @@ pub mod owner;
 pub mod project;
 pub mod record;
 pub mod reindex;
+pub mod rights;
 pub mod schema;
 pub mod sync_support;
 pub mod text;

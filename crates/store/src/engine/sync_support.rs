@@ -129,7 +129,7 @@ impl ScopeMemory {
 }
 
 impl Inner {
-    fn sync_state(&mut self, doc_id: &str, peer: &str) -> Result<State> {
+    pub(crate) fn sync_state(&mut self, doc_id: &str, peer: &str) -> Result<State> {
         let key = (peer.to_owned(), doc_id.to_owned());
         if let Some(s) = self.sync_states.remove(&key) {
             return Ok(s);

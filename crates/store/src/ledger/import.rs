@@ -336,6 +336,7 @@ fn write_village(
     let Inner { conn, docs, .. } = g;
     let ledger = doc_id(DocKind::Ledger, village);
     docs.mutate_with(conn, &ledger, Some(village), now_ms, |doc, conn| {
+        crate::engine::rights::check_write(conn, &ledger)?;
         let before = doc.get_heads();
         let mut touched = BTreeSet::new();
         for (h, b) in &built {

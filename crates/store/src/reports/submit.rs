@@ -207,6 +207,8 @@ impl Store {
         let doc = reports_doc_id(&unit.village, date);
         let bytes = genesis(&rid)?;
         let mut g = self.lock();
+        // Not even the genesis of a document this device's role may not write.
+        crate::engine::rights::check_write(&g.conn, &doc)?;
         let deadlines = g.report_deadlines()?;
         let (now_ms, audit, device) = (g.now_ms(), g.audit("report"), g.device.clone());
         let village = unit.village.clone();
