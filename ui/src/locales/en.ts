@@ -59,6 +59,7 @@ const en: typeof zh = {
     pickDate: 'Date',
     pickTime: 'Time',
     next: 'Next',
+    clear: 'Clear',
   },
   home: {
     title: 'Today',

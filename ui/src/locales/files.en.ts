@@ -10,6 +10,7 @@ export default {
   wholeTownship: 'Whole township',
   from: 'From',
   to: 'To',
+  anyDay: 'Any',
   range: 'Dates (optional)',
   fullIds: 'Full ID numbers (township devices only; recorded)',
   choose: 'Choose where to save and export',

@@ -10,6 +10,7 @@ export default {
   wholeTownship: '全镇',
   from: '起始日期',
   to: '截止日期',
+  anyDay: '不限',
   range: '日期范围（选填）',
   fullIds: '导出完整身份证号（仅镇街设备，会留下记录）',
   choose: '选择保存位置并导出',

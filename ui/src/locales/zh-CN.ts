@@ -57,6 +57,7 @@ export default {
     pickDate: '日期',
     pickTime: '时间',
     next: '下一步',
+    clear: '清除',
   },
   home: {
     title: '今日概览',

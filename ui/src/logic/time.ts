@@ -67,6 +67,13 @@ export function ageOn(birth: string | null | undefined, now: Date = new Date()):
 
 const WEEKDAYS_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
+/** A local "YYYY-MM-DD" as the language writes it: "2026年12月5日 周六", "Sat 2026-12-05"; empty otherwise. */
+export function formatDate(s: string | null | undefined, locale: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s ?? '');
+  if (!m) return '';
+  return formatDateTime(`${s}T00:00`, locale).slice(0, -6);
+}
+
 /**
  * A local "YYYY-MM-DDTHH:MM" as the language writes it: "2026年12月5日 周六 14:00" in Chinese,
  * "Sat 2026-12-05 14:00" otherwise; empty when it is not such a time.

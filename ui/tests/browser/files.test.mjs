@@ -4,7 +4,7 @@
 // writes nothing. The case screen prints the 公示单 always and the 期满证明 only once released.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, expectToast, startServer, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, expectToast, pickDateTime, startServer, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -20,11 +20,16 @@ for (const viewport of VIEWPORTS) {
         const sheet = page.locator('[data-test="export-sheet"]');
         await sheet.waitFor();
         await sheet.locator('[data-test="export-kind"] [data-kind="cases"]').click();
-        await sheet.locator('[data-test="export-from"]').fill('2026-12-01');
-        await sheet.locator('[data-test="export-to"]').fill('2026-11-01');
+        // The range is picked on wheels and written in Chinese; optional, so it clears.
+        await pickDateTime(page, 'export-from', '2026-12-01');
+        await pickDateTime(page, 'export-to', '2026-11-01');
+        assert.equal(await sheet.locator('[data-field="export-from"] input').inputValue(), '2026年12月1日 周二');
+        assert.equal(await sheet.locator('[data-field="export-to"]').getAttribute('data-value'), '2026-11-01');
         await sheet.locator('[data-test="export-go"]').click();
         await sheet.locator('[data-test="export-error"]').waitFor();
         assert.equal((await callsOf(page, 'plugin:dialog|save')).length, 0, 'a reversed range asks nothing');
+        await sheet.locator('[data-field="export-to"] [data-test="clear"]').click();
+        assert.equal(await sheet.locator('[data-field="export-to"]').getAttribute('data-value'), '');
 
         await sheet.locator('[data-test="export-kind"] [data-kind="ledger"]').click();
         await sheet.locator('[data-test="export-format"] [data-format="csv"]').click();

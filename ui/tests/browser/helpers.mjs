@@ -173,19 +173,19 @@ export async function pickOption(page, name, text) {
 }
 
 /**
- * Sets the DateTimeField `name` to `at` ('YYYY-MM-DDTHH:MM') through its wheels: year, month
- * and day, 下一步, hour and minute, 确定.
+ * Sets the DateTimeField `name` to `at` ('YYYY-MM-DD', or 'YYYY-MM-DDTHH:MM') through its
+ * wheels: year, month and day, then (with a time) 下一步, hour and minute; 确定.
  */
 export async function pickDateTime(page, name, at) {
-  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(at);
+  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(at);
   await page.locator(`[data-field="${name}"]`).click();
   const group = page.locator(`[data-test="${name}-picker"]`);
   await group.waitFor();
   // Let the sheet finish sliding up before tapping its wheels.
   await page.waitForTimeout(400);
-  // Both tabs are rendered: the date's three wheels, then the time's two.
   // A wheel shows a few items around the chosen one; a tap on an item scrolls it to the middle.
   // Far items are reached by tapping the edge item on their side until they are in view.
+  // Both tabs are rendered: the date's three wheels, then the time's two.
   const wheel = async (i, text) => {
     const column = group.locator('.van-picker-column').nth(i);
     const items = column.locator('.van-picker-column__item');
@@ -205,11 +205,13 @@ export async function pickDateTime(page, name, at) {
   await wheel(0, `${+y}年`);
   await wheel(1, `${+mo}月`);
   await wheel(2, `${+d}日`);
-  await group.locator('.van-picker__confirm', { hasText: '下一步' }).click();
-  await group.locator('.van-tab--active', { hasText: '时间' }).waitFor();
-  await page.waitForTimeout(400);
-  await wheel(3, h);
-  await wheel(4, mi);
+  if (h !== undefined) {
+    await group.locator('.van-picker__confirm', { hasText: '下一步' }).click();
+    await group.locator('.van-tab--active', { hasText: '时间' }).waitFor();
+    await page.waitForTimeout(400);
+    await wheel(3, h);
+    await wheel(4, mi);
+  }
   await group.locator('.van-picker__confirm').click();
   await group.waitFor({ state: 'hidden' });
 }
