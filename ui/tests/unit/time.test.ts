@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, daysSince, formatDateTime, fullTime, parseTime, relativeTime } from '../../src/logic/time';
+import { ageOn, daysSince, formatDate, formatDateTime, fullTime, parseTime, relativeTime } from '../../src/logic/time';
 
 const t = (k: string, n?: Record<string, unknown>) => (n ? `${k}:${Object.values(n).join(',')}` : k);
 const now = new Date(2024, 4, 10, 15, 30);
@@ -37,5 +37,8 @@ describe('time', () => {
     expect(formatDateTime('2026-01-04T08:05', 'zh-CN')).toBe('2026年1月4日 周日 08:05');
     expect(formatDateTime('2026-12-05T14:00', 'en')).toBe('Sat 2026-12-05 14:00');
     expect(formatDateTime('12/05/2026', 'zh-CN')).toBe('');
+    expect(formatDate('2026-12-01', 'zh-CN')).toBe('2026年12月1日 周二');
+    expect(formatDate('2026-12-01', 'en')).toBe('Tue 2026-12-01');
+    expect(formatDate('', 'zh-CN')).toBe('');
   });
 });
