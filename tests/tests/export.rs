@@ -282,11 +282,22 @@ fn world() -> World {
     let start = |p: &str, day1: &str| {
         let c = d.json(&format!(
             "case start --person {p} --policy {policy} --start {day1} --reason medium-risk \
-             --team cadre=王干部:13900000011 --team grid-worker=李网格:13800000022 \
+             --origin 湖北省武汉市 --team cadre=王干部:13900000011 --team grid-worker=李网格:13800000022 \
              --team doctor=赵村医:13700000033"
         ));
         str_of(&c, "case_id").to_owned()
     };
+    // A 旅居地 longer than a notice line is refused, nothing started.
+    let long = "湖".repeat(51);
+    let err = fails(
+        &d,
+        &format!(
+            "case start --person {} --policy {policy} --start 2026-03-02 --origin {long}",
+            persons[0]
+        ),
+        2,
+    );
+    assert!(err.contains("旅居地最多50个字"), "{err}");
     let released = start(&persons[0], "2026-03-02");
     let running = start(&persons[1], "2026-03-10");
     for day in ["2026-03-03", "2026-03-04", "2026-03-05"] {
@@ -488,6 +499,7 @@ fn the_notice_and_the_certificate_carry_the_case_in_an_embedded_subset_font() {
         "赵村医13700000033",
         "本镇疫情防控工作领导小组",
         "监督举报电话：0818-2345678",
+        "旅居地：湖北省武汉市",
     ] {
         assert!(text.contains(want), "notice lacks {want}: {text}");
     }

@@ -402,6 +402,8 @@ export interface CaseForm {
   start: string;
   place: 'home' | 'centralized';
   site?: string | null;
+  /** 旅居地, printed on the 公示单. */
+  origin?: string | null;
   reason?: string | null;
   team: TeamMember[];
 }

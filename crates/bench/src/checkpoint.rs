@@ -212,6 +212,7 @@ fn start_cases(
             start: day1,
             place: gridbook_store::Place::Home,
             site: None,
+            origin: None,
             reason: None,
             team: Vec::new(),
         })?;

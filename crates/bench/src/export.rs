@@ -108,6 +108,7 @@ fn main() {
             start,
             place: Place::Home,
             site: None,
+            origin: None,
             reason: None,
             team: vec![(TeamRole::Cadre, "王干部".into(), Some("13900000011".into()))],
         })

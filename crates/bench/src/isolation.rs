@@ -196,6 +196,7 @@ fn open_cases(store: &Store, conn: &Connection, o: &Opts, rng: &mut SplitMix64) 
                 Place::Home
             },
             site: centralized.then(|| "镇卫生院隔离点".to_owned()),
+            origin: None,
             reason: None,
             team: vec![
                 (

@@ -74,6 +74,7 @@ fn main() -> Res<()> {
                 start,
                 place: Place::Home,
                 site: None,
+                origin: None,
                 reason: None,
                 team: vec![(TeamRole::GridWorker, "李网格".into(), None)],
             });

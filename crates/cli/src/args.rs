@@ -251,6 +251,9 @@ pub enum CaseCmd {
         /// Name of the centralized site.
         #[arg(long)]
         site: Option<String>,
+        /// Where the person stayed or came from (旅居地), printed on the 公示单.
+        #[arg(long)]
+        origin: Option<String>,
         /// Reason (risk tag code); the person's first risk tag if absent.
         #[arg(long)]
         reason: Option<String>,

@@ -161,6 +161,7 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
             start,
             place,
             site,
+            origin,
             reason,
             team: members,
         } => {
@@ -171,6 +172,7 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
                 start: date("start", start)?,
                 place,
                 site: site.clone().filter(|s| !s.trim().is_empty()),
+                origin: origin.clone().filter(|s| !s.trim().is_empty()),
                 reason: reason.clone(),
                 team: team(members)?,
             };

@@ -73,6 +73,10 @@ pub fn notice(p: &CasePaper, font: &CjkFont, today: NaiveDate) -> Result<Vec<u8>
         ("隔离人员：".into(), format!("{}人", p.people)),
         ("居住房间：".into(), room(p)),
         (
+            "旅居地：".into(),
+            p.origin.clone().unwrap_or_else(|| "—".to_owned()),
+        ),
+        (
             "管控原因：".into(),
             p.reason
                 .as_deref()

@@ -223,6 +223,7 @@ impl Store {
             start,
             place: plan.place,
             site: (plan.place == Place::Centralized).then(|| "镇卫生院集中隔离点".into()),
+            origin: None,
             reason: None,
             team: vec![
                 (TeamRole::GridWorker, "网格员".into(), None),

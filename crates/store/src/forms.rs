@@ -106,6 +106,9 @@ pub struct CaseForm {
     /// Centralized site.
     #[serde(default)]
     pub site: Option<String>,
+    /// 旅居地.
+    #[serde(default)]
+    pub origin: Option<String>,
     /// Reason (risk tag code); the person's first risk tag when empty.
     #[serde(default)]
     pub reason: Option<String>,
@@ -123,6 +126,7 @@ impl CaseForm {
             start: parse_date("start", &self.start)?,
             place: parse_place(&self.place)?,
             site: self.site.clone().filter(|s| !s.trim().is_empty()),
+            origin: self.origin.clone().filter(|s| !s.trim().is_empty()),
             reason: self.reason.clone().filter(|s| !s.trim().is_empty()),
             team: self
                 .team

@@ -95,6 +95,7 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
                 .expect("the test's setup and store calls succeed"),
             place: Place::Home,
             site: None,
+            origin: None,
             reason: None,
             team: Vec::new(),
         })
@@ -249,6 +250,7 @@ fn a_case_write_that_fails_leaves_neither_document_changed() {
             .expect("the test's setup and store calls succeed"),
         place: Place::Home,
         site: None,
+        origin: None,
         reason: None,
         team: Vec::new(),
     };

@@ -111,6 +111,8 @@ const en: typeof zh = {
     start: 'Start date',
     place: 'Place',
     site: 'Site',
+    origin: 'Stayed in',
+    originPlaceholder: 'Optional, e.g. Wuhan, Hubei (printed on the notice)',
     reason: 'Reason',
     reasonAuto: "From the person's risk tags",
     team: 'Team',

@@ -110,6 +110,8 @@ export default {
     start: '开始日期',
     place: '隔离地点',
     site: '隔离点名称',
+    origin: '旅居地',
+    originPlaceholder: '选填，如：湖北省武汉市（印在公示单上）',
     reason: '管控原因',
     reasonAuto: '按人员的风险标签',
     team: '包保人员',

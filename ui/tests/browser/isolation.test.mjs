@@ -132,6 +132,7 @@ for (const viewport of VIEWPORTS) {
         await pickOption(page, 'policy', '居家隔离');
         await page.locator('[data-test="policy-summary"]', { hasText: '居家隔离14天' }).waitFor();
         await page.locator('[data-field="site"]').waitFor({ state: 'detached' });
+        await field(page, 'origin').fill('湖北省武汉市');
         await field(page, 'start').fill('2026-13-01');
         await page.locator('[data-test="add-member"]').click();
         await page.locator('[data-test="team-member"] [data-field="name"] input').fill('王医生');
@@ -147,6 +148,7 @@ for (const viewport of VIEWPORTS) {
         const form = (await callsOf(page, 'start_case')).at(-1).args.form;
         assert.equal(form.start, today);
         assert.equal(form.place, 'home');
+        assert.equal(form.origin, '湖北省武汉市');
         assert.deepEqual(form.team, [{ role: 'grid-worker', name: '王医生', phone: null }]);
         await shot('isolation-case-started');
       });

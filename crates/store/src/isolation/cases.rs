@@ -21,6 +21,8 @@ use crate::{Inner, Store};
 
 /// Longest release reason, in characters.
 const MAX_REASON_CHARS: usize = 200;
+/// Longest 旅居地 kept.
+const MAX_ORIGIN_CHARS: usize = 50;
 
 /// Namespace of the ids of built-in policies: every device derives the same id offline.
 const POLICY_NS: Uuid = Uuid::from_u128(0x6a1d_3c55_0e7b_4f0e_9d2c_51c4_0b8e_a001);
@@ -62,6 +64,8 @@ pub struct NewCase {
     pub place: Place,
     /// Name of the centralized site.
     pub site: Option<String>,
+    /// Where the person stayed or came from (旅居地), as the 公示单 prints it.
+    pub origin: Option<String>,
     /// The reason (a risk tag code); defaults to the person's first risk tag.
     pub reason: Option<String>,
     /// The 包保 team: role, name, phone.
@@ -272,6 +276,16 @@ impl Store {
                 "this person already has an open case".into(),
             ));
         }
+        let origin = c.origin.as_deref().map(str::trim).filter(|o| !o.is_empty());
+        if origin.is_some_and(|o| o.chars().count() > MAX_ORIGIN_CHARS) {
+            return Err(invalid(
+                "origin",
+                "length",
+                format!("旅居地最多{MAX_ORIGIN_CHARS}个字"),
+                format!("the place stayed must be at most {MAX_ORIGIN_CHARS} characters"),
+            ));
+        }
+        let origin = origin.map(str::to_owned);
         let reason = c
             .reason
             .clone()
@@ -289,6 +303,7 @@ impl Store {
             ("start".into(), c.start.to_string().into()),
             ("place".into(), c.place.code().into()),
             ("site".into(), c.site.clone().into()),
+            ("origin".into(), origin.into()),
             ("status".into(), CaseStatus::Active.code().into()),
             ("created_at".into(), now.into()),
         ];

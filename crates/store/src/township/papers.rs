@@ -7,10 +7,12 @@ use gridbook_domain::isolation::{end_date, Certificate};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::engine::doc_id::{doc_id, DocKind};
+use crate::engine::record::read_record;
 use crate::error::{Result, StoreError};
 use crate::isolation::cases::{existing_id, parse_spec};
 use crate::isolation::read::{case_facts, shown_status};
-use crate::Store;
+use crate::{Inner, Store};
 
 /// One member of a 包保 team.
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +46,8 @@ pub struct CasePaper {
     pub place: String,
     /// The centralized site.
     pub site: Option<String>,
+    /// Where the person stayed or came from (旅居地), if recorded.
+    pub origin: Option<String>,
     /// Reason (a risk tag code, usually).
     pub reason: Option<String>,
     /// Policy name.
@@ -85,6 +89,7 @@ impl Store {
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "本镇".to_owned());
         let hotline = info.and_then(|i| i.hotline);
+        let origin = self.case_origin(&id)?;
         let g = self.lock();
         let conn = &g.conn;
         let row = conn
@@ -175,6 +180,7 @@ impl Store {
             address,
             place,
             site,
+            origin,
             reason,
             policy_name: policy.name.clone(),
             period_zh: policy.summary_zh(),
@@ -189,5 +195,24 @@ impl Store {
             visits: facts.visits,
             certificate,
         })
+    }
+}
+
+impl Store {
+    /// The 旅居地 recorded when the case started (on the case's record; no list shows it).
+    fn case_origin(&self, id: &str) -> Result<Option<String>> {
+        let mut g = self.lock();
+        let village: Option<String> = g
+            .conn
+            .query_row("SELECT village_id FROM cases WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(village) = village else {
+            return Ok(None);
+        };
+        let Inner { conn, docs, .. } = &mut *g;
+        let doc = docs.get(conn, &doc_id(DocKind::Isolation, &village))?;
+        Ok(read_record(doc, id)?.and_then(|r| r.str("origin")))
     }
 }
