@@ -2,7 +2,10 @@
 //! writes B's list in the same commit; a store of village A that receives only the grid, A's
 //! ledger and B's list (what the relay gives A's checkpoint) recognises B's person by ID
 //! number, with the state and B's name, and holds no name or address of B; ending the case
-//! ends the state; `reindex --check` stays equal on both.
+//! ends the state; `reindex --check` stays equal on both. An open case without a control
+//! record (written the old way) gets one from a backfill, once, by a device that may write
+//! its village's cases, and two concurrent backfills merge into one record; a corrected ID
+//! number moves the record's hash with it.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use gridbook_domain::checkpoint::Decision;
@@ -274,4 +277,178 @@ fn a_case_write_that_fails_leaves_neither_document_changed() {
             .expect("the test's setup and store calls succeed"),
         heads
     );
+}
+
+/// A home isolation of `person` from 2026-12-05.
+fn home_case(person: &str) -> NewCase {
+    NewCase {
+        person_id: person.to_owned(),
+        policy: "home-isolation".into(),
+        start: NaiveDate::from_ymd_opt(2026, 12, 5).expect("a date"),
+        place: Place::Home,
+        site: None,
+        origin: None,
+        reason: None,
+        team: Vec::new(),
+    }
+}
+
+/// A store of the township `township` given the documents `docs` of `from` (what its relay
+/// gives it), with `role` in `village` (an empty role: not enrolled).
+fn replica(from: &Store, docs: &[String], role: &str, village: &str) -> (tempfile::TempDir, Store) {
+    let d = tempfile::tempdir().expect("a temp dir");
+    let s = Store::open(d.path()).expect("the store opens");
+    s.set_now(Some(at("2026-12-07T14:05")));
+    let township = from.township_id().expect("a township");
+    s.set_setting("township_id", &township).expect("setting");
+    copy(from, &s, &doc_id(DocKind::Grid, &township));
+    for id in docs {
+        copy(from, &s, id);
+    }
+    s.set_setting("role", role).expect("setting");
+    s.set_setting("village_id", village).expect("setting");
+    (d, s)
+}
+
+/// Heads of document `id` in `s` (empty if it holds none).
+fn heads_of(s: &Store, id: &str) -> String {
+    s.doc_heads()
+        .expect("heads")
+        .into_iter()
+        .find(|(d, _)| d == id)
+        .map(|(_, h)| h)
+        .unwrap_or_default()
+}
+
+/// The state a checkpoint store of village `own` (made by [`replica`] with `control`) sees
+/// for `number`: the control hit's label, if any.
+fn seen_at_checkpoint(s: &Store, own: &str, number: &str) -> Option<String> {
+    let listed = s.checkpoints().expect("checkpoints");
+    let checkpoint = match listed.iter().find(|c| c.village_id == own) {
+        Some(c) => c.id.clone(),
+        None => s
+            .add_checkpoint(own, "甲村村口", None)
+            .expect("a checkpoint"),
+    };
+    let hits = s
+        .match_residents(&checkpoint, number, 8)
+        .expect("the match runs");
+    hits.into_iter()
+        .find(|h| h.matched == "control")
+        .and_then(|h| h.isolation.map(|i| i.label))
+}
+
+#[test]
+fn an_open_case_without_a_control_record_gets_one_once_and_concurrent_backfills_merge() {
+    // The township's store starts a case in B; B's devices receive the case but not its
+    // control record: the case as a device of an older version wrote it.
+    let dt = tempfile::tempdir().expect("a temp dir");
+    let t = Store::open(dt.path()).expect("the store opens");
+    t.set_now(Some(at("2026-12-06T09:00")));
+    let a = t.add_village("甲村").expect("village");
+    let b = t.add_village("乙村").expect("village");
+    let isolated = id_number(51);
+    let person = household(&t, &b, "乙村二组5号", "孙某", &isolated);
+    t.start_case(&home_case(&person)).expect("the case starts");
+    let (ledger_b, care_b, control_b) = (
+        doc_id(DocKind::Ledger, &b),
+        doc_id(DocKind::Isolation, &b),
+        doc_id(DocKind::Control, &b),
+    );
+    let held = [ledger_b.clone(), care_b.clone()];
+    let (_d1, w1) = replica(&t, &held, "grid-worker", &b);
+    let (_d2, w2) = replica(&t, &held, "doctor", &b);
+    assert_eq!(heads_of(&w1, &control_b), "", "no control record yet");
+
+    // A device that may not write B's cases backfills nothing (the rights rule).
+    let (_d3, other) = replica(&t, &held, "grid-worker", &a);
+    assert_eq!(other.backfill_control_list().expect("backfill"), 0);
+    assert_eq!(heads_of(&other, &control_b), "");
+
+    // B's grid worker backfills: one record, in one commit; a second run writes nothing.
+    let before = w1.doc_heads().expect("heads");
+    assert_eq!(w1.backfill_control_list().expect("backfill"), 1);
+    let after = w1.doc_heads().expect("heads");
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|d| !before.contains(d))
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(changed, [&control_b], "only B's list changed");
+    assert_eq!(w1.backfill_control_list().expect("backfill"), 0);
+    assert_eq!(
+        w1.doc_heads().expect("heads"),
+        after,
+        "nothing written twice"
+    );
+
+    // B's doctor backfills concurrently, unaware of it; the two merge into one record.
+    assert_eq!(w2.backfill_control_list().expect("backfill"), 1);
+    copy(&w1, &w2, &control_b);
+    copy(&w2, &w1, &control_b);
+    for s in [&w1, &w2] {
+        let doc =
+            automerge::Automerge::load(&s.export_doc(&control_b).expect("export")).expect("load");
+        assert_eq!(automerge::ReadDoc::keys(&doc, automerge::ROOT).count(), 1);
+        assert_eq!(s.backfill_control_list().expect("backfill"), 0);
+    }
+
+    // A checkpoint of A given B's list recognises the person.
+    let (_d4, gate) = replica(&w2, &[control_b.clone()], "volunteer", &a);
+    assert_eq!(
+        seen_at_checkpoint(&gate, &a, &isolated).as_deref(),
+        Some("乙村管控：居家隔离第3天，至12月18日")
+    );
+    for s in [&w1, &w2, &gate] {
+        let r = s.reindex(true).expect("reindex");
+        assert!(r.equal, "{:?}", r.differing_tables);
+    }
+}
+
+#[test]
+fn a_corrected_id_number_moves_the_control_record_with_it() {
+    let d = tempfile::tempdir().expect("a temp dir");
+    let s = Store::open(d.path()).expect("the store opens");
+    s.set_now(Some(at("2026-12-07T09:00")));
+    let a = s.add_village("甲村").expect("village");
+    let b = s.add_village("乙村").expect("village");
+    let (wrong, right) = (id_number(61), id_number(62));
+    let person = household(&s, &b, "乙村四组1号", "周某", &wrong);
+    s.start_case(&home_case(&person)).expect("the case starts");
+    let control_b = doc_id(DocKind::Control, &b);
+    let seen = |number: &str| {
+        let (_d, gate) = replica(&s, &[control_b.clone()], "volunteer", &a);
+        seen_at_checkpoint(&gate, &a, number)
+    };
+    assert!(seen(&wrong).is_some());
+
+    // Another field: the list is not written.
+    let heads = heads_of(&s, &control_b);
+    s.set_person(&person, &[("phone".into(), "13912345678".into())])
+        .expect("edit");
+    assert_eq!(heads_of(&s, &control_b), heads);
+
+    // The number corrected: the new one matches, the old one no longer does.
+    s.set_person(&person, &[("id_number".into(), right.clone())])
+        .expect("edit");
+    assert_ne!(heads_of(&s, &control_b), heads);
+    assert_eq!(
+        seen(&right).as_deref(),
+        Some("乙村管控：居家隔离第3天，至12月18日")
+    );
+    assert_eq!(seen(&wrong), None);
+    // The same number again writes nothing.
+    let heads = s.doc_heads().expect("heads");
+    s.set_person(&person, &[("id_number".into(), right.clone())])
+        .expect("edit");
+    assert_eq!(s.doc_heads().expect("heads"), heads);
+    // A correction the ledger refuses (a number in use) changes neither document.
+    household(&s, &b, "乙村四组2号", "吴某", &id_number(63));
+    let heads = s.doc_heads().expect("heads");
+    assert!(s
+        .set_person(&person, &[("id_number".into(), id_number(63))])
+        .is_err());
+    assert_eq!(s.doc_heads().expect("heads"), heads);
+    let r = s.reindex(true).expect("reindex");
+    assert!(r.equal, "{:?}", r.differing_tables);
 }

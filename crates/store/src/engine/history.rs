@@ -279,17 +279,26 @@ impl Store {
                 ))
             })?;
         let val = json_to_val(picked);
-        let (now_ms, audit) = (g.now_ms(), g.audit("resolve"));
         let village = crate::engine::doc_id::village_of(&row.doc_id).map(str::to_owned);
-        let Inner { conn, docs, .. } = &mut *g;
         let rid = row.record_id.clone();
-        docs.write(conn, &row.doc_id, village.as_deref(), audit, now_ms, |w| {
-            let obj =
-                record_obj(&*w.tx, &rid)?.ok_or_else(|| StoreError::not_found("record", &rid))?;
-            set_fields(w.tx, &obj, &[(row.field.clone(), val)])?;
-            w.touch(&rid);
-            Ok(())
-        })
+        let write = |g: &mut Inner| {
+            let (now_ms, audit) = (g.now_ms(), g.audit("resolve"));
+            let Inner { conn, docs, .. } = g;
+            docs.write(conn, &row.doc_id, village.as_deref(), audit, now_ms, |w| {
+                let obj = record_obj(&*w.tx, &rid)?
+                    .ok_or_else(|| StoreError::not_found("record", &rid))?;
+                set_fields(w.tx, &obj, &[(row.field.clone(), val)])?;
+                w.touch(&rid);
+                Ok(())
+            })
+        };
+        // A person's ID number picked: the control records of the person's open cases follow.
+        match village.as_deref() {
+            Some(v) if row.field == "id_number" && row.doc_id.starts_with("ledger:") => {
+                g.correcting_number(v, &rid, write)
+            }
+            _ => write(&mut *g),
+        }
     }
 
     /// Documents in this store.

@@ -18,7 +18,8 @@
 //!   the village's ledger (a checkpoint of the same village matches by person, with no hash).
 //!
 //! A record is written only for events that change it (start, escalation, referral
-//! cleared, release, transfer, cancel), so the routine check-ins cost no hash.
+//! cleared, release, transfer, cancel, a corrected ID number), so the routine check-ins cost
+//! no hash; open cases without one get it when a sync ends (see `control_write`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -26,19 +27,15 @@ use std::sync::Mutex;
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::NaiveDate;
 use gridbook_domain::isolation::{
-    control_state, CaseStatus, ControlState, Phase, PhaseKind, Policy, ReleaseRule,
-    DEFAULT_FEVER_TENTHS, MAX_POLICY_DAYS,
+    control_state, ControlState, Phase, PhaseKind, Policy, ReleaseRule, DEFAULT_FEVER_TENTHS,
+    MAX_POLICY_DAYS,
 };
 use gridbook_domain::validate::parse_mainland_id;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use uuid::Uuid;
 
-use crate::engine::doc_id::{doc_id, DocKind};
-use crate::engine::docs::Write;
-use crate::engine::record::{create_record, record_obj, set_fields, RecordView};
-use crate::engine::value::Val;
+use crate::engine::record::RecordView;
 use crate::error::{Result, StoreError};
-use crate::isolation::cases::parse_spec;
 use crate::isolation::control::IsolationRow;
 use crate::ledger::search::Hit;
 use crate::Inner;
@@ -69,7 +66,7 @@ static RECENT_HASHES: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 const RECENT_HASHES_KEPT: usize = 32;
 
 /// The control record id of a case.
-pub(crate) fn control_record_id(case_id: &str) -> String {
+pub(super) fn control_record_id(case_id: &str) -> String {
     Uuid::new_v5(&CONTROL_NS, case_id.as_bytes()).to_string()
 }
 
@@ -115,7 +112,7 @@ pub fn id_hash(township: &str, id_number: &str) -> Result<String> {
 }
 
 /// `home-isolation:14,home-monitoring:7`: the phases of a policy as a control record keeps them.
-fn phases_text(policy: &Policy) -> String {
+pub(super) fn phases_text(policy: &Policy) -> String {
     policy
         .phases
         .iter()
@@ -185,154 +182,7 @@ pub(crate) struct Listed {
     pub village_name: String,
 }
 
-/// A case as its control record needs it, read from the projections.
-struct CaseFacts {
-    person_id: String,
-    spec: String,
-    start: String,
-    status: String,
-    deleted: bool,
-    alarm: Option<String>,
-    cleared: Option<String>,
-    id_number: Option<String>,
-}
-
-const CASE_FACTS: &str = "
-    SELECT c.person_id, c.policy, c.start, c.status, c.deleted,
-      (SELECT max(a) FROM (
-         SELECT v.at AS a FROM visits v WHERE v.case_id = c.id AND v.escalated = 1
-         UNION ALL
-         SELECT t.date || 'T00:00' FROM tests t WHERE t.case_id = c.id AND t.result = 'positive')),
-      (SELECT max(r.at) FROM referrals r WHERE r.case_id = c.id AND r.outcome = 'cleared'),
-      (SELECT p.id_number FROM persons p WHERE p.id = c.person_id)
-    FROM cases c WHERE c.id = ?1";
-
 impl Inner {
-    /// Writes a case event to the village's isolation document and, in the same local
-    /// commit, brings the case's control record up to date (`control`: the event may change
-    /// it). Either both documents change or neither.
-    pub(crate) fn write_case_event<R>(
-        &mut self,
-        village: &str,
-        case_id: &str,
-        what: &str,
-        control: bool,
-        f: impl FnOnce(&mut Write<'_, '_>) -> Result<R>,
-    ) -> Result<R> {
-        if !control {
-            return self.write_isolation(village, what, f);
-        }
-        let outer = self.conn.is_autocommit();
-        self.conn.execute_batch(if outer {
-            "BEGIN IMMEDIATE"
-        } else {
-            "SAVEPOINT case_event"
-        })?;
-        let out = self
-            .write_isolation(village, what, f)
-            .and_then(|out| self.sync_control(village, case_id).map(|()| out))
-            .and_then(|out| {
-                self.conn.execute_batch(if outer {
-                    "COMMIT"
-                } else {
-                    "RELEASE case_event"
-                })?;
-                Ok(out)
-            });
-        if out.is_err() {
-            let undo = if outer {
-                "ROLLBACK"
-            } else {
-                "ROLLBACK TO case_event; RELEASE case_event"
-            };
-            if !self.conn.is_autocommit() {
-                let _ = self.conn.execute_batch(undo);
-            }
-            self.docs.evict(&doc_id(DocKind::Isolation, village));
-            self.docs.evict(&doc_id(DocKind::Control, village));
-        }
-        out
-    }
-
-    /// Brings the control record of `case_id` up to date with the case as this store's
-    /// projections show it (called after the case event is projected). Creates it with the
-    /// ID number's hash if it is missing (a case started before the list existed gets one
-    /// at its next event); a person with no ID number gets none (nothing could match it).
-    pub(crate) fn sync_control(&mut self, village: &str, case_id: &str) -> Result<()> {
-        let Some(township) = self.township()? else {
-            return Ok(());
-        };
-        let facts = self
-            .conn
-            .prepare_cached(CASE_FACTS)?
-            .query_row([case_id], |r| {
-                Ok(CaseFacts {
-                    person_id: r.get(0)?,
-                    spec: r.get(1)?,
-                    start: r.get(2)?,
-                    status: r.get(3)?,
-                    deleted: r.get(4)?,
-                    alarm: r.get(5)?,
-                    cleared: r.get(6)?,
-                    id_number: r.get(7)?,
-                })
-            })
-            .optional()?;
-        let Some(c) = facts else {
-            return Ok(());
-        };
-        let ended = if c.deleted {
-            Some(CaseStatus::Cancelled.code().to_owned())
-        } else {
-            CaseStatus::parse(&c.status)
-                .ok()
-                .filter(|s| !s.is_open())
-                .map(|s| s.code().to_owned())
-        };
-        let phases = phases_text(&parse_spec(&c.spec)?);
-        let rid = control_record_id(case_id);
-        let doc = doc_id(DocKind::Control, village);
-        let exists = {
-            let Inner { conn, docs, .. } = &mut *self;
-            record_obj(&*docs.get(conn, &doc)?, &rid)?.is_some()
-        };
-        let fields: Vec<(String, Val)> = vec![
-            ("case_id".into(), case_id.into()),
-            ("person_id".into(), c.person_id.as_str().into()),
-            ("phases".into(), phases.as_str().into()),
-            ("start".into(), c.start.as_str().into()),
-            ("alarm_at".into(), c.alarm.clone().into()),
-            ("cleared_at".into(), c.cleared.clone().into()),
-            ("ended".into(), ended.into()),
-        ];
-        let hash = match (exists, c.id_number.as_deref().map(str::trim)) {
-            (true, _) => None,
-            (false, Some(n)) if !n.is_empty() => Some(id_hash(&township, n)?),
-            (false, _) => return Ok(()),
-        };
-        let (now_ms, audit) = (self.now_ms(), self.audit("control"));
-        let Inner { conn, docs, .. } = self;
-        docs.write(conn, &doc, Some(village), audit, now_ms, |w| {
-            match record_obj(&*w.tx, &rid)? {
-                Some(obj) => {
-                    if !set_fields(w.tx, &obj, &fields)?.is_empty() {
-                        w.touch(&rid);
-                    }
-                }
-                None => {
-                    let mut pairs: Vec<(&str, Val)> = fields
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.clone()))
-                        .collect();
-                    pairs.push(("id_hash", hash.clone().into()));
-                    create_record(w.tx, &rid, "control", &pairs)?;
-                    w.touch(&rid);
-                }
-            }
-            Ok(())
-        })
-    }
-
     /// The control states on `on` the list gives for `persons` (ledger persons this device
     /// knows, e.g. a volunteer's own village, whose cases it does not hold), by person id.
     pub(crate) fn listed_by_person(

@@ -5,5 +5,6 @@
 pub mod cases;
 pub mod control;
 pub mod control_list;
+mod control_write;
 pub mod project;
 pub mod read;

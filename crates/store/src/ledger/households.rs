@@ -271,8 +271,15 @@ impl Store {
         let now = g.now_local();
         let current = self.person_row_locked(&g.conn, &pid)?;
         let fields = crate::ledger::edit::person_edits(&current, edits, now)?;
-        if let Some((_, v)) = fields.iter().find(|(k, _)| k == "id_number") {
+        let number = fields.iter().find(|(k, _)| k == "id_number");
+        if let Some((_, v)) = number {
             g.check_unique_id(v.as_str().unwrap_or_default(), Some(&pid))?;
+        }
+        // A corrected number: the control records of the person's open cases follow it.
+        if number.is_some_and(|(_, v)| v.as_str() != Some(current.id_number.as_str())) {
+            return g.correcting_number(&village, &pid, |g| {
+                self.write_fields(g, &village, &pid, &fields, "edit")
+            });
         }
         self.write_fields(&mut g, &village, &pid, &fields, "edit")
     }
