@@ -2,7 +2,7 @@ import { onBeforeUnmount, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { codeLabel, type CodeGroup } from './logic/codes';
 import { errorText, fieldLabel, formatValue, type Names } from './logic/format';
-import { relativeTime } from './logic/time';
+import { dayText, fullTime, relativeTime } from './logic/time';
 
 const WIDE = '(min-width: 768px)';
 const wide = ref(typeof window !== 'undefined' && window.matchMedia ? window.matchMedia(WIDE).matches : false);
@@ -30,6 +30,10 @@ export function useText() {
     field: (f: string | null | undefined) => fieldLabel(tt, has, f),
     value: (f: string | null | undefined, v: unknown, names?: Names) => formatValue(tt, has, f, v, names),
     ago: (s: string | null | undefined) => relativeTime(tt, s),
+    /** A day as the language writes it (2026年12月5日), never an ISO date in Chinese. */
+    day: (s: string | null | undefined) => dayText(tt, s),
+    /** A day and time as the language writes it (2026年12月5日 14:05). */
+    when: (s: string | null | undefined) => fullTime(tt, s),
     role: (r: string) => (has(`settings.roles.${r}`) ? tt(`settings.roles.${r}`) : r),
     err: (e: unknown) => errorText(tt, locale.value, e),
   };

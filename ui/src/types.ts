@@ -124,6 +124,8 @@ export interface Conflict {
   field: string;
   doc_id: string;
   values: unknown[];
+  /** A person's name or a household's address, when the record is one. */
+  label?: string | null;
 }
 
 export interface HouseholdDetail extends Omit<HouseholdRow, 'residents'> {
@@ -365,6 +367,8 @@ export interface CaseEntry {
 }
 
 export interface CaseDetail extends CaseSummary {
+  /** 旅居地, recorded when the case started (printed on the 公示单). */
+  origin?: string | null;
   /** The person's checkpoint entries since the case started (the 包保 team sees them). */
   checkpoint_entries?: CaseEntry[];
   phases: CasePhase[];

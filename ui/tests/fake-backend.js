@@ -815,7 +815,13 @@
       if (!h && !p) throw notFound('记录');
       return seededHistory(id);
     },
-    list_conflicts: () => state.conflicts,
+    // With what a person calls the record, as the store adds it: a name or an address.
+    list_conflicts: () =>
+      state.conflicts.map((c) => {
+        const p = state.persons.get(c.record_id);
+        const h = state.households.get(c.record_id);
+        return { ...c, label: p ? p.name : h ? h.address : null };
+      }),
     resolve_conflict: ({ recordId, field, value }) => {
       const i = state.conflicts.findIndex((c) => c.record_id === recordId && c.field === field);
       if (i < 0) throw { kind: 'not_found', message: '该冲突已处理或不存在' };

@@ -125,6 +125,7 @@
     const byAt = (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
     return {
       ...summaryOf(c),
+      origin: c.origin || null,
       team: c.team,
       certificate: c.certificate,
       phases,
@@ -260,7 +261,7 @@
       for (const m of team) {
         if (m.phone && !/^1[3-9]\d{9}$/.test(String(m.phone).replace(/\s/g, ''))) throw new Invalid('phone', `包保人员电话“${m.phone}”不是有效的手机号`);
       }
-      const c = { id: uuid('case'), person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: f.reason || p.tags[0] || null, start, place: f.place, site: f.site || null, team, status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: nowLocal() };
+      const c = { id: uuid('case'), person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: f.reason || p.tags[0] || null, start, place: f.place, site: f.site || null, origin: (f.origin || '').trim() || null, team, status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: nowLocal() };
       isolation.cases.set(c.id, c);
       touched();
       return c.id;
@@ -344,7 +345,7 @@
     return !p.deleted && h && h.village_id === (firstVillage && firstVillage.id);
   });
   const seed = [
-    { n: 0, policy: 'high-risk-arrival', ago: 3, place: 'centralized', site: '县城集中隔离点' },
+    { n: 0, policy: 'high-risk-arrival', ago: 3, place: 'centralized', site: '县城集中隔离点', origin: '广东省广州市' },
     { n: 5, policy: 'home-isolation', ago: 6, place: 'home' },
     { n: 11, policy: 'medium-risk-arrival', ago: 2, place: 'home' },
   ];
@@ -353,7 +354,7 @@
     const p = people[s.n];
     if (!p) return;
     const pol = findPolicy(s.policy);
-    const c = { id: `case-${i + 1}`, person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: p.tags[0] || 'close-contact', start: addDays(t0, -s.ago), place: s.place, site: s.site || null, team: [{ role: 'grid-worker', name: '张海燕', phone: '13800138000' }, { role: 'doctor', name: '李医生', phone: '13900139000' }], status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: `${addDays(t0, -s.ago)}T09:00` };
+    const c = { id: `case-${i + 1}`, person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: p.tags[0] || 'close-contact', start: addDays(t0, -s.ago), place: s.place, site: s.site || null, origin: s.origin || null, team: [{ role: 'grid-worker', name: '张海燕', phone: '13800138000' }, { role: 'doctor', name: '李医生', phone: '13900139000' }], status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: `${addDays(t0, -s.ago)}T09:00` };
     isolation.cases.set(c.id, c);
     // Past days: both checks, normal.
     for (let d = s.ago; d >= 1; d--) {

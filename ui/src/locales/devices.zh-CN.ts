@@ -25,7 +25,7 @@ export default {
   offline: '需要连上中继才能管理设备',
   // Settings: joining with a code
   secret: '注册码',
-  secretPlaceholder: '8 位注册码（如 ABCD-EFGH）或令牌',
+  secretPlaceholder: '8 位注册码（如 7KQM-3XPA）或令牌',
   scan: '扫码',
   scanTitle: '扫描设备注册二维码',
   notEnrollQr: '这不是设备注册二维码',

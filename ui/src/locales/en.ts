@@ -55,6 +55,7 @@ const en: typeof zh = {
     todayDate: 'today',
     yesterday: 'yesterday {time}',
     yesterdayDate: 'yesterday',
+    day: '{iso}',
     daysAgo: '{n} days ago',
     pickDate: 'Date',
     pickTime: 'Time',

@@ -24,7 +24,7 @@ export default {
   phone: '电话',
   unmatchedVillage: '镇名单（未匹配）',
   importTitle: '导入核查名单',
-  importHint: '上级推送的名单（.xlsx、.xls、.csv）：每人按身份证号、电话或姓名匹配到台账，生成所在村网格员的核查任务。',
+  importHint: '上级推送的名单（Excel 或 CSV 表格）：每人按身份证号、电话或姓名匹配到台账，生成所在村网格员的核查任务。',
   sourceLabel: '名单来源',
   sourcePlaceholder: '如：县公安局12月1日推送',
   dueHours: '核查时限（小时）',

@@ -53,6 +53,7 @@ export default {
     todayDate: '今天',
     yesterday: '昨天 {time}',
     yesterdayDate: '昨天',
+    day: '{y}年{m}月{d}日',
     daysAgo: '{n} 天前',
     pickDate: '日期',
     pickTime: '时间',

@@ -1,7 +1,7 @@
 // Rendering backend values (history entries, conflict values, errors) as text.
 import type { ApiError } from '../types';
 import { codeLabel, type CodeGroup } from './codes';
-import { fullTime } from './time';
+import { dayText, fullTime } from './time';
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -60,14 +60,15 @@ export function formatValue(t: Translate, te: HasKey, field: string | null | und
       .join('、');
   }
   if (typeof v === 'object') return JSON.stringify(v);
-  if (typeof v === 'string' && ISO_DATETIME.test(v)) return fullTime(v) || v;
+  if (typeof v === 'string' && ISO_DATETIME.test(v)) return fullTime(t, v) || v;
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return dayText(t, v);
   return String(v);
 }
 
-/** "2022-11-05T09:00:00|红星村-网格员01" → "2022-11-05 09:00 · 红星村-网格员01"; "2022-11-09|positive" → "2022-11-09 阳性". */
+/** "2022-11-05T09:00:00|红星村-网格员01" → "2022年11月5日 09:00 · 红星村-网格员01"; "2022-11-09|positive" → "2022年11月9日 阳性". */
 function eventValue(t: Translate, te: HasKey, kind: string, v: string): string {
   const [at, detail = ''] = v.split('|');
-  const when = ISO_DATETIME.test(at) ? fullTime(at) || at : at;
+  const when = ISO_DATETIME.test(at) ? fullTime(t, at) || at : dayText(t, at);
   const resultKey = `isolation.test.${detail}`;
   const what = kind === 'test' && te(resultKey) ? t(resultKey) : detail;
   if (!what) return when;

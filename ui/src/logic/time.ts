@@ -45,14 +45,24 @@ export function relativeTime(t: Translate, s: string | null | undefined, now: Da
   if (days === 0) return hasClock ? t('time.today', { time: hhmm(d) }) : t('time.todayDate');
   if (days === 1) return hasClock ? t('time.yesterday', { time: hhmm(d) }) : t('time.yesterdayDate');
   if (days < 30) return t('time.daysAgo', { n: days });
-  return ymd(d);
+  return dayText(t, ymd(d));
 }
 
-/** Full local time for history entries. */
-export function fullTime(s: string | null | undefined): string {
+/**
+ * A day ("YYYY-MM-DD", or the day of "YYYY-MM-DDTHH:MM…") as the language writes it, without
+ * the weekday: "2026年12月5日" in Chinese, "2026-12-05" in English; any other text as it is.
+ */
+export function dayText(t: Translate, s: string | null | undefined): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s ?? '');
+  if (!m) return s ?? '';
+  return t('time.day', { y: +m[1], m: +m[2], d: +m[3], iso: `${m[1]}-${m[2]}-${m[3]}` });
+}
+
+/** Full local time for history entries: "2026年12月5日 14:05". */
+export function fullTime(t: Translate, s: string | null | undefined): string {
   const d = parseTime(s);
   if (!d) return '';
-  return `${ymd(d)} ${hhmm(d)}`;
+  return `${dayText(t, ymd(d))} ${hhmm(d)}`;
 }
 
 /** Age in whole years on `now`, from "YYYY-MM-DD"; null when unknown. */

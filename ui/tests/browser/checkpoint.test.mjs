@@ -325,12 +325,13 @@ for (const viewport of VIEWPORTS) {
           const p = (n) => String(n).padStart(2, '0');
           return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
         });
-        assert.equal(await page.locator('[data-test="day-text"]').innerText(), today);
+        assert.equal(await page.locator('[data-test="day-text"]').getAttribute('data-day'), today);
+        assert.match(await page.locator('[data-test="day-text"]').innerText(), /^\d{4}年\d{1,2}月\d{1,2}日$/);
         assert.equal(await count(page, 'in'), todayIn);
         assert.equal(await page.locator('[data-test="day-next"]').isDisabled(), true);
 
         await page.locator('[data-test="day-prev"]').click();
-        await page.waitForFunction((d) => document.querySelector('[data-test="day-text"]').textContent !== d, today);
+        await page.waitForFunction((d) => document.querySelector('[data-test="day-text"]').dataset.day !== d, today);
         const rows = page.locator('[data-test="day-entries"] [data-test="entry-row"]');
         await page.waitForFunction(() => document.querySelectorAll('[data-test="day-entries"] [data-test="entry-row"]').length === 4);
         const times = await rows.locator('.time').allInnerTexts();

@@ -15,7 +15,7 @@ for (const viewport of VIEWPORTS) {
         await last.filter({ hasText: '9 天前' }).waitFor();
         // The latest test reads in Chinese: no English result word.
         const test = await page.locator('[data-person="p-wang"] [data-test="last-test"]').innerText();
-        assert.match(test, /^核酸 \d{4}-\d{2}-\d{2} 阴性$/);
+        assert.match(test, /^核酸 \d{4}年\d{1,2}月\d{1,2}日 阴性$/);
         assert.match(await page.locator('[data-test="sync-unsynced"]').innerText(), /3 条未同步/);
         await page.locator('[data-test="verify"]').click();
         await expectToast(page, '已记录核查');

@@ -174,10 +174,14 @@ export async function pickOption(page, name, text) {
 
 /**
  * Sets the DateTimeField `name` to `at` ('YYYY-MM-DD', or 'YYYY-MM-DDTHH:MM') through its
- * wheels: year, month and day, then (with a time) 下一步, hour and minute; 确定.
+ * wheels: year, month and day, then (with a time) 下一步, hour and minute; 确定. A time of
+ * day alone ('HH:MM', a `time-only` field): hour and minute; 确定.
  */
 export async function pickDateTime(page, name, at) {
-  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(at);
+  const timeOnly = /^(\d{2}):(\d{2})$/.exec(at);
+  const [, y, mo, d, h, mi] = timeOnly
+    ? [at, undefined, undefined, undefined, timeOnly[1], timeOnly[2]]
+    : /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(at);
   await page.locator(`[data-field="${name}"]`).click();
   const group = page.locator(`[data-test="${name}-picker"]`);
   await group.waitFor();
@@ -185,7 +189,7 @@ export async function pickDateTime(page, name, at) {
   await page.waitForTimeout(400);
   // A wheel shows a few items around the chosen one; a tap on an item scrolls it to the middle.
   // Far items are reached by tapping the edge item on their side until they are in view.
-  // Both tabs are rendered: the date's three wheels, then the time's two.
+  // Both tabs are rendered: the date's three wheels, then the time's two (time-only: two).
   const wheel = async (i, text) => {
     const column = group.locator('.van-picker-column').nth(i);
     const items = column.locator('.van-picker-column__item');
@@ -202,10 +206,15 @@ export async function pickDateTime(page, name, at) {
     await items.nth(target).click();
     await page.waitForTimeout(400);
   };
-  await wheel(0, `${+y}年`);
-  await wheel(1, `${+mo}月`);
-  await wheel(2, `${+d}日`);
-  if (h !== undefined) {
+  if (timeOnly) {
+    await wheel(0, h);
+    await wheel(1, mi);
+  } else {
+    await wheel(0, `${+y}年`);
+    await wheel(1, `${+mo}月`);
+    await wheel(2, `${+d}日`);
+  }
+  if (h !== undefined && !timeOnly) {
     await group.locator('.van-picker__confirm', { hasText: '下一步' }).click();
     await group.locator('.van-tab--active', { hasText: '时间' }).waitFor();
     await page.waitForTimeout(400);

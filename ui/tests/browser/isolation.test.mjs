@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, field, fieldError, pickOption, startServer, expectToast, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, field, fieldError, pickDateTime, pickOption, startServer, expectToast, withApp } from './helpers.mjs';
 
 let server;
 before(async () => (server = await startServer()));
@@ -9,6 +9,7 @@ after(() => server.close());
 // The fake's clock: today in the browser's time zone, 11:00 (the morning window has passed).
 const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 const fake = { now: `${today}T11:00` };
+const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 for (const viewport of VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;
@@ -56,6 +57,10 @@ for (const viewport of VIEWPORTS) {
         // The first case (started 3 days ago) is active.
         await page.locator('[data-test="case-row"][data-case="case-1"]').click();
         await page.locator('[data-test="case-status"]', { hasText: '管控中' }).waitFor();
+        // The 旅居地 recorded at the start, under its Chinese label.
+        const origin = page.locator('[data-test="case-origin"]');
+        assert.equal(await origin.innerText(), '广东省广州市');
+        assert.equal(await origin.evaluate((dd) => dd.previousElementSibling.textContent.trim()), '旅居地');
         const days = page.locator('[data-test="timeline-day"]');
         assert.equal(await days.count(), 4);
         assert.equal(await days.first().getAttribute('data-date'), today);
@@ -115,7 +120,7 @@ for (const viewport of VIEWPORTS) {
       });
     });
 
-    test('start a case from a person of the ledger; a bad start date is kept with its message', async () => {
+    test('start a case from a person of the ledger: the policy decides the place, the day is picked on wheels', async () => {
       await withApp(server, { viewport, fake: { ...fake, cases: false }, hash: '#/households' }, async (page, { shot }) => {
         await page.locator('[data-test="household-row"]').first().click();
         const card = page.locator('[data-test="person-card"]').first();
@@ -133,20 +138,19 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="policy-summary"]', { hasText: '居家隔离14天' }).waitFor();
         await page.locator('[data-field="site"]').waitFor({ state: 'detached' });
         await field(page, 'origin').fill('湖北省武汉市');
-        await field(page, 'start').fill('2026-13-01');
+        // The start day reads in Chinese and is picked on wheels, like every day in the app.
+        assert.match(await field(page, 'start').inputValue(), /^\d{4}年\d{1,2}月\d{1,2}日 周./);
+        await pickDateTime(page, 'start', yesterday);
+        assert.equal(await page.locator('[data-field="start"]').getAttribute('data-value'), yesterday);
         await page.locator('[data-test="add-member"]').click();
         await page.locator('[data-test="team-member"] [data-field="name"] input').fill('王医生');
-        await page.locator('[data-test="case-save"]').click();
-        await page.waitForFunction(() => document.querySelector('[data-field="start"] .van-field__error-message'));
-        assert.equal(await fieldError(page, 'start'), '日期“2026-13-01”应为 YYYY-MM-DD');
-        assert.equal(await field(page, 'start').inputValue(), '2026-13-01');
-        await shot('isolation-start-bad-date');
-        await field(page, 'start').fill(today);
+        await shot('isolation-start-home');
         await page.locator('[data-test="case-save"]').click();
         await page.locator('[data-test="case-detail"] [data-test="case-status"]', { hasText: '管控中' }).waitFor();
         assert.match(await page.locator('[data-test="case-detail"]').innerText(), /王医生/);
+        assert.equal(await page.locator('[data-test="case-origin"]').innerText(), '湖北省武汉市');
         const form = (await callsOf(page, 'start_case')).at(-1).args.form;
-        assert.equal(form.start, today);
+        assert.equal(form.start, yesterday);
         assert.equal(form.place, 'home');
         assert.equal(form.origin, '湖北省武汉市');
         assert.deepEqual(form.team, [{ role: 'grid-worker', name: '王医生', phone: null }]);
@@ -168,12 +172,23 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await fieldError(page, 'test_days'), '请填写正整数，用逗号分隔');
         await field(page, 'test_days').fill('1，4、7,14');
         await field(page, 'name').fill('居家隔离（调整）');
+        // The check windows are set on wheels, like every time in the app; no native input.
+        assert.equal(await page.locator('[data-test="policy-edit"] input[type="time"]').count(), 0);
+        assert.equal(await page.locator('[data-test="policy-window"]').count(), 2);
+        assert.equal(await field(page, 'window-1-start').inputValue(), '16:00');
+        await pickDateTime(page, 'window-1-start', '15:30');
+        await pickDateTime(page, 'window-1-end', '17:45');
+        assert.equal(await field(page, 'window-1-start').inputValue(), '15:30');
+        assert.equal(await field(page, 'window-1-end').inputValue(), '17:45');
         await shot('isolation-policy-edit');
         await page.locator('[data-test="policy-save"]').click();
         await page.locator('[data-test="policy-row"]', { hasText: '居家隔离（调整）' }).waitFor();
         const spec = (await callsOf(page, 'set_policy')).at(-1).args.policy;
         assert.deepEqual(spec.test_days, [1, 4, 7, 14]);
-        assert.equal(spec.windows[0].start, '08:00:00');
+        assert.deepEqual(spec.windows, [
+          { start: '08:00:00', end: '10:00:00' },
+          { start: '15:30:00', end: '17:45:00' },
+        ]);
       });
     });
   });

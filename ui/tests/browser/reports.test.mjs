@@ -107,7 +107,7 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="overview-row"][data-village="v-hongxing"] [data-test="fig-in"]').click();
         if (one.length === 1) {
           await page.waitForURL(new RegExp(`#/checkpoint/${one[0].id}/entries`));
-          await page.locator('[data-test="day-text"]', { hasText: TODAY }).waitFor();
+          await page.locator(`[data-test="day-text"][data-day="${TODAY}"]`).waitFor();
         } else {
           await page.waitForURL(/#\/checkpoint$/);
         }

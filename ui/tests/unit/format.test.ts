@@ -27,7 +27,7 @@ describe('value formatting', () => {
     expect(formatValue(t, te, 'works_away', false)).toBe('否');
     expect(formatValue(t, te, 'phone', null)).toBe('（空）');
     expect(formatValue(t, te, 'phone', '13812345678')).toBe('13812345678');
-    expect(formatValue(t, te, 'last_verified', new Date(2024, 4, 1, 9, 5).toISOString())).toBe('2024-05-01 09:05');
+    expect(formatValue(t, te, 'last_verified', new Date(2024, 4, 1, 9, 5).toISOString())).toBe('2024年5月1日 09:05');
   });
   it('labels fields', () => {
     expect(fieldLabel(t, te, 'id_number')).toBe('身份证号');
@@ -38,10 +38,10 @@ describe('value formatting', () => {
   });
   it('shows events as time and detail, record ids as names', () => {
     const ev = 'test.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b';
-    expect(formatValue(t, te, ev, '2022-11-09|positive')).toBe('2022-11-09 阳性');
-    expect(formatValue(t, te, 'vax.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b', '2021-08-16|科兴中维')).toBe('2021-08-16 科兴中维');
+    expect(formatValue(t, te, ev, '2022-11-09|positive')).toBe('2022年11月9日 阳性');
+    expect(formatValue(t, te, 'vax.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b', '2021-08-16|科兴中维')).toBe('2021年8月16日 科兴中维');
     expect(formatValue(t, te, 'check.5b2e8f90-1c3d-4e5f-8a7b-9c0d1e2f3a4b', '2022-11-05T09:00:00|红星村-网格员01')).toBe(
-      '2022-11-05 09:00 · 红星村-网格员01',
+      '2022年11月5日 09:00 · 红星村-网格员01',
     );
     const id = 'de923a63-3fb8-4106-93e8-080cf8c938aa';
     const names = (x: string) => (x === id ? '吴俊华' : undefined);

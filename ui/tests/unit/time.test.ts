@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, daysSince, formatDate, formatDateTime, fullTime, parseTime, relativeTime } from '../../src/logic/time';
+import { ageOn, dayText, daysSince, formatDate, formatDateTime, fullTime, parseTime, relativeTime } from '../../src/logic/time';
 
 const t = (k: string, n?: Record<string, unknown>) => (n ? `${k}:${Object.values(n).join(',')}` : k);
 const now = new Date(2024, 4, 10, 15, 30);
@@ -24,13 +24,20 @@ describe('time', () => {
     expect(relativeTime(t, new Date(2024, 4, 9, 20, 0).toISOString(), now)).toBe('time.yesterday:20:00');
     expect(relativeTime(t, '2024-05-09', now)).toBe('time.yesterdayDate');
     expect(relativeTime(t, new Date(2024, 4, 1, 20, 0).toISOString(), now)).toBe('time.daysAgo:9');
-    expect(relativeTime(t, '2023-12-01', now)).toBe('2023-12-01');
+    expect(relativeTime(t, '2023-12-01', now)).toBe('time.day:2023,12,1,2023-12-01');
   });
   it('formats full times and ages', () => {
-    expect(fullTime(new Date(2024, 0, 2, 3, 4).toISOString())).toBe('2024-01-02 03:04');
+    expect(fullTime(t, new Date(2024, 0, 2, 3, 4).toISOString())).toBe('time.day:2024,1,2,2024-01-02 03:04');
     expect(ageOn('1958-03-07', now)).toBe(66);
     expect(ageOn('1958-06-07', now)).toBe(65);
     expect(ageOn(null, now)).toBeNull();
+  });
+  it('writes a day without its weekday the way the language does', () => {
+    const zh = (_k: string, n?: Record<string, unknown>) => `${n?.y}年${n?.m}月${n?.d}日`;
+    expect(dayText(zh, '2026-12-05')).toBe('2026年12月5日');
+    expect(dayText(zh, '2026-01-04T08:05')).toBe('2026年1月4日');
+    expect(dayText(zh, '下周')).toBe('下周');
+    expect(dayText(zh, null)).toBe('');
   });
   it('writes a local date and time the way the language does', () => {
     expect(formatDateTime('2026-12-05T14:00', 'zh-CN')).toBe('2026年12月5日 周六 14:00');
