@@ -6,7 +6,9 @@
 //! and the suggestion of the township's isolation rule (劝返 with the reason); A's store files
 //! hold no name or address of B's person; ending the case in B removes the state at A after
 //! sync; a change to B's control list posted by A's grid worker is refused by the relay,
-//! while the same change to A's own list is accepted. `reindex --check` stays equal.
+//! while the same change to A's own list is accepted. A case a device of an older version
+//! wrote without a control record gets one when its village's grid worker syncs, and A's
+//! checkpoint then recognises the person. `reindex --check` stays equal.
 
 use automerge::sync::State;
 use automerge::transaction::{CommitOptions, Transactable};
@@ -215,10 +217,10 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b() {
     w.relay.reindex_check();
 }
 
-fn audit(device: &str, record: &str) -> String {
+fn audit(device: &str, record: &str, what: &str) -> String {
     let mut a = Audit {
         device: device.to_owned(),
-        what: "control".into(),
+        what: what.to_owned(),
         ..Audit::default()
     };
     a.set_records(&[record.to_owned()]);
@@ -228,6 +230,34 @@ fn audit(device: &str, record: &str) -> String {
 /// A control record by `actor` added to document `doc_id` as `dev` holds it; returns the
 /// sync message that carries it.
 fn forged_record(dev: &Data, doc_id: &str, actor: &ActorId, record: &str) -> Vec<u8> {
+    forged(
+        dev,
+        "甲村网格员",
+        doc_id,
+        actor,
+        record,
+        &[
+            ("type", "control"),
+            ("case_id", "00000000-0000-4000-8000-000000000001"),
+            ("person_id", "00000000-0000-4000-8000-000000000002"),
+            ("id_hash", "00112233445566778899aabbccddeeff"),
+            ("phases", "home-isolation:14"),
+            ("start", "2026-12-05"),
+        ],
+    )
+}
+
+/// A record with `fields` by `actor` added to document `doc_id` as `dev` holds it (made
+/// outside this version's store, as a device of another version or a hostile one would);
+/// returns the sync message that carries it.
+fn forged(
+    dev: &Data,
+    device: &str,
+    doc_id: &str,
+    actor: &ActorId,
+    record: &str,
+    fields: &[(&str, &str)],
+) -> Vec<u8> {
     let store = Store::open(dev.path()).expect("open device store");
     let mut doc = match store.export_doc(doc_id) {
         Ok(bytes) if !bytes.is_empty() => Automerge::load(&bytes).expect("load"),
@@ -237,19 +267,12 @@ fn forged_record(dev: &Data, doc_id: &str, actor: &ActorId, record: &str) -> Vec
     doc.set_actor(actor.clone());
     let mut tx = doc.transaction();
     let obj = tx.put_object(ROOT, record, ObjType::Map).expect("record");
-    for (k, v) in [
-        ("type", "control"),
-        ("case_id", "00000000-0000-4000-8000-000000000001"),
-        ("person_id", "00000000-0000-4000-8000-000000000002"),
-        ("id_hash", "00112233445566778899aabbccddeeff"),
-        ("phases", "home-isolation:14"),
-        ("start", "2026-12-05"),
-    ] {
-        tx.put(&obj, k, v).expect("field");
+    for (k, v) in fields {
+        tx.put(&obj, *k, *v).expect("field");
     }
     tx.commit_with(
         CommitOptions::default()
-            .with_message(audit("甲村网格员", record))
+            .with_message(audit(device, record, "create"))
             .with_time(0),
     );
     let mut state = State::new();
@@ -315,4 +338,85 @@ fn a_grid_worker_of_village_a_cannot_write_village_b_s_control_list() {
     w.relay.reindex_check();
     // And the device keeps syncing afterwards.
     synced(&worker_a.data);
+}
+
+#[test]
+fn a_case_written_without_a_control_record_is_recognised_after_its_village_syncs() {
+    let w = World::new();
+    let worker_b = w.device("grid-worker", &w.b, "乙村网格员");
+    let isolated = mainland_id(44);
+    let h = worker_b.data.json(&format!(
+        "household add --village {} --address 乙村五组3号 --head-name 郑某 --head-id {isolated}",
+        w.b
+    ));
+    synced(&worker_b.data);
+    // B's doctor, on a version before the control list, starts a case: the isolation
+    // document gets it, no control list does.
+    let doctor_b = w.device("doctor", &w.b, "乙村医生");
+    let list = doctor_b.data.json("policy list");
+    let policy = array(&list)
+        .iter()
+        .find(|p| p["code"] == "home-isolation")
+        .unwrap_or_else(|| panic!("no built-in home-isolation: {list}"));
+    let spec = policy["spec"].to_string();
+    let care_b = format!("care:{}", w.b);
+    let control_b = format!("control:{}", w.b);
+    let case = "00000000-0000-4000-8000-0000000000c1";
+    let old_case = forged(
+        &doctor_b.data,
+        "乙村医生",
+        &care_b,
+        &ActorId::random(),
+        case,
+        &[
+            ("type", "case"),
+            ("person_id", str_of(&h, "person_id")),
+            ("household_id", str_of(&h, "household_id")),
+            ("policy_id", str_of(policy, "id")),
+            ("policy", &spec),
+            ("start", "2026-12-05"),
+            ("place", "home"),
+            ("status", "active"),
+            ("created_at", "2026-12-05T09:00:00"),
+        ],
+    );
+    assert_eq!(post(&w, &doctor_b.token, &care_b, old_case), None);
+    assert!(!w.relay.doc_ids().contains(&control_b));
+
+    // B's grid worker (this version) syncs: it gets the case and sends its control record.
+    synced(&worker_b.data);
+    let shown = worker_b.data.json(&format!("case show {case}"));
+    assert_eq!(shown["status"], "active", "{shown}");
+    assert!(shown["origin"].is_null(), "{shown}");
+    assert!(w.relay.doc_ids().contains(&control_b));
+    let heads = w.relay.heads();
+    // Nothing more the next time, here or on the doctor's device.
+    synced(&worker_b.data);
+    synced(&doctor_b.data);
+    assert_eq!(w.relay.heads(), heads, "a second backfill wrote something");
+
+    // A checkpoint of village A recognises the person, and turns them back going out.
+    let volunteer = w.device("volunteer", &w.a, "甲村卡口");
+    let checkpoint = str_of(
+        &volunteer
+            .data
+            .json(&format!("checkpoint add --village {} --name 甲村村口", w.a)),
+        "id",
+    )
+    .to_owned();
+    let hits = volunteer
+        .data
+        .json(&format!("match {isolated} --checkpoint {checkpoint}"));
+    assert_eq!(array(&hits).len(), 1, "{hits}");
+    assert_eq!(array(&hits)[0]["matched"], "control", "{hits}");
+    assert_eq!(
+        array(&hits)[0]["isolation"]["label"],
+        "乙村管控：居家隔离第3天，至12月18日",
+        "{hits}"
+    );
+    let e = volunteer.data.json(&going_out(&checkpoint, &isolated));
+    assert_eq!(e["decision"], "turn-back", "{e}");
+    for d in [&worker_b.data, &doctor_b.data, &volunteer.data, &w.relay] {
+        d.reindex_check();
+    }
 }
