@@ -300,6 +300,9 @@ fn world() -> World {
     assert!(err.contains("旅居地最多50个字"), "{err}");
     let released = start(&persons[0], "2026-03-02");
     let running = start(&persons[1], "2026-03-10");
+    // The case screen shows the 旅居地 too.
+    let shown = d.json(&format!("case show {running}"));
+    assert_eq!(shown["origin"], "湖北省武汉市", "{shown}");
     for day in ["2026-03-03", "2026-03-04", "2026-03-05"] {
         d.now = Some(format!("{day}T08:30"));
         d.json(&format!(

@@ -161,6 +161,8 @@ fn same_field(w: &World) -> (String, String) {
             (c[0].record_id.as_str(), c[0].field.as_str()),
             (w.member.as_str(), "phone")
         );
+        // Named as a person calls the record, not by its id.
+        assert_eq!(c[0].label.as_deref(), Some("李秀英"));
         let mut values = c[0].values.clone();
         values.sort_by_key(ToString::to_string);
         assert_eq!(values, [json!("13900000002"), json!("13900000003")]);

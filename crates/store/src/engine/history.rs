@@ -51,6 +51,9 @@ pub struct ConflictRow {
     pub doc_id: String,
     /// Every concurrent value.
     pub values: Vec<serde_json::Value>,
+    /// What a person calls the record: a person's name, a household's address (none for
+    /// other records, or a record this store no longer lists).
+    pub label: Option<String>,
 }
 
 /// A document as listed.
@@ -71,9 +74,9 @@ pub struct DocInfo {
 }
 
 pub(crate) fn conflicts_of(conn: &Connection, record: &str) -> Result<Vec<ConflictRow>> {
-    let mut st = conn.prepare_cached(
-        "SELECT record_id, field, doc_id, vals FROM conflicts WHERE record_id = ?1 ORDER BY field",
-    )?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {CONFLICT_COLUMNS} FROM conflicts c WHERE c.record_id = ?1 ORDER BY c.field"
+    ))?;
     let rows = st
         .query_map([record], conflict_row)?
         .collect::<rusqlite::Result<_>>()?;
@@ -87,8 +90,14 @@ fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
         field: r.get(1)?,
         doc_id: r.get(2)?,
         values: serde_json::from_str(&vals).unwrap_or_default(),
+        label: r.get(4)?,
     })
 }
+
+/// The columns [`conflict_row`] reads, from `conflicts c`.
+const CONFLICT_COLUMNS: &str = "c.record_id, c.field, c.doc_id, c.vals,
+    COALESCE((SELECT p.name FROM persons p WHERE p.id = c.record_id),
+             (SELECT h.address FROM households h WHERE h.id = c.record_id))";
 
 /// Projection tables of village records, with the kind of document that holds them.
 const VILLAGE_RECORDS: [(&str, DocKind); 9] = [
@@ -240,9 +249,9 @@ impl Store {
     /// Every field that holds concurrent values.
     pub fn conflicts(&self) -> Result<Vec<ConflictRow>> {
         let g = self.lock();
-        let mut st = g.conn.prepare(
-            "SELECT record_id, field, doc_id, vals FROM conflicts ORDER BY record_id, field",
-        )?;
+        let mut st = g.conn.prepare(&format!(
+            "SELECT {CONFLICT_COLUMNS} FROM conflicts c ORDER BY c.record_id, c.field"
+        ))?;
         let rows = st
             .query_map([], conflict_row)?
             .collect::<rusqlite::Result<_>>()?;
@@ -255,9 +264,9 @@ impl Store {
         let mut g = self.lock();
         let row: Option<ConflictRow> = g
             .conn
-            .prepare_cached(
-                "SELECT record_id, field, doc_id, vals FROM conflicts WHERE record_id = ?1 AND field = ?2",
-            )?
+            .prepare_cached(&format!(
+                "SELECT {CONFLICT_COLUMNS} FROM conflicts c WHERE c.record_id = ?1 AND c.field = ?2"
+            ))?
             .query_row(params![record_id.trim(), field], conflict_row)
             .optional()?;
         let row =

@@ -317,7 +317,7 @@ impl Store {
         Ok(out)
     }
 
-    /// One case with its phases, visits, tests and referrals.
+    /// One case with its phases, visits, tests and referrals, and its 旅居地 (`origin`).
     pub fn case_detail(&self, id: &str) -> Result<Value> {
         let id = existing_id("case", id)?;
         let g = self.lock();
@@ -428,6 +428,10 @@ impl Store {
                 }))
             },
         )?;
+        drop(st);
+        drop(g);
+        // 旅居地: on the case's record only (the 公示单 prints it too).
+        out["origin"] = self.case_origin(&id)?.into();
         Ok(out)
     }
 }

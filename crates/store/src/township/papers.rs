@@ -199,8 +199,9 @@ impl Store {
 }
 
 impl Store {
-    /// The 旅居地 recorded when the case started (on the case's record; no list shows it).
-    fn case_origin(&self, id: &str) -> Result<Option<String>> {
+    /// The 旅居地 recorded when the case started (on the case's record; no list shows it, the
+    /// case screen and the 公示单 do).
+    pub(crate) fn case_origin(&self, id: &str) -> Result<Option<String>> {
         let mut g = self.lock();
         let village: Option<String> = g
             .conn
