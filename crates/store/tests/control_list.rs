@@ -394,7 +394,7 @@ fn an_open_case_without_a_control_record_gets_one_once_and_concurrent_backfills_
     }
 
     // A checkpoint of A given B's list recognises the person.
-    let (_d4, gate) = replica(&w2, &[control_b.clone()], "volunteer", &a);
+    let (_d4, gate) = replica(&w2, std::slice::from_ref(&control_b), "volunteer", &a);
     assert_eq!(
         seen_at_checkpoint(&gate, &a, &isolated).as_deref(),
         Some("乙村管控：居家隔离第3天，至12月18日")
@@ -417,7 +417,7 @@ fn a_corrected_id_number_moves_the_control_record_with_it() {
     s.start_case(&home_case(&person)).expect("the case starts");
     let control_b = doc_id(DocKind::Control, &b);
     let seen = |number: &str| {
-        let (_d, gate) = replica(&s, &[control_b.clone()], "volunteer", &a);
+        let (_d, gate) = replica(&s, std::slice::from_ref(&control_b), "volunteer", &a);
         seen_at_checkpoint(&gate, &a, number)
     };
     assert!(seen(&wrong).is_some());

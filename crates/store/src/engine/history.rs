@@ -306,7 +306,7 @@ impl Store {
             Some(v) if row.field == "id_number" && row.doc_id.starts_with("ledger:") => {
                 g.correcting_number(v, &rid, write)
             }
-            _ => write(&mut *g),
+            _ => write(&mut g),
         }
     }
 

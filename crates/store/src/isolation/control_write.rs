@@ -213,13 +213,8 @@ impl Inner {
         docs.write(conn, &doc, Some(village), audit, now_ms, |w| {
             let mut written = 0;
             for u in updates {
-                match record_obj(&*w.tx, &u.id)? {
-                    Some(obj) => {
-                        if !set_fields(w.tx, &obj, &u.fields)?.is_empty() {
-                            w.touch(&u.id);
-                            written += 1;
-                        }
-                    }
+                let changed = match record_obj(&*w.tx, &u.id)? {
+                    Some(obj) => !set_fields(w.tx, &obj, &u.fields)?.is_empty(),
                     None if u.hashed => {
                         let pairs: Vec<(&str, Val)> = u
                             .fields
@@ -227,10 +222,13 @@ impl Inner {
                             .map(|(k, v)| (k.as_str(), v.clone()))
                             .collect();
                         create_record(w.tx, &u.id, "control", &pairs)?;
-                        w.touch(&u.id);
-                        written += 1;
+                        true
                     }
-                    None => {}
+                    None => false,
+                };
+                if changed {
+                    w.touch(&u.id);
+                    written += 1;
                 }
             }
             Ok(written)
