@@ -452,3 +452,40 @@ fn a_corrected_id_number_moves_the_control_record_with_it() {
     let r = s.reindex(true).expect("reindex");
     assert!(r.equal, "{:?}", r.differing_tables);
 }
+
+#[test]
+fn a_number_picked_from_a_conflict_moves_the_control_record_too() {
+    let d = tempfile::tempdir().expect("a temp dir");
+    let s = Store::open(d.path()).expect("the store opens");
+    s.set_now(Some(at("2026-12-07T09:00")));
+    let a = s.add_village("甲村").expect("village");
+    let b = s.add_village("乙村").expect("village");
+    let person = household(&s, &b, "乙村六组1号", "冯某", &id_number(71));
+    s.start_case(&home_case(&person)).expect("the case starts");
+    let (ledger_b, control_b) = (doc_id(DocKind::Ledger, &b), doc_id(DocKind::Control, &b));
+    // Two devices correct the number at once, each its own way.
+    let (_d2, other) = replica(&s, std::slice::from_ref(&ledger_b), "", "");
+    other
+        .set_person(&person, &[("id_number".into(), id_number(73))])
+        .expect("edit");
+    s.set_person(&person, &[("id_number".into(), id_number(72))])
+        .expect("edit");
+    copy(&other, &s, &ledger_b);
+    assert!(s
+        .conflicts()
+        .expect("conflicts")
+        .iter()
+        .any(|c| c.record_id == person && c.field == "id_number"));
+    let seen = |number: &str| {
+        let (_d, gate) = replica(&s, std::slice::from_ref(&control_b), "volunteer", &a);
+        seen_at_checkpoint(&gate, &a, number)
+    };
+    assert!(seen(&id_number(72)).is_some());
+    // The number picked is the one the list then matches.
+    s.resolve(&person, "id_number", &id_number(73))
+        .expect("resolve");
+    assert!(seen(&id_number(73)).is_some());
+    assert_eq!(seen(&id_number(72)), None);
+    let r = s.reindex(true).expect("reindex");
+    assert!(r.equal, "{:?}", r.differing_tables);
+}
