@@ -144,11 +144,11 @@ for (const viewport of VIEWPORTS) {
         const all = (await entries.allInnerTexts()).join('\n');
         assert.doesNotMatch(all, /[0-9a-f]{8}-[0-9a-f]{4}|[0-9a-f]{12}|check\.|group_id/);
         assert.match(await entries.filter({ hasText: '所属组' }).innerText(), /关联记录/);
-        assert.match(await entries.filter({ hasText: '核查' }).first().innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} · 红星村-网格员01/);
+        assert.match(await entries.filter({ hasText: '核查' }).first().innerText(), /\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} · 红星村-网格员01/);
         assert.match(await edit.innerText(), /莫斯台街道-办公室/);
         assert.match(await edit.innerText(), /地址/);
         assert.match(await edit.innerText(), /红星村3组18号/);
-        assert.match(await edit.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+        assert.match(await edit.innerText(), /\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
         await shot('household-history');
       });
     });
