@@ -20,6 +20,7 @@ pub mod devices;
 pub mod enroll_codes;
 mod error;
 pub mod ops;
+pub mod penalty;
 mod server;
 
 use std::net::SocketAddr;
@@ -145,6 +146,8 @@ pub struct Relay<S: Storage> {
     limiter: enroll_codes::Limiter,
     /// Bytes of request bodies in flight (see [`budget`]).
     budget: budget::Budget,
+    /// Devices that keep sending after being refused (see [`penalty`]).
+    penalties: penalty::Penalties,
 }
 
 impl<S: Storage> Relay<S> {
@@ -161,6 +164,7 @@ impl<S: Storage> Relay<S> {
             noted: Default::default(),
             limiter: enroll_codes::Limiter::default(),
             budget: budget::Budget::default(),
+            penalties: penalty::Penalties::default(),
         }))
     }
 
@@ -298,6 +302,32 @@ async fn sync_inner<S: Storage>(
 ) -> Result<Response, ApiError> {
     // The token is checked before the body is read: a stranger cannot make the relay buffer.
     let (device, township) = authenticate(&relay, &headers, note)?;
+    // A device that keeps sending after being refused waits, holding nothing but its
+    // connection, before its request is looked at.
+    let id = device.device_id.clone();
+    if let Some(wait) = relay.penalties.wait(&id, std::time::Instant::now()) {
+        tokio::time::sleep(wait).await;
+    }
+    let r = sync_served(relay.clone(), note, headers, body, device, township).await;
+    match &r {
+        Ok(_) => relay.penalties.served(&id, std::time::Instant::now()),
+        Err(ApiError(status, _)) if penalty::strikes(*status) => {
+            relay.penalties.strike(&id, std::time::Instant::now())
+        }
+        Err(_) => {}
+    }
+    r
+}
+
+/// A sync request of an authenticated device.
+async fn sync_served<S: Storage>(
+    relay: Arc<Relay<S>>,
+    note: &Note,
+    headers: HeaderMap,
+    body: Body,
+    device: Device,
+    township: String,
+) -> Result<Response, ApiError> {
     // The body is reserved in the budget before it is read: its declared length, or the
     // largest body for one that does not declare it.
     let declared = headers

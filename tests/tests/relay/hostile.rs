@@ -264,3 +264,57 @@ fn hostile_input_gets_4xx_and_harms_nothing() {
     w.server.assert_alive();
     w.relay.reindex_check();
 }
+
+/// A device that keeps sending what the relay refuses (here: bodies that are no sync message)
+/// gets its answers, but past a burst only about one a second; another device is served at
+/// once meanwhile, and the refused device's valid requests are served again once it stops.
+#[test]
+fn a_device_refused_again_and_again_is_slowed_and_nobody_else() {
+    let mut w = World::new(1, 5);
+    let village = w.villages[0].clone();
+    let a = w.device("grid-worker", Some(&village), "乱发的手机");
+    let b = w.device("grid-worker", Some(&village), "正常的手机");
+    let addr = w.server.addr().to_owned();
+    let burst = gridbook_relay::penalty::BURST as usize;
+    let started = std::time::Instant::now();
+    for i in 0..burst {
+        assert_eq!(
+            post_bytes(&addr, Some(&a.token), b"not a sync message".to_vec()),
+            Some(400),
+            "refusal {i}"
+        );
+    }
+    let free = started.elapsed();
+    assert!(
+        free < Duration::from_secs(20),
+        "the burst itself is not slowed: {free:?}"
+    );
+    // Past the burst each refusal waits for the bucket to refill (one a second).
+    let slowed = std::time::Instant::now();
+    for i in 0..3 {
+        assert_eq!(
+            post_bytes(&addr, Some(&a.token), b"still not one".to_vec()),
+            Some(400),
+            "refusal {} past the burst",
+            burst + i
+        );
+    }
+    let took = slowed.elapsed();
+    assert!(
+        took >= Duration::from_millis(1800),
+        "three refusals past the burst answered in {took:?}"
+    );
+    // Another device of the same village is not held.
+    let other = std::time::Instant::now();
+    let stats = b.sync();
+    assert!(refused(&stats).is_empty(), "{stats}");
+    assert!(
+        other.elapsed() < Duration::from_secs(5),
+        "the other device waited {:?}",
+        other.elapsed()
+    );
+    // The refused device's own valid sync still goes through (after its wait).
+    let stats = a.sync();
+    assert!(refused(&stats).is_empty(), "{stats}");
+    w.server.assert_alive();
+}

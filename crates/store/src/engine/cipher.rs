@@ -61,6 +61,29 @@ fn key_literal(key: &[u8; 32]) -> String {
     format!("\"x'{hex}'\"")
 }
 
+/// Keeps SQLCipher's crypto provider (libtomcrypt, bundled) up for the life of the process.
+///
+/// The provider starts its random generator when a keyed connection opens and tears it
+/// down when the last one closes; a store being created (it draws a random salt) in one
+/// thread while the process's last other keyed connection closes in another failed once,
+/// under heavy load, with "An error occurred with PRAGMA key or rekey". One keyed in-memory
+/// connection, opened with the first key and never closed, means the generator is started
+/// once and never torn down. (The failure was seen once and not reproduced; the
+/// teardown-while-in-use is the one path in the provider that could produce it.)
+fn keep_provider_up() -> Result<()> {
+    use std::sync::{Mutex, OnceLock};
+    static ANCHOR: OnceLock<Mutex<Connection>> = OnceLock::new();
+    if ANCHOR.get().is_some() {
+        return Ok(());
+    }
+    let c = Connection::open_in_memory()?;
+    c.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    c.execute_batch(&format!("PRAGMA key = {};", key_literal(&[0x5a; 32])))?;
+    // A racing thread's extra connection is dropped: the one kept holds the provider up.
+    let _ = ANCHOR.set(Mutex::new(c));
+    Ok(())
+}
+
 /// Opens the database at `path`: plain without a key, encrypted with one (converting a plain
 /// file first). The wrong key, or no key for an encrypted file, is [`StoreError::Locked`].
 pub(crate) fn connect(path: &Path, key: Option<&[u8; 32]>) -> Result<Connection> {
@@ -71,6 +94,7 @@ pub(crate) fn connect(path: &Path, key: Option<&[u8; 32]>) -> Result<Connection>
         }
         return Ok(Connection::open(path)?);
     };
+    keep_provider_up()?;
     if state == FileState::Plain {
         convert(path, key)?;
     }
@@ -260,5 +284,38 @@ mod tests {
             .map(|v| v.id)
             .collect();
         assert!(ids.contains(&a) && ids.contains(&b), "{ids:?}");
+    }
+
+    /// Keyed connections opened and closed on some threads while new encrypted databases are
+    /// created on others: every one is created (see [`keep_provider_up`]).
+    #[test]
+    fn databases_created_while_other_keyed_connections_close() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = [9u8; 32];
+        let existing = dir.path().join("existing.sqlite");
+        connect(&existing, Some(&key)).expect("create the first");
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let existing = &existing;
+                s.spawn(move || {
+                    for i in 0..150 {
+                        let c = connect(existing, Some(&key))
+                            .unwrap_or_else(|e| panic!("reopen {t}/{i}: {e}"));
+                        drop(c);
+                    }
+                });
+            }
+            for t in 0..2 {
+                let dir = dir.path();
+                s.spawn(move || {
+                    for i in 0..150 {
+                        let path = dir.join(format!("new-{t}-{i}.sqlite"));
+                        let c = connect(&path, Some(&key))
+                            .unwrap_or_else(|e| panic!("create {t}/{i}: {e}"));
+                        c.execute_batch("CREATE TABLE t(a)").expect("write");
+                    }
+                });
+            }
+        });
     }
 }
