@@ -35,6 +35,16 @@ const en: typeof zh = {
   unmergeConfirm: 'Undo the merge of “{name}”? The person comes back into every list.',
   unmergedDone: 'Merge undone',
   crossVillage: 'Persons of two villages are merged by the township',
+  dismiss: 'Not the same person',
+  dismissTitle: 'Not the same person?',
+  dismissConfirm: 'Are {a} and {b} two different persons? The pair is no longer listed as a possible duplicate (on every device once synced). This can be undone.',
+  dismissReason: 'Reason (optional)',
+  dismissReasonHint: 'e.g. father and daughter share a name, twins',
+  dismissedDone: 'Marked as not the same person',
+  dismissedList: 'Marked as not the same person',
+  restore: 'Undo',
+  restoreConfirm: 'Undo marking “{a}” and “{b}” as not the same person? The pair is listed again if it still looks like one person.',
+  restoredDone: 'Mark undone',
 };
 
 export default en;
