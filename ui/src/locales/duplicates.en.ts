@@ -4,7 +4,7 @@ import type zh from './duplicates.zh-CN';
 const en: typeof zh = {
   nav: 'Duplicates',
   title: 'Possible duplicate persons',
-  hint: 'These persons may be registered twice. Check, then merge one into the other: the merged person leaves every list and its tests, doses, cases and checkpoint entries count for the one kept. A merge can be undone.',
+  hint: 'These persons may be registered twice. Check, then merge one into the other: the merged person leaves every list and its tests, doses, cases and checkpoint entries count for the one kept. A merge can be undone. Two different persons: tap “Not the same person” and the pair is no longer listed.',
   empty: 'No possible duplicates',
   reasons: {
     same_id_number: 'Same ID number',
