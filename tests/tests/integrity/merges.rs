@@ -179,56 +179,54 @@ fn hostile_merges_are_refused_and_hide_nobody() {
     w.relay.reindex_check();
 }
 
-/// What an older relay kept (no merge check): a garbage value, the person itself, a number, a
-/// map, and a cycle of two. Written straight into the relay's store. Every reader projects
-/// them; only the cycle (legal: two honest devices merging in opposite directions) hides one
-/// person, the larger id, as the survivor rule says.
+/// What an older relay kept (no merge check): a garbage value, the person itself and a number
+/// in village A's ledger; a map and a cycle of two in village B's. Written straight into the
+/// relay's store. Every reader projects them; only the cycle (legal: two honest devices
+/// merging in opposite directions) hides one person, the larger id, as the survivor rule says.
 #[test]
 fn merges_an_older_relay_kept_hide_nobody() {
     let w = World::new();
-    let va = w.villages[0].clone();
+    let (va, vb) = (w.villages[0].clone(), w.villages[1].clone());
     let early = w.device("township", None, "乡镇办公室");
-    let pa = heads_of(&w, &va);
+    let (pa, pb) = (heads_of(&w, &va), heads_of(&w, &vb));
     let relay_store = Store::open(w.relay.path()).expect("open relay store");
-    let mut la =
-        Automerge::load(&relay_store.export_doc(&ledger(&va)).expect("export")).expect("load");
-    let heads = la.get_heads();
     let old = ActorId::random();
     let obj = |la: &Automerge, p: &str| match la.get(ROOT, p).expect("get") {
         Some((_, obj)) => obj,
         None => panic!("person {p} not in ledger"),
     };
-    let values: Vec<(usize, ScalarValue)> = vec![
-        (0, "垃圾".into()),
-        (1, pa[1].as_str().into()),
-        (2, ScalarValue::Int(7)),
+    // Village A: one value per person.
+    let mut la =
+        Automerge::load(&relay_store.export_doc(&ledger(&va)).expect("export")).expect("load");
+    let heads = la.get_heads();
+    let values: Vec<(&String, ScalarValue)> = vec![
+        (&pa[0], "垃圾".into()),
+        (&pa[1], pa[1].as_str().into()),
+        (&pa[2], ScalarValue::Int(7)),
     ];
-    for (i, v) in values {
-        let o = obj(&la, &pa[i]);
-        change(
-            &mut la,
-            &old,
-            Some(audit("旧版", &[&pa[i]])),
-            now_ms(),
-            |tx| {
-                tx.put(&o, "merged_into", v).expect("put");
-            },
-        );
+    for (p, v) in values {
+        let o = obj(&la, p);
+        change(&mut la, &old, Some(audit("旧版", &[p])), now_ms(), |tx| {
+            tx.put(&o, "merged_into", v).expect("put");
+        });
     }
-    let o = obj(&la, &pa[3]);
+    let mut lb =
+        Automerge::load(&relay_store.export_doc(&ledger(&vb)).expect("export")).expect("load");
+    let heads_b = lb.get_heads();
+    let o = obj(&lb, &pb[0]);
     change(
-        &mut la,
+        &mut lb,
         &old,
-        Some(audit("旧版", &[&pa[3]])),
+        Some(audit("旧版", &[&pb[0]])),
         now_ms(),
         |tx| {
             tx.put_object(&o, "merged_into", ObjType::Map).expect("map");
         },
     );
-    let (x, y) = (&pa[4], &pa[5]);
-    let (ox, oy) = (obj(&la, x), obj(&la, y));
+    let (x, y) = (&pb[1], &pb[2]);
+    let (ox, oy) = (obj(&lb, x), obj(&lb, y));
     change(
-        &mut la,
+        &mut lb,
         &old,
         Some(audit("旧版", &[x, y])),
         now_ms(),
@@ -237,23 +235,25 @@ fn merges_an_older_relay_kept_hide_nobody() {
             tx.put(&oy, "merged_into", x.as_str()).expect("put");
         },
     );
-    let bytes: Vec<u8> = la
-        .get_changes(&heads)
-        .iter()
-        .flat_map(|c| c.raw_bytes().to_vec())
-        .collect();
-    assert!(relay_store
-        .merge_doc_bytes(&ledger(&va), &bytes)
-        .expect("the old relay keeps them"));
+    for (doc, d, since) in [(&ledger(&va), &la, heads), (&ledger(&vb), &lb, heads_b)] {
+        let bytes: Vec<u8> = d
+            .get_changes(&since)
+            .iter()
+            .flat_map(|c| c.raw_bytes().to_vec())
+            .collect();
+        assert!(relay_store
+            .merge_doc_bytes(doc, &bytes)
+            .expect("the old relay keeps them"));
+    }
     drop(relay_store);
 
     let stats = early.data.sync();
     assert!(array(&stats["refused"]).is_empty(), "{stats}");
-    let fresh = w.device("grid-worker", Some(&va), "甲村新手机");
+    let fresh = w.device("township", None, "新乡镇设备");
     let (small, large) = if x < y { (x, y) } else { (y, x) };
     for d in [&w.relay, &early.data, &fresh.data] {
         d.reindex_check();
-        for p in &pa[..4] {
+        for p in pa.iter().chain([&pb[0]]) {
             assert!(shown(d, p), "{p} on {}", d.path().display());
         }
         assert!(shown(d, small));
