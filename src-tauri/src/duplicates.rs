@@ -1,7 +1,8 @@
 //! Tauri commands for duplicate persons (疑似重复): the list, two persons side by side, merge
-//! and its undoing. One-line adapters over gridbook-store.
+//! and its undoing, "not the same person" and its undoing. One-line adapters over
+//! gridbook-store.
 
-use gridbook_store::{Duplicate, MergePreview, PersonRow};
+use gridbook_store::{Dismissed, Duplicate, MergePreview, PersonRow};
 use serde_json::{json, Value};
 use tauri::State;
 
@@ -41,4 +42,32 @@ pub fn unmerge_person(app: State<'_, App>, id: String) -> R<Value> {
 #[tauri::command(async)]
 pub fn merged_persons(app: State<'_, App>) -> R<Vec<PersonRow>> {
     Ok(app.store.merged_persons()?)
+}
+
+#[tauri::command(async)]
+pub fn dismiss_duplicate(
+    app: State<'_, App>,
+    a: String,
+    b: String,
+    reason: Option<String>,
+) -> R<Value> {
+    app.wrote(
+        app.store
+            .dismiss_duplicate(&a, &b, reason.as_deref())
+            .map(|()| json!({ "dismissed": [a, b] })),
+    )
+}
+
+#[tauri::command(async)]
+pub fn restore_duplicate(app: State<'_, App>, a: String, b: String) -> R<Value> {
+    app.wrote(
+        app.store
+            .restore_duplicate(&a, &b)
+            .map(|()| json!({ "restored": [a, b] })),
+    )
+}
+
+#[tauri::command(async)]
+pub fn dismissed_duplicates(app: State<'_, App>) -> R<Vec<Dismissed>> {
+    Ok(app.store.dismissed_duplicates()?)
 }

@@ -8,6 +8,9 @@
 //! A device that receives what it cannot project (from an older relay) quarantines that
 //! record and syncs everything else.
 
+#[path = "integrity/merges.rs"]
+mod merges;
+
 use automerge::sync::State;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ROOT};

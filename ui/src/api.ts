@@ -52,7 +52,7 @@ import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResul
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportOutcome, Printed, TownshipInfo } from './types';
 import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
-import type { Duplicate, MergePreview, Person } from './types';
+import type { DismissedPair, Duplicate, MergePreview, Person } from './types';
 import type { RefusedEdit } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
@@ -135,6 +135,10 @@ export const api = {
     call<{ merged: string; into: string }>('merge_person', { id, into, fill }),
   unmergePerson: (id: string) => call<{ unmerged: string }>('unmerge_person', { id }),
   mergedPersons: () => call<Person[]>('merged_persons'),
+  dismissDuplicate: (a: string, b: string, reason: string | null) =>
+    call<{ dismissed: [string, string] }>('dismiss_duplicate', { a, b, reason }),
+  restoreDuplicate: (a: string, b: string) => call<{ restored: [string, string] }>('restore_duplicate', { a, b }),
+  dismissedDuplicates: () => call<DismissedPair[]>('dismissed_duplicates'),
   coverage: (days: number, villageId?: string) =>
     call<CoverageRow[]>('coverage', villageId ? { days, villageId } : { days }),
   checkField: (field: CheckableField, value: string) => call<CheckResult>('check_field', { field, value }),

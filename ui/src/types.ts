@@ -793,6 +793,15 @@ export interface Duplicate {
   reason: DuplicateReason;
 }
 
+/** A pair dismissed as not one person (不是同一人, `dismissed_duplicates`). */
+export interface DismissedPair {
+  persons: [string, string];
+  names: [string, string];
+  reason: string | null;
+  at: string | null;
+  device: string | null;
+}
+
 /** Two persons side by side before a merge (`merge_preview`). */
 export interface MergePreview {
   persons: [Person, Person];

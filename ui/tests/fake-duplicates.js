@@ -15,6 +15,8 @@
   const refused = (message) => ({ kind: 'refused', message });
   /** Ids of the persons merged now (the readers below skip them). */
   const mergedIds = new Set();
+  /** Pairs dismissed as not one person (不是同一人), by "a|b" (smaller id first). */
+  const apart = new Map();
 
   const villageOf = (p) => materialize(state.households.get(p.household_id))?.village_id ?? null;
   const live = () => [...state.persons.values()].filter((p) => !p.deleted && !p.merged_into);
@@ -53,6 +55,7 @@
       keys.forEach((k, i) => k && groups[i].set(k, [...(groups[i].get(k) || []), p.id]));
     }
     groups.forEach((m, i) => m.forEach((ids) => ids.length > 1 && add(ids, REASONS[i])));
+    for (const key of apart.keys()) found.delete(key);
     return [...found.values()].sort(
       (x, y) => REASONS.indexOf(x.reason) - REASONS.indexOf(y.reason) || x.persons.join().localeCompare(y.persons.join()),
     );
@@ -69,11 +72,15 @@
     const merged = [...state.persons.values()].filter((m) => m.merged_into === p.id && !m.deleted).map((m) => m.id);
     return { ...rest, merged_into: p.merged_into ?? null, merged };
   };
-  function mayMerge(ps) {
+  function mayMerge(ps, what = '合并') {
     if (state.role !== 'township' && ps.some((p) => villageOf(p) !== state.village_id)) {
-      throw refused('两人不在本村，跨村合并须由乡镇操作');
+      throw refused(`两人不在本村，跨村${what}须由乡镇操作`);
     }
   }
+  const pairOf = (a, b) => {
+    if (a === b) throw refused('请选择两个不同的人员');
+    return a < b ? [a, b] : [b, a];
+  };
 
   Object.assign(commands, {
     duplicates: () => duplicates(),
@@ -114,6 +121,29 @@
       touched();
       return { unmerged: id };
     },
+    dismiss_duplicate: ({ a, b, reason }) => {
+      const persons = pairOf(a, b);
+      const ps = persons.map(person);
+      mayMerge(ps, '排除疑似重复');
+      const why = (reason ?? '').trim();
+      if (why.length > 200) throw { kind: 'invalid', message: '原因最多 200 个字' };
+      const key = persons.join('|');
+      if (!apart.has(key)) {
+        apart.set(key, { persons, names: ps.map((p) => p.name), reason: why || null, at: '2026-12-05T09:00:00', device: state.device_name ?? null });
+        touched();
+      }
+      return { dismissed: [a, b] };
+    },
+    restore_duplicate: ({ a, b }) => {
+      const persons = pairOf(a, b);
+      const key = persons.join('|');
+      if (!apart.has(key)) throw refused('这两人没有被标记为“不是同一人”');
+      mayMerge(persons.map(person), '排除疑似重复');
+      apart.delete(key);
+      touched();
+      return { restored: [a, b] };
+    },
+    dismissed_duplicates: () => [...apart.values()],
     merged_persons: () => [...state.persons.values()].filter((p) => !p.deleted && p.merged_into).map(shown),
   });
 
@@ -134,5 +164,5 @@
   ['search_persons', 'household_detail', 'list_households', 'villages', 'app_status', 'coverage'].forEach((n) => commands[n] && wrap(n));
 
   if (g.__FAKE_OPTS?.duplicates) plant();
-  fake.duplicates = { duplicates, plant };
+  fake.duplicates = { duplicates, plant, apart };
 })();

@@ -14,7 +14,7 @@ use gridbook_store::docs::heads_text;
 use gridbook_store::record::{record_obj, set_fields};
 use gridbook_store::{assume_peer_has, next_message, Audit, Val};
 use gridbook_sync::wire::HeadsDigest;
-use gridbook_sync::{Opening, Receipt, Replica, SyncError};
+use gridbook_sync::{Access, Opening, Receipt, Replica, SyncError};
 
 type Key = (String, String);
 
@@ -202,7 +202,7 @@ impl Replica for LightDevice {
         doc: &str,
         peer: &str,
         msg: &[u8],
-        _writable: bool,
+        _access: &dyn Fn(&str) -> Access,
     ) -> gridbook_sync::Result<Receipt> {
         let message = Message::decode(msg).map_err(corrupt)?;
         let mut g = self.lock();

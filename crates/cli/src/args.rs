@@ -84,8 +84,12 @@ pub enum Cmd {
     /// Import households and persons from a 一户一档 sheet (.xlsx, .xls, .csv).
     Import(crate::import::ImportArgs),
     /// Pairs of persons that look like one (疑似重复): same ID number, same name and birth
-    /// date, same name and phone.
-    Duplicates,
+    /// date, same name and phone; pairs dismissed as not one person are not listed.
+    Duplicates {
+        /// List the pairs dismissed as not one person instead.
+        #[arg(long)]
+        dismissed: bool,
+    },
     /// Households nobody verified in the last N days.
     Coverage {
         /// Households count as covered if verified within this many days.
@@ -598,6 +602,9 @@ pub enum PersonCmd {
         /// Person id (the merged one).
         id: String,
     },
+    /// Mark two persons listed as 疑似重复 as not one person: the pair leaves the list on
+    /// every device (`--undo`: it comes back).
+    DismissDuplicate(crate::person_merge::DismissArgs),
 }
 
 /// Document commands.

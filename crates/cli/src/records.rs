@@ -333,7 +333,9 @@ pub fn run(cli: Cli) -> R {
         Cmd::Export(a) => crate::export::export(&store, a, json, lang)?,
         Cmd::Print(c) => crate::export::print(&store, c, json, lang)?,
         Cmd::Import(a) => crate::import::import(&store, a, json, lang)?,
-        Cmd::Duplicates => crate::person_merge::duplicates(&store, json, lang)?,
+        Cmd::Duplicates { dismissed } => {
+            crate::person_merge::duplicates(&store, *dismissed, json, lang)?
+        }
         Cmd::Checkpoint(c) => crate::checkpoint::checkpoint(&store, c, json, lang)?,
         Cmd::Tasks(c) => crate::tasks::tasks(&store, c, json, lang)?,
         Cmd::Entry(c) => crate::checkpoint::entry(&store, c, json, lang)?,
@@ -483,6 +485,7 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
         }
         PersonCmd::Merge(a) => crate::person_merge::merge(store, a, json, lang)?,
         PersonCmd::Unmerge { id } => crate::person_merge::unmerge(store, id, json, lang)?,
+        PersonCmd::DismissDuplicate(a) => crate::person_merge::dismiss(store, a, json, lang)?,
         PersonCmd::Show { id } => {
             let p = store.person(id)?;
             emit(json, &p, || {

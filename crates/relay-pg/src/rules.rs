@@ -11,7 +11,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Automerge, ChangeHash};
-use gridbook_store::integrity::{created_records, duplicate_id, must_bind, new_changes};
+use gridbook_store::integrity::{
+    check_target_owner, created_records, duplicate_id, must_bind, new_changes, new_merges,
+};
 use tokio_postgres::Transaction;
 
 use crate::error::Result;
@@ -22,22 +24,48 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// Checks the new changes of document `doc` (of township `t`) since `before`, which touched
-/// the records `touched`, as sent by device `device`: their records (ids unique across the
-/// township, types fixed, none removed or replaced) and their authors (audited, by actors of
-/// this device). Records what the checks will look up next time. An error refuses the whole
-/// message: the caller rolls the transaction back.
-pub(crate) async fn check(
-    tx: &Transaction<'_>,
-    t: &str,
-    doc: &str,
-    device: &str,
-    d: &Automerge,
-    before: &[ChangeHash],
-    touched: &BTreeSet<String>,
-) -> Result<()> {
-    check_records(tx, t, doc, d, before, touched).await?;
-    check_authors(tx, t, device, d, before).await
+/// What a device sent about one document, as applied and not yet committed.
+pub(crate) struct Sent<'a> {
+    /// The document id.
+    pub doc: &'a str,
+    /// The sending device.
+    pub device: &'a str,
+    /// The document with the message applied.
+    pub d: &'a Automerge,
+    /// The document's heads before.
+    pub before: &'a [ChangeHash],
+    /// The records the new changes touched.
+    pub touched: &'a BTreeSet<String>,
+    /// Whether the device may write a document (a merge may name a person of another one).
+    pub may_write: &'a dyn Fn(&str) -> bool,
+}
+
+/// Checks the new changes a device sent about a document of township `t`: their records (ids
+/// unique across the township, types fixed, none removed or replaced, merges naming persons
+/// the device may name) and their authors (audited, by actors of this device). Records what
+/// the checks will look up next time. An error refuses the whole message: the caller rolls
+/// the transaction back.
+pub(crate) async fn check(tx: &Transaction<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
+    check_records(tx, t, s.doc, s.d, s.before, s.touched).await?;
+    check_merges(tx, t, s).await?;
+    check_authors(tx, t, s.device, s.d, s.before).await
+}
+
+/// Refuses merges that name no person the device may name (see the store's `merge_check`);
+/// this relay keeps no record types, so a target in another document is checked by its
+/// document alone.
+async fn check_merges(tx: &Transaction<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
+    for r in new_merges(s.d, s.before, s.touched)? {
+        let owner: Option<String> = tx
+            .query_opt(
+                "SELECT doc_id FROM record_owner WHERE township = $1 AND record_id = $2",
+                &[&t, &r.target],
+            )
+            .await?
+            .map(|row| row.get(0));
+        check_target_owner(&r, owner.as_deref().map(|d| (d, None)), s.may_write)?;
+    }
+    Ok(())
 }
 
 /// Records the ids the changes created as `doc`'s, refusing any another document has.

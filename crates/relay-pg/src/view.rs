@@ -16,7 +16,7 @@ use gridbook_store::{assume_peer_has, next_message, DocId, StoreError};
 use gridbook_sync::engine::{Opening, Receipt};
 use gridbook_sync::replica::check_touched;
 use gridbook_sync::wire::{digest, HeadsDigest};
-use gridbook_sync::{Replica, SyncError};
+use gridbook_sync::{Access, Replica, SyncError};
 use tokio_postgres::GenericClient;
 
 use crate::cache::{lock, Cached};
@@ -141,7 +141,14 @@ impl<'a> PgView<'a> {
 
     /// Applies a sync message in one transaction holding the document's lock (see the crate
     /// header). A read-only peer's changes are dropped first.
-    fn apply(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<bool> {
+    fn apply(
+        &self,
+        doc: &str,
+        peer: &str,
+        msg: &[u8],
+        access: &dyn Fn(&str) -> Access,
+    ) -> Result<bool> {
+        let writable = access(doc) == Access::ReadWrite;
         let mut message =
             Message::decode(msg).map_err(|e| StoreError::Corrupt(format!("sync message: {e}")))?;
         if !writable {
@@ -171,8 +178,16 @@ impl<'a> PgView<'a> {
                 let touched = touched_records(d, &before, &after);
                 check_touched(doc, writable, d, &touched)?;
                 if writable {
-                    crate::rules::check(&tx, &self.township, doc, peer, d, &before, &touched)
-                        .await?;
+                    let may_write = |d: &str| access(d) == Access::ReadWrite;
+                    let sent = crate::rules::Sent {
+                        doc,
+                        device: peer,
+                        d,
+                        before: &before,
+                        touched: &touched,
+                        may_write: &may_write,
+                    };
+                    crate::rules::check(&tx, &self.township, &sent).await?;
                 }
                 store_changes(&tx, &self.township, doc, d, &before, &after).await?;
             }
@@ -398,14 +413,14 @@ impl Replica for PgView<'_> {
         doc: &str,
         peer: &str,
         msg: &[u8],
-        writable: bool,
+        access: &dyn Fn(&str) -> Access,
     ) -> gridbook_sync::Result<Receipt> {
-        let carried = !writable
+        let carried = access(doc) != Access::ReadWrite
             && !Message::decode(msg)
                 .map_err(|e| SyncError::Malformed(format!("sync message: {e}")))?
                 .changes
                 .is_empty();
-        let changed = self.apply(doc, peer, msg, writable)?;
+        let changed = self.apply(doc, peer, msg, access)?;
         Ok(Receipt {
             changed,
             refused: carried

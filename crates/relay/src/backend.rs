@@ -229,9 +229,9 @@ impl Replica for StoreView<'_> {
         doc: &str,
         peer: &str,
         msg: &[u8],
-        writable: bool,
+        access: &dyn Fn(&str) -> Access,
     ) -> gridbook_sync::Result<Receipt> {
-        self.store.receive(doc, peer, msg, writable)
+        self.store.receive(doc, peer, msg, access)
     }
     fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
         self.store.remember_scope(peer, scope, heads)

@@ -57,6 +57,7 @@ pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation::control::{ExcludedMember, IsolationRow};
 pub use isolation::control_list::id_hash;
 pub use isolation::read::{DueRow, PolicyRow};
+pub use ledger::distinct::Dismissed;
 pub use ledger::duplicates::{Duplicate, MergePreview, Reason as DuplicateReason};
 pub use ledger::households::{NewHousehold, NewPerson};
 pub use ledger::merge::FILLABLE as MERGE_FILLABLE;

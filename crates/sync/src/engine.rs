@@ -57,15 +57,23 @@ pub trait Replica {
     /// message that would only acknowledge (nothing to send or ask, the peer at our heads) is
     /// not made.
     fn generate(&self, doc: &str, peer: &str, acks: bool) -> Result<Option<Vec<u8>>>;
-    /// Applies an Automerge sync message from `peer`. With `writable == false` the changes it
-    /// carries are refused (nothing of them is kept) but the rest of the message (heads,
-    /// needs, what the peer has) still counts, so a read-only peer keeps receiving updates.
-    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt>;
+    /// Applies an Automerge sync message from `peer`, whose rights on any document are
+    /// `access` (a change may name records of other documents, e.g. a merge). Without
+    /// [`Access::ReadWrite`] on `doc` the changes it carries are refused (nothing of them is
+    /// kept) but the rest of the message (heads, needs, what the peer has) still counts, so a
+    /// read-only peer keeps receiving updates.
+    fn receive(
+        &self,
+        doc: &str,
+        peer: &str,
+        msg: &[u8],
+        access: &dyn Fn(&str) -> Access,
+    ) -> Result<Receipt>;
     /// Applies an Automerge sync message from the relay, on a device. By default the same as
     /// a writable [`Replica::receive`]; a store keeps everything and quarantines what it
     /// cannot project instead of refusing the message.
     fn accept(&self, doc: &str, peer: &str, msg: &[u8]) -> Result<Receipt> {
-        self.receive(doc, peer, msg, true)
+        self.receive(doc, peer, msg, &|_| Access::ReadWrite)
     }
 
     // What a replica that serves devices (the relay) keeps between sessions. The defaults
@@ -336,7 +344,7 @@ pub fn serve<R: Replica>(
     for (doc, msg) in req.messages {
         match access(&doc) {
             Access::None => resp.refused.push((doc, "out of scope".into())),
-            a => match replica.receive(&doc, peer, &msg, a == Access::ReadWrite) {
+            _ => match replica.receive(&doc, peer, &msg, access) {
                 Ok(receipt) => {
                     if let Some(why) = receipt.refused {
                         resp.refused

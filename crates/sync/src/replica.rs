@@ -6,7 +6,7 @@ use automerge::sync::{ChunkList, Message};
 use automerge::{Automerge, ReadDoc};
 use gridbook_store::{DocId, Received, Store, StoreError};
 
-use crate::engine::{Opening, Receipt, Replica};
+use crate::engine::{Access, Opening, Receipt, Replica};
 use crate::error::{Result, SyncError};
 use crate::wire::{digest, HeadsDigest};
 
@@ -89,13 +89,22 @@ impl Replica for Store {
         Ok(self.sync_generate(doc, peer, acks)?)
     }
 
-    fn receive(&self, doc: &str, peer: &str, msg: &[u8], writable: bool) -> Result<Receipt> {
-        if writable {
+    fn receive(
+        &self,
+        doc: &str,
+        peer: &str,
+        msg: &[u8],
+        access: &dyn Fn(&str) -> Access,
+    ) -> Result<Receipt> {
+        if access(doc) == Access::ReadWrite {
             // Every change kept: types that belong in the document, record ids unique across
-            // the township, types fixed at creation, authored by this device, audited.
+            // the township, types fixed at creation, merges naming persons the device may
+            // name, authored by this device, audited.
+            let may_write = |d: &str| access(d) == Access::ReadWrite;
             let check = |r: &Received<'_>| {
                 check_touched(doc, true, r.doc, r.touched)?;
                 r.check_records()?;
+                r.check_merges(&may_write)?;
                 r.check_authors()
             };
             let changed = self.sync_receive(doc, peer, msg, Some(&check))?;

@@ -98,3 +98,98 @@ fn opposite_merges_offline_end_in_one_survivor_everywhere() {
     assert_eq!(t.heads(), before);
     t.ok(&format!("person merge {x} --into {y}"));
 }
+
+/// Two devices merge the same pair the same way offline: both wrote the same `merged_into`.
+/// Equal values written concurrently are no conflict for a person to settle: no device lists
+/// one, and every replica has one survivor.
+#[test]
+fn the_same_merge_on_two_devices_is_no_conflict() {
+    let w = World::new(1, 4);
+    let va = &w.villages[0];
+    let a = w.device("grid-worker", Some(va), "甲手机");
+    let b = w.device("grid-worker", Some(va), "乙手机");
+    let t = w.device("township", None, "乡镇电脑");
+    let (_, x) = w.household_of(va, 0);
+    let (_, y) = w.household_of(va, 1);
+    a.ok(&format!("person set {x} name=重复乙 phone=13700002222"));
+    a.ok(&format!("person set {y} name=重复乙 phone=13700002222"));
+    a.sync();
+    b.sync();
+    a.ok(&format!("person merge {x} --into {y}"));
+    b.ok(&format!("person merge {x} --into {y}"));
+    for d in [&a, &b, &a, &t] {
+        d.sync();
+    }
+    for d in [&a.data, &b.data, &t.data, &w.relay] {
+        let at = d.path().display().to_string();
+        assert_eq!(d.conflicts(), serde_json::json!([]), "{at}");
+        assert_eq!(found(d, "重复乙"), vec![y.clone()], "{at}");
+        assert_eq!(d.person(&x)["merged_into"], y.as_str(), "{at}");
+        assert_eq!(d.person(&y)["merged"], serde_json::json!([x]), "{at}");
+        d.reindex_check();
+    }
+}
+
+/// Pairs `duplicates --json` lists on `d`.
+fn listed_pairs(d: &Data) -> Vec<Value> {
+    array(&d.json("duplicates"))
+        .iter()
+        .map(|p| p["persons"].clone())
+        .collect()
+}
+
+/// "Not the same person" (不是同一人): dismissed on one grid worker's device, the pair is gone
+/// from every device after sync; undone on another, it is listed everywhere again.
+#[test]
+fn a_dismissed_pair_is_gone_on_every_device_until_undone() {
+    let w = World::new(1, 4);
+    let va = &w.villages[0];
+    let a = w.device("grid-worker", Some(va), "甲手机");
+    let b = w.device("grid-worker", Some(va), "乙手机");
+    let t = w.device("township", None, "乡镇电脑");
+    let (_, x) = w.household_of(va, 0);
+    let (_, y) = w.household_of(va, 1);
+    a.ok(&format!("person set {x} name=父女同名 phone=13700003333"));
+    a.ok(&format!("person set {y} name=父女同名 phone=13700003333"));
+    a.sync();
+    for d in [&b, &t] {
+        d.sync();
+    }
+    let pair = if x < y {
+        serde_json::json!([x, y])
+    } else {
+        serde_json::json!([y, x])
+    };
+    for d in [&a.data, &b.data, &t.data] {
+        assert!(listed_pairs(d).contains(&pair), "{}", d.path().display());
+    }
+
+    let done = a.json(&format!("person dismiss-duplicate {y} {x} --reason 父女"));
+    assert_eq!(done["dismissed"], serde_json::json!([y, x]), "{done}");
+    for d in [&a, &b, &t] {
+        let stats = d.sync();
+        assert!(refused(&stats).is_empty(), "{stats}");
+    }
+    for d in [&a.data, &b.data, &t.data, &w.relay] {
+        let at = d.path().display().to_string();
+        assert!(!listed_pairs(d).contains(&pair), "{at}");
+        let dismissed = d.json("duplicates --dismissed");
+        assert_eq!(dismissed[0]["persons"], pair, "{at}: {dismissed}");
+        assert_eq!(dismissed[0]["reason"], "父女", "{at}");
+        d.reindex_check();
+    }
+    assert!(b.ok("duplicates --dismissed").contains("父女同名"));
+
+    // Undone on the other grid worker's device.
+    b.ok(&format!("person dismiss-duplicate {x} {y} --undo"));
+    for d in [&b, &a, &t] {
+        d.sync();
+    }
+    for d in [&a.data, &b.data, &t.data, &w.relay] {
+        assert!(listed_pairs(d).contains(&pair), "{}", d.path().display());
+        assert_eq!(d.json("duplicates --dismissed"), serde_json::json!([]));
+    }
+    let out = b.run(&format!("person dismiss-duplicate {x} {y} --undo"));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有被标记"));
+}

@@ -4,7 +4,7 @@ import type zh from './duplicates.zh-CN';
 const en: typeof zh = {
   nav: 'Duplicates',
   title: 'Possible duplicate persons',
-  hint: 'These persons may be registered twice. Check, then merge one into the other: the merged person leaves every list and its tests, doses, cases and checkpoint entries count for the one kept. A merge can be undone.',
+  hint: 'These persons may be registered twice. Check, then merge one into the other: the merged person leaves every list and its tests, doses, cases and checkpoint entries count for the one kept. A merge can be undone. Two different persons: tap “Not the same person” and the pair is no longer listed.',
   empty: 'No possible duplicates',
   reasons: {
     same_id_number: 'Same ID number',
@@ -35,6 +35,16 @@ const en: typeof zh = {
   unmergeConfirm: 'Undo the merge of “{name}”? The person comes back into every list.',
   unmergedDone: 'Merge undone',
   crossVillage: 'Persons of two villages are merged by the township',
+  dismiss: 'Not the same person',
+  dismissTitle: 'Not the same person?',
+  dismissConfirm: 'Are {a} and {b} two different persons? The pair is no longer listed as a possible duplicate (on every device once synced). This can be undone.',
+  dismissReason: 'Reason (optional)',
+  dismissReasonHint: 'e.g. father and daughter share a name, twins',
+  dismissedDone: 'Marked as not the same person',
+  dismissedList: 'Marked as not the same person',
+  restore: 'Undo',
+  restoreConfirm: 'Undo marking “{a}” and “{b}” as not the same person? The pair is listed again if it still looks like one person.',
+  restoredDone: 'Mark undone',
 };
 
 export default en;

@@ -3,7 +3,7 @@
 export default {
   nav: '疑似重复',
   title: '疑似重复人员',
-  hint: '以下人员可能重复登记。核对后将其中一人合并到另一人：被合并人员不再出现在名单中，其检测、接种、管控和卡口记录计入保留的人员。合并可以撤销。',
+  hint: '以下人员可能重复登记。核对后将其中一人合并到另一人：被合并人员不再出现在名单中，其检测、接种、管控和卡口记录计入保留的人员。合并可以撤销。确认不是同一人的，点“不是同一人”，此后不再列出。',
   empty: '没有疑似重复人员',
   reasons: {
     same_id_number: '证件号码相同',
@@ -34,4 +34,14 @@ export default {
   unmergeConfirm: '撤销“{name}”的合并？此人将重新出现在名单中。',
   unmergedDone: '已撤销合并',
   crossVillage: '跨村人员须由乡镇合并',
+  dismiss: '不是同一人',
+  dismissTitle: '确认不是同一人',
+  dismissConfirm: '确认 {a} 与 {b} 不是同一人？这两人将不再列为疑似重复（所有设备同步后生效），可以撤销。',
+  dismissReason: '原因（选填）',
+  dismissReasonHint: '如：父女同名、双胞胎',
+  dismissedDone: '已标记为不是同一人',
+  dismissedList: '已标记为不是同一人',
+  restore: '撤销',
+  restoreConfirm: '撤销“{a}”与“{b}”的“不是同一人”标记？如仍疑似重复，将重新列出。',
+  restoredDone: '已撤销标记',
 };

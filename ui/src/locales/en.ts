@@ -183,6 +183,8 @@ const en: typeof zh = {
       test: 'Test',
       merge: 'Merged',
       unmerge: 'Merge undone',
+      dismiss: 'Marked not the same person',
+      restore: 'Not-the-same-person mark undone',
     },
   },
   conflicts: {

@@ -181,6 +181,8 @@ export default {
       test: '核酸',
       merge: '合并',
       unmerge: '撤销合并',
+      dismiss: '标记不是同一人',
+      restore: '撤销不是同一人',
     },
   },
   conflicts: {

@@ -1,7 +1,8 @@
 // The 疑似重复 screen on the fake backend (tests/fake-duplicates.js), at phone and laptop sizes:
 // three planted pairs with their reasons in Chinese, the two persons side by side with the
 // differing fields highlighted; 合并 asks first, keeps the chosen person (an empty phone filled
-// only when ticked), and the merged person leaves the list and search; 撤销合并 brings it back.
+// only when ticked), and the merged person leaves the list and search; 撤销合并 brings it back;
+// 不是同一人 (a reason optional) takes the pair off the list, 撤销 lists it again.
 // Reachable from the township's overview and from the grid worker's ledger.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,51 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="merged-row"]').waitFor({ state: 'detached' });
         assert.equal(await pairs.count(), 3);
         assert.ok((await search(page, goneName)).some((h) => h.person_id === goneId));
+      });
+    });
+
+    test('a grid worker marks a pair as not the same person and undoes it', async () => {
+      await withApp(server, { viewport, hash: '#/households', fake: { duplicates: true } }, async (page, { shot }) => {
+        await page.locator('[data-test="to-duplicates"]').first().click();
+        const pairs = page.locator('[data-test="dup-pair"]');
+        await pairs.first().locator('[data-test="dup-side"]').first().waitFor();
+        assert.equal(await pairs.count(), 3);
+        const third = pairs.nth(2);
+        await third.locator('[data-test="dup-side"]').first().waitFor();
+        const ids = await third.locator('[data-test="dup-side"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-person')));
+        const dialog = page.locator('[data-test="dismiss-dialog"]');
+
+        // Cancelled: nothing is written.
+        await third.locator('[data-test="dup-dismiss"]').click();
+        await dialog.waitFor();
+        assert.match(await page.locator('[data-test="dismiss-message"]').innerText(), /不是同一人？.*可以撤销/);
+        await dialog.locator('.van-dialog__cancel').click();
+        await dialog.waitFor({ state: 'hidden' });
+        assert.equal((await callsOf(page, 'dismiss_duplicate')).length, 0);
+
+        await third.locator('[data-test="dup-dismiss"]').click();
+        await dialog.waitFor();
+        await page.locator('[data-test="dismiss-reason"] input').fill('  父女同名  ');
+        await shot('duplicates-dismiss');
+        await dialog.locator('.van-dialog__confirm').click();
+        await expectToast(page, '已标记为不是同一人');
+        const args = (await callsOf(page, 'dismiss_duplicate')).at(-1).args;
+        assert.deepEqual(args, { a: ids[0], b: ids[1], reason: '父女同名' });
+        const row = page.locator('[data-test="dismissed-row"]');
+        await row.waitFor();
+        assert.equal(await pairs.count(), 2);
+        assert.equal(await row.getAttribute('data-persons'), [...ids].sort().join('|'));
+        assert.match(await row.innerText(), /父女同名/);
+        await shot('duplicates-dismissed');
+
+        await row.locator('[data-test="restore"]').click();
+        // The confirm dialog (the dismissal dialog stays in the page, hidden).
+        const confirm = page.locator('.van-dialog:visible', { hasText: '撤销“' });
+        await confirm.waitFor();
+        await confirm.locator('.van-dialog__confirm').click();
+        await expectToast(page, '已撤销标记');
+        await row.waitFor({ state: 'detached' });
+        assert.equal(await pairs.count(), 3);
       });
     });
 

@@ -93,7 +93,7 @@ impl DocKind {
                 "rules",
                 "deadlines",
             ],
-            DocKind::Ledger => &["household", "person"],
+            DocKind::Ledger => &["household", "person", "distinct"],
             DocKind::Isolation => &["case", "visit", "test", "referral"],
             DocKind::Checkpoint => &["checkpoint", "shift", "pass"],
             DocKind::Entries => &["entry"],

@@ -305,6 +305,8 @@ impl Docs {
         // This device refuses to make what a relay would refuse (a record id used elsewhere,
         // a type set again); the caller's error drops the change with the cached document.
         crate::engine::integrity::check_records(tx, id, doc, &before, &touched)?;
+        let may_write = |d: &str| crate::engine::rights::check_write(tx, d).is_ok();
+        crate::ledger::merge_check::check_merges(tx, doc, &before, &touched, &may_write)?;
         let heads = doc.get_heads();
         let seq = append_chunk(tx, id, village, &bytes, &heads, now_ms)?;
         tx.prepare_cached("INSERT INTO outbox (seq, doc_id, at) VALUES (?1, ?2, ?3)")?

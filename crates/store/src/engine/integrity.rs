@@ -8,6 +8,7 @@
 //! - A record's `type` is set once, by the change that creates it: a change that sets it
 //!   again, or concurrent creations with two types, are refused.
 //! - A record is never removed from its document (deleting is a `deleted_at` field).
+//! - A merge names a person the sender may name (see `ledger::merge_check`).
 //! - On the relay, a change belongs to the device that sent it (see [`check_authors`]) and
 //!   carries its audit message.
 
@@ -19,6 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::engine::docs::Audit;
 use crate::engine::record::TYPE;
 use crate::error::{Result, StoreError};
+pub use crate::ledger::merge_check::{check_target_owner, new_merges};
 
 /// Most actor ids one device may write as. An honest device has one (its store's); a few
 /// more cover a reinstalled app whose documents were kept. Bounds what a stolen token can

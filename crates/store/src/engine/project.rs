@@ -48,6 +48,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             crate::isolation::control_list::clear_rows(conn, id)?;
             &[]
         }
+        Some(crate::ledger::distinct::KIND) => {
+            crate::ledger::distinct::clear_rows(conn, id)?;
+            &[]
+        }
         _ => return clear_rows(conn, id),
     };
     for q in sql
@@ -100,6 +104,7 @@ fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     crate::reports::project::clear_rows(conn, id)?;
     crate::tasks::project::clear_rows(conn, id)?;
     crate::isolation::control_list::clear_rows(conn, id)?;
+    crate::ledger::distinct::clear_rows(conn, id)?;
     crate::checkpoint::project::clear_rows(conn, id)
 }
 
@@ -266,6 +271,7 @@ fn insert_rows(
         "report" => crate::reports::project::insert(conn, doc_id, village, id, rec)?,
         "task" | "answer" => crate::tasks::project::insert(conn, doc_id, village, id, rec)?,
         "control" => crate::isolation::control_list::insert(conn, village, id, rec)?,
+        crate::ledger::distinct::KIND => crate::ledger::distinct::insert(conn, doc_id, id, rec)?,
         _ => {
             crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
         }
@@ -395,8 +401,8 @@ fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -
             .max()
             .map(|(at, result)| format!("{at} {}", result.unwrap_or_default())),
         // A merge names another person by its id; anything else a device wrote is no merge.
-        rec.str("merged_into")
-            .filter(|t| t != id && uuid::Uuid::parse_str(t).is_ok()),
+        rec.str(crate::ledger::merge_check::MERGED_INTO)
+            .filter(|t| crate::ledger::merge_check::is_merge_link(id, t)),
     ])?;
     if !del {
         let rowid = conn.last_insert_rowid();
@@ -478,6 +484,7 @@ fn all_canonical() -> impl Iterator<Item = (&'static str, &'static str)> {
         .chain(crate::reports::project::CANONICAL)
         .chain(crate::tasks::project::CANONICAL)
         .chain(crate::isolation::control_list::CANONICAL)
+        .chain(crate::ledger::distinct::CANONICAL)
         .chain(owner::CANONICAL)
 }
 

@@ -72,15 +72,35 @@ pub fn read_record(doc: &Automerge, id: &str) -> Result<Option<RecordView>> {
             view.fields.insert(key.clone(), Val::from_scalar(&s));
         }
         if item.conflict {
-            let all = doc
-                .get_all(&obj, key.as_str())?
-                .into_iter()
-                .filter_map(|(v, _)| v.into_scalar().ok().map(|s| Val::from_scalar(&s)))
-                .collect::<Vec<_>>();
-            view.conflicts.insert(key, all);
+            let all = doc.get_all(&obj, key.as_str())?;
+            if let Some(vals) = conflict_values(all.into_iter().map(|(v, _)| v)) {
+                view.conflicts.insert(key, vals);
+            }
         }
     }
     Ok(Some(view))
+}
+
+/// The values of a field written concurrently, as a conflict for a person to settle: `None`
+/// when they are all equal (two devices that made the same edit offline, e.g. merged the
+/// same pair), which is no conflict. The one place conflicts are decided.
+pub(crate) fn conflict_values<'a>(
+    all: impl IntoIterator<Item = automerge::Value<'a>>,
+) -> Option<Vec<Val>> {
+    let all: Vec<automerge::Value<'a>> = all.into_iter().collect();
+    // Objects are never equal: two maps put concurrently are two records.
+    let equal = all.windows(2).all(|w| match (&w[0], &w[1]) {
+        (automerge::Value::Scalar(a), automerge::Value::Scalar(b)) => a == b,
+        _ => false,
+    });
+    if all.len() < 2 || equal {
+        return None;
+    }
+    Some(
+        all.into_iter()
+            .filter_map(|v| v.into_scalar().ok().map(|s| Val::from_scalar(&s)))
+            .collect(),
+    )
 }
 
 /// Every value one field of a record held at `heads` (more than one: a conflict).
@@ -141,4 +161,43 @@ pub fn set_fields(
         }
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use automerge::{ActorId, Automerge};
+
+    use super::*;
+
+    /// A record written on one device, then `field` set on two devices offline to `a` and `b`,
+    /// and the two merged.
+    fn set_twice(a: &str, b: &str, field: &str) -> RecordView {
+        let mut one = Automerge::new().with_actor(ActorId::random());
+        let mut tx = one.transaction();
+        let obj = create_record(&mut tx, "r", "person", &[("name", "张三".into())]).unwrap();
+        tx.commit();
+        let mut two = one.fork().with_actor(ActorId::random());
+        for (doc, v) in [(&mut one, a), (&mut two, b)] {
+            let mut tx = doc.transaction();
+            set_fields(&mut tx, &obj, &[(field.to_owned(), v.into())]).unwrap();
+            tx.commit();
+        }
+        one.merge(&mut two).unwrap();
+        read_record(&one, "r").unwrap().unwrap()
+    }
+
+    #[test]
+    fn the_same_value_written_twice_is_no_conflict() {
+        let same = set_twice("甲", "甲", "merged_into");
+        assert_eq!(same.str("merged_into").as_deref(), Some("甲"));
+        assert!(same.conflicts.is_empty(), "{:?}", same.conflicts);
+        // Any field, not merges only.
+        assert!(set_twice("137", "137", "phone").conflicts.is_empty());
+        let differ = set_twice("甲", "乙", "phone");
+        let mut vals = differ.conflicts["phone"].clone();
+        vals.sort_by_key(|v| v.opt_str());
+        assert_eq!(vals, vec![Val::from("乙"), Val::from("甲")]);
+        assert_eq!(differ.conflicts.len(), 1);
+    }
 }

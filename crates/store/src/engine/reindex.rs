@@ -23,7 +23,7 @@ pub struct ReindexReport {
     pub applied: bool,
 }
 
-const PROJECTION_TABLES: [&str; 21] = [
+const PROJECTION_TABLES: [&str; 22] = [
     "policies",
     "cases",
     "visits",
@@ -45,6 +45,7 @@ const PROJECTION_TABLES: [&str; 21] = [
     "tasks",
     "task_answers",
     "control_list",
+    "distinct_persons",
 ];
 
 impl Store {

@@ -495,6 +495,24 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 20 here, meant as 22 (it depends on no other): pairs dismissed as not one person
+    // (不是同一人, `ledger::distinct`), projected from `distinct` records of the ledgers.
+    (
+        r#"
+    CREATE TABLE distinct_persons (
+        id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        person_a TEXT NOT NULL,
+        person_b TEXT NOT NULL,
+        reason TEXT,
+        at TEXT,
+        device TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX distinct_persons_pair ON distinct_persons (person_a, person_b);
+    "#,
+        true,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -48,6 +48,19 @@ impl Received<'_> {
         )
     }
 
+    /// Refuses merges (`merged_into`) that name no person the sender may name: not a person
+    /// id, itself, or a person of a ledger `may_write` says the sender may not write (see
+    /// `ledger::merge_check`).
+    pub fn check_merges(&self, may_write: &dyn Fn(&str) -> bool) -> Result<()> {
+        crate::ledger::merge_check::check_merges(
+            self.conn,
+            self.doc,
+            self.before,
+            self.touched,
+            may_write,
+        )
+    }
+
     /// On a relay: refuses changes without an audit message or not authored by the sending
     /// device's actors, and notes when each new change was received (see `integrity`).
     pub fn check_authors(&self) -> Result<()> {

@@ -142,6 +142,10 @@ impl Store {
                 add(&ids, reason);
             }
         }
+        // Pairs dismissed as not one person (see `distinct`) are not listed.
+        for pair in crate::ledger::distinct::dismissed_pairs(conn)? {
+            found.remove(&pair);
+        }
         let mut out: Vec<Duplicate> = found
             .into_iter()
             .map(|((a, b), reason)| Duplicate {

@@ -199,7 +199,7 @@ fn invalid(reason: &'static str, zh: String, en: String) -> StoreError {
 type MergeState = (String, Option<String>, bool, Option<String>);
 
 impl Inner {
-    fn merge_state(&self, id: &str) -> Result<MergeState> {
+    pub(crate) fn merge_state(&self, id: &str) -> Result<MergeState> {
         self.conn
             .prepare_cached(
                 "SELECT village_id, merged_into, removed, survivor FROM persons WHERE id = ?1",
@@ -213,6 +213,12 @@ impl Inner {
     /// Refuses a merge (or its undoing) this device may not make: a grid worker's device
     /// (role `grid-worker`, or an older enrollment with a village) only within its village.
     fn may_merge(&self, villages: &[&str]) -> Result<()> {
+        self.may_touch_pair(villages, ("合并", "a merge"))
+    }
+
+    /// Refuses what a device may do to a pair of persons (of `villages`) only within its
+    /// village when it serves one (`what`: the action, in Chinese and English).
+    pub(crate) fn may_touch_pair(&self, villages: &[&str], what: (&str, &str)) -> Result<()> {
         let role = get_setting(&self.conn, "role")?.filter(|r| !r.is_empty());
         let own = get_setting(&self.conn, "village_id")?.filter(|v| !v.is_empty());
         let grid_worker = match role.as_deref() {
@@ -222,8 +228,11 @@ impl Inner {
         if grid_worker && villages.iter().any(|v| Some(*v) != own.as_deref()) {
             return Err(refused(
                 "cross_village",
-                "两人不在本村，跨村合并须由乡镇操作".into(),
-                "these persons are not both of this village: a merge across villages is made by the township".into(),
+                format!("两人不在本村，跨村{}须由乡镇操作", what.0),
+                format!(
+                    "these persons are not both of this village: {} across villages is made by the township",
+                    what.1
+                ),
             ));
         }
         Ok(())
