@@ -495,7 +495,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
-    // 20 here, meant as 22 (it depends on no other): pairs dismissed as not one person
+    // 20: pairs dismissed as not one person
     // (不是同一人, `ledger::distinct`), projected from `distinct` records of the ledgers.
     (
         r#"
