@@ -1,10 +1,11 @@
 //! Part 7 of bench-sync (issue 21): what running a relay costs.
 //!
 //! 7a. Logging and metrics. The load of part 5 (`--devices` light devices over
-//!     `--load-villages` villages, one change per device per second) against a child relay, in
-//!     `--ops-phases` phases of `--ops-seconds`, the relay restarted on the same data and port
-//!     before each phase in one of two configurations, in the order U O O U U O O U …, so that
-//!     a drift of the machine's load or the ledger's growth weighs on both:
+//!     `--load-villages` villages, one change per device per second) against two child relays
+//!     at once, each serving a copy of the same store and half of every village's devices, so
+//!     that both see the same load of the (shared) machine at the same moments; one relay runs
+//!     observed and the other not, swapped every phase (`--ops-phases` phases of
+//!     `--ops-seconds`, both relays restarted on the same data and ports before each):
 //!     - observed (O), as in production: one request line at info (text) into a file, as
 //!       journald would keep it, the counters on, `/metrics` scraped every 15 s;
 //!     - unobserved (U): warnings only (`GRIDBOOK_LOG=warn`), no counters and no request lines
@@ -25,7 +26,7 @@ use std::fs::File;
 use super::load::{device_root, drive, enroll_tokens, ledger_of, open_devices, DeviceLog};
 use super::*;
 
-/// What one phase of the load did.
+/// What one relay's devices did in one phase of the load.
 struct Phase {
     /// Configuration: observed (7a) or backups running (7b).
     on: bool,
@@ -57,7 +58,7 @@ impl Phase {
     }
 }
 
-/// Whether phase `k` runs the "on" configuration: U O O U U O O U …
+/// Whether phase `k` of 7b runs the backups: U O O U U O O U …
 fn on_in(k: usize) -> bool {
     matches!(k % 4, 1 | 2)
 }
@@ -136,25 +137,41 @@ fn p(samples: &mut [Duration], q: f64) -> f64 {
     pct(samples, q)
 }
 
+/// Copies every file of the directory `from` into the new directory `to`.
+fn copy_dir(from: &Path, to: &Path) -> Res<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        if e.file_type()?.is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
 fn logging_cost(o: &Opts, tmp: &Path, bin: &Path) -> Res<()> {
     println!(
-        "\n## 7a. logging and metrics: {} devices over {} villages, one change per device per second; {} phases of {} s, U O O U … (goal: ≤ 5 % more relay CPU per sync observed)",
+        "\n## 7a. logging and metrics: {} devices over {} villages, one change per device per second, served by two relays at once (copies of one store, each village's devices split between them), one observed and one not, swapped every phase; {} phases of {} s (goal: ≤ 5 % more relay CPU per sync observed)",
         o.devices, o.load_villages, o.ops_phases, o.ops_seconds
     );
     println!(
         "observed (O): GRIDBOOK_LOG=info, request lines (text) into a file, counters on, /metrics scraped every 15 s\n\
          unobserved (U): GRIDBOOK_LOG=warn, GRIDBOOK_RELAY_OBSERVE=off (no counters, no request lines), no admin address"
     );
-    let rdir = tmp.join("relay-ops");
-    let store = build_relay_store(&rdir, o.seed, o.load_villages, o.load_households)?;
+    let dirs = [tmp.join("relay-ops-a"), tmp.join("relay-ops-b")];
+    let store = build_relay_store(&dirs[0], o.seed, o.load_villages, o.load_households)?;
     let villages: Vec<String> = store.villages()?.into_iter().map(|v| v.id).collect();
     let ledger = ledger_of(&store, &villages)?;
-    let tokens = enroll_tokens(&rdir, &villages, o.devices)?;
+    let tokens = enroll_tokens(&dirs[0], &villages, o.devices)?;
     drop(store);
-    let listen = format!("127.0.0.1:{}", free_port()?);
+    copy_dir(&dirs[0], &dirs[1])?;
+    let listen = [
+        format!("127.0.0.1:{}", free_port()?),
+        format!("127.0.0.1:{}", free_port()?),
+    ];
     let dev_tmp = device_root(o)?;
     let dev_root = dev_tmp.as_ref().map_or(tmp, |d| d.path());
-    let start = |observed: bool, log: &Path| -> Res<ChildRelay> {
+    let start = |r: usize, observed: bool, log: &Path| -> Res<ChildRelay> {
         let env = if observed {
             vec![("GRIDBOOK_LOG", "info".to_owned())]
         } else {
@@ -165,89 +182,126 @@ fn logging_cost(o: &Opts, tmp: &Path, bin: &Path) -> Res<()> {
         };
         ChildRelay::spawn_with(
             bin,
-            &rdir,
+            &dirs[r],
             RelaySetup {
-                listen: &listen,
+                listen: &listen[r],
                 admin: observed,
                 env,
                 stderr: File::create(log)?.into(),
             },
         )
     };
-    // Devices enroll against a first relay (not measured), at the address every phase uses.
-    let first = start(false, &tmp.join("relay-ops-setup.log"))?;
+    // Device i serves village i mod V and syncs with relay (i / V) mod 2: each village has
+    // as many devices on either relay. They enroll (not measured) at the addresses every
+    // phase uses.
+    let side = |i: usize| (i / villages.len().max(1)) % 2;
+    let mut devs = Vec::new();
+    let mut setup = 0.0;
+    for r in 0..2 {
+        let first = start(r, false, &tmp.join(format!("relay-ops-setup-{r}.log")))?;
+        let mine: Vec<(String, String)> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| side(*i) == r)
+            .map(|(_, t)| t.clone())
+            .collect();
+        let (d, t) = time(|| open_devices(o, &mine, &first.url, &dev_root.join(format!("r{r}"))));
+        devs.push(d?);
+        setup += t.as_secs_f64();
+        first.stop();
+    }
     println!(
-        "relay: child process {} at {}, restarted for each phase",
+        "relays: two child processes {} at {} and {}, restarted for each phase; {} + {} devices enrolled and synced their village in {setup:.1} s",
         bin.display(),
-        first.url
-    );
-    let (devs, d) = time(|| open_devices(o, &tokens, &first.url, dev_root));
-    let devs = devs?;
-    first.stop();
-    println!(
-        "(setup) {} devices enrolled and synced their village in {:.1} s",
-        devs.len(),
-        d.as_secs_f64()
+        listen[0],
+        listen[1],
+        devs[0].len(),
+        devs[1].len()
     );
 
     let mut phases = Vec::new();
+    let mut paired = Vec::new();
     for k in 0..o.ops_phases {
-        let observed = on_in(k);
-        let log = tmp.join(format!("relay-ops-{k}.log"));
-        let relay = start(observed, &log)?;
-        let (warm_requests, warm_failed) = warm_up(&devs);
-        let cpu0 = relay.cpu_seconds();
+        // Relay 0 observed in even phases, relay 1 in odd ones.
+        let observed = |r: usize| (r + k) % 2 == 0;
+        let relays = [
+            start(0, observed(0), &tmp.join(format!("relay-ops-{k}-0.log")))?,
+            start(1, observed(1), &tmp.join(format!("relay-ops-{k}-1.log")))?,
+        ];
+        let warm = [warm_up(&devs[0]), warm_up(&devs[1])];
+        let cpu0 = [relays[0].cpu_seconds(), relays[1].cpu_seconds()];
         let started = Instant::now();
         let deadline = started + Duration::from_secs(o.ops_seconds);
+        let seed = o.seed + k as u64;
         let (logs, scrapes) = std::thread::scope(|s| {
-            let scraper = relay
-                .admin
-                .as_deref()
-                .map(|a| s.spawn(move || scrape_until(a, started, deadline)));
-            let logs = drive(&devs, &ledger, o.seed + k as u64, started, deadline);
-            (logs, scraper.map_or(0, |h| h.join().unwrap_or(0)))
+            let scrapers: Vec<_> = relays
+                .iter()
+                .filter_map(|r| r.admin.as_deref())
+                .map(|a| s.spawn(move || scrape_until(a, started, deadline)))
+                .collect();
+            let other = s.spawn(|| drive(&devs[1], &ledger, seed, started, deadline));
+            let mine = drive(&devs[0], &ledger, seed ^ 0x5eed, started, deadline);
+            let scrapes: usize = scrapers.into_iter().map(|h| h.join().unwrap_or(0)).sum();
+            ([mine, other.join().unwrap_or_default()], scrapes)
         });
         let wall = started.elapsed().as_secs_f64();
-        let cpu = relay.cpu_seconds() - cpu0;
-        let counted = match &relay.admin {
-            Some(a) => http_get(a, "/metrics").ok().and_then(|m| counted_syncs(&m)),
-            None => None,
-        };
-        relay.stop();
-        let phase = Phase::of(observed, &logs, wall, cpu);
-        let lines = lines_in(&log);
-        let mut syncs = phase.syncs.clone();
-        println!(
-            "phase {} {}: {} syncs ({} requests) in {:.1} s, {} errors, changes {:.0}% of offered; sync p50 {:.1} ms p99 {:.1} ms; relay CPU {:.2} s = {:.3} ms per sync; log lines {lines}; {}{}",
-            k + 1,
-            if observed { "O" } else { "U" },
-            syncs.len(),
-            phase.requests,
-            wall,
-            phase.errors,
-            100.0 * phase.changes as f64 / (o.devices as f64 * o.ops_seconds as f64).max(1.0),
-            p(&mut syncs, 50.0),
-            p(&mut syncs, 99.0),
-            cpu,
-            phase.cpu_per_sync_ms(),
-            match counted {
-                Some(c) => format!(
-                    "counted by /metrics {c} sync requests of the {} made since it started ({scrapes} scrapes)",
-                    warm_requests + phase.requests
-                ),
-                None => "no counters".into(),
-            },
-            if warm_failed > 0 {
-                format!("; warm-up: {warm_failed} devices failed")
-            } else {
-                String::new()
-            }
-        );
-        phases.push(phase);
+        let mut pair = [0.0; 2];
+        for r in 0..2 {
+            let cpu = relays[r].cpu_seconds() - cpu0[r];
+            let counted = match &relays[r].admin {
+                Some(a) => http_get(a, "/metrics").ok().and_then(|m| counted_syncs(&m)),
+                None => None,
+            };
+            let phase = Phase::of(observed(r), &logs[r], wall, cpu);
+            let log = tmp.join(format!("relay-ops-{k}-{r}.log"));
+            let lines = lines_in(&log);
+            let mut syncs = phase.syncs.clone();
+            println!(
+                "phase {} relay {r} {}: {} syncs ({} requests) in {:.1} s, {} errors, changes {:.0}% of offered; sync p50 {:.1} ms p99 {:.1} ms; relay CPU {:.2} s = {:.3} ms per sync; log lines {lines}; {}{}",
+                k + 1,
+                if observed(r) { "O" } else { "U" },
+                syncs.len(),
+                phase.requests,
+                wall,
+                phase.errors,
+                100.0 * phase.changes as f64 / (devs[r].len() as f64 * o.ops_seconds as f64).max(1.0),
+                p(&mut syncs, 50.0),
+                p(&mut syncs, 99.0),
+                cpu,
+                phase.cpu_per_sync_ms(),
+                match counted {
+                    Some(c) => format!(
+                        "counted by /metrics {c} sync requests of the {} made since it started ({scrapes} scrapes)",
+                        warm[r].0 + phase.requests
+                    ),
+                    None => "no counters".into(),
+                },
+                if warm[r].1 > 0 {
+                    format!("; warm-up: {} devices failed", warm[r].1)
+                } else {
+                    String::new()
+                }
+            );
+            pair[usize::from(!observed(r))] = phase.cpu_per_sync_ms();
+            phases.push(phase);
+        }
+        for r in relays {
+            r.stop();
+        }
+        paired.push(pair[0] / pair[1].max(f64::MIN_POSITIVE));
     }
     summary(&phases, "observed", "unobserved", true);
     let (o_cpu, u_cpu) = cpu_per_sync(&phases);
     let ratio = o_cpu / u_cpu.max(f64::MIN_POSITIVE);
+    paired.sort_by(f64::total_cmp);
+    println!(
+        "per phase, observed / unobserved CPU per sync: {}",
+        paired
+            .iter()
+            .map(|r| format!("{r:.3}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!(
         "relay CPU per sync, observed / unobserved: {:.3} / {:.3} ms = {ratio:.3} ({:+.1} %)   goal ≤ +5 %: {}",
         o_cpu,
