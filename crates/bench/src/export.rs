@@ -178,7 +178,10 @@ fn main() {
     let _ = std::fs::remove_file(&base_out);
     let field = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_else(|| "?".into());
     let num = |v: &[String], i: usize| v.get(i).and_then(|s| s.parse::<f64>().ok());
-    let (secs, mib) = (num(&f, 1).unwrap_or(f64::MAX), num(&f, 2).unwrap_or(f64::MAX));
+    let (secs, mib) = (
+        num(&f, 1).unwrap_or(f64::MAX),
+        num(&f, 2).unwrap_or(f64::MAX),
+    );
     println!(
         "\n1. ledger xlsx (gridbook export, child process): {} rows in {} s, peak RSS {} MiB, file {:.1} MiB; goal ≤ 15 s: {}  goal ≤ 300 MB: {}",
         field(&f, 0),

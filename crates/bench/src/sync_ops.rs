@@ -100,7 +100,9 @@ fn http_get(addr: &str, path: &str) -> Res<String> {
     )?;
     let mut out = String::new();
     s.read_to_string(&mut out)?;
-    Ok(out.split_once("\r\n\r\n").map_or(out.clone(), |(_, b)| b.to_owned()))
+    Ok(out
+        .split_once("\r\n\r\n")
+        .map_or(out.clone(), |(_, b)| b.to_owned()))
 }
 
 /// Scrapes `/metrics` every 15 s from 5 s after `started` until `deadline`: good scrapes.
@@ -356,7 +358,12 @@ fn summary(phases: &[Phase], on: &str, off: &str, cpu: bool) {
 }
 
 /// One `gridbook relay backup` after another until `deadline`: (wall time, file bytes, ok).
-fn backups_until(bin: &Path, rdir: &Path, tmp: &Path, deadline: Instant) -> Vec<(Duration, u64, bool)> {
+fn backups_until(
+    bin: &Path,
+    rdir: &Path,
+    tmp: &Path,
+    deadline: Instant,
+) -> Vec<(Duration, u64, bool)> {
     let mut out = Vec::new();
     let mut n = 0;
     while Instant::now() < deadline {
@@ -428,7 +435,10 @@ fn backup_under_load(o: &Opts, tmp: &Path, bin: &Path) -> Res<()> {
         let (logs, made) = std::thread::scope(|s| {
             let b = on.then(|| s.spawn(|| backups_until(bin, &rdir, tmp, deadline)));
             let logs = drive(&devs, &ledger, o.seed + k as u64, started, deadline);
-            (logs, b.map_or_else(Vec::new, |h| h.join().unwrap_or_default()))
+            (
+                logs,
+                b.map_or_else(Vec::new, |h| h.join().unwrap_or_default()),
+            )
         });
         let wall = started.elapsed().as_secs_f64();
         let phase = Phase::of(on, &logs, wall, 0.0);
