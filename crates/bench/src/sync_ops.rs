@@ -225,7 +225,7 @@ fn logging_cost(o: &Opts, tmp: &Path, bin: &Path) -> Res<()> {
     let mut paired = Vec::new();
     for k in 0..o.ops_phases {
         // Relay 0 observed in even phases, relay 1 in odd ones.
-        let observed = |r: usize| (r + k) % 2 == 0;
+        let observed = |r: usize| (r + k).is_multiple_of(2);
         let relays = [
             start(0, observed(0), &tmp.join(format!("relay-ops-{k}-0.log")))?,
             start(1, observed(1), &tmp.join(format!("relay-ops-{k}-1.log")))?,
