@@ -16,6 +16,9 @@
 //!
 //! 6. A season of checkpoint days (`--season-villages` × 2 checkpoints × `--season-days`):
 //!    first sync of a township and a village device, then reconnect with nothing changed.
+//! 7. Running a relay (only with `--only ops`; see `sync_ops.rs`): the cost of request logging
+//!    and metrics under the load of part 5, and backups of a 20-village relay under load, in
+//!    `--ops-phases` alternating phases of `--ops-seconds`.
 //!
 //! Scenarios 1–4 and 6 run the relay in this process (its own thread and tokio runtime); 5 runs it
 //! as a child process so that its memory is its own: the `gridbook` binary next to this one
@@ -26,7 +29,8 @@
 //! `bench-sync [--quick] [--seed S] [--households N] [--villages N] [--edits N] [--devices N]
 //!  [--seconds S] [--load-villages N] [--load-households N] [--relay-bin PATH]
 //!  [--in-process-relay] [--full-devices [--devices-on-disk]] [--season-villages N]
-//!  [--season-days N] [--only village,township,season,load]`
+//!  [--season-days N] [--ops-phases N] [--ops-seconds S]
+//!  [--only village,township,season,load,ops]`
 //!
 //! The load's devices are light replicas by default (see `sync_load.rs`); `--full-devices`
 //! makes them full stores in this process, on `/dev/shm` unless `--devices-on-disk`.
@@ -67,6 +71,9 @@ struct Opts {
     hostile: usize,
     season_villages: usize,
     season_days: usize,
+    /// Phases of part 7 and their length.
+    ops_phases: usize,
+    ops_seconds: u64,
     only: BTreeSet<String>,
 }
 
@@ -103,6 +110,8 @@ impl Opts {
             hostile: arg("--hostile", 0),
             season_villages: arg("--season-villages", q(20, 3)),
             season_days: arg("--season-days", q(90, 10)),
+            ops_phases: arg("--ops-phases", 4),
+            ops_seconds: arg("--ops-seconds", q(60, 10) as u64),
             only: only.split(',').map(|s| s.trim().to_owned()).collect(),
         }
     }
@@ -144,6 +153,9 @@ fn main() -> Res<()> {
     }
     if o.runs("load") {
         load(&o, tmp.path())?;
+    }
+    if o.runs("ops") {
+        ops(&o, tmp.path())?;
     }
     println!(
         "\nbench process peak RSS (devices + in-process relays of 1–4): {:.0} MiB",
@@ -264,42 +276,80 @@ impl Drop for InProcRelay {
 struct ChildRelay {
     child: std::process::Child,
     url: String,
+    /// The admin address (`/health`, `/metrics`), when asked for.
+    admin: Option<String>,
+}
+
+/// How a child relay is started, beyond its data directory.
+struct RelaySetup<'a> {
+    /// `--listen` (port 0 picks one).
+    listen: &'a str,
+    /// Ask for an admin address on loopback.
+    admin: bool,
+    /// Environment of the relay process.
+    env: Vec<(&'a str, String)>,
+    /// Where its log lines (stderr) go.
+    stderr: std::process::Stdio,
 }
 
 impl ChildRelay {
     fn spawn(bin: &Path, dir: &Path) -> Res<ChildRelay> {
-        let mut child = std::process::Command::new(bin)
-            .arg("--data")
+        // One log line per request would flood the bench's output: warnings and errors
+        // only, unless GRIDBOOK_LOG says otherwise.
+        let level = std::env::var("GRIDBOOK_LOG").unwrap_or_else(|_| "warn".into());
+        ChildRelay::spawn_with(
+            bin,
+            dir,
+            RelaySetup {
+                listen: "127.0.0.1:0",
+                admin: false,
+                env: vec![("GRIDBOOK_LOG", level)],
+                stderr: std::process::Stdio::inherit(),
+            },
+        )
+    }
+
+    fn spawn_with(bin: &Path, dir: &Path, setup: RelaySetup<'_>) -> Res<ChildRelay> {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.arg("--data")
             .arg(dir)
-            .args(["relay", "serve", "--listen", "127.0.0.1:0"])
-            // One log line per request would flood the bench's output: warnings and errors
-            // only, unless GRIDBOOK_LOG says otherwise.
-            .env(
-                "GRIDBOOK_LOG",
-                std::env::var("GRIDBOOK_LOG").unwrap_or_else(|_| "warn".into()),
-            )
+            .args(["relay", "serve", "--listen", setup.listen]);
+        if setup.admin {
+            cmd.args(["--admin", "127.0.0.1:0"]);
+        }
+        let mut child = cmd
+            .envs(setup.env)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
+            .stderr(setup.stderr)
             .spawn()?;
         let stdout = child.stdout.take().ok_or("relay: no stdout")?;
         let mut lines = BufReader::new(stdout);
-        let mut first = String::new();
-        lines.read_line(&mut first)?;
-        // "中继已启动 http://ADDR"
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .map(str::to_owned);
-        let Some(url) = url else {
+        let address = |lines: &mut BufReader<_>| -> Res<Option<String>> {
+            // "中继已启动 http://ADDR", then "管理地址 http://ADDR"
+            let mut line = String::new();
+            lines.read_line(&mut line)?;
+            Ok(line
+                .split_whitespace()
+                .find(|w| w.starts_with("http://"))
+                .map(str::to_owned))
+        };
+        let url = address(&mut lines)?;
+        let admin = if setup.admin {
+            address(&mut lines)?
+        } else {
+            None
+        };
+        let Some(url) = url.filter(|_| admin.is_some() || !setup.admin) else {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("relay did not start: {first:?}").into());
+            return Err("relay did not start".into());
         };
         std::thread::spawn(move || {
             let mut sink = Vec::new();
             let _ = lines.read_to_end(&mut sink);
         });
-        Ok(ChildRelay { child, url })
+        Ok(ChildRelay { child, url, admin })
     }
 
     fn status(&self, key: &str) -> f64 {
@@ -818,3 +868,10 @@ use load::load;
 #[path = "sync_season.rs"]
 mod season;
 use season::season;
+
+// ---------------------------------------------------------------------------------------------
+// 7. Running a relay: logging and metrics, backups under load; in its own file.
+
+#[path = "sync_ops.rs"]
+mod ops;
+use ops::ops;

@@ -14,19 +14,29 @@ use gridbook_sync::client::{sync_with, Client};
 
 /// What one device did during the load.
 #[derive(Default)]
-struct DeviceLog {
-    syncs: Vec<Duration>,
-    rounds: Vec<usize>,
+pub(super) struct DeviceLog {
+    pub(super) syncs: Vec<Duration>,
+    pub(super) rounds: Vec<usize>,
     bytes: Vec<usize>,
-    errors: Vec<String>,
+    pub(super) errors: Vec<String>,
     refused: usize,
     verifications: Vec<String>,
     phone_edits: usize,
     change_errors: usize,
 }
 
+impl DeviceLog {
+    /// Changes made (verifications and phone edits).
+    pub(super) fn changes(&self) -> usize {
+        self.verifications.len() + self.phone_edits
+    }
+}
+
+/// Households and persons of each village, for the devices' changes.
+pub(super) type Ledger = HashMap<String, (Vec<String>, Vec<String>)>;
+
 /// One simulated device of the load.
-struct LoadDevice {
+pub(super) struct LoadDevice {
     kind: DeviceKind,
     village: String,
     /// Where a full device's store lives.
@@ -70,7 +80,7 @@ impl LoadDevice {
         gridbook_store::doc_id(gridbook_store::DocKind::Ledger, &self.village)
     }
 
-    fn sync(&self) -> Res<SyncStats> {
+    pub(super) fn sync(&self) -> Res<SyncStats> {
         Ok(match &self.kind {
             DeviceKind::Full(store) => sync(store)?,
             DeviceKind::Light {
@@ -138,26 +148,9 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
     let store = build_relay_store(&rdir, o.seed, o.load_villages, o.load_households)?;
     let township = store.township_id()?;
     let villages: Vec<String> = store.villages()?.into_iter().map(|v| v.id).collect();
-    // Households and persons of each village, for the devices' changes.
-    let mut ledger: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
-    for v in &villages {
-        let hh = store.households(Some(v))?;
-        let mut persons = Vec::new();
-        for h in &hh {
-            persons.extend(store.household(&h.id)?.residents.into_iter().map(|p| p.id));
-        }
-        ledger.insert(v.clone(), (hh.into_iter().map(|h| h.id).collect(), persons));
-    }
-    let ledger = Arc::new(ledger);
+    let ledger = Arc::new(ledger_of(&store, &villages)?);
+    let tokens = enroll_tokens(&rdir, &villages, o.devices)?;
     let devices = Devices::open(&rdir)?;
-    let mut tokens = Vec::new();
-    for i in 0..o.devices {
-        let v = &villages[i % villages.len()];
-        tokens.push((
-            v.clone(),
-            devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1,
-        ));
-    }
     let mut hostile_tokens = Vec::new();
     for i in 0..o.hostile {
         let v = &villages[i % villages.len()];
@@ -197,34 +190,7 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
     };
 
     // Setup (not measured): every device enrolls and makes its first sync.
-    let (devs, d) = time(|| -> Res<Vec<LoadDevice>> {
-        let next = AtomicUsize::new(0);
-        let out: Mutex<Vec<Option<LoadDevice>>> =
-            Mutex::new((0..o.devices).map(|_| None).collect());
-        let err: Mutex<Option<String>> = Mutex::new(None);
-        std::thread::scope(|s| {
-            for _ in 0..4 {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= o.devices {
-                        break;
-                    }
-                    let (v, token) = &tokens[i];
-                    let dir = dev_root.join(format!("load-dev-{i}"));
-                    let r = LoadDevice::open(dir, v, &url, token, o.full_devices);
-                    match r {
-                        Ok(dev) => lock(&out)[i] = Some(dev),
-                        Err(e) => *lock(&err) = Some(format!("device {i}: {e}")),
-                    }
-                });
-            }
-        });
-        if let Some(e) = lock(&err).take() {
-            return Err(e.into());
-        }
-        let v = std::mem::take(&mut *lock(&out));
-        Ok(v.into_iter().flatten().collect())
-    });
+    let (devs, d) = time(|| open_devices(o, &tokens, &url, dev_root));
     let devs = devs?;
     println!(
         "(setup) {} devices enrolled and synced their village in {:.1} s",
@@ -246,19 +212,7 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
                 lock(hostile_logs).push(log);
             });
         }
-        let handles: Vec<_> = devs
-            .iter()
-            .enumerate()
-            .map(|(i, dev)| {
-                let ledger = ledger.clone();
-                let seed = o.seed;
-                s.spawn(move || run_device(i, dev, &ledger, seed, started, deadline))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+        drive(&devs, &ledger, o.seed, started, deadline)
     });
     let wall = started.elapsed();
     if o.hostile > 0 {
@@ -432,9 +386,97 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
     Ok(())
 }
 
+/// Households and persons of each of `villages` in `store`.
+pub(super) fn ledger_of(store: &Store, villages: &[String]) -> Res<Ledger> {
+    let mut ledger = Ledger::new();
+    for v in villages {
+        let hh = store.households(Some(v))?;
+        let mut persons = Vec::new();
+        for h in &hh {
+            persons.extend(store.household(&h.id)?.residents.into_iter().map(|p| p.id));
+        }
+        ledger.insert(v.clone(), (hh.into_iter().map(|h| h.id).collect(), persons));
+    }
+    Ok(ledger)
+}
+
+/// Adds `n` grid-worker devices to the relay registry in `rdir`, spread over `villages` in
+/// turn: (village, token) of each.
+pub(super) fn enroll_tokens(
+    rdir: &Path,
+    villages: &[String],
+    n: usize,
+) -> Res<Vec<(String, String)>> {
+    let devices = Devices::open(rdir)?;
+    let mut tokens = Vec::new();
+    for i in 0..n {
+        let v = &villages[i % villages.len()];
+        tokens.push((
+            v.clone(),
+            devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1,
+        ));
+    }
+    Ok(tokens)
+}
+
+/// Opens one device per token (four at a time), each enrolled at `url` and synced once.
+pub(super) fn open_devices(
+    o: &Opts,
+    tokens: &[(String, String)],
+    url: &str,
+    dev_root: &Path,
+) -> Res<Vec<LoadDevice>> {
+    let next = AtomicUsize::new(0);
+    let out: Mutex<Vec<Option<LoadDevice>>> = Mutex::new((0..tokens.len()).map(|_| None).collect());
+    let err: Mutex<Option<String>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= tokens.len() {
+                    break;
+                }
+                let (v, token) = &tokens[i];
+                let dir = dev_root.join(format!("load-dev-{i}"));
+                match LoadDevice::open(dir, v, url, token, o.full_devices) {
+                    Ok(dev) => lock(&out)[i] = Some(dev),
+                    Err(e) => *lock(&err) = Some(format!("device {i}: {e}")),
+                }
+            });
+        }
+    });
+    if let Some(e) = lock(&err).take() {
+        return Err(e.into());
+    }
+    let v = std::mem::take(&mut *lock(&out));
+    Ok(v.into_iter().flatten().collect())
+}
+
+/// Runs every device (a change, then a sync, once a second each) from `started` until
+/// `deadline`, one thread per device: what each did.
+pub(super) fn drive(
+    devs: &[LoadDevice],
+    ledger: &Ledger,
+    seed: u64,
+    started: Instant,
+    deadline: Instant,
+) -> Vec<DeviceLog> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = devs
+            .iter()
+            .enumerate()
+            .map(|(i, dev)| s.spawn(move || run_device(i, dev, ledger, seed, started, deadline)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 /// A temporary directory for the load's full device stores: on `/dev/shm` unless
 /// `--devices-on-disk` is given or there is no tmpfs there; `None` means next to the relay.
-fn device_root(o: &Opts) -> Res<Option<tempfile::TempDir>> {
+pub(super) fn device_root(o: &Opts) -> Res<Option<tempfile::TempDir>> {
     let shm = Path::new("/dev/shm");
     if o.devices_on_disk || !shm.is_dir() {
         return Ok(None);
@@ -468,7 +510,7 @@ fn verification_ids(dir: &Path) -> Res<BTreeSet<String>> {
 fn run_device(
     i: usize,
     dev: &LoadDevice,
-    ledger: &HashMap<String, (Vec<String>, Vec<String>)>,
+    ledger: &Ledger,
     seed: u64,
     started: Instant,
     deadline: Instant,

@@ -35,6 +35,7 @@ pub fn serve(dir: &Path, s: Serve<'_>, lang: Lang) -> Result<(), Failure> {
         listen: s.listen.to_owned(),
         tls: s.tls,
         admin: s.admin.map(str::to_owned),
+        unobserved: std::env::var(gridbook_relay::ops::log::OBSERVE_ENV).is_ok_and(|v| v == "off"),
         ..Options::default()
     };
     let ready = |addr, admin: Option<std::net::SocketAddr>| {

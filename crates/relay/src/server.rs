@@ -22,6 +22,8 @@ pub struct Options {
     pub admin: Option<String>,
     /// Bounds on the devices' connections (see [`crate::conn`]).
     pub limits: crate::conn::Limits,
+    /// Neither count nor log requests (see [`crate::Metrics::set_enabled`]).
+    pub unobserved: bool,
 }
 
 /// Longest the relay waits for requests in flight when asked to stop.
@@ -71,6 +73,7 @@ pub fn serve_relay<S: Storage>(
     let township = relay.township.clone();
     let relay_id = relay.relay_id.clone();
     let documents = relay.storage.documents()?;
+    relay.metrics.set_enabled(!options.unobserved);
     let app = router(relay.clone());
     let admin_app = ops::admin::router(relay);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -95,6 +98,7 @@ pub fn serve_relay<S: Storage>(
             township = township.as_str(),
             relay_id = relay_id.as_str(),
             documents,
+            observed = !options.unobserved,
             version = env!("CARGO_PKG_VERSION"),
             "relay started"
         );

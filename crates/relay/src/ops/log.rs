@@ -47,6 +47,10 @@ impl FromStr for LogFormat {
 /// Environment variable with the level filter when no flag gives one.
 pub const LEVEL_ENV: &str = "GRIDBOOK_LOG";
 
+/// Environment variable that, set to `off`, makes `relay serve` neither count nor log its
+/// requests (errors are still logged): only to measure what counting and logging cost.
+pub const OBSERVE_ENV: &str = "GRIDBOOK_RELAY_OBSERVE";
+
 /// Installs the process's log subscriber: `filter` is a level (`info`) or a list of
 /// `target=level` directives with an optional default (`warn,gridbook_relay=debug`); without
 /// one, `$GRIDBOOK_LOG`, else `info`. Does nothing if a subscriber is already installed.
@@ -114,12 +118,17 @@ impl Note {
     }
 }
 
-/// Wraps every request of the devices' routes: counts it and writes its line.
+/// Wraps every request of the devices' routes: counts it and writes its line (only gives the
+/// handler its note when the counters are off).
 pub async fn observe(
     State(metrics): State<Arc<Metrics>>,
     mut req: Request,
     next: Next,
 ) -> Response {
+    if !metrics.enabled() {
+        req.extensions_mut().insert(Note::default());
+        return next.run(req).await;
+    }
     let started = Instant::now();
     let route = match req.uri().path() {
         "/v1/sync" => 0,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -58,6 +58,8 @@ impl RefusalReason {
 /// Counters of one relay process.
 pub struct Metrics {
     started: Instant,
+    /// Whether requests are counted and logged (see [`Metrics::set_enabled`]).
+    enabled: AtomicBool,
     /// Requests by route and status (`STATUSES` then `other`).
     requests: [[AtomicU64; STATUSES.len() + 1]; ROUTES.len()],
     /// Sync requests by duration bucket (`BUCKETS` then +Inf).
@@ -76,6 +78,7 @@ impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             started: Instant::now(),
+            enabled: AtomicBool::new(true),
             requests: Default::default(),
             sync_buckets: Default::default(),
             sync_micros: AtomicU64::new(0),
@@ -103,8 +106,22 @@ pub struct Gauges {
 }
 
 impl Metrics {
+    /// Turns the counting of requests, and with it their log lines, on or off (on by default;
+    /// off only to measure what they cost: `GRIDBOOK_RELAY_OBSERVE=off`).
+    pub fn set_enabled(&self, on: bool) {
+        self.enabled.store(on, Relaxed);
+    }
+
+    /// Whether requests are counted and logged.
+    pub fn enabled(&self) -> bool {
+        self.enabled.load(Relaxed)
+    }
+
     /// Counts one finished request.
     pub fn request(&self, route: usize, status: u16, bytes_in: u64, bytes_out: u64) {
+        if !self.enabled() {
+            return;
+        }
         let s = STATUSES
             .iter()
             .position(|&x| x == status)
@@ -117,6 +134,9 @@ impl Metrics {
     /// Counts one answered sync request that took `took`, moved `docs_in` documents from the
     /// device and `docs_out` to it.
     pub fn sync(&self, took: Duration, docs_in: u64, docs_out: u64) {
+        if !self.enabled() {
+            return;
+        }
         let secs = took.as_secs_f64();
         let b = BUCKETS
             .iter()
@@ -131,6 +151,9 @@ impl Metrics {
 
     /// Counts one refused document.
     pub fn refused(&self, reason: RefusalReason) {
+        if !self.enabled() {
+            return;
+        }
         let i = RefusalReason::ALL
             .iter()
             .position(|&r| r == reason)
@@ -140,6 +163,9 @@ impl Metrics {
 
     /// Notes that `device_id` was served now (allocates only for a device not seen yet).
     pub fn seen(&self, device_id: &str) {
+        if !self.enabled() {
+            return;
+        }
         let now = Instant::now();
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         match seen.get_mut(device_id) {
@@ -306,5 +332,22 @@ mod tests {
         assert!(text.contains("gridbook_relay_received_bytes_total 11\n"));
         assert!(text.contains("gridbook_relay_refused_changes_total{reason=\"read_only\"} 1\n"));
         assert!(text.contains("gridbook_relay_documents_sent_total 3\n"));
+    }
+
+    #[test]
+    fn counters_off_count_nothing_until_turned_on() {
+        let m = Metrics::default();
+        m.set_enabled(false);
+        m.sync(Duration::from_millis(3), 1, 2);
+        m.request(0, 200, 10, 20);
+        m.seen("device-1");
+        let text = m.render(&Gauges::default());
+        assert!(text.contains("gridbook_relay_sync_duration_seconds_count 0\n"));
+        assert!(text.contains("{route=\"sync\",status=\"200\"} 0\n"));
+        assert!(text.contains("gridbook_relay_devices_seen_24h 0\n"));
+        m.set_enabled(true);
+        m.request(0, 200, 10, 20);
+        let text = m.render(&Gauges::default());
+        assert!(text.contains("{route=\"sync\",status=\"200\"} 1\n"));
     }
 }
