@@ -79,9 +79,20 @@ fn villages_and_groups_are_renamed_with_their_ids_kept() {
     let (a, b) = (&array(&villages)[0], &array(&villages)[1]);
     let (a_id, a_name, b_name) = (str_of(a, "id"), str_of(a, "name"), str_of(b, "name"));
     let groups = d.json(&format!("group list --village {a_id}"));
-    assert!(array(&groups).len() >= 2, "{groups}");
-    let (g1, g2) = (&array(&groups)[0], &array(&groups)[1]);
     let households = d.json(&format!("household list --village {a_id}"));
+    // A group with households (g1) and another one of the village (g2).
+    let lived_in = array(&households)
+        .iter()
+        .find_map(|h| h["group_id"].as_str())
+        .expect("a household with a group");
+    let g1 = array(&groups)
+        .iter()
+        .find(|g| g["id"] == lived_in)
+        .expect("its group");
+    let g2 = array(&groups)
+        .iter()
+        .find(|g| g["id"] != lived_in)
+        .expect("another group");
     let heads = d.heads();
 
     // Refused, in Chinese, exit 2, nothing written.
@@ -113,7 +124,7 @@ fn villages_and_groups_are_renamed_with_their_ids_kept() {
         ),
         (
             format!("group rename {} --name 三组", uuid_like()),
-            "找不到该组",
+            "找不到组",
         ),
     ] {
         let err = fails(&d, &cmd, 2);
@@ -133,10 +144,24 @@ fn villages_and_groups_are_renamed_with_their_ids_kept() {
         .expect("a");
     assert_eq!(str_of(renamed, "name"), "红星社区");
     assert_eq!(renamed["households"], a["households"]);
-    assert_eq!(
-        d.json(&format!("household list --village {a_id}")),
-        households
-    );
+    // The same households in the same village and groups, the group shown by its new name.
+    let placed = |list: &Value| {
+        let mut v: Vec<(String, String, String)> = array(list)
+            .iter()
+            .map(|h| {
+                let s = |k: &str| h[k].as_str().unwrap_or_default().to_owned();
+                (s("id"), s("village_id"), s("group_id"))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let now = d.json(&format!("household list --village {a_id}"));
+    assert_eq!(placed(&now), placed(&households));
+    assert!(array(&now)
+        .iter()
+        .filter(|h| h["group_id"] == lived_in)
+        .all(|h| h["group_name"] == "第一组"));
     assert!(!a_name.is_empty());
 
     // The ledger and the report status show the new names.
