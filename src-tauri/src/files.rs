@@ -111,3 +111,9 @@ pub fn print_certificate(app: State<'_, App>, case_id: String, out: PathBuf) -> 
         gridbook_print::print_to_file(&app.store, Paper::Certificate, &case_id, &out, &font)
     }))
 }
+
+/// The newest exports and printouts: this device's, and on a township device every device's.
+#[tauri::command(async)]
+pub fn exports_log(app: State<'_, App>, limit: usize) -> R<Vec<gridbook_store::ExportRecord>> {
+    Ok(app.store.exports_log(limit)?)
+}

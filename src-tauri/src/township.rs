@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use gridbook_domain::report::Level;
-use gridbook_store::{Overview, ReportStatus, Rollup, Submitted, TownshipInfo};
+use gridbook_store::{Named, Overview, ReportStatus, Rollup, Submitted, TownshipInfo};
 use serde_json::{json, Value};
 use tauri::State;
 
@@ -86,4 +86,24 @@ pub fn set_township_info(
         app.store
             .set_township_info(name.as_deref(), hotline.as_deref()),
     )
+}
+
+#[tauri::command(async)]
+pub fn village_add(app: State<'_, App>, name: String) -> R<String> {
+    app.wrote(app.store.add_village(&name))
+}
+
+#[tauri::command(async)]
+pub fn village_rename(app: State<'_, App>, id: String, name: String) -> R<Named> {
+    app.wrote(app.store.rename_village(&id, &name))
+}
+
+#[tauri::command(async)]
+pub fn group_add(app: State<'_, App>, village_id: String, name: String) -> R<String> {
+    app.wrote(app.store.add_group(&village_id, &name))
+}
+
+#[tauri::command(async)]
+pub fn group_rename(app: State<'_, App>, id: String, name: String) -> R<Named> {
+    app.wrote(app.store.rename_group(&id, &name))
 }

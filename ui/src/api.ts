@@ -45,12 +45,13 @@ import type {
   SyncReport,
   SyncStatus,
   Village,
+  Group,
 } from './types';
 import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { ListedDevice, NewDevice } from './types';
-import type { ExportForm, ExportOutcome, Printed, TownshipInfo } from './types';
+import type { ExportForm, ExportLogEntry, ExportOutcome, Printed, TownshipInfo } from './types';
 import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
 import type { DismissedPair, Duplicate, MergePreview, Person } from './types';
 import type { RefusedEdit } from './types';
@@ -114,6 +115,10 @@ export const lockApi = {
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
   villages: () => call<Village[]>('villages'),
+  villageAdd: (name: string) => call<string>('village_add', { name }),
+  villageRename: (id: string, name: string) => call<Group>('village_rename', { id, name }),
+  groupAdd: (villageId: string, name: string) => call<string>('group_add', { villageId, name }),
+  groupRename: (id: string, name: string) => call<Group>('group_rename', { id, name }),
   listHouseholds: (offset: number, limit: number, villageId?: string) =>
     call<HouseholdPage>('list_households', villageId ? { villageId, offset, limit } : { offset, limit }),
   searchPersons: (query: string, limit: number) => call<SearchHit[]>('search_persons', { query, limit }),
@@ -227,6 +232,7 @@ export const api = {
     }
   },
   exportFile: (form: ExportForm) => call<ExportOutcome>('export_file', { form }),
+  exportsLog: (limit: number) => call<ExportLogEntry[]>('exports_log', { limit }),
   printNotice: (caseId: string, out: string) => call<Printed>('print_notice', { caseId, out }),
   printCertificate: (caseId: string, out: string) => call<Printed>('print_certificate', { caseId, out }),
 

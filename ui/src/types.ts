@@ -718,6 +718,27 @@ export interface ExportOutcome {
   full_ids: boolean;
 }
 
+/** One export or printout in the log (who, what, when): crates/store's ExportRecord. */
+export interface ExportLogEntry {
+  id: string;
+  /** Local time, YYYY-MM-DDTHH:MM:SS. */
+  at: string;
+  /** The name the device gave itself. */
+  device: string;
+  /** The device's id at the relay (null: an entry kept only on this device). */
+  device_id: string | null;
+  kind: string;
+  format: string;
+  village_id: string | null;
+  date_from: string | null;
+  date_to: string | null;
+  subject: string | null;
+  rows: number;
+  full_ids: boolean;
+  /** The file's name. */
+  path: string;
+}
+
 /** What a printout wrote (crates/print). */
 export interface Printed {
   path: string;

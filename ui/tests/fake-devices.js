@@ -77,6 +77,51 @@
       state.village_id = d.role === 'township' ? null : d.scope.slice('village:'.length);
       return { ...hello, device_id: d.device_id, name: d.name, role: d.role, village_id: state.village_id };
     },
+    // The township's villages and groups (the store's rule: 1–40 / 1–20 characters, no two
+    // villages of the township or groups of a village with one name; ids never change).
+    village_add: ({ name }) => {
+      const n = villageName(name, null);
+      const v = { id: uuid(), name: n, groups: [] };
+      state.villages.push(v);
+      return v.id;
+    },
+    village_rename: ({ id, name }) => {
+      const v = state.villages.find((x) => x.id === id);
+      if (!v) throw { kind: 'not_found', message: '找不到该村（社区）' };
+      v.name = villageName(name, id);
+      return { id, name: v.name };
+    },
+    group_add: ({ villageId, name }) => {
+      const v = state.villages.find((x) => x.id === villageId);
+      if (!v) throw { kind: 'not_found', message: '找不到该村（社区）' };
+      const grp = { id: uuid(), name: groupName(v, name, null), village_id: v.id, order: v.groups.length + 1 };
+      v.groups.push(grp);
+      state.groups.set(grp.id, grp);
+      return grp.id;
+    },
+    group_rename: ({ id, name }) => {
+      const grp = state.groups.get(id);
+      const v = grp && state.villages.find((x) => x.id === grp.village_id);
+      if (!v) throw { kind: 'not_found', message: '找不到该组' };
+      grp.name = groupName(v, name, id);
+      return { id, name: grp.name };
+    },
   });
+  function villageName(raw, except) {
+    const n = String(raw ?? '').trim();
+    if (!n || [...n].length > 40) throw new Invalid('name', '村（社区）名称应为1–40个字');
+    if (state.villages.some((v) => v.name === n && v.id !== except)) {
+      throw new Invalid('name', `本镇已有名为“${n}”的村（社区），请换一个名称`);
+    }
+    return n;
+  }
+  function groupName(village, raw, except) {
+    const n = String(raw ?? '').trim();
+    if (!n || [...n].length > 20) throw new Invalid('name', '组名应为1–20个字');
+    if (village.groups.some((g) => g.name === n && g.id !== except)) {
+      throw new Invalid('name', `该村（社区）已有名为“${n}”的组，请换一个名称`);
+    }
+    return n;
+  }
   fake.devices = registry;
 })();

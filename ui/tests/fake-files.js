@@ -11,8 +11,13 @@
   const { state, commands } = fake;
   const opts = g.__FAKE_OPTS || {};
   const written = [];
-  const KINDS = ['ledger', 'cases', 'checks', 'entries', 'coverage'];
+  const KINDS = ['ledger', 'cases', 'checks', 'entries', 'reports', 'coverage'];
 
+  const nowText = () => {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  };
   const checkOut = (out, ext) => {
     if (typeof out !== 'string' || !out) throw { kind: 'invalid', message: '请选择保存位置' };
     if (!out.toLowerCase().endsWith(`.${ext}`)) throw { kind: 'invalid', message: `文件扩展名应为 .${ext}` };
@@ -52,13 +57,39 @@
       } else if (form.kind === 'cases') {
         rows = fake.isolation ? [...fake.isolation.cases.values()].filter((c) => !c.deleted).length : 0;
       }
-      written.push({ what: 'export', ...form, rows });
+      written.push({ what: 'export', ...form, rows, at: nowText() });
       return { rows, path: form.out, full_ids: !!form.fullIds };
+    },
+    // The log of exports and printouts: what this fake device wrote, newest first, after one
+    // entry synced from the grid worker's phone of the devices registry (fake-devices.js).
+    exports_log: ({ limit }) => {
+      const pad = (n) => String(n).padStart(2, '0');
+      const at = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+      const worker = fake.devices?.devices.find((d) => d.role === 'grid-worker');
+      const mine = written.map((w, i) => ({
+        id: `log-${i}`,
+        at: w.at,
+        device: state.device_name,
+        device_id: state.device_id,
+        kind: w.what === 'export' ? w.kind : w.what,
+        format: w.what === 'export' ? w.format : 'pdf',
+        village_id: w.village || null,
+        date_from: w.from || null,
+        date_to: w.to || null,
+        subject: w.caseId || null,
+        rows: w.what === 'export' ? w.rows : 1,
+        full_ids: !!w.fullIds,
+        path: String(w.out).split('/').pop(),
+      }));
+      const synced = worker
+        ? [{ id: 'log-worker', at: at(new Date(Date.now() - 2 * 3600_000)), device: '王网格员', device_id: worker.device_id, kind: 'ledger', format: 'xlsx', village_id: 'v-hongxing', date_from: null, date_to: null, subject: null, rows: 1320, full_ids: false, path: '一户一档台账.xlsx' }]
+        : [];
+      return [...mine.reverse(), ...synced].slice(0, limit);
     },
     print_notice: ({ caseId, out }) => {
       checkOut(out, 'pdf');
       if (!fake.isolation?.cases.get(caseId)) throw { kind: 'not_found', message: '找不到管控对象' };
-      written.push({ what: 'notice', caseId, out });
+      written.push({ what: 'notice', caseId, out, at: nowText() });
       return { path: out, bytes: 48213, number: null };
     },
     print_certificate: ({ caseId, out }) => {
@@ -67,7 +98,7 @@
       if (!c) throw { kind: 'not_found', message: '找不到管控对象' };
       if (c.status !== 'released') throw { kind: 'refused', message: '管控对象尚未解除，不能开具期满证明' };
       const number = `MST-${(c.released_on || '').replace(/-/g, '')}-${caseId.slice(-4).toUpperCase()}`;
-      written.push({ what: 'certificate', caseId, out, number });
+      written.push({ what: 'certificate', caseId, out, number, at: nowText() });
       return { path: out, bytes: 51377, number };
     },
   });

@@ -199,8 +199,17 @@ pub enum Cmd {
     /// Nucleic-acid tests of a case.
     #[command(subcommand)]
     Test(TestCmd),
-    /// Export the ledger, cases, checks, checkpoint registers or coverage (.xlsx or CSV).
+    /// Export the ledger, cases, checks, checkpoint registers, daily reports or coverage
+    /// (.xlsx or CSV).
     Export(crate::export::ExportArgs),
+    /// The log of exports and printouts (who, what, when): this device's, and on a township
+    /// device every device's that synced.
+    #[command(name = "export-log")]
+    ExportLog {
+        /// The newest N entries.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
     /// Print a case's 居家隔离公示单 or 期满证明 (PDF).
     #[command(subcommand)]
     Print(crate::export::PrintCmd),
@@ -477,6 +486,14 @@ pub enum VillageCmd {
         #[arg(long)]
         name: String,
     },
+    /// Rename a village (its id, groups and households stay).
+    Rename {
+        /// Village id.
+        id: String,
+        /// The new name (1–40 characters, not another village's).
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// Group commands.
@@ -496,6 +513,14 @@ pub enum GroupCmd {
         /// Village id.
         #[arg(long)]
         village: Option<String>,
+    },
+    /// Rename a group (its id, village and households stay).
+    Rename {
+        /// Group id.
+        id: String,
+        /// The new name (1–20 characters, not another group's of the village).
+        #[arg(long)]
+        name: String,
     },
 }
 

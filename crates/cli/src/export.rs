@@ -1,5 +1,6 @@
-//! The "Township" commands for files: `export` (ledger, cases, checks, entries, coverage as
-//! .xlsx or CSV) and `print` (居家隔离公示单, 期满证明 as PDF).
+//! The "Township" commands for files: `export` (ledger, cases, checks, entries, reports,
+//! coverage as .xlsx or CSV), `print` (居家隔离公示单, 期满证明 as PDF) and `export-log` (who
+//! exported or printed what, when).
 
 use std::path::PathBuf;
 
@@ -17,7 +18,7 @@ use crate::output::{emit, t, Failure};
 /// `gridbook export KIND …`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// What to export: ledger | cases | checks | entries | coverage.
+    /// What to export: ledger | cases | checks | entries | reports | coverage | feedback.
     kind: String,
     /// xlsx or csv.
     #[arg(long)]
@@ -28,10 +29,10 @@ pub struct ExportArgs {
     /// Only this village.
     #[arg(long)]
     village: Option<String>,
-    /// From this date, YYYY-MM-DD (cases, checks, entries; coverage: window start).
+    /// From this date, YYYY-MM-DD (cases, checks, entries, reports; coverage: window start).
     #[arg(long)]
     from: Option<String>,
-    /// Up to this date, YYYY-MM-DD, included (cases, checks, entries).
+    /// Up to this date, YYYY-MM-DD, included (cases, checks, entries, reports).
     #[arg(long)]
     to: Option<String>,
     /// Full ID numbers (township devices only); masked otherwise.
@@ -183,6 +184,37 @@ pub fn print(store: &Store, cmd: &PrintCmd, json: bool, lang: Lang) -> Result<()
             s.push_str(&format!("（{} {n}）", t(lang, "编号", "number")));
         }
         s
+    });
+    Ok(())
+}
+
+/// `gridbook export-log`: the newest exports and printouts, newest first.
+pub fn export_log(store: &Store, limit: usize, json: bool, lang: Lang) -> Result<(), Failure> {
+    let log = store.exports_log(limit)?;
+    emit(json, &log, || {
+        if log.is_empty() {
+            return t(lang, "还没有导出或打印记录", "no exports or printouts yet");
+        }
+        log.iter()
+            .map(|e| {
+                let full = if e.full_ids {
+                    t(lang, "  完整身份证号", "  full ID numbers")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{}  {}  {} {}  {}{}{full}  {}",
+                    e.at.replace('T', " "),
+                    e.device,
+                    e.kind,
+                    e.format,
+                    e.rows,
+                    t(lang, "行", " rows"),
+                    e.path
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     });
     Ok(())
 }

@@ -143,9 +143,17 @@ pub fn run(cli: Cli) -> R {
             let id = store.add_village(name)?;
             emit(json, &json!({ "id": id }), || id.clone());
         }
+        Cmd::Village(VillageCmd::Rename { id, name }) => {
+            let r = store.rename_village(id, name)?;
+            emit(json, &r, || format!("{}  {}", r.id, r.name));
+        }
         Cmd::Group(GroupCmd::Add { village, name }) => {
             let id = store.add_group(village, name)?;
             emit(json, &json!({ "id": id }), || id.clone());
+        }
+        Cmd::Group(GroupCmd::Rename { id, name }) => {
+            let r = store.rename_group(id, name)?;
+            emit(json, &r, || format!("{}  {}", r.id, r.name));
         }
         Cmd::Household(h) => household(&store, h, json, lang)?,
         Cmd::Person(p) => person(&store, p, json, lang)?,
@@ -331,6 +339,7 @@ pub fn run(cli: Cli) -> R {
         Cmd::Overview(a) => crate::reports::overview(&store, a, json, lang)?,
         Cmd::Report(c) => crate::reports::report(&store, c, json, lang)?,
         Cmd::Export(a) => crate::export::export(&store, a, json, lang)?,
+        Cmd::ExportLog { limit } => crate::export::export_log(&store, *limit, json, lang)?,
         Cmd::Print(c) => crate::export::print(&store, c, json, lang)?,
         Cmd::Import(a) => crate::import::import(&store, a, json, lang)?,
         Cmd::Duplicates { dismissed } => {

@@ -358,6 +358,7 @@ pub(crate) fn write_kind(
                 ])
             })
         }
+        Kind::Reports => crate::reports::write(store, &ctx.title_place, filter, sink),
         Kind::Feedback => crate::feedback::write(store, ctx.full, &ctx.title_place, filter, sink),
     }
 }

@@ -1,6 +1,7 @@
 //! gridbook-export: the township's files out of gridbook — the 一户一档 ledger (a row per person with
 //! the household's columns, as the township's ledger sheets have them), isolation cases, their
-//! follow-up register (a row per check), checkpoint real-name registers and coverage, as .xlsx (one
+//! follow-up register (a row per check), checkpoint real-name registers, daily reports over a
+//! date range and coverage, as .xlsx (one
 //! sheet, a title row, a frozen header, dates as dates, ID numbers and phones as text) or CSV
 //! (UTF-8 with a BOM, header line first).
 //!
@@ -8,13 +9,15 @@
 //! into the file: nothing here decides a rule of its own. ID numbers are masked
 //! (`110101********3931`) unless full ones are asked for on a device that may write them
 //! (`Store::may_export_full_ids`). Every export is written to a temporary file that replaces the
-//! output only when complete, and is recorded in the store's local `exports_log`.
+//! output only when complete, and is recorded in the device's log of exports, which syncs to the
+//! township (`Store::record_export`).
 //!
 //! This crate must not depend on the sync engine, the relay, the CLI or tauri.
 
 mod error;
 mod feedback;
 mod kinds;
+mod reports;
 mod sink;
 
 use std::path::{Path, PathBuf};
@@ -36,20 +39,22 @@ pub enum Kind {
     Checks,
     /// Checkpoint real-name registers: a row per entry, by day.
     Entries,
+    /// Daily reports (日报告/零报告) over a date range: a row per report made.
+    Reports,
     /// Coverage: a row per household with its latest verification.
     Coverage,
-    // Daily reports (日报告) join here as `Reports` once the store has them.
     /// The feedback sheet of 核查 tasks: a row per person of the pushed lists.
     Feedback,
 }
 
 impl Kind {
     /// Every kind, in the order the CLI lists them.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Ledger,
         Kind::Cases,
         Kind::Checks,
         Kind::Entries,
+        Kind::Reports,
         Kind::Coverage,
         Kind::Feedback,
     ];
@@ -61,6 +66,7 @@ impl Kind {
             Kind::Cases => "cases",
             Kind::Checks => "checks",
             Kind::Entries => "entries",
+            Kind::Reports => "reports",
             Kind::Coverage => "coverage",
             Kind::Feedback => "feedback",
         }
@@ -126,9 +132,9 @@ pub struct Request {
     pub out: PathBuf,
     /// Only this village.
     pub village: Option<String>,
-    /// From this date (cases, checks, entries; coverage: the window starts here).
+    /// From this date (cases, checks, entries, reports; coverage: the window starts here).
     pub from: Option<NaiveDate>,
-    /// Up to this date, included (cases, checks, entries).
+    /// Up to this date, included (cases, checks, entries, reports).
     pub to: Option<NaiveDate>,
     /// Full ID numbers instead of masked ones.
     pub full_ids: bool,
@@ -147,7 +153,10 @@ pub struct Outcome {
 
 /// Checks everything about `req` that can be checked before reading or writing anything.
 pub fn validate(req: &Request) -> Result<(), ExportError> {
-    let takes_range = matches!(req.kind, Kind::Cases | Kind::Checks | Kind::Entries);
+    let takes_range = matches!(
+        req.kind,
+        Kind::Cases | Kind::Checks | Kind::Entries | Kind::Reports
+    );
     if req.kind == Kind::Feedback && (req.from.is_some() || req.to.is_some()) {
         return Err(ExportError::invalid(
             "核查反馈表列出全部名单人员，不按日期导出：请去掉 --from/--to",
@@ -231,6 +240,7 @@ pub fn export(store: &Store, req: &Request) -> Result<Outcome, ExportError> {
         id: String::new(),
         at: String::new(),
         device: String::new(),
+        device_id: None,
         kind: req.kind.code().to_owned(),
         format: req.format.code().to_owned(),
         village_id: req.village.clone(),

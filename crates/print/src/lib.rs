@@ -4,7 +4,8 @@
 //!
 //! The data comes from the store (`Store::case_paper`): the status the case screen shows,
 //! the certificate data stored at release. A certificate is refused for a case that is not
-//! released. Each printout is recorded in the store's local `exports_log`.
+//! released. Each printout is recorded in the device's log of exports (`Store::record_export`),
+//! which syncs to the township.
 //!
 //! This crate must not depend on the sync engine, the relay, the CLI or tauri.
 
@@ -79,6 +80,7 @@ pub fn print_to_file(
         id: String::new(),
         at: String::new(),
         device: String::new(),
+        device_id: None,
         kind: paper.code().to_owned(),
         format: "pdf".to_owned(),
         village_id: None,

@@ -2,15 +2,17 @@
 //! ([`gridbook_store::rights`], which devices also apply to their own writes) for the device's
 //! role and scope.
 
-use gridbook_store::rights::{right, Right};
+use gridbook_store::rights::{device_right, Right};
 use gridbook_sync::Access;
 
 use crate::devices::Device;
 
 /// The rights of `device` on document `doc` of township `township`. A malformed id is no
-/// document at all: nobody may read or write it.
+/// document at all: nobody may read or write it. A device's log of exports is written by
+/// that device only (the one whose token sent the change).
 pub fn access(device: &Device, township: &str, doc: &str) -> Access {
-    match right(&device.role, device.village(), Some(township), doc) {
+    let (role, village) = (&device.role, device.village());
+    match device_right(&device.device_id, role, village, Some(township), doc) {
         Right::None => Access::None,
         Right::Read => Access::Read,
         Right::Write => Access::ReadWrite,
@@ -29,6 +31,19 @@ mod tests {
             scope: scope.into(),
             revoked: false,
         }
+    }
+
+    #[test]
+    fn a_device_writes_its_own_log_of_exports_and_the_township_reads_all() {
+        let w = dev("grid-worker", "village:A");
+        assert_eq!(access(&w, "T", "exports:A:d"), Access::ReadWrite);
+        assert_eq!(access(&w, "T", "exports:A:other"), Access::None);
+        assert_eq!(access(&w, "T", "exports:B:d"), Access::None);
+        assert_eq!(access(&w, "T", "exports:T:d"), Access::None);
+        let t = dev("township", "township");
+        assert_eq!(access(&t, "T", "exports:A:other"), Access::Read);
+        assert_eq!(access(&t, "T", "exports:T:d"), Access::ReadWrite);
+        assert_eq!(access(&t, "T", "exports:T:other"), Access::Read);
     }
 
     #[test]

@@ -53,6 +53,8 @@ impl Selection {
                     DocKind::Reports => Some("2000-01"),
                     _ => None,
                 },
+                // A log of exports: the device's own (the one log a village device reads).
+                device: (kind == DocKind::Exports).then_some(device.device_id.as_str()),
             }
             .to_string()
         };
@@ -264,13 +266,16 @@ mod tests {
         assert_eq!((t.village, t.kinds.len()), (None, DocKind::ALL.len()));
         let v = Selection::of(&dev("volunteer", "village:A"), "T");
         assert_eq!(v.village.as_deref(), Some("A"));
-        assert_eq!(v.kinds, ["grid", "ledger", "gate", "entries", "control"]);
+        assert_eq!(
+            v.kinds,
+            ["grid", "ledger", "gate", "entries", "control", "exports"]
+        );
         assert_eq!(v.across, ["control"]);
         assert!(v.selects("control", Some("B")) && !v.selects("gate", Some("B")));
         let w = Selection::of(&dev("grid-worker", "village:A"), "T");
         assert_eq!(w.across, ["control"]);
         let d = Selection::of(&dev("doctor", "village:A"), "T");
-        assert_eq!(d.kinds, ["grid", "ledger", "care", "control"]);
+        assert_eq!(d.kinds, ["grid", "ledger", "care", "control", "exports"]);
         assert!(d.across.is_empty() && !d.selects("control", Some("B")));
         assert!(d.selects("care", Some("A")) && d.selects("grid", None));
         assert!(!d.selects("care", Some("B")) && !d.selects("gate", Some("A")));

@@ -51,6 +51,7 @@ pub use engine::reindex::ReindexReport;
 pub use engine::sync_support::{assume_peer_has, next_message, Received, TouchCheck};
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
+pub use grid::names::Named;
 pub use grid::township::TownshipInfo;
 pub use grid::villages::{group_number, GroupRow, VillageRow};
 pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
@@ -71,8 +72,9 @@ pub use tasks::import::{
     MAX_ROWS as MAX_LIST_ROWS,
 };
 pub use tasks::read::{TaskFilter, TaskRow};
+pub use township::export_log::ExportRecord;
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
-pub use township::export_rows::{CaseLine, ExportFilter, ExportRecord, LedgerLine};
+pub use township::export_rows::{CaseLine, ExportFilter, LedgerLine};
 pub use township::overview::{Overview, OverviewVillage};
 pub use township::papers::{CasePaper, TeamMember};
 

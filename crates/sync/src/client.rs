@@ -250,6 +250,20 @@ pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Re
     // (it replaces the village of an earlier enrollment).
     store.set_setting("role", &hello.role)?;
     store.set_setting("village_id", hello.village_id.as_deref().unwrap_or(""))?;
+    // Its id at the relay names its log of exports (`exports:<home>:<device>`); an id that
+    // could not be one (checked like anything a relay says) leaves the log on the device.
+    let plausible = !hello.device_id.is_empty()
+        && hello.device_id.len() <= 64
+        && hello
+            .device_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let device = if plausible {
+        hello.device_id.as_str()
+    } else {
+        ""
+    };
+    store.set_setting(gridbook_store::rights::DEVICE_ID, device)?;
     Ok(hello)
 }
 

@@ -3,6 +3,7 @@ import isolation from './isolation.en';
 import checkpoint from './checkpoint.en';
 import duplicates from './duplicates.en';
 import devices from './devices.en';
+import grid from './grid.en';
 import files from './files.en';
 import reports from './reports.en';
 import tasks from './tasks.en';
@@ -306,6 +307,7 @@ const en: typeof zh = {
   lock,
   refused,
   devices,
+  grid,
   duplicates,
   files,
   tasks,

@@ -3,6 +3,7 @@ import isolation from './isolation.zh-CN';
 import checkpoint from './checkpoint.zh-CN';
 import duplicates from './duplicates.zh-CN';
 import devices from './devices.zh-CN';
+import grid from './grid.zh-CN';
 import files from './files.zh-CN';
 import reports from './reports.zh-CN';
 import tasks from './tasks.zh-CN';
@@ -304,6 +305,7 @@ export default {
   lock,
   refused,
   devices,
+  grid,
   duplicates,
   files,
   tasks,

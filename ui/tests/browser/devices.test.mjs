@@ -136,6 +136,105 @@ for (const viewport of VIEWPORTS) {
       });
     });
 
+    test('the township adds and renames villages and groups; a name in use is refused in place', async () => {
+      await withApp(server, { viewport, hash: '#/devices', fake: TOWNSHIP }, async (page, { shot }) => {
+        const grid = page.locator('[data-test="grid-names"]');
+        const village = (name) => grid.locator('[data-test="grid-village"]').filter({ has: page.locator('[data-test="grid-village-name"]', { hasText: new RegExp(`^${name}$`) }) });
+        await village('红星村').waitFor();
+        const form = page.locator('[data-test="grid-form"]');
+        const nameInput = form.locator('[data-test="grid-name"] input');
+        const fieldError = form.locator('.van-field__error-message');
+        await shot('grid-names');
+
+        // Another village's name: refused under the field, nothing renamed.
+        await village('新华村').locator('[data-test="village-rename"]').click();
+        assert.equal(await nameInput.inputValue(), '新华村');
+        await nameInput.fill(' 红星村 ');
+        await form.locator('[data-test="grid-save"]').click();
+        await fieldError.filter({ hasText: '本镇已有名为“红星村”的村（社区）' }).waitFor();
+        await shot('grid-rename-refused');
+        assert.equal(await village('新华村').count(), 1);
+
+        // An empty name never reaches the backend.
+        await nameInput.fill('  ');
+        const before = (await callsOf(page, 'village_rename')).length;
+        await form.locator('[data-test="grid-save"]').click();
+        await fieldError.filter({ hasText: '请填写' }).waitFor();
+        assert.equal((await callsOf(page, 'village_rename')).length, before);
+
+        // A rename keeps the id: the device of 红星村 now shows the new name.
+        await page.locator('.van-popup__close-icon:visible').click();
+        await form.waitFor({ state: 'hidden' });
+        const hongxing = village('红星村');
+        const id = await hongxing.getAttribute('data-village');
+        await hongxing.locator('[data-test="village-rename"]').click();
+        await nameInput.fill('红星社区');
+        await form.locator('[data-test="grid-save"]').click();
+        await expectToast(page, '已保存，将同步到各设备');
+        await form.waitFor({ state: 'hidden' });
+        assert.equal(await village('红星社区').getAttribute('data-village'), id);
+        assert.deepEqual((await callsOf(page, 'village_rename')).at(-1).args, { id, name: '红星社区' });
+        await page.locator('[data-test="device-row"]', { hasText: '红星村-王网格员手机' }).filter({ hasText: '网格员 · 红星社区' }).waitFor();
+
+        // Groups: a group name the village has is refused; a new one is added; one renamed.
+        const xinhua = village('新华村');
+        await xinhua.locator('[data-test="group-add"]').click();
+        await nameInput.fill('2组');
+        await form.locator('[data-test="grid-save"]').click();
+        await fieldError.filter({ hasText: '该村（社区）已有名为“2组”的组' }).waitFor();
+        await nameInput.fill('6组');
+        await form.locator('[data-test="grid-save"]').click();
+        await form.waitFor({ state: 'hidden' });
+        await xinhua.locator('[data-test="grid-group"]', { hasText: '6组' }).waitFor();
+        const first = xinhua.locator('[data-test="grid-group"]').first();
+        const groupId = await first.getAttribute('data-group');
+        await first.click();
+        assert.equal(await nameInput.inputValue(), '1组');
+        await nameInput.fill('一组');
+        await form.locator('[data-test="grid-save"]').click();
+        await form.waitFor({ state: 'hidden' });
+        await xinhua.locator(`[data-group="${groupId}"]`, { hasText: '一组' }).waitFor();
+        assert.deepEqual((await callsOf(page, 'group_rename')).at(-1).args, { id: groupId, name: '一组' });
+
+        // A new village.
+        await grid.locator('[data-test="village-add"]').click();
+        await nameInput.fill('桂花村');
+        await form.locator('[data-test="grid-save"]').click();
+        await village('桂花村').waitFor();
+        await shot('grid-names-renamed');
+      });
+    });
+
+    test('the township sees every device\'s exports and printouts, its own new export on top', async () => {
+      await withApp(server, { viewport, fake: TOWNSHIP }, async (page, { shot }) => {
+        // A daily-reports export over a range from the overview.
+        await page.locator('[data-test="overview"]').waitFor();
+        await page.locator('[data-test="export"]').click();
+        const sheet = page.locator('[data-test="export-sheet"]');
+        await sheet.locator('[data-test="export-kind"] [data-kind="reports"]').click();
+        await sheet.locator('[data-field="export-to"]').waitFor();
+        await sheet.locator('[data-test="export-go"]').click();
+        await expectToast(page, /^已导出 /);
+        const form = (await callsOf(page, 'export_file')).at(-1).args.form;
+        assert.equal(form.kind, 'reports');
+        assert.match(form.out, /日报告汇总.*\.xlsx$/);
+
+        await page.evaluate(() => (location.hash = '#/devices'));
+        const rows = page.locator('[data-test="export-log-row"]');
+        await rows.nth(1).waitFor();
+        // Newest first: this device's export, then the grid worker's synced one, named as the
+        // relay's registry names the device (not as the entry names itself).
+        assert.match(await rows.nth(0).innerText(), /日报告汇总[\s\S]*XLSX/);
+        const worker = await rows.nth(1).innerText();
+        assert.match(worker, /一户一档台账/);
+        assert.match(worker, /红星村-王网格员手机/);
+        assert.match(worker, /1320 行/);
+        assert.doesNotMatch(worker, /王网格员 ·/);
+        await page.locator('[data-test="export-log"]').scrollIntoViewIfNeeded();
+        await shot('export-log');
+      });
+    });
+
     test('a grid worker device cannot manage devices', async () => {
       await withApp(server, { viewport, hash: '#/devices' }, async (page, { shot }) => {
         await page.locator('[data-test="devices-problem"]', { hasText: '只有镇街设备可以管理设备' }).waitFor();

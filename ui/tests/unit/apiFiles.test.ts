@@ -23,6 +23,20 @@ describe('api: devices, enrollment codes, files', () => {
     expect(invoke).toHaveBeenLastCalledWith('device_revoke', { deviceId: 'd1' });
   });
 
+  it('adds and renames villages and groups, and reads the log of exports', async () => {
+    invoke.mockResolvedValue(null);
+    await api.villageAdd('桂花村');
+    expect(invoke).toHaveBeenLastCalledWith('village_add', { name: '桂花村' });
+    await api.villageRename('v1', '红星社区');
+    expect(invoke).toHaveBeenLastCalledWith('village_rename', { id: 'v1', name: '红星社区' });
+    await api.groupAdd('v1', '6组');
+    expect(invoke).toHaveBeenLastCalledWith('group_add', { villageId: 'v1', name: '6组' });
+    await api.groupRename('g1', '一组');
+    expect(invoke).toHaveBeenLastCalledWith('group_rename', { id: 'g1', name: '一组' });
+    await api.exportsLog(100);
+    expect(invoke).toHaveBeenLastCalledWith('exports_log', { limit: 100 });
+  });
+
   it('asks the dialog plugin for a path, then writes the file', async () => {
     save.mockResolvedValueOnce('/home/u/台账.xlsx');
     expect(await api.saveDialog('台账.xlsx', 'Excel', ['xlsx'])).toBe('/home/u/台账.xlsx');

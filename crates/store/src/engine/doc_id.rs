@@ -3,7 +3,8 @@
 //! An id names the document's kind, its owner (the township for the grid, a village for the
 //! rest) and, for documents cut by time, the bucket: `grid:<township>`, `ledger:<village>`,
 //! `care:<village>`, `gate:<village>`, `entries:<village>:<checkpoint>:<YYYY-MM-DD>` and
-//! `reports:<village>:<YYYY-MM>`, `tasks:<village>`, `answers:<village>` and `control:<village>`. Every device derives the same id offline, and the relay reads
+//! `reports:<village>:<YYYY-MM>`, `tasks:<village>`, `answers:<village>`, `control:<village>`
+//! and `exports:<home>:<device>`. Every device derives the same id offline, and the relay reads
 //! the scope from the id alone. The prefixes are data stored on every device and relay: the
 //! isolation documents keep `care` and the checkpoints documents `gate`.
 //!
@@ -16,6 +17,12 @@
 //! grid workers write their answers into `answers:<village>`. The rows of a pushed list that
 //! matched no village sit in `tasks:<township>` (and their answers in `answers:<township>`):
 //! no village device's scope ever names the township's id, so only the township sees them.
+//!
+//! The log of exports and printouts (who exported or printed what, when) is one document per
+//! device, `exports:<home>:<device>`: home is the device's village (the township's id for a
+//! township device), device its id at the relay. Only that device writes it (the relay knows
+//! which device sends a change), so nobody can write into another device's log; the township
+//! reads them all.
 
 use std::fmt;
 
@@ -46,11 +53,13 @@ pub enum DocKind {
     /// case with a keyed hash of the ID number and the dates, no name or address; read by
     /// the checkpoints of every village of the township.
     Control,
+    /// One device's log of its exports and printouts, read by the township.
+    Exports,
 }
 
 impl DocKind {
     /// Every kind, in the order documents are listed.
-    pub const ALL: [DocKind; 9] = [
+    pub const ALL: [DocKind; 10] = [
         DocKind::Grid,
         DocKind::Ledger,
         DocKind::Isolation,
@@ -60,6 +69,7 @@ impl DocKind {
         DocKind::Tasks,
         DocKind::Answers,
         DocKind::Control,
+        DocKind::Exports,
     ];
 
     /// Stable name used in document ids: data on every device and relay, never renamed.
@@ -74,6 +84,7 @@ impl DocKind {
             DocKind::Tasks => "tasks",
             DocKind::Answers => "answers",
             DocKind::Control => "control",
+            DocKind::Exports => "exports",
         }
     }
 
@@ -101,6 +112,7 @@ impl DocKind {
             DocKind::Tasks => &["task"],
             DocKind::Answers => &["answer"],
             DocKind::Control => &["control"],
+            DocKind::Exports => &["export"],
         }
     }
 }
@@ -119,6 +131,8 @@ pub struct DocId<'a> {
     /// The day (`YYYY-MM-DD`) of an entries document, or the month (`YYYY-MM`) of a reports
     /// document or of a group of entries documents.
     pub bucket: Option<&'a str>,
+    /// The device whose log an exports document is.
+    pub device: Option<&'a str>,
 }
 
 impl<'a> DocId<'a> {
@@ -128,6 +142,10 @@ impl<'a> DocId<'a> {
         let kind = DocKind::from_name(prefix)?;
         let mut parts = rest.split(':');
         let owner = parts.next().filter(|p| is_part(p))?;
+        let device = match kind {
+            DocKind::Exports => Some(parts.next().filter(|p| is_part(p))?),
+            _ => None,
+        };
         let (checkpoint, bucket) = match kind {
             DocKind::Entries => match parts.next()? {
                 "*" => (None, Some(parts.next().filter(|m| is_month(m))?)),
@@ -144,6 +162,7 @@ impl<'a> DocId<'a> {
             owner,
             checkpoint,
             bucket,
+            device,
         })
     }
 
@@ -161,6 +180,9 @@ impl<'a> DocId<'a> {
 impl fmt::Display for DocId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.kind.name(), self.owner)?;
+        if let Some(device) = self.device {
+            write!(f, ":{device}")?;
+        }
         match (self.kind, self.checkpoint) {
             (_, Some(checkpoint)) => write!(f, ":{checkpoint}")?,
             (DocKind::Entries, None) => write!(f, ":*")?,
@@ -211,6 +233,12 @@ pub fn reports_doc_id(village: &str, date: NaiveDate) -> String {
     format!("{}:{village}:{}", DocKind::Reports.name(), month_of(date))
 }
 
+/// Document id of the log of exports and printouts of `device`, whose home is `home` (its
+/// village, or the township for a township device).
+pub fn exports_doc_id(home: &str, device: &str) -> String {
+    format!("{}:{home}:{device}", DocKind::Exports.name())
+}
+
 /// The village a document belongs to, from its id (`None` for the grid and malformed ids).
 pub fn village_of(id: &str) -> Option<&str> {
     DocId::parse(id)?.village()
@@ -233,6 +261,7 @@ mod tests {
             doc_id(DocKind::Tasks, "A"),
             doc_id(DocKind::Answers, "A"),
             doc_id(DocKind::Control, "A"),
+            exports_doc_id("A", "D"),
         ];
         for (id, kind) in ids.iter().zip(DocKind::ALL) {
             let parsed = DocId::parse(id).unwrap();
@@ -246,6 +275,8 @@ mod tests {
         assert_eq!(ids[5], "reports:A:2022-11");
         assert_eq!((ids[6].as_str(), ids[7].as_str()), ("tasks:A", "answers:A"));
         assert_eq!(ids[8], "control:A");
+        assert_eq!(ids[9], "exports:A:D");
+        assert_eq!(DocId::parse(&ids[9]).unwrap().device, Some("D"));
         assert_eq!(village_of(&ids[8]), Some("A"));
         assert_eq!(village_of(&ids[4]), Some("A"));
         let group = DocId::parse("entries:A:*:2022-11").unwrap();
@@ -279,6 +310,10 @@ mod tests {
             "answers:",
             "control:A:B",
             "control:",
+            "exports:A",
+            "exports:A:",
+            "exports:A:D:x",
+            "exports:A:*",
         ] {
             assert_eq!(DocId::parse(bad), None, "{bad}");
         }

@@ -11,6 +11,9 @@ use crate::engine::doc_id::{DocId, DocKind};
 use crate::error::{Result, StoreError};
 use crate::{get_setting, Store};
 
+/// The setting that keeps this device's id at its relay (from enrollment).
+pub const DEVICE_ID: &str = "device_id";
+
 /// What a device may do with one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Right {
@@ -23,12 +26,30 @@ pub enum Right {
 }
 
 /// The right of a device of role `role`, serving village `village` (`None`: the whole
-/// township), on document `doc` of township `township` (`None`: not known yet).
+/// township), on document `doc` of township `township` (`None`: not known yet), when the
+/// device itself is not known: it may then write no device's log of exports (see
+/// [`device_right`]).
 pub fn right(role: &str, village: Option<&str>, township: Option<&str>, doc: &str) -> Right {
+    device_right("", role, village, township, doc)
+}
+
+/// The right of device `device` (its id at the relay) of role `role`, serving village
+/// `village`, on document `doc` of township `township`: [`right`], and for a log of exports
+/// and printouts (`exports:<home>:<device>`) the rule of [`exports_right`].
+pub fn device_right(
+    device: &str,
+    role: &str,
+    village: Option<&str>,
+    township: Option<&str>,
+    doc: &str,
+) -> Right {
     // A malformed id is no document at all: nobody may read or write it.
     let Some(id) = DocId::parse(doc) else {
         return Right::None;
     };
+    if id.kind == DocKind::Exports {
+        return exports_right(device, role, village, township, &id);
+    }
     let whole_township = role == "township";
     if id.kind == DocKind::Grid {
         if township.is_some_and(|t| t != id.owner) {
@@ -81,6 +102,32 @@ fn control_right(role: &str, own: Option<&str>, village: Option<&str>) -> Right 
     }
 }
 
+/// A device's log of exports and printouts: only the device itself writes it, at its own
+/// home (its village; the township's id for a township device); the township reads every
+/// log; nobody else reads another device's. So a hostile device can neither write an entry
+/// in another device's name nor alter another device's log.
+fn exports_right(
+    device: &str,
+    role: &str,
+    village: Option<&str>,
+    township: Option<&str>,
+    id: &DocId<'_>,
+) -> Right {
+    let home = if role == "township" {
+        township
+    } else {
+        village
+    };
+    let own = !device.is_empty() && id.device == Some(device) && home == Some(id.owner);
+    if own {
+        Right::Write
+    } else if role == "township" {
+        Right::Read
+    } else {
+        Right::None
+    }
+}
+
 /// The role and village this store was given by its relay, if any.
 fn role_and_village(conn: &Connection) -> Result<Option<(String, Option<String>)>> {
     let Some(role) = get_setting(conn, "role")?.filter(|r| !r.is_empty()) else {
@@ -97,7 +144,8 @@ pub(crate) fn check_write(conn: &Connection, doc: &str) -> Result<()> {
         return Ok(());
     };
     let township = get_setting(conn, "township_id")?;
-    if right(&role, village.as_deref(), township.as_deref(), doc) == Right::Write {
+    let device = get_setting(conn, DEVICE_ID)?.unwrap_or_default();
+    if device_right(&device, &role, village.as_deref(), township.as_deref(), doc) == Right::Write {
         return Ok(());
     }
     Err(refusal(&role, village.as_deref(), doc))
@@ -126,6 +174,7 @@ pub fn kind_zh(kind: DocKind) -> &'static str {
         DocKind::Tasks => "核查任务",
         DocKind::Answers => "核查结果",
         DocKind::Control => "管控名单",
+        DocKind::Exports => "导出和打印记录",
     }
 }
 
@@ -177,6 +226,9 @@ impl Store {
             .filter(|k| {
                 let probe = match k {
                     DocKind::Grid => "grid:0".to_owned(),
+                    // A device's own log: written by every enrolled device; not a kind its
+                    // screens offer to edit.
+                    DocKind::Exports => return false,
                     DocKind::Entries => format!("entries:{v}:0:2000-01-01"),
                     DocKind::Reports => format!("reports:{v}:2000-01"),
                     _ => format!("{}:{v}", k.name()),
@@ -223,6 +275,45 @@ mod tests {
         assert_eq!(right("township", None, Some("T"), "grid:T"), Right::Write);
         assert_eq!(right("township", None, Some("T"), "grid:X"), Right::None);
         assert_eq!(right("township", None, Some("T"), "nonsense"), Right::None);
+    }
+
+    #[test]
+    fn a_device_writes_its_own_log_of_exports_only() {
+        let dev = |device, role, village, doc| device_right(device, role, village, Some("T"), doc);
+        assert_eq!(
+            dev("D", "grid-worker", Some("A"), "exports:A:D"),
+            Right::Write
+        );
+        assert_eq!(
+            dev("D", "volunteer", Some("A"), "exports:A:D"),
+            Right::Write
+        );
+        // Another device's log, its own log under another home, the township's own.
+        assert_eq!(
+            dev("D", "grid-worker", Some("A"), "exports:A:E"),
+            Right::None
+        );
+        assert_eq!(
+            dev("D", "grid-worker", Some("A"), "exports:B:D"),
+            Right::None
+        );
+        assert_eq!(
+            dev("D", "grid-worker", Some("A"), "exports:T:D"),
+            Right::None
+        );
+        assert_eq!(dev("", "grid-worker", Some("A"), "exports:A:"), Right::None);
+        // The township reads every log and writes its own, at the township's id.
+        assert_eq!(dev("S", "township", None, "exports:A:D"), Right::Read);
+        assert_eq!(dev("S", "township", None, "exports:T:S"), Right::Write);
+        assert_eq!(dev("S", "township", None, "exports:A:S"), Right::Read);
+        assert_eq!(
+            right("township", None, Some("T"), "exports:T:S"),
+            Right::Read
+        );
+        assert_eq!(
+            right("grid-worker", Some("A"), Some("T"), "exports:A:D"),
+            Right::None
+        );
     }
 
     #[test]

@@ -2,5 +2,6 @@
 //! other records it holds (isolation policies, checkpoint rules, report deadlines) are written
 //! by their features' folders.
 
+pub mod names;
 pub mod township;
 pub mod villages;

@@ -5,10 +5,7 @@ use uuid::Uuid;
 
 use crate::engine::doc_id::{doc_id, DocKind};
 use crate::engine::record::{create_record, record_obj};
-use crate::engine::text::parse_uuid;
-use crate::engine::value::Val;
-use crate::error::{Result, StoreError};
-use crate::ledger::households::err;
+use crate::error::Result;
 use crate::{get_setting, set_setting, Inner, Store};
 
 /// A village as listed.
@@ -69,67 +66,6 @@ impl Inner {
 }
 
 impl Store {
-    /// Adds a village to the township (creating the township on first use).
-    pub fn add_village(&self, name: &str) -> Result<String> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 40 {
-            return Err(err(
-                "name",
-                "length",
-                "村（社区）名称应为1–40个字".into(),
-                "village name must be 1–40 characters".into(),
-            ));
-        }
-        let mut g = self.lock();
-        let township = g.ensure_township(None, "本镇")?;
-        let id = Uuid::new_v4().to_string();
-        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
-        let Inner { conn, docs, .. } = &mut *g;
-        docs.write(
-            conn,
-            &doc_id(DocKind::Grid, &township),
-            None,
-            audit,
-            now_ms,
-            |w| {
-                create_record(w.tx, &id, "village", &[("name", name.into())])?;
-                w.touch(&id);
-                Ok(())
-            },
-        )?;
-        Ok(id)
-    }
-
-    /// Adds a group (组/网格) to a village.
-    pub fn add_group(&self, village_id: &str, name: &str) -> Result<String> {
-        let village_id = parse_uuid("village", village_id)?;
-        let mut g = self.lock();
-        if !g.village_exists(&village_id)? {
-            return Err(StoreError::not_found("village", village_id));
-        }
-        let township = g.ensure_township(None, "本镇")?;
-        let id = Uuid::new_v4().to_string();
-        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
-        let Inner { conn, docs, .. } = &mut *g;
-        docs.write(
-            conn,
-            &doc_id(DocKind::Grid, &township),
-            None,
-            audit,
-            now_ms,
-            |w| {
-                let f = [
-                    ("village_id", Val::from(village_id.as_str())),
-                    ("name", name.trim().into()),
-                ];
-                create_record(w.tx, &id, "group", &f)?;
-                w.touch(&id);
-                Ok(())
-            },
-        )?;
-        Ok(id)
-    }
-
     /// The township's name, once its grid document is on this device.
     pub fn township_name(&self) -> Result<Option<String>> {
         let mut g = self.lock();

@@ -3,12 +3,10 @@
 //! 400k-person ledger is never held in memory. Statuses come from the same functions the
 //! case screens use (`shown_status`, `case_facts`); nothing here decides a rule again.
 //!
-//! Also the local log of exports and printouts (`exports_log`), and who may see full ID
-//! numbers.
+//! Also who may see full ID numbers (the log of exports and printouts: `export_log`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
 
 use crate::error::{Result, StoreError};
 use crate::isolation::cases::parse_spec;
@@ -70,35 +68,6 @@ pub struct ExportFilter {
     pub from: Option<NaiveDate>,
     /// Up to this date, included.
     pub to: Option<NaiveDate>,
-}
-
-/// One export or printout, as recorded in `exports_log`.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportRecord {
-    /// Record id.
-    pub id: String,
-    /// Local time.
-    pub at: String,
-    /// The device that made it.
-    pub device: String,
-    /// ledger, cases, checks, entries, coverage, notice, certificate.
-    pub kind: String,
-    /// xlsx, csv or pdf.
-    pub format: String,
-    /// Village filter.
-    pub village_id: Option<String>,
-    /// Date range start.
-    pub date_from: Option<String>,
-    /// Date range end.
-    pub date_to: Option<String>,
-    /// The case of a printout.
-    pub subject: Option<String>,
-    /// Rows written (1 for a printout).
-    pub rows: u64,
-    /// Whether ID numbers were written in full.
-    pub full_ids: bool,
-    /// The file written.
-    pub path: String,
 }
 
 pub(crate) fn village_filter(v: Option<&str>) -> Result<Option<String>> {
@@ -240,61 +209,6 @@ impl Store {
                 }
             }
         }
-        Ok(rows)
-    }
-
-    /// Records an export or printout in the local log; returns its id.
-    pub fn record_export(&self, r: &ExportRecord) -> Result<String> {
-        let g = self.lock();
-        let id = uuid::Uuid::new_v4().to_string();
-        let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
-        g.conn.execute(
-            "INSERT INTO exports_log (id, at, device, kind, format, village_id, date_from,
-               date_to, subject, rows, full_ids, path)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                id,
-                at,
-                g.device,
-                r.kind,
-                r.format,
-                r.village_id,
-                r.date_from,
-                r.date_to,
-                r.subject,
-                r.rows as i64,
-                r.full_ids,
-                r.path
-            ],
-        )?;
-        Ok(id)
-    }
-
-    /// The latest `limit` exports and printouts of this device, newest first.
-    pub fn exports_log(&self, limit: usize) -> Result<Vec<ExportRecord>> {
-        let g = self.lock();
-        let mut st = g.conn.prepare(
-            "SELECT id, at, device, kind, format, village_id, date_from, date_to, subject, rows,
-               full_ids, path FROM exports_log ORDER BY at DESC, rowid DESC LIMIT ?1",
-        )?;
-        let rows = st
-            .query_map([limit.min(10_000) as i64], |r| {
-                Ok(ExportRecord {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    device: r.get(2)?,
-                    kind: r.get(3)?,
-                    format: r.get(4)?,
-                    village_id: r.get(5)?,
-                    date_from: r.get(6)?,
-                    date_to: r.get(7)?,
-                    subject: r.get(8)?,
-                    rows: r.get::<_, i64>(9)?.max(0) as u64,
-                    full_ids: r.get(10)?,
-                    path: r.get(11)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 }

@@ -1,0 +1,228 @@
+//! The log of exports and printouts (who exported or printed what, when): one `export`
+//! record per file, in the device's own document `exports:<home>:<device>` (see
+//! [`crate::engine::doc_id`]), so that it syncs to the township, which reads every device's log.
+//! Only the device itself may write its log (the store refuses any other on this device, the
+//! relay on every change it receives); the device an entry is shown for is the one its
+//! document names, never what an entry says about itself.
+//!
+//! A device enrolled by an older version does not know its id at the relay: its entries stay
+//! in the local table `exports_log` (as every entry did before), listed with the others.
+
+use automerge::{ReadDoc, ROOT};
+use rusqlite::params;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::engine::doc_id::{exports_doc_id, DocId, DocKind};
+use crate::engine::record::{create_record, read_record, RecordView};
+use crate::engine::rights::DEVICE_ID;
+use crate::engine::value::Val;
+use crate::error::Result;
+use crate::{get_setting, Inner, Store};
+
+/// Longest text kept in an entry (a file name, a device's name): entries stay small, and one
+/// from another device is cut to it when read.
+const MAX_TEXT: usize = 120;
+/// Most entries read from one device's log (newest kept): a hostile device's flood of entries
+/// cannot make the township's list unbounded.
+const MAX_PER_DEVICE: usize = 5_000;
+
+/// One export or printout, as the log lists it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExportRecord {
+    /// Record id.
+    pub id: String,
+    /// Local time.
+    pub at: String,
+    /// The name of the device that made it.
+    pub device: String,
+    /// The device's id at the relay (the document's; `None` for an entry of the local table).
+    pub device_id: Option<String>,
+    /// ledger, cases, checks, entries, reports, coverage, feedback, notice, certificate.
+    pub kind: String,
+    /// xlsx, csv or pdf.
+    pub format: String,
+    /// Village filter.
+    pub village_id: Option<String>,
+    /// Date range start.
+    pub date_from: Option<String>,
+    /// Date range end.
+    pub date_to: Option<String>,
+    /// The case of a printout.
+    pub subject: Option<String>,
+    /// Rows written (1 for a printout).
+    pub rows: u64,
+    /// Whether ID numbers were written in full.
+    pub full_ids: bool,
+    /// The file written: its name (the folder stays on the device that wrote it).
+    pub path: String,
+}
+
+/// `s` cut to [`MAX_TEXT`] characters.
+fn bounded(s: &str) -> String {
+    s.chars().take(MAX_TEXT).collect()
+}
+
+fn opt(rec: &RecordView, field: &str) -> Option<String> {
+    rec.str(field).map(|s| bounded(&s))
+}
+
+impl Inner {
+    /// Where this device's log lives: (home, device id), or `None` when it must stay local
+    /// (enrolled without knowing its id at the relay, or a village device without a village).
+    fn exports_home(&mut self) -> Result<Option<(String, String)>> {
+        let role = get_setting(&self.conn, "role")?.filter(|r| !r.is_empty());
+        let Some(role) = role else {
+            // Never enrolled: the township's own store (or a relay's); its actor names it.
+            let township = self.ensure_township(None, "本镇")?;
+            return Ok(Some((township, self.docs.actor().to_hex_string())));
+        };
+        let Some(device) = get_setting(&self.conn, DEVICE_ID)?.filter(|d| !d.is_empty()) else {
+            return Ok(None);
+        };
+        let home = if role == "township" {
+            self.township()?
+        } else {
+            get_setting(&self.conn, "village_id")?
+        };
+        Ok(home.filter(|h| !h.is_empty()).map(|h| (h, device)))
+    }
+}
+
+impl Store {
+    /// Records an export or printout in this device's log (it syncs to the township); returns
+    /// its id.
+    pub fn record_export(&self, r: &ExportRecord) -> Result<String> {
+        let mut g = self.lock();
+        let id = Uuid::new_v4().to_string();
+        let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let file = std::path::Path::new(&r.path)
+            .file_name()
+            .map_or_else(|| r.path.clone(), |n| n.to_string_lossy().into_owned());
+        let Some((home, device)) = g.exports_home()? else {
+            g.conn.execute(
+                "INSERT INTO exports_log (id, at, device, kind, format, village_id, date_from,
+                   date_to, subject, rows, full_ids, path)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    id,
+                    at,
+                    g.device,
+                    r.kind,
+                    r.format,
+                    r.village_id,
+                    r.date_from,
+                    r.date_to,
+                    r.subject,
+                    r.rows as i64,
+                    r.full_ids,
+                    bounded(&file)
+                ],
+            )?;
+            return Ok(id);
+        };
+        let fields = [
+            ("at", Val::from(at.as_str())),
+            ("device_name", Val::from(bounded(&g.device).as_str())),
+            ("kind", Val::from(bounded(&r.kind).as_str())),
+            ("format", Val::from(bounded(&r.format).as_str())),
+            (
+                "village_id",
+                r.village_id.as_deref().map_or(Val::Null, Val::from),
+            ),
+            (
+                "date_from",
+                r.date_from.as_deref().map_or(Val::Null, Val::from),
+            ),
+            ("date_to", r.date_to.as_deref().map_or(Val::Null, Val::from)),
+            ("subject", r.subject.as_deref().map_or(Val::Null, Val::from)),
+            ("rows", Val::Int(i64::try_from(r.rows).unwrap_or(i64::MAX))),
+            ("full_ids", Val::Bool(r.full_ids)),
+            ("file", Val::from(bounded(&file).as_str())),
+        ];
+        let (now_ms, audit) = (g.now_ms(), g.audit("create"));
+        let doc = exports_doc_id(&home, &device);
+        let Inner { conn, docs, .. } = &mut *g;
+        docs.write(conn, &doc, Some(home.as_str()), audit, now_ms, |w| {
+            create_record(w.tx, &id, "export", &fields)?;
+            w.touch(&id);
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    /// The latest `limit` exports and printouts this device knows of, newest first: its own,
+    /// and on a township device every device's that synced.
+    pub fn exports_log(&self, limit: usize) -> Result<Vec<ExportRecord>> {
+        let limit = limit.min(10_000);
+        let mut g = self.lock();
+        let ids: Vec<String> = g
+            .conn
+            .prepare("SELECT id FROM documents WHERE kind = ?1")?
+            .query_map([DocKind::Exports.name()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for doc_id in ids {
+            let Some(device) = DocId::parse(&doc_id).and_then(|d| d.device.map(str::to_owned))
+            else {
+                continue;
+            };
+            let Inner { conn, docs, .. } = &mut *g;
+            let doc: &automerge::Automerge = docs.get(conn, &doc_id)?;
+            let mut mine = Vec::new();
+            for key in doc.keys(ROOT) {
+                let Some(rec) = read_record(doc, &key)? else {
+                    continue;
+                };
+                if rec.kind() != Some("export") {
+                    continue;
+                }
+                mine.push(ExportRecord {
+                    id: bounded(&key),
+                    at: opt(&rec, "at").unwrap_or_default(),
+                    device: opt(&rec, "device_name").unwrap_or_default(),
+                    device_id: Some(device.clone()),
+                    kind: opt(&rec, "kind").unwrap_or_default(),
+                    format: opt(&rec, "format").unwrap_or_default(),
+                    village_id: opt(&rec, "village_id"),
+                    date_from: opt(&rec, "date_from"),
+                    date_to: opt(&rec, "date_to"),
+                    subject: opt(&rec, "subject"),
+                    rows: rec.get("rows").as_i64().unwrap_or(0).max(0) as u64,
+                    full_ids: rec.get("full_ids").is_true(),
+                    path: opt(&rec, "file").unwrap_or_default(),
+                });
+            }
+            mine.sort_by(|a, b| b.at.cmp(&a.at));
+            mine.truncate(MAX_PER_DEVICE.min(limit));
+            out.extend(mine);
+        }
+        let mut st = g.conn.prepare(
+            "SELECT id, at, device, kind, format, village_id, date_from, date_to, subject, rows,
+               full_ids, path FROM exports_log ORDER BY at DESC, rowid DESC LIMIT ?1",
+        )?;
+        let local = st
+            .query_map([limit as i64], |r| {
+                Ok(ExportRecord {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    device: r.get(2)?,
+                    device_id: None,
+                    kind: r.get(3)?,
+                    format: r.get(4)?,
+                    village_id: r.get(5)?,
+                    date_from: r.get(6)?,
+                    date_to: r.get(7)?,
+                    subject: r.get(8)?,
+                    rows: r.get::<_, i64>(9)?.max(0) as u64,
+                    full_ids: r.get(10)?,
+                    path: r.get(11)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.extend(local);
+        out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(limit);
+        Ok(out)
+    }
+}
