@@ -186,10 +186,12 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
     // The day's list shows both, in order.
     app.tap("[data-test=\"by-day\"]");
     app.wait_text("[data-test=\"day-total\"]", "共2人次");
-    let day = app
-        .text(&app.wait("[data-test=\"day-text\"]"))
-        .trim()
-        .to_owned();
+    // The day as the screen writes it (2026年12月6日), as the command line takes it.
+    let shown = app.text(&app.wait("[data-test=\"day-text\"]"));
+    let day = chrono::NaiveDate::parse_from_str(shown.trim(), "%Y年%m月%d日")
+        .unwrap_or_else(|e| panic!("the day shown, {shown:?}: {e}"))
+        .format("%Y-%m-%d")
+        .to_string();
     let rows: Vec<String> = app
         .all("[data-test=\"day-entries\"] [data-test=\"entry-row\"]")
         .iter()

@@ -409,11 +409,17 @@ impl Net {
                 // Only township staff write the grid.
                 if self.devices[d].scope == Scope::Township {
                     let v = self.villages[village % self.villages.len()].clone();
-                    let g = self.devices[d]
+                    // A name the village already has (as this device knows it) is refused.
+                    match self.devices[d]
                         .store
                         .add_group(&v, &format!("{}组", pick % 9 + 1))
-                        .expect("add group");
-                    self.devices[d].created.insert(g);
+                    {
+                        Ok(g) => {
+                            self.devices[d].created.insert(g);
+                        }
+                        Err(gridbook_store::StoreError::Invalid(f)) if f.reason == "duplicate" => {}
+                        Err(e) => panic!("add group: {e}"),
+                    }
                 }
             }
             Step::Offline { dev, steps } => self.devices[dev % n].offline = steps,
