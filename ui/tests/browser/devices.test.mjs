@@ -224,7 +224,7 @@ for (const viewport of VIEWPORTS) {
         await rows.nth(1).waitFor();
         // Newest first: this device's export, then the grid worker's synced one, named as the
         // relay's registry names the device (not as the entry names itself).
-        assert.match(await rows.nth(0).innerText(), /日报告汇总[\s\S]*XLSX/);
+        assert.match(await rows.nth(0).innerText(), /日报告汇总[\s\S]*Excel/);
         const worker = await rows.nth(1).innerText();
         assert.match(worker, /一户一档台账/);
         assert.match(worker, /红星村-王网格员手机/);
