@@ -377,3 +377,48 @@ fn a_case_followed_every_day_releases_without_a_reason() {
     assert!(array(&cert["missed_days"]).is_empty(), "{cert}");
     assert_eq!(cert["reason"], Value::Null, "{cert}");
 }
+
+/// A listed policy shows whether its release needs the final check: what the township set,
+/// or for a policy written without the setting, on exactly when a phase is home isolation
+/// (the editor's switch shows what applies).
+#[test]
+fn listed_policies_say_whether_release_needs_the_final_check() {
+    let d = Data::new();
+    let final_check = |d: &Data, name: &str| {
+        let list = d.json("policy list");
+        array(&list)
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no policy {name}: {list}"))["spec"]["release"]["final_check"]
+            .clone()
+    };
+    assert_eq!(final_check(&d, "居家隔离观察"), Value::Bool(true));
+    assert_eq!(final_check(&d, "中风险地区来返人员"), Value::Bool(false));
+    let file = d.path().join("policy.json");
+    let mut spec = serde_json::json!({
+        "id": "custom-site", "name": "集中观察", "name_en": "Observation at a site",
+        "phases": [{"kind": "centralized", "days": 7, "checks": true}],
+        "windows": [{"start": "08:00:00", "end": "10:00:00"}],
+        "test_days": [1, 7], "visit_days": [], "fever_tenths": 373,
+        "release": {"period_over": true, "tests_negative": true, "no_open_escalation": true}
+    });
+    std::fs::write(&file, spec.to_string()).unwrap();
+    let site = d.ok(&format!("policy add --file {}", file.display()));
+    assert_eq!(final_check(&d, "集中观察"), Value::Bool(false), "{site}");
+    spec["name"] = "居家观察".into();
+    spec["phases"] = serde_json::json!([{"kind": "home-isolation", "days": 7, "checks": true}]);
+    std::fs::write(&file, spec.to_string()).unwrap();
+    d.ok(&format!("policy add --file {}", file.display()));
+    assert_eq!(final_check(&d, "居家观察"), Value::Bool(true));
+    spec["name"] = "居家隔离（期满不体检）".into();
+    spec["release"]["final_check"] = false.into();
+    std::fs::write(&file, spec.to_string()).unwrap();
+    d.ok(&format!(
+        "policy set home-isolation --file {}",
+        file.display()
+    ));
+    assert_eq!(
+        final_check(&d, "居家隔离（期满不体检）"),
+        Value::Bool(false)
+    );
+}

@@ -2,7 +2,7 @@ import { onBeforeUnmount, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { codeLabel, type CodeGroup } from './logic/codes';
 import { errorText, fieldLabel, formatValue, type Names } from './logic/format';
-import { dayText, fullTime, relativeTime } from './logic/time';
+import { dayText, fullTime, relativeTime, shortTime } from './logic/time';
 
 const WIDE = '(min-width: 768px)';
 const wide = ref(typeof window !== 'undefined' && window.matchMedia ? window.matchMedia(WIDE).matches : false);
@@ -34,6 +34,8 @@ export function useText() {
     day: (s: string | null | undefined) => dayText(tt, s),
     /** A day and time as the language writes it (2026年12月5日 14:05). */
     when: (s: string | null | undefined) => fullTime(tt, s),
+    /** A time within the year, short (5月1日 10:00). */
+    short: (s: string | null | undefined) => shortTime(tt, s),
     role: (r: string) => (has(`settings.roles.${r}`) ? tt(`settings.roles.${r}`) : r),
     err: (e: unknown) => errorText(tt, locale.value, e),
   };

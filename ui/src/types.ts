@@ -388,7 +388,8 @@ export interface PolicySpec {
   test_days: number[];
   visit_days: number[];
   fever_tenths: number;
-  release: { period_over: boolean; tests_negative: boolean; no_open_escalation: boolean };
+  /** `final_check` is always set on listed policies (the backend fills in its default). */
+  release: { period_over: boolean; tests_negative: boolean; no_open_escalation: boolean; final_check?: boolean };
 }
 
 export interface PolicyRow {

@@ -39,7 +39,7 @@
     { id: 'medium-risk-arrival', name: '中风险地区来返人员', name_en: 'Arrival from a medium-risk area', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-monitoring', days: 7, checks: true }], test_days: [1, 7, 13] },
     { id: 'red-code', name: '健康码红码人员', name_en: 'Red health code', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-isolation', days: 7, checks: true }], test_days: [1, 7, 14] },
     { id: 'home-isolation', name: '居家隔离', name_en: 'Home isolation', phases: [{ kind: 'home-isolation', days: 14, checks: true }], test_days: [1, 4, 7, 14] },
-  ].map((p) => ({ ...p, windows: W, visit_days: [], fever_tenths: 373, release: R }));
+  ].map((p) => ({ ...p, windows: W, visit_days: [], fever_tenths: 373, release: { ...R, final_check: p.phases.some((ph) => ph.kind === 'home-isolation') } }));
   const SUMMARY = { centralized: '集中隔离', 'home-isolation': '居家隔离', 'home-monitoring': '居家健康监测', 'daily-monitoring': '日常健康监测' };
   const summary = (spec) => spec.phases.map((p) => `${SUMMARY[p.kind]}${p.days}天`).join('+');
 

@@ -57,6 +57,7 @@ const en: typeof zh = {
     yesterday: 'yesterday {time}',
     yesterdayDate: 'yesterday',
     day: '{iso}',
+    monthDay: '{md}',
     daysAgo: '{n} days ago',
     pickDate: 'Date',
     pickTime: 'Time',

@@ -152,6 +152,7 @@ const en: typeof zh = {
     periodOver: 'Period over',
     testsNegative: 'All tests negative',
     noOpenEscalation: 'No open escalation',
+    finalCheck: 'A normal final check on or after the last day',
     saved: 'Policy saved; it syncs to every device of the township',
     keepNote: 'Running cases keep the policy they started with',
     remove: 'Remove',

@@ -151,6 +151,7 @@ export default {
     periodOver: '管控期满',
     testsNegative: '核酸检测均为阴性',
     noOpenEscalation: '无未处置的异常',
+    finalCheck: '期满后体检/测温无异常',
     saved: '方案已保存，将同步到全镇设备',
     keepNote: '已在管控中的对象仍按开始时的方案执行',
     remove: '删除',

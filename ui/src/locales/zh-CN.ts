@@ -55,6 +55,7 @@ export default {
     yesterday: '昨天 {time}',
     yesterdayDate: '昨天',
     day: '{y}年{m}月{d}日',
+    monthDay: '{m}月{d}日',
     daysAgo: '{n} 天前',
     pickDate: '日期',
     pickTime: '时间',

@@ -89,20 +89,18 @@ export function defaultWindow(now: string): { from: string; to: string } {
   return { from: now.slice(0, 16), to: addMinutes(now.slice(0, 16), 24 * 60) };
 }
 
-/** "05-01 10:00" of a local time. */
-function monthDayTime(at: string): string {
-  return `${at.slice(5, 10)} ${at.slice(11, 16)}`;
+/** Writes a local time short, as the language does ("5月1日 10:00"): `useText().short`. */
+type Short = (at: string) => string;
+
+/** A window as shown: "5月1日 10:00–18:00" within a day, else "5月1日 10:00 – 5月2日 10:00". */
+export function windowLabel(short: Short, from: string, to: string): string {
+  if (from.slice(0, 10) === to.slice(0, 10)) return `${short(from)}–${to.slice(11, 16)}`;
+  return `${short(from)} – ${short(to)}`;
 }
 
-/** A window as shown: "05-01 10:00–18:00" within a day, else "05-01 10:00 – 05-02 10:00". */
-export function windowLabel(from: string, to: string): string {
-  if (from.slice(0, 10) === to.slice(0, 10)) return `${monthDayTime(from)}–${to.slice(11, 16)}`;
-  return `${monthDayTime(from)} – ${monthDayTime(to)}`;
-}
-
-/** A use of a pass as shown: "出 05-01 10:32". */
-export function useLabel(use: PassRow['uses'][number], dirLabel: (d: 'in' | 'out') => string): string {
-  return `${dirLabel(use.direction)} ${monthDayTime(use.at)}`;
+/** A use of a pass as shown: "出 5月1日 10:32". */
+export function useLabel(short: Short, use: PassRow['uses'][number], dirLabel: (d: 'in' | 'out') => string): string {
+  return `${dirLabel(use.direction)} ${short(use.at)}`;
 }
 
 /** Passes newest first by the start of their window (the backend's order, kept if it is not). */

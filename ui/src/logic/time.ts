@@ -31,7 +31,7 @@ export function ymd(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-type Translate = (key: string, named?: Record<string, unknown>) => string;
+export type Translate = (key: string, named?: Record<string, unknown>) => string;
 
 /** Short relative time for the sync bar and lists. */
 export function relativeTime(t: Translate, s: string | null | undefined, now: Date = new Date()): string {
@@ -56,6 +56,16 @@ export function dayText(t: Translate, s: string | null | undefined): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s ?? '');
   if (!m) return s ?? '';
   return t('time.day', { y: +m[1], m: +m[2], d: +m[3], iso: `${m[1]}-${m[2]}-${m[3]}` });
+}
+
+/**
+ * A local time ("YYYY-MM-DDTHH:MM…") within the year, short, as the language writes it:
+ * "5月1日 10:00" in Chinese, "05-01 10:00" in English; any other text as it is.
+ */
+export function shortTime(t: Translate, at: string | null | undefined): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(at ?? '');
+  if (!m) return at ?? '';
+  return `${t('time.monthDay', { m: +m[2], d: +m[3], md: `${m[2]}-${m[3]}` })} ${m[4]}:${m[5]}`;
 }
 
 /** Full local time for history entries: "2026年12月5日 14:05". */

@@ -180,11 +180,18 @@ for (const viewport of VIEWPORTS) {
         await pickDateTime(page, 'window-1-end', '17:45');
         assert.equal(await field(page, 'window-1-start').inputValue(), '15:30');
         assert.equal(await field(page, 'window-1-end').inputValue(), '17:45');
+        // Seed 001 releases home isolation after a normal final check: on for this policy,
+        // and the township can switch it off.
+        const finalCheck = page.locator('[data-test="policy-final-check"]');
+        assert.equal(await finalCheck.getAttribute('aria-checked'), 'true');
+        await finalCheck.click();
+        assert.equal(await finalCheck.getAttribute('aria-checked'), 'false');
         await shot('isolation-policy-edit');
         await page.locator('[data-test="policy-save"]').click();
         await page.locator('[data-test="policy-row"]', { hasText: '居家隔离（调整）' }).waitFor();
         const spec = (await callsOf(page, 'set_policy')).at(-1).args.policy;
         assert.deepEqual(spec.test_days, [1, 4, 7, 14]);
+        assert.equal(spec.release.final_check, false);
         assert.deepEqual(spec.windows, [
           { start: '08:00:00', end: '10:00:00' },
           { start: '15:30:00', end: '17:45:00' },

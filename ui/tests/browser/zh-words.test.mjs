@@ -1,6 +1,7 @@
 // The Chinese UI speaks Chinese: the main screens of the demo data, at phone size, show no
 // English word (a raw code such as "negative" or "home-isolation", a key, "null") and no date
-// written the ISO or US way (2026-12-05, 12/05/2026) where a Chinese date belongs.
+// written the ISO or US way (2026-12-05, 12/05/2026) where a Chinese date belongs; nor do the
+// sheets and dialogs opened from them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE, startServer, withApp } from './helpers.mjs';
@@ -36,13 +37,13 @@ async function visibleText(page) {
 
 /**
  * The English words and foreign dates in `text`. A word is a run of Latin letters (with - _ .)
- * of two letters or more; a token with a digit is a number, a plate or an id, and a web
- * address is an address, not words.
+ * of two letters or more; a token with a digit is a number, a plate or an id, a web
+ * address is an address and a file's extension (.xlsx) is its type, not words.
  */
 function foreign(text) {
   const out = [];
   for (const token of text.split(/[^A-Za-z0-9._:/@-]+/)) {
-    if (!token || /\d/.test(token) || token.includes('://')) continue;
+    if (!token || /\d/.test(token) || token.includes('://') || /^\.[a-z]+$/.test(token)) continue;
     const word = token.replace(/^[._:/@-]+|[._:/@-]+$/g, '');
     if ((word.match(/[A-Za-z]/g) ?? []).length >= 2 && !ALLOWED.has(word)) out.push(word);
   }
@@ -75,7 +76,8 @@ test('the token rule: raw codes, keys, null and foreign dates are caught; ids, p
     'isolation.status.active',
   ]);
   assert.deepEqual(foreign('开始 2026-12-05，至 12/05/2026'), ['2026-12-05', '12/05/2026']);
-  assert.deepEqual(foreign('15058119850615001X 蒙G12345 36.5°C dev-7f3a 导出 Excel、PDF 扫 QR https://relay.example:8443'), []);
+  assert.deepEqual(foreign('15058119850615001X 蒙G12345 36.5°C dev-7f3a 导出 Excel（.xlsx）、PDF 扫 QR https://relay.example:8443'), []);
+  assert.deepEqual(foreign('格式 xlsx'), ['xlsx']);
 });
 
 describe(`no English in the Chinese UI (${PHONE.width}x${PHONE.height})`, () => {
@@ -117,6 +119,36 @@ describe(`no English in the Chinese UI (${PHONE.width}x${PHONE.height})`, () => 
     });
   });
 
+  test('a grid worker’s sheets and dialogs', async () => {
+    await withApp(server, { viewport: PHONE }, async (page) => {
+      /** Closes what is open over the screen (a sheet's close icon, a dialog's cancel). */
+      const dismiss = async () => {
+        for (const sel of ['.van-dialog__cancel', '.van-dialog__confirm', '.van-popup__close-icon']) {
+          const open = page.locator(`${sel}:visible`);
+          if (!(await open.count())) continue;
+          await open.first().click();
+          await page.waitForTimeout(500);
+          return;
+        }
+      };
+      /** Goes to `hash` and taps `target`: the sheet or dialog it opens is walked. */
+      const open = (hash, target) => async () => {
+        await dismiss();
+        await page.evaluate((h) => (location.hash = h), hash);
+        await page.locator(target).first().click();
+      };
+      const found = await walk(page, [
+        ['体温登记', open('#/isolation/case-1', '[data-test="record-check"]')],
+        ['核酸登记', open('#/isolation/case-1', '[data-test="record-test"]')],
+        ['解除隔离', open('#/isolation/case-1', '[data-test="release"]')],
+        ['开具通行证', open('#/households/h-wang', '[data-test="issue-pass"]')],
+        ['日报', open('#/reports', '[data-test="report-unit"]')],
+        ['核查任务', open('#/', '[data-test="task-row"]')],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+
   test('the township’s screens', async () => {
     await withApp(server, { viewport: PHONE, fake: { role: 'township' } }, async (page) => {
       const found = await walk(page, [
@@ -126,6 +158,13 @@ describe(`no English in the Chinese UI (${PHONE.width}x${PHONE.height})`, () => 
         ['设备', '#/devices'],
         ['核查任务', '#/tasks'],
         ['设置', '#/settings'],
+        [
+          '导出',
+          async () => {
+            await page.evaluate(() => (location.hash = '#/overview'));
+            await page.locator('[data-test="export"]').first().click();
+          },
+        ],
       ]);
       assert.deepEqual(found, []);
     });

@@ -3,18 +3,8 @@ import zh from '../../src/locales/zh-CN';
 import en from '../../src/locales/en';
 import { errorText, fieldLabel, formatValue, isConflictValue } from '../../src/logic/format';
 import { maskId } from '../../src/logic/mask';
+import { bind } from './messages';
 
-function bind(messages: unknown) {
-  const get = (key: string) =>
-    key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], messages);
-  const t = (key: string, named?: Record<string, unknown>) => {
-    let s = String(get(key) ?? key);
-    for (const [k, v] of Object.entries(named ?? {})) s = s.replace(`{${k}}`, String(v));
-    return s;
-  };
-  const te = (key: string) => typeof get(key) === 'string';
-  return { t, te };
-}
 
 describe('value formatting', () => {
   const { t, te } = bind(zh);

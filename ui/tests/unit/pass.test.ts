@@ -19,6 +19,13 @@ import {
   windowLabel,
 } from '../../src/logic/pass';
 import type { PassRow } from '../../src/types';
+import { shortTime } from '../../src/logic/time';
+import zh from '../../src/locales/zh-CN';
+import en from '../../src/locales/en';
+import { bind } from './messages';
+
+const zhShort = (at: string) => shortTime(bind(zh).t, at);
+const enShort = (at: string) => shortTime(bind(en).t, at);
 
 const pass = (valid_from: string, valid_to: string, extra: Partial<PassRow> = {}): PassRow => ({
   id: `p-${valid_from}`,
@@ -96,8 +103,9 @@ describe('pass window', () => {
     expect(parseLocal('05/01 10:00')).toBeNull();
   });
   it('is shown short: one day, or two ends', () => {
-    expect(windowLabel('2024-05-01T10:00:00', '2024-05-01T18:00:00')).toBe('05-01 10:00–18:00');
-    expect(windowLabel('2024-05-01T10:00:00', '2024-05-02T10:00:00')).toBe('05-01 10:00 – 05-02 10:00');
+    expect(windowLabel(zhShort, '2024-05-01T10:00:00', '2024-05-01T18:00:00')).toBe('5月1日 10:00–18:00');
+    expect(windowLabel(zhShort, '2024-05-01T10:00:00', '2024-05-02T10:00:00')).toBe('5月1日 10:00 – 5月2日 10:00');
+    expect(windowLabel(enShort, '2024-05-01T10:00:00', '2024-05-02T10:00:00')).toBe('05-01 10:00 – 05-02 10:00');
   });
   it('maps the backend fields onto the two inputs', () => {
     expect(passFieldOf('valid_from')).toBe('from');
@@ -113,7 +121,7 @@ describe('pass list', () => {
     const b = pass('2024-05-03T10:00:00', '2024-05-04T10:00:00');
     expect(sortPasses([a, b]).map((p) => p.valid_from)).toEqual([b.valid_from, a.valid_from]);
     const use = { at: '2024-05-01T10:32:00', direction: 'out' as const, checkpoint_id: 'cp', entry_id: 'e' };
-    expect(useLabel(use, (d) => (d === 'out' ? '出' : '进'))).toBe('出 05-01 10:32');
+    expect(useLabel(zhShort, use, (d) => (d === 'out' ? '出' : '进'))).toBe('出 5月1日 10:32');
   });
   it('shows the QR SVG as an image URL, escaped', () => {
     const url = svgDataUrl('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1"/></svg>');

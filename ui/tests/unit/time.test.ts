@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, dayText, daysSince, formatDate, formatDateTime, fullTime, parseTime, relativeTime } from '../../src/logic/time';
+import { ageOn, dayText, daysSince, formatDate, formatDateTime, fullTime, parseTime, relativeTime, shortTime } from '../../src/logic/time';
+import zhMessages from '../../src/locales/zh-CN';
+import enMessages from '../../src/locales/en';
+import { bind } from './messages';
 
 const t = (k: string, n?: Record<string, unknown>) => (n ? `${k}:${Object.values(n).join(',')}` : k);
 const now = new Date(2024, 4, 10, 15, 30);
@@ -38,6 +41,12 @@ describe('time', () => {
     expect(dayText(zh, '2026-01-04T08:05')).toBe('2026年1月4日');
     expect(dayText(zh, '下周')).toBe('下周');
     expect(dayText(zh, null)).toBe('');
+  });
+  it('writes a time within the year short, the way the language does', () => {
+    expect(shortTime(bind(zhMessages).t, '2026-05-01T10:00:00')).toBe('5月1日 10:00');
+    expect(shortTime(bind(zhMessages).t, '2026-12-05T08:05')).toBe('12月5日 08:05');
+    expect(shortTime(bind(enMessages).t, '2026-05-01T10:00')).toBe('05-01 10:00');
+    expect(shortTime(bind(zhMessages).t, '2026-05-01')).toBe('2026-05-01');
   });
   it('writes a local date and time the way the language does', () => {
     expect(formatDateTime('2026-12-05T14:00', 'zh-CN')).toBe('2026年12月5日 周六 14:00');

@@ -436,7 +436,10 @@ impl Store {
     }
 }
 
-fn row(id: String, code: Option<String>, builtin: bool, spec: Policy) -> PolicyRow {
+/// A listed policy carries its release's final check as it applies (a policy stored before the
+/// field existed gets the default of [`Policy::requires_final_check`]), so an editor shows it.
+fn row(id: String, code: Option<String>, builtin: bool, mut spec: Policy) -> PolicyRow {
+    spec.release.final_check = Some(spec.requires_final_check());
     PolicyRow {
         id,
         code,
