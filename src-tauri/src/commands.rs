@@ -166,6 +166,11 @@ pub fn discard_refused(app: State<'_, App>, doc_id: String) -> R<usize> {
     Ok(gridbook_sync::refusals::discard(&app.store, &doc_id)?)
 }
 
+#[tauri::command(async)]
+pub fn quarantine(app: State<'_, App>) -> R<Vec<gridbook_store::owner::QuarantineRow>> {
+    Ok(app.store.quarantine()?)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Isolation follow-ups
 

@@ -153,6 +153,7 @@ pub fn run() {
             commands::sync_now,
             commands::refused_edits,
             commands::discard_refused,
+            commands::quarantine,
             commands::policies,
             commands::add_policy,
             commands::set_policy,

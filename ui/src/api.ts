@@ -50,6 +50,7 @@ import type {
 import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
 import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
+import type { QuarantineRow } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportLogEntry, ExportOutcome, Printed, TownshipInfo } from './types';
 import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
@@ -154,6 +155,8 @@ export const api = {
   /** Enrolls with a one-time code (typed or scanned) instead of a token. */
   enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
+  /** Records this device holds back because they cannot be shown (township staff look). */
+  quarantine: () => call<QuarantineRow[]>('quarantine'),
   /** Documents whose edits from this device the relay refused. */
   refusedEdits: () => call<RefusedEdit[]>('refused_edits'),
   /** Discards a refused document's edits, back to the relay's version; returns how many went. */

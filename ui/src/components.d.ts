@@ -34,6 +34,7 @@ declare module 'vue' {
     PickerField: typeof import('./components/PickerField.vue')['default']
     PrintButtons: typeof import('./components/files/PrintButtons.vue')['default']
     QrScanner: typeof import('./components/checkpoint/QrScanner.vue')['default']
+    QuarantineList: typeof import('./components/QuarantineList.vue')['default']
     QuickEntry: typeof import('./components/checkpoint/QuickEntry.vue')['default']
     RefusedEdits: typeof import('./components/RefusedEdits.vue')['default']
     ReportChip: typeof import('./components/reports/ReportChip.vue')['default']

@@ -218,6 +218,20 @@ export interface DiscardedRecord {
   created: boolean;
 }
 
+/** A record this device holds back instead of showing it (it could not be projected). */
+export interface QuarantineRow {
+  doc_id: string;
+  /** The document as staff name it, in Chinese (红星村 · 户籍台账). */
+  what: string;
+  record_id: string;
+  /** `duplicate_id`, `type_conflict` or `projection_failed: <technical detail>`. */
+  reason: string;
+  /** The document whose rows the record id has instead, if any. */
+  owner_doc: string | null;
+  /** When this device first held it back (UTC). */
+  at: string;
+}
+
 /** A document whose edits from this device the relay refused. */
 export interface RefusedEdit {
   doc_id: string;

@@ -156,6 +156,8 @@
     version: 0,
     // Documents whose edits the relay refused (opts.refused: RefusedEdit objects).
     refused: JSON.parse(JSON.stringify(opts.refused || [])),
+    // Records the device set aside (opts.quarantine: QuarantineRow objects).
+    quarantine: JSON.parse(JSON.stringify(opts.quarantine || [])),
   };
 
   // What each role may write in its village (the store's rights.rs, the relay's access.rs).
@@ -879,6 +881,7 @@
       return { relay_id: 'relay-01', township_id: state.township_id, device_id: state.device_id, name: state.device_name, role: 'grid-worker', village_id: 'v-hongxing' };
     },
     refused_edits: () => JSON.parse(JSON.stringify(state.refused)),
+    quarantine: () => JSON.parse(JSON.stringify(state.quarantine)),
     discard_refused: ({ docId }) => {
       const r = state.refused.find((x) => x.doc_id === docId);
       if (!r) throw { kind: 'refused', code: 'not_refused', message: '中继没有拒收这份数据，无需放弃' };

@@ -43,7 +43,8 @@ pub fn list(store: &Store, json: bool, lang: Lang) -> Result<(), Failure> {
                     .map(|d| format!(" → {d}"))
                     .unwrap_or_default();
                 format!(
-                    "{} {} {}{owner} {}",
+                    "{}（{}） {} {}{owner} {}",
+                    q.what,
                     q.doc_id,
                     q.record_id,
                     reason_text(lang, &q.reason),

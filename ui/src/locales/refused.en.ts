@@ -40,5 +40,18 @@ const en: typeof zh = {
     other: 'Record',
   },
   readOnly: 'This device\'s role is {role}: it may read these, not change them. Ask the township office.',
+  quarantine: {
+    title: 'Records not taken in',
+    hint: 'This device cannot read the records below and has set them aside; everything else syncs as usual. Pass these details on to technical support.',
+    record: 'Record {id}',
+    since: 'Set aside {at}',
+    detail: 'Technical detail',
+    reasons: {
+      duplicate_id: 'Its id is used by other data',
+      type_conflict: 'Two devices recorded it as different kinds of record at once',
+      projection_failed: 'Its contents could not be written to this device\'s lists',
+      other: 'Cannot be read',
+    },
+  },
 };
 export default en;

@@ -38,4 +38,17 @@ export default {
     other: '记录',
   },
   readOnly: '本机的角色是{role}，只能查看，不能修改。如需修改，请联系镇防控办。',
+  quarantine: {
+    title: '未能接收的记录',
+    hint: '下列记录本机无法读入，已单独搁置；其余数据照常同步。请把这里的信息告知技术支持。',
+    record: '记录编号 {id}',
+    since: '搁置于 {at}',
+    detail: '技术信息',
+    reasons: {
+      duplicate_id: '记录编号已被另一份数据使用',
+      type_conflict: '两台设备同时把这条记录登记成了不同的类型',
+      projection_failed: '记录内容无法写入本机的列表',
+      other: '无法读入',
+    },
+  },
 };

@@ -134,6 +134,8 @@ pub(crate) fn outranks(a: &str, b: &str) -> bool {
 pub struct QuarantineRow {
     /// The document holding the record.
     pub doc_id: String,
+    /// That document as township staff name it: its village and kind (红星村 · 户籍台账).
+    pub what: String,
     /// The record id.
     pub record_id: String,
     /// `duplicate_id`, `type_conflict` or `projection_failed: …`.
@@ -153,10 +155,11 @@ impl crate::Store {
              LEFT JOIN record_owner o ON o.record_id = q.record_id
              ORDER BY q.doc_id, q.record_id",
         )?;
-        let rows = st
+        let mut rows: Vec<QuarantineRow> = st
             .query_map([], |r| {
                 Ok(QuarantineRow {
                     doc_id: r.get(0)?,
+                    what: String::new(),
                     record_id: r.get(1)?,
                     reason: r.get(2)?,
                     owner_doc: r.get(3)?,
@@ -164,6 +167,26 @@ impl crate::Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        for row in &mut rows {
+            row.what = doc_what(&g.conn, &row.doc_id)?;
+        }
         Ok(rows)
     }
+}
+
+/// A document as township staff name it: `红星村 · 户籍台账`, or the id when it is not one.
+fn doc_what(conn: &Connection, doc_id: &str) -> Result<String> {
+    let Some(id) = DocId::parse(doc_id) else {
+        return Ok(doc_id.to_owned());
+    };
+    let kind = crate::engine::rights::kind_zh(id.kind);
+    let Some(village) = id.village() else {
+        return Ok(kind.to_owned());
+    };
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM villages WHERE id = ?1", [village], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(format!("{} · {kind}", name.as_deref().unwrap_or(village)))
 }
