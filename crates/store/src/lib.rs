@@ -4,11 +4,13 @@
 //! chunks of change bytes and snapshots) next to projection tables that answer every query.
 //! Every write is one IMMEDIATE transaction: the change, its bytes and the projection rows of
 //! the records it touched commit together or not at all. `reindex` rebuilds the projections
-//! from the documents alone.
+//! from the documents alone. [`app`] is what the app shell shows of the device (the status at a
+//! glance, settings, field checks), so that it is tested without a window.
 //!
 //! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
+pub mod app;
 mod checkpoint;
 pub mod demo;
 mod demo_activity;
