@@ -49,8 +49,9 @@ pub use engine::doc_id::{
 };
 pub use engine::history::{ConflictRow, DocInfo, HistoryEntry};
 pub use engine::owner::QuarantineRow;
+pub use engine::received::{Received, TouchCheck};
 pub use engine::reindex::ReindexReport;
-pub use engine::sync_support::{assume_peer_has, next_message, Received, TouchCheck};
+pub use engine::sync_support::{assume_peer_has, next_message};
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
 pub use grid::names::Named;
