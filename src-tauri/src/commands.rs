@@ -2,14 +2,14 @@
 
 use gridbook_domain::checkpoint::DecisionRules;
 use gridbook_domain::isolation::{Certificate, Policy};
+use gridbook_store::app::{AppStatus, Settings};
 use gridbook_store::forms::{CaseForm, CheckForm, EntryForm, EntryPreview, FollowUpOutcome};
 use gridbook_store::{
     CheckpointDay, CheckpointRow, ConflictRow, CoverageRow, DueRow, EntryResult, EntryRow,
     HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson, PassRow, PolicyRow, ShiftRow,
     ShiftTimes, VillageRow,
 };
-use gridbook_sync::app::{AppStatus, Settings};
-use gridbook_sync::client::Hello;
+use gridbook_sync::identity::Hello;
 use gridbook_sync::SyncStats;
 use serde_json::{json, Value};
 use tauri::{AppHandle, State};
@@ -22,8 +22,7 @@ type R<T> = Result<T, AppError>;
 /// The first call of the UI: fails with the reason when the store could not be opened.
 #[tauri::command(async)]
 pub fn app_status(h: AppHandle) -> R<AppStatus> {
-    crate::opened(&h)
-        .and_then(|app| Ok(gridbook_sync::app::status(&app.store, &app.last_status())?))
+    crate::opened(&h).and_then(|app| app.status())
 }
 
 #[tauri::command(async)]
@@ -126,12 +125,12 @@ pub fn coverage(app: State<'_, App>, days: u32, village_id: Option<String>) -> R
 
 #[tauri::command(async)]
 pub fn check_field(app: State<'_, App>, field: String, value: String) -> R<Value> {
-    Ok(gridbook_sync::app::check_field(&app.store, &field, &value))
+    Ok(gridbook_store::app::check_field(&app.store, &field, &value))
 }
 
 #[tauri::command(async)]
 pub fn settings_get(app: State<'_, App>) -> R<Settings> {
-    Ok(gridbook_sync::app::settings(&app.store)?)
+    Ok(gridbook_store::app::settings(&app.store)?)
 }
 
 #[tauri::command(async)]
@@ -141,7 +140,7 @@ pub fn set_device_name(app: State<'_, App>, name: String) -> R<()> {
 
 #[tauri::command(async)]
 pub fn set_language(app: State<'_, App>, lang: String) -> R<()> {
-    Ok(gridbook_sync::app::set_language(&app.store, &lang)?)
+    Ok(gridbook_store::app::set_language(&app.store, &lang)?)
 }
 
 #[tauri::command(async)]

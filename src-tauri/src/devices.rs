@@ -2,8 +2,8 @@
 //! lists, adds and revokes devices through the relay. One-line adapters over
 //! gridbook-sync's enrollment module, with the relay's refusals told in Chinese.
 
-use gridbook_sync::client::Hello;
 use gridbook_sync::enrollment::{self, ListedDevice, NewDevice};
+use gridbook_sync::identity::Hello;
 use gridbook_sync::SyncError;
 use tauri::State;
 

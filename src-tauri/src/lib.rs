@@ -41,6 +41,13 @@ impl App {
         r.map_err(Into::into)
     }
 
+    /// The home screen's figures with the background loop's last state and the refused edits.
+    fn status(&self) -> Result<gridbook_store::app::AppStatus, AppError> {
+        let refused = gridbook_sync::refusals::list(&self.store)?.len();
+        let state = self.last_status().state;
+        Ok(gridbook_store::app::status(&self.store, state, refused)?)
+    }
+
     fn last_status(&self) -> SyncStatus {
         self.status
             .lock()

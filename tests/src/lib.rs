@@ -4,12 +4,13 @@
 //! library holds what they, the `crash-writer` binary and the app's end-to-end test
 //! (src-tauri/tests) share: valid mainland ID numbers made from a counter, a tiny deterministic
 //! PRNG so that runs are reproducible without a rand crate, data directories and a relay in
-//! child processes ([`procs`]), and the real app under Xvfb and WebKitWebDriver
-//! ([`webdriver`]). It may depend on every gridbook crate except the app; only tests and the
-//! benchmarks depend on it.
+//! child processes ([`procs`]), a relay serving a demo township with devices enrolled
+//! ([`township`]), and the real app under Xvfb and WebKitWebDriver ([`webdriver`]). It may
+//! depend on every gridbook crate except the app; only tests and the benchmarks depend on it.
 
 pub mod pg;
 pub mod procs;
+pub mod township;
 pub mod webdriver;
 
 use chrono::{Days, NaiveDate};

@@ -10,52 +10,27 @@ use std::time::Duration;
 use gridbook_store::Store;
 use gridbook_sync::client::Client;
 use gridbook_sync::SyncError;
-use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::Township;
 use gridbook_tests::{array, str_of};
 use serde_json::{json, Value};
 
-struct World {
-    relay: Data,
-    server: Server,
-    villages: Vec<String>,
-    _logs: tempfile::TempDir,
+/// `relay device add --code` for a grid worker of the first village.
+fn add_with_code(w: &Township, extra: &str) -> Value {
+    w.relay.json(&format!(
+        "relay device add --village {} --role grid-worker --name 手机 --code --relay-url {} {extra}",
+        w.villages[0], w.server.url
+    ))
 }
 
-impl World {
-    fn new() -> World {
-        let relay = Data::new();
-        relay.json("demo --villages 2 --households 3 --seed 5");
-        let villages = array(&relay.json("village list"))
-            .iter()
-            .map(|v| str_of(v, "id").to_owned())
-            .collect();
-        let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-        World {
-            relay,
-            server,
-            villages,
-            _logs: logs,
-        }
-    }
-
-    /// `relay device add --code` for a grid worker of the first village.
-    fn add_with_code(&self, extra: &str) -> Value {
-        self.relay.json(&format!(
-            "relay device add --village {} --role grid-worker --name 手机 --code --relay-url {} {extra}",
-            self.villages[0], self.server.url
-        ))
-    }
-
-    /// `enroll --code` on a fresh device: the device and what the command did.
-    fn enroll(&self, code: &str) -> (Data, std::process::Output) {
-        let d = Data::new();
-        let out = d.run(&format!(
-            "--json enroll --relay {} --code {code}",
-            self.server.url
-        ));
-        (d, out)
-    }
+/// `enroll --code` on a fresh device: the device and what the command did.
+fn enroll_code(w: &Township, code: &str) -> (Data, std::process::Output) {
+    let d = Data::new();
+    let out = d.run(&format!(
+        "--json enroll --relay {} --code {code}",
+        w.server.url
+    ));
+    (d, out)
 }
 
 /// The refusal `enroll --code` gives: exit 3 and the relay's one message.
@@ -77,8 +52,8 @@ fn assert_refused(d: &Data, out: &std::process::Output, why: &str) {
 
 #[test]
 fn a_code_enrolls_once_and_every_bad_code_gets_the_same_refusal() {
-    let w = World::new();
-    let added = w.add_with_code("");
+    let w = Township::demo("--villages 2 --households 3 --seed 5");
+    let added = add_with_code(&w, "");
     let code = str_of(&added, "code");
     let id = str_of(&added, "device_id");
     assert_eq!(code.len(), 9, "{added}");
@@ -111,7 +86,7 @@ fn a_code_enrolls_once_and_every_bad_code_gets_the_same_refusal() {
     assert!(stats["docs_received"].as_u64() >= Some(1), "{stats}");
 
     // Used twice.
-    let (d2, out) = w.enroll(code);
+    let (d2, out) = enroll_code(&w, code);
     assert_refused(&d2, &out, "a code used twice");
 
     // Wrong.
@@ -120,22 +95,22 @@ fn a_code_enrolls_once_and_every_bad_code_gets_the_same_refusal() {
     } else {
         "2222-2222"
     };
-    let (d3, out) = w.enroll(wrong);
+    let (d3, out) = enroll_code(&w, wrong);
     assert_refused(&d3, &out, "a wrong code");
 
     // Revoked before use.
-    let other = w.add_with_code("");
+    let other = add_with_code(&w, "");
     w.relay.ok(&format!(
         "relay device revoke {}",
         str_of(&other, "device_id")
     ));
-    let (d4, out) = w.enroll(str_of(&other, "code"));
+    let (d4, out) = enroll_code(&w, str_of(&other, "code"));
     assert_refused(&d4, &out, "the code of a revoked device");
 
     // Expired.
-    let short = w.add_with_code("--valid-for 1s");
+    let short = add_with_code(&w, "--valid-for 1s");
     std::thread::sleep(Duration::from_millis(2100));
-    let (d5, out) = w.enroll(str_of(&short, "code"));
+    let (d5, out) = enroll_code(&w, str_of(&short, "code"));
     assert_refused(&d5, &out, "an expired code");
 
     // The first device still works; the relay lists it with its last sync.
@@ -149,8 +124,8 @@ fn a_code_enrolls_once_and_every_bad_code_gets_the_same_refusal() {
 
 #[test]
 fn guesses_from_one_address_are_cut_off() {
-    let w = World::new();
-    let added = w.add_with_code("");
+    let w = Township::demo("--villages 2 --households 3 --seed 5");
+    let added = add_with_code(&w, "");
     let client = Client::new(&w.server.url, "");
     let mut refused = Vec::new();
     for i in 0..12 {
@@ -186,7 +161,7 @@ fn guesses_from_one_address_are_cut_off() {
 
 #[test]
 fn a_township_device_manages_devices_and_others_may_not() {
-    let w = World::new();
+    let w = Township::demo("--villages 2 --households 3 --seed 5");
     let village = &w.villages[1];
     // The township device itself joins with a code.
     let t = w

@@ -14,50 +14,22 @@
 
 use gridbook_store::{NewHousehold, NewPerson, Store};
 use gridbook_sync::{client, refusals};
-use gridbook_tests::procs::{Data, Server};
-use gridbook_tests::{array, mainland_id, str_of};
+use gridbook_tests::mainland_id;
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::Township;
 
-struct World {
-    relay: Data,
-    server: Server,
-    villages: Vec<String>,
-    _logs: tempfile::TempDir,
-}
-
-impl World {
-    fn new() -> World {
-        let relay = Data::new();
-        relay.json("demo --villages 2 --households 4 --seed 7");
-        let villages = array(&relay.json("village list"))
-            .iter()
-            .map(|v| str_of(v, "id").to_owned())
-            .collect();
-        let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-        World {
-            relay,
-            server,
-            villages,
-            _logs: logs,
-        }
-    }
-
-    /// A device enrolled with `role` in `village`, synced once, opened in this process.
-    fn device(&self, role: &str, village: &str, name: &str) -> (Data, Store) {
-        let added = self.relay.json(&format!(
-            "relay device add --village {village} --role {role} --name {name}"
-        ));
-        let data = Data::new();
-        data.ok(&format!(
-            "enroll --relay {} --token {}",
-            self.server.url,
-            str_of(&added, "token")
-        ));
-        let store = Store::open(data.path()).expect("open the device's store");
-        let stats = client::sync(&store).expect("first sync");
-        assert!(stats.refused.is_empty(), "{:?}", stats.refused);
-        (data, store)
-    }
+/// A device enrolled with `role` in `village`, synced once, opened in this process.
+fn device(w: &Township, role: &str, village: &str, name: &str) -> (Data, Store) {
+    let added = w.add_device(role, Some(village), name);
+    let data = Data::new();
+    data.ok(&format!(
+        "enroll --relay {} --token {}",
+        w.server.url, added.token
+    ));
+    let store = Store::open(data.path()).expect("open the device's store");
+    let stats = client::sync(&store).expect("first sync");
+    assert!(stats.refused.is_empty(), "{:?}", stats.refused);
+    (data, store)
 }
 
 fn household(village: &str, n: u64) -> NewHousehold {
@@ -75,9 +47,9 @@ fn household(village: &str, n: u64) -> NewHousehold {
 
 #[test]
 fn a_device_refuses_what_its_role_cannot_do_and_writes_nothing() {
-    let w = World::new();
+    let w = Township::demo("--villages 2 --households 4 --seed 7");
     let (a, b) = (&w.villages[0], &w.villages[1]);
-    let (_vd, volunteer) = w.device("volunteer", a, "甲村卡口");
+    let (_vd, volunteer) = device(&w, "volunteer", a, "甲村卡口");
     let heads = volunteer.doc_heads().unwrap();
     let mut rules = volunteer.rules().unwrap();
     rules.fever_tenths = 380;
@@ -88,7 +60,7 @@ fn a_device_refuses_what_its_role_cannot_do_and_writes_nothing() {
     let e = volunteer.add_household(&household(a, 1)).unwrap_err();
     assert!(e.messages().0.contains("户籍台账"), "{}", e.messages().0);
 
-    let (_gd, worker) = w.device("grid-worker", a, "甲村网格员");
+    let (_gd, worker) = device(&w, "grid-worker", a, "甲村网格员");
     let e = worker.add_household(&household(b, 2)).unwrap_err();
     assert!(e.messages().0.contains("其他村"), "{}", e.messages().0);
     worker.add_household(&household(a, 3)).unwrap();
@@ -103,9 +75,9 @@ fn a_device_refuses_what_its_role_cannot_do_and_writes_nothing() {
 
 #[test]
 fn an_edit_the_relay_refuses_is_shown_and_can_be_discarded() {
-    let w = World::new();
+    let w = Township::demo("--villages 2 --households 4 --seed 7");
     let (a, b) = (&w.villages[0], &w.villages[1]);
-    let (_vd, volunteer) = w.device("volunteer", a, "甲村卡口");
+    let (_vd, volunteer) = device(&w, "volunteer", a, "甲村卡口");
     let grid = volunteer
         .doc_heads()
         .unwrap()
@@ -180,7 +152,7 @@ fn an_edit_the_relay_refuses_is_shown_and_can_be_discarded() {
 
     // A grid worker moved from village B to A made a household in B meanwhile: the relay
     // holds nothing of that document for it, which goes whole.
-    let (_gd, worker) = w.device("grid-worker", a, "甲村网格员");
+    let (_gd, worker) = device(&w, "grid-worker", a, "甲村网格员");
     worker.set_setting("village_id", b).unwrap();
     let (hh, _) = worker.add_household(&household(b, 5)).unwrap();
     let stats = client::sync(&worker).unwrap();

@@ -10,7 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::{refused, Township};
 use gridbook_tests::{array, str_of};
 use serde_json::Value;
 
@@ -406,53 +407,11 @@ fn roll_up_is_the_sum_of_its_parts() {
     d.reindex_check();
 }
 
-/// A relay with a demo township and enrolled devices.
-struct World {
-    relay: Data,
-    server: Server,
-    _logs: tempfile::TempDir,
-}
-
-impl World {
-    fn new() -> World {
-        let relay = Data::new();
-        relay.json("demo --villages 2 --households 30 --seed 11");
-        let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-        World {
-            relay,
-            server,
-            _logs: logs,
-        }
-    }
-
-    /// A device enrolled with `role` (in `village`, or the whole township), its clock at `now`.
-    fn device(&self, role: &str, village: Option<&str>, name: &str, now: &str) -> Data {
-        let scope = village.map_or("--township".to_owned(), |v| format!("--village {v}"));
-        let added = self.relay.json(&format!(
-            "relay device add {scope} --role {role} --name {name}"
-        ));
-        let d = at(now);
-        d.ok(&format!("device rename {name}"));
-        d.json(&format!(
-            "enroll --relay {} --token {}",
-            self.server.url,
-            str_of(&added, "token")
-        ));
-        d.sync();
-        d
-    }
-}
-
-fn refused(stats: &Value) -> Vec<String> {
-    stats["refused"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r[0].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+/// A device enrolled with `role` (in `village`, or the whole township), its clock at `now`.
+fn device(w: &Township, role: &str, village: Option<&str>, name: &str, now: &str) -> Data {
+    let d = at(now);
+    w.enroll(&d, role, village, name);
+    d
 }
 
 /// 3. Two grid workers report the same group offline: after syncing through the relay it is
@@ -460,16 +419,16 @@ fn refused(stats: &Value) -> Vec<String> {
 ///    sees it once; a volunteer's report is refused by the relay.
 #[test]
 fn a_group_reported_on_two_devices_is_counted_once() {
-    let w = World::new();
+    let w = Township::demo("--villages 2 --households 30 --seed 11");
     let villages = grid(&w.relay);
     let (va, _, groups) = &villages[0];
     let (g1, _) = &groups[0];
     let (g2, _) = &groups[1];
     let now = format!("{DAY}T17:30");
-    let a = w.device("grid-worker", Some(va), "甲网格员", &now);
-    let b = w.device("grid-worker", Some(va), "乙网格员", &now);
-    let town = w.device("township", None, "镇防控办", &now);
-    let vol = w.device("volunteer", Some(va), "志愿者", &now);
+    let a = device(&w, "grid-worker", Some(va), "甲网格员", &now);
+    let b = device(&w, "grid-worker", Some(va), "乙网格员", &now);
+    let town = device(&w, "township", None, "镇防控办", &now);
+    let vol = device(&w, "volunteer", Some(va), "志愿者", &now);
 
     // Offline: both report group 1, at different times and with different notes.
     let ra = a.json(&format!(

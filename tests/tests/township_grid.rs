@@ -11,7 +11,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::{refused, Township};
 use gridbook_tests::{array, str_of};
 use serde_json::Value;
 
@@ -293,62 +294,20 @@ fn daily_reports_export_a_row_per_report_over_a_range() {
     assert_eq!(log[0]["kind"], "reports");
 }
 
-/// A relay with a demo township.
-struct World {
-    relay: Data,
-    server: Server,
-    _logs: tempfile::TempDir,
-}
-
-impl World {
-    fn new() -> World {
-        let relay = Data::new();
-        relay.json("demo --villages 2 --households 16 --seed 13");
-        let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-        World {
-            relay,
-            server,
-            _logs: logs,
-        }
-    }
-
-    /// A device enrolled with `role` (in `village`, or the whole township): (its data, its id).
-    fn device(&self, role: &str, village: Option<&str>, name: &str) -> (Data, String) {
-        let scope = village.map_or("--township".to_owned(), |v| format!("--village {v}"));
-        let added = self.relay.json(&format!(
-            "relay device add {scope} --role {role} --name {name}"
-        ));
-        let d = at("2026-12-04T09:00");
-        d.ok(&format!("device rename {name}"));
-        d.json(&format!(
-            "enroll --relay {} --token {}",
-            self.server.url,
-            str_of(&added, "token")
-        ));
-        d.sync();
-        (d, str_of(&added, "device_id").to_owned())
-    }
-}
-
-fn refused(stats: &Value) -> Vec<String> {
-    stats["refused"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r[0].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+/// A device enrolled with `role` (in `village`, or the whole township): (its data, its id).
+fn device(w: &Township, role: &str, village: Option<&str>, name: &str) -> (Data, String) {
+    let d = at("2026-12-04T09:00");
+    let (added, _) = w.enroll(&d, role, village, name);
+    (d, added.id)
 }
 
 #[test]
 fn exports_and_printouts_sync_to_the_township_and_a_forged_log_is_refused() {
-    let w = World::new();
+    let w = Township::demo("--villages 2 --households 16 --seed 13");
     let village = str_of(&array(&w.relay.json("village list"))[0], "id").to_owned();
-    let (worker, worker_id) = w.device("grid-worker", Some(&village), "红星村网格员");
-    let (town, town_id) = w.device("township", None, "镇防控办");
-    let (other, other_id) = w.device("grid-worker", Some(&village), "红星村二号机");
+    let (worker, worker_id) = device(&w, "grid-worker", Some(&village), "红星村网格员");
+    let (town, town_id) = device(&w, "township", None, "镇防控办");
+    let (other, other_id) = device(&w, "grid-worker", Some(&village), "红星村二号机");
 
     // The grid worker exports its village's ledger (masked): logged in its own document.
     let file = worker.path().join("台账.xlsx");

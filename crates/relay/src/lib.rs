@@ -35,7 +35,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use gridbook_store::Store;
 use gridbook_sync::body::{self, BodyError};
-use gridbook_sync::client::Hello;
+use gridbook_sync::identity::Hello;
 use gridbook_sync::wire::Request;
 use gridbook_sync::{serve, Replica};
 

@@ -4,11 +4,13 @@
 //! chunks of change bytes and snapshots) next to projection tables that answer every query.
 //! Every write is one IMMEDIATE transaction: the change, its bytes and the projection rows of
 //! the records it touched commit together or not at all. `reindex` rebuilds the projections
-//! from the documents alone.
+//! from the documents alone. [`app`] is what the app shell shows of the device (the status at a
+//! glance, settings, field checks), so that it is tested without a window.
 //!
 //! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
 //! the CLI or tauri. Domain rules come from gridbook-domain.
 
+pub mod app;
 mod checkpoint;
 pub mod demo;
 mod demo_activity;
@@ -47,8 +49,9 @@ pub use engine::doc_id::{
 };
 pub use engine::history::{ConflictRow, DocInfo, HistoryEntry};
 pub use engine::owner::QuarantineRow;
+pub use engine::received::{Received, TouchCheck};
 pub use engine::reindex::ReindexReport;
-pub use engine::sync_support::{assume_peer_has, next_message, Received, TouchCheck};
+pub use engine::sync_support::{assume_peer_has, next_message};
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
 pub use grid::names::Named;

@@ -127,6 +127,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_store_with_no_relay_is_not_enrolled() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let last = current_status(&store);
+        assert_eq!(last.state, "not_enrolled");
+    }
+
+    #[test]
     fn backoff_grows_caps_and_resets() {
         let mut b = Backoff::default();
         let waits: Vec<u64> = (0..10).map(|_| b.failure().as_secs()).collect();

@@ -7,29 +7,12 @@
 use std::time::{Duration, Instant};
 
 use gridbook_store::Store;
-use serde::{Deserialize, Serialize};
 
 use crate::body;
 use crate::engine::{DeviceSession, Replica, SyncStats};
 use crate::error::{Result, SyncError};
+use crate::identity::Hello;
 use crate::wire::{Request, Response};
-
-/// What the relay says about itself and this device.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Hello {
-    /// The relay's id (its sync peer name on devices).
-    pub relay_id: String,
-    /// The township the relay serves.
-    pub township_id: String,
-    /// This device's id at the relay.
-    pub device_id: String,
-    /// This device's name at the relay.
-    pub name: String,
-    /// Role: grid-worker, volunteer, doctor, township.
-    pub role: String,
-    /// Village of the device, or `None` for the whole township.
-    pub village_id: Option<String>,
-}
 
 /// A relay address as typed, checked: `http://` or `https://` and a host. An address without
 /// its scheme is refused with a message that says so (completing it with `http://` would send

@@ -8,8 +8,9 @@ use gridbook_store::Store;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::client::{enroll, Client, Hello};
+use crate::client::{enroll, Client};
 use crate::error::{Result, SyncError};
+use crate::identity::Hello;
 
 /// Exchanges the one-time `code` at the relay `url` for this device's token, then enrolls the
 /// store with it as [`enroll`] does.

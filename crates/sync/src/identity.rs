@@ -3,9 +3,27 @@
 //! knows it at its next sync and stops offering what the relay would refuse.
 
 use gridbook_store::Store;
-use ureq::http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue};
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+
+/// What the relay says about itself and this device.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Hello {
+    /// The relay's id (its sync peer name on devices).
+    pub relay_id: String,
+    /// The township the relay serves.
+    pub township_id: String,
+    /// This device's id at the relay.
+    pub device_id: String,
+    /// This device's name at the relay.
+    pub name: String,
+    /// Role: grid-worker, volunteer, doctor, township.
+    pub role: String,
+    /// Village of the device, or `None` for the whole township.
+    pub village_id: Option<String>,
+}
 
 /// Header of a sync answer with the device's role.
 pub const ROLE_HEADER: &str = "x-gridbook-role";

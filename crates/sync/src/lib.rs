@@ -1,15 +1,23 @@
 //! gridbook-sync: keeps the documents of a device's scope in step with a relay.
 //!
-//! [`engine`] decides what to send in each round and does no I/O; [`index`] keeps the first request small as checkpoint days pile up; [`wire`] is the versioned,
-//! bounded binary protocol, [`body`] its compression on HTTP; [`replica`] lets the store take part; [`client`] is the device-side
-//! HTTP client that retries over flaky links. Depends on gridbook-store; must not depend on
-//! the relay, the CLI or tauri.
+//! [`engine`] decides what to send in each round and does no I/O; [`index`] keeps the first
+//! request small as checkpoint days pile up; [`wire`] is the versioned, bounded binary
+//! protocol, [`body`] its compression on HTTP, [`identity`] what the relay says of a device (the
+//! hello, the headers of a sync answer); [`replica`] lets the store take part.
+//!
+//! The device side sits behind the `client` feature (on by default): `client` is the HTTP
+//! client that retries over flaky links, `enrollment` enrolls and manages devices through it,
+//! and `background` syncs the app on its own thread. The relay uses the crate without it and
+//! so builds no HTTP client. Depends on gridbook-store; must not depend on the relay, the CLI
+//! or tauri.
 
-pub mod app;
+#[cfg(feature = "client")]
 pub mod background;
 pub mod body;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod engine;
+#[cfg(feature = "client")]
 pub mod enrollment;
 mod error;
 pub mod identity;

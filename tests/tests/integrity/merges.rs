@@ -10,7 +10,7 @@ use automerge::ScalarValue;
 use super::*;
 
 /// The head person of every household of `village`, as the relay lists them.
-fn heads_of(w: &World, village: &str) -> Vec<String> {
+fn heads_of(w: &Township, village: &str) -> Vec<String> {
     array(&w.relay.json(&format!("household list --village {village}")))
         .iter()
         .map(|h| str_of(h, "head_person_id").to_owned())
@@ -54,14 +54,14 @@ fn shown(d: &Data, p: &str) -> bool {
 
 #[test]
 fn hostile_merges_are_refused_and_hide_nobody() {
-    let w = World::new();
+    let w = world();
     let (va, vb) = (w.villages[0].clone(), w.villages[1].clone());
     let worker = w.device("grid-worker", Some(&va), "甲村网格员");
     let township = w.device("township", None, "乡镇办公室");
     let rogue = ActorId::random();
     let (pa, pb) = (heads_of(&w, &va), heads_of(&w, &vb));
     let p = pa[0].clone();
-    let household_a = w.households(&va)[0].clone();
+    let household_a = households(&w, &va)[0].clone();
 
     let attacks: Vec<(&str, ScalarValue, &str)> = vec![
         ("garbage", "这不是编号".into(), "is not a person id"),
@@ -185,7 +185,7 @@ fn hostile_merges_are_refused_and_hide_nobody() {
 /// merging in opposite directions) hides one person, the larger id, as the survivor rule says.
 #[test]
 fn merges_an_older_relay_kept_hide_nobody() {
-    let w = World::new();
+    let w = world();
     let (va, vb) = (w.villages[0].clone(), w.villages[1].clone());
     let early = w.device("township", None, "乡镇办公室");
     let (pa, pb) = (heads_of(&w, &va), heads_of(&w, &vb));

@@ -11,6 +11,7 @@ pub mod history;
 pub mod integrity;
 pub mod owner;
 pub mod project;
+pub mod received;
 pub mod record;
 pub mod reindex;
 pub mod rights;

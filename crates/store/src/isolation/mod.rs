@@ -8,3 +8,4 @@ pub mod control_list;
 mod control_write;
 pub mod project;
 pub mod read;
+mod release;

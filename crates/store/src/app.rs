@@ -1,12 +1,13 @@
-//! What the app shell needs beyond the store, kept here so it is tested without a window:
-//! the status at a glance, settings, and field checks for inline validation.
+//! What the app shell shows of the device, kept here so it is tested without a window: the
+//! status at a glance, settings, and field checks for inline validation.
+//!
+//! The sync side of the status (the background loop's state, the edits the relay refused) is
+//! passed in by the caller: the store knows nothing of the network.
 
-use gridbook_store::Store;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::background::SyncStatus;
-use crate::error::Result;
+use crate::{Result, Store};
 
 /// The home screen's figures and the sync bar's state.
 #[derive(Debug, Clone, Serialize)]
@@ -29,8 +30,7 @@ pub struct AppStatus {
     /// Kinds of documents this device may write (`grid`, `ledger`, `care`, `gate`, `entries`,
     /// `reports`), as its role allows: the screens hide or disable the rest.
     pub writes: Vec<&'static str>,
-    /// Documents whose changes from this device the relay refused (see
-    /// [`crate::refusals`]), still to be seen to.
+    /// Documents whose changes from this device the relay refused, still to be seen to.
     pub refused: usize,
     /// Households (not deleted).
     pub households: i64,
@@ -54,8 +54,10 @@ pub struct AppStatus {
     pub now: String,
 }
 
-/// The status now, given the background loop's last report.
-pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
+/// The status now, given the state of the background sync loop's last report (`idle`,
+/// `syncing`, `offline`, `error` or `not_enrolled`) and how many documents hold edits the
+/// relay refused.
+pub fn status(store: &Store, sync_state: &str, refused: usize) -> Result<AppStatus> {
     let (households, persons, under_follow_up) = store.counts()?;
     let relay_url = store.setting("relay_url")?;
     Ok(AppStatus {
@@ -67,14 +69,14 @@ pub fn status(store: &Store, last: &SyncStatus) -> Result<AppStatus> {
         village_id: store.setting("village_id")?.filter(|v| !v.is_empty()),
         relay_url,
         writes: store.writable_kinds()?,
-        refused: crate::refusals::list(store)?.len(),
+        refused,
         households,
         persons,
         under_follow_up,
         unsynced: store.unsynced()?,
         last_sync: store.setting("last_sync")?,
-        online: matches!(last.state, "idle" | "syncing"),
-        syncing: last.state == "syncing",
+        online: matches!(sync_state, "idle" | "syncing"),
+        syncing: sync_state == "syncing",
         today: store.now_local().date().to_string(),
         now: store.now_local().format("%Y-%m-%dT%H:%M:%S").to_string(),
     })
@@ -106,7 +108,7 @@ pub fn set_language(store: &Store, lang: &str) -> Result<()> {
         "en" => "en",
         _ => "zh-CN",
     };
-    Ok(store.set_setting("language", lang)?)
+    store.set_setting("language", lang)
 }
 
 /// Checks one form field: `{ok, normalized}` or `{ok: false, message}` (Chinese).
@@ -127,10 +129,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let v = store.add_village("桂花村").unwrap();
-        let h = gridbook_store::NewHousehold {
+        let h = crate::NewHousehold {
             village_id: v.clone(),
             address: "一组1号".into(),
-            head: gridbook_store::NewPerson {
+            head: crate::NewPerson {
                 name: "张三丰".into(),
                 id_number: "11010519491231002X".into(),
                 ..Default::default()
@@ -138,9 +140,9 @@ mod tests {
             ..Default::default()
         };
         store.add_household(&h).unwrap();
-        let last = crate::background::current_status(&store);
-        assert_eq!(last.state, "not_enrolled");
-        let s = status(&store, &last).unwrap();
+        // What the background loop reports of a store with no relay.
+        let last = "not_enrolled";
+        let s = status(&store, last, 0).unwrap();
         // Unsynced: the township, the village and the household were three local changes.
         assert_eq!((s.households, s.persons, s.unsynced), (1, 1, 3));
         assert!(!s.enrolled && !s.online);
@@ -148,12 +150,12 @@ mod tests {
         // What enrollment stores: a village device, then the same device as the township's.
         store.set_setting("role", "grid-worker").unwrap();
         store.set_setting("village_id", &v).unwrap();
-        let s = status(&store, &last).unwrap();
+        let s = status(&store, last, 0).unwrap();
         assert_eq!(s.role.as_deref(), Some("grid-worker"));
         assert_eq!(s.village_id.as_deref(), Some(v.as_str()));
         store.set_setting("role", "township").unwrap();
         store.set_setting("village_id", "").unwrap();
-        let s = status(&store, &last).unwrap();
+        let s = status(&store, last, 0).unwrap();
         assert_eq!((s.role.as_deref(), s.village_id), (Some("township"), None));
         let bad = check_field(&store, "id_number", "110105194912310021");
         assert_eq!(bad["ok"], false);

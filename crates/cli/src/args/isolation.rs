@@ -1,0 +1,144 @@
+//! Arguments of the isolation commands: policies, cases, checks and tests.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+/// Policy commands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCmd {
+    /// Built-in and township policies.
+    List,
+    /// Add a policy from a JSON file.
+    Add {
+        /// The policy as JSON (the shape `policy list --json` shows under `spec`).
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Replace a policy (running cases keep the policy they started with).
+    Set {
+        /// Policy id (or a built-in policy's code).
+        id: String,
+        /// The policy as JSON.
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+/// Case commands.
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    /// Open a case for a person of the ledger.
+    Start {
+        /// Person id.
+        #[arg(long)]
+        person: String,
+        /// Policy id (or a built-in policy's code).
+        #[arg(long)]
+        policy: String,
+        /// Day 1 (YYYY-MM-DD).
+        #[arg(long)]
+        start: String,
+        /// home or centralized.
+        #[arg(long, default_value = "home")]
+        place: String,
+        /// Name of the centralized site.
+        #[arg(long)]
+        site: Option<String>,
+        /// Where the person stayed or came from (旅居地), printed on the 公示单.
+        #[arg(long)]
+        origin: Option<String>,
+        /// Reason (risk tag code); the person's first risk tag if absent.
+        #[arg(long)]
+        reason: Option<String>,
+        /// A 包保 team member, ROLE=NAME[:PHONE] (role: cadre, grid-worker, doctor, police,
+        /// volunteer); repeatable.
+        #[arg(long)]
+        team: Vec<String>,
+    },
+    /// Cases, optionally by status.
+    List {
+        /// active, escalated, released, ...
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// One case with phases, visits and tests.
+    Show {
+        /// Case id.
+        id: String,
+    },
+    /// Release a case (期满解除) and print the certificate data.
+    Release {
+        /// Case id.
+        id: String,
+        /// Release date; today if absent.
+        #[arg(long)]
+        on: Option<String>,
+        /// Why the case is released despite missed follow-up days (kept on the certificate).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// End a case without release: transferred elsewhere or cancelled (opened by mistake).
+    Close {
+        /// Case id.
+        id: String,
+        /// transferred (转出) or cancelled (撤销).
+        #[arg(long)]
+        status: String,
+        /// Where to, or why (required).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record the fever clinic's outcome, closing the open escalation.
+    Referral {
+        /// Case id.
+        id: String,
+        /// cleared (排除) or admitted (收治).
+        #[arg(long)]
+        outcome: String,
+        /// What the referral is about (free text, may be empty).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+/// Check commands.
+#[derive(Debug, Subcommand)]
+pub enum CheckCmd {
+    /// Record a health check of a case.
+    Record {
+        /// Case id.
+        case_id: String,
+        /// Temperature (°C).
+        #[arg(long)]
+        temp: String,
+        /// Symptoms, comma-separated codes or Chinese names.
+        #[arg(long)]
+        symptoms: Option<String>,
+        /// phone, video or visit.
+        #[arg(long, default_value = "phone")]
+        method: String,
+        /// When (YYYY-MM-DDTHH:MM); now if absent.
+        #[arg(long)]
+        at: Option<String>,
+        /// Who made the check; this device's name if absent.
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+/// Test commands.
+#[derive(Debug, Subcommand)]
+pub enum TestCmd {
+    /// Record a sample of a case.
+    Record {
+        /// Case id.
+        case_id: String,
+        /// Sample date (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// negative, positive or pending.
+        #[arg(long)]
+        result: String,
+    },
+}

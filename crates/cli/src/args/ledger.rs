@@ -1,0 +1,160 @@
+//! Arguments of the grid and ledger commands: villages, groups, households, persons.
+
+use clap::Subcommand;
+
+/// Village commands.
+#[derive(Debug, Subcommand)]
+pub enum VillageCmd {
+    /// List villages.
+    List,
+    /// Add a village.
+    Add {
+        /// Name of the new village (1–40 characters).
+        #[arg(long)]
+        name: String,
+    },
+    /// Rename a village (its id, groups and households stay).
+    Rename {
+        /// Village id.
+        id: String,
+        /// The new name (1–40 characters, not another village's).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Group commands.
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// Add a group to a village.
+    Add {
+        /// Village id.
+        #[arg(long)]
+        village: String,
+        /// Name, e.g. 三组.
+        #[arg(long)]
+        name: String,
+    },
+    /// Groups of the township, or of one village.
+    List {
+        /// Village id.
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// Rename a group (its id, village and households stay).
+    Rename {
+        /// Group id.
+        id: String,
+        /// The new name (1–20 characters, not another group's of the village).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Household commands.
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCmd {
+    /// Add a household with its head.
+    Add {
+        /// Village id.
+        #[arg(long)]
+        village: String,
+        /// Group id.
+        #[arg(long)]
+        group: Option<String>,
+        /// Address within the village, e.g. 3组12号.
+        #[arg(long)]
+        address: String,
+        /// Name of the head of household.
+        #[arg(long)]
+        head_name: String,
+        /// ID number of the head.
+        #[arg(long)]
+        head_id: String,
+        /// The household's contact phone.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// List households.
+    List {
+        /// Only this village.
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// One household with its residents.
+    Show {
+        /// Household id.
+        id: String,
+    },
+    /// Record that this device checked the household today.
+    Verify {
+        /// Household id.
+        id: String,
+    },
+    /// Edit fields: address, phone, group_id, head_person_id, deleted.
+    Set {
+        /// Household id.
+        id: String,
+        /// FIELD=VALUE pairs.
+        #[arg(required = true)]
+        edits: Vec<String>,
+    },
+}
+
+/// Person commands.
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person to a household.
+    Add {
+        /// Household id.
+        #[arg(long)]
+        household: String,
+        /// The person's name as on the ID document.
+        #[arg(long)]
+        name: String,
+        /// ID number.
+        #[arg(long)]
+        id_number: String,
+        /// The person's mobile phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Risk tags, comma-separated (密接, 次密接, 境外返乡, …).
+        #[arg(long)]
+        tags: Option<String>,
+        /// 七类人, comma-separated (独居老人, 孕产妇, …).
+        #[arg(long)]
+        vulnerable: Option<String>,
+        /// Relation to the head (配偶, 子女, …).
+        #[arg(long)]
+        relation: Option<String>,
+        /// 户籍/常住/流动/租户.
+        #[arg(long)]
+        residency: Option<String>,
+        /// Vehicle plate, e.g. 京A12345.
+        #[arg(long)]
+        plate: Option<String>,
+    },
+    /// Edit fields, e.g. phone=13800138000 tags=+密接 address=...
+    Set {
+        /// Person id.
+        id: String,
+        /// FIELD=VALUE pairs.
+        #[arg(required = true)]
+        edits: Vec<String>,
+    },
+    /// One person.
+    Show {
+        /// Person id.
+        id: String,
+    },
+    /// Merge a duplicate person into another (it leaves lists; its events count there).
+    Merge(crate::person_merge::MergeArgs),
+    /// Undo the merge of a person.
+    Unmerge {
+        /// Person id (the merged one).
+        id: String,
+    },
+    /// Mark two persons listed as 疑似重复 as not one person: the pair leaves the list on
+    /// every device (`--undo`: it comes back).
+    DismissDuplicate(crate::person_merge::DismissArgs),
+}

@@ -1,0 +1,118 @@
+//! Arguments of the relay commands: serving, its devices, the PostgreSQL registry.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+/// Relay commands.
+#[derive(Debug, Subcommand)]
+pub enum RelayCmd {
+    /// Serve the store in --data to enrolled devices.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:7878 (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: String,
+        /// TLS certificate chain (PEM).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Admin address serving /health and /metrics, e.g. 127.0.0.1:9878 (not the devices').
+        #[arg(long)]
+        admin: Option<String>,
+        /// Log lines on stderr: text or json.
+        #[arg(long, default_value = "text", env = "GRIDBOOK_LOG_FORMAT")]
+        log_format: String,
+        /// Log level or filter, e.g. info, debug, warn,gridbook_relay=debug (default: $GRIDBOOK_LOG, else info).
+        #[arg(long)]
+        log_level: Option<String>,
+        /// Serve every township in this PostgreSQL database instead of the store in --data.
+        #[arg(long, env = "GRIDBOOK_RELAY_POSTGRES", hide_env_values = true)]
+        postgres: Option<String>,
+    },
+    /// Copy the relay in --data into PostgreSQL (documents, devices, sync states); safe to repeat.
+    Migrate {
+        /// The PostgreSQL database, e.g. postgres://gridbook@127.0.0.1/gridbook.
+        #[arg(long)]
+        to_postgres: String,
+    },
+    /// Enrolled devices.
+    #[command(subcommand)]
+    Device(RelayDeviceCmd),
+    /// Copy the relay in --data (serving or not) into one backup file.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup file into the empty data directory --data.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Rebuild a lost relay in the empty data directory --data from a township device's data.
+    Seed {
+        /// The township device's data directory.
+        #[arg(long)]
+        from: PathBuf,
+    },
+}
+
+/// Relay device commands.
+#[derive(Debug, Subcommand)]
+pub enum RelayDeviceCmd {
+    /// Enroll a device; prints its token once.
+    Add {
+        /// The device's village.
+        #[arg(
+            long,
+            conflicts_with = "township",
+            required_unless_present = "township"
+        )]
+        village: Option<String>,
+        /// The device works for the whole township.
+        #[arg(long)]
+        township: bool,
+        /// grid-worker, volunteer, doctor or township.
+        #[arg(long)]
+        role: String,
+        /// Name, e.g. 桂花村网格员手机.
+        #[arg(long)]
+        name: String,
+        /// Give a one-time enrollment code (short, expires, works once) instead of the token.
+        #[arg(long)]
+        code: bool,
+        /// How long the code works, e.g. 30m, 24h, 7d (default 24h).
+        #[arg(long, requires = "code")]
+        valid_for: Option<String>,
+        /// The relay address devices use, put in the QR text with the code.
+        #[arg(long, requires = "code")]
+        relay_url: Option<String>,
+        #[command(flatten)]
+        pg: PgTarget,
+    },
+    /// List devices.
+    List {
+        #[command(flatten)]
+        pg: PgTarget,
+    },
+    /// Refuse a device from now on.
+    Revoke {
+        /// Device id.
+        device_id: String,
+        #[command(flatten)]
+        pg: PgTarget,
+    },
+}
+
+/// The device registry in PostgreSQL rather than in --data.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PgTarget {
+    /// The PostgreSQL database of a relay serving many townships.
+    #[arg(long, env = "GRIDBOOK_RELAY_POSTGRES", hide_env_values = true)]
+    pub postgres: Option<String>,
+    /// The device's township in that database (default: the township of --data).
+    #[arg(long, requires = "postgres")]
+    pub township_id: Option<String>,
+}
