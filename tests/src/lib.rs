@@ -10,6 +10,7 @@
 
 pub mod pg;
 pub mod procs;
+pub mod township;
 pub mod webdriver;
 
 use chrono::{Days, NaiveDate};

@@ -11,16 +11,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::{at, World};
 use gridbook_tests::{array, str_of};
 use serde_json::Value;
-
-/// A data directory whose clock reads `now` (local time).
-fn at(now: &str) -> Data {
-    let mut d = Data::new();
-    d.now = Some(now.to_owned());
-    d
-}
 
 /// Runs a command that must fail with `code`; returns its stderr.
 fn fails(d: &Data, cmdline: &str, code: i32) -> String {
@@ -291,44 +285,6 @@ fn daily_reports_export_a_row_per_report_over_a_range() {
     let log = d.json("export-log");
     assert_eq!(array(&log).len(), 2, "{log}");
     assert_eq!(log[0]["kind"], "reports");
-}
-
-/// A relay with a demo township.
-struct World {
-    relay: Data,
-    server: Server,
-    _logs: tempfile::TempDir,
-}
-
-impl World {
-    fn new() -> World {
-        let relay = Data::new();
-        relay.json("demo --villages 2 --households 16 --seed 13");
-        let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-        World {
-            relay,
-            server,
-            _logs: logs,
-        }
-    }
-
-    /// A device enrolled with `role` (in `village`, or the whole township): (its data, its id).
-    fn device(&self, role: &str, village: Option<&str>, name: &str) -> (Data, String) {
-        let scope = village.map_or("--township".to_owned(), |v| format!("--village {v}"));
-        let added = self.relay.json(&format!(
-            "relay device add {scope} --role {role} --name {name}"
-        ));
-        let d = at("2026-12-04T09:00");
-        d.ok(&format!("device rename {name}"));
-        d.json(&format!(
-            "enroll --relay {} --token {}",
-            self.server.url,
-            str_of(&added, "token")
-        ));
-        d.sync();
-        (d, str_of(&added, "device_id").to_owned())
-    }
 }
 
 fn refused(stats: &Value) -> Vec<String> {

@@ -333,3 +333,38 @@ pub fn check_entry(doc: &automerge::Automerge, id: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ObjType, ROOT};
+
+    use super::{check_entry, MAX_TEXT};
+
+    const ID: &str = "6b0c4f8e-6a0e-4c53-9a55-0e0c1f1f2a10";
+
+    /// A document with one entry of fields `fields`.
+    fn entry(fields: &[(&str, &str)]) -> automerge::Automerge {
+        let mut doc = AutoCommit::new();
+        let obj = doc.put_object(ROOT, ID, ObjType::Map).unwrap();
+        doc.put(&obj, "type", "reveal").unwrap();
+        for (k, v) in fields {
+            doc.put(&obj, *k, *v).unwrap();
+        }
+        doc.document().clone()
+    }
+
+    #[test]
+    fn a_small_entry_passes_and_a_large_or_foreign_one_is_refused() {
+        let ok = entry(&[("at", "2026-12-05T10:00:00"), ("field", "phone")]);
+        assert!(check_entry(&ok, ID).is_ok());
+        let long = "x".repeat(MAX_TEXT + 1);
+        assert!(check_entry(&entry(&[("device_name", &long)]), ID).is_err());
+        assert!(check_entry(&entry(&[("value", "13812345678")]), ID).is_err());
+        let mut nested = AutoCommit::new();
+        let obj = nested.put_object(ROOT, ID, ObjType::Map).unwrap();
+        nested.put_object(&obj, "at", ObjType::Text).unwrap();
+        assert!(check_entry(nested.document(), ID).is_err());
+    }
+}
