@@ -30,3 +30,20 @@ export function maskPhone(phone: string | null | undefined): string {
   if (n <= 2) return '*'.repeat(n);
   return n < 8 ? keepEnds(chars, 1, 1) : keepEnds(chars, 3, 4);
 }
+
+/**
+ * Whether this device's role may show a person of `village` in full (behind a tap), as the
+ * store decides it (crates/store/src/township/reveal.rs, which refuses any other): township
+ * staff, the village's grid worker, and a device never enrolled (the township's own).
+ */
+export function mayReveal(
+  status: { role?: string | null; village_id?: string | null } | null | undefined,
+  village: string | null | undefined,
+): boolean {
+  const role = status?.role || null;
+  const home = status?.village_id || null;
+  if (role === 'township') return true;
+  if (role === 'grid-worker') return !!village && home === village;
+  if (role) return false;
+  return !home || home === village;
+}
