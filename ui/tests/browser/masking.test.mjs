@@ -85,6 +85,25 @@ for (const viewport of VIEWPORTS) {
       }
     });
 
+    test('a volunteer matching a ledger resident at the checkpoint sees the ID number masked', async () => {
+      const fake = { enrolled: true, role: 'volunteer', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/checkpoint' }, async (page, { shot }) => {
+        await page.locator('[data-test="quick-entry"]').waitFor();
+        await page.locator('[data-test="match-search"] input').first().pressSequentially(WANG_ID.slice(-4), { delay: 30 });
+        const hit = page.locator('[data-test="match-hit"]', { hasText: '王秀英' });
+        await hit.waitFor();
+        assert.match(await hit.innerText(), MASKED_ID);
+        assert.match(await hit.innerText(), MASKED_PHONE);
+        await hit.click();
+        const matched = page.locator('[data-test="matched"]', { hasText: '王秀英' });
+        await matched.waitFor();
+        assert.match(await matched.innerText(), MASKED_ID);
+        const text = await page.locator('body').innerText();
+        assert.ok(!text.includes(WANG_ID) && !text.includes(WANG_PHONE), 'a full value on the volunteer\'s screen');
+        await shot('masking-volunteer-checkpoint');
+      });
+    });
+
     test("the township reveals, and its log lists the reveal with the person's name", async () => {
       await withApp(server, { viewport, fake: { enrolled: true, role: 'township' }, hash: '#/households/h-wang' }, async (page, { shot }) => {
         const card = await wangCard(page);
