@@ -79,6 +79,8 @@ for (const viewport of VIEWPORTS) {
         await withApp(server, { viewport, fake, hash: '#/households/h-wang' }, async (page, { shot }) => {
           const card = await wangCard(page);
           assert.equal(await card.locator('[data-test^="reveal-"]').count(), 0);
+          // A volunteer does not edit the ledger: no form that would show the full values.
+          assert.equal(await card.locator('[data-test="edit-person"]').count(), fake.role === 'volunteer' ? 0 : 1);
           if (fake.role === 'volunteer') await shot('masking-volunteer-card');
           assert.equal((await callsOf(page, 'reveal')).length, 0);
         });
