@@ -53,6 +53,12 @@ pub fn household_detail(app: State<'_, App>, id: String) -> R<HouseholdDetail> {
     Ok(app.store.household(&id)?)
 }
 
+/// A person's full ID number or phone for a role that needs it; the reveal is logged.
+#[tauri::command(async)]
+pub fn reveal(app: State<'_, App>, person_id: String, field: String) -> R<String> {
+    app.wrote(app.store.reveal(&person_id, &field))
+}
+
 #[tauri::command(async)]
 pub fn add_household(app: State<'_, App>, input: NewHousehold) -> R<Value> {
     app.wrote(

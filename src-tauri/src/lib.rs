@@ -135,6 +135,7 @@ pub fn run() {
             commands::list_households,
             commands::search_persons,
             commands::household_detail,
+            commands::reveal,
             commands::add_household,
             commands::add_person,
             commands::set_person,

@@ -124,6 +124,8 @@ export const api = {
     call<HouseholdPage>('list_households', villageId ? { villageId, offset, limit } : { offset, limit }),
   searchPersons: (query: string, limit: number) => call<SearchHit[]>('search_persons', { query, limit }),
   householdDetail: (id: string) => call<HouseholdDetail>('household_detail', { id }),
+  /** A person's full ID number or phone, for a role that may see it; the device logs it. */
+  reveal: (personId: string, field: 'id_number' | 'phone') => call<string>('reveal', { personId, field }),
   addHousehold: (input: HouseholdInput) =>
     call<{ household_id: string; person_id: string }>('add_household', { input }),
   addPerson: (householdId: string, person: PersonInput) =>

@@ -747,7 +747,12 @@ export interface ExportLogEntry {
   village_id: string | null;
   date_from: string | null;
   date_to: string | null;
+  /** The case of a printout; the person of a reveal. */
   subject: string | null;
+  /** A reveal's person's name, when this device's ledger holds the person. */
+  subject_name?: string | null;
+  /** Which field a reveal (kind `reveal`) showed in full: id_number or phone. */
+  field?: string | null;
   rows: number;
   full_ids: boolean;
   /** The file's name. */

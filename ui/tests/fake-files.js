@@ -11,6 +11,8 @@
   const { state, commands } = fake;
   const opts = g.__FAKE_OPTS || {};
   const written = [];
+  // Full ID numbers and phones shown on this device (the store's reveal.rs): the log's entries.
+  const reveals = [];
   const KINDS = ['ledger', 'cases', 'checks', 'entries', 'reports', 'coverage'];
 
   const nowText = () => {
@@ -62,6 +64,19 @@
     },
     // The log of exports and printouts: what this fake device wrote, newest first, after one
     // entry synced from the grid worker's phone of the devices registry (fake-devices.js).
+    // A person's full ID number or phone: township staff, or the grid worker of the person's
+    // village (the same rule as the store); logged as a reveal, never with the value.
+    reveal: ({ personId, field }) => {
+      if (field !== 'id_number' && field !== 'phone') throw { kind: 'refused', message: '只能查看完整的身份证号或电话' };
+      const p = state.persons.get(personId);
+      if (!p || p.deleted) throw { kind: 'not_found', message: '找不到该人员' };
+      const village = state.households.get(p.household_id)?.village_id ?? null;
+      const may = state.role === 'township' || (state.role === 'grid-worker' && state.village_id === village) || (!state.role && !state.village_id);
+      if (!may) throw { kind: 'refused', message: '本设备的角色只能看到脱敏的身份证号和电话' };
+      const value = (field === 'phone' ? p.phone : p.id_number) || '';
+      if (value) reveals.push({ personId, name: p.name, field, village, at: nowText() });
+      return value;
+    },
     exports_log: ({ limit }) => {
       const pad = (n) => String(n).padStart(2, '0');
       const at = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
@@ -81,10 +96,28 @@
         full_ids: !!w.fullIds,
         path: String(w.out).split('/').pop(),
       }));
+      const shown = reveals.map((r, i) => ({
+        id: `reveal-${i}`,
+        at: r.at,
+        device: state.device_name,
+        device_id: state.device_id,
+        kind: 'reveal',
+        format: '',
+        village_id: r.village,
+        date_from: null,
+        date_to: null,
+        subject: r.personId,
+        subject_name: r.name,
+        field: r.field,
+        rows: 1,
+        full_ids: true,
+        path: '',
+      }));
       const synced = worker
         ? [{ id: 'log-worker', at: at(new Date(Date.now() - 2 * 3600_000)), device: '王网格员', device_id: worker.device_id, kind: 'ledger', format: 'xlsx', village_id: 'v-hongxing', date_from: null, date_to: null, subject: null, rows: 1320, full_ids: false, path: '一户一档台账.xlsx' }]
         : [];
-      return [...mine.reverse(), ...synced].slice(0, limit);
+      const newest = [...mine.reverse(), ...shown.reverse()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      return [...newest, ...synced].slice(0, limit);
     },
     print_notice: ({ caseId, out }) => {
       checkOut(out, 'pdf');

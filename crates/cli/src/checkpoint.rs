@@ -490,7 +490,9 @@ pub fn matches(store: &Store, text: &str, checkpoint: &str, limit: usize, json: 
     emit(json, &hits, || {
         let line = |h: &gridbook_store::Hit| match &h.isolation {
             // Only the township control list knows this person: no name, no address.
-            Some(i) if h.matched == "control" => format!("{}  【{}】", h.id_number, i.label),
+            Some(i) if h.matched == "control" => {
+                format!("{}  【{}】", crate::masking::id(&h.id_number), i.label)
+            }
             Some(i) => format!(
                 "{}  {}  {}  【{}】",
                 h.person_id, h.name, h.address, i.label

@@ -188,7 +188,8 @@ pub fn print(store: &Store, cmd: &PrintCmd, json: bool, lang: Lang) -> Result<()
     Ok(())
 }
 
-/// `gridbook export-log`: the newest exports and printouts, newest first.
+/// `gridbook export-log`: the newest exports, printouts and reveals of full ID numbers or
+/// phones, newest first.
 pub fn export_log(store: &Store, limit: usize, json: bool, lang: Lang) -> Result<(), Failure> {
     let log = store.exports_log(limit)?;
     emit(json, &log, || {
@@ -197,6 +198,19 @@ pub fn export_log(store: &Store, limit: usize, json: bool, lang: Lang) -> Result
         }
         log.iter()
             .map(|e| {
+                if e.kind == "reveal" {
+                    let what = match e.field.as_deref() {
+                        Some("phone") => t(lang, "查看完整电话", "showed the full phone of"),
+                        _ => t(lang, "查看完整身份证号", "showed the full ID number of"),
+                    };
+                    let whose = e.subject_name.clone().or_else(|| e.subject.clone());
+                    return format!(
+                        "{}  {}  {what}  {}",
+                        e.at.replace('T', " "),
+                        e.device,
+                        whose.unwrap_or_default()
+                    );
+                }
                 let full = if e.full_ids {
                     t(lang, "  完整身份证号", "  full ID numbers")
                 } else {

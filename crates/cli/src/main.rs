@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod isolation;
 mod lock;
+mod masking;
 mod output;
 mod person_merge;
 mod quarantine;

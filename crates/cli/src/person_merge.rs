@@ -47,12 +47,15 @@ fn label(lang: Lang, r: DuplicateReason) -> &'static str {
     }
 }
 
-/// One line per pair: its label, then each person's name, ID number and id.
+/// One line per pair: its label, then each person's name, masked ID number and id.
 fn pair_line(store: &Store, label: &str, [a, b]: &[String; 2]) -> Result<String, Failure> {
     let (pa, pb) = (store.person(a)?, store.person(b)?);
     Ok(format!(
         "{label}  {} {} {a}  ↔  {} {} {b}",
-        pa.name, pa.id_number, pb.name, pb.id_number
+        pa.name,
+        crate::masking::id(&pa.id_number),
+        pb.name,
+        crate::masking::id(&pb.id_number)
     ))
 }
 

@@ -158,7 +158,8 @@ pub fn run(cli: Cli) -> R {
         Cmd::Household(h) => household(&store, h, json, lang)?,
         Cmd::Person(p) => person(&store, p, json, lang)?,
         Cmd::Search { text, limit } => {
-            let hits = store.search(text, *limit)?;
+            let mut hits = store.search(text, *limit)?;
+            crate::masking::hits_for_role(&store, &mut hits)?;
             emit(json, &hits, || {
                 if hits.is_empty() {
                     return t(lang, "没有找到", "nothing found");
@@ -168,8 +169,8 @@ pub fn run(cli: Cli) -> R {
                         format!(
                             "{}  {}  {}  {}",
                             h.name,
-                            h.id_number,
-                            h.phone.as_deref().unwrap_or("-"),
+                            crate::masking::id(&h.id_number),
+                            crate::masking::phone(h.phone.as_deref()),
                             h.address
                         )
                     })

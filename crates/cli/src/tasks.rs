@@ -119,12 +119,13 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
             open,
             unmatched,
         } => {
-            let rows = store.tasks(&TaskFilter {
+            let mut rows = store.tasks(&TaskFilter {
                 village: village.clone(),
                 open: *open,
                 unmatched: *unmatched,
                 source: None,
             })?;
+            crate::masking::tasks_for_role(store, &mut rows)?;
             emit(json, &rows, || {
                 rows.iter()
                     .map(|r| {
@@ -146,7 +147,7 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
                             "{}  {}  {}  {}  {} {}  {}",
                             r.task_id,
                             r.name,
-                            r.id_number,
+                            crate::masking::id(&r.id_number),
                             place,
                             t(lang, "截止", "due"),
                             r.due,

@@ -250,6 +250,7 @@ pub fn export(store: &Store, req: &Request) -> Result<Outcome, ExportError> {
         rows,
         full_ids: req.full_ids,
         path: req.out.display().to_string(),
+        ..ExportRecord::default()
     })?;
     Ok(Outcome {
         rows,

@@ -90,6 +90,7 @@ pub fn print_to_file(
         rows: 1,
         full_ids: false,
         path: out.display().to_string(),
+        ..ExportRecord::default()
     })?;
     Ok(Printed {
         path: out.to_path_buf(),

@@ -75,7 +75,7 @@ pub use tasks::import::{
     MAX_ROWS as MAX_LIST_ROWS,
 };
 pub use tasks::read::{TaskFilter, TaskRow};
-pub use township::export_log::ExportRecord;
+pub use township::export_log::{check_entry as check_log_entry, ExportRecord};
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, LedgerLine};
 pub use township::overview::{Overview, OverviewVillage};

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use automerge::sync::{ChunkList, Message};
 use automerge::{Automerge, ReadDoc};
-use gridbook_store::{DocId, Received, Store, StoreError};
+use gridbook_store::{check_log_entry, DocId, DocKind, Received, Store, StoreError};
 
 use crate::engine::{Access, Opening, Receipt, Replica};
 use crate::error::{Result, SyncError};
@@ -17,7 +17,8 @@ fn allowed_types(doc: &str) -> &'static [&'static str] {
 }
 
 /// Refuses a received message whose touched records do not belong in `doc_id` (or that a
-/// read-only peer changed at all); shared with other relay storages.
+/// read-only peer changed at all), or that leave an entry of a device's log that is not small
+/// (see [`check_log_entry`]); shared with other relay storages.
 pub fn check_touched(
     doc_id: &str,
     writable: bool,
@@ -34,6 +35,7 @@ pub fn check_touched(
         )));
     }
     let allowed = allowed_types(doc_id);
+    let log = DocId::parse(doc_id).is_some_and(|d| d.kind == DocKind::Exports);
     for id in touched {
         let kind = match doc.get(automerge::ROOT, id.as_str())? {
             Some((automerge::Value::Object(_), obj)) => match doc.get(&obj, "type")? {
@@ -43,6 +45,9 @@ pub fn check_touched(
             _ => String::new(),
         };
         if uuid_like(id) && allowed.contains(&kind.as_str()) {
+            if log {
+                check_log_entry(doc, id)?;
+            }
             continue;
         }
         return Err(StoreError::Corrupt(format!(

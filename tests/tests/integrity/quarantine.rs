@@ -79,6 +79,15 @@ fn a_device_quarantines_what_it_cannot_project_and_syncs_the_rest() {
         assert_eq!(d.json("village list"), villages_before);
         d.reindex_check();
         let q = d.json("quarantine");
+        // Township staff read which village's which data: the name, not the document id.
+        let va_name = array(&villages_before)
+            .iter()
+            .find(|v| v["id"] == va.as_str())
+            .map(|v| str_of(v, "name").to_owned())
+            .expect("village A listed");
+        for r in array(&q) {
+            assert_eq!(str_of(r, "what"), format!("{va_name} · 户籍台账"), "{q}");
+        }
         let held: Vec<(String, String, String)> = array(&q)
             .iter()
             .map(|r| {

@@ -95,6 +95,7 @@ const en: typeof zh = {
     noHead: 'No head set',
     matched: { name: 'name', pinyin: 'pinyin', id: 'ID', phone: 'phone', plate: 'plate' },
   },
+  mask: { reveal: 'Show full' },
   detail: {
     title: 'Household',
     address: 'Address',

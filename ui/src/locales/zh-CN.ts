@@ -93,6 +93,7 @@ export default {
     noHead: '未设户主',
     matched: { name: '姓名', pinyin: '拼音', id: '身份证', phone: '电话', plate: '车牌' },
   },
+  mask: { reveal: '显示完整' },
   detail: {
     title: '户详情',
     address: '地址',

@@ -68,10 +68,10 @@ for (const viewport of VIEWPORTS) {
         );
         await shot('conflicts-resolved');
 
-        // Back on the household: no banner, the picked values are shown.
+        // Back on the household: no banner, the picked values are shown (the phone masked).
         await page.locator('[data-test="conflicts"] .van-nav-bar__left').click();
         await page.locator('[data-test="household-detail"]').waitFor();
-        await page.locator('a.tel', { hasText: '13900002222' }).waitFor();
+        await page.locator('[data-test="household-phone"]', { hasText: '139****2222' }).waitFor();
         assert.equal(await page.locator('[data-test="conflict-banner"]').count(), 0);
         assert.match(await page.locator('[data-test="person-card"]').first().innerText(), /租户/);
         // The home badge is gone too.

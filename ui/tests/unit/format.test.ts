@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import zh from '../../src/locales/zh-CN';
 import en from '../../src/locales/en';
 import { errorText, fieldLabel, formatValue, isConflictValue } from '../../src/logic/format';
-import { maskId } from '../../src/logic/mask';
 import { bind } from './messages';
 
 
@@ -44,11 +43,6 @@ describe('value formatting', () => {
     expect(isConflictValue('phone', '1')).toBe(false);
     expect(isConflictValue('tags', ['close-contact', 'red-code'])).toBe(false);
     expect(isConflictValue('tags', [['close-contact'], []])).toBe(true);
-  });
-  it('masks ID numbers on lists', () => {
-    expect(maskId('150581195803070020')).toBe('150581********0020');
-    expect(maskId('E1234567')).toBe('E1234567');
-    expect(maskId(null)).toBe('');
   });
 });
 

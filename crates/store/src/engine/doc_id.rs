@@ -112,7 +112,7 @@ impl DocKind {
             DocKind::Tasks => &["task"],
             DocKind::Answers => &["answer"],
             DocKind::Control => &["control"],
-            DocKind::Exports => &["export"],
+            DocKind::Exports => &["export", "reveal"],
         }
     }
 }

@@ -279,7 +279,21 @@ impl Store {
                 other => serde_json::to_string(other).is_ok_and(|s| s == value),
             })
             .ok_or_else(|| {
-                let shown: Vec<String> = row.values.iter().map(ToString::to_string).collect();
+                // An ID number or a phone is masked in the message, as on every list.
+                let mask = |s: &str| match field {
+                    "id_number" => gridbook_domain::privacy::mask_id_number(s),
+                    "phone" => gridbook_domain::privacy::mask_phone(s),
+                    _ => s.to_owned(),
+                };
+                let shown: Vec<String> = row
+                    .values
+                    .iter()
+                    .map(|v| match v {
+                        serde_json::Value::String(s) => format!("\"{}\"", mask(s)),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                let value = mask(value);
                 StoreError::Invalid(gridbook_domain::FieldError::new(
                     "value",
                     "not_a_choice",

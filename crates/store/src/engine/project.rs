@@ -52,8 +52,8 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             crate::ledger::distinct::clear_rows(conn, id)?;
             &[]
         }
-        // A log entry of exports has no rows: the log is read from its documents.
-        Some("export") => &[],
+        // An entry of a device's log has no rows: the log is read from its documents.
+        Some("export" | "reveal") => &[],
         _ => return clear_rows(conn, id),
     };
     for q in sql
@@ -274,7 +274,7 @@ fn insert_rows(
         "task" | "answer" => crate::tasks::project::insert(conn, doc_id, village, id, rec)?,
         "control" => crate::isolation::control_list::insert(conn, village, id, rec)?,
         crate::ledger::distinct::KIND => crate::ledger::distinct::insert(conn, doc_id, id, rec)?,
-        "export" => {}
+        "export" | "reveal" => {}
         _ => {
             crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
         }

@@ -1,6 +1,9 @@
-//! The log of exports and printouts (who exported or printed what, when): one `export`
-//! record per file, in the device's own document `exports:<home>:<device>` (see
-//! [`crate::engine::doc_id`]), so that it syncs to the township, which reads every device's log.
+//! The device's log of access to personal data (who exported or printed what, who showed whose
+//! full ID number or phone, when): one `export` record per file and one `reveal` record per
+//! reveal (whose record, which field; never the value), in the device's own document
+//! `exports:<home>:<device>` (see [`crate::engine::doc_id`]), so that it syncs to the
+//! township, which reads every device's log. The relay keeps every entry small (see
+//! [`check_entry`]).
 //! Only the device itself may write its log (the store refuses any other on this device, the
 //! relay on every change it receives); the device an entry is shown for is the one its
 //! document names, never what an entry says about itself.
@@ -27,7 +30,25 @@ const MAX_TEXT: usize = 120;
 /// cannot make the township's list unbounded.
 const MAX_PER_DEVICE: usize = 5_000;
 
-/// One export or printout, as the log lists it.
+/// The fields a log entry may hold; an entry with any other is refused by the relay.
+const FIELDS: [&str; 14] = [
+    "type",
+    "deleted_at",
+    "at",
+    "device_name",
+    "kind",
+    "format",
+    "village_id",
+    "date_from",
+    "date_to",
+    "subject",
+    "rows",
+    "full_ids",
+    "file",
+    "field",
+];
+
+/// One export, printout or reveal, as the log lists it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ExportRecord {
     /// Record id.
@@ -38,7 +59,8 @@ pub struct ExportRecord {
     pub device: String,
     /// The device's id at the relay (the document's; `None` for an entry of the local table).
     pub device_id: Option<String>,
-    /// ledger, cases, checks, entries, reports, coverage, feedback, notice, certificate.
+    /// ledger, cases, checks, entries, reports, coverage, feedback, notice, certificate; or
+    /// `reveal` (a full ID number or phone shown on the device).
     pub kind: String,
     /// xlsx, csv or pdf.
     pub format: String,
@@ -48,8 +70,13 @@ pub struct ExportRecord {
     pub date_from: Option<String>,
     /// Date range end.
     pub date_to: Option<String>,
-    /// The case of a printout.
+    /// The case of a printout; the person of a reveal.
     pub subject: Option<String>,
+    /// The person's name of a reveal, when this device's ledger holds the person (read from
+    /// the ledger, never stored in the log).
+    pub subject_name: Option<String>,
+    /// Which field a reveal showed in full: `id_number` or `phone`.
+    pub field: Option<String>,
     /// Rows written (1 for a printout).
     pub rows: u64,
     /// Whether ID numbers were written in full.
@@ -93,13 +120,39 @@ impl Store {
     /// Records an export or printout in this device's log (it syncs to the township); returns
     /// its id.
     pub fn record_export(&self, r: &ExportRecord) -> Result<String> {
-        let mut g = self.lock();
-        let id = Uuid::new_v4().to_string();
-        let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
         let file = std::path::Path::new(&r.path)
             .file_name()
             .map_or_else(|| r.path.clone(), |n| n.to_string_lossy().into_owned());
+        let entry = ExportRecord {
+            path: bounded(&file),
+            ..r.clone()
+        };
+        self.append_entry("export", &entry)
+    }
+
+    /// Records that this device showed person `person`'s `field` (`id_number` or `phone`) in
+    /// full; `village` is the person's. Never the value itself.
+    pub(crate) fn record_reveal(&self, person: &str, village: &str, field: &str) -> Result<String> {
+        let entry = ExportRecord {
+            kind: "reveal".into(),
+            village_id: Some(village.into()),
+            subject: Some(person.into()),
+            field: Some(field.into()),
+            rows: 1,
+            full_ids: true,
+            ..ExportRecord::default()
+        };
+        self.append_entry("reveal", &entry)
+    }
+
+    /// Appends an entry of record type `record_type` to this device's log.
+    fn append_entry(&self, record_type: &str, r: &ExportRecord) -> Result<String> {
+        let mut g = self.lock();
+        let id = Uuid::new_v4().to_string();
+        let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
         let Some((home, device)) = g.exports_home()? else {
+            // The local table has no `field` column: a reveal keeps its field as its format.
+            let format = r.field.as_deref().unwrap_or(&r.format);
             g.conn.execute(
                 "INSERT INTO exports_log (id, at, device, kind, format, village_id, date_from,
                    date_to, subject, rows, full_ids, path)
@@ -109,42 +162,46 @@ impl Store {
                     at,
                     g.device,
                     r.kind,
-                    r.format,
+                    format,
                     r.village_id,
                     r.date_from,
                     r.date_to,
                     r.subject,
                     r.rows as i64,
                     r.full_ids,
-                    bounded(&file)
+                    bounded(&r.path)
                 ],
             )?;
             return Ok(id);
         };
-        let fields = [
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map_or(Val::Null, |s| Val::from(bounded(s).as_str()))
+        };
+        let mut fields = vec![
             ("at", Val::from(at.as_str())),
             ("device_name", Val::from(bounded(&g.device).as_str())),
             ("kind", Val::from(bounded(&r.kind).as_str())),
-            ("format", Val::from(bounded(&r.format).as_str())),
-            (
-                "village_id",
-                r.village_id.as_deref().map_or(Val::Null, Val::from),
-            ),
-            (
-                "date_from",
-                r.date_from.as_deref().map_or(Val::Null, Val::from),
-            ),
-            ("date_to", r.date_to.as_deref().map_or(Val::Null, Val::from)),
-            ("subject", r.subject.as_deref().map_or(Val::Null, Val::from)),
+            ("village_id", text(&r.village_id)),
+            ("subject", text(&r.subject)),
             ("rows", Val::Int(i64::try_from(r.rows).unwrap_or(i64::MAX))),
             ("full_ids", Val::Bool(r.full_ids)),
-            ("file", Val::from(bounded(&file).as_str())),
         ];
+        if record_type == "reveal" {
+            fields.push(("field", text(&r.field)));
+        } else {
+            fields.extend([
+                ("format", Val::from(bounded(&r.format).as_str())),
+                ("date_from", text(&r.date_from)),
+                ("date_to", text(&r.date_to)),
+                ("file", Val::from(bounded(&r.path).as_str())),
+            ]);
+        }
         let (now_ms, audit) = (g.now_ms(), g.audit("create"));
         let doc = exports_doc_id(&home, &device);
         let Inner { conn, docs, .. } = &mut *g;
         docs.write(conn, &doc, Some(home.as_str()), audit, now_ms, |w| {
-            create_record(w.tx, &id, "export", &fields)?;
+            create_record(w.tx, &id, record_type, &fields)?;
             w.touch(&id);
             Ok(())
         })?;
@@ -174,20 +231,28 @@ impl Store {
                 let Some(rec) = read_record(doc, &key)? else {
                     continue;
                 };
-                if rec.kind() != Some("export") {
-                    continue;
-                }
+                let reveal = match rec.kind() {
+                    Some("export") => false,
+                    Some("reveal") => true,
+                    _ => continue,
+                };
                 mine.push(ExportRecord {
                     id: bounded(&key),
                     at: opt(&rec, "at").unwrap_or_default(),
                     device: opt(&rec, "device_name").unwrap_or_default(),
                     device_id: Some(device.clone()),
-                    kind: opt(&rec, "kind").unwrap_or_default(),
+                    kind: if reveal {
+                        "reveal".into()
+                    } else {
+                        opt(&rec, "kind").unwrap_or_default()
+                    },
                     format: opt(&rec, "format").unwrap_or_default(),
                     village_id: opt(&rec, "village_id"),
                     date_from: opt(&rec, "date_from"),
                     date_to: opt(&rec, "date_to"),
                     subject: opt(&rec, "subject"),
+                    subject_name: None,
+                    field: if reveal { opt(&rec, "field") } else { None },
                     rows: rec.get("rows").as_i64().unwrap_or(0).max(0) as u64,
                     full_ids: rec.get("full_ids").is_true(),
                     path: opt(&rec, "file").unwrap_or_default(),
@@ -214,15 +279,92 @@ impl Store {
                     date_from: r.get(6)?,
                     date_to: r.get(7)?,
                     subject: r.get(8)?,
+                    subject_name: None,
+                    field: None,
                     rows: r.get::<_, i64>(9)?.max(0) as u64,
                     full_ids: r.get(10)?,
                     path: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        out.extend(local);
+        out.extend(local.into_iter().map(|mut e| {
+            if e.kind == "reveal" {
+                e.field = Some(std::mem::take(&mut e.format));
+            }
+            e
+        }));
         out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
         out.truncate(limit);
+        let mut name = g
+            .conn
+            .prepare("SELECT name FROM persons WHERE id = ?1 AND removed = 0")?;
+        for e in out.iter_mut().filter(|e| e.kind == "reveal") {
+            if let Some(p) = &e.subject {
+                e.subject_name = name.query_row([p], |r| r.get(0)).ok();
+            }
+        }
         Ok(out)
+    }
+}
+
+/// Refuses a log entry (record `id` of `doc`, a document of the log) that is not small: a
+/// field it may not hold, a text longer than an entry keeps, or a value that is no scalar. A
+/// device that floods its log with large entries is refused by the relay.
+pub fn check_entry(doc: &automerge::Automerge, id: &str) -> Result<()> {
+    use automerge::{ObjType, Value};
+    let bad = |why: &str| crate::StoreError::Corrupt(format!("log entry {id}: {why}"));
+    let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, id)? else {
+        return Err(bad("not a map"));
+    };
+    for key in doc.keys(&obj) {
+        if !FIELDS.contains(&key.as_str()) {
+            return Err(bad("a field a log entry does not hold"));
+        }
+        for (value, _) in doc.get_all(&obj, key.as_str())? {
+            let Value::Scalar(v) = value else {
+                return Err(bad("a value that is no scalar"));
+            };
+            if let automerge::ScalarValue::Str(t) = v.as_ref() {
+                if t.chars().count() > MAX_TEXT {
+                    return Err(bad("a text longer than an entry keeps"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ObjType, ROOT};
+
+    use super::{check_entry, MAX_TEXT};
+
+    const ID: &str = "6b0c4f8e-6a0e-4c53-9a55-0e0c1f1f2a10";
+
+    /// A document with one entry of fields `fields`.
+    fn entry(fields: &[(&str, &str)]) -> automerge::Automerge {
+        let mut doc = AutoCommit::new();
+        let obj = doc.put_object(ROOT, ID, ObjType::Map).unwrap();
+        doc.put(&obj, "type", "reveal").unwrap();
+        for (k, v) in fields {
+            doc.put(&obj, *k, *v).unwrap();
+        }
+        doc.document().clone()
+    }
+
+    #[test]
+    fn a_small_entry_passes_and_a_large_or_foreign_one_is_refused() {
+        let ok = entry(&[("at", "2026-12-05T10:00:00"), ("field", "phone")]);
+        assert!(check_entry(&ok, ID).is_ok());
+        let long = "x".repeat(MAX_TEXT + 1);
+        assert!(check_entry(&entry(&[("device_name", &long)]), ID).is_err());
+        assert!(check_entry(&entry(&[("value", "13812345678")]), ID).is_err());
+        let mut nested = AutoCommit::new();
+        let obj = nested.put_object(ROOT, ID, ObjType::Map).unwrap();
+        nested.put_object(&obj, "at", ObjType::Text).unwrap();
+        assert!(check_entry(nested.document(), ID).is_err());
     }
 }

@@ -6,3 +6,4 @@ pub mod export_registers;
 pub mod export_rows;
 pub mod overview;
 pub mod papers;
+pub mod reveal;

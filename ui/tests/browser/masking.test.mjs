@@ -1,0 +1,126 @@
+// Masking by role, on the fake backend (tests/fake-backend.js, fake-files.js), at phone and
+// laptop sizes: search results and the person card show ID numbers and phones masked
+// (150581********0020, 138****5678) for every role; the grid worker of the person's village
+// and township staff tap 显示完整 on the card to see the full value, which the device logs (the
+// township's 导出、打印和查看记录 lists the reveal); a volunteer and a grid worker of another
+// village get no such tap.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VIEWPORTS, callsOf, startServer, withApp } from './helpers.mjs';
+
+const WANG_ID = '150581195803070020';
+const WANG_PHONE = '13812345678';
+const MASKED_ID = /150581\*{8}0020/;
+const MASKED_PHONE = /138\*{4}5678/;
+
+let server;
+before(async () => (server = await startServer()));
+after(() => server.close());
+
+/** The search hit of 王秀英 on the households screen: masked, whatever the role. */
+async function searchIsMasked(page) {
+  await page.locator('[data-test="search"] input').fill('13812345678');
+  const hit = page.locator('[data-test="search-hit"]', { hasText: '王秀英' });
+  await hit.waitFor();
+  const text = await hit.innerText();
+  assert.match(text, MASKED_ID);
+  assert.match(text, MASKED_PHONE);
+  assert.ok(!text.includes(WANG_ID) && !text.includes(WANG_PHONE), text);
+}
+
+/** 王秀英's card: masked ID number and phone. */
+async function wangCard(page) {
+  const card = page.locator('[data-test="person-card"]', { hasText: '王秀英' });
+  await card.waitFor();
+  assert.match(await card.locator('[data-test="person-id-number"]').innerText(), MASKED_ID);
+  assert.match(await card.locator('[data-test="person-phone"]').innerText(), MASKED_PHONE);
+  assert.ok(!(await card.innerText()).includes(WANG_ID));
+  return card;
+}
+
+for (const viewport of VIEWPORTS) {
+  const size = `${viewport.width}x${viewport.height}`;
+  describe(`masking by role (${size})`, () => {
+    test("the village's grid worker sees masked lists and reveals on the card; the reveal is logged", async () => {
+      const fake = { enrolled: true, role: 'grid-worker', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/households' }, async (page, { shot }) => {
+        await page.locator('[data-test="household-row"]').first().waitFor();
+        await searchIsMasked(page);
+        await shot('masking-search');
+        await page.evaluate(() => (location.hash = '#/households/h-wang'));
+        const card = await wangCard(page);
+        await shot('masking-card');
+        await card.locator('[data-test="reveal-id_number"]').click();
+        await card.locator('[data-test="person-id-number"]', { hasText: WANG_ID }).waitFor();
+        // The phone stays masked until it is revealed too; then it can be called.
+        assert.match(await card.locator('[data-test="person-phone"]').innerText(), MASKED_PHONE);
+        await card.locator('[data-test="reveal-phone"]').click();
+        await card.locator('[data-test="person-phone"]', { hasText: WANG_PHONE }).waitFor();
+        assert.equal(await card.locator('[data-test="person-phone"]').getAttribute('href'), `tel:${WANG_PHONE}`);
+        assert.equal(await card.locator('[data-test^="reveal-"]').count(), 0);
+        await shot('masking-revealed');
+        const calls = (await callsOf(page, 'reveal')).map((c) => c.args);
+        assert.deepEqual(calls, [
+          { personId: 'p-wang', field: 'id_number' },
+          { personId: 'p-wang', field: 'phone' },
+        ]);
+        const log = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
+        const reveals = log.filter((e) => e.kind === 'reveal');
+        assert.deepEqual(reveals.map((e) => e.field).sort(), ['id_number', 'phone']);
+        assert.ok(!JSON.stringify(log).includes(WANG_ID) && !JSON.stringify(log).includes(WANG_PHONE));
+      });
+    });
+
+    test('a volunteer and a grid worker of another village see masked values and no reveal', async () => {
+      for (const fake of [
+        { enrolled: true, role: 'volunteer', village: 'v-hongxing' },
+        { enrolled: true, role: 'grid-worker', village: 'v-xinhua' },
+      ]) {
+        await withApp(server, { viewport, fake, hash: '#/households/h-wang' }, async (page, { shot }) => {
+          const card = await wangCard(page);
+          assert.equal(await card.locator('[data-test^="reveal-"]').count(), 0);
+          // A volunteer does not edit the ledger: no form that would show the full values.
+          assert.equal(await card.locator('[data-test="edit-person"]').count(), fake.role === 'volunteer' ? 0 : 1);
+          if (fake.role === 'volunteer') await shot('masking-volunteer-card');
+          assert.equal((await callsOf(page, 'reveal')).length, 0);
+        });
+      }
+    });
+
+    test('a volunteer matching a ledger resident at the checkpoint sees the ID number masked', async () => {
+      const fake = { enrolled: true, role: 'volunteer', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/checkpoint' }, async (page, { shot }) => {
+        await page.locator('[data-test="quick-entry"]').waitFor();
+        await page.locator('[data-test="match-search"] input').first().pressSequentially(WANG_ID.slice(-4), { delay: 30 });
+        const hit = page.locator('[data-test="match-hit"]', { hasText: '王秀英' });
+        await hit.waitFor();
+        assert.match(await hit.innerText(), MASKED_ID);
+        assert.match(await hit.innerText(), MASKED_PHONE);
+        await hit.click();
+        const matched = page.locator('[data-test="matched"]', { hasText: '王秀英' });
+        await matched.waitFor();
+        assert.match(await matched.innerText(), MASKED_ID);
+        const text = await page.locator('body').innerText();
+        assert.ok(!text.includes(WANG_ID) && !text.includes(WANG_PHONE), 'a full value on the volunteer\'s screen');
+        await shot('masking-volunteer-checkpoint');
+      });
+    });
+
+    test("the township reveals, and its log lists the reveal with the person's name", async () => {
+      await withApp(server, { viewport, fake: { enrolled: true, role: 'township' }, hash: '#/households/h-wang' }, async (page, { shot }) => {
+        const card = await wangCard(page);
+        await card.locator('[data-test="reveal-id_number"]').click();
+        await card.locator('[data-test="person-id-number"]', { hasText: WANG_ID }).waitFor();
+        await page.evaluate(() => (location.hash = '#/devices'));
+        const row = page.locator('[data-test="export-log-row"][data-kind="reveal"]');
+        await row.waitFor();
+        const text = await row.innerText();
+        assert.match(text, /查看完整身份证号/);
+        assert.match(text, /王秀英/);
+        assert.ok(!text.includes(WANG_ID), text);
+        await row.scrollIntoViewIfNeeded();
+        await shot('masking-log');
+      });
+    });
+  });
+}
