@@ -94,7 +94,7 @@ impl Store {
     pub fn overview(&self, date: NaiveDate) -> Result<Overview> {
         let villages = self.villages()?;
         let due = self.due(date)?;
-        let uncovered = self.coverage(COVERAGE_DAYS, None)?;
+        let uncovered = self.uncovered_per_village(COVERAGE_DAYS)?;
         let status = self.report_status(date)?;
         let g = self.lock();
         let crossings = crate::reports::figures::checkpoint_figures(&g.conn, date)?;
@@ -121,7 +121,7 @@ impl Store {
             let f = crossings.get(&v.id).cloned().unwrap_or_default();
             let mine = due.iter().filter(|d| d.village_id == v.id);
             let count = |s: &str| mine.clone().filter(|d| d.status == s).count() as i64;
-            let missing = uncovered.iter().filter(|u| u.village_id == v.id).count() as i64;
+            let missing = uncovered.get(&v.id).copied().unwrap_or(0);
             let (cases_active, escalated) = cases.get(&v.id).copied().unwrap_or_default();
             rows.push(OverviewVillage {
                 id: v.id.clone(),
@@ -158,7 +158,7 @@ impl Store {
                     .collect(),
             });
         }
-        let township = totals(&rows, uncovered.len() as i64);
+        let township = totals(&rows, uncovered.values().sum());
         Ok(Overview {
             date: date.to_string(),
             township,
