@@ -70,7 +70,11 @@ fn seeded(dir: &std::path::Path, date: NaiveDate) -> Store {
             opened.push((case, start));
         }
     }
-    assert!(opened.len() >= 12, "cases in every village: {}", opened.len());
+    assert!(
+        opened.len() >= 12,
+        "cases in every village: {}",
+        opened.len()
+    );
     // Checks this morning on every other case: some in their window, some late.
     for (i, (case, _)) in opened.iter().enumerate().step_by(2) {
         let when = at(date, 8 + (i % 4) as u32, 15);
@@ -123,7 +127,14 @@ fn seeded(dir: &std::path::Path, date: NaiveDate) -> Store {
         .unwrap();
     store.set_now(Some(at(date, 17, 40)));
     store
-        .submit_report(Level::Group, &villages[1].groups[0].id, date, false, None, None)
+        .submit_report(
+            Level::Group,
+            &villages[1].groups[0].id,
+            date,
+            false,
+            None,
+            None,
+        )
         .unwrap();
     store.set_now(Some(at(date, 17, 45)));
     store
@@ -278,9 +289,8 @@ fn the_overview_counts_what_the_screens_show_one_by_one() {
     let yesterday = compare(&store, date.pred_opt().unwrap());
 
     // The seed reaches every kind of figure, so a figure wrongly zero cannot pass.
-    let sum = |rows: &[OverviewVillage], f: fn(&OverviewVillage) -> i64| {
-        rows.iter().map(f).sum::<i64>()
-    };
+    let sum =
+        |rows: &[OverviewVillage], f: fn(&OverviewVillage) -> i64| rows.iter().map(f).sum::<i64>();
     for (what, n) in [
         ("persons at risk", sum(&today, |v| v.persons_at_risk)),
         ("escalated", sum(&today, |v| v.escalated)),
