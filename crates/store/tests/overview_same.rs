@@ -6,6 +6,8 @@
 //! checkpoint crossings, verified households and reports on time, late and missing, and
 //! compares them one by one.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
