@@ -78,7 +78,9 @@ pub use tasks::read::{TaskFilter, TaskRow};
 pub use township::export_log::{check_entry as check_log_entry, ExportRecord};
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, LedgerLine};
-pub use township::overview::{Overview, OverviewVillage};
+pub use township::overview::{
+    CheckpointCounts, Overview, OverviewGroup, OverviewVillage, COVERAGE_DAYS,
+};
 pub use township::papers::{CasePaper, TeamMember};
 
 /// The connection settings of every store (plain or encrypted).

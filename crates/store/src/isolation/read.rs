@@ -44,6 +44,29 @@ pub(crate) struct Facts {
     pub(crate) open_escalation: bool,
 }
 
+/// The escalation rule, as SQL on the case whose id is the SQL expression `case`: the last
+/// alarm (an escalating visit, or a positive test from the start of its day) and the last
+/// `cleared` referral. Both the case screen (one case, `?1`) and the overview (every open
+/// case, `c.id`, in one query) read it from here; [`escalation_open`] decides.
+fn escalation_columns(case: &str) -> String {
+    format!(
+        "(SELECT max(a) FROM (
+            SELECT at AS a FROM visits WHERE case_id = {case} AND escalated = 1
+            UNION ALL
+            SELECT date || 'T00:00' FROM tests WHERE case_id = {case} AND result = 'positive')),
+         (SELECT max(at) FROM referrals WHERE case_id = {case} AND outcome = 'cleared')"
+    )
+}
+
+/// An escalation is open when an alarm came after the last clearing (or none cleared it).
+fn escalation_open(last_alarm: Option<String>, last_clear: Option<String>) -> bool {
+    match (last_alarm, last_clear) {
+        (Some(a), Some(c)) => a > c,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
     let visits: i64 = conn
         .prepare_cached("SELECT count(*) FROM visits WHERE case_id = ?1")?
@@ -57,27 +80,40 @@ pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
             tests.push((d, res));
         }
     }
-    let last_alarm: Option<String> = conn
-        .prepare_cached(
-            "SELECT max(a) FROM (
-               SELECT at AS a FROM visits WHERE case_id = ?1 AND escalated = 1
-               UNION ALL
-               SELECT date || 'T00:00' FROM tests WHERE case_id = ?1 AND result = 'positive')",
-        )?
-        .query_row([case_id], |r| r.get(0))?;
-    let last_clear: Option<String> = conn
-        .prepare_cached("SELECT max(at) FROM referrals WHERE case_id = ?1 AND outcome = 'cleared'")?
-        .query_row([case_id], |r| r.get(0))?;
-    let open_escalation = match (last_alarm, last_clear) {
-        (Some(a), Some(c)) => a > c,
-        (Some(_), None) => true,
-        _ => false,
-    };
+    let (last_alarm, last_clear) = conn
+        .prepare_cached(&format!("SELECT {}", escalation_columns("?1")))?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(Facts {
         visits,
         tests,
-        open_escalation,
+        open_escalation: escalation_open(last_alarm, last_clear),
     })
+}
+
+/// One open case (active, escalated or referred) as the overview counts it.
+pub(crate) struct OpenCase {
+    pub(crate) village_id: String,
+    /// Escalated: stored so, or an escalation is open ([`shown_status`]'s rule).
+    pub(crate) escalated: bool,
+}
+
+/// Every open case with whether it shows as escalated: the case screen's rule for all of
+/// them in one query.
+pub(crate) fn open_cases(conn: &Connection) -> Result<Vec<OpenCase>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT c.village_id, c.status, {} FROM cases c
+         WHERE c.deleted = 0 AND c.status IN ('active', 'escalated', 'referred')",
+        escalation_columns("c.id")
+    ))?;
+    let rows = st.query_map([], |r| {
+        let stored: String = r.get(1)?;
+        let open = escalation_open(r.get(2)?, r.get(3)?);
+        Ok(OpenCase {
+            village_id: r.get(0)?,
+            escalated: shown_status(&stored, open) == CaseStatus::Escalated.code(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The checks of a case as release reads them: the local date of each, and whether it was

@@ -1,5 +1,7 @@
 //! The household ledger (一户一档), the reads: households, persons, counts, coverage.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -262,21 +264,17 @@ impl Store {
     pub fn coverage(&self, days: u32, village: Option<&str>) -> Result<Vec<CoverageRow>> {
         let village = village.map(|v| parse_uuid("village", v)).transpose()?;
         let g = self.lock();
-        let today = g.now_local().date();
-        let cutoff = today - chrono::Duration::days(i64::from(days.saturating_sub(1)));
-        let cutoff = format!("{cutoff}T00:00:00");
-        let mut st = g.conn.prepare(
+        let cutoff = coverage_cutoff(g.now_local().date(), days);
+        let mut st = g.conn.prepare_cached(&format!(
             "SELECT h.id, h.village_id, g.name, h.address, p.name,
                (SELECT max(e.at) FROM events e WHERE e.household_id = h.id
                   AND e.kind = 'verification' AND e.deleted = 0) AS last
              FROM households h
              LEFT JOIN groups g ON g.id = h.group_id
              LEFT JOIN persons p ON p.id = h.head_person_id
-             WHERE h.deleted = 0 AND (?2 IS NULL OR h.village_id = ?2)
-               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.household_id = h.id
-                  AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)
-             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id",
-        )?;
+             WHERE {UNCOVERED} AND (?2 IS NULL OR h.village_id = ?2)
+             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id"
+        ))?;
         let rows = st
             .query_map(params![cutoff, village], |r| {
                 Ok(CoverageRow {
@@ -291,6 +289,31 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+
+    /// How many households of each village [`Store::coverage`] lists (village id → count;
+    /// villages with none are absent).
+    pub(crate) fn uncovered_per_village(&self, days: u32) -> Result<HashMap<String, i64>> {
+        let g = self.lock();
+        let cutoff = coverage_cutoff(g.now_local().date(), days);
+        let mut st = g.conn.prepare_cached(&format!(
+            "SELECT h.village_id, count(*) FROM households h WHERE {UNCOVERED}
+             GROUP BY h.village_id"
+        ))?;
+        let rows = st.query_map([cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The coverage rule on household `h`: not deleted, and no verification of it (not deleted)
+/// at or after the cutoff `?1` (see [`coverage_cutoff`]).
+const UNCOVERED: &str = "h.deleted = 0 AND NOT EXISTS (SELECT 1 FROM events e
+    WHERE e.household_id = h.id AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)";
+
+/// The first moment that counts for coverage over `days` days ending `today` (counting
+/// today).
+fn coverage_cutoff(today: chrono::NaiveDate, days: u32) -> String {
+    let cutoff = today - chrono::Duration::days(i64::from(days.saturating_sub(1)));
+    format!("{cutoff}T00:00:00")
 }
 
 const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.village_id, h.group_id, g.name, h.address,

@@ -164,24 +164,8 @@ pub(crate) fn day_figures(
     }
 
     // Checkpoints belong to the village.
-    let mut st = conn.prepare_cached(
-        "SELECT village_id, direction, decision, count(*) FROM entries WHERE day = ?1
-         GROUP BY village_id, direction, decision",
-    )?;
-    let mut rows = st.query([&day])?;
-    while let Some(r) = rows.next()? {
-        let (direction, decision, n): (String, String, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
-        let f = out.cell(r.get(0)?, None);
-        match direction.as_str() {
-            "in" => f.checkpoint_in += n,
-            "out" => f.checkpoint_out += n,
-            _ => {}
-        }
-        match decision.as_str() {
-            "turn-back" => f.turned_back += n,
-            "observe" => f.observed += n,
-            _ => {}
-        }
+    for (village, f) in checkpoint_figures(conn, date)? {
+        out.cell(village, None).add(&f);
     }
 
     // Households verified that day, each once.
@@ -195,6 +179,35 @@ pub(crate) fn day_figures(
     let mut rows = st.query(params![day, next])?;
     while let Some(r) = rows.next()? {
         out.cell(r.get(0)?, r.get(1)?).households_verified += r.get::<_, i64>(2)?;
+    }
+    Ok(out)
+}
+
+/// The checkpoint crossings of `date` per village (in, out, turned back, kept for
+/// observation): checkpoints belong to the village, not to a group.
+pub(crate) fn checkpoint_figures(
+    conn: &Connection,
+    date: NaiveDate,
+) -> Result<HashMap<String, Figures>> {
+    let mut out: HashMap<String, Figures> = HashMap::new();
+    let mut st = conn.prepare_cached(
+        "SELECT village_id, direction, decision, count(*) FROM entries WHERE day = ?1
+         GROUP BY village_id, direction, decision",
+    )?;
+    let mut rows = st.query([date.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let (direction, decision, n): (String, String, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let f = out.entry(r.get(0)?).or_default();
+        match direction.as_str() {
+            "in" => f.checkpoint_in += n,
+            "out" => f.checkpoint_out += n,
+            _ => {}
+        }
+        match decision.as_str() {
+            "turn-back" => f.turned_back += n,
+            "observe" => f.observed += n,
+            _ => {}
+        }
     }
     Ok(out)
 }

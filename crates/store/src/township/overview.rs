@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::isolation::read::case_facts;
+use crate::isolation::read::open_cases;
 use crate::Store;
 
 /// Days a household counts as covered after it was verified.
@@ -94,52 +94,34 @@ impl Store {
     pub fn overview(&self, date: NaiveDate) -> Result<Overview> {
         let villages = self.villages()?;
         let due = self.due(date)?;
-        let uncovered = self.coverage(COVERAGE_DAYS, None)?;
+        let uncovered = self.uncovered_per_village(COVERAGE_DAYS)?;
         let status = self.report_status(date)?;
         let g = self.lock();
-        let day = crate::reports::figures::day_figures(&g.conn, date, &due)?;
-        let mut at_risk: HashMap<String, i64> = HashMap::new();
-        let mut st = g.conn.prepare_cached(
+        let crossings = crate::reports::figures::checkpoint_figures(&g.conn, date)?;
+        let at_risk = counts(
+            &g.conn,
             "SELECT village_id, count(*) FROM persons WHERE deleted = 0 AND tags != ''
              GROUP BY village_id",
         )?;
-        for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (v, n): (String, i64) = r?;
-            at_risk.insert(v, n);
-        }
-        let mut group_households: HashMap<String, i64> = HashMap::new();
-        let mut st = g.conn.prepare_cached(
+        let group_households = counts(
+            &g.conn,
             "SELECT group_id, count(*) FROM households WHERE deleted = 0 AND group_id IS NOT NULL
              GROUP BY group_id",
         )?;
-        for r in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (gid, n): (String, i64) = r?;
-            group_households.insert(gid, n);
-        }
+        let open = open_cases(&g.conn)?;
+        drop(g);
         let mut cases: HashMap<String, (i64, i64)> = HashMap::new();
-        let open: Vec<(String, String, String)> = g
-            .conn
-            .prepare_cached(
-                "SELECT id, village_id, status FROM cases
-                 WHERE deleted = 0 AND status IN ('active', 'escalated', 'referred')",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, village, stored) in open {
-            let facts = case_facts(&g.conn, &id)?;
-            let e = cases.entry(village).or_default();
+        for c in open {
+            let e = cases.entry(c.village_id).or_default();
             e.0 += 1;
-            if stored == "escalated" || facts.open_escalation {
-                e.1 += 1;
-            }
+            e.1 += i64::from(c.escalated);
         }
-        drop(st);
         let mut rows = Vec::new();
         for v in &villages {
-            let f = day.village(&v.id);
+            let f = crossings.get(&v.id).cloned().unwrap_or_default();
             let mine = due.iter().filter(|d| d.village_id == v.id);
             let count = |s: &str| mine.clone().filter(|d| d.status == s).count() as i64;
-            let missing = uncovered.iter().filter(|u| u.village_id == v.id).count() as i64;
+            let missing = uncovered.get(&v.id).copied().unwrap_or(0);
             let (cases_active, escalated) = cases.get(&v.id).copied().unwrap_or_default();
             rows.push(OverviewVillage {
                 id: v.id.clone(),
@@ -176,13 +158,20 @@ impl Store {
                     .collect(),
             });
         }
-        let township = totals(&rows, uncovered.len() as i64);
+        let township = totals(&rows, uncovered.values().sum());
         Ok(Overview {
             date: date.to_string(),
             township,
             villages: rows,
         })
     }
+}
+
+/// Counts per key, from a query returning `(key, count)` rows.
+fn counts(conn: &rusqlite::Connection, sql: &str) -> Result<HashMap<String, i64>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn share(part: i64, whole: i64) -> f64 {

@@ -1,0 +1,324 @@
+//! The township's overview counts in a few set-based queries what the other screens show one
+//! village, one household and one case at a time. This test counts every figure of the
+//! overview the slow way, through those screens (households, a household's residents, the
+//! cases list, the due list, the checkpoint's entries, coverage, the report status), on a
+//! seeded store with cases in several villages at every stage, escalations open and cleared,
+//! checkpoint crossings, verified households and reports on time, late and missing, and
+//! compares them one by one.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use gridbook_domain::isolation::{builtin_policies, CheckMethod, Symptom, TeamRole};
+use gridbook_domain::report::Level;
+use gridbook_domain::TestResult;
+use gridbook_store::{
+    CheckpointCounts, NewCase, NewCheck, Overview, OverviewGroup, OverviewVillage, Place, Store,
+    VillageRow, COVERAGE_DAYS,
+};
+
+fn at(date: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
+    date.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap())
+}
+
+/// The same rounding the overview shows coverage with (three decimals).
+fn share(part: i64, whole: i64) -> f64 {
+    if whole <= 0 {
+        return 0.0;
+    }
+    (part.max(0) as f64 / whole as f64 * 1000.0).round() / 1000.0
+}
+
+/// A store with the demo township and its recent weeks, plus cases in every village: started
+/// on different days (some due today, some past their windows), one with a fever today, one
+/// with a positive test, one escalation cleared by the clinic, one cancelled; group and
+/// village reports on time, late and missing.
+fn seeded(dir: &std::path::Path, date: NaiveDate) -> Store {
+    let store = Store::open(dir).unwrap();
+    store.set_now(Some(at(date, 7, 0)));
+    store.demo(5, 4, 160, date).unwrap();
+    store.demo_activity(5, at(date, 15, 0)).unwrap();
+    let policies = builtin_policies();
+    let villages = store.villages().unwrap();
+    let mut opened = Vec::new();
+    for (vi, v) in villages.iter().enumerate().skip(1) {
+        for (i, h) in store.households(Some(&v.id)).unwrap().iter().enumerate() {
+            if i % 5 != 0 {
+                continue;
+            }
+            let Some(person) = h.head_person_id.clone() else {
+                continue;
+            };
+            let start = date.checked_sub_days(Days::new((i % 9) as u64)).unwrap();
+            store.set_now(Some(at(start, 7, 30)));
+            let case = store
+                .start_case(&NewCase {
+                    person_id: person,
+                    policy: policies[(i + vi) % policies.len()].id.clone(),
+                    start,
+                    place: if i % 2 == 0 {
+                        Place::Home
+                    } else {
+                        Place::Centralized
+                    },
+                    site: (i % 2 == 1).then(|| "镇卫生院集中隔离点".into()),
+                    origin: None,
+                    reason: None,
+                    team: vec![(TeamRole::GridWorker, "李网格".into(), None)],
+                })
+                .unwrap();
+            opened.push((case, start));
+        }
+    }
+    assert!(
+        opened.len() >= 12,
+        "cases in every village: {}",
+        opened.len()
+    );
+    // Checks this morning on every other case: some in their window, some late.
+    for (i, (case, _)) in opened.iter().enumerate().step_by(2) {
+        let when = at(date, 8 + (i % 4) as u32, 15);
+        store.set_now(Some(when));
+        store
+            .record_check(
+                case,
+                &NewCheck {
+                    temp_tenths: Some(363),
+                    symptoms: Vec::new(),
+                    method: CheckMethod::Visit,
+                    at: Some(when),
+                    by: None,
+                },
+            )
+            .unwrap();
+    }
+    store.set_now(Some(at(date, 12, 0)));
+    let fever = NewCheck {
+        temp_tenths: Some(385),
+        symptoms: vec![Symptom::Fever],
+        method: CheckMethod::Phone,
+        at: Some(at(date, 11, 0)),
+        by: None,
+    };
+    let (_, escalation) = store.record_check(&opened[1].0, &fever).unwrap();
+    assert!(escalation.is_some());
+    let (_, escalation) = store.record_check(&opened[3].0, &fever).unwrap();
+    assert!(escalation.is_some());
+    store
+        .close_referral(&opened[3].0, "cleared", "排除")
+        .unwrap();
+    let (_, escalation) = store
+        .record_case_test(&opened[5].0, opened[5].1, TestResult::Positive)
+        .unwrap();
+    assert!(escalation.is_some());
+    store
+        .close_case(&opened[7].0, "cancelled", "误登记")
+        .unwrap();
+    // Reports: every group of the first village by 16:00, the village itself; one group of
+    // the second village late, the rest missing.
+    store.set_now(Some(at(date, 16, 0)));
+    for g in &villages[0].groups {
+        store
+            .submit_report(Level::Group, &g.id, date, false, None, None)
+            .unwrap();
+    }
+    store
+        .submit_report(Level::Village, &villages[0].id, date, true, None, None)
+        .unwrap();
+    store.set_now(Some(at(date, 17, 40)));
+    store
+        .submit_report(
+            Level::Group,
+            &villages[1].groups[0].id,
+            date,
+            false,
+            None,
+            None,
+        )
+        .unwrap();
+    store.set_now(Some(at(date, 17, 45)));
+    store
+}
+
+/// One village counted through the per-item screens.
+fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVillage {
+    let households = store.households(Some(&v.id)).unwrap();
+    let (mut persons, mut at_risk) = (0, 0);
+    let mut per_group: HashMap<String, i64> = HashMap::new();
+    for h in &households {
+        for p in store.household(&h.id).unwrap().residents {
+            persons += 1;
+            if !p.tags.is_empty() {
+                at_risk += 1;
+            }
+        }
+        if let Some(g) = &h.group_id {
+            *per_group.entry(g.clone()).or_default() += 1;
+        }
+    }
+    let (mut cases_active, mut escalated) = (0, 0);
+    for c in store.cases(None).unwrap() {
+        if c["village_id"] != v.id.as_str() {
+            continue;
+        }
+        match c["status"].as_str().unwrap() {
+            "active" | "referred" => cases_active += 1,
+            "escalated" => {
+                cases_active += 1;
+                escalated += 1;
+            }
+            _ => {}
+        }
+    }
+    let due = store.due(date).unwrap();
+    let count = |s: &str| {
+        due.iter()
+            .filter(|d| d.village_id == v.id && d.status == s)
+            .count() as i64
+    };
+    let mut checkpoint = CheckpointCounts::default();
+    for cp in store.checkpoints().unwrap() {
+        if cp.village_id != v.id {
+            continue;
+        }
+        for e in store.entries(&cp.id, date).unwrap() {
+            match e.direction.as_str() {
+                "in" => checkpoint.in_ += 1,
+                "out" => checkpoint.out += 1,
+                _ => {}
+            }
+            match e.decision.as_str() {
+                "turn-back" => checkpoint.turned_back += 1,
+                "observe" => checkpoint.observed += 1,
+                _ => {}
+            }
+        }
+    }
+    let uncovered = store.coverage(COVERAGE_DAYS, Some(&v.id)).unwrap().len() as i64;
+    let status = store.report_status(date).unwrap();
+    let state = |level: &str, id: &str| {
+        status
+            .iter()
+            .find(|s| s.level == level && s.id == id)
+            .map_or("missing", |s| s.state)
+    };
+    OverviewVillage {
+        id: v.id.clone(),
+        name: v.name.clone(),
+        households: households.len() as i64,
+        persons,
+        persons_at_risk: at_risk,
+        cases_active,
+        escalated,
+        due: count("due"),
+        done: count("done"),
+        overdue: count("overdue"),
+        missed: count("missed"),
+        checkpoint,
+        coverage: share(households.len() as i64 - uncovered, households.len() as i64),
+        report: state("village", &v.id).to_owned(),
+        groups: v
+            .groups
+            .iter()
+            .map(|g| OverviewGroup {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                households: per_group.get(&g.id).copied().unwrap_or(0),
+                report: state("group", &g.id),
+            })
+            .collect(),
+    }
+}
+
+/// The figures of a row as JSON, to compare whole rows and see every difference at once.
+fn json(v: &OverviewVillage) -> serde_json::Value {
+    serde_json::to_value(v).unwrap()
+}
+
+/// Compares the overview of `date` with the slow count, row by row and for the totals;
+/// returns the slow rows.
+fn compare(store: &Store, date: NaiveDate) -> Vec<OverviewVillage> {
+    let o: Overview = store.overview(date).unwrap();
+    let villages = store.villages().unwrap();
+    assert_eq!(o.date, date.to_string());
+    assert_eq!(o.villages.len(), villages.len());
+    let slow: Vec<OverviewVillage> = villages
+        .iter()
+        .map(|v| slow_village(store, date, v))
+        .collect();
+    for (fast, slow) in o.villages.iter().zip(&slow) {
+        assert_eq!(json(fast), json(slow), "{date}: village {}", slow.name);
+    }
+    // The township's totals: sums of the villages, coverage over all households, and how
+    // many villages reported.
+    let sum = |f: fn(&OverviewVillage) -> i64| slow.iter().map(f).sum::<i64>();
+    let t = &o.township;
+    assert_eq!(t.households, sum(|v| v.households));
+    assert_eq!(t.persons, sum(|v| v.persons));
+    assert_eq!(t.persons_at_risk, sum(|v| v.persons_at_risk));
+    assert_eq!(t.cases_active, sum(|v| v.cases_active));
+    assert_eq!(t.escalated, sum(|v| v.escalated));
+    assert_eq!(
+        (t.due, t.done, t.overdue, t.missed),
+        (
+            sum(|v| v.due),
+            sum(|v| v.done),
+            sum(|v| v.overdue),
+            sum(|v| v.missed)
+        )
+    );
+    assert_eq!(t.checkpoint.in_, sum(|v| v.checkpoint.in_));
+    assert_eq!(t.checkpoint.out, sum(|v| v.checkpoint.out));
+    assert_eq!(t.checkpoint.turned_back, sum(|v| v.checkpoint.turned_back));
+    assert_eq!(t.checkpoint.observed, sum(|v| v.checkpoint.observed));
+    let uncovered = store.coverage(COVERAGE_DAYS, None).unwrap().len() as i64;
+    assert_eq!(t.coverage, share(t.households - uncovered, t.households));
+    let reported = slow.iter().filter(|v| v.report != "missing").count();
+    assert_eq!(t.report, format!("{reported}/{}", villages.len()));
+    assert!(t.groups.is_empty() && t.id.is_empty());
+    slow
+}
+
+#[test]
+fn the_overview_counts_what_the_screens_show_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let store = seeded(dir.path(), date);
+    let today = compare(&store, date);
+    // Yesterday seen today: its open checks are missed.
+    let yesterday = compare(&store, date.pred_opt().unwrap());
+
+    // The seed reaches every kind of figure, so a figure wrongly zero cannot pass.
+    let sum =
+        |rows: &[OverviewVillage], f: fn(&OverviewVillage) -> i64| rows.iter().map(f).sum::<i64>();
+    for (what, n) in [
+        ("persons at risk", sum(&today, |v| v.persons_at_risk)),
+        ("escalated", sum(&today, |v| v.escalated)),
+        ("due", sum(&today, |v| v.due)),
+        ("done", sum(&today, |v| v.done)),
+        ("overdue", sum(&today, |v| v.overdue)),
+        ("missed", sum(&yesterday, |v| v.missed)),
+        ("checkpoint in", sum(&today, |v| v.checkpoint.in_)),
+        ("checkpoint out", sum(&today, |v| v.checkpoint.out)),
+    ] {
+        assert!(n > 0, "the seed has {what}");
+    }
+    assert!(
+        sum(&today, |v| v.escalated) >= 3,
+        "fever, positive test and the demo's"
+    );
+    assert!(today
+        .iter()
+        .any(|v| v.escalated > 0 && v.cases_active > v.escalated));
+    let states: Vec<&str> = today
+        .iter()
+        .flat_map(|v| v.groups.iter().map(|g| g.report))
+        .collect();
+    for s in ["submitted", "late", "missing"] {
+        assert!(states.contains(&s), "a group {s}: {states:?}");
+    }
+    assert_eq!(today[0].report, "zero");
+    assert!(today.iter().all(|v| v.coverage > 0.0 && v.coverage < 1.0));
+}
