@@ -246,6 +246,15 @@ fn a_grid_worker_adds_finds_edits_and_syncs_a_household() {
     app.wait("[data-test=\"person-form\"]");
     fill(&app, &field("phone"), "13700001111");
     app.tap("[data-test=\"save\"]");
+    // Lists and cards show the phone masked; the village's grid worker reveals it in full
+    // (a reveal the device's log records).
+    app.wait_text("[data-test=\"person-card\"]", "137****1111");
+    let reveal = app
+        .all("[data-test=\"person-card\"] [data-test=\"reveal-phone\"]")
+        .into_iter()
+        .find(|e| app.displayed(e))
+        .expect("a reveal button for the phone on the person card");
+    app.click(&reveal);
     app.wait_text("[data-test=\"person-card\"]", "13700001111");
 
     // The app syncs in the background after every write: the count reaches zero.
