@@ -209,7 +209,7 @@ for (const viewport of VIEWPORTS) {
         await page.evaluate(() => (location.hash = '#/households/h-wang'));
         const row = page.locator(`[data-test="passes"] [data-test="pass-row"][data-number="${number}"]`);
         await row.waitFor();
-        assert.match(await row.locator('[data-test="pass-uses"]').innerText(), /^出 \d{2}-\d{2} \d{2}:\d{2}$/);
+        assert.match(await row.locator('[data-test="pass-uses"]').innerText(), /^出 \d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
       });
     });
 
