@@ -22,7 +22,7 @@ export default {
   recover: '设置新 PIN 并解锁',
   mismatch: '两次输入的 PIN 不一致',
   settingsTitle: '本机数据保护',
-  encrypted: '已加密（SQLCipher，AES-256）',
+  encrypted: '已加密（AES-256）',
   plain: '未加密：捡到或拷走本机的人可以读取全部人员信息',
   setPin: '设置 PIN 并加密',
   changePin: '修改 PIN',

@@ -1,0 +1,253 @@
+// The Chinese UI speaks Chinese in its dialogs too (the rule of zh-words.test.mjs, at phone
+// size): the duplicate-person merge, dismissal and undo dialogs; adding a device, its code and
+// QR code, revoking one, naming villages and groups; joining with a code, right or wrong; the app
+// lock (locked, a wrong PIN, the back-off, a forgotten PIN, setting a PIN and its recovery code).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PHONE, startServer, withApp } from './helpers.mjs';
+import { dismiss, walk } from './zh-text.mjs';
+
+let server;
+before(async () => (server = await startServer()));
+after(() => server.close());
+
+/** A step that taps `target` (the first match) over what is on screen. */
+const tap = (page, target) => async () => page.locator(target).first().click();
+
+describe(`no English in the Chinese UI's dialogs (${PHONE.width}x${PHONE.height})`, () => {
+  test('a grid worker’s duplicate-person dialogs', async () => {
+    await withApp(server, { viewport: PHONE, hash: '#/duplicates', fake: { duplicates: true } }, async (page) => {
+      const pair = (i) => page.locator('[data-test="dup-pair"]').nth(i);
+      await pair(0).locator('[data-test="dup-side"]').first().waitFor();
+      const found = await walk(page, [
+        [
+          '确认合并',
+          async () => {
+            await pair(1).locator('[data-test="dup-keep"]').nth(1).click();
+            await pair(1).locator('[data-test="dup-merge"]').click();
+            await page.locator('.van-dialog:visible', { hasText: '确认合并' }).waitFor();
+          },
+        ],
+        [
+          '已合并',
+          async () => {
+            await page.locator('.van-dialog:visible .van-dialog__confirm').click();
+            await page.locator('[data-test="merged-row"]').first().waitFor();
+          },
+        ],
+        ['撤销合并', tap(page, '[data-test="merged-row"] [data-test="unmerge"]')],
+        [
+          '不是同一人',
+          async () => {
+            await dismiss(page);
+            await pair(0).locator('[data-test="dup-dismiss"]').click();
+            await page.locator('[data-test="dismiss-dialog"]').waitFor();
+          },
+        ],
+        [
+          '已标记',
+          async () => {
+            await page.locator('[data-test="dismiss-reason"] input').fill('父女同名');
+            await page.locator('[data-test="dismiss-dialog"] .van-dialog__confirm').click();
+            await page.locator('[data-test="dismissed-row"]').waitFor();
+          },
+        ],
+        ['撤销标记', tap(page, '[data-test="dismissed-row"] [data-test="restore"]')],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+
+  test('the township’s device dialogs: adding, the code and QR code, revoking, village names', async () => {
+    await withApp(server, { viewport: PHONE, hash: '#/devices', fake: { role: 'township' } }, async (page) => {
+      await page.locator('[data-test="device-row"]').first().waitFor();
+      const found = await walk(page, [
+        ['添加设备', tap(page, '[data-test="device-add"]')],
+        ['添加设备（未填）', tap(page, '[data-test="device-save"]')],
+        [
+          '注册码',
+          async () => {
+            await page.locator('[data-test="device-name"] input').fill('红星村-李医生手机');
+            await page.locator('[data-test="device-role"] [data-role="doctor"]').click();
+            await page.locator('[data-test="device-village"] .van-radio').first().click();
+            await page.locator('[data-test="device-save"]').click();
+            await page.locator('[data-test="device-code-text"]').waitFor();
+            await page.waitForFunction(() => document.querySelector('[data-test="device-qr"]')?.complete);
+          },
+        ],
+        [
+          '停用设备',
+          async () => {
+            await page.locator('[data-test="device-code-done"]').click();
+            await page.locator('[data-test="device-code"]').waitFor({ state: 'hidden' });
+            await page.locator('[data-test="device-revoke"]').first().click();
+          },
+        ],
+        [
+          '村（社区）名称',
+          async () => {
+            await dismiss(page);
+            await page.locator('[data-test="village-rename"]').first().click();
+          },
+        ],
+        [
+          '重名',
+          async () => {
+            const names = await page.locator('[data-test="grid-village-name"]').allInnerTexts();
+            await page.locator('[data-test="grid-form"] [data-test="grid-name"] input').fill(names[1].trim());
+            await page.locator('[data-test="grid-form"] [data-test="grid-save"]').click();
+            await page.locator('[data-test="grid-form"] .van-field__error-message').waitFor();
+          },
+        ],
+        [
+          '组名称',
+          async () => {
+            await dismiss(page);
+            await page.locator('[data-test="group-add"]').first().click();
+          },
+        ],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+
+  test('a new device joins with a code: wrong, then right; the QR scanner without a camera', async () => {
+    await withApp(server, { viewport: PHONE, hash: '#/settings', fake: { enrolled: false } }, async (page) => {
+      await page.locator('[data-test="settings"]').waitFor();
+      await page.evaluate(() => {
+        const reg = window.__fake.devices;
+        reg.devices.push({ device_id: 'dev-k7', name: '红星村-李医生手机', role: 'doctor', scope: 'village:v-hongxing', revoked: false, last_sync: null });
+        reg.codes.set('K7MQ-4XRT', { device_id: 'dev-k7', expires: Date.now() + 3600_000, used: false });
+      });
+      const enroll = (code) => async () => {
+        await page.locator('[data-test="relay-url"] input').fill('https://relay.mositai.example:8443');
+        await page.locator('[data-test="token"] input').fill(code);
+        await page.locator('[data-test="enroll"]').click();
+      };
+      const found = await walk(page, [
+        ['注册', '#/settings'],
+        ['扫码注册', tap(page, '[data-test="enroll-scan"]')],
+        [
+          '注册码无效',
+          async () => {
+            await dismiss(page);
+            await enroll('k7mq 4xrz')();
+            await page.locator('[data-test="token"] .van-field__error-message').waitFor();
+          },
+        ],
+        [
+          '已注册',
+          async () => {
+            await enroll('k7mq 4xrt')();
+            await page.locator('[data-test="enroll-status"]', { hasText: '莫斯台街道' }).waitFor();
+          },
+        ],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+
+  test('the app lock: locked, a wrong PIN, the back-off, a forgotten PIN', async () => {
+    const fake = { lock: { pin: '246810', locked: true, recovery: 'AB12C-DE34F-GH56J-KM78N-PQ90R' } };
+    await withApp(server, { viewport: PHONE, fake }, async (page) => {
+      await page.locator('[data-test="lock-screen"]').waitFor();
+      const wrong = async () => {
+        await page.locator('[data-test="lock-pin"] input').fill('000000');
+        await page.locator('[data-test="lock-unlock"]').click();
+      };
+      const found = await walk(page, [
+        ['已锁定', async () => {}],
+        [
+          'PIN 不正确',
+          async () => {
+            await wrong();
+            await page.locator('[data-test="lock-error"]').waitFor();
+          },
+        ],
+        ['忘记 PIN', tap(page, '[data-test="lock-forgot"]')],
+        [
+          '恢复码错误',
+          async () => {
+            await page.locator('[data-test="lock-code"] input').fill('AB12C-DE34F-GH56J-KM78N-PQ90S');
+            await page.locator('[data-test="lock-new-pin"] input').fill('8642');
+            await page.locator('[data-test="lock-new-pin-again"] input').fill('8642');
+            await page.locator('[data-test="lock-recover"]').click();
+            await page.locator('[data-test="lock-error"]').waitFor();
+          },
+        ],
+        [
+          '两次 PIN 不一致',
+          async () => {
+            await page.locator('[data-test="lock-new-pin-again"] input').fill('8643');
+            await page.locator('[data-test="lock-recover"]').click();
+            await page.locator('[data-test="lock-error"]', { hasText: '不一致' }).waitFor();
+          },
+        ],
+        [
+          '稍后再试',
+          async () => {
+            await page.reload();
+            await page.locator('[data-test="lock-screen"]').waitFor();
+            for (let i = 1; i <= 5; i++) {
+              await wrong();
+              if (i < 5) await page.locator('[data-test="lock-error"]', { hasText: `${i} 次` }).waitFor();
+            }
+            await page.locator('[data-test="lock-wait"]').waitFor();
+          },
+        ],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+
+  test('the app lock in the settings: setting a PIN, its recovery code, a new code, the idle time', async () => {
+    await withApp(server, { viewport: PHONE, hash: '#/settings' }, async (page) => {
+      await page.locator('[data-test="lock-state"]').waitFor();
+      const setPin = (a, b) => async () => {
+        await page.locator('[data-test="lock-set-new"] input').fill(a);
+        await page.locator('[data-test="lock-set-again"] input').fill(b);
+        await page.locator('[data-test="lock-set-pin"]').click();
+      };
+      const found = await walk(page, [
+        ['不一致', setPin('97531', '97532')],
+        [
+          '恢复码',
+          async () => {
+            await setPin('97531', '97531')();
+            await page.locator('.recovery-code-dialog').waitFor();
+          },
+        ],
+        [
+          '已加密',
+          async () => {
+            await page.locator('.recovery-code-dialog .van-dialog__confirm').click();
+            await page.locator('[data-test="lock-state"]', { hasText: '已加密' }).waitFor();
+          },
+        ],
+        [
+          '新恢复码（PIN 不正确）',
+          async () => {
+            await page.locator('[data-test="lock-current"] input').fill('11111');
+            await page.locator('[data-test="lock-new-code"]').click();
+          },
+        ],
+        [
+          '新恢复码',
+          async () => {
+            await page.locator('[data-test="lock-current"] input').fill('97531');
+            await page.locator('[data-test="lock-new-code"]').click();
+            await page.locator('.recovery-code-dialog:visible').waitFor();
+          },
+        ],
+        [
+          '自动锁定',
+          async () => {
+            await page.locator('.recovery-code-dialog .van-dialog__confirm').click();
+            await page.locator('[data-test="lock-idle-5"]').click();
+          },
+        ],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+});
