@@ -3,10 +3,12 @@
 // (150581********0020, 138****5678) for every role; the grid worker of the person's village
 // and township staff tap 显示完整 on the card to see the full value, which the device logs (the
 // township's 导出、打印和查看记录 lists the reveal); a volunteer and a grid worker of another
-// village get no such tap.
+// village get no such tap. A volunteer who picks a ledger resident at the checkpoint gets the
+// ID number and phone masked and read-only in the entry form; the saved entry carries them in
+// full, so the store links the person.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, callsOf, startServer, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, expectToast, field, startServer, withApp } from './helpers.mjs';
 
 const WANG_ID = '150581195803070020';
 const WANG_PHONE = '13812345678';
@@ -103,6 +105,34 @@ for (const viewport of VIEWPORTS) {
         const text = await page.locator('body').innerText();
         assert.ok(!text.includes(WANG_ID) && !text.includes(WANG_PHONE), 'a full value on the volunteer\'s screen');
         await shot('masking-volunteer-checkpoint');
+
+        // The match card stands for the identity fields (folded away); in them the ID number and
+        // phone are masked and read-only, so the full values are not in the page at all.
+        const id = field(page, 'id_number');
+        const phone = field(page, 'phone');
+        assert.equal(await id.isVisible(), false);
+        assert.match(await id.inputValue(), new RegExp(`^${MASKED_ID.source}$`));
+        assert.match(await phone.inputValue(), new RegExp(`^${MASKED_PHONE.source}$`));
+        assert.equal(await id.getAttribute('readonly'), '');
+        assert.equal(await phone.getAttribute('readonly'), '');
+        const values = await page.locator('input').evaluateAll((els) => els.map((e) => e.value).join('|'));
+        assert.ok(!values.includes(WANG_ID) && !values.includes(WANG_PHONE), values);
+
+        // Saved, the entry carries the full ID number and phone, and the store links the person.
+        await page.locator('[data-test="temp-36.5"]').click();
+        await page.locator('[data-test="code-green"]').click();
+        await page.locator('[data-test="suggestion"][data-decision="allow"]').waitFor();
+        await page.locator('[data-test="save"]').click();
+        await expectToast(page, '王秀英 已放行');
+        const adds = await callsOf(page, 'add_entry');
+        assert.equal(adds.length, 1);
+        const { form } = adds[0].args;
+        assert.equal(form.name, '王秀英');
+        assert.equal(form.id_number, WANG_ID);
+        assert.equal(form.phone, WANG_PHONE);
+        const saved = await page.evaluate(() => window.__fake.checkpoint.state.entries.at(-1));
+        assert.equal(saved.person_id, 'p-wang');
+        assert.equal(saved.id_number, WANG_ID);
       });
     });
 
