@@ -276,6 +276,7 @@ const en: typeof zh = {
     cancel: 'Cancel',
     saved: 'Shift plan saved',
     hint: 'Shifts follow on from one another and add up to 24 hours; the current shift follows the new plan.',
+    timePlaceholder: 'HH:MM',
     problems: {
       format: 'Shift {index}: times must be HH:MM',
       staff: 'Staff per shift must be 1–20',

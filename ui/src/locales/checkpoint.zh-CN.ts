@@ -274,8 +274,9 @@ export default {
     cancel: '取消',
     saved: '班次已保存',
     hint: '班次须首尾相接、合计24小时；当前班次按新设置计算。',
+    timePlaceholder: '时:分',
     problems: {
-      format: '第{index}班时间应为 HH:MM',
+      format: '第{index}班时间应为“时:分”，如 08:00',
       staff: '每班人数应为1–20人',
       empty: '至少需要一个班次',
       gap: '第{index}班{end}结束，下一班{next}开始，班次须连续、无空档无重叠',

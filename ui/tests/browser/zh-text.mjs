@@ -68,14 +68,20 @@ export async function walk(page, screens) {
   return found;
 }
 
-/** Closes what is open over the screen (a sheet's close icon, a dialog's cancel). */
+/** Closes what is open over the screen (a dialog's cancel, a picker's cancel, a sheet's close icon), topmost first. */
 export async function dismiss(page) {
-  for (const sel of ['.van-dialog__cancel', '.van-dialog__confirm', '.van-popup__close-icon']) {
-    const open = page.locator(`${sel}:visible`);
-    if (!(await open.count())) continue;
-    await open.first().click();
-    await page.waitForTimeout(500);
-    return;
+  const closers = ['.van-dialog__cancel', '.van-dialog__confirm', '.van-picker__cancel', '.van-popup__close-icon'];
+  for (let round = 0; round < 4; round++) {
+    let closed = false;
+    for (const sel of closers) {
+      const open = page.locator(`${sel}:visible`);
+      if (!(await open.count())) continue;
+      await open.last().click();
+      await page.waitForTimeout(500);
+      closed = true;
+      break;
+    }
+    if (!closed) return;
   }
 }
 
