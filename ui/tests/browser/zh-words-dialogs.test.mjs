@@ -2,7 +2,8 @@
 // size): the duplicate-person merge, dismissal and undo dialogs; adding a device, its code and
 // QR code, revoking one, naming villages and groups; joining with a code, right or wrong; the app
 // lock (locked, a wrong PIN, the back-off, a forgotten PIN, setting a PIN and its recovery code);
-// and the other sheets, pickers and confirms of the case, the household, the checkpoint, the
+// and the other sheets, pickers and confirms of the case, the household, the checkpoint (its
+// shift sign-in and handover, adding a checkpoint), the
 // daily report, the checkpoint rules and the edits the relay refused.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -294,8 +295,21 @@ describe(`no English in the Chinese UI's dialogs (${PHONE.width}x${PHONE.height}
           },
         ],
         ['签到', open('#/checkpoint', '[data-test="sign-in"]')],
+        ['签到（未填）', tap(page, '.van-dialog:visible .van-dialog__confirm')],
+        [
+          '交班',
+          async () => {
+            await page.locator('[data-field="staff"] input').fill('王五 赵六');
+            await page.locator('.van-dialog:visible .van-dialog__confirm').click();
+            await page.locator('[data-test="shift-staff"]', { hasText: '王五' }).waitFor();
+            await page.locator('[data-test="handover"]').click();
+          },
+        ],
+        ['交班（未填）', tap(page, '.van-dialog:visible .van-dialog__confirm')],
         ['班次安排', open('#/checkpoint', '[data-test="shift-plan"]')],
         ['选择卡口', open('#/checkpoint', '[data-test="checkpoint-switch"]')],
+        ['添加卡口', tap(page, '[data-test="checkpoint-add"]')],
+        ['添加卡口（未填）', tap(page, '[data-test="add-checkpoint-save"]')],
         ['登记详情', open('#/checkpoint', '[data-test="recent"] [data-test="entry-row"]')],
         [
           '扫通行证',
