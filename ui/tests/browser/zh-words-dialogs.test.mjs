@@ -3,8 +3,8 @@
 // QR code, revoking one, naming villages and groups; joining with a code, right or wrong; the app
 // lock (locked, a wrong PIN, the back-off, a forgotten PIN, setting a PIN and its recovery code);
 // and the other sheets, pickers and confirms of the case, the household, the checkpoint (its
-// shift sign-in and handover, adding a checkpoint), the
-// daily report, the checkpoint rules and the edits the relay refused.
+// shift sign-in and handover, adding a checkpoint), the daily report, the checkpoint rules and
+// the edits the relay refused.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE, startServer, withApp } from './helpers.mjs';
