@@ -4,9 +4,11 @@
 // window.__TAURI_EVENT_PLUGIN_INTERNALS__, so @tauri-apps/api's own `invoke` and `listen` work
 // unchanged, and window.__fake for the tests (emit events, read state, flip online/offline).
 //
-// Plain script (no import/export): Playwright injects it with page.addInitScript before the app
-// loads; vite dev imports it as a side-effect module. Options come from window.__FAKE_OPTS:
+// An ES module, imported first by tests/fakes.js (bundled for Playwright's page.addInitScript,
+// imported by vite dev). Options come from window.__FAKE_OPTS:
 //   { households: 240, enrolled: true, language: 'zh-CN', delay: 3, seed: 7, online: true }
+import { RELATIONS, RESIDENCY, RISK_TAGS, VULNERABLE } from '../src/logic/codes';
+
 (function installFakeBackend() {
   const g = globalThis;
   if (g.__fake) return;
@@ -120,10 +122,9 @@
   }
   const notFound = (what) => ({ kind: 'not_found', message: `${what}不存在或已删除` });
 
-  const RISK = ['overseas', 'close-contact', 'secondary-contact', 'medium-risk', 'high-risk', 'red-code', 'yellow-code'];
-  const VULN = ['elderly-alone', 'pregnant', 'disabled', 'limited-mobility', 'dialysis', 'mental', 'chronic'];
-  const RESIDENCY = ['registered', 'resident', 'floating', 'tenant'];
-  const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'child-in-law', 'other'];
+  // The codes the store knows, as the UI lists them (src/logic/codes.ts).
+  const RISK = RISK_TAGS;
+  const VULN = VULNERABLE;
 
   // ---- state ---------------------------------------------------------------------------------
   const DAY = 86400000;

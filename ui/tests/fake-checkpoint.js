@@ -2,8 +2,9 @@
 //
 // Faithful enough for the screens: the same validation order and Chinese messages (with
 // `field`) as the store's entry form, the default rules of the township's work plan (fever ≥ 37.3
-// and red code → 留观转运, yellow → 劝返, risk areas), the volunteer's override needing a note
-// when it is less strict, temporary passes issued to a household (with their QR code, an SVG
+// and red code → 留观转运, yellow → 劝返, risk areas) applied by the UI's own rules
+// (src/logic/checkpoint.ts: the suggestion, and the override needing a note when it is less
+// strict), temporary passes issued to a household (with their QR code, an SVG
 // made here), refused when used twice, out of their window or unknown, the township's rules
 // edited by staff, each checkpoint's shift plan (three 8-hour shifts by default) with sign-in
 // and handover, and today's counts. A demo checkpoint is seeded in the first village, with a
@@ -14,6 +15,12 @@
 // fake-isolation.js; checkpointEntries (6) is how many entries today starts with; demoPass (a valid
 // pass number) numbers the seeded pass of the 王 household instead of a random one. Tests reach
 // the state and helpers through window.__fake.checkpoint.
+import { countEntries, DECISIONS, HEALTH_CODES, localSuggestion, needsNote, severity, tempTenths } from '../src/logic/checkpoint';
+import { isOpen } from '../src/logic/isolation';
+import { PASS_PREFIX, parseLocal } from '../src/logic/pass';
+import { minutesOf, PRESETS, shiftMinutes } from '../src/logic/shiftPlan';
+import { ymd } from '../src/logic/time';
+
 (function installFakeCheckpoint() {
   const g = globalThis;
   if (!g.__fake || g.__fake.checkpoint) return;
@@ -32,7 +39,6 @@
   const HOUR = 60 * MINUTE;
   const DAY = 24 * HOUR;
   const pad = (n, w = 2) => String(n).padStart(w, '0');
-  const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const hms = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   /** Local time as the store writes entry times: fixed width, sorts as text. */
   const entryAt = (d) => `${ymd(d)}T${hms(d)}.${pad(d.getMilliseconds(), 3)}000000`;
@@ -51,17 +57,9 @@
     medium: '中风险',
     high: '高风险',
   };
-  const SEVERITY = { allow: 0, 'turn-back': 1, observe: 2 };
 
   // 00:00–08:00, 08:00–16:00, 16:00–00:00, two people each (三班倒、每班2人).
-  const defaultPlan = () => ({
-    shifts: [
-      { start: '00:00', end: '08:00' },
-      { start: '08:00', end: '16:00' },
-      { start: '16:00', end: '00:00' },
-    ],
-    staff_per_shift: 2,
-  });
+  const defaultPlan = () => ({ shifts: PRESETS.three(), staff_per_shift: 2 });
 
   const state = {
     checkpoints: [
@@ -105,8 +103,9 @@
     if (/[fF℉]/.test(t)) throw new Invalid('temperature', '请以摄氏度（℃）填写体温');
     const n = t.replace(/(℃|°C|度)$/, '').replace(',', '.').trim();
     if (!/^\d+(\.\d+)?$/.test(n)) throw new Invalid('temperature', '体温格式无效，应为数字，如36.5');
-    const tenths = Math.round(Number(n) * 10);
-    if (tenths < 350 || tenths > 420) throw new Invalid('temperature', '体温应在35.0–42.0℃之间');
+    // A number of one or three digits is outside the range anyway.
+    const tenths = tempTenths(n);
+    if (tenths === null || tenths < 350 || tenths > 420) throw new Invalid('temperature', '体温应在35.0–42.0℃之间');
     return tenths;
   }
   function freeText(raw, field, zhName, max) {
@@ -120,7 +119,7 @@
   function isolationOf(personId) {
     const isolation = fake.isolation;
     if (!isolation) return null;
-    const c = [...isolation.cases.values()].find((x) => x.person_id === personId && !x.deleted && ['active', 'escalated', 'referred'].includes(x.status));
+    const c = [...isolation.cases.values()].find((x) => x.person_id === personId && !x.deleted && isOpen(x.status));
     if (!c) return null;
     const today = ymd(now());
     const day = Math.round((Date.parse(today) - Date.parse(c.start)) / DAY) + 1;
@@ -166,7 +165,7 @@
     const phone = String(form.phone ?? '').trim() ? checked('phone', form.phone) : null;
     const plate = String(form.plate ?? '').trim() ? checked('plate', form.plate) : null;
     const temperature_tenths = temperature(form.temp);
-    const health_code = enumOf('health_code', '健康码', form.code, ['green', 'yellow', 'red']);
+    const health_code = enumOf('health_code', '健康码', form.code, HEALTH_CODES);
     const hukou = freeText(form.hukou, 'hukou_place', '户口所在地', 100);
     const residence = freeText(form.residence, 'residence', '常住地', 100);
     const travel = freeText(form.travel, 'travel', '旅居史', 200) || '';
@@ -188,34 +187,48 @@
     }
     return name;
   }
-  function matchAreas(text, day) {
+  /** The listed areas `text` names (in full, or without its 市/区/县…), of those in force. */
+  function matchAreas(text, areas) {
     const t = fold(text);
     if (!t) return [];
-    return state.rules.risk_areas.filter((a) => a.since <= day && (t.includes(fold(a.name)) || t.includes(stem(fold(a.name)))));
+    return areas.filter((a) => t.includes(fold(a.name)) || t.includes(stem(fold(a.name))));
   }
-  function suggest(v, day) {
-    const r = state.rules;
-    const reasons = [];
-    const reason = (code, decision, zh, en) => reasons.push({ code, zh, en, decision });
-    if (v.temperature_tenths >= r.fever_tenths) {
-      const t = (v.temperature_tenths / 10).toFixed(1), limit = (r.fever_tenths / 10).toFixed(1);
-      reason('fever', r.fever_decision, `体温${t}℃，达到发热标准${limit}℃`, `temperature ${t} °C is at or above the fever threshold ${limit} °C`);
-    }
-    if (v.health_code !== 'green') {
-      reason(`health-code-${v.health_code}`, r[`${v.health_code}_decision`], `健康码为${LABEL[v.health_code]}`, `health code is ${v.health_code}`);
-    }
-    for (const a of matchAreas([...v.areas, v.travel].join('|'), day)) {
-      reason(`risk-area-${a.level}`, r[`${a.level}_risk_decision`], `14天内到过${LABEL[a.level]}地区：${a.name}`, `visited ${a.level} risk area ${a.name} in the last 14 days`);
-    }
-    for (const name of v.areas) {
-      if (!matchAreas(name, day).length) {
-        const d = SEVERITY[r.high_risk_decision] >= SEVERITY[r.medium_risk_decision] ? r.high_risk_decision : r.medium_risk_decision;
-        reason('risk-area-unlisted', d, `申报到过风险地区“${name}”，当前名单中没有`, `declared risk area '${name}' is not on the current list`);
+  /** The backend's texts of a reason the UI's rules give (src/logic/checkpoint.ts). */
+  function reasonText(r, x) {
+    const level = x.code === 'risk-area-high' ? 'high' : 'medium';
+    switch (x.code) {
+      case 'fever': {
+        const limit = (r.fever_tenths / 10).toFixed(1);
+        return [`体温${x.detail}℃，达到发热标准${limit}℃`, `temperature ${x.detail} °C is at or above the fever threshold ${limit} °C`];
       }
+      case 'health-code-yellow':
+      case 'health-code-red': {
+        const code = x.code.slice('health-code-'.length);
+        return [`健康码为${LABEL[code]}`, `health code is ${code}`];
+      }
+      case 'risk-area-unlisted':
+        return [`申报到过风险地区“${x.detail}”，当前名单中没有`, `declared risk area '${x.detail}' is not on the current list`];
+      default:
+        return [`14天内到过${LABEL[level]}地区：${x.detail}`, `visited ${level} risk area ${x.detail} in the last 14 days`];
     }
-    const decision = reasons.reduce((d, x) => (SEVERITY[x.decision] > SEVERITY[d] ? x.decision : d), 'allow');
+  }
+  /**
+   * The township's rules applied to a valid entry, by the UI's own localSuggestion: the areas
+   * are the listed ones (in force on `day`) that the declared areas or the travel text name,
+   * then each declared area that names none of them (unlisted).
+   */
+  function suggest(v, day) {
+    const inForce = { ...state.rules, risk_areas: state.rules.risk_areas.filter((a) => a.since <= day) };
+    const listed = matchAreas([...v.areas, v.travel].join('|'), inForce.risk_areas).map((a) => a.name);
+    const unlisted = v.areas.filter((name) => !matchAreas(name, inForce.risk_areas).length);
+    const temp = (v.temperature_tenths / 10).toFixed(1);
+    const { decision, reasons: found } = localSuggestion(inForce, { temp, code: v.health_code, areas: [...listed, ...unlisted] });
+    const reasons = found.map((x) => {
+      const [zh, en] = reasonText(inForce, x);
+      return { code: x.code, zh, en, decision: x.decision };
+    });
     if (!reasons.length) {
-      reason('all-clear', 'allow', '体温正常、绿码、14天内无中高风险地区旅居史', 'normal temperature, green code, no medium- or high-risk travel in 14 days');
+      reasons.push({ code: 'all-clear', zh: '体温正常、绿码、14天内无中高风险地区旅居史', en: 'normal temperature, green code, no medium- or high-risk travel in 14 days', decision: 'allow' });
     }
     return { decision, reasons };
   }
@@ -234,7 +247,6 @@
   function passNumber(values) {
     return values.map((v) => ALPHABET[v]).join('') + ALPHABET[checkValue(values)];
   }
-  const PASS_PREFIX = 'GRIDBOOK-PASS:';
   function parsePass(text) {
     let raw = String(text ?? '').trim();
     // A scanned QR code holds the payload: the prefix goes, in any case.
@@ -280,11 +292,8 @@
   /** Local 'YYYY-MM-DDTHH:MM' of a pass window, strictly as issue_pass takes it. */
   function passTime(field, raw) {
     const text = String(raw ?? '').trim();
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text);
-    const d = m && new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
-    if (!m || d.getMonth() !== +m[2] - 1 || d.getDate() !== +m[3] || +m[4] > 23 || +m[5] > 59) {
-      throw new Invalid(field, `时间“${text}”应为 YYYY-MM-DDTHH:MM`);
-    }
+    const d = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(text) ? parseLocal(text) : null;
+    if (!d) throw new Invalid(field, `时间“${text}”应为 YYYY-MM-DDTHH:MM`);
     return d.getTime();
   }
   /** The domain's MAX_PASS_WINDOW_HOURS. */
@@ -493,11 +502,6 @@
   }
 
   // ---- shifts: each checkpoint's plan (00–08, 08–16, 16–24 and two people by default) -------
-  const minutesOf = (t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
-  const shiftLength = (s) => {
-    const d = minutesOf(s.end) - minutesOf(s.start);
-    return d <= 0 ? d + 24 * 60 : d;
-  };
   /** The shift on at `d`: the day it started (a shift past midnight belongs to that day) and its index. */
   function shiftAt(plan, d) {
     for (const back of [0, 1]) {
@@ -505,7 +509,7 @@
       for (let i = 0; i < plan.shifts.length; i++) {
         const s = plan.shifts[i];
         const start = new Date(day.getFullYear(), day.getMonth(), day.getDate(), 0, minutesOf(s.start));
-        if (start <= d && d < new Date(start.getTime() + shiftLength(s) * MINUTE)) return { date: ymd(day), index: i };
+        if (start <= d && d < new Date(start.getTime() + shiftMinutes(s) * MINUTE)) return { date: ymd(day), index: i };
       }
     }
     return { date: ymd(d), index: 0 };
@@ -531,7 +535,7 @@
       const next = parsed[(i + 1) % parsed.length];
       if (s.end !== next.start) throw new Invalid('shifts', `第${i + 1}班${s.end}结束，下一班${next.start}开始，班次须连续、无空档无重叠`);
     });
-    if (parsed.reduce((sum, s) => sum + shiftLength(s), 0) !== 24 * 60) throw new Invalid('shifts', '班次合计应为24小时');
+    if (parsed.reduce((sum, s) => sum + shiftMinutes(s), 0) !== 24 * 60) throw new Invalid('shifts', '班次合计应为24小时');
     return { shifts: parsed, staff_per_shift: staff };
   }
   function signedIn(cp, date, index) {
@@ -563,11 +567,11 @@
     const v = validate(form);
     const day = ymd(now);
     const s = suggest(v, day);
-    const chosen = form.decision ? enumOf('decision', '处置', form.decision, ['allow', 'turn-back', 'observe']) : s.decision;
+    const chosen = form.decision ? enumOf('decision', '处置', form.decision, DECISIONS) : s.decision;
     const duty = onDuty(cp.id);
     const volunteer = duty ? duty.staff.split(',')[0] : '未签到';
     const note = freeText(form.note, 'note', '说明', 200);
-    if (SEVERITY[chosen] < SEVERITY[s.decision] && !note) {
+    if (needsNote(s.decision, chosen) && !note) {
       throw new Invalid('note', `建议“${LABEL[s.decision]}”，改为“${LABEL[chosen]}”须填写原因`);
     }
     let pass = null;
@@ -636,14 +640,7 @@
       const cp = checkpointOf(checkpoint);
       const at = now();
       const today = dayEntries(cp.id, ymd(at));
-      const counts = { in: 0, out: 0, turned_back: 0, observed: 0, total: 0 };
-      for (const e of today) {
-        counts.total++;
-        if (e.decision === 'turn-back') counts.turned_back++;
-        else if (e.decision === 'observe') counts.observed++;
-        else if (e.direction === 'in') counts.in++;
-        else counts.out++;
-      }
+      const counts = countEntries(today);
       const plan = cp.shift_plan;
       const { date, index } = shiftAt(plan, at);
       const last = state.shifts
@@ -738,11 +735,11 @@
       if (!Number.isInteger(tenths) || tenths < 370 || tenths > 385) throw new Invalid('fever_tenths', '发热标准应在37.0–38.5℃之间');
       const decisions = {};
       for (const f of ['fever_decision', 'yellow_decision', 'red_decision', 'medium_risk_decision', 'high_risk_decision']) {
-        decisions[f] = enumOf(f, '处置', r[f], ['allow', 'turn-back', 'observe']);
+        decisions[f] = enumOf(f, '处置', r[f], DECISIONS);
       }
       if (decisions.fever_decision === 'allow') throw new Invalid('fever_decision', '发热人员不能设为直接放行');
       if (decisions.red_decision === 'allow') throw new Invalid('red_decision', '红码人员不能设为直接放行');
-      if (SEVERITY[decisions.high_risk_decision] < SEVERITY[decisions.medium_risk_decision]) {
+      if (severity(decisions.high_risk_decision) < severity(decisions.medium_risk_decision)) {
         throw new Invalid('high_risk_decision', '高风险地区的处置不能比中风险地区宽松');
       }
       const areas = [];

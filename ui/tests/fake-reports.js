@@ -9,6 +9,8 @@
 //
 // Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
 // fake-checkpoint.js. Tests reach the fixture through window.__fake.reports.
+import { reportState } from '../src/logic/reports';
+
 (function installFakeReports() {
   const g = globalThis;
   if (!g.__fake || g.__fake.reports) return;
@@ -108,10 +110,7 @@
     const r = made.get(`${date}|${u.id}`);
     return { ...u, due: `${date}T${DEADLINE[u.level]}`, submitted_at: r ? r.at : null, late: r ? r.late : false, zero: r ? r.zero : false };
   }
-  function stateOf(row) {
-    if (!row.submitted_at) return 'missing';
-    return row.late ? 'late' : row.zero ? 'zero' : 'submitted';
-  }
+  const stateOf = reportState;
   const add = (into, from) => {
     for (const [k, n] of Object.entries(from)) into[k] = (into[k] || 0) + n;
     return into;
