@@ -7,7 +7,7 @@ declare module '*.vue' {
 }
 
 // The in-memory fake backend (JS modules, shared with the browser tests); dev mode only.
-declare module '*/fakes.js';
+declare module '*/fake/index.js';
 // The unit tests of the fakes import the backend and the checkpoint fake alone.
-declare module '*/fake-backend.js';
-declare module '*/fake-checkpoint.js';
+declare module '*/fake/backend/index.js';
+declare module '*/fake/checkpoint/index.js';

@@ -14,7 +14,7 @@ import { lock, refreshLock } from './lock';
 async function boot() {
   // `npm run dev` in a plain browser: use the in-memory fake backend of the browser tests.
   if (import.meta.env.DEV && !hasBackend()) {
-    await import('../tests/fakes.js');
+    await import('../tests/fake/index.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);

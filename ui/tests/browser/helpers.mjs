@@ -15,8 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, '..', '..');
 const DIST = join(UI, 'dist');
 // The fake backend, then the fakes of each feature (they add their commands to it), in the
-// order tests/fakes.js imports them.
-const FAKES = join(UI, 'tests', 'fakes.js');
+// order tests/fake/index.js imports them.
+const FAKES = join(UI, 'tests', 'fake', 'index.js');
 export const SHOTS = join(UI, 'tests', 'screenshots');
 
 export const PHONE = { width: 360, height: 740 };

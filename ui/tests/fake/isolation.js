@@ -1,11 +1,11 @@
 // The fake backend's isolation follow-up commands, added to window.__fake.commands (see
-// fake-backend.js): policies, cases, the due list with the same slot rules as the store
+// backend/): policies, cases, the due list with the same slot rules as the store
 // (a visit fills the window it falls in, else the latest window already open; status due /
 // done / overdue / missed at the fake clock), checks and tests that escalate, referrals and
 // release with its refusals. Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
 // the clock; .cases: false starts with no case.
-import { daysBetween, isOpen, tempOk } from '../src/logic/isolation';
-import { localMinute } from '../src/logic/pass';
+import { daysBetween, isOpen, tempOk } from '../../src/logic/isolation';
+import { localMinute } from '../../src/logic/pass';
 
 (function installFakeIsolation() {
   const g = globalThis;

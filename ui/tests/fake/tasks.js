@@ -1,13 +1,13 @@
 // The fake backend's 核查任务 (lists pushed from above), added to window.__fake.commands (see
-// fake-backend.js). A small fixed fixture, not the store's logic: 红星村 has an overdue task
+// backend/). A small fixed fixture, not the store's logic: 红星村 has an overdue task
 // (王建国, due yesterday), an open one (李明, matched to the fake's p-liming, due tomorrow) and
 // one answered (刘芳, 已离开); 新华村 one open; the township's own list one unmatched row. The
 // grid worker's device sees its village's tasks only, the township's all of them. Closing
 // records the answer (and a tag on a matched person); importing adds three rows (two matched
 // to 红星村, one unmatched) once per source; the open dialog answers FAKE_OPTS.openFile or
 // `/home/gridbook/文档/名单.xlsx` (null with FAKE_OPTS.openCancel).
-import { localMinute } from '../src/logic/pass';
-import { RISK_TAGS } from '../src/logic/codes';
+import { localMinute } from '../../src/logic/pass';
+import { RISK_TAGS } from '../../src/logic/codes';
 
 (function installFakeTasks() {
   const g = globalThis;

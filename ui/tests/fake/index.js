@@ -4,12 +4,12 @@
 // The fakes are ES modules and take the UI's own rules from src/logic (one implementation of
 // each). The browser tests bundle this file once with esbuild (format iife) and inject it
 // before the app loads (tests/browser/helpers.mjs); vite dev imports it (src/main.ts).
-import './fake-backend.js';
-import './fake-isolation.js';
-import './fake-checkpoint.js';
-import './fake-reports.js';
-import './fake-lock.js';
-import './fake-devices.js';
-import './fake-files.js';
-import './fake-tasks.js';
-import './fake-duplicates.js';
+import './backend/index.js';
+import './isolation.js';
+import './checkpoint/index.js';
+import './reports.js';
+import './lock.js';
+import './devices.js';
+import './files.js';
+import './tasks.js';
+import './duplicates.js';
