@@ -6,12 +6,8 @@ declare module '*.vue' {
   export default component;
 }
 
-// The in-memory fake backend (plain JS, shared with the browser tests); dev mode only.
-declare module '*/fake-backend.js';
-declare module '*/fake-isolation.js';
-declare module '*/fake-checkpoint.js';
-declare module '*/fake-reports.js';
-declare module '*/fake-lock.js';
-declare module '*/fake-devices.js';
-declare module '*/fake-files.js';
-declare module '*/fake-duplicates.js';
+// The in-memory fake backend (JS modules, shared with the browser tests); dev mode only.
+declare module '*/fake/index.js';
+// The unit tests of the fakes import the backend and the checkpoint fake alone.
+declare module '*/fake/backend/index.js';
+declare module '*/fake/checkpoint/index.js';

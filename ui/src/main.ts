@@ -14,14 +14,7 @@ import { lock, refreshLock } from './lock';
 async function boot() {
   // `npm run dev` in a plain browser: use the in-memory fake backend of the browser tests.
   if (import.meta.env.DEV && !hasBackend()) {
-    await import('../tests/fake-backend.js');
-    await import('../tests/fake-isolation.js');
-    await import('../tests/fake-checkpoint.js');
-    await import('../tests/fake-reports.js');
-    await import('../tests/fake-lock.js');
-    await import('../tests/fake-devices.js');
-    await import('../tests/fake-files.js');
-    await import('../tests/fake-duplicates.js');
+    await import('../tests/fake/index.js');
   }
   const app = createApp(App);
   app.use(i18n).use(router);

@@ -1,5 +1,5 @@
 // The township's 设备 screen and enrollment with a one-time code, on the fake backend
-// (tests/fake-devices.js), at phone and laptop sizes: the list with role, village and last sync;
+// (tests/fake/devices.js), at phone and laptop sizes: the list with role, village and last sync;
 // adding a device shows a QR code that decodes (with jsQR from its pixels) to the relay address
 // and the code shown; revoking asks first; a grid worker's device is refused by the relay. On a
 // new device the code is typed (any case, with spaces) or scanned with the camera (Chromium's

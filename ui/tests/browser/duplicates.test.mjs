@@ -1,4 +1,4 @@
-// The 疑似重复 screen on the fake backend (tests/fake-duplicates.js), at phone and laptop sizes:
+// The 疑似重复 screen on the fake backend (tests/fake/duplicates.js), at phone and laptop sizes:
 // three planted pairs with their reasons in Chinese, the two persons side by side with the
 // differing fields highlighted; 合并 asks first, keeps the chosen person (an empty phone filled
 // only when ticked), and the merged person leaves the list and search; 撤销合并 brings it back;

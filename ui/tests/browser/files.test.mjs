@@ -1,4 +1,4 @@
-// Exports and printouts from the app, on the fake backend (tests/fake-files.js), at phone and
+// Exports and printouts from the app, on the fake backend (tests/fake/files.js), at phone and
 // laptop sizes: 导出 on the township overview asks for what, format, village and dates, then the
 // save dialog (Tauri's dialog plugin) for the path, and only then writes; a cancelled dialog
 // writes nothing. The case screen prints the 公示单 always and the 期满证明 only once released.

@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { buildSync } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, '..', '..');
 const DIST = join(UI, 'dist');
-// The fake backend, then the fakes of each feature (they add their commands to it).
-const FAKES = ['fake-backend.js', 'fake-isolation.js', 'fake-checkpoint.js', 'fake-reports.js', 'fake-lock.js', 'fake-devices.js', 'fake-files.js', 'fake-tasks.js', 'fake-duplicates.js'].map((f) => join(UI, 'tests', f));
+// The fake backend, then the fakes of each feature (they add their commands to it), in the
+// order tests/fake/index.js imports them.
+const FAKES = join(UI, 'tests', 'fake', 'index.js');
 export const SHOTS = join(UI, 'tests', 'screenshots');
 
 export const PHONE = { width: 360, height: 740 };
@@ -87,7 +89,19 @@ export async function startServer() {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-const fakeSource = FAKES.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n;\n');
+/** The fakes and the UI logic they import, bundled into one script for page.addInitScript. */
+function bundleFakes() {
+  const out = buildSync({
+    entryPoints: [FAKES],
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    write: false,
+    logLevel: 'warning',
+  });
+  return out.outputFiles[0].text;
+}
+const fakeSource = bundleFakes();
 
 /**
  * Opens the app in a fresh Chromium profile at `viewport`, with the fake backend installed

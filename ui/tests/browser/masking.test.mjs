@@ -1,4 +1,4 @@
-// Masking by role, on the fake backend (tests/fake-backend.js, fake-files.js), at phone and
+// Masking by role, on the fake backend (tests/fake/backend/, fake/files.js), at phone and
 // laptop sizes: search results and the person card show ID numbers and phones masked
 // (150581********0020, 138****5678) for every role; the grid worker of the person's village
 // and township staff tap 显示完整 on the card to see the full value, which the device logs (the

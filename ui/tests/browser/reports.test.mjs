@@ -1,5 +1,5 @@
 // The township's overview (总览) and the daily reports (日报告 / 零报告), on a laptop and a phone,
-// against the fake backend's report fixture (tests/fake-reports.js).
+// against the fake backend's report fixture (tests/fake/reports.js).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VIEWPORTS, callsOf, expectToast, startServer, withApp } from './helpers.mjs';

@@ -1,4 +1,4 @@
-// 核查任务 on the fake backend (tests/fake-tasks.js), at phone and laptop sizes: the grid
+// 核查任务 on the fake backend (tests/fake/tasks.js), at phone and laptop sizes: the grid
 // worker's home lists the village's tasks first, overdue on top and marked; answering one is a
 // tap on the row, a tap on one of three big buttons, a note, an optional tag, 保存. The township
 // imports a list (the columns it recognised and the matched / unmatched counts shown), sees

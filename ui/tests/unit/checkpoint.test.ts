@@ -258,8 +258,8 @@ describe('fake checkpoint backend', () => {
     const g = globalThis as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     g.window = globalThis;
     g.__FAKE_OPTS = { households: 60, delay: 0, checkpointEntries: 0 };
-    await import('../fake-backend.js');
-    await import('../fake-checkpoint.js');
+    await import('../fake/backend/index.js');
+    await import('../fake/checkpoint/index.js');
     invoke = g.__TAURI_INTERNALS__.invoke;
     fake = g.__fake;
   });

@@ -9,7 +9,7 @@ let fake: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 beforeAll(async () => {
   (globalThis as any).window = globalThis; // eslint-disable-line @typescript-eslint/no-explicit-any
   (globalThis as any).__FAKE_OPTS = { households: 60, delay: 0 }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  await import('../fake-backend.js');
+  await import('../fake/backend/index.js');
   invoke = (globalThis as any).__TAURI_INTERNALS__.invoke; // eslint-disable-line @typescript-eslint/no-explicit-any
   fake = (globalThis as any).__fake; // eslint-disable-line @typescript-eslint/no-explicit-any
 });

@@ -15,8 +15,8 @@ const TODAY = local(new Date()).slice(0, 10);
 beforeAll(async () => {
   g.window = globalThis;
   g.__FAKE_OPTS = { households: 60, delay: 0, now: `${TODAY}T10:00`, demoPass: '2345678Z' };
-  await import('../fake-backend.js');
-  await import('../fake-checkpoint.js');
+  await import('../fake/backend/index.js');
+  await import('../fake/checkpoint/index.js');
   invoke = g.__TAURI_INTERNALS__.invoke;
   fake = g.__fake;
 });

@@ -1,5 +1,5 @@
 // The fake backend's save dialog (Tauri's dialog plugin, `plugin:dialog|save`), exports and
-// printouts, added to window.__fake.commands (see fake-backend.js). The dialog answers
+// printouts, added to window.__fake.commands (see backend/). The dialog answers
 // `<FAKE_OPTS.saveDir or /home/gridbook/文档>/<default name>`, or null with FAKE_OPTS.saveCancel;
 // an export counts the rows it would write from the fake's state (persons of the scope for the
 // ledger, cases for cases); a certificate is refused for a case that is not released. Tests
@@ -63,7 +63,7 @@
       return { rows, path: form.out, full_ids: !!form.fullIds };
     },
     // The log of exports and printouts: what this fake device wrote, newest first, after one
-    // entry synced from the grid worker's phone of the devices registry (fake-devices.js).
+    // entry synced from the grid worker's phone of the devices registry (devices.js).
     // A person's full ID number or phone: township staff, or the grid worker of the person's
     // village (the same rule as the store); logged as a reveal, never with the value.
     reveal: ({ personId, field }) => {

@@ -1,9 +1,12 @@
 // The fake backend's isolation follow-up commands, added to window.__fake.commands (see
-// fake-backend.js): policies, cases, the due list with the same slot rules as the store
+// backend/): policies, cases, the due list with the same slot rules as the store
 // (a visit fills the window it falls in, else the latest window already open; status due /
 // done / overdue / missed at the fake clock), checks and tests that escalate, referrals and
 // release with its refusals. Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
 // the clock; .cases: false starts with no case.
+import { daysBetween, isOpen, tempOk } from '../../src/logic/isolation';
+import { localMinute } from '../../src/logic/pass';
+
 (function installFakeIsolation() {
   const g = globalThis;
   const fake = g.__fake;
@@ -12,21 +15,13 @@
   const opts = g.__FAKE_OPTS || {};
   const { uuid, Invalid, notFound, touched } = lib;
 
-  const pad = (n) => String(n).padStart(2, '0');
   function nowLocal() {
-    if (opts.now) return opts.now.slice(0, 16);
-    const d = new Date();
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return opts.now ? opts.now.slice(0, 16) : localMinute(new Date());
   }
   const today = () => nowLocal().slice(0, 10);
   function addDays(date, n) {
     const [y, m, d] = date.split('-').map(Number);
     return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-  }
-  function daysBetween(a, b) {
-    const [y1, m1, d1] = a.split('-').map(Number);
-    const [y2, m2, d2] = b.split('-').map(Number);
-    return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / 86400000);
   }
 
   const W = [
@@ -80,7 +75,6 @@
     const c = clears[clears.length - 1];
     return !!a && (!c || a > c);
   }
-  const isOpen = (s) => s === 'active' || s === 'escalated' || s === 'referred';
   function shownStatus(c) {
     if (!isOpen(c.status)) return c.status;
     return openEscalation(c.id) ? 'escalated' : c.status;
@@ -200,7 +194,7 @@
   function checkTemp(raw) {
     const v = String(raw || '').trim();
     if (!v) throw new Invalid('temp', '请填写体温');
-    if (!/^\d{2}(\.\d)?$/.test(v) || Number(v) < 34 || Number(v) > 43) throw new Invalid('temp', `体温“${raw}”无效，应在34.0–43.0℃之间`);
+    if (!tempOk(v)) throw new Invalid('temp', `体温“${raw}”无效，应在34.0–43.0℃之间`);
     return Math.round(Number(v) * 10);
   }
 

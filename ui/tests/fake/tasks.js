@@ -1,11 +1,14 @@
 // The fake backend's 核查任务 (lists pushed from above), added to window.__fake.commands (see
-// fake-backend.js). A small fixed fixture, not the store's logic: 红星村 has an overdue task
+// backend/). A small fixed fixture, not the store's logic: 红星村 has an overdue task
 // (王建国, due yesterday), an open one (李明, matched to the fake's p-liming, due tomorrow) and
 // one answered (刘芳, 已离开); 新华村 one open; the township's own list one unmatched row. The
 // grid worker's device sees its village's tasks only, the township's all of them. Closing
 // records the answer (and a tag on a matched person); importing adds three rows (two matched
 // to 红星村, one unmatched) once per source; the open dialog answers FAKE_OPTS.openFile or
 // `/home/gridbook/文档/名单.xlsx` (null with FAKE_OPTS.openCancel).
+import { localMinute } from '../../src/logic/pass';
+import { RISK_TAGS } from '../../src/logic/codes';
+
 (function installFakeTasks() {
   const g = globalThis;
   if (!g.__fake || g.__fake.tasks) return;
@@ -14,14 +17,10 @@
   const { Invalid, notFound, touched } = fake.lib;
   const opts = g.__FAKE_OPTS || {};
   const HOUR = 3600000;
-  const pad = (n) => String(n).padStart(2, '0');
-  const local = (ms) => {
-    const d = new Date(ms);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  };
+  const local = (ms) => localMinute(new Date(ms));
   const villageName = (id) => state.villages.find((v) => v.id === id)?.name ?? null;
   const OUTCOMES = ['present', 'left', 'unknown'];
-  const TAGS = ['overseas', 'close-contact', 'secondary-contact', 'medium-risk', 'high-risk', 'red-code', 'yellow-code'];
+  const TAGS = RISK_TAGS;
 
   const tasks = [];
   const add = (t) =>

@@ -1,5 +1,5 @@
 // The fake backend's device commands (the township's 设备 screen and enrollment with a one-time
-// code), added to window.__fake.commands (see fake-backend.js). Like the relay: only a township
+// code), added to window.__fake.commands (see backend/). Like the relay: only a township
 // device manages devices; a new device gets an 8-letter code from the relay's alphabet that
 // works once and expires after 24 hours; a revoked device's code no longer works; a device
 // cannot revoke itself. Codes issued here enroll the fake's own device (enroll_code) too.

@@ -1,5 +1,5 @@
 // The fake backend's township overview and daily report commands, added to
-// window.__fake.commands (see fake-backend.js). A small fixed fixture, not the store's logic:
+// window.__fake.commands (see backend/). A small fixed fixture, not the store's logic:
 // the first two groups of each of the three villages report by 17:00, each village by 18:00;
 // today starts with one group late (新华村1组), groups and villages missing (红星村2组, 红星村),
 // a zero report (新华村2组), the others in on time. Figures are fixed per group (a village's are
@@ -8,7 +8,9 @@
 // first (a unit counts once). Other days start with nothing in.
 //
 // Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
-// fake-checkpoint.js. Tests reach the fixture through window.__fake.reports.
+// checkpoint/. Tests reach the fixture through window.__fake.reports.
+import { reportState } from '../../src/logic/reports';
+
 (function installFakeReports() {
   const g = globalThis;
   if (!g.__fake || g.__fake.reports) return;
@@ -108,10 +110,7 @@
     const r = made.get(`${date}|${u.id}`);
     return { ...u, due: `${date}T${DEADLINE[u.level]}`, submitted_at: r ? r.at : null, late: r ? r.late : false, zero: r ? r.zero : false };
   }
-  function stateOf(row) {
-    if (!row.submitted_at) return 'missing';
-    return row.late ? 'late' : row.zero ? 'zero' : 'submitted';
-  }
+  const stateOf = reportState;
   const add = (into, from) => {
     for (const [k, n] of Object.entries(from)) into[k] = (into[k] || 0) + n;
     return into;

@@ -1,5 +1,5 @@
 // The fake backend's duplicate persons commands (疑似重复 and merging), added to
-// window.__fake.commands (see fake-backend.js). Like the store: pairs with the same ID number,
+// window.__fake.commands (see backend/). Like the store: pairs with the same ID number,
 // the same name and birth date, or the same name and phone, strongest reason first; a merge
 // sets the merged person's `merged_into` (it leaves lists and search), can be undone, and a
 // grid worker's device merges only within its village. With __FAKE_OPTS.duplicates, three such

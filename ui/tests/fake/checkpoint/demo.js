@@ -1,0 +1,61 @@
+// The checkpoint fake's demo data: at the first village's checkpoint, a shift with its
+// handover and a few entries yesterday, entries in the last hour today, and a pass of the 王
+// household.
+import { ymd } from '../../../src/logic/time';
+import { record } from './entries.js';
+import { issuePass } from './passes.js';
+import { clock, DAY, fake, HOUR, localAt, MINUTE, opts, pick, state } from './state.js';
+
+function seed() {
+  const t0 = clock();
+  const wang = fake.state.persons.get('p-wang');
+  const liming = fake.state.persons.get('p-liming');
+  const visitor = (name, birth, male) => ({ name, id_number: fake.makeValidId(birth, male) });
+  const people = [
+    wang && { name: wang.name, id_number: wang.id_number, phone: wang.phone },
+    liming && { name: liming.name, id_number: liming.id_number, phone: liming.phone, plate: liming.plate },
+    visitor('赵志刚', '1979-04-12', true),
+    visitor('孙丽', '1992-08-30', false),
+    visitor('周海涛', '1986-01-05', true),
+    visitor('吴春梅', '1968-12-19', false),
+  ].filter(Boolean);
+  const make = (i, extra) => {
+    const p = people[i % people.length];
+    return {
+      checkpoint: 'cp-hongxing',
+      direction: i % 3 === 1 ? 'out' : 'in',
+      phone: '',
+      plate: '',
+      travel: '',
+      hukou: '',
+      residence: '',
+      purpose: '',
+      areas: [],
+      temp: pick(['36.2', '36.4', '36.5', '36.6', '36.8']),
+      code: 'green',
+      ...p,
+      ...extra,
+    };
+  };
+  // Yesterday: a day shift with its handover, and a few entries.
+  const y = new Date(t0 - DAY);
+  const yAt = (h, m) => new Date(y.getFullYear(), y.getMonth(), y.getDate(), h, m);
+  state.shifts.push({ id: 'shift-y1', checkpoint_id: 'cp-hongxing', date: ymd(y), index: 2, staff: '刘洋,陈静', signed_in_at: localAt(yAt(15, 55)), signed_out_at: localAt(yAt(23, 58)), handover_note: '夜间无异常，测温枪已充电' });
+  const yesterday = [[9, 12, {}], [10, 40, { code: 'yellow' }], [14, 5, {}], [18, 30, { temp: '37.6' }]];
+  yesterday.forEach(([h, m, extra], i) => {
+    record(make(i + 2, extra), yAt(h, m)).entry.volunteer = h < 16 ? '王海' : '刘洋';
+  });
+  // Today: the last hour or so, only after midnight.
+  const midnight = new Date(t0);
+  midnight.setHours(0, 0, 0, 0);
+  for (let i = 0; i < opts.checkpointEntries; i++) {
+    const at = new Date(t0 - (opts.checkpointEntries - i) * 9 * MINUTE);
+    if (at < midnight) continue;
+    record(make(i, i === 2 ? { code: 'yellow' } : {}), at);
+  }
+  // A pass of the 王 household, valid from an hour ago for the next six hours.
+  return issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR, '王海', opts.demoPass || null);
+}
+
+/** The number of the seeded pass. */
+export const demoPass = seed();

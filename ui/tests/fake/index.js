@@ -1,0 +1,15 @@
+// The fake backend of the browser tests and `npm run dev`, in the order it installs: the
+// backend first (window.__TAURI_INTERNALS__ and window.__fake), then each feature's commands.
+//
+// The fakes are ES modules and take the UI's own rules from src/logic (one implementation of
+// each). The browser tests bundle this file once with esbuild (format iife) and inject it
+// before the app loads (tests/browser/helpers.mjs); vite dev imports it (src/main.ts).
+import './backend/index.js';
+import './isolation.js';
+import './checkpoint/index.js';
+import './reports.js';
+import './lock.js';
+import './devices.js';
+import './files.js';
+import './tasks.js';
+import './duplicates.js';
