@@ -1,6 +1,11 @@
 //! The desktop entry point of the gridbook app.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+/// mimalloc, not the C library's allocator: Automerge's many small, short-lived allocations
+/// made glibc's malloc a third of an import's CPU time (bench-import, docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // WebKitGTK's accelerated compositing costs the web process about 70 MiB on a township
     // laptop without a usable GPU and gains nothing for a page of lists and forms (measured

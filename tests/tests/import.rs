@@ -584,14 +584,20 @@ fn killed_mid_import_then_run_again_ends_like_one_clean_run() {
     let mut progress = BufReader::new(child.stderr.take().expect("stderr"));
     let mut first = String::new();
     progress.read_line(&mut first).expect("progress line");
-    assert!(first.contains('/'), "progress line: {first}");
+    // "导入进度 2000/6000": the first batch's size.
+    let batch: i64 = first
+        .split_whitespace()
+        .last()
+        .and_then(|f| f.split('/').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("progress line: {first}"));
     child.kill().expect("kill -9");
     child.wait().expect("reap");
     drop(progress);
     let (h, p) = town.counts();
     assert!(
-        h >= 500 && p == 4 * h,
-        "whole batches of whole households: {h} {p}"
+        h >= batch && h % batch == 0 && p == 4 * h,
+        "whole batches of {batch} whole households: {h} {p}"
     );
     assert!(h < households as i64, "killed before the end: {h}");
 

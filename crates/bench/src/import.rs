@@ -8,13 +8,14 @@
 //! (`gridbook_import::read::visit_rows`, the reader the import uses), nothing planned or
 //! written.
 //!
-//! `bench-import [--households N] [--villages N] [--format csv|xlsx]` (both when absent).
+//! `bench-import [--households N] [--villages N] [--format csv|xlsx] [--batch N]` (both
+//! formats when absent; `--batch`, households per transaction, defaults to the import's).
 //! The files are written by the parent process; each import runs in a child of its own.
 
 use std::path::Path;
 use std::process::Command;
 
-use gridbook_bench::{arg, footer, header, met, peak_rss_mib, time};
+use gridbook_bench::{arg, footer, header, met, peak_rss_mib, time, time_sched, written_bytes};
 use gridbook_import::{execute, plan_file, Options, BATCH};
 use gridbook_store::Store;
 use gridbook_tests::mainland_id;
@@ -106,7 +107,7 @@ fn write_xlsx(
 
 /// The child: imports `file` into an empty store of `villages` villages, then again, then
 /// reads it alone (the baseline), and prints the figures.
-fn run(file: &Path, villages: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn run(file: &Path, villages: usize, batch: usize) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path().join("data"))?;
     for v in 0..villages {
@@ -119,14 +120,17 @@ fn run(file: &Path, villages: usize) -> Result<(), Box<dyn std::error::Error>> {
     let opts = Options::default();
     let (plan, t_plan) = time(|| plan_file(&store, file, &opts));
     let plan = plan?;
-    let (w, t_write) = time(|| execute(&store, &plan, BATCH, &mut |_| {}));
+    let written_before = written_bytes();
+    let (w, t_w) = time_sched(|| execute(&store, &plan, batch, &mut |_| {}));
+    let t_write = t_w.wall;
+    let written = (written_bytes() - written_before) as f64 / 1_073_741_824.0;
     let w = w?;
     let rss = peak_rss_mib();
     let refused = plan.summary().refused.len();
     drop(plan);
     let (again, t_again) = time(|| -> Result<usize, gridbook_import::ImportError> {
         let plan = plan_file(&store, file, &opts)?;
-        let w = execute(&store, &plan, BATCH, &mut |_| {})?;
+        let w = execute(&store, &plan, batch, &mut |_| {})?;
         Ok(w.persons_added + w.persons_updated)
     });
     let again = again?;
@@ -149,6 +153,11 @@ fn run(file: &Path, villages: usize) -> Result<(), Box<dyn std::error::Error>> {
         t_write.as_secs_f64(),
         met(import <= 30.0)
     );
+    println!(
+        "write: {:.1} s on a CPU, {:.1} s waiting for one, {written:.2} GiB written to disk",
+        t_w.cpu.as_secs_f64(),
+        t_w.queued.as_secs_f64()
+    );
     println!("peak RSS {rss:.0} MiB (store opened: {rss_before:.0} MiB)");
     println!(
         "same file again: {:.1} s, {again} changes, goal ≤ 10 s: {}",
@@ -170,7 +179,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let format: String = arg("--format", String::new());
     let file: String = arg("--file", String::new());
     if !file.is_empty() {
-        return run(Path::new(&file), villages);
+        return run(Path::new(&file), villages, arg("--batch", BATCH));
     }
     header("bench-import");
     println!("parameters: {households} households (4 persons each) in {villages} villages");
@@ -195,6 +204,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let status = Command::new(std::env::current_exe()?)
             .args(["--villages", &villages.to_string()])
+            .args(["--batch", &arg("--batch", BATCH).to_string()])
             .arg("--file")
             .arg(&file)
             .status()?;

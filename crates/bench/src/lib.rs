@@ -4,6 +4,11 @@
 pub mod hostile;
 pub mod light_device;
 
+/// The allocator of gridbook's own binaries (the `gridbook` command and the app), so that the
+/// programs measure what runs in the field.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 /// Times one call.
@@ -34,6 +39,20 @@ pub fn peak_rss_mib() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Bytes this process has caused to be written to storage so far (`write_bytes` of
+/// `/proc/self/io`): what reaches the disk, WAL and checkpoints included; 0 where the kernel
+/// does not say.
+pub fn written_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("write_bytes:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 pub use gridbook_domain::demo::SplitMix64;

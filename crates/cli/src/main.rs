@@ -5,6 +5,11 @@
 //! written, 3 refused, 1 anything else). This binary may depend on every library crate of
 //! gridbook except the tauri shell.
 
+/// mimalloc, not the C library's allocator: Automerge's many small, short-lived allocations
+/// made glibc's malloc a third of an import's CPU time (bench-import, docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod args;
 mod checkpoint;
 mod enroll_code;
