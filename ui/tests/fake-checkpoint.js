@@ -38,6 +38,8 @@
   const entryAt = (d) => `${ymd(d)}T${hms(d)}.${pad(d.getMilliseconds(), 3)}000000`;
   const localAt = (d) => `${ymd(d)}T${hms(d)}`;
   const hm = (s) => s.slice(0, 16).replace('T', ' ');
+  /** A local time as the store's Chinese texts write it: 12月18日 14:05. */
+  const zhShortTime = (s) => `${+s.slice(5, 7)}月${+s.slice(8, 10)}日 ${s.slice(11, 16)}`;
 
   const LABEL = {
     allow: '放行',
@@ -483,11 +485,11 @@
       return outs.some((u) => u.id_number === idNumber) ? null : refuse('not-out-on-pass', '此人未凭此通行证外出，不能凭证返回');
     }
     const at = localAt(now);
-    if (at < pass.valid_from) return refuse('not-yet-valid', `通行证尚未生效，${hm(pass.valid_from)}起可用`);
-    if (at >= pass.valid_to) return refuse('expired', `通行证已于${hm(pass.valid_to)}过期`);
+    if (at < pass.valid_from) return refuse('not-yet-valid', `通行证尚未生效，${zhShortTime(pass.valid_from)}起可用`);
+    if (at >= pass.valid_to) return refuse('expired', `通行证已于${zhShortTime(pass.valid_to)}过期`);
     if (outs.length) {
       const first = outs.map((u) => u.at).sort()[0];
-      return refuse('already-used', `本户已有一人于${hm(first)}凭此证外出，每户每时段限一人`);
+      return refuse('already-used', `本户已有一人于${zhShortTime(first)}凭此证外出，每户每时段限一人`);
     }
     return null;
   }
