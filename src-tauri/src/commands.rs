@@ -53,10 +53,11 @@ pub fn household_detail(app: State<'_, App>, id: String) -> R<HouseholdDetail> {
     Ok(app.store.household(&id)?)
 }
 
-/// A person's full ID number or phone for a role that needs it; the reveal is logged.
+/// A person's full ID number or phone, or a household's phone, for a role that needs it; the
+/// reveal is logged.
 #[tauri::command(async)]
-pub fn reveal(app: State<'_, App>, person_id: String, field: String) -> R<String> {
-    app.wrote(app.store.reveal(&person_id, &field))
+pub fn reveal(app: State<'_, App>, record_id: String, field: String) -> R<String> {
+    app.wrote(app.store.reveal(&record_id, &field))
 }
 
 #[tauri::command(async)]

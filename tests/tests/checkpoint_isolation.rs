@@ -330,7 +330,7 @@ fn release_needs_a_reason_for_missed_days_and_the_final_check() {
         3,
     );
     let message = err["message"].as_str().unwrap_or_default().to_owned();
-    assert!(message.starts_with("缺少期满体检：2026-12-18 起"), "{err}");
+    assert!(message.starts_with("缺少期满体检：12月18日起"), "{err}");
     assert!(!message.contains("未随访"), "{err}");
     // A normal check after the last day is the final check: the missed days are left.
     w.d.json(&format!(

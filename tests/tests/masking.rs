@@ -4,10 +4,10 @@
 //! What must hold: lists show ID numbers and phones masked (`110101********3931`,
 //! `138****5678`) to people on every device, and in JSON to a role that may not see the
 //! person's village in full (a volunteer); the village's grid worker and township staff get
-//! full values; a reveal of a full ID number or phone by the grid worker returns the value and
-//! writes a `reveal` entry (whose record, which field, when; never the value) in the device's
-//! log, which syncs through the relay to the township's device; a volunteer's reveal is
-//! refused with nothing logged.
+//! full values; a reveal of a person's full ID number or phone, or of a household's phone, by
+//! the grid worker returns the value and writes a `reveal` entry (whose record, which field,
+//! when; never the value) in the device's log, which syncs through the relay to the township's
+//! device; the township may reveal too; a volunteer's reveal is refused with nothing logged.
 
 use gridbook_domain::privacy::{mask_id_number, mask_phone};
 use gridbook_store::Store;
@@ -17,6 +17,7 @@ use gridbook_tests::{array, str_of};
 use serde_json::Value;
 
 const PHONE: &str = "13812345678";
+const HOUSEHOLD_PHONE: &str = "13987654321";
 
 /// A resident of `village` (as the relay's ledger has it) given the phone [`PHONE`] by the
 /// village's grid worker: (person id, name, ID number).
@@ -56,6 +57,10 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
     let volunteer = w.device("volunteer", Some(&village), "红星村卡口").data;
     let town = w.device("township", None, "镇防控办").data;
     let (pid, name, id_number) = resident(&w, &worker, &village);
+    let households = w.relay.json(&format!("household list --village {village}"));
+    let hid = str_of(&array(&households)[0], "id").to_owned();
+    let address = str_of(&array(&households)[0], "address").to_owned();
+    worker.ok(&format!("household set {hid} phone={HOUSEHOLD_PHONE}"));
     let stats = worker.sync();
     assert!(
         stats["refused"].as_array().is_none_or(Vec::is_empty),
@@ -93,6 +98,11 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
             .expect_err("a volunteer's reveal");
         assert_eq!(e.kind(), "refused");
         assert!(!e.to_string().contains(&id_number), "{e}");
+        let e = store
+            .reveal(&hid, "phone")
+            .expect_err("a volunteer's reveal of a household's phone");
+        assert_eq!(e.kind(), "refused");
+        assert!(!e.to_string().contains(HOUSEHOLD_PHONE), "{e}");
         assert!(store.exports_log(100).expect("log").is_empty());
     }
     // The village's grid worker reveals the ID number and the phone; both are logged.
@@ -103,20 +113,30 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
             id_number
         );
         assert_eq!(store.reveal(&pid, "phone").expect("reveal phone"), PHONE);
+        assert_eq!(
+            store
+                .reveal(&hid, "phone")
+                .expect("reveal the household's phone"),
+            HOUSEHOLD_PHONE
+        );
+        let e = store
+            .reveal(&hid, "id_number")
+            .expect_err("a household has no ID number");
+        assert_eq!(e.kind(), "refused");
         let e = store
             .reveal(&pid, "name")
             .expect_err("only an ID or a phone");
         assert_eq!(e.kind(), "refused");
     }
     let log = worker.json("export-log");
-    assert_eq!(array(&log).len(), 2, "{log}");
+    assert_eq!(array(&log).len(), 3, "{log}");
     let stats = worker.sync();
     assert!(
         stats["refused"].as_array().is_none_or(Vec::is_empty),
         "{stats}"
     );
 
-    // The township's device receives both entries: who, whose, which field, when; no value.
+    // The township's device receives the entries: who, whose, which field, when; no value.
     town.sync();
     let seen = town.json("export-log");
     let reveals: Vec<&Value> = array(&seen)
@@ -125,10 +145,15 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
         .collect();
     let mut fields: Vec<&str> = reveals.iter().map(|e| str_of(e, "field")).collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["id_number", "phone"], "{seen}");
+    assert_eq!(fields, ["id_number", "phone", "phone"], "{seen}");
     for e in &reveals {
-        assert_eq!(str_of(e, "subject"), pid);
-        assert_eq!(str_of(e, "subject_name"), name);
+        if str_of(e, "subject") == hid {
+            assert_eq!(str_of(e, "field"), "phone", "{e}");
+            assert_eq!(str_of(e, "subject_name"), address);
+        } else {
+            assert_eq!(str_of(e, "subject"), pid);
+            assert_eq!(str_of(e, "subject_name"), name);
+        }
         assert_eq!(str_of(e, "device"), "红星村网格员");
         assert_eq!(str_of(e, "village_id"), village);
         // The store opened here reads the real clock.
@@ -137,9 +162,17 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
     }
     let text = seen.to_string();
     assert!(
-        !text.contains(&id_number) && !text.contains(PHONE),
+        !text.contains(&id_number) && !text.contains(PHONE) && !text.contains(HOUSEHOLD_PHONE),
         "{text}"
     );
+    // Township staff may reveal the household's phone too.
+    {
+        let store = Store::open(town.path()).expect("township's store");
+        assert_eq!(
+            store.reveal(&hid, "phone").expect("the township's reveal"),
+            HOUSEHOLD_PHONE
+        );
+    }
     let people = town.ok("export-log");
     assert!(
         people.contains("查看完整身份证号") && people.contains(&name),

@@ -125,7 +125,7 @@ export const api = {
   searchPersons: (query: string, limit: number) => call<SearchHit[]>('search_persons', { query, limit }),
   householdDetail: (id: string) => call<HouseholdDetail>('household_detail', { id }),
   /** A person's full ID number or phone, for a role that may see it; the device logs it. */
-  reveal: (personId: string, field: 'id_number' | 'phone') => call<string>('reveal', { personId, field }),
+  reveal: (recordId: string, field: 'id_number' | 'phone') => call<string>('reveal', { recordId, field }),
   addHousehold: (input: HouseholdInput) =>
     call<{ household_id: string; person_id: string }>('add_household', { input }),
   addPerson: (householdId: string, person: PersonInput) =>

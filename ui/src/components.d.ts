@@ -42,6 +42,7 @@ declare module 'vue' {
     ReportChip: typeof import('./components/reports/ReportChip.vue')['default']
     ReportSheet: typeof import('./components/reports/ReportSheet.vue')['default']
     ResidentMatch: typeof import('./components/checkpoint/ResidentMatch.vue')['default']
+    RevealValue: typeof import('./components/RevealValue.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     ShiftBanner: typeof import('./components/checkpoint/ShiftBanner.vue')['default']

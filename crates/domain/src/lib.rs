@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod report;
 pub mod task;
 pub mod validate;
+pub mod zh_date;
 
 pub use error::{DomainError, FieldError, Result};
 pub use model::*;

@@ -95,8 +95,8 @@ for (const viewport of VIEWPORTS) {
         await confirm.waitFor({ state: 'hidden' });
         const refused = page.locator('.van-dialog:visible', { hasText: '暂不能解除管控' });
         await refused.waitFor();
-        assert.match(await refused.innerText(), /尚未期满/);
-        assert.match(await refused.innerText(), /未处置的异常/);
+        assert.match(await refused.innerText(), /隔离期未满：还需 \d+ 天（至\d+月\d+日）/);
+        assert.match(await refused.innerText(), /有未关闭的发热转诊/);
         await refused.locator('button').click();
         await refused.waitFor({ state: 'hidden' });
 

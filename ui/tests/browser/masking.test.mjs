@@ -2,8 +2,8 @@
 // laptop sizes: search results and the person card show ID numbers and phones masked
 // (150581********0020, 138****5678) for every role; the grid worker of the person's village
 // and township staff tap 显示完整 on the card to see the full value, which the device logs (the
-// township's 导出、打印和查看记录 lists the reveal); a volunteer and a grid worker of another
-// village get no such tap. A volunteer who picks a ledger resident at the checkpoint gets the
+// township's 导出、打印和查看记录 lists the reveal); the household's own phone on the household
+// card the same way; a volunteer and a grid worker of another village get no such tap. A volunteer who picks a ledger resident at the checkpoint gets the
 // ID number and phone masked and read-only in the entry form; the saved entry carries them in
 // full, so the store links the person.
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +14,8 @@ const WANG_ID = '150581195803070020';
 const WANG_PHONE = '13812345678';
 const MASKED_ID = /150581\*{8}0020/;
 const MASKED_PHONE = /138\*{4}5678/;
+const WANG_HOME = '0475-8912653';
+const MASKED_HOME = /047\*{4}2653/;
 
 let server;
 before(async () => (server = await startServer()));
@@ -63,13 +65,25 @@ for (const viewport of VIEWPORTS) {
         await shot('masking-revealed');
         const calls = (await callsOf(page, 'reveal')).map((c) => c.args);
         assert.deepEqual(calls, [
-          { personId: 'p-wang', field: 'id_number' },
-          { personId: 'p-wang', field: 'phone' },
+          { recordId: 'p-wang', field: 'id_number' },
+          { recordId: 'p-wang', field: 'phone' },
         ]);
+
+        // The household's own phone, on the household card: masked, then revealed and logged.
+        const summary = page.locator('.card.summary');
+        assert.match(await summary.locator('[data-test="household-phone"]').innerText(), MASKED_HOME);
+        assert.ok(!(await summary.innerText()).includes(WANG_HOME));
+        await summary.locator('[data-test="reveal-phone"]').click();
+        await summary.locator('[data-test="household-phone"]', { hasText: WANG_HOME }).waitFor();
+        assert.equal(await summary.locator('[data-test="household-phone"]').getAttribute('href'), `tel:${WANG_HOME}`);
+        assert.equal(await summary.locator('[data-test^="reveal-"]').count(), 0);
+        assert.deepEqual((await callsOf(page, 'reveal')).map((c) => c.args).at(-1), { recordId: 'h-wang', field: 'phone' });
+
         const log = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
         const reveals = log.filter((e) => e.kind === 'reveal');
-        assert.deepEqual(reveals.map((e) => e.field).sort(), ['id_number', 'phone']);
-        assert.ok(!JSON.stringify(log).includes(WANG_ID) && !JSON.stringify(log).includes(WANG_PHONE));
+        assert.deepEqual(reveals.map((e) => `${e.subject}:${e.field}`).sort(), ['h-wang:phone', 'p-wang:id_number', 'p-wang:phone']);
+        const logText = JSON.stringify(log);
+        assert.ok(!logText.includes(WANG_ID) && !logText.includes(WANG_PHONE) && !logText.includes(WANG_HOME), logText);
       });
     });
 
@@ -81,6 +95,10 @@ for (const viewport of VIEWPORTS) {
         await withApp(server, { viewport, fake, hash: '#/households/h-wang' }, async (page, { shot }) => {
           const card = await wangCard(page);
           assert.equal(await card.locator('[data-test^="reveal-"]').count(), 0);
+          const summary = page.locator('.card.summary');
+          assert.match(await summary.locator('[data-test="household-phone"]').innerText(), MASKED_HOME);
+          assert.equal(await summary.locator('[data-test^="reveal-"]').count(), 0);
+          assert.ok(!(await page.locator('body').innerText()).includes(WANG_HOME));
           // A volunteer does not edit the ledger: no form that would show the full values.
           assert.equal(await card.locator('[data-test="edit-person"]').count(), fake.role === 'volunteer' ? 0 : 1);
           if (fake.role === 'volunteer') await shot('masking-volunteer-card');
@@ -141,8 +159,11 @@ for (const viewport of VIEWPORTS) {
         const card = await wangCard(page);
         await card.locator('[data-test="reveal-id_number"]').click();
         await card.locator('[data-test="person-id-number"]', { hasText: WANG_ID }).waitFor();
+        const summary = page.locator('.card.summary');
+        await summary.locator('[data-test="reveal-phone"]').click();
+        await summary.locator('[data-test="household-phone"]', { hasText: WANG_HOME }).waitFor();
         await page.evaluate(() => (location.hash = '#/devices'));
-        const row = page.locator('[data-test="export-log-row"][data-kind="reveal"]');
+        const row = page.locator('[data-test="export-log-row"][data-kind="reveal"]', { hasText: '王秀英' });
         await row.waitFor();
         const text = await row.innerText();
         assert.match(text, /查看完整身份证号/);

@@ -4,10 +4,11 @@
 // lock (locked, a wrong PIN, the back-off, a forgotten PIN, setting a PIN and its recovery code);
 // and the other sheets, pickers and confirms of the case, the household, the checkpoint (its
 // shift sign-in and handover, adding a checkpoint), the daily report, the checkpoint rules and
-// the edits the relay refused.
+// the edits the relay refused; and the dialogs that show the store's own Chinese texts with a
+// date in them (a positive test, a release refused, missed follow-up days, a pass already used).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, startServer, withApp } from './helpers.mjs';
+import { PHONE, field, startServer, withApp } from './helpers.mjs';
 import { dismiss, opener, walk } from './zh-text.mjs';
 
 let server;
@@ -264,9 +265,6 @@ describe(`no English in the Chinese UI's dialogs (${PHONE.width}x${PHONE.height}
     });
   });
 
-  // Left out: the dialogs whose message is the store's own text with an ISO date in it (a
-  // positive test's escalation, a release refused, a pass already used): see
-  // crates/domain/src/isolation/{rules,release}.rs and checkpoint/pass.rs.
   test('a grid worker’s other sheets, pickers and confirms', async () => {
     await withApp(server, { viewport: PHONE }, async (page) => {
       const open = (hash, target) => opener(page, hash, target);
@@ -320,6 +318,77 @@ describe(`no English in the Chinese UI's dialogs (${PHONE.width}x${PHONE.height}
         ],
         ['按日登记·选日期', open('#/checkpoint/cp-hongxing/entries', '[data-test="day"]')],
         ['日报·选日期', open('#/reports', '[data-test="day"]')],
+      ]);
+      assert.deepEqual(found, []);
+    });
+  });
+
+  test('the store’s own texts with a date: a positive test, a release refused, missed days, a pass used', async () => {
+    await withApp(server, { viewport: PHONE }, async (page) => {
+      const open = (hash, target) => opener(page, hash, target);
+      /** Taps release on a case and confirms. */
+      const release = (hash) => async () => {
+        await open(hash, '[data-test="release"]')();
+        await page.locator('.van-dialog:visible', { hasText: '解除管控并出具期满证明' }).locator('.van-dialog__confirm').click();
+      };
+      const found = await walk(page, [
+        [
+          '暂不能解除管控',
+          async () => {
+            await release('#/isolation/case-1')();
+            await page.locator('.van-dialog:visible', { hasText: '暂不能解除管控' }).waitFor();
+          },
+        ],
+        [
+          '解除原因',
+          async () => {
+            // A policy that asks only for the daily checks, and a day without one.
+            await page.evaluate(() => {
+              const iso = window.__fake.isolation;
+              const c = iso.cases.get('case-2');
+              c.spec.release = { period_over: false, tests_negative: false, no_open_escalation: false, final_check: false };
+              const [y, m, d] = c.start.split('-').map(Number);
+              const day2 = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+              iso.visits = iso.visits.filter((v) => v.case_id !== c.id || !v.at.startsWith(day2));
+            });
+            await release('#/isolation/case-2')();
+            await page.locator('[data-test="release-reason-text"]').waitFor();
+          },
+        ],
+        [
+          '核酸阳性',
+          async () => {
+            await open('#/isolation/case-2', '[data-test="record-test"]')();
+            await page.locator('[data-test="test-sheet"] [data-result="positive"]').click();
+            await page.locator('[data-test="test-save"]').click();
+            await page.locator('.van-dialog:visible', { hasText: '核酸检测阳性' }).waitFor();
+          },
+        ],
+        [
+          '通行证不能使用',
+          async () => {
+            await dismiss(page);
+            await page.evaluate(() => (location.hash = '#/checkpoint'));
+            await page.locator('[data-test="quick-entry"]').waitFor();
+            // Her husband went out on the household's pass when it opened.
+            const pass = await page.evaluate(() => {
+              const { state, demoPass } = window.__fake.checkpoint;
+              const p = state.passes.find((x) => x.number === demoPass);
+              const husband = [...window.__fake.state.persons.values()].find((x) => x.name === '李建国');
+              p.uses.push({ at: p.valid_from, direction: 'out', id_number: husband.id_number, checkpoint_id: 'cp-hongxing', entry_id: 'entry-earlier' });
+              return demoPass;
+            });
+            await page.locator('[data-test="direction-out"]').click();
+            await page.locator('[data-test="match-search"] input').pressSequentially('wxy', { delay: 30 });
+            await page.locator('[data-test="match-hit"]', { hasText: '王秀英' }).click();
+            await page.locator('[data-test="temp-36.2"]').click();
+            await page.locator('[data-test="code-green"]').click();
+            await page.locator('[data-test="more"] .van-collapse-item__title').click();
+            await field(page, 'pass').fill(pass);
+            await page.locator('[data-test="save"]').click();
+            await page.locator('.van-dialog:visible', { hasText: '本户已有一人于' }).waitFor();
+          },
+        ],
       ]);
       assert.deepEqual(found, []);
     });

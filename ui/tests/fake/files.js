@@ -64,17 +64,20 @@
     },
     // The log of exports and printouts: what this fake device wrote, newest first, after one
     // entry synced from the grid worker's phone of the devices registry (devices.js).
-    // A person's full ID number or phone: township staff, or the grid worker of the person's
-    // village (the same rule as the store); logged as a reveal, never with the value.
-    reveal: ({ personId, field }) => {
+    // A person's full ID number or phone, or a household's phone: township staff, or the grid
+    // worker of the record's village (the same rule as the store); logged as a reveal (which
+    // record, which field), never with the value.
+    reveal: ({ recordId, field }) => {
       if (field !== 'id_number' && field !== 'phone') throw { kind: 'refused', message: '只能查看完整的身份证号或电话' };
-      const p = state.persons.get(personId);
-      if (!p || p.deleted) throw { kind: 'not_found', message: '找不到该人员' };
-      const village = state.households.get(p.household_id)?.village_id ?? null;
+      const p = state.persons.get(recordId);
+      const h = p ? null : state.households.get(recordId);
+      if ((!p || p.deleted) && (!h || h.deleted)) throw { kind: 'not_found', message: '找不到该记录' };
+      if (h && field !== 'phone') throw { kind: 'refused', message: '户只有电话可查看完整号码' };
+      const village = (h ?? state.households.get(p.household_id))?.village_id ?? null;
       const may = state.role === 'township' || (state.role === 'grid-worker' && state.village_id === village) || (!state.role && !state.village_id);
       if (!may) throw { kind: 'refused', message: '本设备的角色只能看到脱敏的身份证号和电话' };
-      const value = (field === 'phone' ? p.phone : p.id_number) || '';
-      if (value) reveals.push({ personId, name: p.name, field, village, at: nowText() });
+      const value = (h ? h.phone : field === 'phone' ? p.phone : p.id_number) || '';
+      if (value) reveals.push({ recordId, name: h ? h.address : p.name, field, village, at: nowText() });
       return value;
     },
     exports_log: ({ limit }) => {
@@ -106,7 +109,7 @@
         village_id: r.village,
         date_from: null,
         date_to: null,
-        subject: r.personId,
+        subject: r.recordId,
         subject_name: r.name,
         field: r.field,
         rows: 1,

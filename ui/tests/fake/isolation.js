@@ -24,6 +24,9 @@ import { localMinute } from '../../src/logic/pass';
     return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
   }
 
+  /** A date as the store's Chinese texts write it: 12月18日. */
+  const zhShort = (date) => `${+date.slice(5, 7)}月${+date.slice(8, 10)}日`;
+
   const W = [
     { start: '08:00:00', end: '10:00:00' },
     { start: '16:00:00', end: '18:00:00' },
@@ -214,6 +217,67 @@ import { localMinute } from '../../src/logic/pass';
     return { v, reason };
   }
 
+  // ---- release: the conditions and texts of crates/domain/src/isolation/release.rs -----------
+  // Each unmet condition as [code, Chinese reason], in the domain's order: period, tests,
+  // open escalation, missed follow-up days (unless a reason is given), the final check.
+  function releaseRefusals(c, on, reason) {
+    const spec = c.spec;
+    const end = endOf(c);
+    const why = [];
+    if (spec.release.period_over && on <= end) {
+      const period = spec.phases.some((p) => p.kind === 'centralized' || p.kind === 'home-isolation') ? '隔离期' : '健康监测期';
+      why.push(['period-not-over', `${period}未满：还需 ${daysBetween(on, end) + 1} 天（至${zhShort(end)}）`]);
+    }
+    if (spec.release.tests_negative) why.push(...testConditions(c, on));
+    if (spec.release.no_open_escalation && openEscalation(c.id)) why.push(['open-escalation', '有未关闭的发热转诊']);
+    const checks = isolation.visits
+      .filter((v) => v.case_id === c.id)
+      .map((v) => ({ date: v.at.slice(0, 10), normal: Math.round(v.temperature * 10) < spec.fever_tenths && !v.symptoms.length }));
+    const missed = missedDays(c, on, checks);
+    if (missed.length && !reason) why.push(['missed-days', `第 ${missed.join('、')} 天未随访（共 ${missed.length} 天），须填写解除原因`]);
+    const finalCheck = spec.release.final_check ?? spec.phases.some((p) => p.kind === 'home-isolation');
+    if (finalCheck && !checks.some((k) => k.normal && k.date >= end && k.date <= on)) {
+      why.push(['final-check-missing', `缺少期满体检：${zhShort(end)}起须有一次测温无异常的随访`]);
+    }
+    return why;
+  }
+
+  /** A test day is met by a negative sample on or after it and before the next test day. */
+  function testConditions(c, on) {
+    const samples = isolation.tests
+      .filter((t) => t.case_id === c.id && t.date >= c.start && t.date <= on)
+      .map((t) => ({ day: daysBetween(c.start, t.date) + 1, date: t.date, result: t.result }))
+      .sort((a, b) => a.day - b.day);
+    const out = samples.filter((t) => t.result === 'positive').map((t) => ['test-positive', `第 ${t.day} 天（${zhShort(t.date)}）核酸阳性`]);
+    const days = [...c.spec.test_days].sort((a, b) => a - b);
+    days.forEach((day, i) => {
+      const date = addDays(c.start, day - 1);
+      if (date > on) return;
+      const next = i + 1 < days.length ? days[i + 1] : Infinity;
+      const results = samples.filter((t) => t.day >= day && t.day < next).map((t) => t.result);
+      if (!results.length) out.push(['test-missing', `第 ${day} 天核酸未采样（应于${zhShort(date)}采样）`]);
+      else if (!results.includes('negative') && !results.includes('positive')) out.push(['test-pending', `第 ${day} 天核酸结果未出`]);
+    });
+    return out;
+  }
+
+  /** Days before `on` with a follow-up due (daily checks with windows, or a visit day) and no check. */
+  function missedDays(c, on, checks) {
+    const spec = c.spec;
+    const out = [];
+    let day = 0;
+    for (const phase of spec.phases) {
+      for (let k = 0; k < phase.days; k++) {
+        day += 1;
+        const date = addDays(c.start, day - 1);
+        if (date >= on) return out;
+        const due = phase.checks && (spec.windows.length > 0 || spec.visit_days.includes(day));
+        if (due && !checks.some((x) => x.date === date)) out.push(day);
+      }
+    }
+    return out;
+  }
+
   Object.assign(fake.commands, {
     policies: () => isolation.policies.map(policyRow),
     add_policy: ({ policy }) => {
@@ -280,7 +344,7 @@ import { localMinute } from '../../src/logic/pass';
       isolation.tests.push(t);
       let reason = null;
       if (result === 'positive') {
-        reason = `${d}核酸检测阳性`;
+        reason = `${zhShort(d)}核酸检测阳性`;
         isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at: `${d}T00:00`, reason, outcome: 'pending' });
       }
       touched();
@@ -308,24 +372,18 @@ import { localMinute } from '../../src/logic/pass';
       touched();
       return null;
     },
-    release_case: ({ id }) => {
+    release_case: ({ id, reason }) => {
       const c = getCase(id);
       if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '该对象已不在管控中' };
       const end = endOf(c);
       const on = today();
-      const why = [];
-      if (c.spec.release.period_over && on <= end) why.push(`管控期至${end}，尚未期满`);
-      if (c.spec.release.tests_negative) {
-        const missing = c.spec.test_days.filter((n) => !isolation.tests.some((t) => t.case_id === c.id && t.result === 'negative' && t.date === addDays(c.start, n - 1)));
-        if (missing.length) why.push(`第${missing.join('、')}天的核酸检测尚无阴性结果`);
-      }
-      if (c.spec.release.no_open_escalation && openEscalation(c.id)) why.push('有未处置的异常');
-      if (why.length) throw { kind: 'refused', code: 'not-releasable', message: why.join('；') };
+      const why = releaseRefusals(c, on, String(reason || '').trim());
+      if (why.length) throw { kind: 'refused', code: why.map((w) => w[0]).join(','), message: why.map((w) => w[1]).join('；') };
       const p = state.persons.get(c.person_id);
       c.status = 'released';
       c.released_on = on;
       c.visits_seen = isolation.visits.filter((v) => v.case_id === c.id).length + isolation.tests.filter((t) => t.case_id === c.id).length;
-      c.certificate = { person_name: p.name, id_number: p.id_number || '', policy_id: c.policy_id, policy_name: c.spec.name, policy_name_en: c.spec.name_en, period_zh: summary(c.spec), period_en: c.spec.name_en, start: c.start, end, released_on: on, tests: [], tests_zh: `核酸检测${c.spec.test_days.length}次，均为阴性`, tests_en: 'all tests negative' };
+      c.certificate = { person_name: p.name, id_number: p.id_number || '', policy_id: c.policy_id, policy_name: c.spec.name, policy_name_en: c.spec.name_en, period_zh: summary(c.spec), period_en: c.spec.name_en, start: c.start, end, released_on: on, tests: [], tests_zh: `核酸检测${c.spec.test_days.length}次，均为阴性`, tests_en: 'all tests negative', reason: String(reason || '').trim() || null };
       touched();
       return c.certificate;
     },

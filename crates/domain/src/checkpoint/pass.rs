@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::Direction;
 use crate::error::FieldError;
 use crate::validate::parse_name;
+use crate::zh_date;
 
 /// The 32 characters of pass numbers: digits and capitals without 0/O and 1/I, which look
 /// alike on a printed pass and on a phone keyboard.
@@ -126,11 +127,16 @@ impl PassRefusal {
     pub fn zh(&self) -> String {
         match self {
             PassRefusal::NotYetValid { valid_from } => {
-                format!("通行证尚未生效，{}起可用", hm(valid_from))
+                format!("通行证尚未生效，{}起可用", zh_date::short_time(*valid_from))
             }
-            PassRefusal::Expired { valid_to } => format!("通行证已于{}过期", hm(valid_to)),
+            PassRefusal::Expired { valid_to } => {
+                format!("通行证已于{}过期", zh_date::short_time(*valid_to))
+            }
             PassRefusal::AlreadyUsed { at } => {
-                format!("本户已有一人于{}凭此证外出，每户每时段限一人", hm(at))
+                format!(
+                    "本户已有一人于{}凭此证外出，每户每时段限一人",
+                    zh_date::short_time(*at)
+                )
             }
             PassRefusal::NotOutOnPass => "此人未凭此通行证外出，不能凭证返回".to_owned(),
             PassRefusal::UnderControl { state_zh, .. } => {

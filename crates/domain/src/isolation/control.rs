@@ -4,12 +4,13 @@
 //! Derived from an open case (its policy snapshot, its start and whether an escalation is
 //! open), never stored: a case that escalates or ends changes the state everywhere at once.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::policy::{PhaseKind, Policy};
 use super::schedule::{date_of_day, end_date};
 use crate::model::labelled_enum;
+use crate::zh_date;
 
 labelled_enum!(
     /// What a person under control may do at a checkpoint, by kind of control.
@@ -45,11 +46,10 @@ impl ControlState {
     /// `居家隔离第3天，至12月18日`; a referral says `待转诊（居家隔离第1天，至12月18日）`.
     pub fn zh(&self) -> String {
         let mut base = format!(
-            "{}第{}天，至{}月{}日",
+            "{}第{}天，至{}",
             self.phase.zh(),
             self.day,
-            self.until.month(),
-            self.until.day()
+            zh_date::short(self.until)
         );
         if self.awaiting_release {
             base.push_str("（期满待解除）");

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::policy::Policy;
 use super::schedule::{date_of_day, end_date};
 use crate::model::TestResult;
+use crate::zh_date;
 
 /// One condition of release that is not met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +80,7 @@ impl Unmet {
         }
     }
 
-    /// The reason in Chinese, e.g. `隔离期未满：还需 3 天（至 2022-05-21）`.
+    /// The reason in Chinese, e.g. `隔离期未满：还需 3 天（至5月21日）`.
     pub fn zh(&self) -> String {
         match self {
             Unmet::PeriodNotOver {
@@ -92,13 +93,18 @@ impl Unmet {
                 } else {
                     "健康监测期"
                 };
-                format!("{period}未满：还需 {days_left} 天（至 {end}）")
+                format!(
+                    "{period}未满：还需 {days_left} 天（至{}）",
+                    zh_date::short(*end)
+                )
             }
             Unmet::TestMissing { day, date } => {
-                format!("第 {day} 天核酸未采样（应于 {date} 采样）")
+                format!("第 {day} 天核酸未采样（应于{}采样）", zh_date::short(*date))
             }
             Unmet::TestPending { day } => format!("第 {day} 天核酸结果未出"),
-            Unmet::TestPositive { day, date } => format!("第 {day} 天（{date}）核酸阳性"),
+            Unmet::TestPositive { day, date } => {
+                format!("第 {day} 天（{}）核酸阳性", zh_date::short(*date))
+            }
             Unmet::OpenEscalation => "有未关闭的发热转诊".to_owned(),
             Unmet::MissedDays { days } => format!(
                 "第 {} 天未随访（共 {} 天），须填写解除原因",
@@ -106,7 +112,10 @@ impl Unmet {
                 days.len()
             ),
             Unmet::FinalCheckMissing { from } => {
-                format!("缺少期满体检：{from} 起须有一次测温无异常的随访")
+                format!(
+                    "缺少期满体检：{}起须有一次测温无异常的随访",
+                    zh_date::short(*from)
+                )
             }
         }
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tenths_str;
 use crate::model::TestResult;
+use crate::zh_date;
 
 labelled_enum!(
     /// A symptom asked about at each check.
@@ -91,7 +92,7 @@ pub fn test_escalation(result: TestResult, date: NaiveDate) -> Option<Escalation
         fever_tenths: None,
         symptoms: Vec::new(),
         positive_test: true,
-        zh: format!("{date}核酸检测阳性"),
+        zh: format!("{}核酸检测阳性", zh_date::short(date)),
         en: format!("positive nucleic-acid test of {date}"),
     })
 }

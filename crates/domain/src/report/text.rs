@@ -2,10 +2,11 @@
 //! one block per report, the village's block followed by its groups, the township's roll-up
 //! as a table.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Figures, ReportState};
 use crate::isolation::PhaseKind;
+use crate::zh_date;
 use crate::RiskTag;
 
 /// A report as its text shows it.
@@ -55,10 +56,6 @@ pub struct RollupRow {
     pub figures: Figures,
 }
 
-fn md(date: NaiveDate) -> String {
-    format!("{}月{}日", date.month(), date.day())
-}
-
 /// The block of one report, as the township writes it:
 ///
 /// ```text
@@ -70,7 +67,7 @@ fn md(date: NaiveDate) -> String {
 pub fn report_text(r: &ReportView) -> String {
     let f = &r.figures;
     let kind = if r.zero { "零报告" } else { "日报告" };
-    let mut out = format!("【{} {kind}】{}", r.unit_name, md(r.date));
+    let mut out = format!("【{} {kind}】{}", r.unit_name, zh_date::short(r.date));
     if r.late {
         out.push_str("（迟报）");
     }

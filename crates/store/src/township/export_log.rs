@@ -70,10 +70,10 @@ pub struct ExportRecord {
     pub date_from: Option<String>,
     /// Date range end.
     pub date_to: Option<String>,
-    /// The case of a printout; the person of a reveal.
+    /// The case of a printout; the person or household of a reveal.
     pub subject: Option<String>,
-    /// The person's name of a reveal, when this device's ledger holds the person (read from
-    /// the ledger, never stored in the log).
+    /// Whose record a reveal showed: the person's name, or the household's address, when
+    /// this device's ledger holds the record (read from the ledger, never stored in the log).
     pub subject_name: Option<String>,
     /// Which field a reveal showed in full: `id_number` or `phone`.
     pub field: Option<String>,
@@ -130,13 +130,14 @@ impl Store {
         self.append_entry("export", &entry)
     }
 
-    /// Records that this device showed person `person`'s `field` (`id_number` or `phone`) in
-    /// full; `village` is the person's. Never the value itself.
-    pub(crate) fn record_reveal(&self, person: &str, village: &str, field: &str) -> Result<String> {
+    /// Records that this device showed record `record`'s `field` in full: a person's
+    /// `id_number` or `phone`, a household's `phone`; `village` is the record's. Never the
+    /// value itself.
+    pub(crate) fn record_reveal(&self, record: &str, village: &str, field: &str) -> Result<String> {
         let entry = ExportRecord {
             kind: "reveal".into(),
             village_id: Some(village.into()),
-            subject: Some(person.into()),
+            subject: Some(record.into()),
             field: Some(field.into()),
             rows: 1,
             full_ids: true,
@@ -295,9 +296,10 @@ impl Store {
         }));
         out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
         out.truncate(limit);
-        let mut name = g
-            .conn
-            .prepare("SELECT name FROM persons WHERE id = ?1 AND removed = 0")?;
+        let mut name = g.conn.prepare(
+            "SELECT name FROM persons WHERE id = ?1 AND removed = 0
+             UNION ALL SELECT address FROM households WHERE id = ?1 AND deleted = 0",
+        )?;
         for e in out.iter_mut().filter(|e| e.kind == "reveal") {
             if let Some(p) = &e.subject {
                 e.subject_name = name.query_row([p], |r| r.get(0)).ok();

@@ -1,7 +1,7 @@
 // Temporary passes (临时通行证) of the checkpoint fake: issued to a household for a window,
 // with their QR code; refused when used twice, out of their window or unknown.
 import { PASS_PREFIX, parseLocal } from '../../../src/logic/pass';
-import { enumOf, fake, hm, int, Invalid, localAt, notFound, now, state, touched, uuid } from './state.js';
+import { enumOf, fake, int, Invalid, localAt, notFound, now, state, touched, uuid, zhShortTime } from './state.js';
 import { qrSvg } from './qr.js';
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -78,11 +78,11 @@ export function passRefusal(number, direction, idNumber, now) {
     return outs.some((u) => u.id_number === idNumber) ? null : refuse('not-out-on-pass', '此人未凭此通行证外出，不能凭证返回');
   }
   const at = localAt(now);
-  if (at < pass.valid_from) return refuse('not-yet-valid', `通行证尚未生效，${hm(pass.valid_from)}起可用`);
-  if (at >= pass.valid_to) return refuse('expired', `通行证已于${hm(pass.valid_to)}过期`);
+  if (at < pass.valid_from) return refuse('not-yet-valid', `通行证尚未生效，${zhShortTime(pass.valid_from)}起可用`);
+  if (at >= pass.valid_to) return refuse('expired', `通行证已于${zhShortTime(pass.valid_to)}过期`);
   if (outs.length) {
     const first = outs.map((u) => u.at).sort()[0];
-    return refuse('already-used', `本户已有一人于${hm(first)}凭此证外出，每户每时段限一人`);
+    return refuse('already-used', `本户已有一人于${zhShortTime(first)}凭此证外出，每户每时段限一人`);
   }
   return null;
 }

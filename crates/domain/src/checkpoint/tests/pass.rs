@@ -122,7 +122,7 @@ fn the_window_bounds_going_out() {
     );
     let refusal = expired.expect_err("expired");
     assert_eq!(refusal.code(), "expired");
-    assert_eq!(refusal.zh(), "通行证已于2022-11-20 12:00过期");
+    assert_eq!(refusal.zh(), "通行证已于11月20日 12:00过期");
     assert_eq!(refusal.en(), "pass expired at 2022-11-20 12:00");
 }
 
@@ -140,6 +140,14 @@ fn one_outing_per_window() {
     let back = [uses[0].clone(), crossing(&p, 10, Direction::In, ME)];
     assert!(check_pass(&p, at(20, 11, 0), Direction::Out, SPOUSE, &back).is_err());
     let refusal = PassRefusal::AlreadyUsed { at: at(20, 9, 0) };
+    assert_eq!(
+        refusal.zh(),
+        "本户已有一人于11月20日 09:00凭此证外出，每户每时段限一人"
+    );
+    assert_eq!(
+        refusal.en(),
+        "someone of this household went out on this pass at 2022-11-20 09:00; one person per window"
+    );
     assert!(
         refusal.zh().contains("每户每时段限一人"),
         "{}",

@@ -122,6 +122,7 @@ fn missed_days_need_a_reason_and_the_final_check_is_required() {
             from: d(2026, 12, 18)
         }]
     );
+    assert_eq!(err.zh(), "缺少期满体检：12月18日起须有一次测温无异常的随访");
     // A final check with a fever does not count.
     let mut feverish = checks(1..=14);
     if let Some(last) = feverish.last_mut() {

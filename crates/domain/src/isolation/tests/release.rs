@@ -76,14 +76,14 @@ fn each_condition_refuses_on_its_own() {
             all_negative(),
             may(21),
             false,
-            vec!["隔离期未满：还需 1 天（至 2022-05-21）"],
+            vec!["隔离期未满：还需 1 天（至5月21日）"],
         ),
         (
             "day 13 not sampled",
             without(13),
             may(22),
             false,
-            vec!["第 13 天核酸未采样（应于 2022-05-13 采样）"],
+            vec!["第 13 天核酸未采样（应于5月13日采样）"],
         ),
         (
             "day 21 pending",
@@ -97,7 +97,7 @@ fn each_condition_refuses_on_its_own() {
             positive_9,
             may(22),
             false,
-            vec!["第 9 天（2022-05-09）核酸阳性"],
+            vec!["第 9 天（5月9日）核酸阳性"],
         ),
         (
             "open referral",
@@ -119,10 +119,10 @@ fn every_unmet_condition_is_named_in_order() {
     assert_eq!(
         got,
         [
-            "隔离期未满：还需 3 天（至 2022-05-21）",
-            "第 3 天（2022-05-03）核酸阳性",
+            "隔离期未满：还需 3 天（至5月21日）",
+            "第 3 天（5月3日）核酸阳性",
             "第 7 天核酸结果未出",
-            "第 13 天核酸未采样（应于 2022-05-13 采样）",
+            "第 13 天核酸未采样（应于5月13日采样）",
             "有未关闭的发热转诊",
         ]
     );
@@ -190,7 +190,7 @@ fn late_samples_and_retests_count() {
                 (may(21), Negative),
                 (may(23), Negative),
             ],
-            vec!["第 1 天核酸未采样（应于 2022-05-01 采样）"],
+            vec!["第 1 天核酸未采样（应于5月1日采样）"],
         ),
         (
             "a sample early for day 21 counts for day 13 only",
@@ -200,7 +200,7 @@ fn late_samples_and_retests_count() {
                 (may(13), Negative),
                 (may(20), Negative),
             ],
-            vec!["第 21 天核酸未采样（应于 2022-05-21 采样）"],
+            vec!["第 21 天核酸未采样（应于5月21日采样）"],
         ),
     ];
     for (what, tests, want) in rows {
@@ -213,7 +213,7 @@ fn test_days_still_to_come_are_not_asked_for() {
     let tests = [(may(1), Negative), (may(7), Negative)];
     assert_eq!(
         refusal(&tests, may(12), false),
-        ["隔离期未满：还需 10 天（至 2022-05-21）"]
+        ["隔离期未满：还需 10 天（至5月21日）"]
     );
 }
 
@@ -222,7 +222,7 @@ fn monitoring_policies_say_monitoring_period() {
     let policy = builtin("returnee-monitoring");
     let err = release_check(&policy, start(), may(10), &[(may(7), Negative)], false)
         .expect_err("refused");
-    assert_eq!(err.zh(), "健康监测期未满：还需 5 天（至 2022-05-14）");
+    assert_eq!(err.zh(), "健康监测期未满：还需 5 天（至5月14日）");
     assert!(err.en().starts_with("health monitoring period not over"));
 }
 
@@ -288,5 +288,5 @@ fn no_certificate_when_refused() {
         "x",
     )
     .expect_err("refused");
-    assert_eq!(err.zh(), "隔离期未满：还需 2 天（至 2022-05-21）");
+    assert_eq!(err.zh(), "隔离期未满：还需 2 天（至5月21日）");
 }

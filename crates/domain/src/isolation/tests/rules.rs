@@ -72,7 +72,7 @@ fn only_a_positive_test_escalates() {
     assert!(test_escalation(TestResult::Pending, date).is_none());
     let r = test_escalation(TestResult::Positive, date).expect("escalated");
     assert!(r.positive_test);
-    assert_eq!(r.zh, "2022-05-10核酸检测阳性");
+    assert_eq!(r.zh, "5月10日核酸检测阳性");
 }
 
 #[test]
