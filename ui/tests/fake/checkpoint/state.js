@@ -24,7 +24,6 @@ const hms = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSecon
 /** Local time as the store writes entry times: fixed width, sorts as text. */
 export const entryAt = (d) => `${ymd(d)}T${hms(d)}.${pad(d.getMilliseconds(), 3)}000000`;
 export const localAt = (d) => `${ymd(d)}T${hms(d)}`;
-export const hm = (s) => s.slice(0, 16).replace('T', ' ');
 /** A local time as the store's Chinese texts write it: 12月18日 14:05. */
 export const zhShortTime = (s) => `${+s.slice(5, 7)}月${+s.slice(8, 10)}日 ${s.slice(11, 16)}`;
 
