@@ -192,7 +192,7 @@ pub(super) fn cost(o: &Opts, tmp: &Path) -> Res<()> {
         }
     }
     let mut medians = Vec::new();
-    for config in &c.configs {
+    for config in c.configs.iter().filter(|_| c.rounds > 0) {
         let mut ms: Vec<f64> = runs
             .iter()
             .filter(|(c, _)| c == config)
