@@ -18,7 +18,9 @@
 //!    first sync of a township and a village device, then reconnect with nothing changed.
 //! 7. Running a relay (only with `--only ops`; see `sync_ops.rs`): the cost of request logging
 //!    and metrics under the load of part 5, and backups of a 20-village relay under load, in
-//!    `--ops-phases` alternating phases of `--ops-seconds`.
+//!    `--ops-phases` alternating phases of `--ops-seconds`. 7c (only with `--only cost`; see
+//!    `sync_cost.rs`): the same cost from syncs made one at a time, in relay CPU and (with
+//!    `--callgrind`) in instructions, which the machine's load does not change.
 //!
 //! Scenarios 1–4 and 6 run the relay in this process (its own thread and tokio runtime); 5 runs it
 //! as a child process so that its memory is its own: the `gridbook` binary next to this one
@@ -29,8 +31,9 @@
 //! `bench-sync [--quick] [--seed S] [--households N] [--villages N] [--edits N] [--devices N]
 //!  [--seconds S] [--load-villages N] [--load-households N] [--relay-bin PATH]
 //!  [--in-process-relay] [--full-devices [--devices-on-disk]] [--season-villages N]
-//!  [--season-days N] [--ops-phases N] [--ops-seconds S]
-//!  [--only village,township,season,load,ops]`
+//!  [--season-days N] [--ops-phases N] [--ops-seconds S] [--cost-devices N] [--cost-syncs N]
+//!  [--cost-rounds N] [--cost-scrape N] [--cost-configs U,O,C] [--callgrind [--callgrind-dir D]]
+//!  [--only village,township,season,load,ops,cost]`
 //!
 //! The load's devices are light replicas by default (see `sync_load.rs`); `--full-devices`
 //! makes them full stores in this process, on `/dev/shm` unless `--devices-on-disk`.
@@ -74,6 +77,8 @@ struct Opts {
     /// Phases of part 7 and their length.
     ops_phases: usize,
     ops_seconds: u64,
+    /// Part 7c (see `sync_cost.rs`).
+    cost: cost::CostOpts,
     only: BTreeSet<String>,
 }
 
@@ -112,6 +117,7 @@ impl Opts {
             season_days: arg("--season-days", q(90, 10)),
             ops_phases: arg("--ops-phases", 4),
             ops_seconds: arg("--ops-seconds", q(60, 10) as u64),
+            cost: cost::CostOpts::parse(quick),
             only: only.split(',').map(|s| s.trim().to_owned()).collect(),
         }
     }
@@ -156,6 +162,9 @@ fn main() -> Res<()> {
     }
     if o.runs("ops") {
         ops(&o, tmp.path())?;
+    }
+    if o.runs("cost") {
+        cost::cost(&o, tmp.path())?;
     }
     println!(
         "\nbench process peak RSS (devices + in-process relays of 1–4): {:.0} MiB",
@@ -290,6 +299,8 @@ struct RelaySetup<'a> {
     env: Vec<(&'a str, String)>,
     /// Where its log lines (stderr) go.
     stderr: std::process::Stdio,
+    /// A program and its arguments that run the relay (e.g. `valgrind --tool=callgrind`).
+    wrapper: Vec<String>,
 }
 
 impl ChildRelay {
@@ -305,12 +316,20 @@ impl ChildRelay {
                 admin: false,
                 env: vec![("GRIDBOOK_LOG", level)],
                 stderr: std::process::Stdio::inherit(),
+                wrapper: Vec::new(),
             },
         )
     }
 
     fn spawn_with(bin: &Path, dir: &Path, setup: RelaySetup<'_>) -> Res<ChildRelay> {
-        let mut cmd = std::process::Command::new(bin);
+        let mut cmd = match setup.wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = std::process::Command::new(program);
+                c.args(args).arg(bin);
+                c
+            }
+            None => std::process::Command::new(bin),
+        };
         cmd.arg("--data")
             .arg(dir)
             .args(["relay", "serve", "--listen", setup.listen]);
@@ -555,4 +574,7 @@ use season::season;
 
 #[path = "sync_ops.rs"]
 mod ops;
+
+#[path = "sync_cost.rs"]
+mod cost;
 use ops::ops;

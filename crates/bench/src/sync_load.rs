@@ -111,6 +111,40 @@ impl LoadDevice {
         }
     }
 
+    /// Change number `k` of the load: every fifth a phone edit of a random person, the others
+    /// a check of a random household; noted in `log`.
+    pub(super) fn change(
+        &self,
+        households: &[String],
+        persons: &[String],
+        rng: &mut SplitMix64,
+        k: u64,
+        log: &mut DeviceLog,
+    ) {
+        let ok = if k % 5 == 4 && !persons.is_empty() {
+            let pid = &persons[rng.below(persons.len() as u64) as usize];
+            let phone = format!("139{:08}", rng.below(100_000_000));
+            let ok = self.set_phone(pid, phone);
+            log.phone_edits += usize::from(ok);
+            ok
+        } else if households.is_empty() {
+            false
+        } else {
+            let hid = &households[rng.below(households.len() as u64) as usize];
+            self.verify(hid)
+                .map(|eid| log.verifications.push(eid))
+                .is_some()
+        };
+        if !ok {
+            log.change_errors += 1;
+        }
+    }
+
+    /// The village the device serves.
+    pub(super) fn village(&self) -> &str {
+        &self.village
+    }
+
     fn doc_heads(&self) -> Res<BTreeMap<String, String>> {
         Ok(match &self.kind {
             DeviceKind::Full(store) => store.doc_heads()?.into_iter().collect(),
@@ -531,21 +565,7 @@ fn run_device(
         if next > now {
             std::thread::sleep(next - now);
         }
-        let ok = if k % 5 == 4 && !persons.is_empty() {
-            let pid = &persons[rng.below(persons.len() as u64) as usize];
-            let phone = format!("139{:08}", rng.below(100_000_000));
-            let ok = dev.set_phone(pid, phone);
-            log.phone_edits += usize::from(ok);
-            ok
-        } else {
-            let hid = &households[rng.below(households.len() as u64) as usize];
-            dev.verify(hid)
-                .map(|eid| log.verifications.push(eid))
-                .is_some()
-        };
-        if !ok {
-            log.change_errors += 1;
-        }
+        dev.change(households, persons, &mut rng, k, &mut log);
         let (r, d) = time(|| dev.sync());
         match r {
             Ok(s) => {

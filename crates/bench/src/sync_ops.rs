@@ -90,7 +90,7 @@ fn warm_up(devs: &[super::load::LoadDevice]) -> (usize, usize) {
 }
 
 /// The body of `GET path` on `addr` (`http://HOST:PORT`).
-fn http_get(addr: &str, path: &str) -> Res<String> {
+pub(super) fn http_get(addr: &str, path: &str) -> Res<String> {
     let host = addr.trim_start_matches("http://");
     let mut s = TcpStream::connect(host)?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
@@ -123,7 +123,7 @@ fn scrape_until(admin: &str, started: Instant, deadline: Instant) -> usize {
 }
 
 /// The sync requests answered 200 that a `/metrics` text counts.
-fn counted_syncs(metrics: &str) -> Option<u64> {
+pub(super) fn counted_syncs(metrics: &str) -> Option<u64> {
     metrics
         .lines()
         .find(|l| l.starts_with("gridbook_relay_requests_total{route=\"sync\",status=\"200\"}"))
@@ -131,7 +131,7 @@ fn counted_syncs(metrics: &str) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-fn lines_in(path: &Path) -> usize {
+pub(super) fn lines_in(path: &Path) -> usize {
     std::fs::read(path).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
 }
 
@@ -140,7 +140,7 @@ fn p(samples: &mut [Duration], q: f64) -> f64 {
 }
 
 /// Copies every file of the directory `from` into the new directory `to`.
-fn copy_dir(from: &Path, to: &Path) -> Res<()> {
+pub(super) fn copy_dir(from: &Path, to: &Path) -> Res<()> {
     std::fs::create_dir_all(to)?;
     for e in std::fs::read_dir(from)? {
         let e = e?;
@@ -190,6 +190,7 @@ fn logging_cost(o: &Opts, tmp: &Path, bin: &Path) -> Res<()> {
                 admin: observed,
                 env,
                 stderr: File::create(log)?.into(),
+                wrapper: Vec::new(),
             },
         )
     };
@@ -409,6 +410,7 @@ fn backup_under_load(o: &Opts, tmp: &Path, bin: &Path) -> Res<()> {
             admin: false,
             env: vec![("GRIDBOOK_LOG", "info".to_owned())],
             stderr: File::create(tmp.join("relay-backup.log"))?.into(),
+            wrapper: Vec::new(),
         },
     )?;
     println!(
