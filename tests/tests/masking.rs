@@ -5,7 +5,8 @@
 //! `138****5678`) to people on every device, and in JSON to a role that may not see the
 //! person's village in full (a volunteer); the village's grid worker and township staff get
 //! full values; a reveal of a person's full ID number or phone, or of a household's phone, by
-//! the grid worker returns the value and writes a `reveal` entry (whose record, which field,
+//! the grid worker (the store's API, and `gridbook reveal` on the command line, exit 3 when
+//! refused) returns the value and writes a `reveal` entry (whose record, which field,
 //! when; never the value) in the device's log, which syncs through the relay to the township's
 //! device; the township may reveal too; a volunteer's reveal is refused with nothing logged.
 
@@ -90,14 +91,17 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
         );
     }
 
-    // The volunteer may not reveal: refused, nothing logged.
+    // The volunteer may not reveal: refused (exit 3 on the command line), nothing logged.
+    let out = volunteer.run(&format!("reveal {pid} --field id_number"));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(!said.contains(&id_number), "{said}");
     {
         let store = Store::open(volunteer.path()).expect("volunteer's store");
-        let e = store
-            .reveal(&pid, "id_number")
-            .expect_err("a volunteer's reveal");
-        assert_eq!(e.kind(), "refused");
-        assert!(!e.to_string().contains(&id_number), "{e}");
         let e = store
             .reveal(&hid, "phone")
             .expect_err("a volunteer's reveal of a household's phone");
@@ -107,11 +111,10 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
     }
     // The village's grid worker reveals the ID number and the phone; both are logged.
     {
+        let shown = worker.json(&format!("reveal {pid} --field id_number"));
+        assert_eq!(shown["value"], id_number.as_str(), "{shown}");
+        assert_eq!(shown["field"], "id_number", "{shown}");
         let store = Store::open(worker.path()).expect("worker's store");
-        assert_eq!(
-            store.reveal(&pid, "id_number").expect("reveal id"),
-            id_number
-        );
         assert_eq!(store.reveal(&pid, "phone").expect("reveal phone"), PHONE);
         assert_eq!(
             store

@@ -358,6 +358,11 @@ pub fn run(cli: Cli) -> R {
             limit,
         } => crate::checkpoint::matches(&store, text, checkpoint, *limit, json)?,
         Cmd::Quarantine => crate::quarantine::list(&store, json, lang)?,
+        Cmd::Reveal { record, field } => {
+            let value = store.reveal(record, field)?;
+            let out = json!({ "record": record, "field": field, "value": value });
+            emit(json, &out, || value.clone());
+        }
         Cmd::Township(cmd) => crate::township::run(&store, cmd, json, lang)?,
         Cmd::Device(DeviceCmd::Rename { name }) => {
             store.set_device_name(name)?;

@@ -225,6 +225,16 @@ pub enum Cmd {
     Print(crate::export::PrintCmd),
     /// Records held back instead of projected (an id used elsewhere, a type conflict).
     Quarantine,
+    /// A person's full ID number or phone, or a household's full phone, for a role that may
+    /// see it (township staff, the grid worker of its village). The reveal is recorded in this
+    /// device's log, which syncs to the township (which record, which field; never the value).
+    Reveal {
+        /// Person or household id.
+        record: String,
+        /// The field: `id_number` or `phone`.
+        #[arg(long)]
+        field: String,
+    },
     /// The township's name and the reporting phone printed on its notices.
     #[command(subcommand)]
     Township(crate::township::TownshipCmd),
