@@ -96,7 +96,7 @@ impl Storage for Store {
     }
 
     fn documents(&self) -> Result<u64> {
-        Ok(self.doc_heads()?.len() as u64)
+        Ok(self.doc_count()?)
     }
 
     fn relay_id(&self, _township: &str) -> Result<String> {

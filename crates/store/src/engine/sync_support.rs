@@ -207,6 +207,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many documents this store holds (a relay's `/metrics`), without reading them.
+    pub fn doc_count(&self) -> Result<u64> {
+        let g = self.lock();
+        let n: i64 = g
+            .conn
+            .prepare_cached("SELECT count(*) FROM documents")?
+            .query_row([], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
     /// The documents of village `village` (every village for `None`) and of the documents
     /// that belong to no village (the grid), of the kinds in `kinds`, with their heads as
     /// [`Store::doc_heads`] lists them: what one device's request concerns, from the index
