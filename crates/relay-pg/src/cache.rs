@@ -1,6 +1,6 @@
-//! What one relay process keeps in memory: recently used documents (each brought up to date
-//! from the stored chunks before every use, so another process's writes are never missed) and
-//! the heads each device was left at (see [`gridbook_sync::Replica::remember_scope`]).
+//! What one relay process keeps in memory of the database: recently used documents, each
+//! brought up to date from the stored chunks before every use, so another process's writes are
+//! never missed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,8 +9,6 @@ use automerge::Automerge;
 
 /// How many documents stay loaded in one process.
 const CACHE_DOCS: usize = 128;
-/// How many devices' scope heads one process remembers.
-const SCOPE_PEERS: usize = 20_000;
 
 /// Locks a mutex, taking over one poisoned by a panic (the data is replaced or re-read).
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -70,44 +68,5 @@ impl DocCache {
     /// Forgets a document (after a failed write: memory never holds what is not stored).
     pub fn evict(&self, township: &str, id: &str) {
         lock(&self.docs).remove(&(township.to_owned(), id.to_owned()));
-    }
-}
-
-/// Scope digest and heads a device was left at.
-type Scope = ([u8; 8], Vec<(String, String)>);
-
-/// The heads each device was left at after its latest answer from this process, by
-/// (township, peer), bounded.
-#[derive(Default)]
-pub(crate) struct ScopeCache {
-    peers: Mutex<HashMap<Key, Scope>>,
-}
-
-impl ScopeCache {
-    pub fn remember(
-        &self,
-        township: &str,
-        peer: &str,
-        scope: [u8; 8],
-        heads: Vec<(String, String)>,
-    ) {
-        let mut peers = lock(&self.peers);
-        if peers.len() >= SCOPE_PEERS {
-            // Forget all at once: each device lists its index once more, then is known again.
-            peers.clear();
-        }
-        peers.insert((township.to_owned(), peer.to_owned()), (scope, heads));
-    }
-
-    pub fn recall(
-        &self,
-        township: &str,
-        peer: &str,
-        scope: &[u8; 8],
-    ) -> Option<Vec<(String, String)>> {
-        lock(&self.peers)
-            .get(&(township.to_owned(), peer.to_owned()))
-            .filter(|(s, _)| s == scope)
-            .map(|(_, h)| h.clone())
     }
 }

@@ -49,7 +49,6 @@ pub struct PgStore {
     rt: Option<tokio::runtime::Runtime>,
     pool: deadpool_postgres::Pool,
     docs: cache::DocCache,
-    scopes: cache::ScopeCache,
     relay_ids: Mutex<HashMap<String, String>>,
 }
 
@@ -82,7 +81,6 @@ impl PgStore {
             rt: Some(rt),
             pool,
             docs: cache::DocCache::default(),
-            scopes: cache::ScopeCache::default(),
             relay_ids: Mutex::new(HashMap::new()),
         };
         store.block(async {

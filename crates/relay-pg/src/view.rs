@@ -428,14 +428,6 @@ impl Replica for PgView<'_> {
         })
     }
 
-    fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
-        self.pg.scopes.remember(&self.township, peer, scope, heads);
-    }
-
-    fn recall_scope(&self, peer: &str, scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
-        self.pg.scopes.recall(&self.township, peer, scope)
-    }
-
     fn assume_heads(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<bool> {
         match parse_heads(heads) {
             Some(h) if !h.is_empty() => Ok(self.assume_list(doc, peer, h)?),

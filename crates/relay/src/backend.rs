@@ -235,12 +235,6 @@ impl Replica for StoreView<'_> {
     ) -> gridbook_sync::Result<Receipt> {
         self.store.receive(doc, peer, msg, access)
     }
-    fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
-        self.store.remember_scope(peer, scope, heads)
-    }
-    fn recall_scope(&self, peer: &str, scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
-        self.store.recall_scope(peer, scope)
-    }
     fn assume_heads(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<bool> {
         self.store.assume_heads(doc, peer, heads)
     }

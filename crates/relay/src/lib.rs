@@ -148,6 +148,8 @@ pub struct Relay<S: Storage> {
     budget: budget::Budget,
     /// Devices that keep sending after being refused (see [`penalty`]).
     penalties: penalty::Penalties,
+    /// The heads each device was left at (see [`gridbook_sync::scopes`]).
+    scopes: gridbook_sync::ScopeMemory,
 }
 
 impl<S: Storage> Relay<S> {
@@ -165,6 +167,7 @@ impl<S: Storage> Relay<S> {
             limiter: enroll_codes::Limiter::default(),
             budget: budget::Budget::default(),
             penalties: penalty::Penalties::default(),
+            scopes: gridbook_sync::ScopeMemory::default(),
         }))
     }
 
@@ -398,7 +401,8 @@ async fn sync_served<S: Storage>(
             .storage
             .view(&township, Selection::of(&device, &township))
             .map_err(internal)?;
-        let resp = serve(&view, &device.device_id, &access, req).map_err(internal)?;
+        let resp =
+            serve(&view, &relay2.scopes, &device.device_id, &access, req).map_err(internal)?;
         let docs_out = resp.messages.len() as u64;
         if let Err(e) = relay2.devices.seen(&device.device_id) {
             tracing::warn!(error = %e, "could not note the device's last sync");

@@ -121,8 +121,6 @@ pub(crate) struct Inner {
     pub(crate) now_override: Option<NaiveDateTime>,
     /// In-session Automerge sync states, by (peer, document).
     pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
-    /// Heads a relay left each peer at (see [`engine::sync_support::ScopeMemory`]).
-    pub(crate) scopes: engine::sync_support::ScopeMemory,
     /// Dependencies missing from changes a peer sent, by (peer, document): asked for by hash
     /// in the next message to it (see [`Store::sync_receive`]).
     pub(crate) wanted: std::collections::HashMap<(String, String), Vec<automerge::ChangeHash>>,
@@ -173,7 +171,6 @@ impl Store {
                 utc_offset_min,
                 now_override: None,
                 sync_states: std::collections::HashMap::new(),
-                scopes: engine::sync_support::ScopeMemory::default(),
                 wanted: std::collections::HashMap::new(),
             }),
         };

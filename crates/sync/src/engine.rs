@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Result, SyncError};
 use crate::index::{device_index, is_group, scope_digest, RelayView};
+use crate::scopes::ScopeMemory;
 use crate::wire::{digest, HeadsDigest, Request, Response};
 
 /// What a peer may do with one document.
@@ -76,17 +77,6 @@ pub trait Replica {
         self.receive(doc, peer, msg, &|_| Access::ReadWrite)
     }
 
-    // What a replica that serves devices (the relay) keeps between sessions. The defaults
-    // keep nothing: a device then always lists its documents.
-
-    /// Remembers that after the answer just made, `peer` holds `heads` (every document it may
-    /// read, with its heads text), whose scope digest is `scope`. Only the latest per peer is
-    /// needed.
-    fn remember_scope(&self, _peer: &str, _scope: HeadsDigest, _heads: Vec<(String, String)>) {}
-    /// The heads remembered for `peer` under `scope`, if any.
-    fn recall_scope(&self, _peer: &str, _scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
-        None
-    }
     /// Like [`Replica::assume`] with heads known exactly (text, as [`Replica::heads`] lists
     /// them) rather than by digest. Returns whether it did.
     fn assume_heads(&self, _doc: &str, _peer: &str, _heads: &str) -> Result<bool> {
@@ -267,8 +257,10 @@ fn readable_heads<R: Replica>(
 
 /// The relay side: answers one request of device `peer`, whose rights per document are
 /// given by `access`. Refusals are per document and reported, never fatal for the others.
+/// `scopes` is where the relay remembers the heads each device was left at.
 pub fn serve<R: Replica>(
     replica: &R,
+    scopes: &ScopeMemory,
     peer: &str,
     access: &dyn Fn(&str) -> Access,
     req: Request,
@@ -281,7 +273,7 @@ pub fn serve<R: Replica>(
         // moved since is answered with what the device lacks. Heads not recognised: the
         // device lists its documents in its next request.
         replica.begin(peer);
-        let Some(theirs) = replica.recall_scope(peer, &scope) else {
+        let Some(theirs) = scopes.recall(peer, &scope) else {
             resp.index_wanted = true;
             return Ok(resp);
         };
@@ -367,6 +359,6 @@ pub fn serve<R: Replica>(
     // Where this answer leaves the device if it takes it all: its next quiet session names
     // these heads by their digest.
     let heads: Vec<(String, String)> = readable_heads(replica, access)?.into_iter().collect();
-    replica.remember_scope(peer, scope_digest(&heads), heads);
+    scopes.remember(peer, scope_digest(&heads), heads);
     Ok(resp)
 }

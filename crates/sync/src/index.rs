@@ -56,7 +56,7 @@ pub fn group_digest<'a>(members: impl IntoIterator<Item = (&'a str, &'a str)>) -
 
 /// The digest of a whole scope: over the `id heads` lines of every document (`heads` as the
 /// store lists them). A device with nothing to send opens its session with this alone; a relay
-/// that remembers which heads it left the device at (see [`crate::Replica::recall_scope`])
+/// that remembers which heads it left the device at (see [`crate::ScopeMemory`])
 /// recognises it and so knows every document's heads on the device from 8 bytes.
 pub fn scope_digest(heads: &[(String, String)]) -> HeadsDigest {
     group_digest(heads.iter().map(|(id, h)| (id.as_str(), h.as_str())))

@@ -3,7 +3,8 @@
 //! [`engine`] decides what to send in each round and does no I/O; [`index`] keeps the first
 //! request small as checkpoint days pile up; [`wire`] is the versioned, bounded binary
 //! protocol, [`body`] its compression on HTTP, [`identity`] what the relay says of a device (the
-//! hello, the headers of a sync answer); [`replica`] lets the store take part.
+//! hello, the headers of a sync answer); [`replica`] lets the store take part; [`scopes`] is what a relay remembers of each device
+//! between sessions.
 //!
 //! The device side sits behind the `client` feature (on by default): `client` is the HTTP
 //! client that retries over flaky links, `enrollment` enrolls and manages devices through it,
@@ -24,7 +25,9 @@ pub mod identity;
 pub mod index;
 pub mod refusals;
 pub mod replica;
+pub mod scopes;
 pub mod wire;
 
 pub use engine::{serve, Access, DeviceSession, Opening, Receipt, Replica, SyncStats};
 pub use error::{Result, SyncError};
+pub use scopes::ScopeMemory;

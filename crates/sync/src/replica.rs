@@ -144,14 +144,6 @@ impl Replica for Store {
         })
     }
 
-    fn remember_scope(&self, peer: &str, scope: HeadsDigest, heads: Vec<(String, String)>) {
-        self.sync_remember_scope(peer, scope, heads);
-    }
-
-    fn recall_scope(&self, peer: &str, scope: &HeadsDigest) -> Option<Vec<(String, String)>> {
-        self.sync_recall_scope(peer, scope)
-    }
-
     fn assume_heads(&self, doc: &str, peer: &str, heads: &str) -> Result<bool> {
         Ok(self.sync_assume(doc, peer, heads)?)
     }

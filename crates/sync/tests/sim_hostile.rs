@@ -1,4 +1,4 @@
-//! A hostile replica in the simulated network (issue 15): an enrolled township device that
+//! A hostile replica in the simulated network: an enrolled township device that
 //! sends arbitrary well-formed Automerge changes to the documents in its scope — record ids
 //! taken from other documents, types set again or concurrently, records removed or replaced
 //! by scalars, changes without an audit message, changes authored as another device's actor —
@@ -12,7 +12,7 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ObjType, ReadDoc, ROOT};
 use chrono::NaiveDate;
 use gridbook_store::{Audit, NewHousehold, NewPerson, Store};
-use gridbook_sync::{serve, Access, DeviceSession, SyncError};
+use gridbook_sync::{serve, Access, DeviceSession, ScopeMemory, SyncError};
 use proptest::prelude::*;
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -22,6 +22,7 @@ const HOSTILE: usize = 0;
 
 struct Net {
     relay: Store,
+    scopes: ScopeMemory,
     township: String,
     villages: Vec<String>,
     /// Device 0 is the hostile one; the others are honest township staff.
@@ -114,6 +115,7 @@ impl Net {
         let township = relay.township_id().expect("township");
         let mut net = Net {
             relay,
+            scopes: ScopeMemory::default(),
             township,
             villages,
             devices: Vec::new(),
@@ -149,7 +151,7 @@ impl Net {
         while let Some(req) = next {
             rounds += 1;
             exchanged |= !req.messages.is_empty();
-            let resp = serve(&self.relay, &format!("dev{d}"), &acc, req)?;
+            let resp = serve(&self.relay, &self.scopes, &format!("dev{d}"), &acc, req)?;
             exchanged |= !resp.messages.is_empty() || !resp.differs.is_empty();
             next = s.handle(resp)?;
             assert!(rounds <= 80, "dev{d}: the session does not end");

@@ -3,7 +3,7 @@
 //! reconnections (only the shared heads are persisted, as Automerge recommends; the rest of
 //! a state lives for one session).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use automerge::sync::{
     BloomFilter, ChunkList, Have, Message, MessageFlags, MessageVersion, State, SyncDoc,
@@ -28,58 +28,6 @@ fn is_whole_document(m: &Message) -> bool {
     const DOCUMENT_CHUNK: u8 = 0;
     let mut chunks = m.changes.iter();
     matches!((chunks.next(), chunks.next()), (Some(c), None) if c.get(8) == Some(&DOCUMENT_CHUNK))
-}
-
-/// Documents with their heads text, as [`Store::doc_heads`] lists them.
-type DocHeads = Vec<(String, String)>;
-
-/// Most documents [`ScopeMemory`] keeps over all peers (some 200 bytes each): 200 village
-/// devices of a season take about 40,000.
-pub const SCOPE_MEMORY_DOCS: usize = 400_000;
-
-/// The heads a relay left each peer at after its latest answer, keyed by their scope digest:
-/// a device with nothing to send names them by that digest alone. In memory only (a restarted
-/// relay asks each device for its index once), the latest per peer, and bounded: past
-/// [`SCOPE_MEMORY_DOCS`] the peers heard from longest ago are forgotten.
-#[derive(Default)]
-pub struct ScopeMemory {
-    /// Peer → (when last remembered, scope digest, document → heads text).
-    peers: HashMap<String, (u64, [u8; 8], DocHeads)>,
-    tick: u64,
-    docs: usize,
-}
-
-impl ScopeMemory {
-    fn remember(&mut self, peer: &str, scope: [u8; 8], heads: Vec<(String, String)>) {
-        self.tick += 1;
-        self.docs += heads.len();
-        if let Some((_, _, old)) = self
-            .peers
-            .insert(peer.to_owned(), (self.tick, scope, heads))
-        {
-            self.docs -= old.len();
-        }
-        while self.docs > SCOPE_MEMORY_DOCS && self.peers.len() > 1 {
-            let Some(oldest) = self
-                .peers
-                .iter()
-                .min_by_key(|(_, (tick, _, _))| *tick)
-                .map(|(p, _)| p.clone())
-            else {
-                break;
-            };
-            if let Some((_, _, gone)) = self.peers.remove(&oldest) {
-                self.docs -= gone.len();
-            }
-        }
-    }
-
-    fn recall(&self, peer: &str, scope: &[u8; 8]) -> Option<Vec<(String, String)>> {
-        self.peers
-            .get(peer)
-            .filter(|(_, s, _)| s == scope)
-            .map(|(_, _, heads)| heads.clone())
-    }
 }
 
 impl Inner {
@@ -379,17 +327,6 @@ impl Store {
         }
     }
 
-    /// Remembers that the answer just made leaves `peer` at `heads` (document → heads text),
-    /// whose scope digest is `scope` (see [`ScopeMemory`]).
-    pub fn sync_remember_scope(&self, peer: &str, scope: [u8; 8], heads: Vec<(String, String)>) {
-        self.lock().scopes.remember(peer, scope, heads);
-    }
-
-    /// The heads remembered for `peer` under `scope`, if they are the latest remembered.
-    pub fn sync_recall_scope(&self, peer: &str, scope: &[u8; 8]) -> Option<Vec<(String, String)>> {
-        self.lock().scopes.recall(peer, scope)
-    }
-
     /// Takes for this session that `peer` has none of document `doc_id` (it did not list it):
     /// the next message is the whole document.
     pub fn sync_assume_none(&self, doc_id: &str, peer: &str) -> Result<bool> {
@@ -498,12 +435,6 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn heads(n: usize) -> Vec<(String, String)> {
-        (0..n)
-            .map(|i| (format!("entries:{i}"), "h".into()))
-            .collect()
-    }
-
     #[test]
     #[allow(clippy::unwrap_used)]
     fn heads_in_a_scope_are_those_of_its_village_and_kinds() {
@@ -531,26 +462,5 @@ mod tests {
             .doc_heads_in(Some("no-such-village"), &["ledger"])
             .unwrap()
             .is_empty());
-    }
-
-    #[test]
-    fn scope_memory_keeps_the_latest_per_peer_within_its_bound() {
-        let mut m = ScopeMemory::default();
-        m.remember("a", [1; 8], heads(3));
-        m.remember("a", [2; 8], heads(5));
-        assert_eq!(m.recall("a", &[1; 8]), None, "only the latest");
-        assert_eq!(m.recall("a", &[2; 8]).map(|h| h.len()), Some(5));
-        assert_eq!(m.recall("b", &[2; 8]), None, "per peer");
-        assert_eq!(m.docs, 5);
-        m.remember("b", [3; 8], heads(SCOPE_MEMORY_DOCS - 5));
-        assert_eq!(m.docs, SCOPE_MEMORY_DOCS);
-        m.remember("c", [4; 8], heads(1));
-        assert_eq!(
-            m.recall("a", &[2; 8]),
-            None,
-            "the peer heard from longest ago goes"
-        );
-        assert!(m.recall("b", &[3; 8]).is_some() && m.recall("c", &[4; 8]).is_some());
-        assert_eq!(m.docs, SCOPE_MEMORY_DOCS - 4);
     }
 }

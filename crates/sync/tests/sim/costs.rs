@@ -176,7 +176,7 @@ fn a_refusal_about_a_long_record_id_reaches_the_device() {
     let mut next = Some(s.start().expect("start"));
     let mut refused = Vec::new();
     while let Some(req) = next.take() {
-        let resp = serve(&net.relay, &dev.name, &acc, req).expect("serve");
+        let resp = serve(&net.relay, &net.scopes, &dev.name, &acc, req).expect("serve");
         refused.extend(resp.refused.iter().map(|(d, why)| (d.clone(), why.len())));
         let bytes = resp.encode();
         let resp = Response::decode(&bytes).unwrap_or_else(|e| {

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gridbook_store::{NewHousehold, NewPerson, Store};
 use gridbook_sync::wire::{Request, Response};
-use gridbook_sync::{serve, Access, DeviceSession, SyncError};
+use gridbook_sync::{serve, Access, DeviceSession, ScopeMemory, SyncError};
 use rusqlite::Connection;
 use tempfile::TempDir;
 
@@ -64,6 +64,8 @@ struct Device {
 
 struct Net {
     relay: Store,
+    /// What the relay process remembers of each device between sessions.
+    scopes: ScopeMemory,
     relay_conn: Connection,
     township: String,
     villages: Vec<String>,
@@ -196,6 +198,7 @@ impl Net {
             .collect();
         let mut net = Net {
             relay,
+            scopes: ScopeMemory::default(),
             relay_conn,
             township,
             villages,
@@ -219,6 +222,7 @@ impl Net {
     /// The relay process restarts: the same file, nothing kept in memory.
     fn restart_relay(&mut self) {
         self.relay = Store::open(self._dir.path().join("relay")).expect("reopen relay");
+        self.scopes = ScopeMemory::default();
         self.relay_conn = open_conn(&self.relay);
     }
 
@@ -238,7 +242,8 @@ impl Net {
                     // A request of an earlier round or session, held up in the network: the
                     // relay answers it, but the answer goes nowhere.
                     let stale = dev.history[which % dev.history.len()].clone();
-                    let resp = serve(relay, &dev.name, &acc, stale).expect("serve a replay");
+                    let resp =
+                        serve(relay, &self.scopes, &dev.name, &acc, stale).expect("serve a replay");
                     check_scope(&acc, &resp);
                 }
             }
@@ -248,7 +253,7 @@ impl Net {
             if dev.history.len() > HISTORY {
                 dev.history.remove(0);
             }
-            let resp = serve(relay, &dev.name, &acc, req).expect("serve");
+            let resp = serve(relay, &self.scopes, &dev.name, &acc, req).expect("serve");
             check_scope(&acc, &resp);
             if faults.cut_after == Some(round) {
                 // The connection drops: the relay committed this round, its answer is lost.
