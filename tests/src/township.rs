@@ -44,14 +44,31 @@ impl Township {
     /// directory, served on 127.0.0.1 with its log in `relay.log` of [`Township::logs`].
     pub fn demo(args: &str) -> Township {
         let relay = Data::new();
-        let demo = relay.json(&format!("demo {args}"));
-        let township = str_of(&demo, "township_id").to_owned();
+        relay.json(&format!("demo {args}"));
+        Township::serve(relay)
+    }
+
+    /// Serves the township already in the relay data directory `relay` on 127.0.0.1, with its
+    /// log in `relay.log` of [`Township::logs`].
+    pub fn serve(relay: Data) -> Township {
+        Township::serve_with(relay, &[])
+    }
+
+    /// [`Township::serve`] with more arguments for `relay serve` (e.g. `--admin ADDR`).
+    pub fn serve_with(relay: Data, args: &[&str]) -> Township {
+        let township = str_of(&relay.json("device show"), "township_id").to_owned();
         let villages = array(&relay.json("village list"))
             .iter()
             .map(|v| str_of(v, "id").to_owned())
             .collect();
         let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
+        let server = Server::try_start_with(
+            relay.path(),
+            "127.0.0.1:0",
+            &logs.path().join("relay.log"),
+            args,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         Township {
             relay,
             server,
@@ -67,10 +84,12 @@ impl Township {
         let added = self.relay.json(&format!(
             "relay device add {scope} --role {role} --name {name}"
         ));
-        Added {
+        let added = Added {
             id: str_of(&added, "device_id").to_owned(),
             token: str_of(&added, "token").to_owned(),
-        }
+        };
+        assert!(!added.id.is_empty() && added.token.len() >= 32);
+        added
     }
 
     /// Makes the data directory `device` a device of the relay named `name`, with `role` in
@@ -85,10 +104,14 @@ impl Township {
     ) -> (Added, Value) {
         let added = self.add_device(role, village, name);
         device.ok(&format!("device rename {name}"));
-        device.json(&format!(
+        let hello = device.json(&format!(
             "enroll --relay {} --token {}",
             self.server.url, added.token
         ));
+        assert_eq!(str_of(&hello, "device_id"), added.id, "{hello}");
+        assert_eq!(str_of(&hello, "township_id"), self.township, "{hello}");
+        assert_eq!(str_of(&hello, "role"), role, "{hello}");
+        assert_eq!(hello["village_id"].as_str(), village, "{hello}");
         let stats = device.sync();
         (added, stats)
     }
@@ -104,6 +127,13 @@ impl Township {
             id: added.id,
             token: added.token,
         }
+    }
+}
+
+impl std::ops::Deref for Device {
+    type Target = Data;
+    fn deref(&self) -> &Data {
+        &self.data
     }
 }
 

@@ -10,30 +10,33 @@
 //! wrote without a control record gets one when its village's grid worker syncs, and A's
 //! checkpoint then recognises the person. `reindex --check` stays equal.
 
-use automerge::sync::State;
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, Automerge, ChangeHash, ObjType, ROOT};
-use gridbook_store::{assume_peer_has, next_message, Audit, Store};
-use gridbook_sync::client::Client;
-use gridbook_sync::wire::Request;
-use gridbook_tests::procs::{Data, Server};
+use automerge::{ActorId, ChangeHash};
+use gridbook_tests::forge::{self, change, create, doc_of, message_since};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::Township;
 use gridbook_tests::{array, mainland_id, str_of};
 use serde_json::Value;
 
 /// 14:05 on day 3 of a home isolation that started on 12-05 (last day 12-18).
 const NOW: &str = "2026-12-07T14:05";
 
+/// A township of two villages, 甲村 (A) with one resident of its own and 乙村 (B), served.
 struct World {
-    relay: Data,
-    server: Server,
+    t: Township,
     a: String,
     b: String,
-    _logs: tempfile::TempDir,
 }
 
 struct Device {
     data: Data,
     token: String,
+}
+
+impl std::ops::Deref for World {
+    type Target = Township;
+    fn deref(&self) -> &Township {
+        &self.t
+    }
 }
 
 impl World {
@@ -46,31 +49,23 @@ impl World {
             "household add --village {a} --address 甲村一组1号 --head-name 李四 --head-id {}",
             mainland_id(41)
         ));
-        let logs = tempfile::tempdir().expect("log dir");
-        let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
         World {
-            relay,
-            server,
+            t: Township::serve(relay),
             a,
             b,
-            _logs: logs,
         }
     }
 
+    /// A device of `village` with `role`, its clock at [`NOW`], enrolled and synced once.
     fn device(&self, role: &str, village: &str, name: &str) -> Device {
-        let added = self.relay.json(&format!(
-            "relay device add --village {village} --role {role} --name {name}"
-        ));
         let mut data = Data::new();
         data.now = Some(NOW.to_owned());
-        data.ok(&format!("device rename {name}"));
-        let token = str_of(&added, "token").to_owned();
-        data.ok(&format!(
-            "enroll --relay {} --token {token}",
-            self.server.url
-        ));
-        synced(&data);
-        Device { data, token }
+        let (added, stats) = self.enroll(&data, role, Some(village), name);
+        assert!(array(&stats["refused"]).is_empty(), "{stats}");
+        Device {
+            data,
+            token: added.token,
+        }
     }
 }
 
@@ -217,16 +212,6 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b() {
     w.relay.reindex_check();
 }
 
-fn audit(device: &str, record: &str, what: &str) -> String {
-    let mut a = Audit {
-        device: device.to_owned(),
-        what: what.to_owned(),
-        ..Audit::default()
-    };
-    a.set_records(&[record.to_owned()]);
-    serde_json::to_string(&a).expect("audit json")
-}
-
 /// A control record by `actor` added to document `doc_id` as `dev` holds it; returns the
 /// sync message that carries it.
 fn forged_record(dev: &Data, doc_id: &str, actor: &ActorId, record: &str) -> Vec<u8> {
@@ -258,40 +243,17 @@ fn forged(
     record: &str,
     fields: &[(&str, &str)],
 ) -> Vec<u8> {
-    let store = Store::open(dev.path()).expect("open device store");
-    let mut doc = match store.export_doc(doc_id) {
-        Ok(bytes) if !bytes.is_empty() => Automerge::load(&bytes).expect("load"),
-        _ => Automerge::new(),
-    };
+    let mut doc = doc_of(dev, doc_id);
     let heads: Vec<ChangeHash> = doc.get_heads();
-    doc.set_actor(actor.clone());
-    let mut tx = doc.transaction();
-    let obj = tx.put_object(ROOT, record, ObjType::Map).expect("record");
-    for (k, v) in fields {
-        tx.put(&obj, *k, *v).expect("field");
-    }
-    tx.commit_with(
-        CommitOptions::default()
-            .with_message(audit(device, record, "create"))
-            .with_time(0),
-    );
-    let mut state = State::new();
-    assert!(assume_peer_has(&mut doc, &mut state, heads).expect("assume"));
-    next_message(&doc, &mut state, true).expect("a message")
+    let message = forge::audit(device, "create", &[record]);
+    change(&mut doc, actor, Some(message), 0, |tx| {
+        create(tx, record, "", fields)
+    });
+    message_since(&mut doc, heads)
 }
 
 fn post(w: &World, token: &str, doc_id: &str, msg: Vec<u8>) -> Option<String> {
-    let (resp, _, _) = Client::new(&w.server.url, token)
-        .post(&Request {
-            index: None,
-            scope: None,
-            messages: vec![(doc_id.to_owned(), msg)],
-        })
-        .expect("post");
-    resp.refused
-        .into_iter()
-        .find(|(d, _)| d == doc_id)
-        .map(|(_, why)| why)
+    forge::post(&w.server.url, token, doc_id, msg)
 }
 
 #[test]

@@ -9,7 +9,8 @@
 //! after a release on another device is kept and flags the case for review. `reindex --check`
 //! stays equal throughout.
 
-use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::Township;
 use gridbook_tests::{array, mainland_id, str_of};
 use serde_json::Value;
 
@@ -394,45 +395,20 @@ fn bad_input_exits_2_and_writes_nothing() {
 
 /// A relay with a one-village township and two grid workers of that village, synced.
 struct World {
-    relay: Data,
-    _server: Server,
-    _logs: tempfile::TempDir,
+    t: Township,
     a: Data,
     b: Data,
     person: String,
 }
 
 fn world() -> World {
-    let relay = Data::new();
-    relay.json("demo --villages 1 --households 3 --seed 5");
-    let village = str_of(&array(&relay.json("village list"))[0], "id").to_owned();
-    let h = relay.json(&format!("household list --village {village}"));
+    let t = Township::demo("--villages 1 --households 3 --seed 5");
+    let village = t.villages[0].clone();
+    let h = t.relay.json(&format!("household list --village {village}"));
     let person = str_of(&array(&h)[0], "head_person_id").to_owned();
-    let logs = tempfile::tempdir().expect("logs");
-    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-    let device = |name: &str| {
-        let added = relay.json(&format!(
-            "relay device add --village {village} --role grid-worker --name {name}"
-        ));
-        let d = Data::new();
-        d.ok(&format!("device rename {name}"));
-        d.json(&format!(
-            "enroll --relay {} --token {}",
-            server.url,
-            str_of(&added, "token")
-        ));
-        d.sync();
-        d
-    };
-    let (a, b) = (device("网格员甲"), device("网格员乙"));
-    World {
-        relay,
-        _server: server,
-        _logs: logs,
-        a,
-        b,
-        person,
-    }
+    let a = t.device("grid-worker", Some(&village), "网格员甲").data;
+    let b = t.device("grid-worker", Some(&village), "网格员乙").data;
+    World { t, a, b, person }
 }
 
 fn sync_all(w: &World) {
@@ -456,7 +432,7 @@ fn two_checks_of_one_slot_made_offline_are_both_kept() {
     let vb =
         w.b.json(&format!("check record {case} --temp 36.7 --method visit"));
     sync_all(&w);
-    for (who, d) in [("A", &w.a), ("B", &w.b), ("relay", &w.relay)] {
+    for (who, d) in [("A", &w.a), ("B", &w.b), ("relay", &w.t.relay)] {
         let shown = d.json(&format!("case show {case}"));
         let ids: Vec<&str> = array(&shown["visits"])
             .iter()
@@ -492,7 +468,7 @@ fn a_late_check_after_a_release_elsewhere_is_kept_and_flags_review() {
         "check record {case} --temp 36.8 --at 2026-06-14T17:30"
     ));
     sync_all(&w);
-    for (who, d) in [("A", &w.a), ("B", &w.b), ("relay", &w.relay)] {
+    for (who, d) in [("A", &w.a), ("B", &w.b), ("relay", &w.t.relay)] {
         let shown = d.json(&format!("case show {case}"));
         assert_eq!(shown["status"], "released", "{who}: {shown}");
         assert_eq!(shown["needs_review"], true, "{who}: {shown}");

@@ -20,7 +20,8 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use gridbook_domain::checkpoint::EntryInput;
 use gridbook_store::{NewEntry, Store};
-use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::procs::Data;
+use gridbook_tests::township::Township;
 use gridbook_tests::{array, mainland_id, str_of, with_wrong_check_char};
 use serde_json::Value;
 

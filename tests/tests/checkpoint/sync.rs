@@ -37,21 +37,9 @@ fn two_tablets_offline_then_one_list_everywhere() {
         "id",
     )
     .to_owned();
-    let logs = tempfile::tempdir().expect("logs");
-    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-    let tablet = |name: &str| {
-        let added = relay.json(&format!(
-            "relay device add --village {village} --role volunteer --name {name}"
-        ));
-        let data = Data::new();
-        data.json(&format!(
-            "enroll --relay {} --token {}",
-            server.url,
-            str_of(&added, "token")
-        ));
-        data.sync();
-        data
-    };
+    let w = Township::serve(relay);
+    let relay = &w.relay;
+    let tablet = |name: &str| w.device("volunteer", Some(&village), name).data;
     let (a, b) = (tablet("平板甲"), tablet("平板乙"));
     record(a.path(), &checkpoint, 500, 1);
     record(b.path(), &checkpoint, 500, 2);
@@ -125,21 +113,9 @@ fn a_season_of_checkpoint_days_reconnects_small_and_late_entries_still_travel() 
             str_of(&v, "id").to_owned()
         })
         .collect();
-    let logs = tempfile::tempdir().expect("logs");
-    let server = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("relay.log"));
-    let tablet = |name: &str| {
-        let added = relay.json(&format!(
-            "relay device add --village {village} --role volunteer --name {name}"
-        ));
-        let data = Data::new();
-        data.json(&format!(
-            "enroll --relay {} --token {}",
-            server.url,
-            str_of(&added, "token")
-        ));
-        data.sync();
-        data
-    };
+    let w = Township::serve(relay);
+    let relay = &w.relay;
+    let tablet = |name: &str| w.device("volunteer", Some(&village), name).data;
 
     // Sixty days at two checkpoints, recorded offline, then synced.
     let a = tablet("平板甲");

@@ -1,4 +1,4 @@
-//! Duplicate persons merged through a real relay (issue 18, item 3): two devices merge the
+//! Duplicate persons merged through a real relay: two devices merge the
 //! same pair in opposite directions offline, and every replica (the relay too) ends with the
 //! same single survivor; undoing the merge replicates; a grid worker's device cannot merge a
 //! person of another village.
@@ -88,7 +88,7 @@ fn opposite_merges_offline_end_in_one_survivor_everywhere() {
 
     // The township's computer enrolled again as village A's grid worker keeps both villages'
     // documents: the merge across villages is refused by its role, with the reason.
-    let (_, token) = w.add_device("grid-worker", Some(va), "改作网格员");
+    let token = w.add_device("grid-worker", Some(va), "改作网格员").token;
     t.ok(&format!("enroll --relay {} --token {token}", w.server.url));
     let before = t.heads();
     let out = t.run(&format!("person merge {x} --into {z}"));

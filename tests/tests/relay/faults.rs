@@ -112,7 +112,7 @@ fn relay_killed_in_the_middle_of_a_sync_loses_nothing() {
     let mut w = World::new(2, 600);
     let demo = household_ids(&w.relay).len();
     assert!(demo >= 600, "{demo}");
-    let (_, token) = w.add_device("township", None, "镇干部");
+    let token = w.add_device("township", None, "镇干部").token;
     let d = Data::new();
     d.ok(&format!("enroll --relay {} --token {token}", w.server.url));
 

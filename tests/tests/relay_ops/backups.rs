@@ -201,7 +201,7 @@ fn a_lost_relay_is_rebuilt_from_a_township_device() {
         (&a, "grid-worker", Some(va.as_str()), "甲村网格员"),
         (&b, "grid-worker", Some(vb.as_str()), "乙村网格员"),
     ] {
-        let (_, token) = w.add_device(role, village, name);
+        let token = w.add_device(role, village, name).token;
         d.json(&format!("enroll --relay {url} --token {token}"));
         d.sync();
     }

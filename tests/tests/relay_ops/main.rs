@@ -22,47 +22,46 @@ use std::time::Duration;
 
 use gridbook_store::Store;
 use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::township::{Device, Township};
 use gridbook_tests::{array, mainland_id, str_of};
 use serde_json::Value;
 
 /// A relay with a demo township, serving with a JSON log and an admin address.
 struct World {
-    relay: Data,
-    server: Server,
+    t: Township,
     /// `127.0.0.1:<port>` of `/health` and `/metrics`.
     admin: String,
-    villages: Vec<String>,
-    logs: tempfile::TempDir,
 }
 
-/// An enrolled device.
-struct Device {
-    data: Data,
-    id: String,
-    token: String,
-}
-
-impl std::ops::Deref for Device {
-    type Target = Data;
-    fn deref(&self) -> &Data {
-        &self.data
+impl std::ops::Deref for World {
+    type Target = Township;
+    fn deref(&self) -> &Township {
+        &self.t
     }
 }
 
-fn start(relay: &Data, log: &Path) -> (Server, String) {
-    let mut server = Server::try_start_with(
-        relay.path(),
-        "127.0.0.1:0",
-        log,
-        &["--admin", "127.0.0.1:0", "--log-format", "json"],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+impl std::ops::DerefMut for World {
+    fn deref_mut(&mut self) -> &mut Township {
+        &mut self.t
+    }
+}
+
+/// The arguments of `relay serve` for a JSON log and an admin address.
+const SERVE_ARGS: [&str; 4] = ["--admin", "127.0.0.1:0", "--log-format", "json"];
+
+/// The admin address a relay serving with [`SERVE_ARGS`] prints first.
+fn admin_address(server: &mut Server) -> String {
     let line = server.next_line();
-    let admin = line
-        .trim()
+    line.trim()
         .strip_prefix("管理地址 http://")
         .unwrap_or_else(|| panic!("no admin address line: {line:?}"))
-        .to_owned();
+        .to_owned()
+}
+
+fn start(relay: &Data, log: &Path) -> (Server, String) {
+    let mut server = Server::try_start_with(relay.path(), "127.0.0.1:0", log, &SERVE_ARGS)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let admin = admin_address(&mut server);
     (server, admin)
 }
 
@@ -72,19 +71,9 @@ impl World {
         relay.json(&format!(
             "demo --villages {villages} --households {households} --seed 5"
         ));
-        let villages = array(&relay.json("village list"))
-            .iter()
-            .map(|v| str_of(v, "id").to_owned())
-            .collect();
-        let logs = tempfile::tempdir().expect("log dir");
-        let (server, admin) = start(&relay, &logs.path().join("relay.log"));
-        World {
-            relay,
-            server,
-            admin,
-            villages,
-            logs,
-        }
+        let mut t = Township::serve_with(relay, &SERVE_ARGS);
+        let admin = admin_address(&mut t.server);
+        World { t, admin }
     }
 
     fn log_path(&self) -> PathBuf {
@@ -94,29 +83,6 @@ impl World {
     /// Every line of the relay's log so far (each must be JSON).
     fn log(&self) -> Vec<Value> {
         read_log(&self.log_path())
-    }
-
-    fn add_device(&self, role: &str, village: Option<&str>, name: &str) -> (String, String) {
-        let scope = village.map_or_else(|| "--township".to_owned(), |v| format!("--village {v}"));
-        let added = self.relay.json(&format!(
-            "relay device add {scope} --role {role} --name {name}"
-        ));
-        (
-            str_of(&added, "device_id").to_owned(),
-            str_of(&added, "token").to_owned(),
-        )
-    }
-
-    /// A new device, enrolled and synced once.
-    fn device(&self, role: &str, village: Option<&str>, name: &str) -> Device {
-        let (id, token) = self.add_device(role, village, name);
-        let data = Data::new();
-        data.json(&format!(
-            "enroll --relay {} --token {token}",
-            self.server.url
-        ));
-        data.sync();
-        Device { data, id, token }
     }
 
     fn metrics(&self) -> BTreeMap<String, f64> {
