@@ -1,4 +1,4 @@
-//! Merges written by hand (issue 18 with issue 15): what a stolen or buggy device may set as a
+//! Merges written by hand: what a stolen or buggy device may set as a
 //! person's `merged_into`. The relay refuses a value that is no person id, the person itself,
 //! a record that is not a person, and a person of a village the device may not write; it
 //! keeps a link to an id it does not hold (documents arrive one by one), which hides nobody.

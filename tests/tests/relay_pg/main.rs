@@ -1,4 +1,4 @@
-//! The relay on PostgreSQL (shared/cli.md "Relay on PostgreSQL", issue 20), against a real
+//! The relay on PostgreSQL, against a real
 //! server the tests start themselves ([`gridbook_tests::pg`]).
 //!
 //! What must hold: two relay processes on one database, with devices writing one document
@@ -14,10 +14,11 @@ mod refusals;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::Automerge;
+use gridbook_tests::forge::{self, unhex};
 use gridbook_tests::pg::Postgres;
 use gridbook_tests::procs::{Data, Server};
+use gridbook_tests::township::refused;
 use gridbook_tests::{array, str_of};
-use serde_json::Value;
 
 /// A township relay's data directory with a demo township.
 fn township(villages: usize, households: usize, seed: u64) -> (Data, String, Vec<String>) {
@@ -67,19 +68,6 @@ fn device(url: &str, token: &str) -> Data {
     let first = d.sync();
     assert!(refused(&first).is_empty(), "{first}");
     d
-}
-
-fn refused(stats: &Value) -> Vec<String> {
-    stats["refused"]
-        .as_array()
-        .map(|a| a.iter().map(|r| r[0].to_string()).collect())
-        .unwrap_or_default()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect()
 }
 
 /// The document `doc` of `township` as PostgreSQL stores it, loaded chunk by chunk.

@@ -5,45 +5,12 @@ use super::*;
 /// One change by `actor` creating entry `id` in a new entries document: its whole sync message.
 /// `audited`: whether the change carries an audit message.
 fn entry_message(actor: &automerge::ActorId, id: &str, audited: bool) -> Vec<u8> {
-    use automerge::transaction::{CommitOptions, Transactable};
     let mut doc = Automerge::new();
-    doc.set_actor(actor.clone());
-    let mut tx = doc.transaction();
-    let obj = tx
-        .put_object(automerge::ROOT, id, automerge::ObjType::Map)
-        .expect("record");
-    tx.put(&obj, "type", "entry").expect("type");
-    tx.put(&obj, "checkpoint_id", "cp").expect("field");
-    let mut opts = CommitOptions::default().with_time(1_700_000_000_000);
-    if audited {
-        let mut a = gridbook_store::Audit {
-            device: "志愿者".into(),
-            what: "create".into(),
-            ..gridbook_store::Audit::default()
-        };
-        a.set_records(&[id.to_owned()]);
-        opts = opts.with_message(serde_json::to_string(&a).expect("audit"));
-    }
-    tx.commit_with(opts);
-    let mut state = automerge::sync::State::new();
-    assert!(gridbook_store::assume_peer_has(&mut doc, &mut state, Vec::new()).expect("assume"));
-    gridbook_store::next_message(&doc, &mut state, true).expect("a message")
-}
-
-/// Posts `msg` about `doc` to the relay at `url` with `token`; the refusal reason, if any.
-fn post(url: &str, token: &str, doc: &str, msg: Vec<u8>) -> Option<String> {
-    let client = gridbook_sync::client::Client::new(url, token);
-    let (resp, _, _) = client
-        .post(&gridbook_sync::wire::Request {
-            index: None,
-            scope: None,
-            messages: vec![(doc.to_owned(), msg)],
-        })
-        .expect("post");
-    resp.refused
-        .into_iter()
-        .find(|(d, _)| d == doc)
-        .map(|(_, why)| why)
+    let message = audited.then(|| forge::audit("志愿者", "create", &[id]));
+    forge::change(&mut doc, actor, message, 1_700_000_000_000, |tx| {
+        forge::create(tx, id, "entry", &[("checkpoint_id", "cp")])
+    });
+    forge::message_since(&mut doc, Vec::new())
 }
 
 #[test]
@@ -72,7 +39,7 @@ fn the_relay_on_postgresql_refuses_what_the_sqlite_relay_refuses() {
     // An entry created in one day is accepted (so the refusals below are the rules').
     let entry = "0000e417-7e57-4000-8000-000000000001";
     assert_eq!(
-        post(
+        forge::post(
             &server.url,
             &one,
             &day(20),
@@ -84,7 +51,7 @@ fn the_relay_on_postgresql_refuses_what_the_sqlite_relay_refuses() {
     assert!(before.iter().any(|l| l.starts_with(&day(20))), "{before:?}");
 
     // Its id again in another day: ids are unique across the township.
-    let why = post(
+    let why = forge::post(
         &server.url,
         &one,
         &day(21),
@@ -101,7 +68,7 @@ fn the_relay_on_postgresql_refuses_what_the_sqlite_relay_refuses() {
         "id",
     )
     .to_owned();
-    let why = post(
+    let why = forge::post(
         &server.url,
         &one,
         &day(22),
@@ -113,7 +80,7 @@ fn the_relay_on_postgresql_refuses_what_the_sqlite_relay_refuses() {
         "{why:?}"
     );
     // No audit message.
-    let why = post(
+    let why = forge::post(
         &server.url,
         &one,
         &day(23),
@@ -125,7 +92,7 @@ fn the_relay_on_postgresql_refuses_what_the_sqlite_relay_refuses() {
         "{why:?}"
     );
     // The first device's actor, sent by the second.
-    let why = post(
+    let why = forge::post(
         &server.url,
         &two,
         &day(24),

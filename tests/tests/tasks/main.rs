@@ -1,4 +1,4 @@
-//! 核查任务 (issue 18, item 2): lists pushed from above become tasks for the villages.
+//! 核查任务: lists pushed from above become tasks for the villages.
 //!
 //! Fixtures are made here: a workbook with rust_xlsxwriter (a merged title row above the
 //! header, full-width digits, a lower-case x, an ID number Excel already turned into
@@ -14,12 +14,8 @@ mod relay;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use automerge::sync::State;
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, Automerge, ObjType, ROOT};
-use gridbook_store::{assume_peer_has, next_message, Audit, Store};
-use gridbook_sync::client::Client;
-use gridbook_sync::wire::Request;
+use automerge::{ActorId, Automerge};
+use gridbook_tests::forge::{self, create_in, doc_of, uuid};
 use gridbook_tests::procs::Data;
 use gridbook_tests::township::Township;
 use gridbook_tests::{array, mainland_id, str_of, with_wrong_check_char};

@@ -168,68 +168,9 @@ fn answered_offline_on_a_grid_worker_device_synced_and_sent_back_as_the_feedback
     }
 }
 
-fn audit(device: &str, records: &[&str]) -> String {
-    let mut a = Audit {
-        device: device.to_owned(),
-        what: "create".into(),
-        ..Audit::default()
-    };
-    let ids: Vec<String> = records.iter().map(|r| (*r).to_owned()).collect();
-    a.set_records(&ids);
-    serde_json::to_string(&a).expect("audit")
-}
-
-/// `doc` with one change by `actor` creating record `id` of `kind`; returns the message
-/// carrying it.
-fn create_in(
-    doc: &mut Automerge,
-    actor: &ActorId,
-    id: &str,
-    kind: &str,
-    fields: &[(&str, &str)],
-) -> Vec<u8> {
-    let since = doc.get_heads();
-    doc.set_actor(actor.clone());
-    let mut tx = doc.transaction();
-    let obj = tx.put_object(ROOT, id, ObjType::Map).expect("obj");
-    tx.put(&obj, "type", kind).expect("type");
-    for (k, v) in fields {
-        tx.put(&obj, *k, *v).expect("field");
-    }
-    let now = chrono::Utc::now().timestamp_millis();
-    tx.commit_with(
-        CommitOptions::default()
-            .with_message(audit("甲村网格员", &[id]))
-            .with_time(now),
-    );
-    let mut state = State::new();
-    assert!(assume_peer_has(doc, &mut state, since).expect("assume"));
-    next_message(doc, &mut state, true).expect("message")
-}
-
-/// A record id no device made.
-fn uid(n: u32) -> String {
-    format!("{n:08x}-7a5c-4000-8000-{:012x}", u64::from(n) * 7919)
-}
-
+/// Posts `msg` about `doc_id` with `token`; the relay's refusal reason, if any.
 fn post(w: &Township, token: &str, doc_id: &str, msg: Vec<u8>) -> Option<String> {
-    let client = Client::new(&w.server.url, token);
-    let (resp, _, _) = client
-        .post(&Request {
-            index: None,
-            scope: None,
-            messages: vec![(doc_id.to_owned(), msg)],
-        })
-        .expect("post");
-    resp.refused
-        .into_iter()
-        .find(|(d, _)| d == doc_id)
-        .map(|(_, why)| why)
-}
-
-fn doc_of(dev: &Data, doc_id: &str) -> Automerge {
-    let store = Store::open(dev.path()).expect("open");
-    Automerge::load(&store.export_doc(doc_id).expect("export")).expect("load")
+    forge::post(&w.server.url, token, doc_id, msg)
 }
 
 #[test]
@@ -256,10 +197,11 @@ fn the_relay_refuses_tasks_made_or_answered_by_a_grid_worker_outside_its_part() 
     // A task planted in its own village's tasks (read-only to it): refused.
     let tasks_a = format!("tasks:{a}");
     let mut doc = doc_of(&worker.data, &tasks_a);
-    let fake = uid(1);
+    let fake = uuid(1);
     let msg = create_in(
         &mut doc,
         &actor,
+        "甲村网格员",
         &fake,
         "task",
         &[
@@ -276,7 +218,8 @@ fn the_relay_refuses_tasks_made_or_answered_by_a_grid_worker_outside_its_part() 
     let msg = create_in(
         &mut other,
         &actor,
-        &uid(2),
+        "甲村网格员",
+        &uuid(2),
         "task",
         &[
             ("name", "假任务"),
@@ -290,7 +233,8 @@ fn the_relay_refuses_tasks_made_or_answered_by_a_grid_worker_outside_its_part() 
     let msg = create_in(
         &mut answers_b,
         &actor,
-        &uid(3),
+        "甲村网格员",
+        &uuid(3),
         "answer",
         &[
             ("task_id", &task_b),
@@ -313,7 +257,8 @@ fn the_relay_refuses_tasks_made_or_answered_by_a_grid_worker_outside_its_part() 
     let msg = create_in(
         &mut mine,
         &actor,
-        &uid(4),
+        "甲村网格员",
+        &uuid(4),
         "answer",
         &[
             ("task_id", &task_a),
