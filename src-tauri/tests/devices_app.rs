@@ -1,4 +1,4 @@
-//! The real app, end to end, with one-time enrollment codes (design.md §5): a relay serving a
+//! The real app, end to end, with one-time enrollment codes: a relay serving a
 //! demo township on 127.0.0.1, the built app under Xvfb driven through WebKitWebDriver.
 //!
 //! The township officer's laptop joins by typing the short code the relay operator gave

@@ -1,4 +1,4 @@
-//! The real app on an encrypted store (issue 19), under Xvfb through WebKitWebDriver: it starts
+//! The real app on an encrypted store, under Xvfb through WebKitWebDriver: it starts
 //! locked and shows nothing of the store, refuses a wrong PIN, opens with the right one, and
 //! locks again after the idle minutes set in 设置. The lock screen at start goes to
 //! docs/screenshots/app-lock-360x740.png.

@@ -94,7 +94,7 @@ fn killed_writers_lose_nothing_acknowledged() {
     killed_writers(None);
 }
 
-/// The same on a store encrypted with SQLCipher (issue 19): its WAL is encrypted too and
+/// The same on a store encrypted with SQLCipher: its WAL is encrypted too and
 /// must recover the same way.
 #[test]
 fn killed_writers_lose_nothing_acknowledged_on_an_encrypted_store() {

@@ -1,4 +1,4 @@
-//! One-time enrollment codes through a real relay on 127.0.0.1 (shared/cli.md "Township"):
+//! One-time enrollment codes through a real relay on 127.0.0.1:
 //! `relay device add --code` gives a short code and its QR text; `enroll --code` exchanges it
 //! for the device's token once. A code used twice, expired, of a revoked device, or wrong is
 //! refused with one and the same answer and changes nothing on the device; guesses from one

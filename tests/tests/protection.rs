@@ -1,4 +1,4 @@
-//! Personal data protected on the device (issue 19): a device store created with a PIN is a
+//! Personal data protected on the device: a device store created with a PIN is a
 //! SQLCipher database whose files hold none of the names, ID numbers and phones written, even
 //! after a sync through a real relay; a wrong PIN is refused and changes nothing; a PIN change
 //! rewraps the key only; a plain store is converted on first unlock into an equal one.

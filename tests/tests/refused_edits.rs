@@ -1,4 +1,4 @@
-//! The device knows its role and scope (issue 15, item 6): a real relay on 127.0.0.1
+//! The device knows its role and scope: a real relay on 127.0.0.1
 //! (`gridbook relay serve` in a child process) and devices enrolled with it.
 //!
 //! - A device refuses, with a Chinese message and writing nothing, what its relay would

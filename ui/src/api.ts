@@ -102,7 +102,7 @@ export interface LockInfo {
   idle_minutes: number;
 }
 
-/** The app lock's commands (issue 19). */
+/** The app lock's commands. */
 export const lockApi = {
   status: () => call<LockInfo>('lock_status'),
   unlock: (pin: string) => call<null>('unlock', { pin }),

@@ -1,5 +1,5 @@
 //! bench-duplicates: duplicate detection (疑似重复, `Store::duplicates`) over a township of
-//! 100,000 households (~400k persons), goal ≤ 2 s (issue 18). A few hundred duplicates are
+//! 100,000 households (~400k persons), goal ≤ 2 s. A few hundred duplicates are
 //! planted through the store (a person added again to another household, same name and birth
 //! date or same name and phone); the baseline is a plain count over the same persons table in
 //! the same run.

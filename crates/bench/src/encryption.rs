@@ -1,4 +1,4 @@
-//! bench-encryption: what encryption at rest costs (issue 19), encrypted against plain in one
+//! bench-encryption: what encryption at rest costs, encrypted against plain in one
 //! run.
 //!
 //! 1. A demo township (default 100k households) is built in a plain store; a copy of its

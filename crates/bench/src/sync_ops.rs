@@ -1,4 +1,4 @@
-//! Part 7 of bench-sync (issue 21): what running a relay costs.
+//! Part 7 of bench-sync: what running a relay costs.
 //!
 //! 7a. Logging and metrics. The load of part 5 (`--devices` light devices over
 //!     `--load-villages` villages, one change per device per second) against two child relays

@@ -1,4 +1,4 @@
-//! Connection hygiene and the memory budget (issue 15, items 4 and 5), through a real relay on
+//! Connection hygiene and the memory budget, through a real relay on
 //! 127.0.0.1 (in this process, so that its peak memory is this process's), spoken to with raw
 //! HTTP/1.1 on TCP as a hostile client would.
 

@@ -1,4 +1,4 @@
-// English: the app lock and the PIN settings (issue 19). Same keys as lock.zh-CN.ts.
+// English: the app lock and the PIN settings. Same keys as lock.zh-CN.ts.
 export default {
   title: 'Data on this device is encrypted',
   hint: 'Enter the PIN to unlock',

@@ -1,4 +1,4 @@
-// 简体中文: the app lock and the PIN settings (issue 19). lock.en.ts has the same keys.
+// 简体中文: the app lock and the PIN settings. lock.en.ts has the same keys.
 export default {
   title: '本机数据已加密',
   hint: '请输入 PIN 解锁',

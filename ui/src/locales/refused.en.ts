@@ -1,4 +1,4 @@
-// Edits the relay refused (issue 15). Same keys as refused.zh-CN.ts.
+// Edits the relay refused. Same keys as refused.zh-CN.ts.
 import type zh from './refused.zh-CN';
 
 const en: typeof zh = {

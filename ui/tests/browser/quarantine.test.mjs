@@ -1,5 +1,5 @@
-// Records a device set aside because it cannot show them (issue 15: "says so … a screen for
-// township staff"): the devices screen lists them in Chinese, which village's which data, why
+// Records a device set aside because it cannot show them, on the screen of township staff:
+// the devices screen lists them in Chinese, which village's which data, why
 // and since when, with the technical detail for support; with none, the section is not there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The device knows its role (issue 15, item 6) and the sync bar tells the truth (issue 16):
+// The device knows its role and the sync bar tells the truth:
 // an edit the relay refused shows which record and why in Chinese, and discarding it brings
 // the bar back to "已全部同步"; controls the role cannot use are hidden or disabled; a device
 // not enrolled never reads "已全部同步"; a relay address without http(s):// is refused clearly.

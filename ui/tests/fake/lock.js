@@ -1,4 +1,4 @@
-// The fake backend's app lock (issue 19), added to window.__fake.commands (see backend/)
+// The fake backend's app lock, added to window.__fake.commands (see backend/)
 // and loaded after the other fakes: while the store is locked every other command answers
 // `locked`, as the Tauri shell does before the store is opened.
 //
