@@ -59,6 +59,12 @@ for (const viewport of VIEWPORTS) {
         assert.match(await page.locator('[data-test="sync-unsynced"]').innerText(), /7 条未同步/);
         await shot('sync-syncing');
 
+        // Nothing left to send but a sync under way: not yet "all synced".
+        await emit(page, { state: 'syncing', unsynced: 0, last_sync: null });
+        await page.locator('[data-test="sync-unsynced"]').waitFor({ state: 'detached' });
+        assert.equal(await page.locator('[data-test="sync-state"]').innerText(), '同步中…');
+        assert.doesNotMatch(await bar.innerText(), /已全部同步/);
+
         await emit(page, { state: 'idle', unsynced: 0, last_sync: new Date().toISOString() });
         await page.locator('[data-test="sync-unsynced"]', { hasText: '已全部同步' }).waitFor();
         assert.match(await page.locator('[data-test="sync-last"]').innerText(), /刚刚/);
