@@ -56,7 +56,7 @@ fn two_tablets_offline_then_one_list_everywhere() {
             .map(|e| str_of(e, "id").to_owned())
             .collect()
     };
-    let (la, lb, lr) = (list(&a), list(&b), list(&relay));
+    let (la, lb, lr) = (list(&a), list(&b), list(relay));
     assert_eq!(la.len(), 1000);
     assert_eq!(
         la.iter().collect::<BTreeSet<_>>().len(),
@@ -65,7 +65,7 @@ fn two_tablets_offline_then_one_list_everywhere() {
     );
     assert_eq!(la, lb, "the tablets list the entries in different orders");
     assert_eq!(la, lr, "the relay lists the entries in another order");
-    for d in [&a, &b, &relay] {
+    for d in [&a, &b, relay] {
         d.reindex_check();
     }
 }
@@ -127,7 +127,7 @@ fn a_season_of_checkpoint_days_reconnects_small_and_late_entries_still_travel() 
             .filter(|id| id.starts_with("entries:"))
             .count()
     };
-    assert_eq!(entries_docs(&relay), 120, "every day reached the relay");
+    assert_eq!(entries_docs(relay), 120, "every day reached the relay");
 
     // Nothing changed: one round trip, and the request names the whole scope by one digest.
     let again = a.sync();
@@ -180,7 +180,7 @@ fn a_season_of_checkpoint_days_reconnects_small_and_late_entries_still_travel() 
     assert_eq!(num(&pulled, "rounds"), 1, "{pulled}");
     assert_eq!(num(&pulled, "docs_received"), 1, "{pulled}");
     let counts =
-        |c: &str, on: NaiveDate| (on_day(&a, c, on), on_day(&b, c, on), on_day(&relay, c, on));
+        |c: &str, on: NaiveDate| (on_day(&a, c, on), on_day(&b, c, on), on_day(relay, c, on));
     assert_eq!(counts(&checkpoints[0], late), (2, 2, 2));
 
     // Another late entry, while A has an entry of its own to send: A lists its documents, the
@@ -201,7 +201,7 @@ fn a_season_of_checkpoint_days_reconnects_small_and_late_entries_still_travel() 
     assert_eq!(num(&quiet, "rounds"), 1, "{quiet}");
     assert_eq!(a.heads(), relay.heads());
     assert_eq!(b.heads(), relay.heads());
-    for d in [&a, &b, &relay] {
+    for d in [&a, &b, relay] {
         d.reindex_check();
     }
 }

@@ -14,10 +14,10 @@ mod quarantine;
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ROOT};
+use gridbook_store::Store;
 use gridbook_tests::forge::{
     self, change, create, doc_of, message_since, now_ms, unhex as hex_bytes, uuid,
 };
-use gridbook_store::Store;
 use gridbook_tests::procs::{Data, Heads};
 use gridbook_tests::township::{Device, Township};
 use gridbook_tests::{array, str_of};
