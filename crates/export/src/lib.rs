@@ -142,6 +142,8 @@ pub struct Request {
 
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ExportOutcome"))]
 pub struct Outcome {
     /// Data rows (title and header not counted).
     pub rows: u64,

@@ -43,6 +43,7 @@ impl Paper {
 
 /// What a printout wrote.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Printed {
     /// The file.
     pub path: PathBuf,
