@@ -209,6 +209,7 @@ pub struct EntryForm {
     /// Checkpoint id.
     pub checkpoint: String,
     /// in or out.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Direction"))]
     pub direction: String,
     /// The person's name as typed.
     pub name: String,

@@ -1589,7 +1589,7 @@ export type EntryForm = {
   /**
    * in or out.
    */
-  direction: string;
+  direction: Direction;
   /**
    * The person's name as typed.
    */
@@ -1871,7 +1871,7 @@ export type PassUse = {
   /**
    * `in` or `out`.
    */
-  direction: string;
+  direction: Direction;
   /**
    * The checkpoint where it was used.
    */
@@ -2104,7 +2104,7 @@ export type ReportStatusRow = {
   /**
    * The figures it carries (none while missing).
    */
-  figures: Figures | null;
+  figures: ReportFigures | null;
 };
 
 /**
@@ -2145,7 +2145,7 @@ export type RollupVillage = {
    * Figures reported: each day the village's own report, or the sum of its groups'
    * reports on a day the village did not report.
    */
-  figures: Figures;
+  figures: ReportFigures;
   /**
    * Reports due (the village and each group, each day).
    */
@@ -2175,7 +2175,7 @@ export type RollupPart = {
   /**
    * Sum of the villages' figures.
    */
-  figures: Figures;
+  figures: ReportFigures;
   /**
    * Reports due.
    */
@@ -2194,7 +2194,7 @@ export type RollupPart = {
  * What a unit reports for a day. Every figure is counted from the day's records; a 零报告
  * carries the same figures (all zero when there was nothing new).
  */
-export type Figures = {
+export type ReportFigures = {
   /**
    * Persons registered that day (in households added that day) with a risk tag.
    */
@@ -2288,7 +2288,7 @@ export type ReportSubmitResult = {
   /**
    * The figures it carries, counted from the day's records.
    */
-  figures: Figures;
+  figures: ReportFigures;
 };
 
 /**

@@ -60,6 +60,7 @@ pub struct PassUseRow {
     /// When the pass was used (local time).
     pub at: String,
     /// `in` or `out`.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Direction"))]
     pub direction: String,
     /// The checkpoint where it was used.
     pub checkpoint_id: String,
