@@ -20,6 +20,8 @@ export function syncFromStatus(s: AppStatus): SyncStatus {
     state: !s.enrolled ? 'not_enrolled' : s.syncing ? 'syncing' : !s.online ? 'offline' : 'idle',
     unsynced: s.unsynced,
     last_sync: s.last_sync,
+    message: null,
+    message_en: null,
   };
 }
 

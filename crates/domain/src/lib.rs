@@ -6,7 +6,8 @@
 //!
 //! This crate does no I/O: no files, no clock, no network, no database. Whatever needs "today"
 //! takes it as a parameter. It must not depend on any other gridbook crate, on automerge,
-//! rusqlite or tauri.
+//! rusqlite or tauri. Its optional `ts` feature derives the TypeScript declarations of
+//! `ui/src/generated/types.ts` (ts-rs); builds of the app and the CLI leave it off.
 
 pub mod checkpoint;
 pub mod demo;

@@ -10,8 +10,9 @@ use uuid::Uuid;
 /// Declares an enum with stable codes and zh/en labels.
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, $zh_name:literal { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal, $en:literal)),+ $(,)? }) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "ts", derive(::ts_rs::TS))]
+        $(#[$meta])*
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($(#[$vmeta])* #[doc = $zh] $variant),+ }
 

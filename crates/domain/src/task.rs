@@ -5,6 +5,7 @@ use crate::model::labelled_enum;
 
 labelled_enum!(
     /// What the grid worker found when checking a person on a pushed list.
+    #[cfg_attr(feature = "ts", ts(rename = "TaskOutcome"))]
     Outcome, "outcome", "核查结果" {
         /// The person is in the village and was seen or reached.
         Present = ("present", "在村已核实", "present, verified"),

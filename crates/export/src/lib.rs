@@ -12,7 +12,9 @@
 //! output only when complete, and is recorded in the device's log of exports, which syncs to the
 //! township (`Store::record_export`).
 //!
-//! This crate must not depend on the sync engine, the relay, the CLI or tauri.
+//! This crate must not depend on the sync engine, the relay, the CLI or tauri. Its optional
+//! `ts` feature derives the TypeScript declarations of `ui/src/generated/types.ts` (ts-rs);
+//! builds of the app and the CLI leave it off.
 
 mod error;
 mod feedback;
@@ -142,6 +144,8 @@ pub struct Request {
 
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ExportOutcome"))]
 pub struct Outcome {
     /// Data rows (title and header not counted).
     pub rows: u64,

@@ -7,7 +7,9 @@
 //! released. Each printout is recorded in the device's log of exports (`Store::record_export`),
 //! which syncs to the township.
 //!
-//! This crate must not depend on the sync engine, the relay, the CLI or tauri.
+//! This crate must not depend on the sync engine, the relay, the CLI or tauri. Its optional
+//! `ts` feature derives the TypeScript declarations of `ui/src/generated/types.ts` (ts-rs);
+//! builds of the app and the CLI leave it off.
 
 mod error;
 mod font;
@@ -43,6 +45,7 @@ impl Paper {
 
 /// What a printout wrote.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Printed {
     /// The file.
     pub path: PathBuf,

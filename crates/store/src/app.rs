@@ -11,6 +11,7 @@ use crate::{Result, Store};
 
 /// The home screen's figures and the sync bar's state.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AppStatus {
     /// This device's name.
     pub device_name: String,
@@ -84,6 +85,7 @@ pub fn status(store: &Store, sync_state: &str, refused: usize) -> Result<AppStat
 
 /// Settings shown on the settings screen.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Settings {
     /// This device's name.
     pub device_name: String,

@@ -66,6 +66,8 @@ pub fn parse_temp_tenths(raw: &str) -> Result<u16> {
 
 /// One member of a 包保 team as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TeamMember", optional_fields = nullable))]
 pub struct TeamForm {
     /// Role code (cadre, grid-worker, doctor, police, volunteer).
     pub role: String,
@@ -94,6 +96,8 @@ impl TeamForm {
 
 /// The form that starts a case.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CaseForm {
     /// Person from the ledger.
     pub person_id: String,
@@ -142,6 +146,8 @@ impl CaseForm {
 
 /// The form of one check.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct CheckForm {
     /// The case the check is for.
     pub case_id: String,
@@ -182,6 +188,7 @@ impl CheckForm {
 
 /// What recording a check or a test gave.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUpOutcome {
     /// The visit or test id.
     pub id: String,
@@ -195,11 +202,14 @@ pub struct FollowUpOutcome {
 
 /// The form of one entry at a checkpoint.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(default)]
 pub struct EntryForm {
     /// Checkpoint id.
     pub checkpoint: String,
     /// in or out.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Direction"))]
     pub direction: String,
     /// The person's name as typed.
     pub name: String,
@@ -271,6 +281,7 @@ impl EntryForm {
 
 /// The decision the rules suggest for a form, before it is saved.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryPreview {
     /// Suggested decision.
     pub decision: Decision,

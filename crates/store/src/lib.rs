@@ -8,7 +8,9 @@
 //! glance, settings, field checks), so that it is tested without a window.
 //!
 //! This crate knows nothing of the network: it must not depend on the sync engine, the relay,
-//! the CLI or tauri. Domain rules come from gridbook-domain.
+//! the CLI or tauri. Domain rules come from gridbook-domain. Its optional `ts` feature derives
+//! the TypeScript declarations of `ui/src/generated/types.ts` (ts-rs); builds of the app and
+//! the CLI leave it off.
 
 pub mod app;
 mod checkpoint;

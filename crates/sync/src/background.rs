@@ -13,6 +13,7 @@ use crate::error::SyncError;
 
 /// What the sync bar shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// `idle`, `syncing`, `offline`, `error` or `not_enrolled`.
     pub state: &'static str,

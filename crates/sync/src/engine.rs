@@ -108,6 +108,8 @@ pub struct Receipt {
 
 /// Figures of one session, as `gridbook sync --json` prints them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SyncReport"))]
 pub struct SyncStats {
     /// Round trips.
     pub rounds: usize,

@@ -32,6 +32,7 @@ pub fn enroll_with_code(
 
 /// A device as the relay lists it for a township device.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListedDevice {
     /// Device id.
     pub device_id: String,
@@ -49,6 +50,7 @@ pub struct ListedDevice {
 
 /// A device just added, with its one-time code.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewDevice {
     /// Device id.
     pub device_id: String,

@@ -10,6 +10,8 @@ use crate::error::Result;
 
 /// What the relay says about itself and this device.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Enrollment"))]
 pub struct Hello {
     /// The relay's id (its sync peer name on devices).
     pub relay_id: String,

@@ -10,7 +10,8 @@
 //! client that retries over flaky links, `enrollment` enrolls and manages devices through it,
 //! and `background` syncs the app on its own thread. The relay uses the crate without it and
 //! so builds no HTTP client. Depends on gridbook-store; must not depend on the relay, the CLI
-//! or tauri.
+//! or tauri. The optional `ts` feature derives the TypeScript declarations of
+//! `ui/src/generated/types.ts` (ts-rs); builds of the app and the CLI leave it off.
 
 #[cfg(feature = "client")]
 pub mod background;

@@ -47,6 +47,7 @@ fn noted(store: &Store) -> Result<Vec<Noted>> {
 
 /// A document whose changes from this device the relay refused.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusedEdit {
     /// What the document holds, in Chinese (户籍台账, 全镇设置…).
     pub what: String,

@@ -1,7 +1,7 @@
 // Building the `edits` lists for set_person / set_household, and the inputs for add_*.
 // Tags are sent as "+code" / "-code" so that two devices adding different tags both win
 // (a full list from each device would make one overwrite the other).
-import type { Edit, HouseholdDetail, HouseholdInput, Person, PersonInput } from '../types';
+import type { Edit, HouseholdDetail, HouseholdInput, Person, PersonInput, Relation, Residency, RiskTag, Vulnerable } from '../types';
 import { sortCodes } from './codes';
 
 export interface PersonModel {
@@ -105,18 +105,19 @@ function opt(s: string): string | undefined {
 }
 
 export function personInput(m: PersonModel): PersonInput {
+  // The form's pickers offer only the codes of logic/codes.ts; the store refuses any other.
   const p: PersonInput = {
     name: m.name.trim(),
     idNumber: m.id_number.trim(),
-    tags: sortCodes('risk', m.tags),
-    vulnerable: sortCodes('vulnerable', m.vulnerable),
+    tags: sortCodes('risk', m.tags) as RiskTag[],
+    vulnerable: sortCodes('vulnerable', m.vulnerable) as Vulnerable[],
   };
   const phone = opt(m.phone);
   if (phone) p.phone = phone;
   const relation = opt(m.relation);
-  if (relation) p.relation = relation;
+  if (relation) p.relation = relation as Relation;
   const residency = opt(m.residency);
-  if (residency) p.residency = residency;
+  if (residency) p.residency = residency as Residency;
   const plate = opt(m.plate);
   if (plate) p.plate = plate;
   return p;

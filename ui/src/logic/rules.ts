@@ -44,6 +44,7 @@ export function removeArea(list: RiskArea[], index: number): RiskArea[] {
 /** Rules as set_rules takes them: the typed fever threshold in tenths. */
 export function rulesPayload(r: DecisionRules, feverTenths: number): DecisionRules {
   return {
+    ...r,
     fever_tenths: feverTenths,
     fever_decision: r.fever_decision,
     yellow_decision: r.yellow_decision,

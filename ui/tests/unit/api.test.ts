@@ -51,6 +51,10 @@ describe('api wrapper', () => {
       medium_risk_decision: 'observe' as const,
       high_risk_decision: 'observe' as const,
       risk_areas: [],
+      isolation_out_decision: 'turn-back' as const,
+      referral_decision: 'observe' as const,
+      monitoring_out_decision: 'turn-back' as const,
+      monitoring_allowed_purposes: ['就医', '核酸'],
     };
     await api.setRules(rules);
     expect(invoke).toHaveBeenLastCalledWith('set_rules', { rules });

@@ -37,6 +37,10 @@ const RULES: DecisionRules = {
     { name: '武汉市', level: 'high', since: '2022-11-01' },
     { name: '江夏区', level: 'medium', since: '2022-11-01' },
   ],
+  isolation_out_decision: 'turn-back',
+  referral_decision: 'observe',
+  monitoring_out_decision: 'turn-back',
+  monitoring_allowed_purposes: ['就医', '核酸'],
 };
 
 describe('quick temperatures', () => {

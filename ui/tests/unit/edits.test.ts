@@ -29,6 +29,8 @@ const person: Person = {
   address: null,
   doses: 3,
   last_test: null,
+  merged_into: null,
+  merged: [],
 };
 
 describe('tag edits', () => {

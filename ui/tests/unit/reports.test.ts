@@ -23,10 +23,17 @@ const row = (over: Partial<ReportStatusRow>): ReportStatusRow => ({
   id: 'g1',
   name: '1组',
   village_id: 'v1',
+  village_name: '红星村',
+  date: '2026-12-04',
   due: '2026-12-04T17:00:00',
   submitted_at: null,
   late: false,
   zero: false,
+  state: 'missing',
+  report_id: null,
+  device: null,
+  note: null,
+  figures: null,
   ...over,
 });
 
@@ -173,6 +180,9 @@ describe('overview figures and their lists', () => {
     missed: 0,
     checkpoint: { in: 38, out: 41, turned_back: 2, observed: 1 },
     coverage: 0.82,
+    persons_at_risk: 3,
+    done: 5,
+    report: 'submitted',
   };
   it('reads every column, the checkpoint ones from the checkpoint counts', () => {
     expect(OVERVIEW_COLUMNS.map((c) => figureOf(v, c.key))).toEqual([81, 236, 4, 1, 8, 1, 0, 38, 41, 2, 1, 0.82]);

@@ -20,6 +20,10 @@ const RULES: DecisionRules = {
   medium_risk_decision: 'observe',
   high_risk_decision: 'observe',
   risk_areas: [{ name: '满洲里市', level: 'high', since: '2024-05-01' }],
+  isolation_out_decision: 'turn-back',
+  referral_decision: 'observe',
+  monitoring_out_decision: 'turn-back',
+  monitoring_allowed_purposes: ['就医', '核酸'],
 };
 
 describe('rules editor', () => {
@@ -31,9 +35,10 @@ describe('rules editor', () => {
     expect(feverText(380)).toBe('38.0');
   });
 
-  it('lists the five conditions of DecisionRules', () => {
+  it('lists the five conditions of DecisionRules an entry is judged by (the control-state ones are kept as they are)', () => {
+    const control = ['isolation_out_decision', 'referral_decision', 'monitoring_out_decision'];
     expect([...RULE_CONDITIONS].sort()).toEqual(
-      Object.keys(RULES).filter((k) => k.endsWith('_decision')).sort(),
+      Object.keys(RULES).filter((k) => k.endsWith('_decision') && !control.includes(k)).sort(),
     );
   });
 

@@ -14,6 +14,12 @@ const status: AppStatus = {
   online: true,
   syncing: false,
   under_follow_up: 0,
+  role: null,
+  village_id: null,
+  writes: ['grid', 'ledger', 'care', 'gate', 'entries', 'reports'],
+  refused: 0,
+  today: '2024-05-01',
+  now: '2024-05-01T16:00:00',
 };
 const appStatus = vi.fn(async () => ({ ...status }));
 vi.mock('../../src/api', () => ({
@@ -32,24 +38,24 @@ describe('sync state', () => {
     expect(syncFromStatus({ ...status, enrolled: false }).state).toBe('not_enrolled');
     expect(syncFromStatus({ ...status, syncing: true }).state).toBe('syncing');
     expect(syncFromStatus({ ...status, online: false }).state).toBe('offline');
-    expect(syncFromStatus(status)).toEqual({ state: 'idle', unsynced: 5, last_sync: '2024-05-01T08:00:00Z' });
+    expect(syncFromStatus(status)).toEqual({ state: 'idle', unsynced: 5, last_sync: '2024-05-01T08:00:00Z', message: null, message_en: null });
   });
 
   it('follows events, keeps the last sync time, refreshes when a sync finishes', async () => {
     const v = store.dataVersion;
-    applySyncEvent({ state: 'syncing', unsynced: 5, last_sync: null });
+    applySyncEvent({ state: 'syncing', unsynced: 5, last_sync: null, message: null, message_en: null });
     expect(store.sync.state).toBe('syncing');
     expect(store.sync.last_sync).toBe('2024-05-01T08:00:00Z');
     expect(store.dataVersion).toBe(v);
-    applySyncEvent({ state: 'idle', unsynced: 0, last_sync: '2024-05-02T08:00:00Z' });
-    expect(store.sync).toEqual({ state: 'idle', unsynced: 0, last_sync: '2024-05-02T08:00:00Z' });
+    applySyncEvent({ state: 'idle', unsynced: 0, last_sync: '2024-05-02T08:00:00Z', message: null, message_en: null });
+    expect(store.sync).toEqual({ state: 'idle', unsynced: 0, last_sync: '2024-05-02T08:00:00Z', message: null, message_en: null });
     expect(store.status?.unsynced).toBe(0);
     expect(store.dataVersion).toBe(v + 1);
     expect(appStatus).toHaveBeenCalledTimes(2);
   });
 
   it('keeps an error message until the next sync', async () => {
-    applySyncEvent({ state: 'error', unsynced: 5, last_sync: null, message: '中继拒绝连接' });
+    applySyncEvent({ state: 'error', unsynced: 5, last_sync: null, message: '中继拒绝连接', message_en: 'the relay refused the connection' });
     await refreshStatus();
     expect(store.sync.state).toBe('error');
     expect(store.sync.message).toBe('中继拒绝连接');
@@ -82,7 +88,7 @@ describe('the deployment clock', () => {
 });
 
 describe('what the role may write', () => {
-  it('follows the kinds the backend names, and allows all before it names any', async () => {
+  it('follows the kinds the backend names (all of them before enrollment)', async () => {
     appStatus.mockResolvedValueOnce({ ...status, writes: ['gate', 'entries'] });
     await refreshStatus();
     expect([canWrite('gate'), canWrite('entries'), canWrite('ledger'), canWrite('grid')]).toEqual([true, true, false, false]);

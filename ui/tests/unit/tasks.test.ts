@@ -25,6 +25,8 @@ function task(p: Partial<TaskRow>): TaskRow {
     answered_by: null,
     answer_note: null,
     tag: null,
+    measure: null,
+    row: null,
     ...p,
   };
 }

@@ -45,6 +45,7 @@ const ADMIN_SUFFIXES: [&str; 14] = [
 
 /// A medium- or high-risk area (中/高风险地区), maintained by township staff and synced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RiskArea {
     /// Name as published, e.g. 武汉市 or 江夏区.
     pub name: String,
@@ -57,6 +58,7 @@ pub struct RiskArea {
 /// The rules a checkpoint tablet applies. Every field is flat so the store can keep them in
 /// an Automerge document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecisionRules {
     /// Fever at or above this temperature, in tenths of a degree (373 = 37.3 °C).
     pub fever_tenths: u16,
@@ -244,6 +246,8 @@ impl DecisionRules {
 
 /// Why a decision was suggested.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "DecisionReason"))]
 pub struct Reason {
     /// Stable code: `isolation`, `isolation-return`, `referral`, `monitoring`,
     /// `monitoring-allowed`, `fever`, `health-code-yellow`, `health-code-red`,

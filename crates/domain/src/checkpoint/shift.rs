@@ -23,12 +23,16 @@ const HANDOVER_GRACE_MINUTES: i64 = 30;
 /// One shift of the day. `end <= start` means the shift crosses midnight (16:00–00:00 ends at
 /// midnight; 22:00–06:00 ends the next morning); `end == start` is a single 24-hour shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PlanShift"))]
 pub struct Shift {
     /// Start, local time ("HH:MM" in JSON).
     #[serde(with = "hm")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub start: NaiveTime,
     /// End, local time, exclusive ("HH:MM" in JSON).
     #[serde(with = "hm")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub end: NaiveTime,
 }
 
@@ -72,6 +76,7 @@ impl Shift {
 
 /// The shifts of a checkpoint day and how many people each needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShiftPlan {
     /// Shifts in time order; each starts where the previous ends, the last ends where the
     /// first starts.

@@ -38,6 +38,8 @@ impl PhaseKind {
 
 /// One phase of a policy, e.g. 14 days of centralized isolation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PolicyPhase"))]
 pub struct Phase {
     /// Kind of phase.
     pub kind: PhaseKind,
@@ -75,6 +77,8 @@ impl Phase {
 /// A daily check window in local time, `[start, end)`: the end is exclusive, so a check
 /// recorded at exactly `end` is late.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CheckWindow"))]
 pub struct Window {
     /// First minute of the window.
     pub start: NaiveTime,
@@ -105,6 +109,7 @@ impl Window {
 
 /// What release (解除隔离) requires; each condition can be switched off by the township.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReleaseRule {
     /// Every phase is over (release on the day after the last day).
     pub period_over: bool,
@@ -117,6 +122,7 @@ pub struct ReleaseRule {
     /// is on exactly for policies with a home-isolation phase (see
     /// [`Policy::requires_final_check`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub final_check: Option<bool>,
 }
 
@@ -133,6 +139,8 @@ impl Default for ReleaseRule {
 
 /// An isolation or monitoring policy (管控方案).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PolicySpec"))]
 pub struct Policy {
     /// Stable id, e.g. `high-risk-arrival`.
     pub id: String,

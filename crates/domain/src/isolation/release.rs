@@ -360,6 +360,7 @@ fn test_conditions(
 
 /// One sample on a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestLine {
     /// Day of the case.
     pub day: u32,
@@ -371,6 +372,7 @@ pub struct TestLine {
 
 /// The data of a release certificate (期满证明, 001 line 255): what the township prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Certificate {
     /// Name of the person released.
     pub person_name: String,

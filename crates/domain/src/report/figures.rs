@@ -10,6 +10,8 @@ use crate::RiskTag;
 /// What a unit reports for a day. Every figure is counted from the day's records; a 零报告
 /// carries the same figures (all zero when there was nothing new).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReportFigures"))]
 pub struct Figures {
     /// Persons registered that day (in households added that day) with a risk tag.
     pub registered_risk: i64,

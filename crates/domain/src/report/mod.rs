@@ -21,6 +21,7 @@ use crate::model::labelled_enum;
 
 labelled_enum!(
     /// The grid level a report is made for.
+    #[cfg_attr(feature = "ts", ts(rename = "ReportLevel"))]
     Level, "level", "报告层级" {
         /// A group (组/网格, level 3).
         Group = ("group", "组", "group"),

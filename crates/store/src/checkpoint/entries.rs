@@ -44,6 +44,7 @@ pub struct NewEntry {
 
 /// What recording an entry gave.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryResult {
     /// The new entry.
     pub entry_id: String,
@@ -61,6 +62,7 @@ pub struct EntryResult {
 
 /// An entry as listed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryRow {
     /// The entry's record id (UUID).
     pub id: String,
@@ -69,6 +71,7 @@ pub struct EntryRow {
     /// Recording device (actor), part of the order.
     pub device: String,
     /// in / out.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Direction"))]
     pub direction: String,
     /// The person's name as given at the checkpoint.
     pub name: String,
@@ -81,14 +84,18 @@ pub struct EntryRow {
     /// Temperature in °C.
     pub temperature: f64,
     /// Health code colour.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::HealthCode"))]
     pub health_code: String,
     /// Travel in the last 14 days.
     pub travel: String,
     /// Suggested decision.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Decision"))]
     pub suggested: String,
     /// Decision taken.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Decision"))]
     pub decision: String,
     /// Reasons of the suggestion.
+    #[cfg_attr(feature = "ts", ts(as = "Vec<gridbook_domain::checkpoint::Reason>"))]
     pub reasons: serde_json::Value,
     /// Who decided.
     pub volunteer: String,
@@ -115,6 +122,7 @@ pub struct EntryRow {
 /// Entries in and out today, and those turned back or held for observation (counted apart
 /// from in and out).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayCounts {
     /// Let in.
     #[serde(rename = "in")]
@@ -132,6 +140,7 @@ pub struct DayCounts {
 
 /// The shift on duty now.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShiftNow {
     /// The date the shift started.
     pub date: String,
@@ -149,6 +158,7 @@ pub struct ShiftNow {
 
 /// The checkpoint screen's data.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckpointDay {
     /// Today, `YYYY-MM-DD`.
     pub date: String,

@@ -22,6 +22,7 @@ pub fn pass_qr(number: &str) -> Result<String> {
 }
 /// A temporary pass as listed, with its uses.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PassRow {
     /// The pass's record id (UUID).
     pub id: String,
@@ -42,14 +43,24 @@ pub struct PassRow {
     /// Members of the household under control today (an open isolation case): the pass does
     /// not cover them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(
+            as = "Option<Vec<crate::isolation::control::ExcludedMember>>",
+            optional
+        )
+    )]
     pub excluded: Vec<crate::isolation::control::ExcludedMember>,
 }
 /// One crossing on a pass. The person's document number stays with the entry.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PassUse"))]
 pub struct PassUseRow {
     /// When the pass was used (local time).
     pub at: String,
     /// `in` or `out`.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::Direction"))]
     pub direction: String,
     /// The checkpoint where it was used.
     pub checkpoint_id: String,

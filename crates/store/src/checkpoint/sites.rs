@@ -15,6 +15,8 @@ use crate::{Inner, Store};
 
 /// A checkpoint as listed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Checkpoint"))]
 pub struct CheckpointRow {
     /// The checkpoint's record id (UUID).
     pub id: String,
@@ -30,6 +32,7 @@ pub struct CheckpointRow {
 
 /// One shift as typed in the app: start and end, "HH:MM".
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShiftTimes {
     /// When the shift starts (`HH:MM`, local time).
     pub start: String,
@@ -39,6 +42,7 @@ pub struct ShiftTimes {
 
 /// A shift as recorded.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShiftRow {
     /// The shift's record id (UUID).
     pub id: String,

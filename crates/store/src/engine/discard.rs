@@ -31,6 +31,7 @@ use crate::{Inner, Store};
 /// A record that discarding a document's unacknowledged changes would change back (or remove,
 /// if they created it).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiscardedRecord {
     /// The record id.
     pub id: String,
@@ -45,6 +46,7 @@ pub struct DiscardedRecord {
 
 /// This device's changes to one document that the relay does not have.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Unacknowledged {
     /// The document.
     pub doc_id: String,

@@ -13,6 +13,7 @@ use crate::{Inner, Store};
 
 /// One field change in a record's history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
     /// When (local time of the deployment), from the change's timestamp.
     pub at: String,
@@ -33,8 +34,10 @@ pub struct HistoryEntry {
     /// Field name.
     pub field: String,
     /// Value before (a list when the field was in conflict).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub old: serde_json::Value,
     /// Value after (a list when the change left a conflict).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub new: serde_json::Value,
     /// Hash of the change (each change names its predecessors: the trail is hash-chained).
     pub change: String,
@@ -42,6 +45,8 @@ pub struct HistoryEntry {
 
 /// A field holding concurrent values.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Conflict"))]
 pub struct ConflictRow {
     /// Record id.
     pub record_id: String,
@@ -50,6 +55,7 @@ pub struct ConflictRow {
     /// Document holding the record.
     pub doc_id: String,
     /// Every concurrent value.
+    #[cfg_attr(feature = "ts", ts(type = "Array<unknown>"))]
     pub values: Vec<serde_json::Value>,
     /// What a person calls the record: a person's name, a household's address (none for
     /// other records, or a record this store no longer lists).

@@ -131,6 +131,7 @@ pub(crate) fn outranks(a: &str, b: &str) -> bool {
 
 /// A quarantined record, as `gridbook quarantine` lists it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarantineRow {
     /// The document holding the record.
     pub doc_id: String,

@@ -22,6 +22,7 @@ const MAX_GROUP_CHARS: usize = 20;
 
 /// A village or group as named.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Named {
     /// The record id (UUID), unchanged by a rename.
     pub id: String,

@@ -15,6 +15,7 @@ const MAX_NAME_CHARS: usize = 30;
 
 /// The township as its papers name it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TownshipInfo {
     /// The township's record id (UUID).
     pub id: String,

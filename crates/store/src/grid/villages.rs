@@ -10,6 +10,8 @@ use crate::{get_setting, set_setting, Inner, Store};
 
 /// A village as listed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Village"))]
 pub struct VillageRow {
     /// The village's record id (UUID).
     pub id: String,
@@ -25,6 +27,8 @@ pub struct VillageRow {
 
 /// A group (组) of a village.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Group"))]
 pub struct GroupRow {
     /// The group's record id (UUID).
     pub id: String,

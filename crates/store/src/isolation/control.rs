@@ -21,6 +21,8 @@ use crate::Inner;
 
 /// A person's control state as the checkpoint shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "IsolationState"))]
 pub struct IsolationRow {
     /// The open case.
     pub case_id: String,
@@ -43,6 +45,7 @@ pub struct IsolationRow {
     /// The village that keeps the case, when it is not the checkpoint's own: the state
     /// comes from the township control list (管控名单), which says no more than this.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub village: Option<String>,
 }
 
@@ -116,6 +119,7 @@ const OPEN_CASES: &str = "
 
 /// A member of a household that a pass does not cover, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExcludedMember {
     /// The person.
     pub person_id: String,

@@ -22,6 +22,7 @@ use crate::{Store, StoreError};
 
 /// A policy as listed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyRow {
     /// Record id (UUID; built-ins have the same id on every device).
     pub id: String,
@@ -153,6 +154,7 @@ pub(crate) fn shown_status(stored: &str, open_escalation: bool) -> String {
 
 /// One due slot of one case.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DueRow {
     /// The case the slot belongs to.
     pub case_id: String,
@@ -165,6 +167,7 @@ pub struct DueRow {
     /// Village name.
     pub village: String,
     /// `check` or `test`.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::isolation::SlotKind"))]
     pub kind: &'static str,
     /// Day of the case.
     pub day: u32,
@@ -173,6 +176,7 @@ pub struct DueRow {
     /// Window end, exclusive.
     pub window_end: String,
     /// due, done, overdue or missed, at this device's local time.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::isolation::SlotStatus"))]
     pub status: &'static str,
 }
 

@@ -43,6 +43,8 @@ pub(crate) const CANONICAL: [(&str, &str); 1] = [(
 
 /// A pair dismissed as not one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "DismissedPair"))]
 pub struct Dismissed {
     /// The two persons, smaller id first.
     pub persons: [String; 2],

@@ -19,6 +19,8 @@ use crate::Store;
 
 /// Why two persons look like one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "DuplicateReason"))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The same ID number in two records.
@@ -60,6 +62,7 @@ impl Reason {
 
 /// Two persons that look like one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Duplicate {
     /// The two persons, smaller id first.
     pub persons: [String; 2],
@@ -69,6 +72,7 @@ pub struct Duplicate {
 
 /// Two persons side by side before a merge, with the fields whose values differ.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MergePreview {
     /// The two persons as shown.
     pub persons: [PersonRow; 2],

@@ -16,6 +16,8 @@ use crate::{Inner, Store};
 
 /// A person to add, as typed (validated by the store).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PersonInput", optional_fields = nullable))]
 #[serde(rename_all = "camelCase", default)]
 pub struct NewPerson {
     /// Full name.
@@ -40,6 +42,8 @@ pub struct NewPerson {
 
 /// A household to add, with its head.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "HouseholdInput", optional_fields = nullable))]
 #[serde(rename_all = "camelCase", default)]
 pub struct NewHousehold {
     /// The village the household lives in.

@@ -11,6 +11,7 @@ use crate::Store;
 
 /// A household as listed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HouseholdRow {
     /// The household's record id (UUID).
     pub id: String,
@@ -36,6 +37,8 @@ pub struct HouseholdRow {
 
 /// A person as shown.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Person"))]
 pub struct PersonRow {
     /// The person's record id (UUID).
     pub id: String,
@@ -44,6 +47,7 @@ pub struct PersonRow {
     /// The person's name as on the ID document.
     pub name: String,
     /// Gender code.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::Gender"))]
     pub gender: String,
     /// Document kind code.
     pub id_kind: String,
@@ -77,8 +81,16 @@ pub struct PersonRow {
     pub merged: Vec<String>,
 }
 
-/// A household with its residents.
+/// A household with its residents. The household row's `residents` (a count) is written
+/// before the list of the same name, and a JSON reader keeps the list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "ts",
+    ts(
+        type = "Omit<HouseholdRow, \"residents\"> & { residents: Array<Person>, conflicts: Array<Conflict> }"
+    )
+)]
 pub struct HouseholdDetail {
     /// The household.
     #[serde(flatten)]
@@ -91,6 +103,7 @@ pub struct HouseholdDetail {
 
 /// A household nobody verified recently.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CoverageRow {
     /// The household not verified recently.
     pub household_id: String,

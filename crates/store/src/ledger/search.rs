@@ -62,6 +62,8 @@ fn reversed(s: &str) -> String {
 
 /// One person found by a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SearchHit"))]
 pub struct Hit {
     /// The person.
     pub person_id: String,
@@ -84,6 +86,7 @@ pub struct Hit {
     pub matched: &'static str,
     /// The person's control state from an open case (filled by the checkpoint match only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub isolation: Option<crate::IsolationRow>,
 }
 

@@ -20,8 +20,11 @@ const MAX_ROLLUP_DAYS: i64 = 366;
 
 /// Where one unit's report of a day stands.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReportStatusRow"))]
 pub struct ReportStatus {
     /// `group` or `village`.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::report::Level"))]
     pub level: &'static str,
     /// The unit (group or village id).
     pub id: String,
@@ -42,6 +45,7 @@ pub struct ReportStatus {
     /// A 零报告.
     pub zero: bool,
     /// `submitted`, `zero`, `late` or `missing`.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::report::ReportState"))]
     pub state: &'static str,
     /// The report's record id, once submitted.
     pub report_id: Option<String>,
@@ -55,6 +59,7 @@ pub struct ReportStatus {
 
 /// One village in a roll-up.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RollupVillage {
     /// Village id.
     pub id: String,
@@ -77,6 +82,8 @@ pub struct RollupVillage {
 
 /// The township's totals in a roll-up.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RollupPart"))]
 pub struct RollupTotals {
     /// Sum of the villages' figures.
     pub figures: Figures,
@@ -90,6 +97,7 @@ pub struct RollupTotals {
 
 /// A roll-up over a range of days.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rollup {
     /// First day.
     pub date: String,

@@ -31,6 +31,8 @@ const DEADLINES_NS: Uuid = Uuid::from_u128(0x9b44_07d1_2e6f_4a83_b1c5_57e2_d08a_
 
 /// What a submitted report says back.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReportSubmitResult"))]
 pub struct Submitted {
     /// The report's record id (the same for the unit and day on every device).
     pub report_id: String,

@@ -15,12 +15,15 @@ use crate::{Inner, Store};
 
 /// An answer as written.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TaskAnswered"))]
 pub struct Answered {
     /// The answer's record id.
     pub answer_id: String,
     /// The task.
     pub task_id: String,
     /// present, left or unknown.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::task::Outcome"))]
     pub outcome: String,
     /// When (local time).
     pub at: String,

@@ -53,6 +53,7 @@ pub struct ListRow {
 
 /// How a row was matched to the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchBy {
     /// The same ID number.
@@ -76,6 +77,7 @@ impl MatchBy {
 
 /// One row's outcome, for the import's result screen.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportedRow {
     /// Row number in the file.
     pub row: usize,
@@ -95,6 +97,7 @@ pub struct ImportedRow {
 
 /// What importing a list did (`gridbook tasks import --json`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaskImport {
     /// Rows that are tasks (matched and unmatched).
     pub tasks: usize,

@@ -9,6 +9,7 @@ use crate::Store;
 
 /// A task as lists show it (`gridbook tasks list --json`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaskRow {
     /// The task.
     pub task_id: String,
@@ -29,6 +30,7 @@ pub struct TaskRow {
     /// Open and past due.
     pub overdue: bool,
     /// The latest answer's outcome: present, left or unknown.
+    #[cfg_attr(feature = "ts", ts(as = "Option<gridbook_domain::task::Outcome>"))]
     pub outcome: Option<String>,
     /// The list it came from.
     pub source: String,

@@ -50,6 +50,8 @@ const FIELDS: [&str; 14] = [
 
 /// One export, printout or reveal, as the log lists it.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ExportLogEntry"))]
 pub struct ExportRecord {
     /// Record id.
     pub id: String,

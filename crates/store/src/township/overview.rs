@@ -17,6 +17,8 @@ pub const COVERAGE_DAYS: u32 = 7;
 
 /// Checkpoint crossings of the day.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CheckpointFigures"))]
 pub struct CheckpointCounts {
     /// In (人次).
     #[serde(rename = "in")]
@@ -31,6 +33,7 @@ pub struct CheckpointCounts {
 
 /// One group on drill-down.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverviewGroup {
     /// Group id.
     pub id: String,
@@ -39,11 +42,13 @@ pub struct OverviewGroup {
     /// Households of the group (not deleted).
     pub households: i64,
     /// Its report of the day: submitted, zero, late or missing.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::report::ReportState"))]
     pub report: &'static str,
 }
 
 /// One village of the overview (or the township's totals).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverviewVillage {
     /// Village id (empty for the totals).
     pub id: String,
@@ -80,6 +85,7 @@ pub struct OverviewVillage {
 
 /// The overview of a day.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Overview {
     /// The day.
     pub date: String,
