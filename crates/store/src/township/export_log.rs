@@ -447,7 +447,7 @@ pub fn check_entry(doc: &automerge::Automerge, id: &str) -> Result<()> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use automerge::transaction::Transactable;
-    use automerge::{AutoCommit, ObjType, ROOT};
+    use automerge::{AutoCommit, ObjType, ReadDoc, ROOT};
 
     use super::{check_entry, check_pruned_at, prune, MAX_TEXT};
 
