@@ -11,8 +11,11 @@
 //! alone as four plain `GROUP BY` queries (households, persons, persons with a tag, open
 //! cases), interleaved with the overview's runs.
 //!
+//! `--json-out FILE` writes the overview measured (as JSON) to FILE, so that two builds can be
+//! shown to give the same figures on the same data.
+//!
 //! `bench-overview [--quick] [--households N] [--villages N] [--cases N] [--runs N]
-//!  [--date YYYY-MM-DD] [--seed S]`
+//!  [--date YYYY-MM-DD] [--seed S] [--json-out FILE]`
 
 use std::error::Error;
 use std::time::Duration;
@@ -145,6 +148,14 @@ fn main() -> Res<()> {
         let (r, t) = time(|| baseline(&conn));
         base_rows = r?;
         base.push(t);
+    }
+    let json_out: String = arg("--json-out", String::new());
+    if !json_out.is_empty() {
+        std::fs::write(
+            &json_out,
+            serde_json::to_string_pretty(&store.overview(date)?)?,
+        )?;
+        println!("(output) the overview written to {json_out}");
     }
     let (p50, p95) = p50_p95(&mut samples);
     let (b50, b95) = p50_p95(&mut base);

@@ -2,7 +2,7 @@
 //! instead of a token typed by hand.
 
 use gridbook_relay::enroll_codes::{parse_valid, DEFAULT_VALID};
-use gridbook_relay::Devices;
+use gridbook_relay::Registry;
 use serde_json::json;
 
 use crate::args::Lang;
@@ -22,14 +22,21 @@ pub struct NewDevice<'a> {
     pub relay_url: Option<&'a str>,
 }
 
-/// Adds the device and prints its one-time code.
-pub fn add(devices: &Devices, d: NewDevice<'_>, json: bool, lang: Lang) -> Result<(), Failure> {
+/// Adds the device to `devices` (of `township`, for a registry of many) and prints its
+/// one-time code.
+pub fn add(
+    devices: &dyn Registry,
+    township: &str,
+    d: NewDevice<'_>,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     let valid = d
         .valid_for
         .map(parse_valid)
         .transpose()?
         .unwrap_or(DEFAULT_VALID);
-    let (dev, code) = devices.add_with_code(d.name, d.role, d.village, valid)?;
+    let (dev, code) = devices.add_with_code(township, d.name, d.role, d.village, valid)?;
     let qr_text = gridbook_sync::enrollment::qr_text(d.relay_url, &code.code);
     emit(
         json,

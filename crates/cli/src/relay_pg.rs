@@ -107,6 +107,9 @@ pub fn device(cli: &Cli, d: &RelayDeviceCmd) -> Result<(), Failure> {
             village,
             role,
             name,
+            code,
+            valid_for,
+            relay_url,
             ..
         } => {
             let village = village.as_deref().map(str::trim);
@@ -117,6 +120,21 @@ pub fn device(cli: &Cli, d: &RelayDeviceCmd) -> Result<(), Failure> {
                         format!("village not found: {v} (township {township})"),
                     ));
                 }
+            }
+            if *code {
+                return crate::enroll_code::add(
+                    &devices,
+                    &township,
+                    crate::enroll_code::NewDevice {
+                        name,
+                        role,
+                        village,
+                        valid_for: valid_for.as_deref(),
+                        relay_url: relay_url.as_deref(),
+                    },
+                    json,
+                    lang,
+                );
             }
             let (dev, token) = devices.add(&township, name, role, village)?;
             emit(

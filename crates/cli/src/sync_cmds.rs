@@ -130,6 +130,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                     if *code {
                         return crate::enroll_code::add(
                             &devices,
+                            "",
                             crate::enroll_code::NewDevice {
                                 name,
                                 role,

@@ -1,9 +1,12 @@
 //! Enrolled devices on PostgreSQL: the same records as a township relay's `relay.sqlite`,
-//! each with its township.
+//! each with its township, and their one-time enrollment codes (the rules are
+//! [`gridbook_relay::enroll_codes`]'s; this file keeps their state).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use gridbook_relay::devices::{enrollment, token_hash};
+use gridbook_relay::devices::{enrollment, random_token, token_hash};
+use gridbook_relay::enroll_codes::{new_code, typed_code_hash, unix_now, IssuedCode, StoredCode};
 use gridbook_relay::{Device, Enrolled, Registry, RelayError};
 
 use crate::error::{PgError, Result};
@@ -65,6 +68,100 @@ impl PgDevices {
             Ok::<_, PgError>(())
         })?;
         Ok((d, token))
+    }
+
+    /// Adds a device of township `township` that enrolls with a one-time code valid for
+    /// `valid`: the device and its code in one transaction (the device's first token is never
+    /// shown: redeeming the code replaces it).
+    pub fn add_with_code(
+        &self,
+        township: &str,
+        name: &str,
+        role: &str,
+        village: Option<&str>,
+        valid: Duration,
+    ) -> Result<(Device, IssuedCode)> {
+        if township.trim().is_empty() {
+            return Err(RelayError::Invalid("a device needs its township".into()).into());
+        }
+        let (d, unseen) = enrollment(name, role, village)?;
+        let code = new_code(&d.device_id, valid)?;
+        self.pg.block(async {
+            let mut c = self.pg.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute(
+                "INSERT INTO devices (device_id, township, name, role, scope, token_hash,
+                   created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    &d.device_id,
+                    &township.trim(),
+                    &d.name,
+                    &d.role,
+                    &d.scope,
+                    &token_hash(&unseen),
+                    &unix_now(),
+                ],
+            )
+            .await?;
+            tx.execute(
+                "INSERT INTO enroll_codes (code_hash, device_id, expires_at) VALUES ($1, $2, $3)",
+                &[&code.code_hash, &d.device_id, &code.expires_at],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, PgError>(())
+        })?;
+        Ok((d, code.issued))
+    }
+
+    /// Exchanges a code for its device and a fresh token, once; `None` for a code that is
+    /// malformed, unknown, expired, used, or whose device was revoked (all alike). The code's
+    /// row is locked while it is read and marked, so two relay processes redeeming one code
+    /// at once give it to one of them.
+    pub fn redeem_code(&self, code: &str) -> Result<Option<(Device, String)>> {
+        let Some(hash) = typed_code_hash(code) else {
+            return Ok(None);
+        };
+        let now = unix_now();
+        self.pg.block(async {
+            let mut c = self.pg.client().await?;
+            let tx = c.transaction().await?;
+            let row = tx
+                .query_opt(
+                    "SELECT d.device_id, d.name, d.role, d.scope, d.revoked, c.expires_at,
+                       c.used_at IS NOT NULL
+                     FROM enroll_codes c JOIN devices d ON d.device_id = c.device_id
+                     WHERE c.code_hash = $1
+                     FOR UPDATE OF c",
+                    &[&hash],
+                )
+                .await?;
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let d = device(&row);
+            let stored = StoredCode {
+                expires_at: row.get(5),
+                used: row.get(6),
+                revoked: d.revoked,
+            };
+            if !stored.redeemable(now) {
+                return Ok(None);
+            }
+            let token = random_token();
+            tx.execute(
+                "UPDATE enroll_codes SET used_at = $2 WHERE code_hash = $1",
+                &[&hash, &now],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE devices SET token_hash = $2 WHERE device_id = $1",
+                &[&d.device_id, &token_hash(&token)],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Some((d, token)))
+        })
     }
 
     /// The devices of township `township`.
@@ -134,5 +231,22 @@ impl Registry for PgDevices {
             Ok::<_, PgError>(rows)
         })?;
         Ok(rows.iter().map(device).collect())
+    }
+
+    fn add_with_code(
+        &self,
+        township: &str,
+        name: &str,
+        role: &str,
+        village: Option<&str>,
+        valid: Duration,
+    ) -> gridbook_relay::Result<(Device, IssuedCode)> {
+        Ok(PgDevices::add_with_code(
+            self, township, name, role, village, valid,
+        )?)
+    }
+
+    fn redeem_code(&self, code: &str) -> gridbook_relay::Result<Option<(Device, String)>> {
+        Ok(PgDevices::redeem_code(self, code)?)
     }
 }

@@ -77,7 +77,7 @@ async fn check_records(
     before: &[ChangeHash],
     touched: &BTreeSet<String>,
 ) -> Result<()> {
-    let created = created_records(d, before, touched)?;
+    let created = created_records(doc, d, before, touched)?;
     if created.is_empty() {
         return Ok(());
     }

@@ -85,6 +85,17 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (township, hash)
     );
     "#,
+    // 3: one-time enrollment codes (gridbook_relay::enroll_codes): the hash of each code, its
+    // device (and through it the township), when it expires and when it was used.
+    r#"
+    CREATE TABLE enroll_codes (
+        code_hash TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL REFERENCES devices (device_id),
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+    );
+    CREATE INDEX enroll_codes_device ON enroll_codes (device_id);
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -113,9 +113,12 @@ pub trait Registry: Send + Sync + 'static {
     fn last_syncs(&self) -> Result<HashMap<String, i64>> {
         Ok(HashMap::new())
     }
-    /// Adds a device that enrolls with a one-time code valid for `valid`.
+    /// Adds a device of `township` that enrolls with a one-time code valid for `valid` (a
+    /// registry of one township's relay ignores `township`: its devices are the relay's).
+    /// The code's rules are [`crate::enroll_codes`]'s; a registry keeps their state only.
     fn add_with_code(
         &self,
+        _township: &str,
         _name: &str,
         _role: &str,
         _village: Option<&str>,
@@ -160,6 +163,7 @@ impl Registry for Devices {
 
     fn add_with_code(
         &self,
+        _township: &str,
         name: &str,
         role: &str,
         village: Option<&str>,

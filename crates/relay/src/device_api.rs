@@ -120,20 +120,20 @@ async fn enroll_inner<S: Storage>(
     }
 }
 
-/// The device of the request, if it is a township device.
+/// The device of the request and its township, if it is a township device.
 fn township_device<S: Storage>(
     relay: &Relay<S>,
     headers: &HeaderMap,
     note: &Note,
-) -> Result<Device, ApiError> {
-    let (device, _township) = authenticate(relay, headers, note)?;
+) -> Result<(Device, String), ApiError> {
+    let (device, township) = authenticate(relay, headers, note)?;
     if device.role != "township" {
         return Err(ApiError(
             StatusCode::FORBIDDEN,
             "only a township device manages devices".into(),
         ));
     }
-    Ok(device)
+    Ok((device, township))
 }
 
 /// `GET /v1/devices` → every device with its last sync.
@@ -183,7 +183,7 @@ pub(crate) async fn add<S: Storage>(
     body: Body,
 ) -> Result<Response, ApiError> {
     let r = async {
-        let by = township_device(&relay, &headers, &note)?;
+        let (by, township) = township_device(&relay, &headers, &note)?;
         let body: AddBody = small_json(body).await?;
         let village = body
             .village
@@ -201,7 +201,7 @@ pub(crate) async fn add<S: Storage>(
         }
         let (device, code): (Device, IssuedCode) = relay
             .devices
-            .add_with_code(&body.name, &body.role, village, DEFAULT_VALID)
+            .add_with_code(&township, &body.name, &body.role, village, DEFAULT_VALID)
             .map_err(bad_input)?;
         tracing::info!(
             by = by.device_id.as_str(),
@@ -229,7 +229,7 @@ pub(crate) async fn revoke<S: Storage>(
     body: Body,
 ) -> Result<Response, ApiError> {
     let r = async {
-        let by = township_device(&relay, &headers, &note)?;
+        let (by, _) = township_device(&relay, &headers, &note)?;
         let body: RevokeBody = small_json(body).await?;
         if body.device_id.trim() == by.device_id {
             return Err(ApiError(

@@ -47,7 +47,8 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-pub(crate) fn random_token() -> String {
+/// A new device token (shown once; registries keep its [`token_hash`]).
+pub fn random_token() -> String {
     // Two v4 UUIDs: 244 random bits from the operating system's generator.
     format!(
         "{}{}",

@@ -97,6 +97,62 @@ pub fn normalize(code: &str) -> Option<String> {
     (s.len() == CODE_LEN && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(s)
 }
 
+/// A code about to be kept: what is shown once, and what a registry stores of it.
+#[derive(Debug, Clone)]
+pub struct NewCode {
+    /// The code as shown, with its device and expiry.
+    pub issued: IssuedCode,
+    /// The hash it is kept under (the code itself is never stored).
+    pub code_hash: String,
+    /// When it stops working (seconds since the Unix epoch).
+    pub expires_at: i64,
+}
+
+/// A fresh code for `device_id`, valid for `valid` from now: the validity and expiry rules of
+/// every registry (SQLite and PostgreSQL keep only what this gives them).
+pub fn new_code(device_id: &str, valid: Duration) -> Result<NewCode> {
+    check_valid(valid)?;
+    let code = random_code();
+    let expires_at = unix_now() + valid.as_secs() as i64;
+    let code_hash = typed_code_hash(&code).unwrap_or_default();
+    Ok(NewCode {
+        issued: IssuedCode {
+            device_id: device_id.to_owned(),
+            code,
+            expires_at: chrono::DateTime::from_timestamp(expires_at, 0)
+                .unwrap_or_default()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+        code_hash,
+        expires_at,
+    })
+}
+
+/// The hash a typed code is looked up by, if it can be a code at all (see [`normalize`]).
+pub fn typed_code_hash(code: &str) -> Option<String> {
+    normalize(code).map(|c| token_hash(&c))
+}
+
+/// What a registry keeps of a code, as read when someone redeems it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredCode {
+    /// When it stops working (seconds since the Unix epoch).
+    pub expires_at: i64,
+    /// Whether it was redeemed already.
+    pub used: bool,
+    /// Whether its device was revoked.
+    pub revoked: bool,
+}
+
+impl StoredCode {
+    /// The redemption rule of every registry: a code works once, before it expires, and only
+    /// while its device is not revoked. The registry marks it used in the same transaction
+    /// that read it.
+    pub fn redeemable(&self, now: i64) -> bool {
+        !self.used && !self.revoked && now < self.expires_at
+    }
+}
+
 impl Devices {
     /// Adds a device that enrolls with a one-time code valid for `valid`.
     pub fn add_with_code(
@@ -139,49 +195,49 @@ impl Devices {
             "DELETE FROM enroll_codes WHERE device_id = ?1 AND used_at IS NULL",
             [device_id],
         )?;
-        let code = random_code();
-        let expires_at = unix_now() + valid.as_secs() as i64;
-        let canonical = normalize(&code).unwrap_or_default();
+        let code = new_code(device_id, valid)?;
         tx.execute(
             "INSERT INTO enroll_codes (code_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![token_hash(&canonical), device_id, expires_at],
+            params![code.code_hash, device_id, code.expires_at],
         )?;
         tx.commit()?;
-        Ok(IssuedCode {
-            device_id: device_id.to_owned(),
-            code,
-            expires_at: chrono::DateTime::from_timestamp(expires_at, 0)
-                .unwrap_or_default()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        })
+        Ok(code.issued)
     }
 
     /// Exchanges a code for its device and a fresh token, once; `None` for a code that is
     /// malformed, unknown, expired, used, or whose device was revoked (all alike).
     pub fn redeem_code(&self, code: &str) -> Result<Option<(Device, String)>> {
-        let Some(canonical) = normalize(code) else {
+        let Some(hash) = typed_code_hash(code) else {
             return Ok(None);
         };
         let now = unix_now();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let device = tx
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found = tx
             .query_row(
-                "SELECT d.device_id, d.name, d.role, d.scope, d.revoked
+                "SELECT d.device_id, d.name, d.role, d.scope, d.revoked, c.expires_at,
+                   c.used_at IS NOT NULL
                  FROM enroll_codes c JOIN devices d ON d.device_id = c.device_id
-                 WHERE c.code_hash = ?1 AND c.used_at IS NULL AND c.expires_at > ?2
-                   AND d.revoked = 0",
-                params![token_hash(&canonical), now],
-                crate::devices::row,
+                 WHERE c.code_hash = ?1",
+                [&hash],
+                |r| {
+                    let device = crate::devices::row(r)?;
+                    let stored = StoredCode {
+                        expires_at: r.get(5)?,
+                        used: r.get(6)?,
+                        revoked: device.revoked,
+                    };
+                    Ok((device, stored))
+                },
             )
             .optional()?;
-        let Some(device) = device else {
+        let Some((device, _)) = found.filter(|(_, stored)| stored.redeemable(now)) else {
             return Ok(None);
         };
         let token = random_token();
         tx.execute(
             "UPDATE enroll_codes SET used_at = ?2 WHERE code_hash = ?1",
-            params![token_hash(&canonical), now],
+            params![hash, now],
         )?;
         tx.execute(
             "UPDATE devices SET token_hash = ?2 WHERE device_id = ?1",
@@ -329,6 +385,23 @@ mod tests {
         assert_eq!(normalize("ABCD-EFGHJ"), None);
         assert_eq!(normalize(&"A".repeat(100)), None);
         assert_eq!(normalize("ABCD-ÉFGH"), None);
+    }
+
+    #[test]
+    fn a_stored_code_works_once_before_it_expires_for_a_live_device() {
+        let code = |used, revoked| StoredCode {
+            expires_at: 1000,
+            used,
+            revoked,
+        };
+        assert!(code(false, false).redeemable(999));
+        assert!(!code(false, false).redeemable(1000), "expired at its time");
+        assert!(!code(true, false).redeemable(0), "used");
+        assert!(!code(false, true).redeemable(0), "revoked");
+        let made = new_code("d", Duration::from_secs(60)).unwrap();
+        assert_eq!(typed_code_hash(&made.issued.code), Some(made.code_hash));
+        assert!((made.expires_at - unix_now() - 60).abs() <= 1);
+        assert!(new_code("d", Duration::ZERO).is_err());
     }
 
     #[test]

@@ -77,7 +77,9 @@ pub use tasks::import::{
     MAX_ROWS as MAX_LIST_ROWS,
 };
 pub use tasks::read::{TaskFilter, TaskRow};
-pub use township::export_log::{check_entry as check_log_entry, ExportRecord};
+pub use township::export_log::{
+    check_entry as check_log_entry, ExportRecord, MAX_ENTRIES as MAX_LOG_ENTRIES,
+};
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, LedgerLine};
 pub use township::overview::{

@@ -42,6 +42,9 @@ pub fn check_touched(
                 Some((v, _)) => v.into_string().unwrap_or_default(),
                 None => String::new(),
             },
+            // Removed: only the oldest entries of a full log may be, which the record checks
+            // that follow decide (`created_records`); anywhere else they refuse it.
+            None if log => continue,
             _ => String::new(),
         };
         if uuid_like(id) && allowed.contains(&kind.as_str()) {

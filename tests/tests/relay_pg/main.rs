@@ -8,6 +8,7 @@
 //! see nothing of each other; an unreachable database or a schema newer than the code is a
 //! clear error.
 
+mod enroll_codes;
 mod killed;
 mod refusals;
 

@@ -7,7 +7,9 @@
 //!   gate's checkpoints, every other village document, every other day of entries).
 //! - A record's `type` is set once, by the change that creates it: a change that sets it
 //!   again, or concurrent creations with two types, are refused.
-//! - A record is never removed from its document (deleting is a `deleted_at` field).
+//! - A record is never removed from its document (deleting is a `deleted_at` field), but for
+//!   the oldest entries of a device's full log of exports (see
+//!   `township::export_log::MAX_ENTRIES`).
 //! - A merge names a person the sender may name (see `ledger::merge_check`).
 //! - On the relay, a change belongs to the device that sent it (see [`check_authors`]) and
 //!   carries its audit message.
@@ -17,6 +19,7 @@ use std::collections::BTreeSet;
 use automerge::{Automerge, ChangeHash, ObjType, ReadDoc, ROOT};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::engine::doc_id::{DocId, DocKind};
 use crate::engine::docs::Audit;
 use crate::engine::record::TYPE;
 use crate::error::{Result, StoreError};
@@ -45,7 +48,7 @@ pub(crate) fn check_records(
     before: &[ChangeHash],
     touched: &BTreeSet<String>,
 ) -> Result<()> {
-    for id in created_records(doc, before, touched)? {
+    for id in created_records(doc_id, doc, before, touched)? {
         if let Some(other) = crate::engine::owner::held_elsewhere(conn, doc_id, &id)? {
             return Err(duplicate_id(&id, &other));
         }
@@ -59,17 +62,42 @@ pub(crate) fn check_records(
 /// no other document of the township (see [`duplicate_id`]): the SQLite store looks them up
 /// in `record_owner`, a relay on another engine in its own table.
 pub fn created_records(
+    doc_id: &str,
     doc: &Automerge,
     before: &[ChangeHash],
     touched: &BTreeSet<String>,
 ) -> Result<Vec<String>> {
     let mut created = Vec::new();
+    let mut removed = Vec::new();
     for id in touched {
-        if check_record(doc, before, id)? {
-            created.push(id.clone());
+        match check_record(doc, before, id)? {
+            Touched::Created => created.push(id.clone()),
+            Touched::Removed => removed.push(id.clone()),
+            Touched::Kept => {}
         }
     }
+    if let Some(id) = removed.first() {
+        let log = DocId::parse(doc_id).is_some_and(|d| d.kind == DocKind::Exports);
+        if !log {
+            return Err(refused(
+                "record_removed",
+                format!("记录 {id} 被从文档中删除（删除只能标记 deleted_at）"),
+                format!("record {id} was removed from its document (deleting sets deleted_at)"),
+            ));
+        }
+        crate::township::export_log::check_pruned(doc, before, &removed)?;
+    }
     Ok(created)
+}
+
+/// What the changes did to one touched record.
+enum Touched {
+    /// Created it.
+    Created,
+    /// Removed it from the document (refused but in a full log).
+    Removed,
+    /// Changed its fields, or nothing.
+    Kept,
 }
 
 /// The refusal of a record created with id `id`, already used in document `other`.
@@ -81,8 +109,8 @@ pub fn duplicate_id(id: &str, other: &str) -> StoreError {
     )
 }
 
-/// Checks one touched record (see [`created_records`]); returns whether the changes created it.
-fn check_record(doc: &Automerge, before: &[ChangeHash], id: &str) -> Result<bool> {
+/// Checks one touched record (see [`created_records`]); returns what the changes did to it.
+fn check_record(doc: &Automerge, before: &[ChangeHash], id: &str) -> Result<Touched> {
     let was = if before.is_empty() {
         Vec::new()
     } else {
@@ -92,13 +120,9 @@ fn check_record(doc: &Automerge, before: &[ChangeHash], id: &str) -> Result<bool
     if now.is_empty() {
         if was.is_empty() {
             // Touched but never created (a write that re-projects a record it did not make).
-            return Ok(false);
+            return Ok(Touched::Kept);
         }
-        return Err(refused(
-            "record_removed",
-            format!("记录 {id} 被从文档中删除（删除只能标记 deleted_at）"),
-            format!("record {id} was removed from its document (deleting sets deleted_at)"),
-        ));
+        return Ok(Touched::Removed);
     }
     // Each map under the id (two: created concurrently, e.g. a record with a fixed id such as
     // the township's rules, set on two devices offline) has exactly one type, all the same.
@@ -132,7 +156,7 @@ fn check_record(doc: &Automerge, before: &[ChangeHash], id: &str) -> Result<bool
         kind = Some(this);
     }
     if was.is_empty() {
-        return Ok(true);
+        return Ok(Touched::Created);
     }
     for (_, old) in &was {
         if !now.iter().any(|(_, o)| o == old) {
@@ -154,7 +178,7 @@ fn check_record(doc: &Automerge, before: &[ChangeHash], id: &str) -> Result<bool
             ));
         }
     }
-    Ok(false)
+    Ok(Touched::Kept)
 }
 
 /// On the relay: checks that every change `doc` received since `before` (empty: all, a

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use gridbook_domain::isolation::{
     builtin_policies, date_of_day, due_items, end_date, slot_status, CaseStatus, CheckFact,
-    DueSlot, Policy, SlotKind,
+    DueSlot, Policy, SlotKind, SlotStatus,
 };
 use gridbook_domain::TestResult;
 use rusqlite::{params, Connection};
@@ -214,6 +214,75 @@ fn filled(slots: &[DueSlot], visits: &[String]) -> Vec<bool> {
     done
 }
 
+/// The cases whose follow-ups may be due on the day `?1`: open, started, not ended.
+const DUE_CASES: &str = "c.status IN ('active', 'escalated', 'referred') AND c.deleted = 0
+    AND c.start <= ?1 AND c.end_date >= ?1";
+
+/// The due list's rule, once: every slot of `date` of the cases `sql` selects (its first
+/// columns `c.id, c.policy, c.start`, its only parameter the day), with whether it was done
+/// and its status at `now`, handed to `each` with the case's row.
+fn walk_due(
+    conn: &Connection,
+    now: chrono::NaiveDateTime,
+    date: NaiveDate,
+    sql: &str,
+    mut each: impl FnMut(&rusqlite::Row<'_>, &str, &DueSlot, SlotStatus) -> Result<()>,
+) -> Result<()> {
+    let day = date.to_string();
+    let next = date.succ_opt().unwrap_or(date).to_string();
+    let mut visits: HashMap<String, Vec<String>> = HashMap::new();
+    let mut st = conn
+        .prepare_cached("SELECT case_id, at FROM visits WHERE at >= ?1 AND at < ?2 ORDER BY at")?;
+    let mut rows = st.query(params![day, next])?;
+    while let Some(r) = rows.next()? {
+        visits.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    let tested: std::collections::HashSet<String> = conn
+        .prepare_cached("SELECT case_id FROM tests WHERE date = ?1")?
+        .query_map([&day], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut specs: HashMap<String, Policy> = HashMap::new();
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query([&day])?;
+    while let Some(r) = rows.next()? {
+        let (case_id, spec, start): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if !specs.contains_key(&spec) {
+            specs.insert(spec.clone(), parse_spec(&spec)?);
+        }
+        let policy = &specs[&spec];
+        let start: NaiveDate = start
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("case {case_id}: start")))?;
+        let slots = due_items(policy, start, date);
+        let done = filled(&slots, visits.get(&case_id).map_or(&[][..], Vec::as_slice));
+        for (slot, checked) in slots.iter().zip(done) {
+            let done = match slot.kind {
+                SlotKind::Check => checked,
+                SlotKind::Test => tested.contains(&case_id),
+            };
+            each(r, &case_id, slot, slot_status(slot, done, now))?;
+        }
+    }
+    Ok(())
+}
+
+/// The due list of `date` counted per village and status (`due`, `done`, `overdue`,
+/// `missed`), as the overview shows it: [`Store::due`]'s rule without its rows.
+pub(crate) fn due_counts(
+    conn: &Connection,
+    now: chrono::NaiveDateTime,
+    date: NaiveDate,
+) -> Result<HashMap<(String, &'static str), i64>> {
+    let mut out: HashMap<(String, &'static str), i64> = HashMap::new();
+    let sql =
+        format!("SELECT c.id, c.policy, c.start, c.village_id FROM cases c WHERE {DUE_CASES}");
+    walk_due(conn, now, date, &sql, |r, _, _, status| {
+        *out.entry((r.get(3)?, status.code())).or_default() += 1;
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 impl Store {
     /// Every policy: built-ins (as edited by the township, if they were) and added ones.
     pub fn policies(&self) -> Result<Vec<PolicyRow>> {
@@ -251,65 +320,36 @@ impl Store {
     /// village and name, with its status at this device's local time.
     pub fn due(&self, date: NaiveDate) -> Result<Vec<DueRow>> {
         let g = self.lock();
-        let now = g.now_local();
-        let day = date.to_string();
-        let next = date.succ_opt().unwrap_or(date).to_string();
-        let mut visits: HashMap<String, Vec<String>> = HashMap::new();
-        let mut st = g.conn.prepare_cached(
-            "SELECT case_id, at FROM visits WHERE at >= ?1 AND at < ?2 ORDER BY at",
-        )?;
-        let mut rows = st.query(params![day, next])?;
-        while let Some(r) = rows.next()? {
-            visits.entry(r.get(0)?).or_default().push(r.get(1)?);
-        }
-        let tested: std::collections::HashSet<String> = g
-            .conn
-            .prepare_cached("SELECT case_id FROM tests WHERE date = ?1")?
-            .query_map([&day], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut specs: HashMap<String, Policy> = HashMap::new();
         let mut out = Vec::new();
-        let mut st = g.conn.prepare_cached(
-            "SELECT c.id, c.person_id, COALESCE(p.name, ''), c.village_id,
-               COALESCE(v.name, ''), c.policy, c.start
+        let sql = format!(
+            "SELECT c.id, c.policy, c.start, c.village_id, c.person_id, COALESCE(p.name, ''),
+               COALESCE(v.name, '')
              FROM cases c
              LEFT JOIN persons p ON p.id = c.person_id
              LEFT JOIN villages v ON v.id = c.village_id
-             WHERE c.status IN ('active', 'escalated', 'referred') AND c.deleted = 0
-               AND c.start <= ?1 AND c.end_date >= ?1",
-        )?;
-        let mut rows = st.query([&day])?;
-        while let Some(r) = rows.next()? {
-            let (case_id, spec, start): (String, String, String) =
-                (r.get(0)?, r.get(5)?, r.get(6)?);
-            if !specs.contains_key(&spec) {
-                specs.insert(spec.clone(), parse_spec(&spec)?);
-            }
-            let policy = &specs[&spec];
-            let start: NaiveDate = start
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("case {case_id}: start")))?;
-            let slots = due_items(policy, start, date);
-            let done = filled(&slots, visits.get(&case_id).map_or(&[][..], Vec::as_slice));
-            for (slot, checked) in slots.iter().zip(done) {
-                let done = match slot.kind {
-                    SlotKind::Check => checked,
-                    SlotKind::Test => tested.contains(&case_id),
-                };
+             WHERE {DUE_CASES}"
+        );
+        walk_due(
+            &g.conn,
+            g.now_local(),
+            date,
+            &sql,
+            |r, case_id, slot, status| {
                 out.push(DueRow {
-                    case_id: case_id.clone(),
-                    person_id: r.get(1)?,
-                    name: r.get(2)?,
+                    case_id: case_id.to_owned(),
+                    person_id: r.get(4)?,
+                    name: r.get(5)?,
                     village_id: r.get(3)?,
-                    village: r.get(4)?,
+                    village: r.get(6)?,
                     kind: slot.kind.code(),
                     day: slot.day,
                     window_start: hm(slot.window_start),
                     window_end: hm(slot.window_end),
-                    status: slot_status(slot, done, now).code(),
+                    status: status.code(),
                 });
-            }
-        }
+                Ok(())
+            },
+        )?;
         out.sort_by(|a, b| {
             (&a.window_start, &a.village, &a.name, &a.case_id, a.kind).cmp(&(
                 &b.window_start,

@@ -134,6 +134,15 @@ impl Store {
     /// township's order.
     pub fn report_status(&self, date: NaiveDate) -> Result<Vec<ReportStatus>> {
         let villages = self.villages()?;
+        self.report_status_of(&villages, date)
+    }
+
+    /// [`Store::report_status`] over `villages` already read (the overview's, a roll-up's).
+    pub(crate) fn report_status_of(
+        &self,
+        villages: &[crate::VillageRow],
+        date: NaiveDate,
+    ) -> Result<Vec<ReportStatus>> {
         let mut g = self.lock();
         let deadlines = g.report_deadlines()?;
         let mut reports: HashMap<(String, String), Found> = HashMap::new();
@@ -183,7 +192,7 @@ impl Store {
                 figures: found.and_then(|r| serde_json::from_str(&r.figures).ok()),
             });
         };
-        for v in &villages {
+        for v in villages {
             push(Level::Village, &v.id, &v.name, v);
             for gr in &v.groups {
                 push(Level::Group, &gr.id, &gr.name, v);
@@ -219,7 +228,7 @@ impl Store {
             .collect();
         let mut day = from;
         while day <= to {
-            let status = self.report_status(day)?;
+            let status = self.report_status_of(&villages, day)?;
             for (v, row) in villages.iter().zip(rows.iter_mut()) {
                 let mine: Vec<&ReportStatus> =
                     status.iter().filter(|s| s.village_id == v.id).collect();

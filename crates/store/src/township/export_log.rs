@@ -11,7 +11,8 @@
 //! A device enrolled by an older version does not know its id at the relay: its entries stay
 //! in the local table `exports_log` (as every entry did before), listed with the others.
 
-use automerge::{ReadDoc, ROOT};
+use automerge::transaction::Transactable;
+use automerge::{ChangeHash, ObjType, ReadDoc, Value, ROOT};
 use rusqlite::params;
 use serde::Serialize;
 use uuid::Uuid;
@@ -22,13 +23,18 @@ use crate::engine::rights::DEVICE_ID;
 use crate::engine::value::Val;
 use crate::error::Result;
 use crate::{get_setting, Inner, Store};
+use automerge::Automerge;
 
 /// Longest text kept in an entry (a file name, a device's name): entries stay small, and one
 /// from another device is cut to it when read.
 const MAX_TEXT: usize = 120;
-/// Most entries read from one device's log (newest kept): a hostile device's flood of entries
-/// cannot make the township's list unbounded.
-const MAX_PER_DEVICE: usize = 5_000;
+/// Most entries a device's log keeps. The change that appends past it removes the oldest
+/// entries (by time, then id) in the same change, so the log never holds more: a device that
+/// exports and reveals for years, or a hostile one flooding its log, leaves the relay and the
+/// township at most this many entries to hold and read per device. The relay accepts that
+/// removal and no other (see [`check_pruned`]); what is removed stays in the document's
+/// history. The local table `exports_log` keeps as many (see [`Store::exports_log`]).
+pub const MAX_ENTRIES: usize = 5_000;
 
 /// The fields a log entry may hold; an entry with any other is refused by the relay.
 const FIELDS: [&str; 14] = [
@@ -175,6 +181,12 @@ impl Store {
                     bounded(&r.path)
                 ],
             )?;
+            // Bounded when written, as the log documents are.
+            g.conn.execute(
+                "DELETE FROM exports_log WHERE rowid IN (SELECT rowid FROM exports_log
+                   ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?1)",
+                [MAX_ENTRIES as i64],
+            )?;
             return Ok(id);
         };
         let text = |v: &Option<String>| {
@@ -206,6 +218,10 @@ impl Store {
         docs.write(conn, &doc, Some(home.as_str()), audit, now_ms, |w| {
             create_record(w.tx, &id, record_type, &fields)?;
             w.touch(&id);
+            for old in prune(&*w.tx, &id, MAX_ENTRIES)? {
+                w.tx.delete(ROOT, old.as_str())?;
+                w.touch(&old);
+            }
             Ok(())
         })?;
         Ok(id)
@@ -262,7 +278,7 @@ impl Store {
                 });
             }
             mine.sort_by(|a, b| b.at.cmp(&a.at));
-            mine.truncate(MAX_PER_DEVICE.min(limit));
+            mine.truncate(MAX_ENTRIES.min(limit));
             out.extend(mine);
         }
         let mut st = g.conn.prepare(
@@ -311,6 +327,97 @@ impl Store {
     }
 }
 
+/// The time an entry was made (its `at`), as `doc` holds it now or at `heads`; empty if it
+/// has none.
+fn entry_at<D: ReadDoc>(doc: &D, id: &str, heads: Option<&[ChangeHash]>) -> Result<String> {
+    let rec = match heads {
+        Some(h) => doc.get_at(ROOT, id, h)?,
+        None => doc.get(ROOT, id)?,
+    };
+    let Some((Value::Object(ObjType::Map), obj)) = rec else {
+        return Ok(String::new());
+    };
+    let at = match heads {
+        Some(h) => doc.get_at(&obj, "at", h)?,
+        None => doc.get(&obj, "at")?,
+    };
+    Ok(at
+        .and_then(|(v, _)| v.into_string().ok())
+        .unwrap_or_default())
+}
+
+/// Which entries of a log must go so that it holds at most `max` once entry `new` is in it:
+/// the oldest (by `at`, then id) of those there before, none while it holds `max` or fewer.
+fn prune<D: ReadDoc>(doc: &D, new: &str, max: usize) -> Result<Vec<String>> {
+    let len = doc.length(ROOT);
+    if len <= max {
+        return Ok(Vec::new());
+    }
+    let mut old = Vec::with_capacity(len);
+    for key in doc.keys(ROOT).filter(|k| k != new) {
+        old.push((entry_at(doc, &key, None)?, key));
+    }
+    old.sort_unstable();
+    old.truncate(len - max);
+    Ok(old.into_iter().map(|(_, id)| id).collect())
+}
+
+/// Checks the entries `removed` from the log `doc` by its changes since `before` (the one
+/// removal a log allows, see [`MAX_ENTRIES`]): the log still holds [`MAX_ENTRIES`] entries,
+/// and every entry removed is older (by `at`, then id) than every entry kept that was there
+/// before. So a device can make room only by dropping its oldest entries, never a recent
+/// one it would rather hide.
+pub(crate) fn check_pruned(
+    doc: &Automerge,
+    before: &[ChangeHash],
+    removed: &[String],
+) -> Result<()> {
+    check_pruned_at(doc, before, removed, MAX_ENTRIES)
+}
+
+fn check_pruned_at(
+    doc: &Automerge,
+    before: &[ChangeHash],
+    removed: &[String],
+    max: usize,
+) -> Result<()> {
+    let refuse = |zh: String, en: String| crate::StoreError::Refused {
+        code: "log_pruned".into(),
+        zh,
+        en,
+    };
+    if doc.length(ROOT) < max {
+        return Err(refuse(
+            format!("导出和打印记录不满 {max} 条时不能删除记录"),
+            format!("a log of fewer than {max} entries may not lose any"),
+        ));
+    }
+    let mut newest_removed = None;
+    for id in removed {
+        let key = (entry_at(doc, id, Some(before))?, id.clone());
+        newest_removed = newest_removed.max(Some(key));
+    }
+    let Some(newest_removed) = newest_removed else {
+        return Ok(());
+    };
+    let was: std::collections::HashSet<String> = doc.keys_at(ROOT, before).collect();
+    for key in doc.keys(ROOT).filter(|k| was.contains(k)) {
+        if (entry_at(doc, &key, None)?, key.clone()) <= newest_removed {
+            return Err(refuse(
+                format!(
+                    "删除了导出和打印记录 {}，但较早的记录 {key} 还在",
+                    newest_removed.1
+                ),
+                format!(
+                    "log entry {} was removed while the older entry {key} was kept",
+                    newest_removed.1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a log entry (record `id` of `doc`, a document of the log) that is not small: a
 /// field it may not hold, a text longer than an entry keeps, or a value that is no scalar. A
 /// device that floods its log with large entries is refused by the relay.
@@ -342,9 +449,9 @@ pub fn check_entry(doc: &automerge::Automerge, id: &str) -> Result<()> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use automerge::transaction::Transactable;
-    use automerge::{AutoCommit, ObjType, ROOT};
+    use automerge::{AutoCommit, ObjType, ReadDoc, ROOT};
 
-    use super::{check_entry, MAX_TEXT};
+    use super::{check_entry, check_pruned_at, prune, MAX_TEXT};
 
     const ID: &str = "6b0c4f8e-6a0e-4c53-9a55-0e0c1f1f2a10";
 
@@ -357,6 +464,60 @@ mod tests {
             doc.put(&obj, *k, *v).unwrap();
         }
         doc.document().clone()
+    }
+
+    /// A log of `n` entries made one second apart (`at` 10:00:00 + i s, ids by number).
+    fn log(n: usize) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        for i in 0..n {
+            let obj = doc.put_object(ROOT, id(i), ObjType::Map).unwrap();
+            doc.put(&obj, "type", "export").unwrap();
+            doc.put(
+                &obj,
+                "at",
+                format!("2026-12-05T10:{:02}:{:02}", i / 60, i % 60),
+            )
+            .unwrap();
+        }
+        doc
+    }
+
+    fn id(i: usize) -> String {
+        format!("00000000-0000-4000-8000-{i:012}")
+    }
+
+    #[test]
+    fn a_full_log_drops_its_oldest_and_nothing_else() {
+        let max = 3;
+        let mut doc = log(max);
+        assert!(
+            prune(&doc, &id(99), max).unwrap().is_empty(),
+            "not past max"
+        );
+        let before = doc.get_heads();
+        // One more entry: the oldest goes, in the same change.
+        let obj = doc.put_object(ROOT, id(max), ObjType::Map).unwrap();
+        doc.put(&obj, "type", "reveal").unwrap();
+        doc.put(&obj, "at", "2026-12-05T11:00:00").unwrap();
+        let gone = prune(&doc, &id(max), max).unwrap();
+        assert_eq!(gone, [id(0)]);
+        doc.delete(ROOT, id(0).as_str()).unwrap();
+        assert_eq!(doc.length(ROOT), max);
+        check_pruned_at(doc.document(), &before, &gone, max).unwrap();
+
+        // Removing a recent entry instead of the oldest is refused.
+        let mut doc = log(max);
+        let before = doc.get_heads();
+        let obj = doc.put_object(ROOT, id(max), ObjType::Map).unwrap();
+        doc.put(&obj, "at", "2026-12-05T11:00:00").unwrap();
+        doc.delete(ROOT, id(2).as_str()).unwrap();
+        assert!(check_pruned_at(doc.document(), &before, &[id(2)], max).is_err());
+
+        // Removing from a log that is not full is refused.
+        let mut doc = log(max);
+        let before = doc.get_heads();
+        doc.delete(ROOT, id(0).as_str()).unwrap();
+        assert!(check_pruned_at(doc.document(), &before, &[id(0)], max).is_err());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The township's overview: per village (and per group on drill-down) the ledger's size, the
 //! follow-ups of the day, the checkpoints, coverage and the day's report, with the township's
 //! totals. Every figure comes from the queries the other screens use (villages, due list,
-//! coverage, the report status, the day's figures), never from a second implementation.
+//! coverage, the report status, the day's figures), never from a second implementation: the
+//! villages are read once and handed to the report status, the due list is counted by its own
+//! rule without building its rows.
 
 use std::collections::HashMap;
 
@@ -9,7 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::isolation::read::open_cases;
+use crate::isolation::read::{due_counts, open_cases};
 use crate::Store;
 
 /// Days a household counts as covered after it was verified.
@@ -99,10 +101,10 @@ impl Store {
     /// The overview of `date`.
     pub fn overview(&self, date: NaiveDate) -> Result<Overview> {
         let villages = self.villages()?;
-        let due = self.due(date)?;
         let uncovered = self.uncovered_per_village(COVERAGE_DAYS)?;
-        let status = self.report_status(date)?;
+        let status = self.report_status_of(&villages, date)?;
         let g = self.lock();
+        let due = due_counts(&g.conn, g.now_local(), date)?;
         let crossings = crate::reports::figures::checkpoint_figures(&g.conn, date)?;
         let at_risk = counts(
             &g.conn,
@@ -125,8 +127,7 @@ impl Store {
         let mut rows = Vec::new();
         for v in &villages {
             let f = crossings.get(&v.id).cloned().unwrap_or_default();
-            let mine = due.iter().filter(|d| d.village_id == v.id);
-            let count = |s: &str| mine.clone().filter(|d| d.status == s).count() as i64;
+            let count = |s: &'static str| due.get(&(v.id.clone(), s)).copied().unwrap_or(0);
             let missing = uncovered.get(&v.id).copied().unwrap_or(0);
             let (cases_active, escalated) = cases.get(&v.id).copied().unwrap_or_default();
             rows.push(OverviewVillage {
