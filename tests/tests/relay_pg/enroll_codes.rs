@@ -7,6 +7,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use gridbook_store::Store;
+use serde_json::Value;
 
 use super::*;
 
