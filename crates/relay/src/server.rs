@@ -31,9 +31,8 @@ pub struct Options {
 fn acceptor(tls: &Tls) -> Result<tokio_rustls::TlsAcceptor> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let bad = |what: &str, e: &dyn std::fmt::Display| {
-        RelayError::Invalid(format!("TLS {what}: {e}"))
-    };
+    let bad =
+        |what: &str, e: &dyn std::fmt::Display| RelayError::Invalid(format!("TLS {what}: {e}"));
     let certs = CertificateDer::pem_file_iter(&tls.cert)
         .and_then(|certs| certs.collect::<std::result::Result<Vec<_>, _>>())
         .map_err(|e| bad(&format!("certificate {}", tls.cert.display()), &e))?;
@@ -153,7 +152,8 @@ pub fn serve_relay<S: Storage>(
         let tls = match &options.tls {
             None => None,
             Some(t) => Some(
-                acceptor(t).inspect_err(|e| tracing::error!(error = %e, "TLS certificate or key"))?,
+                acceptor(t)
+                    .inspect_err(|e| tracing::error!(error = %e, "TLS certificate or key"))?,
             ),
         };
         let listener = tokio::net::TcpListener::from_std(listener)?;
