@@ -39,9 +39,6 @@ pub(super) fn hostile(o: &Opts, tmp: &Path) -> Res<()> {
         "\n## 8. hostile load: {} honest light devices over {} villages, one change per device per second; phases quiet, {n_hostile} hostile connections, quiet; {} s each",
         o.devices, o.load_villages, o.seconds
     );
-    let Some(bin) = o.relay_bin.clone().filter(|b| b.is_file()) else {
-        return Err("part 8 needs the relay as a child process: build `gridbook` (cargo build --release -p gridbook) or pass --relay-bin".into());
-    };
     let rdir = tmp.join("relay-hostile");
     let store = build_relay_store(&rdir, o.seed, o.load_villages, o.load_households)?;
     let villages: Vec<String> = store.villages()?.into_iter().map(|v| v.id).collect();
@@ -59,17 +56,13 @@ pub(super) fn hostile(o: &Opts, tmp: &Path) -> Res<()> {
         );
     }
     drop(registry);
-    let relay = ChildRelay::spawn(&bin, &rdir)?;
-    let url = relay.url.clone();
-    let pid = relay.child.id();
-    println!(
-        "relay: child process {} (pid {pid}) at {url}; memory read from /proc/{pid}/status",
-        bin.display()
-    );
+    let bomb = gridbook_bench::hostile::bomb();
+    let Started { relay, url } = Measured::start(o, &rdir)?;
+    let relay_in_process = matches!(relay, Measured::InProcess);
     let (devs, d) = time(|| open_devices(o, &tokens, &url, tmp));
     let devs = devs?;
     println!(
-        "(setup) {} devices enrolled and synced their village in {:.1} s; relay VmHWM {:.0} MiB, VmRSS {:.0} MiB",
+        "(setup) {} devices enrolled and synced their village in {:.1} s; VmHWM {:.0} MiB, VmRSS {:.0} MiB",
         devs.len(),
         d.as_secs_f64(),
         relay.status("VmHWM:"),
@@ -90,7 +83,7 @@ pub(super) fn hostile(o: &Opts, tmp: &Path) -> Res<()> {
         let logs: Vec<DeviceLog> = std::thread::scope(|s| {
             s.spawn(|| {
                 while Instant::now() < deadline {
-                    let rss = proc_status(pid, "VmRSS:");
+                    let rss = relay.status("VmRSS:");
                     let mut m = lock(&rss_max);
                     *m = m.max(rss);
                     drop(m);
@@ -98,9 +91,9 @@ pub(super) fn hostile(o: &Opts, tmp: &Path) -> Res<()> {
                 }
             });
             for token in attackers {
-                let (url, hostile_logs) = (&url, &hostile_logs);
+                let (url, hostile_logs, bomb) = (&url, &hostile_logs, &bomb);
                 s.spawn(move || {
-                    let log = gridbook_bench::hostile::run(url, token, deadline);
+                    let log = gridbook_bench::hostile::run_with(url, token, deadline, bomb);
                     lock(hostile_logs).push(log);
                 });
             }
@@ -135,10 +128,13 @@ pub(super) fn hostile(o: &Opts, tmp: &Path) -> Res<()> {
             hostile,
             hostile_sent,
         };
-        report(o, &mut phase);
+        report(o, &mut phase, bomb.len());
         phases.push(phase);
     }
     relay.stop();
+    if relay_in_process {
+        println!("(the relay ran in this process: the figures above include the 200 light devices and the hostile clients; the growth from the quiet phase is the relay's)");
+    }
 
     let p99_quiet = pct(&mut phases[0].syncs, 99.0);
     let p99_attacked = pct(&mut phases[1].syncs, 99.0);
@@ -159,7 +155,7 @@ pub(super) fn hostile(o: &Opts, tmp: &Path) -> Res<()> {
 }
 
 /// Prints one phase.
-fn report(o: &Opts, p: &mut Phase) {
+fn report(o: &Opts, p: &mut Phase, bomb: usize) {
     let n = p.syncs.len();
     println!(
         "### {}: {n} honest syncs in {:.1} s, {} changes ({:.0}% of those offered), {} sync errors",
@@ -182,7 +178,7 @@ fn report(o: &Opts, p: &mut Phase) {
         println!(
             "  hostile: {} bodies of {} B expanding to 64 MiB sent; answers by status {:?} (0: no answer)",
             p.hostile_sent,
-            gridbook_bench::hostile::bomb().len(),
+            bomb,
             p.hostile
         );
     }
@@ -194,4 +190,87 @@ fn report(o: &Opts, p: &mut Phase) {
         p.rss_max,
         p.hwm
     );
+}
+
+/// The relay of part 8 and where its memory is read: a child process (`VmHWM`/`VmRSS` of its
+/// `/proc/PID/status`), or, without the `gridbook` binary or with `--in-process-relay`, this
+/// process (the relay's own serving loop, `gridbook_relay::serve_relay`, on a thread; its
+/// figures then include the devices and the hostile clients).
+enum Measured {
+    Child(ChildRelay),
+    InProcess,
+}
+
+struct Started {
+    relay: Measured,
+    url: String,
+}
+
+impl Measured {
+    fn start(o: &Opts, rdir: &Path) -> Res<Started> {
+        let bin = o
+            .relay_bin
+            .clone()
+            .filter(|b| b.is_file() && !o.in_process_relay);
+        if let Some(bin) = bin {
+            let c = ChildRelay::spawn(&bin, rdir)?;
+            println!(
+                "relay: child process {} (pid {}) at {}; its memory from /proc/{}/status",
+                bin.display(),
+                c.child.id(),
+                c.url,
+                c.child.id()
+            );
+            let url = c.url.clone();
+            return Ok(Started {
+                relay: Measured::Child(c),
+                url,
+            });
+        }
+        let store = Arc::new(Store::open(rdir)?);
+        let devices = Arc::new(Devices::open(rdir)?);
+        let relay = Relay::new(store, devices)?;
+        let options = gridbook_relay::Options {
+            listen: "127.0.0.1:0".into(),
+            ..gridbook_relay::Options::default()
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Serves until the process ends.
+        std::thread::spawn(move || {
+            if let Err(e) = gridbook_relay::serve_relay(relay, &options, |addr, _| {
+                let _ = tx.send(addr);
+            }) {
+                eprintln!("relay: {e}");
+            }
+        });
+        let addr = rx.recv_timeout(Duration::from_secs(60))?;
+        let url = format!("http://{addr}");
+        println!(
+            "relay: IN THIS PROCESS at {url} (its serving loop on a thread; memory from /proc/self/status, devices and hostile clients included)"
+        );
+        Ok(Started {
+            relay: Measured::InProcess,
+            url,
+        })
+    }
+
+    fn status(&self, key: &str) -> f64 {
+        match self {
+            Measured::Child(c) => c.status(key),
+            Measured::InProcess => proc_status(std::process::id(), key),
+        }
+    }
+
+    fn cpu_seconds(&self) -> f64 {
+        match self {
+            Measured::Child(c) => c.cpu_seconds(),
+            Measured::InProcess => cpu_seconds("/proc/self/stat"),
+        }
+    }
+
+    fn stop(self) {
+        if let Measured::Child(c) = self {
+            c.stop();
+        }
+    }
 }
