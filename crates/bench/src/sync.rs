@@ -131,6 +131,9 @@ impl Opts {
 }
 
 fn main() -> Res<()> {
+    if let Some(served) = hostile::serve_as_relay() {
+        return served;
+    }
     let o = Opts::parse();
     header(&o);
     let tmp = tempfile::tempdir()?;

@@ -274,3 +274,27 @@ impl Measured {
         }
     }
 }
+
+/// `bench-sync --data DIR relay serve --listen ADDR`: this program as the child relay of part
+/// 8 when the `gridbook` binary is not built (`--relay-bin` pointing at bench-sync itself): the
+/// relay's own `run_with`, its log filter from `GRIDBOOK_LOG`, the bound address on stdout as
+/// `gridbook relay serve` prints it. `None` when the arguments ask for something else.
+pub(super) fn serve_as_relay() -> Option<Res<()>> {
+    let args: Vec<String> = std::env::args().collect();
+    let is = |i: usize, s: &str| args.get(i).is_some_and(|a| a == s);
+    if !(is(1, "--data") && is(3, "relay") && is(4, "serve") && is(5, "--listen")) {
+        return None;
+    }
+    let (dir, listen) = (PathBuf::from(&args[2]), args.get(6)?.clone());
+    Some((|| -> Res<()> {
+        gridbook_relay::ops::log::init(gridbook_relay::ops::log::LogFormat::Text, None)?;
+        let options = gridbook_relay::Options {
+            listen,
+            ..gridbook_relay::Options::default()
+        };
+        gridbook_relay::run_with(&dir, &options, |addr, _| {
+            println!("中继已启动 http://{addr}");
+        })?;
+        Ok(())
+    })())
+}
