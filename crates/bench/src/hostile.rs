@@ -42,12 +42,17 @@ fn once(host: &str, token: &str, bomb: &[u8]) -> Option<u16> {
 
 /// Sends bombs to the relay at `url` (`http://host:port`) with `token` until `deadline`.
 pub fn run(url: &str, token: &str, deadline: Instant) -> HostileLog {
+    run_with(url, token, deadline, &bomb())
+}
+
+/// [`run`] with a bomb made beforehand (so that making it does not count in the memory of a
+/// process that also runs the relay).
+pub fn run_with(url: &str, token: &str, deadline: Instant, bomb: &[u8]) -> HostileLog {
     let host = url.trim_start_matches("http://").trim_end_matches('/');
-    let bomb = bomb();
     let mut log = HostileLog::default();
     while Instant::now() < deadline {
         log.sent += 1;
-        let status = once(host, token, &bomb).unwrap_or(0);
+        let status = once(host, token, bomb).unwrap_or(0);
         *log.statuses.entry(status).or_default() += 1;
         if status == 0 {
             std::thread::sleep(Duration::from_millis(10));

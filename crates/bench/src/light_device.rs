@@ -91,6 +91,7 @@ impl LightDevice {
             device: self.name.clone(),
             records: Vec::new(),
             what: what.to_owned(),
+            commit: String::new(),
         };
         audit.set_records([&id.to_owned()]);
         let now = chrono::Utc::now();

@@ -21,6 +21,9 @@
 //!    `--ops-phases` alternating phases of `--ops-seconds`. 7c (only with `--only cost`; see
 //!    `sync_cost.rs`): the same cost from syncs made one at a time, in relay CPU and (with
 //!    `--callgrind`) in instructions, which the machine's load does not change.
+//! 8. Hostile load (only with `--only hostile`; see `sync_hostile.rs`): the load of part 5
+//!    quiet, with `--hostile` (default 8) connections sending zstd bombs, and quiet again, in
+//!    one run: relay peak RSS and honest p99 against the quiet phase.
 //!
 //! Scenarios 1–4 and 6 run the relay in this process (its own thread and tokio runtime); 5 runs it
 //! as a child process so that its memory is its own: the `gridbook` binary next to this one
@@ -33,7 +36,7 @@
 //!  [--in-process-relay] [--full-devices [--devices-on-disk]] [--season-villages N]
 //!  [--season-days N] [--ops-phases N] [--ops-seconds S] [--cost-devices N] [--cost-syncs N]
 //!  [--cost-rounds N] [--cost-scrape N] [--cost-configs U,O,C] [--callgrind [--callgrind-dir D]]
-//!  [--only village,township,season,load,ops,cost]`
+//!  [--hostile N] [--only village,township,season,load,ops,cost,hostile]`
 //!
 //! The load's devices are light replicas by default (see `sync_load.rs`); `--full-devices`
 //! makes them full stores in this process, on `/dev/shm` unless `--devices-on-disk`.
@@ -128,6 +131,9 @@ impl Opts {
 }
 
 fn main() -> Res<()> {
+    if let Some(served) = hostile::serve_as_relay() {
+        return served;
+    }
     let o = Opts::parse();
     header(&o);
     let tmp = tempfile::tempdir()?;
@@ -165,6 +171,9 @@ fn main() -> Res<()> {
     }
     if o.runs("cost") {
         cost::cost(&o, tmp.path())?;
+    }
+    if o.runs("hostile") {
+        hostile::hostile(&o, tmp.path())?;
     }
     println!(
         "\nbench process peak RSS (devices + in-process relays of 1–4): {:.0} MiB",
@@ -577,4 +586,7 @@ mod ops;
 
 #[path = "sync_cost.rs"]
 mod cost;
+
+#[path = "sync_hostile.rs"]
+mod hostile;
 use ops::ops;

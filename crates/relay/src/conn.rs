@@ -1,9 +1,13 @@
-//! The devices' plain listener, connection by connection: HTTP/1.1 only, a cap on concurrent
-//! connections, a deadline for a request's headers and an idle timeout.
+//! The devices' listener, plain or TLS, connection by connection: HTTP/1.1 only, a cap on
+//! concurrent connections, a deadline for the TLS handshake and for a request's headers, and
+//! an idle timeout. Both kinds of listener go through the one loop of [`serve`].
 //!
 //! - Past [`Limits::max_connections`] a new connection is answered `503` with `Retry-After`
-//!   and closed, before anything of it is read.
-//! - A request's headers must arrive within [`Limits::header_read`] (slow-header attacks).
+//!   and closed, before any request of it is read (over TLS, after the handshake, which must
+//!   finish within [`REFUSAL`]). At most [`REFUSING`] connections are being refused at once;
+//!   past that a new one is closed without a word.
+//! - A TLS handshake must finish within [`Limits::header_read`], and then a request's headers
+//!   must arrive within [`Limits::header_read`] (slow-handshake and slow-header attacks).
 //! - A connection on which nothing is read or written for [`Limits::idle`] is closed: an idle
 //!   keep-alive connection, or a body or a response that stopped moving. It is longer than the
 //!   devices' own deadline for a whole request (60 s), so an honest request is never cut.
@@ -24,6 +28,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tokio::time::{Instant, Sleep};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// Bounds on the devices' connections.
@@ -46,6 +51,11 @@ impl Default for Limits {
         }
     }
 }
+
+/// Connections past the cap being answered at once; past this they are closed at once.
+pub const REFUSING: usize = 64;
+/// Longest a refusal may take, TLS handshake included.
+pub const REFUSAL: Duration = Duration::from_secs(2);
 
 /// What a connection past the cap is told before it is closed.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\
@@ -129,16 +139,19 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Idle<S> {
     }
 }
 
-/// Serves `app` on `listener` within `limits` until `stop` resolves; then stops accepting and
-/// lets the open connections finish their request in flight, for at most `drain`.
+/// Serves `app` on `listener` within `limits`, over TLS when `tls` is given, until `stop`
+/// resolves; then stops accepting and lets the open connections finish their request in
+/// flight, for at most `drain`.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
+    tls: Option<TlsAcceptor>,
     stop: impl Future<Output = ()>,
     drain: Duration,
 ) -> io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let refusing = Arc::new(Semaphore::new(REFUSING));
     let (stopping_tx, stopping) = watch::channel(false);
     tokio::pin!(stop);
     loop {
@@ -155,35 +168,37 @@ pub async fn serve(
             },
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
-            tokio::spawn(refuse(stream));
+            if let Ok(refusal) = refusing.clone().try_acquire_owned() {
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    let _refusal = refusal;
+                    let _ = tokio::time::timeout(REFUSAL, refuse(stream, tls)).await;
+                });
+            }
             continue;
         };
         let app = app.clone();
         let limits = limits.clone();
-        let mut stopping = stopping.clone();
+        let tls = tls.clone();
+        let stopping = stopping.clone();
         tokio::spawn(async move {
             let _slot = slot;
             let _ = stream.set_nodelay(true);
-            let io = TokioIo::new(Idle::new(stream, limits.idle));
-            let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
-                req.extensions_mut().insert(ConnectInfo(addr));
-                app.clone().oneshot(req)
-            });
-            let conn = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_read)
-                .keep_alive(true)
-                .serve_connection(io, service);
-            tokio::pin!(conn);
-            let done = tokio::select! {
-                r = conn.as_mut() => Some(r),
-                _ = stopping.wait_for(|s| *s) => None,
-            };
-            let result = match done {
-                Some(r) => r,
-                None => {
-                    conn.as_mut().graceful_shutdown();
-                    conn.await
+            let stream = Idle::new(stream, limits.idle);
+            let result = match tls {
+                None => connection(stream, addr, app, &limits, stopping).await,
+                Some(tls) => {
+                    match tokio::time::timeout(limits.header_read, tls.accept(stream)).await {
+                        Ok(Ok(stream)) => connection(stream, addr, app, &limits, stopping).await,
+                        Ok(Err(e)) => {
+                            tracing::debug!(error = %e, peer = %addr, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(peer = %addr, "TLS handshake too slow");
+                            return;
+                        }
+                    }
                 }
             };
             if let Err(e) = result {
@@ -198,8 +213,53 @@ pub async fn serve(
     Ok(())
 }
 
-/// Answers a connection past the cap and closes it.
-async fn refuse(mut stream: TcpStream) {
-    let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(BUSY)).await;
-    let _ = stream.shutdown().await;
+/// Serves the requests of one connection (plain or TLS) until it closes, or until the relay
+/// stops and the request in flight is answered.
+async fn connection<S>(
+    stream: S,
+    addr: std::net::SocketAddr,
+    app: Router,
+    limits: &Limits,
+    mut stopping: watch::Receiver<bool>,
+) -> hyper::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+        req.extensions_mut().insert(ConnectInfo(addr));
+        app.clone().oneshot(req)
+    });
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    let done = tokio::select! {
+        r = conn.as_mut() => Some(r),
+        _ = stopping.wait_for(|s| *s) => None,
+    };
+    match done {
+        Some(r) => r,
+        None => {
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    }
+}
+
+/// Answers a connection past the cap (after the TLS handshake, over TLS) and closes it.
+async fn refuse(mut stream: TcpStream, tls: Option<TlsAcceptor>) {
+    match tls {
+        None => {
+            let _ = stream.write_all(BUSY).await;
+            let _ = stream.shutdown().await;
+        }
+        Some(tls) => {
+            if let Ok(mut stream) = tls.accept(stream).await {
+                let _ = stream.write_all(BUSY).await;
+                let _ = stream.shutdown().await;
+            }
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use gridbook_store::Store;
 
-use crate::error::Result;
+use crate::error::{RelayError, Result};
 use crate::{ops, router, Devices, Relay, Storage, Tls};
 
 /// How a relay process serves.
@@ -24,6 +24,29 @@ pub struct Options {
     pub limits: crate::conn::Limits,
     /// Neither count nor log requests (see [`crate::Metrics::set_enabled`]).
     pub unobserved: bool,
+}
+
+/// The TLS side of the devices' listener: the certificate chain and key of `tls`, HTTP/1.1
+/// only (ALPN), TLS 1.2 and 1.3 with the ring provider.
+fn acceptor(tls: &Tls) -> Result<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad =
+        |what: &str, e: &dyn std::fmt::Display| RelayError::Invalid(format!("TLS {what}: {e}"));
+    let certs = CertificateDer::pem_file_iter(&tls.cert)
+        .and_then(|certs| certs.collect::<std::result::Result<Vec<_>, _>>())
+        .map_err(|e| bad(&format!("certificate {}", tls.cert.display()), &e))?;
+    let key = PrivateKeyDer::from_pem_file(&tls.key)
+        .map_err(|e| bad(&format!("key {}", tls.key.display()), &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad("versions", &e))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| bad("certificate and key", &e))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Longest the relay waits for requests in flight when asked to stop.
@@ -126,42 +149,16 @@ pub fn serve_relay<S: Storage>(
             tracing::info!("relay stopping: finishing requests in flight");
             let _ = stop_tx.send(true);
         });
-        let served = match &options.tls {
-            None => {
-                let listener = tokio::net::TcpListener::from_std(listener)?;
-                crate::conn::serve(listener, app, options.limits.clone(), stopped(), DRAIN).await
-            }
-            Some(t) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&t.cert, &t.key)
-                    .await
-                    .inspect_err(|e| tracing::error!(error = %e, "TLS certificate or key"))?;
-                let handle = axum_server::Handle::new();
-                let h = handle.clone();
-                let stop = stopped();
-                tokio::spawn(async move {
-                    stop.await;
-                    h.graceful_shutdown(Some(DRAIN));
-                });
-                let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
-                // HTTP/1.1 only, with the same deadline for headers as the plain listener.
-                let auto = std::mem::replace(
-                    server.http_builder(),
-                    hyper_util::server::conn::auto::Builder::new(
-                        hyper_util::rt::TokioExecutor::new(),
-                    ),
-                );
-                *server.http_builder() = auto.http1_only();
-                server
-                    .http_builder()
-                    .http1()
-                    .timer(hyper_util::rt::TokioTimer::new())
-                    .header_read_timeout(options.limits.header_read);
-                server
-                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
-                    .await
-            }
+        let tls = match &options.tls {
+            None => None,
+            Some(t) => Some(
+                acceptor(t)
+                    .inspect_err(|e| tracing::error!(error = %e, "TLS certificate or key"))?,
+            ),
         };
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let served =
+            crate::conn::serve(listener, app, options.limits.clone(), tls, stopped(), DRAIN).await;
         if let Err(e) = &served {
             tracing::error!(error = %e, "devices' listener failed");
         }

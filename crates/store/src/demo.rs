@@ -176,6 +176,7 @@ impl Store {
                     device: device.clone(),
                     records: Vec::new(),
                     what: "demo".into(),
+                    commit: String::new(),
                 };
                 audit.set_records(&touched);
                 let msg = serde_json::to_string(&audit).unwrap_or_default();
@@ -267,6 +268,7 @@ pub fn write_households(
             device: stamp.device.to_owned(),
             records: Vec::new(),
             what: "demo".into(),
+            commit: String::new(),
         };
         audit.set_records(&ids);
         let msg = serde_json::to_string(&audit).unwrap_or_default();

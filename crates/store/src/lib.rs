@@ -265,6 +265,7 @@ impl Inner {
             device: self.device.clone(),
             records: Vec::new(),
             what: what.to_owned(),
+            commit: String::new(),
         }
     }
 }

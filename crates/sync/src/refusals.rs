@@ -125,7 +125,9 @@ pub fn list(store: &Store) -> Result<Vec<RefusedEdit>> {
 }
 
 /// Discards the changes of document `doc_id` that the relay refused, going back to the
-/// relay's version; only a document the relay refused. Returns how many changes went.
+/// relay's version; only a document the relay refused. An edit that wrote other documents as
+/// well goes whole: their changes made in the same edits go with it (see
+/// [`Store::edited_together`]). Returns how many changes went.
 pub fn discard(store: &Store, doc_id: &str) -> Result<usize> {
     let mut kept = noted(store)?;
     if !kept.iter().any(|n| n.doc_id == doc_id) {
@@ -136,8 +138,8 @@ pub fn discard(store: &Store, doc_id: &str) -> Result<usize> {
         }
         .into());
     }
-    let n = store.discard_unacknowledged(doc_id, &relay_peer(store)?)?;
-    kept.retain(|n| n.doc_id != doc_id);
+    let (together, n) = store.discard_unacknowledged(doc_id, &relay_peer(store)?)?;
+    kept.retain(|n| !together.contains(&n.doc_id));
     store.set_setting(
         SETTING,
         &serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into()),

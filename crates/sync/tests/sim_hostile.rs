@@ -64,6 +64,7 @@ fn audit(id: &str) -> String {
         device: "乡镇办公室".into(),
         records: vec![id.to_owned()],
         what: "edit".into(),
+        commit: String::new(),
     };
     serde_json::to_string(&audit).expect("audit")
 }

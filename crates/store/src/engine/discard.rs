@@ -11,6 +11,12 @@
 //! document's unsynced changes. Anything the relay had beyond the shared heads comes back with
 //! the next sync.
 //!
+//! One edit may write several documents in one local commit (a case event and its control
+//! record; an ID number corrected in the ledger and on the control lists of the person's open
+//! cases); its changes carry the same mark ([`Audit::commit`]). Discarding a document's
+//! refused changes discards, in the same transaction, those of every document written in the
+//! same commits: no half of an edit stays.
+//!
 //! The device's actor may later make a change with a sequence number it had used for a
 //! discarded change. That is safe: the relay refused the discarded changes, so no peer holds
 //! them, and Automerge refuses only a second change with the same number in one document.
@@ -165,58 +171,142 @@ impl Store {
         }))
     }
 
-    /// Discards document `doc_id`'s changes that relay `peer` does not have (see the module
-    /// notes), in one transaction. Returns how many changes went.
-    pub fn discard_unacknowledged(&self, doc_id: &str, peer: &str) -> Result<usize> {
+    /// The marks of the local commits across documents (see [`Audit::commit`]) that wrote
+    /// this device's changes of `doc_id` the relay `peer` does not have.
+    fn unshared_commits(g: &mut Inner, doc_id: &str, peer: &str) -> Result<BTreeSet<String>> {
+        let shared = Self::shared_heads(g, doc_id, peer)?;
+        let Inner { conn, docs, .. } = &mut *g;
+        let actor = docs.actor().clone();
+        let doc = docs.get(conn, doc_id)?;
+        Ok(doc
+            .get_changes(&shared)
+            .iter()
+            .filter(|c| c.actor_id() == &actor)
+            .filter_map(|c| serde_json::from_str::<Audit>(c.message()?).ok())
+            .map(|a| a.commit)
+            .filter(|c| !c.is_empty())
+            .collect())
+    }
+
+    /// `doc_id` and the documents whose changes relay `peer` does not have were written in
+    /// the same local commits as those of `doc_id` (one edit across documents: a case event
+    /// and its control record, an ID number corrected in the ledger and on the control list),
+    /// and so on from those: what discarding `doc_id`'s refused changes must discard together
+    /// ([`Store::discard_unacknowledged`]). `doc_id` first, then the others in id order.
+    pub fn edited_together(&self, doc_id: &str, peer: &str) -> Result<Vec<String>> {
         let mut g = self.lock();
-        let shared = Self::shared_heads(&mut g, doc_id, peer)?;
-        let village = village_of(doc_id).map(str::to_owned);
-        let key = (peer.to_owned(), doc_id.to_owned());
-        g.sync_states.remove(&key);
-        g.wanted.remove(&key);
+        // Documents with changes of this device that are not synced yet.
+        let pending: Vec<String> = g
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT doc_id FROM outbox WHERE doc_id <> ?1 ORDER BY doc_id",
+            )?
+            .query_map([doc_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut marks = if pending.is_empty() {
+            BTreeSet::new()
+        } else {
+            Self::unshared_commits(&mut g, doc_id, peer)?
+        };
+        let mut others: Vec<(String, BTreeSet<String>)> = Vec::new();
+        if !marks.is_empty() {
+            for d in pending {
+                let m = Self::unshared_commits(&mut g, &d, peer)?;
+                if !m.is_empty() {
+                    others.push((d, m));
+                }
+            }
+        }
+        let mut together = vec![doc_id.to_owned()];
+        loop {
+            let (joined, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut others)
+                .into_iter()
+                .partition(|(_, m)| !m.is_disjoint(&marks));
+            others = rest;
+            if joined.is_empty() {
+                break;
+            }
+            for (d, m) in joined {
+                marks.extend(m);
+                together.push(d);
+            }
+        }
+        together[1..].sort();
+        Ok(together)
+    }
+
+    /// Discards the changes that relay `peer` does not have of document `doc_id` and of the
+    /// documents edited together with it ([`Store::edited_together`]), all in one
+    /// transaction (see the module notes). Returns the documents and how many changes went.
+    pub fn discard_unacknowledged(&self, doc_id: &str, peer: &str) -> Result<(Vec<String>, usize)> {
+        let together = self.edited_together(doc_id, peer)?;
+        let mut g = self.lock();
+        let mut shared = Vec::new();
+        for d in &together {
+            shared.push(Self::shared_heads(&mut g, d, peer)?);
+            let key = (peer.to_owned(), d.clone());
+            g.sync_states.remove(&key);
+            g.wanted.remove(&key);
+        }
         let Inner { conn, docs, .. } = &mut *g;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let result = (|| {
-            let doc = docs.get(&tx, doc_id)?;
-            let heads = doc.get_heads();
-            let gone = doc.get_changes(&shared).len();
-            if gone == 0 {
-                return Ok(0);
+        let mut gone = 0;
+        let mut result = Ok(());
+        for (d, shared) in together.iter().zip(&shared) {
+            match discard_in(&tx, docs, d, shared) {
+                Ok(n) => gone += n,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
-            let touched = touched_records(doc, &shared, &heads);
-            let kept = if shared.is_empty() {
-                Automerge::new()
-            } else {
-                doc.fork_at(&shared)?
-            };
-            tx.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
-                .execute([doc_id])?;
-            tx.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1")?
-                .execute([doc_id])?;
-            if shared.is_empty() {
-                tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?
-                    .execute([doc_id])?;
-            } else {
-                tx.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
-                    .execute(params![doc_id, kept.save()])?;
-                tx.prepare_cached(
-                    "UPDATE documents SET heads = ?2, chunk_count = 1 WHERE id = ?1",
-                )?
-                .execute(params![doc_id, heads_text(&kept.get_heads())])?;
-            }
-            for rid in &touched {
-                project_record(&tx, doc_id, village.as_deref(), &kept, rid, false)?;
-            }
-            Ok(gone)
-        })();
-        // The cached document still holds the discarded changes: it reloads from disk.
-        docs.evict(doc_id);
-        match result {
-            Ok(n) => {
-                tx.commit()?;
-                Ok(n)
-            }
-            Err(e) => Err(e),
         }
+        // The cached documents still hold the discarded changes: they reload from disk.
+        for d in &together {
+            docs.evict(d);
+        }
+        result?;
+        tx.commit()?;
+        Ok((together, gone))
     }
+}
+
+/// Discards document `doc_id`'s changes outside the history of `shared` within `tx`: how
+/// many went.
+fn discard_in(
+    tx: &rusqlite::Transaction<'_>,
+    docs: &mut crate::engine::docs::Docs,
+    doc_id: &str,
+    shared: &[ChangeHash],
+) -> Result<usize> {
+    let village = village_of(doc_id).map(str::to_owned);
+    let doc = docs.get(tx, doc_id)?;
+    let heads = doc.get_heads();
+    let gone = doc.get_changes(shared).len();
+    if gone == 0 {
+        return Ok(0);
+    }
+    let touched = touched_records(doc, shared, &heads);
+    let kept = if shared.is_empty() {
+        Automerge::new()
+    } else {
+        doc.fork_at(shared)?
+    };
+    tx.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
+        .execute([doc_id])?;
+    tx.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1")?
+        .execute([doc_id])?;
+    if shared.is_empty() {
+        tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?
+            .execute([doc_id])?;
+    } else {
+        tx.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
+            .execute(params![doc_id, kept.save()])?;
+        tx.prepare_cached("UPDATE documents SET heads = ?2, chunk_count = 1 WHERE id = ?1")?
+            .execute(params![doc_id, heads_text(&kept.get_heads())])?;
+    }
+    for rid in &touched {
+        project_record(tx, doc_id, village.as_deref(), &kept, rid, false)?;
+    }
+    Ok(gone)
 }

@@ -45,6 +45,12 @@ pub struct Audit {
     /// What the change was (`edit`, `create`, `resolve`, `demo`, …).
     #[serde(rename = "w", default)]
     pub what: String,
+    /// The local commit that wrote this change together with changes of other documents (one
+    /// edit across documents, e.g. a case event and its control record); empty when the edit
+    /// wrote one document. Discarding a refused edit discards all of it (see
+    /// [`crate::Store::edited_together`]).
+    #[serde(rename = "c", default, skip_serializing_if = "String::is_empty")]
+    pub commit: String,
 }
 
 /// How many leading characters of a record id an audit message keeps. Enough to pick a
@@ -90,6 +96,8 @@ pub struct Docs {
     /// Heads each document had lately, newest last (see [`RECENT_HEADS`]), with the tick of
     /// the last one (for keeping [`RECENT_DOCS`] documents).
     recent: HashMap<String, (u64, VecDeque<Vec<ChangeHash>>)>,
+    /// The local commit across documents under way, if any (see [`Audit::commit`]).
+    pub(crate) commit: Option<String>,
 }
 
 /// Handed to write closures: the Automerge transaction and the set of records touched.
@@ -114,6 +122,7 @@ impl Docs {
             tick: 0,
             actor,
             recent: HashMap::new(),
+            commit: None,
         }
     }
 
@@ -271,6 +280,7 @@ impl Docs {
     ) -> Result<R> {
         // This device never makes a change its relay would refuse for its role or scope.
         crate::engine::rights::check_write(tx, id)?;
+        let commit = self.commit.clone();
         let doc = self.get(tx, id)?;
         let before = doc.get_heads();
         let mut touched = BTreeSet::new();
@@ -289,6 +299,9 @@ impl Docs {
             }
         };
         audit.set_records(&touched);
+        if let Some(c) = commit {
+            audit.commit = c;
+        }
         let message = serde_json::to_string(&audit).unwrap_or_default();
         let (hash, _) = atx.commit_with(
             CommitOptions::default()

@@ -198,6 +198,7 @@ impl Store {
             }
             let audit = audit.unwrap_or_else(|| Audit {
                 what: "unaudited".into(),
+                commit: String::new(),
                 ..Audit::default()
             });
             let actor = meta.actor.to_hex_string();

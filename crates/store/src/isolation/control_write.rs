@@ -69,6 +69,25 @@ impl Inner {
         f: impl FnOnce(&mut Self) -> Result<R>,
     ) -> Result<R> {
         let outer = self.conn.is_autocommit();
+        // Every change written inside carries the same mark, so that discarding a refused
+        // edit finds all of it (a nested commit is part of the outer one).
+        let marked = self.docs.commit.is_none();
+        if marked {
+            self.docs.commit = Some(uuid::Uuid::now_v7().simple().to_string());
+        }
+        let out = self.one_commit_marked(outer, docs, f);
+        if marked {
+            self.docs.commit = None;
+        }
+        out
+    }
+
+    fn one_commit_marked<R>(
+        &mut self,
+        outer: bool,
+        docs: &[String],
+        f: impl FnOnce(&mut Self) -> Result<R>,
+    ) -> Result<R> {
         self.conn.execute_batch(if outer {
             "BEGIN IMMEDIATE"
         } else {

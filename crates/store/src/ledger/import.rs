@@ -336,6 +336,7 @@ fn audit_message(device: &str, ids: &[String]) -> String {
         device: device.to_owned(),
         records: Vec::new(),
         what: "import".into(),
+        commit: String::new(),
     };
     audit.set_records(ids);
     serde_json::to_string(&audit).unwrap_or_default()
