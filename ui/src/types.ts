@@ -504,6 +504,8 @@ export interface EntryRow {
   phone: string | null;
   plate: string | null;
   temperature: number;
+  /** The rules found a fever when the entry was judged. */
+  fever: boolean;
   health_code: HealthCode;
   travel: string;
   suggested: Decision;
@@ -549,8 +551,13 @@ export interface EntryForm {
 }
 
 export interface EntryPreview {
-  decision: Decision;
+  /** Null until the direction, temperature and health code are known. */
+  decision: Decision | null;
   reasons: DecisionReason[];
+  /** The decisions that may be chosen instead only with a note (less strict). */
+  needs_note: Decision[];
+  /** The temperature is a fever by the township's threshold. */
+  fever: boolean;
   person_id?: string | null;
   isolation?: IsolationState | null;
 }

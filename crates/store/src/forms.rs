@@ -278,6 +278,8 @@ pub struct EntryPreview {
     pub reasons: Vec<Reason>,
     /// The decisions the volunteer may choose instead only with a note (less strict).
     pub needs_note: Vec<Decision>,
+    /// Whether the temperature is a fever by the township's threshold.
+    pub fever: bool,
     /// The ledger person with this ID document in the checkpoint's village, if any.
     pub person_id: Option<String>,
     /// The person's control state from an open case, shown before saving.
@@ -346,6 +348,7 @@ impl Store {
         Ok(EntryPreview {
             decision: s.as_ref().map(|s| s.decision),
             needs_note: s.as_ref().map(|s| s.needs_note()).unwrap_or_default(),
+            fever: s.as_ref().is_some_and(|s| s.fever()),
             reasons: s.map(|s| s.reasons).unwrap_or_default(),
             person_id,
             isolation: control.as_ref().map(|c| c.row()),

@@ -82,7 +82,7 @@ fn a_form_without_identity_is_judged_by_the_townships_rules() {
         .preview_entry(&form(&checkpoint, "37.1", "green"))
         .expect("preview");
     assert_eq!((p.decision, codes(&p)), (Some(Allow), vec!["all-clear"]));
-    assert!(p.needs_note.is_empty());
+    assert!(p.needs_note.is_empty() && !p.fever);
     let p = s
         .preview_entry(&form(&checkpoint, "36.5", "red"))
         .expect("preview");
@@ -100,6 +100,7 @@ fn a_form_without_identity_is_judged_by_the_townships_rules() {
         .preview_entry(&form(&checkpoint, "37.1", "green"))
         .expect("preview");
     assert_eq!((p.decision, codes(&p)), (Some(Observe), vec!["fever"]));
+    assert!(p.fever);
     assert_eq!(p.reasons[0].zh, "体温37.1℃，达到发热标准37.0℃");
 
     // Ticked areas and travel count before the identity is typed.
@@ -159,20 +160,21 @@ fn a_valid_id_brings_the_person_and_their_control_state_a_bad_one_nothing() {
 fn entry_rows_say_whether_the_rules_found_a_fever() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (s, checkpoint, id, _) = site(&dir);
-    let entry = |temp: &str| {
+    let entry = |minute: u32, temp: &str| {
+        s.set_now(Some(day().and_hms_opt(10, minute, 0).expect("valid time")));
         let mut f = form(&checkpoint, temp, "green");
         f.name = "王秀英".into();
         f.id_number = id.clone();
         s.add_entry_form(&f).expect("entry");
     };
-    entry("37.2");
+    entry(1, "37.2");
     s.set_rules(&DecisionRules {
         fever_tenths: 370,
         ..DecisionRules::default()
     })
     .expect("rules");
-    entry("37.1");
-    entry("36.5");
+    entry(2, "37.1");
+    entry(3, "36.5");
     // Back to 37.3: the entry judged a fever stays one, as it was decided.
     s.set_rules(&DecisionRules::default()).expect("rules");
     let rows = s.entries(&checkpoint, day()).expect("entries");
