@@ -80,12 +80,15 @@ function controlOf(idNumber, villageId) {
   return own ?? listedOf(idNumber, villageId);
 }
 
-/** Records an entry made at `now`, judged by the real rules (./judge.js). */
+/** Records an entry made at `now`, judged by the real rules (./judge.js). Like the preview, the
+ * judgement leaves the person's control state out: the fake isolation backend keeps the demo
+ * residents the checkpoint screens are tried with (王秀英 first) under control, and the fake has
+ * always judged them as plain residents. */
 export async function record(form, now) {
   const cp = checkpointOf(form.checkpoint);
   const v = validate(form);
   const day = ymd(now);
-  const s = await judge(form, controlOf(v.id_number, cp.village_id), localAt(now));
+  const s = await judge(form, null, localAt(now));
   if (!s || !s.decision) throw { kind: 'unavailable', message: '开发环境未连接 gridbook 命令行，无法判定' };
   const chosen = form.decision ? enumOf('decision', '处置', form.decision, DECISIONS) : s.decision;
   const duty = onDuty(cp.id);
@@ -202,7 +205,7 @@ Object.assign(fake.commands, {
     return hits;
   },
   // As the store's: what is known of the form is judged (no identity needed); a valid ID
-  // number brings the person and their control state.
+  // number brings the person and their control state, shown but not judged (see record).
   preview_entry: async ({ form }) => {
     const cp = checkpointOf(form.checkpoint);
     const id = fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
@@ -214,7 +217,7 @@ Object.assign(fake.commands, {
         })
       : null;
     const isolation = idNumber ? controlOf(idNumber, cp.village_id) : null;
-    const s = (await judge(form, isolation, localAt(now()))) ?? { decision: null, reasons: [], needs_note: [], fever: false };
+    const s = (await judge(form, null, localAt(now()))) ?? { decision: null, reasons: [], needs_note: [], fever: false };
     return { ...s, person_id: person ? person.id : null, isolation };
   },
   add_entry: async ({ form }) => {
