@@ -6,7 +6,7 @@
 import { ymd } from '../../../src/logic/time';
 import { record } from './entries.js';
 import { issuePass } from './passes.js';
-import { clock, DAY, fake, HOUR, localAt, MINUTE, onSeed, opts, pick, state } from './state.js';
+import { clock, DAY, fake, HOUR, localAt, MINUTE, onSeed, opts, pick, state, uuid } from './state.js';
 
 const t0 = clock();
 
@@ -17,7 +17,10 @@ const t0 = clock();
   state.shifts.push({ id: 'shift-y1', checkpoint_id: 'cp-hongxing', date: ymd(y), index: 2, staff: '刘洋,陈静', signed_in_at: localAt(yAt(15, 55)), signed_out_at: localAt(yAt(23, 58)), handover_note: '夜间无异常，测温枪已充电' });
 }
 
-async function seedEntries() {
+/** The demo entries as [form, when, entry id, volunteer]: made here, in the order (and with the
+ * random numbers) they always were, recorded on the first checkpoint command. */
+function demoEntries() {
+  const out = [];
   const wang = fake.state.persons.get('p-wang');
   const liming = fake.state.persons.get('p-liming');
   const visitor = (name, birth, male) => ({ name, id_number: fake.makeValidId(birth, male) });
@@ -52,7 +55,7 @@ async function seedEntries() {
   const yAt = (h, m) => new Date(y.getFullYear(), y.getMonth(), y.getDate(), h, m);
   const yesterday = [[9, 12, {}], [10, 40, { code: 'yellow' }], [14, 5, {}], [18, 30, { temp: '37.6' }]];
   for (const [i, [h, m, extra]] of yesterday.entries()) {
-    (await record(make(i + 2, extra), yAt(h, m))).entry.volunteer = h < 16 ? '王海' : '刘洋';
+    out.push([make(i + 2, extra), yAt(h, m), uuid('e'), h < 16 ? '王海' : '刘洋']);
   }
   // Today: the last hour or so, only after midnight.
   const midnight = new Date(t0);
@@ -60,14 +63,21 @@ async function seedEntries() {
   for (let i = 0; i < opts.checkpointEntries; i++) {
     const at = new Date(t0 - (opts.checkpointEntries - i) * 9 * MINUTE);
     if (at < midnight) continue;
-    await record(make(i, i === 2 ? { code: 'yellow' } : {}), at);
+    out.push([make(i, i === 2 ? { code: 'yellow' } : {}), at, uuid('e'), null]);
   }
+  return out;
 }
-onSeed(() =>
-  seedEntries().catch((e) => {
+const entries = demoEntries();
+onSeed(async () => {
+  try {
+    for (const [form, at, id, volunteer] of entries) {
+      const { entry } = await record(form, at, id);
+      if (volunteer) entry.volunteer = volunteer;
+    }
+  } catch (e) {
     if (e?.kind !== 'unavailable') throw e;
-  }),
-);
+  }
+});
 
 /** The number of the seeded pass of the 王 household, valid from an hour ago for six hours. */
 export const demoPass = issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR, '王海', opts.demoPass || null);
