@@ -49,6 +49,14 @@ pub enum CheckpointCmd {
         #[arg(long, default_value_t = 2)]
         staff_per_shift: u32,
     },
+    /// The township's rules applied to what is known of a form, with no store: reads
+    /// {"rules", "form", "isolation"?, "at"?} as JSON and prints the suggestion, the choices
+    /// needing a note and whether the temperature is a fever.
+    Judge {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: std::path::PathBuf,
+    },
 }
 
 /// Entry commands.
@@ -197,6 +205,13 @@ pub enum RulesCmd {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// Check rules as `set` would, with no store: prints them, or exits 2 with the first
+    /// problem.
+    Check {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        file: std::path::PathBuf,
+    },
 }
 
 fn parse_time(s: &str) -> Result<NaiveDateTime, Failure> {
@@ -225,6 +240,8 @@ fn store_err(e: gridbook_domain::FieldError) -> Failure {
 /// Runs `checkpoint …`.
 pub fn checkpoint(store: &Store, cmd: &CheckpointCmd, json: bool, lang: Lang) -> R {
     match cmd {
+        // Run before a store is opened (records::run); here for completeness only.
+        CheckpointCmd::Judge { input } => crate::judge::run_judge(input, json, lang)?,
         CheckpointCmd::Add {
             village,
             name,
@@ -480,6 +497,8 @@ pub fn rules(store: &Store, cmd: &RulesCmd, json: bool) -> R {
             store.set_rules(&r)?;
             emit(json, &json!({ "ok": true }), String::new);
         }
+        // Run before a store is opened (records::run); here for completeness only.
+        RulesCmd::Check { file } => crate::judge::run_rules_check(file, json)?,
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ mod enroll_code;
 mod export;
 mod import;
 mod isolation;
+mod judge;
 mod lock;
 mod masking;
 mod output;

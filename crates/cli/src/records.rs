@@ -75,6 +75,16 @@ pub fn run(cli: Cli) -> R {
     if let Cmd::Lock(cmd) = &cli.cmd {
         return crate::lock::run(&cli, cmd);
     }
+    // The rules alone need no store: nothing is opened, nothing created.
+    match &cli.cmd {
+        Cmd::Checkpoint(crate::checkpoint::CheckpointCmd::Judge { input }) => {
+            return crate::judge::run_judge(input, cli.json, cli.lang);
+        }
+        Cmd::Rules(crate::checkpoint::RulesCmd::Check { file }) => {
+            return crate::judge::run_rules_check(file, cli.json);
+        }
+        _ => {}
+    }
     let store = open(&cli)?;
     let (json, lang) = (cli.json, cli.lang);
     match &cli.cmd {

@@ -3,9 +3,9 @@
 //! the same messages. Nothing is written when a form does not parse.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use gridbook_domain::checkpoint::{suggest_for, validate_entry, Decision, EntryInput, Reason};
+use gridbook_domain::checkpoint::{judge, Decision, EntryInput, Known, Reason};
 use gridbook_domain::isolation::{CheckMethod, Symptom, TeamRole};
-use gridbook_domain::validate::{parse_name, parse_phone, parse_temperature};
+use gridbook_domain::validate::{parse_id_document, parse_name, parse_phone, parse_temperature};
 use gridbook_domain::{FieldError, TestResult};
 use serde::{Deserialize, Serialize};
 
@@ -279,14 +279,18 @@ impl EntryForm {
     }
 }
 
-/// The decision the rules suggest for a form, before it is saved.
+/// What the rules say of a form before it is saved, from what is already known of it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryPreview {
-    /// Suggested decision.
-    pub decision: Decision,
-    /// Every reason found.
+    /// Suggested decision, once the direction, temperature and health code are known.
+    pub decision: Option<Decision>,
+    /// Every reason found (none without a suggestion).
     pub reasons: Vec<Reason>,
+    /// The decisions the volunteer may choose instead only with a note (less strict).
+    pub needs_note: Vec<Decision>,
+    /// Whether the temperature is a fever by the township's threshold.
+    pub fever: bool,
     /// The ledger person with this ID document in the checkpoint's village, if any.
     pub person_id: Option<String>,
     /// The person's control state from an open case, shown before saving.
@@ -332,21 +336,31 @@ impl Store {
         self.add_entry(&form.parse()?)
     }
 
-    /// The decision the township's rules suggest for a form, without saving anything. The
-    /// form must be valid: an invalid field is reported as it would be on saving.
+    /// The decision the township's rules suggest for a form, without saving anything, from
+    /// what is known of it: the screen asks as the volunteer taps, before the identity is
+    /// typed. A field that does not parse yet is unknown rather than an error (saving reports
+    /// it); a valid ID number finds the person and their control state.
     pub fn preview_entry(&self, form: &EntryForm) -> Result<EntryPreview> {
         let mut new = form.parse()?;
         new.input.at = self.now_local();
-        let valid = validate_entry(&new.input).map_err(crate::checkpoint::entries::first_error)?;
+        let known = Known::from_input(&new.input);
+        let id = parse_id_document(&new.input.id_number, None, known.on).ok();
         let checkpoint = crate::isolation::cases::existing_id("checkpoint", &new.checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
-        let person_id = g.village_person(&village, &valid.id_number)?;
-        let control = g.control_of_id_number(&valid.id_number, valid.at.date())?;
-        let s = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.state));
+        let (person_id, control) = match id {
+            Some(id) => (
+                g.village_person(&village, &id.number)?,
+                g.control_of_id_number(&id.number, known.on)?,
+            ),
+            None => (None, None),
+        };
+        let s = judge(&g.rules()?, &known, control.as_ref().map(|c| &c.state));
         Ok(EntryPreview {
-            decision: s.decision,
-            reasons: s.reasons,
+            decision: s.as_ref().map(|s| s.decision),
+            needs_note: s.as_ref().map(|s| s.needs_note()).unwrap_or_default(),
+            fever: s.as_ref().is_some_and(|s| s.fever()),
+            reasons: s.map(|s| s.reasons).unwrap_or_default(),
             person_id,
             isolation: control.as_ref().map(|c| c.row()),
         })

@@ -153,14 +153,14 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     let preview = a
         .preview_entry(&out_form(&checkpoint, "王某", &isolated))
         .expect("the test's setup and store calls succeed");
-    assert_eq!(preview.decision, Decision::TurnBack);
+    assert_eq!(preview.decision, Some(Decision::TurnBack));
     assert_eq!(preview.reasons[0].code, "isolation");
     assert_eq!(preview.reasons[0].zh, "居家隔离第3天，至12月18日");
     assert_eq!(preview.person_id, None);
     let own_preview = a
         .preview_entry(&out_form(&checkpoint, "李四", &own))
         .expect("the test's setup and store calls succeed");
-    assert_eq!(own_preview.decision, Decision::Allow);
+    assert_eq!(own_preview.decision, Some(Decision::Allow));
 
     // A's file holds no name or address of B (the list has none; the ledger of B is not here).
     let all = dir_bytes(da.path());
@@ -189,7 +189,7 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     let p = a
         .preview_entry(&out_form(&checkpoint, "王某", &isolated))
         .expect("the test's setup and store calls succeed");
-    assert_eq!(p.decision, Decision::Observe, "{p:?}");
+    assert_eq!(p.decision, Some(Decision::Observe), "{p:?}");
     assert_eq!(
         p.isolation
             .as_ref()
@@ -209,7 +209,10 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     let after = a
         .preview_entry(&out_form(&checkpoint, "王某", &isolated))
         .expect("the test's setup and store calls succeed");
-    assert_eq!((after.decision, after.isolation), (Decision::Allow, None));
+    assert_eq!(
+        (after.decision, after.isolation),
+        (Some(Decision::Allow), None)
+    );
 
     for s in [&a, &b] {
         let r = s

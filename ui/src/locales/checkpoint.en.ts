@@ -132,15 +132,6 @@ const en: typeof zh = {
     noteRequired: 'Less strict than suggested: a reason is required',
     noteOptional: 'Note (optional)',
   },
-  reasons: {
-    fever: 'Temperature {detail} °C: fever',
-    health_code_yellow: 'Yellow health code',
-    health_code_red: 'Red health code',
-    risk_area_medium: 'Medium-risk area in 14 days: {detail}',
-    risk_area_high: 'High-risk area in 14 days: {detail}',
-    risk_area_unlisted: 'Declared risk area "{detail}" is not on the current list',
-    all_clear: 'Normal temperature, green code, no risk-area travel',
-  },
   save: 'Save',
   saveAs: 'Save · {decision}',
   saved: {

@@ -130,15 +130,6 @@ export default {
     noteRequired: '比建议宽松，须填写原因',
     noteOptional: '说明（选填）',
   },
-  reasons: {
-    fever: '体温{detail}℃，达到发热标准',
-    health_code_yellow: '健康码为黄码',
-    health_code_red: '健康码为红码',
-    risk_area_medium: '14天内到过中风险地区：{detail}',
-    risk_area_high: '14天内到过高风险地区：{detail}',
-    risk_area_unlisted: '申报到过风险地区“{detail}”，当前名单中没有',
-    all_clear: '体温正常、绿码、无中高风险地区旅居史',
-  },
   save: '保存',
   saveAs: '保存 · {decision}',
   saved: {

@@ -1,18 +1,18 @@
 // Pure helpers of the checkpoint (卡口) screens: the entry form, the decision's look, the
-// counts, the township's rules applied while the form is still incomplete, and which
-// checkpoint this device works at.
+// counts, and which checkpoint this device works at. The township's decision rules are not
+// here: the backend judges every form, complete or not (preview_entry), and says which
+// choices need a note and which temperatures are fevers.
 import type {
   CheckpointDay,
   Checkpoint,
   Decision,
-  DecisionRules,
   EntryForm,
   EntryRow,
   HealthCode,
   SearchHit,
 } from '../types';
 
-/** Readings a volunteer taps most: normal temperatures, all below the 37.3 fever line. */
+/** Readings a volunteer taps most: normal temperatures. */
 export const QUICK_TEMPS = ['36.0', '36.2', '36.4', '36.5', '36.6', '36.8', '37.0', '37.2'] as const;
 
 export const HEALTH_CODES: HealthCode[] = ['green', 'yellow', 'red'];
@@ -54,11 +54,6 @@ export function fillFromHit(form: EntryForm, hit: SearchHit): EntryForm {
   };
 }
 
-/** Enough is typed for the rules to judge (the backend still validates every field). */
-export function readyToPreview(form: EntryForm): boolean {
-  return !!(form.name.trim() && form.id_number.trim() && form.temp.trim() && form.code);
-}
-
 /** The fields that change the suggestion, as one key: preview again only when it changes. */
 export function previewKey(form: EntryForm): string {
   return JSON.stringify([
@@ -70,18 +65,9 @@ export function previewKey(form: EntryForm): string {
     form.temp.trim(),
     form.code,
     form.travel.trim(),
+    form.purpose.trim(),
     [...form.areas].sort(),
   ]);
-}
-
-/** How strict a decision is: allow 0, turn back 1, observe 2 (as the backend ranks them). */
-export function severity(d: Decision): number {
-  return d === 'observe' ? 2 : d === 'turn-back' ? 1 : 0;
-}
-
-/** Choosing `chosen` over the suggestion lets more risk in: the backend wants a note then. */
-export function needsNote(suggested: Decision | null | undefined, chosen: Decision | null | undefined): boolean {
-  return !!suggested && !!chosen && severity(chosen) < severity(suggested);
 }
 
 /** Vant tag type of a decision: allow green, turn back red, observe orange. */
@@ -197,54 +183,6 @@ export function tempTenths(raw: string): number | null {
   return Math.round(Number(s) * 10);
 }
 
-/** A reason the rules give, before the backend has judged the whole form. */
-export interface LocalReason {
-  code: 'fever' | 'health-code-yellow' | 'health-code-red' | 'risk-area-medium' | 'risk-area-high' | 'risk-area-unlisted';
-  decision: Decision;
-  /** Temperature (°C) for a fever, the area's name for an area. */
-  detail: string;
-}
-
-/**
- * The decision the township's rules suggest from what is already known (temperature, code,
- * ticked areas): shown while the identity is still being typed. The backend's preview, which
- * also reads the travel text, replaces it as soon as the form is valid.
- */
-export function localSuggestion(
-  rules: DecisionRules,
-  form: Pick<EntryForm, 'temp' | 'code' | 'areas'>,
-): { decision: Decision; reasons: LocalReason[] } | null {
-  const tenths = tempTenths(form.temp);
-  if (tenths === null && !form.code && !form.areas.length) return null;
-  const reasons: LocalReason[] = [];
-  if (tenths !== null && tenths >= rules.fever_tenths) {
-    reasons.push({ code: 'fever', decision: rules.fever_decision, detail: (tenths / 10).toFixed(1) });
-  }
-  if (form.code === 'yellow') reasons.push({ code: 'health-code-yellow', decision: rules.yellow_decision, detail: '' });
-  if (form.code === 'red') reasons.push({ code: 'health-code-red', decision: rules.red_decision, detail: '' });
-  for (const name of form.areas) {
-    const area = rules.risk_areas.find((a) => a.name === name);
-    if (!area) {
-      const d = severity(rules.high_risk_decision) >= severity(rules.medium_risk_decision)
-        ? rules.high_risk_decision
-        : rules.medium_risk_decision;
-      reasons.push({ code: 'risk-area-unlisted', decision: d, detail: name });
-    } else if (area.level === 'high') {
-      reasons.push({ code: 'risk-area-high', decision: rules.high_risk_decision, detail: name });
-    } else {
-      reasons.push({ code: 'risk-area-medium', decision: rules.medium_risk_decision, detail: name });
-    }
-  }
-  const decision = reasons.reduce<Decision>((d, r) => (severity(r.decision) > severity(d) ? r.decision : d), 'allow');
-  return { decision, reasons };
-}
-
-/** Whether a temperature as typed is a fever under the rules. */
-export function isFever(temp: number | string, feverTenths = 373): boolean {
-  const t = typeof temp === 'number' ? Math.round(temp * 10) : tempTenths(temp);
-  return t !== null && t >= feverTenths;
-}
-
 /** The checkpoint to open: the one remembered on this device if it still exists, else the first. */
 export function chooseCheckpoint(list: Checkpoint[], remembered: string | null): Checkpoint | null {
   return list.find((c) => c.id === remembered) ?? list[0] ?? null;
@@ -281,8 +219,16 @@ export function decisionColor(d: Decision): string {
   return d === 'allow' ? '#1f8a4c' : d === 'turn-back' ? '#d93026' : '#c27c0e';
 }
 
-/** A suggestion as shown: the decision and its reasons as text in the screen's language. */
+/** A suggestion as shown: the decision and its reasons as text in the screen's language, the
+ * decisions that need a note instead, and whether the temperature is a fever. */
 export interface Suggestion {
   decision: Decision;
   reasons: { code: string; text: string }[];
+  needsNote: Decision[];
+  fever: boolean;
+}
+
+/** Choosing `chosen` needs a note: the backend listed it with the suggestion. */
+export function requiresNote(s: Suggestion | null | undefined, chosen: Decision | null | undefined): boolean {
+  return !!s && !!chosen && s.needsNote.includes(chosen);
 }

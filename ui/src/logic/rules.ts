@@ -13,11 +13,8 @@ export const RULE_CONDITIONS = [
 ] as const;
 export type RuleCondition = (typeof RULE_CONDITIONS)[number];
 
-/** Accepted fever thresholds (tenths): the backend refuses anything else. */
-export const FEVER_MIN = 370;
-export const FEVER_MAX = 385;
-
-/** "37.3", "37.3℃", "３７．３" → 373; null when it is not a temperature at all. */
+/** "37.3", "37.3℃", "３７．３" → 373; null when it is not a temperature at all. Whether it is an
+ * accepted threshold is the backend's to say (set_rules). */
 export function parseFever(text: string): number | null {
   return tempTenths(text);
 }

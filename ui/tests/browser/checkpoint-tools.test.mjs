@@ -441,3 +441,42 @@ describe('passes and rules in English', () => {
     });
   }
 });
+
+describe('the suggestion on a partial form', () => {
+  test('comes from the township\'s edited rules before the identity is typed', async () => {
+    const viewport = VIEWPORTS[0];
+    await withApp(server, { viewport, hash: '#/checkpoint', fake: { role: 'township' } }, async (page, { shot }) => {
+      await openCheckpoint(page);
+      const temp = page.locator('[data-test="temp-other"]');
+      // No name, no ID: 37.1 and a green code are let through under the default 37.3.
+      await temp.locator('input').fill('37.1');
+      await page.locator('[data-test="code-green"]').click();
+      await page.locator('[data-test="suggestion"][data-decision="allow"]').waitFor();
+      assert.equal(await temp.evaluate((el) => el.classList.contains('fever')), false);
+
+      // The township lowers the fever threshold to 37.0.
+      await page.locator('[data-test="rules-link"]').click();
+      const editor = page.locator('[data-test="checkpoint-rules"]');
+      await editor.locator('[data-test="rules-save"]').waitFor();
+      await field(page, 'fever_tenths').fill('37.0');
+      await editor.locator('[data-test="rules-save"]').click();
+      await expectToast(page, '规则已保存，将同步到各卡口');
+
+      // Back at the checkpoint, the same partial form is a fever now: held, with the new line.
+      await page.evaluate(() => (location.hash = '#/checkpoint'));
+      await openCheckpoint(page);
+      assert.equal(await field(page, 'name').inputValue(), '');
+      assert.equal(await field(page, 'id_number').inputValue(), '');
+      await temp.locator('input').fill('37.1');
+      await page.locator('[data-test="code-green"]').click();
+      const suggestion = page.locator('[data-test="suggestion"][data-decision="observe"]');
+      await suggestion.waitFor();
+      assert.match(await page.locator('[data-test="reasons"]').innerText(), /体温37\.1℃，达到发热标准37\.0℃/);
+      assert.match(await page.locator('[data-test="save"]').innerText(), /留观转运/);
+      assert.equal(await temp.evaluate((el) => el.classList.contains('fever')), true);
+      const asked = (await callsOf(page, 'preview_entry')).at(-1).args.form;
+      assert.deepEqual([asked.name, asked.id_number, asked.temp, asked.code], ['', '', '37.1', 'green']);
+      await shot('checkpoint-partial-fever');
+    });
+  });
+});

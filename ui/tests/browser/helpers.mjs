@@ -1,6 +1,7 @@
 // Shared harness for the browser tests: a static server for ui/dist, Debian's Chromium through
-// playwright-core (no browser download), the fake backend injected before the app loads, and
-// screenshots at phone and laptop sizes into tests/screenshots/.
+// playwright-core (no browser download), the fake backend injected before the app loads with
+// the real `gridbook` command line exposed to it for the checkpoint rules (../fake/cli.mjs),
+// and screenshots at phone and laptop sizes into tests/screenshots/.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildSync } from 'esbuild';
+import { gridbookBin, runGridbook } from '../fake/cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, '..', '..');
@@ -102,6 +104,8 @@ function bundleFakes() {
   return out.outputFiles[0].text;
 }
 const fakeSource = bundleFakes();
+// Fail early, with how to fix it, when the command line the fake asks is not built.
+gridbookBin();
 
 /**
  * Opens the app in a fresh Chromium profile at `viewport`, with the fake backend installed
@@ -129,6 +133,8 @@ export async function withApp(server, { viewport, fake = {}, hash = '#/', args =
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(`console: ${m.text()}`);
     });
+    // The township's checkpoint rules, as the real backend applies them (tests/fake/checkpoint/judge.js).
+    await context.exposeFunction('__gridbook', runGridbook);
     await page.addInitScript(`window.__FAKE_OPTS = ${JSON.stringify({ delay: 3, ...fake })};`);
     await page.addInitScript(fakeSource);
     await page.goto(server.url + hash);

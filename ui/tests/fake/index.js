@@ -1,9 +1,11 @@
 // The fake backend of the browser tests and `npm run dev`, in the order it installs: the
 // backend first (window.__TAURI_INTERNALS__ and window.__fake), then each feature's commands.
 //
-// The fakes are ES modules and take the UI's own rules from src/logic (one implementation of
-// each). The browser tests bundle this file once with esbuild (format iife) and inject it
-// before the app loads (tests/browser/helpers.mjs); vite dev imports it (src/main.ts).
+// The fakes are ES modules and take the UI's own helpers from src/logic (one implementation of
+// each); the checkpoint's decision rules, which live only in Rust, they ask of the `gridbook`
+// command line (checkpoint/judge.js). The browser tests bundle this file once with esbuild
+// (format iife), expose the command line to the page and inject the bundle before the app
+// loads (tests/browser/helpers.mjs); vite dev imports it (src/main.ts), without the rules.
 import './backend/index.js';
 import './isolation.js';
 import './checkpoint/index.js';

@@ -2,6 +2,7 @@
 // plan commands: shapes, fields and Chinese messages, and QR codes that really decode.
 import jsQR from 'jsqr';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runGridbook } from '../fake/cli.mjs';
 
 type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let invoke: Invoke;
@@ -15,6 +16,8 @@ const TODAY = local(new Date()).slice(0, 10);
 beforeAll(async () => {
   g.window = globalThis;
   g.__FAKE_OPTS = { households: 60, delay: 0, now: `${TODAY}T10:00`, demoPass: '2345678Z' };
+  // The fake asks the real rules, through the gridbook command line.
+  g.__gridbook = runGridbook;
   await import('../fake/backend/index.js');
   await import('../fake/checkpoint/index.js');
   invoke = g.__TAURI_INTERNALS__.invoke;

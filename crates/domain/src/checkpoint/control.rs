@@ -1,19 +1,15 @@
 //! The township's rules for a person under control (an open isolation case) at the
 //! checkpoint: isolated going out, awaiting referral, under home health monitoring.
 
-use super::entry::ValidEntry;
+use super::known::Known;
 use super::rules::{fold, DecisionRules, Reason};
 use super::{Decision, Direction};
 use crate::isolation::{ControlKind, ControlState};
 
 /// The reason a control state gives, by the township's rules.
-pub(super) fn control_reason(
-    rules: &DecisionRules,
-    entry: &ValidEntry,
-    state: &ControlState,
-) -> Reason {
+pub(super) fn control_reason(rules: &DecisionRules, entry: &Known, state: &ControlState) -> Reason {
     let (zh, en) = (state.zh(), state.en());
-    let out = entry.direction == Direction::Out;
+    let out = entry.direction == Some(Direction::Out);
     match state.kind {
         ControlKind::Referral => Reason::new("referral", rules.referral_decision, zh, en),
         ControlKind::HomeIsolation | ControlKind::Centralized if out => {

@@ -8,6 +8,7 @@
 
 mod control;
 mod entry;
+mod known;
 mod pass;
 mod rules;
 mod shift;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use entry::{validate_entry, EntryInput, ValidEntry};
+pub use known::{fever_in, judge, needs_note, Known};
 pub use pass::{
     check_pass, parse_pass_number, pass_number, pass_payload, pass_qr_svg, validate_pass_window,
     Pass, PassRefusal, PassUse, MAX_PASS_WINDOW_HOURS, PASS_ALPHABET, PASS_PAYLOAD_PREFIX,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::control::control_reason;
 use super::entry::{free_text, ValidEntry};
+use super::known::{needs_note, Known, FEVER};
 use super::{Decision, HealthCode, RiskLevel};
 use crate::error::FieldError;
 use crate::isolation::ControlState;
@@ -141,6 +142,11 @@ impl Default for DecisionRules {
 }
 
 impl DecisionRules {
+    /// Whether a temperature, in tenths of a degree, is a fever under these rules.
+    pub fn is_fever(&self, temperature_tenths: u16) -> bool {
+        temperature_tenths >= self.fever_tenths
+    }
+
     /// Checks a staff edit before it is synced. Reports every problem.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -295,25 +301,37 @@ pub fn suggest_for(
     entry: &ValidEntry,
     control: Option<&ControlState>,
 ) -> Suggestion {
+    suggest_known(rules, &Known::of(entry), control)
+}
+
+/// The suggestion from what is known of an entry: a reading or a code not known yet finds
+/// nothing (see [`judge`](super::judge), which waits for both).
+pub(super) fn suggest_known(
+    rules: &DecisionRules,
+    entry: &Known,
+    control: Option<&ControlState>,
+) -> Suggestion {
     let mut reasons = Vec::new();
     if let Some(state) = control {
         reasons.push(control_reason(rules, entry, state));
     }
-    if entry.temperature_tenths >= rules.fever_tenths {
-        let (t, limit) = (tenths(entry.temperature_tenths), tenths(rules.fever_tenths));
+    if let Some(t) = entry.temperature_tenths.filter(|t| rules.is_fever(*t)) {
+        let (t, limit) = (tenths(t), tenths(rules.fever_tenths));
         reasons.push(Reason::new(
-            "fever",
+            FEVER,
             rules.fever_decision,
             format!("体温{t}℃，达到发热标准{limit}℃"),
             format!("temperature {t} °C is at or above the fever threshold {limit} °C"),
         ));
     }
     match entry.health_code {
-        HealthCode::Green => {}
-        HealthCode::Yellow => reasons.push(code_reason(HealthCode::Yellow, rules.yellow_decision)),
-        HealthCode::Red => reasons.push(code_reason(HealthCode::Red, rules.red_decision)),
+        None | Some(HealthCode::Green) => {}
+        Some(HealthCode::Yellow) => {
+            reasons.push(code_reason(HealthCode::Yellow, rules.yellow_decision))
+        }
+        Some(HealthCode::Red) => reasons.push(code_reason(HealthCode::Red, rules.red_decision)),
     }
-    let on = entry.at.date();
+    let on = entry.on;
     // Ticked areas count like areas named in the text; the separator keeps the end of one
     // from joining the start of the next into a false match.
     let mut mentioned = entry.declared_areas.clone();
@@ -474,7 +492,7 @@ pub fn confirm(
         ..e
     })?;
     let note = free_text(note.unwrap_or(""), "note", "说明", MAX_NOTE_CHARS)?;
-    if chosen.severity() < suggestion.decision.severity() && note.is_none() {
+    if needs_note(suggestion.decision, chosen) && note.is_none() {
         return Err(FieldError::new(
             "note",
             "required",

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use gridbook_domain::checkpoint::{
-    confirm, entry_sort_key, shift_at, suggest_for, validate_entry, Decision, EntryInput, Reason,
+    confirm, entry_sort_key, fever_in, shift_at, suggest_for, validate_entry, Decision, EntryInput,
+    Reason,
 };
 use gridbook_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
@@ -83,6 +84,9 @@ pub struct EntryRow {
     pub plate: Option<String>,
     /// Temperature in °C.
     pub temperature: f64,
+    /// Whether the temperature was a fever by the township's threshold when the entry was
+    /// judged (a fever reason is among its reasons).
+    pub fever: bool,
     /// Health code colour.
     #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::checkpoint::HealthCode"))]
     pub health_code: String,
@@ -194,6 +198,7 @@ pub(crate) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
         phone: r.get(6)?,
         plate: r.get(7)?,
         temperature: tenths as f64 / 10.0,
+        fever: serde_json::from_str::<Vec<Reason>>(&reasons).is_ok_and(|r| fever_in(&r)),
         health_code: r.get(9)?,
         travel: r.get(10)?,
         suggested: r.get(11)?,

@@ -4,6 +4,8 @@
 
 pub mod entries;
 pub mod passes;
+#[cfg(test)]
+mod preview_tests;
 pub mod project;
 pub mod rules;
 pub mod sites;

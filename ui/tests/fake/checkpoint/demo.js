@@ -1,13 +1,26 @@
 // The checkpoint fake's demo data: at the first village's checkpoint, a shift with its
 // handover and a few entries yesterday, entries in the last hour today, and a pass of the 王
-// household.
+// household. The entries are judged by the real rules (./judge.js), so they are recorded on the
+// first checkpoint command, when the page's command line is surely there; without one
+// (`npm run dev`) there are none.
 import { ymd } from '../../../src/logic/time';
 import { record } from './entries.js';
 import { issuePass } from './passes.js';
-import { clock, DAY, fake, HOUR, localAt, MINUTE, opts, pick, state } from './state.js';
+import { clock, DAY, fake, HOUR, localAt, MINUTE, onSeed, opts, pick, state, uuid } from './state.js';
 
-function seed() {
-  const t0 = clock();
+const t0 = clock();
+
+// Yesterday's day shift with its handover.
+{
+  const y = new Date(t0 - DAY);
+  const yAt = (h, m) => new Date(y.getFullYear(), y.getMonth(), y.getDate(), h, m);
+  state.shifts.push({ id: 'shift-y1', checkpoint_id: 'cp-hongxing', date: ymd(y), index: 2, staff: '刘洋,陈静', signed_in_at: localAt(yAt(15, 55)), signed_out_at: localAt(yAt(23, 58)), handover_note: '夜间无异常，测温枪已充电' });
+}
+
+/** The demo entries as [form, when, entry id, volunteer]: made here, in the order (and with the
+ * random numbers) they always were, recorded on the first checkpoint command. */
+function demoEntries() {
+  const out = [];
   const wang = fake.state.persons.get('p-wang');
   const liming = fake.state.persons.get('p-liming');
   const visitor = (name, birth, male) => ({ name, id_number: fake.makeValidId(birth, male) });
@@ -37,25 +50,34 @@ function seed() {
       ...extra,
     };
   };
-  // Yesterday: a day shift with its handover, and a few entries.
+  // Yesterday: a few entries.
   const y = new Date(t0 - DAY);
   const yAt = (h, m) => new Date(y.getFullYear(), y.getMonth(), y.getDate(), h, m);
-  state.shifts.push({ id: 'shift-y1', checkpoint_id: 'cp-hongxing', date: ymd(y), index: 2, staff: '刘洋,陈静', signed_in_at: localAt(yAt(15, 55)), signed_out_at: localAt(yAt(23, 58)), handover_note: '夜间无异常，测温枪已充电' });
   const yesterday = [[9, 12, {}], [10, 40, { code: 'yellow' }], [14, 5, {}], [18, 30, { temp: '37.6' }]];
-  yesterday.forEach(([h, m, extra], i) => {
-    record(make(i + 2, extra), yAt(h, m)).entry.volunteer = h < 16 ? '王海' : '刘洋';
-  });
+  for (const [i, [h, m, extra]] of yesterday.entries()) {
+    out.push([make(i + 2, extra), yAt(h, m), uuid('e'), h < 16 ? '王海' : '刘洋']);
+  }
   // Today: the last hour or so, only after midnight.
   const midnight = new Date(t0);
   midnight.setHours(0, 0, 0, 0);
   for (let i = 0; i < opts.checkpointEntries; i++) {
     const at = new Date(t0 - (opts.checkpointEntries - i) * 9 * MINUTE);
     if (at < midnight) continue;
-    record(make(i, i === 2 ? { code: 'yellow' } : {}), at);
+    out.push([make(i, i === 2 ? { code: 'yellow' } : {}), at, uuid('e'), null]);
   }
-  // A pass of the 王 household, valid from an hour ago for the next six hours.
-  return issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR, '王海', opts.demoPass || null);
+  return out;
 }
+const entries = demoEntries();
+onSeed(async () => {
+  try {
+    for (const [form, at, id, volunteer] of entries) {
+      const { entry } = await record(form, at, id);
+      if (volunteer) entry.volunteer = volunteer;
+    }
+  } catch (e) {
+    if (e?.kind !== 'unavailable') throw e;
+  }
+});
 
-/** The number of the seeded pass. */
-export const demoPass = seed();
+/** The number of the seeded pass of the 王 household, valid from an hour ago for six hours. */
+export const demoPass = issuePass('h-wang', t0 - HOUR, t0 + 6 * HOUR, '王海', opts.demoPass || null);

@@ -1,11 +1,11 @@
 // Entries (出入登记) of the checkpoint fake: the checkpoints, recording an entry with the
 // suggestion and the volunteer's decision, today's counts, and matching residents with their
 // control state (管控).
-import { countEntries, DECISIONS, needsNote } from '../../../src/logic/checkpoint';
+import { countEntries, DECISIONS } from '../../../src/logic/checkpoint';
 import { isOpen } from '../../../src/logic/isolation';
 import { ymd } from '../../../src/logic/time';
 import { parsePass, passRefusal } from './passes.js';
-import { suggest } from './rules.js';
+import { judge } from './judge.js';
 import { onDuty, publicCheckpoint, publicShift, shiftAt, signedIn } from './shifts.js';
 import {
   checkpointOf,
@@ -19,6 +19,7 @@ import {
   LABEL,
   localAt,
   now,
+  seeded,
   search,
   state,
   touched,
@@ -72,16 +73,28 @@ const publicEntry = (e) => {
   return row;
 };
 
-export function record(form, now) {
+/** The ledger person with this (valid) ID number, anywhere, and their control state. */
+function controlOf(idNumber, villageId) {
+  const person = [...fake.state.persons.values()].find((p) => !p.deleted && p.id_number === idNumber);
+  const own = person ? isolationOf(person.id) : null;
+  return own ?? listedOf(idNumber, villageId);
+}
+
+/** Records an entry made at `now`, judged by the real rules (./judge.js). Like the preview, the
+ * judgement leaves the person's control state out: the fake isolation backend keeps the demo
+ * residents the checkpoint screens are tried with (王秀英 first) under control, and the fake has
+ * always judged them as plain residents. */
+export async function record(form, now, id = null) {
   const cp = checkpointOf(form.checkpoint);
   const v = validate(form);
   const day = ymd(now);
-  const s = suggest(v, day);
+  const s = await judge(form, null, localAt(now));
+  if (!s || !s.decision) throw { kind: 'unavailable', message: '开发环境未连接 gridbook 命令行，无法判定' };
   const chosen = form.decision ? enumOf('decision', '处置', form.decision, DECISIONS) : s.decision;
   const duty = onDuty(cp.id);
   const volunteer = duty ? duty.staff.split(',')[0] : '未签到';
   const note = freeText(form.note, 'note', '说明', 200);
-  if (needsNote(s.decision, chosen) && !note) {
+  if (s.needs_note.includes(chosen) && !note) {
     throw new Invalid('note', `建议“${LABEL[s.decision]}”，改为“${LABEL[chosen]}”须填写原因`);
   }
   let pass = null;
@@ -96,7 +109,7 @@ export function record(form, now) {
     return !p.deleted && p.id_number === v.id_number && h && h.village_id === cp.village_id;
   });
   const entry = {
-    id: uuid('e'),
+    id: id ?? uuid('e'),
     checkpoint_id: cp.id,
     day,
     at: entryAt(now),
@@ -107,6 +120,7 @@ export function record(form, now) {
     phone: v.phone,
     plate: v.plate,
     temperature: v.temperature_tenths / 10,
+    fever: s.fever,
     health_code: v.health_code,
     travel: v.travel,
     suggested: s.decision,
@@ -145,7 +159,8 @@ Object.assign(fake.commands, {
     touched();
     return id;
   },
-  checkpoint_today: ({ checkpoint }) => {
+  checkpoint_today: async ({ checkpoint }) => {
+    await seeded();
     const cp = checkpointOf(checkpoint);
     const at = now();
     const today = dayEntries(cp.id, ymd(at));
@@ -170,7 +185,8 @@ Object.assign(fake.commands, {
       recent: today.slice(-20).reverse().map(publicEntry),
     };
   },
-  entries: ({ checkpoint, date }) => {
+  entries: async ({ checkpoint, date }) => {
+    await seeded();
     const cp = checkpointOf(checkpoint);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date ?? '').trim())) throw new Invalid('date', `日期“${date}”应为 YYYY-MM-DD`);
     return dayEntries(cp.id, String(date).trim()).map(publicEntry);
@@ -188,15 +204,25 @@ Object.assign(fake.commands, {
     }
     return hits;
   },
-  preview_entry: ({ form }) => {
-    const v = validate(form);
-    const person = [...fake.state.persons.values()].find((p) => !p.deleted && p.id_number === v.id_number);
+  // As the store's: what is known of the form is judged (no identity needed); a valid ID
+  // number brings the person and their control state, shown but not judged (see record).
+  preview_entry: async ({ form }) => {
     const cp = checkpointOf(form.checkpoint);
-    const own = person ? isolationOf(person.id) : null;
-    return { ...suggest(v, ymd(now())), isolation: own ?? listedOf(v.id_number, cp.village_id) };
+    const id = fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
+    const idNumber = id.ok ? id.normalized : null;
+    const person = idNumber
+      ? [...fake.state.persons.values()].find((p) => {
+          const h = fake.state.households.get(p.household_id);
+          return !p.deleted && p.id_number === idNumber && h && h.village_id === cp.village_id;
+        })
+      : null;
+    const isolation = idNumber ? controlOf(idNumber, cp.village_id) : null;
+    const s = (await judge(form, null, localAt(now()))) ?? { decision: null, reasons: [], needs_note: [], fever: false };
+    return { ...s, person_id: person ? person.id : null, isolation };
   },
-  add_entry: ({ form }) => {
-    const { entry, suggestion } = record(form, now());
+  add_entry: async ({ form }) => {
+    await seeded();
+    const { entry, suggestion } = await record(form, now());
     touched();
     return { entry_id: entry.id, decision: entry.decision, suggested: suggestion.decision, reasons: suggestion.reasons, person_id: entry.person_id };
   },

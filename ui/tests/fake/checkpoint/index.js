@@ -2,9 +2,9 @@
 //
 // Faithful enough for the screens: the same validation order and Chinese messages (with
 // `field`) as the store's entry form (state.js), the default rules of the township's work plan
-// (fever ≥ 37.3 and red code → 留观转运, yellow → 劝返, risk areas) applied by the UI's own rules
-// (src/logic/checkpoint.ts: the suggestion, and the override needing a note when it is less
-// strict) and edited by staff (rules.js), temporary passes issued to a household with their QR
+// (fever ≥ 37.3 and red code → 留观转运, yellow → 劝返, risk areas), applied and checked by the
+// real ones through the `gridbook` command line (judge.js: the suggestion, the choices needing a
+// note, fevers) and edited by staff (rules.js), temporary passes issued to a household with their QR
 // code, an SVG made here, refused when used twice, out of their window or unknown (passes.js,
 // qr.js), each checkpoint's shift plan (three 8-hour shifts by default) with sign-in and
 // handover (shifts.js), entries and today's counts (entries.js). A demo checkpoint is seeded in
@@ -19,8 +19,8 @@ import { demoPass } from './demo.js';
 import './entries.js';
 import { issuePass, parsePass, passNumber } from './passes.js';
 import { qrMatrix, qrSvg } from './qr.js';
-import { suggest } from './rules.js';
+import './rules.js';
 import { shiftAt } from './shifts.js';
 import { fake, state, validate } from './state.js';
 
-fake.checkpoint = { state, demoPass, issuePass, passNumber, parsePass, suggest, validate, qrMatrix, qrSvg, shiftAt };
+fake.checkpoint = { state, demoPass, issuePass, passNumber, parsePass, validate, qrMatrix, qrSvg, shiftAt };

@@ -2,6 +2,7 @@
 
 mod control;
 mod entry;
+mod known;
 mod order;
 mod pass;
 mod rules;
