@@ -1517,6 +1517,11 @@ export type EntryRow = {
    */
   temperature: number;
   /**
+   * Whether the temperature was a fever by the township's threshold when the entry was
+   * judged (a fever reason is among its reasons).
+   */
+  fever: boolean;
+  /**
    * Health code colour.
    */
   health_code: HealthCode;
@@ -1649,17 +1654,25 @@ export type EntryForm = {
 };
 
 /**
- * The decision the rules suggest for a form, before it is saved.
+ * What the rules say of a form before it is saved, from what is already known of it.
  */
 export type EntryPreview = {
   /**
-   * Suggested decision.
+   * Suggested decision, once the direction, temperature and health code are known.
    */
-  decision: Decision;
+  decision: Decision | null;
   /**
-   * Every reason found.
+   * Every reason found (none without a suggestion).
    */
   reasons: Array<DecisionReason>;
+  /**
+   * The decisions the volunteer may choose instead only with a note (less strict).
+   */
+  needs_note: Array<Decision>;
+  /**
+   * Whether the temperature is a fever by the township's threshold.
+   */
+  fever: boolean;
   /**
    * The ledger person with this ID document in the checkpoint's village, if any.
    */
