@@ -2,16 +2,17 @@
 
 use gridbook_domain::checkpoint::DecisionRules;
 use gridbook_domain::isolation::{Certificate, Policy};
+use gridbook_store::app::FieldCheck;
 use gridbook_store::app::{AppStatus, Settings};
 use gridbook_store::forms::{CaseForm, CheckForm, EntryForm, EntryPreview, FollowUpOutcome};
 use gridbook_store::{
-    CheckpointDay, CheckpointRow, ConflictRow, CoverageRow, DueRow, EntryResult, EntryRow,
-    HistoryEntry, Hit, HouseholdDetail, NewHousehold, NewPerson, PassRow, PolicyRow, ShiftRow,
-    ShiftTimes, VillageRow,
+    CaseDetail, CaseRow, Changed, CheckpointDay, CheckpointRow, ConflictRow, CoverageRow, DueRow,
+    EntryResult, EntryRow, HistoryEntry, Hit, HouseholdAdded, HouseholdDetail, HouseholdPage,
+    NewHousehold, NewPerson, PassRow, PersonAdded, PolicyRow, ShiftRow, ShiftTimes, Verified,
+    VillageRow,
 };
 use gridbook_sync::identity::Hello;
 use gridbook_sync::SyncStats;
-use serde_json::{json, Value};
 use tauri::{AppHandle, State};
 
 use crate::error::AppError;
@@ -36,11 +37,11 @@ pub fn list_households(
     village_id: Option<String>,
     offset: usize,
     limit: usize,
-) -> R<Value> {
+) -> R<HouseholdPage> {
     Ok(app
         .store
         .households_page(village_id.as_deref(), offset, limit)
-        .map(|(total, rows)| json!({ "total": total, "rows": rows }))?)
+        .map(|(total, rows)| HouseholdPage { total, rows })?)
 }
 
 #[tauri::command(async)]
@@ -61,47 +62,50 @@ pub fn reveal(app: State<'_, App>, record_id: String, field: String) -> R<String
 }
 
 #[tauri::command(async)]
-pub fn add_household(app: State<'_, App>, input: NewHousehold) -> R<Value> {
+pub fn add_household(app: State<'_, App>, input: NewHousehold) -> R<HouseholdAdded> {
     app.wrote(
         app.store
             .add_household(&input)
-            .map(|(h, p)| json!({ "household_id": h, "person_id": p })),
+            .map(|(household_id, person_id)| HouseholdAdded {
+                household_id,
+                person_id,
+            }),
     )
 }
 
 #[tauri::command(async)]
-pub fn add_person(app: State<'_, App>, household_id: String, person: NewPerson) -> R<Value> {
+pub fn add_person(app: State<'_, App>, household_id: String, person: NewPerson) -> R<PersonAdded> {
     app.wrote(
         app.store
             .add_person(&household_id, &person)
-            .map(|p| json!({ "person_id": p })),
+            .map(|person_id| PersonAdded { person_id }),
     )
 }
 
 #[tauri::command(async)]
-pub fn set_person(app: State<'_, App>, id: String, edits: Vec<(String, String)>) -> R<Value> {
+pub fn set_person(app: State<'_, App>, id: String, edits: Vec<(String, String)>) -> R<Changed> {
     app.wrote(
         app.store
             .set_person(&id, &edits)
-            .map(|c| json!({ "changed": c })),
+            .map(|changed| Changed { changed }),
     )
 }
 
 #[tauri::command(async)]
-pub fn set_household(app: State<'_, App>, id: String, edits: Vec<(String, String)>) -> R<Value> {
+pub fn set_household(app: State<'_, App>, id: String, edits: Vec<(String, String)>) -> R<Changed> {
     app.wrote(
         app.store
             .set_household(&id, &edits)
-            .map(|c| json!({ "changed": c })),
+            .map(|changed| Changed { changed }),
     )
 }
 
 #[tauri::command(async)]
-pub fn verify_household(app: State<'_, App>, id: String) -> R<Value> {
+pub fn verify_household(app: State<'_, App>, id: String) -> R<Verified> {
     app.wrote(
         app.store
             .verify_household(&id)
-            .map(|v| json!({ "verification_id": v })),
+            .map(|verification_id| Verified { verification_id }),
     )
 }
 
@@ -131,7 +135,7 @@ pub fn coverage(app: State<'_, App>, days: u32, village_id: Option<String>) -> R
 }
 
 #[tauri::command(async)]
-pub fn check_field(app: State<'_, App>, field: String, value: String) -> R<Value> {
+pub fn check_field(app: State<'_, App>, field: String, value: String) -> R<FieldCheck> {
     Ok(gridbook_store::app::check_field(&app.store, &field, &value))
 }
 
@@ -201,12 +205,12 @@ pub fn due_list(app: State<'_, App>, date: Option<String>) -> R<Vec<DueRow>> {
 }
 
 #[tauri::command(async)]
-pub fn cases(app: State<'_, App>, status: Option<String>) -> R<Vec<Value>> {
+pub fn cases(app: State<'_, App>, status: Option<String>) -> R<Vec<CaseRow>> {
     Ok(app.store.cases(status.as_deref())?)
 }
 
 #[tauri::command(async)]
-pub fn case_detail(app: State<'_, App>, id: String) -> R<Value> {
+pub fn case_detail(app: State<'_, App>, id: String) -> R<CaseDetail> {
     Ok(app.store.case_detail(&id)?)
 }
 

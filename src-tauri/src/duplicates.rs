@@ -2,8 +2,10 @@
 //! and its undoing, "not the same person" and its undoing. One-line adapters over
 //! gridbook-store.
 
-use gridbook_store::{Dismissed, Duplicate, MergePreview, PersonRow};
-use serde_json::{json, Value};
+use gridbook_store::{
+    Dismissed, Duplicate, MergePreview, PairDismissed, PairRestored, PersonMerged, PersonRow,
+    PersonUnmerged,
+};
 use tauri::State;
 
 use crate::error::AppError;
@@ -22,20 +24,25 @@ pub fn merge_preview(app: State<'_, App>, a: String, b: String) -> R<MergePrevie
 }
 
 #[tauri::command(async)]
-pub fn merge_person(app: State<'_, App>, id: String, into: String, fill: Vec<String>) -> R<Value> {
+pub fn merge_person(
+    app: State<'_, App>,
+    id: String,
+    into: String,
+    fill: Vec<String>,
+) -> R<PersonMerged> {
     app.wrote(
         app.store
             .merge_person(&id, &into, &fill)
-            .map(|()| json!({ "merged": id, "into": into })),
+            .map(|()| PersonMerged { merged: id, into }),
     )
 }
 
 #[tauri::command(async)]
-pub fn unmerge_person(app: State<'_, App>, id: String) -> R<Value> {
+pub fn unmerge_person(app: State<'_, App>, id: String) -> R<PersonUnmerged> {
     app.wrote(
         app.store
             .unmerge_person(&id)
-            .map(|()| json!({ "unmerged": id })),
+            .map(|()| PersonUnmerged { unmerged: id }),
     )
 }
 
@@ -50,20 +57,20 @@ pub fn dismiss_duplicate(
     a: String,
     b: String,
     reason: Option<String>,
-) -> R<Value> {
+) -> R<PairDismissed> {
     app.wrote(
         app.store
             .dismiss_duplicate(&a, &b, reason.as_deref())
-            .map(|()| json!({ "dismissed": [a, b] })),
+            .map(|()| PairDismissed { dismissed: [a, b] }),
     )
 }
 
 #[tauri::command(async)]
-pub fn restore_duplicate(app: State<'_, App>, a: String, b: String) -> R<Value> {
+pub fn restore_duplicate(app: State<'_, App>, a: String, b: String) -> R<PairRestored> {
     app.wrote(
         app.store
             .restore_duplicate(&a, &b)
-            .map(|()| json!({ "restored": [a, b] })),
+            .map(|()| PairRestored { restored: [a, b] }),
     )
 }
 

@@ -4,8 +4,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-use gridbook_export::{ExportError, Format, Kind, Outcome, Request};
+use gridbook_export::{ExportError, Form, Outcome};
 use gridbook_print::{CjkFont, Paper, PrintError, Printed};
 use tauri::State;
 
@@ -67,35 +66,9 @@ impl From<PrintError> for AppError {
     }
 }
 
-/// What the export screen sends.
-#[derive(Debug, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportForm {
-    kind: String,
-    format: String,
-    out: PathBuf,
-    village: Option<String>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    #[serde(default)]
-    full_ids: bool,
-}
-
-fn request(f: ExportForm) -> R<Request> {
-    Ok(Request {
-        kind: Kind::parse(&f.kind)?,
-        format: Format::parse(&f.format)?,
-        out: f.out,
-        village: f.village.filter(|v| !v.trim().is_empty()),
-        from: f.from,
-        to: f.to,
-        full_ids: f.full_ids,
-    })
-}
-
 #[tauri::command(async)]
-pub fn export_file(app: State<'_, App>, form: ExportForm) -> R<Outcome> {
-    app.wrote(gridbook_export::export(&app.store, &request(form)?))
+pub fn export_file(app: State<'_, App>, form: Form) -> R<Outcome> {
+    app.wrote(gridbook_export::export(&app.store, &form.request()?))
 }
 
 #[tauri::command(async)]

@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use gridbook_domain::task::Outcome;
 use gridbook_domain::RiskTag;
 use gridbook_export::{Format, Kind, Request};
-use gridbook_import::{read_list, ImportError, ListColumn};
-use gridbook_store::{Answered, TaskFilter, TaskImport, TaskRow};
-use serde::Serialize;
+use gridbook_import::{read_list, ImportError, ImportedList};
+use gridbook_store::{Answered, TaskFilter, TaskRow};
 use tauri::State;
 
 use crate::error::AppError;
@@ -24,13 +23,6 @@ impl From<ImportError> for AppError {
             other => AppError::new("invalid", (other.zh(), other.to_string())),
         }
     }
-}
-
-/// What importing a list shows: the columns as read, and what became of the rows.
-#[derive(Debug, Serialize)]
-pub struct ImportedList {
-    columns: Vec<ListColumn>,
-    result: TaskImport,
 }
 
 #[tauri::command(async)]

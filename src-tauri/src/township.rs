@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use gridbook_domain::report::Level;
-use gridbook_store::{Named, Overview, ReportStatus, Rollup, Submitted, TownshipInfo};
-use serde_json::{json, Value};
+use gridbook_store::{
+    FiguresPreview, Named, Overview, ReportStatus, Rollup, Submitted, TownshipInfo,
+};
 use tauri::State;
 
 use crate::error::AppError;
@@ -35,8 +36,10 @@ pub fn report_figures(
     level: Level,
     unit_id: String,
     date: NaiveDate,
-) -> R<Value> {
-    Ok(json!({ "figures": app.store.report_figures(level, &unit_id, date)? }))
+) -> R<FiguresPreview> {
+    Ok(FiguresPreview {
+        figures: app.store.report_figures(level, &unit_id, date)?,
+    })
 }
 
 #[tauri::command(async)]

@@ -69,12 +69,16 @@ fn generated() -> String {
         s::DiscardedRecord, s::owner::QuarantineRow);
     section!(cfg, out, "Grid and ledger":
         s::VillageRow, s::GroupRow, s::Named, s::TownshipInfo, s::HouseholdRow, s::PersonRow,
-        s::HouseholdDetail, s::CoverageRow, s::Hit, s::NewPerson, s::NewHousehold,
+        s::HouseholdDetail, s::HouseholdPage, s::CoverageRow, s::Hit, s::NewPerson,
+        s::NewHousehold, s::HouseholdAdded, s::PersonAdded, s::Changed, s::Verified,
+        s::app::FieldCheck,
         s::HistoryEntry, s::ConflictRow, s::Duplicate, s::DuplicateReason, s::Dismissed,
-        s::MergePreview, d::Gender, d::IdKind, d::Relation, d::Residency, d::RiskTag,
+        s::MergePreview, s::PersonMerged, s::PersonUnmerged, s::PairDismissed,
+        s::PairRestored, d::Gender, d::IdKind, d::Relation, d::Residency, d::RiskTag,
         d::Vulnerable, d::TestResult);
     section!(cfg, out, "Isolation follow-ups":
-        s::IsolationRow, s::DueRow, s::PolicyRow, d::isolation::Policy, d::isolation::Phase,
+        s::IsolationRow, s::DueRow, s::CaseRow, s::CaseDetail, s::CasePhase, s::CaseVisit,
+        s::CaseTest, s::CaseReferral, s::CaseEntry, s::PolicyRow, d::isolation::Policy, d::isolation::Phase,
         d::isolation::PhaseKind, d::isolation::Window, d::isolation::ReleaseRule,
         d::isolation::Certificate, d::isolation::TestLine, d::isolation::SlotKind,
         d::isolation::SlotStatus, d::isolation::CaseStatus, s::forms::CaseForm,
@@ -89,10 +93,11 @@ fn generated() -> String {
     section!(cfg, out, "Township: overview, daily reports, tasks, devices, files":
         s::Overview, s::OverviewVillage, s::OverviewGroup, s::CheckpointCounts,
         d::report::ReportState, d::report::Level, s::ReportStatus, s::Rollup, s::RollupVillage,
-        s::RollupTotals, d::report::Figures, s::Submitted, s::TaskRow, d::task::Outcome,
-        s::Answered, s::TaskImport, s::ImportedRow, s::MatchBy, y::enrollment::ListedDevice,
-        y::enrollment::NewDevice, gridbook_export::Outcome, s::ExportRecord,
-        gridbook_print::Printed);
+        s::RollupTotals, d::report::Figures, s::FiguresPreview, s::Submitted, s::TaskRow,
+        d::task::Outcome, s::Answered, s::TaskImport, s::ImportedRow, s::MatchBy,
+        gridbook_import::ImportedList, gridbook_import::ListColumn,
+        y::enrollment::ListedDevice, y::enrollment::NewDevice, gridbook_export::Form,
+        gridbook_export::Outcome, s::ExportRecord, gridbook_print::Printed);
     out.truncate(out.trim_end().len());
     out.push('\n');
     std::mem::take(out)

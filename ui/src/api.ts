@@ -36,25 +36,29 @@ import type {
   Enrollment,
   HistoryEntry,
   HouseholdDetail,
+  HouseholdAdded,
   HouseholdInput,
   HouseholdPage,
   Language,
+  PersonAdded,
   PersonInput,
   SearchHit,
   Settings,
   SyncReport,
   SyncStatus,
+  Verified,
   Village,
   Group,
+  Changed,
 } from './types';
 import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
-import type { Figures, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
+import type { FiguresPreview, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
 import type { QuarantineRow } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportLogEntry, ExportOutcome, Printed, TownshipInfo } from './types';
 import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
-import type { DismissedPair, Duplicate, MergePreview, Person } from './types';
+import type { DismissedPair, Duplicate, MergePreview, PairDismissed, PairRestored, Person, PersonMerged, PersonUnmerged } from './types';
 import type { RefusedEdit } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
@@ -127,12 +131,12 @@ export const api = {
   /** A person's full ID number or phone, for a role that may see it; the device logs it. */
   reveal: (recordId: string, field: 'id_number' | 'phone') => call<string>('reveal', { recordId, field }),
   addHousehold: (input: HouseholdInput) =>
-    call<{ household_id: string; person_id: string }>('add_household', { input }),
+    call<HouseholdAdded>('add_household', { input }),
   addPerson: (householdId: string, person: PersonInput) =>
-    call<{ person_id: string }>('add_person', { householdId, person }),
-  setPerson: (id: string, edits: Edit[]) => call<{ changed: string[] }>('set_person', { id, edits }),
-  setHousehold: (id: string, edits: Edit[]) => call<{ changed: string[] }>('set_household', { id, edits }),
-  verifyHousehold: (id: string) => call<{ verification_id: string }>('verify_household', { id }),
+    call<PersonAdded>('add_person', { householdId, person }),
+  setPerson: (id: string, edits: Edit[]) => call<Changed>('set_person', { id, edits }),
+  setHousehold: (id: string, edits: Edit[]) => call<Changed>('set_household', { id, edits }),
+  verifyHousehold: (id: string) => call<Verified>('verify_household', { id }),
   recordHistory: (id: string) => call<HistoryEntry[]>('record_history', { id }),
   listConflicts: () => call<Conflict[]>('list_conflicts'),
   resolveConflict: (recordId: string, field: string, value: string) =>
@@ -140,12 +144,12 @@ export const api = {
   duplicates: () => call<Duplicate[]>('duplicates'),
   mergePreview: (a: string, b: string) => call<MergePreview>('merge_preview', { a, b }),
   mergePerson: (id: string, into: string, fill: string[]) =>
-    call<{ merged: string; into: string }>('merge_person', { id, into, fill }),
-  unmergePerson: (id: string) => call<{ unmerged: string }>('unmerge_person', { id }),
+    call<PersonMerged>('merge_person', { id, into, fill }),
+  unmergePerson: (id: string) => call<PersonUnmerged>('unmerge_person', { id }),
   mergedPersons: () => call<Person[]>('merged_persons'),
   dismissDuplicate: (a: string, b: string, reason: string | null) =>
-    call<{ dismissed: [string, string] }>('dismiss_duplicate', { a, b, reason }),
-  restoreDuplicate: (a: string, b: string) => call<{ restored: [string, string] }>('restore_duplicate', { a, b }),
+    call<PairDismissed>('dismiss_duplicate', { a, b, reason }),
+  restoreDuplicate: (a: string, b: string) => call<PairRestored>('restore_duplicate', { a, b }),
   dismissedDuplicates: () => call<DismissedPair[]>('dismissed_duplicates'),
   coverage: (days: number, villageId?: string) =>
     call<CoverageRow[]>('coverage', villageId ? { days, villageId } : { days }),
@@ -214,7 +218,7 @@ export const api = {
     call<Rollup>('report_rollup', to ? { date, to } : { date }).then(withFlatFigures),
   /** The figures a report of the unit and day would carry, for the grid worker to confirm. */
   reportFigures: (level: ReportLevel, unitId: string, date: string) =>
-    call<{ figures: Figures }>('report_figures', { level, unitId, date }).then(withFlatFigures),
+    call<FiguresPreview>('report_figures', { level, unitId, date }).then(withFlatFigures),
   reportSubmit: (level: ReportLevel, unitId: string, date: string, zero: boolean, note: string | null) =>
     call<ReportSubmitResult>('report_submit', { level, unitId, date, zero, note }).then(withFlatFigures),
   /** The report as a ready WeChat text block; level `township` is the township's roll-up. */

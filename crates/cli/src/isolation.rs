@@ -183,16 +183,7 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
             let rows = store.cases(status.as_deref())?;
             emit(json, &rows, || {
                 rows.iter()
-                    .map(|c| {
-                        format!(
-                            "{}  {}  {}  {}–{}",
-                            c["id"].as_str().unwrap_or_default(),
-                            c["name"].as_str().unwrap_or_default(),
-                            c["status"].as_str().unwrap_or_default(),
-                            c["start"].as_str().unwrap_or_default(),
-                            c["end"].as_str().unwrap_or_default()
-                        )
-                    })
+                    .map(|c| format!("{}  {}  {}  {}–{}", c.id, c.name, c.status, c.start, c.end))
                     .collect::<Vec<_>>()
                     .join("\n")
             });

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use gridbook_store::{ExportFilter, ExportRecord, Store};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use error::ExportError;
 
@@ -140,6 +140,45 @@ pub struct Request {
     pub to: Option<NaiveDate>,
     /// Full ID numbers instead of masked ones.
     pub full_ids: bool,
+}
+
+/// An export as the app's export sheet asks for it: kind and format as their codes, the path
+/// chosen in the save dialog.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ExportForm", optional_fields = nullable))]
+pub struct Form {
+    /// ledger, cases, checks, entries, reports or coverage.
+    pub kind: String,
+    /// xlsx or csv.
+    pub format: String,
+    /// The path chosen in the save dialog.
+    pub out: PathBuf,
+    /// Only this village (empty: every village).
+    pub village: Option<String>,
+    /// From this date.
+    pub from: Option<NaiveDate>,
+    /// Up to this date, included.
+    pub to: Option<NaiveDate>,
+    /// Full ID numbers instead of masked ones.
+    #[serde(default)]
+    pub full_ids: bool,
+}
+
+impl Form {
+    /// The export the form asks for, or why its kind or format is unknown.
+    pub fn request(self) -> Result<Request, ExportError> {
+        Ok(Request {
+            kind: Kind::parse(&self.kind)?,
+            format: Format::parse(&self.format)?,
+            out: self.out,
+            village: self.village.filter(|v| !v.trim().is_empty()),
+            from: self.from,
+            to: self.to,
+            full_ids: self.full_ids,
+        })
+    }
 }
 
 /// What an export wrote.

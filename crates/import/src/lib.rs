@@ -10,7 +10,8 @@
 //! of whole households through gridbook-store, so the same file twice changes nothing.
 //!
 //! Depends on gridbook-domain and gridbook-store only; never on the sync engine, the relay,
-//! the CLI or the app.
+//! the CLI or the app. Its optional `ts` feature derives the TypeScript declarations of
+//! `ui/src/generated/types.ts` (ts-rs); builds of the app and the CLI leave it off.
 
 mod apply;
 mod compare;
@@ -27,7 +28,7 @@ mod summary;
 pub use apply::{execute, Progress, BATCH};
 pub use error::{ImportError, Result};
 pub use header::{parse_map, Field};
-pub use list::{read_list, ListColumn, ListFile};
+pub use list::{read_list, ImportedList, ListColumn, ListFile};
 pub use plan::{plan_file, Difference, Options, PersonAction, Plan, RowPlan, RowStatus};
 pub use report::{write_report, RESULT_COLUMNS};
 pub use rows::Refusal;

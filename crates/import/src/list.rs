@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use gridbook_domain::validate::{parse_id_document, parse_phone};
-use gridbook_store::ListRow;
+use gridbook_store::{ListRow, TaskImport};
 use serde::Serialize;
 
 use crate::error::{ImportError, Result};
@@ -41,6 +41,7 @@ const DATE: &[&str] = &[
 
 /// What a column of the list was taken for, for the import screen's mapping.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListColumn {
     /// The header as the file has it.
     pub header: String,
@@ -56,6 +57,18 @@ pub struct ListFile {
     /// Rows with a name or an ID number.
     #[serde(skip)]
     pub rows: Vec<ListRow>,
+}
+
+/// What importing a pushed list did, as the import screen shows it: the columns as read, and
+/// what became of the rows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TaskImportResult"))]
+pub struct ImportedList {
+    /// The columns and what each was taken for.
+    pub columns: Vec<ListColumn>,
+    /// What became of the rows.
+    pub result: TaskImport,
 }
 
 /// Reads a pushed list (.xlsx, .xls, .csv in UTF-8 or GBK); `map` overrides header names as

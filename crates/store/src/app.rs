@@ -5,7 +5,6 @@
 //! passed in by the caller: the store knows nothing of the network.
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use crate::{Result, Store};
 
@@ -113,12 +112,43 @@ pub fn set_language(store: &Store, lang: &str) -> Result<()> {
     store.set_setting("language", lang)
 }
 
-/// Checks one form field: `{ok, normalized}` or `{ok: false, message}` (Chinese).
-pub fn check_field(store: &Store, field: &str, value: &str) -> Value {
+/// What checking one form field says: `{ok, normalized}`, or `{ok: false, message, field}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CheckResult"))]
+pub struct FieldCheck {
+    /// Whether the value is valid.
+    pub ok: bool,
+    /// The value as the store keeps it (normalized).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub normalized: Option<String>,
+    /// What is wrong, in Chinese.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub message: Option<String>,
+    /// The field that is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub field: Option<String>,
+}
+
+/// Checks one form field.
+pub fn check_field(store: &Store, field: &str, value: &str) -> FieldCheck {
     let today = store.now_local().date();
     match gridbook_domain::validate::check_field(field, value, today) {
-        Ok(v) => json!({ "ok": true, "normalized": v }),
-        Err(e) => json!({ "ok": false, "message": e.zh, "field": e.field }),
+        Ok(v) => FieldCheck {
+            ok: true,
+            normalized: Some(v),
+            message: None,
+            field: None,
+        },
+        Err(e) => FieldCheck {
+            ok: false,
+            normalized: None,
+            message: Some(e.zh),
+            field: Some(e.field.to_owned()),
+        },
     }
 }
 
@@ -159,14 +189,20 @@ mod tests {
         store.set_setting("village_id", "").unwrap();
         let s = status(&store, last, 0).unwrap();
         assert_eq!((s.role.as_deref(), s.village_id), (Some("township"), None));
-        let bad = check_field(&store, "id_number", "110105194912310021");
+        let bad =
+            serde_json::to_value(check_field(&store, "id_number", "110105194912310021")).unwrap();
         assert_eq!(bad["ok"], false);
+        assert_eq!(bad["field"], "id_number");
         assert!(bad["message"]
             .as_str()
             .unwrap()
             .contains("某一位可能输错了"));
-        let good = check_field(&store, "phone", "138 0013 8000");
-        assert_eq!(good["normalized"], "13800138000");
+        assert!(bad.get("normalized").is_none(), "{bad}");
+        let good = serde_json::to_value(check_field(&store, "phone", "138 0013 8000")).unwrap();
+        assert_eq!(
+            good,
+            serde_json::json!({ "ok": true, "normalized": "13800138000" })
+        );
         set_language(&store, "en").unwrap();
         assert_eq!(settings(&store).unwrap().language, "en");
     }

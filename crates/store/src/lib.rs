@@ -22,6 +22,7 @@ pub mod forms;
 mod grid;
 mod isolation;
 mod ledger;
+mod replies;
 mod reports;
 mod tasks;
 mod township;
@@ -62,12 +63,19 @@ pub use grid::villages::{group_number, GroupRow, VillageRow};
 pub use isolation::cases::{builtin_policy_id, NewCase, NewCheck, Place};
 pub use isolation::control::{ExcludedMember, IsolationRow};
 pub use isolation::control_list::id_hash;
+pub use isolation::detail::{
+    CaseDetail, CaseEntry, CasePhase, CaseReferral, CaseRow, CaseTest, CaseVisit,
+};
 pub use isolation::read::{DueRow, PolicyRow};
 pub use ledger::distinct::Dismissed;
 pub use ledger::duplicates::{Duplicate, MergePreview, Reason as DuplicateReason};
 pub use ledger::households::{NewHousehold, NewPerson};
 pub use ledger::merge::FILLABLE as MERGE_FILLABLE;
-pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdRow, PersonRow};
+pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdPage, HouseholdRow, PersonRow};
+pub use replies::{
+    Changed, FiguresPreview, HouseholdAdded, PairDismissed, PairRestored, PersonAdded,
+    PersonMerged, PersonUnmerged, Verified,
+};
 pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use reports::submit::Submitted;
 pub use search::Hit;

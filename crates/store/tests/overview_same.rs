@@ -160,10 +160,10 @@ fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVilla
     }
     let (mut cases_active, mut escalated) = (0, 0);
     for c in store.cases(None).unwrap() {
-        if c["village_id"] != v.id.as_str() {
+        if c.village_id != v.id {
             continue;
         }
-        match c["status"].as_str().unwrap() {
+        match c.status.as_str() {
             "active" | "referred" => cases_active += 1,
             "escalated" => {
                 cases_active += 1;

@@ -523,6 +523,20 @@ export type Person = {
 export type HouseholdDetail = Omit<HouseholdRow, "residents"> & { residents: Array<Person>, conflicts: Array<Conflict> };
 
 /**
+ * One page of the household list, with the number of households in all.
+ */
+export type HouseholdPage = {
+  /**
+   * Households in all (of the village, if one was asked for).
+   */
+  total: number;
+  /**
+   * The page's households.
+   */
+  rows: Array<HouseholdRow>;
+};
+
+/**
  * A household nobody verified recently.
  */
 export type CoverageRow = {
@@ -665,6 +679,72 @@ export type HouseholdInput = {
    * The head of household.
    */
   head: PersonInput;
+};
+
+/**
+ * A household added with its head.
+ */
+export type HouseholdAdded = {
+  /**
+   * The new household's record id.
+   */
+  household_id: string;
+  /**
+   * Its head's record id.
+   */
+  person_id: string;
+};
+
+/**
+ * A person added to a household.
+ */
+export type PersonAdded = {
+  /**
+   * The new person's record id.
+   */
+  person_id: string;
+};
+
+/**
+ * The fields an edit changed (an edit to a value already held changes nothing).
+ */
+export type Changed = {
+  /**
+   * The fields' names.
+   */
+  changed: Array<string>;
+};
+
+/**
+ * A household verified (入户核查).
+ */
+export type Verified = {
+  /**
+   * The verification's record id.
+   */
+  verification_id: string;
+};
+
+/**
+ * What checking one form field says: `{ok, normalized}`, or `{ok: false, message, field}`.
+ */
+export type CheckResult = {
+  /**
+   * Whether the value is valid.
+   */
+  ok: boolean;
+  /**
+   * The value as the store keeps it (normalized).
+   */
+  normalized?: string;
+  /**
+   * What is wrong, in Chinese.
+   */
+  message?: string;
+  /**
+   * The field that is wrong.
+   */
+  field?: string;
 };
 
 /**
@@ -814,6 +894,50 @@ export type MergePreview = {
 };
 
 /**
+ * A person merged into another.
+ */
+export type PersonMerged = {
+  /**
+   * The person merged.
+   */
+  merged: string;
+  /**
+   * The person it was merged into (its survivor).
+   */
+  into: string;
+};
+
+/**
+ * A merge undone.
+ */
+export type PersonUnmerged = {
+  /**
+   * The person standing alone again.
+   */
+  unmerged: string;
+};
+
+/**
+ * A pair of persons dismissed as not one person.
+ */
+export type PairDismissed = {
+  /**
+   * The two persons, as given.
+   */
+  dismissed: [string, string];
+};
+
+/**
+ * A dismissed pair listed as a possible duplicate again.
+ */
+export type PairRestored = {
+  /**
+   * The two persons, as given.
+   */
+  restored: [string, string];
+};
+
+/**
  * Gender (性别), derived from the ID number when it is a mainland ID.
  */
 export type Gender = "male" | "female" | "unknown";
@@ -941,6 +1065,392 @@ export type DueRow = {
    * due, done, overdue or missed, at this device's local time.
    */
   status: SlotStatus;
+};
+
+/**
+ * A case as the case list shows it.
+ */
+export type CaseSummary = {
+  /**
+   * The case's record id (UUID).
+   */
+  id: string;
+  /**
+   * The status shown: escalated while an escalation is open, else the stored one.
+   */
+  status: CaseStatus;
+  /**
+   * Whether an escalation (a fever or symptom, a positive test) is open.
+   */
+  escalated: boolean;
+  /**
+   * Released, and visits or tests were recorded after the release: to be looked at again.
+   */
+  needs_review: boolean;
+  /**
+   * The person under follow-up.
+   */
+  person_id: string;
+  /**
+   * The person's name.
+   */
+  name: string;
+  /**
+   * The person's village.
+   */
+  village_id: string;
+  /**
+   * The person's household.
+   */
+  household_id: string | null;
+  /**
+   * The policy followed.
+   */
+  policy_id: string;
+  /**
+   * Its name, e.g. 密切接触者.
+   */
+  policy_name: string;
+  /**
+   * The policy's fever threshold in ℃.
+   */
+  fever_threshold: number;
+  /**
+   * Why the case was started (a risk tag code, or text).
+   */
+  reason: string | null;
+  /**
+   * Day 1.
+   */
+  start: string;
+  /**
+   * The last day of the last phase.
+   */
+  end: string;
+  /**
+   * `home` or `centralized`.
+   */
+  place: "home" | "centralized";
+  /**
+   * The centralized site, if any.
+   */
+  site: string | null;
+  /**
+   * The release date, once released.
+   */
+  released_on: string | null;
+  /**
+   * Visits and tests the release saw (`needs_review` compares with those now recorded).
+   */
+  visits_seen: number | null;
+  /**
+   * The 包保 team: role → `{name, phone}`.
+   */
+  team: { [key in string]: { [key in string]: string } };
+  /**
+   * When the case was recorded (local time).
+   */
+  created_at: string | null;
+  /**
+   * Where a transferred case went, or why a case was cancelled.
+   */
+  close_note: string | null;
+  /**
+   * Why the case was released despite missed follow-up days (the certificate's reason).
+   */
+  release_reason: string | null;
+  /**
+   * 旅居地, recorded when the case started (printed on the 公示单).
+   */
+  origin: string | null;
+};
+
+/**
+ * One case with its phases, visits, tests, referrals, certificate and checkpoint entries.
+ */
+export type CaseDetail = {
+  /**
+   * The policy's phases, dated from the case's start.
+   */
+  phases: Array<CasePhase>;
+  /**
+   * Health checks (随访), in time order.
+   */
+  visits: Array<Visit>;
+  /**
+   * Nucleic-acid tests, in date order.
+   */
+  tests: Array<CaseTest>;
+  /**
+   * Referrals to the fever clinic, in time order.
+   */
+  referrals: Array<Referral>;
+  /**
+   * The release certificate's data, once released.
+   */
+  certificate: Certificate | null;
+  /**
+   * The person's checkpoint entries since the case started (the 包保 team sees them).
+   */
+  checkpoint_entries: Array<CaseEntry>;
+  /**
+   * The case's record id (UUID).
+   */
+  id: string;
+  /**
+   * The status shown: escalated while an escalation is open, else the stored one.
+   */
+  status: CaseStatus;
+  /**
+   * Whether an escalation (a fever or symptom, a positive test) is open.
+   */
+  escalated: boolean;
+  /**
+   * Released, and visits or tests were recorded after the release: to be looked at again.
+   */
+  needs_review: boolean;
+  /**
+   * The person under follow-up.
+   */
+  person_id: string;
+  /**
+   * The person's name.
+   */
+  name: string;
+  /**
+   * The person's village.
+   */
+  village_id: string;
+  /**
+   * The person's household.
+   */
+  household_id: string | null;
+  /**
+   * The policy followed.
+   */
+  policy_id: string;
+  /**
+   * Its name, e.g. 密切接触者.
+   */
+  policy_name: string;
+  /**
+   * The policy's fever threshold in ℃.
+   */
+  fever_threshold: number;
+  /**
+   * Why the case was started (a risk tag code, or text).
+   */
+  reason: string | null;
+  /**
+   * Day 1.
+   */
+  start: string;
+  /**
+   * The last day of the last phase.
+   */
+  end: string;
+  /**
+   * `home` or `centralized`.
+   */
+  place: "home" | "centralized";
+  /**
+   * The centralized site, if any.
+   */
+  site: string | null;
+  /**
+   * The release date, once released.
+   */
+  released_on: string | null;
+  /**
+   * Visits and tests the release saw (`needs_review` compares with those now recorded).
+   */
+  visits_seen: number | null;
+  /**
+   * The 包保 team: role → `{name, phone}`.
+   */
+  team: { [key in string]: { [key in string]: string } };
+  /**
+   * When the case was recorded (local time).
+   */
+  created_at: string | null;
+  /**
+   * Where a transferred case went, or why a case was cancelled.
+   */
+  close_note: string | null;
+  /**
+   * Why the case was released despite missed follow-up days (the certificate's reason).
+   */
+  release_reason: string | null;
+  /**
+   * 旅居地, recorded when the case started (printed on the 公示单).
+   */
+  origin: string | null;
+};
+
+/**
+ * A phase of a case's policy, dated.
+ */
+export type CasePhase = {
+  /**
+   * The phase kind's code.
+   */
+  kind: PhaseKind;
+  /**
+   * Its Chinese name, e.g. 居家隔离.
+   */
+  kind_zh: string;
+  /**
+   * Its length in days.
+   */
+  days: number;
+  /**
+   * Its first day (`None` past the calendar's end).
+   */
+  start: string | null;
+  /**
+   * Its last day.
+   */
+  end: string | null;
+  /**
+   * Whether health checks are due in it.
+   */
+  checks: boolean;
+};
+
+/**
+ * A health check (随访) of a case.
+ */
+export type Visit = {
+  /**
+   * The visit's record id.
+   */
+  id: string;
+  /**
+   * When (local time, `YYYY-MM-DDTHH:MM`).
+   */
+  at: string;
+  /**
+   * Body temperature in ℃, if taken.
+   */
+  temperature: number | null;
+  /**
+   * Symptom codes.
+   */
+  symptoms: Array<string>;
+  /**
+   * phone, video or visit.
+   */
+  method: string;
+  /**
+   * Who checked, as typed.
+   */
+  by: string | null;
+  /**
+   * The device that recorded it.
+   */
+  device: string | null;
+  /**
+   * Whether it escalated the case.
+   */
+  escalated: boolean;
+};
+
+/**
+ * A nucleic-acid test of a case.
+ */
+export type CaseTest = {
+  /**
+   * The test's record id.
+   */
+  id: string;
+  /**
+   * The sample's date.
+   */
+  date: string;
+  /**
+   * negative, positive or pending.
+   */
+  result: TestResult;
+  /**
+   * The device that recorded it.
+   */
+  device: string | null;
+};
+
+/**
+ * A referral to the fever clinic.
+ */
+export type Referral = {
+  /**
+   * The referral's record id.
+   */
+  id: string;
+  /**
+   * When (local time).
+   */
+  at: string;
+  /**
+   * Why.
+   */
+  reason: string;
+  /**
+   * pending, or how it was closed (cleared, …).
+   */
+  outcome: string;
+};
+
+/**
+ * A checkpoint entry of a case's person, as the case's timeline shows it.
+ */
+export type CaseEntry = {
+  /**
+   * The entry's record id.
+   */
+  id: string;
+  /**
+   * When (local time).
+   */
+  at: string;
+  /**
+   * The day of the case it falls on (1 is the start).
+   */
+  day: number | null;
+  /**
+   * The checkpoint.
+   */
+  checkpoint_id: string;
+  /**
+   * Its name.
+   */
+  checkpoint: string;
+  /**
+   * in or out.
+   */
+  direction: Direction;
+  /**
+   * The decision the rules suggested.
+   */
+  suggested: Decision;
+  /**
+   * The volunteer's decision.
+   */
+  decision: Decision;
+  /**
+   * Whether the volunteer overrode the suggestion.
+   */
+  overridden: boolean;
+  /**
+   * The volunteer's note (the reason of an override).
+   */
+  note: string | null;
+  /**
+   * The purpose of going out, as typed.
+   */
+  purpose: string | null;
+  /**
+   * `14:05 村口卡点登记外出，覆盖：就医`.
+   */
+  line: string;
 };
 
 /**
@@ -2283,6 +2793,16 @@ export type ReportFigures = {
 };
 
 /**
+ * The figures a report of a unit and day would carry, for the grid worker to confirm.
+ */
+export type FiguresPreview = {
+  /**
+   * The figures, counted from the day's records.
+   */
+  figures: ReportFigures;
+};
+
+/**
  * What a submitted report says back.
  */
 export type ReportSubmitResult = {
@@ -2511,6 +3031,35 @@ export type ImportedRow = {
 export type MatchBy = "id_number" | "phone" | "name";
 
 /**
+ * What importing a pushed list did, as the import screen shows it: the columns as read, and
+ * what became of the rows.
+ */
+export type TaskImportResult = {
+  /**
+   * The columns and what each was taken for.
+   */
+  columns: Array<ListColumn>;
+  /**
+   * What became of the rows.
+   */
+  result: TaskImport;
+};
+
+/**
+ * What a column of the list was taken for, for the import screen's mapping.
+ */
+export type ListColumn = {
+  /**
+   * The header as the file has it.
+   */
+  header: string;
+  /**
+   * name, id_number, phone, category, date, place, note; `None`: not used.
+   */
+  field: string | null;
+};
+
+/**
  * A device as the relay lists it for a township device.
  */
 export type ListedDevice = {
@@ -2560,6 +3109,41 @@ export type NewDevice = {
    * What the QR code holds: the relay address and the code.
    */
   qr_text: string;
+};
+
+/**
+ * An export as the app's export sheet asks for it: kind and format as their codes, the path
+ * chosen in the save dialog.
+ */
+export type ExportForm = {
+  /**
+   * ledger, cases, checks, entries, reports or coverage.
+   */
+  kind: string;
+  /**
+   * xlsx or csv.
+   */
+  format: string;
+  /**
+   * The path chosen in the save dialog.
+   */
+  out: string;
+  /**
+   * Only this village (empty: every village).
+   */
+  village?: string | null;
+  /**
+   * From this date.
+   */
+  from?: string | null;
+  /**
+   * Up to this date, included.
+   */
+  to?: string | null;
+  /**
+   * Full ID numbers instead of masked ones.
+   */
+  fullIds: boolean;
 };
 
 /**

@@ -153,7 +153,7 @@ export function timeline(c: CaseDetail, today: string): TimelineDay[] {
   const total = daysBetween(c.start, last) + 1;
   for (let i = 0; i < total; i++) {
     const date = addDays(c.start, i);
-    const phase = c.phases.find((p) => p.start <= date && date <= p.end);
+    const phase = c.phases.find((p) => p.start !== null && p.end !== null && p.start <= date && date <= p.end);
     const visits = c.visits.filter((v) => v.at.slice(0, 10) === date);
     days.push({
       date,

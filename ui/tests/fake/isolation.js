@@ -112,6 +112,11 @@ import { localMinute } from '../../src/logic/pass';
     };
   }
 
+  /** The team as the store gives it: role → {name, phone} (phone only when there is one). */
+  function teamOf(c) {
+    return Object.fromEntries((c.team || []).map((m) => [m.role, m.phone ? { name: m.name, phone: m.phone } : { name: m.name }]));
+  }
+
   function detailOf(c) {
     let first = 1;
     const phases = c.spec.phases.map((p) => {
@@ -123,7 +128,7 @@ import { localMinute } from '../../src/logic/pass';
     return {
       ...summaryOf(c),
       origin: c.origin || null,
-      team: c.team,
+      team: teamOf(c),
       certificate: c.certificate,
       phases,
       visits: isolation.visits.filter((v) => v.case_id === c.id).sort(byAt).map(({ case_id, ...v }) => v),

@@ -46,8 +46,8 @@ describe('api: devices, enrollment codes, files', () => {
     save.mockRejectedValueOnce('dialog failed');
     await expect(api.saveDialog('x.pdf', 'PDF', ['pdf'])).rejects.toEqual({ kind: 'internal', message: 'dialog failed' });
     invoke.mockResolvedValue({ rows: 3, path: '/p.csv', full_ids: false });
-    await api.exportFile({ kind: 'ledger', format: 'csv', out: '/p.csv' });
-    expect(invoke).toHaveBeenLastCalledWith('export_file', { form: { kind: 'ledger', format: 'csv', out: '/p.csv' } });
+    await api.exportFile({ kind: 'ledger', format: 'csv', out: '/p.csv', fullIds: false });
+    expect(invoke).toHaveBeenLastCalledWith('export_file', { form: { kind: 'ledger', format: 'csv', out: '/p.csv', fullIds: false } });
     await api.printCertificate('case-1', '/c.pdf');
     expect(invoke).toHaveBeenLastCalledWith('print_certificate', { caseId: 'case-1', out: '/c.pdf' });
     invoke.mockRejectedValueOnce({ kind: 'refused', message: '管控对象尚未解除' });

@@ -89,8 +89,13 @@ function detail(): CaseDetail {
     place: 'home',
     site: null,
     released_on: null,
+    visits_seen: null,
     created_at: null,
-    team: [],
+    close_note: null,
+    release_reason: null,
+    origin: null,
+    team: {},
+    checkpoint_entries: [],
     certificate: null,
     phases: [
       { kind: 'home-isolation', kind_zh: '居家隔离', days: 4, start: '2026-11-28', end: '2026-12-01', checks: true },
@@ -123,7 +128,7 @@ describe('case timeline', () => {
   it('puts the checkpoint entries of the person on their day', () => {
     const c = detail();
     c.checkpoint_entries = [
-      { id: 'e1', at: '2026-11-30T14:05:00.000000000', checkpoint: '村口卡点', direction: 'out', decision: 'turn-back', overridden: false, line: '14:05 村口卡点登记外出，劝返' },
+      { id: 'e1', at: '2026-11-30T14:05:00.000000000', day: 3, checkpoint_id: 'k1', checkpoint: '村口卡点', direction: 'out', suggested: 'turn-back', decision: 'turn-back', overridden: false, note: null, purpose: null, line: '14:05 村口卡点登记外出，劝返' },
     ];
     const days = timeline(c, '2026-12-02');
     expect(days.find((d) => d.day === 3)?.entries.map((e) => e.line)).toEqual(['14:05 村口卡点登记外出，劝返']);

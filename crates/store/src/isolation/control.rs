@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::isolation::cases::parse_spec;
+use crate::isolation::detail::CaseEntry;
 use crate::ledger::search::id_term;
 use crate::Inner;
 
@@ -270,7 +271,7 @@ pub(crate) fn case_entries(
     person_id: &str,
     village: &str,
     start: NaiveDate,
-) -> Result<serde_json::Value> {
+) -> Result<Vec<CaseEntry>> {
     let mut st = conn.prepare_cached(
         "SELECT e.id, e.at, e.checkpoint_id, k.name, e.direction, e.suggested,
            e.decision, e.overridden, e.note, e.purpose
@@ -301,15 +302,20 @@ pub(crate) fn case_entries(
             (Some(n), true) => format!("{hm} {checkpoint}登记{went}，覆盖：{n}"),
             _ => format!("{hm} {checkpoint}登记{went}，{decision_zh}"),
         };
-        Ok(serde_json::json!({
-            "id": r.get::<_, String>(0)?, "at": at, "day": day,
-            "checkpoint_id": r.get::<_, String>(2)?, "checkpoint": checkpoint,
-            "direction": direction, "suggested": suggested, "decision": decision,
-            "overridden": overridden, "note": note,
-            "purpose": r.get::<_, Option<String>>(9)?, "line": line,
-        }))
+        Ok(CaseEntry {
+            id: r.get(0)?,
+            at,
+            day,
+            checkpoint_id: r.get(2)?,
+            checkpoint,
+            direction,
+            suggested,
+            decision,
+            overridden,
+            note,
+            purpose: r.get(9)?,
+            line,
+        })
     })?;
-    Ok(serde_json::Value::Array(
-        rows.collect::<rusqlite::Result<Vec<_>>>()?,
-    ))
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod control;
 pub mod control_list;
 mod control_write;
+pub mod detail;
 pub mod project;
 pub mod read;
 mod release;

@@ -8,16 +8,16 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use gridbook_domain::isolation::{
-    builtin_policies, date_of_day, due_items, end_date, slot_status, CaseStatus, CheckFact,
-    DueSlot, Policy, SlotKind, SlotStatus,
+    builtin_policies, date_of_day, due_items, end_date, slot_status, CaseStatus, Certificate,
+    CheckFact, DueSlot, Policy, SlotKind, SlotStatus,
 };
 use gridbook_domain::TestResult;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::Result;
 use crate::isolation::cases::{builtin_policy_id, existing_id, parse_spec};
+use crate::isolation::detail::{CaseDetail, CasePhase, CaseReferral, CaseRow, CaseTest, CaseVisit};
 use crate::{Store, StoreError};
 
 /// A policy as listed.
@@ -363,7 +363,7 @@ impl Store {
     }
 
     /// Cases, newest start first, optionally only those whose shown status is `status`.
-    pub fn cases(&self, status: Option<&str>) -> Result<Vec<Value>> {
+    pub fn cases(&self, status: Option<&str>) -> Result<Vec<CaseRow>> {
         let ids: Vec<String> = {
             let g = self.lock();
             let mut st = g
@@ -376,21 +376,9 @@ impl Store {
         };
         let mut out = Vec::new();
         for id in ids {
-            let mut c = self.case_detail(&id)?;
-            if status.is_some_and(|s| c["status"] != s) {
+            let c = self.case_detail(&id)?.case;
+            if status.is_some_and(|s| c.status != s) {
                 continue;
-            }
-            if let Some(o) = c.as_object_mut() {
-                for k in [
-                    "visits",
-                    "tests",
-                    "referrals",
-                    "phases",
-                    "certificate",
-                    "checkpoint_entries",
-                ] {
-                    o.remove(k);
-                }
             }
             out.push(c);
         }
@@ -398,7 +386,7 @@ impl Store {
     }
 
     /// One case with its phases, visits, tests and referrals, and its 旅居地 (`origin`).
-    pub fn case_detail(&self, id: &str) -> Result<Value> {
+    pub fn case_detail(&self, id: &str) -> Result<CaseDetail> {
         let id = existing_id("case", id)?;
         let g = self.lock();
         let conn = &g.conn;
@@ -426,45 +414,47 @@ impl Store {
         let mut phases = Vec::new();
         let mut first = 1u32;
         for p in &policy.phases {
-            let from = date_of_day(start, first);
-            let to = date_of_day(start, first + p.days.saturating_sub(1));
-            phases.push(serde_json::json!({
-                "kind": p.kind.code(), "kind_zh": p.kind.zh(), "days": p.days,
-                "start": from, "end": to, "checks": p.checks,
-            }));
+            phases.push(CasePhase {
+                kind: p.kind.code(),
+                kind_zh: p.kind.zh(),
+                days: p.days,
+                start: date_of_day(start, first),
+                end: date_of_day(start, first + p.days.saturating_sub(1)),
+                checks: p.checks,
+            });
             first += p.days;
         }
-        let team: Value = serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default();
-        let certificate: Option<Value> = r
+        let team = serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default();
+        let certificate: Option<Certificate> = r
             .get::<_, Option<String>>(15)?
             .and_then(|c| serde_json::from_str(&c).ok());
-        let mut out = serde_json::json!({
-            "id": id,
-            "status": shown_status(&stored, facts.open_escalation),
-            "escalated": facts.open_escalation,
-            "needs_review": needs_review,
-            "person_id": r.get::<_, String>(0)?,
-            "name": r.get::<_, String>(1)?,
-            "village_id": r.get::<_, String>(2)?,
-            "household_id": r.get::<_, Option<String>>(3)?,
-            "policy_id": r.get::<_, String>(4)?,
-            "policy_name": policy.name,
-            "fever_threshold": f64::from(policy.fever_tenths) / 10.0,
-            "reason": r.get::<_, Option<String>>(6)?,
-            "start": start,
-            "end": end_date(&policy, start),
-            "place": r.get::<_, String>(9)?,
-            "site": r.get::<_, Option<String>>(10)?,
-            "released_on": r.get::<_, Option<String>>(12)?,
-            "visits_seen": seen,
-            "team": team,
-            "certificate": certificate,
-            "created_at": r.get::<_, Option<String>>(16)?,
-            "close_note": r.get::<_, Option<String>>(17)?,
-            "phases": phases,
-        });
+        let case = CaseRow {
+            id: id.clone(),
+            status: shown_status(&stored, facts.open_escalation),
+            escalated: facts.open_escalation,
+            needs_review,
+            person_id: r.get(0)?,
+            name: r.get(1)?,
+            village_id: r.get(2)?,
+            household_id: r.get(3)?,
+            policy_id: r.get(4)?,
+            policy_name: policy.name.clone(),
+            fever_threshold: f64::from(policy.fever_tenths) / 10.0,
+            reason: r.get(6)?,
+            start,
+            end: end_date(&policy, start),
+            place: r.get(9)?,
+            site: r.get(10)?,
+            released_on: r.get(12)?,
+            visits_seen: seen,
+            team,
+            created_at: r.get(16)?,
+            close_note: r.get(17)?,
+            release_reason: certificate.as_ref().and_then(|c| c.reason.clone()),
+            origin: None,
+        };
         drop(rows);
-        out["visits"] = query_json(
+        let visits = query_rows(
             conn,
             "SELECT id, at, temp_tenths, symptoms, method, by_name, device, escalated
              FROM visits WHERE case_id = ?1 ORDER BY at, id",
@@ -472,47 +462,67 @@ impl Store {
             |r| {
                 let t: Option<i64> = r.get(2)?;
                 let symptoms: String = r.get(3)?;
-                Ok(serde_json::json!({
-                    "id": r.get::<_, String>(0)?, "at": r.get::<_, String>(1)?,
-                    "temperature": t.map(|t| t as f64 / 10.0),
-                    "symptoms": symptoms.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
-                    "method": r.get::<_, String>(4)?, "by": r.get::<_, Option<String>>(5)?,
-                    "device": r.get::<_, Option<String>>(6)?, "escalated": r.get::<_, bool>(7)?,
-                }))
+                Ok(CaseVisit {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    temperature: t.map(|t| t as f64 / 10.0),
+                    symptoms: symptoms
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    method: r.get(4)?,
+                    by: r.get(5)?,
+                    device: r.get(6)?,
+                    escalated: r.get(7)?,
+                })
             },
         )?;
-        out["tests"] = query_json(
+        let tests = query_rows(
             conn,
             "SELECT id, date, result, device FROM tests WHERE case_id = ?1 ORDER BY date, id",
             &id,
             |r| {
-                Ok(serde_json::json!({
-                    "id": r.get::<_, String>(0)?, "date": r.get::<_, String>(1)?,
-                    "result": r.get::<_, String>(2)?, "device": r.get::<_, Option<String>>(3)?,
-                }))
+                Ok(CaseTest {
+                    id: r.get(0)?,
+                    date: r.get(1)?,
+                    result: r.get(2)?,
+                    device: r.get(3)?,
+                })
             },
         )?;
-        out["release_reason"] = out["certificate"]["reason"].clone();
-        let person = out["person_id"].as_str().unwrap_or_default().to_owned();
-        let village = out["village_id"].as_str().unwrap_or_default().to_owned();
-        out["checkpoint_entries"] =
-            crate::isolation::control::case_entries(conn, &person, &village, start)?;
-        out["referrals"] = query_json(
+        let checkpoint_entries = crate::isolation::control::case_entries(
+            conn,
+            &case.person_id,
+            &case.village_id,
+            start,
+        )?;
+        let referrals = query_rows(
             conn,
             "SELECT id, at, reason, outcome FROM referrals WHERE case_id = ?1 ORDER BY at, id",
             &id,
             |r| {
-                Ok(serde_json::json!({
-                    "id": r.get::<_, String>(0)?, "at": r.get::<_, String>(1)?,
-                    "reason": r.get::<_, String>(2)?, "outcome": r.get::<_, String>(3)?,
-                }))
+                Ok(CaseReferral {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    reason: r.get(2)?,
+                    outcome: r.get(3)?,
+                })
             },
         )?;
         drop(st);
         drop(g);
         // 旅居地: on the case's record only (the 公示单 prints it too).
-        out["origin"] = self.case_origin(&id)?.into();
-        Ok(out)
+        let origin = self.case_origin(&id)?;
+        Ok(CaseDetail {
+            case: CaseRow { origin, ..case },
+            phases,
+            visits,
+            tests,
+            referrals,
+            certificate,
+            checkpoint_entries,
+        })
     }
 }
 
@@ -530,17 +540,17 @@ fn row(id: String, code: Option<String>, builtin: bool, mut spec: Policy) -> Pol
     }
 }
 
-fn query_json(
+fn query_rows<T>(
     conn: &Connection,
     sql: &str,
     id: &str,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<Value>,
-) -> Result<Value> {
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let mut st = conn.prepare_cached(sql)?;
     let v = st
         .query_map([id], f)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Value::Array(v))
+    Ok(v)
 }
 
 #[cfg(test)]

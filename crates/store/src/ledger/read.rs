@@ -101,6 +101,16 @@ pub struct HouseholdDetail {
     pub conflicts: Vec<crate::ConflictRow>,
 }
 
+/// One page of the household list, with the number of households in all.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HouseholdPage {
+    /// Households in all (of the village, if one was asked for).
+    pub total: i64,
+    /// The page's households.
+    pub rows: Vec<HouseholdRow>,
+}
+
 /// A household nobody verified recently.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
