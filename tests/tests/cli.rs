@@ -368,6 +368,7 @@ fn records_commands_answer_with_their_json_shapes() {
 
     let show = d.json(&format!("household show {h}"));
     assert_eq!(str_of(&show, "id"), h);
+    assert_eq!(show["resident_count"], 2);
     assert_eq!(ids(&show["residents"], "id"), [head, member]);
     assert_eq!(ids(&show["residents"], "name"), ["张晓明", "李秀英"]);
     let head_id = mainland_id(4_321);

@@ -517,10 +517,10 @@ export type Person = {
 };
 
 /**
- * A household with its residents. The household row's `residents` (a count) is written
- * before the list of the same name, and a JSON reader keeps the list.
+ * A household with its residents. Its row's count of residents is written as
+ * `resident_count`, since `residents` is the list of them.
  */
-export type HouseholdDetail = Omit<HouseholdRow, "residents"> & { residents: Array<Person>, conflicts: Array<Conflict> };
+export type HouseholdDetail = Omit<HouseholdRow, "residents"> & { resident_count: number, residents: Array<Person>, conflicts: Array<Conflict> };
 
 /**
  * One page of the household list, with the number of households in all.

@@ -81,24 +81,68 @@ pub struct PersonRow {
     pub merged: Vec<String>,
 }
 
-/// A household with its residents. The household row's `residents` (a count) is written
-/// before the list of the same name, and a JSON reader keeps the list.
+/// A household with its residents. Its row's count of residents is written as
+/// `resident_count`, since `residents` is the list of them.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(
     feature = "ts",
     ts(
-        type = "Omit<HouseholdRow, \"residents\"> & { residents: Array<Person>, conflicts: Array<Conflict> }"
+        type = "Omit<HouseholdRow, \"residents\"> & { resident_count: number, residents: Array<Person>, conflicts: Array<Conflict> }"
     )
 )]
 pub struct HouseholdDetail {
     /// The household.
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "counted_row")]
     pub household: HouseholdRow,
     /// Residents (not deleted).
     pub residents: Vec<PersonRow>,
     /// Fields of this household or its residents holding concurrent values.
     pub conflicts: Vec<crate::ConflictRow>,
+}
+
+/// Writes a household row with its count of residents named `resident_count`.
+fn counted_row<S: serde::Serializer>(row: &HouseholdRow, s: S) -> Result<S::Ok, S::Error> {
+    /// The row's fields, the count renamed.
+    #[derive(Serialize)]
+    struct Counted<'a> {
+        id: &'a str,
+        village_id: &'a str,
+        group_id: &'a Option<String>,
+        group_name: &'a Option<String>,
+        address: &'a str,
+        head_person_id: &'a Option<String>,
+        head_name: &'a Option<String>,
+        phone: &'a Option<String>,
+        resident_count: i64,
+        last_verified: &'a Option<String>,
+    }
+    // Every field named, so a field added to the row does not compile until it is here too.
+    let HouseholdRow {
+        id,
+        village_id,
+        group_id,
+        group_name,
+        address,
+        head_person_id,
+        head_name,
+        phone,
+        residents,
+        last_verified,
+    } = row;
+    Counted {
+        id,
+        village_id,
+        group_id,
+        group_name,
+        address,
+        head_person_id,
+        head_name,
+        phone,
+        resident_count: *residents,
+        last_verified,
+    }
+    .serialize(s)
 }
 
 /// One page of the household list, with the number of households in all.

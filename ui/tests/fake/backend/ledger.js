@@ -166,8 +166,11 @@ Object.assign(commands, {
     if (!alive(h)) throw notFound('户');
     const residents = residentsOf(h);
     const ids = new Set([h.id, ...residents.map((p) => p.id)]);
+    // The row's count of residents is `resident_count` here: `residents` is the list.
+    const { residents: resident_count, ...row } = householdRow(h);
     return {
-      ...householdRow(h),
+      ...row,
+      resident_count,
       residents: residents.map(publicPerson),
       conflicts: state.conflicts.filter((c) => ids.has(c.record_id)),
     };
