@@ -14,29 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gridbook_tests::procs::Data;
+use gridbook_tests::python::python_json;
 use gridbook_tests::{array, mainland_id, str_of};
 use serde_json::Value;
-
-/// Runs a Python program with `args`; its stdout is one JSON value.
-fn python(program: &str, args: &[&Path]) -> Value {
-    // Debian's python3 (where python3-openpyxl installs), not another one first on PATH.
-    let exe = ["/usr/bin/python3", "python3"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .unwrap_or("python3");
-    let out = Command::new(exe)
-        .arg("-c")
-        .arg(program)
-        .args(args)
-        .output()
-        .expect("python3 (scripts/setup.sh installs python3-openpyxl)");
-    assert!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("python printed JSON")
-}
 
 /// A sheet as openpyxl reads it: name, frozen cell, the title, the header, and per column the
 /// values and openpyxl's data types of the data rows (from the third row on).
@@ -153,7 +133,7 @@ fn the_ledger_reads_back_in_openpyxl_and_csv_with_the_stores_counts() {
         xlsx.display()
     ));
     assert_eq!(r["rows"].as_i64(), Some(total), "{r}");
-    let book = python(READ_XLSX, &[&xlsx]);
+    let book = python_json(READ_XLSX, &[&xlsx]);
     assert_eq!(book["sheets"][0], "一户一档", "{}", book["sheets"]);
     assert_eq!(book["freeze"], "A3");
     let title = book["title"].as_str().unwrap_or_default();
@@ -177,7 +157,7 @@ fn the_ledger_reads_back_in_openpyxl_and_csv_with_the_stores_counts() {
         full.display()
     ));
     assert_eq!(r["full_ids"], true);
-    let book = python(READ_XLSX, &[&full]);
+    let book = python_json(READ_XLSX, &[&full]);
     let ids = strings(&book["cols"]["公民身份号码"]["values"]);
     assert_eq!(ids.len(), masked.len());
     for (f, m) in ids.iter().zip(&masked) {
@@ -194,7 +174,7 @@ fn the_ledger_reads_back_in_openpyxl_and_csv_with_the_stores_counts() {
         str_of(v0, "id")
     ));
     assert_eq!(r["rows"], v0["persons"], "{r}");
-    let csv = python(READ_CSV, &[&part]);
+    let csv = python_json(READ_CSV, &[&part]);
     assert_eq!(csv["bom"], true);
     assert_eq!(strings(&csv["header"]), LEDGER_HEADER);
     assert_eq!(csv["rows"], v0["persons"]);
@@ -364,7 +344,7 @@ fn cases_checks_entries_and_coverage_have_the_stores_counts() {
         cases.display()
     ));
     assert_eq!(r["rows"], 2, "{r}");
-    let book = python(READ_XLSX, &[&cases]);
+    let book = python_json(READ_XLSX, &[&cases]);
     assert_eq!(book["rows"], 2);
     let status = strings(&book["cols"]["状态"]["values"]);
     assert_eq!(status, ["已解除", "管控中"], "{status:?}");
@@ -385,7 +365,7 @@ fn cases_checks_entries_and_coverage_have_the_stores_counts() {
         checks.display()
     ));
     assert_eq!(r["rows"], 4, "{r}");
-    let book = python(READ_XLSX, &[&checks]);
+    let book = python_json(READ_XLSX, &[&checks]);
     assert_eq!(book["rows"], 4);
     assert_eq!(book["cols"]["随访时间"]["dates"], 4);
     assert_eq!(book["cols"]["体温（℃）"]["values"][0], 36.6);
@@ -401,7 +381,7 @@ fn cases_checks_entries_and_coverage_have_the_stores_counts() {
         entries.display()
     ));
     assert_eq!(r["rows"], 3, "{r}");
-    let book = python(READ_XLSX, &[&entries]);
+    let book = python_json(READ_XLSX, &[&entries]);
     // Entries of one second are ordered by device and id (as every device lists a day).
     let mut dirs = strings(&book["cols"]["进出"]["values"]);
     dirs.sort();
@@ -416,7 +396,7 @@ fn cases_checks_entries_and_coverage_have_the_stores_counts() {
         cov.display()
     ));
     assert_eq!(r["rows"], 2, "{r}");
-    let csv = python(READ_CSV, &[&cov]);
+    let csv = python_json(READ_CSV, &[&cov]);
     assert_eq!(csv["bom"], true);
     assert_eq!(csv["header"][8], "近期已核查");
     assert_eq!(csv["rows"], 2);

@@ -9,9 +9,9 @@
 //! another device's name is refused by the relay and never reaches the township.
 
 use std::path::Path;
-use std::process::Command;
 
 use gridbook_tests::procs::Data;
+use gridbook_tests::python::python_json;
 use gridbook_tests::township::{refused, Township};
 use gridbook_tests::{array, str_of};
 use serde_json::Value;
@@ -45,22 +45,7 @@ print(json.dumps({"sheet": ws.title, "title": rows[0][0].value, "freeze": ws.fre
 "#;
 
 fn read_xlsx(file: &Path) -> Value {
-    let exe = ["/usr/bin/python3", "python3"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .unwrap_or("python3");
-    let out = Command::new(exe)
-        .arg("-c")
-        .arg(READ_XLSX)
-        .arg(file)
-        .output()
-        .expect("python3 (scripts/setup.sh installs python3-openpyxl)");
-    assert!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("python printed JSON")
+    python_json(READ_XLSX, &[file])
 }
 
 /// The column `name` of a sheet read by [`read_xlsx`].

@@ -13,9 +13,10 @@ mod xlsx;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use gridbook_tests::procs::Data;
+use gridbook_tests::python::python_json;
 use gridbook_tests::{array, mainland_id, str_of, with_wrong_check_char};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde_json::Value;
@@ -98,23 +99,7 @@ ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["导入检查"]
 rows = [["" if c is None else c for c in r] for r in ws.iter_rows(values_only=True)]
 print(json.dumps(rows, ensure_ascii=False))
 "#;
-    // Debian's python3-openpyxl is on the path of the system's python3, which a pyenv or
-    // venv python3 earlier on PATH would not see.
-    let python = ["/usr/bin/python3", "python3"]
-        .into_iter()
-        .find(|p| !p.starts_with('/') || Path::new(p).exists())
-        .unwrap_or("python3");
-    let out = Command::new(python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .expect("python3 with openpyxl (scripts/setup.sh installs python3-openpyxl)");
-    assert!(
-        out.status.success(),
-        "openpyxl: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = python_json(script, &[path]);
     let rows = array(&rows);
     let head: Vec<&str> = array(&rows[0])
         .iter()

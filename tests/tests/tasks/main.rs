@@ -12,11 +12,11 @@ mod lists;
 mod relay;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use automerge::{ActorId, Automerge};
 use gridbook_tests::forge::{self, create_in, doc_of, uuid};
 use gridbook_tests::procs::Data;
+use gridbook_tests::python::python_json;
 use gridbook_tests::township::Township;
 use gridbook_tests::{array, mainland_id, str_of, with_wrong_check_char};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};

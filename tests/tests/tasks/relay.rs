@@ -12,22 +12,8 @@ ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["核查反馈"]
 rows = [["" if c is None else str(c) for c in r] for r in ws.iter_rows(values_only=True)]
 print(json.dumps(rows, ensure_ascii=False))
 "#;
-    let python = if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
-    let out = Command::new(python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .expect("python3 with openpyxl");
-    assert!(
-        out.status.success(),
-        "openpyxl: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).expect("json");
+    let rows: Vec<Vec<String>> =
+        serde_json::from_value(python_json(script, &[path])).expect("rows of strings");
     rows[1..].to_vec()
 }
 
