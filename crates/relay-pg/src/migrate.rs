@@ -5,8 +5,10 @@
 //! database holds under the document's write lock, so a second run (or one while relays on
 //! PostgreSQL already serve the township) adds only what is missing. Devices keep their ids
 //! and token hashes and the township keeps its relay id, so devices sync on without enrolling
-//! again: their shared heads with the relay are copied too.
+//! again: their shared heads with the relay are copied too. One-time enrollment codes keep
+//! their hash, device and expiry; a code used on either side stays used.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use automerge::{Automerge, ReadDoc};
@@ -28,6 +30,8 @@ pub struct Migrated {
     pub documents_changed: u64,
     /// Devices in the SQLite registry (all now in PostgreSQL).
     pub devices: u64,
+    /// Unused one-time enrollment codes in the SQLite registry (all now in PostgreSQL).
+    pub enroll_codes: u64,
     /// Shared-heads records copied (those PostgreSQL did not have yet).
     pub sync_states_copied: u64,
 }
@@ -69,28 +73,12 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         .prepare("SELECT id FROM documents ORDER BY id")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    type DeviceRow = (String, String, String, String, String, bool, i64);
     // A relay that never enrolled a device has no registry yet.
     let registry = dir.join("relay.sqlite");
-    let devices: Vec<DeviceRow> = if !registry.exists() {
-        Vec::new()
+    let (devices, codes) = if registry.exists() {
+        read_registry(&open_ro(&registry)?)?
     } else {
-        open_ro(&registry)?
-            .prepare(
-                "SELECT device_id, name, role, scope, token_hash, revoked, created_at FROM devices",
-            )?
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?
+        (Vec::new(), Vec::new())
     };
     let states: Vec<(String, String, Vec<u8>)> = db
         .prepare("SELECT peer, doc_id, state FROM sync_states")?
@@ -106,7 +94,10 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         )
         .await?;
         let kept: String = tx
-            .query_one("SELECT relay_id FROM relays WHERE township = $1", &[&township])
+            .query_one(
+                "SELECT relay_id FROM relays WHERE township = $1",
+                &[&township],
+            )
             .await?
             .get(0);
         if kept != relay_id {
@@ -115,20 +106,13 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
                  not this relay's {relay_id}"
             )));
         }
-        for d in &devices {
-            tx.execute(
-                "INSERT INTO devices (device_id, township, name, role, scope, token_hash,
-                   revoked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (device_id) DO UPDATE SET revoked = devices.revoked OR excluded.revoked",
-                &[&d.0, &township, &d.1, &d.2, &d.3, &d.4, &d.5, &d.6],
-            )
-            .await?;
-        }
+        write_registry(&tx, &township, &devices, &codes).await?;
         rules.write(&tx, &township).await?;
         tx.commit().await?;
         Ok::<_, PgError>(())
     })?;
     out.devices = devices.len() as u64;
+    out.enroll_codes = codes.iter().filter(|c| c.3.is_none()).count() as u64;
     for id in &ids {
         let source = sqlite_doc(&db, id)?;
         if merge_doc(pg, &township, id, &source)? {
@@ -153,7 +137,85 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         Ok::<_, PgError>(n)
     })?;
     verify(pg, &township, &db, &ids, devices.len() as u64)?;
+    verify_codes(pg, &codes)?;
     Ok(out)
+}
+
+/// A device of the SQLite registry: id, name, role, scope, token hash, revoked, created.
+type DeviceRow = (String, String, String, String, String, bool, i64);
+/// A one-time code of the SQLite registry: hash, device, expiry, when used.
+type CodeRow = (String, String, i64, Option<i64>);
+
+/// The devices and one-time codes of the SQLite registry `reg` (a registry older than the
+/// codes has none).
+fn read_registry(reg: &Connection) -> Result<(Vec<DeviceRow>, Vec<CodeRow>)> {
+    let devices = reg
+        .prepare(
+            "SELECT device_id, name, role, scope, token_hash, revoked, created_at FROM devices",
+        )?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let has_codes: bool = reg.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'enroll_codes'",
+        [],
+        |r| r.get(0),
+    )?;
+    let codes = if has_codes {
+        reg.prepare("SELECT code_hash, device_id, expires_at, used_at FROM enroll_codes")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    Ok((devices, codes))
+}
+
+/// Adds the devices and codes of the SQLite registry to township `t` in PostgreSQL. A device
+/// revoked on either side stays revoked. A device keeps the token PostgreSQL knows once it
+/// redeemed a code there; until then it takes the SQLite registry's (which changes when a code
+/// is redeemed on the SQLite relay between two runs). A code keeps its hash, device and
+/// expiry, and one used on either side stays used.
+async fn write_registry(
+    tx: &tokio_postgres::Transaction<'_>,
+    t: &str,
+    devices: &[DeviceRow],
+    codes: &[CodeRow],
+) -> Result<()> {
+    for d in devices {
+        tx.execute(
+            "INSERT INTO devices (device_id, township, name, role, scope, token_hash,
+               revoked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (device_id) DO UPDATE SET
+               revoked = devices.revoked OR excluded.revoked,
+               token_hash = CASE WHEN EXISTS (
+                   SELECT 1 FROM enroll_codes c
+                    WHERE c.device_id = devices.device_id AND c.used_at IS NOT NULL)
+                 THEN devices.token_hash ELSE excluded.token_hash END",
+            &[&d.0, &t, &d.1, &d.2, &d.3, &d.4, &d.5, &d.6],
+        )
+        .await?;
+    }
+    for c in codes {
+        tx.execute(
+            "INSERT INTO enroll_codes (code_hash, device_id, expires_at, used_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code_hash) DO UPDATE SET used_at = excluded.used_at
+             WHERE enroll_codes.used_at IS NULL AND excluded.used_at IS NOT NULL",
+            &[&c.0, &c.1, &c.2, &c.3],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What the SQLite relay looked up to enforce the township's rules (see `crate::rules`).
@@ -260,6 +322,38 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
     })?;
     pg.docs.evict(township, id);
     Ok(changed)
+}
+
+/// Every code of the SQLite registry is in PostgreSQL with its device and expiry, and one
+/// used there is used here.
+fn verify_codes(pg: &PgStore, codes: &[CodeRow]) -> Result<()> {
+    let hashes: Vec<&str> = codes.iter().map(|c| c.0.as_str()).collect();
+    let kept: HashMap<String, (String, i64, bool)> = pg.block(async {
+        let c = pg.client().await?;
+        let rows = c
+            .query(
+                "SELECT code_hash, device_id, expires_at, used_at IS NOT NULL FROM enroll_codes
+                  WHERE code_hash = ANY($1)",
+                &[&hashes],
+            )
+            .await?;
+        Ok::<_, PgError>(
+            rows.iter()
+                .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
+                .collect(),
+        )
+    })?;
+    for (hash, device, expires_at, used_at) in codes {
+        let good = kept.get(hash).is_some_and(|(d, e, used)| {
+            d == device && e == expires_at && (*used || used_at.is_none())
+        });
+        if !good {
+            return Err(PgError::Verify(format!(
+                "an enrollment code of device {device} is not in PostgreSQL as in SQLite"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Every SQLite document is in PostgreSQL with all its heads; every device is there.

@@ -9,6 +9,8 @@ use gridbook_relay::devices::{enrollment, random_token, token_hash};
 use gridbook_relay::enroll_codes::{new_code, typed_code_hash, unix_now, IssuedCode, StoredCode};
 use gridbook_relay::{Device, Enrolled, Registry, RelayError};
 
+use tokio_postgres::GenericClient;
+
 use crate::error::{PgError, Result};
 use crate::PgStore;
 
@@ -27,6 +29,39 @@ fn device(r: &tokio_postgres::Row) -> Device {
     }
 }
 
+/// The township a device is added to, which it must name.
+fn township_of(township: &str) -> Result<&str> {
+    let t = township.trim();
+    if t.is_empty() {
+        return Err(RelayError::Invalid("a device needs its township".into()).into());
+    }
+    Ok(t)
+}
+
+/// Stores new device `d` of township `township` with the hash of `token`.
+async fn insert_device(
+    c: &impl GenericClient,
+    township: &str,
+    d: &Device,
+    token: &str,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO devices (device_id, township, name, role, scope, token_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &d.device_id,
+            &township,
+            &d.name,
+            &d.role,
+            &d.scope,
+            &token_hash(token),
+            &unix_now(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 impl PgDevices {
     /// The registry in the database of `pg`.
     pub fn new(pg: Arc<PgStore>) -> Self {
@@ -42,30 +77,11 @@ impl PgDevices {
         role: &str,
         village: Option<&str>,
     ) -> Result<(Device, String)> {
-        if township.trim().is_empty() {
-            return Err(RelayError::Invalid("a device needs its township".into()).into());
-        }
+        let township = township_of(township)?;
         let (d, token) = enrollment(name, role, village)?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
         self.pg.block(async {
             let c = self.pg.client().await?;
-            c.execute(
-                "INSERT INTO devices (device_id, township, name, role, scope, token_hash,
-                   created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    &d.device_id,
-                    &township.trim(),
-                    &d.name,
-                    &d.role,
-                    &d.scope,
-                    &token_hash(&token),
-                    &now,
-                ],
-            )
-            .await?;
-            Ok::<_, PgError>(())
+            insert_device(&**c, township, &d, &token).await
         })?;
         Ok((d, token))
     }
@@ -81,28 +97,13 @@ impl PgDevices {
         village: Option<&str>,
         valid: Duration,
     ) -> Result<(Device, IssuedCode)> {
-        if township.trim().is_empty() {
-            return Err(RelayError::Invalid("a device needs its township".into()).into());
-        }
+        let township = township_of(township)?;
         let (d, unseen) = enrollment(name, role, village)?;
         let code = new_code(&d.device_id, valid)?;
         self.pg.block(async {
             let mut c = self.pg.client().await?;
             let tx = c.transaction().await?;
-            tx.execute(
-                "INSERT INTO devices (device_id, township, name, role, scope, token_hash,
-                   created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    &d.device_id,
-                    &township.trim(),
-                    &d.name,
-                    &d.role,
-                    &d.scope,
-                    &token_hash(&unseen),
-                    &unix_now(),
-                ],
-            )
-            .await?;
+            insert_device(&*tx, township, &d, &unseen).await?;
             tx.execute(
                 "INSERT INTO enroll_codes (code_hash, device_id, expires_at) VALUES ($1, $2, $3)",
                 &[&code.code_hash, &d.device_id, &code.expires_at],
@@ -231,6 +232,14 @@ impl Registry for PgDevices {
             Ok::<_, PgError>(rows)
         })?;
         Ok(rows.iter().map(device).collect())
+    }
+
+    fn list_in(&self, township: &str) -> gridbook_relay::Result<Vec<Device>> {
+        Ok(PgDevices::list_in(self, township)?)
+    }
+
+    fn revoke(&self, township: &str, device_id: &str) -> gridbook_relay::Result<()> {
+        Ok(PgDevices::revoke(self, township, device_id)?)
     }
 
     fn add_with_code(

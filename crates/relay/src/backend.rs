@@ -105,6 +105,9 @@ pub trait Registry: Send + Sync + 'static {
     fn by_token(&self, token: &str) -> Result<Option<Enrolled>>;
     /// Every device (for `/metrics`).
     fn list(&self) -> Result<Vec<Device>>;
+    /// The devices of township `township`, for its device screen (a registry of one
+    /// township's relay: every device).
+    fn list_in(&self, township: &str) -> Result<Vec<Device>>;
     /// Notes that `device_id` synced now, for the township's device list.
     fn seen(&self, _device_id: &str) -> Result<()> {
         Ok(())
@@ -130,10 +133,9 @@ pub trait Registry: Send + Sync + 'static {
     fn redeem_code(&self, _code: &str) -> Result<Option<(Device, String)>> {
         Err(unsupported("enrollment codes"))
     }
-    /// Revokes a device.
-    fn revoke(&self, _device_id: &str) -> Result<()> {
-        Err(unsupported("revoking devices through the relay"))
-    }
+    /// Revokes device `device_id` of township `township`; a device of another township is
+    /// unknown here ([`RelayError::UnknownDevice`]), as one that does not exist.
+    fn revoke(&self, township: &str, device_id: &str) -> Result<()>;
 }
 
 /// What a registry does not offer yet, said as an operator's error.
@@ -150,6 +152,10 @@ impl Registry for Devices {
     }
 
     fn list(&self) -> Result<Vec<Device>> {
+        Devices::list(self)
+    }
+
+    fn list_in(&self, _township: &str) -> Result<Vec<Device>> {
         Devices::list(self)
     }
 
@@ -176,7 +182,7 @@ impl Registry for Devices {
         Devices::redeem_code(self, code)
     }
 
-    fn revoke(&self, device_id: &str) -> Result<()> {
+    fn revoke(&self, _township: &str, device_id: &str) -> Result<()> {
         Devices::revoke(self, device_id)
     }
 }

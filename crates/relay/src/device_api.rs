@@ -136,18 +136,18 @@ fn township_device<S: Storage>(
     Ok((device, township))
 }
 
-/// `GET /v1/devices` → every device with its last sync.
+/// `GET /v1/devices` → every device of the caller's township with its last sync.
 pub(crate) async fn list<S: Storage>(
     State(relay): State<Arc<Relay<S>>>,
     Extension(note): Extension<Note>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let r = (|| {
-        township_device(&relay, &headers, &note)?;
+        let (_, township) = township_device(&relay, &headers, &note)?;
         let seen = relay.devices.last_syncs().map_err(internal)?;
         let list: Vec<Listed> = relay
             .devices
-            .list()
+            .list_in(&township)
             .map_err(internal)?
             .into_iter()
             .map(|device| Listed {
@@ -221,7 +221,8 @@ struct RevokeBody {
     device_id: String,
 }
 
-/// `POST /v1/devices/revoke` `{"device_id"}` → `{"revoked"}`; a device cannot revoke itself.
+/// `POST /v1/devices/revoke` `{"device_id"}` → `{"revoked"}`: a device of the caller's
+/// township (another township's is unknown); a device cannot revoke itself.
 pub(crate) async fn revoke<S: Storage>(
     State(relay): State<Arc<Relay<S>>>,
     Extension(note): Extension<Note>,
@@ -229,7 +230,7 @@ pub(crate) async fn revoke<S: Storage>(
     body: Body,
 ) -> Result<Response, ApiError> {
     let r = async {
-        let (by, _) = township_device(&relay, &headers, &note)?;
+        let (by, township) = township_device(&relay, &headers, &note)?;
         let body: RevokeBody = small_json(body).await?;
         if body.device_id.trim() == by.device_id {
             return Err(ApiError(
@@ -237,7 +238,10 @@ pub(crate) async fn revoke<S: Storage>(
                 "a device cannot revoke itself".into(),
             ));
         }
-        relay.devices.revoke(&body.device_id).map_err(bad_input)?;
+        relay
+            .devices
+            .revoke(&township, &body.device_id)
+            .map_err(bad_input)?;
         tracing::info!(
             by = by.device_id.as_str(),
             device = body.device_id.trim(),

@@ -3,7 +3,6 @@
 //! again, expired or wrong it gets the one refusal; a township device adds a device through
 //! the relay on PostgreSQL and that device enrolls with its code.
 
-use std::process::Output;
 use std::time::Duration;
 
 use gridbook_store::Store;
@@ -13,34 +12,13 @@ use super::*;
 
 /// `relay device add --code --postgres URL` for a grid worker of `village`.
 fn add_with_code(relay: &Data, url: &str, village: &str, extra: &str) -> Value {
-    relay.json(&format!(
-        "relay device add --village {village} --role grid-worker --name 手机 --code \
-         --postgres {url} {extra}"
-    ))
-}
-
-/// `enroll --code` on a fresh device at the relay `server`.
-fn enroll_code(server: &str, code: &str) -> (Data, Output) {
-    let d = Data::new();
-    let out = d.run(&format!("--json enroll --relay {server} --code {code}"));
-    (d, out)
-}
-
-/// The one refusal: exit 3, the relay's generic answer, nothing stored on the device.
-fn assert_refused(d: &Data, out: &Output, why: &str) {
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(3), "{why}: {said}");
-    assert!(said.contains("invalid enrollment code"), "{why}: {said}");
-    let store = Store::open(d.path()).expect("device store");
-    assert_eq!(
-        store.setting("relay_token").expect("setting"),
-        None,
-        "{why}"
-    );
+    added(
+        relay,
+        Some(url),
+        "grid-worker",
+        Some(village),
+        &format!("--code {extra}"),
+    )
 }
 
 #[test]

@@ -8,11 +8,13 @@
 //! see nothing of each other; an unreachable database or a schema newer than the code is a
 //! clear error.
 
+mod devices;
 mod enroll_codes;
 mod killed;
 mod refusals;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::process::Output;
 
 use automerge::Automerge;
 use gridbook_tests::forge::{self, unhex};
@@ -20,6 +22,7 @@ use gridbook_tests::pg::Postgres;
 use gridbook_tests::procs::{Data, Server};
 use gridbook_tests::township::refused;
 use gridbook_tests::{array, str_of};
+use serde_json::Value;
 
 /// A township relay's data directory with a demo township.
 fn township(villages: usize, households: usize, seed: u64) -> (Data, String, Vec<String>) {
@@ -41,6 +44,19 @@ fn pg_relay(data: &Data, url: &str, listen: &str, log: &std::path::Path) -> Serv
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// `relay device add` in `relay` (against `url` if given) with more arguments `extra` (such as
+/// `--code`): its answer.
+fn added(relay: &Data, url: Option<&str>, role: &str, village: Option<&str>, extra: &str) -> Value {
+    let scope = match village {
+        Some(v) => format!("--village {v}"),
+        None => "--township".to_owned(),
+    };
+    let pg = url.map(|u| format!(" --postgres {u}")).unwrap_or_default();
+    relay.json(&format!(
+        "relay device add {scope} --role {role} --name 设备{pg} {extra}"
+    ))
+}
+
 /// `relay device add` in `relay` (against `url` if given): (device id, token).
 fn add_device(
     relay: &Data,
@@ -48,18 +64,40 @@ fn add_device(
     role: &str,
     village: Option<&str>,
 ) -> (String, String) {
-    let scope = match village {
-        Some(v) => format!("--village {v}"),
-        None => "--township".to_owned(),
-    };
-    let pg = url.map(|u| format!(" --postgres {u}")).unwrap_or_default();
-    let added = relay.json(&format!(
-        "relay device add {scope} --role {role} --name 设备{pg}"
-    ));
+    let added = added(relay, url, role, village, "");
     (
         str_of(&added, "device_id").to_owned(),
         str_of(&added, "token").to_owned(),
     )
+}
+
+/// What a command printed, on both outputs.
+fn said(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `enroll --code` on a fresh device at the relay `server`.
+fn enroll_code(server: &str, code: &str) -> (Data, Output) {
+    let d = Data::new();
+    let out = d.run(&format!("--json enroll --relay {server} --code {code}"));
+    (d, out)
+}
+
+/// The one refusal of a code: exit 3, the relay's generic answer, nothing stored on the device.
+fn assert_refused(d: &Data, out: &Output, why: &str) {
+    let said = said(out);
+    assert_eq!(out.status.code(), Some(3), "{why}: {said}");
+    assert!(said.contains("invalid enrollment code"), "{why}: {said}");
+    let store = gridbook_store::Store::open(d.path()).expect("device store");
+    assert_eq!(
+        store.setting("relay_token").expect("setting"),
+        None,
+        "{why}"
+    );
 }
 
 /// A device data directory enrolled with `token` at `url`, synced once.
@@ -247,12 +285,7 @@ fn a_township_moved_in_from_sqlite_syncs_on_without_enrolling_again() {
     let out = refused_dev.run(&format!(
         "enroll --relay http://{addr} --token {gone_token}"
     ));
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
 }
 
 #[test]
@@ -276,12 +309,7 @@ fn townships_in_one_database_see_nothing_of_each_other() {
         "relay device add --village {} --role grid-worker --name x --postgres {url}",
         two_villages[0]
     ));
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
 
     let chief1 = device(&server.url, &t1);
     let chief2 = device(&server.url, &t2);
@@ -349,11 +377,7 @@ fn an_unreachable_database_or_a_newer_schema_is_a_clear_error() {
     pg.psql(&url, "UPDATE gridbook_schema SET version = 99");
     let out = relay.run(&format!("--json relay device list --postgres {url}"));
     assert_eq!(out.status.code(), Some(1));
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let said = said(&out);
     assert!(
         said.contains("schema_too_new") || said.contains("比本程序"),
         "{said}"

@@ -513,6 +513,15 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         true,
     ),
+    // 21: coverage counted from the recent verifications (the overview: households verified in
+    // the last days per village) instead of probing every household.
+    (
+        r#"
+    CREATE INDEX events_verified_at ON events (at, household_id)
+        WHERE kind = 'verification' AND deleted = 0;
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.

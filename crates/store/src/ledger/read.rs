@@ -173,6 +173,14 @@ pub struct CoverageRow {
     pub last_verified: Option<String>,
 }
 
+/// What covers household `h`: a verification `e` of it (not deleted) at or after the cutoff
+/// `?1` (see [`coverage_cutoff`]).
+macro_rules! verified_since {
+    () => {
+        "e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1"
+    };
+}
+
 impl Store {
     /// Households, optionally of one village, ordered by group and address.
     pub fn households(&self, village: Option<&str>) -> Result<Vec<HouseholdRow>> {
@@ -357,24 +365,31 @@ impl Store {
         Ok(rows)
     }
 
-    /// How many households of each village [`Store::coverage`] lists (village id → count;
-    /// villages with none are absent).
-    pub(crate) fn uncovered_per_village(&self, days: u32) -> Result<HashMap<String, i64>> {
+    /// How many households of each village (not deleted) are covered over `days` days
+    /// (village id → count; villages with none are absent): the complement of what
+    /// [`Store::coverage`] lists, counted from the recent verifications (index
+    /// `events_verified_at`) rather than by probing every household.
+    pub(crate) fn covered_per_village(&self, days: u32) -> Result<HashMap<String, i64>> {
         let g = self.lock();
         let cutoff = coverage_cutoff(g.now_local().date(), days);
-        let mut st = g.conn.prepare_cached(&format!(
-            "SELECT h.village_id, count(*) FROM households h WHERE {UNCOVERED}
-             GROUP BY h.village_id"
+        let mut st = g.conn.prepare_cached(concat!(
+            "SELECT h.village_id, count(DISTINCT h.id)
+             FROM events e CROSS JOIN households h ON h.id = e.household_id
+             WHERE h.deleted = 0 AND ",
+            verified_since!(),
+            " GROUP BY h.village_id"
         ))?;
         let rows = st.query_map([cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
-/// The coverage rule on household `h`: not deleted, and no verification of it (not deleted)
-/// at or after the cutoff `?1` (see [`coverage_cutoff`]).
-const UNCOVERED: &str = "h.deleted = 0 AND NOT EXISTS (SELECT 1 FROM events e
-    WHERE e.household_id = h.id AND e.kind = 'verification' AND e.deleted = 0 AND e.at >= ?1)";
+/// The coverage rule on household `h`: not deleted, and not covered.
+const UNCOVERED: &str = concat!(
+    "h.deleted = 0 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.household_id = h.id AND ",
+    verified_since!(),
+    ")"
+);
 
 /// The first moment that counts for coverage over `days` days ending `today` (counting
 /// today).

@@ -101,7 +101,7 @@ impl Store {
     /// The overview of `date`.
     pub fn overview(&self, date: NaiveDate) -> Result<Overview> {
         let villages = self.villages()?;
-        let uncovered = self.uncovered_per_village(COVERAGE_DAYS)?;
+        let covered = self.covered_per_village(COVERAGE_DAYS)?;
         let status = self.report_status_of(&villages, date)?;
         let g = self.lock();
         let due = due_counts(&g.conn, g.now_local(), date)?;
@@ -128,7 +128,7 @@ impl Store {
         for v in &villages {
             let f = crossings.get(&v.id).cloned().unwrap_or_default();
             let count = |s: &'static str| due.get(&(v.id.clone(), s)).copied().unwrap_or(0);
-            let missing = uncovered.get(&v.id).copied().unwrap_or(0);
+            let verified = covered.get(&v.id).copied().unwrap_or(0);
             let (cases_active, escalated) = cases.get(&v.id).copied().unwrap_or_default();
             rows.push(OverviewVillage {
                 id: v.id.clone(),
@@ -148,7 +148,7 @@ impl Store {
                     turned_back: f.turned_back,
                     observed: f.observed,
                 },
-                coverage: share(v.households - missing, v.households),
+                coverage: share(verified, v.households),
                 report: crate::reports::read::village_state(&status, &v.id).to_owned(),
                 groups: v
                     .groups
@@ -165,7 +165,13 @@ impl Store {
                     .collect(),
             });
         }
-        let township = totals(&rows, uncovered.values().sum());
+        let township = totals(
+            &rows,
+            villages
+                .iter()
+                .map(|v| covered.get(&v.id).copied().unwrap_or(0))
+                .sum(),
+        );
         Ok(Overview {
             date: date.to_string(),
             township,
@@ -188,7 +194,7 @@ fn share(part: i64, whole: i64) -> f64 {
     (part.max(0) as f64 / whole as f64 * 1000.0).round() / 1000.0
 }
 
-fn totals(rows: &[OverviewVillage], uncovered: i64) -> OverviewVillage {
+fn totals(rows: &[OverviewVillage], covered: i64) -> OverviewVillage {
     let sum = |f: fn(&OverviewVillage) -> i64| rows.iter().map(f).sum::<i64>();
     let households = sum(|r| r.households);
     let reported = rows.iter().filter(|r| r.report != "missing").count();
@@ -209,7 +215,7 @@ fn totals(rows: &[OverviewVillage], uncovered: i64) -> OverviewVillage {
             turned_back: sum(|r| r.checkpoint.turned_back),
             observed: sum(|r| r.checkpoint.observed),
         },
-        coverage: share(households - uncovered, households),
+        coverage: share(covered, households),
         report: format!("{reported}/{}", rows.len()),
         ..OverviewVillage::default()
     }
