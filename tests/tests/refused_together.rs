@@ -242,7 +242,7 @@ fn discarding_a_refused_merge_across_villages_brings_both_villages_back() {
     assert_eq!(refused, [ledger_b.as_str()], "{stats:?}");
     assert_eq!(
         device.edited_together(&ledger_b, &peer).unwrap(),
-        [ledger_b.clone()]
+        std::slice::from_ref(&ledger_b)
     );
     assert_eq!(refusals::discard(&device, &ledger_b).unwrap(), 1);
     let (mine, relay_now) = heads_of(&device, &w, &ledgers);
