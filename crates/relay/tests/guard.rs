@@ -4,90 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+mod common;
+
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use gridbook_relay::conn::Limits;
-use gridbook_relay::{serve_relay, Devices, Options, Relay};
-use gridbook_store::Store;
-
-const HEADER_READ: Duration = Duration::from_millis(800);
-const IDLE: Duration = Duration::from_millis(1500);
-const MAX_CONNECTIONS: usize = 6;
-
-struct Relayed {
-    addr: SocketAddr,
-    token: String,
-    revoked: String,
-    _dir: tempfile::TempDir,
-}
-
-fn start() -> Relayed {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    store.demo(2, 3, 5, today).unwrap();
-    let village = store.villages().unwrap()[0].id.clone();
-    let devices = Devices::open(dir.path()).unwrap();
-    let (_, token) = devices
-        .add("甲村网格员", "grid-worker", Some(&village))
-        .unwrap();
-    let (gone, revoked) = devices
-        .add("旧手机", "grid-worker", Some(&village))
-        .unwrap();
-    devices.revoke(&gone.device_id).unwrap();
-    let relay = Relay::new(Arc::new(store), Arc::new(devices)).unwrap();
-    let options = Options {
-        listen: "127.0.0.1:0".into(),
-        limits: Limits {
-            max_connections: MAX_CONNECTIONS,
-            header_read: HEADER_READ,
-            idle: IDLE,
-        },
-        ..Options::default()
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        serve_relay(relay, &options, |addr, _| tx.send(addr).unwrap()).unwrap();
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-    Relayed {
-        addr,
-        token,
-        revoked,
-        _dir: dir,
-    }
-}
-
-/// Reads until the server closes the connection (or `limit` passes); returns what came and
-/// how long it took.
-fn read_until_closed(s: &mut TcpStream, limit: Duration) -> (Vec<u8>, Duration) {
-    let started = Instant::now();
-    s.set_read_timeout(Some(limit)).unwrap();
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-        }
-        if started.elapsed() > limit {
-            break;
-        }
-    }
-    (out, started.elapsed())
-}
-
-/// One request on its own connection; the whole answer as text.
-fn exchange(addr: SocketAddr, head: &str, body: &[u8]) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let (out, _) = read_until_closed(&mut s, Duration::from_secs(60));
-    String::from_utf8_lossy(&out).into_owned()
-}
+use common::{exchange, read_until_closed, start, status, HEADER_READ, MAX_CONNECTIONS};
 
 fn hello(addr: SocketAddr, token: &str) -> String {
     exchange(
@@ -99,17 +23,9 @@ fn hello(addr: SocketAddr, token: &str) -> String {
     )
 }
 
-fn status(answer: &str) -> u16 {
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
-}
-
 #[test]
 fn slow_and_idle_connections_are_closed_and_the_cap_holds() {
-    let r = start();
+    let r = start(None);
     // Headers that never finish: closed at the header deadline.
     let mut slow = TcpStream::connect(r.addr).unwrap();
     slow.write_all(b"POST /v1/sync HTTP/1.1\r\nHost: r\r\n")
@@ -150,7 +66,7 @@ fn slow_and_idle_connections_are_closed_and_the_cap_holds() {
 
 #[test]
 fn revoked_and_unknown_tokens_read_the_same_and_http2_is_not_spoken() {
-    let r = start();
+    let r = start(None);
     let revoked = hello(r.addr, &r.revoked);
     let unknown = hello(r.addr, "gbt_0000000000000000000000000000000000000000");
     assert_eq!(status(&revoked), 401);
@@ -178,7 +94,7 @@ fn peak_kib() -> u64 {
 
 #[test]
 fn bodies_that_decompress_to_the_limit_stay_within_the_budget() {
-    let r = start();
+    let r = start(None);
     let bomb = gridbook_sync::body::compress(&vec![0u8; gridbook_relay::MAX_BODY]).unwrap();
     assert!(bomb.len() < 16 << 10, "{}", bomb.len());
     let before = peak_kib();

@@ -4,75 +4,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gridbook_relay::conn::Limits;
-use gridbook_relay::{serve_relay, Devices, Options, Relay, Tls};
+use common::{start, HEADER_READ, IDLE, MAX_CONNECTIONS};
+use gridbook_relay::Tls;
 use gridbook_store::Store;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
-const HEADER_READ: Duration = Duration::from_millis(800);
-const IDLE: Duration = Duration::from_millis(1500);
-const MAX_CONNECTIONS: usize = 6;
-
-struct Relayed {
-    addr: SocketAddr,
-    token: String,
-    village: String,
-    households: usize,
-    _dir: tempfile::TempDir,
-}
-
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/tls")
         .join(name)
-}
-
-fn start() -> Relayed {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    store.demo(2, 3, 5, today).unwrap();
-    let village = store.villages().unwrap()[0].id.clone();
-    let households = store.households(Some(&village)).unwrap().len();
-    assert!(households > 0);
-    let devices = Devices::open(dir.path()).unwrap();
-    let (_, token) = devices
-        .add("甲村网格员", "grid-worker", Some(&village))
-        .unwrap();
-    let relay = Relay::new(Arc::new(store), Arc::new(devices)).unwrap();
-    let options = Options {
-        listen: "127.0.0.1:0".into(),
-        tls: Some(Tls {
-            cert: fixture("cert.pem"),
-            key: fixture("key.pem"),
-        }),
-        limits: Limits {
-            max_connections: MAX_CONNECTIONS,
-            header_read: HEADER_READ,
-            idle: IDLE,
-        },
-        ..Options::default()
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        serve_relay(relay, &options, |addr, _| tx.send(addr).unwrap()).unwrap();
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-    Relayed {
-        addr,
-        token,
-        village,
-        households,
-        _dir: dir,
-    }
 }
 
 fn client_config() -> Arc<ClientConfig> {
@@ -149,7 +99,10 @@ fn hello_head(token: &str, close: bool) -> String {
 
 #[test]
 fn handshakes_headers_and_bodies_that_stall_are_cut_at_their_deadlines() {
-    let r = start();
+    let r = start(Some(Tls {
+        cert: fixture("cert.pem"),
+        key: fixture("key.pem"),
+    }));
     let within = |took: Duration, deadline: Duration| took >= deadline && took < deadline * 3;
 
     // A connection that never starts its handshake, and one that stops in its ClientHello.
@@ -204,7 +157,10 @@ fn handshakes_headers_and_bodies_that_stall_are_cut_at_their_deadlines() {
 
 #[test]
 fn past_the_cap_a_tls_connection_is_told_503_and_then_served_again() {
-    let r = start();
+    let r = start(Some(Tls {
+        cert: fixture("cert.pem"),
+        key: fixture("key.pem"),
+    }));
     let held: Vec<TcpStream> = (0..MAX_CONNECTIONS)
         .map(|_| TcpStream::connect(r.addr).unwrap())
         .collect();
@@ -231,7 +187,10 @@ fn past_the_cap_a_tls_connection_is_told_503_and_then_served_again() {
 
 #[test]
 fn a_device_enrolls_and_syncs_over_tls() {
-    let r = start();
+    let r = start(Some(Tls {
+        cert: fixture("cert.pem"),
+        key: fixture("key.pem"),
+    }));
     let device_dir = tempfile::tempdir().unwrap();
     let device = Store::open(device_dir.path()).unwrap();
     let ca = std::fs::read_to_string(fixture("ca.pem")).unwrap();

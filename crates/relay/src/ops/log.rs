@@ -1,15 +1,16 @@
-//! The relay's logs: one structured line per request, startup and shutdown, every error with
-//! its context. Lines name devices (their enrolled name, role and id) and documents by id,
-//! never a resident: no record content, no free text of a refusal (it may quote a record), no
-//! token.
+//! The relay's logs: one structured line per request (a device's requests that cost it a
+//! strike, at most one a minute), startup and shutdown, every error with its context. Lines
+//! name devices (their enrolled name, role and id) and documents by id, never a resident: no
+//! record content, no free text of a refusal (it may quote a record), no token.
 //!
 //! [`observe`] wraps the devices' routes: the handler fills the request's [`Note`] with what it
 //! knows (device, documents, refusals), and the wrapper, which sees every answer including the
 //! refusals made before the handler ran, counts it in the metrics and writes the line.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::HttpBody;
 use axum::extract::{Request, State};
@@ -194,10 +195,106 @@ pub async fn observe(
             )
         };
     }
+    // A request that costs its device a strike (see `penalty`) is the device's doing, not
+    // the relay's: a warning, and at most one line a minute per device, so that a device
+    // hammering the relay does not flood its log (the metrics still count every request).
+    let penalised = axum::http::StatusCode::from_u16(status).is_ok_and(crate::penalty::strikes);
+    if penalised {
+        if let Some(suppressed) = PENALISED.admit(&device_id, Instant::now()) {
+            tracing::warn!(
+                target: "gridbook_relay::request",
+                route,
+                status,
+                device = device.as_str(),
+                role = role.as_str(),
+                device_id = device_id.as_str(),
+                bytes_in = n.bytes_in,
+                error,
+                suppressed,
+                "request refused and penalised (one line a minute per device, suppressed: how many since the last)"
+            );
+        }
+        return resp;
+    }
     match status {
         500.. => request_line!(error, "request failed"),
         400..=499 => request_line!(warn, "request refused"),
         _ => request_line!(info, "request"),
     }
     resp
+}
+
+/// How often a device's penalised requests are logged: once per this much time.
+pub const PENALISED_EVERY: Duration = Duration::from_secs(60);
+
+/// The devices whose penalised requests were logged lately (see [`observe`]).
+static PENALISED: Penalised = Penalised::new();
+
+/// When each device's last penalised request was logged, and how many were not since.
+#[derive(Debug, Default)]
+pub struct Penalised {
+    by_device: Mutex<BTreeMap<String, (Instant, u64)>>,
+}
+
+impl Penalised {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Penalised {
+            by_device: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Whether a penalised request of `device` at `now` is logged: `Some` with how many of
+    /// its penalised requests were not since the last one that was, `None` to keep quiet.
+    /// The table holds the devices logged within [`PENALISED_EVERY`] or with requests not
+    /// logged yet: at most one entry per enrolled device.
+    pub fn admit(&self, device: &str, now: Instant) -> Option<u64> {
+        let mut t = self.by_device.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((last, suppressed)) = t.get_mut(device) {
+            if now.saturating_duration_since(*last) < PENALISED_EVERY {
+                *suppressed += 1;
+                return None;
+            }
+            let n = std::mem::take(suppressed);
+            *last = now;
+            return Some(n);
+        }
+        t.retain(|_, (last, suppressed)| {
+            *suppressed > 0 || now.saturating_duration_since(*last) < PENALISED_EVERY
+        });
+        t.insert(device.to_owned(), (now, 0));
+        Some(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_penalised_device_is_logged_once_a_minute_with_what_was_suppressed() {
+        let p = Penalised::default();
+        let t0 = Instant::now();
+        assert_eq!(p.admit("a", t0), Some(0), "the first is logged");
+        for i in 1..=500 {
+            assert_eq!(p.admit("a", t0 + Duration::from_millis(i * 100)), None);
+        }
+        assert_eq!(
+            p.admit("b", t0),
+            Some(0),
+            "another device has its own minute"
+        );
+        let later = t0 + PENALISED_EVERY;
+        assert_eq!(
+            p.admit("a", later),
+            Some(500),
+            "a minute on, with the count"
+        );
+        assert_eq!(p.admit("a", later), None);
+        assert_eq!(p.admit("a", later + PENALISED_EVERY), Some(1));
+        // Devices quiet for a minute with nothing suppressed leave the table.
+        assert_eq!(p.admit("c", later + PENALISED_EVERY * 3), Some(0));
+        let t = p.by_device.lock().unwrap_or_else(|p| p.into_inner());
+        assert_eq!(t.keys().collect::<Vec<_>>(), ["c"], "only c is left");
+    }
 }

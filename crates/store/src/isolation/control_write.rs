@@ -63,7 +63,7 @@ impl Inner {
     /// Runs `f` as one local commit: the documents it writes all change or none does
     /// (`docs`: those it may write, dropped from the cache if it fails). Inside a caller's
     /// transaction, a savepoint of it.
-    fn one_commit<R>(
+    pub(crate) fn one_commit<R>(
         &mut self,
         docs: &[String],
         f: impl FnOnce(&mut Self) -> Result<R>,

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::engine::doc_id::{doc_id, DocKind};
 use crate::engine::text::parse_uuid;
 use crate::engine::value::Val;
 use crate::error::{Result, StoreError};
@@ -292,17 +293,23 @@ impl Store {
                 }
             }
         }
-        if !fills.is_empty() {
-            self.write_fields(&mut g, &iv, &into, &fills, "merge")?;
-        }
-        self.write_fields(
-            &mut g,
-            &mv,
-            &merged,
-            &[("merged_into".into(), into.as_str().into())],
-            "merge",
-        )?;
-        Ok(())
+        // The fills and the link are one local commit, across both persons' ledgers when
+        // they are of two villages: both change or neither, and a relay that refuses either
+        // half has the device discard both (see `Store::edited_together`).
+        let docs = [doc_id(DocKind::Ledger, &iv), doc_id(DocKind::Ledger, &mv)];
+        g.one_commit(&docs, |g| {
+            if !fills.is_empty() {
+                self.write_fields(g, &iv, &into, &fills, "merge")?;
+            }
+            self.write_fields(
+                g,
+                &mv,
+                &merged,
+                &[("merged_into".into(), into.as_str().into())],
+                "merge",
+            )?;
+            Ok(())
+        })
     }
 
     /// Persons merged into another (not deleted), newest id order: where 撤销合并 is offered.
@@ -351,15 +358,19 @@ impl Store {
         }
         let villages: Vec<&str> = clear.iter().map(|(_, v)| v.as_str()).collect();
         g.may_merge(&villages)?;
-        for (id, v) in &clear {
-            self.write_fields(
-                &mut g,
-                v,
-                id,
-                &[("merged_into".into(), Val::Null)],
-                "unmerge",
-            )?;
-        }
-        Ok(())
+        // A cycle may run through persons of several villages: one local commit across their
+        // ledgers, as for the merge.
+        let mut docs: Vec<String> = clear
+            .iter()
+            .map(|(_, v)| doc_id(DocKind::Ledger, v))
+            .collect();
+        docs.sort();
+        docs.dedup();
+        g.one_commit(&docs, |g| {
+            for (id, v) in &clear {
+                self.write_fields(g, v, id, &[("merged_into".into(), Val::Null)], "unmerge")?;
+            }
+            Ok(())
+        })
     }
 }
