@@ -153,9 +153,12 @@ export const api = {
   settingsGet: () => call<Settings>('settings_get'),
   setDeviceName: (name: string) => call<null>('set_device_name', { name }),
   setLanguage: (lang: Language) => call<null>('set_language', { lang }),
-  enroll: (relayUrl: string, token: string) => call<Enrollment>('enroll', { relayUrl, token }),
+  /** `ca`: the township CA's fingerprint to pin (from the enrollment QR code), if any. */
+  enroll: (relayUrl: string, token: string, ca?: string | null) =>
+    call<Enrollment>('enroll', ca ? { relayUrl, token, ca } : { relayUrl, token }),
   /** Enrolls with a one-time code (typed or scanned) instead of a token. */
-  enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
+  enrollCode: (relayUrl: string, code: string, ca?: string | null) =>
+    call<Enrollment>('enroll_code', ca ? { relayUrl, code, ca } : { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
   /** Records this device holds back because they cannot be shown (township staff look). */
   quarantine: () => call<QuarantineRow[]>('quarantine'),
