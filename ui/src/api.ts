@@ -110,7 +110,7 @@ export const lockApi = {
   /** Returns the recovery code (shown once) when it encrypted a plain store. */
   setPin: (newPin: string, current?: string) => call<string | null>('set_pin', { current: current ?? null, newPin }),
   newRecoveryCode: (pin: string) => call<string>('new_recovery_code', { pin }),
-  setIdle: (minutes: number) => call<null>('set_lock_idle', { minutes }),
+  setIdle: (minutes: number) => call<number>('set_lock_idle', { minutes }),
 };
 
 export const api = {

@@ -36,6 +36,6 @@ export default {
   newCodeNote: 'The earlier recovery code stops working',
   idle: 'Lock after',
   idleMinutes: '{n} minutes without use',
-  idleNever: 'Never lock',
+  idleTownship: "Set by the township for all its devices; only township staff can change it",
   idleSaved: 'Saved',
 };

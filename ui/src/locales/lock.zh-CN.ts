@@ -36,6 +36,6 @@ export default {
   newCodeNote: '生成后，以前的恢复码失效',
   idle: '自动锁定',
   idleMinutes: '{n} 分钟未操作',
-  idleNever: '不自动锁定',
+  idleTownship: '由镇街统一设置，同步到本镇所有设备；只有镇街工作人员可以修改',
   idleSaved: '已保存',
 };

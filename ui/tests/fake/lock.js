@@ -97,9 +97,13 @@
       return st.recovery;
     },
     set_lock_idle: ({ minutes }) => {
-      if (!(minutes >= 0 && minutes <= 60)) throw fail('invalid', '自动锁定时间应为 0–60 分钟', { field: 'minutes' });
+      // The township's setting (the grid document): township staff only, 1–60 minutes.
+      if (g.__fake.state && g.__fake.state.enrolled && g.__fake.state.role !== 'township') {
+        throw fail('refused', '自动锁定时间由镇街统一设置，只有镇街工作人员可以修改');
+      }
+      if (!(minutes >= 1 && minutes <= 60)) throw fail('invalid', '自动锁定时间应为 1–60 分钟', { field: 'minutes' });
       st.idleMinutes = minutes;
-      return null;
+      return minutes;
     },
   });
   g.__fake.lock = st;
