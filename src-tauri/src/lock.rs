@@ -18,6 +18,10 @@ use crate::error::AppError;
 
 type R<T> = Result<T, AppError>;
 
+/// Store setting: a device enrolled in the app while its store had no PIN must set one before
+/// it is used ("1"); gone with the PIN, which encrypts the store.
+const PIN_DUE: &str = "lock_pin_due";
+
 /// Idle minutes while the store is not open yet.
 const IDLE_DEFAULT: u32 = gridbook_store::LOCK_IDLE_DEFAULT;
 
@@ -53,6 +57,8 @@ pub struct LockInfo {
     pub has_recovery: bool,
     /// Minutes without a touch before the screen locks (1–60, set by the township).
     pub idle_minutes: u32,
+    /// The device was enrolled without a PIN: the app asks for one before it is used.
+    pub pin_due: bool,
 }
 
 impl From<KeyError> for AppError {
@@ -168,6 +174,8 @@ pub fn lock_status(h: AppHandle) -> R<LockInfo> {
             .as_ref()
             .map(|a| idle_minutes(&a.store))
             .unwrap_or(IDLE_DEFAULT),
+        pin_due: !st.encrypted
+            && app.is_some_and(|a| a.store.setting(PIN_DUE).ok().flatten().as_deref() == Some("1")),
     })
 }
 
@@ -207,6 +215,17 @@ pub fn set_pin(h: AppHandle, current: Option<String>, new_pin: String) -> R<Opti
     // Should this fail, the key file stays and the next start converts the store.
     app.store.encrypt(key.bytes())?;
     Ok(Some(code))
+}
+
+/// After an enrollment: a store without a PIN must get one before it is used (the app shows
+/// the PIN form until it has one). Nothing to do for an encrypted store.
+#[tauri::command(async)]
+pub fn require_pin(h: AppHandle) -> R<()> {
+    let app = crate::opened(&h)?;
+    if gridbook_keys::is_encrypted(app.store.dir()) {
+        return Ok(());
+    }
+    Ok(app.store.set_setting(PIN_DUE, "1")?)
 }
 
 /// A new recovery code (the earlier one stops working), shown once.

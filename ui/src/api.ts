@@ -100,6 +100,8 @@ export interface LockInfo {
   wait_secs: number;
   has_recovery: boolean;
   idle_minutes: number;
+  /** Enrolled without a PIN: the app asks for one before it is used. */
+  pin_due: boolean;
 }
 
 /** The app lock's commands. */
@@ -111,6 +113,8 @@ export const lockApi = {
   setPin: (newPin: string, current?: string) => call<string | null>('set_pin', { current: current ?? null, newPin }),
   newRecoveryCode: (pin: string) => call<string>('new_recovery_code', { pin }),
   setIdle: (minutes: number) => call<number>('set_lock_idle', { minutes }),
+  /** After an enrollment: a store without a PIN must get one before it is used. */
+  requirePin: () => call<null>('require_pin'),
 };
 
 export const api = {
