@@ -155,9 +155,17 @@ pub fn set_language(app: State<'_, App>, lang: String) -> R<()> {
 }
 
 #[tauri::command(async)]
-pub fn enroll(app: State<'_, App>, relay_url: String, token: String) -> R<Hello> {
-    app.wrote(gridbook_sync::client::enroll(
-        &app.store, &relay_url, &token, None,
+pub fn enroll(
+    app: State<'_, App>,
+    relay_url: String,
+    token: String,
+    ca: Option<String>,
+) -> R<Hello> {
+    app.wrote(gridbook_sync::client_pin::enroll_with_token(
+        &app.store,
+        &relay_url,
+        &token,
+        ca.as_deref(),
     ))
 }
 

@@ -65,9 +65,15 @@ fn admin_refused(e: SyncError) -> AppError {
 }
 
 #[tauri::command(async)]
-pub fn enroll_code(app: State<'_, App>, relay_url: String, code: String) -> R<Hello> {
+pub fn enroll_code(
+    app: State<'_, App>,
+    relay_url: String,
+    code: String,
+    ca: Option<String>,
+) -> R<Hello> {
     app.wrote(
-        enrollment::enroll_with_code(&app.store, &relay_url, &code, None).map_err(code_refused),
+        gridbook_sync::client_pin::enroll_with_code(&app.store, &relay_url, &code, ca.as_deref())
+            .map_err(code_refused),
     )
 }
 

@@ -208,6 +208,7 @@ pub fn run() {
             lock::set_pin,
             lock::new_recovery_code,
             lock::set_lock_idle,
+            lock::require_pin,
             devices::enroll_code,
             devices::devices_list,
             devices::device_add,

@@ -1,6 +1,7 @@
 //! The app lock: an encrypted store waits for its PIN before it is opened, the PIN is set
 //! (encrypting the open store) and changed, a recovery code replaces a forgotten PIN, and the
-//! idle time after which the screen asks the PIN again is a setting.
+//! idle time after which the screen asks the PIN again is the township's (a field of the grid
+//! document that syncs to every device: `Store::lock_idle_minutes`).
 //!
 //! The idle lock is a screen lock: the store stays open in memory (background sync goes on),
 //! and the PIN is checked against the key file again before the screen opens.
@@ -17,10 +18,12 @@ use crate::error::AppError;
 
 type R<T> = Result<T, AppError>;
 
-/// Store setting: minutes without a touch before the screen locks (0: never).
-const IDLE_SETTING: &str = "lock_idle_minutes";
-/// Idle minutes when nothing was set.
-const IDLE_DEFAULT: u32 = 5;
+/// Store setting: a device enrolled in the app while its store had no PIN must set one before
+/// it is used ("1"); gone with the PIN, which encrypts the store.
+const PIN_DUE: &str = "lock_pin_due";
+
+/// Idle minutes while the store is not open yet.
+const IDLE_DEFAULT: u32 = gridbook_store::LOCK_IDLE_DEFAULT;
 
 /// Managed instead of [`crate::App`] while an encrypted store waits for its PIN.
 pub struct Locked {
@@ -52,8 +55,10 @@ pub struct LockInfo {
     pub wait_secs: u64,
     /// A recovery code was made.
     pub has_recovery: bool,
-    /// Minutes without a touch before the screen locks (0: never).
+    /// Minutes without a touch before the screen locks (1–60, set by the township).
     pub idle_minutes: u32,
+    /// The device was enrolled without a PIN: the app asks for one before it is used.
+    pub pin_due: bool,
 }
 
 impl From<KeyError> for AppError {
@@ -136,12 +141,7 @@ fn dir(h: &AppHandle) -> R<PathBuf> {
 }
 
 fn idle_minutes(store: &Store) -> u32 {
-    store
-        .setting(IDLE_SETTING)
-        .ok()
-        .flatten()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(IDLE_DEFAULT)
+    store.lock_idle_minutes().unwrap_or(IDLE_DEFAULT)
 }
 
 /// Opens the store with `key` and starts the app, unless another unlock already did.
@@ -170,7 +170,12 @@ pub fn lock_status(h: AppHandle) -> R<LockInfo> {
         failures: st.failures,
         wait_secs: st.wait_secs,
         has_recovery: st.has_recovery,
-        idle_minutes: app.map(|a| idle_minutes(&a.store)).unwrap_or(IDLE_DEFAULT),
+        idle_minutes: app
+            .as_ref()
+            .map(|a| idle_minutes(&a.store))
+            .unwrap_or(IDLE_DEFAULT),
+        pin_due: !st.encrypted
+            && app.is_some_and(|a| a.store.setting(PIN_DUE).ok().flatten().as_deref() == Some("1")),
     })
 }
 
@@ -212,6 +217,17 @@ pub fn set_pin(h: AppHandle, current: Option<String>, new_pin: String) -> R<Opti
     Ok(Some(code))
 }
 
+/// After an enrollment: a store without a PIN must get one before it is used (the app shows
+/// the PIN form until it has one). Nothing to do for an encrypted store.
+#[tauri::command(async)]
+pub fn require_pin(h: AppHandle) -> R<()> {
+    let app = crate::opened(&h)?;
+    if gridbook_keys::is_encrypted(app.store.dir()) {
+        return Ok(());
+    }
+    Ok(app.store.set_setting(PIN_DUE, "1")?)
+}
+
 /// A new recovery code (the earlier one stops working), shown once.
 #[tauri::command(async)]
 pub fn new_recovery_code(h: AppHandle, pin: String) -> R<String> {
@@ -220,18 +236,8 @@ pub fn new_recovery_code(h: AppHandle, pin: String) -> R<String> {
     Ok(gridbook_keys::new_recovery_code(&dir, &key)?)
 }
 
-/// Sets the idle minutes (0–60; 0: never).
+/// Sets the township's idle minutes (1–60; township staff, synced to every device).
 #[tauri::command(async)]
-pub fn set_lock_idle(h: AppHandle, minutes: u32) -> R<()> {
-    if minutes > 60 {
-        return Err(AppError {
-            kind: "invalid",
-            message: "自动锁定时间应为 0–60 分钟".into(),
-            message_en: "The idle time must be 0–60 minutes".into(),
-            field: Some("minutes"),
-            code: None,
-        });
-    }
-    let app = crate::opened(&h)?;
-    Ok(app.store.set_setting(IDLE_SETTING, &minutes.to_string())?)
+pub fn set_lock_idle(h: AppHandle, minutes: u32) -> R<u32> {
+    Ok(crate::opened(&h)?.store.set_lock_idle_minutes(minutes)?)
 }

@@ -104,6 +104,8 @@ export interface LockInfo {
   wait_secs: number;
   has_recovery: boolean;
   idle_minutes: number;
+  /** Enrolled without a PIN: the app asks for one before it is used. */
+  pin_due: boolean;
 }
 
 /** The app lock's commands. */
@@ -114,7 +116,9 @@ export const lockApi = {
   /** Returns the recovery code (shown once) when it encrypted a plain store. */
   setPin: (newPin: string, current?: string) => call<string | null>('set_pin', { current: current ?? null, newPin }),
   newRecoveryCode: (pin: string) => call<string>('new_recovery_code', { pin }),
-  setIdle: (minutes: number) => call<null>('set_lock_idle', { minutes }),
+  setIdle: (minutes: number) => call<number>('set_lock_idle', { minutes }),
+  /** After an enrollment: a store without a PIN must get one before it is used. */
+  requirePin: () => call<null>('require_pin'),
 };
 
 export const api = {
@@ -157,9 +161,12 @@ export const api = {
   settingsGet: () => call<Settings>('settings_get'),
   setDeviceName: (name: string) => call<null>('set_device_name', { name }),
   setLanguage: (lang: Language) => call<null>('set_language', { lang }),
-  enroll: (relayUrl: string, token: string) => call<Enrollment>('enroll', { relayUrl, token }),
+  /** `ca`: the township CA's fingerprint to pin (from the enrollment QR code), if any. */
+  enroll: (relayUrl: string, token: string, ca?: string | null) =>
+    call<Enrollment>('enroll', ca ? { relayUrl, token, ca } : { relayUrl, token }),
   /** Enrolls with a one-time code (typed or scanned) instead of a token. */
-  enrollCode: (relayUrl: string, code: string) => call<Enrollment>('enroll_code', { relayUrl, code }),
+  enrollCode: (relayUrl: string, code: string, ca?: string | null) =>
+    call<Enrollment>('enroll_code', ca ? { relayUrl, code, ca } : { relayUrl, code }),
   syncNow: () => call<SyncReport>('sync_now'),
   /** Records this device holds back because they cannot be shown (township staff look). */
   quarantine: () => call<QuarantineRow[]>('quarantine'),

@@ -34,6 +34,7 @@ declare module 'vue' {
     PersonCard: typeof import('./components/PersonCard.vue')['default']
     PersonFields: typeof import('./components/PersonFields.vue')['default']
     PickerField: typeof import('./components/PickerField.vue')['default']
+    PinSetup: typeof import('./components/lock/PinSetup.vue')['default']
     PrintButtons: typeof import('./components/files/PrintButtons.vue')['default']
     QrScanner: typeof import('./components/checkpoint/QrScanner.vue')['default']
     QuarantineList: typeof import('./components/QuarantineList.vue')['default']

@@ -12,6 +12,8 @@ export const lock = reactive({
   idle: false,
   encrypted: false,
   idleMinutes: 5,
+  /** Enrolled without a PIN: the PIN form covers the app until one is set. */
+  pinDue: false,
 });
 
 let lastActivity = Date.now();
@@ -26,7 +28,14 @@ export async function refreshLock(): Promise<void> {
   const info = await lockApi.status();
   lock.encrypted = info.encrypted;
   lock.idleMinutes = info.idle_minutes;
+  lock.pinDue = info.pin_due;
   watchIdle();
+}
+
+/** After an enrollment: a store without a PIN must get one before the app is used. */
+export async function pinAfterEnrollment(): Promise<void> {
+  await lockApi.requirePin();
+  await refreshLock();
 }
 
 /** Locks the screen when the store is encrypted and nothing happened for the idle minutes. */

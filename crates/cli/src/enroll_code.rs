@@ -20,6 +20,8 @@ pub struct NewDevice<'a> {
     pub valid_for: Option<&'a str>,
     /// `--relay-url` for the QR text.
     pub relay_url: Option<&'a str>,
+    /// `--ca`: the township CA whose fingerprint goes in the QR text.
+    pub ca: Option<&'a std::path::PathBuf>,
 }
 
 /// Adds the device to `devices` (of `township`, for a registry of many) and prints its
@@ -36,8 +38,9 @@ pub fn add(
         .map(parse_valid)
         .transpose()?
         .unwrap_or(DEFAULT_VALID);
+    let ca = d.ca.map(crate::relay_tls::fingerprint_of).transpose()?;
     let (dev, code) = devices.add_with_code(township, d.name, d.role, d.village, valid)?;
-    let qr_text = gridbook_sync::enrollment::qr_text(d.relay_url, &code.code);
+    let qr_text = gridbook_sync::enrollment::qr_text(d.relay_url, &code.code, ca.as_deref());
     emit(
         json,
         &json!({

@@ -25,6 +25,7 @@ mod quarantine;
 mod records;
 mod relay_ops;
 mod relay_pg;
+mod relay_tls;
 mod reports;
 mod sync_cmds;
 mod tasks;

@@ -326,8 +326,14 @@ pub fn run(cli: Cli) -> R {
             token,
             code,
             ca,
+            ca_fingerprint,
         } => {
             let ca = ca.as_ref().map(std::fs::read_to_string).transpose()?;
+            let ca = gridbook_sync::client_pin::enrollment_ca(
+                relay,
+                ca.as_deref(),
+                ca_fingerprint.as_deref(),
+            )?;
             let secret = match (token, code) {
                 (Some(t), _) => crate::sync_cmds::Secret::Token(t),
                 (None, Some(c)) => crate::sync_cmds::Secret::Code(c),

@@ -110,6 +110,7 @@ pub fn device(cli: &Cli, d: &RelayDeviceCmd) -> Result<(), Failure> {
             code,
             valid_for,
             relay_url,
+            ca,
             ..
         } => {
             let village = village.as_deref().map(str::trim);
@@ -131,6 +132,7 @@ pub fn device(cli: &Cli, d: &RelayDeviceCmd) -> Result<(), Failure> {
                         village,
                         valid_for: valid_for.as_deref(),
                         relay_url: relay_url.as_deref(),
+                        ca: ca.as_ref(),
                     },
                     json,
                     lang,

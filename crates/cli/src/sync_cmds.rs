@@ -50,6 +50,15 @@ impl From<SyncError> for Failure {
                 zh: format!("中继拒绝了本设备（{status}）：{message}"),
                 en: e.to_string(),
             },
+            SyncError::UntrustedRelay(ref m) => Failure {
+                code: 3,
+                kind: "untrusted_relay",
+                field: None,
+                zh: format!(
+                    "中继的证书不是本乡镇的证书机构（CA）签发的，已拒绝连接，未发送任何数据：{m}"
+                ),
+                en: e.to_string(),
+            },
             SyncError::Network(ref m) => Failure {
                 code: 1,
                 kind: "network",
@@ -104,6 +113,9 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
         RelayCmd::Migrate { to_postgres } => {
             crate::relay_pg::migrate(&cli.data, to_postgres, json, lang)?
         }
+        RelayCmd::Tls(crate::args::RelayTlsCmd::Init { dir, hosts }) => {
+            crate::relay_tls::init(dir, hosts, json, lang)?
+        }
         RelayCmd::Device(d) if crate::relay_pg::wanted(d) => crate::relay_pg::device(cli, d)?,
         RelayCmd::Device(d) => {
             let devices = Devices::open(&cli.data).map_err(Failure::from)?;
@@ -116,6 +128,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                     code,
                     valid_for,
                     relay_url,
+                    ca,
                     pg: _,
                 } => {
                     if let Some(v) = village {
@@ -137,6 +150,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                                 village: village.as_deref().map(str::trim),
                                 valid_for: valid_for.as_deref(),
                                 relay_url: relay_url.as_deref(),
+                                ca: ca.as_ref(),
                             },
                             json,
                             lang,

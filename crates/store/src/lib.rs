@@ -57,6 +57,7 @@ pub use engine::reindex::ReindexReport;
 pub use engine::sync_support::{assume_peer_has, next_message};
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
+pub use grid::lock_idle::{LOCK_IDLE_DEFAULT, LOCK_IDLE_MAX, LOCK_IDLE_MIN};
 pub use grid::names::Named;
 pub use grid::township::TownshipInfo;
 pub use grid::villages::{group_number, GroupRow, VillageRow};

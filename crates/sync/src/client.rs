@@ -37,6 +37,14 @@ pub fn relay_address(url: &str) -> Result<String> {
     }
 }
 
+/// A failed request: the relay's certificate refused (not retried), or the network.
+fn net_error(e: ureq::Error) -> SyncError {
+    match crate::client_pin::untrusted(&e) {
+        Some(why) => SyncError::UntrustedRelay(why),
+        None => SyncError::Network(e.to_string()),
+    }
+}
+
 /// How many times a sync is attempted before giving up.
 pub const ATTEMPTS: u32 = 5;
 
@@ -118,7 +126,7 @@ impl Client {
             .get(&format!("{}/v1/hello", self.base))
             .header("Authorization", &format!("Bearer {}", self.token))
             .call()
-            .map_err(|e| SyncError::Network(e.to_string()))?;
+            .map_err(net_error)?;
         Self::check(&mut resp)?;
         let text = resp
             .body_mut()
@@ -155,7 +163,7 @@ impl Client {
                 call.send(b.to_string().as_bytes())
             }
         };
-        let mut resp = sent.map_err(|e| SyncError::Network(e.to_string()))?;
+        let mut resp = sent.map_err(net_error)?;
         Self::check(&mut resp)?;
         let text = resp
             .body_mut()
@@ -180,9 +188,7 @@ impl Client {
             call = call.header("Content-Encoding", body::ENCODING);
         }
         let sent = compressed.as_deref().unwrap_or(&plain);
-        let mut resp = call
-            .send(sent)
-            .map_err(|e| SyncError::Network(e.to_string()))?;
+        let mut resp = call.send(sent).map_err(net_error)?;
         Self::check(&mut resp)?;
         if let Some(said) = crate::identity::read(resp.headers()) {
             *self.said.lock().unwrap_or_else(|p| p.into_inner()) = Some(said);

@@ -2,7 +2,8 @@
 //! the relay (list with last sync, add with a code, revoke).
 //!
 //! The code travels typed or in a QR code whose text is
-//! `gridbook:enroll?relay=<percent-encoded URL>&code=<CODE>` ([`qr_text`]).
+//! `gridbook:enroll?relay=<percent-encoded URL>&code=<CODE>[&ca=<SHA-256 of the township CA>]`
+//! ([`qr_text`]; the CA is pinned by [`crate::client_pin`]).
 
 use gridbook_store::Store;
 use serde::{Deserialize, Serialize};
@@ -83,7 +84,16 @@ pub fn add_device(
     let body = json!({ "name": name, "role": role, "village": village });
     let mut added: NewDevice =
         decode(Client::from_store(store)?.call_json("/v1/devices", Some(&body))?)?;
-    added.qr_text = qr_text(store.setting("relay_url")?.as_deref(), &added.code);
+    // A township device that pinned its township's CA passes the pin on.
+    let ca = store
+        .setting("relay_ca")?
+        .map(|pem| crate::client_pin::fingerprint_pem(&pem))
+        .transpose()?;
+    added.qr_text = qr_text(
+        store.setting("relay_url")?.as_deref(),
+        &added.code,
+        ca.as_deref(),
+    );
     Ok(added)
 }
 
@@ -97,15 +107,21 @@ pub fn revoke_device(store: &Store, device_id: &str) -> Result<()> {
 }
 
 /// The text of the enrollment QR code: `gridbook:enroll?relay=URL&code=CODE`, without the
-/// relay part when the address is not known.
-pub fn qr_text(relay_url: Option<&str>, code: &str) -> String {
-    match relay_url.map(str::trim).filter(|u| !u.is_empty()) {
+/// relay part when the address is not known, and with `&ca=FINGERPRINT` (64 hex digits, the
+/// township CA's certificate that a device enrolling over https pins) when there is one.
+pub fn qr_text(relay_url: Option<&str>, code: &str, ca_fingerprint: Option<&str>) -> String {
+    let mut text = match relay_url.map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => format!(
             "gridbook:enroll?relay={}&code={code}",
             percent_encode(url.trim_end_matches('/'))
         ),
         None => format!("gridbook:enroll?code={code}"),
+    };
+    if let Some(fp) = ca_fingerprint {
+        text.push_str("&ca=");
+        text.push_str(fp);
     }
+    text
 }
 
 fn percent_encode(s: &str) -> String {
@@ -127,13 +143,21 @@ mod tests {
     #[test]
     fn qr_text_carries_the_relay_and_the_code() {
         assert_eq!(
-            qr_text(Some("https://relay.example.cn:7878/"), "ABCD-EFGH"),
+            qr_text(Some("https://relay.example.cn:7878/"), "ABCD-EFGH", None),
             "gridbook:enroll?relay=https://relay.example.cn:7878&code=ABCD-EFGH"
         );
         assert_eq!(
-            qr_text(Some("http://h/x?a=1&b"), "ABCD-EFGH"),
+            qr_text(Some("http://h/x?a=1&b"), "ABCD-EFGH", None),
             "gridbook:enroll?relay=http://h/x%3Fa%3D1%26b&code=ABCD-EFGH"
         );
-        assert_eq!(qr_text(None, "ABCD-EFGH"), "gridbook:enroll?code=ABCD-EFGH");
+        assert_eq!(
+            qr_text(None, "ABCD-EFGH", None),
+            "gridbook:enroll?code=ABCD-EFGH"
+        );
+        let fp = "0a".repeat(32);
+        assert_eq!(
+            qr_text(Some("https://10.0.0.2:7878"), "ABCD-EFGH", Some(&fp)),
+            format!("gridbook:enroll?relay=https://10.0.0.2:7878&code=ABCD-EFGH&ca={fp}")
+        );
     }
 }

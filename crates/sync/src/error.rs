@@ -26,6 +26,11 @@ pub enum SyncError {
     /// A relay's storage engine other than the store (PostgreSQL) failed.
     #[error("storage: {0}")]
     Backend(String),
+    /// The relay's certificate is not the township's: it does not chain to the CA the device
+    /// pinned at enrollment (or was given), or no certificate in its chain has the pinned
+    /// fingerprint. Nothing was sent to it.
+    #[error("the relay's certificate was not issued by the township's CA: {0}")]
+    UntrustedRelay(String),
     /// The session did not converge within its round limit.
     #[error("sync did not finish within {0} rounds")]
     TooManyRounds(usize),
@@ -58,6 +63,11 @@ impl SyncError {
                 "Cannot reach the relay; everything is saved on this device and syncs once online"
                     .into(),
             ),
+            SyncError::UntrustedRelay(_) => (
+                "中继的证书不是本乡镇的证书机构（CA）签发的，已拒绝连接，未发送任何数据：请核对中继地址和登记二维码，或联系镇防控办".into(),
+                "The relay's certificate was not issued by the township's CA: the connection was refused and nothing was sent. Check the relay address and the enrollment QR code, or ask the township office"
+                    .into(),
+            ),
             SyncError::Malformed(_) | SyncError::Backend(_) | SyncError::TooManyRounds(_) => (
                 format!("同步失败（{}），数据已保存在本机，稍后会再试", self.kind()),
                 format!(
@@ -78,6 +88,7 @@ impl SyncError {
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::TooManyRounds(_) => "rounds",
             SyncError::Backend(_) => "backend",
+            SyncError::UntrustedRelay(_) => "untrusted_relay",
         }
     }
 }

@@ -18,6 +18,8 @@ pub mod background;
 pub mod body;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod client_pin;
 pub mod engine;
 #[cfg(feature = "client")]
 pub mod enrollment;

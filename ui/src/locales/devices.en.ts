@@ -25,6 +25,7 @@ export default {
   secret: 'Code',
   secretPlaceholder: '8-letter code (e.g. ABCD-EFGH) or token',
   scan: 'Scan',
+  caPinned: "The QR code names the township's certificate (fingerprint {fp}…): only a relay holding it is trusted",
   scanTitle: 'Scan the device enrollment QR code',
   notEnrollQr: 'This is not a device enrollment QR code',
   manage: 'Manage devices',

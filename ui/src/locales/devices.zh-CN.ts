@@ -27,6 +27,7 @@ export default {
   secret: '注册码',
   secretPlaceholder: '8 位注册码（如 7KQM-3XPA）或令牌',
   scan: '扫码',
+  caPinned: '二维码指定了本乡镇的证书（指纹 {fp}…）：只连接持有该证书的中继',
   scanTitle: '扫描设备注册二维码',
   notEnrollQr: '这不是设备注册二维码',
   manage: '设备管理',

@@ -34,8 +34,12 @@ export default {
   codeDone: 'I wrote it down',
   newCode: 'Make a new recovery code',
   newCodeNote: 'The earlier recovery code stops working',
+  setupTitle: "Set a PIN to protect this device's data",
+  setupWhy:
+    "This device now syncs with the township and will hold residents' names, ID numbers, phones and addresses. So that nobody can read them from a lost or copied phone, set a PIN before using it: the data is then stored encrypted, and the app asks for the PIN when it opens and after a while without use.",
+  setupButton: 'Set the PIN and start',
   idle: 'Lock after',
   idleMinutes: '{n} minutes without use',
-  idleNever: 'Never lock',
+  idleTownship: "Set by the township for all its devices; only township staff can change it",
   idleSaved: 'Saved',
 };

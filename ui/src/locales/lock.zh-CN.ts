@@ -34,8 +34,12 @@ export default {
   codeDone: '我已抄下',
   newCode: '生成新的恢复码',
   newCodeNote: '生成后，以前的恢复码失效',
+  setupTitle: '设置 PIN，保护本机数据',
+  setupWhy:
+    '本机已加入镇街同步，将保存居民的姓名、身份证号、电话和住址。为防止手机丢失或被人拷走后信息泄露，使用前请先设置 PIN：本机数据将加密保存，打开应用和长时间未操作后需输入 PIN。',
+  setupButton: '设置 PIN 并开始使用',
   idle: '自动锁定',
   idleMinutes: '{n} 分钟未操作',
-  idleNever: '不自动锁定',
+  idleTownship: '由镇街统一设置，同步到本镇所有设备；只有镇街工作人员可以修改',
   idleSaved: '已保存',
 };

@@ -1,6 +1,7 @@
 // Enrollment codes: what a typed one-time code looks like, and what the enrollment QR code
-// holds (`gridbook:enroll?relay=<URL>&code=<CODE>`, made by the relay's `device add --code` and
-// by the township's 设备 screen).
+// holds (`gridbook:enroll?relay=<URL>&code=<CODE>[&ca=<FINGERPRINT>]`, made by the relay's
+// `device add --code` and by the township's 设备 screen; `ca` is the SHA-256 of the township CA's
+// certificate, which the device then trusts alone for the relay).
 
 /** The letters of a code: digits and capitals without 0, 1, I, L, O (as the relay draws them). */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -20,6 +21,8 @@ export interface EnrollQr {
   relay: string | null;
   /** The one-time code, `ABCD-EFGH`. */
   code: string;
+  /** The township CA's SHA-256 fingerprint (64 lowercase hex digits), when the QR code pins it. */
+  ca?: string;
 }
 
 /** Reads an enrollment QR code's text; null for anything else. */
@@ -37,5 +40,12 @@ export function parseEnrollQr(text: string): EnrollQr | null {
   if (!code) return null;
   const relay = params.get('relay');
   const ok = relay && /^https?:\/\/[^\s]+$/i.test(relay);
-  return { relay: ok ? relay : null, code };
+  const qr: EnrollQr = { relay: ok ? relay : null, code };
+  const ca = params.get('ca');
+  if (ca !== null) {
+    // A pin that does not read is not dropped silently: the QR code is refused whole.
+    if (!/^[0-9a-f]{64}$/i.test(ca)) return null;
+    qr.ca = ca.toLowerCase();
+  }
+  return qr;
 }

@@ -115,6 +115,13 @@ for (const viewport of VIEWPORTS) {
           relayUrl: 'https://relay.mositai.example:8443',
           token: 'gbt_7Hk2mQ9xLr4s',
         });
+        // Enrolled without a PIN: the app asks for one before it is used.
+        await page.locator('[data-test="pin-setup"]').waitFor();
+        await page.locator('[data-test="pin-setup-new"] input').fill('482916');
+        await page.locator('[data-test="pin-setup-again"] input').fill('482916');
+        await page.locator('[data-test="pin-setup-save"]').click();
+        await page.locator('.recovery-code-dialog .van-dialog__confirm').click();
+        await page.locator('[data-test="pin-setup"]').waitFor({ state: 'detached' });
         // Device name.
         await page.locator('[data-test="device-name"] input').fill('红星村-网格员02');
         await page.locator('[data-test="save-name"]').click();

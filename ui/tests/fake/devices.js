@@ -22,6 +22,8 @@
     ],
     /** code → { device_id, expires, used } */
     codes: new Map(),
+    /** The SHA-256 fingerprint of the CA that issued the fake relay's certificate. */
+    townshipCa: '3f'.repeat(32),
   };
 
   const refusedForRole = () => {
@@ -64,8 +66,13 @@
       d.revoked = true;
       return null;
     },
-    enroll_code: ({ relayUrl, code }) => {
+    enroll_code: ({ relayUrl, code, ca }) => {
       if (!/^https?:\/\/[^\s/]+/.test(String(relayUrl || ''))) throw new Invalid('relay_url', '中继地址格式不正确，应以 http:// 或 https:// 开头');
+      // A pinned township CA (the QR code's `ca=`): the relay's certificate must come from it,
+      // checked before the code is sent.
+      if (ca != null && ca !== registry.townshipCa) {
+        throw { kind: 'sync', message: '中继的证书不是本乡镇的证书机构（CA）签发的，已拒绝连接，未发送任何数据：请核对中继地址和登记二维码，或联系镇防控办' };
+      }
       const c = registry.codes.get(String(code || '').toUpperCase());
       const d = c && registry.devices.find((x) => x.device_id === c.device_id);
       if (!c || c.used || c.expires <= Date.now() || !d || d.revoked) {

@@ -3,7 +3,8 @@
 // `locked`, as the Tauri shell does before the store is opened.
 //
 // Options (window.__FAKE_OPTS.lock): { pin: '246810', locked: true, idleMinutes: 5,
-// recovery: 'ABCDE-…' }; without it the store is plain and open. Wrong PINs back off as the
+// recovery: 'ABCDE-…' }; without it the store is plain and open (and with
+// window.__FAKE_OPTS.pinDue, was enrolled without a PIN). Wrong PINs back off as the
 // key file does: 5 in a row wait 30 s, doubling. Tests reach the state through
 // window.__fake.lock.
 (function installFakeLock() {
@@ -17,6 +18,8 @@
     pin: o ? o.pin : null,
     recovery: o ? o.recovery || null : null,
     idleMinutes: o && o.idleMinutes !== undefined ? o.idleMinutes : 5,
+    // Enrolled earlier without a PIN (window.__FAKE_OPTS.pinDue): the app asks for one at start.
+    pinDue: !o && !!(g.__FAKE_OPTS || {}).pinDue,
     failures: 0,
     waitUntil: 0,
   };
@@ -64,7 +67,12 @@
       wait_secs: Math.max(0, st.waitUntil - now()),
       has_recovery: !!st.recovery,
       idle_minutes: st.idleMinutes,
+      pin_due: !st.encrypted && !!st.pinDue,
     }),
+    require_pin: () => {
+      if (!st.encrypted) st.pinDue = true;
+      return null;
+    },
     unlock: ({ pin }) => {
       attempt(pin === st.pin);
       st.locked = false;
@@ -97,9 +105,13 @@
       return st.recovery;
     },
     set_lock_idle: ({ minutes }) => {
-      if (!(minutes >= 0 && minutes <= 60)) throw fail('invalid', '自动锁定时间应为 0–60 分钟', { field: 'minutes' });
+      // The township's setting (the grid document): township staff only, 1–60 minutes.
+      if (g.__fake.state && g.__fake.state.enrolled && g.__fake.state.role !== 'township') {
+        throw fail('refused', '自动锁定时间由镇街统一设置，只有镇街工作人员可以修改');
+      }
+      if (!(minutes >= 1 && minutes <= 60)) throw fail('invalid', '自动锁定时间应为 1–60 分钟', { field: 'minutes' });
       st.idleMinutes = minutes;
-      return null;
+      return minutes;
     },
   });
   g.__fake.lock = st;

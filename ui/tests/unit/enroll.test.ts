@@ -25,4 +25,15 @@ describe('enrollment codes', () => {
     expect(parseEnrollQr('gridbook:enroll?code=nope')).toBeNull();
     expect(parseEnrollQr('GBPASS:123')).toBeNull();
   });
+
+  it('reads the township CA the QR code pins, and refuses a pin that does not read', () => {
+    const fp = '0A'.repeat(32);
+    expect(parseEnrollQr(`gridbook:enroll?relay=https://10.0.0.2:7878&code=ABCD-EFGH&ca=${fp}`)).toEqual({
+      relay: 'https://10.0.0.2:7878',
+      code: 'ABCD-EFGH',
+      ca: '0a'.repeat(32),
+    });
+    expect(parseEnrollQr('gridbook:enroll?relay=https://10.0.0.2:7878&code=ABCD-EFGH&ca=0a0a')).toBeNull();
+    expect(parseEnrollQr('gridbook:enroll?code=ABCD-EFGH')?.ca).toBeUndefined();
+  });
 });

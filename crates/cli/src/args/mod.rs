@@ -8,7 +8,7 @@ mod relay;
 pub use device::{DeviceCmd, DocCmd};
 pub use isolation::{CaseCmd, CheckCmd, PolicyCmd, TestCmd};
 pub use ledger::{GroupCmd, HouseholdCmd, PersonCmd, VillageCmd};
-pub use relay::{PgTarget, RelayCmd, RelayDeviceCmd};
+pub use relay::{PgTarget, RelayCmd, RelayDeviceCmd, RelayTlsCmd};
 
 use std::path::PathBuf;
 
@@ -152,8 +152,12 @@ pub enum Cmd {
         #[arg(long)]
         code: Option<String>,
         /// CA certificate (PEM) to trust for a relay with its own certificate.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "ca_fingerprint")]
         ca: Option<PathBuf>,
+        /// SHA-256 fingerprint of the township CA (`ca=` of the enrollment QR code): over
+        /// https, the relay's certificate must chain to that CA, kept for later syncs.
+        #[arg(long)]
+        ca_fingerprint: Option<String>,
     },
     /// Sync with the relay now.
     Sync,

@@ -40,6 +40,9 @@ pub enum RelayCmd {
     /// Enrolled devices.
     #[command(subcommand)]
     Device(RelayDeviceCmd),
+    /// The relay's TLS certificate from a township CA that devices pin at enrollment.
+    #[command(subcommand)]
+    Tls(RelayTlsCmd),
     /// Copy the relay in --data (serving or not) into one backup file.
     Backup {
         /// The backup file to write (must not exist).
@@ -89,6 +92,10 @@ pub enum RelayDeviceCmd {
         /// The relay address devices use, put in the QR text with the code.
         #[arg(long, requires = "code")]
         relay_url: Option<String>,
+        /// The township CA (ca.pem of `relay tls init`): its fingerprint goes in the QR text,
+        /// and a device enrolling over https trusts that CA only.
+        #[arg(long, requires = "code")]
+        ca: Option<PathBuf>,
         #[command(flatten)]
         pg: PgTarget,
     },
@@ -103,6 +110,20 @@ pub enum RelayDeviceCmd {
         device_id: String,
         #[command(flatten)]
         pg: PgTarget,
+    },
+}
+
+/// Relay TLS commands.
+#[derive(Debug, Subcommand)]
+pub enum RelayTlsCmd {
+    /// Make the township CA (once; kept when run again) and a certificate for the relay.
+    Init {
+        /// Directory for ca.pem, ca-key.pem, cert.pem (the chain) and key.pem.
+        #[arg(long)]
+        dir: PathBuf,
+        /// A name or IP address devices use to reach the relay (repeat for several).
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
     },
 }
 
