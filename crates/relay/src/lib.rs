@@ -150,6 +150,9 @@ pub struct Relay<S: Storage> {
     penalties: penalty::Penalties,
     /// The heads each device was left at (see [`gridbook_sync::scopes`]).
     scopes: gridbook_sync::ScopeMemory,
+    /// When each device's last sync was last written to the registry: written at most once
+    /// a minute per device, not on every request (the registry keeps minutes).
+    seen: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
 
 impl<S: Storage> Relay<S> {
@@ -168,6 +171,7 @@ impl<S: Storage> Relay<S> {
             budget: budget::Budget::default(),
             penalties: penalty::Penalties::default(),
             scopes: gridbook_sync::ScopeMemory::default(),
+            seen: Default::default(),
         }))
     }
 
@@ -257,6 +261,28 @@ fn note_device<S: Storage>(relay: &Relay<S>, d: &Device) -> Result<(), ApiError>
         noted.insert(key);
     }
     Ok(())
+}
+
+/// How often a device's last sync is written to the registry.
+const SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Notes in the registry that `device_id` synced, unless that was done less than
+/// [`SEEN_EVERY`] ago: a write on every request would serialize the syncs of all devices
+/// on the registry's database. The map holds one entry per enrolled device that synced.
+fn note_seen<S: Storage>(relay: &Relay<S>, device_id: &str) {
+    let now = std::time::Instant::now();
+    {
+        let mut seen = relay.seen.lock().unwrap_or_else(|p| p.into_inner());
+        match seen.get(device_id) {
+            Some(at) if now.duration_since(*at) < SEEN_EVERY => return,
+            _ => {
+                seen.insert(device_id.to_owned(), now);
+            }
+        }
+    }
+    if let Err(e) = relay.devices.seen(device_id) {
+        tracing::warn!(error = %e, "could not note the device's last sync");
+    }
 }
 
 async fn hello<S: Storage>(
@@ -404,9 +430,7 @@ async fn sync_served<S: Storage>(
         let resp =
             serve(&view, &relay2.scopes, &device.device_id, &access, req).map_err(internal)?;
         let docs_out = resp.messages.len() as u64;
-        if let Err(e) = relay2.devices.seen(&device.device_id) {
-            tracing::warn!(error = %e, "could not note the device's last sync");
-        }
+        note_seen(&relay2, &device.device_id);
         relay2.metrics.sync(started.elapsed(), docs_in, docs_out);
         note2.with(|n| {
             n.docs_in = docs_in;
