@@ -52,12 +52,6 @@ fn acceptor(tls: &Tls) -> Result<tokio_rustls::TlsAcceptor> {
 /// Longest the relay waits for requests in flight when asked to stop.
 const DRAIN: Duration = Duration::from_secs(10);
 
-/// Most threads answering sync requests at once; more wait in a queue. A SQLite store takes
-/// one request at a time and PostgreSQL has a pool of 16 connections, so more threads only add
-/// memory: with tokio's default (512) and 200 devices syncing, each request on a thread of its
-/// own, the relay's peak RSS was 958–1454 MiB against 367 MiB with this cap (bench-sync part 5).
-const SYNC_THREADS: usize = 32;
-
 async fn stop_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -104,10 +98,15 @@ pub fn serve_relay<S: Storage>(
     let documents = relay.storage.documents()?;
     relay.metrics.set_enabled(!options.unobserved);
     let app = router(relay.clone());
+    // Most threads answering sync requests at once (more wait in a queue): the storage's
+    // `parallel_requests`. With tokio's default (512) and 200 devices syncing, each request on
+    // a thread of its own, the relay's peak RSS was 958–1454 MiB against 367 MiB with a cap of
+    // 32 (bench-sync part 5).
+    let threads = relay.storage.parallel_requests();
     let admin_app = ops::admin::router(relay);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(SYNC_THREADS)
+        .max_blocking_threads(threads)
         .build()?;
     rt.block_on(async move {
         let listener = std::net::TcpListener::bind(&options.listen)?;
