@@ -16,6 +16,8 @@ pub struct Serve<'a> {
     pub listen: &'a str,
     /// TLS certificate and key.
     pub tls: Option<Tls>,
+    /// Plain HTTP allowed on an address other than loopback.
+    pub plain_http: bool,
     /// Admin address.
     pub admin: Option<&'a str>,
     /// `text` or `json`.
@@ -28,6 +30,21 @@ pub struct Serve<'a> {
 
 /// Runs `relay serve`.
 pub fn serve(dir: &Path, s: Serve<'_>, lang: Lang) -> Result<(), Failure> {
+    // TLS by default outside this machine: plain HTTP there only when asked for by name.
+    if s.tls.is_none() && !s.plain_http && plain_http_elsewhere(&format!("http://{}", s.listen)) {
+        return Err(Failure::invalid(
+            format!(
+                "中继地址 {} 不是本机回环地址，必须用 TLS（--tls-cert 和 --tls-key，证书可由 \
+                 gridbook relay tls init 生成）；确需明文 HTTP 请加 --plain-http",
+                s.listen
+            ),
+            format!(
+                "{} is not a loopback address: serve it with TLS (--tls-cert and --tls-key; \
+                 gridbook relay tls init makes them), or pass --plain-http to serve plain HTTP",
+                s.listen
+            ),
+        ));
+    }
     let format: LogFormat = s.log_format.parse()?;
     gridbook_relay::ops::log::init(format, s.log_level)?;
     let scheme = if s.tls.is_some() { "https" } else { "http" };

@@ -85,6 +85,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
             listen,
             tls_cert,
             tls_key,
+            plain_http,
             admin,
             log_format,
             log_level,
@@ -100,6 +101,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
             let serve = crate::relay_ops::Serve {
                 listen,
                 tls,
+                plain_http: *plain_http,
                 admin: admin.as_deref(),
                 log_format,
                 log_level: log_level.as_deref(),

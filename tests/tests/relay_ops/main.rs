@@ -223,3 +223,62 @@ fn enroll_warns_about_plain_http_to_another_machine() {
         assert!(!err.contains("警告"), "{url}: {err}");
     }
 }
+
+/// Waits up to 15 s for `child` to exit; kills it and returns `None` if it does not.
+fn exit_within(child: &mut std::process::Child) -> Option<std::process::ExitStatus> {
+    for _ in 0..150 {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn plain_http_outside_loopback_is_refused_unless_asked_for() {
+    let d = Data::new();
+    let mut child = d
+        .command("relay serve --listen 0.0.0.0:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let status = exit_within(&mut child).expect("the relay served plain HTTP on 0.0.0.0");
+    assert_eq!(status.code(), Some(2));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert!(
+        err.contains("必须用 TLS") && err.contains("--plain-http"),
+        "{err}"
+    );
+
+    // Loopback needs nothing; elsewhere, --plain-http says it is meant.
+    for (listen, extra) in [("127.0.0.1:0", ""), ("0.0.0.0:0", " --plain-http")] {
+        let mut child = d
+            .command(&format!("relay serve --listen {listen}{extra}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+            &mut line,
+        );
+        let _ = child.kill();
+        let _ = child.wait();
+        let host = listen.split(':').next().unwrap_or_default();
+        assert!(
+            line.starts_with(&format!("中继已启动 http://{host}:")),
+            "{listen}{extra}: {line:?}"
+        );
+    }
+}

@@ -18,6 +18,10 @@ pub enum RelayCmd {
         /// TLS private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Serve plain HTTP on an address other than loopback: devices' tokens and residents'
+        /// data then cross the network unencrypted (without it, such an address needs TLS).
+        #[arg(long, conflicts_with = "tls_cert")]
+        plain_http: bool,
         /// Admin address serving /health and /metrics, e.g. 127.0.0.1:9878 (not the devices').
         #[arg(long)]
         admin: Option<String>,
