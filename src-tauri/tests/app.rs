@@ -170,6 +170,8 @@ fn enrolled_app(display: &Display, data: &Path, township: &Township, shots: bool
     );
     app.tap("[data-test=\"enroll\"]");
     app.wait_text("[data-test=\"enroll-status\"]", "已加入");
+    // An app that enrolls asks for a PIN before it is used.
+    app.set_pin_after_enrolling("482916");
     // Once the township's grid document is here, its name replaces the id.
     let name = gridbook_domain::demo::plan(SEED, 2, 80).township.name;
     app.wait_text("[data-test=\"enroll-status\"]", &name);

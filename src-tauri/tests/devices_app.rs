@@ -55,6 +55,8 @@ fn the_township_joins_with_a_code_adds_a_device_and_revokes_it() {
     );
     app.tap("[data-test=\"enroll\"]");
     app.wait_text("[data-test=\"enroll-status\"]", "已加入");
+    // An app that enrolls asks for a PIN before it is used.
+    app.set_pin_after_enrolling("482916");
     app.wait_toasts_gone();
 
     // 设备管理: the laptop itself is listed; add a village doctor's phone.

@@ -340,6 +340,26 @@ impl App {
         self.click(&item);
     }
 
+    /// Sets the PIN the app asks for right after it enrolls (its store has none yet): both
+    /// fields, save, the recovery code shown once acknowledged, and the form gone.
+    pub fn set_pin_after_enrolling(&self, pin: &str) {
+        self.fill("[data-test=\"pin-setup-new\"] input", pin);
+        self.fill("[data-test=\"pin-setup-again\"] input", pin);
+        self.tap("[data-test=\"pin-setup-save\"]");
+        self.wait(".recovery-code-dialog");
+        self.settle();
+        self.tap(".recovery-code-dialog .van-dialog__confirm");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.all("[data-test=\"pin-setup\"]").is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "the PIN form stayed after saving"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.settle();
+    }
+
     /// Waits (up to 5 s) until no toast is displayed, so that a screenshot shows the screen.
     pub fn wait_toasts_gone(&self) {
         let deadline = Instant::now() + Duration::from_secs(5);
