@@ -345,6 +345,8 @@ impl App {
     pub fn set_pin_after_enrolling(&self, pin: &str) {
         self.fill("[data-test=\"pin-setup-new\"] input", pin);
         self.fill("[data-test=\"pin-setup-again\"] input", pin);
+        // The toast saying the device joined covers the button for a moment.
+        self.wait_toasts_gone();
         self.tap("[data-test=\"pin-setup-save\"]");
         self.wait(".recovery-code-dialog");
         self.settle();
