@@ -103,14 +103,11 @@ fn killed_writers_lose_nothing_acknowledged_on_an_encrypted_store() {
 
 /// The SQLite file opened directly, with the data key when the store is encrypted.
 fn raw_connection(dir: &Path, pin: Option<&str>) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(dir.join(DB_FILE)).expect("open sqlite");
-    if let Some(pin) = pin {
-        let key = gridbook_keys::unlock(dir, pin, gridbook_keys::now_secs()).expect("unlock");
-        let hex: String = key.bytes().iter().map(|b| format!("{b:02x}")).collect();
-        conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))
-            .expect("key");
-    }
-    conn
+    let Some(pin) = pin else {
+        return rusqlite::Connection::open(dir.join(DB_FILE)).expect("open sqlite");
+    };
+    let key = gridbook_keys::unlock(dir, pin, gridbook_keys::now_secs()).expect("unlock");
+    gridbook_store::cipher::open_encrypted(&dir.join(DB_FILE), key.bytes()).expect("open keyed")
 }
 
 fn killed_writers(pin: Option<&str>) {

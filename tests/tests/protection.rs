@@ -367,11 +367,9 @@ fn a_plain_store_is_converted_on_first_unlock_into_an_equal_one() {
     assert_eq!(names, [gridbook_keys::KEY_FILE, DB_FILE], "{names:?}");
 
     let plain = rusqlite::Connection::open(copy.path().join(DB_FILE)).expect("plain");
-    let enc = rusqlite::Connection::open(d.path().join(DB_FILE)).expect("enc");
     let key = gridbook_keys::unlock(d.path(), PIN, gridbook_keys::now_secs()).expect("key");
-    let hex: String = key.bytes().iter().map(|b| format!("{b:02x}")).collect();
-    enc.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))
-        .expect("key");
+    let enc =
+        gridbook_store::cipher::open_encrypted(&d.path().join(DB_FILE), key.bytes()).expect("enc");
     let (before, after) = (dump(&plain), dump(&enc));
     assert!(before
         .1

@@ -106,12 +106,22 @@ pub(crate) fn connect(path: &Path, key: Option<&[u8; 32]>) -> Result<Connection>
         }
         return Ok(Connection::open(path)?);
     };
-    keep_provider_up()?;
     if state == FileState::Plain {
+        keep_provider_up()?;
         convert(path, key)?;
     }
+    open_encrypted(path, key)
+}
+
+/// Opens the encrypted (or not yet existing) database at `path` with `key` and the page
+/// settings the store uses, and sets nothing else: [`connect`] without the conversion, for
+/// tools and tests that read the file directly. The wrong key is [`StoreError::Locked`].
+pub fn open_encrypted(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    keep_provider_up()?;
     match keyed(path, key, HMAC) {
-        Err(StoreError::Locked) if state == FileState::Encrypted => keyed(path, key, LEGACY_HMAC),
+        Err(StoreError::Locked) if file_state(path)? == FileState::Encrypted => {
+            keyed(path, key, LEGACY_HMAC)
+        }
         r => r,
     }
 }
