@@ -1,4 +1,6 @@
-//! Tauri commands: one-line adapters over the crates. Mutations nudge background sync.
+//! Tauri commands: one-line adapters over the crates. Mutations nudge background sync. Lists
+//! go out with ID numbers and phones masked (`gridbook_store::masked`); a household's card is
+//! full for a role that may see it, and `reveal` shows one value in full and records it.
 
 use gridbook_domain::checkpoint::DecisionRules;
 use gridbook_domain::isolation::{Certificate, Policy};
@@ -6,10 +8,10 @@ use gridbook_store::app::FieldCheck;
 use gridbook_store::app::{AppStatus, Settings};
 use gridbook_store::forms::{CaseForm, CheckForm, EntryForm, EntryPreview, FollowUpOutcome};
 use gridbook_store::{
-    CaseDetail, CaseRow, Changed, CheckpointDay, CheckpointRow, ConflictRow, CoverageRow, DueRow,
-    EntryResult, EntryRow, HistoryEntry, Hit, HouseholdAdded, HouseholdDetail, HouseholdPage,
-    NewHousehold, NewPerson, PassRow, PersonAdded, PolicyRow, ShiftRow, ShiftTimes, Verified,
-    VillageRow,
+    masked, CaseDetail, CaseRow, Changed, CheckpointDay, CheckpointRow, ConflictRow, CoverageRow,
+    DueRow, EntryResult, EntryRow, HistoryEntry, Hit, HouseholdAdded, HouseholdDetail,
+    HouseholdPage, NewHousehold, NewPerson, PassRow, PersonAdded, PolicyRow, ShiftRow, ShiftTimes,
+    Verified, VillageRow,
 };
 use gridbook_sync::identity::Hello;
 use gridbook_sync::SyncStats;
@@ -41,17 +43,17 @@ pub fn list_households(
     Ok(app
         .store
         .households_page(village_id.as_deref(), offset, limit)
-        .map(|(total, rows)| HouseholdPage { total, rows })?)
+        .map(|(total, rows)| masked(HouseholdPage { total, rows }))?)
 }
 
 #[tauri::command(async)]
 pub fn search_persons(app: State<'_, App>, query: String, limit: usize) -> R<Vec<Hit>> {
-    Ok(app.store.search(&query, limit.min(200))?)
+    Ok(masked(app.store.search(&query, limit.min(200))?))
 }
 
 #[tauri::command(async)]
 pub fn household_detail(app: State<'_, App>, id: String) -> R<HouseholdDetail> {
-    Ok(app.store.household(&id)?)
+    Ok(app.store.household_card(&id)?)
 }
 
 /// A person's full ID number or phone, or a household's phone, for a role that needs it; the
@@ -285,12 +287,12 @@ pub fn add_checkpoint(
 
 #[tauri::command(async)]
 pub fn checkpoint_today(app: State<'_, App>, checkpoint: String) -> R<CheckpointDay> {
-    Ok(app.store.checkpoint_today(&checkpoint, 20)?)
+    Ok(masked(app.store.checkpoint_today(&checkpoint, 20)?))
 }
 
 #[tauri::command(async)]
 pub fn entries(app: State<'_, App>, checkpoint: String, date: String) -> R<Vec<EntryRow>> {
-    Ok(app.store.entries_on(&checkpoint, &date)?)
+    Ok(masked(app.store.entries_on(&checkpoint, &date)?))
 }
 
 #[tauri::command(async)]

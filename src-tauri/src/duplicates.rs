@@ -3,8 +3,8 @@
 //! gridbook-store.
 
 use gridbook_store::{
-    Dismissed, Duplicate, MergePreview, PairDismissed, PairRestored, PersonMerged, PersonRow,
-    PersonUnmerged,
+    masked, Dismissed, Duplicate, MergePreview, PairDismissed, PairRestored, PersonMerged,
+    PersonRow, PersonUnmerged,
 };
 use tauri::State;
 
@@ -48,7 +48,7 @@ pub fn unmerge_person(app: State<'_, App>, id: String) -> R<PersonUnmerged> {
 
 #[tauri::command(async)]
 pub fn merged_persons(app: State<'_, App>) -> R<Vec<PersonRow>> {
-    Ok(app.store.merged_persons()?)
+    Ok(masked(app.store.merged_persons()?))
 }
 
 #[tauri::command(async)]

@@ -10,7 +10,8 @@ use serde::Serialize;
 #[error("{kind}: {message_en}")]
 pub struct AppError {
     /// Stable kind: invalid, not_found, refused, too_new, network, not_enrolled, sync,
-    /// internal, unopened, starting, locked, wrong_pin, wait.
+    /// internal, unopened, starting, locked, wrong_pin, wait; for a relay's certificate
+    /// refused: untrusted_relay (not the township's CA), cert_expired, cert_wrong_host.
     pub kind: &'static str,
     /// The message for the user in Chinese.
     pub message: String,
@@ -95,11 +96,38 @@ impl From<SyncError> for AppError {
             SyncError::Store(s) => s.into(),
             other => {
                 let kind = match other.kind() {
-                    k @ ("network" | "not_enrolled" | "refused") => k,
+                    k @ ("network" | "not_enrolled" | "refused" | "untrusted_relay"
+                    | "cert_expired" | "cert_wrong_host") => k,
                     _ => "sync",
                 };
                 AppError::new(kind, other.messages())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gridbook_sync::{CertProblem, SyncError};
+
+    use super::AppError;
+
+    #[test]
+    fn a_refused_certificate_reaches_the_ui_with_its_own_kind_and_words() {
+        for problem in [
+            CertProblem::Expired,
+            CertProblem::WrongHost,
+            CertProblem::UnknownCa,
+        ] {
+            let e = AppError::from(SyncError::UntrustedRelay {
+                problem,
+                detail: "certificate refused".into(),
+            });
+            assert_eq!(e.kind, problem.kind());
+            assert_eq!(
+                (e.message.as_str(), e.message_en.as_str()),
+                problem.messages()
+            );
         }
     }
 }

@@ -8,7 +8,7 @@ use gridbook_domain::task::Outcome;
 use gridbook_domain::RiskTag;
 use gridbook_export::{Format, Kind, Request};
 use gridbook_import::{read_list, ImportError, ImportedList};
-use gridbook_store::{Answered, TaskFilter, TaskRow};
+use gridbook_store::{masked, Answered, TaskFilter, TaskRow};
 use tauri::State;
 
 use crate::error::AppError;
@@ -27,11 +27,11 @@ impl From<ImportError> for AppError {
 
 #[tauri::command(async)]
 pub fn tasks_list(app: State<'_, App>, village: Option<String>, open: bool) -> R<Vec<TaskRow>> {
-    Ok(app.store.tasks(&TaskFilter {
+    Ok(masked(app.store.tasks(&TaskFilter {
         village,
         open,
         ..TaskFilter::default()
-    })?)
+    })?))
 }
 
 #[tauri::command(async)]

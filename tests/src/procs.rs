@@ -140,7 +140,7 @@ impl Drop for Killed {
 /// `gridbook relay serve` in a child process.
 pub struct Server {
     child: Killed,
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` when it serves TLS).
     pub url: String,
     log: PathBuf,
     /// Kept open: the relay must never write into a closed pipe.
@@ -153,7 +153,8 @@ impl Server {
         Server::try_start_with(data, listen, log, &[])
     }
 
-    /// [`Server::try_start`] with more arguments of `relay serve` (e.g. `--admin`).
+    /// [`Server::try_start`] with more arguments of `relay serve` (e.g. `--admin`, or
+    /// `--tls-cert`/`--tls-key`).
     pub fn try_start_with(
         data: &Path,
         listen: &str,
@@ -185,7 +186,7 @@ impl Server {
         let url = line
             .strip_prefix("中继已启动 ")
             .map(|u| u.trim().to_owned())
-            .filter(|u| u.starts_with("http://127.0.0.1:"));
+            .filter(|u| u.starts_with("http://127.0.0.1:") || u.starts_with("https://127.0.0.1:"));
         match url {
             Some(url) => Ok(Server {
                 child,
@@ -198,6 +199,17 @@ impl Server {
                 std::fs::read_to_string(log).unwrap_or_default()
             )),
         }
+    }
+
+    /// Starts the relay over TLS with the certificate (chain) `cert` and its key `key`;
+    /// panics if it does not come up.
+    pub fn start_tls(data: &Path, listen: &str, log: &Path, cert: &Path, key: &Path) -> Server {
+        let (cert, key) = (cert.to_string_lossy(), key.to_string_lossy());
+        let args = ["--tls-cert", cert.as_ref(), "--tls-key", key.as_ref()];
+        let server =
+            Server::try_start_with(data, listen, log, &args).unwrap_or_else(|e| panic!("{e}"));
+        assert!(server.url.starts_with("https://"), "{}", server.url);
+        server
     }
 
     /// Starts the relay; panics if it does not come up.
@@ -219,7 +231,9 @@ impl Server {
 
     /// `127.0.0.1:<port>`.
     pub fn addr(&self) -> &str {
-        self.url.trim_start_matches("http://")
+        self.url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
     }
 
     /// Panics unless the relay process is still running.

@@ -5,46 +5,26 @@
 //! refused (exit 3, `untrusted_relay`) before anything is sent: the one-time code still works.
 //! A new relay certificate from the same CA (`relay tls init` again) keeps the devices syncing.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use gridbook_store::Store;
-use gridbook_tests::procs::{Data, Killed};
+use gridbook_tests::procs::{Data, Server};
 use gridbook_tests::{gridbook_bin, str_of};
 use serde_json::Value;
 
-/// `relay serve` over TLS with the certificate of `ca_dir`; returns the process and its
+/// `relay serve` over TLS with the certificate of `ca_dir`; returns the relay and its
 /// `https://127.0.0.1:PORT`.
-fn serve(relay: &Data, ca_dir: &Path, listen: &str, log: &Path) -> (Killed, String) {
-    let mut child = Command::new(gridbook_bin())
-        .arg("--data")
-        .arg(relay.path())
-        .args(["relay", "serve", "--listen", listen, "--tls-cert"])
-        .arg(ca_dir.join("cert.pem"))
-        .arg("--tls-key")
-        .arg(ca_dir.join("key.pem"))
-        .env_remove("GRIDBOOK_DATA")
-        .env_remove("GRIDBOOK_NOW")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(std::fs::File::create(log).expect("log")))
-        .spawn()
-        .expect("spawn relay serve");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    let _ = BufReader::new(stdout).read_line(&mut line);
-    let url = line
-        .strip_prefix("中继已启动 ")
-        .map(|u| u.trim().to_owned())
-        .filter(|u| u.starts_with("https://127.0.0.1:"))
-        .unwrap_or_else(|| {
-            panic!(
-                "relay did not start over TLS: {line:?} {}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            )
-        });
-    (Killed(child), url)
+fn serve(relay: &Data, ca_dir: &Path, listen: &str, log: &Path) -> (Server, String) {
+    let server = Server::start_tls(
+        relay.path(),
+        listen,
+        log,
+        &ca_dir.join("cert.pem"),
+        &ca_dir.join("key.pem"),
+    );
+    let url = server.url.clone();
+    (server, url)
 }
 
 /// `relay tls init --dir DIR --host 127.0.0.1 --host localhost`.
@@ -170,8 +150,7 @@ fn a_device_pins_the_township_ca_of_its_qr_code() {
 
     // The same address now serves a certificate of another CA: the device refuses it.
     let port = url.rsplit(':').next().expect("port").to_owned();
-    server.0.kill().expect("kill relay");
-    let _ = server.0.wait();
+    server.kill();
     let listen = format!("127.0.0.1:{port}");
     let (mut impostor, _) = serve(&relay, &ca2, &listen, &log);
     let out = device.run("--json sync");
@@ -184,8 +163,7 @@ fn a_device_pins_the_township_ca_of_its_qr_code() {
     ));
     assert_untrusted(&out, "enrolling against another CA's certificate");
     assert_eq!(relay_token(&second), None, "nothing kept");
-    impostor.0.kill().expect("kill relay");
-    let _ = impostor.0.wait();
+    impostor.kill();
 
     // A new relay certificate from the township CA: the device syncs on, the code works.
     let renewed = tls_init(&ca1);

@@ -1,6 +1,6 @@
 //! The "Protection" commands and unlocking: `GRIDBOOK_PIN`/`--pin` opens an encrypted device
 //! store (and encrypts a store that has no key file yet); `gridbook lock …` changes the PIN,
-//! makes a recovery code, and tells the lock state.
+//! makes a recovery code, tells the lock state, and shows or sets the township's idle time.
 
 use std::io::BufRead;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::Subcommand;
 use gridbook_keys::{KdfParams, KeyError};
 use gridbook_store::cipher::{file_state, FileState};
-use gridbook_store::{Store, DB_FILE};
+use gridbook_store::{Store, DB_FILE, LOCK_IDLE_MAX, LOCK_IDLE_MIN};
 use serde_json::json;
 
 use crate::args::Cli;
@@ -29,6 +29,13 @@ pub enum LockCmd {
     RecoveryCode,
     /// Whether the store is encrypted, wrong PINs in a row, seconds to wait.
     Status,
+    /// The township's idle time: minutes without a touch before the app asks the PIN again.
+    /// Township staff set it (1–60); it syncs to every device. Without --minutes, shows it.
+    Idle {
+        /// New idle time in minutes (1–60), township devices only.
+        #[arg(long, allow_hyphen_values = true)]
+        minutes: Option<String>,
+    },
 }
 
 /// The "locked" failure (exit 3) with its messages.
@@ -171,6 +178,17 @@ pub fn run(cli: &Cli, cmd: &LockCmd) -> Result<(), Failure> {
                 t(lang, "PIN 已设置", "PIN set")
             });
         }
+        LockCmd::Idle { minutes } => {
+            let store = open_store(cli)?;
+            let minutes = match minutes {
+                Some(raw) => store.set_lock_idle_minutes(parse_minutes(raw)?)?,
+                None => store.lock_idle_minutes()?,
+            };
+            emit(json, &json!({ "minutes": minutes }), || match lang {
+                crate::args::Lang::Zh => format!("自动锁定时间：{minutes} 分钟"),
+                crate::args::Lang::En => format!("idle time before the app locks: {minutes} min"),
+            });
+        }
         LockCmd::RecoveryCode => {
             let pin = cli.pin.as_deref().ok_or_else(need_pin)?;
             let key = gridbook_keys::unlock(dir, pin, gridbook_keys::now_secs())?;
@@ -189,6 +207,17 @@ pub fn run(cli: &Cli, cmd: &LockCmd) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `--minutes` as a whole number (its bounds are the store's to check).
+fn parse_minutes(raw: &str) -> Result<u32, Failure> {
+    raw.trim().parse().map_err(|_| Failure {
+        field: Some("minutes"),
+        ..Failure::invalid(
+            format!("自动锁定时间“{raw}”应为 {LOCK_IDLE_MIN}–{LOCK_IDLE_MAX} 之间的整数（分钟）"),
+            format!("the idle time '{raw}' must be a whole number of minutes, {LOCK_IDLE_MIN}–{LOCK_IDLE_MAX}"),
+        )
+    })
 }
 
 /// The new PIN: GRIDBOOK_NEW_PIN, or the first line of stdin.

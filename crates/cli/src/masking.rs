@@ -1,12 +1,13 @@
 //! What the CLI's lists show of ID numbers and phones. For people, every list masks them, as
 //! the app's lists do (`gridbook_domain::privacy`). In JSON (`--json`, read by scripts), a list
 //! keeps its fields and their names: full values for a role that sees the person's village in
-//! full ([`Store::may_reveal`]: township staff, the village's grid worker), masked otherwise.
+//! full ([`Store::may_reveal`]: township staff, the village's grid worker), masked otherwise
+//! (as the store masks a row, [`Masked`]).
 
 use std::collections::HashMap;
 
 use gridbook_domain::privacy::{mask_id_number, mask_phone};
-use gridbook_store::{Hit, Store, TaskRow};
+use gridbook_store::{Hit, Masked, Store, TaskRow};
 
 /// Whether this device sees each village in full, asked once per village.
 struct Sees<'a> {
@@ -33,19 +34,12 @@ impl<'a> Sees<'a> {
     }
 }
 
-fn mask_opt(phone: &mut Option<String>) {
-    if let Some(p) = phone.as_mut() {
-        *p = mask_phone(p);
-    }
-}
-
 /// Masks the hits of persons this device's role may not see in full.
 pub fn hits_for_role(store: &Store, hits: &mut [Hit]) -> gridbook_store::Result<()> {
     let mut sees = Sees::new(store);
     for h in hits {
         if !sees.full(Some(&h.village_id))? {
-            h.id_number = mask_id_number(&h.id_number);
-            mask_opt(&mut h.phone);
+            h.mask();
         }
     }
     Ok(())
@@ -56,8 +50,7 @@ pub fn tasks_for_role(store: &Store, rows: &mut [TaskRow]) -> gridbook_store::Re
     let mut sees = Sees::new(store);
     for r in rows {
         if !sees.full(r.village_id.as_deref())? {
-            r.id_number = mask_id_number(&r.id_number);
-            mask_opt(&mut r.phone);
+            r.mask();
         }
     }
     Ok(())

@@ -50,13 +50,14 @@ impl From<SyncError> for Failure {
                 zh: format!("中继拒绝了本设备（{status}）：{message}"),
                 en: e.to_string(),
             },
-            SyncError::UntrustedRelay(ref m) => Failure {
+            SyncError::UntrustedRelay {
+                problem,
+                ref detail,
+            } => Failure {
                 code: 3,
-                kind: "untrusted_relay",
+                kind: problem.kind(),
                 field: None,
-                zh: format!(
-                    "中继的证书不是本乡镇的证书机构（CA）签发的，已拒绝连接，未发送任何数据：{m}"
-                ),
+                zh: format!("{}（{detail}）", problem.messages().0),
                 en: e.to_string(),
             },
             SyncError::Network(ref m) => Failure {

@@ -95,6 +95,7 @@ pub use township::overview::{
     CheckpointCounts, Overview, OverviewGroup, OverviewVillage, COVERAGE_DAYS,
 };
 pub use township::papers::{CasePaper, TeamMember};
+pub use township::shown::{masked, Masked};
 
 /// The connection settings of every store (plain or encrypted).
 pub(crate) fn configure(conn: &mut Connection) -> Result<()> {

@@ -39,10 +39,7 @@ pub fn relay_address(url: &str) -> Result<String> {
 
 /// A failed request: the relay's certificate refused (not retried), or the network.
 fn net_error(e: ureq::Error) -> SyncError {
-    match crate::client_pin::untrusted(&e) {
-        Some(why) => SyncError::UntrustedRelay(why),
-        None => SyncError::Network(e.to_string()),
-    }
+    crate::client_pin::untrusted(&e).unwrap_or_else(|| SyncError::Network(e.to_string()))
 }
 
 /// How many times a sync is attempted before giving up.

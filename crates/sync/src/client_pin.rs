@@ -7,7 +7,8 @@
 //! own certificate chains to it (signature, validity, the relay's host name). Only then is the
 //! CA kept (as the store's `relay_ca`, PEM) and every later connection trusts it alone. A relay
 //! whose certificate comes from another CA, or a QR code with another fingerprint, is refused
-//! with [`SyncError::UntrustedRelay`].
+//! with [`SyncError::UntrustedRelay`], which tells why ([`CertProblem`]): a certificate expired
+//! or not yet valid, one for another host name, or one the township's CA did not issue.
 
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -24,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use gridbook_store::Store;
 
-use crate::error::{Result, SyncError};
+use crate::error::{CertProblem, Result, SyncError};
 use crate::identity::Hello;
 
 /// A fingerprint as given (hex, any case, with or without `:` or spaces) in its one form: 64
@@ -71,24 +72,28 @@ pub fn pinned_ca(url: &str, fingerprint: &str) -> Result<String> {
         .map_err(|_| SyncError::Malformed(format!("relay host {host:?}")))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let chain = presented_chain(&host, port, name.clone(), provider.clone())?;
+    let unknown = |detail: String| SyncError::UntrustedRelay {
+        problem: CertProblem::UnknownCa,
+        detail,
+    };
     let Some(ca) = chain.iter().find(|c| fingerprint_der(c) == want).cloned() else {
-        return Err(SyncError::UntrustedRelay(
+        return Err(unknown(
             "no certificate with the pinned fingerprint in the relay's chain".into(),
         ));
     };
     let mut roots = RootCertStore::empty();
     roots
         .add(ca.clone())
-        .map_err(|e| SyncError::UntrustedRelay(format!("pinned CA: {e}")))?;
+        .map_err(|e| unknown(format!("pinned CA: {e}")))?;
     let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
         .build()
-        .map_err(|e| SyncError::UntrustedRelay(format!("pinned CA: {e}")))?;
+        .map_err(|e| unknown(format!("pinned CA: {e}")))?;
     let (leaf, rest) = chain
         .split_first()
-        .ok_or_else(|| SyncError::UntrustedRelay("the relay presented no certificate".into()))?;
+        .ok_or_else(|| unknown("the relay presented no certificate".into()))?;
     verifier
         .verify_server_cert(leaf, rest, &name, &[], UnixTime::now())
-        .map_err(|e| SyncError::UntrustedRelay(e.to_string()))?;
+        .map_err(|e| refused(&e))?;
     Ok(pem(&ca))
 }
 
@@ -130,8 +135,27 @@ pub fn enroll_with_code(
     crate::enrollment::enroll_with_code(store, url, code, ca.as_deref())
 }
 
-/// Whether a client error is the relay's certificate being refused (not a network failure).
-pub(crate) fn untrusted(e: &ureq::Error) -> Option<String> {
+/// The relay's certificate refused for `e`, told by why: its dates, its host names, or its
+/// issuer (anything else about it: not the township's).
+fn refused(e: &rustls::Error) -> SyncError {
+    use rustls::CertificateError as C;
+    let problem = match e {
+        rustls::Error::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => CertProblem::Expired,
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName | C::NotValidForNameContext { .. },
+        ) => CertProblem::WrongHost,
+        _ => CertProblem::UnknownCa,
+    };
+    SyncError::UntrustedRelay {
+        problem,
+        detail: e.to_string(),
+    }
+}
+
+/// The relay's certificate refused, when that is what a client error is (not the network).
+pub(crate) fn untrusted(e: &ureq::Error) -> Option<SyncError> {
     let rustls_error = match e {
         ureq::Error::Rustls(r) => Some(r),
         ureq::Error::Io(io) => io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()),
@@ -140,7 +164,7 @@ pub(crate) fn untrusted(e: &ureq::Error) -> Option<String> {
     match rustls_error {
         Some(
             r @ (rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented),
-        ) => Some(r.to_string()),
+        ) => Some(refused(r)),
         _ => None,
     }
 }

@@ -32,5 +32,5 @@ pub mod scopes;
 pub mod wire;
 
 pub use engine::{serve, Access, DeviceSession, Opening, Receipt, Replica, SyncStats};
-pub use error::{Result, SyncError};
+pub use error::{CertProblem, Result, SyncError};
 pub use scopes::ScopeMemory;

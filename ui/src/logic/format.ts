@@ -85,7 +85,10 @@ export function isConflictValue(field: string | null | undefined, v: unknown): v
   return v.length > 1;
 }
 
-const KNOWN_KINDS = ['not_found', 'not_enrolled', 'offline', 'forbidden', 'conflict', 'io', 'storage', 'sync', 'internal'];
+const KNOWN_KINDS = [
+  'not_found', 'not_enrolled', 'offline', 'forbidden', 'conflict', 'io', 'storage', 'sync', 'internal',
+  'untrusted_relay', 'cert_expired', 'cert_wrong_host',
+];
 
 /** The text to show for an error: the backend's Chinese message, or an English one for known kinds. */
 export function errorText(t: Translate, locale: string, err: ApiError | unknown): string {

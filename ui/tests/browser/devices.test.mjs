@@ -4,41 +4,22 @@
 // and the code shown; revoking asks first; a grid worker's device is refused by the relay. On a
 // new device the code is typed (any case, with spaces) or scanned with the camera (Chromium's
 // fake camera playing the QR code); a wrong code says so and enrolls nothing.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
-import { VIEWPORTS, callsOf, expectToast, startServer, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, expectToast, withApp } from './helpers.mjs';
 import { fakeCameraArgs, writeQrY4m } from './camera.mjs';
+import { enrollingEnv, seedCode } from './enrolling.mjs';
 
-let server;
-let dir;
-before(async () => {
-  server = await startServer();
-  dir = mkdtempSync(join(tmpdir(), 'gridbook-enroll-'));
-});
-after(() => {
-  server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = enrollingEnv('gridbook-enroll-');
 
 const TOWNSHIP = { role: 'township' };
-/** A device waiting in the fake relay's registry with the one-time `code`. */
-const seedCode = (page, code) =>
-  page.evaluate((c) => {
-    const reg = window.__fake.devices;
-    const id = `dev-${c}`;
-    reg.devices.push({ device_id: id, name: '红星村-李医生手机', role: 'doctor', scope: 'village:v-hongxing', revoked: false, last_sync: null });
-    reg.codes.set(c, { device_id: id, expires: Date.now() + 3600_000, used: false });
-  }, code);
-
 for (const viewport of VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;
   describe(`devices (${size})`, () => {
     test('the township lists, adds (QR code) and revokes devices', async () => {
-      await withApp(server, { viewport, hash: '#/settings', fake: TOWNSHIP }, async (page, { shot, wide }) => {
+      await withApp(env.server, { viewport, hash: '#/settings', fake: TOWNSHIP }, async (page, { shot, wide }) => {
         await page.locator('[data-test="settings-devices"]').click();
         const rows = page.locator('[data-test="device-row"]');
         await rows.first().waitFor();
@@ -116,7 +97,7 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('the township sets the reporting phone printed on notices; a bad one is refused in place', async () => {
-      await withApp(server, { viewport, hash: '#/settings', fake: TOWNSHIP }, async (page, { shot }) => {
+      await withApp(env.server, { viewport, hash: '#/settings', fake: TOWNSHIP }, async (page, { shot }) => {
         const card = page.locator('[data-test="township-papers"]');
         await card.waitFor();
         assert.match(await card.innerText(), /莫斯台街道/);
@@ -137,7 +118,7 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('the township adds and renames villages and groups; a name in use is refused in place', async () => {
-      await withApp(server, { viewport, hash: '#/devices', fake: TOWNSHIP }, async (page, { shot }) => {
+      await withApp(env.server, { viewport, hash: '#/devices', fake: TOWNSHIP }, async (page, { shot }) => {
         const grid = page.locator('[data-test="grid-names"]');
         const village = (name) => grid.locator('[data-test="grid-village"]').filter({ has: page.locator('[data-test="grid-village-name"]', { hasText: new RegExp(`^${name}$`) }) });
         await village('红星村').waitFor();
@@ -206,7 +187,7 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('the township sees every device\'s exports and printouts, its own new export on top', async () => {
-      await withApp(server, { viewport, fake: TOWNSHIP }, async (page, { shot }) => {
+      await withApp(env.server, { viewport, fake: TOWNSHIP }, async (page, { shot }) => {
         // A daily-reports export over a range from the overview.
         await page.locator('[data-test="overview"]').waitFor();
         await page.locator('[data-test="export"]').click();
@@ -236,10 +217,10 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('a grid worker device cannot manage devices', async () => {
-      await withApp(server, { viewport, hash: '#/devices' }, async (page, { shot }) => {
+      await withApp(env.server, { viewport, hash: '#/devices' }, async (page, { shot }) => {
         await page.locator('[data-test="devices-problem"]', { hasText: '只有镇街设备可以管理设备' }).waitFor();
         assert.equal(await page.locator('[data-test="device-add"]').isDisabled(), true);
-        await page.goto(`${server.url}#/settings`);
+        await page.goto(`${env.server.url}#/settings`);
         await page.locator('[data-test="settings"]').waitFor();
         assert.equal(await page.locator('[data-test="settings-devices"]').count(), 0);
         assert.equal(await page.locator('[data-test="township-papers"]').count(), 0);
@@ -248,7 +229,7 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('a new device enrolls with a typed code; a wrong one is refused', async () => {
-      await withApp(server, { viewport, hash: '#/settings', fake: { enrolled: false } }, async (page, { shot }) => {
+      await withApp(env.server, { viewport, hash: '#/settings', fake: { enrolled: false } }, async (page, { shot }) => {
         await page.locator('[data-test="settings"]').waitFor();
         await seedCode(page, 'K7MQ-4XRT');
         await page.locator('[data-test="relay-url"] input').fill('https://relay.mositai.example:8443');
@@ -274,10 +255,10 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('a new device enrolls by scanning the QR code with the camera', async () => {
-      const y4m = join(dir, `enroll-${size}.y4m`);
+      const y4m = join(env.dir, `enroll-${size}.y4m`);
       writeQrY4m(y4m, 'gridbook:enroll?relay=https://relay.mositai.example:8443&code=P3WV-9HNB');
       await withApp(
-        server,
+        env.server,
         { viewport, hash: '#/settings', fake: { enrolled: false }, args: fakeCameraArgs(y4m) },
         async (page, { shot }) => {
           await page.locator('[data-test="settings"]').waitFor();

@@ -2,44 +2,25 @@
 // text), on the fake backend: the scanned pin is shown and sent with the code; a relay whose
 // certificate another CA issued is refused with the reason in Chinese and nothing enrolled.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VIEWPORTS, callsOf, startServer, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, withApp } from './helpers.mjs';
 import { fakeCameraArgs, writeQrY4m } from './camera.mjs';
+import { enrollingEnv, seedCode } from './enrolling.mjs';
 
-let server;
-let dir;
-before(async () => {
-  server = await startServer();
-  dir = mkdtempSync(join(tmpdir(), 'gridbook-enroll-pin-'));
-});
-after(() => {
-  server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = enrollingEnv('gridbook-enroll-pin-');
 
 const RELAY = 'https://10.20.30.40:7878';
 const RIGHT = '3f'.repeat(32);
 const WRONG = 'a7'.repeat(32);
 
-/** A device waiting in the fake relay's registry with the one-time `code`. */
-const seedCode = (page, code) =>
-  page.evaluate((c) => {
-    const reg = window.__fake.devices;
-    const id = `dev-${c}`;
-    reg.devices.push({ device_id: id, name: '红星村-李医生手机', role: 'doctor', scope: 'village:v-hongxing', revoked: false, last_sync: null });
-    reg.codes.set(c, { device_id: id, expires: Date.now() + 3600_000, used: false });
-  }, code);
-
 /** Scans `qr` with the fake camera on the settings screen of a device not yet enrolled. */
 async function scan(viewport, name, qr, code, check) {
-  const y4m = join(dir, `${name}-${viewport.width}.y4m`);
+  const y4m = join(env.dir, `${name}-${viewport.width}.y4m`);
   writeQrY4m(y4m, qr);
   await withApp(
-    server,
+    env.server,
     { viewport, hash: '#/settings', fake: { enrolled: false }, args: fakeCameraArgs(y4m) },
     async (page, ctx) => {
       await page.locator('[data-test="settings"]').waitFor();

@@ -71,7 +71,13 @@
       // A pinned township CA (the QR code's `ca=`): the relay's certificate must come from it,
       // checked before the code is sent.
       if (ca != null && ca !== registry.townshipCa) {
-        throw { kind: 'sync', message: '中继的证书不是本乡镇的证书机构（CA）签发的，已拒绝连接，未发送任何数据：请核对中继地址和登记二维码，或联系镇防控办' };
+        throw {
+          kind: 'untrusted_relay',
+          message: '中继的证书不是本乡镇的证书机构（CA）签发的，已拒绝连接，未发送任何数据：请核对中继地址和登记二维码，或联系镇防控办',
+          message_en: "The relay's certificate was not issued by the township's CA: the connection was refused and nothing was sent. Check the relay address and the enrollment QR code, or ask the township office",
+          field: null,
+          code: null,
+        };
       }
       const c = registry.codes.get(String(code || '').toUpperCase());
       const d = c && registry.devices.find((x) => x.device_id === c.device_id);

@@ -5,6 +5,8 @@
 // grid worker's device merges only within its village. With __FAKE_OPTS.duplicates, three such
 // pairs are planted in the device's village (the first village on a township device).
 // Tests reach the state through window.__fake.duplicates.
+import { masked } from './backend/masked.js';
+
 (function installFakeDuplicates() {
   const g = globalThis;
   if (!g.__fake || g.__fake.duplicates) return;
@@ -144,7 +146,7 @@
       return { restored: [a, b] };
     },
     dismissed_duplicates: () => [...apart.values()],
-    merged_persons: () => [...state.persons.values()].filter((p) => !p.deleted && p.merged_into).map(shown),
+    merged_persons: () => [...state.persons.values()].filter((p) => !p.deleted && p.merged_into).map(shown).map(masked),
   });
 
   // Merged persons leave lists and search, as the store's projection makes them: the fake's

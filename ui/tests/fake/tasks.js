@@ -8,6 +8,7 @@
 // `/home/gridbook/文档/名单.xlsx` (null with FAKE_OPTS.openCancel).
 import { localMinute } from '../../src/logic/pass';
 import { RISK_TAGS } from '../../src/logic/codes';
+import { masked } from './backend/masked.js';
 
 (function installFakeTasks() {
   const g = globalThis;
@@ -59,7 +60,8 @@ import { RISK_TAGS } from '../../src/logic/codes';
         .filter((t) => (state.role === 'township' || t.village_id === state.village_id) && (!village || t.village_id === village))
         .map(view)
         .filter((t) => !open || t.status === 'open')
-        .sort(order),
+        .sort(order)
+        .map(masked),
     task_close: ({ taskId, outcome, note, tag }) => {
       const t = tasks.find((x) => x.task_id === taskId && (state.role === 'township' || x.village_id === state.village_id));
       if (!t) throw notFound('核查任务');

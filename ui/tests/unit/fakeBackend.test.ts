@@ -31,6 +31,17 @@ describe('fake backend', () => {
     expect(byPlate[0]).toMatchObject({ name: '李明', matched: 'plate' });
   });
 
+  it('sends lists with ID numbers and phones masked, as the backend does', async () => {
+    const hits = JSON.stringify(await invoke('search_persons', { query: '13812345678', limit: 10 }));
+    expect(hits).toContain('150581********0020');
+    expect(hits).toContain('138****5678');
+    expect(hits).not.toContain('150581195803070020');
+    expect(hits).not.toContain('13812345678');
+    const page = JSON.stringify(await invoke('list_households', { offset: 0, limit: 500 }));
+    expect(page).toContain('047****2653');
+    expect(page).not.toContain('0475-8912653');
+  });
+
   it('rejects a bad ID with a Chinese message on its field and adds nothing', async () => {
     const before = (await invoke('app_status')).households;
     await expect(

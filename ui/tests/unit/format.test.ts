@@ -57,4 +57,14 @@ describe('error text', () => {
     expect(errorText(t, 'en', { kind: 'invalid', field: 'id_number', message: '身份证号校验位不正确' })).toBe('身份证号校验位不正确');
     expect(errorText(t, 'en', 'boom')).toBe('boom');
   });
+  it('tells each refused relay certificate apart, in English too', () => {
+    const { t } = bind(en);
+    const told = ['cert_expired', 'cert_wrong_host', 'untrusted_relay'].map((kind) => errorText(t, 'en', { kind, message: '证书' }));
+    expect(told[0]).toContain("this device's date");
+    expect(told[1]).toContain('does not match');
+    expect(told[2]).toContain("not the township's relay");
+    expect(new Set(told).size).toBe(3);
+    const zhT = bind(zh).t;
+    expect(errorText(zhT, 'zh-CN', { kind: 'cert_expired', message: '中继的证书已过期' })).toBe('中继的证书已过期');
+  });
 });

@@ -4,7 +4,7 @@
 //! by township staff only) and every device applies it.
 
 use crate::engine::doc_id::{doc_id, DocKind};
-use crate::engine::record::{read_record, record_obj, set_fields};
+use crate::engine::record::read_record;
 use crate::engine::value::Val;
 use crate::error::Result;
 use crate::ledger::households::err;
@@ -50,26 +50,8 @@ impl Store {
                 format!("The idle time must be {LOCK_IDLE_MIN}–{LOCK_IDLE_MAX} minutes"),
             ));
         }
-        let mut g = self.lock();
-        let township = g.ensure_township(None, "本镇")?;
-        let (now_ms, audit) = (g.now_ms(), g.audit("edit"));
-        let Inner { conn, docs, .. } = &mut *g;
         let fields = [(FIELD.to_owned(), Val::Int(i64::from(minutes)))];
-        docs.write(
-            conn,
-            &doc_id(DocKind::Grid, &township),
-            None,
-            audit,
-            now_ms,
-            |w| {
-                if let Some(obj) = record_obj(&*w.tx, &township)? {
-                    if !set_fields(w.tx, &obj, &fields)?.is_empty() {
-                        w.touch(&township);
-                    }
-                }
-                Ok(())
-            },
-        )?;
+        self.lock().write_township(&fields)?;
         Ok(minutes)
     }
 }

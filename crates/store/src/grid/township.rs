@@ -64,6 +64,33 @@ impl Inner {
             id,
         }))
     }
+
+    /// Writes `fields` on the township record of the grid (created on first use), township
+    /// staff only (the grid document's rules); returns the township id.
+    pub(crate) fn write_township(&mut self, fields: &[(String, Val)]) -> Result<String> {
+        let township = self.ensure_township(None, "本镇")?;
+        if fields.is_empty() {
+            return Ok(township);
+        }
+        let (now_ms, audit) = (self.now_ms(), self.audit("edit"));
+        let Inner { conn, docs, .. } = self;
+        docs.write(
+            conn,
+            &doc_id(DocKind::Grid, &township),
+            None,
+            audit,
+            now_ms,
+            |w| {
+                if let Some(obj) = record_obj(&*w.tx, &township)? {
+                    if !set_fields(w.tx, &obj, fields)?.is_empty() {
+                        w.touch(&township);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        Ok(township)
+    }
 }
 
 impl Store {
@@ -95,26 +122,7 @@ impl Store {
             fields.push(("hotline".into(), parse_hotline(raw)?.into()));
         }
         let mut g = self.lock();
-        let township = g.ensure_township(None, "本镇")?;
-        if !fields.is_empty() {
-            let (now_ms, audit) = (g.now_ms(), g.audit("edit"));
-            let Inner { conn, docs, .. } = &mut *g;
-            docs.write(
-                conn,
-                &doc_id(DocKind::Grid, &township),
-                None,
-                audit,
-                now_ms,
-                |w| {
-                    if let Some(obj) = record_obj(&*w.tx, &township)? {
-                        if !set_fields(w.tx, &obj, &fields)?.is_empty() {
-                            w.touch(&township);
-                        }
-                    }
-                    Ok(())
-                },
-            )?;
-        }
+        let township = g.write_township(&fields)?;
         let info = g.township_info()?;
         Ok(info.unwrap_or(TownshipInfo {
             id: township,

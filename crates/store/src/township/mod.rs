@@ -7,3 +7,4 @@ pub mod export_rows;
 pub mod overview;
 pub mod papers;
 pub mod reveal;
+pub mod shown;

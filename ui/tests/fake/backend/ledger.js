@@ -3,6 +3,7 @@
 import { RELATIONS, RESIDENCY, RISK_TAGS as RISK, VULNERABLE as VULN } from '../../../src/logic/codes';
 import { CHECKS, Invalid, must, notFound } from './checks.js';
 import { materialize } from './demo.js';
+import { card, masked } from './masked.js';
 import {
   addHouseholdRecord,
   addPersonRecord,
@@ -158,9 +159,9 @@ Object.assign(commands, {
       throw { kind: 'invalid', message: '分页参数无效' };
     }
     const list = ordered(villageId);
-    return { total: list.length, rows: list.slice(offset, offset + Math.min(limit, 500)).map(householdRow) };
+    return { total: list.length, rows: list.slice(offset, offset + Math.min(limit, 500)).map(householdRow).map(masked) };
   },
-  search_persons: ({ query, limit }) => search(query, limit),
+  search_persons: ({ query, limit }) => search(query, limit).map(masked),
   household_detail: ({ id }) => {
     const h = materialize(state.households.get(id));
     if (!alive(h)) throw notFound('户');
@@ -168,12 +169,12 @@ Object.assign(commands, {
     const ids = new Set([h.id, ...residents.map((p) => p.id)]);
     // The row's count of residents is `resident_count` here: `residents` is the list.
     const { residents: resident_count, ...row } = householdRow(h);
-    return {
+    return card({
       ...row,
       resident_count,
       residents: residents.map(publicPerson),
       conflicts: state.conflicts.filter((c) => ids.has(c.record_id)),
-    };
+    });
   },
   add_household: ({ input }) => {
     if (!input) throw { kind: 'invalid', message: '缺少参数' };

@@ -6,6 +6,7 @@ import { isOpen } from '../../../src/logic/isolation';
 import { ymd } from '../../../src/logic/time';
 import { parsePass, passRefusal } from './passes.js';
 import { judge } from './judge.js';
+import { masked } from '../backend/masked.js';
 import { onDuty, publicCheckpoint, publicShift, shiftAt, signedIn } from './shifts.js';
 import {
   checkpointOf,
@@ -182,14 +183,14 @@ Object.assign(fake.commands, {
         signed_in: publicShift(signedIn(cp.id, date, index)),
       },
       last_handover: publicShift(last),
-      recent: today.slice(-20).reverse().map(publicEntry),
+      recent: today.slice(-20).reverse().map(publicEntry).map(masked),
     };
   },
   entries: async ({ checkpoint, date }) => {
     await seeded();
     const cp = checkpointOf(checkpoint);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date ?? '').trim())) throw new Invalid('date', `日期“${date}”应为 YYYY-MM-DD`);
-    return dayEntries(cp.id, String(date).trim()).map(publicEntry);
+    return dayEntries(cp.id, String(date).trim()).map(publicEntry).map(masked);
   },
   match_residents: ({ checkpoint, query, limit }) => {
     const cp = checkpointOf(checkpoint);

@@ -1,0 +1,109 @@
+//! What lists send to a screen: ID numbers and phones masked (`110101********3931`,
+//! `138****5678`, the one rule of `gridbook_domain::privacy`) whatever the role, so a full value
+//! never travels in a list (search results, households, checkpoint registers, tasks, merged
+//! persons). The full value comes from the card of one household ([`Store::household_card`],
+//! full for a role that may see its village, see [`Store::may_reveal`]) and is shown behind a
+//! tap through [`Store::reveal`], which records each time.
+
+use gridbook_domain::privacy::{mask_id_number, mask_phone};
+
+use crate::error::Result;
+use crate::{
+    CheckpointDay, EntryRow, Hit, HouseholdDetail, HouseholdPage, HouseholdRow, PersonRow, Store,
+    TaskRow,
+};
+
+/// A row, or rows, whose ID numbers and phones can be masked in place.
+pub trait Masked {
+    /// Masks every ID number and phone it holds.
+    fn mask(&mut self);
+}
+
+/// `value` masked for a list.
+pub fn masked<T: Masked>(mut value: T) -> T {
+    value.mask();
+    value
+}
+
+fn id(number: &mut String) {
+    *number = mask_id_number(number);
+}
+
+fn phone(phone: &mut Option<String>) {
+    if let Some(p) = phone.as_mut() {
+        *p = mask_phone(p);
+    }
+}
+
+impl Masked for Hit {
+    fn mask(&mut self) {
+        id(&mut self.id_number);
+        phone(&mut self.phone);
+    }
+}
+
+impl Masked for PersonRow {
+    fn mask(&mut self) {
+        id(&mut self.id_number);
+        phone(&mut self.phone);
+    }
+}
+
+impl Masked for HouseholdRow {
+    fn mask(&mut self) {
+        phone(&mut self.phone);
+    }
+}
+
+impl Masked for EntryRow {
+    fn mask(&mut self) {
+        id(&mut self.id_number);
+        phone(&mut self.phone);
+    }
+}
+
+impl Masked for TaskRow {
+    fn mask(&mut self) {
+        id(&mut self.id_number);
+        phone(&mut self.phone);
+    }
+}
+
+impl Masked for HouseholdPage {
+    fn mask(&mut self) {
+        self.rows.mask();
+    }
+}
+
+impl Masked for CheckpointDay {
+    fn mask(&mut self) {
+        self.recent.mask();
+    }
+}
+
+impl Masked for HouseholdDetail {
+    fn mask(&mut self) {
+        self.household.mask();
+        self.residents.mask();
+    }
+}
+
+impl<T: Masked> Masked for Vec<T> {
+    fn mask(&mut self) {
+        self.iter_mut().for_each(Masked::mask);
+    }
+}
+
+impl Store {
+    /// A household with its residents as its card shows them: full ID numbers and phones for
+    /// a role that may see its village in full (township staff, the village's grid worker,
+    /// whose card also edits them), masked for any other.
+    pub fn household_card(&self, id: &str) -> Result<HouseholdDetail> {
+        let card = self.household(id)?;
+        Ok(if self.may_reveal(&card.household.village_id)? {
+            card
+        } else {
+            masked(card)
+        })
+    }
+}
