@@ -2446,21 +2446,66 @@ export type Overview = {
 /**
  * One village of the overview (or the township's totals).
  */
-export type OverviewVillage = {
+export type OverviewVillage = { 
+/**
+ * Village id (empty for the totals).
+ */
+id: string, 
+/**
+ * The village's name.
+ */
+name: string, 
+/**
+ * Checkpoint crossings of the day.
+ */
+checkpoint: CheckpointFigures, 
+/**
+ * Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
+ */
+coverage: number, 
+/**
+ * The village's report of the day (`submitted`, `zero`, `late`, `missing`); for the
+ * totals, how many villages reported.
+ */
+report: string, 
+/**
+ * Its groups (empty for the totals).
+ */
+groups: Array<OverviewGroup>, } & UnitCounts;
+
+/**
+ * One group on drill-down: its village's figures counted over the households of the group
+ * (a case counts where its household lives). Checkpoints belong to the village, so a group
+ * has no crossings of its own.
+ */
+export type OverviewGroup = { 
+/**
+ * Group id.
+ */
+id: string, 
+/**
+ * The group's name.
+ */
+name: string, 
+/**
+ * Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
+ */
+coverage: number, 
+/**
+ * Its report of the day: submitted, zero, late or missing.
+ */
+report: ReportState, } & UnitCounts;
+
+/**
+ * The counts a village and a group both have.
+ */
+export type UnitCounts = {
   /**
-   * Village id (empty for the totals).
-   */
-  id: string;
-  /**
-   * The village's name.
-   */
-  name: string;
-  /**
-   * Households of the village (not deleted).
+   * Households (not deleted).
    */
   households: number;
   /**
-   * Persons of the village (not deleted).
+   * Persons (not deleted).
    */
   persons: number;
   /**
@@ -2491,45 +2536,6 @@ export type OverviewVillage = {
    * Their day is over and they were never done.
    */
   missed: number;
-  /**
-   * Checkpoint crossings of the day.
-   */
-  checkpoint: CheckpointFigures;
-  /**
-   * Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
-   */
-  coverage: number;
-  /**
-   * The village's report of the day (`submitted`, `zero`, `late`, `missing`); for the
-   * totals, how many villages reported.
-   */
-  report: string;
-  /**
-   * Its groups (empty for the totals).
-   */
-  groups: Array<OverviewGroup>;
-};
-
-/**
- * One group on drill-down.
- */
-export type OverviewGroup = {
-  /**
-   * Group id.
-   */
-  id: string;
-  /**
-   * The group's name.
-   */
-  name: string;
-  /**
-   * Households of the group (not deleted).
-   */
-  households: number;
-  /**
-   * Its report of the day: submitted, zero, late or missing.
-   */
-  report: ReportState;
 };
 
 /**

@@ -89,3 +89,30 @@ export function figureLink(key: OverviewKey, villageId: string | null, date: str
       return { path: '/coverage', query: village };
   }
 }
+
+/** Whether a group has the figure `key`: checkpoints belong to the village, not to a group. */
+export function groupHas(key: OverviewKey): boolean {
+  return !['in', 'out', 'turned_back', 'observed'].includes(key);
+}
+
+/**
+ * The 日报 screen of `date` (the date left out when it is `today`), narrowed to the village
+ * `villageId` and within it to the group `groupId` (a group only with its village).
+ */
+export function reportsLink(date: string, today: string, villageId?: string | null, groupId?: string | null): Link {
+  const query: Record<string, string> = {};
+  if (date !== today) query.date = date;
+  if (villageId) {
+    query.village = villageId;
+    if (groupId) query.group = groupId;
+  }
+  return { path: '/reports', query };
+}
+
+/** How many groups have not reported yet (missing) and how many reported after the deadline. */
+export function groupsBehind(groups: { report: string }[]): { late: number; missing: number } {
+  return {
+    late: groups.filter((g) => g.report === 'late').length,
+    missing: groups.filter((g) => g.report === 'missing').length,
+  };
+}
