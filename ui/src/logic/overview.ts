@@ -1,5 +1,6 @@
 // The township overview's columns, and the list each figure opens.
 import type { OverviewFigures } from '../types';
+import { percent } from './reports';
 
 /** A column of the overview: its figure, its label key, the header group it sits under. */
 export interface OverviewColumn {
@@ -115,4 +116,24 @@ export function groupsBehind(groups: { report: string }[]): { late: number; miss
     late: groups.filter((g) => g.report === 'late').length,
     missing: groups.filter((g) => g.report === 'missing').length,
   };
+}
+
+/**
+ * A figure as shown: coverage as a percentage, counts with digit grouping. Coverage of a unit
+ * without households is no share at all: a dash, not 0 %.
+ */
+export function shownFigure(row: OverviewFigures, key: OverviewKey): string {
+  const n = figureOf(row, key);
+  if (key !== 'coverage') return n.toLocaleString();
+  return figureOf(row, 'households') ? percent(n) : '—';
+}
+
+/** The colour of a figure: coverage below 60 % red, below 90 % orange; counts by their column. */
+export function figureTone(row: OverviewFigures, c: OverviewColumn): '' | 'zero' | 'warn' | 'alert' {
+  const n = figureOf(row, c.key);
+  if (c.key === 'coverage') {
+    if (!figureOf(row, 'households')) return 'zero';
+    return n < 0.6 ? 'alert' : n < 0.9 ? 'warn' : '';
+  }
+  return n > 0 && c.tone ? c.tone : n === 0 ? 'zero' : '';
 }

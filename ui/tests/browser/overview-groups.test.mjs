@@ -33,11 +33,11 @@ for (const viewport of VIEWPORTS) {
         const expected = await fakeCall(page, 'overview', { date: TODAY });
         // Closed, a village says how its groups stand: 红星村 has one group missing, 新华村 one late.
         assert.equal(await page.locator('[data-test="overview-group"]').count(), 0);
-        assert.match(await page.locator(`${village('v-hongxing')} [data-test="open-groups"]`).innerText(), /2个组[\s\S]*1组未报/);
-        const xinhua = await page.locator(`${village('v-xinhua')} [data-test="open-groups"]`).innerText();
+        assert.match(await page.locator(`${village('v-hongxing')} [data-test="groups-behind"]`).innerText(), /2个组[\s\S]*1组未报/);
+        const xinhua = await page.locator(`${village('v-xinhua')} [data-test="groups-behind"]`).innerText();
         assert.match(xinhua, /1组迟报/);
         assert.doesNotMatch(xinhua, /未报/);
-        assert.doesNotMatch(await page.locator(`${village('v-dongfeng')} [data-test="open-groups"]`).innerText(), /未报|迟报/);
+        assert.doesNotMatch(await page.locator(`${village('v-dongfeng')} [data-test="groups-behind"]`).innerText(), /未报|迟报/);
 
         // 新华村 opens: its groups, each with the same figures as its village has (checkpoints
         // are the village's) and its report.
@@ -105,7 +105,7 @@ for (const viewport of VIEWPORTS) {
 
         // A village's own chip opens 日报 narrowed to the village alone.
         await page.goBack();
-        await page.goBack();
+        await page.locator('[data-test="overview-row"]').nth(3).waitFor();
         await page.locator(`${village('v-xinhua')} [data-test="report-link"]`).click();
         await page.waitForURL(/#\/reports\?village=v-xinhua$/);
         assert.match(await page.locator('[data-test="reports-narrowed"]').innerText(), /只看 新华村$/);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import zh from '../../src/locales/zh-CN';
 import en from '../../src/locales/en';
-import { OVERVIEW_COLUMNS, figureLink, figureOf, groupHas, groupsBehind, reportsLink } from '../../src/logic/overview';
+import { OVERVIEW_COLUMNS, figureLink, figureOf, figureTone, groupHas, groupsBehind, reportsLink, shownFigure } from '../../src/logic/overview';
+import { percent } from '../../src/logic/reports';
 import {
   FIGURE_ORDER,
   reportFilter,
@@ -230,5 +231,37 @@ describe('groups on the overview and the 日报 they open', () => {
     expect(shortName('红星村', '红星村')).toEqual('红星村');
     expect(shortName('东山二组', '红星村')).toEqual('东山二组');
     expect(shortName('1组', undefined)).toEqual('1组');
+  });
+});
+
+describe('overview figures as shown', () => {
+  const base: OverviewFigures = {
+    households: 12,
+    persons: 1234,
+    cases_active: 0,
+    escalated: 2,
+    due: 0,
+    overdue: 0,
+    missed: 0,
+    checkpoint: { in: 0, out: 0, turned_back: 0, observed: 0 },
+    coverage: 0.5,
+    persons_at_risk: 0,
+    done: 0,
+    report: 'late',
+  };
+  const col = (key: string) => OVERVIEW_COLUMNS.find((c) => c.key === key)!;
+  it('shows counts grouped, coverage as a share, and a dash for coverage without households', () => {
+    expect(shownFigure(base, 'persons')).toEqual((1234).toLocaleString());
+    expect(shownFigure(base, 'coverage')).toEqual(percent(0.5));
+    expect(shownFigure({ ...base, households: 0, coverage: 0 }, 'coverage')).toEqual('—');
+  });
+  it('colours coverage by its share, counts by their column, and a unit without households grey', () => {
+    expect(figureTone(base, col('coverage'))).toEqual('alert');
+    expect(figureTone({ ...base, coverage: 0.75 }, col('coverage'))).toEqual('warn');
+    expect(figureTone({ ...base, coverage: 0.95 }, col('coverage'))).toEqual('');
+    expect(figureTone({ ...base, households: 0, coverage: 0 }, col('coverage'))).toEqual('zero');
+    expect(figureTone(base, col('escalated'))).toEqual('alert');
+    expect(figureTone(base, col('due'))).toEqual('zero');
+    expect(figureTone(base, col('persons'))).toEqual('');
   });
 });
