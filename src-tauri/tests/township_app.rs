@@ -104,7 +104,11 @@ fn written(app: &App, toast: &str, path: &Path) {
     app.wait_text(".van-toast", toast);
     let deadline = Instant::now() + Duration::from_secs(30);
     while !path.metadata().is_ok_and(|m| m.len() > 0) {
-        assert!(Instant::now() < deadline, "{} was not written", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} was not written",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -143,7 +147,10 @@ fn the_officer_sees_a_late_group_exports_the_ledger_and_prints_a_certificate() {
         .iter()
         .map(|g| str_of(g, "id").to_owned())
         .collect();
-    assert!(groups.len() >= 3, "the demo's village has groups: {groups:?}");
+    assert!(
+        groups.len() >= 3,
+        "the demo's village has groups: {groups:?}"
+    );
     let (on_time, late, missing) = (&groups[0], &groups[1], &groups[2]);
     let r = relay.json(&format!(
         "report submit --group {on_time} --date {today} --at {today}T16:10"
@@ -206,10 +213,16 @@ fn the_officer_sees_a_late_group_exports_the_ledger_and_prints_a_certificate() {
     }
     assert_eq!(group_chip(&app, late), ("late".into(), "迟报".into()));
     assert_eq!(group_chip(&app, missing), ("missing".into(), "未报".into()));
-    assert_eq!(group_chip(&app, on_time), ("submitted".into(), "已报".into()));
+    assert_eq!(
+        group_chip(&app, on_time),
+        ("submitted".into(), "已报".into())
+    );
     let summary = app.wait(&format!("{row} [data-test=\"groups-behind\"]"));
     let said = app.text(&summary);
-    assert!(said.contains("组未报") && said.contains("1组迟报"), "{said}");
+    assert!(
+        said.contains("组未报") && said.contains("1组迟报"),
+        "{said}"
+    );
     shoot(&app, "app-overview-groups");
 
     // Its chip opens 日报 narrowed to the late group.
@@ -255,7 +268,11 @@ fn the_officer_sees_a_late_group_exports_the_ledger_and_prints_a_certificate() {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text: String = String::from_utf8_lossy(&out.stdout)
         .chars()
         .filter(|c| !c.is_whitespace())

@@ -294,7 +294,12 @@ fn compare(store: &Store, date: NaiveDate) -> Vec<OverviewVillage> {
     assert_eq!(t.counts.cases_active, sum(|c| c.cases_active));
     assert_eq!(t.counts.escalated, sum(|c| c.escalated));
     assert_eq!(
-        (t.counts.due, t.counts.done, t.counts.overdue, t.counts.missed),
+        (
+            t.counts.due,
+            t.counts.done,
+            t.counts.overdue,
+            t.counts.missed
+        ),
         (
             sum(|c| c.due),
             sum(|c| c.done),
@@ -302,13 +307,17 @@ fn compare(store: &Store, date: NaiveDate) -> Vec<OverviewVillage> {
             sum(|c| c.missed)
         )
     );
-    let crossings = |f: fn(&CheckpointCounts) -> i64| slow.iter().map(|v| f(&v.checkpoint)).sum::<i64>();
+    let crossings =
+        |f: fn(&CheckpointCounts) -> i64| slow.iter().map(|v| f(&v.checkpoint)).sum::<i64>();
     assert_eq!(t.checkpoint.in_, crossings(|c| c.in_));
     assert_eq!(t.checkpoint.out, crossings(|c| c.out));
     assert_eq!(t.checkpoint.turned_back, crossings(|c| c.turned_back));
     assert_eq!(t.checkpoint.observed, crossings(|c| c.observed));
     let uncovered = store.coverage(COVERAGE_DAYS, None).unwrap().len() as i64;
-    assert_eq!(t.coverage, share(t.counts.households - uncovered, t.counts.households));
+    assert_eq!(
+        t.coverage,
+        share(t.counts.households - uncovered, t.counts.households)
+    );
     let reported = slow.iter().filter(|v| v.report != "missing").count();
     assert_eq!(t.report, format!("{reported}/{}", villages.len()));
     assert!(t.groups.is_empty() && t.id.is_empty());

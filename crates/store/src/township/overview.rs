@@ -176,10 +176,7 @@ impl Store {
                     .collect(),
             });
         }
-        let township = totals(
-            &rows,
-            villages.iter().map(|v| units.covered(&v.id)).sum(),
-        );
+        let township = totals(&rows, villages.iter().map(|v| units.covered(&v.id)).sum());
         Ok(Overview {
             date: date.to_string(),
             township,
