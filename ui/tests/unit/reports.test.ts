@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import zh from '../../src/locales/zh-CN';
 import en from '../../src/locales/en';
 import { OVERVIEW_COLUMNS, figureLink, figureOf, figureTone, groupHas, groupsBehind, reportsLink, shownFigure } from '../../src/logic/overview';
-import { percent } from '../../src/logic/reports';
 import {
   FIGURE_ORDER,
   reportFilter,
