@@ -91,7 +91,7 @@ fn generated() -> String {
         d::checkpoint::DecisionRules, d::checkpoint::RiskArea, d::checkpoint::RiskLevel,
         s::PassRow, s::PassUseRow, s::ExcludedMember);
     section!(cfg, out, "Township: overview, daily reports, tasks, devices, files":
-        s::Overview, s::OverviewVillage, s::OverviewGroup, s::UnitCounts, s::CheckpointCounts,
+        s::Overview, s::OverviewVillage, s::OverviewGroup, s::CheckpointCounts,
         d::report::ReportState, d::report::Level, s::ReportStatus, s::Rollup, s::RollupVillage,
         s::RollupTotals, d::report::Figures, s::FiguresPreview, s::Submitted, s::TaskRow,
         d::task::Outcome, s::Answered, s::TaskImport, s::ImportedRow, s::MatchBy,
