@@ -18,6 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use gridbook_tests::ledger::LEDGER_HEADER;
 use gridbook_tests::procs::{Data, Server};
 use gridbook_tests::python::python_json;
 use gridbook_tests::webdriver::{App, Display};
@@ -25,31 +26,6 @@ use gridbook_tests::{array, str_of};
 use serde_json::{json, Value};
 
 const LAPTOP: (u32, u32) = (1280, 800);
-
-/// The ledger's header row as the township files it (township-formats.md).
-const LEDGER_HEADER: [&str; 21] = [
-    "序号",
-    "村（社区）",
-    "组",
-    "户号",
-    "户主姓名",
-    "与户主关系",
-    "姓名",
-    "性别",
-    "公民身份号码",
-    "联系电话",
-    "现住址",
-    "人员类型",
-    "重点人员类别",
-    "七类人",
-    "疫苗接种剂次",
-    "最近核酸日期",
-    "最近核酸结果",
-    "外出务工",
-    "最近核查日期",
-    "核查人",
-    "备注",
-];
 
 /// The first sheet as openpyxl reads it: the sheet names, the title row, the header row and
 /// how many rows follow them.
