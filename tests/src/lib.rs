@@ -10,6 +10,7 @@
 //! app; only tests and the benchmarks depend on it.
 
 pub mod forge;
+pub mod ledger;
 pub mod pg;
 pub mod procs;
 pub mod python;

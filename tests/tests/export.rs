@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use gridbook_tests::ledger::LEDGER_HEADER;
 use gridbook_tests::procs::Data;
 use gridbook_tests::python::python_json;
 use gridbook_tests::{array, mainland_id, str_of};
@@ -46,30 +47,6 @@ rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
 print(json.dumps({"bom": raw[:3] == b"\xef\xbb\xbf", "header": rows[0], "rows": len(rows) - 1,
                   "first": rows[1] if len(rows) > 1 else None}, ensure_ascii=False))
 "#;
-
-const LEDGER_HEADER: [&str; 21] = [
-    "序号",
-    "村（社区）",
-    "组",
-    "户号",
-    "户主姓名",
-    "与户主关系",
-    "姓名",
-    "性别",
-    "公民身份号码",
-    "联系电话",
-    "现住址",
-    "人员类型",
-    "重点人员类别",
-    "七类人",
-    "疫苗接种剂次",
-    "最近核酸日期",
-    "最近核酸结果",
-    "外出务工",
-    "最近核查日期",
-    "核查人",
-    "备注",
-];
 
 fn out(d: &Data, name: &str) -> PathBuf {
     d.path().join(name)

@@ -158,19 +158,20 @@ pub fn overview(store: &Store, a: &OverviewArgs, json: bool, lang: Lang) -> R {
             o.date
         )];
         for v in o.villages.iter().chain(std::iter::once(&o.township)) {
+            let c = &v.counts;
             out.push(format!(
                 "{}  {}户 {}人  {}{} {}{}  {}{}/{}/{}  {}{:.0}%  {}",
                 v.name,
-                v.households,
-                v.persons,
+                c.households,
+                c.persons,
                 t(lang, "在管", "cases "),
-                v.cases_active,
+                c.cases_active,
                 t(lang, "预警", "escalated "),
-                v.escalated,
+                c.escalated,
                 t(lang, "随访 待/超时/漏", "checks due/overdue/missed "),
-                v.due,
-                v.overdue,
-                v.missed,
+                c.due,
+                c.overdue,
+                c.missed,
                 t(lang, "覆盖", "coverage "),
                 v.coverage * 100.0,
                 v.report

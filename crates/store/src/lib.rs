@@ -92,7 +92,7 @@ pub use township::export_log::{
 pub use township::export_registers::{CheckLine, CoverageLine, EntryLine};
 pub use township::export_rows::{CaseLine, ExportFilter, LedgerLine};
 pub use township::overview::{
-    CheckpointCounts, Overview, OverviewGroup, OverviewVillage, COVERAGE_DAYS,
+    CheckpointCounts, Overview, OverviewGroup, OverviewVillage, UnitCounts, COVERAGE_DAYS,
 };
 pub use township::papers::{CasePaper, TeamMember};
 pub use township::shown::{masked, Masked};

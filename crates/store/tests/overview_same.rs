@@ -15,8 +15,8 @@ use gridbook_domain::isolation::{builtin_policies, CheckMethod, Symptom, TeamRol
 use gridbook_domain::report::Level;
 use gridbook_domain::TestResult;
 use gridbook_store::{
-    CheckpointCounts, NewCase, NewCheck, Overview, OverviewGroup, OverviewVillage, Place, Store,
-    VillageRow, COVERAGE_DAYS,
+    CheckpointCounts, HouseholdRow, NewCase, NewCheck, Overview, OverviewGroup, OverviewVillage,
+    Place, Store, UnitCounts, VillageRow, COVERAGE_DAYS,
 };
 
 fn at(date: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
@@ -142,25 +142,30 @@ fn seeded(dir: &std::path::Path, date: NaiveDate) -> Store {
     store
 }
 
-/// One village counted through the per-item screens.
-fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVillage {
-    let households = store.households(Some(&v.id)).unwrap();
-    let (mut persons, mut at_risk) = (0, 0);
-    let mut per_group: HashMap<String, i64> = HashMap::new();
-    for h in &households {
+/// The counts and coverage of one unit through the per-item screens: the households
+/// `households`, and the cases, follow-ups and uncovered households of village `village` that
+/// `ours` says belong to the unit (given the record's village and household).
+fn slow_counts(
+    store: &Store,
+    date: NaiveDate,
+    village: &str,
+    households: &[&HouseholdRow],
+    ours: &dyn Fn(&str, Option<&str>) -> bool,
+) -> (UnitCounts, f64) {
+    let (mut persons, mut persons_at_risk) = (0, 0);
+    for h in households {
         for p in store.household(&h.id).unwrap().residents {
             persons += 1;
             if !p.tags.is_empty() {
-                at_risk += 1;
+                persons_at_risk += 1;
             }
-        }
-        if let Some(g) = &h.group_id {
-            *per_group.entry(g.clone()).or_default() += 1;
         }
     }
     let (mut cases_active, mut escalated) = (0, 0);
+    let mut home: HashMap<String, Option<String>> = HashMap::new();
     for c in store.cases(None).unwrap() {
-        if c.village_id != v.id {
+        home.insert(c.id.clone(), c.household_id.clone());
+        if !ours(&c.village_id, c.household_id.as_deref()) {
             continue;
         }
         match c.status.as_str() {
@@ -175,9 +180,33 @@ fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVilla
     let due = store.due(date).unwrap();
     let count = |s: &str| {
         due.iter()
-            .filter(|d| d.village_id == v.id && d.status == s)
+            .filter(|d| d.status == s && ours(&d.village_id, home[&d.case_id].as_deref()))
             .count() as i64
     };
+    let uncovered = store
+        .coverage(COVERAGE_DAYS, Some(village))
+        .unwrap()
+        .iter()
+        .filter(|h| ours(&h.village_id, Some(&h.household_id)))
+        .count() as i64;
+    let n = households.len() as i64;
+    let counts = UnitCounts {
+        households: n,
+        persons,
+        persons_at_risk,
+        cases_active,
+        escalated,
+        due: count("due"),
+        done: count("done"),
+        overdue: count("overdue"),
+        missed: count("missed"),
+    };
+    (counts, share(n - uncovered, n))
+}
+
+/// One village counted through the per-item screens, its groups too.
+fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVillage {
+    let households = store.households(Some(&v.id)).unwrap();
     let mut checkpoint = CheckpointCounts::default();
     for cp in store.checkpoints().unwrap() {
         if cp.village_id != v.id {
@@ -196,7 +225,6 @@ fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVilla
             }
         }
     }
-    let uncovered = store.coverage(COVERAGE_DAYS, Some(&v.id)).unwrap().len() as i64;
     let status = store.report_status(date).unwrap();
     let state = |level: &str, id: &str| {
         status
@@ -204,29 +232,34 @@ fn slow_village(store: &Store, date: NaiveDate, v: &VillageRow) -> OverviewVilla
             .find(|s| s.level == level && s.id == id)
             .map_or("missing", |s| s.state)
     };
+    let all: Vec<&HouseholdRow> = households.iter().collect();
+    let (counts, coverage) = slow_counts(store, date, &v.id, &all, &|village, _| village == v.id);
     OverviewVillage {
         id: v.id.clone(),
         name: v.name.clone(),
-        households: households.len() as i64,
-        persons,
-        persons_at_risk: at_risk,
-        cases_active,
-        escalated,
-        due: count("due"),
-        done: count("done"),
-        overdue: count("overdue"),
-        missed: count("missed"),
+        counts,
         checkpoint,
-        coverage: share(households.len() as i64 - uncovered, households.len() as i64),
+        coverage,
         report: state("village", &v.id).to_owned(),
         groups: v
             .groups
             .iter()
-            .map(|g| OverviewGroup {
-                id: g.id.clone(),
-                name: g.name.clone(),
-                households: per_group.get(&g.id).copied().unwrap_or(0),
-                report: state("group", &g.id),
+            .map(|g| {
+                let mine: Vec<&HouseholdRow> = households
+                    .iter()
+                    .filter(|h| h.group_id.as_deref() == Some(g.id.as_str()))
+                    .collect();
+                let ids: Vec<&str> = mine.iter().map(|h| h.id.as_str()).collect();
+                let (counts, coverage) = slow_counts(store, date, &v.id, &mine, &|_, h| {
+                    h.is_some_and(|h| ids.contains(&h))
+                });
+                OverviewGroup {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    counts,
+                    coverage,
+                    report: state("group", &g.id),
+                }
             })
             .collect(),
     }
@@ -253,28 +286,38 @@ fn compare(store: &Store, date: NaiveDate) -> Vec<OverviewVillage> {
     }
     // The township's totals: sums of the villages, coverage over all households, and how
     // many villages reported.
-    let sum = |f: fn(&OverviewVillage) -> i64| slow.iter().map(f).sum::<i64>();
+    let sum = |f: fn(&UnitCounts) -> i64| slow.iter().map(|v| f(&v.counts)).sum::<i64>();
     let t = &o.township;
-    assert_eq!(t.households, sum(|v| v.households));
-    assert_eq!(t.persons, sum(|v| v.persons));
-    assert_eq!(t.persons_at_risk, sum(|v| v.persons_at_risk));
-    assert_eq!(t.cases_active, sum(|v| v.cases_active));
-    assert_eq!(t.escalated, sum(|v| v.escalated));
+    assert_eq!(t.counts.households, sum(|c| c.households));
+    assert_eq!(t.counts.persons, sum(|c| c.persons));
+    assert_eq!(t.counts.persons_at_risk, sum(|c| c.persons_at_risk));
+    assert_eq!(t.counts.cases_active, sum(|c| c.cases_active));
+    assert_eq!(t.counts.escalated, sum(|c| c.escalated));
     assert_eq!(
-        (t.due, t.done, t.overdue, t.missed),
         (
-            sum(|v| v.due),
-            sum(|v| v.done),
-            sum(|v| v.overdue),
-            sum(|v| v.missed)
+            t.counts.due,
+            t.counts.done,
+            t.counts.overdue,
+            t.counts.missed
+        ),
+        (
+            sum(|c| c.due),
+            sum(|c| c.done),
+            sum(|c| c.overdue),
+            sum(|c| c.missed)
         )
     );
-    assert_eq!(t.checkpoint.in_, sum(|v| v.checkpoint.in_));
-    assert_eq!(t.checkpoint.out, sum(|v| v.checkpoint.out));
-    assert_eq!(t.checkpoint.turned_back, sum(|v| v.checkpoint.turned_back));
-    assert_eq!(t.checkpoint.observed, sum(|v| v.checkpoint.observed));
+    let crossings =
+        |f: fn(&CheckpointCounts) -> i64| slow.iter().map(|v| f(&v.checkpoint)).sum::<i64>();
+    assert_eq!(t.checkpoint.in_, crossings(|c| c.in_));
+    assert_eq!(t.checkpoint.out, crossings(|c| c.out));
+    assert_eq!(t.checkpoint.turned_back, crossings(|c| c.turned_back));
+    assert_eq!(t.checkpoint.observed, crossings(|c| c.observed));
     let uncovered = store.coverage(COVERAGE_DAYS, None).unwrap().len() as i64;
-    assert_eq!(t.coverage, share(t.households - uncovered, t.households));
+    assert_eq!(
+        t.coverage,
+        share(t.counts.households - uncovered, t.counts.households)
+    );
     let reported = slow.iter().filter(|v| v.report != "missing").count();
     assert_eq!(t.report, format!("{reported}/{}", villages.len()));
     assert!(t.groups.is_empty() && t.id.is_empty());
@@ -294,24 +337,24 @@ fn the_overview_counts_what_the_screens_show_one_by_one() {
     let sum =
         |rows: &[OverviewVillage], f: fn(&OverviewVillage) -> i64| rows.iter().map(f).sum::<i64>();
     for (what, n) in [
-        ("persons at risk", sum(&today, |v| v.persons_at_risk)),
-        ("escalated", sum(&today, |v| v.escalated)),
-        ("due", sum(&today, |v| v.due)),
-        ("done", sum(&today, |v| v.done)),
-        ("overdue", sum(&today, |v| v.overdue)),
-        ("missed", sum(&yesterday, |v| v.missed)),
+        ("persons at risk", sum(&today, |v| v.counts.persons_at_risk)),
+        ("escalated", sum(&today, |v| v.counts.escalated)),
+        ("due", sum(&today, |v| v.counts.due)),
+        ("done", sum(&today, |v| v.counts.done)),
+        ("overdue", sum(&today, |v| v.counts.overdue)),
+        ("missed", sum(&yesterday, |v| v.counts.missed)),
         ("checkpoint in", sum(&today, |v| v.checkpoint.in_)),
         ("checkpoint out", sum(&today, |v| v.checkpoint.out)),
     ] {
         assert!(n > 0, "the seed has {what}");
     }
     assert!(
-        sum(&today, |v| v.escalated) >= 3,
+        sum(&today, |v| v.counts.escalated) >= 3,
         "fever, positive test and the demo's"
     );
     assert!(today
         .iter()
-        .any(|v| v.escalated > 0 && v.cases_active > v.escalated));
+        .any(|v| v.counts.escalated > 0 && v.counts.cases_active > v.counts.escalated));
     let states: Vec<&str> = today
         .iter()
         .flat_map(|v| v.groups.iter().map(|g| g.report))
@@ -319,6 +362,16 @@ fn the_overview_counts_what_the_screens_show_one_by_one() {
     for s in ["submitted", "late", "missing"] {
         assert!(states.contains(&s), "a group {s}: {states:?}");
     }
+    // The groups' counts reach cases and follow-ups, and no group counts more than its village.
+    let groups = || {
+        today
+            .iter()
+            .flat_map(|v| v.groups.iter().map(move |g| (v, g)))
+    };
+    assert!(groups().any(|(_, g)| g.counts.cases_active > 0 && g.counts.done > 0));
+    assert!(groups().all(|(v, g)| g.counts.persons <= v.counts.persons
+        && g.counts.cases_active <= v.counts.cases_active
+        && g.counts.due <= v.counts.due));
     assert_eq!(today[0].report, "zero");
     assert!(today.iter().all(|v| v.coverage > 0.0 && v.coverage < 1.0));
 }

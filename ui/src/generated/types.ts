@@ -2456,11 +2456,28 @@ export type OverviewVillage = {
    */
   name: string;
   /**
-   * Households of the village (not deleted).
+   * Checkpoint crossings of the day.
+   */
+  checkpoint: CheckpointFigures;
+  /**
+   * Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
+   */
+  coverage: number;
+  /**
+   * The village's report of the day (`submitted`, `zero`, `late`, `missing`); for the
+   * totals, how many villages reported.
+   */
+  report: string;
+  /**
+   * Its groups (empty for the totals).
+   */
+  groups: Array<OverviewGroup>;
+  /**
+   * Households (not deleted).
    */
   households: number;
   /**
-   * Persons of the village (not deleted).
+   * Persons (not deleted).
    */
   persons: number;
   /**
@@ -2491,27 +2508,12 @@ export type OverviewVillage = {
    * Their day is over and they were never done.
    */
   missed: number;
-  /**
-   * Checkpoint crossings of the day.
-   */
-  checkpoint: CheckpointFigures;
-  /**
-   * Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
-   */
-  coverage: number;
-  /**
-   * The village's report of the day (`submitted`, `zero`, `late`, `missing`); for the
-   * totals, how many villages reported.
-   */
-  report: string;
-  /**
-   * Its groups (empty for the totals).
-   */
-  groups: Array<OverviewGroup>;
 };
 
 /**
- * One group on drill-down.
+ * One group on drill-down: its village's figures counted over the households of the group
+ * (a case counts where its household lives). Checkpoints belong to the village, so a group
+ * has no crossings of its own.
  */
 export type OverviewGroup = {
   /**
@@ -2523,13 +2525,49 @@ export type OverviewGroup = {
    */
   name: string;
   /**
-   * Households of the group (not deleted).
+   * Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
    */
-  households: number;
+  coverage: number;
   /**
    * Its report of the day: submitted, zero, late or missing.
    */
   report: ReportState;
+  /**
+   * Households (not deleted).
+   */
+  households: number;
+  /**
+   * Persons (not deleted).
+   */
+  persons: number;
+  /**
+   * Persons carrying a risk tag.
+   */
+  persons_at_risk: number;
+  /**
+   * Open cases (active, escalated or referred).
+   */
+  cases_active: number;
+  /**
+   * Of which with an open escalation.
+   */
+  escalated: number;
+  /**
+   * Follow-ups (checks and tests) of the day still due.
+   */
+  due: number;
+  /**
+   * Follow-ups of the day already done.
+   */
+  done: number;
+  /**
+   * Past their window, not done.
+   */
+  overdue: number;
+  /**
+   * Their day is over and they were never done.
+   */
+  missed: number;
 };
 
 /**

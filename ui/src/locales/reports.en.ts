@@ -53,6 +53,13 @@ export default {
     coverageHint: 'Coverage: the share of households verified recently',
     report: 'Report',
     empty: 'No villages yet',
+    groupCount: '{n} groups',
+    groupsMissing: '{n} missing',
+    groupsLate: '{n} late',
+    openAll: 'Open all groups',
+    closeAll: 'Close all groups',
+    villageOnly: 'Checkpoints are counted per village',
+    villagesIn: 'Villages in {n}',
   },
   title: 'Daily reports',
   township: {
@@ -69,6 +76,7 @@ export default {
     copyTownship: 'Copy township roll-up',
     copy: 'Copy',
     noReports: 'No reports were due on this day',
+    only: 'Only {name}',
   },
   worker: {
     hint: 'Groups report by {group}, villages by {village}; tap a row to check the figures and submit.',

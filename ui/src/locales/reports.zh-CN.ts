@@ -54,6 +54,13 @@ export default {
     coverageHint: '覆盖率：近期已核查户的占比',
     report: '日报',
     empty: '还没有村（社区）',
+    groupCount: '{n}个组',
+    groupsMissing: '{n}组未报',
+    groupsLate: '{n}组迟报',
+    openAll: '展开各组',
+    closeAll: '收起各组',
+    villageOnly: '卡口按村（社区）统计',
+    villagesIn: '村已报 {n}',
   },
   title: '日报告',
   township: {
@@ -70,6 +77,7 @@ export default {
     copyTownship: '复制全镇汇总',
     copy: '复制',
     noReports: '这一天没有应报的报告',
+    only: '只看 {name}',
   },
   worker: {
     hint: '每组 {group} 前、每村 {village} 前报送；点一行核对数字后提交。',

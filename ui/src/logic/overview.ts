@@ -1,5 +1,6 @@
 // The township overview's columns, and the list each figure opens.
 import type { OverviewFigures } from '../types';
+import { percent } from './reports';
 
 /** A column of the overview: its figure, its label key, the header group it sits under. */
 export interface OverviewColumn {
@@ -88,4 +89,51 @@ export function figureLink(key: OverviewKey, villageId: string | null, date: str
     case 'coverage':
       return { path: '/coverage', query: village };
   }
+}
+
+/** Whether a group has the figure `key`: checkpoints belong to the village, not to a group. */
+export function groupHas(key: OverviewKey): boolean {
+  return !['in', 'out', 'turned_back', 'observed'].includes(key);
+}
+
+/**
+ * The 日报 screen of `date` (the date left out when it is `today`), narrowed to the village
+ * `villageId` and within it to the group `groupId` (a group only with its village).
+ */
+export function reportsLink(date: string, today: string, villageId?: string | null, groupId?: string | null): Link {
+  const query: Record<string, string> = {};
+  if (date !== today) query.date = date;
+  if (villageId) {
+    query.village = villageId;
+    if (groupId) query.group = groupId;
+  }
+  return { path: '/reports', query };
+}
+
+/** How many groups have not reported yet (missing) and how many reported after the deadline. */
+export function groupsBehind(groups: { report: string }[]): { late: number; missing: number } {
+  return {
+    late: groups.filter((g) => g.report === 'late').length,
+    missing: groups.filter((g) => g.report === 'missing').length,
+  };
+}
+
+/**
+ * A figure as shown: coverage as a percentage, counts with digit grouping. Coverage of a unit
+ * without households is no share at all: a dash, not 0 %.
+ */
+export function shownFigure(row: OverviewFigures, key: OverviewKey): string {
+  const n = figureOf(row, key);
+  if (key !== 'coverage') return n.toLocaleString();
+  return figureOf(row, 'households') ? percent(n) : '—';
+}
+
+/** The colour of a figure: coverage below 60 % red, below 90 % orange; counts by their column. */
+export function figureTone(row: OverviewFigures, c: OverviewColumn): '' | 'zero' | 'warn' | 'alert' {
+  const n = figureOf(row, c.key);
+  if (c.key === 'coverage') {
+    if (!figureOf(row, 'households')) return 'zero';
+    return n < 0.6 ? 'alert' : n < 0.9 ? 'warn' : '';
+  }
+  return n > 0 && c.tone ? c.tone : n === 0 ? 'zero' : '';
 }

@@ -50,6 +50,11 @@ export function chipType(state: ReportState): 'success' | 'primary' | 'warning' 
   }
 }
 
+/** A group's name without its village's in front ("红星村1组" under 红星村 is "1组"). */
+export function shortName(name: string, village: string | null | undefined): string {
+  return village && name.startsWith(village) && name.length > village.length ? name.slice(village.length) : name;
+}
+
 /** 'HH:MM' of a local time written 'YYYY-MM-DDTHH:MM[:SS…]', 'YYYY-MM-DD HH:MM' or 'HH:MM'. */
 export function clock(at: string | null | undefined): string {
   if (!at) return '';
@@ -164,4 +169,11 @@ export function withFlatFigures<T>(value: T): T {
     out[k] = k === 'figures' && v && typeof v === 'object' ? flattenFigures(v) : withFlatFigures(v);
   }
   return out as T;
+}
+
+/** The 日报 screen's narrowing, read from its route query: a village, and within it a group. */
+export function reportFilter(query: Record<string, unknown>): { village: string; group: string } {
+  const village = typeof query.village === 'string' ? query.village : '';
+  const group = village && typeof query.group === 'string' ? query.group : '';
+  return { village, group };
 }

@@ -3,13 +3,16 @@
 // the first two groups of each of the three villages report by 17:00, each village by 18:00;
 // today starts with one group late (新华村1组), groups and villages missing (红星村2组, 红星村),
 // a zero report (新华村2组), the others in on time. Figures are fixed per group (a village's are
-// its groups' sum); one group carries a key the UI has no label for (`vaccinations`). Submitting
+// its groups' sum); one group carries a key the UI has no label for (`vaccinations`). The
+// overview's drill-down lists these reporting groups with their households and persons from
+// the ledger and fixed follow-up figures (OVERVIEW_GROUPS). Submitting
 // flips a unit to in (late after its deadline at the fake clock); a second submission keeps the
 // first (a unit counts once). Other days start with nothing in.
 //
 // Options (window.__FAKE_OPTS): now ('YYYY-MM-DDTHH:MM', local) starts the clock there, as in
 // checkpoint/. Tests reach the fixture through window.__fake.reports.
 import { reportState } from '../../src/logic/reports';
+import { householdRow, ordered } from './backend/records.js';
 
 (function installFakeReports() {
   const g = globalThis;
@@ -69,6 +72,16 @@ import { reportState } from '../../src/logic/reports';
     'v-hongxing': { cases_active: 4, escalated: 1, due: 8, overdue: 1, missed: 0, checkpoint: { in: 38, out: 41, turned_back: 2, observed: 1 }, coverage: 0.82 },
     'v-xinhua': { cases_active: 2, escalated: 0, due: 4, overdue: 0, missed: 1, checkpoint: { in: 12, out: 15, turned_back: 0, observed: 0 }, coverage: 0.64 },
     'v-dongfeng': { cases_active: 0, escalated: 0, due: 0, overdue: 0, missed: 0, checkpoint: { in: 0, out: 0, turned_back: 0, observed: 0 }, coverage: 0.95 },
+  };
+
+  /** Per reporting group, the overview's figures that are not counts of households and persons. */
+  const OVERVIEW_GROUPS = {
+    'v-hongxing-g1': { persons_at_risk: 1, cases_active: 2, escalated: 1, due: 5, done: 3, overdue: 1, missed: 0, coverage: 0.9 },
+    'v-hongxing-g2': { persons_at_risk: 0, cases_active: 1, escalated: 0, due: 2, done: 1, overdue: 0, missed: 0, coverage: 0.7 },
+    'v-xinhua-g1': { persons_at_risk: 1, cases_active: 2, escalated: 0, due: 3, done: 2, overdue: 0, missed: 1, coverage: 0.75 },
+    'v-xinhua-g2': { persons_at_risk: 0, cases_active: 0, escalated: 0, due: 0, done: 0, overdue: 0, missed: 0, coverage: 0.5 },
+    'v-dongfeng-g1': { persons_at_risk: 0, cases_active: 0, escalated: 0, due: 0, done: 0, overdue: 0, missed: 0, coverage: 1 },
+    'v-dongfeng-g2': { persons_at_risk: 0, cases_active: 0, escalated: 0, due: 0, done: 0, overdue: 0, missed: 0, coverage: 0.9 },
   };
 
   // The units: each village and its first two groups.
@@ -147,6 +160,17 @@ import { reportState } from '../../src/logic/reports';
         persons: v.persons,
         ...OVERVIEW[v.id],
         report: stateOf(statusRow(unit('village', v.id), day)),
+        groups: groupsOf(v.id).map((u) => {
+          const hs = ordered(v.id).filter((h) => h.group_id === u.id);
+          return {
+            id: u.id,
+            name: u.name,
+            households: hs.length,
+            persons: hs.reduce((n, h) => n + householdRow(h).residents, 0),
+            ...OVERVIEW_GROUPS[u.id],
+            report: stateOf(statusRow(u, day)),
+          };
+        }),
       }));
       const households = villages.reduce((n, v) => n + v.households, 0);
       const township = {
@@ -160,7 +184,7 @@ import { reportState } from '../../src/logic/reports';
         checkpoint: villages.reduce((c, v) => add(c, v.checkpoint), {}),
         coverage: households ? villages.reduce((n, v) => n + v.coverage * v.households, 0) / households : 0,
       };
-      return { date: day, township, villages };
+      return { date: day, township: { ...township, report: `${villages.filter((v) => v.report !== 'missing').length}/${villages.length}` }, villages };
     },
     report_status: ({ date }) => units.map((u) => statusRow(u, checkDate(date))),
     report_rollup: ({ date, to }) => {
@@ -218,5 +242,5 @@ import { reportState } from '../../src/logic/reports';
     },
   });
 
-  fake.reports = { units, made, today, GROUP_FIGURES, OVERVIEW, now };
+  fake.reports = { units, made, today, GROUP_FIGURES, OVERVIEW, OVERVIEW_GROUPS, now };
 })();

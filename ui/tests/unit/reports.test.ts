@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import zh from '../../src/locales/zh-CN';
 import en from '../../src/locales/en';
-import { OVERVIEW_COLUMNS, figureLink, figureOf } from '../../src/logic/overview';
+import { OVERVIEW_COLUMNS, figureLink, figureOf, figureTone, groupHas, groupsBehind, reportsLink, shownFigure } from '../../src/logic/overview';
 import {
   FIGURE_ORDER,
+  reportFilter,
+  shortName,
   byVillage,
   chipType,
   clock,
@@ -198,5 +200,67 @@ describe('overview figures and their lists', () => {
     expect(figureLink('observed', 'v1', '2026-12-04', ['a', 'b'])).toEqual({ path: '/checkpoint' });
     expect(figureLink('out', 'v1', '2026-12-04', [])).toEqual({ path: '/checkpoint' });
     expect(figureLink('turned_back', null, '2026-12-04', ['a'])).toEqual({ path: '/checkpoint' });
+  });
+});
+
+describe('groups on the overview and the 日报 they open', () => {
+  it('gives a group every figure but the checkpoint ones, which belong to the village', () => {
+    expect(OVERVIEW_COLUMNS.filter((c) => !groupHas(c.key)).map((c) => c.key)).toEqual(['in', 'out', 'turned_back', 'observed']);
+  });
+  it('opens 日报 narrowed to a village or a group of it, the date only when not today', () => {
+    expect(reportsLink('2026-12-04', '2026-12-04')).toEqual({ path: '/reports', query: {} });
+    expect(reportsLink('2026-12-03', '2026-12-04', 'v1')).toEqual({ path: '/reports', query: { date: '2026-12-03', village: 'v1' } });
+    expect(reportsLink('2026-12-04', '2026-12-04', 'v1', 'g2')).toEqual({ path: '/reports', query: { village: 'v1', group: 'g2' } });
+    // A group without its village narrows nothing.
+    expect(reportsLink('2026-12-04', '2026-12-04', null, 'g2')).toEqual({ path: '/reports', query: {} });
+  });
+  it('reads the narrowing back from the query, a group only with its village', () => {
+    expect(reportFilter({ village: 'v1', group: 'g2', date: '2026-12-03' })).toEqual({ village: 'v1', group: 'g2' });
+    expect(reportFilter({ group: 'g2' })).toEqual({ village: '', group: '' });
+    expect(reportFilter({ village: ['a', 'b'] })).toEqual({ village: '', group: '' });
+    expect(reportFilter({})).toEqual({ village: '', group: '' });
+  });
+  it('counts the groups late and missing', () => {
+    const gs = ['submitted', 'late', 'missing', 'zero', 'missing'].map((report) => ({ report }));
+    expect(groupsBehind(gs)).toEqual({ late: 1, missing: 2 });
+    expect(groupsBehind([])).toEqual({ late: 0, missing: 0 });
+  });
+  it("names a group without its village's name in front", () => {
+    expect(shortName('红星村1组', '红星村')).toEqual('1组');
+    expect(shortName('红星村', '红星村')).toEqual('红星村');
+    expect(shortName('东山二组', '红星村')).toEqual('东山二组');
+    expect(shortName('1组', undefined)).toEqual('1组');
+  });
+});
+
+describe('overview figures as shown', () => {
+  const base: OverviewFigures = {
+    households: 12,
+    persons: 1234,
+    cases_active: 0,
+    escalated: 2,
+    due: 0,
+    overdue: 0,
+    missed: 0,
+    checkpoint: { in: 0, out: 0, turned_back: 0, observed: 0 },
+    coverage: 0.5,
+    persons_at_risk: 0,
+    done: 0,
+    report: 'late',
+  };
+  const col = (key: string) => OVERVIEW_COLUMNS.find((c) => c.key === key)!;
+  it('shows counts grouped, coverage as a share, and a dash for coverage without households', () => {
+    expect(shownFigure(base, 'persons')).toEqual((1234).toLocaleString());
+    expect(shownFigure(base, 'coverage')).toEqual(percent(0.5));
+    expect(shownFigure({ ...base, households: 0, coverage: 0 }, 'coverage')).toEqual('—');
+  });
+  it('colours coverage by its share, counts by their column, and a unit without households grey', () => {
+    expect(figureTone(base, col('coverage'))).toEqual('alert');
+    expect(figureTone({ ...base, coverage: 0.75 }, col('coverage'))).toEqual('warn');
+    expect(figureTone({ ...base, coverage: 0.95 }, col('coverage'))).toEqual('');
+    expect(figureTone({ ...base, households: 0, coverage: 0 }, col('coverage'))).toEqual('zero');
+    expect(figureTone(base, col('escalated'))).toEqual('alert');
+    expect(figureTone(base, col('due'))).toEqual('zero');
+    expect(figureTone(base, col('persons'))).toEqual('');
   });
 });

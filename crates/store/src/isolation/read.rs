@@ -94,6 +94,8 @@ pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
 /// One open case (active, escalated or referred) as the overview counts it.
 pub(crate) struct OpenCase {
     pub(crate) village_id: String,
+    /// The group of the case's household, if it has one.
+    pub(crate) group_id: Option<String>,
     /// Escalated: stored so, or an escalation is open ([`shown_status`]'s rule).
     pub(crate) escalated: bool,
 }
@@ -102,7 +104,8 @@ pub(crate) struct OpenCase {
 /// them in one query.
 pub(crate) fn open_cases(conn: &Connection) -> Result<Vec<OpenCase>> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT c.village_id, c.status, {} FROM cases c
+        "SELECT c.village_id, c.status, {}, h.group_id
+         FROM cases c LEFT JOIN households h ON h.id = c.household_id
          WHERE c.deleted = 0 AND c.status IN ('active', 'escalated', 'referred')",
         escalation_columns("c.id")
     ))?;
@@ -111,6 +114,7 @@ pub(crate) fn open_cases(conn: &Connection) -> Result<Vec<OpenCase>> {
         let open = escalation_open(r.get(2)?, r.get(3)?);
         Ok(OpenCase {
             village_id: r.get(0)?,
+            group_id: r.get(4)?,
             escalated: shown_status(&stored, open) == CaseStatus::Escalated.code(),
         })
     })?;
@@ -266,18 +270,24 @@ fn walk_due(
     Ok(())
 }
 
-/// The due list of `date` counted per village and status (`due`, `done`, `overdue`,
-/// `missed`), as the overview shows it: [`Store::due`]'s rule without its rows.
+/// The due list of `date` counted per unit and status (`due`, `done`, `overdue`, `missed`), as
+/// the overview shows it: [`Store::due`]'s rule without its rows. A case counts under its
+/// village's id and, when its household has a group, under the group's id too.
 pub(crate) fn due_counts(
     conn: &Connection,
     now: chrono::NaiveDateTime,
     date: NaiveDate,
 ) -> Result<HashMap<(String, &'static str), i64>> {
     let mut out: HashMap<(String, &'static str), i64> = HashMap::new();
-    let sql =
-        format!("SELECT c.id, c.policy, c.start, c.village_id FROM cases c WHERE {DUE_CASES}");
+    let sql = format!(
+        "SELECT c.id, c.policy, c.start, c.village_id, h.group_id
+         FROM cases c LEFT JOIN households h ON h.id = c.household_id WHERE {DUE_CASES}"
+    );
     walk_due(conn, now, date, &sql, |r, _, _, status| {
         *out.entry((r.get(3)?, status.code())).or_default() += 1;
+        if let Some(group) = r.get::<_, Option<String>>(4)? {
+            *out.entry((group, status.code())).or_default() += 1;
+        }
         Ok(())
     })?;
     Ok(out)

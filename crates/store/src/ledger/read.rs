@@ -103,45 +103,32 @@ pub struct HouseholdDetail {
 
 /// Writes a household row with its count of residents named `resident_count`.
 fn counted_row<S: serde::Serializer>(row: &HouseholdRow, s: S) -> Result<S::Ok, S::Error> {
-    /// The row's fields, the count renamed.
-    #[derive(Serialize)]
-    struct Counted<'a> {
-        id: &'a str,
-        village_id: &'a str,
-        group_id: &'a Option<String>,
-        group_name: &'a Option<String>,
-        address: &'a str,
-        head_person_id: &'a Option<String>,
-        head_name: &'a Option<String>,
-        phone: &'a Option<String>,
-        resident_count: i64,
-        last_verified: &'a Option<String>,
+    /// The row's fields, listed once: the view that borrows them (the count renamed, in its
+    /// place between `phone` and `last_verified`) and the pattern that takes the row apart,
+    /// every field named, so a field added to the row does not compile until it is here too.
+    macro_rules! counted {
+        ($($field:ident: $ty:ty),+; $($after:ident: $after_ty:ty),+) => {{
+            #[derive(Serialize)]
+            struct Counted<'a> {
+                $($field: &'a $ty,)+
+                resident_count: i64,
+                $($after: &'a $after_ty,)+
+            }
+            let HouseholdRow { $($field,)+ residents, $($after,)+ } = row;
+            Counted { $($field,)+ resident_count: *residents, $($after,)+ }
+        }};
     }
-    // Every field named, so a field added to the row does not compile until it is here too.
-    let HouseholdRow {
-        id,
-        village_id,
-        group_id,
-        group_name,
-        address,
-        head_person_id,
-        head_name,
-        phone,
-        residents,
-        last_verified,
-    } = row;
-    Counted {
-        id,
-        village_id,
-        group_id,
-        group_name,
-        address,
-        head_person_id,
-        head_name,
-        phone,
-        resident_count: *residents,
-        last_verified,
-    }
+    counted!(
+        id: String,
+        village_id: String,
+        group_id: Option<String>,
+        group_name: Option<String>,
+        address: String,
+        head_person_id: Option<String>,
+        head_name: Option<String>,
+        phone: Option<String>;
+        last_verified: Option<String>
+    )
     .serialize(s)
 }
 
@@ -365,22 +352,31 @@ impl Store {
         Ok(rows)
     }
 
-    /// How many households of each village (not deleted) are covered over `days` days
-    /// (village id → count; villages with none are absent): the complement of what
+    /// How many households (not deleted) are covered over `days` days, per village and per
+    /// group (unit id → count; units with none are absent): the complement of what
     /// [`Store::coverage`] lists, counted from the recent verifications (index
     /// `events_verified_at`) rather than by probing every household.
-    pub(crate) fn covered_per_village(&self, days: u32) -> Result<HashMap<String, i64>> {
+    pub(crate) fn covered_per_unit(&self, days: u32) -> Result<HashMap<String, i64>> {
         let g = self.lock();
         let cutoff = coverage_cutoff(g.now_local().date(), days);
         let mut st = g.conn.prepare_cached(concat!(
-            "SELECT h.village_id, count(DISTINCT h.id)
+            "SELECT h.village_id, h.group_id, count(DISTINCT h.id)
              FROM events e CROSS JOIN households h ON h.id = e.household_id
              WHERE h.deleted = 0 AND ",
             verified_since!(),
-            " GROUP BY h.village_id"
+            " GROUP BY h.village_id, h.group_id"
         ))?;
-        let rows = st.query_map([cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out: HashMap<String, i64> = HashMap::new();
+        let mut rows = st.query([cutoff])?;
+        while let Some(r) = rows.next()? {
+            let (village, group, n): (String, Option<String>, i64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?);
+            *out.entry(village).or_default() += n;
+            if let Some(group) = group {
+                *out.entry(group).or_default() += n;
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -33,32 +33,13 @@ pub struct CheckpointCounts {
     pub observed: i64,
 }
 
-/// One group on drill-down.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct OverviewGroup {
-    /// Group id.
-    pub id: String,
-    /// The group's name.
-    pub name: String,
-    /// Households of the group (not deleted).
-    pub households: i64,
-    /// Its report of the day: submitted, zero, late or missing.
-    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::report::ReportState"))]
-    pub report: &'static str,
-}
-
-/// One village of the overview (or the township's totals).
+/// The counts a village and a group both have.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct OverviewVillage {
-    /// Village id (empty for the totals).
-    pub id: String,
-    /// The village's name.
-    pub name: String,
-    /// Households of the village (not deleted).
+pub struct UnitCounts {
+    /// Households (not deleted).
     pub households: i64,
-    /// Persons of the village (not deleted).
+    /// Persons (not deleted).
     pub persons: i64,
     /// Persons carrying a risk tag.
     pub persons_at_risk: i64,
@@ -74,6 +55,39 @@ pub struct OverviewVillage {
     pub overdue: i64,
     /// Their day is over and they were never done.
     pub missed: i64,
+}
+
+/// One group on drill-down: its village's figures counted over the households of the group
+/// (a case counts where its household lives). Checkpoints belong to the village, so a group
+/// has no crossings of its own.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OverviewGroup {
+    /// Group id.
+    pub id: String,
+    /// The group's name.
+    pub name: String,
+    /// Its counts.
+    #[serde(flatten)]
+    pub counts: UnitCounts,
+    /// Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
+    pub coverage: f64,
+    /// Its report of the day: submitted, zero, late or missing.
+    #[cfg_attr(feature = "ts", ts(as = "gridbook_domain::report::ReportState"))]
+    pub report: &'static str,
+}
+
+/// One village of the overview (or the township's totals).
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OverviewVillage {
+    /// Village id (empty for the totals).
+    pub id: String,
+    /// The village's name.
+    pub name: String,
+    /// Its counts.
+    #[serde(flatten)]
+    pub counts: UnitCounts,
     /// Checkpoint crossings of the day.
     pub checkpoint: CheckpointCounts,
     /// Share of households verified in the last [`COVERAGE_DAYS`] days (0–1).
@@ -101,16 +115,12 @@ impl Store {
     /// The overview of `date`.
     pub fn overview(&self, date: NaiveDate) -> Result<Overview> {
         let villages = self.villages()?;
-        let covered = self.covered_per_village(COVERAGE_DAYS)?;
+        let covered = self.covered_per_unit(COVERAGE_DAYS)?;
         let status = self.report_status_of(&villages, date)?;
         let g = self.lock();
         let due = due_counts(&g.conn, g.now_local(), date)?;
         let crossings = crate::reports::figures::checkpoint_figures(&g.conn, date)?;
-        let at_risk = counts(
-            &g.conn,
-            "SELECT village_id, count(*) FROM persons WHERE deleted = 0 AND tags != ''
-             GROUP BY village_id",
-        )?;
+        let persons = person_counts(&g.conn)?;
         let group_households = counts(
             &g.conn,
             "SELECT group_id, count(*) FROM households WHERE deleted = 0 AND group_id IS NOT NULL
@@ -120,64 +130,119 @@ impl Store {
         drop(g);
         let mut cases: HashMap<String, (i64, i64)> = HashMap::new();
         for c in open {
-            let e = cases.entry(c.village_id).or_default();
-            e.0 += 1;
-            e.1 += i64::from(c.escalated);
+            for unit in std::iter::once(c.village_id).chain(c.group_id) {
+                let e = cases.entry(unit).or_default();
+                e.0 += 1;
+                e.1 += i64::from(c.escalated);
+            }
         }
+        let units = Units {
+            due,
+            covered,
+            persons,
+            cases,
+        };
         let mut rows = Vec::new();
         for v in &villages {
             let f = crossings.get(&v.id).cloned().unwrap_or_default();
-            let count = |s: &'static str| due.get(&(v.id.clone(), s)).copied().unwrap_or(0);
-            let verified = covered.get(&v.id).copied().unwrap_or(0);
-            let (cases_active, escalated) = cases.get(&v.id).copied().unwrap_or_default();
             rows.push(OverviewVillage {
                 id: v.id.clone(),
                 name: v.name.clone(),
-                households: v.households,
-                persons: v.persons,
-                persons_at_risk: at_risk.get(&v.id).copied().unwrap_or(0),
-                cases_active,
-                escalated,
-                due: count("due"),
-                done: count("done"),
-                overdue: count("overdue"),
-                missed: count("missed"),
+                counts: units.counts(&v.id, v.households, Some(v.persons)),
                 checkpoint: CheckpointCounts {
                     in_: f.checkpoint_in,
                     out: f.checkpoint_out,
                     turned_back: f.turned_back,
                     observed: f.observed,
                 },
-                coverage: share(verified, v.households),
+                coverage: share(units.covered(&v.id), v.households),
                 report: crate::reports::read::village_state(&status, &v.id).to_owned(),
                 groups: v
                     .groups
                     .iter()
-                    .map(|gr| OverviewGroup {
-                        id: gr.id.clone(),
-                        name: gr.name.clone(),
-                        households: group_households.get(&gr.id).copied().unwrap_or(0),
-                        report: status
-                            .iter()
-                            .find(|s| s.level == "group" && s.id == gr.id)
-                            .map_or("missing", |s| s.state),
+                    .map(|gr| {
+                        let households = group_households.get(&gr.id).copied().unwrap_or(0);
+                        OverviewGroup {
+                            id: gr.id.clone(),
+                            name: gr.name.clone(),
+                            counts: units.counts(&gr.id, households, None),
+                            coverage: share(units.covered(&gr.id), households),
+                            report: status
+                                .iter()
+                                .find(|s| s.level == "group" && s.id == gr.id)
+                                .map_or("missing", |s| s.state),
+                        }
                     })
                     .collect(),
             });
         }
-        let township = totals(
-            &rows,
-            villages
-                .iter()
-                .map(|v| covered.get(&v.id).copied().unwrap_or(0))
-                .sum(),
-        );
+        let township = totals(&rows, villages.iter().map(|v| units.covered(&v.id)).sum());
         Ok(Overview {
             date: date.to_string(),
             township,
             villages: rows,
         })
     }
+}
+
+/// The figures counted per unit: each keyed by a village's id and by a group's (a record
+/// counts under both), read for one unit with zero where it has none.
+struct Units {
+    due: HashMap<(String, &'static str), i64>,
+    covered: HashMap<String, i64>,
+    persons: HashMap<String, (i64, i64)>,
+    cases: HashMap<String, (i64, i64)>,
+}
+
+impl Units {
+    /// The counts of `unit`, with its `households` and, where known already, its `persons`.
+    fn counts(&self, unit: &str, households: i64, persons: Option<i64>) -> UnitCounts {
+        let due = |status| {
+            self.due
+                .get(&(unit.to_owned(), status))
+                .copied()
+                .unwrap_or(0)
+        };
+        let (counted, persons_at_risk) = self.persons.get(unit).copied().unwrap_or_default();
+        let (cases_active, escalated) = self.cases.get(unit).copied().unwrap_or_default();
+        UnitCounts {
+            households,
+            persons: persons.unwrap_or(counted),
+            persons_at_risk,
+            cases_active,
+            escalated,
+            due: due("due"),
+            done: due("done"),
+            overdue: due("overdue"),
+            missed: due("missed"),
+        }
+    }
+
+    fn covered(&self, unit: &str) -> i64 {
+        self.covered.get(unit).copied().unwrap_or(0)
+    }
+}
+
+/// Persons (not deleted) and those carrying a risk tag, per village and per group (the group
+/// of the person's household).
+fn person_counts(conn: &rusqlite::Connection) -> Result<HashMap<String, (i64, i64)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT p.village_id, h.group_id, count(*), coalesce(sum(p.tags != ''), 0)
+         FROM persons p LEFT JOIN households h ON h.id = p.household_id
+         WHERE p.deleted = 0 GROUP BY p.village_id, h.group_id",
+    )?;
+    let mut out: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (village, group): (String, Option<String>) = (r.get(0)?, r.get(1)?);
+        let (n, at_risk): (i64, i64) = (r.get(2)?, r.get(3)?);
+        for unit in std::iter::once(village).chain(group) {
+            let e = out.entry(unit).or_default();
+            e.0 += n;
+            e.1 += at_risk;
+        }
+    }
+    Ok(out)
 }
 
 /// Counts per key, from a query returning `(key, count)` rows.
@@ -195,25 +260,27 @@ fn share(part: i64, whole: i64) -> f64 {
 }
 
 fn totals(rows: &[OverviewVillage], covered: i64) -> OverviewVillage {
-    let sum = |f: fn(&OverviewVillage) -> i64| rows.iter().map(f).sum::<i64>();
-    let households = sum(|r| r.households);
+    let sum = |f: fn(&UnitCounts) -> i64| rows.iter().map(|r| f(&r.counts)).sum::<i64>();
+    let households = sum(|c| c.households);
     let reported = rows.iter().filter(|r| r.report != "missing").count();
     OverviewVillage {
         name: "合计".into(),
-        households,
-        persons: sum(|r| r.persons),
-        persons_at_risk: sum(|r| r.persons_at_risk),
-        cases_active: sum(|r| r.cases_active),
-        escalated: sum(|r| r.escalated),
-        due: sum(|r| r.due),
-        done: sum(|r| r.done),
-        overdue: sum(|r| r.overdue),
-        missed: sum(|r| r.missed),
+        counts: UnitCounts {
+            households,
+            persons: sum(|c| c.persons),
+            persons_at_risk: sum(|c| c.persons_at_risk),
+            cases_active: sum(|c| c.cases_active),
+            escalated: sum(|c| c.escalated),
+            due: sum(|c| c.due),
+            done: sum(|c| c.done),
+            overdue: sum(|c| c.overdue),
+            missed: sum(|c| c.missed),
+        },
         checkpoint: CheckpointCounts {
-            in_: sum(|r| r.checkpoint.in_),
-            out: sum(|r| r.checkpoint.out),
-            turned_back: sum(|r| r.checkpoint.turned_back),
-            observed: sum(|r| r.checkpoint.observed),
+            in_: rows.iter().map(|r| r.checkpoint.in_).sum(),
+            out: rows.iter().map(|r| r.checkpoint.out).sum(),
+            turned_back: rows.iter().map(|r| r.checkpoint.turned_back).sum(),
+            observed: rows.iter().map(|r| r.checkpoint.observed).sum(),
         },
         coverage: share(covered, households),
         report: format!("{reported}/{}", rows.len()),
