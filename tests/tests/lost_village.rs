@@ -151,7 +151,11 @@ fn a_device_that_lost_a_village_stops_offering_its_documents_and_keeps_its_edits
     assert_eq!(w.relay.person(&pa)["phone"], relay_phone_a.as_str());
     {
         let store = Store::open(moved.path()).unwrap();
-        assert_eq!(store.unsynced().unwrap(), 1, "the edit in A is still unsynced");
+        assert_eq!(
+            store.unsynced().unwrap(),
+            1,
+            "the edit in A is still unsynced"
+        );
         let listed = refusals::list(&store).unwrap();
         assert_eq!(listed.len(), 1, "{listed:?}");
         let r = &listed[0];
