@@ -331,17 +331,25 @@ pub fn sync(store: &Store) -> Result<SyncStats> {
     Ok(stats)
 }
 
-/// One sync of `store` with its relay (see [`sync`]).
+/// One sync of `store` with its relay (see [`sync`]): of the documents within the scope the
+/// relay last gave the device (see [`crate::offer`]); those outside it that hold local changes
+/// count as refused.
 fn session(store: &Store, client: &Client, peer: &str) -> Result<SyncStats> {
     let mark = store.outbox_mark()?;
-    let result = sync_with(store, peer, |req| client.post(req));
+    let offered = crate::offer::InScope::new(store)?;
+    let result = sync_with(&offered, peer, |req| client.post(req));
     // The relay says the device's role and scope in every answer: a role changed at the
     // township applies from this sync on, whatever became of it.
     let said = client.said.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some((role, village)) = said {
         crate::identity::adopt(store, &role, village.as_deref())?;
     }
-    let stats = result?;
+    let mut stats = result?;
+    for w in offered.withheld()? {
+        if !stats.refused.iter().any(|(d, _)| *d == w.0) {
+            stats.refused.push(w);
+        }
+    }
     let refused: Vec<String> = stats.refused.iter().map(|(d, _)| d.clone()).collect();
     store.mark_synced(mark, &refused)?;
     crate::refusals::note(store, &stats.refused)?;

@@ -3,8 +3,9 @@
 //! [`engine`] decides what to send in each round and does no I/O; [`index`] keeps the first
 //! request small as checkpoint days pile up; [`wire`] is the versioned, bounded binary
 //! protocol, [`body`] its compression on HTTP, [`identity`] what the relay says of a device (the
-//! hello, the headers of a sync answer); [`replica`] lets the store take part; [`scopes`] is what a relay remembers of each device
-//! between sessions.
+//! hello, the headers of a sync answer), [`offer`] the documents a device offers (those of the
+//! scope the relay gave it); [`replica`] lets the store take part; [`scopes`] is what a relay
+//! remembers of each device between sessions.
 //!
 //! The device side sits behind the `client` feature (on by default): `client` is the HTTP
 //! client that retries over flaky links, `enrollment` enrolls and manages devices through it,
@@ -26,6 +27,7 @@ pub mod enrollment;
 mod error;
 pub mod identity;
 pub mod index;
+pub mod offer;
 pub mod refusals;
 pub mod replica;
 pub mod scopes;

@@ -174,8 +174,9 @@ pub async fn observe(
         .join(",");
     let route = ROUTES[route];
     let error = n.error.as_deref().unwrap_or("");
-    macro_rules! request_line {
-        ($level:ident, $msg:literal) => {
+    // Every line of a device's request starts with the route, the status and the device.
+    macro_rules! device_line {
+        ($level:ident, $msg:literal, $($fields:tt)*) => {
             tracing::$level!(
                 target: "gridbook_relay::request",
                 route,
@@ -183,6 +184,16 @@ pub async fn observe(
                 device = device.as_str(),
                 role = role.as_str(),
                 device_id = device_id.as_str(),
+                $($fields)*
+                $msg
+            )
+        };
+    }
+    macro_rules! request_line {
+        ($level:ident, $msg:literal) => {
+            device_line!(
+                $level,
+                $msg,
                 docs_in = n.docs_in,
                 docs_out = n.docs_out,
                 bytes_in = n.bytes_in,
@@ -191,7 +202,6 @@ pub async fn observe(
                 refused_count = n.refused.len(),
                 refused = refused.as_str(),
                 error,
-                $msg
             )
         };
     }
@@ -201,17 +211,12 @@ pub async fn observe(
     let penalised = axum::http::StatusCode::from_u16(status).is_ok_and(crate::penalty::strikes);
     if penalised {
         if let Some(suppressed) = PENALISED.admit(&device_id, Instant::now()) {
-            tracing::warn!(
-                target: "gridbook_relay::request",
-                route,
-                status,
-                device = device.as_str(),
-                role = role.as_str(),
-                device_id = device_id.as_str(),
+            device_line!(
+                warn,
+                "request refused and penalised (one line a minute per device, suppressed: how many since the last)",
                 bytes_in = n.bytes_in,
                 error,
                 suppressed,
-                "request refused and penalised (one line a minute per device, suppressed: how many since the last)"
             );
         }
         return resp;

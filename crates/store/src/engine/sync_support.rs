@@ -206,6 +206,18 @@ impl Store {
             .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
     }
 
+    /// The documents that hold local changes not yet acknowledged by a relay.
+    pub fn unsynced_docs(&self) -> Result<Vec<String>> {
+        let g = self.lock();
+        let mut q = g
+            .conn
+            .prepare_cached("SELECT DISTINCT doc_id FROM outbox ORDER BY doc_id")?;
+        let docs = q
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(docs)
+    }
+
     /// The newest local change, to mark as synced once a session succeeds.
     pub fn outbox_mark(&self) -> Result<i64> {
         Ok(self
