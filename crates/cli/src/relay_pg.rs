@@ -153,22 +153,8 @@ pub fn device(cli: &Cli, d: &RelayDeviceCmd) -> Result<(), Failure> {
             );
         }
         RelayDeviceCmd::List { .. } => {
-            let list = devices.list_in(&township)?;
-            emit(json, &list, || {
-                list.iter()
-                    .map(|d| {
-                        format!(
-                            "{}  {}  {}  {}{}",
-                            d.device_id,
-                            d.name,
-                            d.role,
-                            d.scope,
-                            if d.revoked { "  已停用" } else { "" }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
+            let seen = devices.last_syncs(&township)?;
+            crate::sync_cmds::print_devices(devices.list_in(&township)?, &seen, json, lang);
         }
         RelayDeviceCmd::Revoke { device_id, .. } => {
             devices.revoke(&township, device_id)?;

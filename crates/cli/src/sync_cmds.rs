@@ -1,6 +1,8 @@
 //! The "Relay and sync" commands.
 
-use gridbook_relay::{Devices, RelayError, Tls};
+use std::collections::HashMap;
+
+use gridbook_relay::{Devices, Listed, RelayError, Tls};
 use gridbook_store::Store;
 use gridbook_sync::SyncError;
 use serde_json::json;
@@ -175,22 +177,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                     );
                 }
                 RelayDeviceCmd::List { pg: _ } => {
-                    let list = devices.list()?;
-                    emit(json, &list, || {
-                        list.iter()
-                            .map(|d| {
-                                format!(
-                                    "{}  {}  {}  {}{}",
-                                    d.device_id,
-                                    d.name,
-                                    d.role,
-                                    d.scope,
-                                    if d.revoked { "  已停用" } else { "" }
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    });
+                    print_devices(devices.list()?, &devices.last_syncs()?, json, lang);
                 }
                 RelayDeviceCmd::Revoke { device_id, pg: _ } => {
                     devices.revoke(device_id)?;
@@ -202,6 +189,50 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Prints a relay's devices with their last sync, as `/v1/devices` lists them (`relay device
+/// list`, on either storage).
+pub fn print_devices(
+    list: Vec<gridbook_relay::Device>,
+    seen: &HashMap<String, i64>,
+    json: bool,
+    lang: Lang,
+) {
+    let listed: Vec<Listed> = list
+        .into_iter()
+        .map(|device| Listed {
+            last_sync: seen.get(&device.device_id).copied(),
+            device,
+        })
+        .collect();
+    emit(json, &listed, || {
+        listed
+            .iter()
+            .map(|l| {
+                let d = &l.device;
+                let last = match l
+                    .last_sync
+                    .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                {
+                    Some(at) => at
+                        .with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    None => t(lang, "从未同步", "never synced"),
+                };
+                format!(
+                    "{}  {}  {}  {}  {last}{}",
+                    d.device_id,
+                    d.name,
+                    d.role,
+                    d.scope,
+                    if d.revoked { "  已停用" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
 }
 
 /// What `enroll` is given: the device token, or a one-time code to exchange for it.

@@ -30,7 +30,7 @@ mod rules;
 mod schema;
 mod view;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Mutex;
 
@@ -207,14 +207,20 @@ impl Storage for PgStore {
         .map_err(Into::into)
     }
 
-    fn documents(&self) -> gridbook_relay::Result<u64> {
+    fn documents(&self) -> gridbook_relay::Result<BTreeMap<String, u64>> {
         self.block(async {
             let c = self.client().await?;
-            let n: i64 = c
-                .query_one("SELECT count(*) FROM documents", &[])
-                .await?
-                .get(0);
-            Ok::<_, PgError>(n as u64)
+            let rows = c
+                .query(
+                    "SELECT township, count(*) FROM documents GROUP BY township",
+                    &[],
+                )
+                .await?;
+            Ok::<_, PgError>(
+                rows.iter()
+                    .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+                    .collect(),
+            )
         })
         .map_err(Into::into)
     }

@@ -6,7 +6,8 @@
 //! PostgreSQL already serve the township) adds only what is missing. Devices keep their ids
 //! and token hashes and the township keeps its relay id, so devices sync on without enrolling
 //! again: their shared heads with the relay are copied too. One-time enrollment codes keep
-//! their hash, device and expiry; a code used on either side stays used.
+//! their hash, device and expiry; a code used on either side stays used. Devices' last syncs
+//! come along (the later of the two sides').
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -75,10 +76,10 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         .collect::<rusqlite::Result<_>>()?;
     // A relay that never enrolled a device has no registry yet.
     let registry = dir.join("relay.sqlite");
-    let (devices, codes) = if registry.exists() {
+    let (devices, codes, seen) = if registry.exists() {
         read_registry(&open_ro(&registry)?)?
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     let states: Vec<(String, String, Vec<u8>)> = db
         .prepare("SELECT peer, doc_id, state FROM sync_states")?
@@ -107,6 +108,7 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
             )));
         }
         write_registry(&tx, &township, &devices, &codes).await?;
+        write_seen(&tx, &seen).await?;
         rules.write(&tx, &township).await?;
         tx.commit().await?;
         Ok::<_, PgError>(())
@@ -145,10 +147,21 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
 type DeviceRow = (String, String, String, String, String, bool, i64);
 /// A one-time code of the SQLite registry: hash, device, expiry, when used.
 type CodeRow = (String, String, i64, Option<i64>);
+/// A device's last sync in the SQLite registry: device, unix seconds.
+type SeenRow = (String, i64);
 
-/// The devices and one-time codes of the SQLite registry `reg` (a registry older than the
-/// codes has none).
-fn read_registry(reg: &Connection) -> Result<(Vec<DeviceRow>, Vec<CodeRow>)> {
+/// Whether the SQLite registry `reg` has table `name` (an older registry lacks some).
+fn has_table(reg: &Connection, name: &str) -> Result<bool> {
+    Ok(reg.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get(0),
+    )?)
+}
+
+/// The devices, one-time codes and last syncs of the SQLite registry `reg` (a registry older
+/// than the codes has neither of the last two).
+fn read_registry(reg: &Connection) -> Result<(Vec<DeviceRow>, Vec<CodeRow>, Vec<SeenRow>)> {
     let devices = reg
         .prepare(
             "SELECT device_id, name, role, scope, token_hash, revoked, created_at FROM devices",
@@ -165,19 +178,37 @@ fn read_registry(reg: &Connection) -> Result<(Vec<DeviceRow>, Vec<CodeRow>)> {
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let has_codes: bool = reg.query_row(
-        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'enroll_codes'",
-        [],
-        |r| r.get(0),
-    )?;
-    let codes = if has_codes {
+    let codes = if has_table(reg, "enroll_codes")? {
         reg.prepare("SELECT code_hash, device_id, expires_at, used_at FROM enroll_codes")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?
     } else {
         Vec::new()
     };
-    Ok((devices, codes))
+    let seen = if has_table(reg, "device_seen")? {
+        reg.prepare("SELECT device_id, last_sync FROM device_seen")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    Ok((devices, codes, seen))
+}
+
+/// Adds the SQLite registry's last syncs (of devices just written): the later of the two
+/// sides' for a device that already synced with PostgreSQL.
+async fn write_seen(tx: &tokio_postgres::Transaction<'_>, seen: &[SeenRow]) -> Result<()> {
+    for (device, at) in seen {
+        tx.execute(
+            "INSERT INTO device_seen (device_id, last_sync)
+             SELECT device_id, $2::bigint FROM devices WHERE device_id = $1
+             ON CONFLICT (device_id) DO UPDATE
+               SET last_sync = GREATEST(device_seen.last_sync, excluded.last_sync)",
+            &[device, at],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Adds the devices and codes of the SQLite registry to township `t` in PostgreSQL. A device

@@ -2,6 +2,7 @@
 //! each with its township, and their one-time enrollment codes (the rules are
 //! [`gridbook_relay::enroll_codes`]'s; this file keeps their state).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -180,6 +181,37 @@ impl PgDevices {
         })
     }
 
+    /// Notes that `device_id` synced now (to the minute, as on a township's relay: the
+    /// rounds of one session write once).
+    pub fn seen(&self, device_id: &str) -> Result<()> {
+        self.pg.block(async {
+            let c = self.pg.client().await?;
+            c.execute(
+                "INSERT INTO device_seen (device_id, last_sync) VALUES ($1, $2)
+                 ON CONFLICT (device_id) DO UPDATE SET last_sync = excluded.last_sync
+                 WHERE device_seen.last_sync < excluded.last_sync - 60",
+                &[&device_id, &unix_now()],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// When each device of township `township` last synced (seconds since the Unix epoch).
+    pub fn last_syncs(&self, township: &str) -> Result<HashMap<String, i64>> {
+        self.pg.block(async {
+            let c = self.pg.client().await?;
+            let rows = c
+                .query(
+                    "SELECT s.device_id, s.last_sync FROM device_seen s
+                     JOIN devices d ON d.device_id = s.device_id WHERE d.township = $1",
+                    &[&township],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
     /// Revokes a device of township `township`; its token is refused from now on.
     pub fn revoke(&self, township: &str, device_id: &str) -> Result<()> {
         let n = self.pg.block(async {
@@ -219,19 +251,33 @@ impl Registry for PgDevices {
         }))
     }
 
-    fn list(&self) -> gridbook_relay::Result<Vec<Device>> {
+    fn list(&self) -> gridbook_relay::Result<Vec<Enrolled>> {
         let rows = self.pg.block(async {
             let c = self.pg.client().await?;
             let rows = c
                 .query(
-                    "SELECT device_id, name, role, scope, revoked FROM devices
+                    "SELECT device_id, name, role, scope, revoked, township FROM devices
                      ORDER BY created_at, device_id",
                     &[],
                 )
                 .await?;
             Ok::<_, PgError>(rows)
         })?;
-        Ok(rows.iter().map(device).collect())
+        Ok(rows
+            .iter()
+            .map(|r| Enrolled {
+                device: device(r),
+                township: Some(r.get(5)),
+            })
+            .collect())
+    }
+
+    fn seen(&self, device_id: &str) -> gridbook_relay::Result<()> {
+        Ok(PgDevices::seen(self, device_id)?)
+    }
+
+    fn last_syncs(&self, township: &str) -> gridbook_relay::Result<HashMap<String, i64>> {
+        Ok(PgDevices::last_syncs(self, township)?)
     }
 
     fn list_in(&self, township: &str) -> gridbook_relay::Result<Vec<Device>> {

@@ -96,6 +96,15 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX enroll_codes_device ON enroll_codes (device_id);
     "#,
+    // 4: each device's last sync (unix seconds), for the township's device list; written at
+    // most once a minute per device, apart from `devices` so that the rows every request reads
+    // are not rewritten.
+    r#"
+    CREATE TABLE device_seen (
+        device_id TEXT PRIMARY KEY REFERENCES devices (device_id),
+        last_sync BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -12,7 +12,7 @@ use automerge::sync::{ChunkList, Message, State, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
 use gridbook_relay::Selection;
 use gridbook_store::docs::{heads_text, touched_records};
-use gridbook_store::{assume_peer_has, next_message, DocId, StoreError};
+use gridbook_store::{assume_peer_has, next_message_wanting, DocId, StoreError, WANTED_MAX};
 use gridbook_sync::engine::{Opening, Receipt};
 use gridbook_sync::replica::check_touched;
 use gridbook_sync::wire::{digest, HeadsDigest};
@@ -33,6 +33,9 @@ pub struct PgView<'a> {
     selection: Selection,
     /// This request's sync states, by document.
     states: RefCell<HashMap<String, State>>,
+    /// Missing dependencies of changes the device sent in this request, by document: asked
+    /// for by hash in the answer (see [`next_message_wanting`]), as the SQLite relay does.
+    wanted: RefCell<HashMap<String, Vec<ChangeHash>>>,
 }
 
 /// Takes the lock that serializes writes to document `doc` of township `t` in the database,
@@ -87,6 +90,7 @@ impl<'a> PgView<'a> {
             township: township.to_owned(),
             selection,
             states: RefCell::new(HashMap::new()),
+            wanted: RefCell::new(HashMap::new()),
         }
     }
 
@@ -156,7 +160,7 @@ impl<'a> PgView<'a> {
         }
         let entry = self.pg.docs.entry(&self.township, doc);
         let mut cached = lock(&entry);
-        let mut waiting = false;
+        let mut missing = Vec::new();
         let result = self.pg.block(async {
             let mut client = self.pg.client().await?;
             let tx = client.transaction().await?;
@@ -173,7 +177,8 @@ impl<'a> PgView<'a> {
             // Changes whose dependencies did not come with them wait in the document's queue:
             // the cached document goes once this message is committed, so that they are never
             // kept later as part of another device's message (as the SQLite store does).
-            waiting = !d.get_missing_deps(&[]).is_empty();
+            missing = d.get_missing_deps(&[]);
+            missing.truncate(WANTED_MAX);
             if changed {
                 let touched = touched_records(d, &before, &after);
                 check_touched(doc, writable, d, &touched)?;
@@ -215,8 +220,14 @@ impl<'a> PgView<'a> {
             // Nothing of the message is kept: not in memory either.
             self.pg.docs.evict(&self.township, doc);
             self.states.borrow_mut().remove(doc);
-        } else if waiting {
+        } else if missing.is_empty() {
+            self.wanted.borrow_mut().remove(doc);
+        } else {
+            // The waiting changes go with the cached document: the answer asks for what they
+            // lack by hash instead (Automerge alone would ask for the device's heads, and get
+            // the same incomplete changes again).
             self.pg.docs.evict(&self.township, doc);
+            self.wanted.borrow_mut().insert(doc.to_owned(), missing);
         }
         result
     }
@@ -362,6 +373,7 @@ impl Replica for PgView<'_> {
 
     fn begin(&self, _peer: &str) {
         self.states.borrow_mut().clear();
+        self.wanted.borrow_mut().clear();
     }
 
     fn opening(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<Opening> {
@@ -405,7 +417,15 @@ impl Replica for PgView<'_> {
         peer: &str,
         acks: bool,
     ) -> gridbook_sync::Result<Option<Vec<u8>>> {
-        Ok(self.with_doc(doc, peer, |d, s| Ok(next_message(d, s, acks)))?)
+        let wanted = self.wanted.borrow_mut().remove(doc).unwrap_or_default();
+        let msg = self.with_doc(doc, peer, |d, s| {
+            Ok(next_message_wanting(d, s, acks, &wanted))
+        })?;
+        if msg.is_none() && !wanted.is_empty() {
+            // Nothing said this time: still wanted next time.
+            self.wanted.borrow_mut().insert(doc.to_owned(), wanted);
+        }
+        Ok(msg)
     }
 
     fn receive(

@@ -103,8 +103,8 @@ pub struct Enrolled {
 pub trait Registry: Send + Sync + 'static {
     /// The device a token belongs to (revoked ones too: the caller refuses them).
     fn by_token(&self, token: &str) -> Result<Option<Enrolled>>;
-    /// Every device (for `/metrics`).
-    fn list(&self) -> Result<Vec<Device>>;
+    /// Every device with its township (for `/metrics`).
+    fn list(&self) -> Result<Vec<Enrolled>>;
     /// The devices of township `township`, for its device screen (a registry of one
     /// township's relay: every device).
     fn list_in(&self, township: &str) -> Result<Vec<Device>>;
@@ -112,8 +112,9 @@ pub trait Registry: Send + Sync + 'static {
     fn seen(&self, _device_id: &str) -> Result<()> {
         Ok(())
     }
-    /// The last sync (unix seconds) of each device that synced.
-    fn last_syncs(&self) -> Result<HashMap<String, i64>> {
+    /// The last sync (unix seconds) of each device of township `township` that synced (a
+    /// registry of one township's relay: of every device).
+    fn last_syncs(&self, _township: &str) -> Result<HashMap<String, i64>> {
         Ok(HashMap::new())
     }
     /// Adds a device of `township` that enrolls with a one-time code valid for `valid` (a
@@ -151,8 +152,14 @@ impl Registry for Devices {
         }))
     }
 
-    fn list(&self) -> Result<Vec<Device>> {
-        Devices::list(self)
+    fn list(&self) -> Result<Vec<Enrolled>> {
+        Ok(Devices::list(self)?
+            .into_iter()
+            .map(|device| Enrolled {
+                device,
+                township: None,
+            })
+            .collect())
     }
 
     fn list_in(&self, _township: &str) -> Result<Vec<Device>> {
@@ -163,7 +170,7 @@ impl Registry for Devices {
         Devices::seen(self, device_id)
     }
 
-    fn last_syncs(&self) -> Result<HashMap<String, i64>> {
+    fn last_syncs(&self, _township: &str) -> Result<HashMap<String, i64>> {
         Devices::last_syncs(self)
     }
 

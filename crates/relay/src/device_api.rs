@@ -144,7 +144,7 @@ pub(crate) async fn list<S: Storage>(
 ) -> Result<Response, ApiError> {
     let r = (|| {
         let (_, township) = township_device(&relay, &headers, &note)?;
-        let seen = relay.devices.last_syncs().map_err(internal)?;
+        let seen = relay.devices.last_syncs(&township).map_err(internal)?;
         let list: Vec<Listed> = relay
             .devices
             .list_in(&township)

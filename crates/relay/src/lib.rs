@@ -23,6 +23,7 @@ pub mod ops;
 pub mod penalty;
 mod server;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +42,7 @@ use gridbook_sync::{serve, Replica};
 
 pub use access::access;
 pub use backend::{Enrolled, Registry, Selection, StoreView};
+pub use device_api::Listed;
 pub use devices::{Device, Devices};
 pub use error::{RelayError, Result};
 pub use ops::log::{LogFormat, Note};
@@ -66,8 +68,8 @@ pub trait Storage: Send + Sync + 'static {
     fn relay_id(&self, township: &str) -> Result<String>;
     /// Checks that the storage answers a trivial query (for `/health`).
     fn health(&self) -> Result<()>;
-    /// Documents held (for `/metrics`).
-    fn documents(&self) -> Result<u64>;
+    /// Documents held, by township (for `/metrics`).
+    fn documents(&self) -> Result<BTreeMap<String, u64>>;
     /// Bytes of the database on disk, if known (for `/metrics`).
     fn database_bytes(&self) -> u64 {
         0
@@ -100,8 +102,8 @@ impl Storage for Store {
         Ok(self.township_id()?)
     }
 
-    fn documents(&self) -> Result<u64> {
-        Ok(self.doc_count()?)
+    fn documents(&self) -> Result<BTreeMap<String, u64>> {
+        Ok(BTreeMap::from([(self.township_id()?, self.doc_count()?)]))
     }
 
     fn relay_id(&self, _township: &str) -> Result<String> {

@@ -95,7 +95,7 @@ pub fn serve_relay<S: Storage>(
 ) -> Result<()> {
     let township = relay.township.clone();
     let relay_id = relay.relay_id.clone();
-    let documents = relay.storage.documents()?;
+    let documents: u64 = relay.storage.documents()?.values().sum();
     relay.metrics.set_enabled(!options.unobserved);
     let app = router(relay.clone());
     // Most threads answering sync requests at once (more wait in a queue): the storage's

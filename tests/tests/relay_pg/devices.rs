@@ -82,6 +82,102 @@ fn a_township_device_lists_and_revokes_only_its_own_townships_devices() {
     chief1.sync();
 }
 
+/// Seconds since the Unix epoch.
+fn unix_now() -> i64 {
+    gridbook_relay::enroll_codes::unix_now()
+}
+
+/// Whether `at` is now, give or take the seconds a sync takes here.
+fn just_now(at: i64) -> bool {
+    (at - unix_now()).abs() <= 10
+}
+
+#[test]
+fn last_syncs_on_postgresql_are_listed_and_written_once_a_minute() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let (relay, _, villages) = township(1, 2, 25);
+    let village = Some(&villages[0][..]);
+    let logs = tempfile::tempdir().expect("logs");
+    // A device that synced with the township's SQLite relay before the move keeps its last sync.
+    let sqlite = Server::start(relay.path(), "127.0.0.1:0", &logs.path().join("sqlite.log"));
+    let (early_id, early_token) = add_device(&relay, None, "grid-worker", village);
+    device(&sqlite.url, &early_token);
+    drop(sqlite);
+    let on_sqlite: i64 = rusqlite::Connection::open(relay.path().join("relay.sqlite"))
+        .expect("registry")
+        .query_row(
+            "SELECT last_sync FROM device_seen WHERE device_id = ?1",
+            [&early_id],
+            |r| r.get(0),
+        )
+        .expect("noted on SQLite");
+    let m = relay.json(&format!("relay migrate --to-postgres {url}"));
+    assert_eq!(m["verified"], true, "{m}");
+
+    let a = pg_relay(&relay, &url, "127.0.0.1:0", &logs.path().join("a.log"));
+    let (chief_id, chief_token) = add_device(&relay, Some(&url), "township", None);
+    let (worker_id, worker_token) = add_device(&relay, Some(&url), "grid-worker", village);
+    let (idle_id, _) = add_device(&relay, Some(&url), "volunteer", village);
+    let chief = device(&a.url, &chief_token);
+    let worker = device(&a.url, &worker_token);
+
+    // The township's screen and `relay device list` show the same last syncs.
+    let store = Store::open(chief.path()).expect("township store");
+    let screen: BTreeMap<String, Option<i64>> = list_devices(&store)
+        .expect("listed")
+        .into_iter()
+        .map(|l| (l.device_id, l.last_sync))
+        .collect();
+    assert!(screen[&chief_id].is_some_and(just_now), "{screen:?}");
+    assert!(screen[&worker_id].is_some_and(just_now), "{screen:?}");
+    assert_eq!(screen[&idle_id], None, "never synced");
+    assert_eq!(screen[&early_id], Some(on_sqlite), "moved in from SQLite");
+    let cli: BTreeMap<String, Option<i64>> =
+        array(&relay.json(&format!("relay device list --postgres {url}")))
+            .iter()
+            .map(|d| (str_of(d, "device_id").to_owned(), d["last_sync"].as_i64()))
+            .collect();
+    assert_eq!(cli, screen);
+
+    // Written at most once a minute per device: a relay process that wrote it does not write
+    // again within the minute, even when the stored time is old.
+    let stored = || -> i64 {
+        pg.psql(
+            &url,
+            &format!("SELECT last_sync FROM device_seen WHERE device_id = '{worker_id}'"),
+        )[0]
+        .parse()
+        .expect("seconds")
+    };
+    let set = |at: i64| {
+        pg.psql(
+            &url,
+            &format!("UPDATE device_seen SET last_sync = {at} WHERE device_id = '{worker_id}'"),
+        );
+    };
+    let an_hour_ago = unix_now() - 3600;
+    set(an_hour_ago);
+    worker.sync();
+    assert_eq!(
+        stored(),
+        an_hour_ago,
+        "process a wrote it less than a minute ago"
+    );
+    // Another process has no note of it: it writes a time more than a minute old...
+    let b = pg_relay(&relay, &url, "127.0.0.1:0", &logs.path().join("b.log"));
+    worker.ok(&format!("enroll --relay {} --token {worker_token}", b.url));
+    worker.sync();
+    assert!(just_now(stored()), "written through process b");
+    // ...but not one less than a minute old (written by any process).
+    let c = pg_relay(&relay, &url, "127.0.0.1:0", &logs.path().join("c.log"));
+    let half_a_minute_ago = unix_now() - 30;
+    set(half_a_minute_ago);
+    worker.ok(&format!("enroll --relay {} --token {worker_token}", c.url));
+    worker.sync();
+    assert_eq!(stored(), half_a_minute_ago);
+}
+
 /// The one-time codes PostgreSQL keeps for `device`: (code hash, expiry, used).
 fn pg_codes(pg: &Postgres, url: &str, device: &str) -> Vec<String> {
     pg.psql(

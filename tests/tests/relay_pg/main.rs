@@ -10,8 +10,11 @@
 
 mod devices;
 mod enroll_codes;
+mod hashes;
 mod killed;
+mod metrics;
 mod refusals;
+mod selection;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::Output;

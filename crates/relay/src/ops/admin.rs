@@ -2,6 +2,7 @@
 //! neither is reachable by whoever can reach the relay (bind it to loopback or a management
 //! network).
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::metrics::Gauges;
-use crate::{Relay, Storage};
+use super::metrics::{Gauges, TownshipGauges};
+use crate::{Enrolled, Relay, Storage};
 
 /// Longest a health check or a scrape waits for the store.
 const STORE_WAIT: Duration = Duration::from_secs(5);
@@ -48,26 +49,57 @@ async fn health<S: Storage>(State(relay): State<Arc<Relay<S>>>) -> Response {
     }
 }
 
+/// The scrape's figures from the store and the registry, each township's apart: one relay on
+/// PostgreSQL serves many townships, and an operator needs to see which one is quiet or
+/// growing. `/metrics` has no credentials to scope it by (it is on the admin address, which
+/// only the operator reaches), so it shows every township the relay serves, labelled.
+fn gauges<S: Storage>(relay: &Relay<S>) -> Gauges {
+    let documents = relay.storage.documents();
+    let devices = relay.devices.list();
+    if let Err(e) = &documents {
+        tracing::error!(error = %e, "metrics: counting documents failed");
+    }
+    if let Err(e) = &devices {
+        tracing::error!(error = %e, "metrics: listing devices failed");
+    }
+    let up = documents.is_ok();
+    let mut townships: BTreeMap<String, TownshipGauges> = documents
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(t, documents)| {
+            let g = TownshipGauges {
+                documents,
+                ..TownshipGauges::default()
+            };
+            (t, g)
+        })
+        .collect();
+    let seen: HashSet<String> = relay
+        .metrics
+        .seen_within(Duration::from_secs(86_400))
+        .into_iter()
+        .collect();
+    for Enrolled { device, township } in devices.unwrap_or_default() {
+        // A township's own registry names no township: its devices are the relay's.
+        let township = township.unwrap_or_else(|| relay.township.clone());
+        let g = townships.entry(township).or_default();
+        if !device.revoked {
+            g.devices_enrolled += 1;
+        }
+        if seen.contains(&device.device_id) {
+            g.devices_seen_24h += 1;
+        }
+    }
+    Gauges {
+        up,
+        townships,
+        database_bytes: relay.storage.database_bytes(),
+    }
+}
+
 async fn metrics<S: Storage>(State(relay): State<Arc<Relay<S>>>) -> Response {
     let r = relay.clone();
-    let gauges = blocking(move || {
-        let documents = r.storage.documents();
-        let devices = r.devices.list();
-        if let Err(e) = &documents {
-            tracing::error!(error = %e, "metrics: counting documents failed");
-        }
-        if let Err(e) = &devices {
-            tracing::error!(error = %e, "metrics: listing devices failed");
-        }
-        Gauges {
-            up: documents.is_ok(),
-            documents: documents.unwrap_or(0),
-            database_bytes: r.storage.database_bytes(),
-            devices_enrolled: devices.map_or(0, |d| d.iter().filter(|d| !d.revoked).count() as u64),
-        }
-    })
-    .await
-    .unwrap_or_default();
+    let gauges = blocking(move || gauges(&r)).await.unwrap_or_default();
     (
         [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
         relay.metrics.render(&gauges),

@@ -1,7 +1,7 @@
 //! The relay's counters, kept in atomics so that a request costs a few relaxed additions, and
 //! rendered in the Prometheus text format (version 0.0.4) when `/metrics` is scraped.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
@@ -95,14 +95,30 @@ impl Default for Metrics {
 /// Figures the scrape reads from the store and the registry (not counted per request).
 #[derive(Debug, Clone, Default)]
 pub struct Gauges {
-    /// Documents in the store.
-    pub documents: u64,
+    /// Each township's figures, by township id (a township's own relay: its one township).
+    pub townships: BTreeMap<String, TownshipGauges>,
     /// Bytes of the store's database files (with its write-ahead log).
     pub database_bytes: u64,
-    /// Enrolled devices not revoked.
-    pub devices_enrolled: u64,
     /// Whether the store answered.
     pub up: bool,
+}
+
+/// The figures of one township, labelled with it: a relay on PostgreSQL serves many.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TownshipGauges {
+    /// Documents in the store.
+    pub documents: u64,
+    /// Enrolled devices not revoked.
+    pub devices_enrolled: u64,
+    /// Devices served in the last 24 hours (since this process started).
+    pub devices_seen_24h: u64,
+}
+
+/// A label value as the text format writes it (backslash, quote and newline escaped).
+fn label_value(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 impl Metrics {
@@ -176,9 +192,13 @@ impl Metrics {
         }
     }
 
-    fn seen_within(&self, window: Duration) -> u64 {
+    /// The devices served within `window` (since this process started).
+    pub fn seen_within(&self, window: Duration) -> Vec<String> {
         let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        seen.values().filter(|t| t.elapsed() <= window).count() as u64
+        seen.iter()
+            .filter(|(_, t)| t.elapsed() <= window)
+            .map(|(id, _)| id.clone())
+            .collect()
     }
 
     /// The Prometheus text exposition of every counter and of `gauges`.
@@ -267,22 +287,36 @@ impl Metrics {
                 self.refused[i].load(Relaxed)
             );
         }
-        let gauges = [
+        type Figure = fn(&TownshipGauges) -> u64;
+        let per_township: [(&str, &str, Figure); 3] = [
             (
                 "gridbook_relay_devices_seen_24h",
-                "Devices served in the last 24 hours (since this process started).",
-                self.seen_within(Duration::from_secs(86_400)),
+                "Devices served in the last 24 hours (since this process started), by township.",
+                |t| t.devices_seen_24h,
             ),
             (
                 "gridbook_relay_devices_enrolled",
-                "Enrolled devices that are not revoked.",
-                gauges.devices_enrolled,
+                "Enrolled devices that are not revoked, by township.",
+                |t| t.devices_enrolled,
             ),
             (
                 "gridbook_relay_documents",
-                "Documents in the store.",
-                gauges.documents,
+                "Documents in the store, by township.",
+                |t| t.documents,
             ),
+        ];
+        for (name, help, figure) in per_township {
+            head(&mut o, name, "gauge", help);
+            for (township, g) in &gauges.townships {
+                let _ = writeln!(
+                    o,
+                    "{name}{{township=\"{}\"}} {}",
+                    label_value(township),
+                    figure(g)
+                );
+            }
+        }
+        let gauges = [
             (
                 "gridbook_relay_database_bytes",
                 "Size of the store's database files, write-ahead log included.",
@@ -344,10 +378,28 @@ mod tests {
         let text = m.render(&Gauges::default());
         assert!(text.contains("gridbook_relay_sync_duration_seconds_count 0\n"));
         assert!(text.contains("{route=\"sync\",status=\"200\"} 0\n"));
-        assert!(text.contains("gridbook_relay_devices_seen_24h 0\n"));
+        assert!(m.seen_within(Duration::from_secs(60)).is_empty());
         m.set_enabled(true);
         m.request(0, 200, 10, 20);
         let text = m.render(&Gauges::default());
         assert!(text.contains("{route=\"sync\",status=\"200\"} 1\n"));
+    }
+
+    #[test]
+    fn township_figures_are_labelled_with_their_township() {
+        let m = Metrics::default();
+        let mut g = Gauges::default();
+        let figures = TownshipGauges {
+            documents: 5,
+            devices_enrolled: 2,
+            devices_seen_24h: 1,
+        };
+        g.townships.insert("t-1".into(), figures);
+        g.townships.insert("a\"b".into(), TownshipGauges::default());
+        let text = m.render(&g);
+        assert!(text.contains("gridbook_relay_documents{township=\"t-1\"} 5\n"));
+        assert!(text.contains("gridbook_relay_devices_enrolled{township=\"t-1\"} 2\n"));
+        assert!(text.contains("gridbook_relay_devices_seen_24h{township=\"t-1\"} 1\n"));
+        assert!(text.contains("gridbook_relay_documents{township=\"a\\\"b\"} 0\n"));
     }
 }

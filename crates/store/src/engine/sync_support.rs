@@ -89,14 +89,15 @@ pub fn next_message(doc: &Automerge, state: &mut State, acks: bool) -> Option<Ve
 
 /// Most hashes of missing dependencies remembered per peer and document (a message asks for
 /// at most these; the rest are asked for once those arrive).
-const WANTED_MAX: usize = 256;
+pub const WANTED_MAX: usize = 256;
 
 /// [`next_message`] that also asks the peer for the changes `wanted` by hash: dependencies of
 /// changes it sent that were not kept because those dependencies did not come with them.
 /// Automerge asks only for the peer's heads it lacks (its queue of waiting changes is what
 /// would lead it to their missing ancestors, and this store does not keep that queue); the
-/// peer's bloom filter answer would leave out the same false positive every round.
-fn next_message_wanting(
+/// peer's bloom filter answer would leave out the same false positive every round. Shared
+/// with other relay storages, which must ask the same way.
+pub fn next_message_wanting(
     doc: &Automerge,
     state: &mut State,
     acks: bool,
