@@ -47,16 +47,8 @@ fn the_township_joins_with_a_code_adds_a_device_and_revokes_it() {
     app.resize(LAPTOP.0, LAPTOP.1);
     let settings = app.wait_text("[data-test=\"side-nav\"] a", "设置");
     app.click(&settings);
-    app.fill("[data-test=\"relay-url\"] input", &server.url);
-    // Typed as a person would: lower case, without the dash.
-    app.fill(
-        "[data-test=\"token\"] input",
-        &code.to_lowercase().replace('-', ""),
-    );
-    app.tap("[data-test=\"enroll\"]");
-    app.wait_text("[data-test=\"enroll-status\"]", "已加入");
-    // An app that enrolls asks for a PIN before it is used.
-    app.set_pin_after_enrolling("482916");
+    // The code typed as a person would: lower case, without the dash.
+    app.enroll(&server.url, &code.to_lowercase().replace('-', ""), "482916");
     app.wait_toasts_gone();
 
     // 设备管理: the laptop itself is listed; add a village doctor's phone.

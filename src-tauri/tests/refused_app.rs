@@ -142,11 +142,7 @@ fn an_edit_the_relay_refuses_is_shown_and_discarded_back_to_the_relays_version()
     app.resize(PHONE.0, PHONE.1);
     app.wait_text("[data-test=\"home\"]", "尚未加入");
     app.tab("设置");
-    app.fill("[data-test=\"relay-url\"] input", &server.url);
-    app.fill("[data-test=\"token\"] input", token);
-    app.tap("[data-test=\"enroll\"]");
-    app.wait_text("[data-test=\"enroll-status\"]", "已加入");
-    app.set_pin_after_enrolling(PIN);
+    app.enroll(&server.url, token, PIN);
     app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
 
     // The relay stops; the township makes the device a volunteer, who only reads the ledger.

@@ -163,11 +163,7 @@ fn the_officer_sees_a_late_group_exports_the_ledger_and_prints_a_certificate() {
     app.resize(LAPTOP.0, LAPTOP.1);
     let settings = app.wait_text("[data-test=\"side-nav\"] a", "设置");
     app.click(&settings);
-    app.fill("[data-test=\"relay-url\"] input", &server.url);
-    app.fill("[data-test=\"token\"] input", &code);
-    app.tap("[data-test=\"enroll\"]");
-    app.wait_text("[data-test=\"enroll-status\"]", "已加入");
-    app.set_pin_after_enrolling("482916");
+    app.enroll(&server.url, &code, "482916");
     app.wait_toasts_gone();
 
     // 总览: the first village's groups, once synced: on time, late, missing.

@@ -340,6 +340,16 @@ impl App {
         self.click(&item);
     }
 
+    /// Joins the relay at `url` from the 设置 screen already open: the address, `typed` as
+    /// the enrollment token or one-time code, 加入, and then the PIN the app asks for.
+    pub fn enroll(&self, url: &str, typed: &str, pin: &str) {
+        self.fill("[data-test=\"relay-url\"] input", url);
+        self.fill("[data-test=\"token\"] input", typed);
+        self.tap("[data-test=\"enroll\"]");
+        self.wait_text("[data-test=\"enroll-status\"]", "已加入");
+        self.set_pin_after_enrolling(pin);
+    }
+
     /// Sets the PIN the app asks for right after it enrolls (its store has none yet): both
     /// fields, save, the recovery code shown once acknowledged, and the form gone.
     pub fn set_pin_after_enrolling(&self, pin: &str) {
