@@ -1,6 +1,7 @@
 //! Tauri commands: one-line adapters over the crates. Mutations nudge background sync. Lists
-//! go out with ID numbers and phones masked (`gridbook_store::masked`); a household's card is
-//! full for a role that may see it, and `reveal` shows one value in full and records it.
+//! go out with ID numbers and phones masked (`gridbook_store::masked`), a household's card too;
+//! `reveal` shows one value in full and records it, and the edit forms load their full values
+//! through `person_to_edit` and `household_to_edit`, which record them as reveals.
 
 use gridbook_domain::checkpoint::DecisionRules;
 use gridbook_domain::isolation::{Certificate, Policy};
@@ -10,8 +11,8 @@ use gridbook_store::forms::{CaseForm, CheckForm, EntryForm, EntryPreview, Follow
 use gridbook_store::{
     masked, CaseDetail, CaseRow, Changed, CheckpointDay, CheckpointRow, ConflictRow, CoverageRow,
     DueRow, EntryResult, EntryRow, HistoryEntry, Hit, HouseholdAdded, HouseholdDetail,
-    HouseholdPage, NewHousehold, NewPerson, PassRow, PersonAdded, PolicyRow, ShiftRow, ShiftTimes,
-    Verified, VillageRow,
+    HouseholdPage, NewHousehold, NewPerson, PassRow, PersonAdded, PersonRow, PolicyRow, ShiftRow,
+    ShiftTimes, Verified, VillageRow,
 };
 use gridbook_sync::identity::Hello;
 use gridbook_sync::SyncStats;
@@ -61,6 +62,18 @@ pub fn household_detail(app: State<'_, App>, id: String) -> R<HouseholdDetail> {
 #[tauri::command(async)]
 pub fn reveal(app: State<'_, App>, record_id: String, field: String) -> R<String> {
     app.wrote(app.store.reveal(&record_id, &field))
+}
+
+/// A person as its edit form needs it: ID number and phone in full, each recorded as a reveal.
+#[tauri::command(async)]
+pub fn person_to_edit(app: State<'_, App>, id: String) -> R<PersonRow> {
+    app.wrote(app.store.person_to_edit(&id))
+}
+
+/// A household as its edit form needs it: its phone in full (recorded as a reveal).
+#[tauri::command(async)]
+pub fn household_to_edit(app: State<'_, App>, id: String) -> R<HouseholdDetail> {
+    app.wrote(app.store.household_to_edit(&id))
 }
 
 #[tauri::command(async)]
@@ -336,8 +349,13 @@ pub fn check_pass(
     number: String,
     direction: String,
     id_number: String,
+    checkpoint: Option<String>,
+    person_id: Option<String>,
 ) -> R<()> {
-    Ok(app.store.check_pass_form(&number, &direction, &id_number)?)
+    let person = checkpoint.as_deref().zip(person_id.as_deref());
+    Ok(app
+        .store
+        .check_pass_form(&number, &direction, &id_number, person)?)
 }
 
 #[tauri::command(async)]

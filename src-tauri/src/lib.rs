@@ -136,6 +136,8 @@ pub fn run() {
             commands::search_persons,
             commands::household_detail,
             commands::reveal,
+            commands::person_to_edit,
+            commands::household_to_edit,
             commands::add_household,
             commands::add_person,
             commands::set_person,

@@ -1,9 +1,11 @@
 //! Lists carry no full ID number or phone: what the app's list commands send (search
 //! results, the household list, a checkpoint's day and register, the task list), made with the
 //! store's API on a real SQLite file the command line filled, is searched as JSON for every
-//! ID number and phone the store holds. A household's card is full for a role that may see its
-//! village (the township, the village's grid worker) and masked for any other (a volunteer,
-//! another village's grid worker), whose reveal is refused; each reveal is recorded.
+//! ID number and phone the store holds. A household's card is masked for every role; a role
+//! that may see its village (the township, the village's grid worker) reveals a value, and the
+//! forms that edit a person or a household load their full values, each recorded in the
+//! device's log (one record per value); any other role (a volunteer, another village's grid
+//! worker) is refused, with nothing recorded.
 
 use std::collections::BTreeSet;
 
@@ -148,7 +150,7 @@ fn list_results_carry_masked_ids_and_phones_only() {
 }
 
 #[test]
-fn the_card_is_full_for_the_roles_that_need_it_and_each_reveal_is_recorded() {
+fn the_card_is_masked_for_every_role_and_each_full_value_shown_is_recorded() {
     let d = Data::new();
     d.json("demo --villages 2 --households 6 --seed 31");
     let villages: Vec<String> = array(&d.json("village list"))
@@ -160,6 +162,13 @@ fn the_card_is_full_for_the_roles_that_need_it_and_each_reveal_is_recorded() {
         str_of(&array(&list)[0], "id").to_owned()
     };
     let (ha, hb) = (first_of(&villages[0]), first_of(&villages[1]));
+    d.ok(&format!("household set {ha} phone=13987654321"));
+    let person_a = str_of(
+        &array(&d.json(&format!("household show {ha}"))["residents"])[0],
+        "id",
+    )
+    .to_owned();
+    d.ok(&format!("person set {person_a} phone=13812345678"));
     let store = Store::open(d.path()).expect("store");
     let values = |hid: &str| {
         let card = store.household(hid).expect("household");
@@ -171,54 +180,114 @@ fn the_card_is_full_for_the_roles_that_need_it_and_each_reveal_is_recorded() {
     let card_json =
         |hid: &str| serde_json::to_string(&store.household_card(hid).expect("card")).expect("json");
     let (full_a, full_b) = (values(&ha), values(&hb));
-    let holds_all =
-        |json: &str, vs: &BTreeSet<String>| vs.iter().all(|v| json.contains(v.as_str()));
-    let reveals = || {
+    // The reveals of the log, as (entry id, whose record, which field).
+    let reveals = || -> Vec<(String, String, String)> {
         store
             .exports_log(1000)
             .expect("log")
-            .iter()
+            .into_iter()
             .filter(|e| e.kind == "reveal")
-            .count()
+            .map(|e| {
+                (
+                    e.id,
+                    e.subject.unwrap_or_default(),
+                    e.field.unwrap_or_default(),
+                )
+            })
+            .collect()
     };
-    let person_a = store.household(&ha).expect("a").residents[0].id.clone();
+    // The reveals recorded since `before`, as (whose record, which field), sorted.
+    let since = |before: &[(String, String, String)]| -> Vec<(String, String)> {
+        let mut added: Vec<(String, String)> = reveals()
+            .into_iter()
+            .filter(|r| !before.contains(r))
+            .map(|(_, subject, field)| (subject, field))
+            .collect();
+        added.sort();
+        added
+    };
+    let person_b = store.household(&hb).expect("b").residents[0].id.clone();
+    let masked_cards = |who: &str| {
+        for (hid, full) in [(&ha, &full_a), (&hb, &full_b)] {
+            let json = card_json(hid);
+            assert!(assert_masked(who, &json, full) > 0, "{who}: {json}");
+        }
+    };
 
-    // The township's own device: every card in full.
-    assert!(holds_all(&card_json(&ha), &full_a));
-    assert!(holds_all(&card_json(&hb), &full_b));
+    // The township's own device: every card masked; a reveal shows the value and is recorded.
+    masked_cards("the township's card");
+    assert!(reveals().is_empty());
+    let shown = store.reveal(&person_b, "id_number").expect("reveal");
+    assert!(full_b.contains(&shown));
+    assert_eq!(since(&[]), [(person_b.clone(), "id_number".to_owned())]);
 
-    // The grid worker of the first village: its card full, the other village's masked.
+    // The grid worker of the first village: every card masked; its village's values revealed
+    // on a tap or loaded by an edit form, one record per value; the other village's refused.
     store.set_setting("role", "grid-worker").expect("role");
     store
         .set_setting("village_id", &villages[0])
         .expect("village");
-    assert!(holds_all(&card_json(&ha), &full_a));
-    let other = card_json(&hb);
-    assert!(
-        assert_masked("another village's card", &other, &full_b) > 0,
-        "{other}"
-    );
-    let before = reveals();
+    masked_cards("the grid worker's card");
+    let before = reveals().len();
     let shown = store.reveal(&person_a, "id_number").expect("reveal");
     assert!(full_a.contains(&shown));
-    assert_eq!(reveals(), before + 1, "the reveal is recorded");
-    let person_b = store.household(&hb).expect("b").residents[0].id.clone();
+    assert_eq!(reveals().len(), before + 1, "the reveal is recorded");
     assert!(store.reveal(&person_b, "id_number").is_err());
     assert_eq!(
-        reveals(),
+        reveals().len(),
         before + 1,
         "nothing recorded for a refused reveal"
     );
 
-    // A volunteer of the first village: every card masked, no reveal.
-    store.set_setting("role", "volunteer").expect("role");
-    for (hid, full) in [(&ha, &full_a), (&hb, &full_b)] {
-        let json = card_json(hid);
-        assert!(
-            assert_masked("a volunteer's card", &json, full) > 0,
-            "{json}"
-        );
+    let before = reveals();
+    let edit = store
+        .person_to_edit(&person_a)
+        .expect("the edit form's person");
+    assert!(full_a.contains(&edit.id_number), "{edit:?}");
+    assert_eq!(edit.phone.as_deref(), Some("13812345678"));
+    assert_eq!(
+        since(&before),
+        [
+            (person_a.clone(), "id_number".to_owned()),
+            (person_a.clone(), "phone".to_owned())
+        ],
+        "one record per full value the form loaded"
+    );
+    let before = reveals();
+    let edit = store
+        .household_to_edit(&ha)
+        .expect("the edit form's household");
+    assert_eq!(edit.household.phone.as_deref(), Some("13987654321"));
+    let json = serde_json::to_string(&edit.residents).expect("json");
+    let residents: BTreeSet<String> = full_a
+        .iter()
+        .filter(|v| v.as_str() != "13987654321")
+        .cloned()
+        .collect();
+    assert!(assert_masked("the household form's residents", &json, &residents) > 0);
+    assert_eq!(since(&before), [(ha.clone(), "phone".to_owned())]);
+    let before = reveals().len();
+    for e in [
+        store
+            .person_to_edit(&person_b)
+            .expect_err("another village's person"),
+        store
+            .household_to_edit(&hb)
+            .expect_err("another village's household"),
+    ] {
+        assert_eq!(e.kind(), "refused", "{e}");
     }
+    assert_eq!(
+        reveals().len(),
+        before,
+        "nothing recorded for a refused form"
+    );
+
+    // A volunteer of the first village: every card masked, no reveal, no edit form.
+    store.set_setting("role", "volunteer").expect("role");
+    masked_cards("a volunteer's card");
     assert!(store.reveal(&person_a, "id_number").is_err());
-    assert_eq!(reveals(), before + 1);
+    assert!(store.person_to_edit(&person_a).is_err());
+    assert!(store.household_to_edit(&ha).is_err());
+    assert_eq!(reveals().len(), before);
 }

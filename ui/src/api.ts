@@ -132,6 +132,10 @@ export const api = {
     call<HouseholdPage>('list_households', villageId ? { villageId, offset, limit } : { offset, limit }),
   searchPersons: (query: string, limit: number) => call<SearchHit[]>('search_persons', { query, limit }),
   householdDetail: (id: string) => call<HouseholdDetail>('household_detail', { id }),
+  /** A person with the full ID number and phone its edit form needs; the device logs each. */
+  personToEdit: (id: string) => call<Person>('person_to_edit', { id }),
+  /** A household with the full phone its edit form needs; the device logs it. */
+  householdToEdit: (id: string) => call<HouseholdDetail>('household_to_edit', { id }),
   /** A person's full ID number or phone, for a role that may see it; the device logs it. */
   reveal: (recordId: string, field: 'id_number' | 'phone') => call<string>('reveal', { recordId, field }),
   addHousehold: (input: HouseholdInput) =>
@@ -205,8 +209,10 @@ export const api = {
   addEntry: (form: EntryForm) => call<EntryResult>('add_entry', { form }),
   shiftStart: (checkpoint: string, staff: string[]) => call<ShiftRow>('shift_start', { checkpoint, staff }),
   shiftHandover: (checkpoint: string, note: string) => call<ShiftRow>('shift_handover', { checkpoint, note }),
-  checkPass: (number: string, direction: 'in' | 'out', idNumber: string) =>
-    call<null>('check_pass', { number, direction, idNumber }),
+  /** A pass checked for a person: the ID number typed, or the resident picked at `checkpoint`
+   * (`personId`), whose ID number the store takes from the ledger. */
+  checkPass: (number: string, direction: 'in' | 'out', idNumber: string, checkpoint: string | null = null, personId: string | null = null) =>
+    call<null>('check_pass', { number, direction, idNumber, checkpoint, personId }),
   rules: () => call<DecisionRules>('rules'),
   setRules: (rules: DecisionRules) => call<DecisionRules>('set_rules', { rules }),
   setShiftPlan: (checkpoint: string, shifts: PlanShift[], staffPerShift: number) =>

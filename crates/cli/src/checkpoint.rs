@@ -87,9 +87,13 @@ pub struct EntryArgs {
     /// The person's name as on the ID document.
     #[arg(long)]
     name: String,
-    /// ID document number.
+    /// ID document number (not needed with --person).
+    #[arg(long, required_unless_present = "person")]
+    id_number: Option<String>,
+    /// The ledger resident crossing, by person id (as `match` lists it): the ID number is
+    /// taken from the ledger. Refused unless a person of the checkpoint's village.
     #[arg(long)]
-    id_number: String,
+    person: Option<String>,
     /// The person's mobile phone.
     #[arg(long)]
     phone: Option<String>,
@@ -306,7 +310,7 @@ pub fn entry(store: &Store, cmd: &EntryCmd, json: bool, lang: Lang) -> R {
                 direction: a.direction.clone(),
                 name: a.name.clone(),
                 id_kind: None,
-                id_number: a.id_number.clone(),
+                id_number: a.id_number.clone().unwrap_or_default(),
                 hukou_place: a.hukou.clone().unwrap_or_default(),
                 residence: a.residence.clone().unwrap_or_default(),
                 phone: a.phone.clone().unwrap_or_default(),
@@ -330,6 +334,7 @@ pub fn entry(store: &Store, cmd: &EntryCmd, json: bool, lang: Lang) -> R {
                 note: a.note.clone(),
                 volunteer: a.volunteer.clone(),
                 pass: a.pass.clone(),
+                person: a.person.clone(),
             })?;
             let v = json!({
                 "entry_id": r.entry_id,

@@ -194,6 +194,7 @@ impl Store {
                 note: None,
                 volunteer: None,
                 pass: None,
+                person: None,
             })?;
             report.entries += 1;
         }

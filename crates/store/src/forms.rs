@@ -9,6 +9,7 @@ use gridbook_domain::validate::{parse_id_document, parse_name, parse_phone, pars
 use gridbook_domain::{FieldError, TestResult};
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::resident::fill_identity;
 use crate::error::{Result, StoreError};
 use crate::isolation::cases::{NewCase, NewCheck, Place};
 use crate::{EntryResult, NewEntry, Store};
@@ -239,6 +240,9 @@ pub struct EntryForm {
     pub note: Option<String>,
     /// Temporary pass number.
     pub pass: Option<String>,
+    /// The ledger resident picked from the match (person id): the store fills the ID number
+    /// from the ledger, which a volunteer's match shows masked (see [`NewEntry::person`]).
+    pub person_id: Option<String>,
 }
 
 impl EntryForm {
@@ -275,6 +279,7 @@ impl EntryForm {
             note: opt(&self.note),
             volunteer: None,
             pass: opt(&self.pass),
+            person: opt(&self.person_id),
         })
     }
 }
@@ -339,18 +344,30 @@ impl Store {
     /// The decision the township's rules suggest for a form, without saving anything, from
     /// what is known of it: the screen asks as the volunteer taps, before the identity is
     /// typed. A field that does not parse yet is unknown rather than an error (saving reports
-    /// it); a valid ID number finds the person and their control state.
+    /// it); a valid ID number, or the resident picked (`person_id`, refused as on saving when
+    /// it names no resident of the checkpoint's village), finds the person and their control
+    /// state.
     pub fn preview_entry(&self, form: &EntryForm) -> Result<EntryPreview> {
         let mut new = form.parse()?;
         new.input.at = self.now_local();
-        let known = Known::from_input(&new.input);
-        let id = parse_id_document(&new.input.id_number, None, known.on).ok();
         let checkpoint = crate::isolation::cases::existing_id("checkpoint", &new.checkpoint)?;
         let mut g = self.lock();
         let village = g.checkpoint_village(&checkpoint)?;
+        let resident = match &new.person {
+            Some(p) => Some(g.checkpoint_resident(&village, p)?),
+            None => None,
+        };
+        if let Some(r) = &resident {
+            fill_identity(&mut new.input, r)?;
+        }
+        let known = Known::from_input(&new.input);
+        let id = parse_id_document(&new.input.id_number, new.input.id_kind, known.on).ok();
         let (person_id, control) = match id {
             Some(id) => (
-                g.village_person(&village, &id.number)?,
+                match resident {
+                    Some(r) => Some(r.id),
+                    None => g.village_person(&village, &id.number)?,
+                },
                 g.control_of_id_number(&id.number, known.on)?,
             ),
             None => (None, None),
@@ -381,9 +398,32 @@ impl Store {
     }
 
     /// Checks a pass as the checkpoint screen does: a refusal is an error with its reason.
-    pub fn check_pass_form(&self, number: &str, direction: &str, id_number: &str) -> Result<()> {
+    /// For a resident picked from the match (`person`, at checkpoint `checkpoint`), the ID
+    /// number is the ledger's (the screen holds it masked).
+    pub fn check_pass_form(
+        &self,
+        number: &str,
+        direction: &str,
+        id_number: &str,
+        person: Option<(&str, &str)>,
+    ) -> Result<()> {
         let direction = gridbook_domain::checkpoint::Direction::parse(direction).map_err(field)?;
-        self.check_pass(number, direction, id_number.trim())?
+        let id_number = match person.filter(|(_, p)| !p.trim().is_empty()) {
+            Some((checkpoint, p)) => {
+                let checkpoint = crate::isolation::cases::existing_id("checkpoint", checkpoint)?;
+                let g = self.lock();
+                let village = g.checkpoint_village(&checkpoint)?;
+                let r = g.checkpoint_resident(&village, p)?;
+                let mut input = EntryInput {
+                    id_number: id_number.to_owned(),
+                    ..EntryInput::default()
+                };
+                fill_identity(&mut input, &r)?;
+                input.id_number
+            }
+            None => id_number.trim().to_owned(),
+        };
+        self.check_pass(number, direction, &id_number)?
             .map_err(|refusal| StoreError::Refused {
                 code: refusal.code().to_owned(),
                 zh: refusal.zh(),

@@ -2161,6 +2161,11 @@ export type EntryForm = {
    * Temporary pass number.
    */
   pass?: string | null;
+  /**
+   * The ledger resident picked from the match (person id): the store fills the ID number
+   * from the ledger, which a volunteer's match shows masked (see [`NewEntry::person`]).
+   */
+  person_id?: string | null;
 };
 
 /**

@@ -95,7 +95,7 @@ const en: typeof zh = {
     noHead: 'No head set',
     matched: { name: 'name', pinyin: 'pinyin', id: 'ID', phone: 'phone', plate: 'plate' },
   },
-  mask: { reveal: 'Show full' },
+  mask: { reveal: 'Show full', editShown: 'The form shows full numbers so they can be corrected; this is recorded in the device’s log' },
   detail: {
     title: 'Household',
     address: 'Address',

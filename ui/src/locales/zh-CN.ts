@@ -93,7 +93,7 @@ export default {
     noHead: '未设户主',
     matched: { name: '姓名', pinyin: '拼音', id: '身份证', phone: '电话', plate: '车牌' },
   },
-  mask: { reveal: '显示完整' },
+  mask: { reveal: '显示完整', editShown: '为便于修改，表单显示完整号码，已记入本机的查看记录' },
   detail: {
     title: '户详情',
     address: '地址',

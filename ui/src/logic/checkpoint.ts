@@ -40,10 +40,15 @@ export function emptyEntry(checkpoint: string, direction: 'in' | 'out' = 'in'): 
     decision: null,
     note: null,
     pass: null,
+    person_id: null,
   };
 }
 
-/** Fills the identity of a ledger resident into the form; other fields stay as they are. */
+/**
+ * Fills the identity of a ledger resident into the form, as the match gave it (masked for a
+ * volunteer), with the person's id: the store takes the full ID number from the ledger. Other
+ * fields stay as they are.
+ */
 export function fillFromHit(form: EntryForm, hit: SearchHit): EntryForm {
   return {
     ...form,
@@ -51,6 +56,7 @@ export function fillFromHit(form: EntryForm, hit: SearchHit): EntryForm {
     id_number: hit.id_number ?? '',
     phone: hit.phone ?? '',
     plate: hit.plate ?? '',
+    person_id: hit.person_id || null,
   };
 }
 
@@ -60,6 +66,7 @@ export function previewKey(form: EntryForm): string {
     form.direction,
     form.name.trim(),
     form.id_number.trim(),
+    form.person_id ?? null,
     form.phone.trim(),
     form.plate.trim(),
     form.temp.trim(),
@@ -80,7 +87,7 @@ export function entryPayload(form: EntryForm, suggested: Decision | null, chosen
   const decision = chosen && chosen !== suggested ? chosen : null;
   const note = form.note?.trim() ? form.note.trim() : null;
   const pass = form.pass?.trim() ? form.pass.trim() : null;
-  return { ...form, areas: [...form.areas], decision, note, pass };
+  return { ...form, areas: [...form.areas], decision, note, pass, person_id: form.person_id || null };
 }
 
 /** The backend's field names → the form's keys. */
@@ -92,6 +99,8 @@ const FIELD_OF: Record<string, string> = {
   pass_number: 'pass',
   id: 'id_number',
   idNumber: 'id_number',
+  // The resident picked is not (or no longer) in the checkpoint's village: said at the ID.
+  person_id: 'id_number',
 };
 
 export const ENTRY_FIELDS = [

@@ -175,7 +175,7 @@ for (const viewport of VIEWPORTS) {
         assert.equal(await field(page, 'pass').inputValue(), number);
         await page.locator('[data-test="pass-ok"]').waitFor();
         const check = await waitCall(page, 'check_pass', (c) => c.args.number === number);
-        assert.deepEqual(check.args, { number, direction: 'out', idNumber: '150581195803070020' });
+        assert.deepEqual(check.args, { number, direction: 'out', idNumber: '150581195803070020', checkpoint: 'cp-hongxing', personId: 'p-wang' });
         // Enter saved nothing and lost nothing.
         assert.equal((await callsOf(page, 'add_entry')).length, 0);
         assert.equal(await page.locator('[data-test="matched"]', { hasText: '王秀英' }).count(), 1);
@@ -231,7 +231,7 @@ for (const viewport of VIEWPORTS) {
           await page.waitForFunction((n) => document.querySelector('[data-field="pass"] input')?.value === n, SCAN_PASS, { timeout: 20_000 });
           await page.locator('[data-test="qr-scanner"]').waitFor({ state: 'hidden' });
           const check = await waitCall(page, 'check_pass', (c) => c.args.number === SCAN_PASS);
-          assert.deepEqual(check.args, { number: SCAN_PASS, direction: 'out', idNumber: '150581195803070020' });
+          assert.deepEqual(check.args, { number: SCAN_PASS, direction: 'out', idNumber: '150581195803070020', checkpoint: 'cp-hongxing', personId: 'p-wang' });
           await page.locator('[data-test="pass-ok"]').waitFor();
           assert.equal(await page.locator('[data-test="matched"]', { hasText: '王秀英' }).count(), 1);
           await shot('pass-camera-scanned');
@@ -262,7 +262,7 @@ for (const viewport of VIEWPORTS) {
         assert.equal((await callsOf(page, 'check_pass')).length, 0);
         await pickResident(page, 'wxy', '王秀英');
         const check = await waitCall(page, 'check_pass', (c) => c.args.number === pass);
-        assert.deepEqual(check.args, { number: pass, direction: 'out', idNumber: '150581195803070020' });
+        assert.deepEqual(check.args, { number: pass, direction: 'out', idNumber: '150581195803070020', checkpoint: 'cp-hongxing', personId: 'p-wang' });
         await page.locator('[data-test="pass-ok"]').waitFor();
       });
     });

@@ -79,6 +79,7 @@ for (const viewport of VIEWPORTS) {
           decision: null,
           note: null,
           pass: null,
+          person_id: 'p-wang',
         });
 
         // The new entry is on top of the recent ones and today's "in" went up by one.

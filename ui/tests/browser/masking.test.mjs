@@ -3,9 +3,11 @@
 // (150581********0020, 138****5678) for every role; the grid worker of the person's village
 // and township staff tap 显示完整 on the card to see the full value, which the device logs (the
 // township's 导出、打印和查看记录 lists the reveal); the household's own phone on the household
-// card the same way; a volunteer and a grid worker of another village get no such tap. A volunteer who picks a ledger resident at the checkpoint gets the
-// ID number and phone masked and read-only in the entry form; the saved entry carries them in
-// full, so the store links the person.
+// card the same way; a volunteer and a grid worker of another village get no such tap. The
+// card arrives masked for every role; the person's edit form loads the full values through
+// person_to_edit, which logs one reveal per value. A volunteer who picks a ledger resident at
+// the checkpoint gets the ID number and phone masked from the match and read-only in the entry
+// form; the entry goes out masked with the person's id, and the store fills the full values.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VIEWPORTS, callsOf, expectToast, field, startServer, withApp } from './helpers.mjs';
@@ -136,7 +138,13 @@ for (const viewport of VIEWPORTS) {
         const values = await page.locator('input').evaluateAll((els) => els.map((e) => e.value).join('|'));
         assert.ok(!values.includes(WANG_ID) && !values.includes(WANG_PHONE), values);
 
-        // Saved, the entry carries the full ID number and phone, and the store links the person.
+        // What the match sent is masked: no full value reached the page.
+        const matches = await callsOf(page, 'match_residents');
+        assert.ok(matches.length > 0);
+        const answers = await page.evaluate(() => JSON.stringify(window.__fake.commands.match_residents({ checkpoint: 'cp-hongxing', query: '0020', limit: 8 })));
+        assert.ok(!answers.includes(WANG_ID) && !answers.includes(WANG_PHONE), answers);
+
+        // Saved, the entry goes out masked with the person's id; the store fills the full values.
         await page.locator('[data-test="temp-36.5"]').click();
         await page.locator('[data-test="code-green"]').click();
         await page.locator('[data-test="suggestion"][data-decision="allow"]').waitFor();
@@ -146,11 +154,43 @@ for (const viewport of VIEWPORTS) {
         assert.equal(adds.length, 1);
         const { form } = adds[0].args;
         assert.equal(form.name, '王秀英');
-        assert.equal(form.id_number, WANG_ID);
-        assert.equal(form.phone, WANG_PHONE);
+        assert.match(form.id_number, new RegExp(`^${MASKED_ID.source}$`));
+        assert.match(form.phone, new RegExp(`^${MASKED_PHONE.source}$`));
+        assert.equal(form.person_id, 'p-wang');
         const saved = await page.evaluate(() => window.__fake.checkpoint.state.entries.at(-1));
         assert.equal(saved.person_id, 'p-wang');
         assert.equal(saved.id_number, WANG_ID);
+        assert.equal(saved.phone, WANG_PHONE);
+        // The day's list on the volunteer's screen stays masked.
+        const after = await page.locator('body').innerText();
+        assert.ok(!after.includes(WANG_ID) && !after.includes(WANG_PHONE), 'a full value after saving');
+      });
+    });
+
+    test("the grid worker's edit form loads the full values, and each is logged", async () => {
+      const fake = { enrolled: true, role: 'grid-worker', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/households/h-wang' }, async (page, { shot }) => {
+        const card = await wangCard(page);
+        // The card itself came masked: the full values are nowhere in what it was sent.
+        const sent = await page.evaluate(() => JSON.stringify(window.__fake.commands.household_detail({ id: 'h-wang' })));
+        assert.ok(!sent.includes(WANG_ID) && !sent.includes(WANG_PHONE) && !sent.includes(WANG_HOME), sent);
+        await card.locator('[data-test="edit-person"]').click();
+        await page.locator('[data-test="person-form"]').waitFor();
+        await page.locator('[data-test="edit-shown"]').waitFor();
+        assert.equal(await field(page, 'id_number').inputValue(), WANG_ID);
+        assert.equal(await field(page, 'phone').inputValue(), WANG_PHONE);
+        assert.deepEqual((await callsOf(page, 'person_to_edit')).map((c) => c.args), [{ id: 'p-wang' }]);
+        await shot('masking-edit-form');
+        const log = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
+        const reveals = log.filter((e) => e.kind === 'reveal').map((e) => `${e.subject}:${e.field}`).sort();
+        assert.deepEqual(reveals, ['p-wang:id_number', 'p-wang:phone']);
+        // The household's form loads its phone the same way.
+        await page.evaluate(() => (location.hash = '#/households/h-wang/edit'));
+        await page.locator('[data-test="household-form"]').waitFor();
+        await page.waitForFunction((v) => document.querySelector('[data-field="phone"] input')?.value === v, WANG_HOME);
+        assert.deepEqual((await callsOf(page, 'household_to_edit')).map((c) => c.args), [{ id: 'h-wang' }]);
+        const again = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
+        assert.equal(again.filter((e) => e.kind === 'reveal' && e.subject === 'h-wang' && e.field === 'phone').length, 1);
       });
     });
 

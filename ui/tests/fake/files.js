@@ -29,6 +29,16 @@
   // store: 3–15 digits with '-', '(', ')' or spaces; empty clears).
   const township = { id: state.township_id, name: state.township_name || '本镇', hotline: null };
 
+  /** The village of household `h` when this device's role may see it in full (the store's
+   * may_reveal: township staff, the village's grid worker, a device never enrolled); refused
+   * otherwise. */
+  const permitted = (h) => {
+    const village = h?.village_id ?? null;
+    const may = state.role === 'township' || (state.role === 'grid-worker' && state.village_id === village) || (!state.role && !state.village_id);
+    if (!may) throw { kind: 'refused', message: '本设备的角色只能看到脱敏的身份证号和电话' };
+    return village;
+  };
+
   Object.assign(commands, {
     township_info: () => (state.township_id ? { ...township } : null),
     set_township_info: ({ name, hotline }) => {
@@ -73,12 +83,31 @@
       const h = p ? null : state.households.get(recordId);
       if ((!p || p.deleted) && (!h || h.deleted)) throw { kind: 'not_found', message: '找不到该记录' };
       if (h && field !== 'phone') throw { kind: 'refused', message: '户只有电话可查看完整号码' };
-      const village = (h ?? state.households.get(p.household_id))?.village_id ?? null;
-      const may = state.role === 'township' || (state.role === 'grid-worker' && state.village_id === village) || (!state.role && !state.village_id);
-      if (!may) throw { kind: 'refused', message: '本设备的角色只能看到脱敏的身份证号和电话' };
+      const village = permitted(h ?? state.households.get(p.household_id));
       const value = (h ? h.phone : field === 'phone' ? p.phone : p.id_number) || '';
       if (value) reveals.push({ recordId, name: h ? h.address : p.name, field, village, at: nowText() });
       return value;
+    },
+    // The edit forms' loads (the store's person_to_edit, household_to_edit): the full values
+    // for a role that may see the village, one reveal recorded per value handed out.
+    person_to_edit: ({ id }) => {
+      const p = state.persons.get(id);
+      if (!p || p.deleted) throw { kind: 'not_found', message: '找不到该人员' };
+      const h = state.households.get(p.household_id);
+      const village = permitted(h);
+      const row = commands.household_detail({ id: p.household_id }).residents.find((r) => r.id === id);
+      if (!row) throw { kind: 'not_found', message: '找不到该人员' };
+      for (const field of ['id_number', 'phone']) {
+        if (p[field]) reveals.push({ recordId: id, name: p.name, field, village, at: nowText() });
+      }
+      return { ...row, id_number: p.id_number, phone: p.phone ?? null };
+    },
+    household_to_edit: ({ id }) => {
+      const h = state.households.get(id);
+      if (!h || h.deleted) throw { kind: 'not_found', message: '找不到该户' };
+      const village = permitted(h);
+      if (h.phone) reveals.push({ recordId: id, name: h.address, field: 'phone', village, at: nowText() });
+      return { ...commands.household_detail({ id }), phone: h.phone ?? null };
     },
     exports_log: ({ limit }) => {
       const pad = (n) => String(n).padStart(2, '0');

@@ -21,6 +21,7 @@ import {
   staffText,
   tempTenths,
 } from '../../src/logic/checkpoint';
+import { maskId, maskPhone } from '../../src/logic/mask';
 import type { EntryRow, SearchHit } from '../../src/types';
 import { runGridbook } from '../fake/cli.mjs';
 
@@ -287,5 +288,37 @@ describe('fake checkpoint backend', () => {
     day = await invoke('checkpoint_today', { checkpoint: 'cp-hongxing' });
     expect(day.last_handover.handover_note).toBe('无异常');
     vi.useRealTimers();
+  });
+
+  it("gives a volunteer the match masked and takes the resident's ID number from the ledger", async () => {
+    const state = fake.state;
+    const was = { role: state.role, village_id: state.village_id };
+    Object.assign(state, { role: 'volunteer', village_id: 'v-hongxing' });
+    try {
+      const hits = await invoke('match_residents', { checkpoint: 'cp-hongxing', query: '0020', limit: 8 });
+      const wang = hits.find((h: any) => h.person_id === 'p-wang'); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(wang).toMatchObject({ id_number: maskId(WANG), phone: maskPhone('13812345678') });
+      expect(JSON.stringify(hits)).not.toContain(WANG);
+      // The whole number typed is shown back as typed.
+      const whole = await invoke('match_residents', { checkpoint: 'cp-hongxing', query: WANG, limit: 8 });
+      expect(whole.find((h: any) => h.person_id === 'p-wang').id_number).toBe(WANG); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const picked = { ...fillFromHit(emptyEntry('cp-hongxing'), wang), temp: '36.5', code: 'green', direction: 'out' as const };
+      const r = await invoke('add_entry', { form: picked });
+      expect(r.person_id).toBe('p-wang');
+      const saved = fake.checkpoint.state.entries.at(-1);
+      expect(saved).toMatchObject({ person_id: 'p-wang', id_number: WANG, phone: '13812345678' });
+      // Another village's person, or none at all: refused on the field, nothing written.
+      const other = [...fake.state.persons.values()].find(
+        (p: any) => !p.deleted && fake.state.households.get(p.household_id)?.village_id !== 'v-hongxing', // eslint-disable-line @typescript-eslint/no-explicit-any
+      );
+      const count = fake.checkpoint.state.entries.length;
+      for (const person_id of [other.id, 'p-nobody']) {
+        const err = await invoke('add_entry', { form: { ...picked, person_id } }).catch((e) => e);
+        expect(err).toMatchObject({ kind: 'invalid', field: 'person_id' });
+      }
+      expect(fake.checkpoint.state.entries.length).toBe(count);
+    } finally {
+      Object.assign(state, was);
+    }
   });
 });

@@ -12,6 +12,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::checkpoint::resident::{fill_identity, mask_hits};
 use crate::checkpoint::sites::ShiftRow;
 use crate::engine::doc_id::entries_doc_id;
 use crate::engine::record::create_record;
@@ -19,7 +20,7 @@ use crate::engine::text::parse_uuid;
 use crate::engine::value::Val;
 use crate::error::{Result, StoreError};
 use crate::ledger::search::{id_term, search_in, Hit};
-use crate::{Inner, Store};
+use crate::{Inner, Masked, Store};
 
 /// Real name recorded when nobody signed in and no volunteer was named.
 const UNSIGNED: &str = "未签到";
@@ -41,6 +42,10 @@ pub struct NewEntry {
     pub volunteer: Option<String>,
     /// Temporary pass number shown, if any.
     pub pass: Option<String>,
+    /// The ledger resident picked from the match, by person id: the store takes the ID
+    /// number (and a phone the form holds masked) from the ledger. Must name a living person
+    /// of the checkpoint's village; anything else is refused (field `person_id`).
+    pub person: Option<String>,
 }
 
 /// What recording an entry gave.
@@ -235,6 +240,13 @@ impl Store {
         if new.at_now {
             input.at = g.now_local();
         }
+        let resident = match new.person.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(p) => Some(g.checkpoint_resident(&village, p)?),
+            None => None,
+        };
+        if let Some(r) = &resident {
+            fill_identity(&mut input, r)?;
+        }
         let valid = validate_entry(&input).map_err(first_error)?;
         let control = g.control_of_id_number(&valid.id_number, valid.at.date())?;
         let suggestion = suggest_for(&g.rules()?, &valid, control.as_ref().map(|c| &c.state));
@@ -263,7 +275,10 @@ impl Store {
                 Some(number)
             }
         };
-        let person_id = g.village_person(&village, &valid.id_number)?;
+        let person_id = match resident {
+            Some(r) => Some(r.id),
+            None => g.village_person(&village, &valid.id_number)?,
+        };
         let id = Uuid::new_v4();
         let device = g.docs.actor().to_hex_string();
         let key = entry_sort_key(valid.at, &device, id);
@@ -321,28 +336,33 @@ impl Store {
     }
 
     /// The entries of a checkpoint on a day, in the order every device agrees on (time,
-    /// recording device, id).
+    /// recording device, id); ID numbers and phones masked for a role that may not see the
+    /// checkpoint's village in full (its volunteer; see [`Store::may_reveal`]).
     pub fn entries(&self, checkpoint: &str, day: NaiveDate) -> Result<Vec<EntryRow>> {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let g = self.lock();
-        g.checkpoint_village(&checkpoint)?;
+        let village = g.checkpoint_village(&checkpoint)?;
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM entries
              WHERE checkpoint_id = ?1 AND day = ?2 ORDER BY at, device, id"
         );
         let mut st = g.conn.prepare_cached(&sql)?;
-        let rows = st
+        let mut rows: Vec<EntryRow> = st
             .query_map(params![checkpoint, day_text(day)], entry_row)?
             .collect::<rusqlite::Result<_>>()?;
+        if !g.may_reveal(&village)? {
+            rows.mask();
+        }
         Ok(rows)
     }
 
     /// What the checkpoint screen shows: today's counts, the shift on duty and who signed
-    /// in, the last handover note, and the latest entries (newest first).
+    /// in, the last handover note, and the latest entries (newest first), masked as
+    /// [`Store::entries`] masks them.
     pub fn checkpoint_today(&self, checkpoint: &str, recent: usize) -> Result<CheckpointDay> {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let g = self.lock();
-        g.checkpoint_village(&checkpoint)?;
+        let village = g.checkpoint_village(&checkpoint)?;
         let now = g.now_local();
         let today = day_text(now.date());
         let mut counts = DayCounts::default();
@@ -366,11 +386,14 @@ impl Store {
             "SELECT {ENTRY_COLUMNS} FROM entries WHERE checkpoint_id = ?1 AND day = ?2
              ORDER BY at DESC, device DESC, id DESC LIMIT ?3"
         );
-        let latest = g
+        let mut latest: Vec<EntryRow> = g
             .conn
             .prepare_cached(&sql)?
             .query_map(params![checkpoint, today, recent as i64], entry_row)?
             .collect::<rusqlite::Result<_>>()?;
+        if !g.may_reveal(&village)? {
+            latest.mask();
+        }
         let plan = g.shift_plan(&checkpoint)?;
         let shift = shift_at(&plan, now).and_then(|(date, i)| {
             plan.shifts.get(i).map(|s| ShiftNow {
@@ -400,7 +423,10 @@ impl Store {
 
     /// Ledger residents of the checkpoint's village matching an ID tail, a plate, a phone tail,
     /// pinyin initials or a name; a whole ID number also finds a person another village of
-    /// the township lists under control (see the control list).
+    /// the township lists under control (see the control list). For a role that may not see
+    /// the village in full (its volunteer) ID numbers and phones come masked, but for a whole
+    /// ID number typed, shown back as typed; an entry for a resident picked names the person
+    /// ([`NewEntry::person`]) and the store fills the full number.
     pub fn match_residents(&self, checkpoint: &str, query: &str, limit: usize) -> Result<Vec<Hit>> {
         let checkpoint = parse_uuid("checkpoint", checkpoint)?;
         let g = self.lock();
@@ -413,6 +439,9 @@ impl Store {
             h.isolation = states.remove(&h.person_id);
         }
         g.match_listed(query, &mut hits, today)?;
+        if !g.may_reveal(&village)? {
+            mask_hits(query, &mut hits);
+        }
         Ok(hits)
     }
 }

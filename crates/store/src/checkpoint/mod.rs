@@ -7,5 +7,6 @@ pub mod passes;
 #[cfg(test)]
 mod preview_tests;
 pub mod project;
+pub(crate) mod resident;
 pub mod rules;
 pub mod sites;

@@ -1,33 +1,51 @@
 //! Who sees a person's ID number and phone, and a household's phone, in full. Lists and cards
 //! show them masked (`gridbook_domain::privacy`); the full value is shown only to a role that
 //! needs it, and each time it is shown the device's log records it (see
-//! [`super::export_log`]).
+//! [`super::export_log`]): a tap on the card ([`Store::reveal`]) or the form that edits the
+//! record ([`Store::person_to_edit`], [`Store::household_to_edit`]). The log has no column for
+//! why a value was shown: a reveal for a form is recorded as any other.
 //!
 //! The rule, from what the device's enrollment says (its `role` and `village_id` settings):
 //! township staff see every person and household in full; the grid worker of a village sees
-//! that village's persons and households; volunteers and doctors see masked values only. A store never enrolled is the
-//! township's own (or enrolled by an older version: see [`Store::may_export_full_ids`]).
+//! that village's persons and households; volunteers and doctors see masked values only. A
+//! store never enrolled is the township's own (or enrolled by an older version: see
+//! [`Store::may_export_full_ids`]).
 
 use rusqlite::OptionalExtension;
 
 use crate::error::{Result, StoreError};
-use crate::{get_setting, Store};
+use crate::{get_setting, HouseholdDetail, Inner, Masked, PersonRow, Store};
 
 /// The fields a reveal may show.
 pub const REVEALABLE: [&str; 2] = ["id_number", "phone"];
 
-impl Store {
+impl Inner {
     /// Whether this device's role sees the persons of village `village` in full.
-    pub fn may_reveal(&self, village: &str) -> Result<bool> {
-        let g = self.lock();
-        let role = get_setting(&g.conn, "role")?.filter(|r| !r.is_empty());
-        let home = get_setting(&g.conn, "village_id")?.filter(|v| !v.is_empty());
+    pub(crate) fn may_reveal(&self, village: &str) -> Result<bool> {
+        let role = get_setting(&self.conn, "role")?.filter(|r| !r.is_empty());
+        let home = get_setting(&self.conn, "village_id")?.filter(|v| !v.is_empty());
         Ok(match role.as_deref() {
             Some("township") => true,
             Some("grid-worker") => home.as_deref() == Some(village),
             Some(_) => false,
             None => home.is_none_or(|h| h == village),
         })
+    }
+}
+
+/// The refusal of a full value to a role that may not see it.
+fn not_permitted() -> StoreError {
+    StoreError::Refused {
+        code: "not_permitted".into(),
+        zh: "本设备的角色只能看到脱敏的身份证号和电话".into(),
+        en: "this device's role sees masked ID numbers and phones only".into(),
+    }
+}
+
+impl Store {
+    /// Whether this device's role sees the persons of village `village` in full.
+    pub fn may_reveal(&self, village: &str) -> Result<bool> {
+        self.lock().may_reveal(village)
     }
 
     /// The `field` of record `record` in full, for a role that may see it (see
@@ -44,22 +62,13 @@ impl Store {
         }
         let (id, village, value) = match self.person(record) {
             Ok(row) => {
-                let village: Option<String> = {
-                    let g = self.lock();
-                    g.conn
-                        .query_row(
-                            "SELECT village_id FROM households WHERE id = ?1",
-                            [&row.household_id],
-                            |r| r.get(0),
-                        )
-                        .optional()?
-                };
+                let village = self.village_of_household(&row.household_id)?;
                 let value = if field == "id_number" {
                     row.id_number
                 } else {
                     row.phone.unwrap_or_default()
                 };
-                (row.id, village.unwrap_or_default(), value)
+                (row.id, village, value)
             }
             // Not a person: a household, or neither (then the person is not found, as before).
             Err(StoreError::NotFound { what, id }) => match self.household_phone(record, field) {
@@ -69,16 +78,70 @@ impl Store {
             Err(e) => return Err(e),
         };
         if !self.may_reveal(&village)? {
-            return Err(StoreError::Refused {
-                code: "not_permitted".into(),
-                zh: "本设备的角色只能看到脱敏的身份证号和电话".into(),
-                en: "this device's role sees masked ID numbers and phones only".into(),
-            });
+            return Err(not_permitted());
         }
         if !value.trim().is_empty() {
             self.record_reveal(&id, &village, field)?;
         }
         Ok(value)
+    }
+
+    /// Person `id` as the form that edits it needs it: its ID number and phone in full, for a
+    /// role that may see its village in full (refused for any other). Each full value handed
+    /// out is a reveal, recorded in this device's log as a tap on the card would be (one
+    /// record per field; an empty field is none).
+    pub fn person_to_edit(&self, id: &str) -> Result<PersonRow> {
+        let row = self.person(id)?;
+        let village = self.village_of_household(&row.household_id)?;
+        if !self.may_reveal(&village)? {
+            return Err(not_permitted());
+        }
+        for (field, value) in [
+            ("id_number", Some(&row.id_number)),
+            ("phone", row.phone.as_ref()),
+        ] {
+            if value.is_some_and(|v| !v.trim().is_empty()) {
+                self.record_reveal(&row.id, &village, field)?;
+            }
+        }
+        Ok(row)
+    }
+
+    /// Household `id` as the form that edits it needs it: its own phone in full, for a role
+    /// that may see its village in full (refused for any other), recorded as a reveal when it
+    /// has one; its residents masked (the form names them only, to choose the head).
+    pub fn household_to_edit(&self, id: &str) -> Result<HouseholdDetail> {
+        let mut detail = self.household(id)?;
+        let (hid, village) = (
+            detail.household.id.clone(),
+            detail.household.village_id.clone(),
+        );
+        if !self.may_reveal(&village)? {
+            return Err(not_permitted());
+        }
+        if detail
+            .household
+            .phone
+            .as_ref()
+            .is_some_and(|p| !p.trim().is_empty())
+        {
+            self.record_reveal(&hid, &village, "phone")?;
+        }
+        detail.residents.mask();
+        Ok(detail)
+    }
+
+    /// The village of household `household` (empty when this store does not list it).
+    fn village_of_household(&self, household: &str) -> Result<String> {
+        let g = self.lock();
+        Ok(g.conn
+            .query_row(
+                "SELECT village_id FROM households WHERE id = ?1",
+                [household],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
     }
 
     /// Household `household`'s (id, village, phone) for a reveal of `field`: a household has

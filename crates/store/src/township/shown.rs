@@ -1,9 +1,10 @@
 //! What lists send to a screen: ID numbers and phones masked (`110101********3931`,
 //! `138****5678`, the one rule of `gridbook_domain::privacy`) whatever the role, so a full value
 //! never travels in a list (search results, households, checkpoint registers, tasks, merged
-//! persons). The full value comes from the card of one household ([`Store::household_card`],
-//! full for a role that may see its village, see [`Store::may_reveal`]) and is shown behind a
-//! tap through [`Store::reveal`], which records each time.
+//! persons) and the card of one household ([`Store::household_card`]). A full value is shown
+//! behind a tap on the card through [`Store::reveal`], or handed to the form that edits the
+//! record ([`Store::person_to_edit`], [`Store::household_to_edit`]), for a role that may see
+//! the record's village (see [`Store::may_reveal`]); each records the reveal.
 
 use gridbook_domain::privacy::{mask_id_number, mask_phone};
 
@@ -95,15 +96,10 @@ impl<T: Masked> Masked for Vec<T> {
 }
 
 impl Store {
-    /// A household with its residents as its card shows them: full ID numbers and phones for
-    /// a role that may see its village in full (township staff, the village's grid worker,
-    /// whose card also edits them), masked for any other.
+    /// A household with its residents as its card shows them: ID numbers and phones masked
+    /// whatever the role. A role that may see the village in full taps a value to see it
+    /// ([`Store::reveal`], recorded); the forms that edit load theirs apart (recorded too).
     pub fn household_card(&self, id: &str) -> Result<HouseholdDetail> {
-        let card = self.household(id)?;
-        Ok(if self.may_reveal(&card.household.village_id)? {
-            card
-        } else {
-            masked(card)
-        })
+        Ok(masked(self.household(id)?))
     }
 }

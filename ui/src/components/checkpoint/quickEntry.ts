@@ -67,14 +67,15 @@ export function usePassCheck(form: EntryForm, errors: Record<string, string>) {
     errors.pass = '';
     passOk.value = '';
   }
-  const asking = () => `${(form.pass ?? '').trim()}|${form.direction}|${form.id_number.trim()}`;
+  const asking = () => `${(form.pass ?? '').trim()}|${form.direction}|${form.id_number.trim()}|${form.person_id ?? ''}`;
   /** Asks about the pass as soon as it is typed, so a refused one shows before saving. */
   async function checkPass() {
     const number = (form.pass ?? '').trim();
     if (!number || !form.id_number.trim()) return;
     const asked = asking();
     try {
-      await api.checkPass(number, form.direction, form.id_number.trim());
+      // A resident picked is checked by person: the store has the full ID number.
+      await api.checkPass(number, form.direction, form.id_number.trim(), form.checkpoint, form.person_id ?? null);
       if (asked !== asking()) return;
       errors.pass = '';
       passOk.value = asked;
@@ -86,7 +87,7 @@ export function usePassCheck(form: EntryForm, errors: Record<string, string>) {
   }
   // A check answers for one direction and one person.
   watch(
-    () => [form.direction, form.id_number],
+    () => [form.direction, form.id_number, form.person_id],
     () => (passOk.value = ''),
   );
   return { passOk, setPass, checkPass };

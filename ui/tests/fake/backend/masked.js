@@ -1,9 +1,7 @@
 // What lists send, as the store's township/shown.rs makes them: ID numbers and phones masked
-// (the one rule of src/logic/mask.ts) whatever the role; a household's card in full only for a
-// role that may see its village (mayReveal), masked for any other. Full values come from the
-// reveal command, which records each one.
-import { maskId, maskPhone, mayReveal } from '../../../src/logic/mask';
-import { state } from './state.js';
+// (the one rule of src/logic/mask.ts) whatever the role, a household's card too. Full values
+// come from the reveal command and the edit forms' loads (../files.js), which record each one.
+import { maskId, maskPhone } from '../../../src/logic/mask';
 
 /** A row with its `id_number` and `phone` masked (the fields it has). */
 export function masked(row) {
@@ -13,8 +11,7 @@ export function masked(row) {
   return out;
 }
 
-/** A household's card as this device's role may see it. */
+/** A household's card: masked for every role. */
 export function card(detail) {
-  if (mayReveal(state, detail.village_id)) return detail;
   return { ...masked(detail), residents: detail.residents.map(masked) };
 }

@@ -7,6 +7,7 @@ import { ymd } from '../../../src/logic/time';
 import { parsePass, passRefusal } from './passes.js';
 import { judge } from './judge.js';
 import { masked } from '../backend/masked.js';
+import { shownHits, withResident } from './resident.js';
 import { onDuty, publicCheckpoint, publicShift, shiftAt, signedIn } from './shifts.js';
 import {
   checkpointOf,
@@ -85,8 +86,9 @@ function controlOf(idNumber, villageId) {
  * judgement leaves the person's control state out: the fake isolation backend keeps the demo
  * residents the checkpoint screens are tried with (王秀英 first) under control, and the fake has
  * always judged them as plain residents. */
-export async function record(form, now, id = null) {
-  const cp = checkpointOf(form.checkpoint);
+export async function record(picked, now, id = null) {
+  const cp = checkpointOf(picked.checkpoint);
+  const form = withResident(picked, cp);
   const v = validate(form);
   const day = ymd(now);
   const s = await judge(form, null, localAt(now));
@@ -105,10 +107,12 @@ export async function record(form, now, id = null) {
     if (refusal) throw refusal;
     pass = state.passes.find((p) => p.number === number);
   }
-  const person = [...fake.state.persons.values()].find((p) => {
-    const h = fake.state.households.get(p.household_id);
-    return !p.deleted && p.id_number === v.id_number && h && h.village_id === cp.village_id;
-  });
+  const person = form.person_id
+    ? fake.state.persons.get(form.person_id)
+    : [...fake.state.persons.values()].find((p) => {
+        const h = fake.state.households.get(p.household_id);
+        return !p.deleted && p.id_number === v.id_number && h && h.village_id === cp.village_id;
+      });
   const entry = {
     id: id ?? uuid('e'),
     checkpoint_id: cp.id,
@@ -203,20 +207,23 @@ Object.assign(fake.commands, {
     if (listed) {
       hits.unshift({ person_id: '', household_id: '', village_id: '', name: '', id_number: id, phone: null, plate: null, address: '', matched: 'control', isolation: listed });
     }
-    return hits;
+    return shownHits(cp, query, hits);
   },
   // As the store's: what is known of the form is judged (no identity needed); a valid ID
   // number brings the person and their control state, shown but not judged (see record).
-  preview_entry: async ({ form }) => {
-    const cp = checkpointOf(form.checkpoint);
+  preview_entry: async ({ form: picked }) => {
+    const cp = checkpointOf(picked.checkpoint);
+    const form = withResident(picked, cp);
     const id = fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
     const idNumber = id.ok ? id.normalized : null;
-    const person = idNumber
-      ? [...fake.state.persons.values()].find((p) => {
-          const h = fake.state.households.get(p.household_id);
-          return !p.deleted && p.id_number === idNumber && h && h.village_id === cp.village_id;
-        })
-      : null;
+    const person = form.person_id
+      ? fake.state.persons.get(form.person_id)
+      : idNumber
+        ? [...fake.state.persons.values()].find((p) => {
+            const h = fake.state.households.get(p.household_id);
+            return !p.deleted && p.id_number === idNumber && h && h.village_id === cp.village_id;
+          })
+        : null;
     const isolation = idNumber ? controlOf(idNumber, cp.village_id) : null;
     const s = (await judge(form, null, localAt(now()))) ?? { decision: null, reasons: [], needs_note: [], fever: false };
     return { ...s, person_id: person ? person.id : null, isolation };

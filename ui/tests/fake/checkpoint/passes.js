@@ -1,7 +1,8 @@
 // Temporary passes (临时通行证) of the checkpoint fake: issued to a household for a window,
 // with their QR code; refused when used twice, out of their window or unknown.
 import { PASS_PREFIX, parseLocal } from '../../../src/logic/pass';
-import { enumOf, fake, int, Invalid, localAt, notFound, now, state, touched, uuid, zhShortTime } from './state.js';
+import { checkpointOf, enumOf, fake, int, Invalid, localAt, notFound, now, state, touched, uuid, zhShortTime } from './state.js';
+import { withResident } from './resident.js';
 import { qrSvg } from './qr.js';
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -88,9 +89,11 @@ export function passRefusal(number, direction, idNumber, now) {
 }
 
 Object.assign(fake.commands, {
-  check_pass: ({ number, direction, idNumber }) => {
+  check_pass: ({ number, direction, idNumber, checkpoint, personId }) => {
     const dir = enumOf('direction', '进出方向', direction, ['in', 'out']);
-    const refusal = passRefusal(parsePass(number), dir, String(idNumber ?? '').trim().toUpperCase(), now());
+    // A resident picked from the match: the ledger's ID number (the screen holds it masked).
+    const id = checkpoint && personId ? withResident({ id_number: idNumber, phone: '', person_id: personId }, checkpointOf(checkpoint)).id_number : idNumber;
+    const refusal = passRefusal(parsePass(number), dir, String(id ?? '').trim().toUpperCase(), now());
     if (refusal) throw refusal;
     return null;
   },
