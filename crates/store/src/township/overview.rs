@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::isolation::read::{due_counts, open_cases};
+use crate::grid::in_group::{household_join, GROUP};
+use crate::isolation::due::due_counts;
+use crate::isolation::read::open_cases;
 use crate::Store;
 
 /// Days a household counts as covered after it was verified.
@@ -121,11 +123,7 @@ impl Store {
         let due = due_counts(&g.conn, g.now_local(), date)?;
         let crossings = crate::reports::figures::checkpoint_figures(&g.conn, date)?;
         let persons = person_counts(&g.conn)?;
-        let group_households = counts(
-            &g.conn,
-            "SELECT group_id, count(*) FROM households WHERE deleted = 0 AND group_id IS NOT NULL
-             GROUP BY group_id",
-        )?;
+        let group_households = group_households(&g.conn)?;
         let open = open_cases(&g.conn)?;
         drop(g);
         let mut cases: HashMap<String, (i64, i64)> = HashMap::new();
@@ -148,7 +146,7 @@ impl Store {
             rows.push(OverviewVillage {
                 id: v.id.clone(),
                 name: v.name.clone(),
-                counts: units.counts(&v.id, v.households, Some(v.persons)),
+                counts: units.counts(&v.id, v.households),
                 checkpoint: CheckpointCounts {
                     in_: f.checkpoint_in,
                     out: f.checkpoint_out,
@@ -165,7 +163,7 @@ impl Store {
                         OverviewGroup {
                             id: gr.id.clone(),
                             name: gr.name.clone(),
-                            counts: units.counts(&gr.id, households, None),
+                            counts: units.counts(&gr.id, households),
                             coverage: share(units.covered(&gr.id), households),
                             report: status
                                 .iter()
@@ -186,7 +184,9 @@ impl Store {
 }
 
 /// The figures counted per unit: each keyed by a village's id and by a group's (a record
-/// counts under both), read for one unit with zero where it has none.
+/// counts under both, under a group by the rule of [`crate::grid::in_group`]), read for one
+/// unit with zero where it has none. Each figure is counted for every village and every group
+/// at once, never one unit at a time.
 struct Units {
     due: HashMap<(String, &'static str), i64>,
     covered: HashMap<String, i64>,
@@ -195,19 +195,19 @@ struct Units {
 }
 
 impl Units {
-    /// The counts of `unit`, with its `households` and, where known already, its `persons`.
-    fn counts(&self, unit: &str, households: i64, persons: Option<i64>) -> UnitCounts {
+    /// The counts of `unit`, with its `households`.
+    fn counts(&self, unit: &str, households: i64) -> UnitCounts {
         let due = |status| {
             self.due
                 .get(&(unit.to_owned(), status))
                 .copied()
                 .unwrap_or(0)
         };
-        let (counted, persons_at_risk) = self.persons.get(unit).copied().unwrap_or_default();
+        let (persons, persons_at_risk) = self.persons.get(unit).copied().unwrap_or_default();
         let (cases_active, escalated) = self.cases.get(unit).copied().unwrap_or_default();
         UnitCounts {
             households,
-            persons: persons.unwrap_or(counted),
+            persons,
             persons_at_risk,
             cases_active,
             escalated,
@@ -223,31 +223,37 @@ impl Units {
     }
 }
 
-/// Persons (not deleted) and those carrying a risk tag, per village and per group (the group
-/// of the person's household).
+/// Persons (not deleted) and those carrying a risk tag, keyed by village and by group (the
+/// group of the person's household): one `GROUP BY` over every village (the covering index
+/// `persons_village`), one over every group. Grouping the groups by their id alone, not by
+/// village and group, keeps the sort they need small.
 fn person_counts(conn: &rusqlite::Connection) -> Result<HashMap<String, (i64, i64)>> {
-    let mut st = conn.prepare_cached(
-        "SELECT p.village_id, h.group_id, count(*), coalesce(sum(p.tags != ''), 0)
-         FROM persons p LEFT JOIN households h ON h.id = p.household_id
-         WHERE p.deleted = 0 GROUP BY p.village_id, h.group_id",
-    )?;
-    let mut out: HashMap<String, (i64, i64)> = HashMap::new();
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let (village, group): (String, Option<String>) = (r.get(0)?, r.get(1)?);
-        let (n, at_risk): (i64, i64) = (r.get(2)?, r.get(3)?);
-        for unit in std::iter::once(village).chain(group) {
-            let e = out.entry(unit).or_default();
-            e.0 += n;
-            e.1 += at_risk;
+    let per_village = "SELECT village_id, count(*), coalesce(sum(tags != ''), 0)
+         FROM persons WHERE deleted = 0 GROUP BY village_id"
+        .to_owned();
+    let per_group = format!(
+        "SELECT {GROUP}, count(*), coalesce(sum(p.tags != ''), 0)
+         FROM persons p {} WHERE p.deleted = 0 AND {GROUP} IS NOT NULL GROUP BY {GROUP}",
+        household_join("p.household_id")
+    );
+    let mut out = HashMap::new();
+    for sql in [per_village, per_group] {
+        let mut st = conn.prepare_cached(&sql)?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        for row in rows {
+            let (unit, counts): (String, (i64, i64)) = row?;
+            out.insert(unit, counts);
         }
     }
     Ok(out)
 }
 
-/// Counts per key, from a query returning `(key, count)` rows.
-fn counts(conn: &rusqlite::Connection, sql: &str) -> Result<HashMap<String, i64>> {
-    let mut st = conn.prepare_cached(sql)?;
+/// Households (not deleted) of every group, in one `GROUP BY`.
+fn group_households(conn: &rusqlite::Connection) -> Result<HashMap<String, i64>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {GROUP}, count(*) FROM households h WHERE h.deleted = 0 AND {GROUP} IS NOT NULL
+         GROUP BY {GROUP}"
+    ))?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
