@@ -1,8 +1,8 @@
 //! Which group (组) a record counts under, said once: a household belongs to the group its
 //! `group_id` names; a person, a case and its follow-ups count where their household lives.
-//! The overview's per-group figures group by [`GROUP`] and the lists a group's figure opens
-//! narrow with [`in_group`], both over the household joined as `h` by [`household_join`], so
-//! a group's figure and the list behind it count the same records.
+//! The overview's per-group figures count by [`GROUP`] and the lists a group's figure opens
+//! narrow with [`in_group`], both over the household `h` (a record's, joined by
+//! [`household_join`]), so a group's figure and the list behind it count the same records.
 
 /// Joins `h`, the household of the record whose household id is the SQL expression
 /// `household` (a record without a household row has no group).
