@@ -3,17 +3,11 @@
 //! many records as the overview's figures of that group say.
 
 use gridbook_tests::procs::Data;
-use gridbook_tests::{array, str_of};
+use gridbook_tests::{array, int_of as n, str_of};
 use serde_json::Value;
 
 const NOW: &str = "2026-12-05T11:20";
 const TODAY: &str = "2026-12-05";
-
-fn n(v: &Value, key: &str) -> i64 {
-    v[key]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no count {key:?} in {v}"))
-}
 
 #[test]
 fn the_lists_narrowed_to_a_group_are_as_long_as_its_figures() {
