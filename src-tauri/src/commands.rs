@@ -38,12 +38,13 @@ pub fn villages(app: State<'_, App>) -> R<Vec<VillageRow>> {
 pub fn list_households(
     app: State<'_, App>,
     village_id: Option<String>,
+    group_id: Option<String>,
     offset: usize,
     limit: usize,
 ) -> R<HouseholdPage> {
     Ok(app
         .store
-        .households_page(village_id.as_deref(), offset, limit)
+        .households_page(village_id.as_deref(), group_id.as_deref(), offset, limit)
         .map(|(total, rows)| masked(HouseholdPage { total, rows }))?)
 }
 
@@ -145,8 +146,15 @@ pub fn resolve_conflict(
 }
 
 #[tauri::command(async)]
-pub fn coverage(app: State<'_, App>, days: u32, village_id: Option<String>) -> R<Vec<CoverageRow>> {
-    Ok(app.store.coverage(days, village_id.as_deref())?)
+pub fn coverage(
+    app: State<'_, App>,
+    days: u32,
+    village_id: Option<String>,
+    group_id: Option<String>,
+) -> R<Vec<CoverageRow>> {
+    Ok(app
+        .store
+        .coverage(days, village_id.as_deref(), group_id.as_deref())?)
 }
 
 #[tauri::command(async)]
@@ -228,8 +236,12 @@ pub fn due_list(app: State<'_, App>, date: Option<String>) -> R<Vec<DueRow>> {
 }
 
 #[tauri::command(async)]
-pub fn cases(app: State<'_, App>, status: Option<String>) -> R<Vec<CaseRow>> {
-    Ok(app.store.cases(status.as_deref())?)
+pub fn cases(
+    app: State<'_, App>,
+    status: Option<String>,
+    group_id: Option<String>,
+) -> R<Vec<CaseRow>> {
+    Ok(app.store.cases_in(status.as_deref(), group_id.as_deref())?)
 }
 
 #[tauri::command(async)]

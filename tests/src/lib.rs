@@ -102,6 +102,13 @@ pub fn str_of<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no string {key:?} in {v}"))
 }
 
+/// The integer `v[key]`, or a panic that shows `v`.
+pub fn int_of(v: &serde_json::Value, key: &str) -> i64 {
+    v[key]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no integer {key:?} in {v}"))
+}
+
 /// A JSON array (panics with the value otherwise).
 pub fn array(v: &serde_json::Value) -> &Vec<serde_json::Value> {
     v.as_array().unwrap_or_else(|| panic!("not an array: {v}"))

@@ -18,7 +18,9 @@ use gridbook_tests::{array, mainland_id, str_of};
 /// them (the unmasked reads).
 fn full_values(store: &Store, checkpoint: &str, today: &str) -> BTreeSet<String> {
     let mut all = BTreeSet::new();
-    let (_, rows) = store.households_page(None, 0, 100_000).expect("households");
+    let (_, rows) = store
+        .households_page(None, None, 0, 100_000)
+        .expect("households");
     for h in rows {
         let card = store.household(&h.id).expect("household");
         all.extend(card.household.phone);
@@ -102,7 +104,7 @@ fn list_results_carry_masked_ids_and_phones_only() {
     }
 
     // What the app's list commands send, as JSON.
-    let (total, rows) = store.households_page(None, 0, 500).expect("page");
+    let (total, rows) = store.households_page(None, None, 0, 500).expect("page");
     let lists = [
         (
             "household list",

@@ -88,6 +88,13 @@ export function isApiError(e: unknown): e is ApiError {
     typeof (e as ApiError).message === 'string';
 }
 
+/** The optional arguments that were given: one left out is not sent (the command sees None). */
+function given(args: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args)) if (v) out[k] = v;
+  return out;
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
@@ -128,8 +135,9 @@ export const api = {
   villageRename: (id: string, name: string) => call<Group>('village_rename', { id, name }),
   groupAdd: (villageId: string, name: string) => call<string>('group_add', { villageId, name }),
   groupRename: (id: string, name: string) => call<Group>('group_rename', { id, name }),
-  listHouseholds: (offset: number, limit: number, villageId?: string) =>
-    call<HouseholdPage>('list_households', villageId ? { villageId, offset, limit } : { offset, limit }),
+  /** A page of households, of one village and within it of one group (组) if given. */
+  listHouseholds: (offset: number, limit: number, villageId?: string, groupId?: string) =>
+    call<HouseholdPage>('list_households', { ...given({ villageId, groupId }), offset, limit }),
   searchPersons: (query: string, limit: number) => call<SearchHit[]>('search_persons', { query, limit }),
   householdDetail: (id: string) => call<HouseholdDetail>('household_detail', { id }),
   /** A person with the full ID number and phone its edit form needs; the device logs each. */
@@ -159,8 +167,8 @@ export const api = {
     call<PairDismissed>('dismiss_duplicate', { a, b, reason }),
   restoreDuplicate: (a: string, b: string) => call<PairRestored>('restore_duplicate', { a, b }),
   dismissedDuplicates: () => call<DismissedPair[]>('dismissed_duplicates'),
-  coverage: (days: number, villageId?: string) =>
-    call<CoverageRow[]>('coverage', villageId ? { days, villageId } : { days }),
+  coverage: (days: number, villageId?: string, groupId?: string) =>
+    call<CoverageRow[]>('coverage', { days, ...given({ villageId, groupId }) }),
   checkField: (field: CheckableField, value: string) => call<CheckResult>('check_field', { field, value }),
   settingsGet: () => call<Settings>('settings_get'),
   setDeviceName: (name: string) => call<null>('set_device_name', { name }),
@@ -184,7 +192,8 @@ export const api = {
   addPolicy: (policy: PolicySpec) => call<string>('add_policy', { policy }),
   setPolicy: (id: string, policy: PolicySpec) => call<string>('set_policy', { id, policy }),
   dueList: (date?: string) => call<DueRow[]>('due_list', date ? { date } : {}),
-  cases: (status?: string) => call<CaseSummary[]>('cases', status ? { status } : {}),
+  /** Cases, by shown status and of one group (组: where the case's household lives) if given. */
+  cases: (status?: string, groupId?: string) => call<CaseSummary[]>('cases', given({ status, groupId })),
   caseDetail: (id: string) => call<CaseDetail>('case_detail', { id }),
   startCase: (form: CaseForm) => call<string>('start_case', { form }),
   recordCheck: (form: CheckForm) => call<FollowUpOutcome>('record_check', { form }),

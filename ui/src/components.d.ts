@@ -53,6 +53,7 @@ declare module 'vue' {
     TestSheet: typeof import('./components/isolation/TestSheet.vue')['default']
     TownshipPapers: typeof import('./components/files/TownshipPapers.vue')['default']
     TownshipReports: typeof import('./components/reports/TownshipReports.vue')['default']
+    UnitChip: typeof import('./components/UnitChip.vue')['default']
     VanBadge: typeof import('vant/es')['Badge']
     VanButton: typeof import('vant/es')['Button']
     VanCell: typeof import('vant/es')['Cell']

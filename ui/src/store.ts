@@ -2,6 +2,7 @@
 // lists watch to refetch after a write or a sync that brought changes.
 import { reactive } from 'vue';
 import { api, onSyncStatus } from './api';
+import { shortName } from './logic/reports';
 import type { AppStatus, SyncStatus, Village } from './types';
 
 export const store = reactive({
@@ -85,6 +86,17 @@ export function today(): string {
 export function villageName(id: string | null | undefined): string {
   if (!id) return '';
   return store.villages.find((v) => v.id === id)?.name ?? id;
+}
+
+/**
+ * What a list is narrowed to: a village's name, or "红星村 · 1组" for a group of it (the group's
+ * name without the village's in front).
+ */
+export function unitName(villageId: string | null | undefined, groupId?: string | null): string {
+  const village = villageName(villageId);
+  if (!groupId) return village;
+  const g = store.villages.find((v) => v.id === villageId)?.groups.find((x) => x.id === groupId);
+  return `${village} · ${g ? shortName(g.name, village) : groupId}`;
 }
 
 /**

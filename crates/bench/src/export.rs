@@ -202,7 +202,7 @@ fn main() {
 
     // A released case for the certificate.
     let store = Store::open(&dir).expect("open");
-    let person = store.households_page(None, 0, 1).expect("page").1[0]
+    let person = store.households_page(None, None, 0, 1).expect("page").1[0]
         .head_person_id
         .clone()
         .expect("head");

@@ -192,7 +192,7 @@ fn main() -> Res<()> {
         let (r, t) = time(|| store.due(date));
         r?;
         due.push(t);
-        let (r, t) = time(|| store.coverage(7, None));
+        let (r, t) = time(|| store.coverage(7, None, None));
         r?;
         coverage.push(t);
     }

@@ -74,12 +74,12 @@ pub fn run(store: &Store, cmd: &Cmd, json: bool, lang: Lang) -> Result<(), Failu
             emit(json, &json!({ "id": id }), || id.clone());
         }
         Cmd::Case(c) => case(store, c, json, lang)?,
-        Cmd::Due { date: d } => {
+        Cmd::Due { date: d, group } => {
             let on = match d {
                 Some(d) => date("date", d)?,
                 None => store.now_local().date(),
             };
-            let rows = store.due(on)?;
+            let rows = store.due_in(on, group.as_deref())?;
             emit(json, &rows, || {
                 rows.iter()
                     .map(|r| {
@@ -179,8 +179,8 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
             let id = store.start_case(&new)?;
             emit(json, &json!({ "case_id": id }), || id.clone());
         }
-        CaseCmd::List { status } => {
-            let rows = store.cases(status.as_deref())?;
+        CaseCmd::List { status, group } => {
+            let rows = store.cases_in(status.as_deref(), group.as_deref())?;
             emit(json, &rows, || {
                 rows.iter()
                     .map(|c| format!("{}  {}  {}  {}–{}", c.id, c.name, c.status, c.start, c.end))

@@ -188,8 +188,12 @@ pub fn run(cli: Cli) -> R {
                     .join("\n")
             });
         }
-        Cmd::Coverage { days, village } => {
-            let rows = store.coverage(*days, village.as_deref())?;
+        Cmd::Coverage {
+            days,
+            village,
+            group,
+        } => {
+            let rows = store.coverage(*days, village.as_deref(), group.as_deref())?;
             emit(json, &rows, || {
                 let mut s = format!(
                     "{} {} {}: {}",
@@ -427,8 +431,8 @@ fn household(store: &Store, cmd: &HouseholdCmd, json: bool, lang: Lang) -> R {
                 || hid.clone(),
             );
         }
-        HouseholdCmd::List { village } => {
-            let rows = store.households(village.as_deref())?;
+        HouseholdCmd::List { village, group } => {
+            let rows = store.households_in(village.as_deref(), group.as_deref())?;
             emit(json, &rows, || {
                 rows.iter()
                     .map(|h| {

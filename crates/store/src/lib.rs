@@ -67,7 +67,8 @@ pub use isolation::control_list::id_hash;
 pub use isolation::detail::{
     CaseDetail, CaseEntry, CasePhase, CaseReferral, CaseRow, CaseTest, CaseVisit,
 };
-pub use isolation::read::{DueRow, PolicyRow};
+pub use isolation::due::DueRow;
+pub use isolation::read::PolicyRow;
 pub use ledger::distinct::Dismissed;
 pub use ledger::duplicates::{Duplicate, MergePreview, Reason as DuplicateReason};
 pub use ledger::households::{NewHousehold, NewPerson};

@@ -52,7 +52,9 @@ fn addresses_sort_naturally_in_lists_pages_and_after_a_rebuild() {
 
     let mut paged = Vec::new();
     for offset in [0, 2, 4] {
-        let (total, rows) = store.households_page(Some(&village), offset, 2).unwrap();
+        let (total, rows) = store
+            .households_page(Some(&village), None, offset, 2)
+            .unwrap();
         assert_eq!(total, 5);
         paged.extend(rows.into_iter().map(|h| h.address));
     }

@@ -99,7 +99,7 @@ fn v10_database_upgrades_its_doses_and_tests() {
     assert_eq!(events(&conn), [("verification".to_owned(), 1)]);
     let h = store.household(V10_HOUSEHOLD).unwrap();
     assert!(h.household.last_verified.is_some(), "{h:?}");
-    assert_eq!(store.coverage(36_500, None).unwrap().len(), 0);
+    assert_eq!(store.coverage(36_500, None, None).unwrap().len(), 0);
     assert_eq!(store.search("zsf", 10).unwrap().len(), 1);
     assert!(store.reindex(true).unwrap().equal);
     assert!(store

@@ -184,7 +184,7 @@ fn slow_counts(
             .count() as i64
     };
     let uncovered = store
-        .coverage(COVERAGE_DAYS, Some(village))
+        .coverage(COVERAGE_DAYS, Some(village), None)
         .unwrap()
         .iter()
         .filter(|h| ours(&h.village_id, Some(&h.household_id)))
@@ -313,7 +313,7 @@ fn compare(store: &Store, date: NaiveDate) -> Vec<OverviewVillage> {
     assert_eq!(t.checkpoint.out, crossings(|c| c.out));
     assert_eq!(t.checkpoint.turned_back, crossings(|c| c.turned_back));
     assert_eq!(t.checkpoint.observed, crossings(|c| c.observed));
-    let uncovered = store.coverage(COVERAGE_DAYS, None).unwrap().len() as i64;
+    let uncovered = store.coverage(COVERAGE_DAYS, None, None).unwrap().len() as i64;
     assert_eq!(
         t.coverage,
         share(t.counts.households - uncovered, t.counts.households)
@@ -374,4 +374,138 @@ fn the_overview_counts_what_the_screens_show_one_by_one() {
         && g.counts.due <= v.counts.due));
     assert_eq!(today[0].report, "zero");
     assert!(today.iter().all(|v| v.coverage > 0.0 && v.coverage < 1.0));
+}
+
+/// Every figure of a group is the size of the list it opens narrowed to the group: its
+/// households (the whole list and a page of it), their residents and those at risk, its open
+/// and escalated cases, its follow-ups of the day by status, and its households not covered.
+#[test]
+fn a_groups_figures_are_the_sizes_of_its_narrowed_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let store = seeded(dir.path(), date);
+    // What the seed reaches in the groups, so no comparison passes on zeros alone.
+    let (mut cases, mut follow_ups, mut missed, mut uncovered_seen) = (0, 0, 0, 0);
+    for day in [date, date.pred_opt().unwrap()] {
+        let o = store.overview(day).unwrap();
+        for v in &o.villages {
+            for g in &v.groups {
+                let (c, name) = (&g.counts, format!("{day} {} {}", v.name, g.name));
+                let households = store.households_in(Some(&v.id), Some(&g.id)).unwrap();
+                assert_eq!(households.len() as i64, c.households, "{name}");
+                assert!(households
+                    .iter()
+                    .all(|h| h.group_id.as_deref() == Some(g.id.as_str())));
+                let (total, page) = store
+                    .households_page(Some(&v.id), Some(&g.id), 0, 1000)
+                    .unwrap();
+                assert_eq!(total, c.households, "{name}");
+                let ids = |rows: &[HouseholdRow]| -> Vec<String> {
+                    rows.iter().map(|h| h.id.clone()).collect()
+                };
+                let (mut listed, mut paged): (Vec<String>, Vec<String>) =
+                    (ids(&households), ids(&page));
+                listed.sort();
+                paged.sort();
+                assert_eq!(listed, paged, "{name}");
+                let residents: Vec<_> = households
+                    .iter()
+                    .flat_map(|h| store.household(&h.id).unwrap().residents)
+                    .collect();
+                let at_risk = residents.iter().filter(|p| !p.tags.is_empty()).count();
+                assert_eq!(
+                    (residents.len() as i64, at_risk as i64),
+                    (c.persons, c.persons_at_risk),
+                    "{name}"
+                );
+                let listed = store.cases_in(None, Some(&g.id)).unwrap();
+                let open = |s: &str| matches!(s, "active" | "escalated" | "referred");
+                let active = listed.iter().filter(|x| open(&x.status)).count() as i64;
+                let escalated = store
+                    .cases_in(Some("escalated"), Some(&g.id))
+                    .unwrap()
+                    .len() as i64;
+                assert_eq!((active, escalated), (c.cases_active, c.escalated), "{name}");
+                let due = store.due_in(day, Some(&g.id)).unwrap();
+                let n = |s: &str| due.iter().filter(|d| d.status == s).count() as i64;
+                assert_eq!(
+                    (n("due"), n("done"), n("overdue"), n("missed")),
+                    (c.due, c.done, c.overdue, c.missed),
+                    "{name}"
+                );
+                let uncovered = store
+                    .coverage(COVERAGE_DAYS, Some(&v.id), Some(&g.id))
+                    .unwrap();
+                assert!(uncovered
+                    .iter()
+                    .all(|h| h.group_name.as_deref() == Some(g.name.as_str())));
+                let n = uncovered.len() as i64;
+                assert_eq!(g.coverage, share(c.households - n, c.households), "{name}");
+                cases += active;
+                follow_ups += due.len();
+                missed += c.missed;
+                uncovered_seen += n;
+            }
+        }
+    }
+    assert!(cases > 0 && follow_ups > 0 && missed > 0 && uncovered_seen > 0);
+    // A group narrows within its village only; an id that is not one is refused.
+    let villages = store.villages().unwrap();
+    let other = villages
+        .iter()
+        .skip(1)
+        .flat_map(|v| &v.groups)
+        .next()
+        .unwrap();
+    assert!(store
+        .households_in(Some(&villages[0].id), Some(&other.id))
+        .unwrap()
+        .is_empty());
+    for bad in ["1' OR '1'='1", ""] {
+        assert!(store.cases_in(None, Some(bad)).is_err(), "{bad:?}");
+        assert!(store.due_in(date, Some(bad)).is_err(), "{bad:?}");
+        assert!(store.households_in(None, Some(bad)).is_err(), "{bad:?}");
+        assert!(store.coverage(7, None, Some(bad)).is_err(), "{bad:?}");
+    }
+}
+
+/// A village's figures are the sums of its groups' where every household of the village has
+/// a group; where some have none, the groups' sums stay below.
+#[test]
+fn a_village_is_the_sum_of_its_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let store = seeded(dir.path(), date);
+    type Figure = (&'static str, fn(&UnitCounts) -> i64);
+    let figures: [Figure; 9] = [
+        ("households", |c| c.households),
+        ("persons", |c| c.persons),
+        ("persons at risk", |c| c.persons_at_risk),
+        ("open cases", |c| c.cases_active),
+        ("escalated", |c| c.escalated),
+        ("due", |c| c.due),
+        ("done", |c| c.done),
+        ("overdue", |c| c.overdue),
+        ("missed", |c| c.missed),
+    ];
+    let mut whole = 0;
+    for day in [date, date.pred_opt().unwrap()] {
+        for v in store.overview(day).unwrap().villages {
+            let grouped = store
+                .households(Some(&v.id))
+                .unwrap()
+                .iter()
+                .all(|h| h.group_id.is_some());
+            for (what, f) in figures {
+                let sum: i64 = v.groups.iter().map(|g| f(&g.counts)).sum();
+                if grouped {
+                    assert_eq!(sum, f(&v.counts), "{day} {}: {what}", v.name);
+                } else {
+                    assert!(sum <= f(&v.counts), "{day} {}: {what}", v.name);
+                }
+            }
+            whole += usize::from(grouped && v.counts.cases_active > 0);
+        }
+    }
+    assert!(whole >= 2, "villages wholly in groups, with cases: {whole}");
 }

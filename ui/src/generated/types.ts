@@ -527,7 +527,7 @@ export type HouseholdDetail = Omit<HouseholdRow, "residents"> & { resident_count
  */
 export type HouseholdPage = {
   /**
-   * Households in all (of the village, if one was asked for).
+   * Households in all (of the village and group, if asked for).
    */
   total: number;
   /**

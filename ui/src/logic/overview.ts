@@ -62,23 +62,32 @@ export interface Link {
 }
 
 /**
- * The list behind a figure of the village `villageId` (null: the township's totals) on `date`.
- * `checkpoints` are the village's checkpoints: with exactly one, its entries of the day open;
- * with several (or for the township) the checkpoint screen, where one picks.
+ * The list behind a figure of the village `villageId` (null: the township's totals) on `date`,
+ * narrowed to its group `groupId` when the figure is a group's: the group's households, its
+ * cases (where their households live) and its households not covered. `checkpoints` are the
+ * village's checkpoints: with exactly one, its entries of the day open; with several (or for
+ * the township) the checkpoint screen, where one picks. Checkpoints are the village's, so a
+ * group's crossings (it has none, see `groupHas`) would open the village's.
  */
-export function figureLink(key: OverviewKey, villageId: string | null, date: string, checkpoints: string[]): Link {
-  const village: Record<string, string> = villageId ? { village: villageId } : {};
+export function figureLink(
+  key: OverviewKey,
+  villageId: string | null,
+  date: string,
+  checkpoints: string[],
+  groupId?: string | null,
+): Link {
+  const unit: Record<string, string> = villageId ? { village: villageId, ...(groupId ? { group: groupId } : {}) } : {};
   switch (key) {
     case 'households':
     case 'persons':
-      return { path: '/households', query: village };
+      return { path: '/households', query: unit };
     case 'escalated':
-      return { path: '/isolation', query: { ...village, filter: 'escalated' } };
+      return { path: '/isolation', query: { ...unit, filter: 'escalated' } };
     case 'cases_active':
     case 'due':
     case 'overdue':
     case 'missed':
-      return { path: '/isolation', query: village };
+      return { path: '/isolation', query: unit };
     case 'in':
     case 'out':
     case 'turned_back':
@@ -87,7 +96,7 @@ export function figureLink(key: OverviewKey, villageId: string | null, date: str
         ? { path: `/checkpoint/${encodeURIComponent(checkpoints[0])}/entries`, query: { date } }
         : { path: '/checkpoint' };
     case 'coverage':
-      return { path: '/coverage', query: village };
+      return { path: '/coverage', query: unit };
   }
 }
 

@@ -4,7 +4,7 @@
 // 日报 narrowed to its village or group, and 日报 widens again on request.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, startServer, withApp } from './helpers.mjs';
+import { VIEWPORTS, callsOf, startServer, withApp } from './helpers.mjs';
 
 const TODAY = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
@@ -110,6 +110,71 @@ for (const viewport of VIEWPORTS) {
         await page.waitForURL(/#\/reports\?village=v-xinhua$/);
         assert.match(await page.locator('[data-test="reports-narrowed"]').innerText(), /只看 新华村$/);
         assert.equal(await page.locator('[data-test="status-group"][data-focus]').count(), 0);
+      });
+    });
+
+    test("a group's figures open its lists narrowed to the group, as many as the figure says", async () => {
+      const fake = { role: 'township', now: `${TODAY}T17:40` };
+      await withApp(server, { viewport, fake, hash: '#/overview' }, async (page, { shot }) => {
+        await page.locator('[data-test="overview-row"]').nth(3).waitFor();
+        const expected = await fakeCall(page, 'overview', { date: TODAY });
+        const hongxing = expected.villages.find((v) => v.id === 'v-hongxing');
+        const openGroups = async () => {
+          await page.locator('[data-test="overview-row"]').nth(3).waitFor();
+          await page.locator(`${village('v-hongxing')} [data-test="open-groups"]`).click();
+          await page.locator(group(hongxing.groups[0].id)).waitFor();
+        };
+        const chip = () => page.locator('[data-test="unit-chip"]');
+        assert.ok(hongxing.groups.length >= 2);
+        for (const g of hongxing.groups) {
+          const unit = `village=v-hongxing&group=${g.id}`;
+          const named = `红星村 · ${g.name.replace(/^红星村/, '')}`;
+
+          // 户数: the households of the group, as many as the figure, fewer than the village's.
+          await openGroups();
+          await page.locator(`${group(g.id)} [data-test="fig-households"]`).click();
+          await page.waitForURL(new RegExp(`#/households\\?${unit}$`));
+          await page.locator('[data-test="household-total"]', { hasText: `共 ${g.households.toLocaleString('en-US')} 户` }).waitFor();
+          assert.ok(g.households > 0 && g.households < hongxing.households, `${g.id}: ${g.households} of ${hongxing.households}`);
+          assert.equal((await chip().innerText()).trim(), named);
+          assert.equal((await callsOf(page, 'list_households')).at(-1).args.groupId, g.id);
+          if (g === hongxing.groups[0]) await shot('households-of-group');
+          // The chip's cross: the whole village again.
+          await chip().locator('.van-tag__close').click();
+          await page.waitForURL(/#\/households\?village=v-hongxing$/);
+          await page.locator('[data-test="household-total"]', { hasText: `共 ${hongxing.households.toLocaleString('en-US')} 户` }).waitFor();
+          assert.equal(await chip().count(), 0);
+          await page.goBack();
+
+          // 在管: the open cases whose household is in the group.
+          await openGroups();
+          await page.locator(`${group(g.id)} [data-test="fig-cases_active"]`).click();
+          await page.waitForURL(new RegExp(`#/isolation\\?${unit}$`));
+          assert.equal((await chip().innerText()).trim(), named);
+          await page.locator('[data-test="case-row"], [data-test="cases-empty"]').first().waitFor();
+          assert.equal((await callsOf(page, 'cases')).at(-1).args.groupId, g.id);
+          const theirs = (await fakeCall(page, 'cases', { groupId: g.id })).filter((c) => ['active', 'escalated', 'referred'].includes(c.status));
+          assert.deepEqual(
+            await page.locator('[data-test="case-row"]').evaluateAll((els) => els.map((e) => e.dataset.case)),
+            theirs.map((c) => c.id),
+          );
+          await page.goBack();
+
+          // 覆盖率: the group's households not verified this week, under the group alone.
+          await openGroups();
+          await page.locator(`${group(g.id)} [data-test="fig-coverage"]`).click();
+          await page.waitForURL(new RegExp(`#/coverage\\?${unit}$`));
+          await page.locator('[data-test="coverage-summary"]').waitFor();
+          assert.equal((await chip().innerText()).trim(), named);
+          assert.equal((await callsOf(page, 'coverage')).at(-1).args.groupId, g.id);
+          const uncovered = await fakeCall(page, 'coverage', { days: 7, villageId: 'v-hongxing', groupId: g.id });
+          const groupsShown = await page.locator('[data-test="coverage-group"]').evaluateAll((els) => els.map((e) => e.dataset.group));
+          assert.deepEqual(groupsShown, uncovered.length ? [g.name.replace(/^红星村/, '')] : []);
+          if (uncovered.length) {
+            assert.match(await page.locator('[data-test="coverage-summary"]').innerText(), new RegExp(`${uncovered.length} 户`));
+          }
+          await page.goBack();
+        }
       });
     });
 

@@ -86,7 +86,7 @@ for (const viewport of VIEWPORTS) {
         // Escalated cases of a village: the cases list, its 升级 tab, only that village.
         await page.locator('[data-test="overview-row"][data-village="v-hongxing"] [data-test="fig-escalated"]').click();
         await page.waitForURL(/#\/isolation\?village=v-hongxing&filter=escalated$/);
-        assert.match(await page.locator('[data-test="case-village"]').innerText(), /红星村/);
+        assert.match(await page.locator('[data-test="unit-chip"]').innerText(), /红星村/);
         assert.match(await page.locator('[data-test="case-filter"] .van-tab--active').innerText(), /异常|升级|转诊/);
         const villages = await page.locator('[data-test="case-row"]').evaluateAll((els) => els.length);
         const cases = await page.evaluate(() => window.__fake.commands.cases({}));

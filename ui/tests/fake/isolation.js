@@ -302,11 +302,13 @@ import { localMinute } from '../../src/logic/pass';
       return p.id;
     },
     due_list: ({ date }) => due(date ? checkDate('date', date) : today()),
-    cases: ({ status }) =>
+    // groupId: the cases whose household is in the group, as the store narrows them.
+    cases: ({ status, groupId }) =>
       [...isolation.cases.values()]
         .filter((c) => !c.deleted)
         .map(summaryOf)
         .filter((s) => !status || s.status === status)
+        .filter((s) => !groupId || state.households.get(s.household_id)?.group_id === groupId)
         .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : 1)),
     case_detail: ({ id }) => detailOf(getCase(id)),
     start_case: ({ form }) => {

@@ -20,6 +20,8 @@ describe('api wrapper', () => {
     expect(invoke).toHaveBeenLastCalledWith('list_households', { villageId: 'v1', offset: 200, limit: 100 });
     await api.listHouseholds(0, 100);
     expect(invoke).toHaveBeenLastCalledWith('list_households', { offset: 0, limit: 100 });
+    await api.listHouseholds(0, 100, 'v1', 'g1');
+    expect(invoke).toHaveBeenLastCalledWith('list_households', { villageId: 'v1', groupId: 'g1', offset: 0, limit: 100 });
     invoke.mockResolvedValue(null);
     await api.resolveConflict('p1', 'phone', '139');
     expect(invoke).toHaveBeenLastCalledWith('resolve_conflict', { recordId: 'p1', field: 'phone', value: '139' });
@@ -29,6 +31,12 @@ describe('api wrapper', () => {
     expect(invoke).toHaveBeenLastCalledWith('add_person', { householdId: 'h1', person: { name: 'a', idNumber: 'b', tags: [], vulnerable: [] } });
     await api.coverage(7);
     expect(invoke).toHaveBeenLastCalledWith('coverage', { days: 7 });
+    await api.coverage(7, 'v1', 'g1');
+    expect(invoke).toHaveBeenLastCalledWith('coverage', { days: 7, villageId: 'v1', groupId: 'g1' });
+    await api.cases(undefined, 'g1');
+    expect(invoke).toHaveBeenLastCalledWith('cases', { groupId: 'g1' });
+    await api.cases('escalated');
+    expect(invoke).toHaveBeenLastCalledWith('cases', { status: 'escalated' });
     await api.enroll('https://r', 'tok');
     expect(invoke).toHaveBeenLastCalledWith('enroll', { relayUrl: 'https://r', token: 'tok' });
     await api.appStatus();

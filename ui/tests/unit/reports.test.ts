@@ -207,6 +207,27 @@ describe('groups on the overview and the 日报 they open', () => {
   it('gives a group every figure but the checkpoint ones, which belong to the village', () => {
     expect(OVERVIEW_COLUMNS.filter((c) => !groupHas(c.key)).map((c) => c.key)).toEqual(['in', 'out', 'turned_back', 'observed']);
   });
+  it("opens a group's figures on its village's lists narrowed to the group", () => {
+    const day = '2026-12-04';
+    const unit = { village: 'v1', group: 'g2' };
+    expect(figureLink('households', 'v1', day, [], 'g2')).toEqual({ path: '/households', query: unit });
+    expect(figureLink('persons', 'v1', day, [], 'g2')).toEqual({ path: '/households', query: unit });
+    expect(figureLink('cases_active', 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: unit });
+    expect(figureLink('escalated', 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: { ...unit, filter: 'escalated' } });
+    for (const key of ['due', 'overdue', 'missed'] as const) {
+      expect(figureLink(key, 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: unit });
+    }
+    expect(figureLink('coverage', 'v1', day, [], 'g2')).toEqual({ path: '/coverage', query: unit });
+    // Every figure a group has carries the group; the village's own figures do not.
+    for (const c of OVERVIEW_COLUMNS.filter((c) => groupHas(c.key))) {
+      expect(figureLink(c.key, 'v1', day, ['cp'], 'g2').query?.group).toBe('g2');
+      expect(figureLink(c.key, 'v1', day, ['cp'], null).query?.group).toBeUndefined();
+    }
+    // A group without its village narrows nothing, as on 日报.
+    expect(figureLink('households', null, day, [], 'g2')).toEqual({ path: '/households', query: {} });
+    // Checkpoints are the village's: a group's crossings would open the village's checkpoint.
+    expect(figureLink('in', 'v1', day, ['cp'], 'g2')).toEqual({ path: '/checkpoint/cp/entries', query: { date: day } });
+  });
   it('opens 日报 narrowed to a village or a group of it, the date only when not today', () => {
     expect(reportsLink('2026-12-04', '2026-12-04')).toEqual({ path: '/reports', query: {} });
     expect(reportsLink('2026-12-03', '2026-12-04', 'v1')).toEqual({ path: '/reports', query: { date: '2026-12-03', village: 'v1' } });

@@ -61,6 +61,9 @@ pub enum CaseCmd {
         /// active, escalated, released, ...
         #[arg(long)]
         status: Option<String>,
+        /// Only the cases of this group (组): those whose household is in it.
+        #[arg(long)]
+        group: Option<String>,
     },
     /// One case with phases, visits and tests.
     Show {

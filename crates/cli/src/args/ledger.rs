@@ -80,6 +80,9 @@ pub enum HouseholdCmd {
         /// Only this village.
         #[arg(long)]
         village: Option<String>,
+        /// Only this group (组).
+        #[arg(long)]
+        group: Option<String>,
     },
     /// One household with its residents.
     Show {

@@ -108,6 +108,9 @@ pub enum Cmd {
         /// Only this village.
         #[arg(long)]
         village: Option<String>,
+        /// Only this group (组).
+        #[arg(long)]
+        group: Option<String>,
     },
     /// Rebuild projections from documents.
     Reindex {
@@ -206,6 +209,9 @@ pub enum Cmd {
         /// Day (YYYY-MM-DD); today if absent.
         #[arg(long)]
         date: Option<String>,
+        /// Only the cases of this group (组): those whose household is in it.
+        #[arg(long)]
+        group: Option<String>,
     },
     /// Health checks (健康随访).
     #[command(subcommand)]

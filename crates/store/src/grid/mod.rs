@@ -2,6 +2,7 @@
 //! other records it holds (isolation policies, checkpoint rules, report deadlines) are written
 //! by their features' folders.
 
+pub(crate) mod in_group;
 pub mod lock_idle;
 pub mod names;
 pub mod township;

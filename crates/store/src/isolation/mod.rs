@@ -7,6 +7,7 @@ pub mod control;
 pub mod control_list;
 mod control_write;
 pub mod detail;
+pub mod due;
 pub mod project;
 pub mod read;
 mod release;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::engine::text::parse_uuid;
 use crate::error::{Result, StoreError};
+use crate::grid::in_group::{group_param, in_group, GROUP};
 use crate::Store;
 
 /// A household as listed.
@@ -136,7 +137,7 @@ fn counted_row<S: serde::Serializer>(row: &HouseholdRow, s: S) -> Result<S::Ok, 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HouseholdPage {
-    /// Households in all (of the village, if one was asked for).
+    /// Households in all (of the village and group, if asked for).
     pub total: i64,
     /// The page's households.
     pub rows: Vec<HouseholdRow>,
@@ -171,45 +172,64 @@ macro_rules! verified_since {
 impl Store {
     /// Households, optionally of one village, ordered by group and address.
     pub fn households(&self, village: Option<&str>) -> Result<Vec<HouseholdRow>> {
+        self.households_in(village, None)
+    }
+
+    /// Households, optionally of one village and of one group (组), ordered by group and
+    /// address.
+    pub fn households_in(
+        &self,
+        village: Option<&str>,
+        group: Option<&str>,
+    ) -> Result<Vec<HouseholdRow>> {
         let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let group = group_param(group)?;
         let g = self.lock();
         let sql = format!(
             "{HOUSEHOLD_SELECT} WHERE h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1)
-             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id"
+               AND {}
+             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id",
+            in_group("?2")
         );
         let mut st = g.conn.prepare(&sql)?;
         let rows = st
-            .query_map([village], household_row)?
+            .query_map(params![village, group], household_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
-    /// One page of households (for lists that must stay smooth with 100k of them), with the
-    /// total count.
+    /// One page of households, optionally of one village and of one group (for lists that
+    /// must stay smooth with 100k of them), with the total count.
     pub fn households_page(
         &self,
         village: Option<&str>,
+        group: Option<&str>,
         offset: usize,
         limit: usize,
     ) -> Result<(i64, Vec<HouseholdRow>)> {
         let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let group = group_param(group)?;
         let g = self.lock();
+        let narrowed = format!(
+            "h.deleted = 0 AND (?1 IS NULL OR h.village_id = ?1) AND {}",
+            in_group("?2")
+        );
         let total: i64 = g.conn.query_row(
-            "SELECT count(*) FROM households WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)",
-            [&village],
+            &format!("SELECT count(*) FROM households h WHERE {narrowed}"),
+            params![village, group],
             |r| r.get(0),
         )?;
         let sql = format!(
-            "{HOUSEHOLD_SELECT} WHERE h.rowid IN (SELECT rowid FROM households
-               WHERE deleted = 0 AND (?1 IS NULL OR village_id = ?1)
-               ORDER BY village_id, group_id, address_key LIMIT ?2 OFFSET ?3)
+            "{HOUSEHOLD_SELECT} WHERE h.rowid IN (SELECT h.rowid FROM households h
+               WHERE {narrowed}
+               ORDER BY h.village_id, h.group_id, h.address_key LIMIT ?3 OFFSET ?4)
              ORDER BY h.village_id, h.group_id, h.address_key"
         );
         let rows = g
             .conn
             .prepare(&sql)?
             .query_map(
-                params![village, limit.min(1000) as i64, offset as i64],
+                params![village, group, limit.min(1000) as i64, offset as i64],
                 household_row,
             )?
             .collect::<rusqlite::Result<_>>()?;
@@ -322,9 +342,16 @@ impl Store {
         crate::ledger::search::search(&self.lock().conn, query, limit)
     }
 
-    /// Households nobody verified in the last `days` days (counting today).
-    pub fn coverage(&self, days: u32, village: Option<&str>) -> Result<Vec<CoverageRow>> {
+    /// Households nobody verified in the last `days` days (counting today), optionally of one
+    /// village and of one group (组).
+    pub fn coverage(
+        &self,
+        days: u32,
+        village: Option<&str>,
+        group: Option<&str>,
+    ) -> Result<Vec<CoverageRow>> {
         let village = village.map(|v| parse_uuid("village", v)).transpose()?;
+        let group = group_param(group)?;
         let g = self.lock();
         let cutoff = coverage_cutoff(g.now_local().date(), days);
         let mut st = g.conn.prepare_cached(&format!(
@@ -334,11 +361,12 @@ impl Store {
              FROM households h
              LEFT JOIN groups g ON g.id = h.group_id
              LEFT JOIN persons p ON p.id = h.head_person_id
-             WHERE {UNCOVERED} AND (?2 IS NULL OR h.village_id = ?2)
-             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id"
+             WHERE {UNCOVERED} AND (?2 IS NULL OR h.village_id = ?2) AND {}
+             ORDER BY h.village_id, g.name, h.address_key, h.address, h.id",
+            in_group("?3")
         ))?;
         let rows = st
-            .query_map(params![cutoff, village], |r| {
+            .query_map(params![cutoff, village, group], |r| {
                 Ok(CoverageRow {
                     household_id: r.get(0)?,
                     village_id: r.get(1)?,
@@ -359,12 +387,11 @@ impl Store {
     pub(crate) fn covered_per_unit(&self, days: u32) -> Result<HashMap<String, i64>> {
         let g = self.lock();
         let cutoff = coverage_cutoff(g.now_local().date(), days);
-        let mut st = g.conn.prepare_cached(concat!(
-            "SELECT h.village_id, h.group_id, count(DISTINCT h.id)
+        let mut st = g.conn.prepare_cached(&format!(
+            "SELECT h.village_id, {GROUP}, count(DISTINCT h.id)
              FROM events e CROSS JOIN households h ON h.id = e.household_id
-             WHERE h.deleted = 0 AND ",
-            verified_since!(),
-            " GROUP BY h.village_id, h.group_id"
+             WHERE h.deleted = 0 AND {} GROUP BY h.village_id, {GROUP}",
+            verified_since!()
         ))?;
         let mut out: HashMap<String, i64> = HashMap::new();
         let mut rows = st.query([cutoff])?;

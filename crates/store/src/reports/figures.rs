@@ -12,7 +12,7 @@ use gridbook_domain::RiskTag;
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
-use crate::isolation::read::DueRow;
+use crate::isolation::due::DueRow;
 
 /// Figures of one day by (village, group); `None` is "no group" (or a village-wide figure).
 #[derive(Debug, Default)]

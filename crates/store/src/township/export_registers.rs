@@ -187,7 +187,7 @@ impl Store {
     ) -> std::result::Result<u64, E> {
         let village = village_filter(village)?;
         let uncovered: HashSet<String> = self
-            .coverage(days, village.as_deref())?
+            .coverage(days, village.as_deref(), None)?
             .into_iter()
             .map(|r| r.household_id)
             .collect();

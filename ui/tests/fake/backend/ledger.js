@@ -154,11 +154,11 @@ Object.assign(commands, {
         groups: v.groups.map((grp) => ({ id: grp.id, name: grp.name })),
       };
     }),
-  list_households: ({ villageId, offset, limit }) => {
+  list_households: ({ villageId, groupId, offset, limit }) => {
     if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0) {
       throw { kind: 'invalid', message: '分页参数无效' };
     }
-    const list = ordered(villageId);
+    const list = ordered(villageId).filter((h) => !groupId || h.group_id === groupId);
     return { total: list.length, rows: list.slice(offset, offset + Math.min(limit, 500)).map(householdRow).map(masked) };
   },
   search_persons: ({ query, limit }) => search(query, limit).map(masked),
@@ -249,10 +249,11 @@ Object.assign(commands, {
     touched();
     return null;
   },
-  coverage: ({ days, villageId }) => {
+  coverage: ({ days, villageId, groupId }) => {
     if (!(days > 0)) throw { kind: 'invalid', message: '天数无效' };
     const cutoff = Date.now() - days * DAY;
     return ordered(villageId)
+      .filter((h) => !groupId || h.group_id === groupId)
       .filter((h) => !h.last_verified || new Date(h.last_verified).getTime() < cutoff)
       .map((h) => {
         const r = householdRow(h);
