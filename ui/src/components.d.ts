@@ -12,8 +12,10 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AddCheckpoint: typeof import('./components/checkpoint/AddCheckpoint.vue')['default']
+    AssignSheet: typeof import('./components/tasks/AssignSheet.vue')['default']
     CheckSheet: typeof import('./components/isolation/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
+    ColumnMapping: typeof import('./components/files/ColumnMapping.vue')['default']
     DateTimeField: typeof import('./components/DateTimeField.vue')['default']
     DayBar: typeof import('./components/reports/DayBar.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']

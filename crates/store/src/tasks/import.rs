@@ -62,6 +62,8 @@ pub enum MatchBy {
     Phone,
     /// The same name in the village the row names.
     Name,
+    /// Matched to nobody on import, then handed to a village by the township.
+    Township,
 }
 
 impl MatchBy {
@@ -71,6 +73,7 @@ impl MatchBy {
             MatchBy::IdNumber => "id_number",
             MatchBy::Phone => "phone",
             MatchBy::Name => "name",
+            MatchBy::Township => "township",
         }
     }
 }
@@ -351,7 +354,7 @@ impl Store {
                 Some(MatchBy::IdNumber) => out.by_id_number += 1,
                 Some(MatchBy::Phone) => out.by_phone += 1,
                 Some(MatchBy::Name) => out.by_name += 1,
-                None => {}
+                Some(MatchBy::Township) | None => {}
             }
             if m.is_some() {
                 out.matched += 1;
