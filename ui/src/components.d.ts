@@ -51,6 +51,7 @@ declare module 'vue' {
     ShiftBanner: typeof import('./components/checkpoint/ShiftBanner.vue')['default']
     ShiftPlanSheet: typeof import('./components/checkpoint/ShiftPlanSheet.vue')['default']
     SyncBar: typeof import('./components/SyncBar.vue')['default']
+    TaskFacts: typeof import('./components/tasks/TaskFacts.vue')['default']
     TaskSheet: typeof import('./components/tasks/TaskSheet.vue')['default']
     TestSheet: typeof import('./components/isolation/TestSheet.vue')['default']
     TownshipPapers: typeof import('./components/files/TownshipPapers.vue')['default']

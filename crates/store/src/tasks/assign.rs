@@ -137,13 +137,10 @@ impl Store {
             .transpose()?;
         let hours = self.task_due_hours()?;
         let mut g = self.lock();
-        if !g.is_township_device()? {
-            return Err(StoreError::Refused {
-                code: "not_township".into(),
-                zh: "只有镇（街道）的设备可以分派核查任务".into(),
-                en: "only a township device assigns tasks to villages".into(),
-            });
-        }
+        g.township_only(
+            "只有镇（街道）的设备可以分派核查任务",
+            "only a township device assigns tasks to villages",
+        )?;
         let known: Option<String> = g
             .conn
             .prepare_cached("SELECT id FROM villages WHERE id = ?1 AND deleted = 0")?
