@@ -9,7 +9,7 @@ use clap::Subcommand;
 use gridbook_domain::task::Outcome;
 use gridbook_domain::RiskTag;
 use gridbook_export::{Format, Kind, Request};
-use gridbook_import::{parse_list_map, read_list, ImportError};
+use gridbook_import::{list_field_zh, parse_list_map, read_list, ImportError};
 use gridbook_store::{Store, TaskFilter};
 use serde_json::json;
 
@@ -127,10 +127,12 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
                         out.push_str(&format!(
                             "\n  {} → {}",
                             c.header,
-                            c.field.unwrap_or(match lang {
-                                Lang::Zh => "（不使用）",
-                                Lang::En => "(not used)",
-                            })
+                            match (c.field, lang) {
+                                (Some(f), Lang::Zh) => list_field_zh(f),
+                                (Some(f), Lang::En) => f,
+                                (None, Lang::Zh) => "（不使用）",
+                                (None, Lang::En) => "(not used)",
+                            }
                         ));
                     }
                     out

@@ -30,7 +30,9 @@ pub use apply::{execute, Progress, BATCH};
 pub use error::{ImportError, Result};
 pub use header::{parse_map, Field};
 pub use list::{read_list, ImportedList, ListColumn, ListFile, ListPreview};
-pub use list_map::{list_overrides, parse_list_map, ColumnChoice, ListOverrides, LIST_FIELDS};
+pub use list_map::{
+    list_field_zh, list_overrides, parse_list_map, ColumnChoice, ListOverrides, LIST_FIELDS,
+};
 pub use plan::{plan_file, Difference, Options, PersonAction, Plan, RowPlan, RowStatus};
 pub use report::{write_report, RESULT_COLUMNS};
 pub use rows::Refusal;

@@ -38,6 +38,20 @@ pub struct ColumnChoice {
 /// (`None`: not used).
 pub type ListOverrides = Vec<(String, Option<&'static str>)>;
 
+/// The Chinese label of a field of [`LIST_FIELDS`] (as the import screen shows it).
+pub fn list_field_zh(code: &str) -> &str {
+    match code {
+        "name" => "姓名",
+        "id_number" => "身份证号",
+        "phone" => "联系电话",
+        "category" => "类别",
+        "date" => "日期",
+        "place" => "村/地址",
+        "note" => "备注",
+        other => other,
+    }
+}
+
 /// Parses a field a column is mapped to: a code of [`LIST_FIELDS`], its Chinese label, `ignore`
 /// (不使用) for a column not used, or a roster field that means one of them (`tags` is the
 /// category, `village`, `group` and `address` the place). `None`: no field of a list.
@@ -47,20 +61,16 @@ pub fn list_field(s: &str) -> Option<Option<&'static str>> {
         return Some(Some(code));
     }
     let key = header_key(t);
-    let zh = [
-        ("姓名", Some("name")),
-        ("身份证号", Some("id_number")),
-        ("联系电话", Some("phone")),
-        ("类别", Some("category")),
-        ("日期", Some("date")),
-        ("地址", Some("place")),
-        ("村/地址", Some("place")),
-        ("备注", Some("note")),
-        ("不使用", None),
-        ("ignore", None),
-    ];
-    if let Some((_, f)) = zh.iter().find(|(z, _)| header_key(z) == key) {
-        return Some(*f);
+    if let Some(code) = LIST_FIELDS
+        .iter()
+        .find(|c| header_key(list_field_zh(c)) == key)
+    {
+        return Some(Some(code));
+    }
+    match key.as_str() {
+        "地址" => return Some(Some("place")),
+        "不使用" | "ignore" => return Some(None),
+        _ => {}
     }
     match Field::parse(t)? {
         Field::Name => Some(Some("name")),
