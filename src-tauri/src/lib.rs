@@ -222,6 +222,8 @@ pub fn run() {
             tasks::tasks_list,
             tasks::task_close,
             tasks::tasks_import,
+            tasks::tasks_preview,
+            tasks::task_assign,
             tasks::tasks_export,
         ])
         .run(tauri::generate_context!());

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use gridbook_domain::task::Outcome;
 use gridbook_domain::RiskTag;
 use gridbook_export::{Format, Kind, Request};
-use gridbook_import::{read_list, ImportError, ImportedList};
-use gridbook_store::{masked, Answered, TaskFilter, TaskRow};
+use gridbook_import::{
+    list_overrides, read_list, ColumnChoice, ImportError, ImportedList, ListPreview,
+};
+use gridbook_store::{masked, Answered, TaskAssigned, TaskFilter, TaskRow};
 use tauri::State;
 
 use crate::error::AppError;
@@ -20,6 +22,10 @@ impl From<ImportError> for AppError {
     fn from(e: ImportError) -> Self {
         match e {
             ImportError::Store(s) => s.into(),
+            ImportError::UnknownField(_) => AppError {
+                field: Some("map"),
+                ..AppError::new("invalid", (e.zh(), e.to_string()))
+            },
             other => AppError::new("invalid", (other.zh(), other.to_string())),
         }
     }
@@ -48,19 +54,38 @@ pub fn task_close(
     )
 }
 
+/// What each column of the list is taken for (with the township's `map`), before importing.
+#[tauri::command(async)]
+pub fn tasks_preview(app: State<'_, App>, path: PathBuf, map: Vec<ColumnChoice>) -> R<ListPreview> {
+    let map = list_overrides(&map)?;
+    Ok(read_list(&path, None, &map, app.store.now_local().date())?.preview())
+}
+
 #[tauri::command(async)]
 pub fn tasks_import(
     app: State<'_, App>,
     path: PathBuf,
     source: String,
     due_hours: Option<u32>,
+    map: Option<Vec<ColumnChoice>>,
 ) -> R<ImportedList> {
-    let list = read_list(&path, None, &Vec::new(), app.store.now_local().date())?;
+    let map = list_overrides(&map.unwrap_or_default())?;
+    let list = read_list(&path, None, &map, app.store.now_local().date())?;
     let result = app.wrote(app.store.import_task_list(&source, due_hours, &list.rows))?;
     Ok(ImportedList {
         columns: list.columns,
         result,
     })
+}
+
+#[tauri::command(async)]
+pub fn task_assign(
+    app: State<'_, App>,
+    task_id: String,
+    village: String,
+    person: Option<String>,
+) -> R<TaskAssigned> {
+    app.wrote(app.store.assign_task(&task_id, &village, person.as_deref()))
 }
 
 #[tauri::command(async)]

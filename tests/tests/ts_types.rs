@@ -96,6 +96,7 @@ fn generated() -> String {
         s::RollupTotals, d::report::Figures, s::FiguresPreview, s::Submitted, s::TaskRow,
         d::task::Outcome, s::Answered, s::TaskImport, s::ImportedRow, s::MatchBy,
         gridbook_import::ImportedList, gridbook_import::ListColumn,
+        gridbook_import::ListPreview, gridbook_import::ColumnChoice, s::TaskAssigned,
         y::enrollment::ListedDevice, y::enrollment::NewDevice, gridbook_export::Form,
         gridbook_export::Outcome, s::ExportRecord, gridbook_print::Printed);
     out.truncate(out.trim_end().len());

@@ -57,7 +57,7 @@ import type { FiguresPreview, Overview, ReportLevel, ReportStatusRow, ReportSubm
 import type { QuarantineRow } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportLogEntry, ExportOutcome, Printed, TownshipInfo } from './types';
-import type { TaskAnswered, TaskImportResult, TaskOutcome, TaskRow } from './types';
+import type { ColumnChoice, TaskAnswered, TaskAssigned, TaskImportResult, TaskListPreview, TaskOutcome, TaskRow } from './types';
 import type { DismissedPair, Duplicate, MergePreview, PairDismissed, PairRestored, Person, PersonMerged, PersonUnmerged } from './types';
 import type { RefusedEdit } from './types';
 
@@ -280,8 +280,13 @@ export const api = {
   tasksList: (village: string | null, open: boolean) => call<TaskRow[]>('tasks_list', { village, open }),
   taskClose: (taskId: string, outcome: TaskOutcome, note: string | null, tag: string | null) =>
     call<TaskAnswered>('task_close', { taskId, outcome, note, tag }),
-  tasksImport: (path: string, source: string, dueHours: number | null) =>
-    call<TaskImportResult>('tasks_import', { path, source, dueHours }),
+  /** What each column of the list is taken for (with the township's changes), before importing. */
+  tasksPreview: (path: string, map: ColumnChoice[]) => call<TaskListPreview>('tasks_preview', { path, map }),
+  tasksImport: (path: string, source: string, dueHours: number | null, map: ColumnChoice[]) =>
+    call<TaskImportResult>('tasks_import', { path, source, dueHours, map }),
+  /** Hands a row of the township's list to a village (optionally naming a person of its ledger). */
+  taskAssign: (taskId: string, village: string, person: string | null) =>
+    call<TaskAssigned>('task_assign', { taskId, village, person }),
   tasksExport: (out: string) => call<ExportOutcome>('tasks_export', { out }),
 };
 

@@ -12,8 +12,10 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AddCheckpoint: typeof import('./components/checkpoint/AddCheckpoint.vue')['default']
+    AssignSheet: typeof import('./components/tasks/AssignSheet.vue')['default']
     CheckSheet: typeof import('./components/isolation/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
+    ColumnMapping: typeof import('./components/files/ColumnMapping.vue')['default']
     DateTimeField: typeof import('./components/DateTimeField.vue')['default']
     DayBar: typeof import('./components/reports/DayBar.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']
@@ -49,6 +51,7 @@ declare module 'vue' {
     ShiftBanner: typeof import('./components/checkpoint/ShiftBanner.vue')['default']
     ShiftPlanSheet: typeof import('./components/checkpoint/ShiftPlanSheet.vue')['default']
     SyncBar: typeof import('./components/SyncBar.vue')['default']
+    TaskFacts: typeof import('./components/tasks/TaskFacts.vue')['default']
     TaskSheet: typeof import('./components/tasks/TaskSheet.vue')['default']
     TestSheet: typeof import('./components/isolation/TestSheet.vue')['default']
     TownshipPapers: typeof import('./components/files/TownshipPapers.vue')['default']

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use gridbook_domain::task::Outcome;
 use gridbook_domain::RiskTag;
 use gridbook_export::{Format, Kind, Request};
-use gridbook_import::{parse_map, read_list, ImportError};
+use gridbook_import::{list_field_zh, parse_list_map, read_list, ImportError};
 use gridbook_store::{Store, TaskFilter};
 use serde_json::json;
 
@@ -33,9 +33,26 @@ pub enum TasksCmd {
         /// Sheet of a workbook (default: the first).
         #[arg(long)]
         sheet: Option<String>,
-        /// Column mapping overrides: HEADER=FIELD,... as for `gridbook import`.
+        /// What columns are taken for, overriding what was detected: HEADER=FIELD,... with
+        /// FIELD one of name, id_number, phone, category, date, place, note, or ignore.
         #[arg(long)]
         map: Option<String>,
+        /// Only read the file: show what each column is taken for and how many rows there
+        /// are; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Hand a row of the township's list (matched to nobody) to a village: it becomes a task
+    /// for that village's grid worker.
+    Assign {
+        /// The row's task id (`tasks list --unmatched`).
+        task_id: String,
+        /// The village's id.
+        #[arg(long)]
+        village: String,
+        /// The person of that village's ledger, if known.
+        #[arg(long)]
+        person: Option<String>,
     },
     /// List tasks: open first (overdue before the rest), then done.
     List {
@@ -88,14 +105,40 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
             due_hours,
             sheet,
             map,
+            dry_run,
         } => {
             let map = match map {
-                Some(spec) => parse_map(spec).map_err(ImportError::UnknownField)?,
+                Some(spec) => parse_list_map(spec).map_err(ImportError::UnknownField)?,
                 None => Vec::new(),
             };
             // Check what needs no file first: a bad source is refused before reading.
             gridbook_store::parse_task_source(source)?;
             let list = read_list(file, sheet.as_deref(), &map, store.now_local().date())?;
+            if *dry_run {
+                let preview = list.preview();
+                emit(json, &preview, || {
+                    let mut out = format!(
+                        "{} {} {}",
+                        t(lang, "名单共", "rows:"),
+                        preview.rows,
+                        t(lang, "人；各列的识别：", "persons; columns:")
+                    );
+                    for c in &preview.columns {
+                        out.push_str(&format!(
+                            "\n  {} → {}",
+                            c.header,
+                            match (c.field, lang) {
+                                (Some(f), Lang::Zh) => list_field_zh(f),
+                                (Some(f), Lang::En) => f,
+                                (None, Lang::Zh) => "（不使用）",
+                                (None, Lang::En) => "(not used)",
+                            }
+                        ));
+                    }
+                    out
+                });
+                return Ok(());
+            }
             let done = store.import_task_list(source, *due_hours, &list.rows)?;
             emit(json, &done, || {
                 format!(
@@ -179,6 +222,26 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
                         Lang::Zh => outcome.zh(),
                         Lang::En => outcome.en(),
                     }
+                )
+            });
+        }
+        TasksCmd::Assign {
+            task_id,
+            village,
+            person,
+        } => {
+            let done = store.assign_task(task_id, village, person.as_deref())?;
+            emit(json, &done, || {
+                format!(
+                    "{} {}，{} {}",
+                    t(
+                        lang,
+                        "已分派到村，新任务",
+                        "assigned to the village as task"
+                    ),
+                    done.task_id,
+                    t(lang, "截止", "due"),
+                    done.due
                 )
             });
         }

@@ -18,6 +18,7 @@ mod compare;
 mod error;
 pub mod header;
 pub mod list;
+pub mod list_map;
 pub mod normalize;
 mod plan;
 pub mod read;
@@ -28,7 +29,10 @@ mod summary;
 pub use apply::{execute, Progress, BATCH};
 pub use error::{ImportError, Result};
 pub use header::{parse_map, Field};
-pub use list::{read_list, ImportedList, ListColumn, ListFile};
+pub use list::{read_list, ImportedList, ListColumn, ListFile, ListPreview};
+pub use list_map::{
+    list_field_zh, list_overrides, parse_list_map, ColumnChoice, ListOverrides, LIST_FIELDS,
+};
 pub use plan::{plan_file, Difference, Options, PersonAction, Plan, RowPlan, RowStatus};
 pub use report::{write_report, RESULT_COLUMNS};
 pub use rows::Refusal;

@@ -14,7 +14,8 @@ use gridbook_store::{ListRow, TaskImport};
 use serde::Serialize;
 
 use crate::error::{ImportError, Result};
-use crate::header::{find_header, header_key, Field, Overrides, HEADER_SEARCH_ROWS};
+use crate::header::{find_header, header_key, Field, HEADER_SEARCH_ROWS};
+use crate::list_map::{override_of, roster_overrides, ListOverrides, LIST_FIELDS};
 use crate::normalize::{clean, compact, lost_id_number, parse_date};
 use crate::read::{visit_rows, Cell, SheetRow};
 
@@ -59,6 +60,28 @@ pub struct ListFile {
     pub rows: Vec<ListRow>,
 }
 
+impl ListFile {
+    /// The columns and the number of rows, for the import screen to confirm before importing.
+    pub fn preview(&self) -> ListPreview {
+        ListPreview {
+            columns: self.columns.clone(),
+            rows: self.rows.len(),
+        }
+    }
+}
+
+/// A pushed list as read, before importing: what each column was taken for, and how many
+/// rows there are (`gridbook tasks import --dry-run`, the import screen's confirmation).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TaskListPreview"))]
+pub struct ListPreview {
+    /// The columns and what each was taken for.
+    pub columns: Vec<ListColumn>,
+    /// Rows with a name or an ID number (each becomes a task).
+    pub rows: usize,
+}
+
 /// What importing a pushed list did, as the import screen shows it: the columns as read, and
 /// what became of the rows.
 #[derive(Debug, Clone, Serialize)]
@@ -71,12 +94,12 @@ pub struct ImportedList {
     pub result: TaskImport,
 }
 
-/// Reads a pushed list (.xlsx, .xls, .csv in UTF-8 or GBK); `map` overrides header names as
-/// `--map` does for the roster; ID numbers are checked as of `today`.
+/// Reads a pushed list (.xlsx, .xls, .csv in UTF-8 or GBK); `map` overrides what columns are
+/// taken for (`--map`, the import screen's mapping); ID numbers are checked as of `today`.
 pub fn read_list(
     path: &Path,
     sheet: Option<&str>,
-    map: &Overrides,
+    map: &ListOverrides,
     today: NaiveDate,
 ) -> Result<ListFile> {
     let limit = gridbook_store::MAX_LIST_ROWS;
@@ -91,17 +114,19 @@ pub fn read_list(
         rows.push(r);
         Ok(())
     })?;
-    let header = find_header(&rows, map).ok_or_else(|| {
+    let header = find_header(&rows, &roster_overrides(map)).ok_or_else(|| {
         ImportError::unreadable(
             "找不到表头：前30行中没有一行含“姓名”“身份证号”“联系电话”等列名",
             "no header row: none of the first 30 rows names the name, ID number and phone columns",
         )
     })?;
-    // Columns the roster's fields leave unmapped may be the list's category or date.
-    let mut category_col = header.columns_of(Field::Tags).first().copied();
-    let mut date_col = None;
+    // Columns the roster's fields leave unmapped may be the list's category or date; the
+    // township's overrides come last and decide.
+    let mut category_seen = header.has(Field::Tags);
+    let mut date_seen = false;
+    let mut fields: Vec<Option<&'static str>> = Vec::with_capacity(header.columns.len());
     let mut columns = Vec::new();
-    for (i, (text, field)) in header.columns.iter().enumerate() {
+    for (text, field) in &header.columns {
         let key = header_key(text);
         let mut taken = match field {
             Some(Field::Name) => Some("name"),
@@ -113,14 +138,18 @@ pub fn read_list(
             _ => None,
         };
         if taken.is_none() && field.is_none_or(|f| f == Field::Residency) {
-            if category_col.is_none() && CATEGORY.contains(&key.as_str()) {
-                category_col = Some(i);
+            if !category_seen && CATEGORY.contains(&key.as_str()) {
+                category_seen = true;
                 taken = Some("category");
-            } else if date_col.is_none() && DATE.contains(&key.as_str()) {
-                date_col = Some(i);
+            } else if !date_seen && DATE.contains(&key.as_str()) {
+                date_seen = true;
                 taken = Some("date");
             }
         }
+        if let Some(chosen) = override_of(map, text) {
+            taken = chosen;
+        }
+        fields.push(taken);
         if !text.trim().is_empty() {
             columns.push(ListColumn {
                 header: text.clone(),
@@ -128,17 +157,19 @@ pub fn read_list(
             });
         }
     }
-    let places: Vec<usize> = [Field::Village, Field::Group, Field::Address]
-        .iter()
-        .flat_map(|f| header.columns_of(*f).iter().copied())
-        .collect();
+    let cols = |code: &str| -> Vec<usize> {
+        fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| **f == Some(code))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let [names, ids, phones, categories, dates, places, notes] = LIST_FIELDS.map(cols);
     let mut out = Vec::new();
     for r in &rows[header.data_start..] {
-        let cell = |c: Option<usize>| c.and_then(|c| r.cells.get(c)).unwrap_or(&Cell::Empty);
-        let first = |f: Field| {
-            header
-                .columns_of(f)
-                .iter()
+        let first = |cs: &[usize]| {
+            cs.iter()
                 .filter_map(|c| r.cells.get(*c))
                 .find(|c| !c.is_blank())
                 .unwrap_or(&Cell::Empty)
@@ -147,14 +178,14 @@ pub fn read_list(
         let text = |c: &Cell, fixes: &mut Vec<&'static str>| {
             Some(clean(c, fixes)).filter(|s| !s.is_empty())
         };
-        let name = text(first(Field::Name), &mut fixes).map(|n| {
+        let name = text(first(&names), &mut fixes).map(|n| {
             if n.is_ascii() {
                 n
             } else {
                 compact(&n, &mut fixes)
             }
         });
-        let id_cell = first(Field::IdNumber);
+        let id_cell = first(&ids);
         if name.is_none() && id_cell.is_blank() {
             continue;
         }
@@ -168,13 +199,13 @@ pub fn read_list(
                 }
             }
         };
-        let phone = text(first(Field::Phone), &mut fixes).map(|p| {
+        let phone = text(first(&phones), &mut fixes).map(|p| {
             let p = compact(&p, &mut fixes);
             parse_phone(&p).map_or(p, |x| x.number)
         });
         let place: Vec<String> = places
             .iter()
-            .filter_map(|c| text(cell(Some(*c)), &mut fixes))
+            .filter_map(|c| text(r.cells.get(*c).unwrap_or(&Cell::Empty), &mut fixes))
             .collect();
         out.push(ListRow {
             row: r.row,
@@ -182,10 +213,10 @@ pub fn read_list(
             id_number,
             id_valid,
             phone,
-            category: text(cell(category_col), &mut fixes),
-            list_date: parse_date(cell(date_col)),
+            category: text(first(&categories), &mut fixes),
+            list_date: parse_date(first(&dates)),
             place: (!place.is_empty()).then(|| place.join(" ")),
-            note: text(first(Field::Note), &mut fixes),
+            note: text(first(&notes), &mut fixes),
         });
     }
     Ok(ListFile { columns, rows: out })

@@ -82,6 +82,7 @@ pub use reports::read::{ReportStatus, Rollup, RollupTotals, RollupVillage};
 pub use reports::submit::Submitted;
 pub use search::Hit;
 pub use tasks::answer::Answered;
+pub use tasks::assign::{assigned_id, TaskAssigned};
 pub use tasks::import::{
     parse_source as parse_task_source, task_id, ImportedRow, ListRow, MatchBy, TaskImport,
     MAX_ROWS as MAX_LIST_ROWS,

@@ -1,7 +1,8 @@
 //! Duplicate persons merged through a real relay: two devices merge the
 //! same pair in opposite directions offline, and every replica (the relay too) ends with the
 //! same single survivor; undoing the merge replicates; a grid worker's device cannot merge a
-//! person of another village.
+//! person of another village; a pair across villages dismissed by the township, as two
+//! villages' grid workers and a second township device see it.
 
 use super::*;
 
@@ -192,4 +193,66 @@ fn a_dismissed_pair_is_gone_on_every_device_until_undone() {
     let out = b.run(&format!("person dismiss-duplicate {x} {y} --undo"));
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("没有被标记"));
+}
+
+/// A pair across two villages, dismissed by the township: through the relay, what each
+/// village's grid worker and a second township device list. A grid worker's device holds its
+/// own village's ledger only, so it never lists a pair across villages (dismissed or not); the
+/// township's devices, which hold both ledgers, list it until it is dismissed and not after.
+#[test]
+fn a_pair_across_villages_dismissed_by_the_township_on_two_village_devices() {
+    let w = World::new(2, 4);
+    let (va, vb) = (&w.villages[0], &w.villages[1]);
+    let a = w.device("grid-worker", Some(va), "甲村手机");
+    let b = w.device("grid-worker", Some(vb), "乙村手机");
+    let t = w.device("township", None, "乡镇电脑");
+    let t2 = w.device("township", None, "乡镇平板");
+    let (_, x) = w.household_of(va, 0);
+    let (_, z) = w.household_of(vb, 0);
+    t.ok(&format!("person set {x} name=跨村同名 phone=13700004444"));
+    t.ok(&format!("person set {z} name=跨村同名 phone=13700004444"));
+    for d in [&t, &a, &b, &t2] {
+        d.sync();
+    }
+    let pair = if x < z {
+        serde_json::json!([x, z])
+    } else {
+        serde_json::json!([z, x])
+    };
+    for d in [&t.data, &t2.data] {
+        assert!(listed_pairs(d).contains(&pair), "{}", d.path().display());
+    }
+    // Each village's device holds one of the two persons only and lists no pair with the
+    // other village's person.
+    assert!(!a.doc_ids().contains(&ledger(vb)));
+    assert!(!b.doc_ids().contains(&ledger(va)));
+    let apart = || {
+        for (d, other) in [(&a, &z), (&b, &x)] {
+            let listed = listed_pairs(d);
+            assert!(
+                !listed
+                    .iter()
+                    .any(|p| p.to_string().contains(other.as_str())),
+                "{listed:?}"
+            );
+            d.reindex_check();
+        }
+    };
+    apart();
+    // A grid worker's device cannot dismiss it: it is not its village's alone.
+    let out = a.run(&format!("person dismiss-duplicate {x} {z}"));
+    assert_ne!(out.status.code(), Some(0));
+
+    t.ok(&format!("person dismiss-duplicate {z} {x} --reason 不同人"));
+    for d in [&t, &a, &b, &t2] {
+        let stats = d.sync();
+        assert!(refused(&stats).is_empty(), "{stats}");
+    }
+    for d in [&t.data, &t2.data, &w.relay] {
+        let at = d.path().display().to_string();
+        assert!(!listed_pairs(d).contains(&pair), "{at}");
+        assert_eq!(d.json("duplicates --dismissed")[0]["persons"], pair, "{at}");
+        d.reindex_check();
+    }
+    apart();
 }

@@ -276,3 +276,191 @@ fn bad_input_exits_2_and_writes_nothing() {
     );
     assert_eq!(town.data.heads(), before);
 }
+
+#[test]
+fn the_columns_are_shown_before_importing_and_the_township_overrides_them() {
+    let town = Town::new();
+    let dir = tempfile::tempdir().expect("dir");
+    // A sender's own headers: only 证件号 is a name gridbook knows for its column.
+    let csv = dir.path().join("名单.csv");
+    let mut text = String::from("\u{feff}序号,对象,证件号,手机,批次日期,居住地,说明\n");
+    text.push_str(&format!(
+        "1,张三,{},,2026-12-01,,\n2,李四,,13800000002,2026-12-02,,\n3,王五,,,2026-12-03,红星村二组,电话未接\n",
+        mainland_id(1)
+    ));
+    std::fs::write(&csv, text).expect("csv");
+    let heads = town.data.heads();
+    // As detected: the number and the phone; the name, the date, the place and the remark
+    // under headers gridbook does not know.
+    let taken = |v: &Value| -> Vec<(String, Option<String>)> {
+        array(&v["columns"])
+            .iter()
+            .map(|c| {
+                (
+                    str_of(c, "header").to_owned(),
+                    c["field"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let s = |x: &str| Some(x.to_owned());
+    let col = |h: &str, f: Option<String>| (h.to_owned(), f);
+    let detected = town.data.json(&format!(
+        "tasks import {} --source 甲 --dry-run",
+        csv.display()
+    ));
+    assert_eq!(
+        taken(&detected),
+        vec![
+            col("序号", None),
+            col("对象", None),
+            col("证件号", s("id_number")),
+            col("手机", s("phone")),
+            col("批次日期", None),
+            col("居住地", None),
+            col("说明", None),
+        ]
+    );
+    let map = "对象=name,手机=phone,批次日期=date,居住地=place,说明=note,序号=ignore";
+    let dry = town.data.json(&format!(
+        "tasks import {} --source 甲 --dry-run --map {map}",
+        csv.display()
+    ));
+    assert_eq!(dry["rows"], 3, "{dry}");
+    assert_eq!(
+        taken(&dry),
+        vec![
+            col("序号", None),
+            col("对象", s("name")),
+            col("证件号", s("id_number")),
+            col("手机", s("phone")),
+            col("批次日期", s("date")),
+            col("居住地", s("place")),
+            col("说明", s("note")),
+        ]
+    );
+    assert_eq!(town.data.heads(), heads, "a dry run writes nothing");
+    // A field no list has: refused before anything is read or written.
+    let out = town.data.run(&format!(
+        "--json tasks import {} --source 甲 --map 对象=doses",
+        csv.display()
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(town.data.heads(), heads);
+
+    let done = town.data.json(&format!(
+        "tasks import {} --source 甲 --map {map}",
+        csv.display()
+    ));
+    let by: Vec<_> = outcomes(&done).into_iter().map(|o| o.1).collect();
+    assert_eq!(by, vec![s("id_number"), s("phone"), s("name")], "{done}");
+    let listed = town.data.json("tasks list");
+    let wang = array(&listed)
+        .iter()
+        .find(|r| r["name"] == "王五")
+        .cloned()
+        .expect("王五");
+    assert_eq!(wang["list_date"], "2026-12-03");
+    assert_eq!(wang["place"], "红星村二组");
+
+    // The detected place not used: 王五 is then matched to nobody.
+    let xlsx = dir.path().join("名单.xlsx");
+    list_xlsx(&xlsx);
+    let unplaced = town.data.json(&format!(
+        "tasks import {} --source 乙 --map 现住址=ignore",
+        xlsx.display()
+    ));
+    let by: Vec<_> = outcomes(&unplaced).into_iter().map(|o| o.1).collect();
+    assert_eq!(by, vec![s("id_number"), s("phone"), None, None, None]);
+}
+
+#[test]
+fn an_unmatched_row_is_handed_to_a_village_and_bad_assignments_write_nothing() {
+    let town = Town::new();
+    let dir = tempfile::tempdir().expect("dir");
+    let xlsx = dir.path().join("名单.xlsx");
+    list_xlsx(&xlsx);
+    town.data.json(&format!(
+        "tasks import {} --source 县指挥部1201",
+        xlsx.display()
+    ));
+    let unmatched = town.data.json("tasks list --unmatched");
+    let zhao = array(&unmatched)
+        .iter()
+        .find(|r| r["name"] == "赵六")
+        .cloned()
+        .expect("赵六 on the township's list");
+    let task = str_of(&zhao, "task_id").to_owned();
+    let zhang = array(&town.data.json("search 张三"))[0]["person_id"]
+        .as_str()
+        .expect("张三")
+        .to_owned();
+    let heads = town.data.heads();
+    for (bad, code) in [
+        (
+            format!("tasks assign {task} --village 00000000-0000-4000-8000-000000000000"),
+            2,
+        ),
+        (format!("tasks assign {task} --village 红星村"), 2),
+        (
+            format!("tasks assign not-a-task --village {}", town.hongxing),
+            2,
+        ),
+        (
+            format!(
+                "tasks assign {task} --village {} --person {}",
+                town.hongxing,
+                uuid(9)
+            ),
+            2,
+        ),
+    ] {
+        let out = town.data.run(&format!("--json {bad}"));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{bad}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = town.data.run(&format!(
+        "--json tasks assign {task} --village 00000000-0000-4000-8000-000000000000"
+    ));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("a JSON error");
+    let err = &err["error"];
+    assert_eq!(
+        (&err["kind"], &err["field"]),
+        (&Value::from("invalid"), &Value::from("village")),
+        "{err}"
+    );
+    assert!(str_of(err, "message").contains("村") && !str_of(err, "message_en").is_empty());
+    assert_eq!(town.data.heads(), heads, "nothing written");
+
+    let given = town.data.json(&format!(
+        "tasks assign {task} --village {} --person {zhang}",
+        town.hongxing
+    ));
+    assert_eq!(given["from"], task.as_str());
+    let theirs = town
+        .data
+        .json(&format!("tasks list --village {}", town.hongxing));
+    let row = array(&theirs)
+        .iter()
+        .find(|r| r["task_id"] == given["task_id"])
+        .cloned()
+        .expect("the village's new task");
+    assert_eq!(
+        (&row["name"], &row["match_by"]),
+        (&Value::from("赵六"), &Value::from("township"))
+    );
+    assert_eq!(row["person_id"], zhang.as_str());
+    assert!(!array(&town.data.json("tasks list --unmatched"))
+        .iter()
+        .any(|r| r["task_id"] == task.as_str()));
+    let out = town.data.run(&format!(
+        "--json tasks assign {task} --village {}",
+        town.hongxing
+    ));
+    assert_eq!(out.status.code(), Some(3), "assigned already");
+    town.data.reindex_check();
+}

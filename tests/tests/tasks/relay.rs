@@ -258,3 +258,87 @@ fn the_relay_refuses_tasks_made_or_answered_by_a_grid_worker_outside_its_part() 
     assert_eq!(open[0]["task_id"], task_b.as_str());
     w.relay.reindex_check();
 }
+
+#[test]
+fn a_row_the_township_assigns_reaches_that_villages_grid_worker_only() {
+    let w = world();
+    let (a, b) = (w.villages[0].clone(), w.villages[1].clone());
+    let township = w.device("township", None, "镇防控办");
+    let worker = w.device("grid-worker", Some(&a), "甲村网格员");
+    let other = w.device("grid-worker", Some(&b), "乙村网格员");
+    let dir = tempfile::tempdir().expect("dir");
+    // A person the ledger knows by another number: matched to nobody on import.
+    let (name, _) = resident(&w, &a);
+    let list = write_csv(dir.path(), &[(name.clone(), mainland_id(4243))]);
+    let done = township.data.json(&format!(
+        "tasks import {} --source 县公安局",
+        list.display()
+    ));
+    assert_eq!(done["unmatched"], 1, "{done}");
+    let row = str_of(&array(&done["rows"])[0], "task_id").to_owned();
+    let person = array(&township.data.json(&format!("search {name}")))
+        .iter()
+        .find(|h| h["village_id"] == a.as_str())
+        .and_then(|h| h["person_id"].as_str())
+        .expect("the resident")
+        .to_owned();
+    township.data.sync();
+    worker.data.sync();
+
+    // A grid worker's device hands nothing to anybody (it does not hold the row either).
+    let out = worker
+        .data
+        .run(&format!("--json tasks assign {row} --village {a}"));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(array(&worker.data.json("tasks list")).is_empty());
+
+    // Offline on the township's laptop, then synced.
+    let given = township.data.json(&format!(
+        "tasks assign {row} --village {a} --person {person}"
+    ));
+    let task = str_of(&given, "task_id").to_owned();
+    township.data.sync();
+    worker.data.sync();
+    other.data.sync();
+    let mine = worker.data.json("tasks list --open");
+    let mine = array(&mine);
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(
+        (&mine[0]["task_id"], &mine[0]["person_id"], &mine[0]["name"]),
+        (
+            &Value::from(task.as_str()),
+            &Value::from(person.as_str()),
+            &Value::from(name.as_str())
+        )
+    );
+    assert!(array(&other.data.json("tasks list")).is_empty(), "not B's");
+
+    worker.data.json(&format!(
+        "tasks close {task} --outcome present --note 已见面"
+    ));
+    worker.data.sync();
+    township.data.sync();
+    let all = township.data.json("tasks list");
+    let all = array(&all);
+    assert_eq!(all.len(), 1, "the row left the township's list: {all:?}");
+    assert_eq!(
+        (
+            &all[0]["status"],
+            &all[0]["answered_by"],
+            &all[0]["village_id"]
+        ),
+        (
+            &Value::from("done"),
+            &Value::from("甲村网格员"),
+            &Value::from(a.as_str())
+        )
+    );
+    for d in [&w.relay, &township.data, &worker.data] {
+        d.reindex_check();
+    }
+}

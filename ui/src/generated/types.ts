@@ -3071,7 +3071,7 @@ export type ImportedRow = {
 /**
  * How a row was matched to the ledger.
  */
-export type MatchBy = "id_number" | "phone" | "name";
+export type MatchBy = "id_number" | "phone" | "name" | "township";
 
 /**
  * What importing a pushed list did, as the import screen shows it: the columns as read, and
@@ -3100,6 +3100,61 @@ export type ListColumn = {
    * name, id_number, phone, category, date, place, note; `None`: not used.
    */
   field: string | null;
+};
+
+/**
+ * A pushed list as read, before importing: what each column was taken for, and how many
+ * rows there are (`gridbook tasks import --dry-run`, the import screen's confirmation).
+ */
+export type TaskListPreview = {
+  /**
+   * The columns and what each was taken for.
+   */
+  columns: Array<ListColumn>;
+  /**
+   * Rows with a name or an ID number (each becomes a task).
+   */
+  rows: number;
+};
+
+/**
+ * A column's field as the township chose it on the import screen.
+ */
+export type ColumnChoice = {
+  /**
+   * The header as the file has it.
+   */
+  header: string;
+  /**
+   * One of [`LIST_FIELDS`]; `None`: the column is not used.
+   */
+  field: string | null;
+};
+
+/**
+ * A row of the township's list handed to a village (`gridbook tasks assign --json`).
+ */
+export type TaskAssigned = {
+  /**
+   * The village's new task.
+   */
+  task_id: string;
+  /**
+   * The row of the township's list it came from (now off that list).
+   */
+  from: string;
+  /**
+   * The village that checks.
+   */
+  village_id: string;
+  /**
+   * The person of its ledger, if the township named one.
+   */
+  person_id: string | null;
+  /**
+   * Due (local time, to the minute).
+   */
+  due: string;
 };
 
 /**

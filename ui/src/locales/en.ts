@@ -188,6 +188,7 @@ const en: typeof zh = {
       unmerge: 'Merge undone',
       dismiss: 'Marked not the same person',
       restore: 'Not-the-same-person mark undone',
+      assign: 'Assigned to a village',
     },
   },
   conflicts: {

@@ -186,6 +186,7 @@ export default {
       unmerge: '撤销合并',
       dismiss: '标记不是同一人',
       restore: '撤销不是同一人',
+      assign: '分派到村',
     },
   },
   conflicts: {

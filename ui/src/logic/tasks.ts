@@ -2,6 +2,9 @@
 // village. Pure functions, tested without a window.
 import type { TaskRow } from '../types';
 
+/** The fields a column of a pushed list can be taken for (the import's column mapping). */
+export const LIST_FIELDS = ['name', 'id_number', 'phone', 'category', 'date', 'place', 'note'] as const;
+
 /** Open and overdue tasks among `rows`. */
 export function openCounts(rows: TaskRow[]): { open: number; overdue: number } {
   const open = rows.filter((r) => r.status === 'open');

@@ -182,7 +182,8 @@ export async function callsOf(page, cmd) {
 /** Picks `text` in the bottom picker opened by the field `name`. */
 export async function pickOption(page, name, text) {
   await page.locator(`[data-field="${name}"]`).click();
-  const popup = page.locator('.van-popup:visible').last();
+  // The picker's own popup (a field may sit in a sheet that is a popup too).
+  const popup = page.locator('.van-popup:visible', { has: page.locator('.van-picker') }).last();
   await popup.waitFor();
   const option = popup.locator('.van-picker-column__item', { hasText: text }).first();
   await option.click();

@@ -3,8 +3,10 @@
 // (王建国, due yesterday), an open one (李明, matched to the fake's p-liming, due tomorrow) and
 // one answered (刘芳, 已离开); 新华村 one open; the township's own list one unmatched row. The
 // grid worker's device sees its village's tasks only, the township's all of them. Closing
-// records the answer (and a tag on a matched person); importing adds three rows (two matched
-// to 红星村, one unmatched) once per source; the open dialog answers FAKE_OPTS.openFile or
+// records the answer (and a tag on a matched person); the preview gives the list's columns as
+// detected (the township's map applied); importing adds three rows (two matched to 红星村, one
+// unmatched) once per source; assigning moves an open unmatched row to a village (township
+// only, a known village); the open dialog answers FAKE_OPTS.openFile or
 // `/home/gridbook/文档/名单.xlsx` (null with FAKE_OPTS.openCancel).
 import { localMinute } from '../../src/logic/pass';
 import { RISK_TAGS } from '../../src/logic/codes';
@@ -49,6 +51,28 @@ import { masked } from './backend/masked.js';
   add({ task_id: 'task-unmatched', name: '孙某', id_number: '110101199003071234', due: local(Date.now() + 10 * HOUR) });
 
   const imported = new Set();
+  const FIELDS = ['name', 'id_number', 'phone', 'category', 'date', 'place', 'note'];
+  const DETECTED = [
+    { header: '序号', field: null },
+    { header: '姓名', field: 'name' },
+    { header: '身份证号', field: 'id_number' },
+    { header: '联系电话', field: 'phone' },
+    { header: '类别', field: 'category' },
+    { header: '推送日期', field: 'date' },
+  ];
+  /** The columns with the township's map applied; a field no list has is refused. */
+  const columnsWith = (map) => {
+    for (const m of map || []) {
+      if (m.field !== null && !FIELDS.includes(m.field)) throw new Invalid('map', `映射中的字段无效：${m.field}`);
+    }
+    return DETECTED.map((c) => {
+      const m = (map || []).find((x) => x.header === c.header);
+      return m ? { header: c.header, field: m.field } : { ...c };
+    });
+  };
+  const checkFile = (path) => {
+    if (!/\.(xlsx|xls|csv)$/i.test(path)) throw new Invalid('file', '不支持的文件类型，请用 .xlsx、.xls 或 .csv');
+  };
   const view = (t) => ({ ...t, village_name: villageName(t.village_id), overdue: t.status === 'open' && t.due < local(Date.now()) });
   const order = (a, b) =>
     (a.status === 'done') - (b.status === 'done') || b.overdue - a.overdue || (a.due < b.due ? -1 : a.due > b.due ? 1 : 0);
@@ -76,12 +100,30 @@ import { masked } from './backend/masked.js';
       touched();
       return { answer_id: `answer-${taskId}-${state.version}`, task_id: taskId, outcome, at, tag: tag || null };
     },
-    tasks_import: ({ path, source, dueHours }) => {
+    tasks_preview: ({ path, map }) => {
+      checkFile(path);
+      return { columns: columnsWith(map), rows: 3 };
+    },
+    task_assign: ({ taskId, village, person }) => {
+      if (state.role !== 'township') throw { kind: 'refused', message: '只有镇（街道）的设备可以分派核查任务' };
+      if (!state.villages.some((v) => v.id === village)) throw new Invalid('village', '没有这个村（社区），请从本镇的村（社区）中选择');
+      const t = tasks.find((x) => x.task_id === taskId);
+      if (!t) throw notFound('核查任务');
+      if (t.village_id !== null || t.status !== 'open') throw { kind: 'refused', message: '该任务已属于一个村（社区），只有镇名单中未匹配的人员可以分派' };
+      const due = local(Date.now() + 24 * HOUR);
+      const id = `${taskId}-${village}`;
+      tasks.splice(tasks.indexOf(t), 1);
+      add({ ...t, task_id: id, village_id: village, person_id: person || null, match_by: 'township', due });
+      touched();
+      return { task_id: id, from: taskId, village_id: village, person_id: person || null, due };
+    },
+    tasks_import: ({ path, source, dueHours, map }) => {
       if (state.role !== 'township') throw { kind: 'refused', message: '只有镇（街道）的设备可以导入核查名单' };
       if (!source || !source.trim() || source.trim().length > 60) throw new Invalid('source', '名单来源应为1–60个字');
       const hours = dueHours ?? 24;
       if (hours < 1 || hours > 720) throw new Invalid('due_hours', '核查时限应为1–720小时');
-      if (!/\.(xlsx|xls|csv)$/i.test(path)) throw new Invalid('file', '不支持的文件类型，请用 .xlsx、.xls 或 .csv');
+      checkFile(path);
+      const columns = columnsWith(map);
       const due = local(Date.now() + hours * HOUR);
       const fresh = !imported.has(source.trim());
       if (fresh) {
@@ -93,14 +135,7 @@ import { masked } from './backend/masked.js';
         touched();
       }
       return {
-        columns: [
-          { header: '序号', field: null },
-          { header: '姓名', field: 'name' },
-          { header: '身份证号', field: 'id_number' },
-          { header: '联系电话', field: 'phone' },
-          { header: '类别', field: 'category' },
-          { header: '推送日期', field: 'date' },
-        ],
+        columns,
         result: { tasks: 3, matched: 2, unmatched: 1, created: fresh ? 3 : 0, by_id_number: 1, by_phone: 1, by_name: 0, due },
       };
     },

@@ -62,6 +62,8 @@ pub enum MatchBy {
     Phone,
     /// The same name in the village the row names.
     Name,
+    /// Matched to nobody on import, then handed to a village by the township.
+    Township,
 }
 
 impl MatchBy {
@@ -71,6 +73,7 @@ impl MatchBy {
             MatchBy::IdNumber => "id_number",
             MatchBy::Phone => "phone",
             MatchBy::Name => "name",
+            MatchBy::Township => "township",
         }
     }
 }
@@ -266,6 +269,18 @@ impl Inner {
         }
         Ok(get_setting(&self.conn, "village_id")?.is_none_or(|v| v.is_empty()))
     }
+
+    /// Refuses (`not_township`, saying `zh` and `en`) unless this is a township device.
+    pub(crate) fn township_only(&self, zh: &str, en: &str) -> Result<()> {
+        if self.is_township_device()? {
+            return Ok(());
+        }
+        Err(StoreError::Refused {
+            code: "not_township".into(),
+            zh: zh.into(),
+            en: en.into(),
+        })
+    }
 }
 
 impl Store {
@@ -310,13 +325,10 @@ impl Store {
             ));
         }
         let mut g = self.lock();
-        if !g.is_township_device()? {
-            return Err(StoreError::Refused {
-                code: "not_township".into(),
-                zh: "只有镇（街道）的设备可以导入核查名单".into(),
-                en: "only a township device imports lists to verify".into(),
-            });
-        }
+        g.township_only(
+            "只有镇（街道）的设备可以导入核查名单",
+            "only a township device imports lists to verify",
+        )?;
         let township = g.ensure_township(None, "本镇")?;
         let now = g.now_local();
         let due = (now + Duration::hours(i64::from(hours)))
@@ -351,7 +363,7 @@ impl Store {
                 Some(MatchBy::IdNumber) => out.by_id_number += 1,
                 Some(MatchBy::Phone) => out.by_phone += 1,
                 Some(MatchBy::Name) => out.by_name += 1,
-                None => {}
+                Some(MatchBy::Township) | None => {}
             }
             if m.is_some() {
                 out.matched += 1;

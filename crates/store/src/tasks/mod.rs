@@ -12,8 +12,12 @@
 //! A task's id is derived from the list's source and the person's ID number (or, without a
 //! usable one, the row's name, phone and number as written): importing the same list twice
 //! adds nothing.
+//!
+//! A row of the township's list can be handed to a village afterwards ([`assign`]): it then
+//! becomes that village's task like any other.
 
 pub(crate) mod answer;
+pub(crate) mod assign;
 pub(crate) mod import;
 pub(crate) mod project;
 pub(crate) mod read;

@@ -162,3 +162,105 @@ fn the_latest_answer_counts_and_a_rebuild_gives_the_same_rows() {
     );
     assert!(store.reindex(true).unwrap().equal);
 }
+
+#[test]
+fn an_unmatched_row_is_handed_to_a_village_by_the_township_only() {
+    let (_d, store, village) = town();
+    let other = store.add_village("西山村").unwrap();
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok();
+    store.set_now(at("2026-12-05T08:00"));
+    let done = store
+        .import_task_list("县公安局", Some(6), &[row(2, "张三", "13900000000")])
+        .unwrap();
+    assert_eq!(done.unmatched, 1, "{done:?}");
+    let from = done.rows[0].task_id.clone();
+    let zhang = store.search("张三", 5).unwrap()[0].person_id.clone();
+    let heads = store.doc_heads().unwrap();
+
+    // An unknown village, a person of another village, a task id that is none: refused with
+    // the field named, nothing written.
+    let field = |e: StoreError| match e {
+        StoreError::Invalid(f) => (f.field, f.reason, f.zh.is_empty() || f.en.is_empty()),
+        other => panic!("{other:?}"),
+    };
+    for bad in ["00000000-0000-4000-8000-000000000000", "东山村", ""] {
+        let e = store.assign_task(&from, bad, None).unwrap_err();
+        assert_eq!(field(e), ("village", "unknown", false), "{bad}");
+    }
+    let e = store.assign_task(&from, &other, Some(&zhang)).unwrap_err();
+    assert_eq!(field(e), ("person", "not_in_village", false));
+    let e = store.assign_task("not-a-task", &village, None).unwrap_err();
+    assert_eq!(field(e), ("task", "uuid", false));
+    let e = store
+        .assign_task("00000000-0000-4000-8000-000000000000", &village, None)
+        .unwrap_err();
+    assert_eq!(e.kind(), "not_found");
+    // A grid worker's device does not assign, not even in its own village.
+    store.set_setting("role", "grid-worker").unwrap();
+    store.set_setting("village_id", &village).unwrap();
+    let e = store.assign_task(&from, &village, None).unwrap_err();
+    assert!(matches!(e, StoreError::Refused { .. }), "{e:?}");
+    assert_eq!(store.doc_heads().unwrap(), heads, "nothing written");
+
+    store.set_setting("role", "township").unwrap();
+    store.set_setting("village_id", "").unwrap();
+    store.set_now(at("2026-12-05T20:00"));
+    let given = store.assign_task(&from, &village, Some(&zhang)).unwrap();
+    assert_eq!(
+        given.due, "2026-12-06T20:00",
+        "the township's default hours from now"
+    );
+    assert!(store
+        .tasks(&TaskFilter {
+            unmatched: true,
+            ..TaskFilter::default()
+        })
+        .unwrap()
+        .is_empty());
+    let theirs = store
+        .tasks(&TaskFilter {
+            village: Some(village.clone()),
+            ..TaskFilter::default()
+        })
+        .unwrap();
+    assert_eq!(theirs.len(), 1);
+    let t = &theirs[0];
+    assert_eq!(
+        (
+            t.task_id.as_str(),
+            t.person_id.as_deref(),
+            t.match_by.as_deref(),
+            t.phone.as_deref(),
+            t.source.as_str()
+        ),
+        (
+            given.task_id.as_str(),
+            Some(zhang.as_str()),
+            Some("township"),
+            Some("13900000000"),
+            "县公安局"
+        )
+    );
+    // Assigned once: again, or a matched task, is refused; the same list again adds nothing.
+    let e = store.assign_task(&from, &other, None).unwrap_err();
+    assert_eq!(e.kind(), "refused");
+    let e = store.assign_task(&given.task_id, &other, None).unwrap_err();
+    assert_eq!(e.kind(), "refused");
+    let again = store
+        .import_task_list("县公安局", Some(6), &[row(2, "张三", "13900000000")])
+        .unwrap();
+    assert_eq!(again.created, 0);
+    assert_eq!(store.tasks(&TaskFilter::default()).unwrap().len(), 1);
+    // The village answers it like any task, tagging the person the township named.
+    store
+        .close_task(
+            &given.task_id,
+            Outcome::Present,
+            None,
+            Some(RiskTag::CloseContact),
+        )
+        .unwrap();
+    let tags = store.person(&zhang).unwrap().tags;
+    assert!(tags.contains(&"close-contact".to_owned()), "{tags:?}");
+    assert!(store.reindex(true).unwrap().equal);
+}
