@@ -134,6 +134,18 @@ impl Postgres {
         self.dir.path()
     }
 
+    /// The server's process id (the postmaster's, first line of `postmaster.pid` in its data
+    /// directory); its backends are its child processes.
+    pub fn server_pid(&self) -> Option<u32> {
+        std::fs::read_to_string(self.dir.path().join("data").join("postmaster.pid"))
+            .ok()?
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
     /// A new empty database; returns its URL.
     pub fn database(&self) -> String {
         let n = self.databases.get() + 1;

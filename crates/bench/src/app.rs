@@ -415,13 +415,5 @@ fn descendants(root: u32) -> Vec<(u32, String)> {
 
 /// A `key: N kB` figure of `/proc/<pid>/<file>`, in MiB.
 fn kib(pid: u32, file: &str, key: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+    gridbook_bench::relay_proc::proc_kib(pid, file, key)
 }

@@ -3,6 +3,8 @@
 
 pub mod hostile;
 pub mod light_device;
+pub mod load;
+pub mod relay_proc;
 
 /// The allocator of gridbook's own binaries (the `gridbook` command and the app), so that the
 /// programs measure what runs in the field.
@@ -30,15 +32,7 @@ pub fn pct(samples: &mut [Duration], p: f64) -> f64 {
 
 /// Peak resident set size of this process so far, in MiB (Linux `VmHWM`).
 pub fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+    relay_proc::proc_status(std::process::id(), "VmHWM:")
 }
 
 /// Bytes this process has caused to be written to storage so far (`write_bytes` of

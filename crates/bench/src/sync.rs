@@ -41,15 +41,17 @@
 //! The load's devices are light replicas by default (see `sync_load.rs`); `--full-devices`
 //! makes them full stores in this process, on `/dev/shm` unless `--devices-on-disk`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use gridbook_bench::load::build_relay_store;
+use gridbook_bench::relay_proc::{cpu_seconds, proc_status, ChildRelay, RelaySetup};
 use gridbook_bench::{arg, pct, peak_rss_mib, time, SplitMix64};
 use gridbook_relay::{Devices, Relay};
 use gridbook_store::Store;
@@ -93,9 +95,7 @@ impl Opts {
     fn parse() -> Opts {
         let quick = flag("--quick");
         let q = |full: usize, small: usize| if quick { small } else { full };
-        let default_bin = std::env::current_exe()
-            .ok()
-            .and_then(|p| p.parent().map(|d| d.join("gridbook")));
+        let default_bin = gridbook_bench::relay_proc::default_relay_bin();
         let relay_bin = match arg::<String>("--relay-bin", String::new()) {
             s if s.is_empty() => default_bin,
             s => Some(PathBuf::from(s)),
@@ -290,148 +290,6 @@ impl Drop for InProcRelay {
     }
 }
 
-/// A relay running as a child process `gridbook --data DIR relay serve --listen 127.0.0.1:0`.
-struct ChildRelay {
-    child: std::process::Child,
-    url: String,
-    /// The admin address (`/health`, `/metrics`), when asked for.
-    admin: Option<String>,
-}
-
-/// How a child relay is started, beyond its data directory.
-struct RelaySetup<'a> {
-    /// `--listen` (port 0 picks one).
-    listen: &'a str,
-    /// Ask for an admin address on loopback.
-    admin: bool,
-    /// Environment of the relay process.
-    env: Vec<(&'a str, String)>,
-    /// Where its log lines (stderr) go.
-    stderr: std::process::Stdio,
-    /// A program and its arguments that run the relay (e.g. `valgrind --tool=callgrind`).
-    wrapper: Vec<String>,
-}
-
-impl ChildRelay {
-    fn spawn(bin: &Path, dir: &Path) -> Res<ChildRelay> {
-        // One log line per request would flood the bench's output: warnings and errors
-        // only, unless GRIDBOOK_LOG says otherwise.
-        let level = std::env::var("GRIDBOOK_LOG").unwrap_or_else(|_| "warn".into());
-        ChildRelay::spawn_with(
-            bin,
-            dir,
-            RelaySetup {
-                listen: "127.0.0.1:0",
-                admin: false,
-                env: vec![("GRIDBOOK_LOG", level)],
-                stderr: std::process::Stdio::inherit(),
-                wrapper: Vec::new(),
-            },
-        )
-    }
-
-    fn spawn_with(bin: &Path, dir: &Path, setup: RelaySetup<'_>) -> Res<ChildRelay> {
-        let mut cmd = match setup.wrapper.split_first() {
-            Some((program, args)) => {
-                let mut c = std::process::Command::new(program);
-                c.args(args).arg(bin);
-                c
-            }
-            None => std::process::Command::new(bin),
-        };
-        cmd.arg("--data")
-            .arg(dir)
-            .args(["relay", "serve", "--listen", setup.listen]);
-        if setup.admin {
-            cmd.args(["--admin", "127.0.0.1:0"]);
-        }
-        let mut child = cmd
-            .envs(setup.env)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(setup.stderr)
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("relay: no stdout")?;
-        let mut lines = BufReader::new(stdout);
-        let address = |lines: &mut BufReader<_>| -> Res<Option<String>> {
-            // "中继已启动 http://ADDR", then "管理地址 http://ADDR"
-            let mut line = String::new();
-            lines.read_line(&mut line)?;
-            Ok(line
-                .split_whitespace()
-                .find(|w| w.starts_with("http://"))
-                .map(str::to_owned))
-        };
-        let url = address(&mut lines)?;
-        let admin = if setup.admin {
-            address(&mut lines)?
-        } else {
-            None
-        };
-        let Some(url) = url.filter(|_| admin.is_some() || !setup.admin) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err("relay did not start".into());
-        };
-        std::thread::spawn(move || {
-            let mut sink = Vec::new();
-            let _ = lines.read_to_end(&mut sink);
-        });
-        Ok(ChildRelay { child, url, admin })
-    }
-
-    fn status(&self, key: &str) -> f64 {
-        proc_status(self.child.id(), key)
-    }
-
-    /// User + system CPU seconds of the child so far.
-    fn cpu_seconds(&self) -> f64 {
-        cpu_seconds(&format!("/proc/{}/stat", self.child.id()))
-    }
-
-    fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A `/proc/PID/status` figure (kB) in MiB.
-fn proc_status(pid: u32, key: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn clock_ticks() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(100.0)
-}
-
-fn cpu_seconds(stat_path: &str) -> f64 {
-    let Ok(s) = std::fs::read_to_string(stat_path) else {
-        return 0.0;
-    };
-    // Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
-    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        f.get(i - 3)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(14) + ticks(15)) / clock_ticks()
-}
-
 /// A TCP proxy that counts the bytes that really cross the socket (HTTP headers included).
 struct Meter {
     addr: SocketAddr,
@@ -539,22 +397,6 @@ fn print_stats(label: &str, s: &SyncStats, d: Duration, cpu: f64) {
             format!("  REFUSED {:?}", s.refused)
         }
     );
-}
-
-/// Builds a relay store in `dir` with the demo township.
-fn build_relay_store(dir: &Path, seed: u64, villages: usize, households: usize) -> Res<Arc<Store>> {
-    let store = Store::open(dir)?;
-    let today = store.now_local().date();
-    let (r, d) = time(|| store.demo(seed, villages, households, today));
-    let r = r?;
-    println!(
-        "(setup) relay store: {} villages, {} households, {} persons built in {:.1} s",
-        r.villages,
-        r.households_created,
-        r.persons_created,
-        d.as_secs_f64()
-    );
-    Ok(Arc::new(store))
 }
 
 // ---------------------------------------------------------------------------------------------

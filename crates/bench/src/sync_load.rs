@@ -8,157 +8,38 @@
 //! `/dev/shm` unless `--devices-on-disk`.
 
 use super::*;
-use gridbook_bench::light_device::LightDevice;
-use gridbook_store::Val;
-use gridbook_sync::client::{sync_with, Client};
 
-/// What one device did during the load.
-#[derive(Default)]
-pub(super) struct DeviceLog {
-    pub(super) syncs: Vec<Duration>,
-    pub(super) rounds: Vec<usize>,
-    bytes: Vec<usize>,
-    pub(super) errors: Vec<String>,
-    refused: usize,
-    verifications: Vec<String>,
-    phone_edits: usize,
-    change_errors: usize,
+pub(super) use gridbook_bench::load::{
+    enroll_tokens, ledger_of, lock, Arrival, DeviceLog, Ledger, LoadDevice,
+};
+
+/// Opens one device per token at `url` (see [`gridbook_bench::load::open_devices`]).
+pub(super) fn open_devices(
+    o: &Opts,
+    tokens: &[(String, String)],
+    url: &str,
+    dev_root: &Path,
+) -> Res<Vec<LoadDevice>> {
+    gridbook_bench::load::open_devices(o.full_devices, tokens, &[url.to_owned()], dev_root)
 }
 
-impl DeviceLog {
-    /// Changes made (verifications and phone edits).
-    pub(super) fn changes(&self) -> usize {
-        self.verifications.len() + self.phone_edits
-    }
-}
-
-/// Households and persons of each village, for the devices' changes.
-pub(super) type Ledger = HashMap<String, (Vec<String>, Vec<String>)>;
-
-/// One simulated device of the load.
-pub(super) struct LoadDevice {
-    kind: DeviceKind,
-    village: String,
-    /// Where a full device's store lives.
-    dir: PathBuf,
-}
-
-enum DeviceKind {
-    Full(Store),
-    Light {
-        device: LightDevice,
-        client: Client,
-        peer: String,
-    },
-}
-
-impl LoadDevice {
-    fn open(dir: PathBuf, village: &str, url: &str, token: &str, full: bool) -> Res<LoadDevice> {
-        let kind = if full {
-            let store = Store::open(&dir)?;
-            enroll(&store, url, token, None)?;
-            DeviceKind::Full(store)
-        } else {
-            let client = Client::new(url, token);
-            let peer = format!("relay:{}", client.hello()?.relay_id);
-            DeviceKind::Light {
-                device: LightDevice::new(&format!("load-{}", dir.display())),
-                client,
-                peer,
-            }
-        };
-        let dev = LoadDevice {
-            kind,
-            village: village.to_owned(),
-            dir,
-        };
-        dev.sync()?;
-        Ok(dev)
-    }
-
-    fn ledger(&self) -> String {
-        gridbook_store::doc_id(gridbook_store::DocKind::Ledger, &self.village)
-    }
-
-    pub(super) fn sync(&self) -> Res<SyncStats> {
-        Ok(match &self.kind {
-            DeviceKind::Full(store) => sync(store)?,
-            DeviceKind::Light {
-                device,
-                client,
-                peer,
-            } => sync_with(device, peer, |r| client.post(r))?,
-        })
-    }
-
-    /// A check of household `hid`: the event id.
-    fn verify(&self, hid: &str) -> Option<String> {
-        match &self.kind {
-            DeviceKind::Full(store) => store.verify_household(hid).ok(),
-            DeviceKind::Light { device, .. } => device.verify_household(&self.ledger(), hid),
-        }
-    }
-
-    fn set_phone(&self, pid: &str, phone: String) -> bool {
-        match &self.kind {
-            DeviceKind::Full(store) => store.set_person(pid, &[("phone".into(), phone)]).is_ok(),
-            DeviceKind::Light { device, .. } => device.set(
-                &self.ledger(),
-                pid,
-                &[("phone".into(), Val::from(phone))],
-                "edit",
-            ),
-        }
-    }
-
-    /// Change number `k` of the load: every fifth a phone edit of a random person, the others
-    /// a check of a random household; noted in `log`.
-    pub(super) fn change(
-        &self,
-        households: &[String],
-        persons: &[String],
-        rng: &mut SplitMix64,
-        k: u64,
-        log: &mut DeviceLog,
-    ) {
-        let ok = if k % 5 == 4 && !persons.is_empty() {
-            let pid = &persons[rng.below(persons.len() as u64) as usize];
-            let phone = format!("139{:08}", rng.below(100_000_000));
-            let ok = self.set_phone(pid, phone);
-            log.phone_edits += usize::from(ok);
-            ok
-        } else if households.is_empty() {
-            false
-        } else {
-            let hid = &households[rng.below(households.len() as u64) as usize];
-            self.verify(hid)
-                .map(|eid| log.verifications.push(eid))
-                .is_some()
-        };
-        if !ok {
-            log.change_errors += 1;
-        }
-    }
-
-    /// The village the device serves.
-    pub(super) fn village(&self) -> &str {
-        &self.village
-    }
-
-    fn doc_heads(&self) -> Res<BTreeMap<String, String>> {
-        Ok(match &self.kind {
-            DeviceKind::Full(store) => store.doc_heads()?.into_iter().collect(),
-            DeviceKind::Light { device, .. } => device.doc_heads(),
-        })
-    }
-
-    /// Ids of the verification events the device holds.
-    fn verification_ids(&self) -> Res<BTreeSet<String>> {
-        match &self.kind {
-            DeviceKind::Full(_) => verification_ids(&self.dir),
-            DeviceKind::Light { device, .. } => Ok(device.events(&self.ledger(), "check.")),
-        }
-    }
+/// Runs every device, one change and one sync a second each, from `started` until
+/// `deadline` (see [`gridbook_bench::load::drive`]).
+pub(super) fn drive(
+    devs: &[LoadDevice],
+    ledger: &Ledger,
+    seed: u64,
+    started: Instant,
+    deadline: Instant,
+) -> Vec<DeviceLog> {
+    gridbook_bench::load::drive(
+        devs,
+        ledger,
+        seed,
+        Duration::from_secs(1),
+        started,
+        deadline,
+    )
 }
 
 pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
@@ -180,7 +61,6 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
         println!("devices: light (Automerge documents in memory, the real sync engine and HTTP client; no device SQLite)");
     }
     let store = build_relay_store(&rdir, o.seed, o.load_villages, o.load_households)?;
-    let township = store.township_id()?;
     let villages: Vec<String> = store.villages()?.into_iter().map(|v| v.id).collect();
     let ledger = Arc::new(ledger_of(&store, &villages)?);
     let tokens = enroll_tokens(&rdir, &villages, o.devices)?;
@@ -312,21 +192,11 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
     );
 
     // Final syncs: twice, so that every device also gets what the others pushed after it.
-    let (r, dfin) = time(|| -> Res<usize> {
-        let mut failed = 0;
-        for _ in 0..2 {
-            for dev in &devs {
-                if dev.sync().is_err() {
-                    failed += 1;
-                }
-            }
-        }
-        Ok(failed)
-    });
+    let (failed, dfin) = time(|| gridbook_bench::load::final_syncs(&devs, 2));
     println!(
         "final syncs (2 passes over every device): {:.1} s, {} failed",
         dfin.as_secs_f64(),
-        r?
+        failed
     );
 
     let (rss_peak, rss_now) = match &child {
@@ -356,156 +226,31 @@ pub(super) fn load(o: &Opts, tmp: &Path) -> Res<()> {
     let db = std::fs::metadata(rdir.join(gridbook_store::DB_FILE)).map_or(0, |m| m.len() as usize);
     println!("relay database file {}", kib(db));
 
-    // Every change arrived everywhere?
+    // Every change arrived everywhere: on the devices of its village (same heads as the
+    // relay, every verification), and at the relay (its projections).
     let relay_heads: BTreeMap<String, String> = relay_store.doc_heads()?.into_iter().collect();
-    let grid = format!("grid:{township}");
-    let mut same = 0;
-    let mut diverged = Vec::new();
-    for (i, dev) in devs.iter().enumerate() {
-        let mine = dev.doc_heads()?;
-        let ledger_id = format!("ledger:{}", dev.village);
-        let ok = [&ledger_id, &grid].iter().all(|id| {
-            mine.get(*id)
-                .is_some_and(|h| Some(h) == relay_heads.get(*id))
-        });
-        if ok {
-            same += 1;
-        } else {
-            diverged.push(i);
-        }
-    }
-    println!(
-        "devices whose village ledger and grid have the relay's heads: {same}/{}{}",
-        devs.len(),
-        if diverged.is_empty() {
-            String::new()
-        } else {
-            format!("  (diverged: {:?})", &diverged[..diverged.len().min(10)])
-        }
-    );
-    // Verifications: every one made is at the relay and on every device of its village.
-    let mut made: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for (dev, log) in devs.iter().zip(&logs) {
-        made.entry(dev.village.as_str())
-            .or_default()
-            .extend(log.verifications.iter().map(String::as_str));
-    }
-    let at_relay = verification_ids(&rdir)?;
-    let missing_relay: usize = made
-        .values()
-        .flat_map(|s| s.iter())
-        .filter(|id| !at_relay.contains(**id))
+    let made: Vec<Vec<String>> = logs.iter().map(|l| l.verifications.clone()).collect();
+    let arrival = Arrival::check(&devs, &made, &relay_heads)?;
+    println!("{}", arrival.line());
+    let at_relay = gridbook_bench::load::verification_ids(&rdir)?;
+    let missing_relay = made
+        .iter()
+        .flatten()
+        .filter(|id| !at_relay.contains(*id))
         .count();
-    let mut devices_missing = 0;
-    let mut missing_total = 0;
-    for dev in &devs {
-        let have = dev.verification_ids()?;
-        let miss = made
-            .get(dev.village.as_str())
-            .map_or(0, |s| s.iter().filter(|id| !have.contains(**id)).count());
-        if miss > 0 {
-            devices_missing += 1;
-            missing_total += miss;
-        }
-    }
     println!(
-        "verifications made {verifications}; present at the relay {} (missing {missing_relay}); devices missing any of their village's: {devices_missing} ({missing_total} missing in all)",
+        "verifications present at the relay {} of {verifications} (missing {missing_relay})",
         verifications - missing_relay
     );
-    let all_ok = same == devs.len() && missing_relay == 0 && devices_missing == 0;
     println!(
         "every change arrived everywhere: {}",
-        if all_ok { "yes" } else { "NO" }
+        if arrival.all() && missing_relay == 0 {
+            "yes"
+        } else {
+            "NO"
+        }
     );
     Ok(())
-}
-
-/// Households and persons of each of `villages` in `store`.
-pub(super) fn ledger_of(store: &Store, villages: &[String]) -> Res<Ledger> {
-    let mut ledger = Ledger::new();
-    for v in villages {
-        let hh = store.households(Some(v))?;
-        let mut persons = Vec::new();
-        for h in &hh {
-            persons.extend(store.household(&h.id)?.residents.into_iter().map(|p| p.id));
-        }
-        ledger.insert(v.clone(), (hh.into_iter().map(|h| h.id).collect(), persons));
-    }
-    Ok(ledger)
-}
-
-/// Adds `n` grid-worker devices to the relay registry in `rdir`, spread over `villages` in
-/// turn: (village, token) of each.
-pub(super) fn enroll_tokens(
-    rdir: &Path,
-    villages: &[String],
-    n: usize,
-) -> Res<Vec<(String, String)>> {
-    let devices = Devices::open(rdir)?;
-    let mut tokens = Vec::new();
-    for i in 0..n {
-        let v = &villages[i % villages.len()];
-        tokens.push((
-            v.clone(),
-            devices.add(&format!("load-{i}"), "grid-worker", Some(v))?.1,
-        ));
-    }
-    Ok(tokens)
-}
-
-/// Opens one device per token (four at a time), each enrolled at `url` and synced once.
-pub(super) fn open_devices(
-    o: &Opts,
-    tokens: &[(String, String)],
-    url: &str,
-    dev_root: &Path,
-) -> Res<Vec<LoadDevice>> {
-    let next = AtomicUsize::new(0);
-    let out: Mutex<Vec<Option<LoadDevice>>> = Mutex::new((0..tokens.len()).map(|_| None).collect());
-    let err: Mutex<Option<String>> = Mutex::new(None);
-    std::thread::scope(|s| {
-        for _ in 0..4 {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= tokens.len() {
-                    break;
-                }
-                let (v, token) = &tokens[i];
-                let dir = dev_root.join(format!("load-dev-{i}"));
-                match LoadDevice::open(dir, v, url, token, o.full_devices) {
-                    Ok(dev) => lock(&out)[i] = Some(dev),
-                    Err(e) => *lock(&err) = Some(format!("device {i}: {e}")),
-                }
-            });
-        }
-    });
-    if let Some(e) = lock(&err).take() {
-        return Err(e.into());
-    }
-    let v = std::mem::take(&mut *lock(&out));
-    Ok(v.into_iter().flatten().collect())
-}
-
-/// Runs every device (a change, then a sync, once a second each) from `started` until
-/// `deadline`, one thread per device: what each did.
-pub(super) fn drive(
-    devs: &[LoadDevice],
-    ledger: &Ledger,
-    seed: u64,
-    started: Instant,
-    deadline: Instant,
-) -> Vec<DeviceLog> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = devs
-            .iter()
-            .enumerate()
-            .map(|(i, dev)| s.spawn(move || run_device(i, dev, ledger, seed, started, deadline)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
 }
 
 /// A temporary directory for the load's full device stores: on `/dev/shm` unless
@@ -520,65 +265,4 @@ pub(super) fn device_root(o: &Opts) -> Res<Option<tempfile::TempDir>> {
             .prefix("bench-sync-devices-")
             .tempdir_in(shm)?,
     ))
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Ids of the verification events in the store of `dir` (read with a plain connection).
-fn verification_ids(dir: &Path) -> Res<BTreeSet<String>> {
-    let conn = rusqlite::Connection::open_with_flags(
-        dir.join(gridbook_store::DB_FILE),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
-    let mut st =
-        conn.prepare("SELECT id FROM events WHERE kind = 'verification' AND deleted = 0")?;
-    let ids = st
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<BTreeSet<String>>>()?;
-    Ok(ids)
-}
-
-/// One device of the load: a change, then a sync, once a second until the deadline.
-fn run_device(
-    i: usize,
-    dev: &LoadDevice,
-    ledger: &Ledger,
-    seed: u64,
-    started: Instant,
-    deadline: Instant,
-) -> DeviceLog {
-    let mut log = DeviceLog::default();
-    let Some((households, persons)) = ledger.get(&dev.village) else {
-        return log;
-    };
-    let mut rng = SplitMix64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9));
-    // Devices are not in step: each starts at its own moment of the first second.
-    let mut next = started + Duration::from_millis(rng.below(1000));
-    let mut k = 0u64;
-    loop {
-        let now = Instant::now();
-        if next >= deadline {
-            break;
-        }
-        if next > now {
-            std::thread::sleep(next - now);
-        }
-        dev.change(households, persons, &mut rng, k, &mut log);
-        let (r, d) = time(|| dev.sync());
-        match r {
-            Ok(s) => {
-                log.syncs.push(d);
-                log.rounds.push(s.rounds);
-                log.bytes.push(s.bytes_sent + s.bytes_received);
-                log.refused += s.refused.len();
-            }
-            Err(e) => log.errors.push(e.to_string()),
-        }
-        k += 1;
-        // One change a second; a device that fell behind does not make up for lost seconds.
-        next = (next + Duration::from_secs(1)).max(Instant::now());
-    }
-    log
 }

@@ -89,21 +89,7 @@ fn warm_up(devs: &[super::load::LoadDevice]) -> (usize, usize) {
     (requests, failed)
 }
 
-/// The body of `GET path` on `addr` (`http://HOST:PORT`).
-pub(super) fn http_get(addr: &str, path: &str) -> Res<String> {
-    let host = addr.trim_start_matches("http://");
-    let mut s = TcpStream::connect(host)?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut out = String::new();
-    s.read_to_string(&mut out)?;
-    Ok(out
-        .split_once("\r\n\r\n")
-        .map_or(out.clone(), |(_, b)| b.to_owned()))
-}
+pub(super) use gridbook_bench::relay_proc::http_get;
 
 /// Scrapes `/metrics` every 15 s from 5 s after `started` until `deadline`: good scrapes.
 fn scrape_until(admin: &str, started: Instant, deadline: Instant) -> usize {

@@ -1,0 +1,135 @@
+//! The figures of one phase of bench-province's load, and when a phase counts as saturated.
+
+use std::time::Duration;
+
+use gridbook_bench::pct;
+
+use super::{Opts, SATURATED_SHARE};
+
+/// Figures of one phase of the load.
+#[derive(Default)]
+pub(super) struct Fig {
+    pub(super) devices: usize,
+    pub(super) period: f64,
+    pub(super) seconds: f64,
+    pub(super) wall: f64,
+    pub(super) syncs: Vec<Duration>,
+    pub(super) rounds: Vec<usize>,
+    pub(super) errors: usize,
+    pub(super) first_error: Option<String>,
+    pub(super) changes: usize,
+    /// CPU seconds of the relays, PostgreSQL, this process (the devices), the machine.
+    pub(super) relay_cpu: f64,
+    pub(super) pg_cpu: f64,
+    pub(super) dev_cpu: f64,
+    pub(super) machine_busy: f64,
+}
+
+impl Fig {
+    pub(super) fn p50(&self) -> f64 {
+        pct(&mut self.syncs.clone(), 50.0)
+    }
+    pub(super) fn p99(&self) -> f64 {
+        pct(&mut self.syncs.clone(), 99.0)
+    }
+    pub(super) fn rate(&self) -> f64 {
+        self.syncs.len() as f64 / self.wall.max(1e-9)
+    }
+    pub(super) fn offered(&self) -> f64 {
+        self.devices as f64 / self.period
+    }
+    /// Syncs made as a share of those offered (one per device a period).
+    pub(super) fn share(&self) -> f64 {
+        self.syncs.len() as f64 / (self.offered() * self.seconds).max(1.0)
+    }
+    pub(super) fn relay_ms(&self) -> f64 {
+        self.relay_cpu * 1000.0 / self.syncs.len().max(1) as f64
+    }
+    pub(super) fn pg_ms(&self) -> f64 {
+        self.pg_cpu * 1000.0 / self.syncs.len().max(1) as f64
+    }
+    pub(super) fn of_cores(&self, cpu: f64) -> f64 {
+        100.0 * cpu / self.wall.max(1e-9) / Opts::cores()
+    }
+    /// Why the phase counts as saturated (the syncs made fall behind those offered, or
+    /// fail), if it does.
+    pub(super) fn saturated(&self) -> Option<String> {
+        let mut why = Vec::new();
+        if self.share() < SATURATED_SHARE {
+            why.push(format!(
+                "{:.0}% of the offered syncs made",
+                self.share() * 100.0
+            ));
+        }
+        if self.errors > 0 {
+            why.push(format!("{} sync errors", self.errors));
+        }
+        (!why.is_empty()).then(|| why.join(", "))
+    }
+
+    /// `at X syncs/s offered (Y/s made, p99 Z ms; CPU of the cores: …)`.
+    pub(super) fn at_load(&self, pg: bool) -> String {
+        let pg_part = if pg {
+            format!(", PostgreSQL {:.0}%", self.of_cores(self.pg_cpu))
+        } else {
+            String::new()
+        };
+        format!(
+            "at {:.1} syncs/s offered ({:.1}/s made, p99 {:.1} ms; CPU of the {} cores: relays {:.0}%{pg_part}, devices {:.0}%, whole machine {:.0}%)",
+            self.offered(),
+            self.rate(),
+            self.p99(),
+            Opts::cores(),
+            self.of_cores(self.relay_cpu),
+            self.of_cores(self.dev_cpu),
+            self.machine_busy * 100.0
+        )
+    }
+
+    pub(super) fn print(&self, pg: bool) {
+        let mut rounds = self.rounds.clone();
+        rounds.sort_unstable();
+        println!(
+            "  offered {:.1} syncs/s (period {} s): ran {:.1} s, {} syncs = {:.1}/s ({:.0}% of offered), {} changes, {} sync errors{}",
+            self.offered(),
+            self.period,
+            self.wall,
+            self.syncs.len(),
+            self.rate(),
+            self.share() * 100.0,
+            self.changes,
+            self.errors,
+            self.first_error
+                .as_ref()
+                .map_or(String::new(), |e| format!(" (first: {e})"))
+        );
+        println!(
+            "  one sync call p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; rounds p50 {} max {}",
+            self.p50(),
+            self.p99(),
+            pct(&mut self.syncs.clone(), 100.0),
+            rounds.get(rounds.len() / 2).copied().unwrap_or(0),
+            rounds.last().copied().unwrap_or(0)
+        );
+        let pg_part = if pg {
+            format!(
+                "; PostgreSQL {:.1} s = {:.3} ms per sync ({:.0}%)",
+                self.pg_cpu,
+                self.pg_ms(),
+                self.of_cores(self.pg_cpu)
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "  CPU (% of the {} cores): relays {:.1} s = {:.3} ms per sync ({:.0}%){pg_part}; devices (this process) {:.1} s ({:.0}%); the whole machine busy {:.0}%",
+            Opts::cores(),
+            self.relay_cpu,
+            self.relay_ms(),
+            self.of_cores(self.relay_cpu),
+            self.dev_cpu,
+            self.of_cores(self.dev_cpu),
+            self.machine_busy * 100.0
+        );
+    }
+}
