@@ -385,6 +385,13 @@ fn devices(tokens: &[(String, String)], urls: &[String], tmp: &Path) -> Res<Vec<
     Ok(devs)
 }
 
+/// Every device keeps a connection open to each relay it syncs with (it syncs more often than
+/// the relay's 90 s idle time): the relays are told to take them all, with room to spare.
+fn connections(o: &Opts) -> Vec<(&'static str, String)> {
+    let n = (o.devices * 2).max(1024);
+    vec![("GRIDBOOK_RELAY_MAX_CONNECTIONS", n.to_string())]
+}
+
 fn sqlite(o: &Opts, tmp: &Path) -> Res<Outcome> {
     println!(
         "\n## (a) one SQLite relay: {} devices over {} villages (one township: a SQLite relay serves one)",
@@ -392,7 +399,7 @@ fn sqlite(o: &Opts, tmp: &Path) -> Res<Outcome> {
     );
     let rdir = tmp.join("relay-sqlite");
     let t = setup::township(&rdir, o.seed, o.villages, o.households, o.devices)?;
-    let relay = ChildRelay::spawn(&o.relay_bin, &rdir)?;
+    let relay = ChildRelay::spawn_env(&o.relay_bin, &rdir, connections(o))?;
     println!(
         "relay: child process {} (pid {}) at {}",
         o.relay_bin.display(),
@@ -470,7 +477,11 @@ fn postgres(o: &Opts, tmp: &Path, pg: &Postgres) -> Res<Outcome> {
         moving.as_secs_f64()
     );
     let dir = first_dir.ok_or("no township")?;
-    let env = || vec![("GRIDBOOK_RELAY_POSTGRES", url.clone())];
+    let env = || {
+        let mut env = connections(o);
+        env.push(("GRIDBOOK_RELAY_POSTGRES", url.clone()));
+        env
+    };
     let relays = [
         ChildRelay::spawn_env(&o.relay_bin, &dir, env())?,
         ChildRelay::spawn_env(&o.relay_bin, &dir, env())?,

@@ -26,6 +26,8 @@ pub struct Serve<'a> {
     pub log_level: Option<&'a str>,
     /// PostgreSQL database to serve instead of --data.
     pub postgres: Option<&'a str>,
+    /// Devices' connections open at once.
+    pub max_connections: usize,
 }
 
 /// Runs `relay serve`.
@@ -54,6 +56,13 @@ pub fn serve(dir: &Path, s: Serve<'_>, lang: Lang) -> Result<(), Failure> {
         admin: s.admin.map(str::to_owned),
         unobserved: std::env::var(gridbook_relay::ops::log::OBSERVE_ENV).is_ok_and(|v| v == "off"),
         ..Options::default()
+    };
+    let options = Options {
+        limits: gridbook_relay::conn::Limits {
+            max_connections: s.max_connections,
+            ..options.limits
+        },
+        ..options
     };
     let ready = |addr, admin: Option<std::net::SocketAddr>| {
         // Scripts and tests read the bound address (port 0 picks one) from this line, and

@@ -93,6 +93,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
             log_format,
             log_level,
             postgres,
+            max_connections,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(Tls {
@@ -109,6 +110,7 @@ pub fn relay(cli: &Cli, cmd: &RelayCmd) -> Result<(), Failure> {
                 log_format,
                 log_level: log_level.as_deref(),
                 postgres: postgres.as_deref(),
+                max_connections: *max_connections as usize,
             };
             crate::relay_ops::serve(&cli.data, serve, lang)?;
         }

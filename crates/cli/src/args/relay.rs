@@ -34,6 +34,12 @@ pub enum RelayCmd {
         /// Serve every township in this PostgreSQL database instead of the store in --data.
         #[arg(long, env = "GRIDBOOK_RELAY_POSTGRES", hide_env_values = true)]
         postgres: Option<String>,
+        /// Devices' connections open at once (a device that syncs keeps one open until it is
+        /// idle 90 s); past it a new one is answered 503 with Retry-After. Each takes a file
+        /// descriptor: keep it under the process's limit (`ulimit -n`).
+        #[arg(long, env = "GRIDBOOK_RELAY_MAX_CONNECTIONS", default_value_t = 1024,
+              value_parser = clap::value_parser!(u32).range(16..=1_000_000))]
+        max_connections: u32,
     },
     /// Copy the relay in --data into PostgreSQL (documents, devices, sync states); safe to repeat.
     Migrate {
