@@ -9,6 +9,7 @@
 //! another machine.
 
 mod backups;
+mod connections;
 mod logging;
 
 use std::collections::BTreeMap;
