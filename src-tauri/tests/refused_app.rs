@@ -174,7 +174,8 @@ fn an_edit_the_relay_refuses_is_shown_and_discarded_back_to_the_relays_version()
     app.fill("[data-field=\"phone\"] input", NEW_PHONE);
     app.tap("[data-test=\"save\"]");
     app.wait_text(&format!("[data-person=\"{person}\"]"), NEW_PHONE_MASKED);
-    app.wait_text("[data-test=\"sync-unsynced\"]", "1 条未同步");
+    // The edit, and the form's two full values (ID number and phone), each recorded as shown.
+    app.wait_text("[data-test=\"sync-unsynced\"]", "3 条未同步");
 
     // The relay comes back on the same address; 立即同步: the relay refuses the edit.
     let server = Server::start(relay.path(), &addr, &log);

@@ -70,7 +70,9 @@ fn township(seed: u32) -> (Data, String, Resident, Resident, String) {
 
 /// Every ID number and phone the ledger of the store holds (long enough to search for).
 fn ledger_values(store: &Store) -> BTreeSet<String> {
-    let (_, rows) = store.households_page(None, 0, 100_000).expect("households");
+    let (_, rows) = store
+        .households_page(None, None, 0, 100_000)
+        .expect("households");
     let mut all = BTreeSet::new();
     for h in rows {
         for p in store.household(&h.id).expect("household").residents {
