@@ -63,10 +63,18 @@ fn fill_pass(app: &App, text: &str) {
     app.fill(&field("pass"), text);
 }
 
-/// The number on a count tile.
-fn count(app: &App, key: &str) -> u64 {
-    let tile = app.wait(&format!("[data-test=\"count-{key}\"] .n"));
-    app.text(&tile).trim().parse().unwrap_or(u64::MAX)
+/// The day's count `key` once it reads `expected` (the counts reload after a save, which the
+/// toast does not wait for), or what it reads after 20 s.
+fn count(app: &App, key: &str, expected: u64) -> u64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let tile = app.wait(&format!("[data-test=\"count-{key}\"] .n"));
+        let n = app.text(&tile).trim().parse().unwrap_or(u64::MAX);
+        if n == expected || std::time::Instant::now() > deadline {
+            return n;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// A resident of `village` whose ID number's last four characters the checkpoint's match
@@ -158,7 +166,7 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
     app.tap("[data-test=\"save\"]"); // 4
     app.wait_text(".van-toast", &format!("{name} 已放行"));
     app.wait_text("[data-test=\"recent\"] [data-test=\"entry-row\"]", &name);
-    assert_eq!(count(&app, "in"), 1);
+    assert_eq!(count(&app, "in", 1), 1);
 
     // A visitor with a red code, typed by hand on the same screen.
     app.fill(&field("name"), VISITOR);
@@ -176,8 +184,8 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
         "[data-test=\"recent\"] [data-test=\"entry-row\"][data-decision=\"observe\"]",
         VISITOR,
     );
-    assert_eq!(count(&app, "in"), 1, "the visitor was not let in");
-    assert_eq!(count(&app, "observed"), 1);
+    assert_eq!(count(&app, "in", 1), 1, "the visitor was not let in");
+    assert_eq!(count(&app, "observed", 1), 1);
 
     // The entries go to the relay in the background.
     app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
@@ -280,7 +288,7 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
     };
     out_on_pass(&app);
     app.wait_text(".van-toast", &format!("{name} 已放行"));
-    assert_eq!(count(&app, "out"), 1);
+    assert_eq!(count(&app, "out", 1), 1);
     // A second outing of the household in the same window is refused, and not written.
     out_on_pass(&app);
     app.wait_text(".van-dialog", "每户每时段限一人");
@@ -288,7 +296,7 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
     shoot(&app, "pass-refused");
     app.tap(".van-dialog .van-dialog__confirm");
     app.settle();
-    assert_eq!(count(&app, "out"), 1, "the refused outing was recorded");
+    assert_eq!(count(&app, "out", 1), 1, "the refused outing was recorded");
 
     // A visitor with a yellow code is turned back (劝返), as the township's rules suggest.
     app.wait_toasts_gone();
@@ -303,7 +311,7 @@ fn a_volunteer_lets_a_resident_in_and_holds_a_red_code_visitor() {
     app.wait_text("[data-test=\"reasons\"]", "黄码");
     app.tap("[data-test=\"save\"]");
     app.wait_text(".van-toast", &format!("{VISITOR_YELLOW} 已劝返"));
-    assert_eq!(count(&app, "turned_back"), 1);
+    assert_eq!(count(&app, "turned_back", 1), 1);
     app.wait_toasts_gone();
     app.wait_text("[data-test=\"sync-unsynced\"]", "已全部同步");
 
