@@ -5,12 +5,11 @@
 //! construction (and a property test checks it).
 
 use automerge::Automerge;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::engine::owner;
 use crate::engine::record::{read_record, RecordView};
 use crate::error::Result;
-use crate::ledger::search;
 
 /// Removes the projection rows of a record of type `kind` (the type its rows were written
 /// with): only the tables that type writes; an unknown type clears them all. Called only for
@@ -24,7 +23,7 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
             "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
         ],
         Some("person") => {
-            clear_person(conn, id)?;
+            crate::ledger::person_rows::clear(conn, id)?;
             &[]
         }
         Some("policy") => &["DELETE FROM policies WHERE id = ?1"],
@@ -65,30 +64,9 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Removes a person's row and its search terms.
-fn clear_person(conn: &Connection, id: &str) -> Result<()> {
-    type OldPerson = (i64, String, String, Option<String>, Option<String>);
-    let old: Option<OldPerson> = conn
-        .prepare_cached("SELECT rowid, name, id_number, phone, plate FROM persons WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    if let Some((rowid, name, idn, phone, plate)) = old {
-        let mut del =
-            conn.prepare_cached("DELETE FROM search_terms WHERE term = ?1 AND person = ?2")?;
-        for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
-            del.execute(params![t, rowid])?;
-        }
-        conn.prepare_cached("DELETE FROM persons WHERE rowid = ?1")?
-            .execute([rowid])?;
-    }
-    Ok(())
-}
-
 /// Removes every projection row of a record, whatever its type.
 fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
-    clear_person(conn, id)?;
+    crate::ledger::person_rows::clear(conn, id)?;
     for sql in [
         "DELETE FROM households WHERE id = ?1",
         "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
@@ -161,6 +139,12 @@ fn project_one(
         .is_some_and(|r| !r.conflicts.contains_key(crate::engine::record::TYPE));
     match owner::owner_of(conn, id)? {
         Some(o) if o.doc_id == doc_id => {
+            let person = |r: &&RecordView| o.kind == "person" && r.kind() == Some("person");
+            if let Some(rec) = rec.as_ref().filter(person).filter(|_| projectable) {
+                if person_in_place(conn, doc_id, village, id, rec)? {
+                    return Ok(());
+                }
+            }
             clear_kind(conn, id, Some(&o.kind))?;
             owner::drop_owner(conn, id)?;
         }
@@ -196,6 +180,41 @@ fn project_one(
                 id,
                 &format!("{}: {e}", owner::PROJECTION_FAILED),
             )
+        }
+    }
+}
+
+/// A person projected again by the document that owns its row: the row is brought up to date
+/// in place (see [`crate::ledger::person_rows`]); the owner stays as it is. `false` when the
+/// row is missing, and the caller writes it afresh.
+fn person_in_place(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    id: &str,
+    rec: &RecordView,
+) -> Result<bool> {
+    let village = village.unwrap_or_default();
+    match crate::ledger::person_rows::update(conn, village, id, rec) {
+        Ok(false) => Ok(false),
+        Ok(true) => {
+            conn.prepare_cached("DELETE FROM conflicts WHERE record_id = ?1")?
+                .execute([id])?;
+            insert_conflicts(conn, doc_id, id, rec)?;
+            owner::release(conn, doc_id, id)?;
+            Ok(true)
+        }
+        Err(e) => {
+            // As when a fresh row is refused: the record's rows go, and it is held back.
+            clear_kind(conn, id, Some("person"))?;
+            owner::drop_owner(conn, id)?;
+            owner::hold(
+                conn,
+                doc_id,
+                id,
+                &format!("{}: {e}", owner::PROJECTION_FAILED),
+            )?;
+            Ok(true)
         }
     }
 }
@@ -264,9 +283,7 @@ fn insert_rows(
             };
             insert_events(conn, rec, "check.", "verification", &ev)?;
         }
-        "person" => {
-            insert_person(conn, village, id, rec)?;
-        }
+        "person" => crate::ledger::person_rows::insert(conn, village, id, rec)?,
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::isolation::project::insert(conn, kind, village, id, rec)?;
         }
@@ -279,6 +296,11 @@ fn insert_rows(
             crate::checkpoint::project::insert_rows(conn, village, id, rec)?;
         }
     }
+    insert_conflicts(conn, doc_id, id, rec)
+}
+
+/// The conflict rows of a record: one per field holding concurrent values.
+fn insert_conflicts(conn: &Connection, doc_id: &str, id: &str, rec: &RecordView) -> Result<()> {
     let mut ins = conn.prepare_cached(
         "INSERT INTO conflicts (record_id, field, doc_id, vals) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -333,87 +355,6 @@ fn insert_events(
             value,
             device
         ])?;
-    }
-    Ok(())
-}
-
-/// The events a record holds as fields `<prefix><event id>` = `at|detail`: (at, detail).
-/// A person's vaccinations and tests are projected as what is read of them (how many doses,
-/// the latest test), not as rows: nothing asks for them one by one.
-fn events<'a>(
-    rec: &'a RecordView,
-    prefix: &'a str,
-) -> impl Iterator<Item = (String, Option<String>)> + 'a {
-    rec.fields
-        .range(prefix.to_owned()..)
-        .take_while(move |(k, _)| k.starts_with(prefix))
-        .filter_map(|(_, v)| v.opt_str())
-        .map(|v| {
-            let mut parts = v.splitn(2, '|');
-            let at = parts.next().unwrap_or_default().to_owned();
-            let detail = parts.next().filter(|d| !d.is_empty()).map(str::to_owned);
-            (at, detail)
-        })
-}
-
-fn insert_person(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
-    let name = rec.str("name").unwrap_or_default();
-    let idn = rec.str("id_number").unwrap_or_default();
-    let phone = rec.str("phone");
-    let plate = rec.str("plate");
-    let del = deleted(rec);
-    let id_kind = rec.str("id_kind").unwrap_or_else(|| "mainland".into());
-    // A mainland number encodes birth date and gender; derive them so they never disagree.
-    let derived = (id_kind == "mainland")
-        .then(|| gridbook_domain::validate::birth_and_gender(&idn))
-        .flatten();
-    let gender = derived
-        .map(|(_, g)| g.code().to_owned())
-        .or_else(|| rec.str("gender"))
-        .unwrap_or_else(|| "unknown".into());
-    let birth = derived
-        .map(|(d, _)| d.to_string())
-        .or_else(|| rec.str("birth_date"));
-    conn.prepare_cached(
-        "INSERT INTO persons (id, household_id, village_id, name, gender, id_kind, id_number,
-         birth_date, phone, relation, residency, tags, vulnerable, works_away, plate, address,
-         deleted, doses, last_test, merged_into, removed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-         ?19, ?20, ?17)",
-    )?
-    .execute(params![
-        id,
-        rec.str("household_id").unwrap_or_default(),
-        village,
-        name,
-        gender,
-        id_kind,
-        idn,
-        birth,
-        phone,
-        rec.str("relation").unwrap_or_else(|| "other".into()),
-        rec.str("residency").unwrap_or_else(|| "registered".into()),
-        rec.flags("tag.").join(","),
-        rec.flags("vuln.").join(","),
-        rec.get("works_away").is_true(),
-        plate,
-        rec.str("address"),
-        del,
-        events(rec, "vax.").count() as i64,
-        events(rec, "test.")
-            .max()
-            .map(|(at, result)| format!("{at} {}", result.unwrap_or_default())),
-        // A merge names another person by its id; anything else a device wrote is no merge.
-        rec.str(crate::ledger::merge_check::MERGED_INTO)
-            .filter(|t| crate::ledger::merge_check::is_merge_link(id, t)),
-    ])?;
-    if !del {
-        let rowid = conn.last_insert_rowid();
-        let mut ins = conn
-            .prepare_cached("INSERT OR IGNORE INTO search_terms (term, person) VALUES (?1, ?2)")?;
-        for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
-            ins.execute(params![t, rowid])?;
-        }
     }
     Ok(())
 }

@@ -150,16 +150,8 @@ fn set_terms(conn: &Connection, rowid: i64, on: bool) -> Result<()> {
         .query_row([rowid], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
-    let sql = if on {
-        "INSERT OR IGNORE INTO search_terms (term, person) VALUES (?1, ?2)"
-    } else {
-        "DELETE FROM search_terms WHERE term = ?1 AND person = ?2"
-    };
-    let mut st = conn.prepare_cached(sql)?;
-    for t in search::terms(&name, &idn, phone.as_deref(), plate.as_deref()) {
-        st.execute(params![t, rowid])?;
-    }
-    Ok(())
+    let terms = search::terms(&name, &idn, phone.as_deref(), plate.as_deref());
+    crate::ledger::person_rows::set_terms(conn, rowid, &terms.into_iter().collect(), on)
 }
 
 /// Whether a person merged into another has this document number.

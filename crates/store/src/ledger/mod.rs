@@ -8,6 +8,7 @@ pub mod households;
 pub mod import;
 pub mod merge;
 pub mod merge_check;
+pub(crate) mod person_rows;
 pub mod read;
 pub mod search;
 
