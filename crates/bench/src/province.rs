@@ -16,7 +16,8 @@
 //! relay and PostgreSQL memory, and whether every change arrived everywhere. Then the load is
 //! raised (`--ramp-steps` steps of `--ramp-seconds`, the period halved each step) until it
 //! saturates: fewer than 90 % of the offered syncs made, or errors; the first load whose p99
-//! passes the goal is noted too.
+//! is over the goal is noted too. When the requirement's load is already over the goal, the
+//! load is lowered the same way (the period doubled each step) until a phase meets it.
 //!
 //! (c) Flat reconnect (see `province_flat.rs`): one village device's quiet reconnect against
 //!     deployments of `--flat` villages (townships of `--flat-township` villages) on
@@ -335,13 +336,36 @@ impl Run {
             saturated = f.saturated().map(|why| format!("{why} {}", f.at_load(pg)));
         }
         let top = main.devices as f64 / period;
+        let within = self.within_goal(o, &main, pg);
         let saturation = format!(
-            "syncs fall behind: {}; p99 over {GOAL_P99_MS} ms: {}",
+            "syncs fall behind: {}; p99 over {GOAL_P99_MS} ms: {}; p99 within {GOAL_P99_MS} ms: {within}",
             saturated.unwrap_or_else(|| format!("not up to {top:.1} syncs/s offered")),
             over_goal.unwrap_or_else(|| format!("not up to {top:.1} syncs/s offered"))
         );
         println!("saturates: {saturation}");
         (main, saturation)
+    }
+
+    /// The highest load tried whose p99 meets the goal. When the requirement's load is over
+    /// the goal, the load is lowered (the period doubled each step, `--ramp-steps` steps of
+    /// `--ramp-seconds`) until a phase meets it, so that the figures say what the setup
+    /// carries within the goal on this machine.
+    fn within_goal(&mut self, o: &Opts, main: &Fig, pg: bool) -> String {
+        if main.p99() <= GOAL_P99_MS {
+            return format!("at the requirement's load {}", main.at_load(pg));
+        }
+        let mut period = o.period;
+        for step in 1..=o.ramp_steps {
+            period *= 2.0;
+            println!("lower step {step}: period {period} s, {} s", o.ramp_seconds);
+            let f = self.phase(o.seed ^ ((step as u64) << 40), period, o.ramp_seconds);
+            f.print(pg);
+            if f.p99() <= GOAL_P99_MS {
+                return f.at_load(pg);
+            }
+        }
+        let bottom = main.devices as f64 / period;
+        format!("not down to {bottom:.1} syncs/s offered")
     }
 
     /// Two passes of syncs over every device; stops the relays and reports their memory.
