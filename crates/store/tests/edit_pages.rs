@@ -71,3 +71,61 @@ fn a_phone_edit_writes_only_the_pages_of_the_phone() {
     );
     assert!(store.reindex(true).unwrap().equal, "rows equal a rebuild");
 }
+
+#[test]
+fn a_household_check_leaves_its_earlier_checks_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let today = store.now_local().date();
+    store.demo(5, 2, 400, today).unwrap();
+    let watch = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let household: String = watch
+        .query_row("SELECT id FROM households LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    // A month of daily checks.
+    let start = today - chrono::Days::new(40);
+    for d in 0..30 {
+        let at = (start + chrono::Days::new(d))
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        store.set_now(Some(at));
+        store.verify_household(&household).unwrap();
+    }
+    let rows = |c: &Connection| -> Vec<(i64, String)> {
+        c.prepare("SELECT rowid, id FROM events WHERE household_id = ?1 ORDER BY rowid")
+            .unwrap()
+            .query_map([&household], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let before = rows(&watch);
+    assert_eq!(before.len(), 30);
+    // Today's check, then an edit of the household's phone.
+    store.set_now(Some(today.and_hms_opt(9, 0, 0).unwrap()));
+    let mut pages = Vec::new();
+    watch
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    store.verify_household(&household).unwrap();
+    pages.push(wal_frames(dir.path()));
+    watch
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let changed = store
+        .set_household(&household, &[("phone".into(), "13900001111".into())])
+        .unwrap();
+    assert_eq!(changed, vec!["phone".to_owned()]);
+    pages.push(wal_frames(dir.path()));
+    let after = rows(&watch);
+    assert_eq!(after.len(), 31);
+    assert_eq!(
+        after[..30],
+        before[..],
+        "the earlier checks' rows stay where they were"
+    );
+    println!("pages written by a check and a phone edit: {pages:?}");
+    // Written afresh (the row and its 30 earlier checks), each took 20.
+    assert!(pages.iter().all(|&p| p <= 12), "pages written: {pages:?}");
+    assert!(store.reindex(true).unwrap().equal, "rows equal a rebuild");
+}

@@ -15,6 +15,7 @@ pub mod received;
 pub mod record;
 pub mod reindex;
 pub mod rights;
+pub(crate) mod rows;
 pub mod schema;
 pub mod sync_support;
 pub mod text;

@@ -18,10 +18,10 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
     let sql: &[&str] = match kind {
         Some("village") => &["DELETE FROM villages WHERE id = ?1"],
         Some("group") => &["DELETE FROM groups WHERE id = ?1"],
-        Some("household") => &[
-            "DELETE FROM households WHERE id = ?1",
-            "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
-        ],
+        Some("household") => {
+            crate::ledger::household_rows::clear(conn, id)?;
+            &[]
+        }
         Some("person") => {
             crate::ledger::person_rows::clear(conn, id)?;
             &[]
@@ -67,9 +67,8 @@ fn clear_kind(conn: &Connection, id: &str, kind: Option<&str>) -> Result<()> {
 /// Removes every projection row of a record, whatever its type.
 fn clear_rows(conn: &Connection, id: &str) -> Result<()> {
     crate::ledger::person_rows::clear(conn, id)?;
+    crate::ledger::household_rows::clear(conn, id)?;
     for sql in [
-        "DELETE FROM households WHERE id = ?1",
-        "DELETE FROM events WHERE household_id = ?1 AND kind = 'verification'",
         "DELETE FROM villages WHERE id = ?1",
         "DELETE FROM groups WHERE id = ?1",
         "DELETE FROM conflicts WHERE record_id = ?1",
@@ -139,9 +138,9 @@ fn project_one(
         .is_some_and(|r| !r.conflicts.contains_key(crate::engine::record::TYPE));
     match owner::owner_of(conn, id)? {
         Some(o) if o.doc_id == doc_id => {
-            let person = |r: &&RecordView| o.kind == "person" && r.kind() == Some("person");
-            if let Some(rec) = rec.as_ref().filter(person).filter(|_| projectable) {
-                if person_in_place(conn, doc_id, village, id, rec)? {
+            let same_kind = |r: &&RecordView| r.kind() == Some(o.kind.as_str());
+            if let Some(rec) = rec.as_ref().filter(same_kind).filter(|_| projectable) {
+                if in_place(conn, doc_id, village, id, rec)? {
                     return Ok(());
                 }
             }
@@ -184,10 +183,11 @@ fn project_one(
     }
 }
 
-/// A person projected again by the document that owns its row: the row is brought up to date
-/// in place (see [`crate::ledger::person_rows`]); the owner stays as it is. `false` when the
-/// row is missing, and the caller writes it afresh.
-fn person_in_place(
+/// A person or household projected again as the same type by the document that owns its
+/// rows: they are brought up to date in place (see [`crate::engine::rows`]); the owner stays as
+/// it is. `false` when the type has no such path or its row is missing, and the caller writes
+/// the rows afresh.
+fn in_place(
     conn: &Connection,
     doc_id: &str,
     village: Option<&str>,
@@ -195,7 +195,13 @@ fn person_in_place(
     rec: &RecordView,
 ) -> Result<bool> {
     let village = village.unwrap_or_default();
-    match crate::ledger::person_rows::update(conn, village, id, rec) {
+    let kind = rec.kind().unwrap_or_default();
+    let updated = match kind {
+        "person" => crate::ledger::person_rows::update(conn, village, id, rec),
+        "household" => crate::ledger::household_rows::update(conn, village, id, rec),
+        _ => return Ok(false),
+    };
+    match updated {
         Ok(false) => Ok(false),
         Ok(true) => {
             conn.prepare_cached("DELETE FROM conflicts WHERE record_id = ?1")?
@@ -206,7 +212,7 @@ fn person_in_place(
         }
         Err(e) => {
             // As when a fresh row is refused: the record's rows go, and it is held back.
-            clear_kind(conn, id, Some("person"))?;
+            clear_kind(conn, id, Some(kind))?;
             owner::drop_owner(conn, id)?;
             owner::hold(
                 conn,
@@ -259,30 +265,7 @@ fn insert_rows(
                 deleted(rec)
             ])?;
         }
-        "household" => {
-            let address = rec.str("address").unwrap_or_default();
-            conn.prepare_cached(
-                "INSERT INTO households (id, village_id, group_id, address, head_person_id, phone,
-                 created_at, deleted, address_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                id,
-                village,
-                rec.str("group_id"),
-                address,
-                rec.str("head_person_id"),
-                rec.str("phone"),
-                rec.str("created_at"),
-                deleted(rec),
-                gridbook_domain::natural::natural_key(&address)
-            ])?;
-            let ev = Owner {
-                village,
-                household: Some(id),
-                person: None,
-            };
-            insert_events(conn, rec, "check.", "verification", &ev)?;
-        }
+        "household" => crate::ledger::household_rows::insert(conn, village, id, rec)?,
         "person" => crate::ledger::person_rows::insert(conn, village, id, rec)?,
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::isolation::project::insert(conn, kind, village, id, rec)?;
@@ -307,54 +290,6 @@ fn insert_conflicts(conn: &Connection, doc_id: &str, id: &str, rec: &RecordView)
     for (field, vals) in &rec.conflicts {
         let json = serde_json::to_string(vals).unwrap_or_default();
         ins.execute(params![id, field, doc_id, json])?;
-    }
-    Ok(())
-}
-
-/// The record that holds a list of events.
-struct Owner<'a> {
-    village: &'a str,
-    household: Option<&'a str>,
-    person: Option<&'a str>,
-}
-
-/// Events live inside their owner's record as fields `<prefix><event uuid>` whose value is
-/// `when|detail` (one Automerge op per event; two devices adding events add different keys).
-/// An empty value is a deleted event.
-fn insert_events(
-    conn: &Connection,
-    rec: &RecordView,
-    prefix: &str,
-    kind: &str,
-    o: &Owner<'_>,
-) -> Result<()> {
-    let mut ins = conn.prepare_cached(
-        "INSERT OR REPLACE INTO events (id, kind, village_id, household_id, person_id, at, value,
-         device, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
-    )?;
-    for (key, val) in rec.fields.range(prefix.to_owned()..) {
-        let Some(event_id) = key.strip_prefix(prefix) else {
-            break;
-        };
-        let Some(v) = val.opt_str() else { continue };
-        let mut parts = v.splitn(2, '|');
-        let at = parts.next().unwrap_or_default();
-        let detail = parts.next().filter(|d| !d.is_empty());
-        let (value, device) = if kind == "verification" {
-            (None, detail)
-        } else {
-            (detail, None)
-        };
-        ins.execute(params![
-            event_id,
-            kind,
-            o.village,
-            o.household,
-            o.person,
-            at,
-            value,
-            device
-        ])?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod distinct;
 pub mod duplicates;
 pub mod edit;
+pub(crate) mod household_rows;
 pub mod households;
 pub mod import;
 pub mod merge;

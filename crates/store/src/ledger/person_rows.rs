@@ -12,9 +12,10 @@
 use std::collections::BTreeSet;
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::engine::record::RecordView;
+use crate::engine::rows::{self, flag, text};
 use crate::error::Result;
 use crate::ledger::search;
 
@@ -66,8 +67,6 @@ fn values(village: &str, id: &str, rec: &RecordView) -> Vec<Value> {
     let birth = derived
         .map(|(d, _)| d.to_string())
         .or_else(|| rec.str("birth_date"));
-    let text = |s: Option<String>| s.map_or(Value::Null, Value::Text);
-    let flag = |b: bool| Value::Integer(i64::from(b));
     let last_test = events(rec, "test.")
         .max()
         .map(|(at, result)| format!("{at} {}", result.unwrap_or_default()));
@@ -146,57 +145,25 @@ fn terms_all(v: &[Value]) -> BTreeSet<String> {
 /// Writes the row and search terms of a person that has none.
 pub(crate) fn insert(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
     let v = values(village, id, rec);
-    let sql = format!(
-        "INSERT INTO persons (id, {}) VALUES (?1, {})",
-        COLUMNS.join(", "),
-        (2..=COLUMNS.len() + 1)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let terms = terms_of(&v);
+    let mut columns = vec!["id"];
+    columns.extend(COLUMNS);
     let mut all = vec![Value::Text(id.to_owned())];
-    all.extend(v.iter().cloned());
-    conn.prepare_cached(&sql)?.execute(params_from_iter(all))?;
-    set_terms(conn, conn.last_insert_rowid(), &terms_of(&v), true)
+    all.extend(v);
+    let rowid = rows::insert(conn, "persons", &columns, all)?;
+    set_terms(conn, rowid, &terms, true)
 }
 
 /// Brings the row of a person that has one to what `rec` says, writing only what changed.
 /// Returns `false` (and writes nothing) when the person has no row.
 pub(crate) fn update(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<bool> {
-    let sql = format!(
-        "SELECT rowid, {} FROM persons WHERE id = ?1",
-        COLUMNS.join(", ")
-    );
-    let old: Option<(i64, Vec<Value>)> = conn
-        .prepare_cached(&sql)?
-        .query_row([id], |r| {
-            let vals = (1..=COLUMNS.len())
-                .map(|i| r.get::<_, Value>(i))
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok((r.get(0)?, vals))
-        })
-        .optional()?;
-    let Some((rowid, old)) = old else {
+    let Some((rowid, old)) = rows::read(conn, "persons", "id", id, &COLUMNS)? else {
         return Ok(false);
     };
     let new = values(village, id, rec);
-    let changed: Vec<usize> = (0..COLUMNS.len()).filter(|&i| old[i] != new[i]).collect();
-    if changed.is_empty() {
+    if !rows::update(conn, "persons", rowid, &COLUMNS, &old, &new)? {
         return Ok(true);
     }
-    let sets: Vec<String> = changed
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| format!("{} = ?{}", COLUMNS[i], n + 1))
-        .collect();
-    let sql = format!(
-        "UPDATE persons SET {} WHERE rowid = ?{}",
-        sets.join(", "),
-        changed.len() + 1
-    );
-    let mut args: Vec<Value> = changed.iter().map(|&i| new[i].clone()).collect();
-    args.push(Value::Integer(rowid));
-    conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
     // Terms are kept exactly for persons not deleted; those of the old values are removed
     // whatever the old row said, as a row cleared and written again would.
     let after = terms_of(&new);
