@@ -50,6 +50,7 @@ export default {
   unchangedN: '{n} persons already in the ledger, unchanged',
   nothingChanged: 'Nothing changed: everyone in the file is already in the ledger',
   refusedN: '{n} rows refused (not imported)',
+  refusedRows: 'Refused rows (fix the file and import it again)',
   differences: 'Fields that differ from the ledger',
   difference: 'Row {row} {field}: ledger "{ledger}", file "{file}"',
   again: 'Check the same file again',

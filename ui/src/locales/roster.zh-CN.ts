@@ -50,6 +50,7 @@ export default {
   unchangedN: '{n} 人已在台账中，无变化',
   nothingChanged: '没有任何变化：文件中的人员都已在台账中',
   refusedN: '拒绝 {n} 行（未导入）',
+  refusedRows: '拒绝的行（改好文件后可再次导入）',
   differences: '与台账不一致的字段',
   difference: '第{row}行 {field}：台账“{ledger}”，文件“{file}”',
   again: '再次检查同一文件',

@@ -4,13 +4,15 @@
 // and groups are made by name first. The fake only keeps what the real store keeps elsewhere:
 // only a township device may import (`not_township`, as the store refuses), the batches'
 // progress is sent as `roster-progress` events (the progress lines of the run), and a cancel
-// is recorded (the command line's run is too short to stop).
+// is recorded (the command line's run is too short to stop). FAKE_OPTS.rosterHold (ms) keeps an
+// import running that long after its last batch, for the progress bar to be seen.
 (function installFakeRoster() {
   const g = globalThis;
   if (!g.__fake || g.__fake.roster) return;
   const fake = g.__fake;
   const { state, commands, emit } = fake;
   const { touched } = fake.lib;
+  const opts = g.__FAKE_OPTS || {};
   const run = () => {
     const r = g.__gridbookRoster;
     if (typeof r !== 'function') throw { kind: 'internal', message: '没有可用的 gridbook 命令行' };
@@ -48,6 +50,7 @@
       const r = await importing(args, { dryRun: false });
       for (const p of r.progress) emit('roster-progress', p);
       touched();
+      if (opts.rosterHold) await new Promise((ok) => setTimeout(ok, opts.rosterHold));
       return r.value;
     },
     roster_cancel: () => {
