@@ -52,7 +52,11 @@ pub fn roster_check(
     header_row: Option<usize>,
     map: Vec<ColumnChoice>,
 ) -> R<Report> {
-    Ok(check_file(&app.store, &path, &options(village, header_row, &map, false)?)?)
+    Ok(check_file(
+        &app.store,
+        &path,
+        &options(village, header_row, &map, false)?,
+    )?)
 }
 
 /// Writes the dry run as a sheet (every row with its result and reason) to `out`; returns
@@ -66,7 +70,11 @@ pub fn roster_report(
     map: Vec<ColumnChoice>,
     out: PathBuf,
 ) -> R<usize> {
-    let plan = plan_file(&app.store, &path, &options(village, header_row, &map, true)?)?;
+    let plan = plan_file(
+        &app.store,
+        &path,
+        &options(village, header_row, &map, true)?,
+    )?;
     write_report(&plan, &out)?;
     Ok(plan.rows.len())
 }

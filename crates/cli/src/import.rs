@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use gridbook_import::{
-    execute, parse_map, plan_file, write_report, ImportError, Options, Report,
-};
+use gridbook_import::{execute, parse_map, plan_file, write_report, ImportError, Options, Report};
 use gridbook_store::Store;
 
 use crate::args::Lang;

@@ -304,7 +304,9 @@ fn header_of(rows: &[SheetRow], opts: &Options) -> Result<Header> {
         Some(n) => header_at(rows, n, &opts.map).ok_or_else(|| {
             ImportError::unreadable(
                 format!("表头行第{n}行不在文件的前{HEADER_SEARCH_ROWS}行中"),
-                format!("header row {n} is not among the first {HEADER_SEARCH_ROWS} rows of the file"),
+                format!(
+                    "header row {n} is not among the first {HEADER_SEARCH_ROWS} rows of the file"
+                ),
             )
         }),
         None => find_header(rows, &opts.map).ok_or_else(|| ImportError::NoHeader {

@@ -124,8 +124,16 @@ fn a_header_row_chosen_by_number_with_the_columns_mapped() {
         panic!("no header is found by these names");
     };
     assert_eq!(head.len(), 4);
-    assert_eq!((head[1].row, head[1].cells.join("|")), (2, "人名|证号|住处".into()));
-    assert_eq!(Report::of_result(plan_file(&store, &file, &opts)).expect("report").header_row, None);
+    assert_eq!(
+        (head[1].row, head[1].cells.join("|")),
+        (2, "人名|证号|住处".into())
+    );
+    assert_eq!(
+        Report::of_result(plan_file(&store, &file, &opts))
+            .expect("report")
+            .header_row,
+        None
+    );
 
     opts.header_row = Some(2);
     opts.map = parse_map("人名=name,证号=id_number,住处=address").expect("map");
@@ -151,7 +159,11 @@ fn a_cancelled_import_leaves_whole_batches_and_a_rerun_finishes_it() {
     for h in 0..5 {
         for (p, rel) in ["户主", "配偶"].iter().enumerate() {
             let n = h * 2 + p as u32;
-            text.push_str(&format!("H{h},人{},{},{rel},一组{h}号\n", ["甲", "乙", "丙", "丁", "戊"][h as usize], id(100 + n)));
+            text.push_str(&format!(
+                "H{h},人{},{},{rel},一组{h}号\n",
+                ["甲", "乙", "丙", "丁", "戊"][h as usize],
+                id(100 + n)
+            ));
         }
     }
     let file = csv(&dir, &text);
@@ -171,10 +183,17 @@ fn a_cancelled_import_leaves_whole_batches_and_a_rerun_finishes_it() {
         }
     })
     .expect("write");
-    assert_eq!(seen, [2, 4], "a progress call per committed batch, none after the stop");
+    assert_eq!(
+        seen,
+        [2, 4],
+        "a progress call per committed batch, none after the stop"
+    );
     assert!(run.cancelled);
     assert_eq!((run.done, run.total), (4, 5));
-    assert_eq!((run.written.households_added, run.written.persons_added), (4, 8));
+    assert_eq!(
+        (run.written.households_added, run.written.persons_added),
+        (4, 8)
+    );
     let (h, p, _) = store.counts().expect("counts");
     assert_eq!((h, p), (4, 8), "whole households of whole batches");
 
@@ -191,7 +210,10 @@ fn a_cancelled_import_leaves_whole_batches_and_a_rerun_finishes_it() {
 #[test]
 fn only_a_township_device_imports_the_roster() {
     let (dir, store, village) = setup();
-    let file = csv(&dir, &format!("姓名,身份证号,住址\n张三,{},一组1号\n", id(30)));
+    let file = csv(
+        &dir,
+        &format!("姓名,身份证号,住址\n张三,{},一组1号\n", id(30)),
+    );
     let opts = Options {
         village: Some(village),
         ..Options::default()
