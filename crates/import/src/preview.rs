@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::error::{ImportError, Result};
 use crate::header::{header_key, Field, Overrides};
 use crate::list::ListColumn;
-use crate::list_map::{ColumnChoice, MAX_CHOICES};
+use crate::list_map::{check_choices, ColumnChoice};
 use crate::plan::{PersonAction, Plan, RowStatus};
 use crate::read::SheetRow;
 use crate::summary::Summary;
@@ -23,9 +23,6 @@ const HEAD_CELL_CHARS: usize = 40;
 
 /// Rows of the report the screen gets (fixed and refused ones; the sheet has them all).
 pub const SHOWN_ROWS: usize = 1000;
-
-/// Longest header a choice may name, in characters.
-const MAX_HEADER: usize = 100;
 
 /// A row of the sheet as text, for choosing the header row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -170,20 +167,10 @@ impl Report {
 /// imported). A field gridbook does not know, too many choices or a header too long is
 /// refused: the screen sends what it was shown, anything else is not it.
 pub fn roster_overrides(choices: &[ColumnChoice]) -> Result<Overrides> {
-    if choices.len() > MAX_CHOICES {
-        return Err(ImportError::UnknownField(format!(
-            "{} > {MAX_CHOICES}",
-            choices.len()
-        )));
-    }
+    check_choices(choices)?;
     choices
         .iter()
         .map(|c| {
-            if c.header.chars().count() > MAX_HEADER {
-                return Err(ImportError::UnknownField(
-                    c.header.chars().take(20).collect(),
-                ));
-            }
             let field = match c.field.as_deref() {
                 None => Field::Ignore,
                 Some(f) => Field::ALL
