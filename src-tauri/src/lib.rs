@@ -12,6 +12,7 @@ mod duplicates;
 mod error;
 mod files;
 mod lock;
+mod roster;
 mod tasks;
 mod township;
 
@@ -111,6 +112,7 @@ fn start(h: &tauri::AppHandle, store: Store) -> std::io::Result<()> {
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .manage(roster::Stop::default())
         .setup(|app| {
             let dir = data_dir(app);
             // An encrypted store waits for its PIN (lock::unlock opens it).
@@ -225,6 +227,10 @@ pub fn run() {
             tasks::tasks_preview,
             tasks::task_assign,
             tasks::tasks_export,
+            roster::roster_check,
+            roster::roster_report,
+            roster::roster_import,
+            roster::roster_cancel,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -26,6 +26,15 @@ impl From<ImportError> for AppError {
                 field: Some("map"),
                 ..AppError::new("invalid", (e.zh(), e.to_string()))
             },
+            ImportError::NoHeader { .. } => AppError {
+                field: Some("header_row"),
+                code: Some("no_header".into()),
+                ..AppError::new("invalid", (e.zh(), e.to_string()))
+            },
+            ImportError::Village { .. } => AppError {
+                field: Some("village"),
+                ..AppError::new("invalid", (e.zh(), e.to_string()))
+            },
             other => AppError::new("invalid", (other.zh(), other.to_string())),
         }
     }

@@ -96,7 +96,10 @@ fn generated() -> String {
         s::RollupTotals, d::report::Figures, s::FiguresPreview, s::Submitted, s::TaskRow,
         d::task::Outcome, s::Answered, s::TaskImport, s::ImportedRow, s::MatchBy,
         gridbook_import::ImportedList, gridbook_import::ListColumn,
-        gridbook_import::ListPreview, gridbook_import::ColumnChoice, s::TaskAssigned,
+        gridbook_import::ListPreview, gridbook_import::ColumnChoice, gridbook_import::Report,
+        gridbook_import::ReportRow, gridbook_import::HeadRow, gridbook_import::Summary,
+        gridbook_import::RefusedRow, gridbook_import::Difference, gridbook_import::RowStatus,
+        gridbook_import::PersonAction, gridbook_import::Progress, s::TaskAssigned,
         y::enrollment::ListedDevice, y::enrollment::NewDevice, gridbook_export::Form,
         gridbook_export::Outcome, s::ExportRecord, gridbook_print::Printed);
     out.truncate(out.trim_end().len());

@@ -60,6 +60,7 @@ import type { ExportForm, ExportLogEntry, ExportOutcome, Printed, TownshipInfo }
 import type { ColumnChoice, TaskAnswered, TaskAssigned, TaskImportResult, TaskListPreview, TaskOutcome, TaskRow } from './types';
 import type { DismissedPair, Duplicate, MergePreview, PairDismissed, PairRestored, Person, PersonMerged, PersonUnmerged } from './types';
 import type { RefusedEdit } from './types';
+import type { RosterProgress, RosterReport } from './types';
 
 /** The backend's message in the UI's language: `message` is Chinese, `message_en` English. */
 export function inLanguage(o: { message?: unknown; message_en?: unknown }): string {
@@ -288,7 +289,28 @@ export const api = {
   taskAssign: (taskId: string, village: string, person: string | null) =>
     call<TaskAssigned>('task_assign', { taskId, village, person }),
   tasksExport: (out: string) => call<ExportOutcome>('tasks_export', { out }),
+
+  // 导入: the household roster from a township's sheet (township devices only)
+  /** The dry run: `headerRow` null lets the backend find the header; `map` the changed columns. */
+  rosterCheck: (path: string, village: string | null, headerRow: number | null, map: ColumnChoice[]) =>
+    call<RosterReport>('roster_check', { path, village, headerRow, map }),
+  /** Writes the dry run as a sheet with a reason column to `out`; the rows written. */
+  rosterReport: (path: string, village: string | null, headerRow: number | null, map: ColumnChoice[], out: string) =>
+    call<number>('roster_report', { path, village, headerRow, map, out }),
+  /** Imports; `roster-progress` events come after each committed batch (onRosterProgress). */
+  rosterImport: (path: string, village: string | null, headerRow: number | null, map: ColumnChoice[]) =>
+    call<RosterReport>('roster_import', { path, village, headerRow, map }),
+  /** Stops the running import after its current batch. */
+  rosterCancel: () => call<null>('roster_cancel'),
 };
+
+/** Subscribes to the import's `roster-progress` events; resolves to an unsubscribe function. */
+export async function onRosterProgress(cb: (p: RosterProgress) => void): Promise<() => void> {
+  const un = await listen<RosterProgress>('roster-progress', (ev) => cb(ev.payload));
+  return () => {
+    void un();
+  };
+}
 
 /** Subscribes to the backend's `sync-status` event; resolves to an unsubscribe function. */
 export async function onSyncStatus(cb: (s: SyncStatus) => void): Promise<() => void> {

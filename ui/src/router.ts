@@ -9,6 +9,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/overview', name: 'overview', component: () => import('./views/Overview.vue') },
   { path: '/reports', name: 'reports', component: () => import('./views/Reports.vue') },
   { path: '/tasks', name: 'tasks', component: () => import('./views/Tasks.vue') },
+  { path: '/import', name: 'import', component: () => import('./views/ImportRoster.vue') },
   {
     path: '/households',
     component: Households,

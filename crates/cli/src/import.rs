@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use gridbook_import::{execute, parse_map, plan_file, write_report, ImportError, Options};
+use gridbook_import::{execute, parse_map, plan_file, write_report, ImportError, Options, Report};
 use gridbook_store::Store;
 
 use crate::args::Lang;
@@ -32,6 +32,15 @@ pub struct ImportArgs {
     /// Write the per-row report (with a reason column) to this .xlsx file.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// The header's row number in the file (1-based, among the first 30 rows), when it is not
+    /// found by its column names; `--map` then names what its columns hold.
+    #[arg(long)]
+    pub header_row: Option<usize>,
+    /// Print the import screen's report instead of the summary: the first rows of the sheet,
+    /// each column's field, the fixed and refused rows and the counts. With --dry-run a sheet
+    /// whose header is not found is no error: `header_row` is null and `head` its first rows.
+    #[arg(long)]
+    pub detail: bool,
 }
 
 impl From<ImportError> for Failure {
@@ -54,7 +63,7 @@ impl From<ImportError> for Failure {
                 field: Some("village"),
                 ..Failure::invalid(e.zh(), e.to_string())
             },
-            ImportError::Unreadable { .. } => Failure {
+            ImportError::Unreadable { .. } | ImportError::NoHeader { .. } => Failure {
                 field: Some("file"),
                 ..Failure::invalid(e.zh(), e.to_string())
             },
@@ -73,8 +82,17 @@ pub fn import(store: &Store, a: &ImportArgs, json: bool, lang: Lang) -> Result<(
         sheet: a.sheet.clone(),
         map,
         keep_cells: a.report.is_some(),
+        header_row: a.header_row,
     };
-    let plan = plan_file(store, &a.file, &opts)?;
+    let plan = match plan_file(store, &a.file, &opts) {
+        Err(ImportError::NoHeader { head }) if a.detail && a.dry_run => {
+            emit(json, &Report::no_header(head), || {
+                t(lang, "找不到表头", "no header row")
+            });
+            return Ok(());
+        }
+        plan => plan?,
+    };
     if let Some(path) = &a.report {
         write_report(&plan, path)?;
     }
@@ -90,6 +108,18 @@ pub fn import(store: &Store, a: &ImportArgs, json: bool, lang: Lang) -> Result<(
         };
         let written = execute(store, &plan, gridbook_import::BATCH, &mut progress)?;
         summary = summary.written(&written);
+        if a.detail {
+            let mut report = Report::of(&plan);
+            report.done = report.total;
+            report.summary = Some(summary);
+            emit(json, &report, || t(lang, "导入完成", "import done"));
+            return Ok(());
+        }
+    } else if a.detail {
+        emit(json, &Report::of(&plan), || {
+            t(lang, "试导入（未写入）", "dry run (nothing written)")
+        });
+        return Ok(());
     }
     emit(json, &summary, || {
         let mut out = vec![format!(

@@ -3,6 +3,8 @@
 
 use gridbook_store::StoreError;
 
+use crate::preview::HeadRow;
+
 /// Why an import could not be planned or written.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -14,6 +16,13 @@ pub enum ImportError {
         zh: String,
         /// English message.
         en: String,
+    },
+    /// No row among the first ones names the columns: the person chooses the header row
+    /// (`--header-row`), shown the first rows of the sheet.
+    #[error("no header row: none of the first 30 rows names the name or ID number columns (choose one with --header-row, or see --map)")]
+    NoHeader {
+        /// The first rows of the sheet, to choose from.
+        head: Vec<HeadRow>,
     },
     /// A `--map` entry names a field gridbook does not know, or is not `HEADER=FIELD`.
     #[error("unknown field in mapping: {0}")]
@@ -46,6 +55,9 @@ impl ImportError {
     pub fn zh(&self) -> String {
         match self {
             ImportError::Unreadable { zh, .. } | ImportError::Village { zh, .. } => zh.clone(),
+            ImportError::NoHeader { .. } => {
+                "找不到表头：前30行中没有一行含“姓名”或“公民身份号码”等列名，请指定表头所在行（--header-row）或列映射（--map）".into()
+            }
             ImportError::UnknownField(f) => format!("映射中的字段无效：{f}"),
             ImportError::Report(e) => format!("无法写出报告：{e}"),
             ImportError::Store(e) => format!("数据库错误：{e}"),

@@ -115,6 +115,8 @@ fn field_of(cell: &str, overrides: &Overrides) -> Option<Field> {
 /// The header found: each column's field and text, and where the data starts.
 #[derive(Debug, Clone)]
 pub struct Header {
+    /// Row number in the file (1-based) of the header row (the upper one of a two-row header).
+    pub row: usize,
     /// Index (in the rows read) of the first data row.
     pub data_start: usize,
     /// Per column: the header text and the field it maps to (`None`: not imported).
@@ -138,6 +140,7 @@ impl Header {
             })
             .collect();
         Header {
+            row: data_start,
             data_start,
             columns,
             by_field,
@@ -221,7 +224,28 @@ pub fn find_header(rows: &[SheetRow], overrides: &Overrides) -> Option<Header> {
         };
         columns.push(col);
     }
-    Some(Header::new(best + 1 + usize::from(below_used), columns))
+    let mut header = Header::new(best + 1 + usize::from(below_used), columns);
+    header.row = rows[best].row;
+    Some(header)
+}
+
+/// The header the person chose: the row numbered `row` in the file (among `rows`, the first
+/// rows read), each cell mapped by its name (and the overrides); data starts below it.
+/// `None` when no row of `rows` has that number.
+pub fn header_at(rows: &[SheetRow], row: usize, overrides: &Overrides) -> Option<Header> {
+    let at = rows.iter().position(|r| r.row == row)?;
+    let columns = rows[at]
+        .cells
+        .iter()
+        .map(|c| {
+            let text = c.text().trim().to_owned();
+            let field = field_of(&text, overrides);
+            (text, field)
+        })
+        .collect();
+    let mut header = Header::new(at + 1, columns);
+    header.row = row;
+    Some(header)
 }
 
 #[cfg(test)]
@@ -284,6 +308,24 @@ mod tests {
         assert_eq!(parse_map("姓名=nonsense"), Err("nonsense".to_owned()));
         assert_eq!(parse_map("姓名"), Err("姓名".to_owned()));
         assert_eq!(parse_map("号=公民身份号码").unwrap()[0].1, Field::IdNumber);
+    }
+
+    #[test]
+    fn a_chosen_row_is_the_header_with_the_overrides() {
+        let rows = [
+            row(1, &["2026年12月名单", "", ""]),
+            row(2, &["人名", "证号", "住处"]),
+            row(3, &["张三", "110101199003074477", "一组1号"]),
+        ];
+        assert!(find_header(&rows, &Vec::new()).is_none());
+        let m = parse_map("人名=name,证号=id_number,住处=address").unwrap();
+        let h = header_at(&rows, 2, &m).unwrap();
+        assert_eq!((h.row, h.data_start), (2, 2));
+        assert_eq!(h.columns[1], ("证号".to_owned(), Some(Field::IdNumber)));
+        assert!(h.has(Field::Address));
+        let unmapped = header_at(&rows, 2, &Vec::new()).unwrap();
+        assert!(unmapped.columns.iter().all(|(_, f)| f.is_none()));
+        assert!(header_at(&rows, 9, &m).is_none());
     }
 
     #[test]

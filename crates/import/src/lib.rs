@@ -21,12 +21,13 @@ pub mod list;
 pub mod list_map;
 pub mod normalize;
 mod plan;
+mod preview;
 pub mod read;
 mod report;
 mod rows;
 mod summary;
 
-pub use apply::{execute, Progress, BATCH};
+pub use apply::{check_file, execute, execute_until, import_file, Executed, Progress, BATCH};
 pub use error::{ImportError, Result};
 pub use header::{parse_map, Field};
 pub use list::{read_list, ImportedList, ListColumn, ListFile, ListPreview};
@@ -34,6 +35,7 @@ pub use list_map::{
     list_field_zh, list_overrides, parse_list_map, ColumnChoice, ListOverrides, LIST_FIELDS,
 };
 pub use plan::{plan_file, Difference, Options, PersonAction, Plan, RowPlan, RowStatus};
+pub use preview::{roster_overrides, HeadRow, Report, ReportRow, HEAD_ROWS, SHOWN_ROWS};
 pub use report::{write_report, RESULT_COLUMNS};
 pub use rows::Refusal;
 pub use summary::{RefusedRow, Summary};

@@ -100,20 +100,10 @@ pub fn parse_list_map(spec: &str) -> Result<ListOverrides, String> {
 /// The overrides of the import screen's choices; a field no list has, too many choices or a
 /// header too long is refused (the screen sends what it was shown; anything else is not it).
 pub fn list_overrides(choices: &[ColumnChoice]) -> Result<ListOverrides> {
-    if choices.len() > MAX_CHOICES {
-        return Err(ImportError::UnknownField(format!(
-            "{} > {MAX_CHOICES}",
-            choices.len()
-        )));
-    }
+    check_choices(choices)?;
     choices
         .iter()
         .map(|c| {
-            if c.header.chars().count() > MAX_HEADER {
-                return Err(ImportError::UnknownField(
-                    c.header.chars().take(20).collect(),
-                ));
-            }
             let field = match c.field.as_deref() {
                 None => None,
                 Some(f) => LIST_FIELDS
@@ -126,6 +116,26 @@ pub fn list_overrides(choices: &[ColumnChoice]) -> Result<ListOverrides> {
             Ok((header_key(&c.header), field))
         })
         .collect()
+}
+
+/// Refuses more choices than [`MAX_CHOICES`] or a header longer than the longest one a sheet
+/// may have: a screen sends what it was shown, and anything else is not it.
+pub(crate) fn check_choices(choices: &[ColumnChoice]) -> Result<()> {
+    if choices.len() > MAX_CHOICES {
+        return Err(ImportError::UnknownField(format!(
+            "{} > {MAX_CHOICES}",
+            choices.len()
+        )));
+    }
+    match choices
+        .iter()
+        .find(|c| c.header.chars().count() > MAX_HEADER)
+    {
+        Some(c) => Err(ImportError::UnknownField(
+            c.header.chars().take(20).collect(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The override of a header, if the township gave one.

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::compare::compare;
 use crate::error::{ImportError, Result};
-use crate::header::{find_header, Field, Header, Overrides, HEADER_SEARCH_ROWS};
+use crate::header::{find_header, header_at, Field, Header, Overrides, HEADER_SEARCH_ROWS};
+use crate::preview::{head_of, HeadRow};
 use crate::read::{visit_rows, SheetRow};
 use crate::rows::{parse_row, PersonRow, Refusal};
 
@@ -26,10 +27,14 @@ pub struct Options {
     pub map: Overrides,
     /// Keep each row's cells as text, for the report sheet.
     pub keep_cells: bool,
+    /// The header's row number in the file, as the person chose it (else it is found).
+    pub header_row: Option<usize>,
 }
 
 /// What a row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterRowStatus"))]
 #[serde(rename_all = "lowercase")]
 pub enum RowStatus {
     /// Read as it was.
@@ -42,6 +47,8 @@ pub enum RowStatus {
 
 /// What happens to the person of a row that is not refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterAction"))]
 #[serde(rename_all = "lowercase")]
 pub enum PersonAction {
     /// A new person.
@@ -73,6 +80,8 @@ pub struct RowPlan {
 
 /// A field where the file and the ledger disagree: listed, never overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterDifference"))]
 pub struct Difference {
     /// Row number in the file.
     pub row: usize,
@@ -89,6 +98,10 @@ pub struct Difference {
 /// The plan of one import.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
+    /// The header's row number in the file.
+    pub header_row: usize,
+    /// The first rows of the sheet as text (for choosing another header row).
+    pub head: Vec<HeadRow>,
     /// The header as read: each column's text and field, for confirmation.
     pub columns: Vec<(String, Option<Field>)>,
     /// Every data row.
@@ -156,6 +169,7 @@ impl Grid {
 
 /// Reads the file and plans it against the ledger of `store`.
 pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
+    township_only(store)?;
     let villages = store.villages()?;
     if let Some(v) = &opts.village {
         if !villages.iter().any(|x| x.id == *v) {
@@ -233,6 +247,7 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
         }
         pending.push(r);
         if pending.len() >= HEADER_SEARCH_ROWS {
+            plan.head = head_of(&pending);
             let h = header_of(&pending, opts)?;
             for r in pending.drain(h.data_start..) {
                 take(r, &h, &mut plan);
@@ -244,6 +259,7 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
     let header = match header {
         Some(h) => h,
         None => {
+            plan.head = head_of(&pending);
             let h = header_of(&pending, opts)?;
             for r in pending.drain(h.data_start..) {
                 take(r, &h, &mut plan);
@@ -258,6 +274,7 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
         });
     }
     plan.columns.clone_from(&header.columns);
+    plan.header_row = header.row;
     let numbers: HashSet<String> = accepted
         .iter()
         .map(|a| a.person.id_number.clone())
@@ -274,13 +291,28 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
     Ok(plan)
 }
 
+/// Only the township imports its roster: any other device is refused (`not_township`).
+pub(crate) fn township_only(store: &Store) -> Result<()> {
+    Ok(store.township_only(
+        "只有镇街设备可以导入户籍台账",
+        "Only township devices may import the household roster",
+    )?)
+}
+
 fn header_of(rows: &[SheetRow], opts: &Options) -> Result<Header> {
-    find_header(rows, &opts.map).ok_or_else(|| {
-        ImportError::unreadable(
-            "找不到表头：前30行中没有一行含“姓名”或“公民身份号码”等列名（可用 --map 指定）",
-            "no header row: none of the first 30 rows names the name or ID number columns (see --map)",
-        )
-    })
+    match opts.header_row {
+        Some(n) => header_at(rows, n, &opts.map).ok_or_else(|| {
+            ImportError::unreadable(
+                format!("表头行第{n}行不在文件的前{HEADER_SEARCH_ROWS}行中"),
+                format!(
+                    "header row {n} is not among the first {HEADER_SEARCH_ROWS} rows of the file"
+                ),
+            )
+        }),
+        None => find_header(rows, &opts.map).ok_or_else(|| ImportError::NoHeader {
+            head: head_of(rows),
+        }),
+    }
 }
 
 /// Groups the accepted rows into households and decides, per person, create / update /

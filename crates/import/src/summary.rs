@@ -7,6 +7,8 @@ use crate::plan::{Difference, Plan, RowStatus};
 
 /// A refused row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterRefusedRow"))]
 pub struct RefusedRow {
     /// Row number in the file.
     pub row: usize,
@@ -19,6 +21,8 @@ pub struct RefusedRow {
 /// `gridbook import --json`: counts of rows, the refused rows, what was (or would be)
 /// added and updated, and the differences with the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterSummary"))]
 pub struct Summary {
     /// Data rows read.
     pub rows: usize,

@@ -1,12 +1,16 @@
 //! The plan against a real store: the dry run and the import are the same plan, a second
 //! plan of the same file is empty, and a batch re-checks ID numbers written since the plan.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use gridbook_domain::validate::check_char;
-use gridbook_store::{NewHousehold, NewPerson, Store};
+use gridbook_store::{NewHousehold, NewPerson, Store, StoreError};
 
-use crate::{execute, plan_file, Options, PersonAction, RowStatus};
+use crate::{
+    execute, execute_until, parse_map, plan_file, ImportError, Options, PersonAction, Report,
+    RowStatus,
+};
 
 fn id(n: u32) -> String {
     let first17 = format!("110105198001{:02}{:03}", 1 + n / 1000 % 28, n % 1000);
@@ -99,4 +103,134 @@ fn a_person_written_after_the_plan_is_not_written_twice() {
     );
     let (h, p, _) = store.counts().expect("counts");
     assert_eq!((h, p), (2, 2));
+}
+
+#[test]
+fn a_header_row_chosen_by_number_with_the_columns_mapped() {
+    let (dir, store, village) = setup();
+    let file = csv(
+        &dir,
+        &format!(
+            "十二月名单\n人名,证号,住处\n张三,{},一组1号\n李四,{},一组2号\n",
+            id(21),
+            id(22)
+        ),
+    );
+    let mut opts = Options {
+        village: Some(village),
+        ..Options::default()
+    };
+    let Err(ImportError::NoHeader { head }) = plan_file(&store, &file, &opts) else {
+        panic!("no header is found by these names");
+    };
+    assert_eq!(head.len(), 4);
+    assert_eq!(
+        (head[1].row, head[1].cells.join("|")),
+        (2, "人名|证号|住处".into())
+    );
+    assert_eq!(
+        Report::of_result(plan_file(&store, &file, &opts))
+            .expect("report")
+            .header_row,
+        None
+    );
+
+    opts.header_row = Some(2);
+    opts.map = parse_map("人名=name,证号=id_number,住处=address").expect("map");
+    let plan = plan_file(&store, &file, &opts).expect("plan");
+    assert_eq!(plan.header_row, 2);
+    assert_eq!(plan.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [3, 4]);
+    assert_eq!((plan.households_added, plan.persons_added), (2, 2));
+    let report = Report::of(&plan);
+    assert_eq!(report.header_row, Some(2));
+    assert_eq!(report.columns[1].field, Some("id_number"));
+
+    opts.header_row = Some(40);
+    assert!(matches!(
+        plan_file(&store, &file, &opts),
+        Err(ImportError::Unreadable { .. })
+    ));
+}
+
+#[test]
+fn a_cancelled_import_leaves_whole_batches_and_a_rerun_finishes_it() {
+    let (dir, store, village) = setup();
+    let mut text = String::from("户号,姓名,身份证号,与户主关系,住址\n");
+    for h in 0..5 {
+        for (p, rel) in ["户主", "配偶"].iter().enumerate() {
+            let n = h * 2 + p as u32;
+            text.push_str(&format!(
+                "H{h},人{},{},{rel},一组{h}号\n",
+                ["甲", "乙", "丙", "丁", "戊"][h as usize],
+                id(100 + n)
+            ));
+        }
+    }
+    let file = csv(&dir, &text);
+    let opts = Options {
+        village: Some(village),
+        ..Options::default()
+    };
+    let plan = plan_file(&store, &file, &opts).expect("plan");
+    assert_eq!(plan.households.len(), 5);
+    let mut seen = Vec::new();
+    let run = execute_until(&store, &plan, 2, &mut |p| {
+        seen.push(p.done);
+        if p.done >= 4 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .expect("write");
+    assert_eq!(
+        seen,
+        [2, 4],
+        "a progress call per committed batch, none after the stop"
+    );
+    assert!(run.cancelled);
+    assert_eq!((run.done, run.total), (4, 5));
+    assert_eq!(
+        (run.written.households_added, run.written.persons_added),
+        (4, 8)
+    );
+    let (h, p, _) = store.counts().expect("counts");
+    assert_eq!((h, p), (4, 8), "whole households of whole batches");
+
+    let rest = plan_file(&store, &file, &opts).expect("plan the rest");
+    assert_eq!((rest.households_added, rest.persons_added), (1, 2));
+    let run = execute_until(&store, &rest, 2, &mut |_| ControlFlow::Break(())).expect("rest");
+    assert!(!run.cancelled, "stopping after the last batch is finishing");
+    let (h, p, _) = store.counts().expect("counts");
+    assert_eq!((h, p), (5, 10));
+    let again = Report::of(&plan_file(&store, &file, &opts).expect("again"));
+    assert_eq!((again.unchanged, again.total), (10, 0));
+}
+
+#[test]
+fn only_a_township_device_imports_the_roster() {
+    let (dir, store, village) = setup();
+    let file = csv(
+        &dir,
+        &format!("姓名,身份证号,住址\n张三,{},一组1号\n", id(30)),
+    );
+    let opts = Options {
+        village: Some(village),
+        ..Options::default()
+    };
+    let plan = plan_file(&store, &file, &opts).expect("a township device plans");
+    store.set_setting("role", "grid-worker").expect("role");
+    for e in [
+        plan_file(&store, &file, &opts).map(|_| ()),
+        execute(&store, &plan, 10, &mut |_| {}).map(|_| ()),
+    ] {
+        match e {
+            Err(ImportError::Store(StoreError::Refused { code, .. })) => {
+                assert_eq!(code, "not_township")
+            }
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+    let (h, p, _) = store.counts().expect("counts");
+    assert_eq!((h, p), (0, 0));
 }

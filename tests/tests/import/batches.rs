@@ -140,3 +140,62 @@ fn killed_mid_import_then_run_again_ends_like_one_clean_run() {
     );
     town.data.reindex_check();
 }
+
+#[test]
+fn a_header_row_named_on_the_command_line_and_the_screens_detail() {
+    let town = Town::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (mainland_id(800), mainland_id(801));
+    let file = write(
+        dir.path(),
+        "名单.csv",
+        format!("十二月走访名单,,\n人名,证号,住处\n孙七,{a},红星村1号\n周八,{b},红星村2号\n")
+            .as_bytes(),
+    );
+    let plain = format!(
+        "--json import {} --village {}",
+        file.display(),
+        town.village
+    );
+    // Without a header the import knows: exit 2 as before, and the screen's detail shows the
+    // first rows to choose from.
+    let out = town.data.run(&format!("{plain} --dry-run"));
+    assert_eq!(out.status.code(), Some(2));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(err["error"]["field"], "file");
+    let detail = town.import(&file, "--dry-run --detail");
+    assert!(detail["header_row"].is_null() && detail["summary"].is_null());
+    let head = array(&detail["head"]);
+    assert_eq!(head.len(), 4);
+    assert_eq!(head[1]["row"], 2);
+    assert_eq!(
+        head[1]["cells"],
+        serde_json::json!(["人名", "证号", "住处"])
+    );
+
+    let map = "--header-row 2 --map 人名=name,证号=id_number,住处=address";
+    let dry = town.import(&file, &format!("{map} --dry-run"));
+    assert_eq!(
+        (dry["rows"].as_u64(), dry["ok"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(dry["persons_added"], 2);
+    assert_eq!(town.counts(), (0, 0));
+    let done = town.import(&file, &format!("{map} --detail"));
+    assert_eq!(done["header_row"], 2);
+    assert_eq!(done["summary"]["persons_added"], 2);
+    assert_eq!(
+        (done["done"].as_u64(), done["total"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(town.counts(), (2, 2));
+    let again = town.import(&file, &format!("{map} --dry-run --detail"));
+    assert_eq!(again["unchanged"], 2);
+    assert_eq!(again["summary"]["persons_added"], 0);
+    // A header row past the rows searched is refused, nothing written.
+    let out = town
+        .data
+        .run(&format!("{plain} --header-row 31 --map 人名=name"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(town.counts(), (2, 2));
+}

@@ -3132,6 +3132,203 @@ export type ColumnChoice = {
 };
 
 /**
+ * The dry run (or the import) as the import screen shows it; `gridbook import --detail`.
+ */
+export type RosterReport = {
+  /**
+   * The header's row number; `None`: not found, the person chooses it among `head`.
+   */
+  header_row: number | null;
+  /**
+   * The first rows of the sheet.
+   */
+  head: Array<HeadRow>;
+  /**
+   * Each column's header and the field it is taken for (a code; `None`: not imported).
+   */
+  columns: Array<ListColumn>;
+  /**
+   * The fixed and refused rows, in file order (at most [`SHOWN_ROWS`]).
+   */
+  rows: Array<RosterRow>;
+  /**
+   * Fixed and refused rows left out of `rows`.
+   */
+  rows_left_out: number;
+  /**
+   * Rows whose person is already in the ledger and gets nothing new.
+   */
+  unchanged: number;
+  /**
+   * The counts (`None` without a header).
+   */
+  summary: RosterSummary | null;
+  /**
+   * Households and filled persons written (import), or to write (dry run).
+   */
+  done: number;
+  /**
+   * All of them.
+   */
+  total: number;
+  /**
+   * The import stopped on request after a whole batch.
+   */
+  cancelled: boolean;
+};
+
+/**
+ * A row that was normalised or refused, as the screen lists it.
+ */
+export type RosterRow = {
+  /**
+   * Row number in the file.
+   */
+  row: number;
+  /**
+   * Fixed or refused.
+   */
+  status: RosterRowStatus;
+  /**
+   * What was normalised, in Chinese.
+   */
+  fixes: Array<string>;
+  /**
+   * The field refused (a code), if refused.
+   */
+  field: string | null;
+  /**
+   * Why it was refused, in Chinese.
+   */
+  reason: string | null;
+  /**
+   * What happens to its person (created, updated, unchanged), if not refused.
+   */
+  action: RosterAction | null;
+};
+
+/**
+ * A row of the sheet as text, for choosing the header row.
+ */
+export type HeadRow = {
+  /**
+   * Row number in the file (1-based).
+   */
+  row: number;
+  /**
+   * The cells as text, from column A on.
+   */
+  cells: Array<string>;
+};
+
+/**
+ * `gridbook import --json`: counts of rows, the refused rows, what was (or would be)
+ * added and updated, and the differences with the ledger.
+ */
+export type RosterSummary = {
+  /**
+   * Data rows read.
+   */
+  rows: number;
+  /**
+   * Rows read as they were.
+   */
+  ok: number;
+  /**
+   * Rows read after normalizing.
+   */
+  fixed: number;
+  /**
+   * Rows not imported.
+   */
+  refused: Array<RosterRefusedRow>;
+  /**
+   * Households created (dry run: that would be).
+   */
+  households_added: number;
+  /**
+   * Persons created.
+   */
+  persons_added: number;
+  /**
+   * Ledger persons whose empty fields were filled.
+   */
+  persons_updated: number;
+  /**
+   * Fields where the file and the ledger disagree (left as the ledger has them).
+   */
+  differences: Array<RosterDifference>;
+};
+
+/**
+ * A refused row.
+ */
+export type RosterRefusedRow = {
+  /**
+   * Row number in the file.
+   */
+  row: number;
+  /**
+   * Field code.
+   */
+  field: string;
+  /**
+   * Reason in Chinese.
+   */
+  reason: string;
+};
+
+/**
+ * A field where the file and the ledger disagree: listed, never overwritten.
+ */
+export type RosterDifference = {
+  /**
+   * Row number in the file.
+   */
+  row: number;
+  /**
+   * Ledger person.
+   */
+  person_id: string;
+  /**
+   * Field code.
+   */
+  field: string;
+  /**
+   * The ledger's value.
+   */
+  ledger: string;
+  /**
+   * The file's value.
+   */
+  file: string;
+};
+
+/**
+ * What a row is.
+ */
+export type RosterRowStatus = "ok" | "fixed" | "refused";
+
+/**
+ * What happens to the person of a row that is not refused.
+ */
+export type RosterAction = "create" | "update" | "unchanged";
+
+/**
+ * How far an import got.
+ */
+export type RosterProgress = {
+  /**
+   * Households and filled persons written so far.
+   */
+  done: number;
+  /**
+   * All of them.
+   */
+  total: number;
+};
+
+/**
  * A row of the township's list handed to a village (`gridbook tasks assign --json`).
  */
 export type TaskAssigned = {

@@ -7,6 +7,7 @@ import grid from './grid.en';
 import files from './files.en';
 import reports from './reports.en';
 import tasks from './tasks.en';
+import roster from './roster.en';
 import lock from './lock.en';
 import refused from './refused.en';
 import type zh from './zh-CN';
@@ -317,6 +318,7 @@ const en: typeof zh = {
   duplicates,
   files,
   tasks,
+  roster,
 };
 
 export default en;

@@ -7,6 +7,7 @@ import grid from './grid.zh-CN';
 import files from './files.zh-CN';
 import reports from './reports.zh-CN';
 import tasks from './tasks.zh-CN';
+import roster from './roster.zh-CN';
 import lock from './lock.zh-CN';
 import refused from './refused.zh-CN';
 export default {
@@ -315,4 +316,5 @@ export default {
   duplicates,
   files,
   tasks,
+  roster,
 };

@@ -11,7 +11,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildSync } from 'esbuild';
-import { gridbookBin, runGridbook } from '../fake/cli.mjs';
+import { gridbookBin, rosterRunner, runGridbook } from '../fake/cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, '..', '..');
@@ -135,6 +135,8 @@ export async function withApp(server, { viewport, fake = {}, hash = '#/', args =
     });
     // The township's checkpoint rules, as the real backend applies them (tests/fake/checkpoint/judge.js).
     await context.exposeFunction('__gridbook', runGridbook);
+    // The roster import, by the real command line on a data directory of this page's own.
+    await context.exposeFunction('__gridbookRoster', rosterRunner());
     await page.addInitScript(`window.__FAKE_OPTS = ${JSON.stringify({ delay: 3, ...fake })};`);
     await page.addInitScript(fakeSource);
     await page.goto(server.url + hash);

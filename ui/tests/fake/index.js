@@ -15,3 +15,4 @@ import './devices.js';
 import './files.js';
 import './tasks.js';
 import './duplicates.js';
+import './roster.js';

@@ -284,6 +284,12 @@ impl Inner {
 }
 
 impl Store {
+    /// Refuses (`not_township`, saying `zh` and `en`) unless this is a township device: for
+    /// work only the township does (importing its roster).
+    pub fn township_only(&self, zh: &str, en: &str) -> Result<()> {
+        self.lock().township_only(zh, en)
+    }
+
     /// Hours a village has to check a pushed person unless an import says otherwise.
     pub fn task_due_hours(&self) -> Result<u32> {
         Ok(self
