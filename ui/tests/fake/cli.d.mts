@@ -1,4 +1,4 @@
 // Types of cli.mjs for the unit tests that install it.
 export type GridbookResult = { ok: true; value: unknown } | { ok: false; error: { kind: string; field?: string; message: string } };
 export function gridbookBin(): string;
-export function runGridbook(command: 'checkpoint judge' | 'rules check', input: string): Promise<GridbookResult>;
+export function runGridbook(command: 'checkpoint judge' | 'rules check' | 'field check' | 'case release-check', input: string): Promise<GridbookResult>;
