@@ -470,3 +470,50 @@ fn a_reader_that_goes_away_is_not_a_crash() {
     assert!(out.status.success(), "{}: {err}", out.status);
     assert!(err.is_empty(), "nothing on stderr: {err}");
 }
+
+#[test]
+fn field_check_without_a_store_answers_as_a_write_does() {
+    let d = Device::new();
+    let v = str_of(&d.json("village add --name 清水村"), "id").to_owned();
+    let good = mainland_id(78);
+    let values = [
+        ("id_number", with_wrong_check_char(&good)),
+        ("id_number", with_check_char("11010519900230123")),
+        ("id_number", good[..17].to_owned()),
+        ("phone", "12345".to_owned()),
+        ("name", "王5".to_owned()),
+    ];
+    let input = json!({
+        "fields": values.iter().map(|(f, v)| json!({ "field": f, "value": v })).collect::<Vec<_>>(),
+    });
+    let path = d.dir.path().join("fields.json");
+    std::fs::write(&path, input.to_string()).expect("write input");
+    let answers = d.json(&format!("field check --input {}", path.display()));
+    for ((field, value), answer) in values.iter().zip(array(&answers)) {
+        let (name, id, phone) = match *field {
+            "id_number" => ("王五", value.as_str(), "13811112222"),
+            "phone" => ("王五", good.as_str(), value.as_str()),
+            _ => (value.as_str(), good.as_str(), "13811112222"),
+        };
+        let out = d.run(&format!(
+            "--json household add --village {v} --address 清水村一组1号 --head-name {name} \
+             --head-id {id} --phone {phone}"
+        ));
+        assert_eq!(out.status.code(), Some(2), "{field} {value}: {out:?}");
+        let refused: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+        assert_eq!(answer["ok"], false, "{answer}");
+        assert_eq!(
+            answer["field"], refused["error"]["field"],
+            "{field} {value}"
+        );
+        assert_eq!(
+            answer["message"], refused["error"]["message"],
+            "{field} {value}"
+        );
+    }
+    // A good value comes back as the store keeps it.
+    let ok = json!({ "fields": [{ "field": "id_number", "value": good.to_lowercase() }] });
+    std::fs::write(&path, ok.to_string()).expect("write input");
+    let answer = d.json(&format!("field check --input {}", path.display()));
+    assert_eq!(answer, json!([{ "ok": true, "normalized": good }]));
+}

@@ -481,3 +481,84 @@ fn a_late_check_after_a_release_elsewhere_is_kept_and_flags_review() {
         d.reindex_check();
     }
 }
+
+/// `case release-check` with the case's policy and facts as `case show` and `policy list`
+/// give them (what the browser tests' fake sends): its answer for a day.
+fn release_check(
+    d: &Data,
+    case: &str,
+    on: &str,
+    open_escalation: bool,
+    reason: Option<&str>,
+) -> Value {
+    let shown = d.json(&format!("case show {case}"));
+    let spec = array(&d.json("policy list"))
+        .iter()
+        .find(|p| p["id"] == shown["policy_id"])
+        .map(|p| p["spec"].clone())
+        .expect("the case's policy");
+    let checks: Vec<Value> = array(&shown["visits"])
+        .iter()
+        .map(|v| {
+            let tenths = v["temperature"].as_f64().map(|t| (t * 10.0).round() as i64);
+            serde_json::json!({ "date": v["at"], "temp_tenths": tenths, "symptoms": v["symptoms"] })
+        })
+        .collect();
+    let tests: Vec<Value> = array(&shown["tests"])
+        .iter()
+        .map(|t| serde_json::json!({ "date": t["date"], "result": t["result"] }))
+        .collect();
+    let input = serde_json::json!({
+        "policy": spec, "start": shown["start"], "on": on, "tests": tests, "checks": checks,
+        "open_escalation": open_escalation, "reason": reason,
+    });
+    let path = d.path().join("release-check.json");
+    std::fs::write(&path, input.to_string()).expect("write input");
+    d.json(&format!("case release-check --input {}", path.display()))
+}
+
+#[test]
+fn release_check_without_a_store_refuses_as_release_does() {
+    let mut d = Data::new();
+    d.now = Some("2026-04-02T09:00".into());
+    let (_, persons) = ledger(&d, 1);
+    let home = policy(&d, "home-isolation");
+    let case = start(&d, &persons[0], &home, "2026-04-01");
+    d.json(&format!("check record {case} --temp 37.6 --symptoms 干咳"));
+    d.json(&format!(
+        "check record {case} --temp 36.4 --at 2026-04-15T09:00"
+    ));
+    for (on, open) in [("2026-04-10", true), ("2026-04-20", true)] {
+        let answer = release_check(&d, &case, on, open, None);
+        assert_eq!(answer["releasable"], false, "{answer}");
+        let out = d.run(&format!("--json case release {case} --on {on}"));
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        let refused: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+        assert_eq!(answer["message"], refused["error"]["message"], "on {on}");
+        assert_eq!(
+            answer["message_en"], refused["error"]["message_en"],
+            "on {on}"
+        );
+    }
+    let open = release_check(&d, &case, "2026-04-20", true, None);
+    assert!(str_of(&open, "code").contains("open-escalation"), "{open}");
+    // Cleared by the fever clinic: release still wants a reason for the missed days, and
+    // the command says so as release does.
+    d.ok(&format!(
+        "case referral {case} --outcome cleared --note 排除"
+    ));
+    let answer = release_check(&d, &case, "2026-04-20", false, None);
+    assert_eq!(answer["code"], "missed-days", "{answer}");
+    let out = d.run(&format!("--json case release {case} --on 2026-04-20"));
+    let refused: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert_eq!(answer["message"], refused["error"]["message"]);
+    // With a reason both agree it can be released (the normal check of 04-15 is the final
+    // check the policy asks for).
+    let reason = "转诊期间由发热门诊随访";
+    let answer = release_check(&d, &case, "2026-04-20", false, Some(reason));
+    assert_eq!(answer, serde_json::json!({ "releasable": true }));
+    d.json(&format!(
+        "case release {case} --on 2026-04-20 --reason 转诊期间由发热门诊随访"
+    ));
+    assert_eq!(d.json(&format!("case show {case}"))["status"], "released");
+}

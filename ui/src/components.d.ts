@@ -13,6 +13,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     AddCheckpoint: typeof import('./components/checkpoint/AddCheckpoint.vue')['default']
     AssignSheet: typeof import('./components/tasks/AssignSheet.vue')['default']
+    BottomSheet: typeof import('./components/BottomSheet.vue')['default']
     CheckSheet: typeof import('./components/isolation/CheckSheet.vue')['default']
     CodeChips: typeof import('./components/CodeChips.vue')['default']
     ColumnMapping: typeof import('./components/files/ColumnMapping.vue')['default']

@@ -12,7 +12,9 @@ export function checkableOf(key: string): CheckableField | null {
 
 /**
  * Asks the backend about one value. Empty optional values are fine (no call). On success the
- * normalized value (e.g. "x" → "X", spaces removed) is handed to `setNormalized`.
+ * normalized value (e.g. "x" → "X", spaces removed) is handed to `setNormalized`. An answer
+ * that arrives after the field's message changed (a submit refused meanwhile) leaves the
+ * newer message in place.
  */
 export async function checkOnBlur(
   errors: Errors,
@@ -25,14 +27,16 @@ export async function checkOnBlur(
   if (!field || !v) {
     return !errors[key];
   }
+  const before = errors[key];
   try {
     const r = await api.checkField(field, v);
+    const stale = errors[key] !== before;
     if (r.ok) {
-      errors[key] = '';
+      if (!stale) errors[key] = '';
       if (r.normalized && r.normalized !== value) setNormalized(r.normalized);
       return true;
     }
-    errors[key] = r.message || '';
+    if (!stale) errors[key] = r.message || '';
     return false;
   } catch {
     // The backend will validate again on submit; don't block typing on a failed check.

@@ -155,6 +155,8 @@ pub fn run(store: &Store, cmd: &Cmd, json: bool, lang: Lang) -> Result<(), Failu
 
 fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failure> {
     match c {
+        // Run before a store is opened (records::run); here for completeness only.
+        CaseCmd::ReleaseCheck { input } => crate::release_check::run_release_check(input, json)?,
         CaseCmd::Start {
             person,
             policy,

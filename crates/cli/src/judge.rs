@@ -46,7 +46,7 @@ struct Judgement {
     fever: bool,
 }
 
-fn read_input(input: &Path) -> Result<String, Failure> {
+pub(crate) fn read_input(input: &Path) -> Result<String, Failure> {
     let mut text = String::new();
     if input == Path::new("-") {
         std::io::stdin().read_to_string(&mut text)?;
@@ -56,7 +56,7 @@ fn read_input(input: &Path) -> Result<String, Failure> {
     Ok(text)
 }
 
-fn bad_json(what_zh: &str, what_en: &str, e: &serde_json::Error) -> Failure {
+pub(crate) fn bad_json(what_zh: &str, what_en: &str, e: &serde_json::Error) -> Failure {
     Failure::invalid(
         format!("{what_zh}格式有误：{e}"),
         format!("{what_en} is not valid: {e}"),

@@ -83,6 +83,12 @@ pub fn run(cli: Cli) -> R {
         Cmd::Rules(crate::checkpoint::RulesCmd::Check { file }) => {
             return crate::judge::run_rules_check(file, cli.json);
         }
+        Cmd::Field(crate::args::FieldCmd::Check { input }) => {
+            return crate::field_check::run_field_check(input, cli.json);
+        }
+        Cmd::Case(crate::args::CaseCmd::ReleaseCheck { input }) => {
+            return crate::release_check::run_release_check(input, cli.json);
+        }
         _ => {}
     }
     let store = open(&cli)?;
@@ -372,6 +378,10 @@ pub fn run(cli: Cli) -> R {
         Cmd::Shift(c) => crate::checkpoint::shift(&store, c, json)?,
         Cmd::Pass(c) => crate::checkpoint::pass(&store, c, json, lang)?,
         Cmd::Rules(c) => crate::checkpoint::rules(&store, c, json)?,
+        // Run before a store is opened; here for completeness only.
+        Cmd::Field(crate::args::FieldCmd::Check { input }) => {
+            crate::field_check::run_field_check(input, json)?
+        }
         Cmd::Match {
             text,
             checkpoint,

@@ -1,8 +1,9 @@
 // The real `gridbook` command line for the fake backend, in Node: the browser tests expose it to
 // the page (helpers.mjs) and the unit tests install it on globalThis, as window.__gridbook.
-// The fake asks it for the township's checkpoint rules (`checkpoint judge`, `rules check`), so
-// every suggestion the screens show comes from the one set of rules, in Rust. Only these pure
-// commands (no store, nothing written) may be run through it.
+// The fake asks it for the rules the store owns: the township's checkpoint rules (`checkpoint
+// judge`, `rules check`), the ledger's field checks (`field check`) and the isolation release
+// conditions (`case release-check`), so what the screens show comes from the one set of rules,
+// in Rust. Only these pure commands (no store, nothing written) may be run through it.
 //
 // The roster import (导入) is the store's own work: `rosterRunner` gives each page a real data
 // directory of its own, where the fake's villages are made and `gridbook import` plans and
@@ -15,7 +16,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const COMMANDS = { 'checkpoint judge': ['checkpoint', 'judge'], 'rules check': ['rules', 'check'] };
+const COMMANDS = {
+  'checkpoint judge': ['checkpoint', 'judge'],
+  'rules check': ['rules', 'check'],
+  'field check': ['field', 'check'],
+  'case release-check': ['case', 'release-check'],
+};
 
 /** The binary: GRIDBOOK_BIN, else the workspace's debug build. */
 export function gridbookBin() {

@@ -2,10 +2,11 @@
 // backend/): policies, cases, the due list with the same slot rules as the store
 // (a visit fills the window it falls in, else the latest window already open; status due /
 // done / overdue / missed at the fake clock), checks and tests that escalate, referrals and
-// release with its refusals. Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
+// release, whose refusals come from the app's own rules (`gridbook case release-check`). Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
 // the clock; .cases: false starts with no case.
 import { daysBetween, isOpen, tempOk } from '../../src/logic/isolation';
 import { localMinute } from '../../src/logic/pass';
+import { ask, unavailable } from './backend/gridbook.js';
 
 (function installFakeIsolation() {
   const g = globalThis;
@@ -222,65 +223,26 @@ import { localMinute } from '../../src/logic/pass';
     return { v, reason };
   }
 
-  // ---- release: the conditions and texts of crates/domain/src/isolation/release.rs -----------
-  // Each unmet condition as [code, Chinese reason], in the domain's order: period, tests,
-  // open escalation, missed follow-up days (unless a reason is given), the final check.
-  function releaseRefusals(c, on, reason) {
-    const spec = c.spec;
-    const end = endOf(c);
-    const why = [];
-    if (spec.release.period_over && on <= end) {
-      const period = spec.phases.some((p) => p.kind === 'centralized' || p.kind === 'home-isolation') ? '隔离期' : '健康监测期';
-      why.push(['period-not-over', `${period}未满：还需 ${daysBetween(on, end) + 1} 天（至${zhShort(end)}）`]);
-    }
-    if (spec.release.tests_negative) why.push(...testConditions(c, on));
-    if (spec.release.no_open_escalation && openEscalation(c.id)) why.push(['open-escalation', '有未关闭的发热转诊']);
-    const checks = isolation.visits
-      .filter((v) => v.case_id === c.id)
-      .map((v) => ({ date: v.at.slice(0, 10), normal: Math.round(v.temperature * 10) < spec.fever_tenths && !v.symptoms.length }));
-    const missed = missedDays(c, on, checks);
-    if (missed.length && !reason) why.push(['missed-days', `第 ${missed.join('、')} 天未随访（共 ${missed.length} 天），须填写解除原因`]);
-    const finalCheck = spec.release.final_check ?? spec.phases.some((p) => p.kind === 'home-isolation');
-    if (finalCheck && !checks.some((k) => k.normal && k.date >= end && k.date <= on)) {
-      why.push(['final-check-missing', `缺少期满体检：${zhShort(end)}起须有一次测温无异常的随访`]);
-    }
-    return why;
-  }
-
-  /** A test day is met by a negative sample on or after it and before the next test day. */
-  function testConditions(c, on) {
-    const samples = isolation.tests
-      .filter((t) => t.case_id === c.id && t.date >= c.start && t.date <= on)
-      .map((t) => ({ day: daysBetween(c.start, t.date) + 1, date: t.date, result: t.result }))
-      .sort((a, b) => a.day - b.day);
-    const out = samples.filter((t) => t.result === 'positive').map((t) => ['test-positive', `第 ${t.day} 天（${zhShort(t.date)}）核酸阳性`]);
-    const days = [...c.spec.test_days].sort((a, b) => a - b);
-    days.forEach((day, i) => {
-      const date = addDays(c.start, day - 1);
-      if (date > on) return;
-      const next = i + 1 < days.length ? days[i + 1] : Infinity;
-      const results = samples.filter((t) => t.day >= day && t.day < next).map((t) => t.result);
-      if (!results.length) out.push(['test-missing', `第 ${day} 天核酸未采样（应于${zhShort(date)}采样）`]);
-      else if (!results.includes('negative') && !results.includes('positive')) out.push(['test-pending', `第 ${day} 天核酸结果未出`]);
+  /**
+   * Whether the case may be released on `on`, asked of the app's own release rules
+   * (`gridbook case release-check`): null when it may, else the refusal { code, message }
+   * with every unmet condition (period, tests, open escalation, missed follow-up days unless
+   * a reason is given, the final check).
+   */
+  async function releaseRefusal(c, on, reason) {
+    const r = await ask('case release-check', {
+      policy: c.spec,
+      start: c.start,
+      on,
+      tests: isolation.tests.filter((t) => t.case_id === c.id).map((t) => ({ date: t.date, result: t.result })),
+      checks: isolation.visits
+        .filter((v) => v.case_id === c.id)
+        .map((v) => ({ date: v.at.slice(0, 10), temp_tenths: v.temperature === null ? null : Math.round(v.temperature * 10), symptoms: v.symptoms })),
+      open_escalation: openEscalation(c.id),
+      reason: reason || null,
     });
-    return out;
-  }
-
-  /** Days before `on` with a follow-up due (daily checks with windows, or a visit day) and no check. */
-  function missedDays(c, on, checks) {
-    const spec = c.spec;
-    const out = [];
-    let day = 0;
-    for (const phase of spec.phases) {
-      for (let k = 0; k < phase.days; k++) {
-        day += 1;
-        const date = addDays(c.start, day - 1);
-        if (date >= on) return out;
-        const due = phase.checks && (spec.windows.length > 0 || spec.visit_days.includes(day));
-        if (due && !checks.some((x) => x.date === date)) out.push(day);
-      }
-    }
-    return out;
+    if (!r) throw unavailable('检查解除条件');
+    return r.releasable ? null : { code: r.code, message: r.message };
   }
 
   Object.assign(fake.commands, {
@@ -379,13 +341,13 @@ import { localMinute } from '../../src/logic/pass';
       touched();
       return null;
     },
-    release_case: ({ id, reason }) => {
+    release_case: async ({ id, reason }) => {
       const c = getCase(id);
       if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '该对象已不在管控中' };
       const end = endOf(c);
       const on = today();
-      const why = releaseRefusals(c, on, String(reason || '').trim());
-      if (why.length) throw { kind: 'refused', code: why.map((w) => w[0]).join(','), message: why.map((w) => w[1]).join('；') };
+      const refusal = await releaseRefusal(c, on, String(reason || '').trim());
+      if (refusal) throw { kind: 'refused', ...refusal };
       const p = state.persons.get(c.person_id);
       c.status = 'released';
       c.released_on = on;

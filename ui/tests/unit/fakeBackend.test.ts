@@ -1,6 +1,7 @@
 // The browser tests lean on the fake backend: check that it keeps the contract's shapes and
 // the domain's ID rules, so a passing browser test means something.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runGridbook } from '../fake/cli.mjs';
 
 type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let invoke: Invoke;
@@ -9,18 +10,30 @@ let fake: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 beforeAll(async () => {
   (globalThis as any).window = globalThis; // eslint-disable-line @typescript-eslint/no-explicit-any
   (globalThis as any).__FAKE_OPTS = { households: 60, delay: 0 }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // The fake asks the store's field checks of the gridbook command line.
+  (globalThis as any).__gridbook = runGridbook; // eslint-disable-line @typescript-eslint/no-explicit-any
   await import('../fake/backend/index.js');
   invoke = (globalThis as any).__TAURI_INTERNALS__.invoke; // eslint-disable-line @typescript-eslint/no-explicit-any
   fake = (globalThis as any).__fake; // eslint-disable-line @typescript-eslint/no-explicit-any
 });
 
 describe('fake backend', () => {
-  it('validates mainland IDs with GB 11643 check characters', () => {
-    expect(fake.checkIdNumber('15058119850615001x')).toEqual({ ok: true, normalized: '15058119850615001X' });
-    expect(fake.checkIdNumber('150581 19580307 0020')).toEqual({ ok: true, normalized: '150581195803070020' });
-    expect(fake.checkIdNumber('150581195803070021').ok).toBe(false);
-    expect(fake.checkIdNumber('150581195802300020').message).toContain('出生日期');
-    expect(fake.checkIdNumber('12345').message).toContain('18位');
+  it('checks ID numbers with the store validator (GB 11643 check characters)', async () => {
+    expect(await fake.checkIdNumber('15058119850615001x')).toEqual({ ok: true, normalized: '15058119850615001X' });
+    expect(await fake.checkIdNumber('150581 19580307 0020')).toEqual({ ok: true, normalized: '150581195803070020' });
+    expect((await fake.checkIdNumber('150581195803070021')).ok).toBe(false);
+    expect((await fake.checkIdNumber('150581195802300020')).message).toContain('出生日期');
+    expect((await fake.checkIdNumber('15058119850615001')).message).toContain('18位');
+    expect((await fake.checkIdNumber('12345')).message).toContain('无法识别');
+    // The form's check on blur gets the store's FieldCheck.
+    const refused = await invoke('check_field', { field: 'id_number', value: '150581195803070021' });
+    expect(refused).toMatchObject({ ok: false, field: 'id_number' });
+    expect(refused.message).toContain('校验不通过');
+  });
+
+  it('generates demo ID numbers that the store validator accepts', async () => {
+    const ids = [fake.makeValidId('1985-06-15', true), fake.makeValidId('2001-02-28', false)];
+    for (const id of ids) expect(await fake.checkIdNumber(id)).toEqual({ ok: true, normalized: id });
   });
 
   it('finds people by pinyin initials, ID tail, phone and plate', async () => {

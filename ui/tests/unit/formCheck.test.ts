@@ -34,6 +34,17 @@ describe('inline validation', () => {
     expect(set).toHaveBeenCalledWith('15058119850615001X');
   });
 
+  it('leaves a message set while the check was on its way (a refused submit)', async () => {
+    let answer: (v: unknown) => void = () => {};
+    checkField.mockReturnValue(new Promise((r) => (answer = r)));
+    const errors: Record<string, string> = { id_number: '' };
+    const pending = checkOnBlur(errors, 'id_number', '150581195803070020', vi.fn());
+    errors.id_number = '该身份证号已登记在红星村3组18号（王秀英）';
+    answer({ ok: true, normalized: '150581195803070020' });
+    expect(await pending).toBe(true);
+    expect(errors.id_number).toBe('该身份证号已登记在红星村3组18号（王秀英）');
+  });
+
   it('does not call the backend for empty optional values', async () => {
     const errors: Record<string, string> = {};
     expect(await checkOnBlur(errors, 'phone', '  ', vi.fn())).toBe(true);

@@ -81,6 +81,15 @@ pub enum CaseCmd {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Whether a case could be released, with no store: reads {"policy", "start", "on",
+    /// "tests"?, "checks"?, "open_escalation"?, "reason"?} as JSON and prints whether it is
+    /// releasable, else the refusal's codes and reasons.
+    #[command(name = "release-check")]
+    ReleaseCheck {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
+    },
     /// End a case without release: transferred elsewhere or cancelled (opened by mistake).
     Close {
         /// Case id.

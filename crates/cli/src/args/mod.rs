@@ -182,6 +182,9 @@ pub enum Cmd {
     /// The township's checkpoint decision rules and risk areas.
     #[command(subcommand)]
     Rules(crate::checkpoint::RulesCmd),
+    /// Checks of form fields, with no store.
+    #[command(subcommand)]
+    Field(FieldCmd),
     /// The township's overview of a day: per village and for the township.
     Overview(crate::reports::OverviewArgs),
     /// Daily reports (日报告/零报告).
@@ -251,4 +254,17 @@ pub enum Cmd {
     /// The device store's PIN and recovery code.
     #[command(subcommand)]
     Lock(crate::lock::LockCmd),
+}
+
+/// Field commands.
+#[derive(Debug, Subcommand)]
+pub enum FieldCmd {
+    /// Check values as the store would on a write: reads {"today"?, "fields": [{"field",
+    /// "value"}]} as JSON and prints, per value, the value as kept or the reason it is
+    /// refused.
+    Check {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
+    },
 }

@@ -200,6 +200,21 @@ pub struct CheckFact {
     pub normal: bool,
 }
 
+impl CheckFact {
+    /// A check of a case under `policy` on `date`: normal when a temperature was taken, below
+    /// the policy's fever threshold, and no symptom was reported.
+    pub fn of(
+        policy: &Policy,
+        date: NaiveDate,
+        temp_tenths: Option<i64>,
+        any_symptom: bool,
+    ) -> Self {
+        let normal =
+            temp_tenths.is_some_and(|t| t < i64::from(policy.fever_tenths)) && !any_symptom;
+        CheckFact { date, normal }
+    }
+}
+
 /// What release reads of a case's follow-ups.
 #[derive(Debug, Clone, Copy)]
 pub struct ReleaseFacts<'a> {

@@ -141,9 +141,8 @@ pub(crate) fn check_facts(
         let Ok(date) = date.parse::<NaiveDate>() else {
             continue;
         };
-        let normal = temp.is_some_and(|t| t < i64::from(policy.fever_tenths))
-            && symptoms.split(',').all(|s| s.trim().is_empty());
-        out.push(CheckFact { date, normal });
+        let any_symptom = symptoms.split(',').any(|s| !s.trim().is_empty());
+        out.push(CheckFact::of(policy, date, temp, any_symptom));
     }
     Ok(out)
 }

@@ -3,12 +3,19 @@
 // numbers. With more than 5,000 households only the rows are made up front; a household's
 // people are made from its own seed the first time it is opened (materialize).
 import { RISK_TAGS } from '../../../src/logic/codes';
-import { checkChar } from './checks.js';
 import { addHouseholdRecord, addPersonRecord } from './records.js';
 import { chance, DAY, int, iso, now, opts, pick, rand, state, withRng } from './state.js';
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗乌包白韩'.split('');
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰建国华玉春梅海燕志宁云晨红文'.split('');
+// The check character of a mainland ID number (GB 11643), so that the generated numbers are
+// ones the store's validator accepts.
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+function checkChar(first17) {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  return '10X98765432'[sum % 11];
+}
 function pad(n, w) {
   return String(n).padStart(w, '0');
 }

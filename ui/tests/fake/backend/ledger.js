@@ -1,7 +1,7 @@
 // The fake backend's ledger commands (台账): villages, households and persons, their edits
 // with the store's checks and messages, history, conflicts, coverage and field checks.
 import { RELATIONS, RESIDENCY, RISK_TAGS as RISK, VULNERABLE as VULN } from '../../../src/logic/codes';
-import { CHECKS, Invalid, must, notFound } from './checks.js';
+import { checkField, Invalid, must, mustAll, notFound } from './checks.js';
 import { materialize } from './demo.js';
 import { card, masked } from './masked.js';
 import {
@@ -30,12 +30,14 @@ function normalizeCodes(list, allowed, field) {
   }
   return out;
 }
-function personFromInput(input, prefix) {
+async function personFromInput(input, prefix) {
   const f = (name) => (prefix ? `${prefix}.${name}` : name);
-  const name = must('name', input.name, f('name'));
-  const id_number = must('id_number', input.idNumber, f('id_number'));
-  const phone = input.phone ? must('phone', input.phone, f('phone')) : null;
-  const plateV = input.plate ? must('plate', input.plate, f('plate')) : null;
+  const checks = [['name', input.name, f('name')], ['id_number', input.idNumber, f('id_number')]];
+  if (input.phone) checks.push(['phone', input.phone, f('phone')]);
+  if (input.plate) checks.push(['plate', input.plate, f('plate')]);
+  const [name, id_number, ...rest] = await mustAll(checks);
+  const phone = input.phone ? rest.shift() : null;
+  const plateV = input.plate ? rest.shift() : null;
   if (input.relation && !RELATIONS.includes(input.relation)) throw new Invalid(f('relation'), '与户主关系无效');
   if (input.residency && !RESIDENCY.includes(input.residency)) throw new Invalid(f('residency'), '居住类型无效');
   for (const p of state.persons.values()) {
@@ -70,7 +72,7 @@ function applyCodes(current, value, allowed, field) {
   return normalizeCodes(v.split(',').map((s) => s.trim()).filter(Boolean), allowed, field);
 }
 
-function setPerson(id, edits) {
+async function setPerson(id, edits) {
   const p = state.persons.get(id);
   if (!p || p.deleted) throw notFound('人员');
   // Validate everything first: a refused edit list changes nothing.
@@ -78,11 +80,11 @@ function setPerson(id, edits) {
   const changed = [];
   for (const [field, value] of edits) {
     switch (field) {
-      case 'name': next.name = must('name', value); break;
-      case 'id_number': next.id_number = must('id_number', value); Object.assign(next, idDerived(next.id_number)); break;
-      case 'phone': next.phone = value ? must('phone', value) : null; break;
-      case 'plate': next.plate = value ? must('plate', value) : null; break;
-      case 'address': next.address = value ? must('address', value) : null; break;
+      case 'name': next.name = await must('name', value); break;
+      case 'id_number': next.id_number = await must('id_number', value); Object.assign(next, idDerived(next.id_number)); break;
+      case 'phone': next.phone = value ? await must('phone', value) : null; break;
+      case 'plate': next.plate = value ? await must('plate', value) : null; break;
+      case 'address': next.address = value ? await must('address', value) : null; break;
       case 'relation':
         if (value && !RELATIONS.includes(value)) throw new Invalid('relation', '与户主关系无效');
         next.relation = value || null; break;
@@ -113,15 +115,15 @@ function setPerson(id, edits) {
   return { changed };
 }
 
-function setHousehold(id, edits) {
+async function setHousehold(id, edits) {
   const h = materialize(state.households.get(id));
   if (!alive(h)) throw notFound('户');
   const next = { ...h };
   const changed = [];
   for (const [field, value] of edits) {
     switch (field) {
-      case 'address': next.address = must('address', value); break;
-      case 'phone': next.phone = value ? must('phone', value) : null; break;
+      case 'address': next.address = await must('address', value); break;
+      case 'phone': next.phone = value ? await must('phone', value) : null; break;
       case 'group_id':
         if (value && (!state.groups.has(value) || state.groups.get(value).village_id !== h.village_id)) throw new Invalid('group_id', '所属组无效');
         next.group_id = value || null; break;
@@ -176,18 +178,17 @@ Object.assign(commands, {
       conflicts: state.conflicts.filter((c) => ids.has(c.record_id)),
     });
   },
-  add_household: ({ input }) => {
+  add_household: async ({ input }) => {
     if (!input) throw { kind: 'invalid', message: '缺少参数' };
     const village = state.villages.find((v) => v.id === input.villageId);
     if (!village) throw new Invalid('village_id', '请选择村（社区）');
     if (input.groupId && (!state.groups.has(input.groupId) || state.groups.get(input.groupId).village_id !== village.id)) {
       throw new Invalid('group_id', '所属组不属于该村');
     }
-    const address = must('address', input.address);
-    const phone = input.phone ? must('phone', input.phone) : null;
+    const [address, phone = null] = await mustAll([['address', input.address], ...(input.phone ? [['phone', input.phone]] : [])]);
     if (!input.head) throw new Invalid('name', '请填写户主信息');
     // The domain names the field ("id_number"); the form decides it is the head's.
-    const head = personFromInput(input.head, '');
+    const head = await personFromInput(input.head, '');
     const h = addHouseholdRecord({ village_id: village.id, group_id: input.groupId || null, address, phone, num: 10000 + state.households.size });
     state.history.set(h.id, []);
     historyPush(h.id, { what: 'create', field: 'address', old: null, new: address });
@@ -196,10 +197,10 @@ Object.assign(commands, {
     touched();
     return { household_id: h.id, person_id: p.id };
   },
-  add_person: ({ householdId, person }) => {
+  add_person: async ({ householdId, person }) => {
     const h = materialize(state.households.get(householdId));
     if (!alive(h)) throw notFound('户');
-    const data = personFromInput(person || {}, '');
+    const data = await personFromInput(person || {}, '');
     const p = addPersonRecord(h.id, data);
     if (!h.head_person_id) h.head_person_id = p.id;
     touched();
@@ -260,9 +261,9 @@ Object.assign(commands, {
         return { household_id: h.id, village_id: h.village_id, group_name: r.group_name, address: h.address, head_name: r.head_name, last_verified: h.last_verified };
       });
   },
-  check_field: ({ field, value }) => {
-    const fn = CHECKS[field];
-    if (!fn) throw { kind: 'invalid', message: `未知字段：${field}` };
-    return fn(value);
+  // The store's FieldCheck: { ok, normalized } or { ok: false, field, message }.
+  check_field: async ({ field, value }) => {
+    const { message_en, ...r } = await checkField(field, value);
+    return r;
   },
 });

@@ -89,7 +89,7 @@ function controlOf(idNumber, villageId) {
 export async function record(picked, now, id = null) {
   const cp = checkpointOf(picked.checkpoint);
   const form = withResident(picked, cp);
-  const v = validate(form);
+  const v = await validate(form);
   const day = ymd(now);
   const s = await judge(form, null, localAt(now));
   if (!s || !s.decision) throw { kind: 'unavailable', message: '开发环境未连接 gridbook 命令行，无法判定' };

@@ -2,17 +2,8 @@
 // command line (`checkpoint judge`, `rules check`) through window.__gridbook, which the browser
 // tests expose to the page and the unit tests install (../cli.mjs). Without it (`npm run dev`)
 // there is no suggestion, and an entry cannot be recorded.
+import { ask as cli } from '../backend/gridbook.js';
 import { state } from './state.js';
-
-/** Runs a pure gridbook command; null when no command line is at hand. Its errors are thrown
- * as the backend's ({ kind, field, message }). */
-async function cli(command, input) {
-  const run = globalThis.__gridbook;
-  if (typeof run !== 'function') return null;
-  const r = await run(command, JSON.stringify(input));
-  if (!r.ok) throw r.error;
-  return r.value;
-}
 
 /**
  * The suggestion for what is known of `form` (the app's entry form) at `at` (local

@@ -3,6 +3,7 @@
 // backend keeps them by the real rules (`gridbook rules check`, ./judge.js).
 import { DECISIONS } from '../../../src/logic/checkpoint';
 import { checkRules } from './judge.js';
+import { unavailable } from '../backend/gridbook.js';
 import { enumOf, fake, Invalid, state, touched } from './state.js';
 
 Object.assign(fake.commands, {
@@ -27,7 +28,7 @@ Object.assign(fake.commands, {
     const tenths = Number(r.fever_tenths);
     const candidate = { ...state.rules, fever_tenths: Number.isInteger(tenths) ? Math.min(Math.max(tenths, 0), 65535) : 0, ...decisions, risk_areas: areas };
     const kept = await checkRules(candidate);
-    if (!kept) throw { kind: 'unavailable', message: '开发环境未连接 gridbook 命令行，无法检查规则' };
+    if (!kept) throw unavailable('检查规则');
     state.rules = kept;
     touched();
     return JSON.parse(JSON.stringify(state.rules));

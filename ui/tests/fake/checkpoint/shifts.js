@@ -55,11 +55,11 @@ export const publicShift = (s) => (s ? { ...s } : null);
 export const publicCheckpoint = ({ deleted, shift_plan, ...c }) => (void deleted, { ...c, shift_plan: { shifts: shift_plan.shifts.map((s) => ({ ...s })), staff_per_shift: shift_plan.staff_per_shift } });
 
 Object.assign(fake.commands, {
-  shift_start: ({ checkpoint, staff }) => {
+  shift_start: async ({ checkpoint, staff }) => {
     const cp = checkpointOf(checkpoint);
     const names = [];
     for (const raw of staff || []) {
-      const name = checked('name', raw, 'staff');
+      const name = await checked('name', raw, 'staff');
       if (names.includes(name)) throw new Invalid('staff', `值班人员“${name}”重复`);
       names.push(name);
     }

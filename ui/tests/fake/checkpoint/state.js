@@ -78,8 +78,8 @@ export const state = {
 };
 
 // ---- validation, in the order and with the messages of the store's entry form ---------------
-export function checked(field, value, errField) {
-  const r = fake.commands.check_field({ field, value });
+export async function checked(field, value, errField) {
+  const r = await fake.commands.check_field({ field, value });
   if (!r.ok) throw new Invalid(errField || field, r.message);
   return r.normalized;
 }
@@ -109,14 +109,14 @@ export function freeText(raw, field, zhName, max) {
 }
 /** The control state of a person with an open case of the fake isolation backend (the store
  * derives it from the case's policy snapshot: the phase of today, its last day). */
-export function validate(form) {
+export async function validate(form) {
   const direction = enumOf('direction', '进出方向', form.direction, ['in', 'out']);
-  const name = checked('name', form.name);
+  const name = await checked('name', form.name);
   const idRaw = String(form.id_number ?? '').trim();
   if (!idRaw) throw new Invalid('id_number', '请输入证件号码');
-  const id_number = checked('id_number', idRaw);
-  const phone = String(form.phone ?? '').trim() ? checked('phone', form.phone) : null;
-  const plate = String(form.plate ?? '').trim() ? checked('plate', form.plate) : null;
+  const id_number = await checked('id_number', idRaw);
+  const phone = String(form.phone ?? '').trim() ? await checked('phone', form.phone) : null;
+  const plate = String(form.plate ?? '').trim() ? await checked('plate', form.plate) : null;
   const temperature_tenths = temperature(form.temp);
   const health_code = enumOf('health_code', '健康码', form.code, HEALTH_CODES);
   const hukou = freeText(form.hukou, 'hukou_place', '户口所在地', 100);
