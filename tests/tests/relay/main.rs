@@ -16,6 +16,7 @@
 mod duplicates;
 mod faults;
 mod hostile;
+mod leave;
 mod merge;
 mod scope;
 

@@ -17,6 +17,7 @@ pub mod reindex;
 pub mod rights;
 pub(crate) mod rows;
 pub mod schema;
+pub mod scope;
 pub mod sync_support;
 pub mod text;
 pub mod value;
