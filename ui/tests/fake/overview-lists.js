@@ -1,10 +1,11 @@
 // The fake backend's lists behind the township overview's figures of persons, cases by kind and
 // follow-ups by state, and those figures on the overview (reports.js gives the rest): persons
 // by risk tag and 七类人 counted from the ledger (under their village, and under the group of
-// their household), open cases by kind of isolation on the day and the day's follow-ups by
-// state counted from isolation.js's cases, each the length of the list it opens, as the store
-// counts them. `persons_listed` answers masked, as every list does.
+// their household), open cases (in all, under 异常/转诊, by kind of isolation on the day) and
+// the day's follow-ups by state counted from isolation.js's cases, each the length of the list
+// it opens, as the store counts them. `persons_listed` answers masked, as every list does.
 import { RISK_TAGS, VULNERABLE } from '../../src/logic/codes';
+import { isOpen } from '../../src/logic/isolation';
 import { CASE_KINDS } from '../../src/logic/overview';
 import { masked } from './backend/masked.js';
 
@@ -36,16 +37,19 @@ import { masked } from './backend/masked.js';
   /** The figures of one unit (a village, a group of it, or the township with neither). */
   function figures(date, villageId, groupId) {
     const mine = persons().filter((r) => inUnit(r, villageId, groupId));
+    const unit = { villageId: villageId || undefined, groupId: groupId || undefined };
     const count = (codes, of) => Object.fromEntries(codes.map((c) => [c, mine.filter((r) => of(r.p).includes(c)).length]));
     const kinds = Object.fromEntries(
-      CASE_KINDS.map((k) => [k, commands.cases({ kind: k, date, villageId: villageId || undefined, groupId: groupId || undefined }).length]),
+      CASE_KINDS.map((k) => [k, commands.cases({ kind: k, date, ...unit }).length]),
     );
-    const due = commands.follow_ups({ date, villageId: villageId || undefined, groupId: groupId || undefined });
+    const due = commands.follow_ups({ date, ...unit });
     const states = Object.fromEntries(['due', 'done', 'overdue', 'missed'].map((s) => [s, due.filter((r) => r.status === s).length]));
     return {
       persons_at_risk: mine.filter((r) => r.p.tags.length).length,
       by_tag: count(RISK_TAGS, (p) => p.tags),
       by_vulnerable: count(VULNERABLE, (p) => p.vulnerable),
+      cases_active: Object.values(kinds).reduce((a, b) => a + b, 0),
+      escalated: commands.cases({ escalation: true, ...unit }).filter((c) => isOpen(c.status)).length,
       cases_by_kind: kinds,
       ...states,
     };
