@@ -49,7 +49,9 @@ fn check_unit(d: &Data, c: &Value, flags: &str) -> usize {
             let rows = persons(&format!(" --{flag} {code}"));
             assert_eq!(rows.len() as i64, want, "{flags} {flag} {code}");
             let field = if flag == "tag" { "tags" } else { "vulnerable" };
-            assert!(rows.iter().all(|p| array(&p[field]).iter().any(|x| x == code.as_str())));
+            assert!(rows
+                .iter()
+                .all(|p| array(&p[field]).iter().any(|x| x == code.as_str())));
             seen += rows.len();
         }
     }
@@ -72,7 +74,9 @@ fn check_unit(d: &Data, c: &Value, flags: &str) -> usize {
         .iter()
         .all(|x| matches!(str_of(x, "status"), "escalated" | "referred")));
     for state in ["due", "done", "overdue", "missed"] {
-        let rows = d.json(&format!("followup list{flags} --date {TODAY} --state {state}"));
+        let rows = d.json(&format!(
+            "followup list{flags} --date {TODAY} --state {state}"
+        ));
         assert_eq!(array(&rows).len() as i64, n(c, state), "{flags} {state}");
         assert!(array(&rows).iter().all(|r| str_of(r, "status") == state));
         seen += array(&rows).len();

@@ -168,7 +168,11 @@ pub fn overview(store: &Store, a: &OverviewArgs, json: bool, lang: Lang) -> R {
                 c.cases_active,
                 t(lang, "升级/转诊", "escalated or referred "),
                 c.escalated,
-                t(lang, "随访 待/已完成/超时/漏", "checks due/done/overdue/missed "),
+                t(
+                    lang,
+                    "随访 待/已完成/超时/漏",
+                    "checks due/done/overdue/missed "
+                ),
                 c.due,
                 c.done,
                 c.overdue,

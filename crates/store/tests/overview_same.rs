@@ -157,8 +157,10 @@ fn slow_counts(
     let (mut persons, mut persons_at_risk) = (0, 0);
     let mut by_tag: BTreeMap<String, i64> =
         RiskTag::ALL.iter().map(|t| (t.code().into(), 0)).collect();
-    let mut by_vulnerable: BTreeMap<String, i64> =
-        Vulnerable::ALL.iter().map(|v| (v.code().into(), 0)).collect();
+    let mut by_vulnerable: BTreeMap<String, i64> = Vulnerable::ALL
+        .iter()
+        .map(|v| (v.code().into(), 0))
+        .collect();
     for h in households {
         for p in store.household(&h.id).unwrap().residents {
             persons += 1;
@@ -174,8 +176,10 @@ fn slow_counts(
         }
     }
     let (mut cases_active, mut escalated) = (0, 0);
-    let mut cases_by_kind: BTreeMap<String, i64> =
-        case_kind_codes().into_iter().map(|k| (k.into(), 0)).collect();
+    let mut cases_by_kind: BTreeMap<String, i64> = case_kind_codes()
+        .into_iter()
+        .map(|k| (k.into(), 0))
+        .collect();
     let mut home: HashMap<String, Option<String>> = HashMap::new();
     for c in store.cases(None).unwrap() {
         home.insert(c.id.clone(), c.household_id.clone());
@@ -612,9 +616,7 @@ fn every_figure_by_tag_kind_and_state_is_its_lists_length() {
                     .unwrap();
                 // Masked, as every list is.
                 assert!(rows.iter().all(|p| p.id_number.contains('*')), "{name}");
-                assert!(rows
-                    .iter()
-                    .all(|p| group.is_none() || p.group_id == group));
+                assert!(rows.iter().all(|p| group.is_none() || p.group_id == group));
                 rows
             };
             let any = persons(None, None);
@@ -681,7 +683,10 @@ fn every_figure_by_tag_kind_and_state_is_its_lists_length() {
         "state overdue",
         "state missed",
     ] {
-        assert!(reached.get(what).copied().unwrap_or(0) > 0, "the seed reaches {what}: {reached:?}");
+        assert!(
+            reached.get(what).copied().unwrap_or(0) > 0,
+            "the seed reaches {what}: {reached:?}"
+        );
     }
     // Labels are taken as codes; unknown values and ids that are not ids are refused.
     let by_label = store

@@ -123,10 +123,16 @@ pub(crate) fn person_figures(
         "SELECT household_id, village_id, tags, vulnerable FROM persons WHERE +deleted = 0",
     )?;
     let mut rows = st.query([])?;
+    // Persons come in the order they were written, a household's and a village's together:
+    // the last village's slot saves hashing its id again.
+    let mut last: (String, usize) = (String::new(), usize::MAX);
     while let Some(r) = rows.next()? {
         let (tags, vulnerable) = (text(r.get_ref(2)?), text(r.get_ref(3)?));
-        let village = units.slot(text(r.get_ref(1)?));
-        units.figures[village].add(tags, vulnerable);
+        let village_id = text(r.get_ref(1)?);
+        if last.1 == usize::MAX || last.0 != village_id {
+            last = (village_id.to_owned(), units.slot(village_id));
+        }
+        units.figures[last.1].add(tags, vulnerable);
         if let Some(&i) = group_of.get(text(r.get_ref(0)?)) {
             units.figures[i].add(tags, vulnerable);
         }

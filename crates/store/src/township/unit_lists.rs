@@ -205,7 +205,11 @@ impl Store {
         };
         let ids: Vec<String> = {
             let g = self.lock();
-            let open = if kind.is_some() { OPEN_CASE } else { "c.deleted = 0" };
+            let open = if kind.is_some() {
+                OPEN_CASE
+            } else {
+                "c.deleted = 0"
+            };
             let mut st = g.conn.prepare(&format!(
                 "SELECT c.id, c.policy, c.start FROM cases c {} WHERE {open}
                    AND (?1 IS NULL OR c.village_id = ?1) AND {}
@@ -231,8 +235,7 @@ impl Store {
         let mut out = Vec::new();
         for id in ids {
             let c = self.case_detail(&id)?.case;
-            if q.status.is_some_and(|s| c.status != s) || (q.in_escalation && !c.in_escalation)
-            {
+            if q.status.is_some_and(|s| c.status != s) || (q.in_escalation && !c.in_escalation) {
                 continue;
             }
             out.push(c);
