@@ -6,7 +6,6 @@ export default {
     atRisk: 'Persons with a risk tag',
     count: '{n} persons',
     empty: 'No persons match',
-    widen: 'Show all',
   },
   followUps: {
     title: "Today's follow-ups",
@@ -14,7 +13,6 @@ export default {
     count: '{n} items',
     empty: 'No follow-ups in this state',
     all: 'All',
-    window: '{from}–{to}',
   },
   cases: {
     kind: 'Isolation kind: {kind}',

@@ -6,7 +6,6 @@ export default {
     atRisk: '有风险标签的人员',
     count: '共 {n} 人',
     empty: '没有符合条件的人员',
-    widen: '看全部',
   },
   followUps: {
     title: '今日随访',
@@ -14,7 +13,6 @@ export default {
     count: '共 {n} 项',
     empty: '没有这一状态的随访',
     all: '全部',
-    window: '{from}–{to}',
   },
   cases: {
     kind: '管控类型：{kind}',

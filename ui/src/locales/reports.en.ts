@@ -66,7 +66,6 @@ export default {
     atRisk: 'Any risk tag',
     noKind: 'Outside its phases',
     noKindHint: 'Not started yet, or past its last day and not released',
-    personsCard: 'persons',
   },
   title: 'Daily reports',
   township: {

@@ -67,7 +67,6 @@ export default {
     atRisk: '有风险标签',
     noKind: '不在期内',
     noKindHint: '未到开始日或已过最后一天、尚未解除',
-    personsCard: '人',
   },
   title: '日报告',
   township: {
