@@ -235,13 +235,27 @@ pub fn due_list(app: State<'_, App>, date: Option<String>) -> R<Vec<DueRow>> {
     Ok(app.store.due_on(date.as_deref())?)
 }
 
+/// Cases, optionally of a village and of a group of it; `escalation`: those counted under 升级
+/// (escalated or referred); `kind`: the open cases in that kind of isolation on `date` (today
+/// if absent), as the township overview counts them.
 #[tauri::command(async)]
 pub fn cases(
     app: State<'_, App>,
     status: Option<String>,
     group_id: Option<String>,
+    village_id: Option<String>,
+    kind: Option<String>,
+    date: Option<chrono::NaiveDate>,
+    escalation: Option<bool>,
 ) -> R<Vec<CaseRow>> {
-    Ok(app.store.cases_in(status.as_deref(), group_id.as_deref())?)
+    let on = date.unwrap_or_else(|| app.store.now_local().date());
+    Ok(app.store.cases_listed(&gridbook_store::CaseQuery {
+        status: status.as_deref(),
+        in_escalation: escalation.unwrap_or(false),
+        village: village_id.as_deref(),
+        group: group_id.as_deref(),
+        kind: kind.as_deref().map(|k| (k, on)),
+    })?)
 }
 
 #[tauri::command(async)]

@@ -195,6 +195,8 @@ pub fn run() {
             commands::passes,
             commands::pass_qr,
             township::overview,
+            township::persons_listed,
+            township::follow_ups,
             township::township_info,
             township::set_township_info,
             township::report_status,

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use gridbook_domain::report::Level;
 use gridbook_store::{
-    FiguresPreview, Named, Overview, ReportStatus, Rollup, Submitted, TownshipInfo,
+    DueRow, FiguresPreview, Named, Overview, PersonQuery, ReportStatus, RiskPersonRow, Rollup,
+    Submitted, TownshipInfo,
 };
 use tauri::State;
 
@@ -18,6 +19,31 @@ pub fn overview(app: State<'_, App>, date: Option<NaiveDate>) -> R<Overview> {
     Ok(app
         .store
         .overview(date.unwrap_or_else(|| app.store.now_local().date()))?)
+}
+
+/// Persons carrying a risk tag (any, or the one asked for) or a 七类人 category, of a village
+/// or group: the list behind the overview's figures of persons, masked.
+#[tauri::command(async)]
+pub fn persons_listed(app: State<'_, App>, query: PersonQuery) -> R<Vec<RiskPersonRow>> {
+    Ok(app.store.persons_listed(&query)?)
+}
+
+/// The follow-ups of a day (today if absent) in one state, of a village or group: the list
+/// behind the overview's follow-up figures.
+#[tauri::command(async)]
+pub fn follow_ups(
+    app: State<'_, App>,
+    date: Option<NaiveDate>,
+    village_id: Option<String>,
+    group_id: Option<String>,
+    state: Option<String>,
+) -> R<Vec<DueRow>> {
+    Ok(app.store.follow_ups(
+        date.unwrap_or_else(|| app.store.now_local().date()),
+        village_id.as_deref(),
+        group_id.as_deref(),
+        state.as_deref(),
+    )?)
 }
 
 #[tauri::command(async)]

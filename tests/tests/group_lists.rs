@@ -40,7 +40,7 @@ fn the_lists_narrowed_to_a_group_are_as_long_as_its_figures() {
             .filter(|c| matches!(str_of(c, "status"), "active" | "escalated" | "referred"))
             .count() as i64;
         assert_eq!(open, n(g, "cases_active"), "{g}");
-        let escalated = d.json(&format!("case list --status escalated --group {gid}"));
+        let escalated = d.json(&format!("case list --escalation --group {gid}"));
         assert_eq!(array(&escalated).len() as i64, n(g, "escalated"), "{g}");
 
         let due = d.json(&format!("due --date {TODAY} --group {gid}"));

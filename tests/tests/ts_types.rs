@@ -92,6 +92,7 @@ fn generated() -> String {
         s::PassRow, s::PassUseRow, s::ExcludedMember);
     section!(cfg, out, "Township: overview, daily reports, tasks, devices, files":
         s::Overview, s::OverviewVillage, s::OverviewGroup, s::CheckpointCounts,
+        s::RiskPersonRow, s::PersonQuery,
         d::report::ReportState, d::report::Level, s::ReportStatus, s::Rollup, s::RollupVillage,
         s::RollupTotals, d::report::Figures, s::FiguresPreview, s::Submitted, s::TaskRow,
         d::task::Outcome, s::Answered, s::TaskImport, s::ImportedRow, s::MatchBy,

@@ -54,6 +54,7 @@ import type {
 import { i18n } from './i18n';
 import { withFlatFigures } from './logic/reports';
 import type { FiguresPreview, Overview, ReportLevel, ReportStatusRow, ReportSubmitResult, Rollup } from './types';
+import type { PersonQuery, RiskPersonRow } from './types';
 import type { QuarantineRow } from './types';
 import type { ListedDevice, NewDevice } from './types';
 import type { ExportForm, ExportLogEntry, ExportOutcome, Printed, TownshipInfo } from './types';
@@ -193,8 +194,16 @@ export const api = {
   addPolicy: (policy: PolicySpec) => call<string>('add_policy', { policy }),
   setPolicy: (id: string, policy: PolicySpec) => call<string>('set_policy', { id, policy }),
   dueList: (date?: string) => call<DueRow[]>('due_list', date ? { date } : {}),
-  /** Cases, by shown status and of one group (组: where the case's household lives) if given. */
-  cases: (status?: string, groupId?: string) => call<CaseSummary[]>('cases', given({ status, groupId })),
+  /**
+   * Cases, by shown status and of one group (组: where the case's household lives) if given;
+   * `more` narrows as the overview's figures do: to a village, to the open cases in a kind of
+   * isolation on a day, to those counted under 异常/转诊 (`escalation`).
+   */
+  cases: (status?: string, groupId?: string, more: { villageId?: string; kind?: string; date?: string; escalation?: boolean } = {}) =>
+    call<CaseSummary[]>('cases', {
+      ...given({ status, groupId, villageId: more.villageId, kind: more.kind, date: more.date }),
+      ...(more.escalation ? { escalation: true } : {}),
+    }),
   caseDetail: (id: string) => call<CaseDetail>('case_detail', { id }),
   startCase: (form: CaseForm) => call<string>('start_case', { form }),
   recordCheck: (form: CheckForm) => call<FollowUpOutcome>('record_check', { form }),
@@ -234,6 +243,11 @@ export const api = {
 
   // Township: overview and daily reports (日报告 / 零报告)
   overview: (date?: string) => call<Overview>('overview', date ? { date } : {}),
+  /** Persons with a risk tag (any, or the one asked for) or a 七类人 category, of a unit; masked. */
+  personsListed: (query: PersonQuery) => call<RiskPersonRow[]>('persons_listed', { query }),
+  /** The follow-ups of a day in one state (all if none), of a village or a group of it. */
+  followUps: (date: string, state?: string, villageId?: string, groupId?: string) =>
+    call<DueRow[]>('follow_ups', { date, ...given({ state, villageId, groupId }) }),
   townshipInfo: () => call<TownshipInfo | null>('township_info'),
   setTownshipInfo: (name: string | null, hotline: string | null) => call<TownshipInfo>('set_township_info', { name, hotline }),
   reportStatus: (date: string) => call<ReportStatusRow[]>('report_status', { date }).then(withFlatFigures),

@@ -32,6 +32,7 @@ declare module 'vue' {
     HomeTasks: typeof import('./components/tasks/HomeTasks.vue')['default']
     HouseholdList: typeof import('./components/HouseholdList.vue')['default']
     HouseholdPasses: typeof import('./components/checkpoint/HouseholdPasses.vue')['default']
+    ListStates: typeof import('./components/ListStates.vue')['default']
     LockScreen: typeof import('./components/lock/LockScreen.vue')['default']
     LockSettings: typeof import('./components/lock/LockSettings.vue')['default']
     PassQr: typeof import('./components/checkpoint/PassQr.vue')['default']

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use gridbook_domain::isolation::{CheckMethod, Policy, Symptom, TeamRole};
 use gridbook_domain::{FieldError, TestResult};
-use gridbook_store::{forms, NewCase, NewCheck, Store, StoreError};
+use gridbook_store::{forms, CaseQuery, NewCase, NewCheck, Store, StoreError};
 use serde_json::json;
 
 use crate::args::{CaseCmd, CheckCmd, Cmd, Lang, PolicyCmd, TestCmd};
@@ -80,22 +80,7 @@ pub fn run(store: &Store, cmd: &Cmd, json: bool, lang: Lang) -> Result<(), Failu
                 None => store.now_local().date(),
             };
             let rows = store.due_in(on, group.as_deref())?;
-            emit(json, &rows, || {
-                rows.iter()
-                    .map(|r| {
-                        format!(
-                            "{}–{}  {}  {}  {}  {}",
-                            &r.window_start[11..],
-                            &r.window_end[11..],
-                            r.village,
-                            r.name,
-                            r.kind,
-                            r.status
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
+            emit(json, &rows, || crate::unit_lists::due_lines(&rows));
         }
         Cmd::Check(CheckCmd::Record {
             case_id,
@@ -181,8 +166,25 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
             let id = store.start_case(&new)?;
             emit(json, &json!({ "case_id": id }), || id.clone());
         }
-        CaseCmd::List { status, group } => {
-            let rows = store.cases_in(status.as_deref(), group.as_deref())?;
+        CaseCmd::List {
+            status,
+            group,
+            village,
+            kind,
+            date: on,
+            escalation,
+        } => {
+            let on = match on {
+                Some(d) => date("date", d)?,
+                None => store.now_local().date(),
+            };
+            let rows = store.cases_listed(&CaseQuery {
+                status: status.as_deref(),
+                in_escalation: *escalation,
+                village: village.as_deref(),
+                group: group.as_deref(),
+                kind: kind.as_deref().map(|k| (k, on)),
+            })?;
             emit(json, &rows, || {
                 rows.iter()
                     .map(|c| format!("{}  {}  {}  {}–{}", c.id, c.name, c.status, c.start, c.end))

@@ -32,6 +32,7 @@ mod reports;
 mod sync_cmds;
 mod tasks;
 mod township;
+mod unit_lists;
 
 use std::process::ExitCode;
 

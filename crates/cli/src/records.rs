@@ -364,6 +364,7 @@ pub fn run(cli: Cli) -> R {
             crate::reports::group_list(&store, village.as_deref(), json)?;
         }
         Cmd::Overview(a) => crate::reports::overview(&store, a, json, lang)?,
+        Cmd::Followup(c) => crate::unit_lists::followup(&store, c, json, lang)?,
         Cmd::Report(c) => crate::reports::report(&store, c, json, lang)?,
         Cmd::Export(a) => crate::export::export(&store, a, json, lang)?,
         Cmd::ExportLog { limit } => crate::export::export_log(&store, *limit, json, lang)?,
@@ -531,6 +532,7 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
         PersonCmd::Merge(a) => crate::person_merge::merge(store, a, json, lang)?,
         PersonCmd::Unmerge { id } => crate::person_merge::unmerge(store, id, json, lang)?,
         PersonCmd::DismissDuplicate(a) => crate::person_merge::dismiss(store, a, json, lang)?,
+        PersonCmd::List(a) => crate::unit_lists::person_list(store, a, json, lang)?,
         PersonCmd::Show { id } => {
             let p = store.person(id)?;
             emit(json, &p, || {

@@ -160,16 +160,21 @@ pub fn overview(store: &Store, a: &OverviewArgs, json: bool, lang: Lang) -> R {
         for v in o.villages.iter().chain(std::iter::once(&o.township)) {
             let c = &v.counts;
             out.push(format!(
-                "{}  {}户 {}人  {}{} {}{}  {}{}/{}/{}  {}{:.0}%  {}",
+                "{}  {}户 {}人  {}{} {}{}  {}{}/{}/{}/{}  {}{:.0}%  {}",
                 v.name,
                 c.households,
                 c.persons,
                 t(lang, "在管", "cases "),
                 c.cases_active,
-                t(lang, "预警", "escalated "),
+                t(lang, "升级/转诊", "escalated or referred "),
                 c.escalated,
-                t(lang, "随访 待/超时/漏", "checks due/overdue/missed "),
+                t(
+                    lang,
+                    "随访 待/已完成/超时/漏",
+                    "checks due/done/overdue/missed "
+                ),
                 c.due,
+                c.done,
                 c.overdue,
                 c.missed,
                 t(lang, "覆盖", "coverage "),

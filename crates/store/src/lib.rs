@@ -98,6 +98,9 @@ pub use township::overview::{
 };
 pub use township::papers::{CasePaper, TeamMember};
 pub use township::shown::{masked, Masked};
+pub use township::unit_lists::{
+    case_kind_codes, CaseQuery, PersonQuery, RiskPersonRow, NO_KIND as NO_CASE_KIND,
+};
 
 /// The connection settings of every store (plain or encrypted).
 pub(crate) fn configure(conn: &mut Connection) -> Result<()> {

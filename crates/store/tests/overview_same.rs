@@ -8,139 +8,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
-use gridbook_domain::isolation::{builtin_policies, CheckMethod, Symptom, TeamRole};
-use gridbook_domain::report::Level;
-use gridbook_domain::TestResult;
+mod overview_seed;
+
+use chrono::NaiveDate;
+use gridbook_domain::{RiskTag, Vulnerable};
 use gridbook_store::{
-    CheckpointCounts, HouseholdRow, NewCase, NewCheck, Overview, OverviewGroup, OverviewVillage,
-    Place, Store, UnitCounts, VillageRow, COVERAGE_DAYS,
+    case_kind_codes, CaseQuery, CheckpointCounts, HouseholdRow, Overview, OverviewGroup,
+    OverviewVillage, PersonQuery, Store, UnitCounts, VillageRow, COVERAGE_DAYS, NO_CASE_KIND,
 };
-
-fn at(date: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
-    date.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap())
-}
-
-/// The same rounding the overview shows coverage with (three decimals).
-fn share(part: i64, whole: i64) -> f64 {
-    if whole <= 0 {
-        return 0.0;
-    }
-    (part.max(0) as f64 / whole as f64 * 1000.0).round() / 1000.0
-}
-
-/// A store with the demo township and its recent weeks, plus cases in every village: started
-/// on different days (some due today, some past their windows), one with a fever today, one
-/// with a positive test, one escalation cleared by the clinic, one cancelled; group and
-/// village reports on time, late and missing.
-fn seeded(dir: &std::path::Path, date: NaiveDate) -> Store {
-    let store = Store::open(dir).unwrap();
-    store.set_now(Some(at(date, 7, 0)));
-    store.demo(5, 4, 160, date).unwrap();
-    store.demo_activity(5, at(date, 15, 0)).unwrap();
-    let policies = builtin_policies();
-    let villages = store.villages().unwrap();
-    let mut opened = Vec::new();
-    for (vi, v) in villages.iter().enumerate().skip(1) {
-        for (i, h) in store.households(Some(&v.id)).unwrap().iter().enumerate() {
-            if i % 5 != 0 {
-                continue;
-            }
-            let Some(person) = h.head_person_id.clone() else {
-                continue;
-            };
-            let start = date.checked_sub_days(Days::new((i % 9) as u64)).unwrap();
-            store.set_now(Some(at(start, 7, 30)));
-            let case = store
-                .start_case(&NewCase {
-                    person_id: person,
-                    policy: policies[(i + vi) % policies.len()].id.clone(),
-                    start,
-                    place: if i % 2 == 0 {
-                        Place::Home
-                    } else {
-                        Place::Centralized
-                    },
-                    site: (i % 2 == 1).then(|| "镇卫生院集中隔离点".into()),
-                    origin: None,
-                    reason: None,
-                    team: vec![(TeamRole::GridWorker, "李网格".into(), None)],
-                })
-                .unwrap();
-            opened.push((case, start));
-        }
-    }
-    assert!(
-        opened.len() >= 12,
-        "cases in every village: {}",
-        opened.len()
-    );
-    // Checks this morning on every other case: some in their window, some late.
-    for (i, (case, _)) in opened.iter().enumerate().step_by(2) {
-        let when = at(date, 8 + (i % 4) as u32, 15);
-        store.set_now(Some(when));
-        store
-            .record_check(
-                case,
-                &NewCheck {
-                    temp_tenths: Some(363),
-                    symptoms: Vec::new(),
-                    method: CheckMethod::Visit,
-                    at: Some(when),
-                    by: None,
-                },
-            )
-            .unwrap();
-    }
-    store.set_now(Some(at(date, 12, 0)));
-    let fever = NewCheck {
-        temp_tenths: Some(385),
-        symptoms: vec![Symptom::Fever],
-        method: CheckMethod::Phone,
-        at: Some(at(date, 11, 0)),
-        by: None,
-    };
-    let (_, escalation) = store.record_check(&opened[1].0, &fever).unwrap();
-    assert!(escalation.is_some());
-    let (_, escalation) = store.record_check(&opened[3].0, &fever).unwrap();
-    assert!(escalation.is_some());
-    store
-        .close_referral(&opened[3].0, "cleared", "排除")
-        .unwrap();
-    let (_, escalation) = store
-        .record_case_test(&opened[5].0, opened[5].1, TestResult::Positive)
-        .unwrap();
-    assert!(escalation.is_some());
-    store
-        .close_case(&opened[7].0, "cancelled", "误登记")
-        .unwrap();
-    // Reports: every group of the first village by 16:00, the village itself; one group of
-    // the second village late, the rest missing.
-    store.set_now(Some(at(date, 16, 0)));
-    for g in &villages[0].groups {
-        store
-            .submit_report(Level::Group, &g.id, date, false, None, None)
-            .unwrap();
-    }
-    store
-        .submit_report(Level::Village, &villages[0].id, date, true, None, None)
-        .unwrap();
-    store.set_now(Some(at(date, 17, 40)));
-    store
-        .submit_report(
-            Level::Group,
-            &villages[1].groups[0].id,
-            date,
-            false,
-            None,
-            None,
-        )
-        .unwrap();
-    store.set_now(Some(at(date, 17, 45)));
-    store
-}
+use overview_seed::{seeded, share};
 
 /// The counts and coverage of one unit through the per-item screens: the households
 /// `households`, and the cases, follow-ups and uncovered households of village `village` that
@@ -153,29 +31,56 @@ fn slow_counts(
     ours: &dyn Fn(&str, Option<&str>) -> bool,
 ) -> (UnitCounts, f64) {
     let (mut persons, mut persons_at_risk) = (0, 0);
+    let mut by_tag: BTreeMap<String, i64> =
+        RiskTag::ALL.iter().map(|t| (t.code().into(), 0)).collect();
+    let mut by_vulnerable: BTreeMap<String, i64> = Vulnerable::ALL
+        .iter()
+        .map(|v| (v.code().into(), 0))
+        .collect();
     for h in households {
         for p in store.household(&h.id).unwrap().residents {
             persons += 1;
             if !p.tags.is_empty() {
                 persons_at_risk += 1;
             }
+            for t in &p.tags {
+                *by_tag.get_mut(t.as_str()).unwrap() += 1;
+            }
+            for v in &p.vulnerable {
+                *by_vulnerable.get_mut(v.as_str()).unwrap() += 1;
+            }
         }
     }
     let (mut cases_active, mut escalated) = (0, 0);
+    let mut cases_by_kind: BTreeMap<String, i64> = case_kind_codes()
+        .into_iter()
+        .map(|k| (k.into(), 0))
+        .collect();
     let mut home: HashMap<String, Option<String>> = HashMap::new();
     for c in store.cases(None).unwrap() {
         home.insert(c.id.clone(), c.household_id.clone());
         if !ours(&c.village_id, c.household_id.as_deref()) {
             continue;
         }
-        match c.status.as_str() {
-            "active" | "referred" => cases_active += 1,
-            "escalated" => {
-                cases_active += 1;
-                escalated += 1;
-            }
-            _ => {}
+        if !matches!(c.status.as_str(), "active" | "escalated" | "referred") {
+            continue;
         }
+        cases_active += 1;
+        // 升级: the cases screen's tab, escalated or referred.
+        assert_eq!(
+            c.in_escalation,
+            matches!(c.status.as_str(), "escalated" | "referred")
+        );
+        escalated += i64::from(c.in_escalation);
+        // The kind: the phase of the case's detail whose days hold the day.
+        let kind = store
+            .case_detail(&c.id)
+            .unwrap()
+            .phases
+            .iter()
+            .find(|p| p.start.is_some_and(|s| s <= date) && p.end.is_some_and(|e| date <= e))
+            .map_or(NO_CASE_KIND, |p| p.kind);
+        *cases_by_kind.get_mut(kind).unwrap() += 1;
     }
     let due = store.due(date).unwrap();
     let count = |s: &str| {
@@ -194,7 +99,10 @@ fn slow_counts(
         households: n,
         persons,
         persons_at_risk,
+        by_tag,
+        by_vulnerable,
         cases_active,
+        cases_by_kind,
         escalated,
         due: count("due"),
         done: count("done"),
@@ -291,6 +199,18 @@ fn compare(store: &Store, date: NaiveDate) -> Vec<OverviewVillage> {
     assert_eq!(t.counts.households, sum(|c| c.households));
     assert_eq!(t.counts.persons, sum(|c| c.persons));
     assert_eq!(t.counts.persons_at_risk, sum(|c| c.persons_at_risk));
+    let sum_map = |f: fn(&UnitCounts) -> &BTreeMap<String, i64>| {
+        let mut out: BTreeMap<String, i64> = BTreeMap::new();
+        for v in &slow {
+            for (k, n) in f(&v.counts) {
+                *out.entry(k.clone()).or_default() += n;
+            }
+        }
+        out
+    };
+    assert_eq!(t.counts.by_tag, sum_map(|c| &c.by_tag));
+    assert_eq!(t.counts.by_vulnerable, sum_map(|c| &c.by_vulnerable));
+    assert_eq!(t.counts.cases_by_kind, sum_map(|c| &c.cases_by_kind));
     assert_eq!(t.counts.cases_active, sum(|c| c.cases_active));
     assert_eq!(t.counts.escalated, sum(|c| c.escalated));
     assert_eq!(
@@ -422,9 +342,17 @@ fn a_groups_figures_are_the_sizes_of_its_narrowed_lists() {
                 let open = |s: &str| matches!(s, "active" | "escalated" | "referred");
                 let active = listed.iter().filter(|x| open(&x.status)).count() as i64;
                 let escalated = store
-                    .cases_in(Some("escalated"), Some(&g.id))
+                    .cases_listed(&CaseQuery {
+                        in_escalation: true,
+                        group: Some(&g.id),
+                        ..Default::default()
+                    })
                     .unwrap()
                     .len() as i64;
+                assert_eq!(
+                    escalated,
+                    listed.iter().filter(|x| x.in_escalation).count() as i64
+                );
                 assert_eq!((active, escalated), (c.cases_active, c.escalated), "{name}");
                 let due = store.due_in(day, Some(&g.id)).unwrap();
                 let n = |s: &str| due.iter().filter(|d| d.status == s).count() as i64;
@@ -477,6 +405,12 @@ fn a_village_is_the_sum_of_its_groups() {
     let date = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
     let store = seeded(dir.path(), date);
     type Figure = (&'static str, fn(&UnitCounts) -> i64);
+    type Keyed = (&'static str, fn(&UnitCounts) -> &BTreeMap<String, i64>);
+    let keyed: [Keyed; 3] = [
+        ("by tag", |c| &c.by_tag),
+        ("by 七类人", |c| &c.by_vulnerable),
+        ("by kind", |c| &c.cases_by_kind),
+    ];
     let figures: [Figure; 9] = [
         ("households", |c| c.households),
         ("persons", |c| c.persons),
@@ -504,8 +438,162 @@ fn a_village_is_the_sum_of_its_groups() {
                     assert!(sum <= f(&v.counts), "{day} {}: {what}", v.name);
                 }
             }
+            for (what, f) in keyed {
+                for (k, n) in f(&v.counts) {
+                    let sum: i64 = v.groups.iter().map(|g| f(&g.counts)[k]).sum();
+                    if grouped {
+                        assert_eq!(sum, *n, "{day} {}: {what} {k}", v.name);
+                    } else {
+                        assert!(sum <= *n, "{day} {}: {what} {k}", v.name);
+                    }
+                }
+            }
+            let kinds: i64 = v.counts.cases_by_kind.values().sum();
+            assert_eq!(kinds, v.counts.cases_active, "{day} {}: kinds", v.name);
             whole += usize::from(grouped && v.counts.cases_active > 0);
         }
     }
     assert!(whole >= 2, "villages wholly in groups, with cases: {whole}");
+}
+
+/// Every figure by risk tag, by 七类人, by kind of isolation and by follow-up state, of the
+/// township, of each village and of each group, is the length of the list it opens: the
+/// persons list narrowed to the unit and the tag or category (any risk tag for the persons at
+/// risk), the cases list narrowed to the unit and the kind, the day's follow-ups narrowed to
+/// the unit and the state; and the 升级 figure the cases narrowed to those under 升级.
+#[test]
+fn every_figure_by_tag_kind_and_state_is_its_lists_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    let store = seeded(dir.path(), date);
+    // What the seed reaches, so no comparison passes on zeros alone.
+    let mut reached: BTreeMap<String, i64> = BTreeMap::new();
+    for day in [date, date.pred_opt().unwrap()] {
+        let o = store.overview(day).unwrap();
+        let mut units: Vec<(String, Option<String>, Option<String>, &UnitCounts)> =
+            vec![("township".into(), None, None, &o.township.counts)];
+        for v in &o.villages {
+            units.push((v.name.clone(), Some(v.id.clone()), None, &v.counts));
+            for g in &v.groups {
+                let name = format!("{} {}", v.name, g.name);
+                units.push((name, Some(v.id.clone()), Some(g.id.clone()), &g.counts));
+            }
+        }
+        for (name, village, group, c) in units {
+            let name = format!("{day} {name}");
+            let persons = |tag: Option<&str>, vulnerable: Option<&str>| {
+                let rows = store
+                    .persons_listed(&PersonQuery {
+                        village: village.clone(),
+                        group: group.clone(),
+                        tag: tag.map(str::to_owned),
+                        vulnerable: vulnerable.map(str::to_owned),
+                    })
+                    .unwrap();
+                // Masked, as every list is.
+                assert!(rows.iter().all(|p| p.id_number.contains('*')), "{name}");
+                assert!(rows.iter().all(|p| group.is_none() || p.group_id == group));
+                rows
+            };
+            let any = persons(None, None);
+            assert_eq!(any.len() as i64, c.persons_at_risk, "{name}: at risk");
+            assert!(any.iter().all(|p| !p.tags.is_empty()));
+            for (code, n) in &c.by_tag {
+                let rows = persons(Some(code), None);
+                assert_eq!(rows.len() as i64, *n, "{name}: tag {code}");
+                assert!(rows.iter().all(|p| p.tags.contains(code)));
+                *reached.entry(format!("tag {code}")).or_default() += n;
+            }
+            for (code, n) in &c.by_vulnerable {
+                let rows = persons(None, Some(code));
+                assert_eq!(rows.len() as i64, *n, "{name}: 七类人 {code}");
+                assert!(rows.iter().all(|p| p.vulnerable.contains(code)));
+                *reached.entry(format!("vulnerable {code}")).or_default() += n;
+            }
+            let cases = |q: CaseQuery<'_>| {
+                store
+                    .cases_listed(&CaseQuery {
+                        village: village.as_deref(),
+                        group: group.as_deref(),
+                        ..q
+                    })
+                    .unwrap()
+            };
+            for (kind, n) in &c.cases_by_kind {
+                let rows = cases(CaseQuery {
+                    kind: Some((kind, day)),
+                    ..Default::default()
+                });
+                assert_eq!(rows.len() as i64, *n, "{name}: kind {kind}");
+                *reached.entry(format!("kind {kind}")).or_default() += n;
+            }
+            let escalated = cases(CaseQuery {
+                in_escalation: true,
+                ..Default::default()
+            });
+            assert_eq!(escalated.len() as i64, c.escalated, "{name}: 升级");
+            for (state, n) in [
+                ("due", c.due),
+                ("done", c.done),
+                ("overdue", c.overdue),
+                ("missed", c.missed),
+            ] {
+                let rows = store
+                    .follow_ups(day, village.as_deref(), group.as_deref(), Some(state))
+                    .unwrap();
+                assert_eq!(rows.len() as i64, n, "{name}: follow-ups {state}");
+                assert!(rows.iter().all(|r| r.status == state));
+                *reached.entry(format!("state {state}")).or_default() += n;
+            }
+        }
+    }
+    for what in [
+        "tag medium-risk",
+        "tag red-code",
+        "vulnerable chronic",
+        "kind home-isolation",
+        "kind centralized",
+        "kind none",
+        "state due",
+        "state done",
+        "state overdue",
+        "state missed",
+    ] {
+        assert!(
+            reached.get(what).copied().unwrap_or(0) > 0,
+            "the seed reaches {what}: {reached:?}"
+        );
+    }
+    // Labels are taken as codes; unknown values and ids that are not ids are refused.
+    let by_label = store
+        .persons_listed(&PersonQuery {
+            tag: Some("中风险地区来返".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let by_code = store
+        .persons_listed(&PersonQuery {
+            tag: Some("medium-risk".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!by_code.is_empty());
+    assert_eq!(by_label.len(), by_code.len());
+    let bad_tag = PersonQuery {
+        tag: Some("x' OR '1'='1".into()),
+        ..Default::default()
+    };
+    assert!(store.persons_listed(&bad_tag).is_err());
+    let bad_group = PersonQuery {
+        group: Some("1' OR '1'='1".into()),
+        ..Default::default()
+    };
+    assert!(store.persons_listed(&bad_group).is_err());
+    assert!(store.follow_ups(date, None, None, Some("late")).is_err());
+    assert!(store
+        .cases_listed(&CaseQuery {
+            kind: Some(("quarantine", date)),
+            ..Default::default()
+        })
+        .is_err());
 }

@@ -1084,6 +1084,11 @@ export type CaseSummary = {
    */
   escalated: boolean;
   /**
+   * Counted under 升级 (escalated or referred): the cases screen's 升级 tab and the township
+   * overview's figure count by this one rule.
+   */
+  in_escalation: boolean;
+  /**
    * Released, and visits or tests were recorded after the release: to be looked at again.
    */
   needs_review: boolean;
@@ -1205,6 +1210,11 @@ export type CaseDetail = {
    * Whether an escalation (a fever or symptom, a positive test) is open.
    */
   escalated: boolean;
+  /**
+   * Counted under 升级 (escalated or referred): the cases screen's 升级 tab and the township
+   * overview's figure count by this one rule.
+   */
+  in_escalation: boolean;
   /**
    * Released, and visits or tests were recorded after the release: to be looked at again.
    */
@@ -2490,11 +2500,24 @@ export type OverviewVillage = {
    */
   persons_at_risk: number;
   /**
+   * Persons per risk tag code, every tag present (a person with two counts under both).
+   */
+  by_tag: { [key in string]: number };
+  /**
+   * Persons per 七类人 code, every category present.
+   */
+  by_vulnerable: { [key in string]: number };
+  /**
    * Open cases (active, escalated or referred).
    */
   cases_active: number;
   /**
-   * Of which with an open escalation.
+   * Open cases per kind of isolation on the day (the phase of their policy the day falls
+   * in; `none` outside every phase), every kind present; they add up to `cases_active`.
+   */
+  cases_by_kind: { [key in string]: number };
+  /**
+   * Of which counted under 升级: escalated or referred (the cases screen's 升级 tab).
    */
   escalated: number;
   /**
@@ -2550,11 +2573,24 @@ export type OverviewGroup = {
    */
   persons_at_risk: number;
   /**
+   * Persons per risk tag code, every tag present (a person with two counts under both).
+   */
+  by_tag: { [key in string]: number };
+  /**
+   * Persons per 七类人 code, every category present.
+   */
+  by_vulnerable: { [key in string]: number };
+  /**
    * Open cases (active, escalated or referred).
    */
   cases_active: number;
   /**
-   * Of which with an open escalation.
+   * Open cases per kind of isolation on the day (the phase of their policy the day falls
+   * in; `none` outside every phase), every kind present; they add up to `cases_active`.
+   */
+  cases_by_kind: { [key in string]: number };
+  /**
+   * Of which counted under 升级: escalated or referred (the cases screen's 升级 tab).
    */
   escalated: number;
   /**
@@ -2595,6 +2631,75 @@ export type CheckpointFigures = {
    * Kept for observation (留观).
    */
   observed: number;
+};
+
+/**
+ * A person on the persons-at-risk list: ID number and phone always masked.
+ */
+export type RiskPersonRow = {
+  /**
+   * The person.
+   */
+  person_id: string;
+  /**
+   * Their household.
+   */
+  household_id: string;
+  /**
+   * Their village.
+   */
+  village_id: string;
+  /**
+   * The group of their household.
+   */
+  group_id: string | null;
+  /**
+   * Full name.
+   */
+  name: string;
+  /**
+   * ID number, masked.
+   */
+  id_number: string;
+  /**
+   * Phone, masked.
+   */
+  phone: string | null;
+  /**
+   * The household's address.
+   */
+  address: string;
+  /**
+   * Risk tag codes.
+   */
+  tags: Array<string>;
+  /**
+   * 七类人 codes.
+   */
+  vulnerable: Array<string>;
+};
+
+/**
+ * What the persons list is narrowed to. With neither `tag` nor `vulnerable`, the persons
+ * carrying any risk tag.
+ */
+export type PersonQuery = {
+  /**
+   * Village id.
+   */
+  village: string | null;
+  /**
+   * Group id (a group of the village).
+   */
+  group: string | null;
+  /**
+   * A risk tag (code or label).
+   */
+  tag: string | null;
+  /**
+   * A 七类人 category (code or label).
+   */
+  vulnerable: string | null;
 };
 
 /**

@@ -5,6 +5,7 @@ import duplicates from './duplicates.en';
 import devices from './devices.en';
 import grid from './grid.en';
 import files from './files.en';
+import lists from './lists.en';
 import reports from './reports.en';
 import tasks from './tasks.en';
 import roster from './roster.en';
@@ -311,6 +312,7 @@ const en: typeof zh = {
   isolation,
   checkpoint,
   reports,
+  lists,
   lock,
   refused,
   devices,

@@ -23,7 +23,7 @@ const en: typeof zh = {
     transferred: 'Transferred',
     cancelled: 'Cancelled',
   },
-  filter: { open: 'Active', escalated: 'Escalated', released: 'Released', all: 'All' },
+  filter: { open: 'Active', escalated: 'Escalated/referred', released: 'Released', all: 'All' },
   escalatedTitle: 'Escalated',
   escalatedHint: 'Fever, symptoms or a positive test: refer to the fever clinic',
   review: 'Review',

@@ -22,7 +22,7 @@ export default {
     transferred: '已转出',
     cancelled: '已撤销',
   },
-  filter: { open: '管控中', escalated: '异常', released: '已解除', all: '全部' },
+  filter: { open: '管控中', escalated: '异常/转诊', released: '已解除', all: '全部' },
   escalatedTitle: '异常待处置',
   escalatedHint: '体温异常、有症状或核酸阳性，需转诊发热门诊',
   review: '待复核',

@@ -5,6 +5,7 @@ import duplicates from './duplicates.zh-CN';
 import devices from './devices.zh-CN';
 import grid from './grid.zh-CN';
 import files from './files.zh-CN';
+import lists from './lists.zh-CN';
 import reports from './reports.zh-CN';
 import tasks from './tasks.zh-CN';
 import roster from './roster.zh-CN';
@@ -309,6 +310,7 @@ export default {
   isolation,
   checkpoint,
   reports,
+  lists,
   lock,
   refused,
   devices,

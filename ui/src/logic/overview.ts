@@ -1,11 +1,14 @@
 // The township overview's columns, and the list each figure opens.
 import type { OverviewFigures } from '../types';
+import { RISK_TAGS, VULNERABLE, codeKey } from './codes';
 import { percent } from './reports';
 
 /** A column of the overview: its figure, its label key, the header group it sits under. */
 export interface OverviewColumn {
   key: OverviewKey;
   label: string;
+  /** A longer explanation (the header's title). */
+  hint?: string;
   group?: 'followUps' | 'checkpoint';
   /** How a non-zero value is coloured: warn (orange) or alert (red). */
   tone?: 'warn' | 'alert';
@@ -13,26 +16,40 @@ export interface OverviewColumn {
   cardLabel?: string;
 }
 
+/** The state of a follow-up of the day, as the due list says it. */
+export type FollowUpState = 'due' | 'done' | 'overdue' | 'missed';
+export const FOLLOW_UP_STATES: FollowUpState[] = ['due', 'done', 'overdue', 'missed'];
+
+/**
+ * The kinds of isolation an open case can be in on a day: its policy's phase that day, or
+ * `none` outside every phase (not started yet, or past its last day and not released).
+ */
+export const CASE_KINDS = ['centralized', 'home-isolation', 'home-monitoring', 'daily-monitoring', 'none'] as const;
+
+/** A figure of one code: persons by risk tag or 七类人, open cases by kind of isolation. */
+export type CodedKey = `tag:${string}` | `vul:${string}` | `kind:${string}`;
+
 export type OverviewKey =
   | 'households'
   | 'persons'
+  | 'persons_at_risk'
   | 'cases_active'
   | 'escalated'
-  | 'due'
-  | 'overdue'
-  | 'missed'
+  | FollowUpState
   | 'in'
   | 'out'
   | 'turned_back'
   | 'observed'
-  | 'coverage';
+  | 'coverage'
+  | CodedKey;
 
 export const OVERVIEW_COLUMNS: OverviewColumn[] = [
   { key: 'households', label: 'reports.overview.households' },
   { key: 'persons', label: 'reports.overview.persons' },
   { key: 'cases_active', label: 'reports.overview.casesActive' },
-  { key: 'escalated', label: 'reports.overview.escalated', tone: 'alert' },
+  { key: 'escalated', label: 'reports.overview.escalated', hint: 'reports.overview.escalatedHint', tone: 'alert' },
   { key: 'due', label: 'reports.overview.due', group: 'followUps' },
+  { key: 'done', label: 'reports.overview.done', group: 'followUps' },
   { key: 'overdue', label: 'reports.overview.overdue', group: 'followUps', tone: 'warn' },
   { key: 'missed', label: 'reports.overview.missed', group: 'followUps', tone: 'alert' },
   { key: 'in', label: 'reports.overview.in', group: 'checkpoint', cardLabel: 'reports.figure.checkpoint_in' },
@@ -42,8 +59,48 @@ export const OVERVIEW_COLUMNS: OverviewColumn[] = [
   { key: 'coverage', label: 'reports.overview.coverage' },
 ];
 
+/** The sets of columns the overview shows one at a time, over the same rows. */
+export type FigureSet = 'main' | 'tags' | 'vulnerable' | 'kinds';
+export const FIGURE_SETS: FigureSet[] = ['main', 'tags', 'vulnerable', 'kinds'];
+
+/** The columns of a set: the summary, persons by risk tag, by 七类人, open cases by kind. */
+export function columnsOf(set: FigureSet): OverviewColumn[] {
+  switch (set) {
+    case 'main':
+      return OVERVIEW_COLUMNS;
+    case 'tags':
+      return [
+        { key: 'persons_at_risk', label: 'reports.overview.atRisk' },
+        ...RISK_TAGS.map((c): OverviewColumn => ({ key: `tag:${c}`, label: codeKey('risk', c), tone: c === 'red-code' ? 'alert' : undefined })),
+      ];
+    case 'vulnerable':
+      return VULNERABLE.map((c): OverviewColumn => ({ key: `vul:${c}`, label: codeKey('vulnerable', c) }));
+    case 'kinds':
+      return [
+        { key: 'cases_active', label: 'reports.overview.casesActive' },
+        ...CASE_KINDS.map(
+          (k): OverviewColumn =>
+            k === 'none'
+              ? { key: `kind:${k}`, label: 'reports.overview.noKind', hint: 'reports.overview.noKindHint', tone: 'warn' }
+              : { key: `kind:${k}`, label: `isolation.phaseKind.${k}` },
+        ),
+      ];
+  }
+}
+
+/** The code of a coded key, and which map of the figures holds it. */
+function coded(key: OverviewKey): { map: 'by_tag' | 'by_vulnerable' | 'cases_by_kind'; code: string } | null {
+  const [prefix, code] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  if (prefix === 'tag') return { map: 'by_tag', code };
+  if (prefix === 'vul') return { map: 'by_vulnerable', code };
+  if (prefix === 'kind') return { map: 'cases_by_kind', code };
+  return null;
+}
+
 /** The number of a row under a column (coverage as its share 0..1). */
 export function figureOf(row: OverviewFigures, key: OverviewKey): number {
+  const c = coded(key);
+  if (c) return Number(row[c.map]?.[c.code] ?? 0);
   switch (key) {
     case 'in':
     case 'out':
@@ -51,7 +108,7 @@ export function figureOf(row: OverviewFigures, key: OverviewKey): number {
     case 'observed':
       return Number(row.checkpoint?.[key] ?? 0);
     default:
-      return Number(row[key] ?? 0);
+      return Number(row[key as Exclude<OverviewKey, CodedKey | 'in' | 'out' | 'turned_back' | 'observed'>] ?? 0);
   }
 }
 
@@ -64,7 +121,8 @@ export interface Link {
 /**
  * The list behind a figure of the village `villageId` (null: the township's totals) on `date`,
  * narrowed to its group `groupId` when the figure is a group's: the group's households, its
- * cases (where their households live) and its households not covered. `checkpoints` are the
+ * persons by risk tag or 七类人, its cases (where their households live; by kind of isolation
+ * on the day), its follow-ups of the day in one state, and its households not covered. `checkpoints` are the
  * village's checkpoints: with exactly one, its entries of the day open; with several (or for
  * the township) the checkpoint screen, where one picks. Checkpoints are the village's, so a
  * group's crossings (it has none, see `groupHas`) would open the village's.
@@ -77,17 +135,25 @@ export function figureLink(
   groupId?: string | null,
 ): Link {
   const unit: Record<string, string> = villageId ? { village: villageId, ...(groupId ? { group: groupId } : {}) } : {};
+  const c = coded(key);
+  if (c?.map === 'by_tag') return { path: '/persons', query: { ...unit, tag: c.code } };
+  if (c?.map === 'by_vulnerable') return { path: '/persons', query: { ...unit, vulnerable: c.code } };
+  if (c?.map === 'cases_by_kind') return { path: '/isolation', query: { ...unit, kind: c.code, date } };
   switch (key) {
     case 'households':
     case 'persons':
       return { path: '/households', query: unit };
+    case 'persons_at_risk':
+      return { path: '/persons', query: unit };
     case 'escalated':
       return { path: '/isolation', query: { ...unit, filter: 'escalated' } };
     case 'cases_active':
+      return { path: '/isolation', query: unit };
     case 'due':
+    case 'done':
     case 'overdue':
     case 'missed':
-      return { path: '/isolation', query: unit };
+      return { path: '/followups', query: { ...unit, state: key, date } };
     case 'in':
     case 'out':
     case 'turned_back':
@@ -97,6 +163,8 @@ export function figureLink(
         : { path: '/checkpoint' };
     case 'coverage':
       return { path: '/coverage', query: unit };
+    default:
+      return { path: '/overview' };
   }
 }
 

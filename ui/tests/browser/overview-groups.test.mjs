@@ -54,6 +54,7 @@ for (const viewport of VIEWPORTS) {
             cases_active: String(g.cases_active),
             escalated: String(g.escalated),
             due: String(g.due),
+            done: String(g.done),
             overdue: String(g.overdue),
             missed: String(g.missed),
             coverage: pct,

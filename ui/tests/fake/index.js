@@ -11,6 +11,7 @@ import './backend/index.js';
 import './isolation.js';
 import './checkpoint/index.js';
 import './reports.js';
+import './overview-lists.js';
 import './lock.js';
 import './devices.js';
 import './files.js';

@@ -50,6 +50,7 @@ import { ask, unavailable } from './backend/gridbook.js';
     referrals: [],
   };
   fake.isolation = isolation;
+  isolation.kindOf = (c, date) => kindOf(c, date);
 
   const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: summary(p.spec), spec: p.spec });
   const findPolicy = (id) => isolation.policies.find((p) => p.id === id || p.code === id);
@@ -92,6 +93,7 @@ import { ask, unavailable } from './backend/gridbook.js';
     return {
       id: c.id,
       status: shownStatus(c),
+      in_escalation: ['escalated', 'referred'].includes(shownStatus(c)),
       escalated: openEscalation(c.id),
       needs_review: c.status === 'released' && seen !== null && total > seen,
       person_id: c.person_id,
@@ -136,6 +138,14 @@ import { ask, unavailable } from './backend/gridbook.js';
       tests: isolation.tests.filter((t) => t.case_id === c.id).sort((a, b) => (a.date < b.date ? -1 : 1)).map(({ case_id, ...t }) => t),
       referrals: isolation.referrals.filter((r) => r.case_id === c.id).sort(byAt).map(({ case_id, ...r }) => r),
     };
+  }
+
+  /** The kind of isolation of a case on `date`: its phase that day, `none` outside them. */
+  function kindOf(c, date) {
+    const n = daysBetween(c.start, date) + 1;
+    if (n < 1 || n > totalDays(c.spec)) return 'none';
+    let acc = 0;
+    return c.spec.phases.find((p) => (acc += p.days) >= n).kind;
   }
 
   function slotsOf(c, date) {
@@ -264,12 +274,26 @@ import { ask, unavailable } from './backend/gridbook.js';
       return p.id;
     },
     due_list: ({ date }) => due(date ? checkDate('date', date) : today()),
-    // groupId: the cases whose household is in the group, as the store narrows them.
-    cases: ({ status, groupId }) =>
+    // The day's follow-ups in one state, of a village and a group (where the case's household
+    // lives), as the store narrows the due list.
+    follow_ups: ({ date, state: want, villageId, groupId }) => {
+      if (want && !['due', 'done', 'overdue', 'missed'].includes(want)) throw new Invalid('status', `任务状态“${want}”无效`);
+      const home = (id) => state.households.get(summaryOf(isolation.cases.get(id)).household_id);
+      return due(date ? checkDate('date', date) : today())
+        .filter((r) => !want || r.status === want)
+        .filter((r) => !villageId || r.village_id === villageId)
+        .filter((r) => !groupId || home(r.case_id)?.group_id === groupId);
+    },
+    // groupId: the cases whose household is in the group, as the store narrows them; kind: the
+    // open cases in that kind of isolation on `date`; escalation: those under 异常/转诊.
+    cases: ({ status, groupId, villageId, kind, date, escalation }) =>
       [...isolation.cases.values()]
         .filter((c) => !c.deleted)
+        .filter((c) => !kind || (isOpen(c.status) && kindOf(c, date || today()) === kind))
         .map(summaryOf)
         .filter((s) => !status || s.status === status)
+        .filter((s) => !escalation || s.in_escalation)
+        .filter((s) => !villageId || s.village_id === villageId)
         .filter((s) => !groupId || state.households.get(s.household_id)?.group_id === groupId)
         .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : 1)),
     case_detail: ({ id }) => detailOf(getCase(id)),

@@ -74,6 +74,7 @@ function detail(): CaseDetail {
   return {
     id: 'c1',
     status: 'escalated',
+    in_escalation: true,
     escalated: true,
     needs_review: false,
     person_id: 'p1',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import zh from '../../src/locales/zh-CN';
 import en from '../../src/locales/en';
-import { OVERVIEW_COLUMNS, figureLink, figureOf, figureTone, groupHas, groupsBehind, reportsLink, shownFigure } from '../../src/logic/overview';
+import { OVERVIEW_COLUMNS, columnsOf, figureLink, figureOf, figureTone, groupHas, groupsBehind, reportsLink, shownFigure } from '../../src/logic/overview';
 import {
   FIGURE_ORDER,
   reportFilter,
@@ -183,17 +183,41 @@ describe('overview figures and their lists', () => {
     checkpoint: { in: 38, out: 41, turned_back: 2, observed: 1 },
     coverage: 0.82,
     persons_at_risk: 3,
+    by_tag: { 'close-contact': 2, 'red-code': 1 },
+    by_vulnerable: { chronic: 7 },
+    cases_by_kind: { centralized: 3, none: 1 },
     done: 5,
     report: 'submitted',
   };
   it('reads every column, the checkpoint ones from the checkpoint counts', () => {
-    expect(OVERVIEW_COLUMNS.map((c) => figureOf(v, c.key))).toEqual([81, 236, 4, 1, 8, 1, 0, 38, 41, 2, 1, 0.82]);
+    expect(OVERVIEW_COLUMNS.map((c) => figureOf(v, c.key))).toEqual([81, 236, 4, 1, 8, 5, 1, 0, 38, 41, 2, 1, 0.82]);
+  });
+  it('reads the figures by code of the other sets, zero for a code it has not', () => {
+    expect(columnsOf('tags').map((c) => figureOf(v, c.key))).toEqual([3, 0, 2, 0, 0, 0, 1, 0]);
+    expect(columnsOf('vulnerable').map((c) => figureOf(v, c.key))).toEqual([0, 0, 0, 0, 0, 0, 7]);
+    expect(columnsOf('kinds').map((c) => c.key)).toEqual([
+      'cases_active',
+      'kind:centralized',
+      'kind:home-isolation',
+      'kind:home-monitoring',
+      'kind:daily-monitoring',
+      'kind:none',
+    ]);
+    expect(columnsOf('kinds').map((c) => figureOf(v, c.key))).toEqual([4, 3, 0, 0, 0, 1]);
+    expect(columnsOf('tags')[2].label).toBe('codes.risk.close_contact');
   });
   it('opens the list behind each figure, filtered by the village', () => {
     expect(figureLink('households', 'v1', '2026-12-04', [])).toEqual({ path: '/households', query: { village: 'v1' } });
     expect(figureLink('persons', null, '2026-12-04', [])).toEqual({ path: '/households', query: {} });
     expect(figureLink('escalated', 'v1', '2026-12-04', [])).toEqual({ path: '/isolation', query: { village: 'v1', filter: 'escalated' } });
-    expect(figureLink('missed', 'v1', '2026-12-04', [])).toEqual({ path: '/isolation', query: { village: 'v1' } });
+    // Follow-ups open the day's follow-ups in that state, not the cases.
+    expect(figureLink('missed', 'v1', '2026-12-04', [])).toEqual({ path: '/followups', query: { village: 'v1', state: 'missed', date: '2026-12-04' } });
+    expect(figureLink('done', null, '2026-12-04', [])).toEqual({ path: '/followups', query: { state: 'done', date: '2026-12-04' } });
+    // Persons by tag or 七类人; any risk tag; open cases by kind on the day.
+    expect(figureLink('tag:red-code', 'v1', '2026-12-04', [])).toEqual({ path: '/persons', query: { village: 'v1', tag: 'red-code' } });
+    expect(figureLink('vul:chronic', null, '2026-12-04', [])).toEqual({ path: '/persons', query: { vulnerable: 'chronic' } });
+    expect(figureLink('persons_at_risk', 'v1', '2026-12-04', [])).toEqual({ path: '/persons', query: { village: 'v1' } });
+    expect(figureLink('kind:none', 'v1', '2026-12-04', [])).toEqual({ path: '/isolation', query: { village: 'v1', kind: 'none', date: '2026-12-04' } });
     expect(figureLink('coverage', 'v1', '2026-12-04', [])).toEqual({ path: '/coverage', query: { village: 'v1' } });
     // One checkpoint: its entries of the day; none, several, or the township: the checkpoint screen.
     expect(figureLink('in', 'v1', '2026-12-04', ['cp 1'])).toEqual({ path: '/checkpoint/cp%201/entries', query: { date: '2026-12-04' } });
@@ -213,9 +237,11 @@ describe('groups on the overview and the 日报 they open', () => {
     expect(figureLink('households', 'v1', day, [], 'g2')).toEqual({ path: '/households', query: unit });
     expect(figureLink('persons', 'v1', day, [], 'g2')).toEqual({ path: '/households', query: unit });
     expect(figureLink('cases_active', 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: unit });
+    expect(figureLink('tag:overseas', 'v1', day, [], 'g2')).toEqual({ path: '/persons', query: { ...unit, tag: 'overseas' } });
+    expect(figureLink('kind:centralized', 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: { ...unit, kind: 'centralized', date: day } });
     expect(figureLink('escalated', 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: { ...unit, filter: 'escalated' } });
-    for (const key of ['due', 'overdue', 'missed'] as const) {
-      expect(figureLink(key, 'v1', day, [], 'g2')).toEqual({ path: '/isolation', query: unit });
+    for (const key of ['due', 'done', 'overdue', 'missed'] as const) {
+      expect(figureLink(key, 'v1', day, [], 'g2')).toEqual({ path: '/followups', query: { ...unit, state: key, date: day } });
     }
     expect(figureLink('coverage', 'v1', day, [], 'g2')).toEqual({ path: '/coverage', query: unit });
     // Every figure a group has carries the group; the village's own figures do not.
@@ -268,6 +294,9 @@ describe('overview figures as shown', () => {
     persons_at_risk: 0,
     done: 0,
     report: 'late',
+    by_tag: {},
+    by_vulnerable: {},
+    cases_by_kind: {},
   };
   const col = (key: string) => OVERVIEW_COLUMNS.find((c) => c.key === key)!;
   it('shows counts grouped, coverage as a share, and a dash for coverage without households', () => {

@@ -64,6 +64,19 @@ pub enum CaseCmd {
         /// Only the cases of this group (组): those whose household is in it.
         #[arg(long)]
         group: Option<String>,
+        /// Only the cases of this village.
+        #[arg(long)]
+        village: Option<String>,
+        /// Only open cases in this kind of isolation on --date: centralized, home-isolation,
+        /// home-monitoring, daily-monitoring (or their labels), or none (outside every phase).
+        #[arg(long)]
+        kind: Option<String>,
+        /// The day --kind is read on (YYYY-MM-DD); today if absent.
+        #[arg(long)]
+        date: Option<String>,
+        /// Only the cases counted under 升级: escalated or referred.
+        #[arg(long)]
+        escalation: bool,
     },
     /// One case with phases, visits and tests.
     Show {

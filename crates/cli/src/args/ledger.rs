@@ -145,6 +145,9 @@ pub enum PersonCmd {
         #[arg(required = true)]
         edits: Vec<String>,
     },
+    /// Persons carrying a risk tag (any, or --tag) or a 七类人 category (--vulnerable), of a
+    /// village or group; ID numbers and phones masked.
+    List(crate::unit_lists::PersonListArgs),
     /// One person.
     Show {
         /// Person id.

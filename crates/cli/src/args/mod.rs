@@ -216,6 +216,9 @@ pub enum Cmd {
         #[arg(long)]
         group: Option<String>,
     },
+    /// The follow-ups (随访) of a day by state, of a village or group.
+    #[command(subcommand)]
+    Followup(crate::unit_lists::FollowupCmd),
     /// Health checks (健康随访).
     #[command(subcommand)]
     Check(CheckCmd),

@@ -124,6 +124,13 @@ impl CaseStatus {
         )
     }
 
+    /// Whether the case counts under 升级 (escalated or referred): fever, symptoms or a positive
+    /// test not yet settled, sent to the clinic or not. The cases screen's 升级 tab and the
+    /// township overview's figure both count by this rule.
+    pub fn in_escalation(self) -> bool {
+        matches!(self, CaseStatus::Escalated | CaseStatus::Referred)
+    }
+
     /// Whether a case in this status may move to `next`.
     ///
     /// Release only from `Active`: an escalation must be closed (back to active when the

@@ -22,6 +22,9 @@ pub struct CaseRow {
     pub status: String,
     /// Whether an escalation (a fever or symptom, a positive test) is open.
     pub escalated: bool,
+    /// Counted under 升级 (escalated or referred): the cases screen's 升级 tab and the township
+    /// overview's figure count by this one rule.
+    pub in_escalation: bool,
     /// Released, and visits or tests were recorded after the release: to be looked at again.
     pub needs_review: bool,
     /// The person under follow-up.

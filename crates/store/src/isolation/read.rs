@@ -16,7 +16,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::grid::in_group::{group_param, household_join, in_group, GROUP};
+use crate::grid::in_group::{household_join, GROUP};
 use crate::isolation::cases::{builtin_policy_id, existing_id, parse_spec};
 use crate::isolation::detail::{CaseDetail, CasePhase, CaseReferral, CaseRow, CaseTest, CaseVisit};
 use crate::{Store, StoreError};
@@ -92,35 +92,54 @@ pub(crate) fn case_facts(conn: &Connection, case_id: &str) -> Result<Facts> {
     })
 }
 
+/// Open cases (active, escalated or referred, not deleted) of the cases `c`: the overview's
+/// count and the lists its figures open select them by this one condition.
+pub(crate) const OPEN_CASE: &str =
+    "c.deleted = 0 AND c.status IN ('active', 'escalated', 'referred')";
+
+/// Whether a case whose shown status is `shown` counts under 升级: the rule of
+/// [`CaseStatus::in_escalation`], for the cases screen's tab (through
+/// [`CaseRow::in_escalation`]) and the overview's figure alike.
+pub(crate) fn in_escalation(shown: &str) -> bool {
+    CaseStatus::parse(shown).is_ok_and(CaseStatus::in_escalation)
+}
+
 /// One open case (active, escalated or referred) as the overview counts it.
 pub(crate) struct OpenCase {
     pub(crate) village_id: String,
     /// The group of the case's household, if it has one.
     pub(crate) group_id: Option<String>,
-    /// Escalated: stored so, or an escalation is open ([`shown_status`]'s rule).
+    /// Counted under 升级 ([`in_escalation`] of [`shown_status`]).
     pub(crate) escalated: bool,
+    /// Its kind of isolation on the overview's day ([`crate::township::unit_lists::CaseKinds`]).
+    pub(crate) kind: &'static str,
 }
 
-/// Every open case with whether it shows as escalated: the case screen's rule for all of
-/// them in one query.
-pub(crate) fn open_cases(conn: &Connection) -> Result<Vec<OpenCase>> {
+/// Every open case with whether it counts under 升级 and its kind of isolation on `date`: the
+/// case screen's rules for all of them in one query.
+pub(crate) fn open_cases(conn: &Connection, date: NaiveDate) -> Result<Vec<OpenCase>> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT c.village_id, c.status, {}, {GROUP}
+        "SELECT c.village_id, c.status, {}, {GROUP}, c.id, c.policy, c.start
          FROM cases c {}
-         WHERE c.deleted = 0 AND c.status IN ('active', 'escalated', 'referred')",
+         WHERE {OPEN_CASE}",
         escalation_columns("c.id"),
         household_join("c.household_id"),
     ))?;
-    let rows = st.query_map([], |r| {
+    let mut kinds = crate::township::unit_lists::CaseKinds::default();
+    let mut out = Vec::new();
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
         let stored: String = r.get(1)?;
         let open = escalation_open(r.get(2)?, r.get(3)?);
-        Ok(OpenCase {
+        let (id, spec, start): (String, String, String) = (r.get(5)?, r.get(6)?, r.get(7)?);
+        out.push(OpenCase {
             village_id: r.get(0)?,
             group_id: r.get(4)?,
-            escalated: shown_status(&stored, open) == CaseStatus::Escalated.code(),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+            escalated: in_escalation(&shown_status(&stored, open)),
+            kind: kinds.of(&id, &spec, &start, date)?,
+        });
+    }
+    Ok(out)
 }
 
 /// The checks of a case as release reads them: the local date of each, and whether it was
@@ -198,29 +217,11 @@ impl Store {
     /// Cases as [`Store::cases`] lists them, of one group (组) if `group` is given: those whose
     /// household is in the group.
     pub fn cases_in(&self, status: Option<&str>, group: Option<&str>) -> Result<Vec<CaseRow>> {
-        let group = group_param(group)?;
-        let ids: Vec<String> = {
-            let g = self.lock();
-            let mut st = g.conn.prepare(&format!(
-                "SELECT c.id FROM cases c {} WHERE c.deleted = 0 AND {}
-                 ORDER BY c.start DESC, c.id",
-                household_join("c.household_id"),
-                in_group("?1")
-            ))?;
-            let ids = st
-                .query_map([group], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            ids
-        };
-        let mut out = Vec::new();
-        for id in ids {
-            let c = self.case_detail(&id)?.case;
-            if status.is_some_and(|s| c.status != s) {
-                continue;
-            }
-            out.push(c);
-        }
-        Ok(out)
+        self.cases_listed(&crate::township::unit_lists::CaseQuery {
+            status,
+            group,
+            ..Default::default()
+        })
     }
 
     /// One case with its phases, visits, tests and referrals, and its 旅居地 (`origin`).
@@ -269,6 +270,7 @@ impl Store {
         let case = CaseRow {
             id: id.clone(),
             status: shown_status(&stored, facts.open_escalation),
+            in_escalation: in_escalation(&shown_status(&stored, facts.open_escalation)),
             escalated: facts.open_escalation,
             needs_review,
             person_id: r.get(0)?,

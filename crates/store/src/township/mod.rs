@@ -5,6 +5,8 @@ pub mod export_log;
 pub mod export_registers;
 pub mod export_rows;
 pub mod overview;
+mod overview_people;
 pub mod papers;
 pub mod reveal;
 pub mod shown;
+pub mod unit_lists;

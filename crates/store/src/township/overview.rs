@@ -5,7 +5,7 @@
 //! villages are read once and handed to the report status, the due list is counted by its own
 //! rule without building its rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -14,6 +14,8 @@ use crate::error::Result;
 use crate::grid::in_group::GROUP;
 use crate::isolation::due::due_counts;
 use crate::isolation::read::open_cases;
+use crate::township::overview_people::{person_figures, PersonFigures};
+use crate::township::unit_lists::case_kind_codes;
 use crate::Store;
 
 /// Days a household counts as covered after it was verified.
@@ -45,9 +47,16 @@ pub struct UnitCounts {
     pub persons: i64,
     /// Persons carrying a risk tag.
     pub persons_at_risk: i64,
+    /// Persons per risk tag code, every tag present (a person with two counts under both).
+    pub by_tag: BTreeMap<String, i64>,
+    /// Persons per 七类人 code, every category present.
+    pub by_vulnerable: BTreeMap<String, i64>,
     /// Open cases (active, escalated or referred).
     pub cases_active: i64,
-    /// Of which with an open escalation.
+    /// Open cases per kind of isolation on the day (the phase of their policy the day falls
+    /// in; `none` outside every phase), every kind present; they add up to `cases_active`.
+    pub cases_by_kind: BTreeMap<String, i64>,
+    /// Of which counted under 升级: escalated or referred (the cases screen's 升级 tab).
     pub escalated: i64,
     /// Follow-ups (checks and tests) of the day still due.
     pub due: i64,
@@ -122,16 +131,17 @@ impl Store {
         let g = self.lock();
         let due = due_counts(&g.conn, g.now_local(), date)?;
         let crossings = crate::reports::figures::checkpoint_figures(&g.conn, date)?;
-        let persons = person_counts(&g.conn)?;
+        let persons = person_figures(&g.conn)?;
         let group_households = group_households(&g.conn)?;
-        let open = open_cases(&g.conn)?;
+        let open = open_cases(&g.conn, date)?;
         drop(g);
-        let mut cases: HashMap<String, (i64, i64)> = HashMap::new();
+        let mut cases: HashMap<String, CaseFigures> = HashMap::new();
         for c in open {
             for unit in std::iter::once(c.village_id).chain(c.group_id) {
                 let e = cases.entry(unit).or_default();
-                e.0 += 1;
-                e.1 += i64::from(c.escalated);
+                e.open += 1;
+                e.escalated += i64::from(c.escalated);
+                *e.kinds.entry(c.kind).or_default() += 1;
             }
         }
         let units = Units {
@@ -190,8 +200,16 @@ impl Store {
 struct Units {
     due: HashMap<(String, &'static str), i64>,
     covered: HashMap<String, i64>,
-    persons: HashMap<String, (i64, i64)>,
-    cases: HashMap<String, (i64, i64)>,
+    persons: HashMap<String, PersonFigures>,
+    cases: HashMap<String, CaseFigures>,
+}
+
+/// The open cases of one unit: how many, how many under 升级, how many of each kind.
+#[derive(Default)]
+struct CaseFigures {
+    open: i64,
+    escalated: i64,
+    kinds: HashMap<&'static str, i64>,
 }
 
 impl Units {
@@ -203,14 +221,22 @@ impl Units {
                 .copied()
                 .unwrap_or(0)
         };
-        let (persons, persons_at_risk) = self.persons.get(unit).copied().unwrap_or_default();
-        let (cases_active, escalated) = self.cases.get(unit).copied().unwrap_or_default();
+        let none = PersonFigures::default();
+        let p = self.persons.get(unit).unwrap_or(&none);
+        let no_cases = CaseFigures::default();
+        let c = self.cases.get(unit).unwrap_or(&no_cases);
         UnitCounts {
             households,
-            persons,
-            persons_at_risk,
-            cases_active,
-            escalated,
+            persons: p.persons,
+            persons_at_risk: p.at_risk,
+            by_tag: p.by_tag(),
+            by_vulnerable: p.by_vulnerable(),
+            cases_active: c.open,
+            cases_by_kind: case_kind_codes()
+                .into_iter()
+                .map(|k| (k.to_owned(), c.kinds.get(k).copied().unwrap_or(0)))
+                .collect(),
+            escalated: c.escalated,
             due: due("due"),
             done: due("done"),
             overdue: due("overdue"),
@@ -221,60 +247,6 @@ impl Units {
     fn covered(&self, unit: &str) -> i64 {
         self.covered.get(unit).copied().unwrap_or(0)
     }
-}
-
-/// Persons (not deleted) and those carrying a risk tag, keyed by village and by group (the
-/// group of the person's household, [`GROUP`]), each figure for all villages or all groups at
-/// once: the villages' in one `GROUP BY` (the covering index `persons_village`); the groups'
-/// from one read of every household's group and one pass over the persons, each counted under
-/// its household's group. Joining the persons to their households in SQL instead looks up
-/// every person's household by its id: on 20,000 households and 76,000 persons those lookups
-/// cost several times the two plain reads, however the query groups.
-fn person_counts(conn: &rusqlite::Connection) -> Result<HashMap<String, (i64, i64)>> {
-    let mut out = HashMap::new();
-    let mut st = conn.prepare_cached(
-        "SELECT village_id, count(*), coalesce(sum(tags != ''), 0)
-         FROM persons WHERE deleted = 0 GROUP BY village_id",
-    )?;
-    for row in st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
-        let (village, counts): (String, (i64, i64)) = row?;
-        out.insert(village, counts);
-    }
-    // Every household's group (deleted households too: their persons that are not deleted
-    // count, as in the lists of the group), as the group's place in `groups`.
-    let mut groups: Vec<(String, (i64, i64))> = Vec::new();
-    let mut place: HashMap<String, usize> = HashMap::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT h.id, {GROUP} FROM households h WHERE {GROUP} IS NOT NULL"
-    ))?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let group: String = r.get(1)?;
-        let i = *place.entry(group).or_insert_with_key(|g| {
-            groups.push((g.clone(), (0, 0)));
-            groups.len() - 1
-        });
-        group_of.insert(r.get(0)?, i);
-    }
-    // `+deleted`: one pass over the table, not through a partial index on live persons
-    // (which would read the table in that index's order).
-    let mut st =
-        conn.prepare_cached("SELECT household_id, tags != '' FROM persons WHERE +deleted = 0")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let household = match r.get_ref(0)? {
-            rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).ok(),
-            _ => None,
-        };
-        if let Some(&i) = household.and_then(|h| group_of.get(h)) {
-            let e = &mut groups[i].1;
-            e.0 += 1;
-            e.1 += r.get::<_, i64>(1)?;
-        }
-    }
-    out.extend(groups);
-    Ok(out)
 }
 
 /// Households (not deleted) of every group, in one `GROUP BY`.
@@ -304,7 +276,10 @@ fn totals(rows: &[OverviewVillage], covered: i64) -> OverviewVillage {
             households,
             persons: sum(|c| c.persons),
             persons_at_risk: sum(|c| c.persons_at_risk),
+            by_tag: sum_maps(rows.iter().map(|r| &r.counts.by_tag)),
+            by_vulnerable: sum_maps(rows.iter().map(|r| &r.counts.by_vulnerable)),
             cases_active: sum(|c| c.cases_active),
+            cases_by_kind: sum_maps(rows.iter().map(|r| &r.counts.cases_by_kind)),
             escalated: sum(|c| c.escalated),
             due: sum(|c| c.due),
             done: sum(|c| c.done),
@@ -321,4 +296,15 @@ fn totals(rows: &[OverviewVillage], covered: i64) -> OverviewVillage {
         report: format!("{reported}/{}", rows.len()),
         ..OverviewVillage::default()
     }
+}
+
+/// Figures keyed by code, added up key by key.
+fn sum_maps<'a>(maps: impl Iterator<Item = &'a BTreeMap<String, i64>>) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    for m in maps {
+        for (k, n) in m {
+            *out.entry(k.clone()).or_default() += n;
+        }
+    }
+    out
 }
