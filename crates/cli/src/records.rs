@@ -448,20 +448,21 @@ fn household(store: &Store, cmd: &HouseholdCmd, json: bool, lang: Lang) -> R {
                     .join("\n")
             });
         }
-        HouseholdCmd::Show { id } => {
-            let d = store.household(id)?;
+        HouseholdCmd::Show { id, masked } => {
+            // People read the card masked; a script reads full values, each a recorded reveal.
+            let d = store.household_shown(id, json && !masked)?;
             emit(json, &d, || {
                 let mut s = format!(
                     "{}  {}",
                     d.household.address,
-                    d.household.phone.as_deref().unwrap_or("-")
+                    crate::masking::phone(d.household.phone.as_deref())
                 );
                 for p in &d.residents {
                     s.push_str(&format!(
                         "\n  {}  {}  {}",
                         p.name,
-                        p.id_number,
-                        p.phone.as_deref().unwrap_or("-")
+                        crate::masking::id(&p.id_number),
+                        crate::masking::phone(p.phone.as_deref())
                     ));
                 }
                 s
@@ -521,8 +522,8 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
         PersonCmd::Merge(a) => crate::person_merge::merge(store, a, json, lang)?,
         PersonCmd::Unmerge { id } => crate::person_merge::unmerge(store, id, json, lang)?,
         PersonCmd::DismissDuplicate(a) => crate::person_merge::dismiss(store, a, json, lang)?,
-        PersonCmd::Show { id } => {
-            let p = store.person(id)?;
+        PersonCmd::Show { id, masked } => {
+            let p = store.person_shown(id, json && !masked)?;
             emit(json, &p, || {
                 let merged = p.merged_into.as_deref().map_or(String::new(), |to| {
                     format!("  {} {to}", t(lang, "已合并到", "merged into"))
@@ -530,8 +531,8 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
                 format!(
                     "{}  {}  {}{merged}",
                     p.name,
-                    p.id_number,
-                    p.phone.as_deref().unwrap_or("-")
+                    crate::masking::id(&p.id_number),
+                    crate::masking::phone(p.phone.as_deref())
                 )
             });
         }
