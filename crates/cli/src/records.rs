@@ -16,6 +16,15 @@ type R = Result<(), Failure>;
 /// Opens the store of `--data`, pinning the clock to `GRIDBOOK_NOW` when set.
 fn open(cli: &Cli) -> Result<Store, Failure> {
     let store = crate::lock::open_store(cli)?;
+    // A relay's data directory (its device registry beside the store) is no device: what its
+    // operator exports or reveals is logged there, in no document the relay would serve.
+    if cli
+        .data
+        .join(gridbook_relay::ops::backup::DEVICES_FILE)
+        .exists()
+    {
+        store.keep_log_local();
+    }
     if let Ok(now) = std::env::var("GRIDBOOK_NOW") {
         let parsed = NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M"))
