@@ -310,7 +310,12 @@ pub fn close_case(app: State<'_, App>, id: String, status: String, note: String)
 
 #[tauri::command(async)]
 pub fn release_case(app: State<'_, App>, id: String, reason: Option<String>) -> R<Certificate> {
-    app.wrote(app.store.release_case_with(&id, None, reason.as_deref()))
+    // The screen names the person; the full ID number is for the printed certificate only.
+    app.wrote(
+        app.store
+            .release_case_with(&id, None, reason.as_deref())
+            .map(masked),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -388,6 +388,18 @@ fn a_script_reads_full_values_only_with_a_reveal_entry_per_field() {
     };
     assert_eq!(log(&d).len(), before + fields);
 
+    // A record's history: full in JSON for this role, masked for people.
+    let id_number = str_of(&shown, "id_number").to_owned();
+    assert!(d
+        .json(&format!("history {pid}"))
+        .to_string()
+        .contains(&id_number));
+    let text = d.ok(&format!("history {pid}"));
+    assert!(
+        assert_masked("the history for people", &text, &values) > 0,
+        "{text}"
+    );
+
     // A volunteer's device: the same fields masked, nothing recorded, exit 0.
     {
         let store = Store::open(d.path()).expect("store");

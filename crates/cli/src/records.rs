@@ -254,7 +254,12 @@ pub fn run(cli: Cli) -> R {
             }
         }
         Cmd::History { record_id } => {
-            let h = store.history(record_id)?;
+            let mut h = store.history(record_id)?;
+            crate::masking::history_for_role(&store, record_id, &mut h)?;
+            if !json {
+                // For people, masked as every list is.
+                gridbook_store::Masked::mask(&mut h);
+            }
             emit(json, &h, || {
                 h.iter()
                     .map(|e| {
@@ -272,7 +277,11 @@ pub fn run(cli: Cli) -> R {
             });
         }
         Cmd::Conflicts => {
-            let c = store.conflicts()?;
+            let mut c = store.conflicts()?;
+            crate::masking::conflicts_for_role(&store, &mut c)?;
+            if !json {
+                gridbook_store::Masked::mask(&mut c);
+            }
             emit(json, &c, || {
                 c.iter()
                     .map(|c| {

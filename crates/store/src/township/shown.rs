@@ -81,6 +81,12 @@ impl Masked for HistoryEntry {
     }
 }
 
+impl Masked for gridbook_domain::isolation::Certificate {
+    fn mask(&mut self) {
+        id(&mut self.id_number);
+    }
+}
+
 impl Masked for MergePreview {
     fn mask(&mut self) {
         for p in &mut self.persons {
