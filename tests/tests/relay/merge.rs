@@ -43,6 +43,10 @@ fn edits_of_different_fields_merge_without_conflict() {
         w.relay.heads()[&ledger(village)]
     );
 
+    // Reading the person whole (`person show`) recorded reveals in A's log: they go up first.
+    let log = a.sync();
+    assert_eq!(log["docs_sent"], 1, "{log}");
+    assert!(log["refused"].as_array().is_none_or(Vec::is_empty), "{log}");
     // Nothing changed: one round trip, nothing received.
     let idle = a.sync();
     assert_eq!(idle["rounds"], 1, "{idle}");
