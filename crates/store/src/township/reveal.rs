@@ -111,14 +111,7 @@ impl Store {
         if !self.may_reveal(&village)? {
             return Err(not_permitted());
         }
-        for (field, value) in [
-            ("id_number", Some(&row.id_number)),
-            ("phone", row.phone.as_ref()),
-        ] {
-            if present(value) {
-                self.record_reveal(&row.id, &village, field)?;
-            }
-        }
+        self.record_person_reveals(&row, &village)?;
         Ok(row)
     }
 
@@ -223,15 +216,21 @@ impl Store {
             row.mask();
             return Ok(row);
         }
+        self.record_person_reveals(&row, &village)?;
+        Ok(row)
+    }
+
+    /// Records the reveal of person `row`'s ID number and phone, each that it has.
+    fn record_person_reveals(&self, row: &PersonRow, village: &str) -> Result<()> {
         for (field, value) in [
             ("id_number", Some(&row.id_number)),
             ("phone", row.phone.as_ref()),
         ] {
             if present(value) {
-                self.record_reveal(&row.id, &village, field)?;
+                self.record_reveal(&row.id, village, field)?;
             }
         }
-        Ok(row)
+        Ok(())
     }
 
     /// The village of household `household` (empty when this store does not list it).
