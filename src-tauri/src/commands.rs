@@ -127,12 +127,36 @@ pub fn verify_household(app: State<'_, App>, id: String) -> R<Verified> {
 
 #[tauri::command(async)]
 pub fn record_history(app: State<'_, App>, id: String) -> R<Vec<HistoryEntry>> {
-    Ok(app.store.history(&id)?)
+    Ok(masked(app.store.history(&id)?))
 }
 
 #[tauri::command(async)]
 pub fn list_conflicts(app: State<'_, App>) -> R<Vec<ConflictRow>> {
-    Ok(app.store.conflicts()?)
+    Ok(masked(app.store.conflicts()?))
+}
+
+/// One of the concurrent values of a conflicting ID number or phone in full, for a role that
+/// needs it; the reveal is logged.
+#[tauri::command(async)]
+pub fn reveal_choice(
+    app: State<'_, App>,
+    record_id: String,
+    field: String,
+    index: usize,
+) -> R<String> {
+    app.wrote(app.store.reveal_choice(&record_id, &field, index))
+}
+
+/// Picks the `index`th value of a conflict as the screen showed the values (masked).
+#[tauri::command(async)]
+pub fn resolve_choice(
+    app: State<'_, App>,
+    record_id: String,
+    field: String,
+    index: usize,
+    shown: Vec<serde_json::Value>,
+) -> R<()> {
+    app.wrote(app.store.resolve_choice(&record_id, &field, index, &shown))
 }
 
 #[tauri::command(async)]
@@ -300,7 +324,12 @@ pub fn close_case(app: State<'_, App>, id: String, status: String, note: String)
 
 #[tauri::command(async)]
 pub fn release_case(app: State<'_, App>, id: String, reason: Option<String>) -> R<Certificate> {
-    app.wrote(app.store.release_case_with(&id, None, reason.as_deref()))
+    // The screen names the person; the full ID number is for the printed certificate only.
+    app.wrote(
+        app.store
+            .release_case_with(&id, None, reason.as_deref())
+            .map(masked),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ pub fn duplicates(app: State<'_, App>) -> R<Vec<Duplicate>> {
 
 #[tauri::command(async)]
 pub fn merge_preview(app: State<'_, App>, a: String, b: String) -> R<MergePreview> {
-    Ok(app.store.merge_preview(&a, &b)?)
+    Ok(masked(app.store.merge_preview(&a, &b)?))
 }
 
 #[tauri::command(async)]

@@ -156,6 +156,8 @@ pub fn run() {
             commands::record_history,
             commands::list_conflicts,
             commands::resolve_conflict,
+            commands::reveal_choice,
+            commands::resolve_choice,
             commands::coverage,
             commands::check_field,
             commands::settings_get,

@@ -93,6 +93,15 @@ impl Data {
             .collect()
     }
 
+    /// The heads of the documents devices share: every document but this device's own log of
+    /// exports and reveals (`exports:…`), which no other device of its village holds (reading
+    /// a record whole, `person show`, writes to it).
+    pub fn shared_heads(&self) -> Heads {
+        let mut heads = self.heads();
+        heads.retain(|doc, _| !doc.starts_with("exports:"));
+        heads
+    }
+
     /// The ids of every document.
     pub fn doc_ids(&self) -> BTreeSet<String> {
         self.heads().into_keys().collect()

@@ -166,7 +166,7 @@ fn the_card_is_masked_for_every_role_and_each_full_value_shown_is_recorded() {
     let (ha, hb) = (first_of(&villages[0]), first_of(&villages[1]));
     d.ok(&format!("household set {ha} phone=13987654321"));
     let person_a = str_of(
-        &array(&d.json(&format!("household show {ha}"))["residents"])[0],
+        &array(&d.json(&format!("household show {ha} --masked"))["residents"])[0],
         "id",
     )
     .to_owned();

@@ -20,20 +20,19 @@ use serde_json::Value;
 const PHONE: &str = "13812345678";
 const HOUSEHOLD_PHONE: &str = "13987654321";
 
-/// A resident of `village` (as the relay's ledger has it) given the phone [`PHONE`] by the
-/// village's grid worker: (person id, name, ID number).
+/// A resident of `village` (as the relay's ledger has it, read through the store's API: the
+/// truth the test compares with, no reveal) given the phone [`PHONE`] by the village's grid
+/// worker: (person id, name, ID number).
 fn resident(w: &Township, worker: &Data, village: &str) -> (String, String, String) {
     let households = w.relay.json(&format!("household list --village {village}"));
     let hid = str_of(&array(&households)[0], "id").to_owned();
-    let detail = worker.json(&format!("household show {hid}"));
-    let p = &array(&detail["residents"])[0];
-    let pid = str_of(p, "id").to_owned();
-    worker.ok(&format!("person set {pid} phone={PHONE}"));
-    (
-        pid,
-        str_of(p, "name").to_owned(),
-        str_of(p, "id_number").to_owned(),
-    )
+    let detail = Store::open(w.relay.path())
+        .expect("the relay's store")
+        .household(&hid)
+        .expect("household");
+    let p = &detail.residents[0];
+    worker.ok(&format!("person set {} phone={PHONE}", p.id));
+    (p.id.clone(), p.name.clone(), p.id_number.clone())
 }
 
 /// The search hit of person `pid` on device `d`.

@@ -159,6 +159,12 @@ export const api = {
   listConflicts: () => call<Conflict[]>('list_conflicts'),
   resolveConflict: (recordId: string, field: string, value: string) =>
     call<null>('resolve_conflict', { recordId, field, value }),
+  /** One value of a conflicting ID number or phone in full (`index` as listed); the device logs it. */
+  revealChoice: (recordId: string, field: 'id_number' | 'phone', index: number) =>
+    call<string>('reveal_choice', { recordId, field, index }),
+  /** Keeps the `index`th value of a conflict; `shown` is the values as listed (masked), refused if they changed. */
+  resolveChoice: (recordId: string, field: string, index: number, shown: unknown[]) =>
+    call<null>('resolve_choice', { recordId, field, index, shown }),
   duplicates: () => call<Duplicate[]>('duplicates'),
   mergePreview: (a: string, b: string) => call<MergePreview>('merge_preview', { a, b }),
   mergePerson: (id: string, into: string, fill: string[]) =>

@@ -201,11 +201,13 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
         CaseCmd::Release { id, on, reason } => {
             let on = on.as_deref().map(|d| date("on", d)).transpose()?;
             let cert = store.release_case_with(id, on, reason.as_deref())?;
+            // For people, masked as every list is; the printed certificate has it in full.
+            let shown = crate::masking::id(&cert.id_number);
             emit(json, &cert, || match lang {
                 Lang::En => format!(
                     "Release certificate: {} ({}), {}, {} to {}, released {}; {}",
                     cert.person_name,
-                    cert.id_number,
+                    shown,
                     cert.period_en,
                     cert.start,
                     cert.end,
@@ -215,7 +217,7 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
                 Lang::Zh => format!(
                     "期满证明：{}（{}），{}，{}至{}，{}解除；{}",
                     cert.person_name,
-                    cert.id_number,
+                    shown,
                     cert.period_zh,
                     cert.start,
                     cert.end,

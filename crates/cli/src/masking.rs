@@ -2,12 +2,13 @@
 //! the app's lists do (`gridbook_domain::privacy`). In JSON (`--json`, read by scripts), a list
 //! keeps its fields and their names: full values for a role that sees the person's village in
 //! full ([`Store::may_reveal`]: township staff, the village's grid worker), masked otherwise
-//! (as the store masks a row, [`Masked`]).
+//! (as the store masks a row, [`Masked`]). A record's history and the list of conflicts follow
+//! the same rule.
 
 use std::collections::HashMap;
 
 use gridbook_domain::privacy::{mask_id_number, mask_phone};
-use gridbook_store::{Hit, Masked, Store, TaskRow};
+use gridbook_store::{ConflictRow, HistoryEntry, Hit, Masked, Store, TaskRow};
 
 /// Whether this device sees each village in full, asked once per village.
 struct Sees<'a> {
@@ -52,6 +53,39 @@ pub fn tasks_for_role(store: &Store, rows: &mut [TaskRow]) -> gridbook_store::Re
         if !sees.full(r.village_id.as_deref())? {
             r.mask();
         }
+    }
+    Ok(())
+}
+
+/// Masks the conflicting values of records this device's role may not see in full (their
+/// village from their document's id).
+pub fn conflicts_for_role(store: &Store, rows: &mut [ConflictRow]) -> gridbook_store::Result<()> {
+    let mut sees = Sees::new(store);
+    for c in rows {
+        if !sees.full(gridbook_store::village_of(&c.doc_id))? {
+            c.mask();
+        }
+    }
+    Ok(())
+}
+
+/// Masks the history of record `record` when this device's role may not see it in full: a
+/// person's or a household's by its village; any other record's (a checkpoint entry's) unless
+/// the role sees every village.
+pub fn history_for_role(
+    store: &Store,
+    record: &str,
+    entries: &mut Vec<HistoryEntry>,
+) -> gridbook_store::Result<()> {
+    let household = match store.person(record) {
+        Ok(p) => Some(p.household_id),
+        Err(_) => Some(record.to_owned()),
+    };
+    let village = household
+        .and_then(|h| store.household(&h).ok())
+        .map(|d| d.household.village_id);
+    if !Sees::new(store).full(village.as_deref())? {
+        entries.mask();
     }
     Ok(())
 }

@@ -16,6 +16,15 @@ type R = Result<(), Failure>;
 /// Opens the store of `--data`, pinning the clock to `GRIDBOOK_NOW` when set.
 fn open(cli: &Cli) -> Result<Store, Failure> {
     let store = crate::lock::open_store(cli)?;
+    // A relay's data directory (its device registry beside the store) is no device: what its
+    // operator exports or reveals is logged there, in no document the relay would serve.
+    if cli
+        .data
+        .join(gridbook_relay::ops::backup::DEVICES_FILE)
+        .exists()
+    {
+        store.keep_log_local();
+    }
     if let Ok(now) = std::env::var("GRIDBOOK_NOW") {
         let parsed = NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(&now, "%Y-%m-%dT%H:%M"))
@@ -251,7 +260,12 @@ pub fn run(cli: Cli) -> R {
             }
         }
         Cmd::History { record_id } => {
-            let h = store.history(record_id)?;
+            let mut h = store.history(record_id)?;
+            crate::masking::history_for_role(&store, record_id, &mut h)?;
+            if !json {
+                // For people, masked as every list is.
+                gridbook_store::Masked::mask(&mut h);
+            }
             emit(json, &h, || {
                 h.iter()
                     .map(|e| {
@@ -269,7 +283,11 @@ pub fn run(cli: Cli) -> R {
             });
         }
         Cmd::Conflicts => {
-            let c = store.conflicts()?;
+            let mut c = store.conflicts()?;
+            crate::masking::conflicts_for_role(&store, &mut c)?;
+            if !json {
+                gridbook_store::Masked::mask(&mut c);
+            }
             emit(json, &c, || {
                 c.iter()
                     .map(|c| {
@@ -459,20 +477,21 @@ fn household(store: &Store, cmd: &HouseholdCmd, json: bool, lang: Lang) -> R {
                     .join("\n")
             });
         }
-        HouseholdCmd::Show { id } => {
-            let d = store.household(id)?;
+        HouseholdCmd::Show { id, masked } => {
+            // People read the card masked; a script reads full values, each a recorded reveal.
+            let d = store.household_shown(id, json && !masked)?;
             emit(json, &d, || {
                 let mut s = format!(
                     "{}  {}",
                     d.household.address,
-                    d.household.phone.as_deref().unwrap_or("-")
+                    crate::masking::phone(d.household.phone.as_deref())
                 );
                 for p in &d.residents {
                     s.push_str(&format!(
                         "\n  {}  {}  {}",
                         p.name,
-                        p.id_number,
-                        p.phone.as_deref().unwrap_or("-")
+                        crate::masking::id(&p.id_number),
+                        crate::masking::phone(p.phone.as_deref())
                     ));
                 }
                 s
@@ -533,8 +552,8 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
         PersonCmd::Unmerge { id } => crate::person_merge::unmerge(store, id, json, lang)?,
         PersonCmd::DismissDuplicate(a) => crate::person_merge::dismiss(store, a, json, lang)?,
         PersonCmd::List(a) => crate::unit_lists::person_list(store, a, json, lang)?,
-        PersonCmd::Show { id } => {
-            let p = store.person(id)?;
+        PersonCmd::Show { id, masked } => {
+            let p = store.person_shown(id, json && !masked)?;
             emit(json, &p, || {
                 let merged = p.merged_into.as_deref().map_or(String::new(), |to| {
                     format!("  {} {to}", t(lang, "已合并到", "merged into"))
@@ -542,8 +561,8 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
                 format!(
                     "{}  {}  {}{merged}",
                     p.name,
-                    p.id_number,
-                    p.phone.as_deref().unwrap_or("-")
+                    crate::masking::id(&p.id_number),
+                    crate::masking::phone(p.phone.as_deref())
                 )
             });
         }

@@ -146,6 +146,9 @@ pub(crate) struct Inner {
     /// Dependencies missing from changes a peer sent, by (peer, document): asked for by hash
     /// in the next message to it (see [`Store::sync_receive`]).
     pub(crate) wanted: std::collections::HashMap<(String, String), Vec<automerge::ChangeHash>>,
+    /// Whether this store's log of exports and reveals stays in its local table (see
+    /// [`Store::keep_log_local`]).
+    pub(crate) local_log: bool,
 }
 
 impl Store {
@@ -194,6 +197,7 @@ impl Store {
                 now_override: None,
                 sync_states: std::collections::HashMap::new(),
                 wanted: std::collections::HashMap::new(),
+                local_log: false,
             }),
         };
         if needs_reindex {

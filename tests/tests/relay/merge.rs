@@ -37,12 +37,16 @@ fn edits_of_different_fields_merge_without_conflict() {
         assert_eq!(p["address"], "清水村五组8号", "{who}: {p}");
         assert_eq!(d.conflicts(), serde_json::json!([]), "{who}");
     }
-    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.shared_heads(), b.shared_heads());
     assert_eq!(
         a.heads()[&ledger(village)],
         w.relay.heads()[&ledger(village)]
     );
 
+    // Reading the person whole (`person show`) recorded reveals in A's log: they go up first.
+    let log = a.sync();
+    assert_eq!(log["docs_sent"], 1, "{log}");
+    assert!(log["refused"].as_array().is_none_or(Vec::is_empty), "{log}");
     // Nothing changed: one round trip, nothing received.
     let idle = a.sync();
     assert_eq!(idle["rounds"], 1, "{idle}");
@@ -88,7 +92,7 @@ fn same_field_conflict_shows_on_both_devices_until_resolved() {
         assert_eq!(d.conflicts(), serde_json::json!([]), "{who}");
         assert_eq!(d.person(&person)["phone"], va, "{who}");
     }
-    assert_eq!(a.heads(), b.heads());
+    assert_eq!(a.shared_heads(), b.shared_heads());
 
     for (who, d) in [("A", &a.data), ("B", &b.data)] {
         let h = d.json(&format!("history {person}"));

@@ -891,6 +891,16 @@ export type MergePreview = {
    * Fields (of the person row) whose values differ.
    */
   differing: Array<string>;
+  /**
+   * Where the two ID numbers differ, by place (the first character is 1): empty when they
+   * are equal; `None` when one is empty or their lengths differ. With the persons masked,
+   * this tells a township officer how the numbers compare without showing either.
+   */
+  id_number_places: Array<number> | null;
+  /**
+   * Where the two phones differ, as [`MergePreview::id_number_places`].
+   */
+  phone_places: Array<number> | null;
 };
 
 /**

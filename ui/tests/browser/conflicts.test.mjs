@@ -45,27 +45,40 @@ for (const viewport of VIEWPORTS) {
         const items = page.locator('[data-test="conflict"]');
         await items.first().waitFor();
         assert.equal(await items.count(), 2);
-        const phone = items.filter({ hasText: '联系电话' }).or(items.filter({ has: page.locator('.field', { hasText: '电话' }) }));
-        assert.deepEqual(
-          await phone.first().locator('[data-test="conflict-value"]').allInnerTexts(),
-          ['13900001111', '13900002222'],
-        );
+        // The phone's values come masked, each with the tap that shows it in full (logged).
+        const phone = items.filter({ has: page.locator('[data-test="conflict-choice"]') });
+        assert.equal(await phone.count(), 1);
+        const choices = phone.locator('[data-test="conflict-choice"]');
+        assert.deepEqual(await phone.locator('[data-test="conflict-shown"]').allInnerTexts(), ['139****1111', '139****2222']);
+        assert.ok(!(await phone.innerText()).includes('13900001111'));
         const residency = items.filter({ hasText: '居住类型' });
         assert.deepEqual(await residency.locator('[data-test="conflict-value"]').allInnerTexts(), ['常住', '租户']);
         await shot('conflicts');
+        await choices.nth(0).locator('[data-test="reveal-phone"]').click();
+        await choices.nth(0).locator('[data-test="conflict-shown"]', { hasText: '13900001111' }).waitFor();
+        assert.equal(await choices.nth(1).locator('[data-test="conflict-shown"]').innerText(), '139****2222');
+        assert.deepEqual((await callsOf(page, 'reveal_choice')).map((c) => c.args), [{ recordId: 'h-zhang', field: 'phone', index: 0 }]);
+        const log = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
+        assert.deepEqual(
+          log.filter((e) => e.kind === 'reveal').map((e) => `${e.subject}:${e.field}`),
+          ['h-zhang:phone'],
+        );
+        await shot('conflicts-revealed');
 
-        await phone.first().locator('[data-test="conflict-value"]', { hasText: '13900002222' }).click();
+        // The second phone is picked by its place, without the screen holding it in full.
+        await choices.nth(1).locator('[data-test="conflict-pick"]').click();
         await expectToast(page, '已处理');
         await page.waitForFunction(() => document.querySelectorAll('[data-test="conflict"]').length === 1);
         await page.locator('[data-test="conflict-value"]', { hasText: '租户' }).click();
         await page.locator('[data-test="no-conflicts"]').waitFor();
         assert.deepEqual(
-          (await callsOf(page, 'resolve_conflict')).map((c) => c.args),
+          (await callsOf(page, 'resolve_choice')).map((c) => c.args),
           [
-            { recordId: 'h-zhang', field: 'phone', value: '13900002222' },
-            { recordId: 'p-zhang', field: 'residency', value: 'tenant' },
+            { recordId: 'h-zhang', field: 'phone', index: 1, shown: ['139****1111', '139****2222'] },
+            { recordId: 'p-zhang', field: 'residency', index: 1, shown: ['resident', 'tenant'] },
           ],
         );
+        assert.equal(await page.evaluate(() => window.__fake.state.households.get('h-zhang').phone), '13900002222');
         await shot('conflicts-resolved');
 
         // Back on the household: no banner, the picked values are shown (the phone masked).
@@ -84,6 +97,28 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="home-conflicts"]').click();
         await page.locator('[data-test="conflict"]').first().waitFor();
         assert.equal(await page.locator('[data-test="conflict"]').count(), 2);
+        assert.deepEqual(await page.locator('[data-test="conflict-shown"]').allInnerTexts(), ['139****1111', '139****2222']);
+      });
+    });
+
+    test("a volunteer sees a conflict's phones masked, with no tap to show them", async () => {
+      const fake = { enrolled: true, role: 'volunteer', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/households/h-zhang/conflicts' }, async (page) => {
+        const shown = page.locator('[data-test="conflict-shown"]');
+        await shown.first().waitFor();
+        assert.deepEqual(await shown.allInnerTexts(), ['139****1111', '139****2222']);
+        assert.equal(await page.locator('[data-test="reveal-phone"]').count(), 0);
+        assert.ok(!(await page.locator('[data-test="conflicts"]').innerText()).includes('13900001111'));
+        // The store refuses the reveal to this role, whatever the screen asks.
+        const refused = await page.evaluate(() => {
+          try {
+            window.__fake.commands.reveal_choice({ recordId: 'h-zhang', field: 'phone', index: 0 });
+            return null;
+          } catch (e) {
+            return e.kind;
+          }
+        });
+        assert.equal(refused, 'refused');
       });
     });
   });

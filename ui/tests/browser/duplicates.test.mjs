@@ -2,7 +2,9 @@
 // three planted pairs with their reasons in Chinese, the two persons side by side with the
 // differing fields highlighted; 合并 asks first, keeps the chosen person (an empty phone filled
 // only when ticked), and the merged person leaves the list and search; 撤销合并 brings it back;
-// 不是同一人 (a reason optional) takes the pair off the list, 撤销 lists it again.
+// 不是同一人 (a reason optional) takes the pair off the list, 撤销 lists it again. ID numbers and
+// phones arrive masked: a line says whether the two are the same or at which places they
+// differ, and 显示完整 shows one in full (logged) to a role that may see the person's village.
 // Reachable from the township's overview and from the grid worker's ledger.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,7 +121,9 @@ for (const viewport of VIEWPORTS) {
         await first.locator('[data-test="dup-side"]').first().waitFor();
         // The same ID number: one of the two has a phone, the other none.
         const sides = first.locator('[data-test="dup-side"]');
-        const phones = await sides.locator('[data-field="phone"] dd').allInnerTexts();
+        const phones = await sides.locator('[data-field="phone"] dd').evaluateAll((els) =>
+          els.map((e) => e.querySelector('[data-test="dup-phone"]')?.textContent ?? e.textContent),
+        );
         const keep = phones[0].trim() === '—' ? 0 : 1;
         await sides.nth(keep).locator('[data-test="dup-keep"]').click();
         await first.locator('[data-test="dup-fill"][data-field="phone"]').click();
@@ -132,6 +136,61 @@ for (const viewport of VIEWPORTS) {
         // The comparison shows phones masked (138****5678); the merge keeps the full number.
         assert.match(kept, /^\d{11}$/);
         assert.equal(`${kept.slice(0, 3)}****${kept.slice(-4)}`, phones[1 - keep].trim());
+      });
+    });
+
+    test('the township compares masked numbers by their places and reveals one, logged', async () => {
+      await withApp(server, { viewport, hash: '#/overview', fake: { duplicates: true, role: 'township' } }, async (page, { shot }) => {
+        await page.locator('[data-test="to-duplicates"]').first().click();
+        const pairs = page.locator('[data-test="dup-pair"]');
+        await pairs.nth(1).locator('[data-test="dup-side"]').first().waitFor();
+        const full = async (pair) => {
+          const ids = await pair.locator('[data-test="dup-side"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-person')));
+          return page.evaluate((xs) => xs.map((x) => window.__fake.state.persons.get(x).id_number), ids);
+        };
+        // The same ID number: said so, neither shown in full.
+        const same = pairs.nth(0);
+        const [a0, b0] = await full(same);
+        assert.equal(a0, b0);
+        assert.match(await same.locator('[data-test="dup-compare"] [data-field="id_number"]').innerText(), /^证件号码完全相同$/);
+        assert.ok(!(await same.innerText()).includes(a0));
+        // Two numbers: the places where they differ, counted from 1.
+        const other = pairs.nth(1);
+        const [a1, b1] = await full(other);
+        const places = [...a1].map((c, i) => (c === b1[i] ? 0 : i + 1)).filter(Boolean);
+        assert.ok(places.length > 0);
+        assert.equal(
+          await other.locator('[data-test="dup-compare"] [data-field="id_number"]').innerText(),
+          `证件号码第 ${places.join('、')} 位不同`,
+        );
+        const text = await other.innerText();
+        assert.ok(!text.includes(a1) && !text.includes(b1), text);
+        const sides = other.locator('[data-test="dup-side"]');
+        assert.equal(await sides.nth(0).locator('[data-test="dup-id_number"]').innerText(), `${a1.slice(0, 6)}${'*'.repeat(8)}${a1.slice(-4)}`);
+        await shot('duplicates-compare');
+
+        // A tap shows one number in full; the device logs it.
+        await sides.nth(1).locator('[data-test="reveal-id_number"]').click();
+        await sides.nth(1).locator('[data-test="dup-id_number"]', { hasText: b1 }).waitFor();
+        assert.ok(!(await sides.nth(0).innerText()).includes(a1));
+        const person = await sides.nth(1).getAttribute('data-person');
+        assert.deepEqual((await callsOf(page, 'reveal')).map((c) => c.args), [{ recordId: person, field: 'id_number' }]);
+        const log = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
+        assert.deepEqual(
+          log.filter((e) => e.kind === 'reveal').map((e) => `${e.subject}:${e.field}`),
+          [`${person}:id_number`],
+        );
+        await shot('duplicates-revealed');
+      });
+    });
+
+    test('a volunteer sees masked numbers on the comparison with no tap to show them', async () => {
+      const fake = { duplicates: true, enrolled: true, role: 'volunteer', village: 'v-hongxing' };
+      await withApp(server, { viewport, hash: '#/duplicates', fake }, async (page) => {
+        const side = page.locator('[data-test="dup-side"]').first();
+        await side.waitFor();
+        assert.match(await side.locator('[data-test="dup-id_number"]').innerText(), /^\d{6}\*{8}[\dX]{4}$/);
+        assert.equal(await page.locator('[data-test^="reveal-"]').count(), 0);
       });
     });
   });

@@ -213,5 +213,26 @@ for (const viewport of VIEWPORTS) {
         await shot('masking-log');
       });
     });
+
+    test("a conflict's values come masked; the village's grid worker reveals one, logged, another village's cannot", async () => {
+      const fake = { enrolled: true, role: 'grid-worker', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/households/h-zhang/conflicts' }, async (page) => {
+        const shown = page.locator('[data-test="conflict-shown"]');
+        await shown.first().waitFor();
+        assert.deepEqual(await shown.allInnerTexts(), ['139****1111', '139****2222']);
+        // The card's conflicts and the history arrive masked too.
+        const card = await page.evaluate(() => window.__fake.commands.household_detail({ id: 'h-zhang' }).conflicts);
+        assert.deepEqual(card.find((c) => c.field === 'phone').values, ['139****1111', '139****2222']);
+        await page.locator('[data-test="conflict-choice"]').nth(1).locator('[data-test="reveal-phone"]').click();
+        await shown.nth(1).filter({ hasText: '13900002222' }).waitFor();
+        const log = await page.evaluate(() => window.__fake.commands.exports_log({ limit: 10 }));
+        assert.deepEqual(log.filter((e) => e.kind === 'reveal').map((e) => `${e.subject}:${e.field}`), ['h-zhang:phone']);
+      });
+      const elsewhere = { enrolled: true, role: 'grid-worker', village: 'v-xinhua' };
+      await withApp(server, { viewport, fake: elsewhere, hash: '#/conflicts' }, async (page) => {
+        await page.locator('[data-test="conflict-shown"]').first().waitFor();
+        assert.equal(await page.locator('[data-test="reveal-phone"]').count(), 0);
+      });
+    });
   });
 }

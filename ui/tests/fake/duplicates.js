@@ -93,7 +93,20 @@ import { masked } from './backend/masked.js';
       const differing = ['name', 'id_number', 'gender', 'birth_date', 'phone', 'relation', 'residency', 'tags', 'vulnerable', 'plate', 'address']
         .filter((k) => f(ps[0], k) !== f(ps[1], k));
       if (addr[0] !== addr[1]) differing.push('household');
-      return { persons: ps.map(shown), addresses: addr, villages: ps.map(villageOf), differing };
+      // Masked, as the app's command sends it, with where the two numbers differ.
+      const places = (x, y) => {
+        const [a, b] = [[...(x ?? '').trim()], [...(y ?? '').trim()]];
+        if (!a.length || !b.length || a.length !== b.length) return null;
+        return a.map((c, i) => (c === b[i] ? 0 : i + 1)).filter(Boolean);
+      };
+      return {
+        persons: ps.map(shown).map(masked),
+        addresses: addr,
+        villages: ps.map(villageOf),
+        differing,
+        id_number_places: places(ps[0].id_number, ps[1].id_number),
+        phone_places: places(ps[0].phone, ps[1].phone),
+      };
     },
     merge_person: ({ id, into, fill }) => {
       if (id === into) throw refused('不能把人员合并到其本人');

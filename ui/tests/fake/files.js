@@ -88,6 +88,19 @@
       if (value) reveals.push({ recordId, name: h ? h.address : p.name, field, village, at: nowText() });
       return value;
     },
+    // One value of a conflicting ID number or phone, by its place: the same rule, the same log.
+    reveal_choice: ({ recordId, field, index }) => {
+      if (field !== 'id_number' && field !== 'phone') throw { kind: 'refused', message: '只能查看完整的身份证号或电话' };
+      const c = state.conflicts.find((x) => x.record_id === recordId && x.field === field);
+      if (!c) throw { kind: 'not_found', message: '该冲突已处理或不存在' };
+      const p = state.persons.get(recordId);
+      const h = p ? state.households.get(p.household_id) : state.households.get(recordId);
+      const village = permitted(h);
+      if (!(index >= 0 && index < c.values.length)) throw { kind: 'invalid', message: `没有第 ${index + 1} 个冲突值` };
+      const value = typeof c.values[index] === 'string' ? c.values[index] : '';
+      if (value) reveals.push({ recordId, name: p ? p.name : h.address, field, village, at: nowText() });
+      return value;
+    },
     // The edit forms' loads (the store's person_to_edit, household_to_edit): the full values
     // for a role that may see the village, one reveal recorded per value handed out.
     person_to_edit: ({ id }) => {

@@ -84,10 +84,16 @@ pub enum HouseholdCmd {
         #[arg(long)]
         group: Option<String>,
     },
-    /// One household with its residents.
+    /// One household with its residents. In JSON, ID numbers and phones in full for a role
+    /// that may see the village, each recorded as a reveal in this device's log (masked for
+    /// any other role); for people, masked as the app's card shows them (`gridbook reveal`
+    /// shows one value in full).
     Show {
         /// Household id.
         id: String,
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
     /// Record that this device checked the household today.
     Verify {
@@ -148,10 +154,13 @@ pub enum PersonCmd {
     /// Persons carrying a risk tag (any, or --tag) or a 七类人 category (--vulnerable), of a
     /// village or group; ID numbers and phones masked.
     List(crate::unit_lists::PersonListArgs),
-    /// One person.
+    /// One person, its ID number and phone as `household show` gives them.
     Show {
         /// Person id.
         id: String,
+        /// Masked ID number and phone in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
     /// Merge a duplicate person into another (it leaves lists; its events count there).
     Merge(crate::person_merge::MergeArgs),

@@ -39,11 +39,13 @@ pub fn parse_id_document(raw: &str, kind: Option<IdKind>, today: NaiveDate) -> R
     let kind = match kind {
         Some(kind) => kind,
         None => detect(&number).ok_or_else(|| {
+            // Masked: a message may reach a log or a screen over someone's shoulder.
+            let shown = crate::privacy::mask_id_number(&number);
             FieldError::new(
                 FIELD,
                 "unknown_format",
-                format!("无法识别的证件号码：{number}"),
-                format!("unrecognized document number: {number}"),
+                format!("无法识别的证件号码：{shown}"),
+                format!("unrecognized document number: {shown}"),
             )
         })?,
     };
@@ -307,7 +309,12 @@ mod tests {
         let old = parse_id_document("110105491231002", None, today()).expect_err("old id");
         assert_eq!(old.zh, "15位旧身份证号请换为18位");
         let unknown = parse_id_document("abc", None, today()).expect_err("unknown");
-        assert_eq!(unknown.zh, "无法识别的证件号码：ABC");
-        assert_eq!(unknown.en, "unrecognized document number: ABC");
+        assert_eq!(unknown.zh, "无法识别的证件号码：A*C");
+        assert_eq!(unknown.en, "unrecognized document number: A*C");
+        let long = parse_id_document("ZZ1234567890123", None, today()).expect_err("unknown");
+        assert_eq!(
+            long.zh, "无法识别的证件号码：ZZ1234*****0123",
+            "masked in the message"
+        );
     }
 }

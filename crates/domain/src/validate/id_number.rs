@@ -141,8 +141,9 @@ fn check_birth_date(yyyymmdd: &str, today: NaiveDate) -> Result<NaiveDate> {
         FieldError::new(
             FIELD,
             "birth_date",
-            format!("出生日期{yyyymmdd}无效"),
-            format!("birth date {yyyymmdd} is not a valid date"),
+            // Not the date itself: a message may reach a log.
+            "身份证号中的出生日期无效",
+            "the birth date in the ID number is not a valid date",
         )
     };
     let part = |r: std::ops::Range<usize>| yyyymmdd[r].parse::<u32>().map_err(|_| invalid());
@@ -280,7 +281,7 @@ mod tests {
                 with_check("16010519491231002"),
                 "身份证号前6位地区码160105无效",
             ),
-            (with_check("51082420230230123"), "出生日期20230230无效"),
+            (with_check("51082420230230123"), "身份证号中的出生日期无效"),
             (with_check("51082420220502123"), "出生日期不能晚于今天"),
             (with_check("51082418891231123"), "出生日期不能早于1890年"),
         ];

@@ -100,6 +100,41 @@ fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
     })
 }
 
+/// The conflict of field `field` of record `record` (not found when it holds one value).
+pub(crate) fn conflict_of(conn: &Connection, record: &str, field: &str) -> Result<ConflictRow> {
+    conn.prepare_cached(&format!(
+        "SELECT {CONFLICT_COLUMNS} FROM conflicts c WHERE c.record_id = ?1 AND c.field = ?2"
+    ))?
+    .query_row(params![record.trim(), field], conflict_row)
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("conflict", format!("{} {field}", record.trim())))
+}
+
+/// Writes value `picked` of conflict `row` as this device's change ("resolve").
+fn resolve_row(g: &mut Inner, row: ConflictRow, picked: &serde_json::Value) -> Result<()> {
+    let val = json_to_val(picked);
+    let village = crate::engine::doc_id::village_of(&row.doc_id).map(str::to_owned);
+    let rid = row.record_id.clone();
+    let write = |g: &mut Inner| {
+        let (now_ms, audit) = (g.now_ms(), g.audit("resolve"));
+        let Inner { conn, docs, .. } = g;
+        docs.write(conn, &row.doc_id, village.as_deref(), audit, now_ms, |w| {
+            let obj =
+                record_obj(&*w.tx, &rid)?.ok_or_else(|| StoreError::not_found("record", &rid))?;
+            set_fields(w.tx, &obj, &[(row.field.clone(), val)])?;
+            w.touch(&rid);
+            Ok(())
+        })
+    };
+    // A person's ID number picked: the control records of the person's open cases follow.
+    match village.as_deref() {
+        Some(v) if row.field == "id_number" && row.doc_id.starts_with("ledger:") => {
+            g.correcting_number(v, &rid, write)
+        }
+        _ => write(g),
+    }
+}
+
 /// The columns [`conflict_row`] reads, from `conflicts c`.
 const CONFLICT_COLUMNS: &str = "c.record_id, c.field, c.doc_id, c.vals,
     COALESCE((SELECT p.name FROM persons p WHERE p.id = c.record_id),
@@ -269,15 +304,7 @@ impl Store {
     /// change ("resolve") in the history.
     pub fn resolve(&self, record_id: &str, field: &str, value: &str) -> Result<()> {
         let mut g = self.lock();
-        let row: Option<ConflictRow> = g
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {CONFLICT_COLUMNS} FROM conflicts c WHERE c.record_id = ?1 AND c.field = ?2"
-            ))?
-            .query_row(params![record_id.trim(), field], conflict_row)
-            .optional()?;
-        let row =
-            row.ok_or_else(|| StoreError::not_found("conflict", format!("{record_id} {field}")))?;
+        let row = conflict_of(&g.conn, record_id, field)?;
         let picked = row
             .values
             .iter()
@@ -285,22 +312,14 @@ impl Store {
                 serde_json::Value::String(s) => s == value,
                 other => serde_json::to_string(other).is_ok_and(|s| s == value),
             })
+            .cloned()
             .ok_or_else(|| {
                 // An ID number or a phone is masked in the message, as on every list.
-                let mask = |s: &str| match field {
-                    "id_number" => gridbook_domain::privacy::mask_id_number(s),
-                    "phone" => gridbook_domain::privacy::mask_phone(s),
-                    _ => s.to_owned(),
-                };
-                let shown: Vec<String> = row
-                    .values
+                let shown: Vec<String> = crate::township::shown::masked_values(field, &row.values)
                     .iter()
-                    .map(|v| match v {
-                        serde_json::Value::String(s) => format!("\"{}\"", mask(s)),
-                        other => other.to_string(),
-                    })
+                    .map(ToString::to_string)
                     .collect();
-                let value = mask(value);
+                let value = crate::township::shown::masked_text(field, value);
                 StoreError::Invalid(gridbook_domain::FieldError::new(
                     "value",
                     "not_a_choice",
@@ -308,27 +327,38 @@ impl Store {
                     format!("'{value}' is not one of the values: {}", shown.join(", ")),
                 ))
             })?;
-        let val = json_to_val(picked);
-        let village = crate::engine::doc_id::village_of(&row.doc_id).map(str::to_owned);
-        let rid = row.record_id.clone();
-        let write = |g: &mut Inner| {
-            let (now_ms, audit) = (g.now_ms(), g.audit("resolve"));
-            let Inner { conn, docs, .. } = g;
-            docs.write(conn, &row.doc_id, village.as_deref(), audit, now_ms, |w| {
-                let obj = record_obj(&*w.tx, &rid)?
-                    .ok_or_else(|| StoreError::not_found("record", &rid))?;
-                set_fields(w.tx, &obj, &[(row.field.clone(), val)])?;
-                w.touch(&rid);
-                Ok(())
-            })
-        };
-        // A person's ID number picked: the control records of the person's open cases follow.
-        match village.as_deref() {
-            Some(v) if row.field == "id_number" && row.doc_id.starts_with("ledger:") => {
-                g.correcting_number(v, &rid, write)
-            }
-            _ => write(&mut g),
+        resolve_row(&mut g, row, &picked)
+    }
+
+    /// Picks the `index`th of the concurrent values of a field as the screen showed them,
+    /// masked (`shown`, in the order [`Store::conflicts`] gives them): the screen need not
+    /// hold a full ID number or phone to pick one. Refused when the values are no longer the
+    /// ones shown (a sync changed them meanwhile); recorded as [`Store::resolve`] is.
+    pub fn resolve_choice(
+        &self,
+        record_id: &str,
+        field: &str,
+        index: usize,
+        shown: &[serde_json::Value],
+    ) -> Result<()> {
+        let mut g = self.lock();
+        let row = conflict_of(&g.conn, record_id, field)?;
+        if crate::township::shown::masked_values(field, &row.values) != shown {
+            return Err(StoreError::Refused {
+                code: "conflict_changed".into(),
+                zh: "冲突的值已经变化，请刷新后重新选择".into(),
+                en: "the conflicting values have changed: reload and pick again".into(),
+            });
         }
+        let picked = row.values.get(index).cloned().ok_or_else(|| {
+            StoreError::Invalid(gridbook_domain::FieldError::new(
+                "index",
+                "not_a_choice",
+                format!("没有第 {} 个冲突值", index + 1),
+                format!("there is no value number {}", index + 1),
+            ))
+        })?;
+        resolve_row(&mut g, row, &picked)
     }
 
     /// Documents in this store.

@@ -82,6 +82,28 @@ pub struct MergePreview {
     pub villages: [String; 2],
     /// Fields (of the person row) whose values differ.
     pub differing: Vec<&'static str>,
+    /// Where the two ID numbers differ, by place (the first character is 1): empty when they
+    /// are equal; `None` when one is empty or their lengths differ. With the persons masked,
+    /// this tells a township officer how the numbers compare without showing either.
+    pub id_number_places: Option<Vec<u32>>,
+    /// Where the two phones differ, as [`MergePreview::id_number_places`].
+    pub phone_places: Option<Vec<u32>>,
+}
+
+/// The places (from 1) where `a` and `b` differ, `None` when one is empty or their lengths
+/// differ.
+fn places(a: &str, b: &str) -> Option<Vec<u32>> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.trim().chars().collect(), b.trim().chars().collect());
+    if a.is_empty() || b.is_empty() || a.len() != b.len() {
+        return None;
+    }
+    Some(
+        (1u32..)
+            .zip(a.iter().zip(&b))
+            .filter(|(_, (x, y))| x != y)
+            .map(|(i, _)| i)
+            .collect(),
+    )
 }
 
 impl Store {
@@ -161,7 +183,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Two persons side by side, with the fields that differ (shown before merging).
+    /// Two persons side by side, with the fields that differ (shown before merging), in full:
+    /// a screen shows it masked (see [`crate::Masked`]), with the places where the ID numbers
+    /// and phones differ.
     pub fn merge_preview(&self, a: &str, b: &str) -> Result<MergePreview> {
         let pa = self.person(a)?;
         let pb = self.person(b)?;
@@ -199,7 +223,11 @@ impl Store {
             .filter(|(_, x, y)| x != y)
             .map(|(f, _, _)| *f)
             .collect();
+        let id_number_places = places(&pa.id_number, &pb.id_number);
+        let phone_places = places(&s(&pa.phone), &s(&pb.phone));
         Ok(MergePreview {
+            id_number_places,
+            phone_places,
             persons: [pa, pb],
             addresses: [aa, ba],
             villages: [av, bv],

@@ -106,6 +106,9 @@ impl Inner {
     /// Where this device's log lives: (home, device id), or `None` when it must stay local
     /// (enrolled without knowing its id at the relay, or a village device without a village).
     fn exports_home(&mut self) -> Result<Option<(String, String)>> {
+        if self.local_log {
+            return Ok(None);
+        }
         let role = get_setting(&self.conn, "role")?.filter(|r| !r.is_empty());
         let Some(role) = role else {
             // Never enrolled: the township's own store (or a relay's); its actor names it.
@@ -125,6 +128,13 @@ impl Inner {
 }
 
 impl Store {
+    /// Keeps this store's log of exports and reveals in its local table, for as long as it is
+    /// open: for a relay's own data directory, which is no device (the operator's entries stay
+    /// on the relay, listed by its `export-log`, and no document is added to those it serves).
+    pub fn keep_log_local(&self) {
+        self.lock().local_log = true;
+    }
+
     /// Records an export or printout in this device's log (it syncs to the township); returns
     /// its id.
     pub fn record_export(&self, r: &ExportRecord) -> Result<String> {

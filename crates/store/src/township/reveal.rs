@@ -1,15 +1,19 @@
 //! Who sees a person's ID number and phone, and a household's phone, in full. Lists and cards
 //! show them masked (`gridbook_domain::privacy`); the full value is shown only to a role that
 //! needs it, and each time it is shown the device's log records it (see
-//! [`super::export_log`]): a tap on the card ([`Store::reveal`]) or the form that edits the
-//! record ([`Store::person_to_edit`], [`Store::household_to_edit`]). The log has no column for
-//! why a value was shown: a reveal for a form is recorded as any other.
+//! [`super::export_log`]): a tap on the card ([`Store::reveal`]), on one of the values of a
+//! conflict ([`Store::reveal_choice`]), the form that edits the record
+//! ([`Store::person_to_edit`], [`Store::household_to_edit`]) or a script that reads a record
+//! whole ([`Store::household_shown`], [`Store::person_shown`]). The log has no column for why
+//! a value was shown: a reveal for a form is recorded as any other.
 //!
 //! The rule, from what the device's enrollment says (its `role` and `village_id` settings):
 //! township staff see every person and household in full; the grid worker of a village sees
 //! that village's persons and households; volunteers and doctors see masked values only. A
 //! store never enrolled is the township's own (or enrolled by an older version: see
 //! [`Store::may_export_full_ids`]).
+
+use std::collections::BTreeSet;
 
 use rusqlite::OptionalExtension;
 
@@ -33,6 +37,23 @@ impl Inner {
     }
 }
 
+/// Refuses a field that is no ID number or phone.
+fn revealable(field: &str) -> Result<()> {
+    if REVEALABLE.contains(&field) {
+        return Ok(());
+    }
+    Err(StoreError::Refused {
+        code: "not_revealable".into(),
+        zh: "只能查看完整的身份证号或电话".into(),
+        en: "only an ID number or a phone can be shown in full".into(),
+    })
+}
+
+/// Whether an ID number or a phone is there to show (an empty one is no reveal).
+fn present(value: Option<&String>) -> bool {
+    value.is_some_and(|v| !v.trim().is_empty())
+}
+
 /// The refusal of a full value to a role that may not see it.
 fn not_permitted() -> StoreError {
     StoreError::Refused {
@@ -53,13 +74,7 @@ impl Store {
     /// The reveal is recorded in this device's log (which record, which field, when; never
     /// the value). An empty field is returned without a record.
     pub fn reveal(&self, record: &str, field: &str) -> Result<String> {
-        if !REVEALABLE.contains(&field) {
-            return Err(StoreError::Refused {
-                code: "not_revealable".into(),
-                zh: "只能查看完整的身份证号或电话".into(),
-                en: "only an ID number or a phone can be shown in full".into(),
-            });
-        }
+        revealable(field)?;
         let (id, village, value) = match self.person(record) {
             Ok(row) => {
                 let village = self.village_of_household(&row.household_id)?;
@@ -96,14 +111,7 @@ impl Store {
         if !self.may_reveal(&village)? {
             return Err(not_permitted());
         }
-        for (field, value) in [
-            ("id_number", Some(&row.id_number)),
-            ("phone", row.phone.as_ref()),
-        ] {
-            if value.is_some_and(|v| !v.trim().is_empty()) {
-                self.record_reveal(&row.id, &village, field)?;
-            }
-        }
+        self.record_person_reveals(&row, &village)?;
         Ok(row)
     }
 
@@ -119,16 +127,110 @@ impl Store {
         if !self.may_reveal(&village)? {
             return Err(not_permitted());
         }
-        if detail
-            .household
-            .phone
-            .as_ref()
-            .is_some_and(|p| !p.trim().is_empty())
-        {
+        if present(detail.household.phone.as_ref()) {
             self.record_reveal(&hid, &village, "phone")?;
         }
         detail.residents.mask();
+        detail.conflicts.mask();
         Ok(detail)
+    }
+
+    /// Value number `index` (from 0, in the order [`Store::conflicts`] lists them) of the
+    /// concurrent values of `field` of record `record` in full, for a role that may see the
+    /// record's village: the tap on one value of a conflict, recorded as a reveal of that
+    /// field of that record (an empty value is none).
+    pub fn reveal_choice(&self, record: &str, field: &str, index: usize) -> Result<String> {
+        revealable(field)?;
+        let row = crate::engine::history::conflict_of(&self.lock().conn, record, field)?;
+        let village = crate::engine::doc_id::village_of(&row.doc_id)
+            .unwrap_or_default()
+            .to_owned();
+        if !self.may_reveal(&village)? {
+            return Err(not_permitted());
+        }
+        let value = match row.values.get(index) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) => String::new(),
+            Some(other) => other.to_string(),
+            None => {
+                return Err(StoreError::Invalid(gridbook_domain::FieldError::new(
+                    "index",
+                    "not_a_choice",
+                    format!("没有第 {} 个冲突值", index + 1),
+                    format!("there is no value number {}", index + 1),
+                )))
+            }
+        };
+        if !value.trim().is_empty() {
+            self.record_reveal(&row.record_id, &village, field)?;
+        }
+        Ok(value)
+    }
+
+    /// Household `id` as a script reads it whole (`gridbook household show --json`): with
+    /// `full`, and for a role that may see its village, its phone and its residents' ID numbers
+    /// and phones in full (the values of their conflicts too), each recorded as a reveal (one
+    /// record per field of each person or household that has one); masked otherwise, nothing
+    /// recorded.
+    pub fn household_shown(&self, id: &str, full: bool) -> Result<HouseholdDetail> {
+        let mut detail = self.household(id)?;
+        let village = detail.household.village_id.clone();
+        if !full || !self.may_reveal(&village)? {
+            detail.mask();
+            return Ok(detail);
+        }
+        let mut shown: BTreeSet<(&str, &str)> = BTreeSet::new();
+        if present(detail.household.phone.as_ref()) {
+            shown.insert((detail.household.id.as_str(), "phone"));
+        }
+        for p in &detail.residents {
+            if present(Some(&p.id_number)) {
+                shown.insert((p.id.as_str(), "id_number"));
+            }
+            if present(p.phone.as_ref()) {
+                shown.insert((p.id.as_str(), "phone"));
+            }
+        }
+        for c in &detail.conflicts {
+            let any = c
+                .values
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()));
+            if REVEALABLE.contains(&c.field.as_str()) && any {
+                shown.insert((c.record_id.as_str(), c.field.as_str()));
+            }
+        }
+        for (record, field) in shown {
+            self.record_reveal(record, &village, field)?;
+        }
+        Ok(detail)
+    }
+
+    /// Person `id` as a script reads it whole (`gridbook person show --json`): with `full`,
+    /// and for a role that may see its village, its ID number and phone in full, each recorded
+    /// as a reveal; masked otherwise, nothing recorded.
+    pub fn person_shown(&self, id: &str, full: bool) -> Result<PersonRow> {
+        let mut row = self.person(id)?;
+        let village = self.village_of_household(&row.household_id)?;
+        if !full || !self.may_reveal(&village)? {
+            row.mask();
+            return Ok(row);
+        }
+        self.record_person_reveals(&row, &village)?;
+        Ok(row)
+    }
+
+    /// Records the reveal of person `row`'s ID number and phone, each that it has.
+    fn record_person_reveals(&self, row: &PersonRow, village: &str) -> Result<()> {
+        for (field, value) in [
+            ("id_number", Some(&row.id_number)),
+            ("phone", row.phone.as_ref()),
+        ] {
+            if present(value) {
+                self.record_reveal(&row.id, village, field)?;
+            }
+        }
+        Ok(())
     }
 
     /// The village of household `household` (empty when this store does not list it).

@@ -138,8 +138,8 @@ function seedKnown() {
   const zhang = addPersonRecord(c.id, { id: 'p-zhang', name: '张桂兰', gender: 'female', id_number: '150581194410020044', birth_date: '1944-10-02', phone: '13704751111', relation: 'head', residency: 'resident', vulnerable: ['elderly-alone'], doses: 2 }, true);
   c.head_person_id = zhang.id;
   state.conflicts.push(
-    { record_id: 'h-zhang', field: 'phone', doc_id: 'doc-v-hongxing-households', values: ['13900001111', '13900002222'] },
-    { record_id: 'p-zhang', field: 'residency', doc_id: 'doc-v-hongxing-households', values: ['resident', 'tenant'] },
+    { record_id: 'h-zhang', field: 'phone', doc_id: `ledger:${hx.id}`, values: ['13900001111', '13900002222'] },
+    { record_id: 'p-zhang', field: 'residency', doc_id: `ledger:${hx.id}`, values: ['resident', 'tenant'] },
   );
   state.history.set('p-zhang', [
     { at: iso(Date.now() - 100 * DAY), device: '红星村-网格员01', actor: '张海燕', what: 'create', field: 'name', old: null, new: '张桂兰', change: 'd00d0001' },

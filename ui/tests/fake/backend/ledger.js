@@ -3,7 +3,7 @@
 import { RELATIONS, RESIDENCY, RISK_TAGS as RISK, VULNERABLE as VULN } from '../../../src/logic/codes';
 import { checkField, Invalid, must, mustAll, notFound } from './checks.js';
 import { materialize } from './demo.js';
-import { card, masked } from './masked.js';
+import { card, masked, maskedConflict, maskedEntry } from './masked.js';
 import {
   addHouseholdRecord,
   addPersonRecord,
@@ -226,15 +226,28 @@ Object.assign(commands, {
     const h = materialize(state.households.get(id));
     const p = state.persons.get(id);
     if (!h && !p) throw notFound('记录');
-    return seededHistory(id);
+    return seededHistory(id).map(maskedEntry);
   },
   // With what a person calls the record, as the store adds it: a name or an address.
   list_conflicts: () =>
     state.conflicts.map((c) => {
       const p = state.persons.get(c.record_id);
       const h = state.households.get(c.record_id);
-      return { ...c, label: p ? p.name : h ? h.address : null };
+      return maskedConflict({ ...c, label: p ? p.name : h ? h.address : null });
     }),
+  // A value picked by its place, the values as the screen showed them (masked): refused when
+  // they changed meanwhile, as the store's resolve_choice.
+  resolve_choice: ({ recordId, field, index, shown }) => {
+    const c = state.conflicts.find((x) => x.record_id === recordId && x.field === field);
+    if (!c) throw { kind: 'not_found', message: '该冲突已处理或不存在' };
+    if (JSON.stringify(maskedConflict(c).values) !== JSON.stringify(shown)) {
+      throw { kind: 'refused', message: '冲突的值已经变化，请刷新后重新选择' };
+    }
+    if (!(index >= 0 && index < c.values.length)) throw { kind: 'invalid', message: `没有第 ${index + 1} 个冲突值` };
+    const v = c.values[index];
+    const value = typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : v == null ? '' : JSON.stringify(v);
+    return commands.resolve_conflict({ recordId, field, value });
+  },
   resolve_conflict: ({ recordId, field, value }) => {
     const i = state.conflicts.findIndex((c) => c.record_id === recordId && c.field === field);
     if (i < 0) throw { kind: 'not_found', message: '该冲突已处理或不存在' };
