@@ -218,22 +218,10 @@ fn discarding_a_refused_merge_across_villages_brings_both_villages_back() {
     assert_eq!(device.unsynced().unwrap(), 0);
     assert!(refusals::list(&device).unwrap().is_empty());
     assert!(device.reindex(true).unwrap().equal);
-    // The device still holds B's ledger of its township days, which the relay names out of
-    // its scope now; nothing of it is this device's to send, and nothing is left to discard.
-    let out_of_scope = |stats: &gridbook_sync::engine::SyncStats| {
-        stats
-            .refused
-            .iter()
-            .all(|(d, why)| *d == ledger_b && why.starts_with("out of scope"))
-    };
-    let stats = client::sync(&device).unwrap();
-    assert!(out_of_scope(&stats), "{:?}", stats.refused);
-    assert!(refusals::list(&device).unwrap().is_empty());
-    assert_eq!(heads_of(&device, &w, &ledgers).0, before);
-
-    // B2 merged into A2, A2 taking B2's phone: A's half (the phone, an edit of A's ledger
-    // that names nobody) is one the relay keeps, B's (the link) it refuses. What the relay
-    // kept stays: discarding B brings B back alone, A keeps the phone as the relay does.
+    // Before it syncs again, B2 merged into A2, A2 taking B2's phone: A's half (the phone, an
+    // edit of A's ledger that names nobody) is one the relay keeps, B's (the link) it refuses.
+    // What the relay kept stays: discarding B brings B back alone, A keeps the phone as the
+    // relay does.
     device.set_setting("role", "township").unwrap();
     device.set_setting("village_id", "").unwrap();
     device.merge_person(&b2, &a2, &["phone".into()]).unwrap();
@@ -256,7 +244,24 @@ fn discarding_a_refused_merge_across_villages_brings_both_villages_back() {
     );
     assert_eq!(device.unsynced().unwrap(), 0);
     assert!(device.reindex(true).unwrap().equal);
+
+    // Synced again, the device keeps nothing its scope (a grid worker of A) may not read: B's
+    // ledger, held from its township days, goes with its persons.
     let stats = client::sync(&device).unwrap();
-    assert!(out_of_scope(&stats), "{:?}", stats.refused);
+    assert!(stats.refused.is_empty(), "{:?}", stats.refused);
     assert!(refusals::list(&device).unwrap().is_empty());
+    let held: Vec<String> = device
+        .doc_heads()
+        .unwrap()
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    assert!(held.contains(&ledger_a), "{held:?}");
+    assert!(!held.contains(&ledger_b), "{held:?}");
+    assert!(device.person(&b2).is_err());
+    assert_eq!(
+        device.person(&a2).unwrap().phone.as_deref(),
+        Some("13800000004")
+    );
+    assert!(device.reindex(true).unwrap().equal);
 }

@@ -226,11 +226,11 @@ pub fn enroll(store: &Store, url: &str, token: &str, ca_pem: Option<&str>) -> Re
         }
         _ => store.set_setting("township_id", &hello.township_id)?,
     }
-    // A device enrolled for another village keeps nothing of the one it leaves, once that is
-    // synced; refused (nothing changed) while it holds changes the relay has not had.
-    if let Some(village) = hello.village_id.as_deref().filter(|v| !v.is_empty()) {
-        store.leave_other_villages(village)?;
-    }
+    // A device enrolled for another village (or role) keeps nothing its new scope may not
+    // read, once that is synced; refused (nothing changed) while it holds changes the relay
+    // has not had.
+    let village = hello.village_id.as_deref().filter(|v| !v.is_empty());
+    store.keep_readable(&hello.device_id, &hello.role, village)?;
     store.set_setting("relay_url", url.trim_end_matches('/'))?;
     store.set_setting("relay_token", token.trim())?;
     store.set_setting("relay_id", &hello.relay_id)?;
@@ -336,14 +336,11 @@ pub fn sync(store: &Store) -> Result<SyncStats> {
     Ok(stats)
 }
 
-/// A device the township moved to another village (the relay says so in its answers) drops
-/// the documents of the village it left once they are synced; until then they stay, and
-/// their refused changes show as such.
-fn leave_left_village(store: &Store) -> Result<()> {
-    let Some(village) = store.setting("village_id")?.filter(|v| !v.is_empty()) else {
-        return Ok(());
-    };
-    match store.leave_other_villages(&village) {
+/// A device the township moved to another village or role (the relay says so in its answers)
+/// drops the documents its new scope may not read once they are synced; until then they stay,
+/// and their refused changes show as such.
+fn drop_unreadable(store: &Store) -> Result<()> {
+    match store.keep_readable_now() {
         Err(gridbook_store::StoreError::Refused { code, .. }) if code == "unsynced_elsewhere" => {
             Ok(())
         }
@@ -373,6 +370,6 @@ fn session(store: &Store, client: &Client, peer: &str) -> Result<SyncStats> {
     let refused: Vec<String> = stats.refused.iter().map(|(d, _)| d.clone()).collect();
     store.mark_synced(mark, &refused)?;
     crate::refusals::note(store, &stats.refused)?;
-    leave_left_village(store)?;
+    drop_unreadable(store)?;
     Ok(stats)
 }

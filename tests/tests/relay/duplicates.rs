@@ -87,15 +87,21 @@ fn opposite_merges_offline_end_in_one_survivor_everywhere() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("找不到人员"));
     assert_eq!(a.heads(), before);
 
-    // The township's computer enrolled again as village A's grid worker keeps both villages'
-    // documents: the merge across villages is refused by its role, with the reason.
+    // The township's computer enrolled again as village A's grid worker: refused while it
+    // holds unsynced changes its new scope could not send (the reveals it recorded above);
+    // synced, it keeps only what A's grid worker may read, so B's person is out of its reach.
     let token = w.add_device("grid-worker", Some(va), "改作网格员").token;
-    t.ok(&format!("enroll --relay {} --token {token}", w.server.url));
+    let enroll = format!("enroll --relay {} --token {token}", w.server.url);
+    let out = t.run(&enroll);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("未同步"));
+    t.sync();
+    t.ok(&enroll);
+    assert!(!t.doc_ids().contains(&ledger(vb)));
     let before = t.heads();
     let out = t.run(&format!("person merge {x} --into {z}"));
-    assert_eq!(out.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("跨村合并须由乡镇操作"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到人员"));
     assert_eq!(t.heads(), before);
     t.ok(&format!("person merge {x} --into {y}"));
 }

@@ -129,7 +129,7 @@ fn exports_right(
 }
 
 /// The role and village this store was given by its relay, if any.
-fn role_and_village(conn: &Connection) -> Result<Option<(String, Option<String>)>> {
+pub(crate) fn role_and_village(conn: &Connection) -> Result<Option<(String, Option<String>)>> {
     let Some(role) = get_setting(conn, "role")?.filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
