@@ -30,12 +30,15 @@ export async function visibleText(page) {
 /**
  * The English words and foreign dates in `text`. A word is a run of Latin letters (with - _ .)
  * of two letters or more; a token with a digit is a number, a plate or an id, a web
- * address is an address and a file's extension (.xlsx) is its type, not words.
+ * address is an address, a file's extension (.xlsx) is its type and an enrollment code
+ * (`K7MQ-4XRT`, from the relay's alphabet of capitals and digits; about one in eleven has no
+ * digit) is a code, not words.
  */
 export function foreign(text) {
   const out = [];
   for (const token of text.split(/[^A-Za-z0-9._:/@-]+/)) {
     if (!token || /\d/.test(token) || token.includes('://') || /^\.[a-z]+$/.test(token)) continue;
+    if (/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/.test(token)) continue;
     const word = token.replace(/^[._:/@-]+|[._:/@-]+$/g, '');
     if ((word.match(/[A-Za-z]/g) ?? []).length >= 2 && !ALLOWED.has(word)) out.push(word);
   }
