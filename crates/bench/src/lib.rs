@@ -144,6 +144,21 @@ pub fn sched_ns() -> (u64, u64) {
     (f.next().unwrap_or(0), f.next().unwrap_or(0))
 }
 
+/// CPU time of the whole process so far, all its threads (user and system, from
+/// `/proc/self/stat`, in clock ticks of 10 ms).
+pub fn process_cpu() -> Duration {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may hold spaces) start at its closing paren.
+    let rest = s.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|v| v.parse::<u64>().unwrap_or(0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the paren.
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 /// Wall time of one call, and what of it this thread spent on a CPU and waiting for one
 /// (the load of other processes); the rest is waiting for the disk or a lock.
 #[derive(Debug, Clone, Copy, Default)]

@@ -15,7 +15,8 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::doc_id::DocId;
-use crate::engine::project::project_record;
+use crate::engine::project::{project_record, project_view};
+use crate::engine::record::RecordView;
 use crate::error::{Result, StoreError};
 
 /// How many chunks a document may have before they are folded into one snapshot.
@@ -358,6 +359,37 @@ impl Docs {
         now_ms: i64,
         f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
     ) -> Result<bool> {
+        self.mutate_touched(conn, id, village, now_ms, |doc, conn| {
+            Ok(match f(doc, conn)? {
+                Some(ids) => Touched::Ids(ids),
+                None => Touched::Diff,
+            })
+        })
+    }
+
+    /// [`Docs::mutate_with`] for a bulk write that hands over the view of each record it
+    /// touched (see [`crate::engine::project::project_view`]) instead of their ids.
+    pub fn mutate_views(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Vec<(String, Option<RecordView>)>>,
+    ) -> Result<bool> {
+        self.mutate_touched(conn, id, village, now_ms, |doc, conn| {
+            f(doc, conn).map(Touched::Views)
+        })
+    }
+
+    fn mutate_touched(
+        &mut self,
+        conn: &mut Connection,
+        id: &str,
+        village: Option<&str>,
+        now_ms: i64,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Touched>,
+    ) -> Result<bool> {
         let result = self.mutate_inner(conn, id, village, now_ms, f);
         if result.is_err() {
             self.evict(id);
@@ -371,7 +403,7 @@ impl Docs {
         id: &str,
         village: Option<&str>,
         now_ms: i64,
-        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Touched>,
     ) -> Result<bool> {
         // Inside a caller's transaction (a bulk import of several documents), a savepoint: the
         // import commits once. Otherwise a transaction of its own, IMMEDIATE so that another
@@ -395,7 +427,7 @@ impl Docs {
         id: &str,
         village: Option<&str>,
         now_ms: i64,
-        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Option<BTreeSet<String>>>,
+        f: impl FnOnce(&mut Automerge, &Connection) -> Result<Touched>,
     ) -> Result<bool> {
         let doc = self.get(tx, id)?;
         let before = doc.get_heads();
@@ -410,12 +442,19 @@ impl Docs {
         } else {
             doc.save_after(&before)
         };
-        let touched = touched.unwrap_or_else(|| touched_records(doc, &before, &after));
         let seq = append_chunk(tx, id, village, &bytes, &after, now_ms)?;
-        let doc = &*doc;
-        // A document new here (an import, a first sync) has records with no rows yet.
-        for rid in &touched {
-            project_record(tx, id, village, doc, rid, before.is_empty())?;
+        let new = before.is_empty();
+        match touched {
+            Touched::Views(views) => {
+                for (rid, view) in views {
+                    project_view(tx, id, village, &rid, view, new)?;
+                }
+            }
+            Touched::Ids(ids) => project_all(tx, id, village, doc, &ids, new)?,
+            Touched::Diff => {
+                let ids = touched_records(doc, &before, &after);
+                project_all(tx, id, village, doc, &ids, new)?;
+            }
         }
         self.set_seq(id, seq, after);
         self.maybe_compact(tx, id)?;
@@ -442,6 +481,31 @@ impl Docs {
             .execute([id])?;
         Ok(())
     }
+}
+
+/// What a write touched, for the projection.
+enum Touched {
+    /// Not said: computed from the changes (see [`touched_records`]).
+    Diff,
+    /// These records, read again from the document.
+    Ids(BTreeSet<String>),
+    /// These records, with the view the writer holds of each.
+    Views(Vec<(String, Option<RecordView>)>),
+}
+
+/// Projects the records `ids` of document `id` as the document now has them.
+fn project_all(
+    tx: &Connection,
+    id: &str,
+    village: Option<&str>,
+    doc: &Automerge,
+    ids: &BTreeSet<String>,
+    new: bool,
+) -> Result<()> {
+    for rid in ids {
+        project_record(tx, id, village, doc, rid, new)?;
+    }
+    Ok(())
 }
 
 /// Root keys (record ids) that the changes between two sets of heads wrote to.

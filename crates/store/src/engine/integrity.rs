@@ -56,6 +56,22 @@ pub(crate) fn check_records(
     Ok(())
 }
 
+/// [`check_records`] of records a local bulk write has just created under ids it made itself
+/// (time-ordered UUIDs, `ledger::import`), which no earlier change of the document can have
+/// used, so there is nothing to compare with the document's history: only that no other
+/// document of the township uses them, and that no record of this one has rows under them.
+pub(crate) fn check_new_ids(conn: &Connection, doc_id: &str, ids: &[String]) -> Result<()> {
+    for id in ids {
+        if let Some(other) = crate::engine::owner::held_elsewhere(conn, doc_id, id)? {
+            return Err(duplicate_id(id, &other));
+        }
+        if crate::engine::owner::owner_of(conn, id)?.is_some() {
+            return Err(duplicate_id(id, doc_id));
+        }
+    }
+    Ok(())
+}
+
 /// Checks what the new changes of `doc` since `before` did to the records `touched`, within
 /// the document alone: no record removed or replaced, exactly one type per record, set once
 /// at creation. Returns the ids the changes created, which the caller must check are used by

@@ -105,10 +105,25 @@ pub fn project_record(
     id: &str,
     new: bool,
 ) -> Result<()> {
+    project_view(conn, doc_id, village, id, read_record(doc, id)?, new)
+}
+
+/// [`project_record`] of a record whose view (`read_record` of the document as it now is) the
+/// caller already holds: a bulk write that has just created the record from these very
+/// fields, in a transaction of its own, so reading them back from the document would give the
+/// same view at the cost of a lookup among all the document's records.
+pub fn project_view(
+    conn: &Connection,
+    doc_id: &str,
+    village: Option<&str>,
+    id: &str,
+    rec: Option<RecordView>,
+    new: bool,
+) -> Result<()> {
     // A person's rows also depend on the persons merged into it or it into (see
     // `ledger::merge`): the merge map is resolved again around the record, before and after.
     let before = crate::ledger::merge::links_of(conn, id)?;
-    project_one(conn, doc_id, village, doc, id, new)?;
+    project_one(conn, doc_id, village, rec, id, new)?;
     let after = crate::ledger::merge::links_of(conn, id)?;
     if before.is_none() && after.is_none() {
         return Ok(());
@@ -127,12 +142,11 @@ fn project_one(
     conn: &Connection,
     doc_id: &str,
     village: Option<&str>,
-    doc: &Automerge,
+    rec: Option<RecordView>,
     id: &str,
     new: bool,
 ) -> Result<()> {
     let _ = new;
-    let rec = read_record(doc, id)?;
     let projectable = rec
         .as_ref()
         .is_some_and(|r| !r.conflicts.contains_key(crate::engine::record::TYPE));

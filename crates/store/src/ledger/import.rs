@@ -9,21 +9,18 @@
 //! every ID number inside its transaction, so an import killed half-way and run again never
 //! makes a second person with the same number.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{hydrate, ObjId, ReadDoc, ROOT};
 use gridbook_domain::Relation;
 use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::engine::doc_id::{doc_id, DocKind};
-use crate::engine::docs::Audit;
-use crate::engine::record::{record_obj, set_fields, TYPE};
 use crate::engine::value::Val;
 use crate::error::{Result, StoreError};
 use crate::ledger::households::{person_fields, NewPerson};
-use crate::{Inner, Store};
+use crate::ledger::import_village::write_village;
+use crate::Store;
 
 /// A person of the ledger as an import compares it with a row of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,9 +129,9 @@ fn split_codes(s: String) -> Vec<String> {
 }
 
 /// Built and validated records of one household, ready to write.
-struct Built {
-    household: Option<(String, Vec<(String, Val)>)>,
-    persons: Vec<(String, Vec<(String, Val)>)>,
+pub(crate) struct Built {
+    pub(crate) household: Option<(String, Vec<(String, Val)>)>,
+    pub(crate) persons: Vec<(String, Vec<(String, Val)>)>,
 }
 
 impl Store {
@@ -202,7 +199,17 @@ impl Store {
         g.conn.execute_batch("BEGIN IMMEDIATE")?;
         let mut written = ImportWritten::default();
         let result = villages.iter().try_for_each(|(village, (hh, ff))| {
-            write_village(&mut g, village, hh, ff, today, &created, &mut written)
+            let mut seen = HashSet::new();
+            let built = hh
+                .iter()
+                .map(|h| {
+                    Ok((
+                        *h,
+                        build(&g.conn, h, today, &created, &mut seen, &mut written)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            write_village(&mut g, village, &built, ff, &mut written)
         });
         match result.and_then(|()| Ok(g.conn.execute_batch("COMMIT")?)) {
             Ok(()) => Ok(written),
@@ -298,128 +305,4 @@ fn build(
         _ => None,
     };
     Ok(Built { household, persons })
-}
-
-/// Creates a record with its type and fields, as `engine::record::create_record` does (the
-/// same map, the same values, null fields left out), through Automerge's batch insertion: two
-/// splices of the document's operations per record instead of one per field, which made the
-/// bulk of an import's time in a village document of thousands of records.
-fn create_batched(
-    tx: &mut impl Transactable,
-    id: &str,
-    kind: &str,
-    fields: &[(String, Val)],
-) -> Result<()> {
-    let mut map = HashMap::with_capacity(fields.len() + 1);
-    for (k, v) in fields.iter().filter(|(_, v)| *v != Val::Null) {
-        map.insert(k.clone(), hydrate::Value::Scalar(v.to_scalar()));
-    }
-    map.insert(TYPE.to_owned(), hydrate::Value::Scalar(kind.into()));
-    tx.batch_create_object(ROOT, id, &hydrate::Value::Map(map.into()), false)?;
-    Ok(())
-}
-
-/// Whether a record's field is absent, null, empty text or `false`: what an import may fill.
-fn is_empty_field(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> bool {
-    match doc.get(obj, key) {
-        Ok(None) => true,
-        Ok(Some((automerge::Value::Scalar(s), _))) => {
-            matches!(Val::from_scalar(&s), Val::Null | Val::Bool(false))
-                || Val::from_scalar(&s).as_str() == Some("")
-        }
-        _ => false,
-    }
-}
-
-fn audit_message(device: &str, ids: &[String]) -> String {
-    let mut audit = Audit {
-        device: device.to_owned(),
-        records: Vec::new(),
-        what: "import".into(),
-        commit: String::new(),
-    };
-    audit.set_records(ids);
-    serde_json::to_string(&audit).unwrap_or_default()
-}
-
-/// Writes one village's share of a batch inside the caller's transaction.
-fn write_village(
-    g: &mut Inner,
-    village: &str,
-    hh: &[&ImportHousehold],
-    ff: &[&ImportFill],
-    today: chrono::NaiveDate,
-    created: &str,
-    written: &mut ImportWritten,
-) -> Result<()> {
-    let mut seen = HashSet::new();
-    let mut built = Vec::with_capacity(hh.len());
-    for h in hh {
-        built.push((h, build(&g.conn, h, today, created, &mut seen, written)?));
-    }
-    let (now_ms, device) = (g.now_ms(), g.device.clone());
-    let Inner { conn, docs, .. } = g;
-    let ledger = doc_id(DocKind::Ledger, village);
-    docs.mutate_with(conn, &ledger, Some(village), now_ms, |doc, conn| {
-        crate::engine::rights::check_write(conn, &ledger)?;
-        let before = doc.get_heads();
-        let mut touched = BTreeSet::new();
-        for (h, b) in &built {
-            if b.persons.is_empty() {
-                continue;
-            }
-            let mut ids = Vec::new();
-            let mut tx = doc.transaction();
-            if let Some((hid, hf)) = &b.household {
-                create_batched(&mut tx, hid, "household", hf)?;
-                ids.push(hid.clone());
-                written.households_added += 1;
-            } else if let Some(hid) = &h.existing {
-                // Joining a ledger household: its record is re-projected (resident count).
-                ids.push(hid.clone());
-            }
-            for (pid, pf) in &b.persons {
-                create_batched(&mut tx, pid, "person", pf)?;
-                ids.push(pid.clone());
-            }
-            written.persons_added += b.persons.len();
-            tx.commit_with(
-                CommitOptions::default()
-                    .with_message(audit_message(&device, &ids))
-                    .with_time(now_ms),
-            );
-            touched.extend(ids);
-        }
-        if !ff.is_empty() {
-            let mut ids = Vec::new();
-            let mut tx = doc.transaction();
-            for f in ff {
-                let Some(obj) = record_obj(&tx, &f.person_id)? else {
-                    continue;
-                };
-                // Only fields still empty: a value set since the plan is never overwritten.
-                let empty: Vec<(String, Val)> = f
-                    .fields
-                    .iter()
-                    .filter(|(k, _)| is_empty_field(&tx, &obj, k))
-                    .cloned()
-                    .collect();
-                if !set_fields(&mut tx, &obj, &empty)?.is_empty() {
-                    ids.push(f.person_id.clone());
-                    written.persons_updated += 1;
-                }
-            }
-            tx.commit_with(
-                CommitOptions::default()
-                    .with_message(audit_message(&device, &ids))
-                    .with_time(now_ms),
-            );
-            touched.extend(ids);
-        }
-        // What a relay will check of these changes, checked before they are kept: ids
-        // unique across the township, types fixed at creation.
-        crate::engine::integrity::check_records(conn, &ledger, doc, &before, &touched)?;
-        Ok(Some(touched))
-    })?;
-    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod edit;
 pub(crate) mod household_rows;
 pub mod households;
 pub mod import;
+mod import_village;
 pub mod merge;
 pub mod merge_check;
 pub(crate) mod person_rows;
