@@ -4,7 +4,8 @@
 //! library holds what they, the `crash-writer` binary and the app's end-to-end test
 //! (src-tauri/tests) share: valid mainland ID numbers made from a counter, a tiny deterministic
 //! PRNG so that runs are reproducible without a rand crate, data directories and a relay in
-//! child processes ([`procs`]), Python programs reading files back ([`python`]), changes made by hand as a hostile device would ([`forge`]), a
+//! child processes ([`procs`]), the ledger's header and two devices sharing one household
+//! ([`ledger`]), Python programs reading files back ([`python`]), changes made by hand as a hostile device would ([`forge`]), a
 //! relay serving a demo township with devices enrolled ([`township`]), and the real app under
 //! Xvfb and WebKitWebDriver ([`webdriver`]). It may depend on every gridbook crate except the
 //! app; only tests and the benchmarks depend on it.

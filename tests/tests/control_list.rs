@@ -67,6 +67,15 @@ impl World {
             token: added.token,
         }
     }
+
+    /// The checkpoint 甲村村口 that `volunteer` adds in village A: its id.
+    fn checkpoint_of_a(&self, volunteer: &Device) -> String {
+        let added = volunteer.data.json(&format!(
+            "checkpoint add --village {} --name 甲村村口",
+            self.a
+        ));
+        str_of(&added, "id").to_owned()
+    }
 }
 
 /// Syncs; nothing may be refused.
@@ -141,13 +150,7 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b() {
     assert!(docs.contains(&control_b), "{docs:?}");
     assert!(!docs.contains(&format!("ledger:{}", w.b)), "{docs:?}");
     assert!(!docs.contains(&format!("care:{}", w.b)), "{docs:?}");
-    let checkpoint = str_of(
-        &volunteer
-            .data
-            .json(&format!("checkpoint add --village {} --name 甲村村口", w.a)),
-        "id",
-    )
-    .to_owned();
+    let checkpoint = w.checkpoint_of_a(&volunteer);
 
     // The match by whole ID number: B's name for the village, the state, no name.
     let hits = volunteer
@@ -359,13 +362,7 @@ fn a_case_written_without_a_control_record_is_recognised_after_its_village_syncs
 
     // A checkpoint of village A recognises the person, and turns them back going out.
     let volunteer = w.device("volunteer", &w.a, "甲村卡口");
-    let checkpoint = str_of(
-        &volunteer
-            .data
-            .json(&format!("checkpoint add --village {} --name 甲村村口", w.a)),
-        "id",
-    )
-    .to_owned();
+    let checkpoint = w.checkpoint_of_a(&volunteer);
     let hits = volunteer
         .data
         .json(&format!("match {isolated} --checkpoint {checkpoint}"));

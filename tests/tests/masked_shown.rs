@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use gridbook_domain::privacy::{mask_id_number, mask_phone};
 use gridbook_store::{masked, ExportRecord, NewHousehold, NewPerson, Store};
+use gridbook_tests::ledger::{household_with_member, send_all, two_stores, OneHousehold};
 use gridbook_tests::procs::Data;
 use gridbook_tests::{array, mainland_id, str_of};
 use serde_json::Value;
@@ -61,42 +62,14 @@ struct Pair {
 /// residents on both, then the same ID number, phone and household phone set differently on
 /// each and exchanged: three conflicts, every value on both stores.
 fn conflicting() -> (Pair, BTreeSet<String>) {
-    let dirs = (
-        tempfile::tempdir().expect("a"),
-        tempfile::tempdir().expect("b"),
-    );
-    let a = Store::open(dirs.0.path()).expect("open a");
-    let b = Store::open(dirs.1.path()).expect("open b");
-    let village = a.add_village("清水村").expect("village");
-    let (household, _) = a
-        .add_household(&NewHousehold {
-            village_id: village.clone(),
-            address: "清水村三组12号".into(),
-            phone: Some("13911110000".into()),
-            head: NewPerson {
-                name: "张晓明".into(),
-                id_number: mainland_id(1_001),
-                phone: Some("13812345678".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .expect("household");
-    let member = a
-        .add_person(
-            &household,
-            &NewPerson {
-                name: "李秀英".into(),
-                id_number: mainland_id(2_002),
-                phone: Some("13987654321".into()),
-                ..Default::default()
-            },
-        )
-        .expect("person");
-    for doc in a.docs().expect("docs") {
-        let bytes = a.export_doc(&doc.id).expect("export");
-        b.merge_doc_bytes(&doc.id, &bytes).expect("merge");
-    }
+    let stores = two_stores();
+    let (a, b) = (stores.a, stores.b);
+    let OneHousehold {
+        village,
+        household,
+        member,
+    } = household_with_member(&a, Some("13911110000"));
+    send_all(&a, &b);
     let set = |s: &Store, id_number: &str, phone: &str, home: &str| {
         s.set_person(
             &member,
@@ -134,7 +107,7 @@ fn conflicting() -> (Pair, BTreeSet<String>) {
         village,
         household,
         member,
-        _dirs: dirs,
+        _dirs: stores.dirs,
     };
     (pair, full)
 }

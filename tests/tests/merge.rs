@@ -7,8 +7,8 @@
 //! Each device is a real store in its own directory; documents travel as the bytes of
 //! `export_doc` and arrive through `merge_doc_bytes`, as they would through a file or a relay.
 
-use gridbook_store::{HistoryEntry, NewHousehold, NewPerson, Store};
-use gridbook_tests::mainland_id;
+use gridbook_store::{HistoryEntry, Store};
+use gridbook_tests::ledger::{household_with_member, send_all, two_stores};
 use serde_json::json;
 
 const DEVICE_A: &str = "网格员甲";
@@ -24,65 +24,29 @@ struct World {
 }
 
 fn world() -> World {
-    let dirs = (
-        tempfile::tempdir().expect("dir a"),
-        tempfile::tempdir().expect("dir b"),
-    );
-    let a = Store::open(dirs.0.path()).expect("open a");
-    let b = Store::open(dirs.1.path()).expect("open b");
+    let stores = two_stores();
+    let (a, b) = (stores.a, stores.b);
     a.set_device_name(DEVICE_A).expect("rename a");
     b.set_device_name(DEVICE_B).expect("rename b");
-    let village = a.add_village("清水村").expect("village");
-    let (household, _head) = a
-        .add_household(&NewHousehold {
-            village_id: village,
-            address: "清水村三组12号".into(),
-            head: NewPerson {
-                name: "张晓明".into(),
-                id_number: mainland_id(1_001),
-                phone: Some("13812345678".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .expect("household");
-    let member = a
-        .add_person(
-            &household,
-            &NewPerson {
-                name: "李秀英".into(),
-                id_number: mainland_id(2_002),
-                phone: Some("13987654321".into()),
-                ..Default::default()
-            },
-        )
-        .expect("person");
+    let one = household_with_member(&a, None);
     let docs = a.docs().expect("docs");
     assert_eq!(docs.len(), 2, "a grid and a ledger document: {docs:?}");
-    send(&a, &b);
+    send_all(&a, &b);
     let w = World {
         a,
         b,
-        household,
-        member,
-        _dirs: dirs,
+        household: one.household,
+        member: one.member,
+        _dirs: stores.dirs,
     };
     assert_same_projections(&w);
     w
 }
 
-/// Sends every document of `from` to `to`, as whole saved documents.
-fn send(from: &Store, to: &Store) {
-    for doc in from.docs().expect("docs") {
-        let bytes = from.export_doc(&doc.id).expect("export");
-        to.merge_doc_bytes(&doc.id, &bytes).expect("merge");
-    }
-}
-
 /// Both devices send each other everything they have.
 fn exchange(w: &World) {
-    send(&w.a, &w.b);
-    send(&w.b, &w.a);
+    send_all(&w.a, &w.b);
+    send_all(&w.b, &w.a);
 }
 
 fn set(store: &Store, person: &str, field: &str, value: &str) {

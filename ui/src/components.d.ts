@@ -62,6 +62,7 @@ declare module 'vue' {
     TownshipPapers: typeof import('./components/files/TownshipPapers.vue')['default']
     TownshipReports: typeof import('./components/reports/TownshipReports.vue')['default']
     UnitChip: typeof import('./components/UnitChip.vue')['default']
+    UnitListPage: typeof import('./components/UnitListPage.vue')['default']
     VanBadge: typeof import('vant/es')['Badge']
     VanButton: typeof import('vant/es')['Button']
     VanCell: typeof import('vant/es')['Cell']

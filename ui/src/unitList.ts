@@ -12,6 +12,15 @@ export function queryText(query: LocationQuery, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** The text parameters of the current address, read once: `asked('tag')`. */
+export function useQueryText(): (key: string) => string {
+  const query = useRoute().query;
+  return (key) => queryText(query, key);
+}
+
+/** A list narrowed to a unit, as `useUnitList` gives it (what `UnitListPage` shows). */
+export type UnitList<T> = ReturnType<typeof useUnitList<T>>;
+
 export function useUnitList<T>(
   fetch: (villageId: string | undefined, groupId: string | undefined) => Promise<T[]>,
   /** The list's own filters, as they go in the address. */

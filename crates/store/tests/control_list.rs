@@ -91,17 +91,7 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     let isolated = id_number(17);
     let person = household(&b, &village_b, "乙村三组9号", "王秘密", &isolated);
     let case = b
-        .start_case(&NewCase {
-            person_id: person.clone(),
-            policy: "home-isolation".into(),
-            start: NaiveDate::from_ymd_opt(2026, 12, 5)
-                .expect("the test's setup and store calls succeed"),
-            place: Place::Home,
-            site: None,
-            origin: None,
-            reason: None,
-            team: Vec::new(),
-        })
+        .start_case(&home_case(&person))
         .expect("the test's setup and store calls succeed");
     let control_b = doc_id(DocKind::Control, &village_b);
     assert!(b
@@ -215,10 +205,7 @@ fn a_checkpoint_of_village_a_recognises_a_person_isolated_in_village_b_and_holds
     );
 
     for s in [&a, &b] {
-        let r = s
-            .reindex(true)
-            .expect("the test's setup and store calls succeed");
-        assert!(r.equal, "{:?}", r.differing_tables);
+        assert_rebuilds(s);
     }
 }
 
@@ -249,17 +236,7 @@ fn a_case_write_that_fails_leaves_neither_document_changed() {
         .add_village("乙村")
         .expect("the test's setup and store calls succeed");
     let p = household(&s, &v, "乙村一组1号", "赵六", &id_number(31));
-    let new = NewCase {
-        person_id: p,
-        policy: "home-isolation".into(),
-        start: NaiveDate::from_ymd_opt(2026, 12, 5)
-            .expect("the test's setup and store calls succeed"),
-        place: Place::Home,
-        site: None,
-        origin: None,
-        reason: None,
-        team: Vec::new(),
-    };
+    let new = home_case(&p);
     let case = s
         .start_case(&new)
         .expect("the test's setup and store calls succeed");
@@ -294,6 +271,31 @@ fn home_case(person: &str) -> NewCase {
         reason: None,
         team: Vec::new(),
     }
+}
+
+/// A store in its own directory, its clock at `now`, with the villages 甲村 and 乙村 (their
+/// ids) and a person of 乙村 (the last value) living at `address`, with the ID number
+/// `number`, under home isolation since 2026-12-05.
+fn isolated_in_b(
+    now: &str,
+    address: &str,
+    name: &str,
+    number: &str,
+) -> (tempfile::TempDir, Store, [String; 2], String) {
+    let d = tempfile::tempdir().expect("a temp dir");
+    let s = Store::open(d.path()).expect("the store opens");
+    s.set_now(Some(at(now)));
+    let a = s.add_village("甲村").expect("village");
+    let b = s.add_village("乙村").expect("village");
+    let person = household(&s, &b, address, name, number);
+    s.start_case(&home_case(&person)).expect("the case starts");
+    (d, s, [a, b], person)
+}
+
+/// Panics unless rebuilding `s`'s tables from its documents gives the tables it has.
+fn assert_rebuilds(s: &Store) {
+    let r = s.reindex(true).expect("reindex");
+    assert!(r.equal, "{:?}", r.differing_tables);
 }
 
 /// A store of the township `township` given the documents `docs` of `from` (what its relay
@@ -345,14 +347,9 @@ fn seen_at_checkpoint(s: &Store, own: &str, number: &str) -> Option<String> {
 fn an_open_case_without_a_control_record_gets_one_once_and_concurrent_backfills_merge() {
     // The township's store starts a case in B; B's devices receive the case but not its
     // control record: the case as a device of an older version wrote it.
-    let dt = tempfile::tempdir().expect("a temp dir");
-    let t = Store::open(dt.path()).expect("the store opens");
-    t.set_now(Some(at("2026-12-06T09:00")));
-    let a = t.add_village("甲村").expect("village");
-    let b = t.add_village("乙村").expect("village");
     let isolated = id_number(51);
-    let person = household(&t, &b, "乙村二组5号", "孙某", &isolated);
-    t.start_case(&home_case(&person)).expect("the case starts");
+    let (_dt, t, [a, b], _person) =
+        isolated_in_b("2026-12-06T09:00", "乙村二组5号", "孙某", &isolated);
     let (ledger_b, care_b, control_b) = (
         doc_id(DocKind::Ledger, &b),
         doc_id(DocKind::Isolation, &b),
@@ -403,21 +400,14 @@ fn an_open_case_without_a_control_record_gets_one_once_and_concurrent_backfills_
         Some("乙村管控：居家隔离第3天，至12月18日")
     );
     for s in [&w1, &w2, &gate] {
-        let r = s.reindex(true).expect("reindex");
-        assert!(r.equal, "{:?}", r.differing_tables);
+        assert_rebuilds(s);
     }
 }
 
 #[test]
 fn a_corrected_id_number_moves_the_control_record_with_it() {
-    let d = tempfile::tempdir().expect("a temp dir");
-    let s = Store::open(d.path()).expect("the store opens");
-    s.set_now(Some(at("2026-12-07T09:00")));
-    let a = s.add_village("甲村").expect("village");
-    let b = s.add_village("乙村").expect("village");
     let (wrong, right) = (id_number(61), id_number(62));
-    let person = household(&s, &b, "乙村四组1号", "周某", &wrong);
-    s.start_case(&home_case(&person)).expect("the case starts");
+    let (_d, s, [a, b], person) = isolated_in_b("2026-12-07T09:00", "乙村四组1号", "周某", &wrong);
     let control_b = doc_id(DocKind::Control, &b);
     let seen = |number: &str| {
         let (_d, gate) = replica(&s, std::slice::from_ref(&control_b), "volunteer", &a);
@@ -452,19 +442,13 @@ fn a_corrected_id_number_moves_the_control_record_with_it() {
         .set_person(&person, &[("id_number".into(), id_number(63))])
         .is_err());
     assert_eq!(s.doc_heads().expect("heads"), heads);
-    let r = s.reindex(true).expect("reindex");
-    assert!(r.equal, "{:?}", r.differing_tables);
+    assert_rebuilds(&s);
 }
 
 #[test]
 fn a_number_picked_from_a_conflict_moves_the_control_record_too() {
-    let d = tempfile::tempdir().expect("a temp dir");
-    let s = Store::open(d.path()).expect("the store opens");
-    s.set_now(Some(at("2026-12-07T09:00")));
-    let a = s.add_village("甲村").expect("village");
-    let b = s.add_village("乙村").expect("village");
-    let person = household(&s, &b, "乙村六组1号", "冯某", &id_number(71));
-    s.start_case(&home_case(&person)).expect("the case starts");
+    let (_d, s, [a, b], person) =
+        isolated_in_b("2026-12-07T09:00", "乙村六组1号", "冯某", &id_number(71));
     let (ledger_b, control_b) = (doc_id(DocKind::Ledger, &b), doc_id(DocKind::Control, &b));
     // Two devices correct the number at once, each its own way.
     let (_d2, other) = replica(&s, std::slice::from_ref(&ledger_b), "", "");
@@ -489,6 +473,5 @@ fn a_number_picked_from_a_conflict_moves_the_control_record_too() {
         .expect("resolve");
     assert!(seen(&id_number(73)).is_some());
     assert_eq!(seen(&id_number(72)), None);
-    let r = s.reindex(true).expect("reindex");
-    assert!(r.equal, "{:?}", r.differing_tables);
+    assert_rebuilds(&s);
 }

@@ -32,6 +32,16 @@ fn household(store: &Store, village: &str, address: &str) -> String {
         .0
 }
 
+/// The addresses of the households of `village`, in the order the list gives them.
+fn addresses(store: &Store, village: &str) -> Vec<String> {
+    store
+        .households(Some(village))
+        .unwrap()
+        .into_iter()
+        .map(|h| h.address)
+        .collect()
+}
+
 #[test]
 fn addresses_sort_naturally_in_lists_pages_and_after_a_rebuild() {
     let dir = tempfile::tempdir().unwrap();
@@ -42,13 +52,7 @@ fn addresses_sort_naturally_in_lists_pages_and_after_a_rebuild() {
     }
     let expected = ["三组1号", "三组2号", "三组3号", "三组10号", "三组21号"];
 
-    let listed: Vec<String> = store
-        .households(Some(&village))
-        .unwrap()
-        .into_iter()
-        .map(|h| h.address)
-        .collect();
-    assert_eq!(listed, expected);
+    assert_eq!(addresses(&store, &village), expected);
 
     let mut paged = Vec::new();
     for offset in [0, 2, 4] {
@@ -62,13 +66,7 @@ fn addresses_sort_naturally_in_lists_pages_and_after_a_rebuild() {
 
     // The sort key is a projection: a rebuild from the documents gives the same order.
     store.reindex(false).unwrap();
-    let rebuilt: Vec<String> = store
-        .households(Some(&village))
-        .unwrap()
-        .into_iter()
-        .map(|h| h.address)
-        .collect();
-    assert_eq!(rebuilt, expected);
+    assert_eq!(addresses(&store, &village), expected);
 }
 
 #[test]

@@ -3,7 +3,12 @@
 import { ref } from 'vue';
 import { useText } from '../composables';
 
-export function useSheetSave(close: () => void) {
+/**
+ * `refused`, when given, decides where a refusal shows instead: it gets what was thrown and
+ * returns the text for the error line, or '' when it showed the refusal elsewhere (a toast,
+ * a field).
+ */
+export function useSheetSave(close: () => void, refused?: (e: unknown) => string) {
   const { err } = useText();
   const saving = ref(false);
   const error = ref('');
@@ -16,7 +21,7 @@ export function useSheetSave(close: () => void) {
       await write();
       close();
     } catch (e) {
-      error.value = err(e);
+      error.value = refused ? refused(e) : err(e);
     } finally {
       saving.value = false;
     }

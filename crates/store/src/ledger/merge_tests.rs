@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use gridbook_domain::validate::check_char;
+use tempfile::TempDir;
 
 use crate::engine::doc_id::{doc_id, DocKind};
 use crate::ledger::duplicates::Reason;
@@ -36,12 +37,63 @@ fn household(s: &Store, village: &str, address: &str, p: NewPerson) -> String {
     s.add_household(&h).unwrap().1
 }
 
+/// Adds a household at `address` headed by a 张三 born on 1990-03-14 with sequence `seq`;
+/// returns the person id.
+fn zhang_san(s: &Store, village: &str, address: &str, seq: u32) -> String {
+    household(
+        s,
+        village,
+        address,
+        person("张三", &idn("19900314", seq), None),
+    )
+}
+
 fn names(s: &Store, q: &str) -> Vec<String> {
     s.search(q, 20)
         .unwrap()
         .into_iter()
         .map(|h| h.person_id)
         .collect()
+}
+
+/// A store in a temporary directory (kept alive by the first value) with the village 东山村.
+fn one_store() -> (TempDir, Store, String) {
+    let d = tempfile::tempdir().unwrap();
+    let s = Store::open(d.path()).unwrap();
+    let v = s.add_village("东山村").unwrap();
+    (d, s, v)
+}
+
+/// Two stores of one township, each in its own directory (the first value keeps them): on
+/// the first a village with two households, each headed by a 张三 born the same day (the two
+/// person ids); the second holds the same grid and ledger documents (the ledger's id).
+fn two_stores() -> ((TempDir, TempDir), Store, Store, [String; 2], String) {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (sa, sb) = (
+        Store::open(da.path()).unwrap(),
+        Store::open(db.path()).unwrap(),
+    );
+    let v = sa.add_village("东山村").unwrap();
+    let x = zhang_san(&sa, &v, "1组1号", 11);
+    let y = zhang_san(&sa, &v, "2组5号", 23);
+    let township = sa.township_id().unwrap();
+    sb.set_setting("township_id", &township).unwrap();
+    let (grid, ledger) = (
+        doc_id(DocKind::Grid, &township),
+        doc_id(DocKind::Ledger, &v),
+    );
+    for d in [&grid, &ledger] {
+        sb.merge_doc_bytes(d, &sa.export_doc(d).unwrap()).unwrap();
+    }
+    ((da, db), sa, sb, [x, y], ledger)
+}
+
+/// Sends the ledger document from `sa` to `sb`, then back.
+fn exchange(sa: &Store, sb: &Store, ledger: &str) {
+    sb.merge_doc_bytes(ledger, &sa.export_doc(ledger).unwrap())
+        .unwrap();
+    sa.merge_doc_bytes(ledger, &sb.export_doc(ledger).unwrap())
+        .unwrap();
 }
 
 fn links(pairs: &[(&str, Option<&str>, bool)]) -> BTreeMap<String, (Option<String>, bool)> {
@@ -89,11 +141,9 @@ fn the_merge_map_resolves_chains_cycles_and_missing_targets() {
 
 #[test]
 fn duplicates_are_found_with_their_strongest_reason() {
-    let d = tempfile::tempdir().unwrap();
-    let s = Store::open(d.path()).unwrap();
-    let v = s.add_village("东山村").unwrap();
-    let a = household(&s, &v, "1组1号", person("张三", &idn("19900314", 11), None));
-    let b = household(&s, &v, "2组5号", person("张三", &idn("19900314", 23), None));
+    let (_d, s, v) = one_store();
+    let a = zhang_san(&s, &v, "1组1号", 11);
+    let b = zhang_san(&s, &v, "2组5号", 23);
     let c = household(
         &s,
         &v,
@@ -142,10 +192,8 @@ fn duplicates_are_found_with_their_strongest_reason() {
 
 #[test]
 fn a_merge_hides_the_person_its_events_follow_and_history_shows_it() {
-    let d = tempfile::tempdir().unwrap();
-    let s = Store::open(d.path()).unwrap();
-    let v = s.add_village("东山村").unwrap();
-    let keep = household(&s, &v, "1组1号", person("张三", &idn("19900314", 11), None));
+    let (_d, s, v) = one_store();
+    let keep = zhang_san(&s, &v, "1组1号", 11);
     let gone = household(
         &s,
         &v,
@@ -227,12 +275,10 @@ fn a_merge_hides_the_person_its_events_follow_and_history_shows_it() {
 
 #[test]
 fn a_chain_resolves_to_its_end_and_a_deleted_end_releases_it() {
-    let d = tempfile::tempdir().unwrap();
-    let s = Store::open(d.path()).unwrap();
-    let v = s.add_village("东山村").unwrap();
-    let a = household(&s, &v, "1组1号", person("张三", &idn("19900314", 11), None));
-    let b = household(&s, &v, "1组2号", person("张三", &idn("19900314", 23), None));
-    let c = household(&s, &v, "1组3号", person("张三", &idn("19900314", 35), None));
+    let (_d, s, v) = one_store();
+    let a = zhang_san(&s, &v, "1组1号", 11);
+    let b = zhang_san(&s, &v, "1组2号", 23);
+    let c = zhang_san(&s, &v, "1组3号", 35);
     s.merge_person(&a, &b, &[]).unwrap();
     s.merge_person(&b, &c, &[]).unwrap();
     assert_eq!(
@@ -257,39 +303,10 @@ fn a_chain_resolves_to_its_end_and_a_deleted_end_releases_it() {
 
 #[test]
 fn opposite_merges_on_two_stores_meet_in_one_survivor() {
-    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (sa, sb) = (
-        Store::open(da.path()).unwrap(),
-        Store::open(db.path()).unwrap(),
-    );
-    let v = sa.add_village("东山村").unwrap();
-    let x = household(
-        &sa,
-        &v,
-        "1组1号",
-        person("张三", &idn("19900314", 11), None),
-    );
-    let y = household(
-        &sa,
-        &v,
-        "2组5号",
-        person("张三", &idn("19900314", 23), None),
-    );
-    let township = sa.township_id().unwrap();
-    sb.set_setting("township_id", &township).unwrap();
-    let (grid, ledger) = (
-        doc_id(DocKind::Grid, &township),
-        doc_id(DocKind::Ledger, &v),
-    );
-    for d in [&grid, &ledger] {
-        sb.merge_doc_bytes(d, &sa.export_doc(d).unwrap()).unwrap();
-    }
+    let (_dirs, sa, sb, [x, y], ledger) = two_stores();
     sa.merge_person(&x, &y, &[]).unwrap();
     sb.merge_person(&y, &x, &[]).unwrap();
-    sb.merge_doc_bytes(&ledger, &sa.export_doc(&ledger).unwrap())
-        .unwrap();
-    sa.merge_doc_bytes(&ledger, &sb.export_doc(&ledger).unwrap())
-        .unwrap();
+    exchange(&sa, &sb, &ledger);
     let (small, large) = if x < y { (&x, &y) } else { (&y, &x) };
     for s in [&sa, &sb] {
         assert_eq!(names(s, "张三"), vec![small.clone()]);
@@ -308,28 +325,11 @@ fn opposite_merges_on_two_stores_meet_in_one_survivor() {
 
 #[test]
 fn a_grid_worker_device_merges_only_within_its_village() {
-    let d = tempfile::tempdir().unwrap();
-    let s = Store::open(d.path()).unwrap();
-    let v1 = s.add_village("东山村").unwrap();
+    let (_d, s, v1) = one_store();
     let v2 = s.add_village("西山村").unwrap();
-    let a = household(
-        &s,
-        &v1,
-        "1组1号",
-        person("张三", &idn("19900314", 11), None),
-    );
-    let b = household(
-        &s,
-        &v2,
-        "1组1号",
-        person("张三", &idn("19900314", 23), None),
-    );
-    let c = household(
-        &s,
-        &v1,
-        "1组2号",
-        person("张三", &idn("19900314", 35), None),
-    );
+    let a = zhang_san(&s, &v1, "1组1号", 11);
+    let b = zhang_san(&s, &v2, "1组1号", 23);
+    let c = zhang_san(&s, &v1, "1组2号", 35);
     s.set_setting("role", "grid-worker").unwrap();
     s.set_setting("village_id", &v1).unwrap();
     let e = s.merge_person(&b, &a, &[]).unwrap_err();
@@ -344,39 +344,10 @@ fn a_grid_worker_device_merges_only_within_its_village() {
 
 #[test]
 fn the_same_merge_on_two_stores_gives_one_survivor() {
-    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (sa, sb) = (
-        Store::open(da.path()).unwrap(),
-        Store::open(db.path()).unwrap(),
-    );
-    let v = sa.add_village("东山村").unwrap();
-    let x = household(
-        &sa,
-        &v,
-        "1组1号",
-        person("张三", &idn("19900314", 11), None),
-    );
-    let y = household(
-        &sa,
-        &v,
-        "2组5号",
-        person("张三", &idn("19900314", 23), None),
-    );
-    let township = sa.township_id().unwrap();
-    sb.set_setting("township_id", &township).unwrap();
-    let (grid, ledger) = (
-        doc_id(DocKind::Grid, &township),
-        doc_id(DocKind::Ledger, &v),
-    );
-    for d in [&grid, &ledger] {
-        sb.merge_doc_bytes(d, &sa.export_doc(d).unwrap()).unwrap();
-    }
+    let (_dirs, sa, sb, [x, y], ledger) = two_stores();
     sa.merge_person(&x, &y, &[]).unwrap();
     sb.merge_person(&x, &y, &[]).unwrap();
-    sb.merge_doc_bytes(&ledger, &sa.export_doc(&ledger).unwrap())
-        .unwrap();
-    sa.merge_doc_bytes(&ledger, &sb.export_doc(&ledger).unwrap())
-        .unwrap();
+    exchange(&sa, &sb, &ledger);
     for s in [&sa, &sb] {
         assert_eq!(names(s, "张三"), vec![y.clone()]);
         assert_eq!(
