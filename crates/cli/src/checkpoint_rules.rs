@@ -16,7 +16,7 @@ use gridbook_domain::checkpoint::{
 };
 use gridbook_domain::FieldError;
 use gridbook_store::forms::parse_time;
-use gridbook_store::{pass_window, ShiftTimes};
+use gridbook_store::{parse_at, pass_window, ShiftTimes};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -129,6 +129,15 @@ struct Verdict {
     message_en: Option<String>,
 }
 
+/// A time of a pass or a crossing as the store keeps it (seconds and their fraction read),
+/// refused on `field` as a typed time is.
+fn kept_time(field: &'static str, raw: &str) -> Result<NaiveDateTime, Failure> {
+    match parse_at(raw.trim()) {
+        Some(t) => Ok(t),
+        None => Ok(parse_time(field, raw)?),
+    }
+}
+
 fn direction(raw: &str) -> Result<Direction, Failure> {
     Ok(Direction::parse(raw)?)
 }
@@ -145,8 +154,8 @@ pub fn run_pass_verify(input: &Path, json: bool) -> Result<(), Failure> {
             let pass = Pass {
                 number: number.clone(),
                 household_id: Uuid::nil(),
-                valid_from: parse_time("valid_from", &c.valid_from)?,
-                valid_to: parse_time("valid_to", &c.valid_to)?,
+                valid_from: kept_time("valid_from", &c.valid_from)?,
+                valid_to: kept_time("valid_to", &c.valid_to)?,
                 issued_by: String::new(),
             };
             let uses = c
@@ -155,14 +164,14 @@ pub fn run_pass_verify(input: &Path, json: bool) -> Result<(), Failure> {
                 .map(|u| {
                     Ok(PassUse {
                         pass_number: number.clone(),
-                        at: parse_time("uses", &u.at)?,
+                        at: kept_time("uses", &u.at)?,
                         direction: direction(&u.direction)?,
                         id_number: u.id_number.clone(),
                         entry_id: Uuid::nil(),
                     })
                 })
                 .collect::<Result<Vec<_>, Failure>>()?;
-            let at = parse_time("at", &c.at)?;
+            let at = kept_time("at", &c.at)?;
             let dir = direction(&c.direction)?;
             check_pass(&pass, at, dir, c.id_number.trim(), &uses).err()
         }
