@@ -214,7 +214,7 @@ Object.assign(fake.commands, {
   preview_entry: async ({ form: picked }) => {
     const cp = checkpointOf(picked.checkpoint);
     const form = withResident(picked, cp);
-    const id = fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
+    const id = await fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
     const idNumber = id.ok ? id.normalized : null;
     const person = form.person_id
       ? fake.state.persons.get(form.person_id)
