@@ -92,7 +92,10 @@ fn check(d: &Data, store: &Store, ids: &[String], dismissed: &[[&str; 2]]) -> Va
     let path = d.path().join("persons.json");
     let input = json!({ "persons": persons, "dismissed": dismissed });
     std::fs::write(&path, input.to_string()).expect("write input");
-    d.json(&format!("person duplicate-check --input {}", path.display()))
+    d.json(&format!(
+        "person duplicate-check --input {}",
+        path.display()
+    ))
 }
 
 #[test]

@@ -119,7 +119,11 @@ fn check_review_escalates_as_check_record_does() {
     low["id"] = json!("low-fever");
     low["fever_tenths"] = json!(360);
     let file = write(&d, "low.json", &low);
-    let low_id = str_of(&d.json(&format!("policy add --file {}", file.display())), "id").to_owned();
+    let low_id = str_of(
+        &d.json(&format!("policy add --file {}", file.display())),
+        "id",
+    )
+    .to_owned();
     let cases = [
         (start(&d, &people[0], &low_id, "2026-04-01"), 360),
         (start(&d, &people[1], &home, "2026-04-01"), 373),
@@ -133,21 +137,31 @@ fn check_review_escalates_as_check_record_does() {
             ("36.4", 364, Some("dry-cough")),
         ] {
             let symptoms: Vec<&str> = symptom.into_iter().collect();
-            let form = json!({ "case_id": case, "temp": temp, "symptoms": symptoms, "method": "phone" });
+            let form =
+                json!({ "case_id": case, "temp": temp, "symptoms": symptoms, "method": "phone" });
             let input = json!({ "checks": [{ "fever_tenths": threshold, "form": form }] });
             let review = pure_ok(&d, "check review", &input)[0].clone();
-            let flags = symptom.map(|s| format!(" --symptoms {s}")).unwrap_or_default();
+            let flags = symptom
+                .map(|s| format!(" --symptoms {s}"))
+                .unwrap_or_default();
             let recorded = d.json(&format!("check record {case} --temp {temp}{flags}"));
             let want = tenths >= *threshold || symptom.is_some();
             assert_eq!(review["escalated"], want, "{temp} at {threshold}: {review}");
             assert_eq!(review["escalated"], recorded["escalated"], "{temp}");
-            assert_eq!(review["reason"], recorded["reason"], "{temp} at {threshold}");
+            assert_eq!(
+                review["reason"], recorded["reason"],
+                "{temp} at {threshold}"
+            );
             assert_eq!(review["temp_tenths"], tenths);
         }
     }
     // A temperature the store refuses is refused alike, on the same field.
     let form = json!({ "case_id": cases[0].0, "temp": "3.75", "method": "phone" });
-    let refused = pure(&d, "check review", &json!({ "checks": [{ "fever_tenths": 373, "form": form }] }));
+    let refused = pure(
+        &d,
+        "check review",
+        &json!({ "checks": [{ "fever_tenths": 373, "form": form }] }),
+    );
     let stored = d.run(&format!("--json check record {} --temp 3.75", cases[0].0));
     assert_eq!(refused.status.code(), Some(2));
     assert_eq!(stored.status.code(), Some(2));
@@ -162,17 +176,34 @@ fn test_review_escalates_a_positive_sample_as_the_store_does() {
     let people = persons(&d, 1);
     let (home, _) = builtin(&d, "home-isolation");
     let case = start(&d, &people[0], &home, "2026-04-01");
-    let negative = pure_ok(&d, "test review", &json!({ "date": "2026-04-01", "result": "negative" }));
+    let negative = pure_ok(
+        &d,
+        "test review",
+        &json!({ "date": "2026-04-01", "result": "negative" }),
+    );
     assert_eq!(negative["escalated"], false);
     assert_eq!(negative["reason"], Value::Null);
-    let positive = pure_ok(&d, "test review", &json!({ "date": "2026-04-02", "result": "positive" }));
+    let positive = pure_ok(
+        &d,
+        "test review",
+        &json!({ "date": "2026-04-02", "result": "positive" }),
+    );
     assert_eq!(positive["escalated"], true);
-    let recorded = d.json(&format!("test record {case} --date 2026-04-02 --result positive"));
+    let recorded = d.json(&format!(
+        "test record {case} --date 2026-04-02 --result positive"
+    ));
     assert_eq!(recorded["escalated"], true);
     let shown = d.json(&format!("case show {case}"));
-    let reasons: Vec<&Value> = array(&shown["referrals"]).iter().map(|r| &r["reason"]).collect();
+    let reasons: Vec<&Value> = array(&shown["referrals"])
+        .iter()
+        .map(|r| &r["reason"])
+        .collect();
     assert_eq!(reasons, vec![&positive["reason"]], "{shown}");
-    let bad = pure(&d, "test review", &json!({ "date": "2026-04-02", "result": "maybe" }));
+    let bad = pure(
+        &d,
+        "test review",
+        &json!({ "date": "2026-04-02", "result": "maybe" }),
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(error(&bad)["field"], "result");
 }
@@ -181,7 +212,13 @@ fn test_review_escalates_a_positive_sample_as_the_store_does() {
 /// answers for the same policy, start, checks and samples: (kind, day, start, end, status).
 fn both_due(d: &Data, case: &str, date: &str, now: &str) -> (Vec<Value>, Vec<Value>) {
     let row = |r: &Value| {
-        json!([r["kind"], r["day"], r["window_start"], r["window_end"], r["status"]])
+        json!([
+            r["kind"],
+            r["day"],
+            r["window_start"],
+            r["window_end"],
+            r["status"]
+        ])
     };
     let listed = {
         let mut c = d.command(&format!("--json due --date {date}"));
@@ -225,10 +262,18 @@ fn due_check_lists_what_due_lists_at_every_boundary() {
     let case = start(&d, &people[0], &arrival, "2026-05-01");
     // Day 1: a check before the morning window fills it; day 2: a check at 10:00 (the end is
     // exclusive) fills the morning late, one at 18:00 the afternoon late; day 3: nothing.
-    d.json(&format!("check record {case} --temp 36.4 --at 2026-05-01T07:30"));
-    d.json(&format!("check record {case} --temp 36.5 --at 2026-05-02T10:00"));
-    d.json(&format!("check record {case} --temp 36.5 --at 2026-05-02T18:00"));
-    d.json(&format!("test record {case} --date 2026-05-01 --result negative"));
+    d.json(&format!(
+        "check record {case} --temp 36.4 --at 2026-05-01T07:30"
+    ));
+    d.json(&format!(
+        "check record {case} --temp 36.5 --at 2026-05-02T10:00"
+    ));
+    d.json(&format!(
+        "check record {case} --temp 36.5 --at 2026-05-02T18:00"
+    ));
+    d.json(&format!(
+        "test record {case} --date 2026-05-01 --result negative"
+    ));
     let mut seen = Vec::new();
     for (date, now) in [
         ("2026-05-01", "2026-05-01T09:59"),
@@ -242,11 +287,18 @@ fn due_check_lists_what_due_lists_at_every_boundary() {
     ] {
         let (listed, answered) = both_due(&d, &case, date, now);
         assert_eq!(answered, listed, "{date} at {now}");
-        seen.extend(listed.iter().map(|r| r[4].as_str().unwrap_or_default().to_owned()));
+        seen.extend(
+            listed
+                .iter()
+                .map(|r| r[4].as_str().unwrap_or_default().to_owned()),
+        );
     }
     // The boundaries were met: every status turned up.
     for status in ["due", "done", "overdue", "missed"] {
-        assert!(seen.iter().any(|s| s == status), "{status} never listed: {seen:?}");
+        assert!(
+            seen.iter().any(|s| s == status),
+            "{status} never listed: {seen:?}"
+        );
     }
     // The phase of the day and the last day of the case, as `case list --kind` reads them.
     let (_, spec) = builtin(&d, "home-isolation");

@@ -133,11 +133,27 @@ fn pass_verify_judges_crossings_as_pass_check_does() {
         g.checkpoint
     ));
     let went_out = [("out", resident.as_str())];
-    agree(&valid, "out", &mainland_id(8), &went_out, Some("already-used"));
+    agree(
+        &valid,
+        "out",
+        &mainland_id(8),
+        &went_out,
+        Some("already-used"),
+    );
     agree(&valid, "in", &resident, &went_out, None);
-    agree(&valid, "in", &mainland_id(8), &went_out, Some("not-out-on-pass"));
+    agree(
+        &valid,
+        "in",
+        &mainland_id(8),
+        &went_out,
+        Some("not-out-on-pass"),
+    );
     // A mistyped number is refused alike, before any crossing.
-    let typo = format!("{}{}", &valid[..7], if valid.ends_with('2') { '3' } else { '2' });
+    let typo = format!(
+        "{}{}",
+        &valid[..7],
+        if valid.ends_with('2') { '3' } else { '2' }
+    );
     let refused = error(&pure(&g, "pass verify", &json!({ "number": typo })), 2);
     let stored = error(&check(&typo, "out", &resident), 2);
     assert_eq!(refused["field"], "pass_number");
@@ -181,7 +197,10 @@ fn shift_judge_checks_plans_and_places_shifts_as_the_store_does() {
         "shift judge",
         &json!({ "shifts": typed("07:00-19:00,19:00-24:00,00:00-07:00"), "staff_per_shift": 3 }),
     ));
-    assert_eq!(plan["plan"]["shifts"][1], json!({ "start": "19:00", "end": "00:00" }));
+    assert_eq!(
+        plan["plan"]["shifts"][1],
+        json!({ "start": "19:00", "end": "00:00" })
+    );
     assert_eq!(plan["plan"]["staff_per_shift"], 3);
 
     // Sign-in at 09:00 and a handover ten minutes into the next shift, on the default plan.

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDateTime;
 use gridbook_domain::checkpoint::{
-    check_pass, parse_pass_number, pass_payload, pass_qr_svg, validate_pass_window, Direction, Pass,
-    PassRefusal, PassUse,
+    check_pass, parse_pass_number, pass_payload, pass_qr_svg, validate_pass_window, Direction,
+    Pass, PassRefusal, PassUse,
 };
 use gridbook_domain::FieldError;
 use rusqlite::OptionalExtension;

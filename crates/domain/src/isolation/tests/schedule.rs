@@ -322,14 +322,21 @@ fn window(h1: u32, h2: u32) -> DueSlot {
 fn checks_fill_their_window_or_the_late_one() {
     let slots = [window(8, 10), window(16, 18)];
     let day = d(2026, 3, 1);
-    let t = |hm: &[(u32, u32)]| hm.iter().map(|&(h, m)| at(day, h, m, 0)).collect::<Vec<_>>();
+    let t = |hm: &[(u32, u32)]| {
+        hm.iter()
+            .map(|&(h, m)| at(day, h, m, 0))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(filled_checks(&slots, &t(&[(9, 0)])), [true, false]);
     assert_eq!(filled_checks(&slots, &t(&[(17, 0)])), [false, true]);
     assert_eq!(filled_checks(&slots, &t(&[(7, 30)])), [true, false]);
     // Late for the morning: done late; the afternoon is still open.
     assert_eq!(filled_checks(&slots, &t(&[(11, 0)])), [true, false]);
     // Two workers in one window: one slot filled, not the afternoon's.
-    assert_eq!(filled_checks(&slots, &t(&[(8, 30), (8, 40)])), [true, false]);
+    assert_eq!(
+        filled_checks(&slots, &t(&[(8, 30), (8, 40)])),
+        [true, false]
+    );
     assert_eq!(filled_checks(&slots, &t(&[(9, 0), (11, 0)])), [true, false]);
     // The end is exclusive: a check at 10:00 is the late morning one, at 18:00 the late
     // afternoon one once the morning is done.
@@ -354,7 +361,14 @@ fn a_day_of_a_case_with_statuses_at_now() {
         ["check:done", "check:due", "test:due"]
     );
     assert_eq!(
-        codes(day_slots(&policy, start, start, &[], true, at(start, 10, 0, 0))),
+        codes(day_slots(
+            &policy,
+            start,
+            start,
+            &[],
+            true,
+            at(start, 10, 0, 0)
+        )),
         ["check:overdue", "check:due", "test:done"]
     );
     let next_day = at(d(2026, 3, 2), 0, 0, 0);
