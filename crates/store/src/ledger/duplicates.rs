@@ -126,7 +126,7 @@ impl Reason {
     }
 
     /// The values `p` is grouped by for this reason, `None` when the last one is empty.
-    fn key<'a>(self, p: &'a PersonKeys) -> Option<Vec<&'a str>> {
+    fn key(self, p: &PersonKeys) -> Option<Vec<&str>> {
         let key: Vec<&str> = self.columns().iter().map(|c| p.field(c)).collect();
         key.last().filter(|v| !v.is_empty())?;
         Some(key)
