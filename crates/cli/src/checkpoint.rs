@@ -159,6 +159,14 @@ pub enum ShiftCmd {
         #[arg(long)]
         note: String,
     },
+    /// A shift plan and the shift on at a time, with no store: reads {"shifts": [{"start",
+    /// "end"}], "staff_per_shift", "at"?, "staff"?, "note"?} as JSON and prints the plan as
+    /// kept, the shift on duty, and the sign-in of `staff` or the handover of `note` at `at`.
+    Judge {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: std::path::PathBuf,
+    },
 }
 
 /// Pass commands.
@@ -195,6 +203,22 @@ pub enum PassCmd {
         /// ID number of the person (needed to come back in).
         #[arg(long, default_value = "")]
         id_number: String,
+    },
+    /// Issue a pass as `issue` would, with no store: reads {"from", "to", "issued_by"?} as
+    /// JSON and prints the pass with a fresh number, or exits 2 with the window's problem.
+    #[command(name = "issue-check")]
+    IssueCheck {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: std::path::PathBuf,
+    },
+    /// A pass number read as typed or scanned and, with a crossing, whether the person may
+    /// cross on that pass, with no store: reads {"number", "crossing"?: {"valid_from",
+    /// "valid_to", "at", "direction", "id_number", "uses"}} as JSON.
+    Verify {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: std::path::PathBuf,
     },
 }
 
@@ -387,6 +411,8 @@ pub fn shift(store: &Store, cmd: &ShiftCmd, json: bool) -> R {
             store.shift_start(checkpoint, &names)?
         }
         ShiftCmd::Handover { checkpoint, note } => store.shift_handover(checkpoint, note)?,
+        // Run before a store is opened (main); here for completeness only.
+        ShiftCmd::Judge { input } => return crate::checkpoint_rules::run_shift_judge(input, json),
     };
     emit(json, &row, || {
         format!("{} {} {}", row.date, row.index + 1, row.staff)
@@ -478,6 +504,9 @@ pub fn pass(store: &Store, cmd: &PassCmd, json: bool, lang: Lang) -> R {
                 }
             }
         }
+        // Run before a store is opened (main); here for completeness only.
+        PassCmd::IssueCheck { input } => crate::checkpoint_rules::run_issue_check(input, json)?,
+        PassCmd::Verify { input } => crate::checkpoint_rules::run_pass_verify(input, json)?,
     }
     Ok(())
 }

@@ -11,7 +11,11 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod args;
+mod case_rules;
 mod checkpoint;
+mod checkpoint_rules;
+mod due_check;
+mod duplicate_check;
 mod enroll_code;
 mod export;
 mod field_check;
@@ -42,50 +46,84 @@ use args::{Cli, Lang};
 use output::Failure;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args: Vec<String> = raw
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if duplicate_check::asked(&args) {
+        return match duplicate_check::DuplicateCli::try_parse_from(&raw) {
+            Ok(c) => finish(duplicate_check::run(&c), c.json, c.lang),
+            Err(e) => bad_args(e, &args),
+        };
+    }
+    let cli = match Cli::try_parse_from(&raw) {
         Ok(c) => c,
-        Err(e) if !e.use_stderr() => {
-            let _ = e.print(); // --help, --version
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            // Bad flags are invalid input like any other: exit 2, in the requested format.
-            let args: Vec<String> = std::env::args().collect();
-            let json = args.iter().any(|a| a == "--json");
-            let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
-                || args.iter().any(|a| a == "--lang=en");
-            let detail = e.render().to_string();
-            let first = detail
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches("error: ")
-                .to_owned();
-            use clap::error::ErrorKind as K;
-            let what = match e.kind() {
-                K::UnknownArgument => "未知参数",
-                K::MissingRequiredArgument => "缺少必填参数",
-                K::InvalidValue | K::ValueValidation => "参数值无效",
-                K::InvalidSubcommand | K::MissingSubcommand => "未知或缺少子命令",
-                K::ArgumentConflict => "参数不能同时使用",
-                _ => "命令行参数有误",
-            };
-            let f = Failure::invalid(format!("{what}（{first}）"), first.clone());
-            report(&f, json, if en { Lang::En } else { Lang::Zh });
-            if !json {
-                eprintln!("{}", detail.trim_end());
-            }
-            return ExitCode::from(2);
-        }
+        Err(e) => return bad_args(e, &args),
     };
     let (json, lang) = (cli.json, cli.lang);
-    match records::run(cli) {
+    finish(run(cli), json, lang)
+}
+
+/// Runs one command: the pure rule commands (no store) here, everything else in `records`.
+fn run(cli: Cli) -> Result<(), Failure> {
+    use args::{CaseCmd, CheckCmd, Cmd, PolicyCmd, TestCmd};
+    use checkpoint::{PassCmd, ShiftCmd};
+    let json = cli.json;
+    match &cli.cmd {
+        Cmd::Case(CaseCmd::DueCheck { input }) => due_check::run_due_check(input, json),
+        Cmd::Policy(PolicyCmd::Check { input }) => case_rules::run_policy_check(input, json),
+        Cmd::Check(CheckCmd::Review { input }) => case_rules::run_check_review(input, json),
+        Cmd::Test(TestCmd::Review { input }) => case_rules::run_test_review(input, json),
+        Cmd::Pass(PassCmd::IssueCheck { input }) => checkpoint_rules::run_issue_check(input, json),
+        Cmd::Pass(PassCmd::Verify { input }) => checkpoint_rules::run_pass_verify(input, json),
+        Cmd::Shift(ShiftCmd::Judge { input }) => checkpoint_rules::run_shift_judge(input, json),
+        _ => records::run(cli),
+    }
+}
+
+fn finish(result: Result<(), Failure>, json: bool, lang: Lang) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             report(&f, json, lang);
             ExitCode::from(f.code)
         }
     }
+}
+
+/// Bad flags are invalid input like any other: exit 2, in the requested format (`--help` and
+/// `--version` print and succeed).
+fn bad_args(e: clap::Error, args: &[String]) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let json = args.iter().any(|a| a == "--json");
+    let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+        || args.iter().any(|a| a == "--lang=en");
+    let detail = e.render().to_string();
+    let first = detail
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_owned();
+    use clap::error::ErrorKind as K;
+    let what = match e.kind() {
+        K::UnknownArgument => "未知参数",
+        K::MissingRequiredArgument => "缺少必填参数",
+        K::InvalidValue | K::ValueValidation => "参数值无效",
+        K::InvalidSubcommand | K::MissingSubcommand => "未知或缺少子命令",
+        K::ArgumentConflict => "参数不能同时使用",
+        _ => "命令行参数有误",
+    };
+    let f = Failure::invalid(format!("{what}（{first}）"), first.clone());
+    report(&f, json, if en { Lang::En } else { Lang::Zh });
+    if !json {
+        eprintln!("{}", detail.trim_end());
+    }
+    ExitCode::from(2)
 }
 
 fn report(f: &Failure, json: bool, lang: Lang) {

@@ -97,6 +97,12 @@ impl From<StoreError> for Failure {
     }
 }
 
+impl From<gridbook_domain::FieldError> for Failure {
+    fn from(e: gridbook_domain::FieldError) -> Self {
+        Failure::from(StoreError::from(e))
+    }
+}
+
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
         Failure {

@@ -42,7 +42,7 @@ use rusqlite::{Connection, OptionalExtension};
 pub use checkpoint::entries::{
     CheckpointDay, DayCounts, EntryResult, EntryRow, NewEntry, ShiftNow,
 };
-pub use checkpoint::passes::{pass_qr, PassRow, PassUseRow};
+pub use checkpoint::passes::{pass_qr, pass_window, PassRow, PassUseRow};
 pub use checkpoint::sites::{CheckpointRow, ShiftRow, ShiftTimes};
 pub use demo::DemoReport;
 pub use demo_activity::DemoActivity;
@@ -55,6 +55,7 @@ pub use engine::owner::QuarantineRow;
 pub use engine::received::{Received, TouchCheck};
 pub use engine::reindex::ReindexReport;
 pub use engine::sync_support::{assume_peer_has, next_message, next_message_wanting, WANTED_MAX};
+pub use engine::text::parse_at;
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};
 pub use grid::lock_idle::{LOCK_IDLE_DEFAULT, LOCK_IDLE_MAX, LOCK_IDLE_MIN};
@@ -70,7 +71,9 @@ pub use isolation::detail::{
 pub use isolation::due::DueRow;
 pub use isolation::read::PolicyRow;
 pub use ledger::distinct::Dismissed;
-pub use ledger::duplicates::{Duplicate, MergePreview, Reason as DuplicateReason};
+pub use ledger::duplicates::{
+    duplicate_pairs, Duplicate, MergePreview, PersonKeys, Reason as DuplicateReason,
+};
 pub use ledger::households::{NewHousehold, NewPerson};
 pub use ledger::merge::FILLABLE as MERGE_FILLABLE;
 pub use ledger::read::{CoverageRow, HouseholdDetail, HouseholdPage, HouseholdRow, PersonRow};

@@ -11,6 +11,7 @@
 
 mod history;
 mod passes;
+mod pure;
 mod rules;
 mod shifts;
 mod sync;

@@ -1,6 +1,19 @@
 // Types of cli.mjs for the unit tests that install it.
 export type GridbookResult = { ok: true; value: unknown } | { ok: false; error: { kind: string; field?: string; message: string } };
 export function gridbookBin(): string;
-export function runGridbook(command: 'checkpoint judge' | 'rules check' | 'field check' | 'case release-check', input: string): Promise<GridbookResult>;
+export type PureCommand =
+  | 'checkpoint judge'
+  | 'rules check'
+  | 'field check'
+  | 'case release-check'
+  | 'case due-check'
+  | 'policy check'
+  | 'check review'
+  | 'test review'
+  | 'pass issue-check'
+  | 'pass verify'
+  | 'shift judge'
+  | 'person duplicate-check';
+export function runGridbook(command: PureCommand, input: string): Promise<GridbookResult>;
 export type RosterResult = { ok: true; value: unknown; progress: { done: number; total: number }[] } | { ok: false; error: { kind: string; field?: string; code?: string; message: string } };
 export function rosterRunner(): (op: 'villages' | 'import', input: unknown) => Promise<RosterResult | Record<string, string>>;

@@ -1,9 +1,12 @@
 // The real `gridbook` command line for the fake backend, in Node: the browser tests expose it to
 // the page (helpers.mjs) and the unit tests install it on globalThis, as window.__gridbook.
 // The fake asks it for the rules the store owns: the township's checkpoint rules (`checkpoint
-// judge`, `rules check`), the ledger's field checks (`field check`) and the isolation release
-// conditions (`case release-check`), so what the screens show comes from the one set of rules,
-// in Rust. Only these pure commands (no store, nothing written) may be run through it.
+// judge`, `rules check`), passes (`pass issue-check`, `pass verify`) and shifts (`shift
+// judge`), the ledger's field checks (`field check`) and duplicate persons (`person
+// duplicate-check`), and the isolation rules: policies (`policy check`), the due list (`case
+// due-check`), escalation (`check review`, `test review`) and the release conditions (`case
+// release-check`), so what the screens show comes from the one set of rules, in Rust. Only
+// these pure commands (no store, nothing written) may be run through it.
 //
 // The roster import (导入) is the store's own work: `rosterRunner` gives each page a real data
 // directory of its own, where the fake's villages are made and `gridbook import` plans and
@@ -21,6 +24,14 @@ const COMMANDS = {
   'rules check': ['rules', 'check'],
   'field check': ['field', 'check'],
   'case release-check': ['case', 'release-check'],
+  'case due-check': ['case', 'due-check'],
+  'policy check': ['policy', 'check'],
+  'check review': ['check', 'review'],
+  'test review': ['test', 'review'],
+  'pass issue-check': ['pass', 'issue-check'],
+  'pass verify': ['pass', 'verify'],
+  'shift judge': ['shift', 'judge'],
+  'person duplicate-check': ['person', 'duplicate-check'],
 };
 
 /** The binary: GRIDBOOK_BIN, else the workspace's debug build. */

@@ -1,10 +1,12 @@
 // The fake backend's duplicate persons commands (疑似重复 and merging), added to
-// window.__fake.commands (see backend/). Like the store: pairs with the same ID number,
-// the same name and birth date, or the same name and phone, strongest reason first; a merge
+// window.__fake.commands (see backend/). The pairs are the store's own, asked of the `gridbook`
+// command line (`person duplicate-check`, ./backend/gridbook.js): the same ID number, the same
+// name and birth date, or the same name and phone, strongest reason first; a merge
 // sets the merged person's `merged_into` (it leaves lists and search), can be undone, and a
 // grid worker's device merges only within its village. With __FAKE_OPTS.duplicates, three such
 // pairs are planted in the device's village (the first village on a township device).
 // Tests reach the state through window.__fake.duplicates.
+import { ask, unavailable } from './backend/gridbook.js';
 import { masked } from './backend/masked.js';
 
 (function installFakeDuplicates() {
@@ -13,7 +15,6 @@ import { masked } from './backend/masked.js';
   const fake = g.__fake;
   const { state, commands } = fake;
   const { notFound, touched, materialize, addPersonRecord, historyPush, ordered } = fake.lib;
-  const REASONS = ['same_id_number', 'same_name_birth', 'same_name_phone'];
   const refused = (message) => ({ kind: 'refused', message });
   /** Ids of the persons merged now (the readers below skip them). */
   const mergedIds = new Set();
@@ -42,25 +43,14 @@ import { masked } from './backend/masked.js';
     touched();
   }
 
-  function duplicates() {
-    const found = new Map();
-    const add = (ids, reason) => {
-      ids.sort();
-      for (const other of ids.slice(1)) {
-        const key = `${ids[0]}|${other}`;
-        if (!found.has(key)) found.set(key, { persons: [ids[0], other], reason });
-      }
-    };
-    const groups = [new Map(), new Map(), new Map()];
-    for (const p of live()) {
-      const keys = [p.id_number, p.birth_date && `${p.name}|${p.birth_date}`, p.phone && `${p.name}|${p.phone}`];
-      keys.forEach((k, i) => k && groups[i].set(k, [...(groups[i].get(k) || []), p.id]));
-    }
-    groups.forEach((m, i) => m.forEach((ids) => ids.length > 1 && add(ids, REASONS[i])));
-    for (const key of apart.keys()) found.delete(key);
-    return [...found.values()].sort(
-      (x, y) => REASONS.indexOf(x.reason) - REASONS.indexOf(y.reason) || x.persons.join().localeCompare(y.persons.join()),
-    );
+  /** The pairs that look like one person among those in lists, the dismissed ones left out. */
+  async function duplicates() {
+    const r = await ask('person duplicate-check', {
+      persons: live().map((p) => ({ id: p.id, name: p.name ?? '', id_number: p.id_number ?? '', birth_date: p.birth_date ?? '', phone: p.phone ?? '' })),
+      dismissed: [...apart.values()].map((d) => d.persons),
+    });
+    if (!r) throw unavailable('查找疑似重复');
+    return r;
   }
 
   const person = (id) => {

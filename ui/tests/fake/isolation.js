@@ -1,10 +1,14 @@
 // The fake backend's isolation follow-up commands, added to window.__fake.commands (see
-// backend/): policies, cases, the due list with the same slot rules as the store
-// (a visit fills the window it falls in, else the latest window already open; status due /
-// done / overdue / missed at the fake clock), checks and tests that escalate, referrals and
-// release, whose refusals come from the app's own rules (`gridbook case release-check`). Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
-// the clock; .cases: false starts with no case.
-import { daysBetween, isOpen, tempOk } from '../../src/logic/isolation';
+// backend/): policies, cases, the due list, checks and tests that escalate, referrals and
+// release. Every rule is the app's own, asked of the `gridbook` command line: a policy is
+// checked as the store checks it (`policy check`), the day's checks and tests and their status
+// at the fake clock come from the store's schedule (`case due-check`, which also gives the
+// kind of isolation of a case on a day), a check or a sample is read and judged for
+// escalation (`check review`, `test review`) and a release is refused by the release rules
+// (`case release-check`). Options: window.__FAKE_OPTS.now ('YYYY-MM-DDTHH:MM', local) fixes
+// the clock; .cases: false starts with no case. The seeded checks are judged on install; every
+// command waits for them (`window.__fake.isolation.ready`).
+import { isOpen } from '../../src/logic/isolation';
 import { localMinute } from '../../src/logic/pass';
 import { ask, unavailable } from './backend/gridbook.js';
 
@@ -24,9 +28,6 @@ import { ask, unavailable } from './backend/gridbook.js';
     const [y, m, d] = date.split('-').map(Number);
     return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
   }
-
-  /** A date as the store's Chinese texts write it: 12月18日. */
-  const zhShort = (date) => `${+date.slice(5, 7)}月${+date.slice(8, 10)}日`;
 
   const W = [
     { start: '08:00:00', end: '10:00:00' },
@@ -50,24 +51,17 @@ import { ask, unavailable } from './backend/gridbook.js';
     referrals: [],
   };
   fake.isolation = isolation;
-  isolation.kindOf = (c, date) => kindOf(c, date);
 
   const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: summary(p.spec), spec: p.spec });
   const findPolicy = (id) => isolation.policies.find((p) => p.id === id || p.code === id);
   const totalDays = (spec) => spec.phases.reduce((n, p) => n + p.days, 0);
   const endOf = (c) => addDays(c.start, totalDays(c.spec) - 1);
 
-  function validatePolicy(spec) {
-    if (!spec || typeof spec !== 'object') throw new Invalid('policy', '方案格式不正确');
-    if (!String(spec.name || '').trim()) throw new Invalid('name', '请填写方案名称');
-    if (!Array.isArray(spec.phases) || !spec.phases.length) throw new Invalid('phases', '方案至少需要一个阶段');
-    for (const p of spec.phases) {
-      if (!(Number.isInteger(p.days) && p.days >= 1 && p.days <= 365)) throw new Invalid('phases', '阶段天数应为1–365天');
-    }
-    for (const w of spec.windows || []) {
-      if (!(w.start < w.end)) throw new Invalid('windows', `随访时段${w.start.slice(0, 5)}–${w.end.slice(0, 5)}无效：结束应晚于开始`);
-    }
-    if (!(spec.fever_tenths >= 350 && spec.fever_tenths <= 420)) throw new Invalid('fever_tenths', '发热标准应在35.0–42.0℃之间');
+  /** The policy as the store keeps it, or the store's refusal of its first problem. */
+  async function checkedPolicy(spec) {
+    const kept = await ask('policy check', spec);
+    if (!kept) throw unavailable('检查管控方案');
+    return kept;
   }
 
   function openEscalation(caseId) {
@@ -140,63 +134,68 @@ import { ask, unavailable } from './backend/gridbook.js';
     };
   }
 
-  /** The kind of isolation of a case on `date`: its phase that day, `none` outside them. */
-  function kindOf(c, date) {
-    const n = daysBetween(c.start, date) + 1;
-    if (n < 1 || n > totalDays(c.spec)) return 'none';
-    let acc = 0;
-    return c.spec.phases.find((p) => (acc += p.days) >= n).kind;
-  }
-
-  function slotsOf(c, date) {
-    const n = daysBetween(c.start, date) + 1;
-    if (n < 1 || n > totalDays(c.spec)) return [];
-    let acc = 0;
-    const phase = c.spec.phases.find((p) => (acc += p.days) >= n);
-    const out = [];
-    if (phase && phase.checks) {
-      for (const w of c.spec.windows) out.push({ kind: 'check', day: n, window_start: `${date}T${w.start.slice(0, 5)}`, window_end: `${date}T${w.end.slice(0, 5)}` });
-    }
-    if (c.spec.test_days.includes(n)) out.push({ kind: 'test', day: n, window_start: `${date}T00:00`, window_end: `${addDays(date, 1)}T00:00` });
-    return out;
-  }
-
-  function filled(slots, visits) {
-    const done = slots.map(() => false);
-    const checks = slots.map((s, i) => i).filter((i) => slots[i].kind === 'check');
-    for (const at of visits) {
-      const started = (i) => slots[i].window_start <= at;
-      const inside = checks.find((i) => started(i) && at < slots[i].window_end);
-      let pick = inside;
-      if (pick === undefined) {
-        pick = checks.some(started) ? [...checks].reverse().find((i) => started(i) && !done[i]) : checks[0];
-      }
-      if (pick !== undefined) done[pick] = true;
-    }
-    return done;
-  }
-
-  function due(date) {
-    const now = nowLocal();
-    const out = [];
-    for (const c of isolation.cases.values()) {
-      if (!isOpen(c.status) || c.deleted) continue;
-      const slots = slotsOf(c, date);
-      if (!slots.length) continue;
-      const visits = isolation.visits.filter((v) => v.case_id === c.id && v.at.slice(0, 10) === date).map((v) => v.at).sort();
-      const done = filled(slots, visits);
-      const tested = isolation.tests.some((t) => t.case_id === c.id && t.date === date);
+  /**
+   * The day `date` of the open cases as the store's schedule sees it at the fake clock, from one
+   * answer of `gridbook case due-check`: the kind of isolation of each open case that day
+   * (`none` outside its phases) and the day's checks and tests with their status. Its `cases`
+   * and `followUps` narrow them as the commands of those names do. Without a command line
+   * (`npm run dev`) the day has no follow-ups and no case a kind.
+   */
+  async function dayView(date) {
+    await isolation.ready;
+    const open = [...isolation.cases.values()].filter((c) => !c.deleted && isOpen(c.status));
+    const answers = open.length
+      ? await ask('case due-check', {
+          date,
+          now: nowLocal(),
+          cases: open.map((c) => ({
+            policy: c.spec,
+            start: c.start,
+            checks: isolation.visits.filter((v) => v.case_id === c.id).map((v) => v.at),
+            tested: isolation.tests.some((t) => t.case_id === c.id && t.date === date),
+          })),
+        })
+      : [];
+    const kinds = new Map((answers || []).map((a, i) => [open[i].id, a.phase ?? 'none']));
+    const rows = [];
+    (answers || []).forEach((a, i) => {
+      const c = open[i];
       const s = summaryOf(c);
       const village = state.villages.find((v) => v.id === s.village_id);
-      slots.forEach((slot, i) => {
-        const isDone = slot.kind === 'check' ? done[i] : tested;
-        const status = isDone ? 'done' : now < slot.window_end ? 'due' : now.slice(0, 10) <= date ? 'overdue' : 'missed';
-        out.push({ case_id: c.id, person_id: c.person_id, name: s.name, village_id: s.village_id, village: village ? village.name : '', kind: slot.kind, day: slot.day, window_start: slot.window_start, window_end: slot.window_end, status });
-      });
-    }
+      for (const slot of a.slots) {
+        rows.push({ case_id: c.id, person_id: c.person_id, name: s.name, village_id: s.village_id, village: village ? village.name : '', kind: slot.kind, day: slot.day, window_start: slot.window_start, window_end: slot.window_end, status: slot.status });
+      }
+    });
     const key = (r) => [r.window_start, r.village, r.name, r.case_id, r.kind].join('|');
-    return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const home = (id) => state.households.get(summaryOf(isolation.cases.get(id)).household_id);
+    return {
+      cases: (args) => listCases(args, kinds),
+      // The day's follow-ups in one state, of a village and a group (where the case's household
+      // lives), as the store narrows the due list.
+      followUps: ({ state: want, villageId, groupId } = {}) =>
+        rows
+          .filter((r) => !want || r.status === want)
+          .filter((r) => !villageId || r.village_id === villageId)
+          .filter((r) => !groupId || home(r.case_id)?.group_id === groupId),
+    };
   }
+
+  // groupId: the cases whose household is in the group, as the store narrows them; kind: the
+  // open cases in that kind of isolation on the day of `kinds` (dayView); escalation: those
+  // under 异常/转诊.
+  function listCases({ status, groupId, villageId, kind, escalation }, kinds) {
+    return [...isolation.cases.values()]
+      .filter((c) => !c.deleted)
+      .filter((c) => !kind || kinds?.get(c.id) === kind)
+      .map(summaryOf)
+      .filter((s) => !status || s.status === status)
+      .filter((s) => !escalation || s.in_escalation)
+      .filter((s) => !villageId || s.village_id === villageId)
+      .filter((s) => !groupId || state.households.get(s.household_id)?.group_id === groupId)
+      .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : 1));
+  }
+  isolation.day = dayView;
 
   function getCase(id) {
     const c = isolation.cases.get(id);
@@ -210,27 +209,25 @@ import { ask, unavailable } from './backend/gridbook.js';
     return v;
   }
 
-  function checkTemp(raw) {
-    const v = String(raw || '').trim();
-    if (!v) throw new Invalid('temp', '请填写体温');
-    if (!tempOk(v)) throw new Invalid('temp', `体温“${raw}”无效，应在34.0–43.0℃之间`);
-    return Math.round(Number(v) * 10);
-  }
-
-  const SYMPTOM_ZH = { fever: '发热', 'dry-cough': '干咳', fatigue: '乏力', 'chest-tightness': '胸闷', 'sore-throat': '咽痛', diarrhea: '腹泻', 'loss-of-smell-taste': '嗅味觉减退' };
-
-  function addVisit(c, tenths, symptoms, method, at) {
-    const reasons = [];
-    if (tenths >= c.spec.fever_tenths) reasons.push(`体温${(tenths / 10).toFixed(1)}℃，达到发热标准${(c.spec.fever_tenths / 10).toFixed(1)}℃`);
-    if (symptoms.length) reasons.push(`症状：${symptoms.map((s) => SYMPTOM_ZH[s]).join('、')}`);
-    const v = { id: uuid('visit'), case_id: c.id, at, temperature: tenths / 10, symptoms, method, by: state.device_name, device: state.device_name, escalated: reasons.length > 0 };
-    isolation.visits.push(v);
-    let reason = null;
-    if (reasons.length) {
-      reason = reasons.join('；');
-      isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at, reason, outcome: 'pending' });
-    }
-    return { v, reason };
+  /**
+   * Checks recorded as the store records them: each `form` (the app's check form, its time
+   * `at` or now) read and judged by the app's own rules (`gridbook check review`) against its
+   * case's fever threshold, an escalation recorded with a referral. [{ v, answer }] in order.
+   */
+  async function addVisits(items) {
+    if (!items.length) return [];
+    const r = await ask('check review', {
+      checks: items.map(({ c, form }) => ({ fever_tenths: c.spec.fever_tenths, form: { ...form, case_id: c.id } })),
+    });
+    if (!r) throw unavailable('记录随访');
+    return items.map(({ c, form }, i) => {
+      const a = r[i];
+      const at = a.at || nowLocal();
+      const v = { id: uuid('visit'), case_id: c.id, at, temperature: a.temp_tenths / 10, symptoms: a.symptoms, method: a.method, by: state.device_name, device: state.device_name, escalated: a.escalated };
+      isolation.visits.push(v);
+      if (a.escalated) isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at, reason: a.reason, outcome: 'pending' });
+      return { v, answer: a };
+    });
   }
 
   /**
@@ -257,46 +254,35 @@ import { ask, unavailable } from './backend/gridbook.js';
 
   Object.assign(fake.commands, {
     policies: () => isolation.policies.map(policyRow),
-    add_policy: ({ policy }) => {
-      validatePolicy(policy);
-      const p = { id: uuid('pol'), code: null, builtin: false, spec: policy };
+    add_policy: async ({ policy }) => {
+      const p = { id: uuid('pol'), code: null, builtin: false, spec: await checkedPolicy(policy) };
       isolation.policies.push(p);
       touched();
       return p.id;
     },
-    set_policy: ({ id, policy }) => {
-      validatePolicy(policy);
+    set_policy: async ({ id, policy }) => {
+      const spec = await checkedPolicy(policy);
       const p = findPolicy(id);
       if (!p) throw notFound('管控方案');
-      p.spec = policy;
+      p.spec = spec;
       p.builtin = false;
       touched();
       return p.id;
     },
-    due_list: ({ date }) => due(date ? checkDate('date', date) : today()),
-    // The day's follow-ups in one state, of a village and a group (where the case's household
-    // lives), as the store narrows the due list.
-    follow_ups: ({ date, state: want, villageId, groupId }) => {
+    due_list: async ({ date }) => (await dayView(date ? checkDate('date', date) : today())).followUps(),
+    follow_ups: async ({ date, state: want, villageId, groupId }) => {
       if (want && !['due', 'done', 'overdue', 'missed'].includes(want)) throw new Invalid('status', `任务状态“${want}”无效`);
-      const home = (id) => state.households.get(summaryOf(isolation.cases.get(id)).household_id);
-      return due(date ? checkDate('date', date) : today())
-        .filter((r) => !want || r.status === want)
-        .filter((r) => !villageId || r.village_id === villageId)
-        .filter((r) => !groupId || home(r.case_id)?.group_id === groupId);
+      return (await dayView(date ? checkDate('date', date) : today())).followUps({ state: want, villageId, groupId });
     },
-    // groupId: the cases whose household is in the group, as the store narrows them; kind: the
-    // open cases in that kind of isolation on `date`; escalation: those under 异常/转诊.
-    cases: ({ status, groupId, villageId, kind, date, escalation }) =>
-      [...isolation.cases.values()]
-        .filter((c) => !c.deleted)
-        .filter((c) => !kind || (isOpen(c.status) && kindOf(c, date || today()) === kind))
-        .map(summaryOf)
-        .filter((s) => !status || s.status === status)
-        .filter((s) => !escalation || s.in_escalation)
-        .filter((s) => !villageId || s.village_id === villageId)
-        .filter((s) => !groupId || state.households.get(s.household_id)?.group_id === groupId)
-        .sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : 1)),
-    case_detail: ({ id }) => detailOf(getCase(id)),
+    cases: async (args) => {
+      if (args.kind) return (await dayView(args.date || today())).cases(args);
+      await isolation.ready;
+      return listCases(args, null);
+    },
+    case_detail: async ({ id }) => {
+      await isolation.ready;
+      return detailOf(getCase(id));
+    },
     start_case: ({ form }) => {
       const f = form || {};
       const p = state.persons.get(f.person_id);
@@ -317,31 +303,24 @@ import { ask, unavailable } from './backend/gridbook.js';
       touched();
       return c.id;
     },
-    record_check: ({ form }) => {
+    record_check: async ({ form }) => {
+      await isolation.ready;
       const f = form || {};
       const c = getCase(f.case_id);
-      const tenths = checkTemp(f.temp);
-      const symptoms = f.symptoms || [];
-      for (const s of symptoms) if (!SYMPTOM_ZH[s]) throw new Invalid('symptoms', `未知症状：${s}`);
-      if (!['phone', 'video', 'visit'].includes(f.method)) throw new Invalid('method', '随访方式应为电话、视频或上门');
-      const at = f.at || nowLocal();
-      const { v, reason } = addVisit(c, tenths, symptoms, f.method, at);
+      const [{ v, answer }] = await addVisits([{ c, form: f }]);
       touched();
-      return { id: v.id, escalated: v.escalated, reason, reason_en: reason ? 'fever or symptoms: refer to the fever clinic' : null };
+      return { id: v.id, escalated: answer.escalated, reason: answer.reason, reason_en: answer.reason_en };
     },
-    record_test: ({ caseId, date, result }) => {
+    record_test: async ({ caseId, date, result }) => {
+      await isolation.ready;
       const c = getCase(caseId);
-      const d = checkDate('date', date);
-      if (!['negative', 'positive', 'pending'].includes(result)) throw new Invalid('result', '结果应为阴性、阳性或待出结果');
-      const t = { id: uuid('test'), case_id: c.id, date: d, result, device: state.device_name };
+      const a = await ask('test review', { date: String(date ?? ''), result: String(result ?? '') });
+      if (!a) throw unavailable('记录检测结果');
+      const t = { id: uuid('test'), case_id: c.id, date: a.date, result: a.result, device: state.device_name };
       isolation.tests.push(t);
-      let reason = null;
-      if (result === 'positive') {
-        reason = `${zhShort(d)}核酸检测阳性`;
-        isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at: `${d}T00:00`, reason, outcome: 'pending' });
-      }
+      if (a.escalated) isolation.referrals.push({ id: uuid('ref'), case_id: c.id, at: `${a.date}T00:00`, reason: a.reason, outcome: 'pending' });
       touched();
-      return { id: t.id, escalated: result === 'positive', reason, reason_en: reason ? 'positive test' : null };
+      return { id: t.id, escalated: a.escalated, reason: a.reason, reason_en: a.reason_en };
     },
     close_referral: ({ caseId, outcome }) => {
       const c = getCase(caseId);
@@ -366,6 +345,7 @@ import { ask, unavailable } from './backend/gridbook.js';
       return null;
     },
     release_case: async ({ id, reason }) => {
+      await isolation.ready;
       const c = getCase(id);
       if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '该对象已不在管控中' };
       const end = endOf(c);
@@ -383,32 +363,42 @@ import { ask, unavailable } from './backend/gridbook.js';
   });
 
   // ---- seed: three cases in the first village, one of them escalated --------------------------
-  if (opts.cases === false) return;
-  const firstVillage = state.villages[0];
-  const people = [...state.persons.values()].filter((p) => {
-    const h = state.households.get(p.household_id);
-    return !p.deleted && h && h.village_id === (firstVillage && firstVillage.id);
+  isolation.ready = seed().catch((e) => {
+    if (e?.kind !== 'unavailable') throw e;
   });
-  const seed = [
-    { n: 0, policy: 'high-risk-arrival', ago: 3, place: 'centralized', site: '县城集中隔离点', origin: '广东省广州市' },
-    { n: 5, policy: 'home-isolation', ago: 6, place: 'home' },
-    { n: 11, policy: 'medium-risk-arrival', ago: 2, place: 'home' },
-  ];
-  const t0 = today();
-  seed.forEach((s, i) => {
-    const p = people[s.n];
-    if (!p) return;
-    const pol = findPolicy(s.policy);
-    const c = { id: `case-${i + 1}`, person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: p.tags[0] || 'close-contact', start: addDays(t0, -s.ago), place: s.place, site: s.site || null, origin: s.origin || null, team: [{ role: 'grid-worker', name: '张海燕', phone: '13800138000' }, { role: 'doctor', name: '李医生', phone: '13900139000' }], status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: `${addDays(t0, -s.ago)}T09:00` };
-    isolation.cases.set(c.id, c);
-    // Past days: both checks, normal.
-    for (let d = s.ago; d >= 1; d--) {
-      const date = addDays(t0, -d);
-      addVisit(c, 364 + (d % 5), [], 'phone', `${date}T08:3${d % 10}`);
-      addVisit(c, 362 + (d % 4), [], 'phone', `${date}T16:2${d % 10}`);
-    }
-  });
-  // The third case had a fever at yesterday's afternoon check: escalated, referral pending.
-  const third = isolation.cases.get('case-3');
-  if (third) addVisit(third, 378, ['dry-cough'], 'phone', `${addDays(t0, -1)}T17:05`);
+
+  /** The cases now, their past checks judged by the app's rules (none without a command line). */
+  async function seed() {
+    if (opts.cases === false) return;
+    const firstVillage = state.villages[0];
+    const people = [...state.persons.values()].filter((p) => {
+      const h = state.households.get(p.household_id);
+      return !p.deleted && h && h.village_id === (firstVillage && firstVillage.id);
+    });
+    const plan = [
+      { n: 0, policy: 'high-risk-arrival', ago: 3, place: 'centralized', site: '县城集中隔离点', origin: '广东省广州市' },
+      { n: 5, policy: 'home-isolation', ago: 6, place: 'home' },
+      { n: 11, policy: 'medium-risk-arrival', ago: 2, place: 'home' },
+    ];
+    const t0 = today();
+    const checks = [];
+    const check = (c, tenths, symptoms, at) => checks.push({ c, form: { temp: (tenths / 10).toFixed(1), symptoms, method: 'phone', at } });
+    plan.forEach((s, i) => {
+      const p = people[s.n];
+      if (!p) return;
+      const pol = findPolicy(s.policy);
+      const c = { id: `case-${i + 1}`, person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: p.tags[0] || 'close-contact', start: addDays(t0, -s.ago), place: s.place, site: s.site || null, origin: s.origin || null, team: [{ role: 'grid-worker', name: '张海燕', phone: '13800138000' }, { role: 'doctor', name: '李医生', phone: '13900139000' }], status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: `${addDays(t0, -s.ago)}T09:00` };
+      isolation.cases.set(c.id, c);
+      // Past days: both checks, normal.
+      for (let d = s.ago; d >= 1; d--) {
+        const date = addDays(t0, -d);
+        check(c, 364 + (d % 5), [], `${date}T08:3${d % 10}`);
+        check(c, 362 + (d % 4), [], `${date}T16:2${d % 10}`);
+      }
+    });
+    // The third case had a fever at yesterday's afternoon check: escalated, referral pending.
+    const third = isolation.cases.get('case-3');
+    if (third) check(third, 378, ['dry-cough'], `${addDays(t0, -1)}T17:05`);
+    await addVisits(checks);
+  }
 })();

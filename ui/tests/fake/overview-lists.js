@@ -34,38 +34,39 @@ import { masked } from './backend/masked.js';
   };
   const inUnit = (r, villageId, groupId) => (!villageId || r.village_id === villageId) && (!groupId || r.group_id === groupId);
 
-  /** The figures of one unit (a village, a group of it, or the township with neither). */
-  function figures(date, villageId, groupId) {
+  /** The figures of one unit (a village, a group of it, or the township with neither), the
+   * cases and follow-ups counted from `day`, the isolation of the day (isolation.js). */
+  function figures(day, villageId, groupId) {
     const mine = persons().filter((r) => inUnit(r, villageId, groupId));
     const unit = { villageId: villageId || undefined, groupId: groupId || undefined };
     const count = (codes, of) => Object.fromEntries(codes.map((c) => [c, mine.filter((r) => of(r.p).includes(c)).length]));
     const kinds = Object.fromEntries(
-      CASE_KINDS.map((k) => [k, commands.cases({ kind: k, date, ...unit }).length]),
+      CASE_KINDS.map((k) => [k, day.cases({ kind: k, ...unit }).length]),
     );
-    const due = commands.follow_ups({ date, ...unit });
+    const due = day.followUps(unit);
     const states = Object.fromEntries(['due', 'done', 'overdue', 'missed'].map((s) => [s, due.filter((r) => r.status === s).length]));
     return {
       persons_at_risk: mine.filter((r) => r.p.tags.length).length,
       by_tag: count(RISK_TAGS, (p) => p.tags),
       by_vulnerable: count(VULNERABLE, (p) => p.vulnerable),
       cases_active: Object.values(kinds).reduce((a, b) => a + b, 0),
-      escalated: commands.cases({ escalation: true, ...unit }).filter((c) => isOpen(c.status)).length,
+      escalated: day.cases({ escalation: true, ...unit }).filter((c) => isOpen(c.status)).length,
       cases_by_kind: kinds,
       ...states,
     };
   }
 
   Object.assign(commands, {
-    overview: (args) => {
-      const o = overview(args);
-      const date = o.date;
+    overview: async (args) => {
+      const o = await overview(args);
+      const day = await fake.isolation.day(o.date);
       return {
         ...o,
-        township: { ...o.township, ...figures(date, null, null) },
+        township: { ...o.township, ...figures(day, null, null) },
         villages: o.villages.map((v) => ({
           ...v,
-          ...figures(date, v.id, null),
-          groups: v.groups.map((gr) => ({ ...gr, ...figures(date, v.id, gr.id) })),
+          ...figures(day, v.id, null),
+          groups: v.groups.map((gr) => ({ ...gr, ...figures(day, v.id, gr.id) })),
         })),
       };
     },

@@ -57,8 +57,8 @@ describe('fake passes', () => {
   });
 
   it('refuses bad windows on their field, in Chinese', async () => {
-    await expect(invoke('issue_pass', { household: 'h-wang', from: `${TODAY} 12:00`, to: `${TODAY}T20:00` })).rejects.toEqual(
-      expect.objectContaining({ kind: 'invalid', field: 'valid_from', message: `时间“${TODAY} 12:00”应为 YYYY-MM-DDTHH:MM` }),
+    await expect(invoke('issue_pass', { household: 'h-wang', from: `${TODAY} 12点`, to: `${TODAY}T20:00` })).rejects.toEqual(
+      expect.objectContaining({ kind: 'invalid', field: 'valid_from', message: `时间“${TODAY} 12点”应为 YYYY-MM-DDTHH:MM` }),
     );
     await expect(invoke('issue_pass', { household: 'h-wang', from: `${TODAY}T12:00`, to: `${TODAY}T25:00` })).rejects.toMatchObject({
       field: 'valid_to',
@@ -104,7 +104,7 @@ describe('fake passes', () => {
 describe('fake rules', () => {
   it('saves rules and refuses bad ones on their field', async () => {
     const rules = await invoke('rules');
-    const next = { ...rules, yellow_decision: 'observe', risk_areas: [...rules.risk_areas, { name: ' 大连市 ', level: 'medium', since: TODAY }] };
+    const next = { ...rules, yellow_decision: 'observe', risk_areas: [...rules.risk_areas, { name: '大连市', level: 'medium', since: TODAY }] };
     const saved = await invoke('set_rules', { rules: next });
     expect(saved.risk_areas.at(-1)).toEqual({ name: '大连市', level: 'medium', since: TODAY });
     expect((await invoke('rules')).yellow_decision).toBe('observe');

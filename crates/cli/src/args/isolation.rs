@@ -15,6 +15,13 @@ pub enum PolicyCmd {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Check a policy as `add` and `set` would, with no store: reads the policy as JSON and
+    /// prints it as kept, or exits 2 with its first problem.
+    Check {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
+    },
     /// Replace a policy (running cases keep the policy they started with).
     Set {
         /// Policy id (or a built-in policy's code).
@@ -103,6 +110,16 @@ pub enum CaseCmd {
         #[arg(long, default_value = "-")]
         input: PathBuf,
     },
+    /// What is due on a day for cases, with no store: reads {"date", "now", "cases":
+    /// [{"policy", "start", "checks"?, "tested"?}]} as JSON and prints per case the phase of
+    /// the day, the last day and the day's checks and tests with their status at `now`, as
+    /// `due` lists them.
+    #[command(name = "due-check")]
+    DueCheck {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
+    },
     /// End a case without release: transferred elsewhere or cancelled (opened by mistake).
     Close {
         /// Case id.
@@ -150,6 +167,14 @@ pub enum CheckCmd {
         #[arg(long)]
         by: Option<String>,
     },
+    /// Checks' forms read as `record` would, with no store: reads {"checks": [{"fever_tenths",
+    /// "form": {"case_id", "temp", "symptoms"?, "method", "at"?}}]} as JSON and prints, per
+    /// check, the values as kept and whether it escalates the case, and why.
+    Review {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
+    },
 }
 
 /// Test commands.
@@ -165,5 +190,12 @@ pub enum TestCmd {
         /// negative, positive or pending.
         #[arg(long)]
         result: String,
+    },
+    /// A sample read as `record` would, with no store: reads {"date", "result"} as JSON and
+    /// prints it as kept and whether it escalates the case, and why.
+    Review {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
     },
 }

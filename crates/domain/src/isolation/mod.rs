@@ -31,8 +31,8 @@ pub use rules::{
     needs_escalation, test_escalation, CaseStatus, CheckMethod, EscalationReason, Symptom, TeamRole,
 };
 pub use schedule::{
-    date_of_day, day_number, due_items, end_date, phase_on, slot_status, DueSlot, SlotKind,
-    SlotStatus,
+    date_of_day, day_number, day_slots, due_items, end_date, filled_checks, phase_on, slot_status,
+    DueSlot, SlotKind, SlotStatus,
 };
 
 /// Formats tenths of a degree as `37.3`.

@@ -121,6 +121,65 @@ pub fn due_items(policy: &Policy, start: NaiveDate, on: NaiveDate) -> Vec<DueSlo
     slots
 }
 
+/// Which check slots of one day the checks recorded that day (`checks`, in time order) fill.
+/// A check inside a window fills that window only (a second worker in the same window does
+/// not fill the afternoon); between windows it fills the latest one already started and not
+/// yet filled (done late); before the first window, the first. Test slots are never filled
+/// here: a sample fills its day's test slot.
+pub fn filled_checks(slots: &[DueSlot], checks: &[NaiveDateTime]) -> Vec<bool> {
+    let mut done = vec![false; slots.len()];
+    let windows: Vec<usize> = (0..slots.len())
+        .filter(|&i| slots[i].kind == SlotKind::Check)
+        .collect();
+    for &at in checks {
+        let started = |i: usize| slots[i].window_start <= at;
+        let inside = windows
+            .iter()
+            .copied()
+            .find(|&i| started(i) && at < slots[i].window_end);
+        let pick = match inside {
+            Some(i) => Some(i),
+            None if windows.iter().any(|&i| started(i)) => windows
+                .iter()
+                .copied()
+                .rev()
+                .find(|&i| started(i) && !done[i]),
+            None => windows.first().copied(),
+        };
+        if let Some(i) = pick {
+            done[i] = true;
+        }
+    }
+    done
+}
+
+/// The due list of one case on `on`: every slot of the day ([`due_items`]) with its status
+/// at `now` ([`slot_status`]), the checks filled by the checks recorded that day
+/// ([`filled_checks`]; `checks` in time order), the test by whether a sample of that day
+/// was recorded (`tested`).
+pub fn day_slots(
+    policy: &Policy,
+    start: NaiveDate,
+    on: NaiveDate,
+    checks: &[NaiveDateTime],
+    tested: bool,
+    now: NaiveDateTime,
+) -> Vec<(DueSlot, SlotStatus)> {
+    let slots = due_items(policy, start, on);
+    let filled = filled_checks(&slots, checks);
+    slots
+        .into_iter()
+        .zip(filled)
+        .map(|(slot, checked)| {
+            let done = match slot.kind {
+                SlotKind::Check => checked,
+                SlotKind::Test => tested,
+            };
+            (slot, slot_status(&slot, done, now))
+        })
+        .collect()
+}
+
 /// Where `slot` stands at `now`: done if recorded; missed once its day is over; overdue from
 /// the (exclusive) window end until midnight; due otherwise, including before it opens.
 pub fn slot_status(slot: &DueSlot, done: bool, now: NaiveDateTime) -> SlotStatus {

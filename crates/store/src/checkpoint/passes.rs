@@ -2,7 +2,8 @@
 
 use chrono::NaiveDateTime;
 use gridbook_domain::checkpoint::{
-    check_pass, parse_pass_number, pass_payload, pass_qr_svg, Direction, Pass, PassRefusal, PassUse,
+    check_pass, parse_pass_number, pass_payload, pass_qr_svg, validate_pass_window, Direction,
+    Pass, PassRefusal, PassUse,
 };
 use gridbook_domain::FieldError;
 use rusqlite::OptionalExtension;
@@ -68,20 +69,29 @@ pub struct PassUseRow {
     pub entry_id: String,
 }
 
+/// A pass window as typed (`YYYY-MM-DDTHH:MM`, local time), read and checked as
+/// [`Store::issue_pass`] reads it: each time readable, the end after the start and at most
+/// [`gridbook_domain::checkpoint::MAX_PASS_WINDOW_HOURS`] later.
+pub fn pass_window(from: &str, to: &str) -> Result<(NaiveDateTime, NaiveDateTime)> {
+    let bad = |field: &'static str, s: &str| {
+        StoreError::Invalid(FieldError::new(
+            field,
+            "format",
+            format!("时间“{s}”应为 YYYY-MM-DDTHH:MM"),
+            format!("time '{s}' must be YYYY-MM-DDTHH:MM"),
+        ))
+    };
+    let from_t = parse_at(from).ok_or_else(|| bad("valid_from", from))?;
+    let to_t = parse_at(to).ok_or_else(|| bad("valid_to", to))?;
+    validate_pass_window(from_t, to_t)?;
+    Ok((from_t, to_t))
+}
+
 impl Store {
     /// Issues a temporary pass (临时通行证) to a household for a window.
     pub fn issue_pass(&self, household: &str, from: &str, to: &str) -> Result<PassRow> {
         let household = parse_uuid("household", household)?;
-        let bad = |field: &'static str, s: &str| {
-            StoreError::Invalid(FieldError::new(
-                field,
-                "format",
-                format!("时间“{s}”应为 YYYY-MM-DDTHH:MM"),
-                format!("time '{s}' must be YYYY-MM-DDTHH:MM"),
-            ))
-        };
-        let from_t = parse_at(from).ok_or_else(|| bad("valid_from", from))?;
-        let to_t = parse_at(to).ok_or_else(|| bad("valid_to", to))?;
+        let (from_t, to_t) = pass_window(from, to)?;
         let mut g = self.lock();
         let village: String = g
             .conn

@@ -26,7 +26,7 @@ pub(crate) fn fmt_at(at: NaiveDateTime) -> String {
 }
 
 /// A stored or typed time: with seconds (and a fraction), or to the minute.
-pub(crate) fn parse_at(s: &str) -> Option<NaiveDateTime> {
+pub fn parse_at(s: &str) -> Option<NaiveDateTime> {
     // `%.f` also reads the fixed-width fraction of entry times (their sort key text).
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))

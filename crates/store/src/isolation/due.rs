@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use gridbook_domain::isolation::{due_items, slot_status, DueSlot, Policy, SlotKind, SlotStatus};
+use gridbook_domain::isolation::{day_slots, DueSlot, Policy, SlotStatus};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use crate::engine::text::parse_at;
 use crate::error::Result;
 use crate::grid::in_group::{group_param, household_join, in_group, GROUP};
 use crate::isolation::cases::parse_spec;
@@ -46,36 +47,6 @@ fn hm(t: chrono::NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M").to_string()
 }
 
-/// Which check slots the visits of one day fill. A visit inside a window fills that window
-/// only (a second worker in the same window does not fill the afternoon); between windows it
-/// fills the latest open one already started (done late); before the first window, the first.
-fn filled(slots: &[DueSlot], visits: &[String]) -> Vec<bool> {
-    let mut done = vec![false; slots.len()];
-    let checks: Vec<usize> = (0..slots.len())
-        .filter(|&i| slots[i].kind == SlotKind::Check)
-        .collect();
-    for at in visits {
-        let starts_by = |i: usize| hm(slots[i].window_start) <= *at;
-        let inside = checks
-            .iter()
-            .copied()
-            .find(|&i| starts_by(i) && *at < hm(slots[i].window_end));
-        let pick = match inside {
-            Some(i) => Some(i),
-            None if checks.iter().any(|&i| starts_by(i)) => checks
-                .iter()
-                .copied()
-                .rev()
-                .find(|&i| starts_by(i) && !done[i]),
-            None => checks.first().copied(),
-        };
-        if let Some(i) = pick {
-            done[i] = true;
-        }
-    }
-    done
-}
-
 /// The cases whose follow-ups may be due on the day `?1`: open, started, not ended, and in
 /// the group `?2` if one is asked for (the case's household `h` joined by
 /// [`due_cases_from`]).
@@ -106,12 +77,15 @@ fn walk_due(
 ) -> Result<()> {
     let day = date.to_string();
     let next = date.succ_opt().unwrap_or(date).to_string();
-    let mut visits: HashMap<String, Vec<String>> = HashMap::new();
+    // A visit whose time cannot be read (written by a faulty device) fills no slot.
+    let mut visits: HashMap<String, Vec<chrono::NaiveDateTime>> = HashMap::new();
     let mut st = conn
         .prepare_cached("SELECT case_id, at FROM visits WHERE at >= ?1 AND at < ?2 ORDER BY at")?;
     let mut rows = st.query(params![day, next])?;
     while let Some(r) = rows.next()? {
-        visits.entry(r.get(0)?).or_default().push(r.get(1)?);
+        if let Some(at) = parse_at(&r.get::<_, String>(1)?) {
+            visits.entry(r.get(0)?).or_default().push(at);
+        }
     }
     let tested: std::collections::HashSet<String> = conn
         .prepare_cached("SELECT case_id FROM tests WHERE date = ?1")?
@@ -129,14 +103,10 @@ fn walk_due(
         let start: NaiveDate = start
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("case {case_id}: start")))?;
-        let slots = due_items(policy, start, date);
-        let done = filled(&slots, visits.get(&case_id).map_or(&[][..], Vec::as_slice));
-        for (slot, checked) in slots.iter().zip(done) {
-            let done = match slot.kind {
-                SlotKind::Check => checked,
-                SlotKind::Test => tested.contains(&case_id),
-            };
-            each(r, &case_id, slot, slot_status(slot, done, now))?;
+        let checks = visits.get(&case_id).map_or(&[][..], Vec::as_slice);
+        let tested = tested.contains(&case_id);
+        for (slot, status) in day_slots(policy, start, date, checks, tested, now) {
+            each(r, &case_id, &slot, status)?;
         }
     }
     Ok(())
@@ -221,39 +191,5 @@ impl Store {
             ))
         });
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveTime;
-
-    fn slot(h1: u32, h2: u32) -> DueSlot {
-        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
-        let t = |h| d.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default());
-        DueSlot {
-            kind: SlotKind::Check,
-            day: 1,
-            phase: gridbook_domain::isolation::PhaseKind::HomeIsolation,
-            window_start: t(h1),
-            window_end: t(h2),
-        }
-    }
-
-    #[test]
-    fn visits_fill_their_window_or_the_late_one() {
-        let slots = [slot(8, 10), slot(16, 18)];
-        let v = |xs: &[&str]| xs.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(filled(&slots, &v(&["2026-03-01T09:00"])), [true, false]);
-        assert_eq!(filled(&slots, &v(&["2026-03-01T17:00"])), [false, true]);
-        assert_eq!(filled(&slots, &v(&["2026-03-01T07:30"])), [true, false]);
-        // Late for the morning: done late; the afternoon is still open.
-        assert_eq!(filled(&slots, &v(&["2026-03-01T11:00"])), [true, false]);
-        // Two workers in one window: one slot filled, not the afternoon's.
-        let two = v(&["2026-03-01T08:30", "2026-03-01T08:40"]);
-        assert_eq!(filled(&slots, &two), [true, false]);
-        let late_twice = v(&["2026-03-01T09:00", "2026-03-01T11:00"]);
-        assert_eq!(filled(&slots, &late_twice), [true, false]);
     }
 }

@@ -106,81 +106,150 @@ fn places(a: &str, b: &str) -> Option<Vec<u32>> {
     )
 }
 
+impl Reason {
+    /// Every reason, strongest first: a pair found for several is listed with the first.
+    pub const ALL: [Reason; 3] = [
+        Reason::SameIdNumber,
+        Reason::SameNameBirth,
+        Reason::SameNamePhone,
+    ];
+
+    /// The person fields two persons share for this reason; the last one must not be empty
+    /// (an empty ID number, birth date or phone says nothing). The store's grouped scans and
+    /// [`duplicate_pairs`] both read the reason from here.
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Reason::SameIdNumber => &["id_number"],
+            Reason::SameNameBirth => &["name", "birth_date"],
+            Reason::SameNamePhone => &["name", "phone"],
+        }
+    }
+
+    /// The values `p` is grouped by for this reason, `None` when the last one is empty.
+    fn key(self, p: &PersonKeys) -> Option<Vec<&str>> {
+        let key: Vec<&str> = self.columns().iter().map(|c| p.field(c)).collect();
+        key.last().filter(|v| !v.is_empty())?;
+        Some(key)
+    }
+}
+
+/// What duplicate detection reads of a person in lists.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PersonKeys {
+    /// Person id.
+    pub id: String,
+    /// Name as kept.
+    pub name: String,
+    /// ID number as kept (empty when none).
+    pub id_number: String,
+    /// Birth date `YYYY-MM-DD` (empty when unknown).
+    pub birth_date: String,
+    /// Phone as kept (empty when none).
+    pub phone: String,
+}
+
+impl PersonKeys {
+    fn field(&self, column: &str) -> &str {
+        match column {
+            "name" => &self.name,
+            "id_number" => &self.id_number,
+            "birth_date" => &self.birth_date,
+            "phone" => &self.phone,
+            _ => "",
+        }
+    }
+}
+
+/// The pairs of groups of persons sharing a reason's values (ids in order), as the list shows
+/// them: each person paired with the first of its group, a pair once with its strongest
+/// reason (groups come strongest first), dismissed pairs (smaller id first) left out, by
+/// reason then ids.
+fn pairs_of(
+    groups: impl IntoIterator<Item = (Reason, Vec<String>)>,
+    dismissed: impl IntoIterator<Item = (String, String)>,
+) -> Vec<Duplicate> {
+    let mut found: BTreeMap<(String, String), Reason> = BTreeMap::new();
+    for (reason, ids) in groups {
+        if let Some((first, rest)) = ids.split_first() {
+            for other in rest {
+                found
+                    .entry((first.clone(), other.clone()))
+                    .or_insert(reason);
+            }
+        }
+    }
+    for pair in dismissed {
+        found.remove(&pair);
+    }
+    let mut out: Vec<Duplicate> = found
+        .into_iter()
+        .map(|((a, b), reason)| Duplicate {
+            persons: [a, b],
+            reason,
+        })
+        .collect();
+    out.sort_by(|x, y| (x.reason, &x.persons).cmp(&(y.reason, &y.persons)));
+    out
+}
+
+/// The duplicate pairs among `persons` (those in lists), as [`Store::duplicates`] lists them
+/// from the store, with the pairs `dismissed` as not one person left out.
+pub fn duplicate_pairs(persons: &[PersonKeys], dismissed: &[(String, String)]) -> Vec<Duplicate> {
+    let mut groups = Vec::new();
+    for reason in Reason::ALL {
+        let mut by_key: BTreeMap<Vec<&str>, Vec<String>> = BTreeMap::new();
+        for p in persons {
+            if let Some(key) = reason.key(p) {
+                by_key.entry(key).or_default().push(p.id.clone());
+            }
+        }
+        for mut ids in by_key.into_values().filter(|ids| ids.len() > 1) {
+            ids.sort();
+            groups.push((reason, ids));
+        }
+    }
+    pairs_of(groups, dismissed.iter().cloned())
+}
+
 impl Store {
     /// Every pair of persons in lists that look like one (see the module doc), by reason then
     /// by ids.
     pub fn duplicates(&self) -> Result<Vec<Duplicate>> {
         let g = self.lock();
         let conn = &g.conn;
-        let mut found: BTreeMap<(String, String), Reason> = BTreeMap::new();
-        let mut add = |ids: &[String], reason: Reason| {
-            if let Some((first, rest)) = ids.split_first() {
-                for other in rest {
-                    found
-                        .entry((first.clone(), other.clone()))
-                        .or_insert(reason);
-                }
-            }
-        };
-        let numbers: Vec<String> = conn
-            .prepare(
-                "SELECT id_number FROM persons WHERE deleted = 0 AND id_number != ''
-                 GROUP BY id_number HAVING count(*) > 1",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut same = conn.prepare_cached(
-            "SELECT id FROM persons WHERE id_number = ?1 AND deleted = 0 ORDER BY id",
-        )?;
-        for n in numbers {
-            let ids: Vec<String> = same
-                .query_map([n], |r| r.get(0))?
+        let mut groups: Vec<(Reason, Vec<String>)> = Vec::new();
+        // Per reason, a grouped scan of its index, then the persons of each group (a
+        // handful) by the same index.
+        for reason in Reason::ALL {
+            let cols = reason.columns();
+            let last = cols.last().copied().unwrap_or("id");
+            let list = cols.join(", ");
+            let same = (1..)
+                .zip(cols)
+                .map(|(i, c)| format!("{c} = ?{i}"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let keys: Vec<Vec<String>> = conn
+                .prepare(&format!(
+                    "SELECT {list} FROM persons WHERE deleted = 0 AND {last} != ''
+                     GROUP BY {list} HAVING count(*) > 1"
+                ))?
+                .query_map([], |r| (0..cols.len()).map(|i| r.get(i)).collect())?
                 .collect::<rusqlite::Result<_>>()?;
-            add(&ids, Reason::SameIdNumber);
-        }
-        // Same name and birth date, same name and phone: grouped scans of their indexes,
-        // then the persons of each group (a handful) by the same index.
-        for (reason, groups, members) in [
-            (
-                Reason::SameNameBirth,
-                "SELECT name, birth_date FROM persons WHERE deleted = 0 AND birth_date != ''
-                 GROUP BY name, birth_date HAVING count(*) > 1",
-                "SELECT id FROM persons WHERE name = ?1 AND birth_date = ?2 AND deleted = 0
-                 ORDER BY id",
-            ),
-            (
-                Reason::SameNamePhone,
-                "SELECT name, phone FROM persons WHERE deleted = 0 AND phone != ''
-                 GROUP BY name, phone HAVING count(*) > 1",
-                "SELECT id FROM persons WHERE name = ?1 AND phone = ?2 AND deleted = 0
-                 ORDER BY id",
-            ),
-        ] {
-            let keys: Vec<(String, String)> = conn
-                .prepare(groups)?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut st = conn.prepare_cached(members)?;
-            for (name, v) in keys {
+            let mut st = conn.prepare_cached(&format!(
+                "SELECT id FROM persons WHERE {same} AND deleted = 0 ORDER BY id"
+            ))?;
+            for key in keys {
                 let ids: Vec<String> = st
-                    .query_map([name, v], |r| r.get(0))?
+                    .query_map(rusqlite::params_from_iter(key), |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
-                add(&ids, reason);
+                groups.push((reason, ids));
             }
         }
         // Pairs dismissed as not one person (see `distinct`) are not listed.
-        for pair in crate::ledger::distinct::dismissed_pairs(conn)? {
-            found.remove(&pair);
-        }
-        let mut out: Vec<Duplicate> = found
-            .into_iter()
-            .map(|((a, b), reason)| Duplicate {
-                persons: [a, b],
-                reason,
-            })
-            .collect();
-        out.sort_by(|x, y| (x.reason, &x.persons).cmp(&(y.reason, &y.persons)));
-        Ok(out)
+        let dismissed = crate::ledger::distinct::dismissed_pairs(conn)?;
+        Ok(pairs_of(groups, dismissed))
     }
 
     /// Two persons side by side, with the fields that differ (shown before merging), in full:

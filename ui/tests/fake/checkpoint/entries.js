@@ -8,7 +8,7 @@ import { parsePass, passRefusal } from './passes.js';
 import { judge } from './judge.js';
 import { masked } from '../backend/masked.js';
 import { shownHits, withResident } from './resident.js';
-import { onDuty, publicCheckpoint, publicShift, shiftAt, signedIn } from './shifts.js';
+import { onDuty, publicCheckpoint, publicShift, shiftOn, signedIn } from './shifts.js';
 import {
   checkpointOf,
   DAY,
@@ -102,8 +102,8 @@ export async function record(picked, now, id = null) {
   }
   let pass = null;
   if (form.pass && String(form.pass).trim()) {
-    const number = parsePass(form.pass);
-    const refusal = passRefusal(number, v.direction, v.id_number, now);
+    const number = await parsePass(form.pass);
+    const refusal = await passRefusal(number, v.direction, v.id_number, now);
     if (refusal) throw refusal;
     pass = state.passes.find((p) => p.number === number);
   }
@@ -171,7 +171,7 @@ Object.assign(fake.commands, {
     const today = dayEntries(cp.id, ymd(at));
     const counts = countEntries(today);
     const plan = cp.shift_plan;
-    const { date, index } = shiftAt(plan, at);
+    const { date, index } = await shiftOn(plan, at);
     const last = state.shifts
       .filter((s) => s.checkpoint_id === cp.id && s.signed_out_at)
       .sort((a, b) => (a.signed_out_at < b.signed_out_at ? 1 : -1))[0];
@@ -214,7 +214,7 @@ Object.assign(fake.commands, {
   preview_entry: async ({ form: picked }) => {
     const cp = checkpointOf(picked.checkpoint);
     const form = withResident(picked, cp);
-    const id = fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
+    const id = await fake.commands.check_field({ field: 'id_number', value: form.id_number ?? '' });
     const idNumber = id.ok ? id.normalized : null;
     const person = form.person_id
       ? fake.state.persons.get(form.person_id)

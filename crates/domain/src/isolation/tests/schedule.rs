@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveTime};
 
 use super::{at, builtin, d};
 use crate::isolation::{
-    builtin_policies, date_of_day, day_number, due_items, end_date, phase_on, slot_status, DueSlot,
-    PhaseKind, SlotKind, SlotStatus,
+    builtin_policies, date_of_day, day_number, day_slots, due_items, end_date, filled_checks,
+    phase_on, slot_status, DueSlot, PhaseKind, SlotKind, SlotStatus,
 };
 
 fn p(s: &str) -> NaiveDate {
@@ -305,4 +305,76 @@ fn labels_parse_back() {
         PhaseKind::parse("quarantine").map_err(|e| e.reason),
         Err("unknown_value")
     );
+}
+
+fn window(h1: u32, h2: u32) -> DueSlot {
+    let day = d(2026, 3, 1);
+    DueSlot {
+        kind: SlotKind::Check,
+        day: 1,
+        phase: PhaseKind::HomeIsolation,
+        window_start: at(day, h1, 0, 0),
+        window_end: at(day, h2, 0, 0),
+    }
+}
+
+#[test]
+fn checks_fill_their_window_or_the_late_one() {
+    let slots = [window(8, 10), window(16, 18)];
+    let day = d(2026, 3, 1);
+    let t = |hm: &[(u32, u32)]| {
+        hm.iter()
+            .map(|&(h, m)| at(day, h, m, 0))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(filled_checks(&slots, &t(&[(9, 0)])), [true, false]);
+    assert_eq!(filled_checks(&slots, &t(&[(17, 0)])), [false, true]);
+    assert_eq!(filled_checks(&slots, &t(&[(7, 30)])), [true, false]);
+    // Late for the morning: done late; the afternoon is still open.
+    assert_eq!(filled_checks(&slots, &t(&[(11, 0)])), [true, false]);
+    // Two workers in one window: one slot filled, not the afternoon's.
+    assert_eq!(
+        filled_checks(&slots, &t(&[(8, 30), (8, 40)])),
+        [true, false]
+    );
+    assert_eq!(filled_checks(&slots, &t(&[(9, 0), (11, 0)])), [true, false]);
+    // The end is exclusive: a check at 10:00 is the late morning one, at 18:00 the late
+    // afternoon one once the morning is done.
+    assert_eq!(filled_checks(&slots, &t(&[(10, 0)])), [true, false]);
+    assert_eq!(filled_checks(&slots, &t(&[(9, 0), (18, 0)])), [true, true]);
+}
+
+#[test]
+fn a_day_of_a_case_with_statuses_at_now() {
+    let policy = builtin("high-risk-arrival");
+    let start = d(2026, 3, 1);
+    let noon = at(start, 12, 0, 0);
+    let morning = [at(start, 8, 15, 0)];
+    let codes = |v: Vec<(DueSlot, SlotStatus)>| {
+        v.iter()
+            .map(|(s, st)| format!("{}:{}", s.kind.code(), st.code()))
+            .collect::<Vec<_>>()
+    };
+    // Day 1 of centralized isolation: two windows and a test.
+    assert_eq!(
+        codes(day_slots(&policy, start, start, &morning, false, noon)),
+        ["check:done", "check:due", "test:due"]
+    );
+    assert_eq!(
+        codes(day_slots(
+            &policy,
+            start,
+            start,
+            &[],
+            true,
+            at(start, 10, 0, 0)
+        )),
+        ["check:overdue", "check:due", "test:done"]
+    );
+    let next_day = at(d(2026, 3, 2), 0, 0, 0);
+    assert_eq!(
+        codes(day_slots(&policy, start, start, &morning, false, next_day)),
+        ["check:done", "check:missed", "test:missed"]
+    );
+    assert!(day_slots(&policy, start, d(2026, 2, 28), &[], false, noon).is_empty());
 }
