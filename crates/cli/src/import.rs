@@ -160,12 +160,10 @@ pub fn import(store: &Store, a: &ImportArgs, json: bool, lang: Lang) -> Result<(
             for c in &plan.mapping {
                 let field = c.field.and_then(Field::parse);
                 out.push(match lang {
-                    Lang::Zh => format!(
-                        "  {} → {}",
-                        c.zh(),
-                        field.map_or("（不导入）", Field::zh)
-                    ),
-                    Lang::En => format!("  {} → {}", c.en(), field.map_or("(ignored)", Field::code)),
+                    Lang::Zh => format!("  {} → {}", c.zh(), field.map_or("（不导入）", Field::zh)),
+                    Lang::En => {
+                        format!("  {} → {}", c.en(), field.map_or("(ignored)", Field::code))
+                    }
                 });
             }
         }

@@ -420,7 +420,17 @@ mod tests {
     fn a_repeated_header_feeds_one_column_and_a_position_picks_which() {
         let rows = [
             row(1, &["姓名", "身份证号", "联系电话", "联系电话", "", "住址"]),
-            row(2, &["张三", "110101199003074477", "", "13900000001", "京A12345", "一组1号"]),
+            row(
+                2,
+                &[
+                    "张三",
+                    "110101199003074477",
+                    "",
+                    "13900000001",
+                    "京A12345",
+                    "一组1号",
+                ],
+            ),
             row(3, &["李四", "", "", "", "", ""]),
         ];
         let fields = |h: &Header| h.columns.iter().map(|(_, f)| *f).collect::<Vec<_>>();

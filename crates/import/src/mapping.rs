@@ -152,7 +152,10 @@ pub fn choices<F: Copy>(
             }
             let key = match c.column {
                 Some(i) if i >= MAX_COLUMNS => {
-                    return Err(ImportError::UnknownField(format!("#{}", i.saturating_add(1))))
+                    return Err(ImportError::UnknownField(format!(
+                        "#{}",
+                        i.saturating_add(1)
+                    )))
                 }
                 Some(i) => ColumnKey::Position(i),
                 None => ColumnKey::Header(header_key(&c.header)),
@@ -218,7 +221,9 @@ pub(crate) fn describe(header: &Header, fields: &[Option<&'static str>]) -> Vec<
         .iter()
         .enumerate()
         .filter(|(i, (text, _))| {
-            !text.trim().is_empty() || header.has_data(*i) || fields.get(*i).is_some_and(|f| f.is_some())
+            !text.trim().is_empty()
+                || header.has_data(*i)
+                || fields.get(*i).is_some_and(|f| f.is_some())
         })
         .map(|(i, (text, _))| ListColumn {
             column: i,
@@ -246,7 +251,17 @@ mod tests {
         }
         assert_eq!(parse_position(" ＃ｈ "), Some(7));
         assert_eq!(parse_position("#h"), Some(7));
-        for no in ["C", "3", "#", "#0", "#C3", "#XFE", "#16385", "联系电话", "#电话"] {
+        for no in [
+            "C",
+            "3",
+            "#",
+            "#0",
+            "#C3",
+            "#XFE",
+            "#16385",
+            "联系电话",
+            "#电话",
+        ] {
             assert_eq!(parse_position(no), None, "{no}");
         }
     }
@@ -276,10 +291,18 @@ mod tests {
             column,
             field: field.map(str::to_owned),
         };
-        let m = choices(&[pick(Some(7), Some("phone")), pick(Some(2), None)], code, "-").unwrap();
+        let m = choices(
+            &[pick(Some(7), Some("phone")), pick(Some(2), None)],
+            code,
+            "-",
+        )
+        .unwrap();
         assert_eq!(
             m,
-            vec![(ColumnKey::Position(7), "phone"), (ColumnKey::Position(2), "-")]
+            vec![
+                (ColumnKey::Position(7), "phone"),
+                (ColumnKey::Position(2), "-")
+            ]
         );
         assert!(choices(&[pick(Some(MAX_COLUMNS), None)], code, "-").is_err());
         assert!(choices(&[pick(Some(usize::MAX), None)], code, "-").is_err());

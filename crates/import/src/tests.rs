@@ -8,8 +8,8 @@ use gridbook_domain::validate::check_char;
 use gridbook_store::{NewHousehold, NewPerson, Store, StoreError};
 
 use crate::{
-    execute, execute_until, parse_list_map, parse_map, plan_file, read_list, ImportError,
-    Options, PersonAction, Report, RowStatus,
+    execute, execute_until, parse_list_map, parse_map, plan_file, read_list, ImportError, Options,
+    PersonAction, Report, RowStatus,
 };
 
 fn id(n: u32) -> String {
@@ -276,7 +276,10 @@ fn a_list_names_a_blank_or_repeated_column_by_position() {
     let chosen = read("#D=phone,category=#5");
     assert_eq!(
         phones(&chosen),
-        [Some("13900000001".to_owned()), Some("13900000002".to_owned())]
+        [
+            Some("13900000001".to_owned()),
+            Some("13900000002".to_owned())
+        ]
     );
     assert_eq!(
         chosen
@@ -288,7 +291,12 @@ fn a_list_names_a_blank_or_repeated_column_by_position() {
     );
     assert_eq!(columns(&chosen)[2].1, None, "column C gives the phone up");
     assert!(matches!(
-        read_list(&file, None, &parse_list_map("#G=phone").expect("map"), today),
+        read_list(
+            &file,
+            None,
+            &parse_list_map("#G=phone").expect("map"),
+            today
+        ),
         Err(ImportError::NoColumn { .. })
     ));
 }
