@@ -307,5 +307,13 @@ mod tests {
         assert!(choices(&[pick(Some(MAX_COLUMNS), None)], code, "-").is_err());
         assert!(choices(&[pick(Some(usize::MAX), None)], code, "-").is_err());
         assert!(choices(&[pick(None, Some("tags"))], code, "-").is_err());
+        // What no screen shows: a header longer than a sheet's, more columns than a sheet's.
+        let long = ColumnChoice {
+            header: "长".repeat(101),
+            ..pick(None, None)
+        };
+        assert!(choices(&[long], code, "-").is_err());
+        let many = vec![pick(Some(0), None); MAX_CHOICES + 1];
+        assert!(choices(&many, code, "-").is_err());
     }
 }
