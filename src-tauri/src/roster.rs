@@ -27,7 +27,8 @@ pub const PROGRESS_EVENT: &str = "roster-progress";
 pub struct Stop(AtomicBool);
 
 /// How to read the file, as the screen chose: the village (else the file's 村 column), the
-/// header row (else found) and the columns the township changed.
+/// header row (else found) and the columns the township changed, each named by its position
+/// (so a column with a blank or repeated header is one column) or by its header.
 fn options(
     village: Option<String>,
     header_row: Option<usize>,

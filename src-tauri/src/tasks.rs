@@ -22,7 +22,7 @@ impl From<ImportError> for AppError {
     fn from(e: ImportError) -> Self {
         match e {
             ImportError::Store(s) => s.into(),
-            ImportError::UnknownField(_) => AppError {
+            ImportError::UnknownField(_) | ImportError::NoColumn { .. } => AppError {
                 field: Some("map"),
                 ..AppError::new("invalid", (e.zh(), e.to_string()))
             },

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use gridbook_import::{execute, parse_map, plan_file, write_report, ImportError, Options, Report};
+use gridbook_import::{
+    execute, parse_map, plan_file, write_report, Field, ImportError, Options, Report,
+};
 use gridbook_store::Store;
 
 use crate::args::Lang;
@@ -23,7 +25,11 @@ pub struct ImportArgs {
     #[arg(long)]
     pub sheet: Option<String>,
     /// Column mapping overrides: HEADER=FIELD,... (FIELD: name, id_number, phone, address,
-    /// group, household_no, head_name, relation, residency, tags, vulnerable, ignore, …).
+    /// group, household_no, head_name, relation, residency, tags, vulnerable, ignore, …, or
+    /// the Chinese column name). A column whose header is blank or repeated is named by
+    /// position instead: #C=FIELD (its letter) or #3=FIELD (counted from 1), also written
+    /// FIELD=#3. A repeated header's field is taken from its leftmost column unless one of
+    /// its columns is named by position.
     #[arg(long)]
     pub map: Option<String>,
     /// Plan only: report what the import would do, write nothing.
@@ -54,7 +60,7 @@ impl From<ImportError> for Failure {
                 zh: e.zh(),
                 en: e.to_string(),
             },
-            ImportError::UnknownField(_) => Failure {
+            ImportError::UnknownField(_) | ImportError::NoColumn { .. } => Failure {
                 field: Some("map"),
                 ..Failure::invalid(e.zh(), e.to_string())
             },
@@ -149,6 +155,18 @@ pub fn import(store: &Store, a: &ImportArgs, json: bool, lang: Lang) -> Result<(
             t(lang, "与台账不一致", "differences"),
             summary.differences.len(),
         ));
+        if a.dry_run {
+            out.push(t(lang, "各列的识别：", "columns:"));
+            for c in &plan.mapping {
+                let field = c.field.and_then(Field::parse);
+                out.push(match lang {
+                    Lang::Zh => format!("  {} → {}", c.zh(), field.map_or("（不导入）", Field::zh)),
+                    Lang::En => {
+                        format!("  {} → {}", c.en(), field.map_or("(ignored)", Field::code))
+                    }
+                });
+            }
+        }
         for r in &summary.refused {
             out.push(match lang {
                 Lang::Zh => format!("  第{}行 {}：{}", r.row, r.field, r.reason),

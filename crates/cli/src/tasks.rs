@@ -34,7 +34,9 @@ pub enum TasksCmd {
         #[arg(long)]
         sheet: Option<String>,
         /// What columns are taken for, overriding what was detected: HEADER=FIELD,... with
-        /// FIELD one of name, id_number, phone, category, date, place, note, or ignore.
+        /// FIELD one of name, id_number, phone, category, date, place, note, or ignore; a
+        /// column whose header is blank or repeated by position: #C=FIELD (its letter) or
+        /// #3=FIELD (counted from 1), also written FIELD=#3.
         #[arg(long)]
         map: Option<String>,
         /// Only read the file: show what each column is taken for and how many rows there
@@ -126,7 +128,10 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
                     for c in &preview.columns {
                         out.push_str(&format!(
                             "\n  {} → {}",
-                            c.header,
+                            match lang {
+                                Lang::Zh => c.zh(),
+                                Lang::En => c.en(),
+                            },
                             match (c.field, lang) {
                                 (Some(f), Lang::Zh) => list_field_zh(f),
                                 (Some(f), Lang::En) => f,

@@ -27,6 +27,14 @@ pub enum ImportError {
     /// A `--map` entry names a field gridbook does not know, or is not `HEADER=FIELD`.
     #[error("unknown field in mapping: {0}")]
     UnknownField(String),
+    /// A mapping names a column by position that the sheet does not have.
+    #[error("no column {letter} in the file: it has {width} columns")]
+    NoColumn {
+        /// The column's letter.
+        letter: String,
+        /// Columns the sheet has.
+        width: usize,
+    },
     /// The village given does not exist, or the file names none and none was given.
     #[error("{en}")]
     Village {
@@ -59,6 +67,9 @@ impl ImportError {
                 "找不到表头：前30行中没有一行含“姓名”或“公民身份号码”等列名，请指定表头所在行（--header-row）或列映射（--map）".into()
             }
             ImportError::UnknownField(f) => format!("映射中的字段无效：{f}"),
+            ImportError::NoColumn { letter, width } => {
+                format!("映射中的第{letter}列不存在：文件只有{width}列")
+            }
             ImportError::Report(e) => format!("无法写出报告：{e}"),
             ImportError::Store(e) => format!("数据库错误：{e}"),
         }

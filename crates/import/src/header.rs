@@ -5,6 +5,9 @@
 //! the same field several ways. The header is the row (within the first 30) that names the
 //! most known fields; a row above or below fills the columns it leaves empty.
 
+use std::collections::HashSet;
+
+use crate::mapping::{parse_spec, ColumnKey, Mapping};
 use crate::normalize::fold_width;
 use crate::read::SheetRow;
 
@@ -83,33 +86,36 @@ pub fn header_key(raw: &str) -> String {
     s.replace("(必填)", "").replace("(选填)", "")
 }
 
-/// `--map` entries: header (as [`header_key`] normalizes it) → field.
-pub type Overrides = Vec<(String, Field)>;
+/// Overrides of a roster's columns (`--map`, the import screen's choices).
+pub type Overrides = Mapping<Field>;
 
-/// Parses `HEADER=FIELD,HEADER=FIELD`; the error names the bad entry.
+/// Parses `HEADER=FIELD,…` (or `#C=FIELD`, `FIELD=#3` by position); the error names the bad
+/// entry.
 pub fn parse_map(spec: &str) -> Result<Overrides, String> {
-    spec.split([',', '，'])
-        .filter(|e| !e.trim().is_empty())
-        .map(|e| {
-            let (h, f) = e.split_once('=').ok_or_else(|| e.trim().to_owned())?;
-            let field = Field::parse(f).ok_or_else(|| f.trim().to_owned())?;
-            Ok((header_key(h), field))
-        })
-        .collect()
+    parse_spec(spec, Field::parse)
 }
 
+/// The field a header cell names: the first override naming this header, else an alias.
+/// Positions are not looked at: they say nothing of which row is the header.
 fn field_of(cell: &str, overrides: &Overrides) -> Option<Field> {
     let key = header_key(cell);
     if key.is_empty() {
         return None;
     }
-    if let Some((_, f)) = overrides.iter().find(|(h, _)| *h == key) {
-        return Some(*f);
+    if let Some(i) = override_at(&key, overrides) {
+        return Some(overrides[i].1);
     }
     Field::ALL
         .iter()
         .copied()
         .find(|f| f.aliases().contains(&key.as_str()))
+}
+
+/// The first override naming the header `key`.
+fn override_at(key: &str, overrides: &Overrides) -> Option<usize> {
+    overrides
+        .iter()
+        .position(|(k, _)| matches!(k, ColumnKey::Header(h) if h == key))
 }
 
 /// The header found: each column's field and text, and where the data starts.
@@ -121,6 +127,10 @@ pub struct Header {
     pub data_start: usize,
     /// Per column: the header text and the field it maps to (`None`: not imported).
     pub columns: Vec<(String, Option<Field>)>,
+    /// Per column: the override that gave it its field (an index into the overrides).
+    pub(crate) chosen: Vec<Option<usize>>,
+    /// Per column: whether a data row among those read with the header has a value there.
+    data: Vec<bool>,
     /// Per field (by its position in [`Field::ALL`]): its columns, left to right.
     by_field: Vec<Vec<usize>>,
 }
@@ -142,6 +152,8 @@ impl Header {
         Header {
             row: data_start,
             data_start,
+            chosen: vec![None; columns.len()],
+            data: Vec::new(),
             columns,
             by_field,
         }
@@ -157,6 +169,78 @@ impl Header {
     pub fn has(&self, field: Field) -> bool {
         !self.columns_of(field).is_empty()
     }
+
+    /// Whether a data row read with the header has a value in column `index`.
+    pub fn has_data(&self, index: usize) -> bool {
+        self.data.get(index).copied().unwrap_or(false)
+    }
+}
+
+/// The header of `columns` (named by their text) at row `row`, data from index `data_start`
+/// of `rows` on: the overrides by position applied, and a header repeated over several
+/// columns given to one of them.
+///
+/// A repeated header (two 联系电话 columns) feeds its field from its leftmost column only;
+/// the others are not imported, and the screen shows both by letter so the township can
+/// choose the other. The ledger keeps one value per person: taking whichever column has a
+/// value, row by row, would mix the two columns' meanings (the person's phone here, a
+/// relative's there) without anyone having chosen it. A column named by position takes the
+/// field from the columns of its header that have it by name. 不导入 (ignore) is no field
+/// and stays on every column it names.
+fn settle(
+    rows: &[SheetRow],
+    row: usize,
+    data_start: usize,
+    mut columns: Vec<(String, Option<Field>)>,
+    overrides: &Overrides,
+) -> Header {
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    columns.resize(width.max(columns.len()), (String::new(), None));
+    let keys: Vec<String> = columns.iter().map(|(t, _)| header_key(t)).collect();
+    let mut chosen: Vec<Option<usize>> = columns
+        .iter()
+        .zip(&keys)
+        .map(|((_, f), k)| override_at(k, overrides).filter(|i| Some(overrides[*i].1) == *f))
+        .collect();
+    let mut by_position = vec![false; columns.len()];
+    for (i, (k, f)) in overrides.iter().enumerate() {
+        if let ColumnKey::Position(p) = k {
+            if *p < columns.len() && !by_position[*p] {
+                columns[*p].1 = Some(*f);
+                chosen[*p] = Some(i);
+                by_position[*p] = true;
+            }
+        }
+    }
+    // (header, field) pairs already given to a column: by position first, then left to right.
+    let mut given: HashSet<(&str, Field)> = HashSet::new();
+    for (i, (_, f)) in columns.iter().enumerate() {
+        if let Some(f) = f.filter(|_| by_position[i]) {
+            given.insert((keys[i].as_str(), f));
+        }
+    }
+    for i in 0..columns.len() {
+        let Some(f) = columns[i].1 else { continue };
+        if by_position[i] || f == Field::Ignore || keys[i].is_empty() {
+            continue;
+        }
+        if !given.insert((keys[i].as_str(), f)) {
+            columns[i].1 = None;
+            chosen[i] = None;
+        }
+    }
+    let data = (0..columns.len())
+        .map(|c| {
+            rows.iter()
+                .skip(data_start)
+                .any(|r| r.cells.get(c).is_some_and(|x| !x.is_blank()))
+        })
+        .collect();
+    let mut header = Header::new(data_start, columns);
+    header.row = row;
+    header.chosen = chosen;
+    header.data = data;
+    header
 }
 
 fn row_fields(r: &SheetRow, overrides: &Overrides) -> Vec<Option<Field>> {
@@ -224,9 +308,14 @@ pub fn find_header(rows: &[SheetRow], overrides: &Overrides) -> Option<Header> {
         };
         columns.push(col);
     }
-    let mut header = Header::new(best + 1 + usize::from(below_used), columns);
-    header.row = rows[best].row;
-    Some(header)
+    let data_start = best + 1 + usize::from(below_used);
+    Some(settle(
+        &rows[..limit],
+        rows[best].row,
+        data_start,
+        columns,
+        overrides,
+    ))
 }
 
 /// The header the person chose: the row numbered `row` in the file (among `rows`, the first
@@ -243,9 +332,8 @@ pub fn header_at(rows: &[SheetRow], row: usize, overrides: &Overrides) -> Option
             (text, field)
         })
         .collect();
-    let mut header = Header::new(at + 1, columns);
-    header.row = row;
-    Some(header)
+    let limit = rows.len().min(HEADER_SEARCH_ROWS).max(at + 1);
+    Some(settle(&rows[..limit], row, at + 1, columns, overrides))
 }
 
 #[cfg(test)]
@@ -326,6 +414,56 @@ mod tests {
         let unmapped = header_at(&rows, 2, &Vec::new()).unwrap();
         assert!(unmapped.columns.iter().all(|(_, f)| f.is_none()));
         assert!(header_at(&rows, 9, &m).is_none());
+    }
+
+    #[test]
+    fn a_repeated_header_feeds_one_column_and_a_position_picks_which() {
+        let rows = [
+            row(1, &["姓名", "身份证号", "联系电话", "联系电话", "", "住址"]),
+            row(
+                2,
+                &[
+                    "张三",
+                    "110101199003074477",
+                    "",
+                    "13900000001",
+                    "京A12345",
+                    "一组1号",
+                ],
+            ),
+            row(3, &["李四", "", "", "", "", ""]),
+        ];
+        let fields = |h: &Header| h.columns.iter().map(|(_, f)| *f).collect::<Vec<_>>();
+        // By name: the leftmost 联系电话 only; the blank column is there, with its value.
+        let h = find_header(&rows, &Vec::new()).unwrap();
+        assert_eq!(
+            fields(&h)[2..5],
+            [Some(Field::Phone), None, None],
+            "the second 联系电话 is not imported unless chosen"
+        );
+        assert_eq!(h.columns_of(Field::Phone), [2]);
+        assert!(h.has_data(3) && h.has_data(4) && !h.has_data(2));
+        // By position: column D is the phone (C gives it up), E the plate.
+        let m = parse_map("#D=phone,plate=#5").unwrap();
+        let h = find_header(&rows, &m).unwrap();
+        assert_eq!(
+            fields(&h)[2..5],
+            [None, Some(Field::Phone), Some(Field::Plate)]
+        );
+        assert_eq!((h.chosen[3], h.chosen[4]), (Some(0), Some(1)));
+        // By the repeated header's text: the leftmost again; ignoring it ignores both.
+        let h = find_header(&rows, &parse_map("联系电话=phone").unwrap()).unwrap();
+        assert_eq!(fields(&h)[2..4], [Some(Field::Phone), None]);
+        let h = find_header(&rows, &parse_map("联系电话=ignore").unwrap()).unwrap();
+        assert_eq!(fields(&h)[2..4], [Some(Field::Ignore), Some(Field::Ignore)]);
+        // A chosen header row reaches as wide as the data, past its last header cell.
+        let short = [
+            row(1, &["姓名", "身份证号", "住址"]),
+            row(2, &["张三", "110101199003074477", "一组1号", "13900000001"]),
+        ];
+        let h = header_at(&short, 1, &parse_map("#4=phone").unwrap()).unwrap();
+        assert_eq!(h.columns.len(), 4);
+        assert_eq!(h.columns[3], (String::new(), Some(Field::Phone)));
     }
 
     #[test]

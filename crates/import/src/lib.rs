@@ -19,6 +19,7 @@ mod error;
 pub mod header;
 pub mod list;
 pub mod list_map;
+pub mod mapping;
 pub mod normalize;
 mod plan;
 mod preview;
@@ -30,10 +31,9 @@ mod summary;
 pub use apply::{check_file, execute, execute_until, import_file, Executed, Progress, BATCH};
 pub use error::{ImportError, Result};
 pub use header::{parse_map, Field};
-pub use list::{read_list, ImportedList, ListColumn, ListFile, ListPreview};
-pub use list_map::{
-    list_field_zh, list_overrides, parse_list_map, ColumnChoice, ListOverrides, LIST_FIELDS,
-};
+pub use list::{read_list, ImportedList, ListFile, ListPreview};
+pub use list_map::{list_field_zh, list_overrides, parse_list_map, ListOverrides, LIST_FIELDS};
+pub use mapping::{column_letter, ColumnChoice, ColumnKey, ListColumn};
 pub use plan::{plan_file, Difference, Options, PersonAction, Plan, RowPlan, RowStatus};
 pub use preview::{roster_overrides, HeadRow, Report, ReportRow, HEAD_ROWS, SHOWN_ROWS};
 pub use report::{write_report, RESULT_COLUMNS};

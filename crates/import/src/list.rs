@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::error::{ImportError, Result};
 use crate::header::{find_header, header_key, Field, HEADER_SEARCH_ROWS};
-use crate::list_map::{override_of, roster_overrides, ListOverrides, LIST_FIELDS};
+use crate::list_map::{roster_overrides, ListOverrides, LIST_FIELDS};
+use crate::mapping::{check_positions, describe, ListColumn};
 use crate::normalize::{clean, compact, lost_id_number, parse_date};
 use crate::read::{visit_rows, Cell, SheetRow};
 
@@ -39,16 +40,6 @@ const DATE: &[&str] = &[
     "时间",
     "推送时间",
 ];
-
-/// What a column of the list was taken for, for the import screen's mapping.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ListColumn {
-    /// The header as the file has it.
-    pub header: String,
-    /// name, id_number, phone, category, date, place, note; `None`: not used.
-    pub field: Option<&'static str>,
-}
 
 /// A pushed list as read.
 #[derive(Debug, Clone, Serialize)]
@@ -120,43 +111,45 @@ pub fn read_list(
             "no header row: none of the first 30 rows names the name, ID number and phone columns",
         )
     })?;
-    // Columns the roster's fields leave unmapped may be the list's category or date; the
-    // township's overrides come last and decide.
-    let mut category_seen = header.has(Field::Tags);
-    let mut date_seen = false;
-    let mut fields: Vec<Option<&'static str>> = Vec::with_capacity(header.columns.len());
-    let mut columns = Vec::new();
-    for (text, field) in &header.columns {
-        let key = header_key(text);
-        let mut taken = match field {
-            Some(Field::Name) => Some("name"),
-            Some(Field::IdNumber) => Some("id_number"),
-            Some(Field::Phone) => Some("phone"),
-            Some(Field::Tags) => Some("category"),
-            Some(Field::Village | Field::Address | Field::Group) => Some("place"),
-            Some(Field::Note) => Some("note"),
-            _ => None,
-        };
-        if taken.is_none() && field.is_none_or(|f| f == Field::Residency) {
+    check_positions(map, header.columns.len())?;
+    // The township's overrides decide the columns they name (the header settled which ones
+    // a repeated header's override names); columns the roster's fields leave unmapped may be
+    // the list's category or date.
+    let mut fields: Vec<Option<&'static str>> = header
+        .columns
+        .iter()
+        .zip(&header.chosen)
+        .map(|((_, field), chosen)| match chosen {
+            Some(k) => map[*k].1,
+            None => match field {
+                Some(Field::Name) => Some("name"),
+                Some(Field::IdNumber) => Some("id_number"),
+                Some(Field::Phone) => Some("phone"),
+                Some(Field::Tags) => Some("category"),
+                Some(Field::Village | Field::Address | Field::Group) => Some("place"),
+                Some(Field::Note) => Some("note"),
+                _ => None,
+            },
+        })
+        .collect();
+    let mut category_seen = fields.contains(&Some("category"));
+    let mut date_seen = fields.contains(&Some("date"));
+    for (i, (text, field)) in header.columns.iter().enumerate() {
+        if fields[i].is_some() || header.chosen[i].is_some() {
+            continue;
+        }
+        if field.is_none_or(|f| f == Field::Residency) {
+            let key = header_key(text);
             if !category_seen && CATEGORY.contains(&key.as_str()) {
                 category_seen = true;
-                taken = Some("category");
+                fields[i] = Some("category");
             } else if !date_seen && DATE.contains(&key.as_str()) {
                 date_seen = true;
-                taken = Some("date");
+                fields[i] = Some("date");
             }
         }
-        if let Some(chosen) = override_of(map, text) {
-            taken = chosen;
-        }
-        fields.push(taken);
-        if !text.trim().is_empty() {
-            columns.push(ListColumn {
-                header: text.clone(),
-                field: taken,
-            });
-        }
     }
+    let columns = describe(&header, &fields);
     let cols = |code: &str| -> Vec<usize> {
         fields
             .iter()

@@ -2,10 +2,9 @@
 //! overrides of what the reader detected (`gridbook tasks import --map`, the import screen's
 //! column mapping). One parser for both, so the CLI and the screen accept the same fields.
 
-use serde::{Deserialize, Serialize};
-
-use crate::error::{ImportError, Result};
+use crate::error::Result;
 use crate::header::{header_key, Field, Overrides};
+use crate::mapping::{choices, parse_spec, ColumnChoice, Mapping};
 
 /// The fields a column of a pushed list can hold, by code (as JSON and `--map` name them).
 pub const LIST_FIELDS: [&str; 7] = [
@@ -18,25 +17,8 @@ pub const LIST_FIELDS: [&str; 7] = [
     "note",
 ];
 
-/// Most columns one mapping may name (a sheet wider than this is no list).
-pub const MAX_CHOICES: usize = 200;
-
-/// Longest header a choice may name, in characters.
-const MAX_HEADER: usize = 100;
-
-/// A column's field as the township chose it on the import screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ColumnChoice {
-    /// The header as the file has it.
-    pub header: String,
-    /// One of [`LIST_FIELDS`]; `None`: the column is not used.
-    pub field: Option<String>,
-}
-
-/// Overrides of a list's columns: header (as [`header_key`] normalizes it) → field code
-/// (`None`: not used).
-pub type ListOverrides = Vec<(String, Option<&'static str>)>;
+/// Overrides of a list's columns: a column → a field code (`None`: not used).
+pub type ListOverrides = Mapping<Option<&'static str>>;
 
 /// The Chinese label of a field of [`LIST_FIELDS`] (as the import screen shows it).
 pub fn list_field_zh(code: &str) -> &str {
@@ -84,64 +66,17 @@ pub fn list_field(s: &str) -> Option<Option<&'static str>> {
     }
 }
 
-/// Parses `HEADER=FIELD,HEADER=FIELD` (fields as [`list_field`] reads them); the error names
-/// the bad entry.
+/// Parses `HEADER=FIELD,…` (or `#C=FIELD`, `FIELD=#3` by position; fields as [`list_field`]
+/// reads them); the error names the bad entry.
 pub fn parse_list_map(spec: &str) -> Result<ListOverrides, String> {
-    spec.split([',', '，'])
-        .filter(|e| !e.trim().is_empty())
-        .map(|e| {
-            let (h, f) = e.split_once('=').ok_or_else(|| e.trim().to_owned())?;
-            let field = list_field(f).ok_or_else(|| f.trim().to_owned())?;
-            Ok((header_key(h), field))
-        })
-        .collect()
+    parse_spec(spec, list_field)
 }
 
-/// The overrides of the import screen's choices; a field no list has, too many choices or a
-/// header too long is refused (the screen sends what it was shown; anything else is not it).
-pub fn list_overrides(choices: &[ColumnChoice]) -> Result<ListOverrides> {
-    check_choices(choices)?;
-    choices
-        .iter()
-        .map(|c| {
-            let field = match c.field.as_deref() {
-                None => None,
-                Some(f) => LIST_FIELDS
-                    .iter()
-                    .copied()
-                    .find(|x| *x == f)
-                    .map(Some)
-                    .ok_or_else(|| ImportError::UnknownField(f.chars().take(20).collect()))?,
-            };
-            Ok((header_key(&c.header), field))
-        })
-        .collect()
-}
-
-/// Refuses more choices than [`MAX_CHOICES`] or a header longer than the longest one a sheet
-/// may have: a screen sends what it was shown, and anything else is not it.
-pub(crate) fn check_choices(choices: &[ColumnChoice]) -> Result<()> {
-    if choices.len() > MAX_CHOICES {
-        return Err(ImportError::UnknownField(format!(
-            "{} > {MAX_CHOICES}",
-            choices.len()
-        )));
-    }
-    match choices
-        .iter()
-        .find(|c| c.header.chars().count() > MAX_HEADER)
-    {
-        Some(c) => Err(ImportError::UnknownField(
-            c.header.chars().take(20).collect(),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// The override of a header, if the township gave one.
-pub(crate) fn override_of(map: &ListOverrides, header: &str) -> Option<Option<&'static str>> {
-    let key = header_key(header);
-    map.iter().find(|(h, _)| *h == key).map(|(_, f)| *f)
+/// The overrides of the import screen's choices; a field no list has is refused, like
+/// anything else the screen was not shown (see [`choices`]).
+pub fn list_overrides(picked: &[ColumnChoice]) -> Result<ListOverrides> {
+    let code = |f: &str| LIST_FIELDS.iter().copied().find(|x| *x == f).map(Some);
+    choices(picked, code, None)
 }
 
 /// The same overrides in the roster's fields, so that the header row is found with them (a
@@ -149,7 +84,7 @@ pub(crate) fn override_of(map: &ListOverrides, header: &str) -> Option<Option<&'
 /// and counts as a known column.
 pub(crate) fn roster_overrides(map: &ListOverrides) -> Overrides {
     map.iter()
-        .map(|(h, f)| {
+        .map(|(k, f)| {
             let field = match *f {
                 Some("name") => Field::Name,
                 Some("id_number") => Field::IdNumber,
@@ -159,7 +94,7 @@ pub(crate) fn roster_overrides(map: &ListOverrides) -> Overrides {
                 Some("note") => Field::Note,
                 _ => Field::Ignore,
             };
-            (h.clone(), field)
+            (k.clone(), field)
         })
         .collect()
 }
@@ -167,6 +102,8 @@ pub(crate) fn roster_overrides(map: &ListOverrides) -> Overrides {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ImportError;
+    use crate::mapping::ColumnKey;
 
     #[test]
     fn fields_by_code_label_or_roster_name() {
@@ -182,13 +119,20 @@ mod tests {
         assert_eq!(
             m,
             vec![
-                ("报送时间".to_owned(), Some("date")),
-                ("居住地".to_owned(), Some("place")),
-                ("序号".to_owned(), None),
+                (ColumnKey::Header("报送时间".into()), Some("date")),
+                (ColumnKey::Header("居住地".into()), Some("place")),
+                (ColumnKey::Header("序号".into()), None),
             ]
         );
         assert_eq!(parse_list_map("a=doses"), Err("doses".to_owned()));
         assert_eq!(parse_list_map("a"), Err("a".to_owned()));
+        assert_eq!(
+            parse_list_map("#C=phone,日期=#4").unwrap(),
+            vec![
+                (ColumnKey::Position(2), Some("phone")),
+                (ColumnKey::Position(3), Some("date"))
+            ]
+        );
     }
 
     #[test]
@@ -196,37 +140,32 @@ mod tests {
         let ok = list_overrides(&[
             ColumnChoice {
                 header: "推送批次".into(),
+                column: None,
                 field: Some("date".into()),
             },
             ColumnChoice {
-                header: "序号".into(),
+                header: "".into(),
+                column: Some(0),
                 field: None,
             },
         ])
         .unwrap();
         assert_eq!(
             ok,
-            vec![("推送批次".into(), Some("date")), ("序号".into(), None)]
+            vec![
+                (ColumnKey::Header("推送批次".into()), Some("date")),
+                (ColumnKey::Position(0), None)
+            ]
         );
+        // Only a list's field codes: a roster field or a label is not one.
         for bad in ["tags", "姓名", "", "name; DROP"] {
-            let e = list_overrides(&[ColumnChoice {
+            let picked = [ColumnChoice {
                 header: "x".into(),
+                column: Some(1),
                 field: Some(bad.into()),
-            }]);
+            }];
+            let e = list_overrides(&picked);
             assert!(matches!(e, Err(ImportError::UnknownField(_))), "{bad}");
         }
-        let long = ColumnChoice {
-            header: "长".repeat(101),
-            field: None,
-        };
-        assert!(list_overrides(&[long]).is_err());
-        let many = vec![
-            ColumnChoice {
-                header: "x".into(),
-                field: None
-            };
-            MAX_CHOICES + 1
-        ];
-        assert!(list_overrides(&many).is_err());
     }
 }

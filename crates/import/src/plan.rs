@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::compare::compare;
 use crate::error::{ImportError, Result};
 use crate::header::{find_header, header_at, Field, Header, Overrides, HEADER_SEARCH_ROWS};
+use crate::mapping::{check_positions, describe, ListColumn};
 use crate::preview::{head_of, HeadRow};
 use crate::read::{visit_rows, SheetRow};
 use crate::rows::{parse_row, PersonRow, Refusal};
@@ -102,8 +103,11 @@ pub struct Plan {
     pub header_row: usize,
     /// The first rows of the sheet as text (for choosing another header row).
     pub head: Vec<HeadRow>,
-    /// The header as read: each column's text and field, for confirmation.
+    /// The header as read: each column's text and field.
     pub columns: Vec<(String, Option<Field>)>,
+    /// The columns as the import screen shows them for confirmation (a column with neither a
+    /// header nor a value left out).
+    pub mapping: Vec<ListColumn>,
     /// Every data row.
     pub rows: Vec<RowPlan>,
     /// Households to create, and persons joining ledger households.
@@ -274,6 +278,12 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
         });
     }
     plan.columns.clone_from(&header.columns);
+    let fields: Vec<Option<&'static str>> = header
+        .columns
+        .iter()
+        .map(|(_, f)| f.filter(|f| *f != Field::Ignore).map(Field::code))
+        .collect();
+    plan.mapping = describe(&header, &fields);
     plan.header_row = header.row;
     let numbers: HashSet<String> = accepted
         .iter()
@@ -300,7 +310,7 @@ pub(crate) fn township_only(store: &Store) -> Result<()> {
 }
 
 fn header_of(rows: &[SheetRow], opts: &Options) -> Result<Header> {
-    match opts.header_row {
+    let header = match opts.header_row {
         Some(n) => header_at(rows, n, &opts.map).ok_or_else(|| {
             ImportError::unreadable(
                 format!("表头行第{n}行不在文件的前{HEADER_SEARCH_ROWS}行中"),
@@ -312,7 +322,9 @@ fn header_of(rows: &[SheetRow], opts: &Options) -> Result<Header> {
         None => find_header(rows, &opts.map).ok_or_else(|| ImportError::NoHeader {
             head: head_of(rows),
         }),
-    }
+    }?;
+    check_positions(&opts.map, header.columns.len())?;
+    Ok(header)
 }
 
 /// Groups the accepted rows into households and decides, per person, create / update /

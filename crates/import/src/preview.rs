@@ -5,9 +5,8 @@
 use serde::Serialize;
 
 use crate::error::{ImportError, Result};
-use crate::header::{header_key, Field, Overrides};
-use crate::list::ListColumn;
-use crate::list_map::{check_choices, ColumnChoice};
+use crate::header::{Field, Overrides};
+use crate::mapping::{choices, ColumnChoice, ListColumn};
 use crate::plan::{PersonAction, Plan, RowStatus};
 use crate::read::SheetRow;
 use crate::summary::Summary;
@@ -131,14 +130,7 @@ impl Report {
         Report {
             header_row: Some(plan.header_row),
             head: plan.head.clone(),
-            columns: plan
-                .columns
-                .iter()
-                .map(|(header, f)| ListColumn {
-                    header: header.clone(),
-                    field: f.filter(|f| *f != Field::Ignore).map(Field::code),
-                })
-                .collect(),
+            columns: plan.mapping.clone(),
             rows_left_out: shown.count() - rows.len(),
             rows,
             unchanged: plan
@@ -164,39 +156,33 @@ impl Report {
 }
 
 /// The overrides of the import screen's choices (a field code of [`Field::ALL`], `None`: not
-/// imported). A field gridbook does not know, too many choices or a header too long is
-/// refused: the screen sends what it was shown, anything else is not it.
-pub fn roster_overrides(choices: &[ColumnChoice]) -> Result<Overrides> {
-    check_choices(choices)?;
-    choices
-        .iter()
-        .map(|c| {
-            let field = match c.field.as_deref() {
-                None => Field::Ignore,
-                Some(f) => Field::ALL
-                    .iter()
-                    .copied()
-                    .find(|x| x.code() == f)
-                    .ok_or_else(|| ImportError::UnknownField(f.chars().take(20).collect()))?,
-            };
-            Ok((header_key(&c.header), field))
-        })
-        .collect()
+/// imported); anything else is refused (see [`choices`]).
+pub fn roster_overrides(picked: &[ColumnChoice]) -> Result<Overrides> {
+    let code = |f: &str| Field::ALL.iter().copied().find(|x| x.code() == f);
+    choices(picked, code, Field::Ignore)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mapping::ColumnKey;
 
     #[test]
     fn the_screens_choices_name_roster_fields_by_code_only() {
         let ok = roster_overrides(&[
             ColumnChoice {
                 header: "证 号".into(),
+                column: None,
                 field: Some("id_number".into()),
             },
             ColumnChoice {
-                header: "序号".into(),
+                header: "联系电话".into(),
+                column: Some(7),
+                field: Some("phone".into()),
+            },
+            ColumnChoice {
+                header: "".into(),
+                column: Some(2),
                 field: None,
             },
         ])
@@ -204,21 +190,20 @@ mod tests {
         assert_eq!(
             ok,
             vec![
-                ("证号".to_owned(), Field::IdNumber),
-                ("序号".to_owned(), Field::Ignore)
+                (ColumnKey::Header("证号".into()), Field::IdNumber),
+                (ColumnKey::Position(7), Field::Phone),
+                (ColumnKey::Position(2), Field::Ignore)
             ]
         );
+        // Only codes of `Field::ALL`: a Chinese label or a list's field is not one.
+        let one = |f: &str| ColumnChoice {
+            header: String::new(),
+            column: None,
+            field: Some(f.to_owned()),
+        };
         for bad in ["姓名", "", "category", "name; DROP"] {
-            let e = roster_overrides(&[ColumnChoice {
-                header: "x".into(),
-                field: Some(bad.into()),
-            }]);
+            let e = roster_overrides(&[one(bad)]);
             assert!(matches!(e, Err(ImportError::UnknownField(_))), "{bad}");
         }
-        let long = ColumnChoice {
-            header: "长".repeat(101),
-            field: None,
-        };
-        assert!(roster_overrides(&[long]).is_err());
     }
 }

@@ -8,8 +8,8 @@ use gridbook_domain::validate::check_char;
 use gridbook_store::{NewHousehold, NewPerson, Store, StoreError};
 
 use crate::{
-    execute, execute_until, parse_map, plan_file, ImportError, Options, PersonAction, Report,
-    RowStatus,
+    execute, execute_until, parse_list_map, parse_map, plan_file, read_list, ImportError, Options,
+    PersonAction, Report, RowStatus,
 };
 
 fn id(n: u32) -> String {
@@ -233,4 +233,70 @@ fn only_a_township_device_imports_the_roster() {
     }
     let (h, p, _) = store.counts().expect("counts");
     assert_eq!((h, p), (0, 0));
+}
+
+#[test]
+fn a_list_names_a_blank_or_repeated_column_by_position() {
+    let (dir, _store, _village) = setup();
+    let file = csv(
+        &dir,
+        &format!(
+            "姓名,身份证号,联系电话,联系电话,,推送日期\n\
+             张三,{},13800000001,13900000001,密接,2026-12-01\n\
+             李四,{},,13900000002,次密接,2026-12-01\n",
+            id(41),
+            id(42)
+        ),
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
+    let read = |spec: &str| {
+        read_list(&file, None, &parse_list_map(spec).expect("map"), today).expect("list")
+    };
+    let columns = |l: &crate::ListFile| {
+        l.columns
+            .iter()
+            .map(|c| (c.zh(), c.field))
+            .collect::<Vec<_>>()
+    };
+    let detected = read("");
+    assert_eq!(
+        columns(&detected)[2..5],
+        [
+            ("联系电话（第C列）".to_owned(), Some("phone")),
+            ("联系电话（第D列）".to_owned(), None),
+            ("第E列（无表头）".to_owned(), None),
+        ]
+    );
+    let phones = |l: &crate::ListFile| l.rows.iter().map(|r| r.phone.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        phones(&detected),
+        [Some("13800000001".to_owned()), None],
+        "the leftmost 联系电话 only: 李四's row takes nothing from column D"
+    );
+    let chosen = read("#D=phone,category=#5");
+    assert_eq!(
+        phones(&chosen),
+        [
+            Some("13900000001".to_owned()),
+            Some("13900000002".to_owned())
+        ]
+    );
+    assert_eq!(
+        chosen
+            .rows
+            .iter()
+            .map(|r| r.category.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("密接"), Some("次密接")]
+    );
+    assert_eq!(columns(&chosen)[2].1, None, "column C gives the phone up");
+    assert!(matches!(
+        read_list(
+            &file,
+            None,
+            &parse_list_map("#G=phone").expect("map"),
+            today
+        ),
+        Err(ImportError::NoColumn { .. })
+    ));
 }

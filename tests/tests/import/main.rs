@@ -8,6 +8,7 @@
 //! the middle of a big import and a re-run, and search finding an imported person.
 
 mod batches;
+mod columns;
 mod xlsx;
 
 use std::collections::BTreeMap;

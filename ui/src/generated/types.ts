@@ -3204,15 +3204,27 @@ export type TaskImportResult = {
 };
 
 /**
- * What a column of the list was taken for, for the import screen's mapping.
+ * What a column was taken for, as the import screens show it.
  */
 export type ListColumn = {
   /**
-   * The header as the file has it.
+   * The column's index (0 for A), as a choice names it.
+   */
+  column: number;
+  /**
+   * The column's letter (A, B, … AA), as the sheet shows it.
+   */
+  letter: string;
+  /**
+   * The header as the file has it (blank: the column has none).
    */
   header: string;
   /**
-   * name, id_number, phone, category, date, place, note; `None`: not used.
+   * Another column has the same header: the letter tells them apart.
+   */
+  repeated: boolean;
+  /**
+   * A field code of the file's kind; `None`: not used.
    */
   field: string | null;
 };
@@ -3233,15 +3245,20 @@ export type TaskListPreview = {
 };
 
 /**
- * A column's field as the township chose it on the import screen.
+ * A column's field as the township chose it on an import screen.
  */
 export type ColumnChoice = {
   /**
-   * The header as the file has it.
+   * The header as the file has it (blank for a column without one).
    */
   header: string;
   /**
-   * One of [`LIST_FIELDS`]; `None`: the column is not used.
+   * The column's index (0 for A): the choice is then this column's alone, whatever its
+   * header; absent: every column with this header.
+   */
+  column?: number;
+  /**
+   * A field code of the file's kind; `None`: the column is not used.
    */
   field: string | null;
 };

@@ -38,4 +38,6 @@ export default {
   logLocal: 'This device only',
   reveal: { id_number: 'Full ID number shown', phone: 'Full phone shown' },
   paperKinds: { notice: 'Home isolation notice', certificate: 'Release certificate', feedback: 'Task feedback sheet' },
+  columnNoHeader: 'Column {letter} (no header)',
+  columnRepeated: '{header} (column {letter})',
 };

@@ -38,4 +38,6 @@ export default {
   logLocal: '仅本机',
   reveal: { id_number: '查看完整身份证号', phone: '查看完整电话' },
   paperKinds: { notice: '居家隔离公示单', certificate: '期满证明', feedback: '核查反馈表' },
+  columnNoHeader: '第{letter}列（无表头）',
+  columnRepeated: '{header}（第{letter}列）',
 };

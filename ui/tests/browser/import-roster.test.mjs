@@ -4,7 +4,9 @@
 // A messy sheet (a title row, header variants, full-width digits, a lower-case x, an ID number
 // Excel turned into 1.10101E+17) is checked, its check sheet saved and read back, imported, and
 // imported again to change nothing; a sheet with no header the import knows gets its header row
-// tapped and its columns named; a grid worker's device has no way in and is refused.
+// tapped and its columns named; a sheet with a column without a header and a 联系电话 written
+// twice has them shown by letter and chosen by position; a grid worker's device has no way in
+// and is refused.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -54,6 +56,21 @@ const NO_HEADER = join(dir, '走访名单.csv');
 const SUN = idNumber(4, 41);
 const ZHOU = idNumber(4, 42);
 writeFileSync(NO_HEADER, ['十二月走访名单,,', '人名,证号,住处', `孙七,${SUN},红星村2组3号`, `周八,${ZHOU},红星村2组4号`].join('\n') + '\n');
+
+// Column B has no header (its values are the ID numbers) and 联系电话 is written twice: the
+// township names B and picks the second 联系电话 (column D; row 4 has it in full-width digits).
+const COLUMNS = join(dir, '红星村三组（两列电话）.csv');
+const [WU, ZHENG, WANG] = [idNumber(5, 51), idNumber(5, 52), idNumber(5, 53)];
+writeFileSync(
+  COLUMNS,
+  [
+    '红星村三组一户一档,,,,',
+    '姓名,,联系电话,联系电话,家庭住址',
+    `吴一,${WU},无,13900000021,红星村3组1号`,
+    `郑二,${ZHENG},13800000022,${fullWidth('13900000022')},红星村3组2号`,
+    `王三,${WANG},,13900000023,红星村3组3号`,
+  ].join('\n') + '\n',
+);
 
 let server;
 before(async () => (server = await startServer()));
@@ -208,15 +225,53 @@ for (const viewport of VIEWPORTS) {
         const check = (await callsOf(page, 'roster_check')).at(-1).args;
         assert.equal(check.headerRow, 2);
         assert.deepEqual(check.map, [
-          { header: '人名', field: 'name' },
-          { header: '证号', field: 'id_number' },
-          { header: '住处', field: 'address' },
+          { header: '人名', column: 0, field: 'name' },
+          { header: '证号', column: 1, field: 'id_number' },
+          { header: '住处', column: 2, field: 'address' },
         ]);
         assert.deepEqual([await count(page, 'rows'), await count(page, 'ok'), await count(page, 'refused')], [2, 2, 0]);
         await shot('import-roster-mapped');
         await page.locator('[data-test="roster-import"]').click();
         await page.locator('[data-test="roster-result"]').waitFor();
         assert.equal(await text(page, '[data-test="result-added"]'), '新增 2 户、2 人');
+      });
+    });
+
+    test('a column with no header and a repeated header: shown by letter, chosen by position', async () => {
+      const fake = { enrolled: true, role: 'township', openFile: COLUMNS };
+      await withApp(server, { viewport, fake, hash: '#/import' }, async (page, { shot }) => {
+        await pickOption(page, 'roster-village', '红星村');
+        await page.locator('[data-test="roster-pick"]').click();
+        await page.locator('[data-test="column-mapping"]').waitFor();
+        assert.equal(await text(page, '[data-test="header-at"]'), '表头在第 2 行');
+        const labels = async () => (await page.locator('[data-test="mapping-column"] .van-field__label').allInnerTexts()).map((s) => s.trim());
+        assert.deepEqual(await labels(), ['姓名', '第B列（无表头）', '联系电话（第C列）', '联系电话（第D列）', '家庭住址']);
+        const mapped = async (letter) => (await page.locator(`[data-test="mapping-column"][data-letter="${letter}"] input`).inputValue()).trim();
+        // The leftmost 联系电话 is taken, the other left for the township; B is not imported.
+        assert.deepEqual([await mapped('B'), await mapped('C'), await mapped('D')], ['不导入', '联系电话', '不导入']);
+        assert.deepEqual([await count(page, 'rows'), await count(page, 'refused')], [3, 3], 'no ID numbers without column B');
+        await shot('import-roster-columns');
+
+        await mapColumn(page, 1, '公民身份号码');
+        await mapColumn(page, 3, '联系电话');
+        await page.locator('[data-test="roster-recheck"]').click();
+        await page.locator('[data-test="roster-recheck"]').waitFor({ state: 'detached' });
+        const check = (await callsOf(page, 'roster_check')).at(-1).args;
+        assert.deepEqual(check.map, [
+          { header: '', column: 1, field: 'id_number' },
+          { header: '联系电话', column: 3, field: 'phone' },
+        ]);
+        // Column C gave the phone up to D, as the check read it; row by row, D's values.
+        assert.deepEqual([await mapped('B'), await mapped('C'), await mapped('D')], ['公民身份号码', '不导入', '联系电话']);
+        assert.deepEqual([await count(page, 'rows'), await count(page, 'ok'), await count(page, 'fixed'), await count(page, 'refused')], [3, 2, 1, 0]);
+        const row4 = page.locator('[data-test="check-row"][data-row="4"]');
+        assert.equal(await row4.getAttribute('data-status'), 'fixed');
+        assert.match(await row4.innerText(), /全角字符已改为半角/);
+        assert.equal(await page.locator('[data-test="roster-recheck"]').count(), 0, 'the settled columns are what was checked');
+        await shot('import-roster-columns-mapped');
+        await page.locator('[data-test="roster-import"]').click();
+        await page.locator('[data-test="roster-result"]').waitFor();
+        assert.equal(await text(page, '[data-test="result-added"]'), '新增 3 户、3 人');
       });
     });
 

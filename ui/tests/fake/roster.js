@@ -4,8 +4,9 @@
 // and groups are made by name first. The fake only keeps what the real store keeps elsewhere:
 // only a township device may import (`not_township`, as the store refuses), the batches'
 // progress is sent as `roster-progress` events (the progress lines of the run), and a cancel
-// is recorded (the command line's run is too short to stop). FAKE_OPTS.rosterHold (ms) keeps an
-// import running that long after its last batch, for the progress bar to be seen.
+// is recorded (the command line's run is too short to stop). A column chosen by position is
+// passed as `--map #N=FIELD`. FAKE_OPTS.rosterHold (ms) keeps an import running that long
+// after its last batch, for the progress bar to be seen.
 (function installFakeRoster() {
   const g = globalThis;
   if (!g.__fake || g.__fake.roster) return;
@@ -34,7 +35,10 @@
   };
   const importing = async ({ path, village, headerRow, map }, extra) => {
     township();
-    const r = await run()('import', { path, village: await realVillage(village), headerRow, map, ...extra });
+    // A choice that names its column by position goes to `--map` as `#N=FIELD` (N from 1),
+    // the command line's way of naming a column whose header is blank or repeated.
+    const byPosition = (map || []).map((m) => (typeof m.column === 'number' ? { header: `#${m.column + 1}`, field: m.field } : m));
+    const r = await run()('import', { path, village: await realVillage(village), headerRow, map: byPosition, ...extra });
     if (!r.ok) throw r.error;
     return r;
   };

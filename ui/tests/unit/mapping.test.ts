@@ -1,7 +1,8 @@
 // The import's column mapping: what the person changed is what is sent back, a list needs a
 // name or an ID number column, and a field taken twice is noticed.
 import { describe, expect, it } from 'vitest';
-import { choose, doubled, hasAny, overrides, type MappedColumn } from '../../src/logic/mapping';
+import { choose, columnName, doubled, fromColumns, hasAny, overrides, settled, type MappedColumn } from '../../src/logic/mapping';
+import type { ListColumn } from '../../src/types';
 
 const detected: MappedColumn[] = [
   { header: '序号', field: null },
@@ -36,5 +37,41 @@ describe('column mapping', () => {
   it('notices a field taken by two columns', () => {
     expect(doubled(detected)).toEqual([]);
     expect(doubled(choose(detected, 0, 'name'))).toEqual(['name']);
+  });
+
+  // As the backend describes a sheet with a blank header (B) and 联系电话 twice (C, D).
+  const sheet: ListColumn[] = [
+    { column: 0, letter: 'A', header: '姓名', repeated: false, field: 'name' },
+    { column: 1, letter: 'B', header: '', repeated: false, field: null },
+    { column: 2, letter: 'C', header: '联系电话', repeated: true, field: 'phone' },
+    { column: 3, letter: 'D', header: '联系电话', repeated: true, field: null },
+  ];
+  const zh = (key: string, named: Record<string, unknown>) =>
+    key === 'files.columnNoHeader' ? `第${named.letter}列（无表头）` : `${named.header}（第${named.letter}列）`;
+
+  it('names a blank or repeated column by its letter', () => {
+    expect(fromColumns(sheet).map((c) => columnName(c, zh))).toEqual(['姓名', '第B列（无表头）', '联系电话（第C列）', '联系电话（第D列）']);
+    // A column the backend did not number is named by its header alone.
+    expect(columnName({ header: '推送日期', field: 'date' }, zh)).toBe('推送日期');
+  });
+
+  it('sends a numbered column by position, so the two 联系电话 are told apart', () => {
+    const base = fromColumns(sheet);
+    const chosen = choose(choose(base, 1, 'id_number'), 3, 'phone');
+    expect(overrides(base, chosen)).toEqual([
+      { header: '', column: 1, field: 'id_number' },
+      { header: '联系电话', column: 3, field: 'phone' },
+    ]);
+    // Without numbers, by header: the shape the task list's preview may still send.
+    expect(overrides(detected, choose(detected, 0, 'note'))).toEqual([{ header: '序号', field: 'note' }]);
+  });
+
+  it('takes the columns as a check settled them, only when they are the same columns', () => {
+    const chosen = choose(fromColumns(sheet), 3, 'phone');
+    const after = sheet.map((c) => (c.column === 2 ? { ...c, field: null } : c.column === 3 ? { ...c, field: 'phone' } : c));
+    const now = settled(chosen, after);
+    expect(now?.map((c) => c.field)).toEqual(['name', null, null, 'phone']);
+    expect(settled(chosen, after.slice(1))).toBeNull();
+    expect(settled(chosen, after.map((c) => ({ ...c, column: c.column + 1 })))).toBeNull();
   });
 });
