@@ -8,15 +8,16 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use automerge::legacy::{Key, ObjectId};
 use automerge::transaction::{CommitOptions, Transaction};
-use automerge::{ActorId, Automerge, ChangeHash, ReadDoc, ROOT};
+use automerge::{ActorId, Automerge, ChangeHash};
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::doc_id::DocId;
 use crate::engine::project::{project_record, project_view};
 use crate::engine::record::RecordView;
+pub use crate::engine::touched::touched_records;
+use crate::engine::touched::{project_all, Touched};
 use crate::error::{Result, StoreError};
 
 /// How many chunks a document may have before they are folded into one snapshot.
@@ -481,80 +482,6 @@ impl Docs {
             .execute([id])?;
         Ok(())
     }
-}
-
-/// What a write touched, for the projection.
-enum Touched {
-    /// Not said: computed from the changes (see [`touched_records`]).
-    Diff,
-    /// These records, read again from the document.
-    Ids(BTreeSet<String>),
-    /// These records, with the view the writer holds of each.
-    Views(Vec<(String, Option<RecordView>)>),
-}
-
-/// Projects the records `ids` of document `id` as the document now has them.
-fn project_all(
-    tx: &Connection,
-    id: &str,
-    village: Option<&str>,
-    doc: &Automerge,
-    ids: &BTreeSet<String>,
-    new: bool,
-) -> Result<()> {
-    for rid in ids {
-        project_record(tx, id, village, doc, rid, new)?;
-    }
-    Ok(())
-}
-
-/// Root keys (record ids) that the changes between two sets of heads wrote to.
-///
-/// Read from the changes' operations rather than from `Automerge::diff`: a diff is empty when
-/// a field's winning value stays while one of its losing values is replaced (a conflict whose
-/// values changed), and the conflict's projection must still be recomputed.
-pub fn touched_records(
-    doc: &Automerge,
-    before: &[ChangeHash],
-    after: &[ChangeHash],
-) -> BTreeSet<String> {
-    // A document new to this store: every record is new.
-    if before.is_empty() {
-        return doc.keys_at(ROOT, after).collect();
-    }
-    let mut out = BTreeSet::new();
-    let mut objects = BTreeSet::new();
-    for change in doc.get_changes(before) {
-        for op in change.decode().operations {
-            match op.obj {
-                ObjectId::Root => {
-                    if let Key::Map(k) = op.key {
-                        out.insert(k.to_string());
-                    }
-                }
-                ObjectId::Id(id) => {
-                    objects.insert(id.to_string());
-                }
-            }
-        }
-    }
-    // A record's map sits directly under the root: its path's first step names the record.
-    for obj in objects {
-        let Ok(ex) = doc.import_obj(&obj) else {
-            continue;
-        };
-        let Ok(mut path) = doc.parents(&ex) else {
-            continue;
-        };
-        if let Some(automerge::Parent {
-            prop: automerge::Prop::Map(k),
-            ..
-        }) = path.find(|p| p.obj == ROOT)
-        {
-            out.insert(k);
-        }
-    }
-    out
 }
 
 /// Appends a chunk and updates the document row; returns the chunk's sequence number.

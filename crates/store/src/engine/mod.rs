@@ -20,4 +20,5 @@ pub mod schema;
 pub mod scope;
 pub mod sync_support;
 pub mod text;
+mod touched;
 pub mod value;
