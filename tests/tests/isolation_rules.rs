@@ -94,7 +94,7 @@ fn policy_check_keeps_and_refuses_what_policy_add_does() {
         } else {
             assert_eq!(checked.status.code(), Some(2), "{tenths}");
             let (c, a) = (error(&checked), error(&added));
-            assert_eq!(c["field"], "fever_threshold", "{c}");
+            assert_eq!(c["field"], "fever_tenths", "{c}");
             assert_eq!(c["field"], a["field"]);
             assert_eq!(c["message"], a["message"]);
             assert!(str_of(&c, "message").contains("36.0–42.0℃"), "{c}");

@@ -171,6 +171,12 @@ for (const viewport of VIEWPORTS) {
         await page.locator('[data-test="policy-save"]').click();
         assert.equal(await fieldError(page, 'test_days'), '请填写正整数，用逗号分隔');
         await field(page, 'test_days').fill('1，4、7,14');
+        // The threshold's range is the store's rule: refused by it, under the field.
+        await field(page, 'fever').fill('35.5');
+        await page.locator('[data-test="policy-save"]').click();
+        await page.locator('[data-field="fever"] .van-field__error-message').waitFor();
+        assert.equal(await fieldError(page, 'fever'), '发热标准35.5℃无效，应在36.0–42.0℃之间');
+        await field(page, 'fever').fill('37.3');
         await field(page, 'name').fill('居家隔离（调整）');
         // The check windows are set on wheels, like every time in the app; no native input.
         assert.equal(await page.locator('[data-test="policy-edit"] input[type="time"]').count(), 0);

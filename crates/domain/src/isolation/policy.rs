@@ -252,7 +252,7 @@ impl Policy {
         validate_days("visit_days", "随访日", "visit day", &self.visit_days, total)?;
         if !THRESHOLD_TENTHS.contains(&self.fever_tenths) {
             return Err(FieldError::new(
-                "fever_threshold",
+                "fever_tenths",
                 "range",
                 format!(
                     "发热标准{}℃无效，应在36.0–42.0℃之间",
