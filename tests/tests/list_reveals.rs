@@ -188,7 +188,7 @@ fn each_list_read_in_full_is_one_reveal_and_masked_reads_record_nothing() {
         assert_eq!(r["full_ids"], true, "{r}");
         let keys = |v: &Value| -> Vec<String> {
             let mut k: Vec<String> = match v {
-                Value::Array(a) => a.iter().flat_map(|o| object_keys(o)).collect(),
+                Value::Array(a) => a.iter().flat_map(object_keys).collect(),
                 o => object_keys(o),
             };
             k.sort();

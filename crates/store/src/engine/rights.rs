@@ -162,7 +162,7 @@ pub(crate) fn check_resolve(conn: &Connection, doc: &str) -> Result<()> {
     if check_write(conn, doc).is_ok() {
         return Ok(());
     }
-    let (zh_kind, en_kind) = DocId::parse(doc).map_or(("这条记录", "this record"), |id| {
+    let (zh_kind, en_kind) = DocId::parse(doc).map_or(("这条记录", "unknown"), |id| {
         (kind_zh(id.kind), id.kind.name())
     });
     Err(StoreError::Refused {

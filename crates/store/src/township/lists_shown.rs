@@ -38,6 +38,12 @@ impl Shown {
         }
     }
 
+    /// Records `record` as showing its ID number and its phone, each that is there.
+    fn add_both(&mut self, record: &str, village: &str, id_number: &str, phone: Option<&str>) {
+        self.add(record, village, "id_number", Some(id_number));
+        self.add(record, village, "phone", phone);
+    }
+
     /// Records `record` as showing `field` when the field is an ID number or a phone and any
     /// of the JSON `values` is a text there to show.
     fn add_json(
@@ -123,10 +129,7 @@ impl Store {
             &mut hits,
             full,
             |h| h.village_id.clone(),
-            |h, v, s| {
-                s.add(&h.person_id, v, "id_number", Some(h.id_number.as_str()));
-                s.add(&h.person_id, v, "phone", h.phone.as_deref());
-            },
+            |h, v, s| s.add_both(&h.person_id, v, &h.id_number, h.phone.as_deref()),
         )?;
         self.record_list_reveal("search", &shown)?;
         Ok(hits)
@@ -143,8 +146,7 @@ impl Store {
             |r| r.village_id.clone().unwrap_or_default(),
             |r, v, s| {
                 let record = r.person_id.as_deref().unwrap_or(r.task_id.as_str());
-                s.add(record, v, "id_number", Some(r.id_number.as_str()));
-                s.add(record, v, "phone", r.phone.as_deref());
+                s.add_both(record, v, &r.id_number, r.phone.as_deref());
             },
         )?;
         self.record_list_reveal("tasks", &shown)?;
@@ -209,10 +211,7 @@ impl Store {
             &mut rows,
             full,
             |_| village.clone(),
-            |e, v, s| {
-                s.add(&e.id, v, "id_number", Some(e.id_number.as_str()));
-                s.add(&e.id, v, "phone", e.phone.as_deref());
-            },
+            |e, v, s| s.add_both(&e.id, v, &e.id_number, e.phone.as_deref()),
         )?;
         self.record_list_reveal("entries", &shown)?;
         Ok(rows)
