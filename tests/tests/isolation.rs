@@ -219,6 +219,19 @@ fn a_case_runs_from_due_to_release() {
         "{cert}"
     );
     assert_eq!(cert["person_name"], "李明", "{cert}");
+    // The ID number masked, as the app's screen shows it: in full on the printed certificate
+    // only (a printout, logged), and no reveal recorded for the release.
+    assert_eq!(
+        cert["id_number"],
+        gridbook_domain::privacy::mask_id_number(&mainland_id(100)),
+        "{cert}"
+    );
+    assert!(
+        !array(&d.json("export-log"))
+            .iter()
+            .any(|e| e["kind"] == "reveal"),
+        "no reveal"
+    );
     assert_eq!(cert["released_on"], "2026-03-16");
     assert_eq!(cert["tests"].as_array().map(Vec::len), Some(2), "{cert}");
     let shown = d.json(&format!("case show {case}"));

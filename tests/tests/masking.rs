@@ -69,8 +69,8 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
     volunteer.sync();
     town.sync();
 
-    // Scripts on the grid worker's and the township's devices read full values; on the
-    // volunteer's, masked ones, in the same fields.
+    // Scripts on the grid worker's and the township's devices read full values, each search
+    // one reveal in the device's log; on the volunteer's, masked ones, in the same fields.
     for d in [&worker, &town] {
         let h = hit(d, &name, &pid);
         assert_eq!(str_of(&h, "id_number"), id_number);
@@ -131,7 +131,7 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
         assert_eq!(e.kind(), "refused");
     }
     let log = worker.json("export-log");
-    assert_eq!(array(&log).len(), 3, "{log}");
+    assert_eq!(array(&log).len(), 4, "three reveals and a search: {log}");
     let stats = worker.sync();
     assert!(
         stats["refused"].as_array().is_none_or(Vec::is_empty),
@@ -147,9 +147,17 @@ fn lists_mask_by_role_and_a_reveal_is_logged_and_reaches_the_township() {
         .collect();
     let mut fields: Vec<&str> = reveals.iter().map(|e| str_of(e, "field")).collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["id_number", "phone", "phone"], "{seen}");
+    assert_eq!(
+        fields,
+        ["id_number", "id_number,phone", "phone", "phone"],
+        "{seen}"
+    );
     for e in &reveals {
-        if str_of(e, "subject") == hid {
+        if e["via"] == "search" {
+            // The search: the records it showed in full, all of the worker's village.
+            assert!(e["rows"].as_u64().is_some_and(|n| n >= 1), "{e}");
+            assert_eq!(e["full_ids"], true, "{e}");
+        } else if str_of(e, "subject") == hid {
             assert_eq!(str_of(e, "field"), "phone", "{e}");
             assert_eq!(str_of(e, "subject_name"), address);
         } else {

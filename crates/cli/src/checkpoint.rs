@@ -64,7 +64,8 @@ pub enum CheckpointCmd {
 pub enum EntryCmd {
     /// Record a person crossing; prints the decision and its reasons.
     Add(Box<EntryArgs>),
-    /// Entries of a checkpoint on a day, in the same order on every device.
+    /// Entries of a checkpoint on a day, in the same order on every device. ID numbers and
+    /// phones as `search` gives them.
     List {
         /// Checkpoint id.
         #[arg(long)]
@@ -72,6 +73,9 @@ pub enum EntryCmd {
         /// Day, YYYY-MM-DD.
         #[arg(long)]
         date: String,
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
 }
 
@@ -376,14 +380,18 @@ pub fn entry(store: &Store, cmd: &EntryCmd, json: bool, lang: Lang) -> R {
                 }
             });
         }
-        EntryCmd::List { checkpoint, date } => {
+        EntryCmd::List {
+            checkpoint,
+            date,
+            masked,
+        } => {
             let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
                 Failure::invalid(
                     format!("日期“{date}”应为 YYYY-MM-DD"),
                     format!("date '{date}' must be YYYY-MM-DD"),
                 )
             })?;
-            let rows = store.entries(checkpoint, day)?;
+            let rows = store.entries_shown(checkpoint, day, json && !masked)?;
             emit(json, &rows, || {
                 let line = |e: &gridbook_store::EntryRow| {
                     let hm = e.at.get(11..16).unwrap_or_default();
@@ -537,9 +545,17 @@ pub fn rules(store: &Store, cmd: &RulesCmd, json: bool) -> R {
     Ok(())
 }
 
+/// What `match` was asked.
+pub struct Match<'a> {
+    pub text: &'a str,
+    pub checkpoint: &'a str,
+    pub limit: usize,
+    pub masked: bool,
+}
+
 /// Runs `match`.
-pub fn matches(store: &Store, text: &str, checkpoint: &str, limit: usize, json: bool) -> R {
-    let hits = store.match_residents(checkpoint, text, limit)?;
+pub fn matches(store: &Store, m: &Match<'_>, json: bool) -> R {
+    let hits = store.match_shown(m.checkpoint, m.text, m.limit, json && !m.masked)?;
     emit(json, &hits, || {
         let line = |h: &gridbook_store::Hit| match &h.isolation {
             // Only the township control list knows this person: no name, no address.

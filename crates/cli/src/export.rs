@@ -199,17 +199,7 @@ pub fn export_log(store: &Store, limit: usize, json: bool, lang: Lang) -> Result
         log.iter()
             .map(|e| {
                 if e.kind == "reveal" {
-                    let what = match e.field.as_deref() {
-                        Some("phone") => t(lang, "查看完整电话", "showed the full phone of"),
-                        _ => t(lang, "查看完整身份证号", "showed the full ID number of"),
-                    };
-                    let whose = e.subject_name.clone().or_else(|| e.subject.clone());
-                    return format!(
-                        "{}  {}  {what}  {}",
-                        e.at.replace('T', " "),
-                        e.device,
-                        whose.unwrap_or_default()
-                    );
+                    return reveal_line(e, lang);
                 }
                 let full = if e.full_ids {
                     t(lang, "  完整身份证号", "  full ID numbers")
@@ -231,4 +221,41 @@ pub fn export_log(store: &Store, limit: usize, json: bool, lang: Lang) -> Result
             .join("\n")
     });
     Ok(())
+}
+
+/// One reveal as `export-log` lists it for people: when, which device, which fields, whose
+/// (or how many records, for a list), and the list that showed them.
+fn reveal_line(e: &gridbook_store::ExportRecord, lang: Lang) -> String {
+    let fields: Vec<&str> = e.field.as_deref().unwrap_or_default().split(',').collect();
+    let what = match (fields.contains(&"id_number"), fields.contains(&"phone")) {
+        (true, true) => t(
+            lang,
+            "查看完整身份证号和电话",
+            "showed the full ID numbers and phones of",
+        ),
+        (false, true) => t(lang, "查看完整电话", "showed the full phone of"),
+        _ => t(lang, "查看完整身份证号", "showed the full ID number of"),
+    };
+    let whose = e.subject_name.clone().or_else(|| e.subject.clone());
+    let whose = match (&e.via, whose) {
+        (Some(_), None) => format!("{} {}", e.rows, t(lang, "条记录", "records")),
+        (_, whose) => whose.unwrap_or_default(),
+    };
+    let via = e.via.as_deref().map_or_else(String::new, |v| {
+        let (zh, en) = match v {
+            "search" => ("搜索", "search"),
+            "tasks" => ("核查任务列表", "the list of tasks"),
+            "match" => ("卡口查找居民", "a checkpoint match"),
+            "entries" => ("卡口登记列表", "the checkpoint register"),
+            "history" => ("修改记录", "a record's history"),
+            "conflicts" => ("冲突列表", "the list of conflicts"),
+            other => (other, other),
+        };
+        format!("  {}{}", t(lang, "经由", "in "), t(lang, zh, en))
+    });
+    format!(
+        "{}  {}  {what}  {whose}{via}",
+        e.at.replace('T', " "),
+        e.device
+    )
 }

@@ -201,9 +201,11 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
         }
         CaseCmd::Release { id, on, reason } => {
             let on = on.as_deref().map(|d| date("on", d)).transpose()?;
-            let cert = store.release_case_with(id, on, reason.as_deref())?;
-            // For people, masked as every list is; the printed certificate has it in full.
-            let shown = crate::masking::id(&cert.id_number);
+            // The ID number masked, in JSON too, as the app's screen shows it: the full number
+            // is for the printed certificate only (`print certificate`, logged as a printout).
+            let cert =
+                gridbook_store::masked(store.release_case_with(id, on, reason.as_deref())?);
+            let shown = &cert.id_number;
             emit(json, &cert, || match lang {
                 Lang::En => format!(
                     "Release certificate: {} ({}), {}, {} to {}, released {}; {}",

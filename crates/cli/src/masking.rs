@@ -1,93 +1,97 @@
 //! What the CLI's lists show of ID numbers and phones. For people, every list masks them, as
 //! the app's lists do (`gridbook_domain::privacy`). In JSON (`--json`, read by scripts), a list
 //! keeps its fields and their names: full values for a role that sees the person's village in
-//! full ([`Store::may_reveal`]: township staff, the village's grid worker), masked otherwise
-//! (as the store masks a row, [`Masked`]). A record's history and the list of conflicts follow
-//! the same rule.
-
-use std::collections::HashMap;
+//! full ([`Store::may_reveal`]: township staff, the village's grid worker), recorded as one
+//! reveal in this device's log per command (see `gridbook_store::township::lists_shown`);
+//! masked for any other role, or with `--masked`, and then nothing is recorded. A record's
+//! history and the list of conflicts follow the same rule.
 
 use gridbook_domain::privacy::{mask_id_number, mask_phone};
-use gridbook_store::{ConflictRow, HistoryEntry, Hit, Masked, Store, TaskRow};
+use gridbook_store::Store;
 
-/// Whether this device sees each village in full, asked once per village.
-struct Sees<'a> {
-    store: &'a Store,
-    known: HashMap<String, bool>,
+use crate::args::Lang;
+use crate::output::{emit, t, Failure};
+
+/// How a list is asked for: `--json`, `--masked`.
+pub type Asked = (bool, bool);
+
+/// Whether a list shows full values: in JSON, unless asked masked.
+fn full((json, masked): Asked) -> bool {
+    json && !masked
 }
 
-impl<'a> Sees<'a> {
-    fn new(store: &'a Store) -> Self {
-        Sees {
-            store,
-            known: HashMap::new(),
-        }
-    }
-
-    fn full(&mut self, village: Option<&str>) -> gridbook_store::Result<bool> {
-        let v = village.unwrap_or_default();
-        if let Some(b) = self.known.get(v) {
-            return Ok(*b);
-        }
-        let b = self.store.may_reveal(v)?;
-        self.known.insert(v.to_owned(), b);
-        Ok(b)
-    }
-}
-
-/// Masks the hits of persons this device's role may not see in full.
-pub fn hits_for_role(store: &Store, hits: &mut [Hit]) -> gridbook_store::Result<()> {
-    let mut sees = Sees::new(store);
-    for h in hits {
-        if !sees.full(Some(&h.village_id))? {
-            h.mask();
-        }
-    }
-    Ok(())
-}
-
-/// Masks the tasks of persons this device's role may not see in full.
-pub fn tasks_for_role(store: &Store, rows: &mut [TaskRow]) -> gridbook_store::Result<()> {
-    let mut sees = Sees::new(store);
-    for r in rows {
-        if !sees.full(r.village_id.as_deref())? {
-            r.mask();
-        }
-    }
-    Ok(())
-}
-
-/// Masks the conflicting values of records this device's role may not see in full (their
-/// village from their document's id).
-pub fn conflicts_for_role(store: &Store, rows: &mut [ConflictRow]) -> gridbook_store::Result<()> {
-    let mut sees = Sees::new(store);
-    for c in rows {
-        if !sees.full(gridbook_store::village_of(&c.doc_id))? {
-            c.mask();
-        }
-    }
-    Ok(())
-}
-
-/// Masks the history of record `record` when this device's role may not see it in full: a
-/// person's or a household's by its village; any other record's (a checkpoint entry's) unless
-/// the role sees every village.
-pub fn history_for_role(
+/// Runs `search`.
+pub fn search(
     store: &Store,
-    record: &str,
-    entries: &mut Vec<HistoryEntry>,
-) -> gridbook_store::Result<()> {
-    let household = match store.person(record) {
-        Ok(p) => Some(p.household_id),
-        Err(_) => Some(record.to_owned()),
-    };
-    let village = household
-        .and_then(|h| store.household(&h).ok())
-        .map(|d| d.household.village_id);
-    if !Sees::new(store).full(village.as_deref())? {
-        entries.mask();
-    }
+    text: &str,
+    limit: usize,
+    asked: Asked,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let hits = store.search_shown(text, limit, full(asked))?;
+    emit(asked.0, &hits, || {
+        if hits.is_empty() {
+            return t(lang, "没有找到", "nothing found");
+        }
+        hits.iter()
+            .map(|h| {
+                format!(
+                    "{}  {}  {}  {}",
+                    h.name,
+                    id(&h.id_number),
+                    phone(h.phone.as_deref()),
+                    h.address
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     Ok(())
+}
+
+/// Runs `history`.
+pub fn history(store: &Store, record: &str, asked: Asked) -> Result<(), Failure> {
+    let h = store.history_shown(record, full(asked))?;
+    emit(asked.0, &h, || {
+        h.iter()
+            .map(|e| {
+                format!(
+                    "{}  {}  {}: {} → {}",
+                    e.at,
+                    e.device,
+                    e.field,
+                    show(&e.old),
+                    show(&e.new)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+/// Runs `conflicts`.
+pub fn conflicts(store: &Store, asked: Asked) -> Result<(), Failure> {
+    let c = store.conflicts_shown(full(asked))?;
+    emit(asked.0, &c, || {
+        c.iter()
+            .map(|c| {
+                let vals: Vec<String> = c.values.iter().map(ToString::to_string).collect();
+                format!("{} {}: {}", c.record_id, c.field, vals.join(" | "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "∅".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(" | "),
+        other => other.to_string(),
+    }
 }
 
 /// An ID number as a list shows it to people.

@@ -182,27 +182,11 @@ pub fn run(cli: Cli) -> R {
         }
         Cmd::Household(h) => household(&store, h, json, lang)?,
         Cmd::Person(p) => person(&store, p, json, lang)?,
-        Cmd::Search { text, limit } => {
-            let mut hits = store.search(text, *limit)?;
-            crate::masking::hits_for_role(&store, &mut hits)?;
-            emit(json, &hits, || {
-                if hits.is_empty() {
-                    return t(lang, "没有找到", "nothing found");
-                }
-                hits.iter()
-                    .map(|h| {
-                        format!(
-                            "{}  {}  {}  {}",
-                            h.name,
-                            crate::masking::id(&h.id_number),
-                            crate::masking::phone(h.phone.as_deref()),
-                            h.address
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
+        Cmd::Search {
+            text,
+            limit,
+            masked,
+        } => crate::masking::search(&store, text, *limit, (json, *masked), lang)?,
         Cmd::Coverage {
             days,
             village,
@@ -259,45 +243,10 @@ pub fn run(cli: Cli) -> R {
                 });
             }
         }
-        Cmd::History { record_id } => {
-            let mut h = store.history(record_id)?;
-            crate::masking::history_for_role(&store, record_id, &mut h)?;
-            if !json {
-                // For people, masked as every list is.
-                gridbook_store::Masked::mask(&mut h);
-            }
-            emit(json, &h, || {
-                h.iter()
-                    .map(|e| {
-                        format!(
-                            "{}  {}  {}: {} → {}",
-                            e.at,
-                            e.device,
-                            e.field,
-                            show(&e.old),
-                            show(&e.new)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
+        Cmd::History { record_id, masked } => {
+            crate::masking::history(&store, record_id, (json, *masked))?
         }
-        Cmd::Conflicts => {
-            let mut c = store.conflicts()?;
-            crate::masking::conflicts_for_role(&store, &mut c)?;
-            if !json {
-                gridbook_store::Masked::mask(&mut c);
-            }
-            emit(json, &c, || {
-                c.iter()
-                    .map(|c| {
-                        let vals: Vec<String> = c.values.iter().map(ToString::to_string).collect();
-                        format!("{} {}: {}", c.record_id, c.field, vals.join(" | "))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
+        Cmd::Conflicts { masked } => crate::masking::conflicts(&store, (json, *masked))?,
         Cmd::Resolve {
             record_id,
             field,
@@ -405,7 +354,16 @@ pub fn run(cli: Cli) -> R {
             text,
             checkpoint,
             limit,
-        } => crate::checkpoint::matches(&store, text, checkpoint, *limit, json)?,
+            masked,
+        } => {
+            let m = crate::checkpoint::Match {
+                text,
+                checkpoint,
+                limit: *limit,
+                masked: *masked,
+            };
+            crate::checkpoint::matches(&store, &m, json)?
+        }
         Cmd::Quarantine => crate::quarantine::list(&store, json, lang)?,
         Cmd::Reveal { record, field } => {
             let value = store.reveal(record, field)?;
@@ -419,15 +377,6 @@ pub fn run(cli: Cli) -> R {
         }
     }
     Ok(())
-}
-
-fn show(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "∅".into(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(" | "),
-        other => other.to_string(),
-    }
 }
 
 fn household(store: &Store, cmd: &HouseholdCmd, json: bool, lang: Lang) -> R {

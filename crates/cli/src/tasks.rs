@@ -56,7 +56,8 @@ pub enum TasksCmd {
         #[arg(long)]
         person: Option<String>,
     },
-    /// List tasks: open first (overdue before the rest), then done.
+    /// List tasks: open first (overdue before the rest), then done. ID numbers and phones as
+    /// `search` gives them.
     List {
         /// Only this village's.
         #[arg(long)]
@@ -67,6 +68,9 @@ pub enum TasksCmd {
         /// Only the township's list (rows that matched nobody).
         #[arg(long)]
         unmatched: bool,
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
     /// Answer a task: present (在村已核实), left (已离开) or unknown (查无此人).
     Close {
@@ -166,14 +170,15 @@ pub fn tasks(store: &Store, cmd: &TasksCmd, json: bool, lang: Lang) -> Result<()
             village,
             open,
             unmatched,
+            masked,
         } => {
-            let mut rows = store.tasks(&TaskFilter {
+            let filter = TaskFilter {
                 village: village.clone(),
                 open: *open,
                 unmatched: *unmatched,
                 source: None,
-            })?;
-            crate::masking::tasks_for_role(store, &mut rows)?;
+            };
+            let rows = store.tasks_shown(&filter, json && !masked)?;
             emit(json, &rows, || {
                 rows.iter()
                     .map(|r| {

@@ -3642,9 +3642,18 @@ export type ExportLogEntry = {
    */
   subject_name: string | null;
   /**
-   * Which field a reveal showed in full: `id_number` or `phone`.
+   * Which field a reveal showed in full: `id_number` or `phone`; for a list, each field it
+   * showed, comma-separated (`id_number,phone`).
    */
   field: string | null;
+  /**
+   * The list a reveal showed its values in, read by a script as JSON (`search`, `tasks`,
+   * `match`, `entries`, `history`, `conflicts`: see [`crate::township::lists_shown`]); its
+   * `rows` are the records it showed in full, its `subject` and `village_id` the one record
+   * and village when there is one only. `None` for a value shown one at a time (a tap on
+   * the card, a form, a record read whole).
+   */
+  via: string | null;
   /**
    * Rows written (1 for a printout).
    */

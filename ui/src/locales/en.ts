@@ -201,6 +201,7 @@ const en: typeof zh = {
     record: 'Record',
     household: 'household',
     pick: 'Keep this value',
+    readOnly: "This device's role cannot resolve this conflict: the responsible grid worker or the township does",
   },
   coverage: {
     title: 'Coverage',

@@ -36,7 +36,10 @@ export default {
   logRows: '{rows} rows',
   logFullIds: 'Full ID numbers',
   logLocal: 'This device only',
-  reveal: { id_number: 'Full ID number shown', phone: 'Full phone shown' },
+  reveal: { id_number: 'Full ID number shown', phone: 'Full phone shown', both: 'Full ID numbers and phones shown' },
+  // A list a script read in full (`gridbook search --json` …), one entry for all its records.
+  revealVia: { search: 'search', tasks: 'list of tasks', match: 'checkpoint match', entries: 'checkpoint register', history: 'record history', conflicts: 'list of conflicts' },
+  revealRecords: '{n} records',
   paperKinds: { notice: 'Home isolation notice', certificate: 'Release certificate', feedback: 'Task feedback sheet' },
   columnNoHeader: 'Column {letter} (no header)',
   columnRepeated: '{header} (column {letter})',

@@ -36,7 +36,10 @@ export default {
   logRows: '{rows} 行',
   logFullIds: '完整身份证号',
   logLocal: '仅本机',
-  reveal: { id_number: '查看完整身份证号', phone: '查看完整电话' },
+  reveal: { id_number: '查看完整身份证号', phone: '查看完整电话', both: '查看完整身份证号和电话' },
+  // A list a script read in full (`gridbook search --json` …), one entry for all its records.
+  revealVia: { search: '搜索', tasks: '核查任务列表', match: '卡口查找居民', entries: '卡口登记列表', history: '修改记录', conflicts: '冲突列表' },
+  revealRecords: '{n} 条记录',
   paperKinds: { notice: '居家隔离公示单', certificate: '期满证明', feedback: '核查反馈表' },
   columnNoHeader: '第{letter}列（无表头）',
   columnRepeated: '{header}（第{letter}列）',

@@ -199,6 +199,7 @@ export default {
     record: '记录',
     household: '户',
     pick: '保留此值',
+    readOnly: '本机的角色不能处理这处冲突，请由负责的网格员或镇防控办处理',
   },
   coverage: {
     title: '核查覆盖',

@@ -121,5 +121,44 @@ for (const viewport of VIEWPORTS) {
         assert.equal(refused, 'refused');
       });
     });
+
+    test('a volunteer cannot pick a value of the ledger: no 保留此值, and the store refuses', async () => {
+      const fake = { enrolled: true, role: 'volunteer', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/households/h-zhang/conflicts' }, async (page, { shot }) => {
+        const items = page.locator('[data-test="conflict"]');
+        await items.first().waitFor();
+        assert.equal(await items.count(), 2);
+        // Both conflicts are the ledger's: their values are shown, none can be picked.
+        assert.equal(await page.locator('[data-test="conflict-pick"]').count(), 0);
+        assert.equal(await page.locator('[data-test="conflict-value"]').count(), 0);
+        assert.equal(await page.locator('[data-test="conflict-read-only"]').count(), 2);
+        assert.match(await page.locator('[data-test="conflict-read-only"]').first().innerText(), /网格员或镇防控办/);
+        assert.deepEqual(await page.locator('[data-test="conflict-shown"]').allInnerTexts(), ['139****1111', '139****2222']);
+        assert.deepEqual(await page.locator('[data-test="conflict-fixed"]').allInnerTexts(), ['常住', '租户']);
+        await shot('conflicts-volunteer');
+        // The store refuses the pick to this role, whatever the screen sends.
+        const refused = await page.evaluate(() => {
+          try {
+            window.__fake.commands.resolve_choice({ recordId: 'p-zhang', field: 'residency', index: 1, shown: ['resident', 'tenant'] });
+            return null;
+          } catch (e) {
+            return e.kind;
+          }
+        });
+        assert.equal(refused, 'refused');
+        assert.equal(await page.evaluate(() => window.__fake.state.conflicts.length), 2);
+        assert.equal((await callsOf(page, 'resolve_choice')).length, 0);
+      });
+    });
+
+    test("the village's grid worker picks: 保留此值 on each value", async () => {
+      const fake = { enrolled: true, role: 'grid-worker', village: 'v-hongxing' };
+      await withApp(server, { viewport, fake, hash: '#/households/h-zhang/conflicts' }, async (page) => {
+        await page.locator('[data-test="conflict"]').first().waitFor();
+        assert.equal(await page.locator('[data-test="conflict-pick"]').count(), 2);
+        assert.equal(await page.locator('[data-test="conflict-value"]').count(), 2);
+        assert.equal(await page.locator('[data-test="conflict-read-only"]').count(), 0);
+      });
+    });
   });
 }

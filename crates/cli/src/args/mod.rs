@@ -84,12 +84,18 @@ pub enum Cmd {
     #[command(subcommand)]
     Person(PersonCmd),
     /// Find persons by name or part, pinyin initials, ID number or tail, phone or tail, plate.
+    /// In JSON, ID numbers and phones in full for a role that may see the person's village,
+    /// recorded as one reveal in this device's log (masked for any other role); for people,
+    /// masked.
     Search {
         /// What to look for.
         text: String,
         /// Most results.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
     /// Import households and persons from a 一户一档 sheet (.xlsx, .xls, .csv).
     Import(crate::import::ImportArgs),
@@ -118,13 +124,22 @@ pub enum Cmd {
         #[arg(long)]
         check: bool,
     },
-    /// Field changes of a record: when, which device, old and new value.
+    /// Field changes of a record: when, which device, old and new value. ID numbers and
+    /// phones as `search` gives them.
     History {
         /// Record id.
         record_id: String,
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
-    /// Fields set differently on several devices.
-    Conflicts,
+    /// Fields set differently on several devices. ID numbers and phones as `search` gives
+    /// them.
+    Conflicts {
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
+    },
     /// Pick a value for a conflict.
     Resolve {
         /// Record id.
@@ -191,6 +206,8 @@ pub enum Cmd {
     #[command(subcommand)]
     Report(crate::reports::ReportCmd),
     /// Residents of a checkpoint's village matching an ID tail, plate, phone tail or initials.
+    /// ID numbers and phones as `search` gives them; a whole ID number typed is shown back as
+    /// typed.
     Match {
         /// What was typed.
         text: String,
@@ -200,6 +217,9 @@ pub enum Cmd {
         /// Most results.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Masked ID numbers and phones in JSON too: nothing is revealed or recorded.
+        #[arg(long)]
+        masked: bool,
     },
     /// Isolation policies (township staff edit them; every device reads them).
     #[command(subcommand)]

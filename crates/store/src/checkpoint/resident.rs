@@ -42,7 +42,7 @@ fn not_a_resident() -> StoreError {
 }
 
 /// `s` without spaces, upper-case (how ID numbers compare).
-fn compact(s: &str) -> String {
+pub(crate) fn compact(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()

@@ -305,6 +305,7 @@ impl Store {
     pub fn resolve(&self, record_id: &str, field: &str, value: &str) -> Result<()> {
         let mut g = self.lock();
         let row = conflict_of(&g.conn, record_id, field)?;
+        crate::engine::rights::check_resolve(&g.conn, &row.doc_id)?;
         let picked = row
             .values
             .iter()
@@ -314,17 +315,17 @@ impl Store {
             })
             .cloned()
             .ok_or_else(|| {
-                // An ID number or a phone is masked in the message, as on every list.
-                let shown: Vec<String> = crate::township::shown::masked_values(field, &row.values)
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                let value = crate::township::shown::masked_text(field, value);
+                // Neither the value given nor the conflict's values: a name, an address, an ID
+                // number or a phone has no place in a message that scripts may log.
+                let n = row.values.len();
                 StoreError::Invalid(gridbook_domain::FieldError::new(
                     "value",
                     "not_a_choice",
-                    format!("“{value}”不是冲突值之一：{}", shown.join("、")),
-                    format!("'{value}' is not one of the values: {}", shown.join(", ")),
+                    format!("给出的值不是这处冲突的 {n} 个值之一（用 gridbook conflicts 查看）"),
+                    format!(
+                        "the value given is not one of the conflict's {n} values \
+                         (see gridbook conflicts)"
+                    ),
                 ))
             })?;
         resolve_row(&mut g, row, &picked)
@@ -333,7 +334,9 @@ impl Store {
     /// Picks the `index`th of the concurrent values of a field as the screen showed them,
     /// masked (`shown`, in the order [`Store::conflicts`] gives them): the screen need not
     /// hold a full ID number or phone to pick one. Refused when the values are no longer the
-    /// ones shown (a sync changed them meanwhile); recorded as [`Store::resolve`] is.
+    /// ones shown (a sync changed them meanwhile), or when this device's role may not write
+    /// the record's document (a checkpoint's volunteer and the ledger); recorded as
+    /// [`Store::resolve`] is.
     pub fn resolve_choice(
         &self,
         record_id: &str,
@@ -343,6 +346,7 @@ impl Store {
     ) -> Result<()> {
         let mut g = self.lock();
         let row = conflict_of(&g.conn, record_id, field)?;
+        crate::engine::rights::check_resolve(&g.conn, &row.doc_id)?;
         if crate::township::shown::masked_values(field, &row.values) != shown {
             return Err(StoreError::Refused {
                 code: "conflict_changed".into(),

@@ -151,6 +151,34 @@ pub(crate) fn check_write(conn: &Connection, doc: &str) -> Result<()> {
     Err(refusal(&role, village.as_deref(), doc))
 }
 
+/// Refuses picking a value for a conflict of document `doc` when this device's role and scope
+/// may not write it (a checkpoint's volunteer and the village's ledger, a grid worker and
+/// another village's control list): the same rule as every write ([`check_write`]), said as
+/// the conflicts screen needs it, before anything is read of the values.
+pub(crate) fn check_resolve(conn: &Connection, doc: &str) -> Result<()> {
+    let Some((role, _)) = role_and_village(conn)? else {
+        return Ok(());
+    };
+    if check_write(conn, doc).is_ok() {
+        return Ok(());
+    }
+    let (zh_kind, en_kind) = DocId::parse(doc).map_or(("这条记录", "unknown"), |id| {
+        (kind_zh(id.kind), id.kind.name())
+    });
+    Err(StoreError::Refused {
+        code: "not_allowed_for_role".into(),
+        zh: format!(
+            "本机的角色是{}，不能处理{}的修改冲突；请由负责的网格员或镇防控办处理",
+            role_zh(&role),
+            zh_kind
+        ),
+        en: format!(
+            "This device's role ({role}) cannot resolve conflicts in {en_kind} documents: \
+             the responsible grid worker or the township does"
+        ),
+    })
+}
+
 /// The Chinese name of a role.
 pub fn role_zh(role: &str) -> &'static str {
     match role {

@@ -83,8 +83,15 @@ pub struct ExportRecord {
     /// Whose record a reveal showed: the person's name, or the household's address, when
     /// this device's ledger holds the record (read from the ledger, never stored in the log).
     pub subject_name: Option<String>,
-    /// Which field a reveal showed in full: `id_number` or `phone`.
+    /// Which field a reveal showed in full: `id_number` or `phone`; for a list, each field it
+    /// showed, comma-separated (`id_number,phone`).
     pub field: Option<String>,
+    /// The list a reveal showed its values in, read by a script as JSON (`search`, `tasks`,
+    /// `match`, `entries`, `history`, `conflicts`: see [`crate::township::lists_shown`]); its
+    /// `rows` are the records it showed in full, its `subject` and `village_id` the one record
+    /// and village when there is one only. `None` for a value shown one at a time (a tap on
+    /// the card, a form, a record read whole).
+    pub via: Option<String>,
     /// Rows written (1 for a printout).
     pub rows: u64,
     /// Whether ID numbers were written in full.
@@ -164,14 +171,21 @@ impl Store {
         self.append_entry("reveal", &entry)
     }
 
+    /// Records reveal `r` (see [`ExportRecord::via`]) in this device's log; returns its id.
+    pub(crate) fn record_reveals(&self, r: &ExportRecord) -> Result<String> {
+        self.append_entry("reveal", r)
+    }
+
     /// Appends an entry of record type `record_type` to this device's log.
     fn append_entry(&self, record_type: &str, r: &ExportRecord) -> Result<String> {
         let mut g = self.lock();
         let id = Uuid::new_v4().to_string();
         let at = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
         let Some((home, device)) = g.exports_home()? else {
-            // The local table has no `field` column: a reveal keeps its field as its format.
+            // The local table has no `field` or `via` column: a reveal keeps its field as its
+            // format, and the list that showed it as its file.
             let format = r.field.as_deref().unwrap_or(&r.format);
+            let path = r.via.as_deref().unwrap_or(&r.path);
             g.conn.execute(
                 "INSERT INTO exports_log (id, at, device, kind, format, village_id, date_from,
                    date_to, subject, rows, full_ids, path)
@@ -188,7 +202,7 @@ impl Store {
                     r.subject,
                     r.rows as i64,
                     r.full_ids,
-                    bounded(&r.path)
+                    bounded(path)
                 ],
             )?;
             // Bounded when written, as the log documents are.
@@ -214,6 +228,10 @@ impl Store {
         ];
         if record_type == "reveal" {
             fields.push(("field", text(&r.field)));
+            // A reveal has no format of its own: it holds the list that showed the values.
+            if r.via.is_some() {
+                fields.push(("format", text(&r.via)));
+            }
         } else {
             fields.extend([
                 ("format", Val::from(bounded(&r.format).as_str())),
@@ -275,13 +293,18 @@ impl Store {
                     } else {
                         opt(&rec, "kind").unwrap_or_default()
                     },
-                    format: opt(&rec, "format").unwrap_or_default(),
+                    format: if reveal {
+                        String::new()
+                    } else {
+                        opt(&rec, "format").unwrap_or_default()
+                    },
                     village_id: opt(&rec, "village_id"),
                     date_from: opt(&rec, "date_from"),
                     date_to: opt(&rec, "date_to"),
                     subject: opt(&rec, "subject"),
                     subject_name: None,
                     field: if reveal { opt(&rec, "field") } else { None },
+                    via: if reveal { opt(&rec, "format") } else { None },
                     rows: rec.get("rows").as_i64().unwrap_or(0).max(0) as u64,
                     full_ids: rec.get("full_ids").is_true(),
                     path: opt(&rec, "file").unwrap_or_default(),
@@ -310,6 +333,7 @@ impl Store {
                     subject: r.get(8)?,
                     subject_name: None,
                     field: None,
+                    via: None,
                     rows: r.get::<_, i64>(9)?.max(0) as u64,
                     full_ids: r.get(10)?,
                     path: r.get(11)?,
@@ -319,6 +343,7 @@ impl Store {
         out.extend(local.into_iter().map(|mut e| {
             if e.kind == "reveal" {
                 e.field = Some(std::mem::take(&mut e.format));
+                e.via = Some(std::mem::take(&mut e.path)).filter(|v| !v.is_empty());
             }
             e
         }));

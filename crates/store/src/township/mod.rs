@@ -4,6 +4,7 @@
 pub mod export_log;
 pub mod export_registers;
 pub mod export_rows;
+pub mod lists_shown;
 pub mod overview;
 mod overview_people;
 pub mod papers;

@@ -20,7 +20,7 @@ import {
   seededHistory,
 } from './records.js';
 import { commands } from './commands.js';
-import { DAY, iso, nextId, opts, state, touched, uuid } from './state.js';
+import { DAY, WRITES, iso, nextId, opts, state, touched, uuid } from './state.js';
 
 function normalizeCodes(list, allowed, field) {
   const out = [];
@@ -240,6 +240,12 @@ Object.assign(commands, {
   resolve_choice: ({ recordId, field, index, shown }) => {
     const c = state.conflicts.find((x) => x.record_id === recordId && x.field === field);
     if (!c) throw { kind: 'not_found', message: '该冲突已处理或不存在' };
+    // A role that may not write the record's document is refused first, as the store's
+    // check_resolve (a checkpoint's volunteer and the ledger).
+    const [kind, owner] = c.doc_id.split(':');
+    if (state.role && (!(WRITES[state.role] || []).includes(kind) || (state.role !== 'township' && owner !== state.village_id))) {
+      throw { kind: 'refused', message: '本机的角色不能处理这处修改冲突；请由负责的网格员或镇防控办处理' };
+    }
     if (JSON.stringify(maskedConflict(c).values) !== JSON.stringify(shown)) {
       throw { kind: 'refused', message: '冲突的值已经变化，请刷新后重新选择' };
     }
