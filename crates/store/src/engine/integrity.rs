@@ -61,12 +61,18 @@ pub(crate) fn check_records(
 /// used, so there is nothing to compare with the document's history: only that no other
 /// document of the township uses them, and that no record of this one has rows under them.
 pub(crate) fn check_new_ids(conn: &Connection, doc_id: &str, ids: &[String]) -> Result<()> {
+    // One probe per id of the owners' and the held records' tables (as `owner::owner_of` and
+    // `owner::held_elsewhere` read them): a record of any document with rows under the id, or
+    // one of another document held back.
+    let mut st = conn.prepare_cached(
+        "SELECT doc_id FROM record_owner WHERE record_id = ?1
+         UNION ALL SELECT doc_id FROM quarantine WHERE record_id = ?1 AND doc_id != ?2
+         LIMIT 1",
+    )?;
     for id in ids {
-        if let Some(other) = crate::engine::owner::held_elsewhere(conn, doc_id, id)? {
+        let other: Option<String> = st.query_row(params![id, doc_id], |r| r.get(0)).optional()?;
+        if let Some(other) = other {
             return Err(duplicate_id(id, &other));
-        }
-        if crate::engine::owner::owner_of(conn, id)?.is_some() {
-            return Err(duplicate_id(id, doc_id));
         }
     }
     Ok(())
