@@ -154,14 +154,14 @@ fn validation_names_each_problem() {
         (
             "threshold too low",
             |p| p.fever_tenths = 359,
-            "fever_threshold",
+            "fever_tenths",
             "range",
             "发热标准35.9℃无效，应在36.0–42.0℃之间",
         ),
         (
             "threshold too high",
             |p| p.fever_tenths = 421,
-            "fever_threshold",
+            "fever_tenths",
             "range",
             "发热标准42.1℃无效，应在36.0–42.0℃之间",
         ),
