@@ -224,6 +224,13 @@ pub enum PassCmd {
         #[arg(long, default_value = "-")]
         input: std::path::PathBuf,
     },
+    /// A pass's QR code as the app shows it, with no store: reads {"number"} (as typed or
+    /// scanned) as JSON and prints the SVG document.
+    Qr {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: std::path::PathBuf,
+    },
 }
 
 /// Rules commands.
@@ -231,6 +238,9 @@ pub enum PassCmd {
 pub enum RulesCmd {
     /// Show the rules in force.
     Show,
+    /// The work plan's rules, as `show` shows them before the township sets any, with no
+    /// store.
+    Builtin,
     /// Replace the rules from a JSON file (township staff).
     Set {
         /// JSON file.
@@ -515,6 +525,7 @@ pub fn pass(store: &Store, cmd: &PassCmd, json: bool, lang: Lang) -> R {
         // Run before a store is opened (main); here for completeness only.
         PassCmd::IssueCheck { input } => crate::checkpoint_rules::run_issue_check(input, json)?,
         PassCmd::Verify { input } => crate::checkpoint_rules::run_pass_verify(input, json)?,
+        PassCmd::Qr { input } => crate::checkpoint_rules::run_pass_qr(input, json)?,
     }
     Ok(())
 }
@@ -541,6 +552,7 @@ pub fn rules(store: &Store, cmd: &RulesCmd, json: bool) -> R {
         }
         // Run before a store is opened (records::run); here for completeness only.
         RulesCmd::Check { file } => crate::judge::run_rules_check(file, json)?,
+        RulesCmd::Builtin => crate::state_check::run_rules_builtin(json)?,
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The checkpoint's pass and shift rules without a store: `pass issue-check` issues a pass as
 //! `pass issue` would (the window read and checked, a fresh number), `pass verify` reads a
-//! typed or scanned pass number and says whether a person may cross on that pass, and `shift
+//! typed or scanned pass number and says whether a person may cross on that pass, `pass qr`
+//! draws a pass's QR code as the app's pass screen shows it, and `shift
 //! judge` checks a shift plan and says which shift is on at a time, whose sign-in and which
 //! handover it takes. Each runs the functions the store runs on the write, reads one JSON
 //! object (a file, or stdin with `-`) and prints JSON; nothing is opened or written. The
@@ -188,6 +189,24 @@ pub fn run_pass_verify(input: &Path, json: bool) -> Result<(), Failure> {
         None => format!("{}: ok", out.number),
         Some(m) => format!("{}: {m}", out.number),
     });
+    Ok(())
+}
+
+/// What `pass qr` reads.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QrInput {
+    /// The pass number as typed or scanned.
+    number: String,
+}
+
+/// Runs `pass qr`: the SVG the app's pass screen shows.
+pub fn run_pass_qr(input: &Path, json: bool) -> Result<(), Failure> {
+    let text = read_input(input)?;
+    let i: QrInput =
+        serde_json::from_str(&text).map_err(|e| bad_json("通行证输入", "pass input", &e))?;
+    let svg = gridbook_store::pass_qr(&i.number)?;
+    emit(json, &svg, || svg.clone());
     Ok(())
 }
 

@@ -143,6 +143,7 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
         // Run before a store is opened (records::run); here for completeness only.
         CaseCmd::ReleaseCheck { input } => crate::release_check::run_release_check(input, json)?,
         CaseCmd::DueCheck { input } => crate::due_check::run_due_check(input, json)?,
+        CaseCmd::StateCheck { input } => crate::state_check::run_state_check(input, json)?,
         CaseCmd::Start {
             person,
             policy,

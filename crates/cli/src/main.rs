@@ -33,6 +33,7 @@ mod relay_pg;
 mod relay_tls;
 mod release_check;
 mod reports;
+mod state_check;
 mod sync_cmds;
 mod tasks;
 mod township;
@@ -51,12 +52,6 @@ fn main() -> ExitCode {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    if duplicate_check::asked(&args) {
-        return match duplicate_check::DuplicateCli::try_parse_from(&raw) {
-            Ok(c) => finish(duplicate_check::run(&c), c.json, c.lang),
-            Err(e) => bad_args(e, &args),
-        };
-    }
     let cli = match Cli::try_parse_from(&raw) {
         Ok(c) => c,
         Err(e) => return bad_args(e, &args),
@@ -67,12 +62,19 @@ fn main() -> ExitCode {
 
 /// Runs one command: the pure rule commands (no store) here, everything else in `records`.
 fn run(cli: Cli) -> Result<(), Failure> {
-    use args::{CaseCmd, CheckCmd, Cmd, PolicyCmd, TestCmd};
-    use checkpoint::{PassCmd, ShiftCmd};
+    use args::{CaseCmd, CheckCmd, Cmd, PersonCmd, PolicyCmd, TestCmd};
+    use checkpoint::{PassCmd, RulesCmd, ShiftCmd};
     let json = cli.json;
     match &cli.cmd {
         Cmd::Case(CaseCmd::DueCheck { input }) => due_check::run_due_check(input, json),
+        Cmd::Case(CaseCmd::StateCheck { input }) => state_check::run_state_check(input, json),
+        Cmd::Person(PersonCmd::DuplicateCheck { input }) => {
+            duplicate_check::run_duplicate_check(input, json)
+        }
         Cmd::Policy(PolicyCmd::Check { input }) => case_rules::run_policy_check(input, json),
+        Cmd::Policy(PolicyCmd::Builtin) => state_check::run_policy_builtin(json),
+        Cmd::Rules(RulesCmd::Builtin) => state_check::run_rules_builtin(json),
+        Cmd::Pass(PassCmd::Qr { input }) => checkpoint_rules::run_pass_qr(input, json),
         Cmd::Check(CheckCmd::Review { input }) => case_rules::run_check_review(input, json),
         Cmd::Test(TestCmd::Review { input }) => case_rules::run_test_review(input, json),
         Cmd::Pass(PassCmd::IssueCheck { input }) => checkpoint_rules::run_issue_check(input, json),

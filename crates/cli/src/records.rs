@@ -500,6 +500,10 @@ fn person(store: &Store, cmd: &PersonCmd, json: bool, lang: Lang) -> R {
         PersonCmd::Merge(a) => crate::person_merge::merge(store, a, json, lang)?,
         PersonCmd::Unmerge { id } => crate::person_merge::unmerge(store, id, json, lang)?,
         PersonCmd::DismissDuplicate(a) => crate::person_merge::dismiss(store, a, json, lang)?,
+        // Run before a store is opened (main); here for completeness only.
+        PersonCmd::DuplicateCheck { input } => {
+            crate::duplicate_check::run_duplicate_check(input, json)?
+        }
         PersonCmd::List(a) => crate::unit_lists::person_list(store, a, json, lang)?,
         PersonCmd::Show { id, masked } => {
             let p = store.person_shown(id, json && !masked)?;

@@ -69,7 +69,7 @@ pub use isolation::detail::{
     CaseDetail, CaseEntry, CasePhase, CaseReferral, CaseRow, CaseTest, CaseVisit,
 };
 pub use isolation::due::DueRow;
-pub use isolation::read::PolicyRow;
+pub use isolation::read::{builtin_policy_rows, case_phases, PolicyRow};
 pub use ledger::distinct::Dismissed;
 pub use ledger::duplicates::{
     duplicate_pairs, Duplicate, MergePreview, PersonKeys, Reason as DuplicateReason,

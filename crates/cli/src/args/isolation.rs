@@ -9,6 +9,9 @@ use clap::Subcommand;
 pub enum PolicyCmd {
     /// Built-in and township policies.
     List,
+    /// The built-in policies as shipped, as `list` shows them before the township edits any,
+    /// with no store.
+    Builtin,
     /// Add a policy from a JSON file.
     Add {
         /// The policy as JSON (the shape `policy list --json` shows under `spec`).
@@ -116,6 +119,15 @@ pub enum CaseCmd {
     /// `due` lists them.
     #[command(name = "due-check")]
     DueCheck {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: PathBuf,
+    },
+    /// Cases on a day, with no store: reads {"on", "cases": [{"id"?, "policy", "start",
+    /// "escalated"?}]} as JSON and prints per case its last day and dated phases as `case
+    /// show` gives them, and its control state on `on` as the checkpoint's `match` shows it.
+    #[command(name = "state-check")]
+    StateCheck {
         /// JSON file, or - for stdin.
         #[arg(long, default_value = "-")]
         input: PathBuf,

@@ -172,4 +172,13 @@ pub enum PersonCmd {
     /// Mark two persons listed as 疑似重复 as not one person: the pair leaves the list on
     /// every device (`--undo`: it comes back).
     DismissDuplicate(crate::person_merge::DismissArgs),
+    /// Pairs that look like one person, with no store: reads {"persons": [{"id", "name",
+    /// "id_number", "birth_date", "phone"}], "dismissed"?: [[a, b]]} as JSON and prints the
+    /// pairs as `duplicates --json` does.
+    #[command(name = "duplicate-check")]
+    DuplicateCheck {
+        /// JSON file, or - for stdin.
+        #[arg(long, default_value = "-")]
+        input: std::path::PathBuf,
+    },
 }

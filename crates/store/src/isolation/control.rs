@@ -51,7 +51,8 @@ pub struct IsolationRow {
 }
 
 impl IsolationRow {
-    pub(crate) fn new(case_id: String, s: &ControlState) -> Self {
+    /// The row of the control state `s` of the case `case_id`.
+    pub fn new(case_id: String, s: &ControlState) -> Self {
         Self {
             case_id,
             kind: s.kind.code().to_owned(),

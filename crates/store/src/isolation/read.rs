@@ -192,14 +192,11 @@ impl Store {
             stored.insert(id, (r.get(1)?, r.get(2)?));
         }
         let mut out = Vec::new();
-        for p in builtin_policies() {
-            let id = builtin_policy_id(&p.id);
-            let code = Some(p.id.clone());
-            let (spec, builtin) = match stored.remove(&id) {
-                Some((_, spec)) => (parse_spec(&spec)?, false),
-                None => (p, true),
-            };
-            out.push(row(id, code, builtin, spec));
+        for shipped in builtin_policy_rows() {
+            out.push(match stored.remove(&shipped.id) {
+                Some((_, spec)) => row(shipped.id, shipped.code, false, parse_spec(&spec)?),
+                None => shipped,
+            });
         }
         for id in order {
             if let Some((_, spec)) = stored.remove(&id) {
@@ -250,19 +247,7 @@ impl Store {
         let facts = case_facts(conn, &id)?;
         let total = facts.visits + facts.tests.len() as i64;
         let needs_review = stored == CaseStatus::Released.code() && seen.is_some_and(|s| total > s);
-        let mut phases = Vec::new();
-        let mut first = 1u32;
-        for p in &policy.phases {
-            phases.push(CasePhase {
-                kind: p.kind.code(),
-                kind_zh: p.kind.zh(),
-                days: p.days,
-                start: date_of_day(start, first),
-                end: date_of_day(start, first + p.days.saturating_sub(1)),
-                checks: p.checks,
-            });
-            first += p.days;
-        }
+        let phases = case_phases(&policy, start);
         let team = serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default();
         let certificate: Option<Certificate> = r
             .get::<_, Option<String>>(15)?
@@ -368,6 +353,34 @@ impl Store {
 
 /// A listed policy carries its release's final check as it applies (a policy stored before the
 /// field existed gets the default of [`Policy::requires_final_check`]), so an editor shows it.
+/// The built-in policies as shipped, as [`Store::policies`] lists them while the township has
+/// not edited them.
+pub fn builtin_policy_rows() -> Vec<PolicyRow> {
+    builtin_policies()
+        .into_iter()
+        .map(|p| row(builtin_policy_id(&p.id), Some(p.id.clone()), true, p))
+        .collect()
+}
+
+/// The phases of a case that follows `policy` from `start`, each with its first and last day,
+/// as the case's detail shows them.
+pub fn case_phases(policy: &Policy, start: NaiveDate) -> Vec<CasePhase> {
+    let mut phases = Vec::new();
+    let mut first = 1u32;
+    for p in &policy.phases {
+        phases.push(CasePhase {
+            kind: p.kind.code(),
+            kind_zh: p.kind.zh(),
+            days: p.days,
+            start: date_of_day(start, first),
+            end: date_of_day(start, first.saturating_add(p.days.saturating_sub(1))),
+            checks: p.checks,
+        });
+        first = first.saturating_add(p.days);
+    }
+    phases
+}
+
 fn row(id: String, code: Option<String>, builtin: bool, mut spec: Policy) -> PolicyRow {
     spec.release.final_check = Some(spec.requires_final_check());
     PolicyRow {
