@@ -130,3 +130,25 @@ fn duplicate_check_lists_the_pairs_the_store_lists() {
     assert_eq!(check(&d, &store, &ids, &[[b, a]]), listed);
     assert_eq!(listed.as_array().map(Vec::len), Some(4), "{listed}");
 }
+
+/// The command is one of `person`'s like its siblings: listed in its help, and refused as a bad
+/// flag is refused anywhere (exit 2, the JSON error), with nothing opened.
+#[test]
+fn duplicate_check_is_a_person_subcommand() {
+    let d = Data::new();
+    let help = d.ok("person --help");
+    let line = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("duplicate-check"))
+        .unwrap_or_else(|| panic!("not in person --help: {help}"));
+    assert!(line.contains("no store"), "{line}");
+    assert!(help.contains("dismiss-duplicate"), "{help}");
+    let out = d.run("--json person duplicate-check --nonsense");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let e: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert_eq!(e["error"]["kind"], "invalid", "{e}");
+    assert!(
+        std::fs::read_dir(d.path()).expect("dir").next().is_none(),
+        "nothing written"
+    );
+}

@@ -161,10 +161,10 @@ for (const viewport of VIEWPORTS) {
     test('policy editor: bad test days are refused in place; a saved edit is listed', async () => {
       await withApp(server, { viewport, fake, hash: '#/isolation/policies' }, async (page, { shot }) => {
         await page.locator('[data-test="policy-row"]').first().waitFor();
-        assert.equal(await page.locator('[data-test="policy-row"]').count(), 4);
+        assert.equal(await page.locator('[data-test="policy-row"]').count(), 7);
         await shot('isolation-policies');
-        const home = page.locator('[data-test="policy-row"]').nth(3);
-        assert.match(await home.locator('.van-cell__title').innerText(), /^居家隔离\n居家隔离14天$/);
+        const home = page.locator('[data-test="policy-row"]').nth(4);
+        assert.match(await home.locator('.van-cell__title').innerText(), /^居家隔离观察\n居家隔离14天$/);
         await home.click();
         await page.locator('[data-test="policy-phase"]').first().waitFor();
         await field(page, 'test_days').fill('1,七');

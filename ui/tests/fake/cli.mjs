@@ -1,12 +1,14 @@
 // The real `gridbook` command line for the fake backend, in Node: the browser tests expose it to
 // the page (helpers.mjs) and the unit tests install it on globalThis, as window.__gridbook.
 // The fake asks it for the rules the store owns: the township's checkpoint rules (`checkpoint
-// judge`, `rules check`), passes (`pass issue-check`, `pass verify`) and shifts (`shift
-// judge`), the ledger's field checks (`field check`) and duplicate persons (`person
-// duplicate-check`), and the isolation rules: policies (`policy check`), the due list (`case
-// due-check`), escalation (`check review`, `test review`) and the release conditions (`case
-// release-check`), so what the screens show comes from the one set of rules, in Rust. Only
-// these pure commands (no store, nothing written) may be run through it.
+// judge`, `rules check`, and `rules builtin` for the work plan's defaults), passes (`pass
+// issue-check`, `pass verify`, `pass qr`) and shifts (`shift judge`), the ledger's field checks
+// (`field check`) and duplicate persons (`person duplicate-check`), and the isolation rules:
+// policies (`policy builtin`, `policy check`), a case's dates and control state (`case
+// state-check`), the due list (`case due-check`), escalation (`check review`, `test review`)
+// and the release conditions (`case release-check`), so what the screens show comes from the
+// one set of rules, in Rust. Only these pure commands (no store, nothing written) may be run
+// through it.
 //
 // The roster import (导入) is the store's own work: `rosterRunner` gives each page a real data
 // directory of its own, where the fake's villages are made and `gridbook import` plans and
@@ -22,14 +24,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COMMANDS = {
   'checkpoint judge': ['checkpoint', 'judge'],
   'rules check': ['rules', 'check'],
+  'rules builtin': ['rules', 'builtin'],
   'field check': ['field', 'check'],
   'case release-check': ['case', 'release-check'],
   'case due-check': ['case', 'due-check'],
+  'case state-check': ['case', 'state-check'],
   'policy check': ['policy', 'check'],
+  'policy builtin': ['policy', 'builtin'],
   'check review': ['check', 'review'],
   'test review': ['test', 'review'],
   'pass issue-check': ['pass', 'issue-check'],
   'pass verify': ['pass', 'verify'],
+  'pass qr': ['pass', 'qr'],
   'shift judge': ['shift', 'judge'],
   'person duplicate-check': ['person', 'duplicate-check'],
 };
@@ -44,7 +50,8 @@ export function gridbookBin() {
 }
 
 /**
- * Runs `gridbook --json <command>` with `input` (JSON text) on stdin. Resolves to
+ * Runs `gridbook --json <command>` with `input` (JSON text) on stdin, or nothing for a command
+ * that reads none (`input` undefined). Resolves to
  * { ok: true, value } or { ok: false, error: { kind, field, message } } as the command printed
  * them; rejects only when the binary could not run.
  */
@@ -53,7 +60,7 @@ export function runGridbook(command, input) {
   if (!args) return Promise.reject(new Error(`not a pure gridbook command: ${command}`));
   const bin = gridbookBin();
   return new Promise((ok, fail) => {
-    const child = spawn(bin, ['--json', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--json', ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -68,7 +75,7 @@ export function runGridbook(command, input) {
         fail(new Error(`gridbook ${command} exited ${code}: ${err || out}`));
       }
     });
-    child.stdin.end(input);
+    if (input !== undefined) child.stdin.end(input);
   });
 }
 

@@ -1,7 +1,9 @@
 // The fake backend's isolation follow-up commands, added to window.__fake.commands (see
 // backend/): policies, cases, the due list, checks and tests that escalate, referrals and
-// release. Every rule is the app's own, asked of the `gridbook` command line: a policy is
-// checked as the store checks it (`policy check`), the day's checks and tests and their status
+// release. Every rule is the app's own, asked of the `gridbook` command line: the built-in
+// policies are the store's (`policy builtin`), a policy is checked as the store checks it
+// (`policy check`), a case's phases, last day and control state on a day are the store's
+// (`case state-check`), the day's checks and tests and their status
 // at the fake clock come from the store's schedule (`case due-check`, which also gives the
 // kind of isolation of a case on a day), a check or a sample is read and judged for
 // escalation (`check review`, `test review`) and a release is refused by the release rules
@@ -29,22 +31,12 @@ import { ask, unavailable } from './backend/gridbook.js';
     return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
   }
 
-  const W = [
-    { start: '08:00:00', end: '10:00:00' },
-    { start: '16:00:00', end: '18:00:00' },
-  ];
-  const R = { period_over: true, tests_negative: true, no_open_escalation: true };
-  const BUILTIN = [
-    { id: 'high-risk-arrival', name: '高风险地区来返人员', name_en: 'Arrival from a high-risk area', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-isolation', days: 7, checks: true }], test_days: [1, 7, 13, 21] },
-    { id: 'medium-risk-arrival', name: '中风险地区来返人员', name_en: 'Arrival from a medium-risk area', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-monitoring', days: 7, checks: true }], test_days: [1, 7, 13] },
-    { id: 'red-code', name: '健康码红码人员', name_en: 'Red health code', phases: [{ kind: 'centralized', days: 14, checks: true }, { kind: 'home-isolation', days: 7, checks: true }], test_days: [1, 7, 14] },
-    { id: 'home-isolation', name: '居家隔离', name_en: 'Home isolation', phases: [{ kind: 'home-isolation', days: 14, checks: true }], test_days: [1, 4, 7, 14] },
-  ].map((p) => ({ ...p, windows: W, visit_days: [], fever_tenths: 373, release: { ...R, final_check: p.phases.some((ph) => ph.kind === 'home-isolation') } }));
   const SUMMARY = { centralized: '集中隔离', 'home-isolation': '居家隔离', 'home-monitoring': '居家健康监测', 'daily-monitoring': '日常健康监测' };
   const summary = (spec) => spec.phases.map((p) => `${SUMMARY[p.kind]}${p.days}天`).join('+');
 
   const isolation = {
-    policies: BUILTIN.map((spec, i) => ({ id: `pol-${i + 1}`, code: spec.id, builtin: true, spec })),
+    // The built-in policies as the store lists them (`policy builtin`), read on install.
+    policies: [],
     cases: new Map(),
     visits: [],
     tests: [],
@@ -52,10 +44,31 @@ import { ask, unavailable } from './backend/gridbook.js';
   };
   fake.isolation = isolation;
 
-  const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: summary(p.spec), spec: p.spec });
+  const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: p.summary ?? summary(p.spec), spec: p.spec });
   const findPolicy = (id) => isolation.policies.find((p) => p.id === id || p.code === id);
-  const totalDays = (spec) => spec.phases.reduce((n, p) => n + p.days, 0);
-  const endOf = (c) => addDays(c.start, totalDays(c.spec) - 1);
+
+  /**
+   * The store's view of cases on `on` (`gridbook case state-check`), in order: each case's last
+   * day, dated phases and control state that day (`null` before it starts), a referral while an
+   * escalation is open or the case is escalated or referred.
+   */
+  async function states(cases, on) {
+    if (!cases.length) return [];
+    const r = await ask('case state-check', {
+      on,
+      cases: cases.map((c) => ({ id: c.id, policy: c.spec, start: c.start, escalated: openEscalation(c.id) || ['escalated', 'referred'].includes(c.status) })),
+    });
+    if (!r) throw unavailable('计算管控日期');
+    return r;
+  }
+  /** Dates a new case by its policy: its last day and phases, as the store keeps them. */
+  async function dated(c) {
+    const [s] = await states([c], c.start);
+    c.end = s.end;
+    c.phases = s.phases;
+    return c;
+  }
+  isolation.states = states;
 
   /** The policy as the store keeps it, or the store's refusal of its first problem. */
   async function checkedPolicy(spec) {
@@ -99,7 +112,7 @@ import { ask, unavailable } from './backend/gridbook.js';
       fever_threshold: c.spec.fever_tenths / 10,
       reason: c.reason,
       start: c.start,
-      end: endOf(c),
+      end: c.end,
       place: c.place,
       site: c.site,
       released_on: c.released_on,
@@ -115,19 +128,13 @@ import { ask, unavailable } from './backend/gridbook.js';
   }
 
   function detailOf(c) {
-    let first = 1;
-    const phases = c.spec.phases.map((p) => {
-      const out = { kind: p.kind, kind_zh: SUMMARY[p.kind], days: p.days, start: addDays(c.start, first - 1), end: addDays(c.start, first + p.days - 2), checks: p.checks };
-      first += p.days;
-      return out;
-    });
     const byAt = (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
     return {
       ...summaryOf(c),
       origin: c.origin || null,
       team: teamOf(c),
       certificate: c.certificate,
-      phases,
+      phases: c.phases,
       visits: isolation.visits.filter((v) => v.case_id === c.id).sort(byAt).map(({ case_id, ...v }) => v),
       tests: isolation.tests.filter((t) => t.case_id === c.id).sort((a, b) => (a.date < b.date ? -1 : 1)).map(({ case_id, ...t }) => t),
       referrals: isolation.referrals.filter((r) => r.case_id === c.id).sort(byAt).map(({ case_id, ...r }) => r),
@@ -253,18 +260,24 @@ import { ask, unavailable } from './backend/gridbook.js';
   }
 
   Object.assign(fake.commands, {
-    policies: () => isolation.policies.map(policyRow),
+    policies: async () => {
+      await isolation.ready;
+      return isolation.policies.map(policyRow);
+    },
     add_policy: async ({ policy }) => {
+      await isolation.ready;
       const p = { id: uuid('pol'), code: null, builtin: false, spec: await checkedPolicy(policy) };
       isolation.policies.push(p);
       touched();
       return p.id;
     },
     set_policy: async ({ id, policy }) => {
+      await isolation.ready;
       const spec = await checkedPolicy(policy);
       const p = findPolicy(id);
       if (!p) throw notFound('管控方案');
       p.spec = spec;
+      p.summary = null;
       p.builtin = false;
       touched();
       return p.id;
@@ -283,7 +296,8 @@ import { ask, unavailable } from './backend/gridbook.js';
       await isolation.ready;
       return detailOf(getCase(id));
     },
-    start_case: ({ form }) => {
+    start_case: async ({ form }) => {
+      await isolation.ready;
       const f = form || {};
       const p = state.persons.get(f.person_id);
       if (!p || p.deleted) throw notFound('人员');
@@ -298,7 +312,7 @@ import { ask, unavailable } from './backend/gridbook.js';
       for (const m of team) {
         if (m.phone && !/^1[3-9]\d{9}$/.test(String(m.phone).replace(/\s/g, ''))) throw new Invalid('phone', `包保人员电话“${m.phone}”不是有效的手机号`);
       }
-      const c = { id: uuid('case'), person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: f.reason || p.tags[0] || null, start, place: f.place, site: f.site || null, origin: (f.origin || '').trim() || null, team, status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: nowLocal() };
+      const c = await dated({ id: uuid('case'), person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: f.reason || p.tags[0] || null, start, place: f.place, site: f.site || null, origin: (f.origin || '').trim() || null, team, status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: nowLocal() });
       isolation.cases.set(c.id, c);
       touched();
       return c.id;
@@ -348,7 +362,7 @@ import { ask, unavailable } from './backend/gridbook.js';
       await isolation.ready;
       const c = getCase(id);
       if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '该对象已不在管控中' };
-      const end = endOf(c);
+      const end = c.end;
       const on = today();
       const refusal = await releaseRefusal(c, on, String(reason || '').trim());
       if (refusal) throw { kind: 'refused', ...refusal };
@@ -362,13 +376,17 @@ import { ask, unavailable } from './backend/gridbook.js';
     },
   });
 
-  // ---- seed: three cases in the first village, one of them escalated --------------------------
+  // ---- seed: three cases in the first village, one of them escalated and on a test day ---------
   isolation.ready = seed().catch((e) => {
     if (e?.kind !== 'unavailable') throw e;
   });
 
-  /** The cases now, their past checks judged by the app's rules (none without a command line). */
+  /** The built-in policies, and the cases now with their past checks judged by the app's rules
+   * (neither without a command line). */
   async function seed() {
+    const builtin = await ask('policy builtin');
+    if (!builtin) throw unavailable('读取管控方案');
+    isolation.policies = builtin.map(({ id, code, builtin: b, summary: s, spec }) => ({ id, code, builtin: b, summary: s, spec }));
     if (opts.cases === false) return;
     const firstVillage = state.villages[0];
     const people = [...state.persons.values()].filter((p) => {
@@ -378,10 +396,11 @@ import { ask, unavailable } from './backend/gridbook.js';
     const plan = [
       { n: 0, policy: 'high-risk-arrival', ago: 3, place: 'centralized', site: '县城集中隔离点', origin: '广东省广州市' },
       { n: 5, policy: 'home-isolation', ago: 6, place: 'home' },
-      { n: 11, policy: 'medium-risk-arrival', ago: 2, place: 'home' },
+      { n: 11, policy: 'medium-risk-arrival', ago: 6, place: 'home' },
     ];
     const t0 = today();
     const checks = [];
+    const dates = [];
     const check = (c, tenths, symptoms, at) => checks.push({ c, form: { temp: (tenths / 10).toFixed(1), symptoms, method: 'phone', at } });
     plan.forEach((s, i) => {
       const p = people[s.n];
@@ -389,6 +408,7 @@ import { ask, unavailable } from './backend/gridbook.js';
       const pol = findPolicy(s.policy);
       const c = { id: `case-${i + 1}`, person_id: p.id, policy_id: pol.id, spec: JSON.parse(JSON.stringify(pol.spec)), reason: p.tags[0] || 'close-contact', start: addDays(t0, -s.ago), place: s.place, site: s.site || null, origin: s.origin || null, team: [{ role: 'grid-worker', name: '张海燕', phone: '13800138000' }, { role: 'doctor', name: '李医生', phone: '13900139000' }], status: 'active', released_on: null, visits_seen: null, certificate: null, created_at: `${addDays(t0, -s.ago)}T09:00` };
       isolation.cases.set(c.id, c);
+      dates.push(dated(c));
       // Past days: both checks, normal.
       for (let d = s.ago; d >= 1; d--) {
         const date = addDays(t0, -d);
@@ -399,6 +419,7 @@ import { ask, unavailable } from './backend/gridbook.js';
     // The third case had a fever at yesterday's afternoon check: escalated, referral pending.
     const third = isolation.cases.get('case-3');
     if (third) check(third, 378, ['dry-cough'], `${addDays(t0, -1)}T17:05`);
+    await Promise.all(dates);
     await addVisits(checks);
   }
 })();

@@ -1,6 +1,6 @@
-// The checkpoint fake's demo data: at the first village's checkpoint, a shift with its
-// handover and a few entries yesterday, entries in the last hour today, and a pass of the 王
-// household. The entries are judged by the real rules (./judge.js), so they are recorded on the
+// The checkpoint fake's demo data: two risk areas, and at the first village's checkpoint, a
+// shift with its handover and a few entries yesterday, entries in the last hour today, and a
+// pass of the 王 household. The entries are judged by the real rules (./judge.js), so they are recorded on the
 // first checkpoint command, when the page's command line is surely there; without one
 // (`npm run dev`) there are none.
 import { ymd } from '../../../src/logic/time';
@@ -9,6 +9,12 @@ import { seedPass } from './passes.js';
 import { clock, DAY, fake, HOUR, localAt, MINUTE, onSeed, opts, pick, state, uuid } from './state.js';
 
 const t0 = clock();
+
+// The risk areas the demo township has set on top of the work plan's rules, which list none.
+state.demoAreas = [
+  { name: '满洲里市', level: 'high', since: ymd(new Date(t0 - 10 * DAY)) },
+  { name: '呼和浩特市赛罕区', level: 'medium', since: ymd(new Date(t0 - 10 * DAY)) },
+];
 
 // Yesterday's day shift with its handover.
 {

@@ -11,7 +11,6 @@ import { shownHits, withResident } from './resident.js';
 import { onDuty, publicCheckpoint, publicShift, shiftOn, signedIn } from './shifts.js';
 import {
   checkpointOf,
-  DAY,
   defaultPlan,
   entryAt,
   enumOf,
@@ -29,41 +28,27 @@ import {
   validate,
 } from './state.js';
 
-function isolationOf(personId) {
+/** The control state today of the person's open case, as the store derives it (`gridbook case
+ * state-check`, through ../isolation.js), or null. */
+async function isolationOf(personId) {
   const isolation = fake.isolation;
   if (!isolation) return null;
+  await isolation.ready;
   const c = [...isolation.cases.values()].find((x) => x.person_id === personId && !x.deleted && isOpen(x.status));
   if (!c) return null;
-  const today = ymd(now());
-  const day = Math.round((Date.parse(today) - Date.parse(c.start)) / DAY) + 1;
-  if (day < 1) return null;
-  let last = 0;
-  let phase = c.spec.phases[c.spec.phases.length - 1];
-  for (const p of c.spec.phases) {
-    last += p.days;
-    if (day <= last) {
-      phase = p;
-      break;
-    }
-  }
-  const until = new Date(Date.parse(c.start) + (last - 1) * DAY);
-  const ZH = { centralized: '集中隔离', 'home-isolation': '居家隔离', 'home-monitoring': '居家健康监测', 'daily-monitoring': '居家健康监测' };
-  const referral = c.status !== 'active';
-  const kind = referral ? 'referral' : phase.kind === 'daily-monitoring' ? 'home-monitoring' : phase.kind;
-  const base = `${ZH[phase.kind]}第${day}天，至${until.getUTCMonth() + 1}月${until.getUTCDate()}日`;
-  const label = referral ? `待转诊（${base}）` : base;
-  return { case_id: c.id, kind, kind_zh: referral ? '待转诊' : ZH[phase.kind], phase: phase.kind, day, until: until.toISOString().slice(0, 10), awaiting_release: day > last, label, label_en: label };
+  const [s] = await isolation.states([c], ymd(now()));
+  return s.control;
 }
 
 /** The township control list (管控名单), as the store reads it: whoever another village keeps
  * under control with this whole ID number, labelled with that village's name; the state only,
  * never a name or an address. */
-function listedOf(idNumber, villageId) {
+async function listedOf(idNumber, villageId) {
   const id = String(idNumber ?? '').replace(/\s/g, '').toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return null;
   const villageOf = (x) => fake.state.households.get(x.household_id)?.village_id;
   const p = [...fake.state.persons.values()].find((x) => !x.deleted && x.id_number === id && villageOf(x) !== villageId);
-  const iso = p ? isolationOf(p.id) : null;
+  const iso = p ? await isolationOf(p.id) : null;
   if (!iso) return null;
   const village = fake.state.villages.find((v) => v.id === villageOf(p))?.name ?? '';
   return { ...iso, label: `${village}管控：${iso.label}`, label_en: `listed by ${village}: ${iso.label_en}`, village };
@@ -76,10 +61,10 @@ const publicEntry = (e) => {
 };
 
 /** The ledger person with this (valid) ID number, anywhere, and their control state. */
-function controlOf(idNumber, villageId) {
+async function controlOf(idNumber, villageId) {
   const person = [...fake.state.persons.values()].find((p) => !p.deleted && p.id_number === idNumber);
-  const own = person ? isolationOf(person.id) : null;
-  return own ?? listedOf(idNumber, villageId);
+  const own = person ? await isolationOf(person.id) : null;
+  return own ?? (await listedOf(idNumber, villageId));
 }
 
 /** Records an entry made at `now`, judged by the real rules (./judge.js). Like the preview, the
@@ -196,14 +181,14 @@ Object.assign(fake.commands, {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date ?? '').trim())) throw new Invalid('date', `日期“${date}”应为 YYYY-MM-DD`);
     return dayEntries(cp.id, String(date).trim()).map(publicEntry).map(masked);
   },
-  match_residents: ({ checkpoint, query, limit }) => {
+  match_residents: async ({ checkpoint, query, limit }) => {
     const cp = checkpointOf(checkpoint);
-    const hits = search(query, 100000)
+    const found = search(query, 100000)
       .filter((h) => h.village_id === cp.village_id)
-      .slice(0, Math.min(limit || 8, 50))
-      .map((h) => ({ ...h, isolation: isolationOf(h.person_id) }));
+      .slice(0, Math.min(limit || 8, 50));
+    const hits = await Promise.all(found.map(async (h) => ({ ...h, isolation: await isolationOf(h.person_id) })));
     const id = String(query ?? '').replace(/\s/g, '').toUpperCase();
-    const listed = hits.some((h) => h.id_number === id) ? null : listedOf(id, cp.village_id);
+    const listed = hits.some((h) => h.id_number === id) ? null : await listedOf(id, cp.village_id);
     if (listed) {
       hits.unshift({ person_id: '', household_id: '', village_id: '', name: '', id_number: id, phone: null, plate: null, address: '', matched: 'control', isolation: listed });
     }
@@ -224,7 +209,7 @@ Object.assign(fake.commands, {
             return !p.deleted && p.id_number === idNumber && h && h.village_id === cp.village_id;
           })
         : null;
-    const isolation = idNumber ? controlOf(idNumber, cp.village_id) : null;
+    const isolation = idNumber ? await controlOf(idNumber, cp.village_id) : null;
     const s = (await judge(form, null, localAt(now()))) ?? { decision: null, reasons: [], needs_note: [], fever: false };
     return { ...s, person_id: person ? person.id : null, isolation };
   },

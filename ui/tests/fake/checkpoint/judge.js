@@ -1,9 +1,20 @@
 // The township's rules for the checkpoint fake are the real ones: asked of the `gridbook`
-// command line (`checkpoint judge`, `rules check`) through window.__gridbook, which the browser
-// tests expose to the page and the unit tests install (../cli.mjs). Without it (`npm run dev`)
-// there is no suggestion, and an entry cannot be recorded.
+// command line (`rules builtin`, `checkpoint judge`, `rules check`) through window.__gridbook,
+// which the browser tests expose to the page and the unit tests install (../cli.mjs). Without
+// it (`npm run dev`) there are no rules, no suggestion, and an entry cannot be recorded.
 import { ask as cli } from '../backend/gridbook.js';
 import { state } from './state.js';
+
+/** The rules in force: the work plan's (`gridbook rules builtin`) with the demo township's risk
+ * areas until staff edit them; null without a command line. */
+export async function rulesInForce() {
+  if (!state.rules) {
+    const builtin = await cli('rules builtin');
+    if (!builtin) return null;
+    state.rules ??= { ...builtin, risk_areas: state.demoAreas };
+  }
+  return state.rules;
+}
 
 /**
  * The suggestion for what is known of `form` (the app's entry form) at `at` (local
@@ -11,8 +22,8 @@ import { state } from './state.js';
  * { decision (null until direction, temperature and code are known), reasons, needs_note,
  * fever }, or null without a command line.
  */
-export function judge(form, isolation, at) {
-  return cli('checkpoint judge', { rules: state.rules, form, isolation: isolation || null, at });
+export async function judge(form, isolation, at) {
+  return cli('checkpoint judge', { rules: await rulesInForce(), form, isolation: isolation || null, at });
 }
 
 /** The rules as the backend keeps them, or the backend's error for the first problem. */

@@ -1,12 +1,12 @@
 // Temporary passes (临时通行证) of the checkpoint fake: issued to a household for a window,
 // with their QR code; refused when used twice, out of their window or unknown. The numbers,
-// windows and refusals are the app's own: a number is read and a crossing judged by `gridbook
-// pass verify`, a pass issued by `gridbook pass issue-check` (../backend/gridbook.js).
+// windows, refusals and QR codes are the app's own: a number is read and a crossing judged by
+// `gridbook pass verify`, a pass issued by `gridbook pass issue-check` and its QR code drawn by
+// `gridbook pass qr` (../backend/gridbook.js).
 import { PASS_PREFIX } from '../../../src/logic/pass';
 import { ask, unavailable } from '../backend/gridbook.js';
 import { checkpointOf, enumOf, fake, localAt, notFound, now, state, touched, uuid } from './state.js';
 import { withResident } from './resident.js';
-import { qrSvg } from './qr.js';
 
 /** A pass number as typed or scanned, as the store keeps it; the store's refusal otherwise. */
 export async function parsePass(text) {
@@ -95,9 +95,10 @@ Object.assign(fake.commands, {
       .sort((a, b) => (a.valid_from < b.valid_from ? 1 : a.valid_from > b.valid_from ? -1 : 0))
       .map(publicPass);
   },
+  // As the app's: any valid number is drawn, issued here or not.
   pass_qr: async ({ number }) => {
-    const n = await parsePass(number);
-    if (!state.passes.some((p) => p.number === n)) throw notFoundPass();
-    return qrSvg(PASS_PREFIX + n);
+    const svg = await ask('pass qr', { number: String(number ?? '') });
+    if (!svg) throw unavailable('生成二维码');
+    return svg;
   },
 });

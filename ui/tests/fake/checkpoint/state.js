@@ -62,18 +62,10 @@ export const state = {
   entries: [],
   shifts: [],
   passes: [],
-  rules: {
-    fever_tenths: 373,
-    fever_decision: 'observe',
-    yellow_decision: 'turn-back',
-    red_decision: 'observe',
-    medium_risk_decision: 'observe',
-    high_risk_decision: 'observe',
-    risk_areas: [
-      { name: '满洲里市', level: 'high', since: ymd(new Date(clock() - 10 * DAY)) },
-      { name: '呼和浩特市赛罕区', level: 'medium', since: ymd(new Date(clock() - 10 * DAY)) },
-    ],
-  },
+  // The township's rules once read or set (./judge.js): the work plan's, with the demo's risk
+  // areas (./demo.js), until staff edit them.
+  rules: null,
+  demoAreas: [],
   device: 'a1b2c3d4e5f60718',
 };
 
@@ -107,8 +99,6 @@ export function freeText(raw, field, zhName, max) {
   if ([...t].length > max) throw new Invalid(field, `${zhName}最多${max}个字`);
   return t;
 }
-/** The control state of a person with an open case of the fake isolation backend (the store
- * derives it from the case's policy snapshot: the phase of today, its last day). */
 export async function validate(form) {
   const direction = enumOf('direction', '进出方向', form.direction, ['in', 'out']);
   const name = await checked('name', form.name);
