@@ -496,7 +496,8 @@ fn a_late_check_after_a_release_elsewhere_is_kept_and_flags_review() {
 }
 
 /// `case release-check` with the case's policy and facts as `case show` and `policy list`
-/// give them (what the browser tests' fake sends): its answer for a day.
+/// give them, with the person's name and ID number (what the browser tests' fake sends): its
+/// answer for a day.
 fn release_check(
     d: &Data,
     case: &str,
@@ -523,7 +524,8 @@ fn release_check(
         .collect();
     let input = serde_json::json!({
         "policy": spec, "start": shown["start"], "on": on, "tests": tests, "checks": checks,
-        "open_escalation": open_escalation, "reason": reason,
+        "open_escalation": open_escalation, "reason": reason, "person_name": shown["name"],
+        "id_number": mainland_id(100),
     });
     let path = d.path().join("release-check.json");
     std::fs::write(&path, input.to_string()).expect("write input");
@@ -569,9 +571,20 @@ fn release_check_without_a_store_refuses_as_release_does() {
     // check the policy asks for).
     let reason = "转诊期间由发热门诊随访";
     let answer = release_check(&d, &case, "2026-04-20", false, Some(reason));
-    assert_eq!(answer, serde_json::json!({ "releasable": true }));
-    d.json(&format!(
+    assert_eq!(answer["releasable"], true, "{answer}");
+    assert!(answer.get("code").is_none(), "{answer}");
+    // The certificate is the one release issues (which shows the ID number masked).
+    let released = d.json(&format!(
         "case release {case} --on 2026-04-20 --reason 转诊期间由发热门诊随访"
     ));
+    let mut certificate = answer["certificate"].clone();
+    assert_eq!(certificate["id_number"], mainland_id(100).as_str());
+    assert_eq!(certificate["reason"], reason, "{certificate}");
+    assert!(
+        !array(&certificate["missed_days"]).is_empty(),
+        "{certificate}"
+    );
+    certificate["id_number"] = released["id_number"].clone();
+    assert_eq!(certificate, released);
     assert_eq!(d.json(&format!("case show {case}"))["status"], "released");
 }

@@ -118,10 +118,7 @@ fn state_check_dates_and_states_cases_as_case_show_and_match_do() {
         let shown = d.json(&format!("case show {}", c.id));
         assert_eq!(a["end"], shown["end"], "{a} / {shown}");
         assert_eq!(a["phases"], shown["phases"], "{a} / {shown}");
-        let hits = d.json(&format!(
-            "match {} --checkpoint {checkpoint}",
-            c.id_number
-        ));
+        let hits = d.json(&format!("match {} --checkpoint {checkpoint}", c.id_number));
         let hit = &array(&hits)[0];
         assert_eq!(
             a["control"],
@@ -147,10 +144,7 @@ fn state_check_dates_and_states_cases_as_case_show_and_match_do() {
         ],
         "{answers}"
     );
-    assert_eq!(
-        answers[2]["control"]["awaiting_release"], true,
-        "{answers}"
-    );
+    assert_eq!(answers[2]["control"]["awaiting_release"], true, "{answers}");
     assert_eq!(answers[0]["control"]["label"], "居家隔离第1天，至12月20日");
 
     // A policy the store would refuse is refused on its field, as `policy check` refuses it.

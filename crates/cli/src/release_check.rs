@@ -1,13 +1,16 @@
 //! The isolation release rules without a store: `case release-check` says whether a case of a
 //! policy, with the given tests and checks, may be released on a day, and if not, every unmet
-//! condition with the codes and texts a release refusal carries. It reads one JSON object (a
+//! condition with the codes and texts a release refusal carries; if so, the certificate data
+//! (期满证明) the release issues. It reads one JSON object (a
 //! file, or stdin with `-`) and prints JSON; nothing is opened or written. The browser tests'
 //! fake backend asks it, so the release screens are tested against the app's own rules.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
-use gridbook_domain::isolation::{release_review, CheckFact, Policy, ReleaseFacts};
+use gridbook_domain::isolation::{
+    issue_reviewed_certificate, Certificate, CheckFact, Policy, ReleaseFacts,
+};
 use gridbook_domain::TestResult;
 use gridbook_store::forms::parse_date;
 use serde::{Deserialize, Serialize};
@@ -37,6 +40,12 @@ struct ReleaseInput {
     /// Why the case is released despite missed follow-up days.
     #[serde(default)]
     reason: Option<String>,
+    /// The person's name, for the certificate.
+    #[serde(default)]
+    person_name: String,
+    /// The person's ID number as the ledger keeps it, for the certificate.
+    #[serde(default)]
+    id_number: String,
 }
 
 /// One test sample.
@@ -74,6 +83,9 @@ struct ReleaseAnswer {
     /// The same in English.
     #[serde(skip_serializing_if = "Option::is_none")]
     message_en: Option<String>,
+    /// The certificate data the release issues, when releasable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<Certificate>,
 }
 
 fn day(name: &'static str, raw: &str) -> Result<NaiveDate, Failure> {
@@ -114,12 +126,15 @@ pub fn run_release_check(input: &Path, json: bool) -> Result<(), Failure> {
         open_escalation: i.open_escalation,
         reason: i.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()),
     };
-    let out = match release_review(&i.policy, start, on, &facts) {
-        Ok(()) => ReleaseAnswer {
+    let issued =
+        issue_reviewed_certificate(&i.policy, start, on, &facts, &i.person_name, &i.id_number);
+    let out = match issued {
+        Ok(certificate) => ReleaseAnswer {
             releasable: true,
             code: None,
             message: None,
             message_en: None,
+            certificate: Some(certificate),
         },
         Err(r) => ReleaseAnswer {
             releasable: false,
@@ -132,6 +147,7 @@ pub fn run_release_check(input: &Path, json: bool) -> Result<(), Failure> {
             ),
             message: Some(r.zh()),
             message_en: Some(r.en()),
+            certificate: None,
         },
     };
     emit(json, &out, || match &out.message {

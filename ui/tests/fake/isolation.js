@@ -238,12 +238,12 @@ import { ask, unavailable } from './backend/gridbook.js';
   }
 
   /**
-   * Whether the case may be released on `on`, asked of the app's own release rules
-   * (`gridbook case release-check`): null when it may, else the refusal { code, message }
-   * with every unmet condition (period, tests, open escalation, missed follow-up days unless
-   * a reason is given, the final check).
+   * Whether the case of `person` may be released on `on`, asked of the app's own release rules
+   * (`gridbook case release-check`): { certificate } as the release issues it when it may, else
+   * the refusal { code, message } with every unmet condition (period, tests, open escalation,
+   * missed follow-up days unless a reason is given, the final check).
    */
-  async function releaseRefusal(c, on, reason) {
+  async function releaseAnswer(c, person, on, reason) {
     const r = await ask('case release-check', {
       policy: c.spec,
       start: c.start,
@@ -254,9 +254,11 @@ import { ask, unavailable } from './backend/gridbook.js';
         .map((v) => ({ date: v.at.slice(0, 10), temp_tenths: v.temperature === null ? null : Math.round(v.temperature * 10), symptoms: v.symptoms })),
       open_escalation: openEscalation(c.id),
       reason: reason || null,
+      person_name: person?.name ?? '',
+      id_number: person?.id_number ?? '',
     });
     if (!r) throw unavailable('检查解除条件');
-    return r.releasable ? null : { code: r.code, message: r.message };
+    return r.releasable ? { certificate: r.certificate } : { refusal: { code: r.code, message: r.message } };
   }
 
   Object.assign(fake.commands, {
@@ -362,15 +364,13 @@ import { ask, unavailable } from './backend/gridbook.js';
       await isolation.ready;
       const c = getCase(id);
       if (!isOpen(c.status)) throw { kind: 'refused', code: 'closed', message: '该对象已不在管控中' };
-      const end = c.end;
       const on = today();
-      const refusal = await releaseRefusal(c, on, String(reason || '').trim());
+      const { certificate, refusal } = await releaseAnswer(c, state.persons.get(c.person_id), on, String(reason || '').trim());
       if (refusal) throw { kind: 'refused', ...refusal };
-      const p = state.persons.get(c.person_id);
       c.status = 'released';
       c.released_on = on;
       c.visits_seen = isolation.visits.filter((v) => v.case_id === c.id).length + isolation.tests.filter((t) => t.case_id === c.id).length;
-      c.certificate = { person_name: p.name, id_number: p.id_number || '', policy_id: c.policy_id, policy_name: c.spec.name, policy_name_en: c.spec.name_en, period_zh: summary(c.spec), period_en: c.spec.name_en, start: c.start, end, released_on: on, tests: [], tests_zh: `核酸检测${c.spec.test_days.length}次，均为阴性`, tests_en: 'all tests negative', reason: String(reason || '').trim() || null };
+      c.certificate = certificate;
       touched();
       return c.certificate;
     },

@@ -105,8 +105,9 @@ pub enum CaseCmd {
         reason: Option<String>,
     },
     /// Whether a case could be released, with no store: reads {"policy", "start", "on",
-    /// "tests"?, "checks"?, "open_escalation"?, "reason"?} as JSON and prints whether it is
-    /// releasable, else the refusal's codes and reasons.
+    /// "tests"?, "checks"?, "open_escalation"?, "reason"?, "person_name"?, "id_number"?} as
+    /// JSON and prints whether it is releasable with the certificate data release issues, else
+    /// the refusal's codes and reasons.
     #[command(name = "release-check")]
     ReleaseCheck {
         /// JSON file, or - for stdin.
