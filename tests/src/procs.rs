@@ -73,6 +73,21 @@ impl Data {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// `gridbook --json CMD --input FILE` of a pure command, with `input` written to FILE in
+    /// the data directory.
+    pub fn pure(&self, cmd: &str, input: &Value) -> Output {
+        let path = self.path().join("input.json");
+        std::fs::write(&path, input.to_string()).expect("write input");
+        self.run(&format!("--json {cmd} --input {}", path.display()))
+    }
+
+    /// [`Data::pure`] that must succeed: its one JSON value.
+    pub fn pure_ok(&self, cmd: &str, input: &Value) -> Value {
+        let out = self.pure(cmd, input);
+        assert!(out.status.success(), "{cmd}: {out:?}");
+        serde_json::from_slice(&out.stdout).expect("JSON answer")
+    }
+
     /// Runs a command with `--json` that must succeed, and parses its one JSON value.
     pub fn json(&self, cmdline: &str) -> Value {
         let text = self.ok(&format!("--json {cmdline}"));

@@ -42,18 +42,6 @@ fn write(d: &Data, name: &str, value: &Value) -> PathBuf {
     path
 }
 
-/// `gridbook --json CMD --input FILE` with `input` written to FILE.
-fn pure(d: &Data, cmd: &str, input: &Value) -> Output {
-    let path = write(d, "input.json", input);
-    d.run(&format!("--json {cmd} --input {}", path.display()))
-}
-
-fn pure_ok(d: &Data, cmd: &str, input: &Value) -> Value {
-    let out = pure(d, cmd, input);
-    assert!(out.status.success(), "{cmd}: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("JSON answer")
-}
-
 fn error(out: &Output) -> Value {
     let e: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
     e["error"].clone()
@@ -82,7 +70,7 @@ fn policy_check_keeps_and_refuses_what_policy_add_does() {
         let mut p = spec.clone();
         p["fever_tenths"] = json!(tenths);
         p["id"] = json!(format!("custom-{tenths}"));
-        let checked = pure(&d, "policy check", &p);
+        let checked = d.pure("policy check", &p);
         let file = write(&d, "policy.json", &p);
         let added = d.run(&format!("--json policy add --file {}", file.display()));
         assert_eq!(checked.status.code(), added.status.code(), "{tenths}");
@@ -103,7 +91,7 @@ fn policy_check_keeps_and_refuses_what_policy_add_does() {
     // Another problem than the threshold: a test day beyond the policy.
     let mut p = spec.clone();
     p["test_days"] = json!([1, 15]);
-    let checked = pure(&d, "policy check", &p);
+    let checked = d.pure("policy check", &p);
     assert_eq!(checked.status.code(), Some(2));
     assert_eq!(error(&checked)["field"], "test_days");
 }
@@ -140,7 +128,7 @@ fn check_review_escalates_as_check_record_does() {
             let form =
                 json!({ "case_id": case, "temp": temp, "symptoms": symptoms, "method": "phone" });
             let input = json!({ "checks": [{ "fever_tenths": threshold, "form": form }] });
-            let review = pure_ok(&d, "check review", &input)[0].clone();
+            let review = d.pure_ok("check review", &input)[0].clone();
             let flags = symptom
                 .map(|s| format!(" --symptoms {s}"))
                 .unwrap_or_default();
@@ -157,8 +145,7 @@ fn check_review_escalates_as_check_record_does() {
     }
     // A temperature the store refuses is refused alike, on the same field.
     let form = json!({ "case_id": cases[0].0, "temp": "3.75", "method": "phone" });
-    let refused = pure(
-        &d,
+    let refused = d.pure(
         "check review",
         &json!({ "checks": [{ "fever_tenths": 373, "form": form }] }),
     );
@@ -176,15 +163,13 @@ fn test_review_escalates_a_positive_sample_as_the_store_does() {
     let people = persons(&d, 1);
     let (home, _) = builtin(&d, "home-isolation");
     let case = start(&d, &people[0], &home, "2026-04-01");
-    let negative = pure_ok(
-        &d,
+    let negative = d.pure_ok(
         "test review",
         &json!({ "date": "2026-04-01", "result": "negative" }),
     );
     assert_eq!(negative["escalated"], false);
     assert_eq!(negative["reason"], Value::Null);
-    let positive = pure_ok(
-        &d,
+    let positive = d.pure_ok(
         "test review",
         &json!({ "date": "2026-04-02", "result": "positive" }),
     );
@@ -199,8 +184,7 @@ fn test_review_escalates_a_positive_sample_as_the_store_does() {
         .map(|r| &r["reason"])
         .collect();
     assert_eq!(reasons, vec![&positive["reason"]], "{shown}");
-    let bad = pure(
-        &d,
+    let bad = d.pure(
         "test review",
         &json!({ "date": "2026-04-02", "result": "maybe" }),
     );
@@ -245,7 +229,7 @@ fn both_due(d: &Data, case: &str, date: &str, now: &str) -> (Vec<Value>, Vec<Val
         "date": date, "now": now,
         "cases": [{ "policy": spec, "start": shown["start"], "checks": checks, "tested": tested }],
     });
-    let answer = pure_ok(d, "case due-check", &input);
+    let answer = d.pure_ok("case due-check", &input);
     // `due` lists a day by window start (a test's slot opens at midnight), then kind.
     let mut answered: Vec<Value> = array(&answer[0]["slots"]).iter().map(row).collect();
     answered.sort_by_key(|r| (r[2].to_string(), r[0].to_string()));
@@ -306,7 +290,7 @@ fn due_check_lists_what_due_lists_at_every_boundary() {
         { "policy": spec, "start": "2026-05-01" },
         { "policy": spec, "start": "2026-05-15" },
     ] });
-    let answer = pure_ok(&d, "case due-check", &input);
+    let answer = d.pure_ok("case due-check", &input);
     assert_eq!(answer[0]["phase"], "home-isolation");
     assert_eq!(answer[0]["end"], "2026-05-14");
     assert_eq!(answer[1]["phase"], Value::Null);

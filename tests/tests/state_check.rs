@@ -6,7 +6,6 @@
 //! draws the code `pass issue --qr` writes.
 
 use std::path::PathBuf;
-use std::process::Output;
 
 use gridbook_tests::procs::Data;
 use gridbook_tests::{array, mainland_id, str_of};
@@ -20,18 +19,6 @@ fn write(d: &Data, name: &str, value: &Value) -> PathBuf {
     let path = d.path().join(name);
     std::fs::write(&path, value.to_string()).expect("write input");
     path
-}
-
-/// `gridbook --json CMD --input FILE` with `input` written to FILE.
-fn pure(d: &Data, cmd: &str, input: &Value) -> Output {
-    let path = write(d, "input.json", input);
-    d.run(&format!("--json {cmd} --input {}", path.display()))
-}
-
-fn pure_ok(d: &Data, cmd: &str, input: &Value) -> Value {
-    let out = pure(d, cmd, input);
-    assert!(out.status.success(), "{cmd}: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("JSON answer")
 }
 
 /// A case as the fake keeps it: its store id, policy snapshot and start.
@@ -111,7 +98,7 @@ fn state_check_dates_and_states_cases_as_case_show_and_match_do() {
             "id": c.id, "policy": c.spec, "start": c.start, "escalated": c.escalated,
         })).collect::<Vec<_>>(),
     });
-    let answers = pure_ok(&d, "case state-check", &input);
+    let answers = d.pure_ok("case state-check", &input);
     assert_eq!(array(&answers).len(), cases.len(), "{answers}");
     let mut kinds = Vec::new();
     for (c, a) in cases.iter().zip(array(&answers)) {
@@ -150,8 +137,7 @@ fn state_check_dates_and_states_cases_as_case_show_and_match_do() {
     // A policy the store would refuse is refused on its field, as `policy check` refuses it.
     let mut bad = cases[0].spec.clone();
     bad["fever_tenths"] = json!(300);
-    let out = pure(
-        &d,
+    let out = d.pure(
         "case state-check",
         &json!({ "on": TODAY, "cases": [{ "policy": bad, "start": TODAY }] }),
     );
@@ -205,13 +191,13 @@ fn pass_qr_draws_the_code_pass_issue_writes() {
     // Typed as a volunteer would, or scanned with its prefix: the same code.
     let typed = format!(" {}-{} ", &number[..4], &number[4..].to_lowercase());
     for n in [number.to_owned(), typed, format!("GRIDBOOK-PASS:{number}")] {
-        let svg = pure_ok(&d, "pass qr", &json!({ "number": n }));
+        let svg = d.pure_ok("pass qr", &json!({ "number": n }));
         assert_eq!(svg.as_str(), Some(written.as_str()), "{n}");
     }
     // A wrong check character is refused as the app refuses it.
     let mut wrong = number.to_owned();
     let last = wrong.pop().expect("a number");
     wrong.push(if last == '2' { '3' } else { '2' });
-    let out = pure(&d, "pass qr", &json!({ "number": wrong }));
+    let out = d.pure("pass qr", &json!({ "number": wrong }));
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }

@@ -141,7 +141,8 @@ for (const viewport of VIEWPORTS) {
         // What the match sent is masked: no full value reached the page.
         const matches = await callsOf(page, 'match_residents');
         assert.ok(matches.length > 0);
-        const answers = await page.evaluate(() => JSON.stringify(window.__fake.commands.match_residents({ checkpoint: 'cp-hongxing', query: '0020', limit: 8 })));
+        const answers = await page.evaluate(async () => JSON.stringify(await window.__fake.commands.match_residents({ checkpoint: 'cp-hongxing', query: '0020', limit: 8 })));
+        assert.ok(answers.includes('"person_id"'), answers);
         assert.ok(!answers.includes(WANG_ID) && !answers.includes(WANG_PHONE), answers);
 
         // Saved, the entry goes out masked with the person's id; the store fills the full values.
