@@ -202,7 +202,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Runs both, the plain one first on even `i` and the encrypted one first on odd `i`, so
 /// neither always runs on the caches the other left.
 fn pair<A, B>(i: usize, plain: impl FnOnce() -> A, enc: impl FnOnce() -> B) -> (A, B) {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         let a = plain();
         (a, enc())
     } else {
