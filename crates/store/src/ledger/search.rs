@@ -149,9 +149,15 @@ pub fn search_in(
     let mut seen = std::collections::HashSet::new();
     // With a village the scan joins persons, so that the limit counts only that village's
     // matches: a tail shared by many people elsewhere must not crowd out the resident.
-    let mut scan = conn.prepare_cached(
+    // Without one the scan reads the index alone, and a person's row is read only for the
+    // hits kept (each row read is a page that may have to be read from the file, and on an
+    // encrypted store decrypted and checked).
+    let mut in_village = conn.prepare_cached(
         "SELECT t.person FROM search_terms t JOIN persons p ON p.rowid = t.person
-         WHERE t.term >= ?1 AND t.term < ?2 AND (?4 IS NULL OR p.village_id = ?4) LIMIT ?3",
+         WHERE t.term >= ?1 AND t.term < ?2 AND p.village_id = ?4 LIMIT ?3",
+    )?;
+    let mut anywhere = conn.prepare_cached(
+        "SELECT person FROM search_terms WHERE term >= ?1 AND term < ?2 LIMIT ?3",
     )?;
     let mut fetch = conn.prepare_cached(
         "SELECT p.id, p.household_id, p.village_id, p.name, p.id_number, p.phone, p.plate,
@@ -165,9 +171,14 @@ pub fn search_in(
         }
         let upper = format!("{prefix}\u{10FFFF}");
         let want = (limit - hits.len()) as i64 * 2;
-        let rowids: Vec<i64> = scan
-            .query_map(params![prefix, upper, want, village], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let rowids: Vec<i64> = match village {
+            Some(v) => in_village
+                .query_map(params![prefix, upper, want, v], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => anywhere
+                .query_map(params![prefix, upper, want], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
         for rowid in rowids {
             if hits.len() >= limit || !seen.insert(rowid) {
                 continue;
