@@ -209,6 +209,13 @@ impl Store {
         Ok(store)
     }
 
+    /// Keeps up to `docs` documents loaded in memory as long as the stored bytes they were
+    /// built from stay under `bytes` (never fewer than a township's ledgers and grid):
+    /// for a relay, whose requests go to any village's documents.
+    pub fn keep_documents(&self, docs: usize, bytes: u64) {
+        self.lock().docs.keep(docs, bytes);
+    }
+
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
