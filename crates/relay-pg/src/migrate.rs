@@ -336,7 +336,7 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
             doc: Automerge::new(),
             seq: 0,
         };
-        catch_up(&*tx, township, id, &mut cached).await?;
+        catch_up(&tx, township, id, &mut cached).await?;
         let d = &mut cached.doc;
         let before = d.get_heads();
         let mut theirs = source.clone();
@@ -432,7 +432,7 @@ fn verify(
         };
         pg.block(async {
             let c = pg.client().await?;
-            catch_up(&**c, township, id, &mut copy).await
+            catch_up(&c, township, id, &mut copy).await
         })?;
         let missing = source
             .get_heads()
