@@ -346,8 +346,8 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
         if before == after {
             return Ok(false);
         }
-        store_changes(&tx, township, id, d, &before, &after).await?;
-        compact_or_seq(&tx, township, id, d).await?;
+        let stored = store_changes(&tx, township, id, d, &before, &after).await?;
+        compact_or_seq(&tx, township, id, d, stored).await?;
         tx.commit().await?;
         Ok::<_, PgError>(true)
     })?;

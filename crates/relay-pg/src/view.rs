@@ -171,6 +171,7 @@ impl<'a> PgView<'a> {
                 .map_err(StoreError::from)?;
             let after = d.get_heads();
             let changed = before != after;
+            let mut stored = None;
             // Changes whose dependencies did not come with them wait in the document's queue:
             // the cached document goes once this message is committed, so that they are never
             // kept later as part of another device's message (as the SQLite store does).
@@ -191,19 +192,22 @@ impl<'a> PgView<'a> {
                     };
                     crate::rules::check(&tx, &self.township, &sent).await?;
                 }
-                store_changes(&tx, &self.township, doc, d, &before, &after).await?;
+                let t = &self.township;
+                stored = Some(store_changes(&tx, t, doc, d, &before, &after).await?);
             }
             if state.shared_heads != shared_before {
-                crate::sql::execute(&tx, "INSERT INTO sync_states (township, peer, doc_id, state) VALUES ($1, $2, $3, $4)
+                crate::sql::execute(
+                    &tx,
+                    "INSERT INTO sync_states (township, peer, doc_id, state)
+                     VALUES ($1, $2, $3, $4)
                      ON CONFLICT (township, peer, doc_id) DO UPDATE SET state = excluded.state",
                     &[&self.township, &peer, &doc, &state.encode()],
                 )
                 .await?;
             }
-            let seq = if changed {
-                compact_or_seq(&tx, &self.township, doc, d).await?
-            } else {
-                None
+            let seq = match stored {
+                Some(stored) => Some(compact_or_seq(&tx, &self.township, doc, d, stored).await?),
+                None => None,
             };
             tx.commit().await?;
             if let Some(seq) = seq {
@@ -231,7 +235,8 @@ impl<'a> PgView<'a> {
 
 /// Stores the changes of `d` between `before` and `after` in township `t`: one chunk, one row
 /// per change (whose key refuses a second change with an actor's sequence number), the
-/// document's heads. Inside a transaction that holds the document's lock.
+/// document's heads. Inside a transaction that holds the document's lock. Returns the new
+/// chunk's sequence number and the document's chunks now stored.
 pub(crate) async fn store_changes(
     tx: &Transaction<'_>,
     t: &str,
@@ -239,7 +244,7 @@ pub(crate) async fn store_changes(
     d: &Automerge,
     before: &[ChangeHash],
     after: &[ChangeHash],
-) -> Result<()> {
+) -> Result<Stored> {
     // All the new changes in two statements, however many a message carries.
     let (mut actors, mut seqs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
     for change in d.get_changes(before) {
@@ -272,28 +277,38 @@ pub(crate) async fn store_changes(
     )
     .await?;
     let bytes = d.save_after(before);
-    crate::sql::execute(
+    let seq: i64 = crate::sql::query_one(
         tx,
-        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
+        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
         &[&t, &doc, &bytes],
     )
-    .await?;
+    .await?
+    .get(0);
     let id = DocId::parse(doc);
     let kind = id.map_or("", |id| id.kind.name());
     let village = id.and_then(|id| id.village());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    crate::sql::execute(
+    let chunks: i64 = crate::sql::query_one(
         tx,
         "INSERT INTO documents (township, id, kind, village_id, heads, chunk_count, updated_at)
              VALUES ($1, $2, $3, $4, $5, 1, $6)
              ON CONFLICT (township, id) DO UPDATE SET heads = excluded.heads,
-               chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at",
+               chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at
+         RETURNING chunk_count",
         &[&t, &doc, &kind, &village, &heads_text(after), &now_ms],
     )
-    .await?;
-    Ok(())
+    .await?
+    .get(0);
+    Ok(Stored { seq, chunks })
+}
+
+/// What [`store_changes`] stored: its chunk's sequence number (the document's highest: the
+/// document's lock is held) and how many chunks the document has.
+pub(crate) struct Stored {
+    seq: i64,
+    chunks: i64,
 }
 
 /// Folds a document's chunks into one snapshot past [`COMPACT_AFTER`]; returns the highest
@@ -303,41 +318,30 @@ pub(crate) async fn compact_or_seq(
     t: &str,
     doc: &str,
     d: &Automerge,
-) -> Result<Option<i64>> {
-    let count: i64 = crate::sql::query_one(
-        tx,
-        "SELECT chunk_count FROM documents WHERE township = $1 AND id = $2",
-        &[&t, &doc],
-    )
-    .await?
-    .get(0);
-    if count >= COMPACT_AFTER {
-        crate::sql::execute(
-            tx,
-            "DELETE FROM chunks WHERE township = $1 AND doc_id = $2",
-            &[&t, &doc],
-        )
-        .await?;
-        crate::sql::execute(
-            tx,
-            "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
-            &[&t, &doc, &d.save()],
-        )
-        .await?;
-        crate::sql::execute(
-            tx,
-            "UPDATE documents SET chunk_count = 1 WHERE township = $1 AND id = $2",
-            &[&t, &doc],
-        )
-        .await?;
+    stored: Stored,
+) -> Result<i64> {
+    if stored.chunks < COMPACT_AFTER {
+        return Ok(stored.seq);
     }
-    let seq: Option<i64> = crate::sql::query_one(
+    crate::sql::execute(
         tx,
-        "SELECT max(seq) FROM chunks WHERE township = $1 AND doc_id = $2",
+        "DELETE FROM chunks WHERE township = $1 AND doc_id = $2",
         &[&t, &doc],
+    )
+    .await?;
+    let seq: i64 = crate::sql::query_one(
+        tx,
+        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
+        &[&t, &doc, &d.save()],
     )
     .await?
     .get(0);
+    crate::sql::execute(
+        tx,
+        "UPDATE documents SET chunk_count = 1 WHERE township = $1 AND id = $2",
+        &[&t, &doc],
+    )
+    .await?;
     Ok(seq)
 }
 
