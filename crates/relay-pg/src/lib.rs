@@ -28,6 +28,7 @@ pub mod migrate;
 mod registry;
 mod rules;
 mod schema;
+mod sql;
 mod view;
 
 use std::collections::{BTreeMap, HashMap};
@@ -120,7 +121,7 @@ impl PgStore {
         };
         self.block(async {
             let c = self.client().await?;
-            view::catch_up(&**c, township, &grid, &mut doc).await
+            view::catch_up(&c, township, &grid, &mut doc).await
         })?;
         let d = &doc.doc;
         let kind = match d.get(automerge::ROOT, village) {

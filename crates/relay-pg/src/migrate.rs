@@ -336,7 +336,7 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
             doc: Automerge::new(),
             seq: 0,
         };
-        catch_up(&*tx, township, id, &mut cached).await?;
+        catch_up(&tx, township, id, &mut cached).await?;
         let d = &mut cached.doc;
         let before = d.get_heads();
         let mut theirs = source.clone();
@@ -346,8 +346,8 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
         if before == after {
             return Ok(false);
         }
-        store_changes(&tx, township, id, d, &before, &after).await?;
-        compact_or_seq(&tx, township, id, d).await?;
+        let stored = store_changes(&tx, township, id, d, &before, &after).await?;
+        compact_or_seq(&tx, township, id, d, stored).await?;
         tx.commit().await?;
         Ok::<_, PgError>(true)
     })?;
@@ -432,7 +432,7 @@ fn verify(
         };
         pg.block(async {
             let c = pg.client().await?;
-            catch_up(&**c, township, id, &mut copy).await
+            catch_up(&c, township, id, &mut copy).await
         })?;
         let missing = source
             .get_heads()

@@ -186,7 +186,8 @@ impl PgDevices {
     pub fn seen(&self, device_id: &str) -> Result<()> {
         self.pg.block(async {
             let c = self.pg.client().await?;
-            c.execute(
+            crate::sql::execute(
+                &c,
                 "INSERT INTO device_seen (device_id, last_sync) VALUES ($1, $2)
                  ON CONFLICT (device_id) DO UPDATE SET last_sync = excluded.last_sync
                  WHERE device_seen.last_sync < excluded.last_sync - 60",
@@ -236,13 +237,13 @@ impl Registry for PgDevices {
         let hash = token_hash(token);
         let row = self.pg.block(async {
             let c = self.pg.client().await?;
-            let row = c
-                .query_opt(
-                    "SELECT device_id, name, role, scope, revoked, township FROM devices
-                     WHERE token_hash = $1",
-                    &[&hash],
-                )
-                .await?;
+            let row = crate::sql::query_opt(
+                &c,
+                "SELECT device_id, name, role, scope, revoked, township FROM devices
+                 WHERE token_hash = $1",
+                &[&hash],
+            )
+            .await?;
             Ok::<_, PgError>(row)
         })?;
         Ok(row.map(|r| Enrolled {

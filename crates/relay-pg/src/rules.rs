@@ -11,10 +11,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Automerge, ChangeHash};
+use deadpool_postgres::Transaction;
 use gridbook_store::integrity::{
     check_target_owner, created_records, duplicate_id, must_bind, new_changes, new_merges,
 };
-use tokio_postgres::Transaction;
 
 use crate::error::Result;
 
@@ -56,13 +56,13 @@ pub(crate) async fn check(tx: &Transaction<'_>, t: &str, s: &Sent<'_>) -> Result
 /// document alone.
 async fn check_merges(tx: &Transaction<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
     for r in new_merges(s.d, s.before, s.touched)? {
-        let owner: Option<String> = tx
-            .query_opt(
-                "SELECT doc_id FROM record_owner WHERE township = $1 AND record_id = $2",
-                &[&t, &r.target],
-            )
-            .await?
-            .map(|row| row.get(0));
+        let owner: Option<String> = crate::sql::query_opt(
+            tx,
+            "SELECT doc_id FROM record_owner WHERE township = $1 AND record_id = $2",
+            &[&t, &r.target],
+        )
+        .await?
+        .map(|row| row.get(0));
         check_target_owner(&r, owner.as_deref().map(|d| (d, None)), s.may_write)?;
     }
     Ok(())
@@ -82,14 +82,14 @@ async fn check_records(
         return Ok(());
     }
     claim_ids(tx, t, doc, &created).await?;
-    let clash = tx
-        .query_opt(
-            "SELECT record_id, doc_id FROM record_owner
+    let clash = crate::sql::query_opt(
+        tx,
+        "SELECT record_id, doc_id FROM record_owner
               WHERE township = $1 AND record_id = ANY($2) AND doc_id <> $3
               ORDER BY record_id LIMIT 1",
-            &[&t, &created, &doc],
-        )
-        .await?;
+        &[&t, &created, &doc],
+    )
+    .await?;
     if let Some(row) = clash {
         return Err(duplicate_id(row.get(0), row.get(1)).into());
     }
@@ -98,7 +98,8 @@ async fn check_records(
 
 /// Records ids `ids` as document `doc`'s where no document has them yet.
 async fn claim_ids(tx: &Transaction<'_>, t: &str, doc: &str, ids: &[String]) -> Result<()> {
-    tx.execute(
+    crate::sql::execute(
+        tx,
         "INSERT INTO record_owner (township, record_id, doc_id)
          SELECT $1, id, $3 FROM unnest($2::text[]) AS n(id)
          ON CONFLICT (township, record_id) DO NOTHING",
@@ -135,7 +136,8 @@ async fn check_authors(
         if !bound.contains_key(actor) && !locked {
             // Binding: under the device's lock, and with what other requests bound meanwhile.
             let key = format!("actors {t} {device}");
-            tx.execute(
+            crate::sql::execute(
+                tx,
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                 &[&key],
             )
@@ -147,22 +149,22 @@ async fn check_authors(
         // Counted only for an actor not bound yet (under the lock taken above).
         let n: i64 = match mine {
             Some(_) => 0,
-            None => tx
-                .query_one(
-                    "SELECT count(*) FROM actor_devices WHERE township = $1 AND device_id = $2",
-                    &[&t, &device],
-                )
-                .await?
-                .get(0),
+            None => crate::sql::query_one(
+                tx,
+                "SELECT count(*) FROM actor_devices WHERE township = $1 AND device_id = $2",
+                &[&t, &device],
+            )
+            .await?
+            .get(0),
         };
         if must_bind(&c.hash, device, mine.as_deref(), || Ok(n))? {
-            let inserted = tx
-                .execute(
-                    "INSERT INTO actor_devices (township, actor, device_id, bound_at)
+            let inserted = crate::sql::execute(
+                tx,
+                "INSERT INTO actor_devices (township, actor, device_id, bound_at)
                      VALUES ($1, $2, $3, $4) ON CONFLICT (township, actor) DO NOTHING",
-                    &[&t, actor, &device, &now],
-                )
-                .await?;
+                &[&t, actor, &device, &now],
+            )
+            .await?;
             if inserted == 0 {
                 // Bound meanwhile by another device's request (its insert committed first).
                 let other = bound_devices(tx, t, &[actor.as_str()]).await?;
@@ -177,7 +179,8 @@ async fn check_authors(
         }
     }
     let hashes: Vec<&str> = changes.iter().map(|c| c.hash.as_str()).collect();
-    tx.execute(
+    crate::sql::execute(
+        tx,
         "INSERT INTO change_receipts (township, hash, device_id, at)
          SELECT $1, h, $3, $4 FROM unnest($2::text[]) AS n(h)
          ON CONFLICT DO NOTHING",
@@ -193,13 +196,13 @@ async fn bound_devices(
     t: &str,
     actors: &[&str],
 ) -> Result<HashMap<String, String>> {
-    Ok(tx
-        .query(
-            "SELECT actor, device_id FROM actor_devices WHERE township = $1 AND actor = ANY($2)",
-            &[&t, &actors],
-        )
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect())
+    Ok(crate::sql::query(
+        tx,
+        "SELECT actor, device_id FROM actor_devices WHERE township = $1 AND actor = ANY($2)",
+        &[&t, &actors],
+    )
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect())
 }

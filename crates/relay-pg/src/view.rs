@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use automerge::sync::{ChunkList, Message, State, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
+use deadpool_postgres::{GenericClient, Transaction};
 use gridbook_relay::Selection;
 use gridbook_store::docs::{heads_text, touched_records};
 use gridbook_store::{assume_peer_has, next_message_wanting, DocId, StoreError, WANTED_MAX};
@@ -17,7 +18,6 @@ use gridbook_sync::engine::{Opening, Receipt};
 use gridbook_sync::replica::check_touched;
 use gridbook_sync::wire::{digest, HeadsDigest};
 use gridbook_sync::{Access, Replica, SyncError};
-use tokio_postgres::GenericClient;
 
 use crate::cache::{lock, Cached};
 use crate::error::{PgError, Result};
@@ -40,13 +40,10 @@ pub struct PgView<'a> {
 
 /// Takes the lock that serializes writes to document `doc` of township `t` in the database,
 /// until the transaction ends.
-pub(crate) async fn lock_doc(
-    tx: &tokio_postgres::Transaction<'_>,
-    t: &str,
-    doc: &str,
-) -> Result<()> {
+pub(crate) async fn lock_doc(tx: &Transaction<'_>, t: &str, doc: &str) -> Result<()> {
     let key = format!("{t} {doc}");
-    tx.execute(
+    crate::sql::execute(
+        tx,
         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
         &[&key],
     )
@@ -61,13 +58,13 @@ pub(crate) async fn catch_up(
     id: &str,
     cached: &mut Cached,
 ) -> Result<()> {
-    let rows = c
-        .query(
-            "SELECT seq, bytes FROM chunks WHERE township = $1 AND doc_id = $2 AND seq > $3
+    let rows = crate::sql::query(
+        c,
+        "SELECT seq, bytes FROM chunks WHERE township = $1 AND doc_id = $2 AND seq > $3
              ORDER BY seq",
-            &[&township, &id, &cached.seq],
-        )
-        .await?;
+        &[&township, &id, &cached.seq],
+    )
+    .await?;
     for r in rows {
         let bytes: &[u8] = r.get(1);
         cached
@@ -100,12 +97,12 @@ impl<'a> PgView<'a> {
         if let Some(s) = self.states.borrow_mut().remove(doc) {
             return Ok(s);
         }
-        let row = c
-            .query_opt(
-                "SELECT state FROM sync_states WHERE township = $1 AND peer = $2 AND doc_id = $3",
-                &[&self.township, &peer, &doc],
-            )
-            .await?;
+        let row = crate::sql::query_opt(
+            c,
+            "SELECT state FROM sync_states WHERE township = $1 AND peer = $2 AND doc_id = $3",
+            &[&self.township, &peer, &doc],
+        )
+        .await?;
         Ok(row
             .and_then(|r| State::decode(r.get::<_, &[u8]>(0)).ok())
             .unwrap_or_default())
@@ -126,11 +123,11 @@ impl<'a> PgView<'a> {
         let mut cached = lock(&entry);
         self.pg.block(async {
             let c = self.pg.client().await?;
-            if let Err(e) = catch_up(&**c, &self.township, doc, &mut cached).await {
+            if let Err(e) = catch_up(&c, &self.township, doc, &mut cached).await {
                 self.pg.docs.evict(&self.township, doc);
                 return Err(e);
             }
-            let mut state = self.state(&**c, doc, peer).await?;
+            let mut state = self.state(&c, doc, peer).await?;
             let out = f(&mut cached.doc, &mut state);
             self.keep(doc, state);
             out
@@ -165,8 +162,8 @@ impl<'a> PgView<'a> {
             let mut client = self.pg.client().await?;
             let tx = client.transaction().await?;
             lock_doc(&tx, &self.township, doc).await?;
-            catch_up(&*tx, &self.township, doc, &mut cached).await?;
-            let mut state = self.state(&*tx, doc, peer).await?;
+            catch_up(&tx, &self.township, doc, &mut cached).await?;
+            let mut state = self.state(&tx, doc, peer).await?;
             let shared_before = state.shared_heads.clone();
             let d = &mut cached.doc;
             let before = d.get_heads();
@@ -174,6 +171,7 @@ impl<'a> PgView<'a> {
                 .map_err(StoreError::from)?;
             let after = d.get_heads();
             let changed = before != after;
+            let mut stored = None;
             // Changes whose dependencies did not come with them wait in the document's queue:
             // the cached document goes once this message is committed, so that they are never
             // kept later as part of another device's message (as the SQLite store does).
@@ -194,20 +192,22 @@ impl<'a> PgView<'a> {
                     };
                     crate::rules::check(&tx, &self.township, &sent).await?;
                 }
-                store_changes(&tx, &self.township, doc, d, &before, &after).await?;
+                let t = &self.township;
+                stored = Some(store_changes(&tx, t, doc, d, &before, &after).await?);
             }
             if state.shared_heads != shared_before {
-                tx.execute(
-                    "INSERT INTO sync_states (township, peer, doc_id, state) VALUES ($1, $2, $3, $4)
+                crate::sql::execute(
+                    &tx,
+                    "INSERT INTO sync_states (township, peer, doc_id, state)
+                     VALUES ($1, $2, $3, $4)
                      ON CONFLICT (township, peer, doc_id) DO UPDATE SET state = excluded.state",
                     &[&self.township, &peer, &doc, &state.encode()],
                 )
                 .await?;
             }
-            let seq = if changed {
-                compact_or_seq(&tx, &self.township, doc, d).await?
-            } else {
-                None
+            let seq = match stored {
+                Some(stored) => Some(compact_or_seq(&tx, &self.township, doc, d, stored).await?),
+                None => None,
             };
             tx.commit().await?;
             if let Some(seq) = seq {
@@ -235,15 +235,16 @@ impl<'a> PgView<'a> {
 
 /// Stores the changes of `d` between `before` and `after` in township `t`: one chunk, one row
 /// per change (whose key refuses a second change with an actor's sequence number), the
-/// document's heads. Inside a transaction that holds the document's lock.
+/// document's heads. Inside a transaction that holds the document's lock. Returns the new
+/// chunk's sequence number and the document's chunks now stored.
 pub(crate) async fn store_changes(
-    tx: &tokio_postgres::Transaction<'_>,
+    tx: &Transaction<'_>,
     t: &str,
     doc: &str,
     d: &Automerge,
     before: &[ChangeHash],
     after: &[ChangeHash],
-) -> Result<()> {
+) -> Result<Stored> {
     // All the new changes in two statements, however many a message carries.
     let (mut actors, mut seqs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
     for change in d.get_changes(before) {
@@ -251,22 +252,23 @@ pub(crate) async fn store_changes(
         seqs.push(change.seq() as i64);
         hashes.push(change.hash().0.to_vec());
     }
-    let clash: Option<i64> = tx
-        .query_one(
-            "SELECT min(c.seq) FROM changes c
+    let clash: Option<i64> = crate::sql::query_one(
+        tx,
+        "SELECT min(c.seq) FROM changes c
                JOIN unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
                  ON c.actor = n.actor AND c.seq = n.seq
               WHERE c.township = $1 AND c.doc_id = $2 AND c.hash <> n.hash",
-            &[&t, &doc, &actors, &seqs, &hashes],
-        )
-        .await?
-        .get(0);
+        &[&t, &doc, &actors, &seqs, &hashes],
+    )
+    .await?
+    .get(0);
     if let Some(seq) = clash {
         return Err(PgError::from(StoreError::Corrupt(format!(
             "a second change with sequence number {seq} of one actor"
         ))));
     }
-    tx.execute(
+    crate::sql::execute(
+        tx,
         "INSERT INTO changes (township, doc_id, actor, seq, hash)
          SELECT $1, $2, actor, seq, hash
            FROM unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
@@ -275,67 +277,71 @@ pub(crate) async fn store_changes(
     )
     .await?;
     let bytes = d.save_after(before);
-    tx.execute(
-        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
+    let seq: i64 = crate::sql::query_one(
+        tx,
+        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
         &[&t, &doc, &bytes],
     )
-    .await?;
+    .await?
+    .get(0);
     let id = DocId::parse(doc);
     let kind = id.map_or("", |id| id.kind.name());
     let village = id.and_then(|id| id.village());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    tx.execute(
+    let chunks: i64 = crate::sql::query_one(
+        tx,
         "INSERT INTO documents (township, id, kind, village_id, heads, chunk_count, updated_at)
              VALUES ($1, $2, $3, $4, $5, 1, $6)
              ON CONFLICT (township, id) DO UPDATE SET heads = excluded.heads,
-               chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at",
+               chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at
+         RETURNING chunk_count",
         &[&t, &doc, &kind, &village, &heads_text(after), &now_ms],
     )
-    .await?;
-    Ok(())
+    .await?
+    .get(0);
+    Ok(Stored { seq, chunks })
+}
+
+/// What [`store_changes`] stored: its chunk's sequence number (the document's highest: the
+/// document's lock is held) and how many chunks the document has.
+pub(crate) struct Stored {
+    seq: i64,
+    chunks: i64,
 }
 
 /// Folds a document's chunks into one snapshot past [`COMPACT_AFTER`]; returns the highest
 /// chunk sequence number of the document now stored.
 pub(crate) async fn compact_or_seq(
-    tx: &tokio_postgres::Transaction<'_>,
+    tx: &Transaction<'_>,
     t: &str,
     doc: &str,
     d: &Automerge,
-) -> Result<Option<i64>> {
-    let count: i64 = tx
-        .query_one(
-            "SELECT chunk_count FROM documents WHERE township = $1 AND id = $2",
-            &[&t, &doc],
-        )
-        .await?
-        .get(0);
-    if count >= COMPACT_AFTER {
-        tx.execute(
-            "DELETE FROM chunks WHERE township = $1 AND doc_id = $2",
-            &[&t, &doc],
-        )
-        .await?;
-        tx.execute(
-            "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3)",
-            &[&t, &doc, &d.save()],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE documents SET chunk_count = 1 WHERE township = $1 AND id = $2",
-            &[&t, &doc],
-        )
-        .await?;
+    stored: Stored,
+) -> Result<i64> {
+    if stored.chunks < COMPACT_AFTER {
+        return Ok(stored.seq);
     }
-    let seq: Option<i64> = tx
-        .query_one(
-            "SELECT max(seq) FROM chunks WHERE township = $1 AND doc_id = $2",
-            &[&t, &doc],
-        )
-        .await?
-        .get(0);
+    crate::sql::execute(
+        tx,
+        "DELETE FROM chunks WHERE township = $1 AND doc_id = $2",
+        &[&t, &doc],
+    )
+    .await?;
+    let seq: i64 = crate::sql::query_one(
+        tx,
+        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
+        &[&t, &doc, &d.save()],
+    )
+    .await?
+    .get(0);
+    crate::sql::execute(
+        tx,
+        "UPDATE documents SET chunk_count = 1 WHERE township = $1 AND id = $2",
+        &[&t, &doc],
+    )
+    .await?;
     Ok(seq)
 }
 
@@ -346,24 +352,25 @@ impl Replica for PgView<'_> {
         let across: Vec<&str> = sel.across.clone();
         let rows = self.pg.block(async {
             let c = self.pg.client().await?;
-            let rows = match &sel.village {
-                Some(v) => {
-                    c.query(
-                        "SELECT id, heads FROM documents WHERE township = $1
+            let rows =
+                match &sel.village {
+                    Some(v) => {
+                        crate::sql::query(
+                            &c,
+                            "SELECT id, heads FROM documents WHERE township = $1
                            AND (((village_id = $2 OR village_id IS NULL) AND kind = ANY($3))
                                 OR kind = ANY($4))",
-                        &[&self.township, v, &kinds, &across],
-                    )
-                    .await?
-                }
-                None => {
-                    c.query(
+                            &[&self.township, v, &kinds, &across],
+                        )
+                        .await?
+                    }
+                    None => crate::sql::query(
+                        &c,
                         "SELECT id, heads FROM documents WHERE township = $1 AND kind = ANY($2)",
                         &[&self.township, &kinds],
                     )
-                    .await?
-                }
-            };
+                    .await?,
+                };
             Ok::<_, PgError>(rows)
         })?;
         let mut out: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();

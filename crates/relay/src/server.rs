@@ -73,6 +73,13 @@ async fn stop_signal() {
     }
 }
 
+/// Most documents a relay on a store keeps loaded: its requests reach any village's documents,
+/// and one reloaded from its chunks costs more than the rest of a request.
+const KEEP_DOCS: usize = 1024;
+/// Most stored bytes of the documents kept loaded past the store's own few (see
+/// [`Store::keep_documents`]).
+const KEEP_DOC_BYTES: u64 = 32 << 20;
+
 /// Serves the store in `dir` as `options` say until SIGTERM or Ctrl-C; `ready` gets the bound
 /// devices' and admin addresses (useful with port 0).
 pub fn run_with(
@@ -81,6 +88,7 @@ pub fn run_with(
     ready: impl FnOnce(SocketAddr, Option<SocketAddr>),
 ) -> Result<()> {
     let store = Arc::new(Store::open(dir)?);
+    store.keep_documents(KEEP_DOCS, KEEP_DOC_BYTES);
     let devices = Arc::new(Devices::open(dir)?);
     let relay = Relay::new(store, devices)?;
     serve_relay(relay, options, ready)

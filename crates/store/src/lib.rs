@@ -145,10 +145,10 @@ pub(crate) struct Inner {
     pub(crate) utc_offset_min: i64,
     pub(crate) now_override: Option<NaiveDateTime>,
     /// In-session Automerge sync states, by (peer, document).
-    pub(crate) sync_states: std::collections::HashMap<(String, String), automerge::sync::State>,
+    pub(crate) sync_states: engine::per_peer::PerPeer<automerge::sync::State>,
     /// Dependencies missing from changes a peer sent, by (peer, document): asked for by hash
     /// in the next message to it (see [`Store::sync_receive`]).
-    pub(crate) wanted: std::collections::HashMap<(String, String), Vec<automerge::ChangeHash>>,
+    pub(crate) wanted: engine::per_peer::PerPeer<Vec<automerge::ChangeHash>>,
     /// Whether this store's log of exports and reveals stays in its local table (see
     /// [`Store::keep_log_local`]).
     pub(crate) local_log: bool,
@@ -198,8 +198,8 @@ impl Store {
                 device,
                 utc_offset_min,
                 now_override: None,
-                sync_states: std::collections::HashMap::new(),
-                wanted: std::collections::HashMap::new(),
+                sync_states: Default::default(),
+                wanted: Default::default(),
                 local_log: false,
             }),
         };
@@ -207,6 +207,13 @@ impl Store {
             store.reindex(false)?;
         }
         Ok(store)
+    }
+
+    /// Keeps up to `docs` documents loaded in memory as long as the stored bytes they were
+    /// built from stay under `bytes` (never fewer than a township's ledgers and grid):
+    /// for a relay, whose requests go to any village's documents.
+    pub fn keep_documents(&self, docs: usize, bytes: u64) {
+        self.lock().docs.keep(docs, bytes);
     }
 
     /// The data directory.

@@ -22,9 +22,10 @@ use crate::error::{Result, StoreError};
 
 /// How many chunks a document may have before they are folded into one snapshot.
 const COMPACT_AFTER: i64 = 256;
-/// How many documents stay loaded in memory: a township's ledgers (about 20) plus its grid,
-/// so that a township device or a relay does not reload a document on every session.
-const CACHE_DOCS: usize = 24;
+/// How many documents stay loaded in memory at least: a township's ledgers (about 20) plus its
+/// grid, so that a township device or a relay does not reload a document on every session.
+/// A store may keep more (see [`Docs::keep`]).
+pub const CACHE_DOCS: usize = 24;
 /// How many of a document's latest heads are remembered (in memory, per process). A relay
 /// recognises a device whose heads are one of them from the digest in its index alone, and
 /// answers its first request with what the device lacks instead of asking first. A busy
@@ -88,11 +89,16 @@ struct Cached {
     doc: Automerge,
     seq: i64,
     used: u64,
+    /// Bytes of the stored chunks this document was built from (its size on disk, roughly).
+    bytes: u64,
 }
 
 /// The documents of one store, cached, with the SQLite connection that persists them.
 pub struct Docs {
     cache: HashMap<String, Cached>,
+    /// How many documents, and how many of their stored bytes, stay loaded past
+    /// [`CACHE_DOCS`] (see [`Docs::keep`]).
+    keep: (usize, u64),
     tick: u64,
     actor: ActorId,
     /// Heads each document had lately, newest last (see [`RECENT_HEADS`]), with the tick of
@@ -121,6 +127,7 @@ impl Docs {
     pub fn new(actor: ActorId) -> Self {
         Self {
             cache: HashMap::new(),
+            keep: (CACHE_DOCS, 0),
             tick: 0,
             actor,
             recent: HashMap::new(),
@@ -170,20 +177,40 @@ impl Docs {
         self.cache.remove(id);
     }
 
+    /// Keeps up to `docs` documents loaded (never fewer than [`CACHE_DOCS`]) as long as the
+    /// stored bytes they were built from stay under `bytes`: a relay serving many small
+    /// villages then does not reload a village's document on most requests, and one serving
+    /// large villages still holds no more than [`CACHE_DOCS`] of them.
+    pub fn keep(&mut self, docs: usize, bytes: u64) {
+        self.keep = (docs.max(CACHE_DOCS), bytes);
+    }
+
+    /// Makes room for one more document: drops those used longest ago while the cache is full.
+    fn make_room(&mut self) {
+        let (docs, bytes) = self.keep;
+        loop {
+            let n = self.cache.len();
+            let held: u64 = self.cache.values().map(|c| c.bytes).sum();
+            if n < CACHE_DOCS || (n < docs && held < bytes) {
+                return;
+            }
+            let oldest = self
+                .cache
+                .iter()
+                .min_by_key(|(_, c)| c.used)
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => self.cache.remove(&k),
+                None => return,
+            };
+        }
+    }
+
     /// The document, brought up to date with what is on disk.
     pub fn get(&mut self, conn: &Connection, id: &str) -> Result<&mut Automerge> {
         self.tick += 1;
         if !self.cache.contains_key(id) {
-            if self.cache.len() >= CACHE_DOCS {
-                let oldest = self
-                    .cache
-                    .iter()
-                    .min_by_key(|(_, c)| c.used)
-                    .map(|(k, _)| k.clone());
-                if let Some(k) = oldest {
-                    self.cache.remove(&k);
-                }
-            }
+            self.make_room();
             let doc = Automerge::new().with_actor(self.actor.clone());
             self.cache.insert(
                 id.to_owned(),
@@ -191,6 +218,7 @@ impl Docs {
                     doc,
                     seq: 0,
                     used: 0,
+                    bytes: 0,
                 },
             );
         }
@@ -210,6 +238,7 @@ impl Docs {
             let bytes: Vec<u8> = r.get(1)?;
             c.doc.load_incremental(&bytes)?;
             c.seq = seq;
+            c.bytes += bytes.len() as u64;
             loaded = true;
         }
         if loaded {
@@ -222,10 +251,11 @@ impl Docs {
             .ok_or_else(|| StoreError::not_found("document", id))
     }
 
-    /// Records that document `id` is now at chunk `seq` with `heads`.
-    fn set_seq(&mut self, id: &str, seq: i64, heads: Vec<ChangeHash>) {
+    /// Records that document `id` is now at chunk `seq` (of `bytes` bytes) with `heads`.
+    fn set_seq(&mut self, id: &str, seq: i64, bytes: usize, heads: Vec<ChangeHash>) {
         if let Some(c) = self.cache.get_mut(id) {
             c.seq = seq;
+            c.bytes += bytes as u64;
         }
         self.note_heads(id, heads);
     }
@@ -330,7 +360,7 @@ impl Docs {
         for rid in &touched {
             project_record(tx, id, village, doc, rid, false)?;
         }
-        self.set_seq(id, seq, heads);
+        self.set_seq(id, seq, bytes.len(), heads);
         self.maybe_compact(tx, id)?;
         Ok(out)
     }
@@ -457,7 +487,7 @@ impl Docs {
                 project_all(tx, id, village, doc, &ids, new)?;
             }
         }
-        self.set_seq(id, seq, after);
+        self.set_seq(id, seq, bytes.len(), after);
         self.maybe_compact(tx, id)?;
         Ok(true)
     }
@@ -478,6 +508,7 @@ impl Docs {
         conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
             .execute(params![id, bytes])?;
         c.seq = conn.last_insert_rowid();
+        c.bytes = bytes.len() as u64;
         conn.prepare_cached("UPDATE documents SET chunk_count = 1 WHERE id = ?1")?
             .execute([id])?;
         Ok(())
@@ -513,6 +544,10 @@ pub fn heads_text(heads: &[ChangeHash]) -> String {
     v.sort();
     v.join(",")
 }
+
+#[cfg(test)]
+#[path = "docs_cache_tests.rs"]
+mod cache_tests;
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ pub mod docs;
 pub mod history;
 pub mod integrity;
 pub mod owner;
+pub(crate) mod per_peer;
 pub mod project;
 pub mod received;
 pub mod record;

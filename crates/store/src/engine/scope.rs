@@ -72,8 +72,8 @@ impl Store {
             for d in &gone {
                 g.docs.evict(d);
             }
-            g.sync_states.retain(|(_, d), _| !gone.contains(d));
-            g.wanted.retain(|(_, d), _| !gone.contains(d));
+            g.sync_states.retain_docs(|d| !gone.iter().any(|x| x == d));
+            g.wanted.retain_docs(|d| !gone.iter().any(|x| x == d));
             gone
         };
         // Every row of the documents that went, and whatever they held back, from what stays.

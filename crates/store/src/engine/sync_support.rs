@@ -252,8 +252,8 @@ impl Store {
     /// flight" that nobody will answer.
     pub fn sync_begin(&self, peer: &str) {
         let mut g = self.lock();
-        g.sync_states.retain(|(p, _), _| p != peer);
-        g.wanted.retain(|(p, _), _| p != peer);
+        g.sync_states.forget(peer);
+        g.wanted.forget(peer);
     }
 
     /// The next Automerge sync message for `peer` about document `doc_id` (an empty document
