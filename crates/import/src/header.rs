@@ -180,13 +180,16 @@ impl Header {
 /// of `rows` on: the overrides by position applied, and a header repeated over several
 /// columns given to one of them.
 ///
-/// A repeated header (two 联系电话 columns) feeds its field from its leftmost column only;
-/// the others are not imported, and the screen shows both by letter so the township can
-/// choose the other. The ledger keeps one value per person: taking whichever column has a
-/// value, row by row, would mix the two columns' meanings (the person's phone here, a
-/// relative's there) without anyone having chosen it. A column named by position takes the
-/// field from the columns of its header that have it by name. 不导入 (ignore) is no field
-/// and stays on every column it names.
+/// A field is fed by one column: a repeated header (two 联系电话 columns), or two headers
+/// meaning the same field (住址 and 现住址), give it to their leftmost column only; the others
+/// are not imported, and the screen shows them (a repeated header with its letter) so the
+/// township can choose another. The ledger keeps one value per person: taking whichever
+/// column has a value, row by row, would mix the two columns' meanings (the person's phone
+/// here, a relative's there) without anyone having chosen it. A column the township named
+/// takes the field from the columns that have it only by a usual name, and a column named by
+/// position from all others; columns the township itself named twice for one field keep it,
+/// the first with a value counting. 不导入 (ignore) is no field and stays on every column it
+/// names.
 fn settle(
     rows: &[SheetRow],
     row: usize,
@@ -212,21 +215,23 @@ fn settle(
             }
         }
     }
-    // (header, field) pairs already given to a column: by position first, then left to right.
-    let mut given: HashSet<(&str, Field)> = HashSet::new();
-    for (i, (_, f)) in columns.iter().enumerate() {
-        if let Some(f) = f.filter(|_| by_position[i]) {
-            given.insert((keys[i].as_str(), f));
-        }
-    }
-    for i in 0..columns.len() {
-        let Some(f) = columns[i].1 else { continue };
-        if by_position[i] || f == Field::Ignore || keys[i].is_empty() {
-            continue;
-        }
-        if !given.insert((keys[i].as_str(), f)) {
-            columns[i].1 = None;
-            chosen[i] = None;
+    // Fields already given to a column: by position first, then by a header the township
+    // named (`--map 现住址=address`), then by a header's usual name, left to right within each.
+    let mut given: HashSet<Field> = columns
+        .iter()
+        .zip(&by_position)
+        .filter_map(|((_, f), p)| f.filter(|_| *p))
+        .collect();
+    for named in [true, false] {
+        for i in 0..columns.len() {
+            let Some(f) = columns[i].1 else { continue };
+            if by_position[i] || f == Field::Ignore || chosen[i].is_some() != named {
+                continue;
+            }
+            if !given.insert(f) {
+                columns[i].1 = None;
+                chosen[i] = None;
+            }
         }
     }
     let data = (0..columns.len())
@@ -464,6 +469,37 @@ mod tests {
         let h = header_at(&short, 1, &parse_map("#4=phone").unwrap()).unwrap();
         assert_eq!(h.columns.len(), 4);
         assert_eq!(h.columns[3], (String::new(), Some(Field::Phone)));
+    }
+
+    #[test]
+    fn two_names_of_one_field_feed_it_from_one_column() {
+        let rows = [
+            row(1, &["姓名", "身份证号", "住址", "现住址", "电话"]),
+            row(
+                2,
+                &["张三", "110101199003074477", "", "二组2号", "13900000001"],
+            ),
+        ];
+        let fields = |h: &Header| h.columns.iter().map(|(_, f)| *f).collect::<Vec<_>>();
+        // By their usual names: the leftmost, even where its cell is blank.
+        let h = find_header(&rows, &Vec::new()).unwrap();
+        assert_eq!(fields(&h)[2..4], [Some(Field::Address), None]);
+        assert_eq!(h.columns_of(Field::Address), [2]);
+        // A header the township names takes it from the one with only a usual name ...
+        let h = find_header(&rows, &parse_map("现住址=address").unwrap()).unwrap();
+        assert_eq!(fields(&h)[2..4], [None, Some(Field::Address)]);
+        assert_eq!(h.chosen[3], Some(0));
+        // ... and so does a position; setting the left one aside leaves the right one.
+        let h = find_header(&rows, &parse_map("#D=address").unwrap()).unwrap();
+        assert_eq!(h.columns_of(Field::Address), [3]);
+        let h = find_header(&rows, &parse_map("住址=ignore").unwrap()).unwrap();
+        assert_eq!(
+            fields(&h)[2..4],
+            [Some(Field::Ignore), Some(Field::Address)]
+        );
+        // Both named by the township: both kept, as it chose.
+        let h = find_header(&rows, &parse_map("#C=address,#D=address").unwrap()).unwrap();
+        assert_eq!(h.columns_of(Field::Address), [2, 3]);
     }
 
     #[test]

@@ -34,21 +34,22 @@ pub(crate) fn read(
         .optional()?)
 }
 
-/// Inserts a row of `columns` = `values` into `table`; returns its row id.
-pub(crate) fn insert(
-    conn: &Connection,
-    table: &str,
-    columns: &[&str],
-    values: Vec<Value>,
-) -> Result<i64> {
-    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
+/// The statement inserting a row of `id` and `columns` into `table`, as [`insert`] takes it
+/// (built once per table: a bulk import inserts hundreds of thousands of rows).
+pub(crate) fn insert_sql(table: &str, columns: &[&str]) -> String {
+    let marks: Vec<String> = (1..=columns.len() + 1).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO {table} (id, {}) VALUES ({})",
         columns.join(", "),
         marks.join(", ")
-    );
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    )
+}
+
+/// Inserts the row `id`, `values` by `sql` (from [`insert_sql`]); returns its row id.
+pub(crate) fn insert(conn: &Connection, sql: &str, id: &str, values: Vec<Value>) -> Result<i64> {
+    conn.prepare_cached(sql)?.execute(params_from_iter(
+        std::iter::once(Value::Text(id.to_owned())).chain(values),
+    ))?;
     Ok(conn.last_insert_rowid())
 }
 

@@ -7,6 +7,7 @@
 //! so written afresh every check rewrote the row and every earlier check of the household.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
@@ -105,11 +106,8 @@ fn write_checks(
 
 /// Writes the row and checks of a household that has none.
 pub(crate) fn insert(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
-    let mut columns = vec!["id"];
-    columns.extend(COLUMNS);
-    let mut all = vec![Value::Text(id.to_owned())];
-    all.extend(values(village, rec));
-    rows::insert(conn, "households", &columns, all)?;
+    static INSERT: LazyLock<String> = LazyLock::new(|| rows::insert_sql("households", &COLUMNS));
+    rows::insert(conn, &INSERT, id, values(village, rec))?;
     write_checks(conn, id, &checks(village, rec), &BTreeMap::new())
 }
 

@@ -4,8 +4,8 @@
 //! rows are the two halves of an import's time, about equal, and neither needs the other's
 //! result until the end: this thread creates the records in the village document and hands
 //! each record's view over as soon as it is made; the caller's thread, which holds the SQLite
-//! transaction, checks its id and writes its rows meanwhile (`engine::project::project_view`,
-//! the projection every write uses). On a township laptop's two cores an import takes about
+//! transaction, checks its id and writes its rows meanwhile (`engine::project::project_new`: the
+//! projection every write uses, without the probes an id already in use needs). On a township laptop's two cores an import takes about
 //! the time of the larger half. Everything is still one savepoint of the batch's transaction:
 //! a failure on either side stops the other and nothing of the batch is kept.
 
@@ -41,7 +41,6 @@ pub(crate) fn write_village(
     docs.mutate_views(conn, &ledger, Some(village), now_ms, |doc, conn| {
         crate::engine::rights::check_write(conn, &ledger)?;
         let before = doc.get_heads();
-        let new = before.is_empty();
         let stamp = Stamp {
             device: &device,
             now_ms,
@@ -53,14 +52,7 @@ pub(crate) fn write_village(
             // unique across the township (a new record's type is the one it is made with).
             let projected = receive.iter().try_for_each(|(id, view)| {
                 crate::engine::integrity::check_new_ids(conn, &ledger, std::slice::from_ref(&id))?;
-                crate::engine::project::project_view(
-                    conn,
-                    &ledger,
-                    Some(village),
-                    &id,
-                    Some(view),
-                    new,
-                )
+                crate::engine::project::project_new(conn, &ledger, Some(village), &id, &view)
             });
             // On a failure here the receiver goes, and the writer stops at its next send.
             drop(receive);

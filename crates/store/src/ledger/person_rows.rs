@@ -10,6 +10,7 @@
 //! projections agree.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -144,13 +145,10 @@ fn terms_all(v: &[Value]) -> BTreeSet<String> {
 
 /// Writes the row and search terms of a person that has none.
 pub(crate) fn insert(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
+    static INSERT: LazyLock<String> = LazyLock::new(|| rows::insert_sql("persons", &COLUMNS));
     let v = values(village, id, rec);
     let terms = terms_of(&v);
-    let mut columns = vec!["id"];
-    columns.extend(COLUMNS);
-    let mut all = vec![Value::Text(id.to_owned())];
-    all.extend(v);
-    let rowid = rows::insert(conn, "persons", &columns, all)?;
+    let rowid = rows::insert(conn, &INSERT, id, v)?;
     set_terms(conn, rowid, &terms, true)
 }
 
