@@ -79,6 +79,14 @@ fn policy_check_keeps_and_refuses_what_policy_add_does() {
             let kept: Value = serde_json::from_slice(&checked.stdout).expect("policy");
             assert_eq!(kept["fever_tenths"], tenths);
             assert_eq!(kept["test_days"], spec["test_days"]);
+            // Its summary is the one the policy list shows for the policy added.
+            let list = d.json("policy list");
+            let listed = array(&list)
+                .iter()
+                .find(|r| r["spec"]["fever_tenths"] == tenths && r["builtin"] == false)
+                .unwrap_or_else(|| panic!("{tenths} not listed: {list}"));
+            assert_eq!(kept["summary_zh"], listed["summary"], "{tenths}");
+            assert!(str_of(&kept, "summary_zh").contains("天"), "{kept}");
         } else {
             assert_eq!(checked.status.code(), Some(2), "{tenths}");
             let (c, a) = (error(&checked), error(&added));

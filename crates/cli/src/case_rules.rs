@@ -18,13 +18,26 @@ use serde::{Deserialize, Serialize};
 use crate::judge::{bad_json, read_input};
 use crate::output::{emit, Failure};
 
+/// What `policy check` prints: the policy as it would be kept, and its summary as the policy
+/// list shows it (居家隔离7天+居家健康监测7天).
+#[derive(Serialize)]
+struct CheckedPolicy<'a> {
+    #[serde(flatten)]
+    policy: &'a Policy,
+    summary_zh: String,
+}
+
 /// Runs `policy check`: prints the policy as it would be kept, or its first problem.
 pub fn run_policy_check(input: &Path, json: bool) -> Result<(), Failure> {
     let text = read_input(input)?;
     let policy: Policy =
         serde_json::from_str(&text).map_err(|e| bad_json("管控方案", "policy", &e))?;
     policy.validate()?;
-    emit(json, &policy, || policy.summary_zh());
+    let checked = CheckedPolicy {
+        policy: &policy,
+        summary_zh: policy.summary_zh(),
+    };
+    emit(json, &checked, || checked.summary_zh.clone());
     Ok(())
 }
 

@@ -31,9 +31,6 @@ import { ask, unavailable } from './backend/gridbook.js';
     return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
   }
 
-  const SUMMARY = { centralized: '集中隔离', 'home-isolation': '居家隔离', 'home-monitoring': '居家健康监测', 'daily-monitoring': '日常健康监测' };
-  const summary = (spec) => spec.phases.map((p) => `${SUMMARY[p.kind]}${p.days}天`).join('+');
-
   const isolation = {
     // The built-in policies as the store lists them (`policy builtin`), read on install.
     policies: [],
@@ -44,7 +41,7 @@ import { ask, unavailable } from './backend/gridbook.js';
   };
   fake.isolation = isolation;
 
-  const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: p.summary ?? summary(p.spec), spec: p.spec });
+  const policyRow = (p) => ({ id: p.id, code: p.code, name: p.spec.name, builtin: p.builtin, summary: p.summary, spec: p.spec });
   const findPolicy = (id) => isolation.policies.find((p) => p.id === id || p.code === id);
 
   /**
@@ -70,11 +67,13 @@ import { ask, unavailable } from './backend/gridbook.js';
   }
   isolation.states = states;
 
-  /** The policy as the store keeps it, or the store's refusal of its first problem. */
+  /** The policy as the store keeps it with its summary as the list shows it, or the store's
+   * refusal of its first problem. */
   async function checkedPolicy(spec) {
     const kept = await ask('policy check', spec);
     if (!kept) throw unavailable('检查管控方案');
-    return kept;
+    const { summary_zh: summary, ...checked } = kept;
+    return { spec: checked, summary };
   }
 
   function openEscalation(caseId) {
@@ -268,18 +267,18 @@ import { ask, unavailable } from './backend/gridbook.js';
     },
     add_policy: async ({ policy }) => {
       await isolation.ready;
-      const p = { id: uuid('pol'), code: null, builtin: false, spec: await checkedPolicy(policy) };
+      const p = { id: uuid('pol'), code: null, builtin: false, ...(await checkedPolicy(policy)) };
       isolation.policies.push(p);
       touched();
       return p.id;
     },
     set_policy: async ({ id, policy }) => {
       await isolation.ready;
-      const spec = await checkedPolicy(policy);
+      const { spec, summary } = await checkedPolicy(policy);
       const p = findPolicy(id);
       if (!p) throw notFound('管控方案');
       p.spec = spec;
-      p.summary = null;
+      p.summary = summary;
       p.builtin = false;
       touched();
       return p.id;
