@@ -12,6 +12,7 @@
 // command waits for them (`window.__fake.isolation.ready`).
 import { isOpen } from '../../src/logic/isolation';
 import { localMinute } from '../../src/logic/pass';
+import { maskId } from '../../src/logic/mask';
 import { ask, unavailable } from './backend/gridbook.js';
 
 (function installFakeIsolation() {
@@ -371,7 +372,8 @@ import { ask, unavailable } from './backend/gridbook.js';
       c.visits_seen = isolation.visits.filter((v) => v.case_id === c.id).length + isolation.tests.filter((t) => t.case_id === c.id).length;
       c.certificate = certificate;
       touched();
-      return c.certificate;
+      // As the app's command answers: the screen names the person, the ID number masked.
+      return { ...certificate, id_number: maskId(certificate.id_number) };
     },
   });
 
