@@ -1,4 +1,4 @@
-//! Documents: ids, the in-memory cache, and the write path.
+//! Documents: the write path, over the in-memory cache of `doc_cache.rs`.
 //!
 //! Every write is one SQLite IMMEDIATE transaction that first brings the cached document up to
 //! date from the `chunks` table (another process may have written), then applies one Automerge
@@ -6,13 +6,14 @@
 //! fails the transaction rolls back and the cached document is dropped, so memory never holds a
 //! change that is not on disk.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::BTreeSet;
 
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{ActorId, Automerge, ChangeHash};
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::doc_cache::DocCache;
 use crate::engine::doc_id::DocId;
 use crate::engine::project::{project_record, project_view};
 use crate::engine::record::RecordView;
@@ -22,19 +23,6 @@ use crate::error::{Result, StoreError};
 
 /// How many chunks a document may have before they are folded into one snapshot.
 const COMPACT_AFTER: i64 = 256;
-/// How many documents stay loaded in memory at least: a township's ledgers (about 20) plus its
-/// grid, so that a township device or a relay does not reload a document on every session.
-/// A store may keep more (see [`Docs::keep`]).
-pub const CACHE_DOCS: usize = 24;
-/// How many of a document's latest heads are remembered (in memory, per process). A relay
-/// recognises a device whose heads are one of them from the digest in its index alone, and
-/// answers its first request with what the device lacks instead of asking first. A busy
-/// village document moves its heads a few dozen times a minute; older heads cost a round trip.
-const RECENT_HEADS: usize = 128;
-/// How many documents keep their recent heads: a relay that runs for months has seen the
-/// entries of thousands of checkpoint-days, of which only the latest still move.
-const RECENT_DOCS: usize = 512;
-
 /// The audit message stored in every change: who made it and which records it touched.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Audit {
@@ -85,25 +73,10 @@ impl Audit {
     }
 }
 
-struct Cached {
-    doc: Automerge,
-    seq: i64,
-    used: u64,
-    /// Bytes of the stored chunks this document was built from (its size on disk, roughly).
-    bytes: u64,
-}
-
 /// The documents of one store, cached, with the SQLite connection that persists them.
 pub struct Docs {
-    cache: HashMap<String, Cached>,
-    /// How many documents, and how many of their stored bytes, stay loaded past
-    /// [`CACHE_DOCS`] (see [`Docs::keep`]).
-    keep: (usize, u64),
-    tick: u64,
+    cache: DocCache,
     actor: ActorId,
-    /// Heads each document had lately, newest last (see [`RECENT_HEADS`]), with the tick of
-    /// the last one (for keeping [`RECENT_DOCS`] documents).
-    recent: HashMap<String, (u64, VecDeque<Vec<ChangeHash>>)>,
     /// The local commit across documents under way, if any (see [`Audit::commit`]).
     pub(crate) commit: Option<String>,
 }
@@ -126,11 +99,8 @@ impl Docs {
     /// A cache whose documents write as `actor`.
     pub fn new(actor: ActorId) -> Self {
         Self {
-            cache: HashMap::new(),
-            keep: (CACHE_DOCS, 0),
-            tick: 0,
+            cache: DocCache::new(),
             actor,
-            recent: HashMap::new(),
             commit: None,
         }
     }
@@ -138,33 +108,7 @@ impl Docs {
     /// Heads document `id` has had lately in this process, newest first. A set of heads
     /// listed here may have been rolled back since: check the document has them before use.
     pub fn recent_heads(&self, id: &str) -> Vec<Vec<ChangeHash>> {
-        self.recent
-            .get(id)
-            .map(|(_, r)| r.iter().rev().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    fn note_heads(&mut self, id: &str, heads: Vec<ChangeHash>) {
-        self.tick += 1;
-        if !self.recent.contains_key(id) && self.recent.len() >= RECENT_DOCS {
-            let stalest = self
-                .recent
-                .iter()
-                .min_by_key(|(_, (t, _))| *t)
-                .map(|(k, _)| k.clone());
-            if let Some(k) = stalest {
-                self.recent.remove(&k);
-            }
-        }
-        let (tick, ring) = self.recent.entry(id.to_owned()).or_default();
-        *tick = self.tick;
-        if ring.back() == Some(&heads) {
-            return;
-        }
-        if ring.len() >= RECENT_HEADS {
-            ring.pop_front();
-        }
-        ring.push_back(heads);
+        self.cache.recent_heads(id)
     }
 
     /// The actor id this device writes as.
@@ -174,90 +118,18 @@ impl Docs {
 
     /// Drops a document from memory (after a failed write).
     pub fn evict(&mut self, id: &str) {
-        self.cache.remove(id);
+        self.cache.evict(id);
     }
 
-    /// Keeps up to `docs` documents loaded (never fewer than [`CACHE_DOCS`]) as long as the
-    /// stored bytes they were built from stay under `bytes`: a relay serving many small
-    /// villages then does not reload a village's document on most requests, and one serving
-    /// large villages still holds no more than [`CACHE_DOCS`] of them.
+    /// Keeps up to `docs` documents loaded (never fewer than a store keeps) while the stored
+    /// bytes they were built from stay under `bytes`.
     pub fn keep(&mut self, docs: usize, bytes: u64) {
-        self.keep = (docs.max(CACHE_DOCS), bytes);
-    }
-
-    /// Makes room for one more document: drops those used longest ago while the cache is full.
-    fn make_room(&mut self) {
-        let (docs, bytes) = self.keep;
-        loop {
-            let n = self.cache.len();
-            let held: u64 = self.cache.values().map(|c| c.bytes).sum();
-            if n < CACHE_DOCS || (n < docs && held < bytes) {
-                return;
-            }
-            let oldest = self
-                .cache
-                .iter()
-                .min_by_key(|(_, c)| c.used)
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => self.cache.remove(&k),
-                None => return,
-            };
-        }
+        self.cache.keep(docs, bytes);
     }
 
     /// The document, brought up to date with what is on disk.
     pub fn get(&mut self, conn: &Connection, id: &str) -> Result<&mut Automerge> {
-        self.tick += 1;
-        if !self.cache.contains_key(id) {
-            self.make_room();
-            let doc = Automerge::new().with_actor(self.actor.clone());
-            self.cache.insert(
-                id.to_owned(),
-                Cached {
-                    doc,
-                    seq: 0,
-                    used: 0,
-                    bytes: 0,
-                },
-            );
-        }
-        let tick = self.tick;
-        let c = self
-            .cache
-            .get_mut(id)
-            .ok_or_else(|| StoreError::not_found("document", id))?;
-        c.used = tick;
-        let mut st = conn.prepare_cached(
-            "SELECT seq, bytes FROM chunks WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let mut rows = st.query(params![id, c.seq])?;
-        let mut loaded = false;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let bytes: Vec<u8> = r.get(1)?;
-            c.doc.load_incremental(&bytes)?;
-            c.seq = seq;
-            c.bytes += bytes.len() as u64;
-            loaded = true;
-        }
-        if loaded {
-            let heads = c.doc.get_heads();
-            self.note_heads(id, heads);
-        }
-        self.cache
-            .get_mut(id)
-            .map(|c| &mut c.doc)
-            .ok_or_else(|| StoreError::not_found("document", id))
-    }
-
-    /// Records that document `id` is now at chunk `seq` (of `bytes` bytes) with `heads`.
-    fn set_seq(&mut self, id: &str, seq: i64, bytes: usize, heads: Vec<ChangeHash>) {
-        if let Some(c) = self.cache.get_mut(id) {
-            c.seq = seq;
-            c.bytes += bytes as u64;
-        }
-        self.note_heads(id, heads);
+        self.cache.get(conn, id, &self.actor)
     }
 
     /// Runs one local write on document `id` inside an IMMEDIATE transaction.
@@ -360,7 +232,7 @@ impl Docs {
         for rid in &touched {
             project_record(tx, id, village, doc, rid, false)?;
         }
-        self.set_seq(id, seq, bytes.len(), heads);
+        self.cache.set_seq(id, seq, bytes.len(), heads);
         self.maybe_compact(tx, id)?;
         Ok(out)
     }
@@ -487,7 +359,7 @@ impl Docs {
                 project_all(tx, id, village, doc, &ids, new)?;
             }
         }
-        self.set_seq(id, seq, bytes.len(), after);
+        self.cache.set_seq(id, seq, bytes.len(), after);
         self.maybe_compact(tx, id)?;
         Ok(true)
     }
@@ -499,16 +371,13 @@ impl Docs {
         if count < COMPACT_AFTER {
             return Ok(());
         }
-        let Some(c) = self.cache.get_mut(id) else {
-            return Ok(());
-        };
-        let bytes = c.doc.save();
-        conn.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
-            .execute([id])?;
-        conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
-            .execute(params![id, bytes])?;
-        c.seq = conn.last_insert_rowid();
-        c.bytes = bytes.len() as u64;
+        self.cache.compact(id, |bytes| {
+            conn.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
+                .execute([id])?;
+            conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
+                .execute(params![id, bytes])?;
+            Ok(conn.last_insert_rowid())
+        })?;
         conn.prepare_cached("UPDATE documents SET chunk_count = 1 WHERE id = ?1")?
             .execute([id])?;
         Ok(())
@@ -546,40 +415,8 @@ pub fn heads_text(heads: &[ChangeHash]) -> String {
 }
 
 #[cfg(test)]
-#[path = "docs_cache_tests.rs"]
-mod cache_tests;
-
-#[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hash(n: u32) -> ChangeHash {
-        let mut b = [0u8; 32];
-        b[..4].copy_from_slice(&n.to_be_bytes());
-        ChangeHash(b)
-    }
-
-    #[test]
-    fn recent_heads_are_bounded_per_document_and_in_documents() {
-        let mut docs = Docs::new(ActorId::random());
-        for n in 0..(RECENT_HEADS as u32 + 10) {
-            docs.note_heads("ledger:a", vec![hash(n)]);
-            docs.note_heads("ledger:a", vec![hash(n)]); // unchanged heads are kept once
-        }
-        let a = docs.recent_heads("ledger:a");
-        assert_eq!(a.len(), RECENT_HEADS);
-        assert_eq!(a[0], vec![hash(RECENT_HEADS as u32 + 9)], "newest first");
-        assert_eq!(a[RECENT_HEADS - 1], vec![hash(10)], "the oldest went");
-        for d in 0..RECENT_DOCS {
-            docs.note_heads(&format!("entries:{d}"), vec![hash(1)]);
-        }
-        assert!(
-            docs.recent_heads("ledger:a").is_empty(),
-            "the stalest document went"
-        );
-        assert_eq!(docs.recent.len(), RECENT_DOCS);
-        assert_eq!(docs.recent_heads("entries:0").len(), 1);
-    }
 
     #[test]
     fn audit_keeps_id_prefixes_and_still_finds_whole_ids() {

@@ -5,6 +5,7 @@
 
 pub mod cipher;
 pub mod discard;
+pub(crate) mod doc_cache;
 pub mod doc_id;
 pub mod docs;
 pub mod history;
