@@ -18,9 +18,9 @@ const MAX_LEN: u64 = 16 * 1024;
 pub struct KdfParams {
     /// Memory in KiB.
     pub m_kib: u32,
-    /// Passes.
+    /// Passes over the memory (Argon2 time cost).
     pub t: u32,
-    /// Lanes.
+    /// Lanes that may run in parallel (Argon2 parallelism).
     pub p: u32,
 }
 

@@ -156,7 +156,7 @@ pub struct CaseReferral {
     pub id: String,
     /// When (local time).
     pub at: String,
-    /// Why.
+    /// Why the person was referred, as the grid worker wrote it.
     pub reason: String,
     /// pending, or how it was closed (cleared, …).
     pub outcome: String,

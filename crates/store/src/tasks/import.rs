@@ -33,7 +33,7 @@ const BATCH: usize = 500;
 pub struct ListRow {
     /// Row number in the file (1-based).
     pub row: usize,
-    /// Name.
+    /// The person's name as the list has it.
     pub name: String,
     /// The ID number as the list has it (cleaned), possibly invalid.
     pub id_number: String,
