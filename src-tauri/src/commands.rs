@@ -284,7 +284,7 @@ pub fn cases(
 
 #[tauri::command(async)]
 pub fn case_detail(app: State<'_, App>, id: String) -> R<CaseDetail> {
-    Ok(app.store.case_detail(&id)?)
+    Ok(masked(app.store.case_detail(&id)?))
 }
 
 #[tauri::command(async)]

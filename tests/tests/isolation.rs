@@ -240,7 +240,10 @@ fn a_case_runs_from_due_to_release() {
     assert_eq!(shown["visits"].as_array().map(Vec::len), Some(1));
     assert_eq!(shown["tests"].as_array().map(Vec::len), Some(2));
     assert_eq!(shown["phases"][0]["days"], 14, "{shown}");
-    assert!(shown["certificate"].is_object(), "{shown}");
+    assert_eq!(
+        shown["certificate"], cert,
+        "the case shows the certificate as released"
+    );
     assert!(
         due_of(&d, &case, "2026-03-15").is_empty(),
         "released: nothing due"

@@ -195,7 +195,8 @@ fn case(store: &Store, c: &CaseCmd, json: bool, lang: Lang) -> Result<(), Failur
             });
         }
         CaseCmd::Show { id } => {
-            let c = store.case_detail(id)?;
+            // The certificate's ID number masked, as `case release` answers.
+            let c = gridbook_store::masked(store.case_detail(id)?);
             emit(json, &c, || {
                 serde_json::to_string_pretty(&c).unwrap_or_default()
             });

@@ -133,7 +133,7 @@ import { ask, unavailable } from './backend/gridbook.js';
       ...summaryOf(c),
       origin: c.origin || null,
       team: teamOf(c),
-      certificate: c.certificate,
+      certificate: c.certificate && { ...c.certificate, id_number: maskId(c.certificate.id_number) },
       phases: c.phases,
       visits: isolation.visits.filter((v) => v.case_id === c.id).sort(byAt).map(({ case_id, ...v }) => v),
       tests: isolation.tests.filter((t) => t.case_id === c.id).sort((a, b) => (a.date < b.date ? -1 : 1)).map(({ case_id, ...t }) => t),

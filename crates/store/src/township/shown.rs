@@ -15,8 +15,8 @@ use gridbook_domain::privacy::{mask_id_number, mask_phone};
 
 use crate::error::Result;
 use crate::{
-    CheckpointDay, ConflictRow, EntryRow, HistoryEntry, Hit, HouseholdDetail, HouseholdPage,
-    HouseholdRow, MergePreview, PersonRow, Store, TaskRow,
+    CaseDetail, CheckpointDay, ConflictRow, EntryRow, HistoryEntry, Hit, HouseholdDetail,
+    HouseholdPage, HouseholdRow, MergePreview, PersonRow, Store, TaskRow,
 };
 
 /// A row, or rows, whose ID numbers and phones can be masked in place.
@@ -84,6 +84,14 @@ impl Masked for HistoryEntry {
 impl Masked for gridbook_domain::isolation::Certificate {
     fn mask(&mut self) {
         id(&mut self.id_number);
+    }
+}
+
+impl Masked for CaseDetail {
+    fn mask(&mut self) {
+        if let Some(c) = self.certificate.as_mut() {
+            c.mask();
+        }
     }
 }
 
