@@ -73,7 +73,8 @@ fn key_literal(key: &[u8; 32]) -> String {
     format!("\"x'{hex}'\"")
 }
 
-/// Keeps SQLCipher's crypto provider (the system's OpenSSL libcrypto, which `bundled-sqlcipher` links) up for the life of the process.
+/// Keeps SQLCipher's crypto provider (the system's OpenSSL libcrypto, which
+/// `bundled-sqlcipher` links) up for the life of the process.
 ///
 /// The provider starts its random generator when a keyed connection opens and tears it
 /// down when the last one closes; a store being created (it draws a random salt) in one
