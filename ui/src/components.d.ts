@@ -18,7 +18,7 @@ declare module 'vue' {
     CodeChips: typeof import('./components/CodeChips.vue')['default']
     ColumnMapping: typeof import('./components/files/ColumnMapping.vue')['default']
     DateTimeField: typeof import('./components/DateTimeField.vue')['default']
-    DayBar: typeof import('./components/reports/DayBar.vue')['default']
+    DayBar: typeof import('./components/DayBar.vue')['default']
     DayCounts: typeof import('./components/checkpoint/DayCounts.vue')['default']
     DecisionPanel: typeof import('./components/checkpoint/DecisionPanel.vue')['default']
     DueToday: typeof import('./components/isolation/DueToday.vue')['default']

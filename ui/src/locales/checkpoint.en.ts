@@ -278,9 +278,6 @@ const en: typeof zh = {
   },
   entries: {
     title: 'Entries',
-    prev: 'Previous day',
-    next: 'Next day',
-    pickDate: 'Choose a date',
     empty: 'No entries on this day',
     total: '{n} entries',
   },

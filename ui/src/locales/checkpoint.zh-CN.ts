@@ -276,9 +276,6 @@ export default {
   },
   entries: {
     title: '登记记录',
-    prev: '前一天',
-    next: '后一天',
-    pickDate: '选择日期',
     empty: '这一天没有登记',
     total: '共{n}人次',
   },

@@ -65,6 +65,7 @@ const en: typeof zh = {
     pickTime: 'Time',
     next: 'Next',
     clear: 'Clear',
+    dayBar: { prev: 'Previous day', next: 'Next day', pick: 'Pick a date', today: 'Today' },
   },
   home: {
     title: 'Today',

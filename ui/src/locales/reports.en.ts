@@ -1,7 +1,6 @@
 // English strings of the township overview and the daily reports; same keys as reports.zh-CN.ts.
 export default {
   nav: { overview: 'Overview', reports: 'Reports' },
-  day: { prev: 'Previous day', next: 'Next day', pick: 'Pick a date', today: 'Today' },
   state: { submitted: 'In', zero: 'Zero report', late: 'Late', missing: 'Missing' },
   figure: {
     registered_risk: 'Newly registered',

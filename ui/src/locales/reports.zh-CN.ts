@@ -2,7 +2,6 @@
 // reports.en.ts must have the same keys (a unit test checks).
 export default {
   nav: { overview: '总览', reports: '日报' },
-  day: { prev: '前一天', next: '后一天', pick: '选择日期', today: '今天' },
   state: { submitted: '已报', zero: '零报告', late: '迟报', missing: '未报' },
   figure: {
     registered_risk: '新增登记',

@@ -63,6 +63,7 @@ export default {
     pickTime: '时间',
     next: '下一步',
     clear: '清除',
+    dayBar: { prev: '前一天', next: '后一天', pick: '选择日期', today: '今天' },
   },
   home: {
     title: '今日概览',
