@@ -1,8 +1,12 @@
+import { ref } from 'vue';
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import Start from './views/Start.vue';
 import Households from './views/Households.vue';
 
 // Hash history: the webview loads index.html from disk, there is no server to rewrite paths.
+// `byAddress`: a list that reads its unit and filters from the address when it opens; it opens
+// afresh on every visit (a tab back to the whole list, another figure's list, the back
+// button), while the address it rewrites itself (a replace) leaves it as it is (see `visit`).
 const routes: RouteRecordRaw[] = [
   // The township's overview on a township device, the grid worker's home on any other.
   { path: '/', name: 'home', component: Start },
@@ -24,7 +28,7 @@ const routes: RouteRecordRaw[] = [
       { path: ':id/conflicts', name: 'household-conflicts', component: () => import('./views/Conflicts.vue') },
     ],
   },
-  { path: '/isolation', name: 'cases', component: () => import('./views/Cases.vue') },
+  { path: '/isolation', name: 'cases', component: () => import('./views/Cases.vue'), meta: { byAddress: true } },
   { path: '/isolation/start/:personId', name: 'case-start', component: () => import('./views/CaseStart.vue') },
   { path: '/isolation/policies', name: 'policies', component: () => import('./views/Policies.vue') },
   { path: '/isolation/policies/:id', name: 'policy-edit', component: () => import('./views/PolicyEdit.vue') },
@@ -33,9 +37,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/checkpoint/rules', name: 'checkpoint-rules', component: () => import('./views/CheckpointRules.vue') },
   { path: '/checkpoint/:id/entries', name: 'checkpoint-entries', component: () => import('./views/CheckpointEntries.vue') },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/Conflicts.vue') },
-  { path: '/coverage', name: 'coverage', component: () => import('./views/Coverage.vue') },
-  { path: '/persons', name: 'persons', component: () => import('./views/Persons.vue') },
-  { path: '/followups', name: 'follow-ups', component: () => import('./views/FollowUps.vue') },
+  { path: '/coverage', name: 'coverage', component: () => import('./views/Coverage.vue'), meta: { byAddress: true } },
+  { path: '/persons', name: 'persons', component: () => import('./views/Persons.vue'), meta: { byAddress: true } },
+  { path: '/followups', name: 'follow-ups', component: () => import('./views/FollowUps.vue'), meta: { byAddress: true } },
   { path: '/duplicates', name: 'duplicates', component: () => import('./views/Duplicates.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/Settings.vue') },
   { path: '/devices', name: 'devices', component: () => import('./views/Devices.vue') },
@@ -43,3 +47,10 @@ const routes: RouteRecordRaw[] = [
 ];
 
 export const router = createRouter({ history: createWebHashHistory(), routes });
+
+/** Which visit of the history this is: a new one on every push and back or forward, the same
+ * when a view rewrites its own address (a replace keeps the history's position). */
+export const visit = ref(0);
+router.afterEach((_to, _from, failure) => {
+  if (!failure) visit.value = Number(window.history.state?.position ?? 0);
+});

@@ -131,6 +131,15 @@ for (const viewport of VIEWPORTS) {
           u[3] ?? undefined,
         ]);
         await shot('cases-by-kind');
+        // The 随访 tab opens the whole list afresh, though the route is the one already shown.
+        const before = (await callsOf(page, 'cases')).length;
+        await page.locator('[data-nav="/isolation"]:visible').click();
+        await page.waitForURL(/#\/isolation$/);
+        await page.locator('[data-test="kind-chip"]').waitFor({ state: 'detached' });
+        await page.waitForFunction((n) => window.__fake.calls.filter((c) => c.cmd === 'cases').length > n, before);
+        const fresh = (await callsOf(page, 'cases')).at(-1).args;
+        assert.deepEqual([fresh.kind, fresh.villageId, fresh.groupId], [undefined, undefined, undefined], JSON.stringify(fresh));
+        assert.equal(await page.locator('[data-test="unit-chip"]').count(), 0, 'no unit');
 
         // Today's follow-ups in each state with any: that state's list, not the cases.
         for (const state of ['due', 'done', 'overdue', 'missed']) {
