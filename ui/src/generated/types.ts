@@ -1410,7 +1410,7 @@ export type Referral = {
    */
   at: string;
   /**
-   * Why.
+   * Why the person was referred, as the grid worker wrote it.
    */
   reason: string;
   /**
