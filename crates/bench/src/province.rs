@@ -290,6 +290,7 @@ impl Run {
         for (made, log) in self.made.iter_mut().zip(&logs) {
             fig.syncs.extend(&log.syncs);
             fig.rounds.extend(&log.rounds);
+            fig.late.extend(&log.late);
             fig.errors += log.errors.len();
             if fig.first_error.is_none() {
                 fig.first_error = log.errors.first().cloned();
