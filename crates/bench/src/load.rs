@@ -291,12 +291,12 @@ pub fn open_devices(
 }
 
 /// Threads that take the devices' turns. A turn is a change and a sync (a few milliseconds
-/// while the relay keeps up), so a few dozen threads serve thousands of devices; each device
-/// still has at most one sync in flight, as a phone does. A thread per device would give the
-/// allocator a heap per device whose memory is handed back between turns and faulted in
-/// (zeroed by the kernel) again at the next: that, not the devices' work, was most of this
-/// process's CPU.
-pub const WORKERS: usize = 64;
+/// while the relay keeps up), so a few hundred threads serve thousands of devices, enough
+/// that a turn seldom waits for one at the requirement's load; each device still has at most
+/// one sync in flight, as a phone does. A thread per device would give the allocator a heap
+/// per device whose memory is handed back between turns and faulted in (zeroed by the
+/// kernel) again at the next: that, not the devices' work, was most of this process's CPU.
+pub const WORKERS: usize = 256;
 
 /// One device's state between its turns.
 struct Turn {
