@@ -11,6 +11,10 @@
 //!     `relay migrate --to-postgres` (devices enrolled per township keep their tokens). Each
 //!     device sends its requests to the two processes in turn (no sticky routing).
 //!
+//! The devices' turns (a change and a sync) are taken by a pool of threads in this process
+//! ([`gridbook_bench::load::WORKERS`]), each device with at most one sync in flight; how late
+//! turns began for want of a free thread is printed beside the sync times.
+//!
 //! For each: p50/p99 of one sync call, syncs per second, the relays' CPU per sync (utime +
 //! stime of `/proc/PID/stat`) and, for (b), PostgreSQL's (the postmaster and its backends),
 //! relay and PostgreSQL memory, and whether every change arrived everywhere. Then the load is
