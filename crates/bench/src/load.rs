@@ -307,15 +307,15 @@ struct Turn {
 }
 
 /// Runs every device (a change, then a sync, once a `period` each) from `started` until
-/// `deadline`, on [`WORKERS`] threads: what each did. A turn due while every thread is busy
+/// `deadline`, on `workers` threads (see [`WORKERS`]): what each did. A turn due while every thread is busy
 /// starts late; [`DeviceLog::late`] says by how much.
 pub fn drive(
     devs: &[LoadDevice],
     ledger: &Ledger,
     seed: u64,
     period: Duration,
-    started: Instant,
-    deadline: Instant,
+    (started, deadline): (Instant, Instant),
+    workers: usize,
 ) -> Vec<DeviceLog> {
     let turns: Vec<Mutex<Turn>> = (0..devs.len())
         .map(|i| {
@@ -340,7 +340,7 @@ pub fn drive(
     let (done_tx, done_rx) = mpsc::channel::<(Instant, usize)>();
     let work_rx = Mutex::new(work_rx);
     std::thread::scope(|s| {
-        for _ in 0..WORKERS.min(devs.len()) {
+        for _ in 0..workers.clamp(1, devs.len().max(1)) {
             let (work_rx, done_tx, turns) = (&work_rx, done_tx.clone(), &turns);
             s.spawn(move || loop {
                 let job = lock(work_rx).recv();

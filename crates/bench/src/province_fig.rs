@@ -10,6 +10,8 @@ use super::{Opts, SATURATED_SHARE};
 #[derive(Default)]
 pub(super) struct Fig {
     pub(super) devices: usize,
+    /// Threads that took the devices' turns.
+    pub(super) workers: usize,
     pub(super) period: f64,
     pub(super) seconds: f64,
     pub(super) wall: f64,
@@ -112,7 +114,7 @@ impl Fig {
             pct(&mut self.syncs.clone(), 100.0),
             rounds.get(rounds.len() / 2).copied().unwrap_or(0),
             rounds.last().copied().unwrap_or(0),
-            gridbook_bench::load::WORKERS,
+            self.workers,
             pct(&mut self.late.clone(), 99.0),
             pct(&mut self.late.clone(), 100.0)
         );
