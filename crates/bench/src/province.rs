@@ -13,8 +13,8 @@
 //!
 //! The devices' turns (a change and a sync) are taken by a pool of threads in this process
 //! (`--workers`, [`gridbook_bench::load::WORKERS`] by default), each device with at most one
-//! sync in flight; how late
-//! turns began for want of a free thread is printed beside the sync times.
+//! sync in flight; how late turns began for want of a free thread is printed beside the sync
+//! times.
 //!
 //! For each: p50/p99 of one sync call, syncs per second, the relays' CPU per sync (utime +
 //! stime of `/proc/PID/stat`) and, for (b), PostgreSQL's (the postmaster and its backends),
