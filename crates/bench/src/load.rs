@@ -45,6 +45,9 @@ pub struct DeviceLog {
     pub change_errors: usize,
     /// How long after it was due each turn began (every thread busy with other devices).
     pub late: Vec<Duration>,
+    /// From when each turn was due to the end of its sync: the sync's time as the device's
+    /// user would see it, waiting for a thread included.
+    pub due_to_done: Vec<Duration>,
 }
 
 impl DeviceLog {
@@ -434,6 +437,7 @@ fn take_turn(
             Err(e) => turn.log.errors.push(e.to_string()),
         }
         turn.k += 1;
+        turn.log.due_to_done.push(at.elapsed());
     }
     (at + period).max(Instant::now())
 }

@@ -13,8 +13,9 @@
 //!
 //! The devices' turns (a change and a sync) are taken by a pool of threads in this process
 //! (`--workers`, [`gridbook_bench::load::WORKERS`] by default), each device with at most one
-//! sync in flight; how late turns began for want of a free thread is printed beside the sync
-//! times.
+//! sync in flight. Beside the sync call's times are printed how late turns began for want of
+//! a free thread and the p99 from a turn's due moment to the end of its sync (what a phone's
+//! user would wait, a queue in this process included).
 //!
 //! For each: p50/p99 of one sync call, syncs per second, the relays' CPU per sync (utime +
 //! stime of `/proc/PID/stat`) and, for (b), PostgreSQL's (the postmaster and its backends),
@@ -304,6 +305,7 @@ impl Run {
             fig.syncs.extend(&log.syncs);
             fig.rounds.extend(&log.rounds);
             fig.late.extend(&log.late);
+            fig.due_to_done.extend(&log.due_to_done);
             fig.errors += log.errors.len();
             if fig.first_error.is_none() {
                 fig.first_error = log.errors.first().cloned();

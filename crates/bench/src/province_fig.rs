@@ -19,6 +19,8 @@ pub(super) struct Fig {
     pub(super) rounds: Vec<usize>,
     /// How late each turn began (the load's threads all busy).
     pub(super) late: Vec<Duration>,
+    /// From each turn's due time to the end of its sync.
+    pub(super) due_to_done: Vec<Duration>,
     pub(super) errors: usize,
     pub(super) first_error: Option<String>,
     pub(super) changes: usize,
@@ -108,7 +110,7 @@ impl Fig {
                 .map_or(String::new(), |e| format!(" (first: {e})"))
         );
         println!(
-            "  one sync call p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; rounds p50 {} max {}; turns began late (the {} load threads busy) p99 {:.1} ms  max {:.1} ms",
+            "  one sync call p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; rounds p50 {} max {}; turns began late (the {} load threads busy) p99 {:.1} ms  max {:.1} ms; from due to synced p99 {:.1} ms",
             self.p50(),
             self.p99(),
             pct(&mut self.syncs.clone(), 100.0),
@@ -116,7 +118,8 @@ impl Fig {
             rounds.last().copied().unwrap_or(0),
             self.workers,
             pct(&mut self.late.clone(), 99.0),
-            pct(&mut self.late.clone(), 100.0)
+            pct(&mut self.late.clone(), 100.0),
+            pct(&mut self.due_to_done.clone(), 99.0)
         );
         let pg_part = if pg {
             format!(
