@@ -1,17 +1,18 @@
 //! The load driver of the relay benchmarks (bench-sync part 5 and those built on it,
 //! bench-province): simulated devices, each serving one village, making one change and then
-//! syncing once a period, one thread each; and the check that every change arrived
-//! everywhere.
+//! syncing once a period, their turns taken by a pool of threads ([`WORKERS`]); and the
+//! check that every change arrived everywhere.
 //!
 //! Devices are light by default ([`crate::light_device`]: real Automerge documents, real
 //! changes, the real sync engine and HTTP client, no SQLite of their own), so that the figures
 //! are the relay's and not those of the device stores sharing its cores; a full device is a
 //! store (SQLite, projections) in this process.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use gridbook_relay::Devices;
@@ -42,6 +43,11 @@ pub struct DeviceLog {
     pub phone_edits: usize,
     /// Changes that could not be made.
     pub change_errors: usize,
+    /// How long after it was due each turn began (every thread busy with other devices).
+    pub late: Vec<Duration>,
+    /// From when each turn was due to the end of its sync: the sync's time as the device's
+    /// user would see it, waiting for a thread included.
+    pub due_to_done: Vec<Duration>,
 }
 
 impl DeviceLog {
@@ -287,29 +293,105 @@ pub fn open_devices(
     Ok(v.into_iter().flatten().collect())
 }
 
+/// Threads that take the devices' turns. A turn is a change and a sync (a few milliseconds
+/// while the relay keeps up), so a few hundred threads serve thousands of devices, enough
+/// that a turn seldom waits for one at the requirement's load; each device still has at most
+/// one sync in flight, as a phone does. A thread per device would give the allocator a heap
+/// per device whose memory is handed back between turns and faulted in (zeroed by the
+/// kernel) again at the next: that, not the devices' work, was most of this process's CPU.
+pub const WORKERS: usize = 256;
+
+/// One device's state between its turns.
+struct Turn {
+    rng: SplitMix64,
+    /// Changes made so far.
+    k: u64,
+    log: DeviceLog,
+}
+
 /// Runs every device (a change, then a sync, once a `period` each) from `started` until
-/// `deadline`, one thread per device: what each did.
+/// `deadline`, on `workers` threads (see [`WORKERS`]): what each did. A turn due while every thread is busy
+/// starts late; [`DeviceLog::late`] says by how much.
 pub fn drive(
     devs: &[LoadDevice],
     ledger: &Ledger,
     seed: u64,
     period: Duration,
-    started: Instant,
-    deadline: Instant,
+    (started, deadline): (Instant, Instant),
+    workers: usize,
 ) -> Vec<DeviceLog> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = devs
-            .iter()
-            .enumerate()
-            .map(|(i, dev)| {
-                s.spawn(move || run_device(i, dev, ledger, seed, period, started, deadline))
+    let turns: Vec<Mutex<Turn>> = (0..devs.len())
+        .map(|i| {
+            Mutex::new(Turn {
+                rng: SplitMix64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9)),
+                k: 0,
+                log: DeviceLog::default(),
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+        })
+        .collect();
+    // Devices are not in step: each starts at its own moment of the first period.
+    let mut due: BinaryHeap<Reverse<(Instant, usize)>> = turns
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let first = lock(t).rng.below(period.as_millis().max(1) as u64);
+            Reverse((started + Duration::from_millis(first), i))
+        })
+        .filter(|Reverse((at, _))| *at < deadline)
+        .collect();
+    let (work_tx, work_rx) = mpsc::channel::<(Instant, usize)>();
+    let (done_tx, done_rx) = mpsc::channel::<(Instant, usize)>();
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|s| {
+        for _ in 0..workers.clamp(1, devs.len().max(1)) {
+            let (work_rx, done_tx, turns) = (&work_rx, done_tx.clone(), &turns);
+            s.spawn(move || loop {
+                let job = lock(work_rx).recv();
+                let Ok((at, i)) = job else { break };
+                let next = take_turn(&devs[i], &mut lock(&turns[i]), ledger, at, period);
+                if done_tx.send((next, i)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        // Hands each turn to the threads when it is due, and takes the next turn of each
+        // device back when its sync is over.
+        let mut running = 0usize;
+        loop {
+            let now = Instant::now();
+            while let Some(Reverse((at, i))) = due.peek().copied() {
+                if at > now || work_tx.send((at, i)).is_err() {
+                    break;
+                }
+                due.pop();
+                running += 1;
+            }
+            if due.is_empty() && running == 0 {
+                break;
+            }
+            let wait = due
+                .peek()
+                .map_or(Duration::from_secs(3600), |Reverse((at, _))| {
+                    at.saturating_duration_since(now)
+                });
+            match done_rx.recv_timeout(wait) {
+                Ok((next, i)) => {
+                    running -= 1;
+                    if next < deadline {
+                        due.push(Reverse((next, i)));
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        drop(work_tx);
+    });
+    turns
+        .into_iter()
+        .map(|t| t.into_inner().unwrap_or_else(|p| p.into_inner()).log)
+        .collect()
 }
 
 /// Locks `m`, also after a thread panicked holding it.
@@ -331,48 +413,33 @@ pub fn verification_ids(dir: &Path) -> Res<BTreeSet<String>> {
     Ok(ids)
 }
 
-/// One device of the load: a change, then a sync, once a `period` until the deadline.
-fn run_device(
-    i: usize,
+/// Device `dev`'s turn due at `at`: a change, then a sync, noted in `turn`. Returns when its
+/// next turn is due: a period later, or now if this one ran past that (a device that fell
+/// behind does not make up for lost time).
+fn take_turn(
     dev: &LoadDevice,
+    turn: &mut Turn,
     ledger: &Ledger,
-    seed: u64,
+    at: Instant,
     period: Duration,
-    started: Instant,
-    deadline: Instant,
-) -> DeviceLog {
-    let mut log = DeviceLog::default();
-    let Some((households, persons)) = ledger.get(&dev.village) else {
-        return log;
-    };
-    let mut rng = SplitMix64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9));
-    // Devices are not in step: each starts at its own moment of the first period.
-    let mut next = started + Duration::from_millis(rng.below(period.as_millis().max(1) as u64));
-    let mut k = 0u64;
-    loop {
-        let now = Instant::now();
-        if next >= deadline {
-            break;
-        }
-        if next > now {
-            std::thread::sleep(next - now);
-        }
-        dev.change(households, persons, &mut rng, k, &mut log);
+) -> Instant {
+    if let Some((households, persons)) = ledger.get(&dev.village) {
+        turn.log.late.push(at.elapsed());
+        dev.change(households, persons, &mut turn.rng, turn.k, &mut turn.log);
         let (r, d) = time(|| dev.sync());
         match r {
             Ok(s) => {
-                log.syncs.push(d);
-                log.rounds.push(s.rounds);
-                log.bytes.push(s.bytes_sent + s.bytes_received);
-                log.refused += s.refused.len();
+                turn.log.syncs.push(d);
+                turn.log.rounds.push(s.rounds);
+                turn.log.bytes.push(s.bytes_sent + s.bytes_received);
+                turn.log.refused += s.refused.len();
             }
-            Err(e) => log.errors.push(e.to_string()),
+            Err(e) => turn.log.errors.push(e.to_string()),
         }
-        k += 1;
-        // One change a period; a device that fell behind does not make up for lost time.
-        next = (next + period).max(Instant::now());
+        turn.k += 1;
+        turn.log.due_to_done.push(at.elapsed());
     }
-    log
+    (at + period).max(Instant::now())
 }
 
 /// Syncs every device `passes` times in turn, so that each also gets what the others pushed

@@ -11,6 +11,12 @@
 //!     `relay migrate --to-postgres` (devices enrolled per township keep their tokens). Each
 //!     device sends its requests to the two processes in turn (no sticky routing).
 //!
+//! The devices' turns (a change and a sync) are taken by a pool of threads in this process
+//! (`--workers`, [`gridbook_bench::load::WORKERS`] by default), each device with at most one
+//! sync in flight. Beside the sync call's times are printed how late turns began for want of
+//! a free thread and the p99 from a turn's due moment to the end of its sync (what a phone's
+//! user would wait, a queue in this process included).
+//!
 //! For each: p50/p99 of one sync call, syncs per second, the relays' CPU per sync (utime +
 //! stime of `/proc/PID/stat`) and, for (b), PostgreSQL's (the postmaster and its backends),
 //! relay and PostgreSQL memory, and whether every change arrived everywhere. Then the load is
@@ -29,7 +35,7 @@
 //! `bench-province [--quick] [--seed S] [--devices N] [--villages N] [--townships N]
 //!  [--households N] [--period S] [--seconds S] [--ramp-steps N] [--ramp-seconds S]
 //!  [--flat 20,200,2000] [--flat-township N] [--reconnects N] [--relay-bin PATH]
-//!  [--only sqlite,pg,flat]`
+//!  [--only sqlite,pg,flat] [--workers N]`
 //!
 //! The relays are the `gridbook` binary next to this one (`cargo build -p gridbook`), or
 //! `--relay-bin PATH`. PostgreSQL comes from Debian's `postgresql` package.
@@ -39,7 +45,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use gridbook_bench::load::{drive, final_syncs, lock, open_devices, Arrival, Ledger, LoadDevice};
+use gridbook_bench::load::{
+    drive, final_syncs, lock, open_devices, Arrival, Ledger, LoadDevice, WORKERS,
+};
 use gridbook_bench::relay_proc::{cpu_seconds, default_relay_bin, ChildRelay, Res};
 use gridbook_bench::{arg, flag, met};
 use gridbook_tests::pg::Postgres;
@@ -79,6 +87,8 @@ pub(crate) struct Opts {
     pub(crate) reconnects: usize,
     relay_bin: PathBuf,
     only: BTreeSet<String>,
+    /// Threads that take the devices' turns.
+    workers: usize,
 }
 
 impl Opts {
@@ -111,6 +121,7 @@ impl Opts {
             flat_township: arg("--flat-township", 20usize).max(1),
             reconnects: arg("--reconnects", q(500, 100)),
             relay_bin: PathBuf::from(arg("--relay-bin", default_bin.display().to_string())),
+            workers: arg("--workers", WORKERS).max(1),
             only: arg("--only", "sqlite,pg,flat".to_owned())
                 .split(',')
                 .map(|s| s.trim().to_owned())
@@ -234,6 +245,8 @@ struct Run {
     made: Vec<Vec<String>>,
     /// PostgreSQL's largest memory seen under load.
     pg_peak: PgMemory,
+    /// Threads that take the devices' turns.
+    workers: usize,
 }
 
 impl Run {
@@ -250,7 +263,7 @@ impl Run {
         let started = Instant::now();
         let deadline = started + Duration::from_secs(seconds);
         let peak = Mutex::new(PgMemory::default());
-        let (devs, ledger, pg) = (&self.devs, &self.ledger, &self.pg);
+        let (devs, ledger, pg, workers) = (&self.devs, &self.ledger, &self.pg, self.workers);
         let logs = std::thread::scope(|s| {
             if let Some(pg) = pg {
                 let peak = &peak;
@@ -269,14 +282,15 @@ impl Run {
                 ledger,
                 seed,
                 Duration::from_secs_f64(period),
-                started,
-                deadline,
+                (started, deadline),
+                workers,
             )
         });
         let wall = started.elapsed().as_secs_f64();
         let m1 = machine_cpu();
         let mut fig = Fig {
             devices: self.devs.len(),
+            workers,
             period,
             seconds: seconds as f64,
             wall,
@@ -290,6 +304,8 @@ impl Run {
         for (made, log) in self.made.iter_mut().zip(&logs) {
             fig.syncs.extend(&log.syncs);
             fig.rounds.extend(&log.rounds);
+            fig.late.extend(&log.late);
+            fig.due_to_done.extend(&log.due_to_done);
             fig.errors += log.errors.len();
             if fig.first_error.is_none() {
                 fig.first_error = log.errors.first().cloned();
@@ -442,6 +458,7 @@ fn sqlite(o: &Opts, tmp: &Path) -> Res<Outcome> {
         devs,
         ledger: t.ledger,
         pg_peak: PgMemory::default(),
+        workers: o.workers,
     };
     let (main, saturation) = run.measure(o, false);
     run.finish();
@@ -530,6 +547,7 @@ fn postgres(o: &Opts, tmp: &Path, pg: &Postgres) -> Res<Outcome> {
         devs,
         ledger,
         pg_peak: PgMemory::default(),
+        workers: o.workers,
     };
     let (main, saturation) = run.measure(o, true);
     run.finish();

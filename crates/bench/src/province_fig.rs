@@ -10,11 +10,17 @@ use super::{Opts, SATURATED_SHARE};
 #[derive(Default)]
 pub(super) struct Fig {
     pub(super) devices: usize,
+    /// Threads that took the devices' turns.
+    pub(super) workers: usize,
     pub(super) period: f64,
     pub(super) seconds: f64,
     pub(super) wall: f64,
     pub(super) syncs: Vec<Duration>,
     pub(super) rounds: Vec<usize>,
+    /// How late each turn began (the load's threads all busy).
+    pub(super) late: Vec<Duration>,
+    /// From each turn's due time to the end of its sync.
+    pub(super) due_to_done: Vec<Duration>,
     pub(super) errors: usize,
     pub(super) first_error: Option<String>,
     pub(super) changes: usize,
@@ -104,12 +110,16 @@ impl Fig {
                 .map_or(String::new(), |e| format!(" (first: {e})"))
         );
         println!(
-            "  one sync call p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; rounds p50 {} max {}",
+            "  one sync call p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; rounds p50 {} max {}; turns began late (the {} load threads busy) p99 {:.1} ms  max {:.1} ms; from due to synced p99 {:.1} ms",
             self.p50(),
             self.p99(),
             pct(&mut self.syncs.clone(), 100.0),
             rounds.get(rounds.len() / 2).copied().unwrap_or(0),
-            rounds.last().copied().unwrap_or(0)
+            rounds.last().copied().unwrap_or(0),
+            self.workers,
+            pct(&mut self.late.clone(), 99.0),
+            pct(&mut self.late.clone(), 100.0),
+            pct(&mut self.due_to_done.clone(), 99.0)
         );
         let pg_part = if pg {
             format!(

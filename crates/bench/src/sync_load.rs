@@ -37,8 +37,8 @@ pub(super) fn drive(
         ledger,
         seed,
         Duration::from_secs(1),
-        started,
-        deadline,
+        (started, deadline),
+        gridbook_bench::load::WORKERS,
     )
 }
 

@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use automerge::sync::{ChunkList, Message, State, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
@@ -36,6 +37,12 @@ pub struct PgView<'a> {
     /// Missing dependencies of changes the device sent in this request, by document: asked
     /// for by hash in the answer (see [`next_message_wanting`]), as the SQLite relay does.
     wanted: RefCell<HashMap<String, Vec<ChangeHash>>>,
+    /// The cached documents this request has brought up to date, by document: read again
+    /// within the request without asking the database for chunks stored since (an answer is
+    /// as of the request's first look; what other processes store meanwhile goes with the
+    /// device's next sync). Held, so that a document evicted and cached anew is not taken for
+    /// one brought up to date.
+    caught: RefCell<HashMap<String, Arc<Mutex<Cached>>>>,
 }
 
 /// Takes the lock that serializes writes to document `doc` of township `t` in the database,
@@ -88,6 +95,7 @@ impl<'a> PgView<'a> {
             selection,
             states: RefCell::new(HashMap::new()),
             wanted: RefCell::new(HashMap::new()),
+            caught: RefCell::new(HashMap::new()),
         }
     }
 
@@ -112,7 +120,8 @@ impl<'a> PgView<'a> {
         self.states.borrow_mut().insert(doc.to_owned(), state);
     }
 
-    /// Runs `f` on document `doc` brought up to date, with this request's state for `peer`.
+    /// Runs `f` on document `doc` brought up to date (once a request), with this request's
+    /// state for `peer`.
     fn with_doc<T>(
         &self,
         doc: &str,
@@ -121,17 +130,34 @@ impl<'a> PgView<'a> {
     ) -> Result<T> {
         let entry = self.pg.docs.entry(&self.township, doc);
         let mut cached = lock(&entry);
-        self.pg.block(async {
-            let c = self.pg.client().await?;
-            if let Err(e) = catch_up(&c, &self.township, doc, &mut cached).await {
-                self.pg.docs.evict(&self.township, doc);
-                return Err(e);
-            }
-            let mut state = self.state(&c, doc, peer).await?;
-            let out = f(&mut cached.doc, &mut state);
-            self.keep(doc, state);
-            out
-        })
+        let current = self
+            .caught
+            .borrow()
+            .get(doc)
+            .is_some_and(|e| Arc::ptr_eq(e, &entry));
+        let state = self.states.borrow_mut().remove(doc);
+        let mut state = match (current, state) {
+            (true, Some(state)) => state,
+            (_, state) => self.pg.block(async {
+                let c = self.pg.client().await?;
+                if !current {
+                    if let Err(e) = catch_up(&c, &self.township, doc, &mut cached).await {
+                        self.pg.docs.evict(&self.township, doc);
+                        return Err(e);
+                    }
+                }
+                match state {
+                    Some(s) => Ok(s),
+                    None => self.state(&c, doc, peer).await,
+                }
+            })?,
+        };
+        self.caught
+            .borrow_mut()
+            .insert(doc.to_owned(), Arc::clone(&entry));
+        let out = f(&mut cached.doc, &mut state);
+        self.keep(doc, state);
+        out
     }
 
     fn assume_list(&self, doc: &str, peer: &str, heads: Vec<ChangeHash>) -> Result<bool> {
@@ -222,6 +248,10 @@ impl<'a> PgView<'a> {
             self.states.borrow_mut().remove(doc);
         } else if missing.is_empty() {
             self.wanted.borrow_mut().remove(doc);
+            // Brought up to date in the transaction.
+            self.caught
+                .borrow_mut()
+                .insert(doc.to_owned(), Arc::clone(&entry));
         } else {
             // The waiting changes go with the cached document: the answer asks for what they
             // lack by hash instead (Automerge alone would ask for the device's heads, and get
@@ -381,6 +411,7 @@ impl Replica for PgView<'_> {
     fn begin(&self, _peer: &str) {
         self.states.borrow_mut().clear();
         self.wanted.borrow_mut().clear();
+        self.caught.borrow_mut().clear();
     }
 
     fn opening(&self, doc: &str, peer: &str, heads: &str) -> gridbook_sync::Result<Opening> {

@@ -8,6 +8,7 @@
 //! before the limit is exceeded in memory.
 
 use std::io::Read;
+use std::sync::Mutex;
 
 use crate::error::SyncError;
 
@@ -41,29 +42,96 @@ impl From<BodyError> for SyncError {
     }
 }
 
+/// At most this many zstd contexts of each kind are kept for reuse between bodies.
+const POOLED: usize = 16;
+
+/// zstd contexts kept between bodies. Making one per body costs its tables (some hundreds of
+/// KiB, allocated and touched afresh each time, which can cost more than compressing a few
+/// changes); a few are kept instead, for whatever thread asks.
+struct Pool<T>(Mutex<Vec<T>>);
+
+impl<T> Pool<T> {
+    const fn new() -> Self {
+        Pool(Mutex::new(Vec::new()))
+    }
+
+    /// Runs `f` with a context from the pool, or a new one from `make`; keeps it afterwards
+    /// unless the pool is full.
+    fn with<R>(
+        &self,
+        make: impl FnOnce() -> std::io::Result<T>,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> std::io::Result<R> {
+        let taken = self.0.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut ctx = match taken {
+            Some(c) => c,
+            None => make()?,
+        };
+        let out = f(&mut ctx);
+        let mut pool = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < POOLED {
+            pool.push(ctx);
+        }
+        Ok(out)
+    }
+}
+
+static COMPRESSORS: Pool<zstd::bulk::Compressor<'static>> = Pool::new();
+static DECOMPRESSORS: Pool<zstd::bulk::Decompressor<'static>> = Pool::new();
+
 /// `body` compressed, or `None` when it is short or compression would not make it shorter.
+/// One frame that declares its content size.
 pub fn compress(body: &[u8]) -> Option<Vec<u8>> {
     if body.len() < COMPRESS_FROM {
         return None;
     }
-    let level = if body.len() >= LARGE {
-        LEVEL_LARGE
+    // A large body (a whole document) is compressed with a context of its own: the context's
+    // tables grow with the body, and one kept after it would hold them.
+    let z = if body.len() >= LARGE {
+        zstd::bulk::compress(body, LEVEL_LARGE)
     } else {
-        LEVEL
+        COMPRESSORS
+            .with(
+                || zstd::bulk::Compressor::new(LEVEL),
+                |c| {
+                    c.set_compression_level(LEVEL)?;
+                    c.compress(body)
+                },
+            )
+            .and_then(|r| r)
     };
-    zstd::bulk::compress(body, level)
-        .ok()
-        .filter(|z| z.len() < body.len())
+    z.ok().filter(|z| z.len() < body.len())
 }
 
 /// Decompresses `body`, refusing anything that would exceed `limit` bytes.
+///
+/// A body of one frame that declares its content size (as [`compress`] makes them) is decoded
+/// in one call into exactly that much room, a declared size over `limit` refused before
+/// anything is decoded (zstd checks the content against the declaration); other bodies are
+/// decoded as a stream, stopped past the limit.
 pub fn decompress(body: &[u8], limit: usize) -> Result<Vec<u8>, BodyError> {
+    let one_frame = zstd::zstd_safe::find_frame_compressed_size(body) == Ok(body.len());
+    if let (true, Some(n)) = (one_frame, content_size(body)) {
+        if n > limit as u64 {
+            return Err(BodyError::TooLarge(limit));
+        }
+        let out = DECOMPRESSORS
+            .with(zstd::bulk::Decompressor::new, |d| {
+                d.decompress(body, n as usize)
+            })
+            .and_then(|r| r)
+            .map_err(|e| BodyError::Corrupt(e.to_string()))?;
+        if out.len() as u64 != n {
+            return Err(BodyError::Corrupt(format!(
+                "{} bytes where the frame declares {n}",
+                out.len()
+            )));
+        }
+        return Ok(out);
+    }
     let decoder =
         zstd::stream::read::Decoder::new(body).map_err(|e| BodyError::Corrupt(e.to_string()))?;
-    // A frame that declares its size gets exactly that much room (the decoder checks the
-    // declaration): no doubling of a growing buffer past what it holds.
-    let guess = content_size(body).map_or(body.len().saturating_mul(4), |n| n as usize + 1);
-    let mut out = Vec::with_capacity(guess.min(limit + 1));
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(limit + 1));
     decoder
         .take(limit as u64 + 1)
         .read_to_end(&mut out)
@@ -152,6 +220,52 @@ mod tests {
             decompress(b"", 1 << 20),
             Err(BodyError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn reused_contexts_make_the_bytes_a_fresh_one_makes() {
+        let bodies: Vec<Vec<u8>> = [3_000usize, 200_000, 5_000, LARGE + 10, 2_000]
+            .iter()
+            .map(|&n| (0..n).map(|i| (i % 251) as u8 ^ (i / 7) as u8).collect())
+            .collect();
+        for _ in 0..3 {
+            for b in &bodies {
+                let level = if b.len() >= LARGE { LEVEL_LARGE } else { LEVEL };
+                let z = compress(b).unwrap();
+                assert_eq!(z, zstd::bulk::compress(b, level).unwrap());
+                assert_eq!(content_size(&z), Some(b.len() as u64));
+                assert_eq!(decompress(&z, b.len()).unwrap(), *b);
+                assert_eq!(
+                    decompress(&z, b.len() - 1),
+                    Err(BodyError::TooLarge(b.len() - 1))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn frames_without_a_size_and_several_frames_decode_as_a_stream() {
+        let body = vec![42u8; 30_000];
+        let mut enc = zstd::stream::Encoder::new(Vec::new(), 3).unwrap();
+        enc.include_contentsize(false).unwrap();
+        std::io::Write::write_all(&mut enc, &body).unwrap();
+        let unsized_frame = enc.finish().unwrap();
+        assert_eq!(content_size(&unsized_frame), None);
+        assert_eq!(decompress(&unsized_frame, body.len()).unwrap(), body);
+        assert_eq!(
+            decompress(&unsized_frame, 1000),
+            Err(BodyError::TooLarge(1000))
+        );
+        let mut two = compress(&body).unwrap();
+        two.extend(compress(&body).unwrap());
+        assert_eq!(
+            decompress(&two, 2 * body.len()).unwrap().len(),
+            2 * body.len()
+        );
+        assert_eq!(
+            decompress(&two, body.len()),
+            Err(BodyError::TooLarge(body.len()))
+        );
     }
 
     #[test]
