@@ -11,6 +11,7 @@ use crate::engine::owner;
 use crate::engine::record::{read_record, RecordView};
 use crate::engine::value::Val;
 use crate::error::Result;
+use crate::ledger::person_rows;
 
 /// Removes the projection rows of a record of type `kind` (the type its rows were written
 /// with): only the tables that type writes; an unknown type clears them all. Called only for
@@ -182,7 +183,7 @@ fn project_one(
     if !projectable {
         return owner::hold(conn, doc_id, id, owner::TYPE_CONFLICT);
     }
-    write_new(conn, doc_id, village, id, &rec)
+    write_new(conn, doc_id, village, id, &rec, None)
 }
 
 /// [`project_view`] of a record this very write has just made, under an id it generated and
@@ -190,12 +191,16 @@ fn project_one(
 /// under it): no row has the id, none is held back under it, and no person is merged into a
 /// person who did not exist. Its rows are written without the probes that find what an id
 /// already in use left behind, which were a fifth of the statements of a bulk import.
+///
+/// `person`, when given, is [`person_rows::prepare`] of this very record, computed ahead on
+/// another thread (what a person's row and search terms are takes no SQLite).
 pub fn project_new(
     conn: &Connection,
     doc_id: &str,
     village: Option<&str>,
     id: &str,
     rec: &RecordView,
+    person: Option<person_rows::Prepared>,
 ) -> Result<()> {
     if rec.conflicts.contains_key(crate::engine::record::TYPE)
         || *rec.get(crate::ledger::merge_check::MERGED_INTO) != Val::Null
@@ -203,7 +208,7 @@ pub fn project_new(
         // Born in conflict, or merged from the start: the general path sorts it out.
         return project_view(conn, doc_id, village, id, Some(rec.clone()), true);
     }
-    write_new(conn, doc_id, village, id, rec)
+    write_new(conn, doc_id, village, id, rec, person)
 }
 
 /// Writes the rows of a record whose id no row has, and makes this document its owner; a
@@ -214,9 +219,10 @@ fn write_new(
     village: Option<&str>,
     id: &str,
     rec: &RecordView,
+    person: Option<person_rows::Prepared>,
 ) -> Result<()> {
     let kind = rec.kind().unwrap_or_default();
-    match insert_rows(conn, doc_id, village, id, rec) {
+    match insert_rows(conn, doc_id, village, id, rec, person) {
         Ok(()) => owner::set_owner(conn, id, doc_id, kind),
         Err(e) => {
             // Only this record's rows can be there (nobody else owns its id): undo them.
@@ -291,6 +297,7 @@ fn insert_rows(
     village: Option<&str>,
     id: &str,
     rec: &RecordView,
+    person: Option<person_rows::Prepared>,
 ) -> Result<()> {
     let village = village.unwrap_or_default();
     match rec.kind().unwrap_or_default() {
@@ -314,7 +321,10 @@ fn insert_rows(
             ])?;
         }
         "household" => crate::ledger::household_rows::insert(conn, village, id, rec)?,
-        "person" => crate::ledger::person_rows::insert(conn, village, id, rec)?,
+        "person" => match person {
+            Some(p) => person_rows::insert_prepared(conn, id, p)?,
+            None => person_rows::insert(conn, village, id, rec)?,
+        },
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::isolation::project::insert(conn, kind, village, id, rec)?;
         }

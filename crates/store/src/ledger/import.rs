@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use gridbook_domain::validate::parse_id_document;
 use gridbook_domain::Relation;
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -172,8 +173,9 @@ impl Store {
     }
 
     /// Writes one batch of an import in one transaction: new households with their persons,
-    /// persons joining ledger households, and filled fields. Every record is validated before
-    /// anything is written; a person whose number is already in the ledger is skipped.
+    /// persons joining ledger households, and filled fields. A record that does not validate
+    /// fails the batch, and nothing of it is kept; a person whose number is already in the
+    /// ledger is skipped.
     pub fn import_write(
         &self,
         households: &[ImportHousehold],
@@ -198,18 +200,12 @@ impl Store {
         }
         g.conn.execute_batch("BEGIN IMMEDIATE")?;
         let mut written = ImportWritten::default();
+        let stamp = Stamp {
+            today,
+            created: &created,
+        };
         let result = villages.iter().try_for_each(|(village, (hh, ff))| {
-            let mut seen = HashSet::new();
-            let built = hh
-                .iter()
-                .map(|h| {
-                    Ok((
-                        *h,
-                        build(&g.conn, h, today, &created, &mut seen, &mut written)?,
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            write_village(&mut g, village, &built, ff, &mut written)
+            write_village(&mut g, village, hh, ff, &stamp, &mut written)
         });
         match result.and_then(|()| Ok(g.conn.execute_batch("COMMIT")?)) {
             Ok(()) => Ok(written),
@@ -224,19 +220,47 @@ impl Store {
     }
 }
 
-/// Builds the records of one household, leaving out persons whose number is taken (in the
-/// ledger, or earlier in this batch).
+/// When the records of a batch are made: the day persons are validated against, and the
+/// households' `created_at`.
+pub(crate) struct Stamp<'a> {
+    pub(crate) today: chrono::NaiveDate,
+    pub(crate) created: &'a str,
+}
+
+/// Which persons of a household to create: `false` for one whose document number is taken (in
+/// the ledger, or by an earlier person of this batch's village). Runs on the connection of the
+/// batch's transaction, so a person written since the plan is never written twice.
+///
+/// The number is normalised as `person_fields` does it; a person whose number does not
+/// validate is kept here, and building it gives the validation error.
+pub(crate) fn numbers_free(
+    conn: &Connection,
+    h: &ImportHousehold,
+    today: chrono::NaiveDate,
+    seen: &mut HashSet<String>,
+) -> Result<Vec<bool>> {
+    h.persons
+        .iter()
+        .map(|p| {
+            let Ok(doc) = parse_id_document(&p.person.id_number, p.person.id_kind, today) else {
+                return Ok(true);
+            };
+            Ok(seen.insert(doc.number.clone()) && !id_number_taken(conn, &doc.number)?)
+        })
+        .collect()
+}
+
+/// Builds the records of one household, leaving out the persons `free` says are taken (see
+/// [`numbers_free`]); counts them as skipped.
 ///
 /// Imported records get time-ordered ids (UUID v7): an import writes hundreds of thousands of
 /// them, and ids that sort by creation make the id, owner and household indexes grow at their
 /// end instead of at random pages (half the bytes an import writes, bench-import). The time in
 /// the id is the import's, which the record's `created_at` says anyway.
-fn build(
-    conn: &Connection,
+pub(crate) fn build(
     h: &ImportHousehold,
-    today: chrono::NaiveDate,
-    created: &str,
-    seen: &mut HashSet<String>,
+    free: &[bool],
+    stamp: &Stamp<'_>,
     written: &mut ImportWritten,
 ) -> Result<Built> {
     let hid = h
@@ -245,15 +269,11 @@ fn build(
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     let mut persons = Vec::new();
     let mut head = None;
-    for p in &h.persons {
+    debug_assert_eq!(h.persons.len(), free.len());
+    for (p, free) in h.persons.iter().zip(free) {
         let pid = Uuid::now_v7().to_string();
-        let mut f = person_fields(&p.person, &hid, p.relation, today)?;
-        let number = f
-            .iter()
-            .find(|(k, _)| k == "id_number")
-            .and_then(|(_, v)| v.opt_str())
-            .unwrap_or_default();
-        if !seen.insert(number.clone()) || id_number_taken(conn, &number)? {
+        let mut f = person_fields(&p.person, &hid, p.relation, stamp.today)?;
+        if !free {
             written.persons_skipped += 1;
             continue;
         }
@@ -298,7 +318,7 @@ fn build(
                     ("group_id".into(), h.group_id.clone().into()),
                     ("head_person_id".into(), head.into()),
                     ("phone".into(), phone.into()),
-                    ("created_at".into(), created.into()),
+                    ("created_at".into(), stamp.created.into()),
                 ],
             ))
         }
