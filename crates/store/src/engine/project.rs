@@ -11,7 +11,6 @@ use crate::engine::owner;
 use crate::engine::record::{read_record, RecordView};
 use crate::engine::value::Val;
 use crate::error::Result;
-use crate::ledger::person_rows;
 
 /// Removes the projection rows of a record of type `kind` (the type its rows were written
 /// with): only the tables that type writes; an unknown type clears them all. Called only for
@@ -183,7 +182,7 @@ fn project_one(
     if !projectable {
         return owner::hold(conn, doc_id, id, owner::TYPE_CONFLICT);
     }
-    write_new(conn, doc_id, village, id, &rec, None)
+    write_new(conn, doc_id, village, id, &rec)
 }
 
 /// [`project_view`] of a record this very write has just made, under an id it generated and
@@ -191,16 +190,12 @@ fn project_one(
 /// under it): no row has the id, none is held back under it, and no person is merged into a
 /// person who did not exist. Its rows are written without the probes that find what an id
 /// already in use left behind, which were a fifth of the statements of a bulk import.
-///
-/// `person`, when given, is [`person_rows::prepare`] of this very record, computed ahead on
-/// another thread (what a person's row and search terms are takes no SQLite).
 pub fn project_new(
     conn: &Connection,
     doc_id: &str,
     village: Option<&str>,
     id: &str,
     rec: &RecordView,
-    person: Option<person_rows::Prepared>,
 ) -> Result<()> {
     if rec.conflicts.contains_key(crate::engine::record::TYPE)
         || *rec.get(crate::ledger::merge_check::MERGED_INTO) != Val::Null
@@ -208,7 +203,7 @@ pub fn project_new(
         // Born in conflict, or merged from the start: the general path sorts it out.
         return project_view(conn, doc_id, village, id, Some(rec.clone()), true);
     }
-    write_new(conn, doc_id, village, id, rec, person)
+    write_new(conn, doc_id, village, id, rec)
 }
 
 /// Writes the rows of a record whose id no row has, and makes this document its owner; a
@@ -219,10 +214,9 @@ fn write_new(
     village: Option<&str>,
     id: &str,
     rec: &RecordView,
-    person: Option<person_rows::Prepared>,
 ) -> Result<()> {
     let kind = rec.kind().unwrap_or_default();
-    match insert_rows(conn, doc_id, village, id, rec, person) {
+    match insert_rows(conn, doc_id, village, id, rec) {
         Ok(()) => owner::set_owner(conn, id, doc_id, kind),
         Err(e) => {
             // Only this record's rows can be there (nobody else owns its id): undo them.
@@ -297,7 +291,6 @@ fn insert_rows(
     village: Option<&str>,
     id: &str,
     rec: &RecordView,
-    person: Option<person_rows::Prepared>,
 ) -> Result<()> {
     let village = village.unwrap_or_default();
     match rec.kind().unwrap_or_default() {
@@ -321,10 +314,7 @@ fn insert_rows(
             ])?;
         }
         "household" => crate::ledger::household_rows::insert(conn, village, id, rec)?,
-        "person" => match person {
-            Some(p) => person_rows::insert_prepared(conn, id, p)?,
-            None => person_rows::insert(conn, village, id, rec)?,
-        },
+        "person" => crate::ledger::person_rows::insert(conn, village, id, rec)?,
         kind @ ("policy" | "case" | "visit" | "test" | "referral") => {
             crate::isolation::project::insert(conn, kind, village, id, rec)?;
         }

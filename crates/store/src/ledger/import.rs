@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use gridbook_domain::validate::parse_id_document;
 use gridbook_domain::Relation;
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -173,9 +172,8 @@ impl Store {
     }
 
     /// Writes one batch of an import in one transaction: new households with their persons,
-    /// persons joining ledger households, and filled fields. A record that does not validate
-    /// fails the batch, and nothing of it is kept; a person whose number is already in the
-    /// ledger is skipped.
+    /// persons joining ledger households, and filled fields. Every record is validated before
+    /// anything is written; a person whose number is already in the ledger is skipped.
     pub fn import_write(
         &self,
         households: &[ImportHousehold],
@@ -207,12 +205,18 @@ impl Store {
             g.conn.execute_batch("BEGIN IMMEDIATE")?;
         }
         let mut written = ImportWritten::default();
-        let stamp = Stamp {
-            today,
-            created: &created,
-        };
         let result = villages.iter().try_for_each(|(village, (hh, ff))| {
-            write_village(&mut g, village, hh, ff, &stamp, &mut written)
+            let mut seen = HashSet::new();
+            let built = hh
+                .iter()
+                .map(|h| {
+                    Ok((
+                        *h,
+                        build(&g.conn, h, today, &created, &mut seen, &mut written)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            write_village(&mut g, village, &built, ff, &mut written)
         });
         let committed = match shared {
             true => result.and_then(|()| Ok(g.conn.execute_batch("COMMIT")?)),
@@ -233,47 +237,19 @@ impl Store {
     }
 }
 
-/// When the records of a batch are made: the day persons are validated against, and the
-/// households' `created_at`.
-pub(crate) struct Stamp<'a> {
-    pub(crate) today: chrono::NaiveDate,
-    pub(crate) created: &'a str,
-}
-
-/// Which persons of a household to create: `false` for one whose document number is taken (in
-/// the ledger, or by an earlier person of this batch's village). Runs on the connection of the
-/// batch's transaction, so a person written since the plan is never written twice.
-///
-/// The number is normalised as `person_fields` does it; a person whose number does not
-/// validate is kept here, and building it gives the validation error.
-pub(crate) fn numbers_free(
-    conn: &Connection,
-    h: &ImportHousehold,
-    today: chrono::NaiveDate,
-    seen: &mut HashSet<String>,
-) -> Result<Vec<bool>> {
-    h.persons
-        .iter()
-        .map(|p| {
-            let Ok(doc) = parse_id_document(&p.person.id_number, p.person.id_kind, today) else {
-                return Ok(true);
-            };
-            Ok(seen.insert(doc.number.clone()) && !id_number_taken(conn, &doc.number)?)
-        })
-        .collect()
-}
-
-/// Builds the records of one household, leaving out the persons `free` says are taken (see
-/// [`numbers_free`]); counts them as skipped.
+/// Builds the records of one household, leaving out persons whose number is taken (in the
+/// ledger, or earlier in this batch).
 ///
 /// Imported records get time-ordered ids (UUID v7): an import writes hundreds of thousands of
 /// them, and ids that sort by creation make the id, owner and household indexes grow at their
 /// end instead of at random pages (half the bytes an import writes, bench-import). The time in
 /// the id is the import's, which the record's `created_at` says anyway.
-pub(crate) fn build(
+fn build(
+    conn: &Connection,
     h: &ImportHousehold,
-    free: &[bool],
-    stamp: &Stamp<'_>,
+    today: chrono::NaiveDate,
+    created: &str,
+    seen: &mut HashSet<String>,
     written: &mut ImportWritten,
 ) -> Result<Built> {
     let hid = h
@@ -282,11 +258,15 @@ pub(crate) fn build(
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     let mut persons = Vec::new();
     let mut head = None;
-    debug_assert_eq!(h.persons.len(), free.len());
-    for (p, free) in h.persons.iter().zip(free) {
+    for p in &h.persons {
         let pid = Uuid::now_v7().to_string();
-        let mut f = person_fields(&p.person, &hid, p.relation, stamp.today)?;
-        if !free {
+        let mut f = person_fields(&p.person, &hid, p.relation, today)?;
+        let number = f
+            .iter()
+            .find(|(k, _)| k == "id_number")
+            .and_then(|(_, v)| v.opt_str())
+            .unwrap_or_default();
+        if !seen.insert(number.clone()) || id_number_taken(conn, &number)? {
             written.persons_skipped += 1;
             continue;
         }
@@ -331,7 +311,7 @@ pub(crate) fn build(
                     ("group_id".into(), h.group_id.clone().into()),
                     ("head_person_id".into(), head.into()),
                     ("phone".into(), phone.into()),
-                    ("created_at".into(), stamp.created.into()),
+                    ("created_at".into(), created.into()),
                 ],
             ))
         }

@@ -9,7 +9,7 @@
 //! the time of the larger half. Everything is still one savepoint of the batch's transaction:
 //! a failure on either side stops the other and nothing of the batch is kept.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::mpsc;
 
 use automerge::transaction::{CommitOptions, Transactable};
@@ -20,26 +20,19 @@ use crate::engine::docs::Audit;
 use crate::engine::record::{read_record, record_obj, set_fields, RecordView, TYPE};
 use crate::engine::value::Val;
 use crate::error::Result;
-use crate::ledger::import::{
-    self, build, numbers_free, ImportFill, ImportHousehold, ImportWritten,
-};
-use crate::ledger::person_rows;
+use crate::ledger::import::{Built, ImportFill, ImportHousehold, ImportWritten};
 use crate::Inner;
 
 /// Views handed from the writing thread to the projecting one before the writer waits.
 const IN_FLIGHT: usize = 4096;
 
-/// Writes one village's share of a batch inside the caller's transaction.
-///
-/// The records are built on the writing thread too: this thread only checks, household by
-/// household, which persons' numbers are free (`ledger::import::numbers_free`, which needs the
-/// transaction), and hands each answer over; meanwhile it projects the records already made.
+/// Writes one village's share of a batch (households already built and checked by
+/// `ledger::import::build`) inside the caller's transaction.
 pub(crate) fn write_village(
     g: &mut Inner,
     village: &str,
-    hh: &[&ImportHousehold],
+    built: &[(&ImportHousehold, Built)],
     ff: &[&ImportFill],
-    stamp: &import::Stamp<'_>,
     written: &mut ImportWritten,
 ) -> Result<()> {
     let (now_ms, device) = (g.now_ms(), g.device.clone());
@@ -48,47 +41,20 @@ pub(crate) fn write_village(
     docs.mutate_views(conn, &ledger, Some(village), now_ms, |doc, conn| {
         crate::engine::rights::check_write(conn, &ledger)?;
         let before = doc.get_heads();
-        let made = Made {
+        let stamp = Stamp {
             device: &device,
             now_ms,
         };
         let kept = std::thread::scope(|s| -> Result<BTreeSet<String>> {
-            let (send, receive) = mpsc::sync_channel::<Record>(IN_FLIGHT);
-            let (free_send, free) = mpsc::channel::<Vec<bool>>();
-            let writer =
-                s.spawn(|| create_all(doc, village, hh, free, ff, stamp, &made, written, send));
+            let (send, receive) = mpsc::sync_channel::<(String, RecordView)>(IN_FLIGHT);
+            let writer = s.spawn(|| create_all(doc, built, ff, &stamp, written, send));
             // What a relay will check of these changes, checked before they are kept: ids
             // unique across the township (a new record's type is the one it is made with).
-            let project = |(id, view, person): Record| {
+            let projected = receive.iter().try_for_each(|(id, view)| {
                 crate::engine::integrity::check_new_ids(conn, &ledger, std::slice::from_ref(&id))?;
-                crate::engine::project::project_new(
-                    conn,
-                    &ledger,
-                    Some(village),
-                    &id,
-                    &view,
-                    person,
-                )
-            };
-            let projected = (|| -> Result<()> {
-                let mut seen = HashSet::new();
-                for h in hh {
-                    if free_send
-                        .send(numbers_free(conn, h, stamp.today, &mut seen)?)
-                        .is_err()
-                    {
-                        // The writer stopped: its error is the batch's.
-                        break;
-                    }
-                    while let Ok(record) = receive.try_recv() {
-                        project(record)?;
-                    }
-                }
-                drop(free_send);
-                receive.iter().try_for_each(project)
-            })();
-            // On a failure here the channels go, and the writer stops at its next send or
-            // receive.
+                crate::engine::project::project_new(conn, &ledger, Some(village), &id, &view)
+            });
+            // On a failure here the receiver goes, and the writer stops at its next send.
             drop(receive);
             let kept = writer
                 .join()
@@ -105,17 +71,13 @@ pub(crate) fn write_village(
     Ok(())
 }
 
-/// A record just made, as the projection takes it: its id, its view, and of a person its row
-/// and search terms.
-type Record = (String, RecordView, Option<person_rows::Prepared>);
-
 /// Who writes the changes, and when.
-struct Made<'a> {
+struct Stamp<'a> {
     device: &'a str,
     now_ms: i64,
 }
 
-impl Made<'_> {
+impl Stamp<'_> {
     fn commit(&self, ids: &[String]) -> CommitOptions {
         let mut audit = Audit {
             device: self.device.to_owned(),
@@ -130,29 +92,19 @@ impl Made<'_> {
     }
 }
 
-/// The writing thread: builds each household once told which of its persons are free, then
-/// makes one change per household, then one for the filled fields. Each new record's view
-/// goes to the projecting thread as it is made; returns the records that were there before
-/// (households joined, persons filled), to be projected once all is written.
-#[allow(clippy::too_many_arguments)]
+/// The writing thread: one change per household, then one for the filled fields. Each new
+/// record's view goes to the projecting thread as it is made; returns the records that were
+/// there before (households joined, persons filled), to be projected once all is written.
 fn create_all(
     doc: &mut Automerge,
-    village: &str,
-    hh: &[&ImportHousehold],
-    free: mpsc::Receiver<Vec<bool>>,
+    built: &[(&ImportHousehold, Built)],
     ff: &[&ImportFill],
-    stamp: &import::Stamp<'_>,
-    made: &Made<'_>,
+    stamp: &Stamp<'_>,
     written: &mut ImportWritten,
-    send: mpsc::SyncSender<Record>,
+    send: mpsc::SyncSender<(String, RecordView)>,
 ) -> Result<BTreeSet<String>> {
     let mut kept = BTreeSet::new();
-    for h in hh {
-        let Ok(free) = free.recv() else {
-            // The checks failed: their error is the batch's, and nothing is kept.
-            return Ok(kept);
-        };
-        let b = build(h, &free, stamp, written)?;
+    for (h, b) in built {
         if b.persons.is_empty() {
             continue;
         }
@@ -160,8 +112,7 @@ fn create_all(
         let mut views = Vec::new();
         let mut tx = doc.transaction();
         if let Some((hid, hf)) = &b.household {
-            let view = create_batched(&mut tx, hid, "household", hf)?;
-            views.push((hid.clone(), view, None));
+            views.push((hid.clone(), create_batched(&mut tx, hid, "household", hf)?));
             ids.push(hid.clone());
             written.households_added += 1;
         } else if let Some(hid) = &h.existing {
@@ -170,13 +121,11 @@ fn create_all(
             kept.insert(hid.clone());
         }
         for (pid, pf) in &b.persons {
-            let view = create_batched(&mut tx, pid, "person", pf)?;
-            let person = person_rows::prepare(village, pid, &view);
-            views.push((pid.clone(), view, Some(person)));
+            views.push((pid.clone(), create_batched(&mut tx, pid, "person", pf)?));
             ids.push(pid.clone());
         }
         written.persons_added += b.persons.len();
-        tx.commit_with(made.commit(&ids));
+        tx.commit_with(stamp.commit(&ids));
         for v in views {
             if send.send(v).is_err() {
                 // The projection failed: its error is the batch's, and nothing is kept.
@@ -203,7 +152,7 @@ fn create_all(
                 written.persons_updated += 1;
             }
         }
-        tx.commit_with(made.commit(&ids));
+        tx.commit_with(stamp.commit(&ids));
         kept.extend(ids);
     }
     Ok(kept)

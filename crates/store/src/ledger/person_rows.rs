@@ -143,30 +143,13 @@ fn terms_all(v: &[Value]) -> BTreeSet<String> {
     .collect()
 }
 
-/// The row and search terms of a person, from its record alone (no SQLite): a bulk write
-/// computes them on a thread of its own, ahead of [`insert_prepared`].
-pub struct Prepared {
-    values: Vec<Value>,
-    terms: BTreeSet<String>,
-}
-
-/// [`Prepared`] of person `id` of `village` as `rec` says it is.
-pub(crate) fn prepare(village: &str, id: &str, rec: &RecordView) -> Prepared {
-    let values = values(village, id, rec);
-    let terms = terms_of(&values);
-    Prepared { values, terms }
-}
-
 /// Writes the row and search terms of a person that has none.
 pub(crate) fn insert(conn: &Connection, village: &str, id: &str, rec: &RecordView) -> Result<()> {
-    insert_prepared(conn, id, prepare(village, id, rec))
-}
-
-/// [`insert`] of what [`prepare`] computed of the same record.
-pub(crate) fn insert_prepared(conn: &Connection, id: &str, p: Prepared) -> Result<()> {
     static INSERT: LazyLock<String> = LazyLock::new(|| rows::insert_sql("persons", &COLUMNS));
-    let rowid = rows::insert(conn, &INSERT, id, p.values)?;
-    set_terms(conn, rowid, &p.terms, true)
+    let v = values(village, id, rec);
+    let terms = terms_of(&v);
+    let rowid = rows::insert(conn, &INSERT, id, v)?;
+    set_terms(conn, rowid, &terms, true)
 }
 
 /// Brings the row of a person that has one to what `rec` says, writing only what changed.
