@@ -25,6 +25,18 @@ pub const FIX_X: &str = "身份证号末位小写x已改为X";
 /// A cell's text with widths folded and surrounding spaces trimmed; inner runs of spaces kept
 /// as one. Notes the fixes in `fixes`.
 pub fn clean(cell: &Cell, fixes: &mut Vec<&'static str>) -> String {
+    // Most cells of a roster need nothing: no wide form to fold and no space at all. Their
+    // text is the cleaned value as it is (the full path below would give the same, after
+    // copying it three times), unless it is one of the values meaning "nothing".
+    if let Cell::Text(t) = cell {
+        if !t.chars().any(|c| c.is_whitespace() || fold_width(c) != c) {
+            return if is_nothing(t) {
+                String::new()
+            } else {
+                t.clone()
+            };
+        }
+    }
     let raw = cell.text();
     let folded: String = raw.chars().map(fold_width).collect();
     if folded != raw {
@@ -34,11 +46,15 @@ pub fn clean(cell: &Cell, fixes: &mut Vec<&'static str>) -> String {
     if collapsed != folded {
         note(fixes, FIX_SPACES);
     }
-    // Values meaning "nothing" in hand-made sheets.
-    if matches!(collapsed.as_str(), "无" | "/" | "-" | "—" | "--" | "——") {
+    if is_nothing(&collapsed) {
         return String::new();
     }
     collapsed
+}
+
+/// Values meaning "nothing" in hand-made sheets.
+fn is_nothing(s: &str) -> bool {
+    matches!(s, "无" | "/" | "-" | "—" | "--" | "——")
 }
 
 /// Drops every space (ID numbers, phones, Chinese names), noting it.

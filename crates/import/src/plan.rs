@@ -16,6 +16,7 @@ use crate::mapping::{check_positions, describe, ListColumn};
 use crate::preview::{head_of, HeadRow};
 use crate::read::{visit_rows, SheetRow};
 use crate::rows::{parse_row, PersonRow, Refusal};
+use chrono::NaiveDate;
 
 /// How to read the file.
 #[derive(Debug, Clone, Default)]
@@ -193,23 +194,17 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
     let mut header: Option<Header> = None;
     let mut accepted: Vec<Accepted> = Vec::new();
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    let mut take = |r: SheetRow, h: &Header, plan: &mut Plan| {
-        let cells = if opts.keep_cells {
-            r.cells.iter().map(|c| c.text()).collect()
-        } else {
-            Vec::new()
-        };
-        let parsed = parse_row(&r, h, today);
+    let mut place = |parsed: Parsed, plan: &mut Plan| {
         let mut rp = RowPlan {
-            row: r.row,
+            row: parsed.row,
             status: RowStatus::Ok,
             fixes: Vec::new(),
             refusal: None,
             action: None,
             person_id: None,
-            cells,
+            cells: parsed.cells,
         };
-        match parsed {
+        match parsed.person {
             Ok(None) => return,
             Ok(Some(p)) => {
                 rp.fixes.clone_from(&p.fixes);
@@ -244,18 +239,26 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
         }
         plan.rows.push(rp);
     };
+    // Data rows are read into chunks, each parsed on two threads and then placed in order.
+    let mut chunk: Vec<SheetRow> = Vec::with_capacity(CHUNK);
+    let mut flush = |chunk: &mut Vec<SheetRow>, h: &Header, plan: &mut Plan| {
+        for parsed in parse_chunk(std::mem::take(chunk), h, today, opts.keep_cells) {
+            place(parsed, plan);
+        }
+    };
     visit_rows(path, opts.sheet.as_deref(), &mut |r| {
         if let Some(h) = &header {
-            take(r, h, &mut plan);
+            chunk.push(r);
+            if chunk.len() >= CHUNK {
+                flush(&mut chunk, h, &mut plan);
+            }
             return Ok(());
         }
         pending.push(r);
         if pending.len() >= HEADER_SEARCH_ROWS {
             plan.head = head_of(&pending);
             let h = header_of(&pending, opts)?;
-            for r in pending.drain(h.data_start..) {
-                take(r, &h, &mut plan);
-            }
+            chunk.extend(pending.drain(h.data_start..));
             header = Some(h);
         }
         Ok(())
@@ -265,12 +268,11 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
         None => {
             plan.head = head_of(&pending);
             let h = header_of(&pending, opts)?;
-            for r in pending.drain(h.data_start..) {
-                take(r, &h, &mut plan);
-            }
+            chunk.extend(pending.drain(h.data_start..));
             h
         }
     };
+    flush(&mut chunk, &header, &mut plan);
     if opts.village.is_none() && !header.has(Field::Village) {
         return Err(ImportError::Village {
             zh: "文件中没有“村（社区）”列，请用 --village 指定村".into(),
@@ -299,6 +301,51 @@ pub fn plan_file(store: &Store, path: &Path, opts: &Options) -> Result<Plan> {
         };
     }
     Ok(plan)
+}
+
+/// Data rows parsed at a time: enough that starting a second thread for half of them costs
+/// little next to parsing them.
+const CHUNK: usize = 8192;
+
+/// A data row read and validated, not yet placed in the plan.
+struct Parsed {
+    row: usize,
+    cells: Vec<String>,
+    person: std::result::Result<Option<PersonRow>, (Vec<&'static str>, Refusal)>,
+}
+
+fn parse_one(r: &SheetRow, h: &Header, today: NaiveDate, keep_cells: bool) -> Parsed {
+    Parsed {
+        row: r.row,
+        cells: if keep_cells {
+            r.cells.iter().map(|c| c.text()).collect()
+        } else {
+            Vec::new()
+        },
+        person: parse_row(r, h, today),
+    }
+}
+
+/// Parses `rows` (each row on its own, nothing shared), the second half on another thread;
+/// the results in the order of `rows`.
+fn parse_chunk(rows: Vec<SheetRow>, h: &Header, today: NaiveDate, keep: bool) -> Vec<Parsed> {
+    let parse = |rows: &[SheetRow]| -> Vec<Parsed> {
+        rows.iter().map(|r| parse_one(r, h, today, keep)).collect()
+    };
+    if rows.len() < 128 {
+        return parse(&rows);
+    }
+    let (first, second) = rows.split_at(rows.len() / 2);
+    std::thread::scope(|s| {
+        let other = s.spawn(|| parse(second));
+        let mut out = parse(first);
+        out.extend(
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        out
+    })
 }
 
 /// Only the township imports its roster: any other device is refused (`not_township`).

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets};
 
 use crate::error::{ImportError, Result};
 
@@ -165,16 +165,33 @@ fn read_workbook(
             ImportError::unreadable("表格文件中没有工作表", "the workbook has no sheet")
         })?,
     };
-    let range = wb.worksheet_range(&name).map_err(|e| {
+    let unreadable = |e: calamine::Error| {
         ImportError::unreadable(
             format!("无法读取工作表“{name}”：{e}"),
             format!("cannot read sheet '{name}': {e}"),
         )
-    })?;
+    };
+    // An .xlsx or .xlsb sheet is read with its shared strings borrowed, each copied once into
+    // its row; the owned range copies every string once more.
+    if matches!(wb, Sheets::Xlsx(_) | Sheets::Xlsb(_)) {
+        let range = wb.worksheet_range_ref(&name).map_err(unreadable)?;
+        visit_range(&range, cell_of_ref, f)
+    } else {
+        let range = wb.worksheet_range(&name).map_err(unreadable)?;
+        visit_range(&range, cell_of, f)
+    }
+}
+
+/// Hands the rows of `range` to `f`, each from column A on.
+fn visit_range<T: CellType>(
+    range: &Range<T>,
+    cell: fn(&T) -> Cell,
+    f: &mut dyn FnMut(SheetRow) -> Result<()>,
+) -> Result<()> {
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     for (i, r) in range.rows().enumerate() {
         let mut cells = vec![Cell::Empty; first_col as usize];
-        cells.extend(r.iter().map(cell_of));
+        cells.extend(r.iter().map(cell));
         f(SheetRow {
             row: first_row as usize + i + 1,
             cells,
@@ -191,6 +208,21 @@ fn cell_of(d: &Data) -> Cell {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
         Data::DateTime(dt) => Cell::Date(dt.as_f64()),
+    }
+}
+
+/// [`cell_of`] of a cell read with its shared string borrowed (the same cell as an owned one).
+fn cell_of_ref(d: &DataRef<'_>) -> Cell {
+    match d {
+        DataRef::Empty | DataRef::Error(_) => Cell::Empty,
+        DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::Text(s.clone())
+        }
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        DataRef::DateTime(dt) => Cell::Date(dt.as_f64()),
     }
 }
 

@@ -300,3 +300,47 @@ fn a_list_names_a_blank_or_repeated_column_by_position() {
         Err(ImportError::NoColumn { .. })
     ));
 }
+
+#[test]
+fn rows_parsed_in_chunks_on_two_threads_are_planned_in_file_order() {
+    let (dir, store, village) = setup();
+    // More rows than a chunk, so that several chunks are parsed, each on two threads.
+    let n = 9_000u32;
+    let mut text = String::from("户号,组,姓名,身份证号,联系电话,住址\n");
+    for i in 0..n {
+        let phone = if i % 7 == 3 { "12345" } else { "" };
+        // The last row repeats the number of the first: refused as a duplicate in the file.
+        let number = id(if i == n - 1 { 0 } else { i });
+        // Names take no digits: the row's number in Chinese numerals.
+        let name: String = i
+            .to_string()
+            .chars()
+            .filter_map(|d| "零一二三四五六七八九".chars().nth(d.to_digit(10)? as usize))
+            .collect();
+        text.push_str(&format!("H{i},一组,张{name},{number},{phone},一组{i}号\n"));
+    }
+    let file = csv(&dir, &text);
+    let opts = Options {
+        village: Some(village),
+        ..Options::default()
+    };
+    let plan = plan_file(&store, &file, &opts).expect("plan");
+    assert_eq!(plan.rows.len(), n as usize);
+    for (i, r) in plan.rows.iter().enumerate() {
+        assert_eq!(r.row, i + 2, "rows in file order");
+        let field = r.refusal.as_ref().map(|x| x.field);
+        let expected = match i as u32 {
+            i if i % 7 == 3 => Some("phone"),
+            i if i == n - 1 => Some("id_number"),
+            _ => None,
+        };
+        assert_eq!(field, expected, "row {}", r.row);
+    }
+    let duplicate = plan.rows.last().and_then(|r| r.refusal.as_ref());
+    assert!(
+        duplicate.is_some_and(|r| r.reason.contains("第2行")),
+        "{duplicate:?}"
+    );
+    let refused = (0..n - 1).filter(|i| i % 7 == 3).count() + 1;
+    assert_eq!(plan.persons_added, n as usize - refused);
+}

@@ -196,7 +196,14 @@ impl Store {
                 return Err(StoreError::not_found("village", *v));
             }
         }
-        g.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // Several villages' shares are written in one transaction, each in a savepoint of it
+        // (`Docs::mutate` inside a transaction). One village's share, as most batches are, is
+        // written in `Docs::mutate`'s own IMMEDIATE transaction: the batch is still one
+        // transaction, and no savepoint copies every page it changes into a journal first.
+        let shared = villages.len() > 1;
+        if shared {
+            g.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
         let mut written = ImportWritten::default();
         let result = villages.iter().try_for_each(|(village, (hh, ff))| {
             let mut seen = HashSet::new();
@@ -211,10 +218,16 @@ impl Store {
                 .collect::<Result<Vec<_>>>()?;
             write_village(&mut g, village, &built, ff, &mut written)
         });
-        match result.and_then(|()| Ok(g.conn.execute_batch("COMMIT")?)) {
+        let committed = match shared {
+            true => result.and_then(|()| Ok(g.conn.execute_batch("COMMIT")?)),
+            false => result,
+        };
+        match committed {
             Ok(()) => Ok(written),
             Err(e) => {
-                let _ = g.conn.execute_batch("ROLLBACK");
+                if shared {
+                    let _ = g.conn.execute_batch("ROLLBACK");
+                }
                 for v in villages.keys() {
                     g.docs.evict(&doc_id(DocKind::Ledger, v));
                 }
