@@ -162,7 +162,7 @@ fn automerge_alone(
             created: "2026-01-01T00:00:00",
             now_ms: 0,
         };
-        if write_households(&mut doc, &hh, &stamp, &mut report).is_ok() {
+        if write_households(&mut doc, &hh, &stamp, &mut report, None).is_ok() {
             bytes += doc.save().len(); // the store keeps a saved snapshot too
         }
     }

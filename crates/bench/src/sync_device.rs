@@ -135,7 +135,7 @@ fn automerge_sizes(seed: u64, households: usize, today: chrono::NaiveDate) -> Am
         created: "2026-01-01T00:00:00",
         now_ms: 0,
     };
-    if write_households(&mut doc, &hh, &stamp, &mut DemoReport::default()).is_err() {
+    if write_households(&mut doc, &hh, &stamp, &mut DemoReport::default(), None).is_err() {
         return AmSizes::default();
     }
     let changes = doc.get_changes(&[]);

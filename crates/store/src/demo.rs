@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::engine::doc_id::{doc_id, DocKind};
 use crate::engine::docs::Audit;
-use crate::engine::record::{create_record, record_obj};
+use crate::engine::record::{create_record, record_obj, RecordView};
 use crate::engine::value::Val;
 use crate::error::Result;
 use crate::{set_setting, Inner, Store};
@@ -189,7 +189,8 @@ impl Store {
 }
 
 /// Writes one village's demo households into its ledger document, inside the caller's
-/// transaction.
+/// transaction. Each record's rows are written from the fields it was just made with, as an
+/// import's are (`engine::project::project_new`), not read back from the document.
 fn demo_village(
     g: &mut Inner,
     village: &str,
@@ -199,20 +200,21 @@ fn demo_village(
     let (now_ms, device) = (g.now_ms(), g.device.clone());
     let created = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
     let Inner { conn, docs, .. } = g;
-    docs.mutate(
-        conn,
-        &doc_id(DocKind::Ledger, village),
-        Some(village),
-        now_ms,
-        |doc| {
-            let stamp = Stamp {
-                device: &device,
-                created: &created,
-                now_ms,
-            };
-            write_households(doc, hh, &stamp, report).map(Some)
-        },
-    )?;
+    let ledger = doc_id(DocKind::Ledger, village);
+    docs.mutate_views(conn, &ledger, Some(village), now_ms, |doc, conn| {
+        let stamp = Stamp {
+            device: &device,
+            created: &created,
+            now_ms,
+        };
+        let mut made = Vec::new();
+        write_households(doc, hh, &stamp, report, Some(&mut made))?;
+        for (id, view) in &made {
+            crate::engine::integrity::check_new_ids(conn, &ledger, std::slice::from_ref(id))?;
+            crate::engine::project::project_new(conn, &ledger, Some(village), id, view)?;
+        }
+        Ok(Vec::new())
+    })?;
     Ok(())
 }
 
@@ -228,13 +230,15 @@ pub struct Stamp<'a> {
 
 /// Writes demo households into a village ledger document, one change per household (small
 /// pieces keep later syncs incremental), skipping households already there. Returns the ids
-/// of the records written. This is all the Automerge work of a demo import; the store adds
-/// only persistence and projections around it.
+/// of the records written; with `made`, also pushes each new record's id and view there.
+/// This is all the Automerge work of a demo import; the store adds only persistence and
+/// projections around it.
 pub fn write_households(
     doc: &mut Automerge,
     hh: &[DemoHousehold],
     stamp: &Stamp<'_>,
     report: &mut DemoReport,
+    mut made: Option<&mut Vec<(String, RecordView)>>,
 ) -> Result<BTreeSet<String>> {
     let mut touched = BTreeSet::new();
     for h in hh {
@@ -259,9 +263,22 @@ pub fn write_households(
             ("created_at", stamp.created.into()),
         ];
         create_record(&mut tx, &hid, "household", &hf)?;
+        if let Some(made) = made.as_deref_mut() {
+            made.push((
+                hid.clone(),
+                RecordView::of_new("household", hf.iter().map(|(k, v)| (*k, v))),
+            ));
+        }
         for p in &h.persons {
             let pid = p.id.to_string();
-            create_record(&mut tx, &pid, "person", &pairs(&person_fields(p, h)))?;
+            let pf = person_fields(p, h);
+            create_record(&mut tx, &pid, "person", &pairs(&pf))?;
+            if let Some(made) = made.as_deref_mut() {
+                made.push((
+                    pid.clone(),
+                    RecordView::of_new("person", pf.iter().map(|(k, v)| (k.as_str(), v))),
+                ));
+            }
             ids.push(pid);
         }
         let mut audit = Audit {

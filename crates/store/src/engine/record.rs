@@ -27,6 +27,19 @@ pub struct RecordView {
 }
 
 impl RecordView {
+    /// The view of a record just created with type `kind` and these fields, as
+    /// [`read_record`] would read it back: null fields are not stored, and every value is the
+    /// one its Automerge scalar gives.
+    pub fn of_new<'a>(kind: &str, fields: impl IntoIterator<Item = (&'a str, &'a Val)>) -> Self {
+        let mut view = RecordView::default();
+        for (k, v) in fields.into_iter().filter(|(_, v)| **v != Val::Null) {
+            view.fields
+                .insert(k.to_owned(), Val::from_scalar(&v.to_scalar()));
+        }
+        view.fields.insert(TYPE.to_owned(), Val::from(kind));
+        view
+    }
+
     /// The value of a field, `Null` if absent.
     pub fn get(&self, field: &str) -> &Val {
         self.fields.get(field).unwrap_or(&Val::Null)
