@@ -26,7 +26,7 @@ pub enum PgError {
         waited: std::time::Duration,
     },
     /// A query failed.
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", describe(.0))]
     Db(#[from] postgres::Error),
     /// Stored bytes do not load.
     #[error("stored document {0}: {1}")]
@@ -64,7 +64,7 @@ impl PgError {
         if e.as_db_error().is_some() {
             PgError::Db(e)
         } else {
-            PgError::Unreachable(e.to_string())
+            PgError::Unreachable(describe(&e))
         }
     }
 }
@@ -76,6 +76,19 @@ impl From<PgError> for gridbook_sync::SyncError {
             other => gridbook_sync::SyncError::Backend(other.to_string()),
         }
     }
+}
+
+/// What went wrong, with its causes (the client's own message names only the kind of error:
+/// "db error", "error connecting to server").
+fn describe(e: &postgres::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// Result of the PostgreSQL relay storage.

@@ -69,13 +69,9 @@ impl PgStore {
         Ok(store)
     }
 
-    /// Runs `f` on a pooled connection, on this thread (a worker thread of an async runtime
-    /// first hands its other tasks over: see [`pool::blocking`]).
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-        pool::blocking(|| {
-            let mut c = self.pool.get()?;
-            f(&mut c)
-        })
+    /// Runs `f` on a pooled connection, on this thread (see [`pool::Pool::with`]).
+    pub(crate) fn with<T>(&self, f: impl FnMut(&mut Conn) -> Result<T>) -> Result<T> {
+        self.pool.with(f)
     }
 
     /// Whether the grid of township `township` in the database holds village `village`.

@@ -6,11 +6,13 @@
 //! [`CONNECT_TIMEOUT`]); with all of them in use a request waits up to [`WAIT_TIMEOUT`] for
 //! one. A connection that is closed, or that an error left in doubt, is closed instead of
 //! kept.
+//!
+//! A free connection's socket is not watched (no thread polls it), so one the server ended
+//! while it was free (a restart, `pg_terminate_backend`) is found out by its first
+//! statement: [`Pool::with`] then closes it and runs the work again on another connection.
 
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
-
-use postgres::fallible_iterator::FallibleIterator;
 
 use crate::cache::lock;
 use crate::error::{PgError, Result};
@@ -44,6 +46,8 @@ pub(crate) struct Pool {
 pub(crate) struct Pooled<'a> {
     pool: &'a Pool,
     conn: Option<Conn>,
+    /// Whether it was free in the pool (not opened for this request).
+    reused: bool,
 }
 
 /// Runs `f`, which blocks on the database, where blocking is allowed: on a worker thread of a
@@ -56,15 +60,6 @@ pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
         }
         _ => f(),
     }
-}
-
-/// Whether an idle connection still answers: reads what the server sent meanwhile without
-/// waiting (a server that went away has closed the socket).
-fn alive(c: &mut Conn) -> bool {
-    if c.kept.broken || c.client.is_closed() {
-        return false;
-    }
-    c.client.notifications().iter().next().is_ok() && !c.client.is_closed()
 }
 
 impl Pool {
@@ -88,10 +83,10 @@ impl Pool {
         let deadline = Instant::now() + WAIT_TIMEOUT;
         let mut slots = lock(&self.slots);
         loop {
-            if let Some(mut c) = slots.free.pop() {
+            if let Some(c) = slots.free.pop() {
                 drop(slots);
-                if alive(&mut c) {
-                    return Ok(self.pooled(c));
+                if !c.client.is_closed() {
+                    return Ok(self.pooled(c, true));
                 }
                 self.close(c);
                 slots = lock(&self.slots);
@@ -101,10 +96,13 @@ impl Pool {
                 slots.open += 1;
                 drop(slots);
                 return match self.config.connect(postgres::NoTls) {
-                    Ok(client) => Ok(self.pooled(Conn {
-                        client,
-                        kept: Kept::default(),
-                    })),
+                    Ok(client) => Ok(self.pooled(
+                        Conn {
+                            client,
+                            kept: Kept::default(),
+                        },
+                        false,
+                    )),
                     Err(e) => {
                         self.release();
                         Err(PgError::from_connect(e))
@@ -125,11 +123,29 @@ impl Pool {
         }
     }
 
-    fn pooled(&self, c: Conn) -> Pooled<'_> {
+    fn pooled(&self, mut c: Conn, reused: bool) -> Pooled<'_> {
+        c.kept.answered = 0;
         Pooled {
             pool: self,
             conn: Some(c),
+            reused,
         }
+    }
+
+    /// Runs `f` on a connection, on this thread (see [`blocking`]). If the connection was free
+    /// in the pool and its first statement finds it gone, it is closed and `f` runs again on
+    /// another one (at most once per connection the pool holds, then on a new one): `f` must
+    /// do nothing before its first statement that it cannot do twice.
+    pub fn with<T>(&self, mut f: impl FnMut(&mut Conn) -> Result<T>) -> Result<T> {
+        blocking(|| loop {
+            let mut c = self.get()?;
+            let r = f(&mut c);
+            let stale = c.reused && c.kept.broken && c.kept.answered == 0;
+            if r.is_ok() || !stale {
+                return r;
+            }
+            tracing::info!("a pooled PostgreSQL connection was gone: running again on another");
+        })
     }
 
     /// Frees the slot of a connection that is gone.

@@ -18,6 +18,8 @@ pub(crate) struct Kept {
     statements: HashMap<String, Statement>,
     /// Whether an error left the connection in doubt (it is then closed, not pooled again).
     pub broken: bool,
+    /// Statements answered since the connection was taken from the pool.
+    pub answered: u32,
 }
 
 /// A pooled connection.
@@ -48,10 +50,10 @@ pub(crate) fn gone(e: &Error) -> bool {
 
 /// `r`, noting in `kept` an error that leaves the connection in doubt.
 fn noted<T>(kept: &mut Kept, r: Result<T, Error>) -> Result<T, Error> {
-    if let Err(e) = &r {
-        if gone(e) {
-            kept.broken = true;
-        }
+    match &r {
+        Ok(_) => kept.answered += 1,
+        Err(e) if gone(e) => kept.broken = true,
+        Err(_) => {}
     }
     r
 }

@@ -132,14 +132,14 @@ impl<'a> PgView<'a> {
         let state = self.states.borrow_mut().remove(doc);
         let mut state = match (current, state) {
             (true, Some(state)) => state,
-            (_, state) => self.pg.with(|c| {
+            (_, mut state) => self.pg.with(|c| {
                 if !current {
                     if let Err(e) = catch_up(c, &self.township, doc, &mut cached) {
                         self.pg.docs.evict(&self.township, doc);
                         return Err(e);
                     }
                 }
-                match state {
+                match state.take() {
                     Some(s) => Ok(s),
                     None => self.state(c, doc, peer),
                 }
@@ -174,6 +174,9 @@ impl<'a> PgView<'a> {
         if !writable {
             message.changes = ChunkList::empty();
         }
+        // Taken once the transaction holds the document (a try that found its connection gone
+        // before that runs again).
+        let mut message = Some(message);
         let entry = self.pg.docs.entry(&self.township, doc);
         let mut cached = lock(&entry);
         let mut missing = Vec::new();
@@ -185,6 +188,9 @@ impl<'a> PgView<'a> {
             let shared_before = state.shared_heads.clone();
             let d = &mut cached.doc;
             let before = d.get_heads();
+            let message = message.take().ok_or_else(|| {
+                StoreError::Corrupt("a sync message applied twice in one request".into())
+            })?;
             d.receive_sync_message(&mut state, message)
                 .map_err(StoreError::from)?;
             let after = d.get_heads();
