@@ -207,3 +207,125 @@ impl Drop for Pooled<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Db;
+    use gridbook_tests::pg::Postgres;
+
+    /// Connections to the database at `url` other than psql's own.
+    fn backends(pg: &Postgres, url: &str) -> usize {
+        pg.psql(
+            url,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+               AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        )[0]
+        .parse()
+        .unwrap()
+    }
+
+    /// Ends server process `pid` and waits until it is gone.
+    fn terminate(pg: &Postgres, url: &str, pids: &str) {
+        pg.psql(
+            url,
+            &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {pids}"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while pg.psql(
+            url,
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE {pids}"),
+        ) != ["0"]
+        {
+            assert!(Instant::now() < deadline, "server processes still there");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    #[test]
+    fn an_unreachable_server_is_reported_at_once_with_its_cause() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let started = Instant::now();
+        let err = crate::PgStore::connect(&format!("postgres://gridbook@127.0.0.1:{port}/none"))
+            .err()
+            .expect("no store without its server");
+        assert!(
+            started.elapsed() < CONNECT_TIMEOUT,
+            "{:?}",
+            started.elapsed()
+        );
+        let PgError::Unreachable(said) = &err else {
+            panic!("{err}")
+        };
+        assert!(said.starts_with("error connecting to server: "), "{said}");
+        assert!(said.len() > "error connecting to server: ".len(), "{said}");
+    }
+
+    #[test]
+    fn the_pool_keeps_at_most_its_size_and_closes_connections_that_are_gone() {
+        let pg = Postgres::start();
+        let url = pg.database();
+        let pool = Pool::new(url.parse().unwrap());
+        let mut taken: Vec<Pooled<'_>> = (0..POOL_SIZE).map(|_| pool.get().unwrap()).collect();
+        assert_eq!(backends(&pg, &url), POOL_SIZE);
+        // One more request waits for a connection given back, and opens none.
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                let started = Instant::now();
+                let mut c = pool.get().unwrap();
+                c.query_one("SELECT 1", &[]).unwrap();
+                started.elapsed()
+            });
+            std::thread::sleep(Duration::from_millis(300));
+            assert!(
+                !waiter.is_finished(),
+                "a request over the pool's size waits"
+            );
+            drop(taken.pop());
+            assert!(waiter.join().unwrap() >= Duration::from_millis(300));
+        });
+        assert_eq!(backends(&pg, &url), POOL_SIZE);
+
+        // A connection the server ends while in use fails its statement and is closed.
+        let mut c = taken.pop().unwrap();
+        let pid: i32 = c.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        terminate(&pg, &url, &format!("pid = {pid}"));
+        let err = c.query_one("SELECT 1", &[]).unwrap_err();
+        assert!(c.kept.broken, "{err}");
+        drop(c);
+        assert_eq!(lock(&pool.slots).open, POOL_SIZE - 1);
+        assert_eq!(backends(&pg, &url), POOL_SIZE - 1);
+
+        // Connections the server ended while free are found out by their first statement,
+        // closed, and the work runs on a new one.
+        drop(taken);
+        let free = lock(&pool.slots).free.len();
+        assert_eq!(free, POOL_SIZE - 1);
+        terminate(
+            &pg,
+            &url,
+            "datname = current_database() AND pid <> pg_backend_pid() \
+             AND backend_type = 'client backend'",
+        );
+        let mut tries = 0;
+        let one: i32 = pool
+            .with(|c| {
+                tries += 1;
+                Ok(c.query_one("SELECT 1", &[])?.get(0))
+            })
+            .unwrap();
+        assert_eq!((one, tries), (1, free + 1));
+        assert_eq!(lock(&pool.slots).open, 1);
+        assert_eq!(backends(&pg, &url), 1);
+
+        // A statement's own error leaves its connection in the pool.
+        let err = pool.with(|c| Ok(c.execute("SELECT * FROM no_such_table", &[])?));
+        assert!(matches!(err, Err(PgError::Db(_))));
+        assert!(err.unwrap_err().to_string().contains("no_such_table"));
+        assert_eq!(lock(&pool.slots).free.len(), 1);
+    }
+}
