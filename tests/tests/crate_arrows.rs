@@ -91,8 +91,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
 /// device's HTTP client.
 const ONLY_IN: &[(&str, &[&str])] = &[
     ("tauri", &["gridbook-app"]),
-    ("tokio-postgres", &["gridbook-relay-pg"]),
-    ("deadpool-postgres", &["gridbook-relay-pg"]),
+    ("postgres", &["gridbook-relay-pg"]),
+    // Reached only through `postgres`, which runs each statement on the calling thread.
+    ("tokio-postgres", &[]),
+    ("deadpool-postgres", &[]),
     ("ureq", &["gridbook-sync", "gridbook-tests"]),
 ];
 
@@ -185,6 +187,6 @@ fn cargo_metadata_lists_the_arrows_checked() {
     assert!(has("gridbook-store", "gridbook-domain"));
     assert!(has("gridbook-relay", "gridbook-sync"));
     assert!(has("gridbook-app", "tauri"));
-    assert!(has("gridbook-relay-pg", "tokio-postgres"));
+    assert!(has("gridbook-relay-pg", "postgres"));
     assert!(!has("gridbook-store", "gridbook-sync"));
 }

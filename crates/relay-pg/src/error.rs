@@ -17,9 +17,17 @@ pub enum PgError {
         /// Newest version this code knows.
         supported: i32,
     },
+    /// Every connection of this process stayed in use for as long as a request may wait.
+    #[error("PostgreSQL: all {connections} connections of this relay stayed busy for {waited:?}")]
+    Busy {
+        /// Connections the process keeps open at most.
+        connections: usize,
+        /// How long the request waited.
+        waited: std::time::Duration,
+    },
     /// A query failed.
-    #[error("PostgreSQL: {0}")]
-    Db(#[from] tokio_postgres::Error),
+    #[error("PostgreSQL: {}", describe(.0))]
+    Db(#[from] postgres::Error),
     /// Stored bytes do not load.
     #[error("stored document {0}: {1}")]
     Corrupt(String, String),
@@ -35,9 +43,6 @@ pub enum PgError {
     /// Reading the SQLite registry (the source of a migration).
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// Starting the client's runtime failed.
-    #[error("i/o: {0}")]
-    Io(#[from] std::io::Error),
 }
 
 impl From<gridbook_relay::RelayError> for PgError {
@@ -53,11 +58,13 @@ impl From<gridbook_store::StoreError> for PgError {
 }
 
 impl PgError {
-    /// A pool error: the server is unreachable unless a query itself failed.
-    pub(crate) fn from_pool(e: deadpool_postgres::PoolError) -> PgError {
-        match e {
-            deadpool_postgres::PoolError::Backend(e) if e.as_db_error().is_some() => PgError::Db(e),
-            other => PgError::Unreachable(other.to_string()),
+    /// A failed connection: the server is unreachable unless it answered with an error (a
+    /// wrong password, a database that does not exist).
+    pub(crate) fn from_connect(e: postgres::Error) -> PgError {
+        if e.as_db_error().is_some() {
+            PgError::Db(e)
+        } else {
+            PgError::Unreachable(describe(&e))
         }
     }
 }
@@ -69,6 +76,19 @@ impl From<PgError> for gridbook_sync::SyncError {
             other => gridbook_sync::SyncError::Backend(other.to_string()),
         }
     }
+}
+
+/// What went wrong, with its causes (the client's own message names only the kind of error:
+/// "db error", "error connecting to server").
+fn describe(e: &postgres::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// Result of the PostgreSQL relay storage.

@@ -6,10 +6,14 @@
 //! [`gridbook_relay::Registry`]. Its own crate so that builds without a province (the app, the
 //! device CLI's tests, fuzzing) never compile a PostgreSQL client.
 //!
-//! - Client: tokio-postgres with a deadpool pool. The relay's sync engine is synchronous (it
-//!   runs on blocking threads), so the store owns a small tokio runtime that drives the pool's
-//!   connections and blocks on one query at a time per request; sqlx would bring compile-time
-//!   checked queries against a live database and a much larger build for a dozen statements.
+//! - Client: the synchronous `postgres` client (tokio-postgres wrapped, each connection with
+//!   its own single-threaded runtime) and a small pool of our own (`pool`). The relay's sync
+//!   engine is synchronous (it runs on blocking threads), so a statement runs on the thread of
+//!   its request with no hop to another thread and back: with tokio-postgres on a shared
+//!   runtime every statement woke the connection's I/O task on another thread and was woken
+//!   in turn, and the relay spent about a quarter of its CPU switching threads. sqlx would
+//!   bring compile-time checked queries against a live database and a much larger build for
+//!   a few dozen statements.
 //! - Writes are serialized per document in the database: every message that may change a
 //!   document runs in one transaction holding `pg_advisory_xact_lock` on (township, document),
 //!   first catches the process's cached copy up from the stored chunks, and records each new
@@ -25,6 +29,7 @@
 mod cache;
 mod error;
 pub mod migrate;
+mod pool;
 mod registry;
 mod rules;
 mod schema;
@@ -32,7 +37,6 @@ mod sql;
 mod view;
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 use std::sync::Mutex;
 
 use gridbook_relay::{RelayError, Selection, Storage};
@@ -42,13 +46,11 @@ pub use registry::PgDevices;
 pub use schema::SCHEMA_VERSION;
 pub use view::PgView;
 
-/// Connections each relay process keeps open at most.
-const POOL_SIZE: usize = 16;
+use sql::{Conn, Db};
 
 /// The relay's documents on PostgreSQL, for every township in the database.
 pub struct PgStore {
-    rt: Option<tokio::runtime::Runtime>,
-    pool: deadpool_postgres::Pool,
+    pool: pool::Pool,
     docs: cache::DocCache,
     relay_ids: Mutex<HashMap<String, String>>,
 }
@@ -57,58 +59,19 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/db` or key=value), brings
     /// its schema to this code's version (refusing one that is newer) and checks it answers.
     pub fn connect(url: &str) -> Result<PgStore> {
-        let config: tokio_postgres::Config =
-            url.parse().map_err(|e| PgError::Url(format!("{e}")))?;
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("relay-pg")
-            .enable_all()
-            .build()?;
-        let manager = deadpool_postgres::Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
-            deadpool_postgres::ManagerConfig {
-                recycling_method: deadpool_postgres::RecyclingMethod::Fast,
-            },
-        );
-        let pool = deadpool_postgres::Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .wait_timeout(Some(std::time::Duration::from_secs(30)))
-            .create_timeout(Some(std::time::Duration::from_secs(10)))
-            .build()
-            .map_err(|e| PgError::Unreachable(e.to_string()))?;
+        let config: postgres::Config = url.parse().map_err(|e| PgError::Url(format!("{e}")))?;
         let store = PgStore {
-            rt: Some(rt),
-            pool,
+            pool: pool::Pool::new(config),
             docs: cache::DocCache::default(),
             relay_ids: Mutex::new(HashMap::new()),
         };
-        store.block(async {
-            let mut client = store.client().await?;
-            schema::migrate(&mut client).await
-        })?;
+        store.with(schema::migrate)?;
         Ok(store)
     }
 
-    /// Runs `f` to completion on this store's runtime, from a blocking thread or from outside
-    /// any runtime (a worker thread of a multi-threaded runtime steps aside first).
-    pub(crate) fn block<F: Future>(&self, f: F) -> F::Output {
-        #[allow(clippy::expect_used)]
-        let rt = self
-            .rt
-            .as_ref()
-            .expect("runtime lives as long as the store");
-        if tokio::runtime::Handle::try_current().is_ok() {
-            tokio::task::block_in_place(|| rt.block_on(f))
-        } else {
-            rt.block_on(f)
-        }
-    }
-
-    /// A pooled connection.
-    pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object> {
-        self.pool.get().await.map_err(PgError::from_pool)
+    /// Runs `f` on a pooled connection, on this thread (see [`pool::Pool::with`]).
+    pub(crate) fn with<T>(&self, f: impl FnMut(&mut Conn) -> Result<T>) -> Result<T> {
+        self.pool.with(f)
     }
 
     /// Whether the grid of township `township` in the database holds village `village`.
@@ -119,10 +82,7 @@ impl PgStore {
             doc: automerge::Automerge::new(),
             seq: 0,
         };
-        self.block(async {
-            let c = self.client().await?;
-            view::catch_up(&c, township, &grid, &mut doc).await
-        })?;
+        self.with(|c| view::catch_up(c, township, &grid, &mut doc))?;
         let d = &doc.doc;
         let kind = match d.get(automerge::ROOT, village) {
             Ok(Some((automerge::Value::Object(_), obj))) => match d.get(&obj, "type") {
@@ -136,26 +96,14 @@ impl PgStore {
 
     /// Townships with documents or devices in the database.
     pub fn townships(&self) -> Result<Vec<String>> {
-        self.block(async {
-            let c = self.client().await?;
-            let rows = c
-                .query(
-                    "SELECT township FROM documents UNION SELECT township FROM devices
-                     ORDER BY 1",
-                    &[],
-                )
-                .await?;
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT township FROM documents UNION SELECT township FROM devices
+                 ORDER BY 1",
+                &[],
+            )?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         })
-    }
-}
-
-impl Drop for PgStore {
-    fn drop(&mut self) {
-        // Dropped from inside the relay's runtime too: stop without blocking.
-        if let Some(rt) = self.rt.take() {
-            rt.shutdown_background();
-        }
     }
 }
 
@@ -179,61 +127,50 @@ impl Storage for PgStore {
             return Ok(id.clone());
         }
         let fresh = uuid::Uuid::new_v4().to_string();
-        let id: String = self.block(async {
-            let c = self.client().await?;
+        let id: String = self.with(|c| {
             c.execute(
                 "INSERT INTO relays (township, relay_id) VALUES ($1, $2)
                  ON CONFLICT (township) DO NOTHING",
                 &[&township, &fresh],
-            )
-            .await?;
-            let row = c
-                .query_one(
-                    "SELECT relay_id FROM relays WHERE township = $1",
-                    &[&township],
-                )
-                .await?;
-            Ok::<_, PgError>(row.get(0))
+            )?;
+            let row = c.query_one(
+                "SELECT relay_id FROM relays WHERE township = $1",
+                &[&township],
+            )?;
+            Ok(row.get(0))
         })?;
         cache::lock(&self.relay_ids).insert(township.to_owned(), id.clone());
         Ok(id)
     }
 
     fn health(&self) -> gridbook_relay::Result<()> {
-        self.block(async {
-            let c = self.client().await?;
-            c.query_one("SELECT 1", &[]).await?;
-            Ok::<_, PgError>(())
+        self.with(|c| {
+            c.query_one("SELECT 1", &[])?;
+            Ok(())
         })
         .map_err(Into::into)
     }
 
     fn documents(&self) -> gridbook_relay::Result<BTreeMap<String, u64>> {
-        self.block(async {
-            let c = self.client().await?;
-            let rows = c
-                .query(
-                    "SELECT township, count(*) FROM documents GROUP BY township",
-                    &[],
-                )
-                .await?;
-            Ok::<_, PgError>(
-                rows.iter()
-                    .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
-                    .collect(),
-            )
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT township, count(*) FROM documents GROUP BY township",
+                &[],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+                .collect())
         })
         .map_err(Into::into)
     }
 
     fn database_bytes(&self) -> u64 {
-        self.block(async {
-            let c = self.client().await?;
+        self.with(|c| {
             let n: i64 = c
-                .query_one("SELECT pg_database_size(current_database())", &[])
-                .await?
+                .query_one("SELECT pg_database_size(current_database())", &[])?
                 .get(0);
-            Ok::<_, PgError>(n as u64)
+            Ok(n as u64)
         })
         .unwrap_or(0)
     }

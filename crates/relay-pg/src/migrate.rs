@@ -17,6 +17,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use crate::error::{PgError, Result};
+use crate::sql::{Db, Tx};
 use crate::view::{catch_up, compact_or_seq, lock_doc, store_changes};
 use crate::PgStore;
 
@@ -86,20 +87,17 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let rules = RuleRows::read(&db)?;
-    pg.block(async {
-        let mut client = pg.client().await?;
-        let tx = client.transaction().await?;
+    pg.with(|c| {
+        let mut tx = c.transaction()?;
         tx.execute(
             "INSERT INTO relays (township, relay_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[&township, &relay_id],
-        )
-        .await?;
+        )?;
         let kept: String = tx
             .query_one(
                 "SELECT relay_id FROM relays WHERE township = $1",
                 &[&township],
-            )
-            .await?
+            )?
             .get(0);
         if kept != relay_id {
             return Err(PgError::Verify(format!(
@@ -107,11 +105,11 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
                  not this relay's {relay_id}"
             )));
         }
-        write_registry(&tx, &township, &devices, &codes).await?;
-        write_seen(&tx, &seen).await?;
-        rules.write(&tx, &township).await?;
-        tx.commit().await?;
-        Ok::<_, PgError>(())
+        write_registry(&mut tx, &township, &devices, &codes)?;
+        write_seen(&mut tx, &seen)?;
+        rules.write(&mut tx, &township)?;
+        tx.commit()?;
+        Ok(())
     })?;
     out.devices = devices.len() as u64;
     out.enroll_codes = codes.iter().filter(|c| c.3.is_none()).count() as u64;
@@ -122,21 +120,18 @@ pub fn migrate(dir: &Path, pg: &PgStore) -> Result<Migrated> {
         }
         out.documents += 1;
     }
-    out.sync_states_copied = pg.block(async {
-        let mut client = pg.client().await?;
-        let tx = client.transaction().await?;
+    out.sync_states_copied = pg.with(|c| {
+        let mut tx = c.transaction()?;
         let mut n = 0;
         for (peer, doc, state) in &states {
-            n += tx
-                .execute(
-                    "INSERT INTO sync_states (township, peer, doc_id, state)
+            n += tx.execute(
+                "INSERT INTO sync_states (township, peer, doc_id, state)
                      VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    &[&township, peer, doc, state],
-                )
-                .await?;
+                &[&township, peer, doc, state],
+            )?;
         }
-        tx.commit().await?;
-        Ok::<_, PgError>(n)
+        tx.commit()?;
+        Ok(n)
     })?;
     verify(pg, &township, &db, &ids, devices.len() as u64)?;
     verify_codes(pg, &codes)?;
@@ -197,7 +192,7 @@ fn read_registry(reg: &Connection) -> Result<(Vec<DeviceRow>, Vec<CodeRow>, Vec<
 
 /// Adds the SQLite registry's last syncs (of devices just written): the later of the two
 /// sides' for a device that already synced with PostgreSQL.
-async fn write_seen(tx: &tokio_postgres::Transaction<'_>, seen: &[SeenRow]) -> Result<()> {
+fn write_seen(tx: &mut Tx<'_>, seen: &[SeenRow]) -> Result<()> {
     for (device, at) in seen {
         tx.execute(
             "INSERT INTO device_seen (device_id, last_sync)
@@ -205,8 +200,7 @@ async fn write_seen(tx: &tokio_postgres::Transaction<'_>, seen: &[SeenRow]) -> R
              ON CONFLICT (device_id) DO UPDATE
                SET last_sync = GREATEST(device_seen.last_sync, excluded.last_sync)",
             &[device, at],
-        )
-        .await?;
+        )?;
     }
     Ok(())
 }
@@ -216,8 +210,8 @@ async fn write_seen(tx: &tokio_postgres::Transaction<'_>, seen: &[SeenRow]) -> R
 /// redeemed a code there; until then it takes the SQLite registry's (which changes when a code
 /// is redeemed on the SQLite relay between two runs). A code keeps its hash, device and
 /// expiry, and one used on either side stays used.
-async fn write_registry(
-    tx: &tokio_postgres::Transaction<'_>,
+fn write_registry(
+    tx: &mut Tx<'_>,
     t: &str,
     devices: &[DeviceRow],
     codes: &[CodeRow],
@@ -233,8 +227,7 @@ async fn write_registry(
                     WHERE c.device_id = devices.device_id AND c.used_at IS NOT NULL)
                  THEN devices.token_hash ELSE excluded.token_hash END",
             &[&d.0, &t, &d.1, &d.2, &d.3, &d.4, &d.5, &d.6],
-        )
-        .await?;
+        )?;
     }
     for c in codes {
         tx.execute(
@@ -243,8 +236,7 @@ async fn write_registry(
              ON CONFLICT (code_hash) DO UPDATE SET used_at = excluded.used_at
              WHERE enroll_codes.used_at IS NULL AND excluded.used_at IS NOT NULL",
             &[&c.0, &c.1, &c.2, &c.3],
-        )
-        .await?;
+        )?;
     }
     Ok(())
 }
@@ -282,7 +274,7 @@ impl RuleRows {
     }
 
     /// Adds the rows PostgreSQL lacks for township `t` (what it has wins: it may be newer).
-    async fn write(&self, tx: &tokio_postgres::Transaction<'_>, t: &str) -> Result<()> {
+    fn write(&self, tx: &mut Tx<'_>, t: &str) -> Result<()> {
         // In order: where an id is both owned and held back elsewhere, the owner is kept.
         let (records, docs): (Vec<&str>, Vec<&str>) = self
             .owners
@@ -295,8 +287,7 @@ impl RuleRows {
              ORDER BY i
              ON CONFLICT (township, record_id) DO NOTHING",
             &[&t, &records, &docs],
-        )
-        .await?;
+        )?;
         for (table, key, rows) in [
             ("actor_devices", "actor, device_id, bound_at", &self.actors),
             ("change_receipts", "hash, device_id, at", &self.receipts),
@@ -318,8 +309,7 @@ impl RuleRows {
                      ON CONFLICT DO NOTHING"
                 ),
                 &[&t, &a, &b, &c],
-            )
-            .await?;
+            )?;
         }
         Ok(())
     }
@@ -328,15 +318,14 @@ impl RuleRows {
 /// Applies `source` to document `id` of `township` under its write lock; returns whether the
 /// database gained changes.
 fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Result<bool> {
-    let changed = pg.block(async {
-        let mut client = pg.client().await?;
-        let tx = client.transaction().await?;
-        lock_doc(&tx, township, id).await?;
+    let changed = pg.with(|c| {
+        let mut tx = c.transaction()?;
+        lock_doc(&mut tx, township, id)?;
         let mut cached = crate::cache::Cached {
             doc: Automerge::new(),
             seq: 0,
         };
-        catch_up(&tx, township, id, &mut cached).await?;
+        catch_up(&mut tx, township, id, &mut cached)?;
         let d = &mut cached.doc;
         let before = d.get_heads();
         let mut theirs = source.clone();
@@ -346,10 +335,10 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
         if before == after {
             return Ok(false);
         }
-        let stored = store_changes(&tx, township, id, d, &before, &after).await?;
-        compact_or_seq(&tx, township, id, d, stored).await?;
-        tx.commit().await?;
-        Ok::<_, PgError>(true)
+        let stored = store_changes(&mut tx, township, id, d, &before, &after)?;
+        compact_or_seq(&mut tx, township, id, d, stored)?;
+        tx.commit()?;
+        Ok(true)
     })?;
     pg.docs.evict(township, id);
     Ok(changed)
@@ -359,20 +348,16 @@ fn merge_doc(pg: &PgStore, township: &str, id: &str, source: &Automerge) -> Resu
 /// used there is used here.
 fn verify_codes(pg: &PgStore, codes: &[CodeRow]) -> Result<()> {
     let hashes: Vec<&str> = codes.iter().map(|c| c.0.as_str()).collect();
-    let kept: HashMap<String, (String, i64, bool)> = pg.block(async {
-        let c = pg.client().await?;
-        let rows = c
-            .query(
-                "SELECT code_hash, device_id, expires_at, used_at IS NOT NULL FROM enroll_codes
+    let kept: HashMap<String, (String, i64, bool)> = pg.with(|c| {
+        let rows = c.query(
+            "SELECT code_hash, device_id, expires_at, used_at IS NOT NULL FROM enroll_codes
                   WHERE code_hash = ANY($1)",
-                &[&hashes],
-            )
-            .await?;
-        Ok::<_, PgError>(
-            rows.iter()
-                .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
-                .collect(),
-        )
+            &[&hashes],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
+            .collect())
     })?;
     for (hash, device, expires_at, used_at) in codes {
         let good = kept.get(hash).is_some_and(|(d, e, used)| {
@@ -395,23 +380,20 @@ fn verify(
     ids: &[String],
     devices: u64,
 ) -> Result<()> {
-    let (docs, devs): (i64, i64) = pg.block(async {
-        let c = pg.client().await?;
+    let (docs, devs): (i64, i64) = pg.with(|c| {
         let docs: i64 = c
             .query_one(
                 "SELECT count(*) FROM documents WHERE township = $1 AND id = ANY($2)",
                 &[&township, &ids],
-            )
-            .await?
+            )?
             .get(0);
         let devs: i64 = c
             .query_one(
                 "SELECT count(*) FROM devices WHERE township = $1",
                 &[&township],
-            )
-            .await?
+            )?
             .get(0);
-        Ok::<_, PgError>((docs, devs))
+        Ok((docs, devs))
     })?;
     if docs as usize != ids.len() {
         return Err(PgError::Verify(format!(
@@ -430,10 +412,7 @@ fn verify(
             doc: Automerge::new(),
             seq: 0,
         };
-        pg.block(async {
-            let c = pg.client().await?;
-            catch_up(&c, township, id, &mut copy).await
-        })?;
+        pg.with(|c| catch_up(c, township, id, &mut copy))?;
         let missing = source
             .get_heads()
             .into_iter()

@@ -10,9 +10,8 @@ use gridbook_relay::devices::{enrollment, random_token, token_hash};
 use gridbook_relay::enroll_codes::{new_code, typed_code_hash, unix_now, IssuedCode, StoredCode};
 use gridbook_relay::{Device, Enrolled, Registry, RelayError};
 
-use tokio_postgres::GenericClient;
-
-use crate::error::{PgError, Result};
+use crate::error::Result;
+use crate::sql::Db;
 use crate::PgStore;
 
 /// The device registry of every township in the database.
@@ -20,7 +19,7 @@ pub struct PgDevices {
     pg: Arc<PgStore>,
 }
 
-fn device(r: &tokio_postgres::Row) -> Device {
+fn device(r: &postgres::Row) -> Device {
     Device {
         device_id: r.get(0),
         name: r.get(1),
@@ -40,12 +39,7 @@ fn township_of(township: &str) -> Result<&str> {
 }
 
 /// Stores new device `d` of township `township` with the hash of `token`.
-async fn insert_device(
-    c: &impl GenericClient,
-    township: &str,
-    d: &Device,
-    token: &str,
-) -> Result<()> {
+fn insert_device(c: &mut impl Db, township: &str, d: &Device, token: &str) -> Result<()> {
     c.execute(
         "INSERT INTO devices (device_id, township, name, role, scope, token_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -58,8 +52,7 @@ async fn insert_device(
             &token_hash(token),
             &unix_now(),
         ],
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
@@ -80,10 +73,7 @@ impl PgDevices {
     ) -> Result<(Device, String)> {
         let township = township_of(township)?;
         let (d, token) = enrollment(name, role, village)?;
-        self.pg.block(async {
-            let c = self.pg.client().await?;
-            insert_device(&**c, township, &d, &token).await
-        })?;
+        self.pg.with(|c| insert_device(c, township, &d, &token))?;
         Ok((d, token))
     }
 
@@ -101,17 +91,15 @@ impl PgDevices {
         let township = township_of(township)?;
         let (d, unseen) = enrollment(name, role, village)?;
         let code = new_code(&d.device_id, valid)?;
-        self.pg.block(async {
-            let mut c = self.pg.client().await?;
-            let tx = c.transaction().await?;
-            insert_device(&*tx, township, &d, &unseen).await?;
+        self.pg.with(|c| {
+            let mut tx = c.transaction()?;
+            insert_device(&mut tx, township, &d, &unseen)?;
             tx.execute(
                 "INSERT INTO enroll_codes (code_hash, device_id, expires_at) VALUES ($1, $2, $3)",
                 &[&code.code_hash, &d.device_id, &code.expires_at],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok::<_, PgError>(())
+            )?;
+            tx.commit()?;
+            Ok(())
         })?;
         Ok((d, code.issued))
     }
@@ -125,19 +113,16 @@ impl PgDevices {
             return Ok(None);
         };
         let now = unix_now();
-        self.pg.block(async {
-            let mut c = self.pg.client().await?;
-            let tx = c.transaction().await?;
-            let row = tx
-                .query_opt(
-                    "SELECT d.device_id, d.name, d.role, d.scope, d.revoked, c.expires_at,
+        self.pg.with(|c| {
+            let mut tx = c.transaction()?;
+            let row = tx.query_opt(
+                "SELECT d.device_id, d.name, d.role, d.scope, d.revoked, c.expires_at,
                        c.used_at IS NOT NULL
                      FROM enroll_codes c JOIN devices d ON d.device_id = c.device_id
                      WHERE c.code_hash = $1
                      FOR UPDATE OF c",
-                    &[&hash],
-                )
-                .await?;
+                &[&hash],
+            )?;
             let Some(row) = row else {
                 return Ok(None);
             };
@@ -154,29 +139,24 @@ impl PgDevices {
             tx.execute(
                 "UPDATE enroll_codes SET used_at = $2 WHERE code_hash = $1",
                 &[&hash, &now],
-            )
-            .await?;
+            )?;
             tx.execute(
                 "UPDATE devices SET token_hash = $2 WHERE device_id = $1",
                 &[&d.device_id, &token_hash(&token)],
-            )
-            .await?;
-            tx.commit().await?;
+            )?;
+            tx.commit()?;
             Ok(Some((d, token)))
         })
     }
 
     /// The devices of township `township`.
     pub fn list_in(&self, township: &str) -> Result<Vec<Device>> {
-        self.pg.block(async {
-            let c = self.pg.client().await?;
-            let rows = c
-                .query(
-                    "SELECT device_id, name, role, scope, revoked FROM devices
+        self.pg.with(|c| {
+            let rows = c.query(
+                "SELECT device_id, name, role, scope, revoked FROM devices
                      WHERE township = $1 ORDER BY created_at, device_id",
-                    &[&township],
-                )
-                .await?;
+                &[&township],
+            )?;
             Ok(rows.iter().map(device).collect())
         })
     }
@@ -184,46 +164,37 @@ impl PgDevices {
     /// Notes that `device_id` synced now (to the minute, as on a township's relay: the
     /// rounds of one session write once).
     pub fn seen(&self, device_id: &str) -> Result<()> {
-        self.pg.block(async {
-            let c = self.pg.client().await?;
-            crate::sql::execute(
-                &c,
+        self.pg.with(|c| {
+            c.execute(
                 "INSERT INTO device_seen (device_id, last_sync) VALUES ($1, $2)
                  ON CONFLICT (device_id) DO UPDATE SET last_sync = excluded.last_sync
                  WHERE device_seen.last_sync < excluded.last_sync - 60",
                 &[&device_id, &unix_now()],
-            )
-            .await?;
+            )?;
             Ok(())
         })
     }
 
     /// When each device of township `township` last synced (seconds since the Unix epoch).
     pub fn last_syncs(&self, township: &str) -> Result<HashMap<String, i64>> {
-        self.pg.block(async {
-            let c = self.pg.client().await?;
-            let rows = c
-                .query(
-                    "SELECT s.device_id, s.last_sync FROM device_seen s
+        self.pg.with(|c| {
+            let rows = c.query(
+                "SELECT s.device_id, s.last_sync FROM device_seen s
                      JOIN devices d ON d.device_id = s.device_id WHERE d.township = $1",
-                    &[&township],
-                )
-                .await?;
+                &[&township],
+            )?;
             Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
         })
     }
 
     /// Revokes a device of township `township`; its token is refused from now on.
     pub fn revoke(&self, township: &str, device_id: &str) -> Result<()> {
-        let n = self.pg.block(async {
-            let c = self.pg.client().await?;
-            let n = c
-                .execute(
-                    "UPDATE devices SET revoked = true WHERE township = $1 AND device_id = $2",
-                    &[&township, &device_id.trim()],
-                )
-                .await?;
-            Ok::<_, PgError>(n)
+        let n = self.pg.with(|c| {
+            let n = c.execute(
+                "UPDATE devices SET revoked = true WHERE township = $1 AND device_id = $2",
+                &[&township, &device_id.trim()],
+            )?;
+            Ok(n)
         })?;
         if n == 0 {
             return Err(RelayError::UnknownDevice(device_id.to_owned()).into());
@@ -235,16 +206,13 @@ impl PgDevices {
 impl Registry for PgDevices {
     fn by_token(&self, token: &str) -> gridbook_relay::Result<Option<Enrolled>> {
         let hash = token_hash(token);
-        let row = self.pg.block(async {
-            let c = self.pg.client().await?;
-            let row = crate::sql::query_opt(
-                &c,
+        let row = self.pg.with(|c| {
+            let row = c.query_opt(
                 "SELECT device_id, name, role, scope, revoked, township FROM devices
                  WHERE token_hash = $1",
                 &[&hash],
-            )
-            .await?;
-            Ok::<_, PgError>(row)
+            )?;
+            Ok(row)
         })?;
         Ok(row.map(|r| Enrolled {
             device: device(&r),
@@ -253,16 +221,13 @@ impl Registry for PgDevices {
     }
 
     fn list(&self) -> gridbook_relay::Result<Vec<Enrolled>> {
-        let rows = self.pg.block(async {
-            let c = self.pg.client().await?;
-            let rows = c
-                .query(
-                    "SELECT device_id, name, role, scope, revoked, township FROM devices
+        let rows = self.pg.with(|c| {
+            let rows = c.query(
+                "SELECT device_id, name, role, scope, revoked, township FROM devices
                      ORDER BY created_at, device_id",
-                    &[],
-                )
-                .await?;
-            Ok::<_, PgError>(rows)
+                &[],
+            )?;
+            Ok(rows)
         })?;
         Ok(rows
             .iter()

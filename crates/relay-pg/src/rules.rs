@@ -11,12 +11,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Automerge, ChangeHash};
-use deadpool_postgres::Transaction;
 use gridbook_store::integrity::{
     check_target_owner, created_records, duplicate_id, must_bind, new_changes, new_merges,
 };
 
 use crate::error::Result;
+use crate::sql::{Db, Tx};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -45,32 +45,31 @@ pub(crate) struct Sent<'a> {
 /// the device may name) and their authors (audited, by actors of this device). Records what
 /// the checks will look up next time. An error refuses the whole message: the caller rolls
 /// the transaction back.
-pub(crate) async fn check(tx: &Transaction<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
-    check_records(tx, t, s.doc, s.d, s.before, s.touched).await?;
-    check_merges(tx, t, s).await?;
-    check_authors(tx, t, s.device, s.d, s.before).await
+pub(crate) fn check(tx: &mut Tx<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
+    check_records(tx, t, s.doc, s.d, s.before, s.touched)?;
+    check_merges(tx, t, s)?;
+    check_authors(tx, t, s.device, s.d, s.before)
 }
 
 /// Refuses merges that name no person the device may name (see the store's `merge_check`);
 /// this relay keeps no record types, so a target in another document is checked by its
 /// document alone.
-async fn check_merges(tx: &Transaction<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
+fn check_merges(tx: &mut Tx<'_>, t: &str, s: &Sent<'_>) -> Result<()> {
     for r in new_merges(s.d, s.before, s.touched)? {
-        let owner: Option<String> = crate::sql::query_opt(
-            tx,
-            "SELECT doc_id FROM record_owner WHERE township = $1 AND record_id = $2",
-            &[&t, &r.target],
-        )
-        .await?
-        .map(|row| row.get(0));
+        let owner: Option<String> = tx
+            .query_opt(
+                "SELECT doc_id FROM record_owner WHERE township = $1 AND record_id = $2",
+                &[&t, &r.target],
+            )?
+            .map(|row| row.get(0));
         check_target_owner(&r, owner.as_deref().map(|d| (d, None)), s.may_write)?;
     }
     Ok(())
 }
 
 /// Records the ids the changes created as `doc`'s, refusing any another document has.
-async fn check_records(
-    tx: &Transaction<'_>,
+fn check_records(
+    tx: &mut Tx<'_>,
     t: &str,
     doc: &str,
     d: &Automerge,
@@ -81,15 +80,13 @@ async fn check_records(
     if created.is_empty() {
         return Ok(());
     }
-    claim_ids(tx, t, doc, &created).await?;
-    let clash = crate::sql::query_opt(
-        tx,
+    claim_ids(tx, t, doc, &created)?;
+    let clash = tx.query_opt(
         "SELECT record_id, doc_id FROM record_owner
               WHERE township = $1 AND record_id = ANY($2) AND doc_id <> $3
               ORDER BY record_id LIMIT 1",
         &[&t, &created, &doc],
-    )
-    .await?;
+    )?;
     if let Some(row) = clash {
         return Err(duplicate_id(row.get(0), row.get(1)).into());
     }
@@ -97,22 +94,20 @@ async fn check_records(
 }
 
 /// Records ids `ids` as document `doc`'s where no document has them yet.
-async fn claim_ids(tx: &Transaction<'_>, t: &str, doc: &str, ids: &[String]) -> Result<()> {
-    crate::sql::execute(
-        tx,
+fn claim_ids(tx: &mut Tx<'_>, t: &str, doc: &str, ids: &[String]) -> Result<()> {
+    tx.execute(
         "INSERT INTO record_owner (township, record_id, doc_id)
          SELECT $1, id, $3 FROM unnest($2::text[]) AS n(id)
          ON CONFLICT (township, record_id) DO NOTHING",
         &[&t, &ids, &doc],
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
 /// Checks the audit message and the author of every new change; binds new actors to `device`
 /// and notes the receipts.
-async fn check_authors(
-    tx: &Transaction<'_>,
+fn check_authors(
+    tx: &mut Tx<'_>,
     t: &str,
     device: &str,
     d: &Automerge,
@@ -128,7 +123,7 @@ async fn check_authors(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut bound = bound_devices(tx, t, &actors).await?;
+    let mut bound = bound_devices(tx, t, &actors)?;
     let now = now_ms();
     let mut locked = false;
     for c in &changes {
@@ -136,38 +131,33 @@ async fn check_authors(
         if !bound.contains_key(actor) && !locked {
             // Binding: under the device's lock, and with what other requests bound meanwhile.
             let key = format!("actors {t} {device}");
-            crate::sql::execute(
-                tx,
+            tx.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                 &[&key],
-            )
-            .await?;
+            )?;
             locked = true;
-            bound = bound_devices(tx, t, &actors).await?;
+            bound = bound_devices(tx, t, &actors)?;
         }
         let mine = bound.get(actor).cloned();
         // Counted only for an actor not bound yet (under the lock taken above).
         let n: i64 = match mine {
             Some(_) => 0,
-            None => crate::sql::query_one(
-                tx,
-                "SELECT count(*) FROM actor_devices WHERE township = $1 AND device_id = $2",
-                &[&t, &device],
-            )
-            .await?
-            .get(0),
+            None => tx
+                .query_one(
+                    "SELECT count(*) FROM actor_devices WHERE township = $1 AND device_id = $2",
+                    &[&t, &device],
+                )?
+                .get(0),
         };
         if must_bind(&c.hash, device, mine.as_deref(), || Ok(n))? {
-            let inserted = crate::sql::execute(
-                tx,
+            let inserted = tx.execute(
                 "INSERT INTO actor_devices (township, actor, device_id, bound_at)
                      VALUES ($1, $2, $3, $4) ON CONFLICT (township, actor) DO NOTHING",
                 &[&t, actor, &device, &now],
-            )
-            .await?;
+            )?;
             if inserted == 0 {
                 // Bound meanwhile by another device's request (its insert committed first).
-                let other = bound_devices(tx, t, &[actor.as_str()]).await?;
+                let other = bound_devices(tx, t, &[actor.as_str()])?;
                 must_bind(
                     &c.hash,
                     device,
@@ -179,30 +169,23 @@ async fn check_authors(
         }
     }
     let hashes: Vec<&str> = changes.iter().map(|c| c.hash.as_str()).collect();
-    crate::sql::execute(
-        tx,
+    tx.execute(
         "INSERT INTO change_receipts (township, hash, device_id, at)
          SELECT $1, h, $3, $4 FROM unnest($2::text[]) AS n(h)
          ON CONFLICT DO NOTHING",
         &[&t, &hashes, &device, &now],
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
 /// The devices actors `actors` of township `t` are bound to.
-async fn bound_devices(
-    tx: &Transaction<'_>,
-    t: &str,
-    actors: &[&str],
-) -> Result<HashMap<String, String>> {
-    Ok(crate::sql::query(
-        tx,
-        "SELECT actor, device_id FROM actor_devices WHERE township = $1 AND actor = ANY($2)",
-        &[&t, &actors],
-    )
-    .await?
-    .iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect())
+fn bound_devices(tx: &mut Tx<'_>, t: &str, actors: &[&str]) -> Result<HashMap<String, String>> {
+    Ok(tx
+        .query(
+            "SELECT actor, device_id FROM actor_devices WHERE township = $1 AND actor = ANY($2)",
+            &[&t, &actors],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
 }

@@ -2,7 +2,7 @@
 //! transaction under an advisory lock (two relay processes starting at once migrate once); a
 //! database newer than this code is refused.
 
-use tokio_postgres::Client;
+use crate::sql::{Conn, Db};
 
 use crate::error::{PgError, Result};
 
@@ -114,15 +114,12 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 const MIGRATION_LOCK: i64 = 0x6772_6964_626f_6f6b;
 
 /// Brings the database to [`SCHEMA_VERSION`], or refuses one that is newer.
-pub(crate) async fn migrate(client: &mut Client) -> Result<()> {
-    let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .await?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS gridbook_schema (version INTEGER NOT NULL)")
-        .await?;
+pub(crate) fn migrate(c: &mut Conn) -> Result<()> {
+    let mut tx = c.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS gridbook_schema (version INTEGER NOT NULL)")?;
     let found: Option<i32> = tx
-        .query_opt("SELECT max(version) FROM gridbook_schema", &[])
-        .await?
+        .query_opt("SELECT max(version) FROM gridbook_schema", &[])?
         .and_then(|r| r.get(0));
     let found = found.unwrap_or(0);
     if found > SCHEMA_VERSION {
@@ -132,14 +129,13 @@ pub(crate) async fn migrate(client: &mut Client) -> Result<()> {
         });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.batch_execute(sql).await?;
-        tx.execute("DELETE FROM gridbook_schema", &[]).await?;
+        tx.batch_execute(sql)?;
+        tx.execute("DELETE FROM gridbook_schema", &[])?;
         tx.execute(
             "INSERT INTO gridbook_schema (version) VALUES ($1)",
             &[&(i as i32 + 1)],
-        )
-        .await?;
+        )?;
     }
-    tx.commit().await?;
+    tx.commit()?;
     Ok(())
 }

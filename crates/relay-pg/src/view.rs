@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 
 use automerge::sync::{ChunkList, Message, State, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
-use deadpool_postgres::{GenericClient, Transaction};
 use gridbook_relay::Selection;
 use gridbook_store::docs::{heads_text, touched_records};
 use gridbook_store::{assume_peer_has, next_message_wanting, DocId, StoreError, WANTED_MAX};
@@ -22,7 +21,12 @@ use gridbook_sync::{Access, Replica, SyncError};
 
 use crate::cache::{lock, Cached};
 use crate::error::{PgError, Result};
+use crate::sql::{Db, Tx};
 use crate::PgStore;
+
+#[cfg(test)]
+#[path = "view_tests.rs"]
+mod tests;
 
 /// How many chunks a document may have before they are folded into one snapshot.
 const COMPACT_AFTER: i64 = 256;
@@ -47,31 +51,27 @@ pub struct PgView<'a> {
 
 /// Takes the lock that serializes writes to document `doc` of township `t` in the database,
 /// until the transaction ends.
-pub(crate) async fn lock_doc(tx: &Transaction<'_>, t: &str, doc: &str) -> Result<()> {
+pub(crate) fn lock_doc(tx: &mut Tx<'_>, t: &str, doc: &str) -> Result<()> {
     let key = format!("{t} {doc}");
-    crate::sql::execute(
-        tx,
+    tx.execute(
         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
         &[&key],
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
 /// Brings a cached document up to date with the chunks stored after the ones it holds.
-pub(crate) async fn catch_up(
-    c: &impl GenericClient,
+pub(crate) fn catch_up(
+    c: &mut impl Db,
     township: &str,
     id: &str,
     cached: &mut Cached,
 ) -> Result<()> {
-    let rows = crate::sql::query(
-        c,
+    let rows = c.query(
         "SELECT seq, bytes FROM chunks WHERE township = $1 AND doc_id = $2 AND seq > $3
              ORDER BY seq",
         &[&township, &id, &cached.seq],
-    )
-    .await?;
+    )?;
     for r in rows {
         let bytes: &[u8] = r.get(1);
         cached
@@ -101,16 +101,14 @@ impl<'a> PgView<'a> {
 
     /// This request's state with `peer` about `doc`: from earlier in the request, else the
     /// persisted shared heads.
-    async fn state(&self, c: &impl GenericClient, doc: &str, peer: &str) -> Result<State> {
+    fn state(&self, c: &mut impl Db, doc: &str, peer: &str) -> Result<State> {
         if let Some(s) = self.states.borrow_mut().remove(doc) {
             return Ok(s);
         }
-        let row = crate::sql::query_opt(
-            c,
+        let row = c.query_opt(
             "SELECT state FROM sync_states WHERE township = $1 AND peer = $2 AND doc_id = $3",
             &[&self.township, &peer, &doc],
-        )
-        .await?;
+        )?;
         Ok(row
             .and_then(|r| State::decode(r.get::<_, &[u8]>(0)).ok())
             .unwrap_or_default())
@@ -138,17 +136,16 @@ impl<'a> PgView<'a> {
         let state = self.states.borrow_mut().remove(doc);
         let mut state = match (current, state) {
             (true, Some(state)) => state,
-            (_, state) => self.pg.block(async {
-                let c = self.pg.client().await?;
+            (_, mut state) => self.pg.with(|c| {
                 if !current {
-                    if let Err(e) = catch_up(&c, &self.township, doc, &mut cached).await {
+                    if let Err(e) = catch_up(c, &self.township, doc, &mut cached) {
                         self.pg.docs.evict(&self.township, doc);
                         return Err(e);
                     }
                 }
-                match state {
+                match state.take() {
                     Some(s) => Ok(s),
-                    None => self.state(&c, doc, peer).await,
+                    None => self.state(c, doc, peer),
                 }
             })?,
         };
@@ -181,18 +178,23 @@ impl<'a> PgView<'a> {
         if !writable {
             message.changes = ChunkList::empty();
         }
+        // Taken once the transaction holds the document (a try that found its connection gone
+        // before that runs again).
+        let mut message = Some(message);
         let entry = self.pg.docs.entry(&self.township, doc);
         let mut cached = lock(&entry);
         let mut missing = Vec::new();
-        let result = self.pg.block(async {
-            let mut client = self.pg.client().await?;
-            let tx = client.transaction().await?;
-            lock_doc(&tx, &self.township, doc).await?;
-            catch_up(&tx, &self.township, doc, &mut cached).await?;
-            let mut state = self.state(&tx, doc, peer).await?;
+        let result = self.pg.with(|c| {
+            let mut tx = c.transaction()?;
+            lock_doc(&mut tx, &self.township, doc)?;
+            catch_up(&mut tx, &self.township, doc, &mut cached)?;
+            let mut state = self.state(&mut tx, doc, peer)?;
             let shared_before = state.shared_heads.clone();
             let d = &mut cached.doc;
             let before = d.get_heads();
+            let message = message.take().ok_or_else(|| {
+                StoreError::Corrupt("a sync message applied twice in one request".into())
+            })?;
             d.receive_sync_message(&mut state, message)
                 .map_err(StoreError::from)?;
             let after = d.get_heads();
@@ -216,26 +218,24 @@ impl<'a> PgView<'a> {
                         touched: &touched,
                         may_write: &may_write,
                     };
-                    crate::rules::check(&tx, &self.township, &sent).await?;
+                    crate::rules::check(&mut tx, &self.township, &sent)?;
                 }
                 let t = &self.township;
-                stored = Some(store_changes(&tx, t, doc, d, &before, &after).await?);
+                stored = Some(store_changes(&mut tx, t, doc, d, &before, &after)?);
             }
             if state.shared_heads != shared_before {
-                crate::sql::execute(
-                    &tx,
+                tx.execute(
                     "INSERT INTO sync_states (township, peer, doc_id, state)
                      VALUES ($1, $2, $3, $4)
                      ON CONFLICT (township, peer, doc_id) DO UPDATE SET state = excluded.state",
                     &[&self.township, &peer, &doc, &state.encode()],
-                )
-                .await?;
+                )?;
             }
             let seq = match stored {
-                Some(stored) => Some(compact_or_seq(&tx, &self.township, doc, d, stored).await?),
+                Some(stored) => Some(compact_or_seq(&mut tx, &self.township, doc, d, stored)?),
                 None => None,
             };
-            tx.commit().await?;
+            tx.commit()?;
             if let Some(seq) = seq {
                 cached.seq = cached.seq.max(seq);
             }
@@ -267,70 +267,71 @@ impl<'a> PgView<'a> {
 /// per change (whose key refuses a second change with an actor's sequence number), the
 /// document's heads. Inside a transaction that holds the document's lock. Returns the new
 /// chunk's sequence number and the document's chunks now stored.
-pub(crate) async fn store_changes(
-    tx: &Transaction<'_>,
+pub(crate) fn store_changes(
+    tx: &mut Tx<'_>,
     t: &str,
     doc: &str,
     d: &Automerge,
     before: &[ChangeHash],
     after: &[ChangeHash],
 ) -> Result<Stored> {
-    // All the new changes in two statements, however many a message carries.
+    // One statement, however many changes a message carries: a round trip fewer is a shorter
+    // hold of the document's lock. Its reads see the table as before its own inserts, so a
+    // change that takes an actor's sequence number another change has is found; the caller
+    // then rolls the transaction back.
     let (mut actors, mut seqs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
     for change in d.get_changes(before) {
         actors.push(change.actor_id().to_bytes().to_vec());
         seqs.push(change.seq() as i64);
         hashes.push(change.hash().0.to_vec());
     }
-    let clash: Option<i64> = crate::sql::query_one(
-        tx,
-        "SELECT min(c.seq) FROM changes c
-               JOIN unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
-                 ON c.actor = n.actor AND c.seq = n.seq
-              WHERE c.township = $1 AND c.doc_id = $2 AND c.hash <> n.hash",
-        &[&t, &doc, &actors, &seqs, &hashes],
-    )
-    .await?
-    .get(0);
-    if let Some(seq) = clash {
-        return Err(PgError::from(StoreError::Corrupt(format!(
-            "a second change with sequence number {seq} of one actor"
-        ))));
-    }
-    crate::sql::execute(
-        tx,
-        "INSERT INTO changes (township, doc_id, actor, seq, hash)
-         SELECT $1, $2, actor, seq, hash
-           FROM unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
-         ON CONFLICT DO NOTHING",
-        &[&t, &doc, &actors, &seqs, &hashes],
-    )
-    .await?;
     let bytes = d.save_after(before);
-    let seq: i64 = crate::sql::query_one(
-        tx,
-        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
-        &[&t, &doc, &bytes],
-    )
-    .await?
-    .get(0);
     let id = DocId::parse(doc);
     let kind = id.map_or("", |id| id.kind.name());
     let village = id.and_then(|id| id.village());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    let chunks: i64 = crate::sql::query_one(
-        tx,
-        "INSERT INTO documents (township, id, kind, village_id, heads, chunk_count, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 1, $6)
+    let row = tx.query_one(
+        "WITH n AS (
+             SELECT * FROM unnest($3::bytea[], $4::bigint[], $5::bytea[]) AS n(actor, seq, hash)
+         ), clash AS (
+             SELECT min(c.seq) AS seq FROM changes c JOIN n ON c.actor = n.actor AND c.seq = n.seq
+              WHERE c.township = $1 AND c.doc_id = $2 AND c.hash <> n.hash
+         ), kept AS (
+             INSERT INTO changes (township, doc_id, actor, seq, hash)
+             SELECT $1, $2, actor, seq, hash FROM n
+             ON CONFLICT DO NOTHING
+         ), chunk AS (
+             INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $6) RETURNING seq
+         ), doc AS (
+             INSERT INTO documents (township, id, kind, village_id, heads, chunk_count,
+                                    updated_at)
+             VALUES ($1, $2, $7, $8, $9, 1, $10)
              ON CONFLICT (township, id) DO UPDATE SET heads = excluded.heads,
                chunk_count = documents.chunk_count + 1, updated_at = excluded.updated_at
-         RETURNING chunk_count",
-        &[&t, &doc, &kind, &village, &heads_text(after), &now_ms],
-    )
-    .await?
-    .get(0);
+             RETURNING chunk_count
+         )
+         SELECT clash.seq, chunk.seq, doc.chunk_count FROM clash, chunk, doc",
+        &[
+            &t,
+            &doc,
+            &actors,
+            &seqs,
+            &hashes,
+            &bytes,
+            &kind,
+            &village,
+            &heads_text(after),
+            &now_ms,
+        ],
+    )?;
+    if let Some(seq) = row.get::<_, Option<i64>>(0) {
+        return Err(PgError::from(StoreError::Corrupt(format!(
+            "a second change with sequence number {seq} of one actor"
+        ))));
+    }
+    let (seq, chunks): (i64, i64) = (row.get(1), row.get(2));
     Ok(Stored { seq, chunks })
 }
 
@@ -343,8 +344,8 @@ pub(crate) struct Stored {
 
 /// Folds a document's chunks into one snapshot past [`COMPACT_AFTER`]; returns the highest
 /// chunk sequence number of the document now stored.
-pub(crate) async fn compact_or_seq(
-    tx: &Transaction<'_>,
+pub(crate) fn compact_or_seq(
+    tx: &mut Tx<'_>,
     t: &str,
     doc: &str,
     d: &Automerge,
@@ -353,25 +354,20 @@ pub(crate) async fn compact_or_seq(
     if stored.chunks < COMPACT_AFTER {
         return Ok(stored.seq);
     }
-    crate::sql::execute(
-        tx,
+    tx.execute(
         "DELETE FROM chunks WHERE township = $1 AND doc_id = $2",
         &[&t, &doc],
-    )
-    .await?;
-    let seq: i64 = crate::sql::query_one(
-        tx,
-        "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
-        &[&t, &doc, &d.save()],
-    )
-    .await?
-    .get(0);
-    crate::sql::execute(
-        tx,
+    )?;
+    let seq: i64 = tx
+        .query_one(
+            "INSERT INTO chunks (township, doc_id, bytes) VALUES ($1, $2, $3) RETURNING seq",
+            &[&t, &doc, &d.save()],
+        )?
+        .get(0);
+    tx.execute(
         "UPDATE documents SET chunk_count = 1 WHERE township = $1 AND id = $2",
         &[&t, &doc],
-    )
-    .await?;
+    )?;
     Ok(seq)
 }
 
@@ -380,28 +376,19 @@ impl Replica for PgView<'_> {
         let sel = &self.selection;
         let kinds: Vec<&str> = sel.kinds.clone();
         let across: Vec<&str> = sel.across.clone();
-        let rows = self.pg.block(async {
-            let c = self.pg.client().await?;
-            let rows =
-                match &sel.village {
-                    Some(v) => {
-                        crate::sql::query(
-                            &c,
-                            "SELECT id, heads FROM documents WHERE township = $1
-                           AND (((village_id = $2 OR village_id IS NULL) AND kind = ANY($3))
-                                OR kind = ANY($4))",
-                            &[&self.township, v, &kinds, &across],
-                        )
-                        .await?
-                    }
-                    None => crate::sql::query(
-                        &c,
-                        "SELECT id, heads FROM documents WHERE township = $1 AND kind = ANY($2)",
-                        &[&self.township, &kinds],
-                    )
-                    .await?,
-                };
-            Ok::<_, PgError>(rows)
+        let rows = self.pg.with(|c| {
+            Ok(match &sel.village {
+                Some(v) => c.query(
+                    "SELECT id, heads FROM documents WHERE township = $1
+                       AND (((village_id = $2 OR village_id IS NULL) AND kind = ANY($3))
+                            OR kind = ANY($4))",
+                    &[&self.township, v, &kinds, &across],
+                )?,
+                None => c.query(
+                    "SELECT id, heads FROM documents WHERE township = $1 AND kind = ANY($2)",
+                    &[&self.township, &kinds],
+                )?,
+            })
         })?;
         let mut out: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
         out.sort_unstable();

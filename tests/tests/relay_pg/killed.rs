@@ -1,4 +1,5 @@
-//! A relay process killed in the middle of a sync loses nothing while the other serves.
+//! A relay process killed in the middle of a sync loses nothing while the other serves; a
+//! relay whose connections the server ended serves on.
 
 use super::*;
 
@@ -98,4 +99,68 @@ fn a_relay_killed_mid_sync_loses_nothing_while_the_other_serves() {
     assert_eq!(household_ids(&fresh), household_ids(&d));
     let again = d.sync();
     assert_eq!(again["docs_received"], 0, "{again}");
+}
+
+/// Ends every connection to the database at `url` but the asking one; returns how many there
+/// were, once they are gone.
+fn end_connections(pg: &Postgres, url: &str) -> usize {
+    let others = "FROM pg_stat_activity WHERE datname = current_database() \
+                  AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
+    let ended = pg.psql(
+        url,
+        &format!("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) {others}) t"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while pg.psql(url, &format!("SELECT count(*) {others}")) != ["0"] {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "connections still open"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    ended[0].parse().expect("a count")
+}
+
+#[test]
+fn a_relay_whose_connections_the_server_ended_serves_on() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let (relay, township, villages) = township(1, 2, 12);
+    let moved = relay.json(&format!("relay migrate --to-postgres {url}"));
+    assert_eq!(moved["verified"], true, "{moved}");
+    let logs = tempfile::tempdir().expect("logs");
+    let log = logs.path().join("a.log");
+    let a = pg_relay(&relay, &url, "127.0.0.1:0", &log);
+    let (_, token) = add_device(&relay, Some(&url), "township", None);
+    let d = device(&a.url, &token);
+    assert!(
+        end_connections(&pg, &url) > 0,
+        "the relay kept its connections open between requests"
+    );
+    {
+        let store = gridbook_store::Store::open(d.path()).expect("open device");
+        store
+            .add_household(&gridbook_store::NewHousehold {
+                village_id: villages[0].clone(),
+                address: "新村1号".into(),
+                head: gridbook_store::NewPerson {
+                    name: "钱新民".into(),
+                    id_number: gridbook_tests::mainland_id(710_001),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .expect("add household");
+    }
+    // The ended connections are closed, not handed to these requests.
+    let s = d.sync();
+    assert!(refused(&s).is_empty(), "{s}");
+    let said = std::fs::read_to_string(&log).expect("relay log");
+    assert!(!said.contains("relay error"), "{said}");
+    let ledger = format!("ledger:{}", villages[0]);
+    let stored = pg.psql(
+        &url,
+        &format!("SELECT heads FROM documents WHERE township = '{township}' AND id = '{ledger}'"),
+    );
+    assert_eq!(heads_of(&d, &ledger), stored[0]);
 }
