@@ -209,6 +209,8 @@ fn demo_village(
         };
         let mut made = Vec::new();
         write_households(doc, hh, &stamp, report, Some(&mut made))?;
+        // In id order, as the rows' indexes are: each insert lands next to the one before.
+        made.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (id, view) in &made {
             crate::engine::integrity::check_new_ids(conn, &ledger, std::slice::from_ref(id))?;
             crate::engine::project::project_new(conn, &ledger, Some(village), id, view)?;
