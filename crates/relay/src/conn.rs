@@ -7,10 +7,13 @@
 //!   finish within [`REFUSAL`]). At most [`REFUSING`] connections are being refused at once;
 //!   past that a new one is closed without a word.
 //! - A TLS handshake must finish within [`Limits::header_read`], and then a request's headers
-//!   must arrive within [`Limits::header_read`] (slow-handshake and slow-header attacks).
-//! - A connection on which nothing is read or written for [`Limits::idle`] is closed: an idle
-//!   keep-alive connection, or a body or a response that stopped moving. It is longer than the
-//!   devices' own deadline for a whole request (60 s), so an honest request is never cut.
+//!   must arrive within [`Limits::header_read`] (slow-handshake and slow-header attacks). The
+//!   deadline runs from the end of the previous answer on a kept-alive connection too, so an
+//!   idle keep-alive connection is closed after [`Limits::header_read`]; devices reuse one for
+//!   less than half of that ([`gridbook_sync::wire::REUSE_IDLE`]).
+//! - A connection on which nothing is read or written for [`Limits::idle`] is closed: a body
+//!   or a response that stopped moving. It is longer than the devices' own deadline for a
+//!   whole request (60 s), so an honest request is never cut.
 //! - HTTP/2 is not spoken: the sync protocol is one request at a time per device.
 
 use std::future::Future;
@@ -261,5 +264,16 @@ async fn refuse(mut stream: TcpStream, tls: Option<TlsAcceptor>) {
                 let _ = stream.shutdown().await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_stop_reusing_an_idle_connection_well_before_the_relay_closes_it() {
+        let limits = Limits::default();
+        assert!(gridbook_sync::wire::REUSE_IDLE * 2 <= limits.header_read);
     }
 }

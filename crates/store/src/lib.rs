@@ -54,7 +54,7 @@ pub use engine::history::{ConflictRow, DocInfo, HistoryEntry};
 pub use engine::owner::QuarantineRow;
 pub use engine::received::{Received, TouchCheck};
 pub use engine::reindex::ReindexReport;
-pub use engine::sync_support::{assume_peer_has, next_message, next_message_wanting, WANTED_MAX};
+pub use engine::sync_message::{assume_peer_has, next_message, next_message_wanting, WANTED_MAX};
 pub use engine::text::parse_at;
 pub use engine::value::Val;
 pub use error::{what_zh, Result, StoreError};

@@ -78,6 +78,7 @@ impl Client {
         let mut config = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(60)))
             .timeout_connect(Some(Duration::from_secs(5)))
+            .max_idle_age(crate::wire::REUSE_IDLE)
             .http_status_as_error(false);
         if let Some(tls) = tls {
             config = config.tls_config(tls);

@@ -29,6 +29,12 @@ pub const MAX_MESSAGE: usize = 64 << 20;
 pub const MAX_REASON: usize = 1024;
 /// Most entries in any list.
 pub const MAX_ENTRIES: usize = 100_000;
+/// Longest a device reuses a connection to the relay that has been idle. A relay closes a
+/// connection on which no request begins within its header deadline (10 s by default);
+/// a request sent on a connection the relay is closing at that moment fails (reset), and the
+/// device waits and starts its session over. Well under the relay's deadline, the race never
+/// comes up; the rounds of one session, sent back to back, still share a connection.
+pub const REUSE_IDLE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A digest of a document's heads: equal digests mean equal documents.
 pub type HeadsDigest = [u8; 8];

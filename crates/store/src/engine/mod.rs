@@ -20,6 +20,7 @@ pub mod rights;
 pub(crate) mod rows;
 pub mod schema;
 pub mod scope;
+pub mod sync_message;
 pub mod sync_support;
 pub mod text;
 mod touched;
