@@ -48,6 +48,8 @@ pub struct DeviceLog {
     /// From when each turn was due to the end of its sync: the sync's time as the device's
     /// user would see it, waiting for a thread included.
     pub due_to_done: Vec<Duration>,
+    /// When each sync call began, with its wall time and round trips (for a timeline).
+    pub timed: Vec<(Instant, Duration, usize)>,
 }
 
 impl DeviceLog {
@@ -426,9 +428,11 @@ fn take_turn(
     if let Some((households, persons)) = ledger.get(&dev.village) {
         turn.log.late.push(at.elapsed());
         dev.change(households, persons, &mut turn.rng, turn.k, &mut turn.log);
+        let began = Instant::now();
         let (r, d) = time(|| dev.sync());
         match r {
             Ok(s) => {
+                turn.log.timed.push((began, d, s.rounds));
                 turn.log.syncs.push(d);
                 turn.log.rounds.push(s.rounds);
                 turn.log.bytes.push(s.bytes_sent + s.bytes_received);

@@ -13,7 +13,8 @@
 //!
 //! The devices' turns (a change and a sync) are taken by a pool of threads in this process
 //! (`--workers`, [`gridbook_bench::load::WORKERS`] by default), each device with at most one
-//! sync in flight. Beside the sync call's times are printed how late turns began for want of
+//! sync in flight. Before the measured load, `--warmup` seconds of the same load (one period
+//! by default) are run and reported apart (see [`Run::measure`]). Beside the sync call's times are printed how late turns began for want of
 //! a free thread and the p99 from a turn's due moment to the end of its sync (what a phone's
 //! user would wait, a queue in this process included).
 //!
@@ -33,7 +34,7 @@
 //! every change arrived everywhere; (c) flat.
 //!
 //! `bench-province [--quick] [--seed S] [--devices N] [--villages N] [--townships N]
-//!  [--households N] [--period S] [--seconds S] [--ramp-steps N] [--ramp-seconds S]
+//!  [--households N] [--period S] [--seconds S] [--warmup S] [--ramp-steps N] [--ramp-seconds S]
 //!  [--flat 20,200,2000] [--flat-township N] [--reconnects N] [--relay-bin PATH]
 //!  [--only sqlite,pg,flat] [--workers N]`
 //!
@@ -49,7 +50,7 @@ use gridbook_bench::load::{
     drive, final_syncs, lock, open_devices, Arrival, Ledger, LoadDevice, WORKERS,
 };
 use gridbook_bench::relay_proc::{cpu_seconds, default_relay_bin, ChildRelay, Res};
-use gridbook_bench::{arg, flag, met};
+use gridbook_bench::{arg, flag, met, pct};
 use gridbook_tests::pg::Postgres;
 
 #[path = "province_fig.rs"]
@@ -80,6 +81,8 @@ pub(crate) struct Opts {
     households: usize,
     period: f64,
     seconds: u64,
+    /// Seconds of load before the measured phase (see [`Run::measure`]).
+    warmup: u64,
     ramp_steps: usize,
     ramp_seconds: u64,
     pub(crate) flat: Vec<usize>,
@@ -115,6 +118,7 @@ impl Opts {
             households: arg("--households", q(20, 10)),
             period: arg("--period", 10.0f64).max(0.01),
             seconds: arg("--seconds", q(60, 10) as u64),
+            warmup: arg("--warmup", q(10, 2) as u64),
             ramp_steps: arg("--ramp-steps", q(4, 3)),
             ramp_seconds: arg("--ramp-seconds", q(20, 5) as u64),
             flat: list("--flat", if quick { "2,20,200" } else { "20,200,2000" }),
@@ -305,6 +309,11 @@ impl Run {
             fig.syncs.extend(&log.syncs);
             fig.rounds.extend(&log.rounds);
             fig.late.extend(&log.late);
+            fig.timed.extend(
+                log.timed
+                    .iter()
+                    .map(|(at, d, r)| (at.saturating_duration_since(started), *d, *r)),
+            );
             fig.due_to_done.extend(&log.due_to_done);
             fig.errors += log.errors.len();
             if fig.first_error.is_none() {
@@ -319,6 +328,22 @@ impl Run {
     /// The load at the requirement's period, then raised until it saturates; the main
     /// phase's figures and where it saturated.
     fn measure(&mut self, o: &Opts, pg: bool) -> (Fig, String) {
+        // Each simulated device's first change after the setup's first sync splits the
+        // columns of the documents it loaded whole, and this process faults in its new memory
+        // (2,000 devices: most of its CPU for the first seconds, in the kernel zeroing pages,
+        // and the sync calls of those seconds wait for the cores). A phone pays that once, on
+        // its own CPU; the load is measured from the devices' second period on.
+        if o.warmup > 0 {
+            let warm = self.phase(o.seed ^ 0x5741_524d, o.period, o.warmup);
+            println!(
+                "(setup) warm-up, not measured: {} s of the same load, {} syncs, p99 {:.1} ms (max {:.1} ms), {} sync errors",
+                o.warmup,
+                warm.syncs.len(),
+                warm.p99(),
+                pct(&mut warm.syncs.clone(), 100.0),
+                warm.errors
+            );
+        }
         println!(
             "load: one change and one sync per device every {} s, {} s",
             o.period, o.seconds
@@ -425,8 +450,9 @@ fn devices(tokens: &[(String, String)], urls: &[String], tmp: &Path) -> Res<Vec<
     Ok(devs)
 }
 
-/// Every device keeps a connection open to each relay it syncs with (it syncs more often than
-/// the relay's 90 s idle time): the relays are told to take them all, with room to spare.
+/// A device may have a connection open to each relay it syncs with (for the rounds of a
+/// session, and between sessions less than `REUSE_IDLE` apart): the relays are told to take
+/// them all, with room to spare.
 fn connections(o: &Opts) -> Vec<(&'static str, String)> {
     let n = (o.devices * 2).max(1024);
     vec![("GRIDBOOK_RELAY_MAX_CONNECTIONS", n.to_string())]

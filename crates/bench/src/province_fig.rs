@@ -1,5 +1,6 @@
 //! The figures of one phase of bench-province's load, and when a phase counts as saturated.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use gridbook_bench::pct;
@@ -21,6 +22,8 @@ pub(super) struct Fig {
     pub(super) late: Vec<Duration>,
     /// From each turn's due time to the end of its sync.
     pub(super) due_to_done: Vec<Duration>,
+    /// Each sync call: when it began after the phase's start, its wall time, its rounds.
+    pub(super) timed: Vec<(Duration, Duration, usize)>,
     pub(super) errors: usize,
     pub(super) first_error: Option<String>,
     pub(super) changes: usize,
@@ -141,5 +144,55 @@ impl Fig {
             self.of_cores(self.dev_cpu),
             self.machine_busy * 100.0
         );
+        self.print_breakdown();
+    }
+
+    /// The sync calls by their round trips, and by when in the phase they began: whether the
+    /// slow ones are the calls of more rounds, or a stretch of time when every call was slow.
+    fn print_breakdown(&self) {
+        let mut by_rounds: BTreeMap<usize, Vec<Duration>> = BTreeMap::new();
+        for (_, d, r) in &self.timed {
+            by_rounds.entry(*r).or_default().push(*d);
+        }
+        let parts: Vec<String> = by_rounds
+            .iter_mut()
+            .map(|(r, ds)| {
+                format!(
+                    "{r}: {} calls, p50 {:.1} ms p99 {:.1} ms",
+                    ds.len(),
+                    pct(ds, 50.0),
+                    pct(ds, 99.0)
+                )
+            })
+            .collect();
+        println!("  by rounds: {}", parts.join("; "));
+        let whole = (self.seconds / 12.0).max(1.0);
+        for (step, until) in [
+            (whole, self.seconds),
+            (1.0, (2.0 * self.period).min(self.seconds)),
+        ] {
+            let mut by_time: BTreeMap<u64, Vec<Duration>> = BTreeMap::new();
+            for (at, d, _) in self.timed.iter().filter(|t| t.0.as_secs_f64() < until) {
+                by_time
+                    .entry((at.as_secs_f64() / step) as u64)
+                    .or_default()
+                    .push(*d);
+            }
+            let parts: Vec<String> = by_time
+                .iter_mut()
+                .map(|(k, ds)| {
+                    format!(
+                        "{:.0}s {:.0}/{:.0}",
+                        *k as f64 * step,
+                        pct(ds, 99.0),
+                        pct(ds, 100.0)
+                    )
+                })
+                .collect();
+            println!(
+                "  by when the call began (every {step:.0} s up to {until:.0} s: p99/max ms): {}",
+                parts.join("  ")
+            );
+        }
     }
 }
