@@ -166,7 +166,7 @@ impl Fig {
             })
             .collect();
         println!("  by rounds: {}", parts.join("; "));
-        let whole = (self.seconds / 12.0).max(1.0);
+        let whole = (self.seconds / 12.0).ceil().max(1.0);
         for (step, until) in [
             (whole, self.seconds),
             (1.0, (2.0 * self.period).min(self.seconds)),
