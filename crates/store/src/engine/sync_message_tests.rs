@@ -68,13 +68,13 @@ fn a_peer_missing_most_changes_of_a_document_it_has_gets_those_changes_not_the_d
 
 #[test]
 fn a_peer_lacking_the_document_gets_it_whole() {
-    let (a, mut b) = imported_then_edited(50, 2);
+    let (a, _) = imported_then_edited(50, 2);
     let mut doc = a.clone();
     let mut state = State::new();
     assert!(assume_peer_has(&mut doc, &mut state, Vec::new()).unwrap());
     let msg = next_message(&doc, &mut state, true).unwrap();
     assert_eq!(chunk_types(&msg), vec![0], "one whole document");
-    b = Automerge::new();
+    let mut b = Automerge::new();
     b.receive_sync_message(&mut State::new(), Message::decode(&msg).unwrap())
         .unwrap();
     assert_eq!(b.get_heads(), a.get_heads());
