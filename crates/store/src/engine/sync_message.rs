@@ -84,7 +84,7 @@ pub fn next_message_wanting(
         }
     }
     let before = (!acks).then(|| state.clone());
-    let mut msg = changes_not_document(state, |state| doc.generate_sync_message(state))?;
+    let mut msg = smaller_of(doc, state)?;
     let more: Vec<ChangeHash> = wanted
         .iter()
         .filter(|h| doc.get_change_by_hash(h).is_none() && !msg.need.contains(h))
@@ -105,29 +105,41 @@ pub fn next_message_wanting(
             return None;
         }
     }
-    if is_whole_document(&msg) {
-        msg.changes = doc.save_nocompress().into();
-    }
     Some(msg.encode())
 }
 
-/// Runs `make` with `state` saying, if the peer has the document, that the peer does not take
-/// whole documents. Automerge sends a peer that lacks more than a third of a document's changes
-/// the whole document (`save()`) instead of those changes, even when the peer has all of it but
-/// a few edits: a village ledger imported as one change and edited twice since would go out
-/// whole to every device that missed the two edits, and the sender would save the whole
-/// document to make the message. A peer that lacks the document still gets it whole.
-fn changes_not_document<T>(state: &mut State, make: impl FnOnce(&mut State) -> T) -> T {
+/// Automerge's next message, with one exception. Automerge sends a peer that lacks more than a
+/// third of a document's changes the whole document instead of those changes, whatever their
+/// size: a village ledger imported as one change and edited twice since would go out whole
+/// (hundreds of KiB) to every device that missed the two edits. When the peer has the document
+/// and Automerge chose the whole of it, the changes the peer lacks are made too and the smaller
+/// goes (a device a month behind on small edits still gets the document, which is then the
+/// smaller). A whole document goes with its columns uncompressed (see [`is_whole_document`]).
+fn smaller_of(doc: &Automerge, state: &mut State) -> Option<Message> {
     let has_doc = state.their_heads.as_ref().is_some_and(|h| !h.is_empty());
-    let said = state.their_capabilities.clone();
-    if has_doc {
-        if let Some(caps) = &mut state.their_capabilities {
+    let before = has_doc.then(|| state.clone());
+    let mut msg = doc.generate_sync_message(state)?;
+    if !is_whole_document(&msg) {
+        return Some(msg);
+    }
+    let whole = doc.save_nocompress();
+    if let Some(mut changes_state) = before {
+        let said = changes_state.their_capabilities.clone();
+        if let Some(caps) = &mut changes_state.their_capabilities {
             caps.retain(|c| *c != Capability::MessageV2);
         }
+        let changes = doc.generate_sync_message(&mut changes_state);
+        changes_state.their_capabilities = said;
+        if let Some(changes) = changes {
+            let size: usize = changes.changes.iter().map(|c| c.len()).sum();
+            if size < whole.len() {
+                *state = changes_state;
+                return Some(changes);
+            }
+        }
     }
-    let out = make(state);
-    state.their_capabilities = said;
-    out
+    msg.changes = whole.into();
+    Some(msg)
 }
 
 #[cfg(test)]

@@ -115,3 +115,33 @@ fn two_peers_far_apart_converge_by_the_usual_exchange() {
     }
     assert_eq!(a.get_heads(), b.get_heads());
 }
+
+#[test]
+fn a_peer_far_behind_on_small_edits_gets_the_document_when_it_is_smaller() {
+    let (mut a, _) = imported_then_edited(300, 300);
+    let b = a.fork();
+    for i in 0..900 {
+        let mut tx = a.transaction();
+        tx.put(
+            ROOT,
+            format!("record-{}", (i * 7) % 300),
+            format!("edit {i}"),
+        )
+        .unwrap();
+        tx.commit();
+    }
+    let mut doc = a.clone();
+    let mut state = State::new();
+    assert!(assume_peer_has(&mut doc, &mut state, b.get_heads()).unwrap());
+    let msg = next_message(&doc, &mut state, true).unwrap();
+    assert_eq!(
+        chunk_types(&msg),
+        vec![0],
+        "the document, smaller than 900 changes"
+    );
+    assert!(msg.len() < 900 * 60, "{} bytes", msg.len());
+    let mut b = b;
+    b.receive_sync_message(&mut State::new(), Message::decode(&msg).unwrap())
+        .unwrap();
+    assert_eq!(b.get_heads(), a.get_heads());
+}
