@@ -275,9 +275,8 @@ mod tests {
         // One more request waits for a connection given back, and opens none.
         std::thread::scope(|s| {
             let waiter = s.spawn(|| {
-                let c = pool.get().unwrap();
+                let mut c = pool.get().unwrap();
                 let got = Instant::now();
-                let mut c = c;
                 c.query_one("SELECT 1", &[]).unwrap();
                 got
             });
