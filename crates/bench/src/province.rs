@@ -14,9 +14,10 @@
 //! The devices' turns (a change and a sync) are taken by a pool of threads in this process
 //! (`--workers`, [`gridbook_bench::load::WORKERS`] by default), each device with at most one
 //! sync in flight. Before the measured load, `--warmup` seconds of the same load (one period
-//! by default) are run and reported apart (see [`Run::measure`]). Beside the sync call's times are printed how late turns began for want of
-//! a free thread and the p99 from a turn's due moment to the end of its sync (what a phone's
-//! user would wait, a queue in this process included).
+//! by default) are run and reported apart (see [`Run::measure`]). Beside the sync call's times
+//! are printed how late turns began for want of a free thread and the p99 from a turn's due
+//! moment to the end of its sync (what a phone's user would wait, a queue in this process
+//! included), and the calls by their round trips and by when they began.
 //!
 //! For each: p50/p99 of one sync call, syncs per second, the relays' CPU per sync (utime +
 //! stime of `/proc/PID/stat`) and, for (b), PostgreSQL's (the postmaster and its backends),
@@ -34,8 +35,8 @@
 //! every change arrived everywhere; (c) flat.
 //!
 //! `bench-province [--quick] [--seed S] [--devices N] [--villages N] [--townships N]
-//!  [--households N] [--period S] [--seconds S] [--warmup S] [--ramp-steps N] [--ramp-seconds S]
-//!  [--flat 20,200,2000] [--flat-township N] [--reconnects N] [--relay-bin PATH]
+//!  [--households N] [--period S] [--seconds S] [--warmup S] [--ramp-steps N]
+//!  [--ramp-seconds S] [--flat 20,200,2000] [--flat-township N] [--reconnects N] [--relay-bin PATH]
 //!  [--only sqlite,pg,flat] [--workers N]`
 //!
 //! The relays are the `gridbook` binary next to this one (`cargo build -p gridbook`), or
