@@ -204,6 +204,7 @@ pub fn set_language(app: State<'_, App>, lang: String) -> R<()> {
 #[tauri::command(async)]
 pub fn enroll(
     app: State<'_, App>,
+    window: tauri::WebviewWindow,
     relay_url: String,
     token: String,
     ca: Option<String>,
@@ -214,6 +215,7 @@ pub fn enroll(
         &token,
         ca.as_deref(),
     ))
+    .inspect(|hello| crate::window::fit(&window, Some(&hello.role)))
 }
 
 #[tauri::command(async)]

@@ -15,6 +15,7 @@ mod lock;
 mod roster;
 mod tasks;
 mod township;
+mod window;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Sender};
@@ -84,6 +85,9 @@ fn opened(h: &tauri::AppHandle) -> Result<tauri::State<'_, App>, AppError> {
 
 /// Starts background sync on the opened store and manages [`App`].
 fn start(h: &tauri::AppHandle, store: Store) -> std::io::Result<()> {
+    if let Some(w) = h.get_webview_window("main") {
+        window::fit(&w, store.setting("role").ok().flatten().as_deref());
+    }
     let store = Arc::new(store);
     let status = Arc::new(Mutex::new(background::current_status(&store)));
     let (tx, rx) = channel();

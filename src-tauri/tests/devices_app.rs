@@ -2,7 +2,8 @@
 //! demo township on 127.0.0.1, the built app under Xvfb driven through WebKitWebDriver.
 //!
 //! The township officer's laptop joins by typing the short code the relay operator gave
-//! (`relay device add --code`), opens 设备管理, adds a village doctor's phone and reads its code
+//! (`relay device add --code`) into the window the shell opens at a phone's size, which then
+//! widens to the desk layout by itself (a township device); opens 设备管理, adds a village doctor's phone and reads its code
 //! off the screen; a second device (the CLI) enrolls with that code, a second use of it is
 //! refused; the officer revokes the phone from the app and its next sync is refused.
 //!
@@ -44,12 +45,17 @@ fn the_township_joins_with_a_code_adds_a_device_and_revokes_it() {
         Path::new(env!("CARGO_BIN_EXE_gridbook-app")),
         &[("GRIDBOOK_DATA", data.path())],
     );
-    app.resize(LAPTOP.0, LAPTOP.1);
-    let settings = app.wait_text("[data-test=\"side-nav\"] a", "设置");
-    app.click(&settings);
+    // The shell opens at a phone's size, as on every new device.
+    let tab = app.wait_text("[data-test=\"tabbar\"] .van-tabbar-item", "设置");
+    app.click(&tab);
     // The code typed as a person would: lower case, without the dash.
     app.enroll(&server.url, &code.to_lowercase().replace('-', ""), "482916");
     app.wait_toasts_gone();
+    // Enrolled as the township's laptop, the window widens to the desk layout by itself.
+    app.wait("[data-test=\"side-nav\"]");
+    let width = app.script("return window.innerWidth;", serde_json::json!([]));
+    assert!(width.as_u64().is_some_and(|w| w >= 1024), "{width}");
+    app.resize(LAPTOP.0, LAPTOP.1);
 
     // 设备管理: the laptop itself is listed; add a village doctor's phone.
     app.tap("[data-test=\"settings-devices\"]");

@@ -1,0 +1,37 @@
+//! The window's size by role. The shell opens at a phone's size, the size of the field's
+//! devices; a township device works at a desk, and its screens (总览, 报告, the registers)
+//! need the wide layout, which the UI shows from [`WIDE_FROM`] CSS pixels up. A township
+//! device's window is widened to a laptop's size, within its screen, when its store opens and
+//! when it enrolls; a window already wide enough is left as its user made it.
+
+use tauri::{LogicalSize, Runtime, WebviewWindow};
+
+/// The width (CSS pixels) from which the UI shows the wide layout (`ui/src/composables.ts`).
+const WIDE_FROM: f64 = 768.0;
+/// The size a township device's window is given, screen permitting.
+const DESK: (f64, f64) = (1280.0, 800.0);
+
+/// Widens `window` to [`DESK`] (at most 95 % of its screen) when `role` works at a desk and
+/// the window is narrower than the wide layout. Sizing is a courtesy: a platform that cannot
+/// resize (a phone) keeps its window.
+pub(crate) fn fit<R: Runtime>(window: &WebviewWindow<R>, role: Option<&str>) {
+    if role != Some("township") {
+        return;
+    }
+    let Ok(scale) = window.scale_factor() else {
+        return;
+    };
+    match window.inner_size() {
+        Ok(size) if size.to_logical::<f64>(scale).width < WIDE_FROM => {}
+        _ => return,
+    }
+    let (mut width, mut height) = DESK;
+    if let Ok(Some(screen)) = window.current_monitor() {
+        let s = screen.size().to_logical::<f64>(screen.scale_factor());
+        width = width.min(s.width * 0.95);
+        height = height.min(s.height * 0.95);
+    }
+    if window.set_size(LogicalSize::new(width, height)).is_ok() {
+        let _ = window.center();
+    }
+}
