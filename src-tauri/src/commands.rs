@@ -209,13 +209,10 @@ pub fn enroll(
     token: String,
     ca: Option<String>,
 ) -> R<Hello> {
-    app.wrote(gridbook_sync::client_pin::enroll_with_token(
-        &app.store,
-        &relay_url,
-        &token,
-        ca.as_deref(),
-    ))
-    .inspect(|hello| crate::window::fit(&window, Some(&hello.role)))
+    app.enrolled(
+        &window,
+        gridbook_sync::client_pin::enroll_with_token(&app.store, &relay_url, &token, ca.as_deref()),
+    )
 }
 
 #[tauri::command(async)]

@@ -67,11 +67,13 @@ fn admin_refused(e: SyncError) -> AppError {
 #[tauri::command(async)]
 pub fn enroll_code(
     app: State<'_, App>,
+    window: tauri::WebviewWindow,
     relay_url: String,
     code: String,
     ca: Option<String>,
 ) -> R<Hello> {
-    app.wrote(
+    app.enrolled(
+        &window,
         gridbook_sync::client_pin::enroll_with_code(&app.store, &relay_url, &code, ca.as_deref())
             .map_err(code_refused),
     )

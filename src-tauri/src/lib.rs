@@ -43,6 +43,16 @@ impl App {
         r.map_err(Into::into)
     }
 
+    /// After an enrollment: as [`App::wrote`], and the window fits the role the relay gave.
+    fn enrolled<E: Into<AppError>>(
+        &self,
+        window: &tauri::WebviewWindow,
+        r: Result<gridbook_sync::identity::Hello, E>,
+    ) -> Result<gridbook_sync::identity::Hello, AppError> {
+        self.wrote(r)
+            .inspect(|hello| window::fit(window, Some(&hello.role)))
+    }
+
     /// The home screen's figures with the background loop's last state and the refused edits.
     fn status(&self) -> Result<gridbook_store::app::AppStatus, AppError> {
         let refused = gridbook_sync::refusals::list(&self.store)?.len();
