@@ -4,16 +4,16 @@
 //! device's window is widened to a laptop's size, within its screen, when its store opens and
 //! when it enrolls; a window already wide enough is left as its user made it.
 
-use tauri::{LogicalSize, Runtime, WebviewWindow};
+use tauri::{LogicalPosition, LogicalSize, Runtime, WebviewWindow};
 
 /// The width (CSS pixels) from which the UI shows the wide layout (`ui/src/composables.ts`).
 const WIDE_FROM: f64 = 768.0;
 /// The size a township device's window is given, screen permitting.
 const DESK: (f64, f64) = (1280.0, 800.0);
 
-/// Widens `window` to [`DESK`] (at most 95 % of its screen) when `role` works at a desk and
-/// the window is narrower than the wide layout. Sizing is a courtesy: a platform that cannot
-/// resize (a phone) keeps its window.
+/// Widens `window` to [`DESK`] (at most 95 % of its screen), centred on its screen, when `role`
+/// works at a desk and the window is narrower than the wide layout. Sizing is a courtesy: a
+/// platform that cannot resize (a phone) keeps its window.
 pub(crate) fn fit<R: Runtime>(window: &WebviewWindow<R>, role: Option<&str>) {
     if role != Some("township") {
         return;
@@ -26,12 +26,23 @@ pub(crate) fn fit<R: Runtime>(window: &WebviewWindow<R>, role: Option<&str>) {
         _ => return,
     }
     let (mut width, mut height) = DESK;
+    let mut centred = None;
     if let Ok(Some(screen)) = window.current_monitor() {
-        let s = screen.size().to_logical::<f64>(screen.scale_factor());
-        width = width.min(s.width * 0.95);
-        height = height.min(s.height * 0.95);
+        let scale = screen.scale_factor();
+        let size = screen.size().to_logical::<f64>(scale);
+        let origin = screen.position().to_logical::<f64>(scale);
+        width = width.min(size.width * 0.95);
+        height = height.min(size.height * 0.95);
+        // From the screen's size, not the window's: a window not yet shown (at start) reports
+        // a size of its own that `center` would use.
+        centred = Some(LogicalPosition::new(
+            origin.x + (size.width - width) / 2.0,
+            origin.y + (size.height - height) / 2.0,
+        ));
     }
     if window.set_size(LogicalSize::new(width, height)).is_ok() {
-        let _ = window.center();
+        if let Some(at) = centred {
+            let _ = window.set_position(at);
+        }
     }
 }
