@@ -36,6 +36,8 @@ use gridbook_store::Store;
 use rusqlite::Connection;
 
 const PIN: &str = "246810";
+/// The three stores, in the order of their directories and samples.
+const STORES: [&str; 3] = ["plain", "encrypted", "converted"];
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
@@ -61,12 +63,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .filter(|p: &std::path::PathBuf| !p.as_os_str().is_empty());
     let root = tempfile::tempdir()?;
-    let dirs = ["plain", "encrypted", "converted"].map(|d| root.path().join(d));
+    let dirs = STORES.map(|d| root.path().join(d));
 
     // 1. Build the plain and the encrypted store by the same demo import (or copy kept ones);
     // convert a copy of the plain one.
     println!("\n## build");
-    for (i, name) in ["plain", "encrypted"].into_iter().enumerate() {
+    for (i, name) in STORES[..2].iter().enumerate() {
         let kept = keep
             .as_ref()
             .map(|k| k.join(format!("{name}-{households}-{villages}-{seed}")));
@@ -184,18 +186,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. Unlock.
     let mut unwrap = Vec::new();
-    let mut open = Vec::new();
+    let mut opened = Vec::new();
     for _ in 0..7 {
         let (k, d) = time_sched(|| gridbook_keys::unlock(enc_dir, PIN, gridbook_keys::now_secs()));
         let k = k?;
         unwrap.push(d);
         let (s, d2) = time(|| Store::open_with_key(enc_dir, Some(k.bytes())));
         drop(s?);
-        open.push(d.wall + d2);
+        opened.push(d.wall + d2);
     }
     let p = KdfParams::DEFAULT;
     let u = Summary::of(&unwrap);
-    let (o50, _) = p50_p95(&mut open);
+    let (o50, _) = p50_p95(&mut opened);
     println!(
         "\n## unlock (Argon2id m={} MiB, t={}, p={})\nPIN → data key  {}\n  {}\nPIN → open store  p50 {o50:.0} ms  ≤ 1 s (p50): {}",
         p.m_kib / 1024,
@@ -259,7 +261,7 @@ fn report(what: &str, samples: &[Vec<Sample>; 3]) {
     };
     println!("\n## {what} (n={})", samples[0].len());
     let mut figs = Vec::new();
-    for (name, s) in ["plain", "encrypted", "converted"].iter().zip(samples) {
+    for (name, s) in STORES.iter().zip(samples) {
         let (w50, w95) = p50_p95(&mut pick(s, false));
         let (c50, c95) = p50_p95(&mut pick(s, true));
         println!(
@@ -268,7 +270,7 @@ fn report(what: &str, samples: &[Vec<Sample>; 3]) {
         figs.push((w95, c50, c95));
     }
     let (p95, c50, c95) = figs[0];
-    for (name, (e95, d50, d95)) in ["encrypted", "converted"].iter().zip(&figs[1..]) {
+    for (name, (e95, d50, d95)) in STORES[1..].iter().zip(&figs[1..]) {
         println!(
             "{name:<10} ratio p95 {:.2}  ≤ 1.15: {}   (CPU: ratio p50 {:.2}, p95 {:.2})",
             e95 / p95,
