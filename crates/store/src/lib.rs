@@ -29,6 +29,7 @@ mod township;
 
 pub use engine::discard::{DiscardedRecord, Unacknowledged};
 pub use engine::rights;
+pub use engine::sync_support::OutboxMark;
 pub use engine::{cipher, docs, integrity, owner, project, record, schema};
 pub use ledger::{import, search};
 

@@ -173,3 +173,64 @@ fn newer_database_is_refused_and_untouched() {
         .unwrap();
     assert_eq!(version, schema::SCHEMA_VERSION + 1);
 }
+
+/// Version 22 moved the unsynced changes from an `outbox` row each into a count on their
+/// document's row: a device upgraded with changes not yet synced still has them all to sync,
+/// and its next chunk follows the highest number AUTOINCREMENT gave.
+#[test]
+fn unsynced_changes_and_chunk_numbers_survive_the_upgrade() {
+    for (name, made_at, bytes) in FIXTURES.into_iter().filter(|(_, v, _)| *v >= 4) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        std::fs::write(&path, bytes).unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let (outbox, docs): (i64, Vec<String>) = (
+            conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+                .unwrap(),
+            conn.prepare("SELECT DISTINCT doc_id FROM outbox ORDER BY doc_id")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap(),
+        );
+        let given: i64 = conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'chunks'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        drop(conn);
+        assert!(
+            outbox > 0,
+            "fixture {name} (v{made_at}) has unsynced changes"
+        );
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.unsynced().unwrap(), outbox, "fixture {name}");
+        assert_eq!(store.unsynced_docs().unwrap(), docs, "fixture {name}");
+        // A new local change: one more to sync, in a chunk numbered after the old ones.
+        let doc = &docs[0];
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let person: String = conn
+            .query_row(
+                "SELECT p.id FROM persons p JOIN documents d ON d.village_id = p.village_id
+                 WHERE d.kind = 'ledger' AND p.deleted = 0 ORDER BY p.id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        store
+            .set_person(&person, &[("phone".into(), "13900001234".into())])
+            .unwrap();
+        assert_eq!(store.unsynced().unwrap(), outbox + 1, "fixture {name}");
+        let newest: i64 = conn
+            .query_row("SELECT max(seq) FROM chunks", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(newest, given + 1, "fixture {name}");
+        // A session that started now and succeeded leaves nothing unsynced.
+        let mark = store.outbox_mark().unwrap();
+        store.mark_synced(&mark, &[]).unwrap();
+        assert_eq!(store.unsynced().unwrap(), 0, "fixture {name} ({doc})");
+    }
+}

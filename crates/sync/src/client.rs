@@ -369,7 +369,7 @@ fn session(store: &Store, client: &Client, peer: &str) -> Result<SyncStats> {
         }
     }
     let refused: Vec<String> = stats.refused.iter().map(|(d, _)| d.clone()).collect();
-    store.mark_synced(mark, &refused)?;
+    store.mark_synced(&mark, &refused)?;
     crate::refusals::note(store, &stats.refused)?;
     drop_unreadable(store)?;
     Ok(stats)

@@ -187,8 +187,8 @@ pub struct SeedReport {
 }
 
 /// Fills the empty relay data directory `dir` with the documents of the township device whose
-/// data directory is `from`: the Automerge documents only (not its settings, actor, outbox or
-/// sync states); the relay projects them itself. Devices must then be enrolled again.
+/// data directory is `from`: the Automerge documents only (not its settings, actor, unsynced
+/// counts or sync states); the relay projects them itself. Devices must then be enrolled again.
 pub fn seed(from: &Path, dir: &Path) -> Result<SeedReport> {
     if !from.join(DB_FILE).is_file() {
         return Err(RelayError::Invalid(format!(

@@ -199,7 +199,8 @@ impl Store {
         let pending: Vec<String> = g
             .conn
             .prepare_cached(
-                "SELECT DISTINCT doc_id FROM outbox WHERE doc_id <> ?1 ORDER BY doc_id",
+                "SELECT id FROM documents WHERE local_made > local_acked AND id <> ?1
+                 ORDER BY id",
             )?
             .query_map([doc_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -292,18 +293,18 @@ fn discard_in(
     } else {
         doc.fork_at(shared)?
     };
-    tx.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
-        .execute([doc_id])?;
-    tx.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1")?
-        .execute([doc_id])?;
+    crate::engine::chunks::delete(tx, doc_id)?;
     if shared.is_empty() {
         tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?
             .execute([doc_id])?;
     } else {
-        tx.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
-            .execute(params![doc_id, kept.save()])?;
-        tx.prepare_cached("UPDATE documents SET heads = ?2, chunk_count = 1 WHERE id = ?1")?
-            .execute(params![doc_id, heads_text(&kept.get_heads())])?;
+        crate::engine::chunks::insert(tx, doc_id, &kept.save())?;
+        // The local changes not acknowledged are gone with the rest.
+        tx.prepare_cached(
+            "UPDATE documents SET heads = ?2, chunk_count = 1, local_acked = local_made
+             WHERE id = ?1",
+        )?
+        .execute(params![doc_id, heads_text(&kept.get_heads())])?;
     }
     for rid in &touched {
         project_record(tx, doc_id, village.as_deref(), &kept, rid, false)?;

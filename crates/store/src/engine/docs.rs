@@ -13,6 +13,7 @@ use automerge::{ActorId, Automerge, ChangeHash};
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::chunks;
 use crate::engine::doc_cache::DocCache;
 use crate::engine::doc_id::DocId;
 use crate::engine::project::{project_record, project_view};
@@ -225,9 +226,7 @@ impl Docs {
         let may_write = |d: &str| crate::engine::rights::check_write(tx, d).is_ok();
         crate::ledger::merge_check::check_merges(tx, doc, &before, &touched, &may_write)?;
         let heads = doc.get_heads();
-        let seq = append_chunk(tx, id, village, &bytes, &heads, now_ms)?;
-        tx.prepare_cached("INSERT INTO outbox (seq, doc_id, at) VALUES (?1, ?2, ?3)")?
-            .execute(params![seq, id, now_ms])?;
+        let seq = append_chunk(tx, id, village, &bytes, &heads, now_ms, Made::Here)?;
         let doc = &*doc;
         for rid in &touched {
             project_record(tx, id, village, doc, rid, false)?;
@@ -345,7 +344,7 @@ impl Docs {
         } else {
             doc.save_after(&before)
         };
-        let seq = append_chunk(tx, id, village, &bytes, &after, now_ms)?;
+        let seq = append_chunk(tx, id, village, &bytes, &after, now_ms, Made::Elsewhere)?;
         let new = before.is_empty();
         match touched {
             Touched::Views(views) => {
@@ -372,11 +371,8 @@ impl Docs {
             return Ok(());
         }
         self.cache.compact(id, |bytes| {
-            conn.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
-                .execute([id])?;
-            conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
-                .execute(params![id, bytes])?;
-            Ok(conn.last_insert_rowid())
+            chunks::delete(conn, id)?;
+            chunks::insert(conn, id, bytes)
         })?;
         conn.prepare_cached("UPDATE documents SET chunk_count = 1 WHERE id = ?1")?
             .execute([id])?;
@@ -384,7 +380,18 @@ impl Docs {
     }
 }
 
-/// Appends a chunk and updates the document row; returns the chunk's sequence number.
+/// Where the change a chunk holds was made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Made {
+    /// On this device: a local change, unsynced until a relay acknowledges it.
+    Here,
+    /// Received, or a bulk write (an import, the demo).
+    Elsewhere,
+}
+
+/// Appends a chunk and updates the document row (its heads, its chunk count and, for a change
+/// made here, its count of local changes: see [`crate::engine::sync_support`]); returns the
+/// chunk's sequence number.
 fn append_chunk(
     conn: &Connection,
     id: &str,
@@ -392,18 +399,25 @@ fn append_chunk(
     bytes: &[u8],
     heads: &[ChangeHash],
     now_ms: i64,
+    made: Made,
 ) -> Result<i64> {
-    conn.prepare_cached("INSERT INTO chunks (doc_id, bytes) VALUES (?1, ?2)")?
-        .execute(params![id, bytes])?;
-    let seq = conn.last_insert_rowid();
+    let seq = chunks::insert(conn, id, bytes)?;
     let kind = DocId::parse(id).map(|d| d.kind.name()).unwrap_or_default();
     conn.prepare_cached(
-        "INSERT INTO documents (id, kind, village_id, heads, chunk_count, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 1, ?5)
+        "INSERT INTO documents (id, kind, village_id, heads, chunk_count, updated_at, local_made)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET heads = excluded.heads,
-           chunk_count = chunk_count + 1, updated_at = excluded.updated_at",
+           chunk_count = chunk_count + 1, updated_at = excluded.updated_at,
+           local_made = local_made + excluded.local_made",
     )?
-    .execute(params![id, kind, village, heads_text(heads), now_ms])?;
+    .execute(params![
+        id,
+        kind,
+        village,
+        heads_text(heads),
+        now_ms,
+        i64::from(made == Made::Here)
+    ])?;
     Ok(seq)
 }
 

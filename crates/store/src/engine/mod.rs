@@ -3,6 +3,7 @@
 //! conflicts, and what the sync engine needs from the store. It knows the record kinds only
 //! through the projection dispatch in `project.rs`.
 
+pub(crate) mod chunks;
 pub mod cipher;
 pub mod discard;
 pub(crate) mod doc_cache;

@@ -522,6 +522,33 @@ const MIGRATIONS: &[(&str, bool)] = &[
     "#,
         false,
     ),
+    // 22: an edit writes two pages fewer (on an encrypted store each page written is encrypted
+    // and authenticated). A document's local changes not yet acknowledged by a relay are
+    // counted in its `documents` row, which every change rewrites anyway, instead of an
+    // `outbox` row per change. Chunk sequence numbers stay increasing without AUTOINCREMENT,
+    // whose `sqlite_sequence` row every insert rewrote: deleting chunks keeps the highest
+    // sequence number deleted as `chunks_floor` (see `engine::docs::insert_chunk`).
+    (
+        r#"
+    ALTER TABLE documents ADD COLUMN local_made INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN local_acked INTEGER NOT NULL DEFAULT 0;
+    UPDATE documents
+       SET local_made = (SELECT count(*) FROM outbox WHERE outbox.doc_id = documents.id);
+    DROP TABLE outbox;
+    INSERT OR REPLACE INTO settings (key, value)
+        SELECT 'chunks_floor', seq FROM sqlite_sequence WHERE name = 'chunks';
+    CREATE TABLE chunks_v22 (
+        seq INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        bytes BLOB NOT NULL
+    );
+    INSERT INTO chunks_v22 (seq, doc_id, bytes) SELECT seq, doc_id, bytes FROM chunks ORDER BY seq;
+    DROP TABLE chunks;
+    ALTER TABLE chunks_v22 RENAME TO chunks;
+    CREATE INDEX chunks_doc ON chunks (doc_id, seq);
+    "#,
+        false,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -45,7 +45,10 @@ impl Store {
             }
             let marks = vec!["?"; gone.len()].join(", ");
             let unsynced: i64 = tx.query_row(
-                &format!("SELECT count(*) FROM outbox WHERE doc_id IN ({marks})"),
+                &format!(
+                    "SELECT COALESCE(sum(local_made - local_acked), 0) FROM documents
+                     WHERE id IN ({marks})"
+                ),
                 params_from_iter(&gone),
                 |r| r.get(0),
             )?;
@@ -61,8 +64,10 @@ impl Store {
                     ),
                 });
             }
+            for d in &gone {
+                crate::engine::chunks::delete(&tx, d)?;
+            }
             for sql in [
-                "DELETE FROM chunks WHERE doc_id IN",
                 "DELETE FROM sync_states WHERE doc_id IN",
                 "DELETE FROM documents WHERE id IN",
             ] {

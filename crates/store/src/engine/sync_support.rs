@@ -14,6 +14,13 @@ use super::sync_message::{assume_peer_has, next_message_wanting, WANTED_MAX};
 use crate::error::{Result, StoreError};
 use crate::{Inner, Store};
 
+/// The local changes a sync session started from (see [`Store::outbox_mark`]): for each
+/// document holding unsynced ones, how many changes had been made here in it by then.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxMark {
+    made: Vec<(String, i64)>,
+}
+
 fn village_of(doc_id: &str) -> Option<String> {
     crate::engine::doc_id::village_of(doc_id).map(str::to_owned)
 }
@@ -96,48 +103,51 @@ impl Store {
         Ok(out)
     }
 
-    /// Local changes not yet acknowledged by a relay.
+    /// Local changes not yet acknowledged by a relay. Each document's row counts the changes
+    /// made here (`local_made`) and how many of them a relay acknowledged (`local_acked`).
     pub fn unsynced(&self) -> Result<i64> {
-        Ok(self
-            .lock()
-            .conn
-            .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+        Ok(self.lock().conn.query_row(
+            "SELECT COALESCE(sum(local_made - local_acked), 0) FROM documents",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// The documents that hold local changes not yet acknowledged by a relay.
     pub fn unsynced_docs(&self) -> Result<Vec<String>> {
         let g = self.lock();
-        let mut q = g
-            .conn
-            .prepare_cached("SELECT DISTINCT doc_id FROM outbox ORDER BY doc_id")?;
+        let mut q = g.conn.prepare_cached(
+            "SELECT id FROM documents WHERE local_made > local_acked ORDER BY id",
+        )?;
         let docs = q
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(docs)
     }
 
-    /// The newest local change, to mark as synced once a session succeeds.
-    pub fn outbox_mark(&self) -> Result<i64> {
-        Ok(self
-            .lock()
-            .conn
-            .query_row("SELECT COALESCE(max(seq), 0) FROM outbox", [], |r| r.get(0))?)
+    /// The local changes a session starting now will send: to mark as synced once it succeeds.
+    pub fn outbox_mark(&self) -> Result<OutboxMark> {
+        let g = self.lock();
+        let mut q = g.conn.prepare_cached(
+            "SELECT id, local_made FROM documents WHERE local_made > local_acked ORDER BY id",
+        )?;
+        let made = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(OutboxMark { made })
     }
 
     /// After a successful session that started at `mark`: local changes up to it reached the
-    /// relay, except those of documents the relay refused.
-    pub fn mark_synced(&self, mark: i64, refused: &[String]) -> Result<()> {
+    /// relay, except those of documents the relay refused. Changes made during the session
+    /// stay unsynced; marking twice, or an older mark after a newer one, changes nothing more.
+    pub fn mark_synced(&self, mark: &OutboxMark, refused: &[String]) -> Result<()> {
         let g = self.lock();
-        let mut del = g
-            .conn
-            .prepare_cached("DELETE FROM outbox WHERE seq <= ?1 AND doc_id = ?2")?;
-        let docs: Vec<String> = g
-            .conn
-            .prepare_cached("SELECT DISTINCT doc_id FROM outbox WHERE seq <= ?1")?
-            .query_map([mark], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for d in docs.iter().filter(|d| !refused.contains(d)) {
-            del.execute(params![mark, d])?;
+        let mut ack = g.conn.prepare_cached(
+            "UPDATE documents SET local_acked = min(local_made, max(local_acked, ?2))
+             WHERE id = ?1",
+        )?;
+        for (d, made) in mark.made.iter().filter(|(d, _)| !refused.contains(d)) {
+            ack.execute(params![d, made])?;
         }
         let now = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
         crate::set_setting(&g.conn, "last_sync", &now)?;
