@@ -141,16 +141,23 @@ impl Store {
     /// relay, except those of documents the relay refused. Changes made during the session
     /// stay unsynced; marking twice, or an older mark after a newer one, changes nothing more.
     pub fn mark_synced(&self, mark: &OutboxMark, refused: &[String]) -> Result<()> {
-        let g = self.lock();
-        let mut ack = g.conn.prepare_cached(
-            "UPDATE documents SET local_acked = min(local_made, max(local_acked, ?2))
-             WHERE id = ?1",
-        )?;
-        for (d, made) in mark.made.iter().filter(|(d, _)| !refused.contains(d)) {
-            ack.execute(params![d, made])?;
-        }
+        let mut g = self.lock();
         let now = g.now_local().format("%Y-%m-%dT%H:%M:%S").to_string();
-        crate::set_setting(&g.conn, "last_sync", &now)?;
+        // One transaction: one write to disk for the whole acknowledgement.
+        let tx = g
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut ack = tx.prepare_cached(
+                "UPDATE documents SET local_acked = min(local_made, max(local_acked, ?2))
+                 WHERE id = ?1",
+            )?;
+            for (d, made) in mark.made.iter().filter(|(d, _)| !refused.contains(d)) {
+                ack.execute(params![d, made])?;
+            }
+        }
+        crate::set_setting(&tx, "last_sync", &now)?;
+        tx.commit()?;
         Ok(())
     }
 
