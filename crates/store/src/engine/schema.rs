@@ -527,7 +527,7 @@ const MIGRATIONS: &[(&str, bool)] = &[
     // counted in its `documents` row, which every change rewrites anyway, instead of an
     // `outbox` row per change. Chunk sequence numbers stay increasing without AUTOINCREMENT,
     // whose `sqlite_sequence` row every insert rewrote: deleting chunks keeps the highest
-    // sequence number deleted as `chunks_floor` (see `engine::docs::insert_chunk`).
+    // sequence number deleted as `chunks_floor` (see `engine::chunks`).
     (
         r#"
     ALTER TABLE documents ADD COLUMN local_made INTEGER NOT NULL DEFAULT 0;
