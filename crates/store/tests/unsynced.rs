@@ -7,6 +7,15 @@
 use gridbook_store::{Store, DB_FILE};
 use rusqlite::Connection;
 
+/// A store with a demo township of `villages` villages and `households` households.
+fn demo_store(villages: usize, households: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let today = store.now_local().date();
+    store.demo(2, villages, households, today).unwrap();
+    (dir, store)
+}
+
 /// A person of the `n`th village, with its ledger document.
 fn person_of_village(dir: &std::path::Path, n: i64) -> (String, String) {
     Connection::open(dir.join(DB_FILE))
@@ -24,11 +33,8 @@ fn person_of_village(dir: &std::path::Path, n: i64) -> (String, String) {
 
 #[test]
 fn local_changes_count_until_the_session_that_sent_them_is_acknowledged() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let today = store.now_local().date();
-    store.demo(2, 2, 20, today).unwrap();
-    // The demo's bulk writes are not local edits; its settings are (the township's policy).
+    let (dir, store) = demo_store(2, 20);
+    // The demo's bulk writes are not local edits; what little it writes as an edit is.
     let base = store.unsynced().unwrap();
     assert!(base <= 1, "the demo left {base} unsynced");
     let mark = store.outbox_mark().unwrap();
@@ -94,10 +100,7 @@ fn local_changes_count_until_the_session_that_sent_them_is_acknowledged() {
 
 #[test]
 fn the_count_survives_compaction_and_a_discard_clears_what_it_dropped() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let today = store.now_local().date();
-    store.demo(2, 1, 10, today).unwrap();
+    let (dir, store) = demo_store(1, 10);
     let base = store.unsynced().unwrap();
     let (a, doc) = person_of_village(dir.path(), 0);
     let watch = Connection::open(dir.path().join(DB_FILE)).unwrap();

@@ -11,29 +11,32 @@ use rusqlite::{params, Connection};
 
 use crate::error::Result;
 
+/// The number no new chunk may take or go below (0 when nothing was ever deleted).
+fn floor(conn: &Connection) -> Result<i64> {
+    Ok(crate::get_setting(conn, "chunks_floor")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
 /// Stores chunk `bytes` of document `doc_id`; returns its sequence number.
 pub(crate) fn insert(conn: &Connection, doc_id: &str, bytes: &[u8]) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO chunks (seq, doc_id, bytes) VALUES (max(
-             COALESCE((SELECT max(seq) FROM chunks), 0),
-             COALESCE((SELECT CAST(value AS INTEGER) FROM settings
-                       WHERE key = 'chunks_floor'), 0)
-         ) + 1, ?1, ?2)",
+        "INSERT INTO chunks (seq, doc_id, bytes)
+         VALUES (max(COALESCE((SELECT max(seq) FROM chunks), 0), ?3) + 1, ?1, ?2)",
     )?
-    .execute(params![doc_id, bytes])?;
+    .execute(params![doc_id, bytes, floor(conn)?])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Deletes every chunk of document `doc_id`, first raising the floor to the highest of them.
 pub(crate) fn delete(conn: &Connection, doc_id: &str) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO settings (key, value)
-         SELECT 'chunks_floor', max(seq) FROM chunks WHERE doc_id = ?1 AND seq > COALESCE(
-             (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'chunks_floor'), 0)
-         GROUP BY doc_id
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute([doc_id])?;
+    let top: Option<i64> = conn
+        .prepare_cached("SELECT max(seq) FROM chunks WHERE doc_id = ?1")?
+        .query_row([doc_id], |r| r.get(0))?;
+    let floor = floor(conn)?;
+    if let Some(top) = top.filter(|&t| t > floor) {
+        crate::set_setting(conn, "chunks_floor", &top.to_string())?;
+    }
     conn.prepare_cached("DELETE FROM chunks WHERE doc_id = ?1")?
         .execute([doc_id])?;
     Ok(())
