@@ -14,7 +14,8 @@ use std::process::Command;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("gridbook-domain", &[]),
     ("gridbook-keys", &[]),
-    ("gridbook-store", &["gridbook-domain"]),
+    ("gridbook-cipher", &[]),
+    ("gridbook-store", &["gridbook-domain", "gridbook-cipher"]),
     ("gridbook-sync", &["gridbook-domain", "gridbook-store"]),
     (
         "gridbook-relay",

@@ -7,12 +7,17 @@
 //! in memory (`temp_store`, set by [`crate::Store::open_with_key`], and the build's
 //! `SQLITE_TEMP_STORE=2`).
 //!
+//! The cryptography is gridbook-cipher's, registered as SQLCipher's provider before the first
+//! keyed connection: SQLCipher's format and algorithms (a file opens with either provider),
+//! without the OpenSSL provider's set-up for every page, which cost more than the HMAC itself.
+//!
 //! Pages are authenticated with HMAC-SHA256 ([`HMAC`]) rather than SQLCipher 4's default
-//! SHA-512: the same construction with a 256-bit key, and the HMAC is most of what a page
-//! costs (per 4 KiB page on this project's test machine, OpenSSL: SHA-512 6.5 µs, SHA-256
-//! 2.5 µs with the CPU's SHA extensions, which phones and laptops have had since about 2017,
-//! AES-256 0.5 µs). A store encrypted before this change keeps SHA-512 and is opened with it
-//! ([`LEGACY_HMAC`]) when the current setting does not read its first page.
+//! SHA-512: the same construction with a 256-bit key, and the HMAC is much of what a page
+//! costs (per 4 KiB page on this project's test machine: SHA-512 6.5 µs, SHA-256 2.3 µs with
+//! the CPU's SHA extensions, which phones and laptops have had since about 2017; AES-256-CBC
+//! 4 µs to encrypt, its blocks one after another, and 0.6 µs to decrypt). A store encrypted
+//! before this change keeps SHA-512 and is opened with it ([`LEGACY_HMAC`]) when the current
+//! setting does not read its first page.
 //!
 //! A plain database opened with a key is converted in place: exported (`sqlcipher_export`)
 //! into `gridbook.sqlite.encrypting`, synced, renamed over the plain file, its `-wal` and
@@ -73,28 +78,16 @@ fn key_literal(key: &[u8; 32]) -> String {
     format!("\"x'{hex}'\"")
 }
 
-/// Keeps SQLCipher's crypto provider (the system's OpenSSL libcrypto, which
-/// `bundled-sqlcipher` links) up for the life of the process.
-///
-/// The provider starts its random generator when a keyed connection opens and tears it
-/// down when the last one closes; a store being created (it draws a random salt) in one
-/// thread while the process's last other keyed connection closes in another failed once,
-/// under heavy load, with "An error occurred with PRAGMA key or rekey". One keyed in-memory
-/// connection, opened with the first key and never closed, means the generator is started
-/// once and never torn down. (The failure was seen once and not reproduced; the
-/// teardown-while-in-use is the one path in the provider that could produce it.)
-fn keep_provider_up() -> Result<()> {
-    use std::sync::{Mutex, OnceLock};
-    static ANCHOR: OnceLock<Mutex<Connection>> = OnceLock::new();
-    if ANCHOR.get().is_some() {
-        return Ok(());
-    }
-    let c = Connection::open_in_memory()?;
-    c.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    c.execute_batch(&format!("PRAGMA key = {};", key_literal(&[0x5a; 32])))?;
-    // A racing thread's extra connection is dropped: the one kept holds the provider up.
-    let _ = ANCHOR.set(Mutex::new(c));
-    Ok(())
+/// Makes gridbook-cipher SQLCipher's crypto provider, before the first keyed connection: the
+/// same AES-256-CBC pages and HMACs as SQLCipher's OpenSSL provider (files open with either),
+/// without OpenSSL's set-up for every page.
+fn install_provider() -> Result<()> {
+    gridbook_cipher::install().map_err(|e| {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(e.0),
+            Some(e.to_string()),
+        ))
+    })
 }
 
 /// Opens the database at `path`: plain without a key, encrypted with one (converting a plain
@@ -108,7 +101,7 @@ pub(crate) fn connect(path: &Path, key: Option<&[u8; 32]>) -> Result<Connection>
         return Ok(Connection::open(path)?);
     };
     if state == FileState::Plain {
-        keep_provider_up()?;
+        install_provider()?;
         convert(path, key)?;
     }
     open_encrypted(path, key)
@@ -118,7 +111,7 @@ pub(crate) fn connect(path: &Path, key: Option<&[u8; 32]>) -> Result<Connection>
 /// settings the store uses, and sets nothing else: [`connect`] without the conversion, for
 /// tools and tests that read the file directly. The wrong key is [`StoreError::Locked`].
 pub fn open_encrypted(path: &Path, key: &[u8; 32]) -> Result<Connection> {
-    keep_provider_up()?;
+    install_provider()?;
     match keyed(path, key, HMAC) {
         Err(StoreError::Locked) if file_state(path)? == FileState::Encrypted => {
             keyed(path, key, LEGACY_HMAC)
@@ -283,7 +276,13 @@ mod tests {
             .expect("create")
             .execute_batch("CREATE TABLE t(a)")
             .expect("write");
-        assert_eq!(hmac_of(&connect(&new, Some(&key)).expect("reopen")), HMAC);
+        let reopened = connect(&new, Some(&key)).expect("reopen");
+        assert_eq!(hmac_of(&reopened), HMAC);
+        // The pages go through gridbook-cipher, not OpenSSL's provider.
+        let provider: String = reopened
+            .query_row("PRAGMA cipher_provider", [], |r| r.get(0))
+            .expect("provider");
+        assert_eq!(provider, gridbook_cipher::PROVIDER_NAME);
 
         let plain = dir.path().join("plain.sqlite");
         Connection::open(&plain)
@@ -372,7 +371,8 @@ mod tests {
     }
 
     /// Keyed connections opened and closed on some threads while new encrypted databases are
-    /// created on others: every one is created (see [`keep_provider_up`]).
+    /// created on others: every one is created (a race once seen with OpenSSL's provider, which
+    /// set up and tore down its random generator with the connections).
     #[test]
     fn databases_created_while_other_keyed_connections_close() {
         let dir = tempfile::tempdir().expect("tempdir");
