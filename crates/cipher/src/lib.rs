@@ -50,41 +50,9 @@ struct Provider {
     get_provider_name: unsafe extern "C" fn(Ctx) -> *const c_char,
     add_random: unsafe extern "C" fn(Ctx, *const c_void, c_int) -> c_int,
     random: unsafe extern "C" fn(Ctx, *mut c_void, c_int) -> c_int,
-    #[allow(clippy::type_complexity)]
-    hmac: unsafe extern "C" fn(
-        Ctx,
-        c_int,
-        *const u8,
-        c_int,
-        *const u8,
-        c_int,
-        *const u8,
-        c_int,
-        *mut u8,
-    ) -> c_int,
-    #[allow(clippy::type_complexity)]
-    kdf: unsafe extern "C" fn(
-        Ctx,
-        c_int,
-        *const u8,
-        c_int,
-        *const u8,
-        c_int,
-        c_int,
-        c_int,
-        *mut u8,
-    ) -> c_int,
-    #[allow(clippy::type_complexity)]
-    cipher: unsafe extern "C" fn(
-        Ctx,
-        c_int,
-        *const u8,
-        c_int,
-        *const u8,
-        *const u8,
-        c_int,
-        *mut u8,
-    ) -> c_int,
+    hmac: HmacFn,
+    kdf: KdfFn,
+    cipher: CipherFn,
     get_cipher: unsafe extern "C" fn(Ctx) -> *const c_char,
     get_key_sz: unsafe extern "C" fn(Ctx) -> c_int,
     get_iv_sz: unsafe extern "C" fn(Ctx) -> c_int,
@@ -99,6 +67,44 @@ struct Provider {
 
 /// A provider's per-connection context: this provider keeps none.
 type Ctx = *mut c_void;
+
+/// The HMAC of `in1` then `in2` under `key` into `out` (the digest's size).
+type HmacFn = unsafe extern "C" fn(
+    ctx: Ctx,
+    algorithm: c_int,
+    key: *const u8,
+    key_sz: c_int,
+    in1: *const u8,
+    in1_sz: c_int,
+    in2: *const u8,
+    in2_sz: c_int,
+    out: *mut u8,
+) -> c_int;
+
+/// PBKDF2 of a password and a salt, `workfactor` rounds, into `key_sz` bytes at `key`.
+type KdfFn = unsafe extern "C" fn(
+    ctx: Ctx,
+    algorithm: c_int,
+    pass: *const u8,
+    pass_sz: c_int,
+    salt: *const u8,
+    salt_sz: c_int,
+    workfactor: c_int,
+    key_sz: c_int,
+    key: *mut u8,
+) -> c_int;
+
+/// AES-256-CBC of `in_sz` bytes from `input` into `out`, encrypting when `mode` is 1.
+type CipherFn = unsafe extern "C" fn(
+    ctx: Ctx,
+    mode: c_int,
+    key: *const u8,
+    key_sz: c_int,
+    iv: *const u8,
+    input: *const u8,
+    in_sz: c_int,
+    out: *mut u8,
+) -> c_int;
 
 extern "C" {
     fn sqlcipher_register_provider(p: *mut Provider) -> c_int;
@@ -448,63 +454,32 @@ mod tests {
         let iv = hex("000102030405060708090a0b0c0d0e0f");
         let plain = hex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51");
         let expect = hex("f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d");
-        let mut out = vec![0u8; 32];
-        // SAFETY: the buffers have the sizes passed.
-        let rc = unsafe {
-            cipher(
-                std::ptr::null_mut(),
-                ENCRYPT,
-                key.as_ptr(),
-                32,
-                iv.as_ptr(),
-                plain.as_ptr(),
-                32,
-                out.as_mut_ptr(),
-            )
+        // `cipher` of the first `len` bytes of `input` with the first `key_sz` bytes of `key`.
+        let run = |mode, key: &[u8], key_sz: c_int, input: &[u8], len: c_int| {
+            let mut out = vec![0u8; input.len()];
+            assert!(key_sz as usize <= key.len() && len as usize <= input.len());
+            // SAFETY: the sizes passed are within the buffers (asserted above).
+            let rc = unsafe {
+                cipher(
+                    std::ptr::null_mut(),
+                    mode,
+                    key.as_ptr(),
+                    key_sz,
+                    iv.as_ptr(),
+                    input.as_ptr(),
+                    len,
+                    out.as_mut_ptr(),
+                )
+            };
+            (rc, out)
         };
+        let (rc, out) = run(ENCRYPT, &key, 32, &plain, 32);
         assert_eq!((rc, &out), (SQLITE_OK, &expect));
-        let mut back = vec![0u8; 32];
-        // SAFETY: as above.
-        let rc = unsafe {
-            cipher(
-                std::ptr::null_mut(),
-                DECRYPT,
-                key.as_ptr(),
-                32,
-                iv.as_ptr(),
-                out.as_ptr(),
-                32,
-                back.as_mut_ptr(),
-            )
-        };
+        let (rc, back) = run(DECRYPT, &key, 32, &out, 32);
         assert_eq!((rc, &back), (SQLITE_OK, &plain));
         // Not a whole number of blocks, and a short key: refused.
-        // SAFETY: as above (the sizes passed are within the buffers).
-        let rcs = unsafe {
-            [
-                cipher(
-                    std::ptr::null_mut(),
-                    ENCRYPT,
-                    key.as_ptr(),
-                    32,
-                    iv.as_ptr(),
-                    plain.as_ptr(),
-                    20,
-                    out.as_mut_ptr(),
-                ),
-                cipher(
-                    std::ptr::null_mut(),
-                    ENCRYPT,
-                    key.as_ptr(),
-                    16,
-                    iv.as_ptr(),
-                    plain.as_ptr(),
-                    32,
-                    out.as_mut_ptr(),
-                ),
-            ]
-        };
-        assert_eq!(rcs, [SQLITE_ERROR; 2]);
+        assert_eq!(run(ENCRYPT, &key, 32, &plain, 20).0, SQLITE_ERROR);
+        assert_eq!(run(ENCRYPT, &key, 16, &plain, 32).0, SQLITE_ERROR);
     }
 
     /// RFC 4231, test case 2 ("what do ya want for nothing?"), split in two inputs as SQLCipher
